@@ -1,0 +1,253 @@
+//! The dialogue engine: a state machine over a scenario's turn graph with the customer's mood,
+//! driven by the scorer's judgement. All randomness comes from one seeded RNG, so a seed and
+//! the trainee's replies replay a session exactly (that is how a reload resumes).
+
+use crate::principles::Lang;
+use crate::scenario::{Branch, Outcome, Scenario, Target, Turn};
+use crate::score::{self, Judgement};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The branch a judged reply takes: the first whose condition holds.
+pub fn choose<'t>(turn: &'t Turn, j: &Judgement) -> Option<&'t Branch> {
+    turn.next.iter().find(|b| b.cond.holds(j))
+}
+
+/// One reply as stored: enough, with the seed, to replay the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedReply {
+    pub text: String,
+    /// Seconds the trainee took (for timeliness), if measured.
+    #[serde(default)]
+    pub secs: Option<f64>,
+}
+
+/// A session in storage form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub scenario: String,
+    pub seed: u64,
+    pub lang: Lang,
+    pub replies: Vec<SavedReply>,
+}
+
+/// One exchange: the customer's line, the trainee's reply, its judgement, where it led.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub turn: usize,
+    pub customer: String,
+    pub reply: String,
+    pub secs: Option<f64>,
+    pub judgement: Judgement,
+    pub next: Target,
+    pub mood_before: i32,
+    pub mood_after: i32,
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub seed: u64,
+    pub lang: Lang,
+    rng: ChaCha8Rng,
+    fills: BTreeMap<String, String>,
+    pub at: Target,
+    pub mood: i32,
+    pub customer_line: String,
+    pub log: Vec<Exchange>,
+}
+
+impl Session {
+    pub fn new(s: &Scenario, seed: u64, ui: Lang) -> Session {
+        let lang = s.play_lang(ui);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut fills = BTreeMap::new();
+        for (k, vals) in &s.placeholders {
+            if !vals.is_empty() {
+                let i = rng.random_range(0..vals.len());
+                fills.insert(k.clone(), vals[i].clone());
+            }
+        }
+        fills.insert("name".into(), s.customer_name.get(lang).to_string());
+        if let Some(p) = s.product.as_deref().and_then(|p| crate::scenario::product_name(p, lang)) {
+            fills.insert("product".into(), p.to_string());
+        }
+        let mut me = Session {
+            seed,
+            lang,
+            rng,
+            fills,
+            at: Target::Turn(s.start.min(s.turns.len().saturating_sub(1))),
+            mood: s.mood,
+            customer_line: String::new(),
+            log: Vec::new(),
+        };
+        me.enter(s);
+        me
+    }
+
+    /// Fill `{placeholders}` with this session's choices.
+    pub fn fill(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (k, v) in &self.fills {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        out
+    }
+
+    fn enter(&mut self, s: &Scenario) {
+        self.customer_line = match self.at {
+            Target::Turn(i) => match s.turns.get(i) {
+                Some(t) if !t.say.is_empty() => {
+                    let v = self.rng.random_range(0..t.say.len());
+                    self.fill(t.say[v].get(self.lang))
+                }
+                _ => String::new(),
+            },
+            Target::Ending(e) => s.endings.get(e).map_or(String::new(), |e| self.fill(e.text.get(self.lang))),
+        };
+    }
+
+    /// The ending reached, if the dialogue is over.
+    pub fn ended(&self) -> Option<usize> {
+        match self.at {
+            Target::Ending(e) => Some(e),
+            Target::Turn(_) => None,
+        }
+    }
+
+    pub fn outcome(&self, s: &Scenario) -> Option<Outcome> {
+        self.ended().and_then(|e| s.endings.get(e)).map(|e| e.outcome)
+    }
+
+    /// Judge a reply at the current turn without moving on (for previews and the CLI).
+    pub fn judge(&self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<Judgement> {
+        let Target::Turn(i) = self.at else { return None };
+        let rules = s.rules(i, self.lang, Some(&self.customer_line));
+        Some(score::judge(text, self.lang, &rules, secs, true))
+    }
+
+    /// Take the trainee's reply: judge it, move the mood, follow the branch.
+    /// Returns `None` when the dialogue is already over.
+    pub fn reply(&mut self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<&Exchange> {
+        let Target::Turn(i) = self.at else { return None };
+        let turn = s.turns.get(i)?;
+        let j = self.judge(s, text, secs)?;
+        let before = self.mood;
+        let (mut next, delta) = match choose(turn, &j) {
+            Some(b) => (b.goto, b.mood),
+            None => (Target::Ending(s.gives_up), 0),
+        };
+        self.mood = (self.mood + delta).clamp(0, 100);
+        if matches!(next, Target::Turn(_)) && (self.mood == 0 || self.log.len() + 1 >= s.max_turns) {
+            next = Target::Ending(s.gives_up);
+        }
+        let model = turn.model.first().map(|m| self.fill(m.get(self.lang)));
+        let customer = std::mem::take(&mut self.customer_line);
+        self.log.push(Exchange {
+            turn: i,
+            customer,
+            reply: text.to_string(),
+            secs,
+            judgement: j,
+            next,
+            mood_before: before,
+            mood_after: self.mood,
+            model,
+        });
+        self.at = next;
+        self.enter(s);
+        self.log.last()
+    }
+
+    /// The session's score: the mean of its turn scores (0 before any reply).
+    pub fn score(&self) -> u8 {
+        if self.log.is_empty() {
+            return 0;
+        }
+        let sum: u32 = self.log.iter().map(|e| u32::from(e.judgement.score)).sum();
+        (sum as f32 / self.log.len() as f32).round() as u8
+    }
+
+    pub fn saved(&self, scenario: &str) -> Saved {
+        Saved {
+            scenario: scenario.to_string(),
+            seed: self.seed,
+            lang: self.lang,
+            replies: self
+                .log
+                .iter()
+                .map(|e| SavedReply { text: e.reply.clone(), secs: e.secs })
+                .collect(),
+        }
+    }
+
+    /// Rebuild a session from storage by replaying its replies.
+    pub fn replay(s: &Scenario, saved: &Saved) -> Session {
+        let mut me = Session::new(s, saved.seed, saved.lang);
+        for r in &saved.replies {
+            if me.reply(s, &r.text, r.secs).is_none() {
+                break;
+            }
+        }
+        me
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::check_source;
+
+    const SRC: &str = include_str!("../tests/data/mini.toml");
+
+    fn mini() -> Scenario {
+        let out = check_source("mini.toml", SRC);
+        assert!(!out.has_errors(), "{:?}", out.diagnostics);
+        out.scenario.unwrap()
+    }
+
+    #[test]
+    fn apology_calms_and_blame_escalates() {
+        let s = mini();
+        let mut a = Session::new(&s, 1, Lang::ZhHans);
+        let start = a.mood;
+        a.reply(&s, "王先生,非常抱歉让您久等了,理解您的着急,我马上为您补发。", None);
+        assert!(a.mood > start);
+        let mut b = Session::new(&s, 1, Lang::ZhHans);
+        b.reply(&s, "这是快递的问题,跟我们没关系", None);
+        assert!(b.mood < start);
+        assert_ne!(a.at, b.at);
+    }
+
+    #[test]
+    fn a_seed_replays_exactly() {
+        let s = mini();
+        let mut a = Session::new(&s, 42, Lang::En);
+        a.reply(&s, "I'm so sorry, I understand. I'll resend it today.", Some(12.0));
+        let saved = a.saved(&s.id);
+        let b = Session::replay(&s, &saved);
+        assert_eq!(a.customer_line, b.customer_line);
+        assert_eq!(a.at, b.at);
+        assert_eq!(a.mood, b.mood);
+        assert_eq!(a.log, b.log);
+    }
+
+    #[test]
+    fn every_path_ends() {
+        // Whatever the trainee writes, the dialogue ends within max_turns.
+        let s = mini();
+        for seed in 0..20u64 {
+            let mut x = Session::new(&s, seed, Lang::ZhHans);
+            let replies = ["嗯", "这是快递的问题", "非常抱歉,马上为您补发", "你烦不烦"];
+            let mut n = 0;
+            while x.ended().is_none() {
+                x.reply(&s, replies[(seed as usize + n) % replies.len()], None);
+                n += 1;
+                assert!(n <= s.max_turns, "did not end");
+            }
+        }
+    }
+}

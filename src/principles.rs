@@ -1,0 +1,179 @@
+//! The principles the scorer knows, loaded from the one list in `data/principles.toml`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
+pub enum Lang {
+    #[serde(rename = "zh-Hans")]
+    ZhHans,
+    #[serde(rename = "zh-Hant")]
+    ZhHant,
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::ZhHans => "zh-Hans",
+            Lang::ZhHant => "zh-Hant",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        match s.as_str() {
+            "en" => Some(Lang::En),
+            "zh-hans" | "zh-cn" | "zh-sg" | "zh" => Some(Lang::ZhHans),
+            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" => Some(Lang::ZhHant),
+            _ if s.starts_with("en") => Some(Lang::En),
+            _ if s.starts_with("zh-hant") => Some(Lang::ZhHant),
+            _ if s.starts_with("zh") => Some(Lang::ZhHans),
+            _ => None,
+        }
+    }
+    /// Is this a Chinese language (so that replies are usually Chinese)?
+    pub fn is_zh(self) -> bool {
+        self != Lang::En
+    }
+}
+
+/// Text in each UI language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct Text3 {
+    #[serde(default)]
+    pub en: String,
+    #[serde(rename = "zh-Hans", default)]
+    pub zh_hans: String,
+    #[serde(rename = "zh-Hant", default)]
+    pub zh_hant: String,
+}
+
+impl Text3 {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::ZhHans => &self.zh_hans,
+            Lang::ZhHant => &self.zh_hant,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Detected in any reply.
+    Reply,
+    /// Judged against a scenario turn.
+    Turn,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principle {
+    pub id: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub violation: bool,
+    pub source: String,
+    pub name: Text3,
+    pub tip: Text3,
+}
+
+#[derive(Deserialize)]
+struct File {
+    principle: Vec<Principle>,
+}
+
+const DATA: &str = include_str!("../data/principles.toml");
+
+/// Every principle, in display order.
+pub fn all() -> &'static [Principle] {
+    static P: OnceLock<Vec<Principle>> = OnceLock::new();
+    P.get_or_init(|| {
+        toml::from_str::<File>(DATA)
+            .expect("data/principles.toml is checked by tests")
+            .principle
+    })
+}
+
+/// The principle with this id.
+pub fn get(id: &str) -> Option<&'static Principle> {
+    all().iter().find(|p| p.id == id)
+}
+
+/// Ids of the 13 principles detected in any reply, in display order.
+pub fn reply_ids() -> impl Iterator<Item = &'static str> {
+    all().iter().filter(|p| p.kind == Kind::Reply).map(|p| p.id.as_str())
+}
+
+/// A `'static` copy of an id (principle ids are few; scenario terms reuse them).
+pub fn intern(s: &str) -> &'static str {
+    if let Some(p) = all().iter().find(|p| p.id == s) {
+        return p.id.as_str();
+    }
+    static EXTRA: OnceLock<std::sync::Mutex<BTreeMap<String, &'static str>>> = OnceLock::new();
+    let mut m = EXTRA.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(v) = m.get(s) {
+        return v;
+    }
+    let v: &'static str = Box::leak(s.to_string().into_boxed_str());
+    m.insert(s.to_string(), v);
+    v
+}
+
+/// The known id nearest to `s` (for "did you mean" messages).
+pub fn nearest(s: &str) -> Option<&'static str> {
+    all()
+        .iter()
+        .map(|p| (edit_distance(s, &p.id), p.id.as_str()))
+        .filter(|(d, id)| *d <= 3.max(id.len() / 2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, id)| id)
+}
+
+/// Levenshtein distance in chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let v = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur.push(v);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_has_13_plus_4_with_tips_in_three_languages() {
+        assert_eq!(reply_ids().count(), 13);
+        assert_eq!(all().iter().filter(|p| p.kind == Kind::Turn).count(), 4);
+        for p in all() {
+            for l in Lang::ALL {
+                assert!(!p.tip.get(l).is_empty(), "{} tip {:?}", p.id, l);
+                assert!(!p.name.get(l).is_empty(), "{} name {:?}", p.id, l);
+            }
+            // Every tip cites the handbook passage.
+            assert!(p.tip.en.contains("00"), "{} tip cites no passage", p.id);
+        }
+    }
+
+    #[test]
+    fn suggests_the_nearest_id() {
+        assert_eq!(nearest("apolgy"), Some("apology"));
+        assert_eq!(nearest("folow_up"), Some("follow_up"));
+        assert_eq!(nearest("zzzzzzzzzzzz"), None);
+    }
+}

@@ -1,0 +1,661 @@
+//! The checker: `RawScenario` → `Scenario` with diagnostics in a trainer's words, each at
+//! `FILE:LINE:COLUMN`, each saying what to write instead. Runs the file's sample replies.
+
+use super::raw::{RawScenario, RawText, S};
+use super::*;
+use crate::principles::{self, Lang};
+use crate::score::{self, ClaimRule, FactRule, ScenarioKind};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Limits that keep a trainer's file from making scoring slow.
+pub const MAX_TERM_CHARS: usize = 60;
+pub const MAX_TERMS_PER_TURN: usize = 200;
+pub const MAX_TURNS: usize = 200;
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
+/// The result of checking one file: the scenario when it has no errors, and every diagnostic.
+#[derive(Debug, Clone)]
+pub struct CheckOutput {
+    pub scenario: Option<Scenario>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckOutput {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(src: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+    /// 1-based line and column (in chars) of a byte offset.
+    fn at(&self, src: &str, byte: usize) -> (usize, usize) {
+        let byte = byte.min(src.len());
+        let line = self.starts.partition_point(|&s| s <= byte).max(1);
+        let start = self.starts[line - 1];
+        let col = src.get(start..byte).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+struct Ck<'a> {
+    file: &'a str,
+    src: &'a str,
+    lines: Lines,
+    out: Vec<Diagnostic>,
+}
+
+impl Ck<'_> {
+    fn push(&mut self, sev: Severity, at: usize, msg: String) {
+        let (line, col) = self.lines.at(self.src, at);
+        self.out.push(Diagnostic {
+            file: self.file.to_string(),
+            line,
+            col,
+            severity: sev,
+            message: msg,
+        });
+    }
+    fn err<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+        self.push(Severity::Error, at.span().start, msg.into());
+    }
+    fn warn<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+        self.push(Severity::Warning, at.span().start, msg.into());
+    }
+
+    fn principle(&mut self, id: &S<String>) -> Option<String> {
+        let v = id.get_ref();
+        if principles::get(v).is_some() {
+            return Some(v.clone());
+        }
+        let hint = match principles::nearest(v) {
+            Some(n) => format!("did you mean `{n}`?"),
+            None => format!(
+                "write one of: {}",
+                principles::all().iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        self.err(id, format!("unknown principle `{v}`: {hint}"));
+        None
+    }
+
+    /// Text in every declared language; unknown language codes are errors.
+    fn text(&mut self, t: &S<RawText>, what: &str, langs: &[Lang]) -> Loc {
+        let mut out = BTreeMap::new();
+        for (k, v) in t.get_ref() {
+            match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
+                Some(l) => {
+                    if v.get_ref().trim().is_empty() {
+                        self.err(v, format!("{what} in `{}` is empty: write the text, or remove the line", k.get_ref()));
+                    }
+                    out.insert(l, v.get_ref().clone());
+                }
+                None => self.err(k, format!("unknown language `{}` in {what}: write `zh-Hans`, `zh-Hant` or `en`", k.get_ref())),
+            }
+        }
+        for l in langs {
+            if !out.contains_key(l) {
+                self.err(t, format!("the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`", l.code(), l.code(), l.code()));
+            }
+        }
+        Loc(out)
+    }
+
+    fn placeholders_in(&mut self, t: &S<RawText>, known: &BTreeSet<String>) {
+        for v in t.get_ref().values() {
+            let s = v.get_ref();
+            let mut rest = s.as_str();
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('}') else { break };
+                let name = &after[..close];
+                if !known.contains(name) {
+                    let near = known
+                        .iter()
+                        .min_by_key(|k| principles::edit_distance(k, name))
+                        .filter(|k| principles::edit_distance(k, name) <= 3);
+                    let hint = match near {
+                        Some(n) => format!("did you mean `{{{n}}}`?"),
+                        None => format!(
+                            "add it under `[placeholders]` (`{name} = [\"…\"]`), or use one of: {}",
+                            known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    self.err(v, format!("unknown placeholder `{{{name}}}`: {hint}"));
+                }
+                rest = &after[close + 1..];
+            }
+        }
+    }
+}
+
+fn friendly_toml_error(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or(msg).trim();
+    if let Some(rest) = first.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let near = options
+            .iter()
+            .min_by_key(|o| principles::edit_distance(o, name))
+            .filter(|o| principles::edit_distance(o, name) <= 3);
+        return match near {
+            Some(n) => format!("unknown key `{name}`: did you mean `{n}`?"),
+            None => format!("unknown key `{name}`: write one of {}", options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")),
+        };
+    }
+    if let Some(rest) = first.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return format!("missing `{name}`: add `{name} = …` here (see docs/scenario-format.md)");
+    }
+    if first.contains("invalid basic string") || first.contains("unterminated") || first.contains("expected `\"`") {
+        return format!("{first}: a string is not closed; end it with `\"` on the same line (use `\"\"\"` for text over several lines)");
+    }
+    if first.contains("expected `]`") || first.contains("expected `}`") || first.contains("invalid array") || first.contains("invalid inline table") {
+        return format!("{first}: a list or table is not closed; check for a missing `]` or `}}` (the file may be cut short)");
+    }
+    if first.contains("invalid type") {
+        return format!("{first} (see docs/scenario-format.md for the type each key takes)");
+    }
+    format!("{first} (see docs/scenario-format.md)")
+}
+
+/// Check one scenario file. `file` is the name used in diagnostics.
+pub fn check_source(file: &str, src: &str) -> CheckOutput {
+    let mut ck = Ck {
+        file,
+        src,
+        lines: Lines::new(src),
+        out: Vec::new(),
+    };
+    if src.len() > MAX_FILE_BYTES {
+        ck.push(Severity::Error, 0, format!("the file is {} KB; a scenario may be at most {} KB: split it", src.len() / 1024, MAX_FILE_BYTES / 1024));
+        return CheckOutput { scenario: None, diagnostics: ck.out };
+    }
+    let raw: RawScenario = match toml::from_str(src) {
+        Ok(r) => r,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            ck.push(Severity::Error, at, friendly_toml_error(e.message()));
+            return CheckOutput { scenario: None, diagnostics: ck.out };
+        }
+    };
+    let scenario = build(&mut ck, &raw);
+    let mut scenario = scenario.filter(|_| !ck.out.iter().any(|d| d.severity == Severity::Error));
+    if let Some(s) = &scenario {
+        run_samples(&mut ck, s, &raw);
+    }
+    if ck.out.iter().any(|d| d.severity == Severity::Error) {
+        scenario = None;
+    }
+    ck.out.sort_by_key(|d| (d.line, d.col));
+    CheckOutput { scenario, diagnostics: ck.out }
+}
+
+fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
+    // Identity and languages.
+    let id = raw.id.get_ref().clone();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        ck.err(&raw.id, "a scenario id may use only a-z, 0-9, `-` and `_` (it is part of the page address): e.g. `late-delivery`");
+    }
+    let kind = match raw.kind.get_ref().as_str() {
+        "angry" => ScenarioKind::Angry,
+        "objection" => ScenarioKind::Objection,
+        "product" => ScenarioKind::Product,
+        other => {
+            ck.err(&raw.kind, format!("unknown kind `{other}`: write `angry`, `objection` or `product`"));
+            ScenarioKind::General
+        }
+    };
+    let mut languages = Vec::new();
+    for l in raw.languages.get_ref() {
+        match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
+            Some(x) if languages.contains(&x) => ck.warn(l, format!("`{}` is listed twice", l.get_ref())),
+            Some(x) => languages.push(x),
+            None => ck.err(l, format!("unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`", l.get_ref())),
+        }
+    }
+    if languages.is_empty() {
+        ck.err(&raw.languages, "list at least one language: `languages = [\"zh-Hans\", \"en\"]`");
+    }
+    let product = raw.product.as_ref().map(|p| p.get_ref().clone());
+    match (&raw.product, kind) {
+        (Some(p), _) if product_name(p.get_ref(), Lang::En).is_none() => ck.err(p, format!(
+            "unknown product `{}`: write one of {}",
+            p.get_ref(),
+            PRODUCTS.iter().map(|p| format!("`{}`", p.0)).collect::<Vec<_>>().join(", ")
+        )),
+        (None, ScenarioKind::Product) => ck.err(&raw.kind, "a product question needs `product = \"chiller\"`, `\"f40\"` or `\"afg\"`"),
+        _ => {}
+    }
+    let difficulty = raw.difficulty.as_ref().map_or(1, |d| {
+        if !(1..=3).contains(d.get_ref()) {
+            ck.err(d, "difficulty is 1 (easy), 2 or 3 (hard)");
+        }
+        (*d.get_ref()).clamp(1, 3) as u8
+    });
+    let minutes = raw.minutes.as_ref().map_or(5, |m| {
+        if !(1..=120).contains(m.get_ref()) {
+            ck.err(m, "minutes is the estimated time to play, 1 to 120");
+        }
+        (*m.get_ref()).clamp(1, 120) as u16
+    });
+    let title = ck.text(&raw.title, "`title`", &languages);
+    let brief = ck.text(&raw.brief, "`brief`", &languages);
+    let customer = raw.customer.get_ref();
+    let customer_name = ck.text(&customer.name, "`customer.name`", &languages);
+    let persona = customer.persona.as_ref().map(|p| ck.text(p, "`customer.persona`", &languages));
+    let mood = customer.mood.as_ref().map_or(30, |m| {
+        if !(0..=100).contains(m.get_ref()) {
+            ck.err(m, "mood is 0 (furious) to 100 (happy)");
+        }
+        (*m.get_ref()).clamp(0, 100) as i32
+    });
+
+    // Placeholders.
+    let mut known: BTreeSet<String> = ["name".to_string()].into();
+    if product.is_some() {
+        known.insert("product".into());
+    }
+    let mut placeholders = BTreeMap::new();
+    for (k, v) in &raw.placeholders {
+        if v.get_ref().is_empty() {
+            ck.err(v, format!("placeholder `{}` has no values: list at least one, e.g. `{} = [\"…\"]`", k.get_ref(), k.get_ref()));
+        }
+        known.insert(k.get_ref().clone());
+        placeholders.insert(k.get_ref().clone(), v.get_ref().iter().map(|s| s.get_ref().clone()).collect());
+    }
+    ck.placeholders_in(&raw.brief, &known);
+
+    // Ids of turns and endings.
+    let mut names: BTreeMap<String, Target> = BTreeMap::new();
+    if raw.turn.is_empty() {
+        ck.push(Severity::Error, 0, "the scenario has no turns: add a `[[turn]]` with `id`, `say` and `[[turn.next]]`".into());
+    }
+    if raw.turn.len() > MAX_TURNS {
+        ck.err(&raw.turn[MAX_TURNS], format!("at most {MAX_TURNS} turns"));
+    }
+    if raw.ending.is_empty() {
+        ck.push(Severity::Error, 0, "the scenario has no endings: add an `[[ending]]` with `id`, `outcome` and `text`".into());
+    }
+    for (i, t) in raw.turn.iter().enumerate() {
+        let tid = &t.get_ref().id;
+        if names.insert(tid.get_ref().clone(), Target::Turn(i)).is_some() {
+            ck.err(tid, format!("duplicate id `{}`: every turn and ending needs its own id", tid.get_ref()));
+        }
+    }
+    let mut endings = Vec::new();
+    for (i, e) in raw.ending.iter().enumerate() {
+        let e = e.get_ref();
+        if names.insert(e.id.get_ref().clone(), Target::Ending(i)).is_some() {
+            ck.err(&e.id, format!("duplicate id `{}`: every turn and ending needs its own id", e.id.get_ref()));
+        }
+        let outcome = Outcome::parse(e.outcome.get_ref()).unwrap_or_else(|| {
+            ck.err(&e.outcome, format!("unknown outcome `{}`: write `resolved`, `escalated` or `lost`", e.outcome.get_ref()));
+            Outcome::Resolved
+        });
+        let text = ck.text(&e.text, &format!("ending `{}` text", e.id.get_ref()), &languages);
+        ck.placeholders_in(&e.text, &known);
+        endings.push(Ending { id: e.id.get_ref().clone(), outcome, text });
+    }
+    let target = |ck: &mut Ck, s: &S<String>| -> Option<Target> {
+        match names.get(s.get_ref()) {
+            Some(t) => Some(*t),
+            None => {
+                let near = names.keys().min_by_key(|k| principles::edit_distance(k, s.get_ref()));
+                let hint = match near {
+                    Some(n) if principles::edit_distance(n, s.get_ref()) <= 3 => format!("did you mean `{n}`?"),
+                    _ => format!("write one of: {}", names.keys().cloned().collect::<Vec<_>>().join(", ")),
+                };
+                ck.err(s, format!("`{}` is not a turn or ending of this scenario: {hint}", s.get_ref()));
+                None
+            }
+        }
+    };
+
+    // Turns.
+    let mut turns = Vec::new();
+    for t in &raw.turn {
+        let rt = t.get_ref();
+        if rt.say.get_ref().is_empty() {
+            ck.err(&rt.say, format!("turn `{}` has no customer line: `say` needs at least one variant, e.g. `say = [{{ zh-Hans = \"…\", en = \"…\" }}]`", rt.id.get_ref()));
+        }
+        let say: Vec<Loc> = rt.say.get_ref().iter().map(|v| {
+            ck.placeholders_in(v, &known);
+            ck.text(v, &format!("a `say` line of turn `{}`", rt.id.get_ref()), &languages)
+        }).collect();
+        let model: Vec<Loc> = rt.model.iter().map(|v| {
+            ck.placeholders_in(v, &known);
+            ck.text(v, &format!("a model answer of turn `{}`", rt.id.get_ref()), &languages)
+        }).collect();
+        let hint = rt.hint.as_ref().map(|h| ck.text(h, &format!("the hint of turn `{}`", rt.id.get_ref()), &languages));
+        let mut weights = Vec::new();
+        for (k, w) in &rt.expects {
+            if let Some(p) = ck.principle(k) {
+                if !w.get_ref().is_finite() || *w.get_ref() < 0.0 || *w.get_ref() > 10.0 {
+                    ck.err(w, "a weight is a number from 0 to 10");
+                }
+                weights.push((p, *w.get_ref() as f32));
+            }
+        }
+        if kind == ScenarioKind::Product && rt.facts.is_empty() && rt.false_claims.is_empty() {
+            ck.warn(&rt.id, format!("turn `{}` of a product question lists no `facts` or `false_claims`: the facts principle can't be judged", rt.id.get_ref()));
+        }
+        let mut facts = Vec::new();
+        for f in &rt.facts {
+            let f = f.get_ref();
+            if f.say.is_empty() && f.value.is_none() {
+                ck.err(&f.id, format!("fact `{}` needs `say = [\"…\"]` (the ways it may be phrased) or a `value` with `units`", f.id.get_ref()));
+            }
+            if f.value.is_some() && f.units.is_empty() {
+                ck.err(&f.id, format!("fact `{}` has a `value` but no `units`: add e.g. `units = [\"MSa/s\"]`", f.id.get_ref()));
+            }
+            for s in f.say.iter().chain(&f.units) {
+                if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
+                    ck.err(s, format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"));
+                }
+            }
+            facts.push(FactRule {
+                id: f.id.get_ref().clone(),
+                say: f.say.iter().map(|s| s.get_ref().clone()).collect(),
+                value: f.value.as_ref().map(|v| *v.get_ref()),
+                units: f.units.iter().map(|s| s.get_ref().clone()).collect(),
+            });
+        }
+        let mut false_claims = Vec::new();
+        for c in &rt.false_claims {
+            let c = c.get_ref();
+            if c.say.is_empty() {
+                ck.err(&c.id, format!("false claim `{}` needs `say = [\"…\"]`", c.id.get_ref()));
+            }
+            for s in &c.say {
+                if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
+                    ck.err(s, format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"));
+                }
+            }
+            false_claims.push(ClaimRule { id: c.id.get_ref().clone(), say: c.say.iter().map(|s| s.get_ref().clone()).collect() });
+        }
+        for list in [&rt.jargon, &rt.allow] {
+            if list.len() > MAX_TERMS_PER_TURN {
+                ck.err(&list[MAX_TERMS_PER_TURN], format!("at most {MAX_TERMS_PER_TURN} terms per turn"));
+            }
+            for s in list {
+                if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
+                    ck.err(s, format!("a term must have 1 to {MAX_TERM_CHARS} characters"));
+                }
+            }
+        }
+        let target_secs = rt.target_seconds.as_ref().map(|t| {
+            if !(5..=3600).contains(t.get_ref()) {
+                ck.err(t, "target_seconds is from 5 to 3600");
+            }
+            (*t.get_ref()).clamp(5, 3600) as u32
+        });
+        if model.is_empty() {
+            ck.warn(&rt.id, format!("turn `{}` has no model answer: add `model = [{{ … }}]` so trainees see a good reply", rt.id.get_ref()));
+        }
+        let mut next = Vec::new();
+        for n in &rt.next {
+            let rn = n.get_ref();
+            let mut cond = Cond::default();
+            for (src, dst) in [(&rn.all, &mut cond.all), (&rn.any, &mut cond.any), (&rn.none, &mut cond.none)] {
+                for p in src {
+                    if let Some(p) = ck.principle(p) {
+                        dst.push(p);
+                    }
+                }
+            }
+            for (src, dst) in [(&rn.min_score, &mut cond.min_score), (&rn.max_score, &mut cond.max_score)] {
+                if let Some(v) = src {
+                    if !(0..=100).contains(v.get_ref()) {
+                        ck.err(v, "a score is from 0 to 100");
+                    }
+                    *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
+                }
+            }
+            let mood = rn.mood.as_ref().map_or(0, |m| {
+                if !(-100..=100).contains(m.get_ref()) {
+                    ck.err(m, "a mood change is from -100 to 100");
+                }
+                *m.get_ref() as i32
+            });
+            if let Some(goto) = target(ck, &rn.goto) {
+                next.push(Branch { cond, goto, mood });
+            }
+        }
+        match rt.next.last() {
+            None => ck.err(&rt.id, format!("turn `{}` has no `[[turn.next]]`: add one with `goto = \"…\"` (a turn or an ending)", rt.id.get_ref())),
+            Some(last) if !next.last().is_some_and(|b: &Branch| b.cond.is_always()) => ck.err(last, format!(
+                "the last `[[turn.next]]` of turn `{}` has a condition, so some replies lead nowhere: add a final `[[turn.next]]` with only `goto` (the \"otherwise\" branch)",
+                rt.id.get_ref()
+            )),
+            _ => {}
+        }
+        for (i, b) in next.iter().enumerate() {
+            if b.cond.is_always() && i + 1 < next.len() {
+                ck.warn(&rt.next[i + 1], "this branch can never be taken: the branch before it has no condition and always applies");
+            }
+        }
+        turns.push(Turn {
+            id: rt.id.get_ref().clone(),
+            say,
+            weights,
+            facts,
+            false_claims,
+            jargon: rt.jargon.iter().map(|s| s.get_ref().clone()).collect(),
+            allow: rt.allow.iter().map(|s| s.get_ref().clone()).collect(),
+            target_secs,
+            model,
+            hint,
+            next,
+        });
+    }
+
+    let start = match &raw.start {
+        Some(s) => match target(ck, s) {
+            Some(Target::Turn(i)) => i,
+            Some(Target::Ending(_)) => {
+                ck.err(s, "`start` must name a turn, not an ending");
+                0
+            }
+            None => 0,
+        },
+        None => 0,
+    };
+    let gives_up = match &customer.gives_up {
+        Some(g) => match target(ck, g) {
+            Some(Target::Ending(i)) => i,
+            Some(Target::Turn(_)) => {
+                ck.err(g, "`gives_up` must name an ending (outcome `lost` or `escalated`)");
+                0
+            }
+            None => 0,
+        },
+        None => endings.iter().position(|e| e.outcome != Outcome::Resolved).unwrap_or(endings.len().saturating_sub(1)),
+    };
+    let max_turns = raw.max_turns.as_ref().map_or(12, |m| {
+        if !(1..=100).contains(m.get_ref()) {
+            ck.err(m, "max_turns is from 1 to 100");
+        }
+        (*m.get_ref()).clamp(1, 100) as usize
+    });
+
+    // Graph: every turn reachable from the start, an ending reachable from every turn.
+    if !turns.is_empty() && turns.iter().all(|t| t.next.iter().all(|b| matches!(b.goto, Target::Turn(_) | Target::Ending(_)))) {
+        let n = turns.len();
+        let mut seen = vec![false; n];
+        let mut q = VecDeque::from([start.min(n - 1)]);
+        seen[start.min(n - 1)] = true;
+        let mut ending_seen = vec![false; endings.len()];
+        while let Some(i) = q.pop_front() {
+            for b in &turns[i].next {
+                match b.goto {
+                    Target::Turn(j) if !seen[j] => {
+                        seen[j] = true;
+                        q.push_back(j);
+                    }
+                    Target::Ending(e) => ending_seen[e] = true,
+                    _ => {}
+                }
+            }
+        }
+        for (i, s) in seen.iter().enumerate() {
+            if !s {
+                ck.err(&raw.turn[i].get_ref().id, format!(
+                    "turn `{}` can never be reached from the start: add a `goto = \"{}\"` to another turn, or remove it",
+                    turns[i].id, turns[i].id
+                ));
+            }
+        }
+        // Turns that reach an ending (fixed point).
+        let mut ends = vec![false; n];
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                if !ends[i] && turns[i].next.iter().any(|b| match b.goto {
+                    Target::Ending(_) => true,
+                    Target::Turn(j) => ends[j],
+                }) {
+                    ends[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for i in 0..n {
+            if seen[i] && !ends[i] {
+                ck.err(&raw.turn[i].get_ref().id, format!(
+                    "no ending can be reached from turn `{}`: its branches only loop between turns; add a `goto` to an ending",
+                    turns[i].id
+                ));
+            }
+        }
+        for (i, s) in ending_seen.iter().enumerate() {
+            if !s && i != gives_up {
+                ck.warn(&raw.ending[i].get_ref().id, format!("ending `{}` is never reached: no branch leads to it", endings[i].id));
+            }
+        }
+    }
+
+    Some(Scenario {
+        id,
+        kind,
+        languages,
+        product,
+        difficulty,
+        minutes,
+        title,
+        brief,
+        customer_name,
+        persona,
+        mood,
+        gives_up,
+        placeholders,
+        start,
+        max_turns,
+        turns,
+        endings,
+        samples: Vec::new(),
+    })
+}
+
+/// Run the file's sample replies through the scorer and the branch choice.
+fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
+    let mut samples = Vec::new();
+    let mut per_turn: BTreeMap<usize, usize> = BTreeMap::new();
+    for rs in &raw.sample {
+        let r = rs.get_ref();
+        let Some(turn) = s.turn_index(r.turn.get_ref()) else {
+            let near = s.turns.iter().map(|t| t.id.as_str()).min_by_key(|t| principles::edit_distance(t, r.turn.get_ref()));
+            ck.err(&r.turn, format!("sample for unknown turn `{}`{}", r.turn.get_ref(), near.map(|n| format!(": did you mean `{n}`?")).unwrap_or_default()));
+            continue;
+        };
+        *per_turn.entry(turn).or_default() += 1;
+        let lang = match &r.lang {
+            Some(l) => match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
+                Some(x) => x,
+                None => {
+                    ck.err(l, format!("unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`", l.get_ref()));
+                    continue;
+                }
+            },
+            None => if crate::text::detect_lang(r.reply.get_ref()) == "zh" { Lang::ZhHans } else { Lang::En },
+        };
+        let expect = match s.turns.iter().position(|t| &t.id == r.expect.get_ref()) {
+            Some(i) => Target::Turn(i),
+            None => match s.endings.iter().position(|e| &e.id == r.expect.get_ref()) {
+                Some(i) => Target::Ending(i),
+                None => {
+                    ck.err(&r.expect, format!("`{}` is not a turn or ending of this scenario", r.expect.get_ref()));
+                    continue;
+                }
+            },
+        };
+        let mut hit = Vec::new();
+        let mut miss = Vec::new();
+        for (src, dst) in [(&r.hit, &mut hit), (&r.miss, &mut miss)] {
+            for p in src {
+                if let Some(p) = ck.principle(p) {
+                    dst.push(p);
+                }
+            }
+        }
+        let rules = s.rules(turn, lang, None);
+        let j = score::judge(r.reply.get_ref(), lang, &rules, None, true);
+        let got = crate::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
+        if got != Some(expect) {
+            let shown: Vec<String> = j.principles.iter().filter(|(_, f)| f.hit).map(|(k, _)| k.clone()).collect();
+            ck.err(&r.reply, format!(
+                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
+                got.map_or("nowhere", |t| s.target_name(t)),
+                r.expect.get_ref(),
+                j.score,
+                if shown.is_empty() { "none".to_string() } else { shown.join(", ") }
+            ));
+        }
+        for p in &hit {
+            if !j.hit(p) {
+                ck.err(&r.reply, format!("sample reply should show `{p}` but the scorer does not find it: reword the reply or remove `{p}` from `hit`"));
+            }
+        }
+        for p in &miss {
+            if j.hit(p) {
+                ck.err(&r.reply, format!("sample reply should not show `{p}` but the scorer finds it: reword the reply or remove `{p}` from `miss`"));
+            }
+        }
+        let (line, col) = ck.lines.at(ck.src, rs.span().start);
+        samples.push(Sample {
+            turn,
+            lang,
+            reply: r.reply.get_ref().clone(),
+            expect,
+            hit,
+            miss,
+            label: r.label.as_ref().map(|l| l.get_ref().clone()),
+            line,
+            col,
+        });
+    }
+    if raw.sample.len() < 4 {
+        ck.push(Severity::Warning, 0, format!(
+            "the file has {} sample replies; add at least 4 (a good one, a half-good one, a blaming one, a rude one) as `[[sample]]` so `kefu check` tests the branches",
+            raw.sample.len()
+        ));
+    }
+    let _ = per_turn;
+    let _ = samples;
+}
+
+/// Check a file and keep its samples on the scenario.
+pub fn load(file: &str, src: &str) -> CheckOutput {
+    check_source(file, src)
+}

@@ -1,0 +1,126 @@
+//! The raw form of a scenario file: exactly what TOML gives, with source spans, before any
+//! semantic check. `check.rs` turns it into a validated `Scenario` plus diagnostics.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+/// Text per language code (`zh-Hans`, `zh-Hant`, `en`).
+pub type RawText = BTreeMap<S<String>, S<String>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub id: S<String>,
+    pub kind: S<String>,
+    pub languages: S<Vec<S<String>>>,
+    pub product: Option<S<String>>,
+    pub difficulty: Option<S<i64>>,
+    pub minutes: Option<S<i64>>,
+    pub title: S<RawText>,
+    pub brief: S<RawText>,
+    pub customer: S<RawCustomer>,
+    #[serde(default)]
+    pub placeholders: BTreeMap<S<String>, S<Vec<S<String>>>>,
+    pub start: Option<S<String>>,
+    pub max_turns: Option<S<i64>>,
+    #[serde(default)]
+    pub turn: Vec<S<RawTurn>>,
+    #[serde(default)]
+    pub ending: Vec<S<RawEnding>>,
+    #[serde(default)]
+    pub sample: Vec<S<RawSample>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomer {
+    pub name: S<RawText>,
+    pub mood: Option<S<i64>>,
+    pub persona: Option<S<RawText>>,
+    /// The ending reached when the customer's mood falls to 0 or the dialogue runs too long.
+    pub gives_up: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTurn {
+    pub id: S<String>,
+    pub say: S<Vec<S<RawText>>>,
+    #[serde(default)]
+    pub expects: BTreeMap<S<String>, S<f64>>,
+    #[serde(default)]
+    pub facts: Vec<S<RawFact>>,
+    #[serde(default)]
+    pub false_claims: Vec<S<RawClaim>>,
+    #[serde(default)]
+    pub jargon: Vec<S<String>>,
+    #[serde(default)]
+    pub allow: Vec<S<String>>,
+    pub target_seconds: Option<S<i64>>,
+    #[serde(default)]
+    pub model: Vec<S<RawText>>,
+    pub hint: Option<S<RawText>>,
+    #[serde(default)]
+    pub next: Vec<S<RawNext>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    pub id: S<String>,
+    #[serde(default)]
+    pub say: Vec<S<String>>,
+    pub value: Option<S<f64>>,
+    #[serde(default)]
+    pub units: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClaim {
+    pub id: S<String>,
+    pub say: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNext {
+    /// All of these principles hit.
+    #[serde(default)]
+    pub all: Vec<S<String>>,
+    /// Any of these principles hit.
+    #[serde(default)]
+    pub any: Vec<S<String>>,
+    /// None of these principles hit.
+    #[serde(default)]
+    pub none: Vec<S<String>>,
+    pub min_score: Option<S<i64>>,
+    pub max_score: Option<S<i64>>,
+    pub goto: S<String>,
+    pub mood: Option<S<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnding {
+    pub id: S<String>,
+    pub outcome: S<String>,
+    pub text: S<RawText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSample {
+    pub turn: S<String>,
+    pub reply: S<String>,
+    pub lang: Option<S<String>>,
+    /// The turn or ending this reply must lead to.
+    pub expect: S<String>,
+    #[serde(default)]
+    pub hit: Vec<S<String>>,
+    #[serde(default)]
+    pub miss: Vec<S<String>>,
+    pub label: Option<S<String>>,
+}

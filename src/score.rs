@@ -1,0 +1,426 @@
+//! Scoring: turn detections into a judgement — per-principle hit/miss with evidence, a 0–100
+//! score weighted per scenario kind (or per turn), one tip per miss citing the handbook, and a
+//! graded courtesy estimate. Never panics.
+
+use crate::detect::{self, Context, Detection, Finding};
+use crate::lexicon::Lexicon;
+use crate::principles::{self, Lang};
+use crate::text::Folded;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// What kind of customer a scenario plays; it sets the default weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScenarioKind {
+    /// 投诉/情绪: an angry customer.
+    Angry,
+    /// 异议: price, quality, trust, returns.
+    Objection,
+    /// 产品咨询: a product question.
+    Product,
+    /// No scenario: a reply scored on its own.
+    #[default]
+    General,
+}
+
+impl ScenarioKind {
+    /// Default weights: what a good reply shows, from principles.md "What each scenario kind expects".
+    pub fn default_weights(self) -> &'static [(&'static str, f32)] {
+        match self {
+            ScenarioKind::Angry => &[
+                ("apology", 2.0), ("empathy", 2.0), ("ownership", 1.5), ("solution", 2.0),
+                ("order", 1.0), ("address", 1.0), ("follow_up", 1.0),
+            ],
+            ScenarioKind::Objection => &[
+                ("restate", 1.5), ("probe", 1.5), ("explain", 1.5), ("solution", 1.5),
+                ("follow_up", 1.0), ("address", 1.0),
+            ],
+            ScenarioKind::Product => &[
+                ("facts", 3.0), ("probe", 1.0), ("explain", 1.0), ("address", 1.0), ("close", 1.0),
+            ],
+            ScenarioKind::General => &[
+                ("apology", 1.0), ("empathy", 1.0), ("ownership", 1.0), ("solution", 1.5),
+                ("restate", 0.5), ("probe", 0.5), ("explain", 0.5), ("follow_up", 1.0),
+                ("address", 0.5), ("gratitude", 0.5),
+            ],
+        }
+    }
+}
+
+/// Points a violation takes off the 0–100 score.
+pub fn penalty(id: &str) -> f32 {
+    match id {
+        "rudeness" => 40.0,
+        "blame" => 30.0,
+        "facts" => 30.0,
+        "jargon" => 10.0,
+        _ => 0.0,
+    }
+}
+
+/// A fact a good answer states, with the ways it may be phrased.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactRule {
+    pub id: String,
+    /// Phrasings, any of which states the fact (matched folded and without spaces).
+    pub say: Vec<String>,
+    /// A number with units: stating it states the fact; stating another number with one of
+    /// these units is a false claim.
+    pub value: Option<f64>,
+    pub units: Vec<String>,
+}
+
+/// A false claim a good answer must not make.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimRule {
+    pub id: String,
+    pub say: Vec<String>,
+}
+
+/// What a scenario turn adds to judging a reply.
+#[derive(Debug, Clone, Default)]
+pub struct TurnRules {
+    pub kind: ScenarioKind,
+    /// Principle weights for this turn; empty means the kind's defaults.
+    pub weights: Vec<(String, f32)>,
+    pub facts: Vec<FactRule>,
+    pub false_claims: Vec<ClaimRule>,
+    pub jargon: Vec<String>,
+    pub allowed_terms: Vec<String>,
+    pub target_secs: Option<u32>,
+    pub customer_names: Vec<String>,
+    pub customer_said: Option<String>,
+}
+
+/// A tip for one missed principle or one violation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tip {
+    pub principle: String,
+    pub text: String,
+    pub source: String,
+}
+
+/// The judgement of one reply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judgement {
+    pub score: u8,
+    pub principles: BTreeMap<String, Finding>,
+    pub courtesy: f32,
+    /// Principles that were weighted (expected) for this reply, in display order.
+    #[serde(skip)]
+    pub expected: Vec<String>,
+    #[serde(skip)]
+    pub tips: Vec<Tip>,
+}
+
+impl Judgement {
+    pub fn hit(&self, id: &str) -> bool {
+        self.principles.get(id).is_some_and(|f| f.hit)
+    }
+}
+
+/// Score a reply on its own (no scenario).
+pub fn score(text: &str, lang: Lang) -> Judgement {
+    judge(text, lang, &TurnRules::default(), None, false)
+}
+
+fn number_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(\d+(?:\.\d+)?)\s*(万|千|百|k|m)?").expect("valid regex"))
+}
+
+/// Judge a reply against a turn. `elapsed_secs` is the time the trainee took (for
+/// `timeliness`); `with_turn` adds `facts` and `order` to the output (contract §2).
+pub fn judge(
+    text: &str,
+    lang: Lang,
+    turn: &TurnRules,
+    elapsed_secs: Option<f64>,
+    with_turn: bool,
+) -> Judgement {
+    let folded_jargon: Vec<String> = turn.jargon.iter().map(|j| Folded::fold_pattern(j)).collect();
+    let folded_allowed: Vec<String> = turn.allowed_terms.iter().map(|j| Folded::fold_pattern(j)).collect();
+    let cx = Context {
+        customer_names: &turn.customer_names,
+        customer_said: turn.customer_said.as_deref(),
+        extra_jargon: &folded_jargon,
+        allowed_terms: &folded_allowed,
+    };
+    let d = detect::detect(text, Lexicon::builtin(), &cx);
+    let mut principles: BTreeMap<String, Finding> = BTreeMap::new();
+    for id in principles::reply_ids() {
+        principles.insert(id.to_string(), d.findings.get(id).cloned().unwrap_or_default());
+    }
+    let weights: Vec<(String, f32)> = if turn.weights.is_empty() {
+        turn.kind
+            .default_weights()
+            .iter()
+            .map(|(k, w)| (k.to_string(), *w))
+            .collect()
+    } else {
+        turn.weights.clone()
+    };
+    let wants = |id: &str| weights.iter().any(|(k, w)| k == id && *w > 0.0);
+
+    if with_turn || wants("facts") {
+        principles.insert("facts".into(), judge_facts(&d, turn));
+    }
+    if with_turn || wants("order") {
+        principles.insert("order".into(), judge_order(&d));
+    }
+    if wants("close") {
+        principles.insert("close".into(), d.findings.get("close").cloned().unwrap_or_default());
+    }
+    if let (Some(target), Some(took)) = (turn.target_secs, elapsed_secs) {
+        principles.insert(
+            "timeliness".into(),
+            Finding {
+                hit: took <= f64::from(target),
+                evidence: vec![],
+            },
+        );
+    }
+
+    // Score: share of the weighted principles shown, minus violations.
+    let mut total = 0.0f32;
+    let mut got = 0.0f32;
+    for (id, w) in &weights {
+        if *w <= 0.0 || principles::get(id).is_some_and(|p| p.violation) {
+            continue;
+        }
+        let Some(f) = principles.get(id.as_str()) else {
+            continue;
+        };
+        total += w;
+        if f.hit {
+            got += w;
+        }
+    }
+    let mut s = if total > 0.0 { 100.0 * got / total } else { 100.0 };
+    let mut tips = Vec::new();
+    let violation_hit = |id: &str, f: &Finding| -> bool {
+        if id == "facts" {
+            // A false claim (evidence with no hit) is the violation of `facts`.
+            !f.evidence.is_empty() && !f.hit
+        } else {
+            principles::get(id).is_some_and(|p| p.violation) && f.hit
+        }
+    };
+    for (id, f) in &principles {
+        if violation_hit(id, f) {
+            let w = weights.iter().find(|(k, _)| k == id).map_or(1.0, |(_, w)| w.abs().max(1.0));
+            s -= penalty(id) * w.min(2.0);
+        }
+    }
+    for p in principles::all() {
+        let Some(f) = principles.get(&p.id) else { continue };
+        let missed = wants(&p.id) && !p.violation && !f.hit;
+        if missed || violation_hit(&p.id, f) {
+            tips.push(Tip {
+                principle: p.id.clone(),
+                text: p.tip.get(lang).to_string(),
+                source: p.source.clone(),
+            });
+        }
+    }
+    let expected = principles::all()
+        .iter()
+        .filter(|p| wants(&p.id))
+        .map(|p| p.id.clone())
+        .collect();
+    let courtesy = courtesy(&d, &principles);
+    Judgement {
+        score: s.clamp(0.0, 100.0).round() as u8,
+        principles,
+        courtesy,
+        expected,
+        tips,
+    }
+}
+
+/// `facts`: every required fact stated and no false claim. Evidence marks both; a false
+/// claim gives `hit = false` with its evidence.
+fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
+    let f = &d.folded;
+    // Match on the folded text without spaces (20 MSa/s = 20MSa/s).
+    let mut compact = String::with_capacity(f.text.len());
+    let mut back = Vec::with_capacity(f.text.len());
+    for (i, c) in f.text.char_indices() {
+        if !c.is_whitespace() {
+            compact.push(c);
+            back.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    back.push(f.text.len());
+    let find_all = |phrase: &str| -> Vec<(usize, usize)> {
+        let p: String = Folded::fold_pattern(phrase).chars().filter(|c| !c.is_whitespace()).collect();
+        if p.is_empty() {
+            return vec![];
+        }
+        compact
+            .match_indices(p.as_str())
+            .map(|(i, _)| f.span(back[i], back[i + p.len() - 1] + 1))
+            .collect()
+    };
+    let mut evidence = Vec::new();
+    let mut all_stated = true;
+    let mut false_claim = false;
+    for fact in &turn.facts {
+        let mut found: Vec<(usize, usize)> = fact.say.iter().flat_map(|s| find_all(s)).collect();
+        if let Some(v) = fact.value {
+            for (val, span) in numbers_with_units(&compact, &back, f, &fact.units) {
+                if (val - v).abs() < 1e-9 * v.abs().max(1.0) {
+                    found.push(span);
+                } else {
+                    false_claim = true;
+                    evidence.push(span);
+                }
+            }
+        }
+        if found.is_empty() {
+            all_stated = false;
+        }
+        evidence.extend(found);
+    }
+    for claim in &turn.false_claims {
+        let found: Vec<(usize, usize)> = claim.say.iter().flat_map(|s| {
+            // A negated claim ("AFG2000 没有调频功能") is not the claim.
+            find_all(s)
+        }).filter(|&(s, _)| !negated_before(f, s)).collect();
+        if !found.is_empty() {
+            false_claim = true;
+            evidence.extend(found);
+        }
+    }
+    evidence.sort_unstable();
+    evidence.dedup();
+    Finding {
+        hit: all_stated && !false_claim,
+        evidence,
+    }
+}
+
+/// Is the text just before char offset `s` a negator (不/没/没有/not/no)?
+fn negated_before(f: &Folded, s: usize) -> bool {
+    let Some(pos) = f.byte_of_char(s) else { return false };
+    let before: String = f.text[..pos].chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    ["不", "没", "没有", "并不", "不能", "不支持", "无"].iter().any(|n| before.ends_with(n))
+        || before.trim_end().ends_with("not")
+        || before.trim_end().ends_with("no")
+}
+
+/// Numbers followed by one of `units` in the compact text: (value, original char span).
+fn numbers_with_units(compact: &str, back: &[usize], f: &Folded, units: &[String]) -> Vec<(f64, (usize, usize))> {
+    if units.is_empty() {
+        return vec![];
+    }
+    let units: Vec<String> = units.iter().map(|u| Folded::fold_pattern(u).replace(' ', "")).collect();
+    let mut out = Vec::new();
+    for m in number_re().captures_iter(compact) {
+        let whole = m.get(0).expect("group 0");
+        let rest = &compact[whole.end()..];
+        let Some(unit) = units.iter().filter(|u| rest.starts_with(u.as_str())).max_by_key(|u| u.len()) else {
+            continue;
+        };
+        let Ok(mut v) = m[1].parse::<f64>() else { continue };
+        match m.get(2).map(|g| g.as_str()) {
+            Some("万") => v *= 10_000.0,
+            Some("千") | Some("k") => v *= 1_000.0,
+            Some("百") => v *= 100.0,
+            _ => {}
+        }
+        let end = whole.end() + unit.len();
+        out.push((v, f.span(back[whole.start()], back[end - 1] + 1)));
+    }
+    out
+}
+
+/// `order`: apology or empathy within the first two sentences and before any solution.
+fn judge_order(d: &Detection) -> Finding {
+    let first = |id: &str| d.first_sentence.get(id).copied();
+    let calm = match (first("apology"), first("empathy")) {
+        (Some(a), Some(e)) => Some(a.min(e)),
+        (a, e) => a.or(e),
+    };
+    let hit = match (calm, first("solution")) {
+        (Some(c), Some(s)) => c <= 1 && c <= s,
+        (Some(c), None) => c <= 1,
+        (None, _) => false,
+    };
+    let evidence = if hit {
+        ["apology", "empathy"]
+            .iter()
+            .filter_map(|id| d.findings.get(id).and_then(|f| f.evidence.first().copied()))
+            .min()
+            .into_iter()
+            .collect()
+    } else {
+        vec![]
+    };
+    Finding { hit, evidence }
+}
+
+/// A graded politeness estimate in 0..1.
+fn courtesy(d: &Detection, p: &BTreeMap<String, Finding>) -> f32 {
+    let h = |id: &str| p.get(id).is_some_and(|f| f.hit);
+    let mut x = d.courtesy_raw;
+    for (id, w) in [
+        ("apology", 0.4), ("empathy", 0.5), ("gratitude", 0.5), ("address", 0.3),
+        ("rudeness", -2.0), ("blame", -1.0),
+    ] {
+        if h(id) {
+            x += w;
+        }
+    }
+    // Long requests read as more considered; a bare command as less.
+    let n = d.folded.original_len() as f32;
+    x += (n.max(1.0).ln() - 4.0) * 0.1;
+    let y = 1.0 / (1.0 + (-(x - 0.5)).exp());
+    (y * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_angry_reply_scores_high_and_a_rude_one_low() {
+        let turn = TurnRules { kind: ScenarioKind::Angry, ..Default::default() };
+        let good = judge(
+            "王先生,非常抱歉让您久等了,理解您的着急。这是我们的失误,我马上为您申请补发,明天发出,单号出来后第一时间通知您。",
+            Lang::ZhHans, &turn, None, true);
+        assert!(good.score >= 85, "{good:?}");
+        assert!(good.hit("order"));
+        let rude = judge("这是快递的问题,跟我们没关系,你自己去问快递!!!", Lang::ZhHans, &turn, None, true);
+        assert_eq!(rude.score, 0);
+        assert!(rude.tips.iter().any(|t| t.principle == "blame" && t.text.contains("001 No:019")));
+        assert!(good.courtesy > rude.courtesy);
+    }
+
+    #[test]
+    fn facts_with_numbers_and_false_claims() {
+        let turn = TurnRules {
+            kind: ScenarioKind::Product,
+            facts: vec![FactRule { id: "rate".into(), say: vec!["每秒2000万次采样".into()], value: Some(20.0), units: vec!["MSa/s".into()] }],
+            false_claims: vec![ClaimRule { id: "fm".into(), say: vec!["AFG2000支持FM".into()] }],
+            ..Default::default()
+        };
+        assert!(judge("采样率是20 MSa/s", Lang::ZhHans, &turn, None, true).hit("facts"));
+        assert!(judge("采样率是２０ＭＳａ/ｓ", Lang::ZhHans, &turn, None, true).hit("facts"));
+        assert!(judge("每秒2000万次采样", Lang::ZhHans, &turn, None, true).hit("facts"));
+        let wrong = judge("采样率是25MSa/s", Lang::ZhHans, &turn, None, true);
+        assert!(!wrong.hit("facts"));
+        assert!(!wrong.principles["facts"].evidence.is_empty());
+        assert!(!judge("20MSa/s,AFG2000支持FM", Lang::ZhHans, &turn, None, true).hit("facts"));
+    }
+
+    #[test]
+    fn huge_input_does_not_panic() {
+        let big = "非常抱歉,sorry!!! 您好?".repeat(20_000);
+        let j = score(&big, Lang::ZhHans);
+        assert!(j.hit("apology"));
+    }
+}

@@ -1,0 +1,251 @@
+//! Text normalisation and segmentation.
+//!
+//! Matching runs on a *folded* copy of the reply: Traditional → Simplified (fast2s, one char for
+//! one char), full-width → half-width, lower case, CJK punctuation → ASCII punctuation. Every byte
+//! of the folded text remembers the index (in chars) of the original char it came from, so
+//! evidence spans always point into the text exactly as the trainee typed it.
+
+/// A reply folded for matching, with a map back to the original text.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    /// The folded text that lexicons are matched against.
+    pub text: String,
+    /// For each byte of `text`, the char index in the original text it came from.
+    origin: Vec<u32>,
+    /// Length of the original text in chars.
+    original_chars: usize,
+}
+
+/// Fold one char (already converted to Simplified) into the matching alphabet.
+fn fold_char(c: char, out: &mut String) {
+    let c = match c {
+        // Ideographic space and other odd spaces.
+        '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
+        // Full-width ASCII block.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '。' | '｡' => '.',
+        '、' | '､' => ',',
+        '“' | '”' | '「' | '」' | '『' | '』' | '〝' | '〞' => '"',
+        '‘' | '’' | '`' | '´' => '\'',
+        '【' | '〔' | '〖' => '[',
+        '】' | '〕' | '〗' => ']',
+        '《' | '〈' => '<',
+        '》' | '〉' => '>',
+        '—' | '–' | '―' => '-',
+        '〜' => '~',
+        '\t' | '\r' => ' ',
+        _ => c,
+    };
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if c.is_uppercase() {
+        out.extend(c.to_lowercase());
+    } else {
+        out.push(c);
+    }
+}
+
+impl Folded {
+    pub fn new(original: &str) -> Folded {
+        let simplified = fast2s::convert(original);
+        let mut text = String::with_capacity(simplified.len());
+        let mut origin = Vec::with_capacity(simplified.len());
+        let mut n = 0usize;
+        for (i, c) in simplified.chars().enumerate() {
+            let before = text.len();
+            fold_char(c, &mut text);
+            origin.extend(std::iter::repeat_n(i as u32, text.len() - before));
+            n = i + 1;
+        }
+        Folded {
+            text,
+            origin,
+            original_chars: n,
+        }
+    }
+
+    /// Fold a lexicon pattern the same way as replies (no offsets needed).
+    pub fn fold_pattern(p: &str) -> String {
+        Folded::new(p).text
+    }
+
+    /// Map a byte range of the folded text to a `[start, end)` char range of the original.
+    pub fn span(&self, start: usize, end: usize) -> (usize, usize) {
+        if start >= end || start >= self.origin.len() {
+            let at = self.origin.get(start).map_or(self.original_chars, |&c| c as usize);
+            return (at, at);
+        }
+        let s = self.origin[start] as usize;
+        let e = self.origin[end.min(self.origin.len()) - 1] as usize + 1;
+        (s, e)
+    }
+
+    /// The first byte of the folded text that came from original char `c`.
+    pub fn byte_of_char(&self, c: usize) -> Option<usize> {
+        let i = self.origin.partition_point(|&o| (o as usize) < c);
+        (i < self.origin.len()).then_some(i)
+    }
+
+    /// Number of chars in the original text.
+    pub fn original_len(&self) -> usize {
+        self.original_chars
+    }
+}
+
+/// A byte range of the folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seg {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Seg {
+    pub fn contains(&self, pos: usize) -> bool {
+        pos >= self.start && pos < self.end
+    }
+    pub fn slice<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+const ABBREVIATIONS: [&str; 8] = ["mr", "mrs", "ms", "dr", "no", "e.g", "i.e", "etc"];
+
+fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
+    match c {
+        '!' | '?' | ';' | '\n' | '…' => true,
+        '.' => {
+            // "1.5", "e.g.", "Mr. Wang", "...": not an end.
+            let next = text[i + 1..].chars().next();
+            if matches!(next, Some(n) if n.is_ascii_alphanumeric() || n == '.') {
+                return false;
+            }
+            let word: String = text[..i]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_alphabetic() || *c == '.')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            !ABBREVIATIONS.contains(&word.as_str())
+        }
+        _ => false,
+    }
+}
+
+/// Split folded text into sentences (byte ranges; punctuation stays with its sentence).
+pub fn sentences(text: &str) -> Vec<Seg> {
+    split(text, |t, i, c| is_sentence_end(t, i, c))
+}
+
+/// Split folded text into clauses: sentences further cut at commas and colons.
+pub fn clauses(text: &str) -> Vec<Seg> {
+    split(text, |t, i, c| {
+        matches!(c, ',' | ':' | '，' | '~') || is_sentence_end(t, i, c)
+    })
+}
+
+fn split(text: &str, is_end: impl Fn(&str, usize, char) -> bool) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_end(text, i, c) {
+            // Swallow runs of closing punctuation ("?!", "...", "?\"").
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if matches!(d, '!' | '?' | '.' | '"' | '\'' | ')' | '…' | '~') {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            push_trimmed(text, start, end, &mut out);
+            start = end;
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Seg>) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail < s.len() {
+        out.push(Seg {
+            start: start + lead,
+            end: end - trail,
+        });
+    }
+}
+
+/// Is this char part of a CJK word (Han, kana, hangul)?
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F |
+        0x3040..=0x30FF | 0xAC00..=0xD7AF)
+}
+
+/// Guess the language of a reply: "zh" when it has any Han text, else "en".
+pub fn detect_lang(text: &str) -> &'static str {
+    let han = text.chars().filter(|c| is_cjk(*c)).count();
+    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    if han > 0 && han * 4 >= latin.min(8) {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_traditional_fullwidth_and_case() {
+        let f = Folded::new("對不起，ＳＫＵ Sorry！");
+        assert_eq!(f.text, "对不起,sku sorry!");
+    }
+
+    #[test]
+    fn spans_point_into_the_original() {
+        let original = "您好！非常抱歉";
+        let f = Folded::new(original);
+        let start = f.text.find("抱歉").unwrap();
+        let (s, e) = f.span(start, start + "抱歉".len());
+        let got: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(got, "抱歉");
+    }
+
+    #[test]
+    fn sentences_and_clauses() {
+        let f = Folded::new("Mr. Wang, I'm sorry. The price is 1.5 yuan! 您好,请问?好的。");
+        let s: Vec<&str> = sentences(&f.text).iter().map(|s| s.slice(&f.text)).collect();
+        assert_eq!(
+            s,
+            vec!["mr. wang, i'm sorry.", "the price is 1.5 yuan!", "您好,请问?", "好的."]
+        );
+        let c = clauses(&f.text);
+        assert_eq!(c.len(), 6);
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        let f = Folded::new("");
+        assert_eq!(f.span(0, 0), (0, 0));
+        assert!(sentences("").is_empty());
+        let f = Folded::new("İ\u{0}\u{10FFFF}");
+        assert_eq!(f.original_len(), 3);
+        let (s, e) = f.span(0, f.text.len());
+        assert_eq!((s, e), (0, 3));
+    }
+
+    #[test]
+    fn detects_language() {
+        assert_eq!(detect_lang("您好,请问"), "zh");
+        assert_eq!(detect_lang("Hello, SKU 123"), "en");
+        assert_eq!(detect_lang("您好 ok"), "zh");
+    }
+}
