@@ -44,11 +44,26 @@ pub struct Context<'a> {
 
 /// Principles whose cues a preceding negator cancels.
 const NEGATABLE: &[&str] = &[
-    "apology", "empathy", "ownership", "solution", "gratitude", "follow_up", "explain", "blame", "restate",
+    "apology",
+    "empathy",
+    "ownership",
+    "solution",
+    "gratitude",
+    "follow_up",
+    "explain",
+    "blame",
+    "restate",
 ];
 /// Principles whose cues don't count inside quoted or reported speech.
 const QUOTABLE: &[&str] = &[
-    "apology", "empathy", "ownership", "solution", "gratitude", "follow_up", "blame", "rudeness",
+    "apology",
+    "empathy",
+    "ownership",
+    "solution",
+    "gratitude",
+    "follow_up",
+    "blame",
+    "rudeness",
 ];
 
 /// Max gap (in chars) between a negator and the cue it negates.
@@ -73,50 +88,111 @@ fn name_re() -> &'static Regex {
     })
 }
 const NOT_NAMES: &[&str] = &[
-    "There", "Team", "Everyone", "All", "Again", "So", "For", "Thanks", "Thank", "Sir", "Madam", "Friend",
-    "Folks", "Guys", "Yes", "No", "Ok", "Okay", "Sorry", "Please", "Best", "Regards", "Cheers", "Customer",
-    "We", "I", "You", "It", "This", "That", "Well", "Sure", "Today", "Soon", "Too", "Though", "Anyway",
+    "There", "Team", "Everyone", "All", "Again", "So", "For", "Thanks", "Thank", "Sir", "Madam",
+    "Friend", "Folks", "Guys", "Yes", "No", "Ok", "Okay", "Sorry", "Please", "Best", "Regards",
+    "Cheers", "Customer", "We", "I", "You", "It", "This", "That", "Well", "Sure", "Today", "Soon",
+    "Too", "Though", "Anyway",
 ];
+
+/// Longest span (bytes) one lexicon hit can cover: patterns are short and gaps are bounded.
+const MAX_HIT_BYTES: usize = 512;
+
+/// Hits sorted by start, with range queries, so that every context rule is a binary search
+/// rather than a scan (1 MB of text must score in well under a second).
+struct Sorted<'a>(Vec<&'a Hit>);
+
+impl<'a> Sorted<'a> {
+    /// Hits starting in `[a, b)`.
+    fn starting_in(&self, a: usize, b: usize) -> &[&'a Hit] {
+        let i = self.0.partition_point(|h| h.start < a);
+        let j = self.0.partition_point(|h| h.start < b);
+        &self.0[i..j.max(i)]
+    }
+    /// Hits lying wholly inside `[a, b)`.
+    fn inside(&self, a: usize, b: usize) -> impl Iterator<Item = &&'a Hit> {
+        self.starting_in(a, b).iter().filter(move |h| h.end <= b)
+    }
+    /// Hits that overlap `[a, b)`.
+    fn overlapping(&self, a: usize, b: usize) -> impl Iterator<Item = &&'a Hit> {
+        self.starting_in(a.saturating_sub(MAX_HIT_BYTES), b)
+            .iter()
+            .filter(move |h| h.end > a)
+    }
+}
 
 struct Ctxs<'a> {
     f: &'a Folded,
     lex: &'a Lexicon,
-    hits: &'a [Hit],
+    cues: Sorted<'a>,
+    blocks: Sorted<'a>,
+    ctx: BTreeMap<Ctx, Sorted<'a>>,
     clauses: Vec<Seg>,
     sentences: Vec<Seg>,
     quotes: Vec<(usize, usize)>,
 }
 
+fn seg_of(segs: &[Seg], pos: usize) -> Option<Seg> {
+    let i = segs.partition_point(|s| s.end <= pos);
+    segs.get(i).copied().filter(|s| s.contains(pos))
+}
+
 impl<'a> Ctxs<'a> {
+    fn new(f: &'a Folded, lex: &'a Lexicon, hits: &'a [Hit]) -> Ctxs<'a> {
+        let mut cues = Vec::new();
+        let mut blocks = Vec::new();
+        let mut ctx: BTreeMap<Ctx, Sorted<'a>> = BTreeMap::new();
+        for h in hits {
+            match lex.entries[h.entry].class {
+                Class::Cue => cues.push(h),
+                Class::Block => blocks.push(h),
+                Class::Context(c) => ctx.entry(c).or_insert_with(|| Sorted(Vec::new())).0.push(h),
+                Class::Courtesy(_) => {}
+            }
+        }
+        Ctxs {
+            f,
+            lex,
+            cues: Sorted(cues),
+            blocks: Sorted(blocks),
+            ctx,
+            clauses: text::clauses(&f.text),
+            sentences: text::sentences(&f.text),
+            quotes: quote_ranges(&f.text),
+        }
+    }
     fn clause_of(&self, pos: usize) -> Option<Seg> {
-        self.clauses.iter().copied().find(|c| c.contains(pos))
+        seg_of(&self.clauses, pos)
+    }
+    fn sentence_of(&self, pos: usize) -> Option<Seg> {
+        seg_of(&self.sentences, pos)
     }
     fn sentence_index(&self, pos: usize) -> usize {
         self.sentences
-            .iter()
-            .position(|s| pos < s.end)
-            .unwrap_or(self.sentences.len().saturating_sub(1))
+            .partition_point(|s| s.end <= pos)
+            .min(self.sentences.len().saturating_sub(1))
     }
-    fn ctx_hits(&self, ctx: Ctx) -> impl Iterator<Item = &Hit> {
-        self.hits
-            .iter()
-            .filter(move |h| self.lex.entries[h.entry].class == Class::Context(ctx))
+    /// Context hits of one kind lying inside `[a, b)`.
+    fn ctx_in(&self, ctx: Ctx, a: usize, b: usize) -> impl Iterator<Item = &&'a Hit> {
+        self.ctx
+            .get(&ctx)
+            .into_iter()
+            .flat_map(move |s| s.inside(a, b))
     }
     fn in_quotes(&self, s: usize) -> bool {
-        self.quotes.iter().any(|&(a, b)| s > a && s < b)
+        let i = self.quotes.partition_point(|&(_, b)| b <= s);
+        self.quotes.get(i).is_some_and(|&(a, b)| s > a && s < b)
     }
     fn negated(&self, h: &Hit) -> bool {
         let Some(clause) = self.clause_of(h.start) else {
             return false;
         };
-        self.ctx_hits(Ctx::Negator).any(|n| {
-            if n.end > h.start || n.start < clause.start {
-                return false;
-            }
-            // The negator must not be part of the cue or of another cue (不好意思, 不便).
-            if self.hits.iter().any(|o| {
-                o.start <= n.start && o.end > n.end && self.lex.entries[o.entry].class == Class::Cue
-            }) {
+        self.ctx_in(Ctx::Negator, clause.start, h.start).any(|n| {
+            // The negator must not be part of a cue (不好意思, 不便).
+            if self
+                .cues
+                .overlapping(n.start, n.end)
+                .any(|o| o.start <= n.start && o.end > n.end)
+            {
                 return false;
             }
             let gap = &self.f.text[n.end..h.start];
@@ -134,14 +210,14 @@ impl<'a> Ctxs<'a> {
         let Some(clause) = self.clause_of(h.start) else {
             return false;
         };
-        self.ctx_hits(Ctx::QuoteIntro)
-            .any(|q| q.start >= clause.start && q.end <= h.start)
+        self.ctx_in(Ctx::QuoteIntro, clause.start, h.start)
+            .next()
+            .is_some()
     }
     fn blocked(&self, h: &Hit, owner: &str) -> bool {
-        self.hits.iter().any(|b| {
-            let e = &self.lex.entries[b.entry];
-            e.class == Class::Block && e.owner == owner && b.start < h.end && h.start < b.end
-        })
+        self.blocks
+            .overlapping(h.start, h.end)
+            .any(|b| self.lex.entries[b.entry].owner == owner)
     }
 }
 
@@ -157,14 +233,7 @@ fn quote_ranges(text: &str) -> Vec<(usize, usize)> {
 pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     let f = Folded::new(original);
     let hits = lex.find(&f.text);
-    let c = Ctxs {
-        f: &f,
-        lex,
-        hits: &hits,
-        clauses: text::clauses(&f.text),
-        sentences: text::sentences(&f.text),
-        quotes: quote_ranges(&f.text),
-    };
+    let c = Ctxs::new(&f, lex, &hits);
     let said = cx.customer_said.map(Folded::new);
 
     // Byte spans (folded) per principle.
@@ -205,7 +274,11 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             continue;
         }
         for (i, _) in f.text.match_indices(term.as_str()) {
-            let h = Hit { entry: usize::MAX, start: i, end: i + term.len() };
+            let h = Hit {
+                entry: usize::MAX,
+                start: i,
+                end: i + term.len(),
+            };
             if !jargon_excused(&f.text, &h, said.as_ref(), cx.allowed_terms) {
                 spans.entry("jargon").or_default().push((h.start, h.end));
             }
@@ -215,12 +288,10 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     // Questions: a sentence ending in "?" (or a question particle) that really asks.
     for s in &c.sentences {
         if is_genuine_question(&c, *s) {
+            // The last clause of the question sentence.
             let cl = c
-                .clauses
-                .iter()
-                .rev()
-                .find(|cl| cl.start >= s.start && cl.end <= s.end)
-                .copied()
+                .clause_of(s.end.saturating_sub(1))
+                .filter(|cl| cl.start >= s.start)
                 .unwrap_or(*s);
             spans.entry("probe").or_default().push((cl.start, cl.end));
         }
@@ -228,6 +299,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
 
     // Names and titles (English).
     let mut extra_evidence: Vec<(&'static str, (usize, usize))> = Vec::new();
+    let mut cc = CharCounter::new(original);
     for m in name_re().captures_iter(original) {
         let name = m.get(1).or(m.get(2));
         if let Some(n) = name {
@@ -236,7 +308,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             }
         }
         let g = name.unwrap_or_else(|| m.get(0).expect("group 0"));
-        extra_evidence.push(("address", char_span(original, g.start(), g.end())));
+        extra_evidence.push(("address", cc.span(g.start(), g.end())));
     }
     for name in cx.customer_names {
         let n = Folded::fold_pattern(name);
@@ -257,11 +329,11 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         .collect();
     if shouted.len() >= 2 {
         for m in &shouted {
-            extra_evidence.push(("rudeness", char_span(original, m.start(), m.end())));
+            extra_evidence.push(("rudeness", cc.span(m.start(), m.end())));
         }
     }
     for m in bang_re().find_iter(original) {
-        extra_evidence.push(("rudeness", char_span(original, m.start(), m.end())));
+        extra_evidence.push(("rudeness", cc.span(m.start(), m.end())));
     }
 
     // Soft blame (a fact used to contradict the customer) counts only when nothing is taken on.
@@ -275,7 +347,12 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         if let Some(&(s, _)) = spans.get(id).and_then(|v| v.iter().min()) {
             first_sentence.insert(id, c.sentence_index(s));
         }
-        ev.extend(extra_evidence.iter().filter(|(p, _)| *p == id).map(|(_, sp)| *sp));
+        ev.extend(
+            extra_evidence
+                .iter()
+                .filter(|(p, _)| *p == id)
+                .map(|(_, sp)| *sp),
+        );
         ev.sort_unstable();
         ev.dedup();
         // Merge overlapping spans so highlights don't nest.
@@ -324,7 +401,17 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
 
 /// Blame cues that only state a fact; they are blame when nothing is taken on.
 fn is_soft_blame(cue: &str) -> bool {
-    const SOFT: &[&str] = &["系统显示", "记录显示", "显示您", "快递的问题", "物流的问题", "是快递", "the system shows", "our records show", "according to our records"];
+    const SOFT: &[&str] = &[
+        "系统显示",
+        "记录显示",
+        "显示您",
+        "快递的问题",
+        "物流的问题",
+        "是快递",
+        "the system shows",
+        "our records show",
+        "according to our records",
+    ];
     SOFT.iter().any(|s| cue.contains(s))
 }
 
@@ -332,9 +419,33 @@ fn is_acronym(lex: &Lexicon, w: &str) -> bool {
     lex.acronyms.iter().any(|a| a == w)
 }
 
-fn char_span(original: &str, bs: usize, be: usize) -> (usize, usize) {
-    let s = original[..bs].chars().count();
-    (s, s + original[bs..be].chars().count())
+/// Byte → char offsets for matches met in increasing order (linear over a whole text).
+struct CharCounter<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCounter {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+    fn at(&mut self, b: usize) -> usize {
+        if b < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..b].chars().count();
+        self.byte = b;
+        self.chars
+    }
+    fn span(&mut self, bs: usize, be: usize) -> (usize, usize) {
+        (self.at(bs), self.at(be))
+    }
 }
 
 /// Jargon is excused when the customer used the term first, the scenario allows it, or the
@@ -345,9 +456,21 @@ fn jargon_excused(text: &str, h: &Hit, said: Option<&Folded>, allowed: &[String]
         return true;
     }
     let after = text[h.end..].trim_start();
-    ["(", "[", "即", "也就是", "就是", "指的是", "是指", "i.e", "which means", "meaning", "- "]
-        .iter()
-        .any(|p| after.starts_with(p))
+    [
+        "(",
+        "[",
+        "即",
+        "也就是",
+        "就是",
+        "指的是",
+        "是指",
+        "i.e",
+        "which means",
+        "meaning",
+        "- ",
+    ]
+    .iter()
+    .any(|p| after.starts_with(p))
 }
 
 /// 亲 as an address stands alone (亲,…), 先生/女士 follow a surname or stand at a greeting.
@@ -356,8 +479,10 @@ fn address_ok(text: &str, h: &Hit) -> bool {
     if cue == "亲" {
         let next = text[h.end..].chars().next();
         let prev = text[..h.start].chars().next_back();
-        return matches!(next, None | Some(',' | '.' | '!' | '~' | ' ' | '们' | '爱' | '的' | '?'))
-            || matches!(prev, None | Some(',' | '.' | ' ' | '!'))
+        return matches!(
+            next,
+            None | Some(',' | '.' | '!' | '~' | ' ' | '们' | '爱' | '的' | '?')
+        ) || matches!(prev, None | Some(',' | '.' | ' ' | '!'))
             || matches!(next, Some(c) if !text::is_cjk(c));
     }
     true
@@ -365,11 +490,11 @@ fn address_ok(text: &str, h: &Hit) -> bool {
 
 /// A probe cue (请问, 请提供…) counts unless it is a closing or a procedural request.
 fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
-    let Some(s) = c.sentences.iter().find(|s| s.contains(h.start)).copied() else {
+    let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
-    !c.ctx_hits(Ctx::Closing).any(|x| x.start >= s.start && x.end <= s.end)
-        && !c.ctx_hits(Ctx::Rhetorical).any(|x| x.start >= s.start && x.end <= s.end)
+    c.ctx_in(Ctx::Closing, s.start, s.end).next().is_none()
+        && c.ctx_in(Ctx::Rhetorical, s.start, s.end).next().is_none()
 }
 
 fn is_genuine_question(c: &Ctxs, s: Seg) -> bool {
@@ -379,26 +504,35 @@ fn is_genuine_question(c: &Ctxs, s: Seg) -> bool {
     if !ends_q && !particle {
         return false;
     }
-    let inside = |x: &&Hit| x.start >= s.start && x.end <= s.end;
-    if c.ctx_hits(Ctx::Rhetorical).any(|x| inside(&x))
-        || c.ctx_hits(Ctx::Closing).any(|x| inside(&x))
-        || c.ctx_hits(Ctx::Request).any(|x| inside(&x))
+    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request]
+        .into_iter()
+        .any(|k| c.ctx_in(k, s.start, s.end).next().is_some())
     {
         return false;
     }
     // A "?" on a statement with no question word (中文) still asks in chat ("订单号是123?").
     // Agreement checks at the end (好吗? 可以吗? 对吗?) seek consent, they don't probe.
     let core = t.trim_end_matches(['?', '.', '!', '~', ' ']);
-    if ["好吗", "可以吗", "行吗", "对吗", "好不好", "ok", "okay", "right", "alright"]
-        .iter()
-        .any(|e| core.ends_with(e))
+    if [
+        "好吗",
+        "可以吗",
+        "行吗",
+        "对吗",
+        "好不好",
+        "ok",
+        "okay",
+        "right",
+        "alright",
+    ]
+    .iter()
+    .any(|e| core.ends_with(e))
     {
         return false;
     }
     // Rude or blaming sentences are not questions that ask.
-    !c.hits.iter().any(|x| {
-        let e = &c.lex.entries[x.entry];
-        e.class == Class::Cue && (e.owner == "rudeness" || e.owner == "blame") && inside(&x)
+    !c.cues.inside(s.start, s.end).any(|x| {
+        let owner = c.lex.entries[x.entry].owner;
+        owner == "rudeness" || owner == "blame"
     })
 }
 
@@ -460,7 +594,18 @@ mod tests {
 
     #[test]
     fn nothing_panics_on_odd_input() {
-        for t in ["", "?", "\u{0}", "吗", "'\"\"'", "A…B", "！！！", "亲", "Mr.", "🙂🙂"] {
+        for t in [
+            "",
+            "?",
+            "\u{0}",
+            "吗",
+            "'\"\"'",
+            "A…B",
+            "！！！",
+            "亲",
+            "Mr.",
+            "🙂🙂",
+        ] {
             let _ = detect(t, Lexicon::builtin(), &Context::default());
         }
     }

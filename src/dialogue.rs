@@ -71,7 +71,11 @@ impl Session {
             }
         }
         fills.insert("name".into(), s.customer_name.get(lang).to_string());
-        if let Some(p) = s.product.as_deref().and_then(|p| crate::scenario::product_name(p, lang)) {
+        if let Some(p) = s
+            .product
+            .as_deref()
+            .and_then(|p| crate::scenario::product_name(p, lang))
+        {
             fills.insert("product".into(), p.to_string());
         }
         let mut me = Session {
@@ -106,7 +110,10 @@ impl Session {
                 }
                 _ => String::new(),
             },
-            Target::Ending(e) => s.endings.get(e).map_or(String::new(), |e| self.fill(e.text.get(self.lang))),
+            Target::Ending(e) => s
+                .endings
+                .get(e)
+                .map_or(String::new(), |e| self.fill(e.text.get(self.lang))),
         };
     }
 
@@ -119,12 +126,16 @@ impl Session {
     }
 
     pub fn outcome(&self, s: &Scenario) -> Option<Outcome> {
-        self.ended().and_then(|e| s.endings.get(e)).map(|e| e.outcome)
+        self.ended()
+            .and_then(|e| s.endings.get(e))
+            .map(|e| e.outcome)
     }
 
     /// Judge a reply at the current turn without moving on (for previews and the CLI).
     pub fn judge(&self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<Judgement> {
-        let Target::Turn(i) = self.at else { return None };
+        let Target::Turn(i) = self.at else {
+            return None;
+        };
         let rules = s.rules(i, self.lang, Some(&self.customer_line));
         Some(score::judge(text, self.lang, &rules, secs, true))
     }
@@ -132,7 +143,9 @@ impl Session {
     /// Take the trainee's reply: judge it, move the mood, follow the branch.
     /// Returns `None` when the dialogue is already over.
     pub fn reply(&mut self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<&Exchange> {
-        let Target::Turn(i) = self.at else { return None };
+        let Target::Turn(i) = self.at else {
+            return None;
+        };
         let turn = s.turns.get(i)?;
         let j = self.judge(s, text, secs)?;
         let before = self.mood;
@@ -141,7 +154,8 @@ impl Session {
             None => (Target::Ending(s.gives_up), 0),
         };
         self.mood = (self.mood + delta).clamp(0, 100);
-        if matches!(next, Target::Turn(_)) && (self.mood == 0 || self.log.len() + 1 >= s.max_turns) {
+        if matches!(next, Target::Turn(_)) && (self.mood == 0 || self.log.len() + 1 >= s.max_turns)
+        {
             next = Target::Ending(s.gives_up);
         }
         let model = turn.model.first().map(|m| self.fill(m.get(self.lang)));
@@ -179,7 +193,10 @@ impl Session {
             replies: self
                 .log
                 .iter()
-                .map(|e| SavedReply { text: e.reply.clone(), secs: e.secs })
+                .map(|e| SavedReply {
+                    text: e.reply.clone(),
+                    secs: e.secs,
+                })
                 .collect(),
         }
     }
@@ -214,7 +231,11 @@ mod tests {
         let s = mini();
         let mut a = Session::new(&s, 1, Lang::ZhHans);
         let start = a.mood;
-        a.reply(&s, "王先生,非常抱歉让您久等了,理解您的着急,我马上为您补发。", None);
+        a.reply(
+            &s,
+            "王先生,非常抱歉让您久等了,理解您的着急,我马上为您补发。",
+            None,
+        );
         assert!(a.mood > start);
         let mut b = Session::new(&s, 1, Lang::ZhHans);
         b.reply(&s, "这是快递的问题,跟我们没关系", None);
@@ -226,7 +247,11 @@ mod tests {
     fn a_seed_replays_exactly() {
         let s = mini();
         let mut a = Session::new(&s, 42, Lang::En);
-        a.reply(&s, "I'm so sorry, I understand. I'll resend it today.", Some(12.0));
+        a.reply(
+            &s,
+            "I'm so sorry, I understand. I'll resend it today.",
+            Some(12.0),
+        );
         let saved = a.saved(&s.id);
         let b = Session::replay(&s, &saved);
         assert_eq!(a.customer_line, b.customer_line);

@@ -14,7 +14,11 @@ fn catalogue() -> &'static BTreeMap<String, Text3> {
 
 /// The UI string `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {
-    match catalogue().get(key).map(|x| x.get(lang)).filter(|s| !s.is_empty()) {
+    match catalogue()
+        .get(key)
+        .map(|x| x.get(lang))
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => s.to_string(),
         None => format!("⟦{key}⟧"),
     }

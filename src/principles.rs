@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
+)]
 pub enum Lang {
     #[serde(rename = "zh-Hans")]
     ZhHans,
@@ -108,7 +110,10 @@ pub fn get(id: &str) -> Option<&'static Principle> {
 
 /// Ids of the 13 principles detected in any reply, in display order.
 pub fn reply_ids() -> impl Iterator<Item = &'static str> {
-    all().iter().filter(|p| p.kind == Kind::Reply).map(|p| p.id.as_str())
+    all()
+        .iter()
+        .filter(|p| p.kind == Kind::Reply)
+        .map(|p| p.id.as_str())
 }
 
 /// A `'static` copy of an id (principle ids are few; scenario terms reuse them).
@@ -117,7 +122,10 @@ pub fn intern(s: &str) -> &'static str {
         return p.id.as_str();
     }
     static EXTRA: OnceLock<std::sync::Mutex<BTreeMap<String, &'static str>>> = OnceLock::new();
-    let mut m = EXTRA.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut m = EXTRA
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(v) = m.get(s) {
         return v;
     }
@@ -144,7 +152,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            let v = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            let v = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
             cur.push(v);
         }
         prev = cur;

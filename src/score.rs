@@ -31,20 +31,40 @@ impl ScenarioKind {
     pub fn default_weights(self) -> &'static [(&'static str, f32)] {
         match self {
             ScenarioKind::Angry => &[
-                ("apology", 2.0), ("empathy", 2.0), ("ownership", 1.5), ("solution", 2.0),
-                ("order", 1.0), ("address", 1.0), ("follow_up", 1.0),
+                ("apology", 2.0),
+                ("empathy", 2.0),
+                ("ownership", 1.5),
+                ("solution", 2.0),
+                ("order", 1.0),
+                ("address", 1.0),
+                ("follow_up", 1.0),
             ],
             ScenarioKind::Objection => &[
-                ("restate", 1.5), ("probe", 1.5), ("explain", 1.5), ("solution", 1.5),
-                ("follow_up", 1.0), ("address", 1.0),
+                ("restate", 1.5),
+                ("probe", 1.5),
+                ("explain", 1.5),
+                ("solution", 1.5),
+                ("follow_up", 1.0),
+                ("address", 1.0),
             ],
             ScenarioKind::Product => &[
-                ("facts", 3.0), ("probe", 1.0), ("explain", 1.0), ("address", 1.0), ("close", 1.0),
+                ("facts", 3.0),
+                ("probe", 1.0),
+                ("explain", 1.0),
+                ("address", 1.0),
+                ("close", 1.0),
             ],
             ScenarioKind::General => &[
-                ("apology", 1.0), ("empathy", 1.0), ("ownership", 1.0), ("solution", 1.5),
-                ("restate", 0.5), ("probe", 0.5), ("explain", 0.5), ("follow_up", 1.0),
-                ("address", 0.5), ("gratitude", 0.5),
+                ("apology", 1.0),
+                ("empathy", 1.0),
+                ("ownership", 1.0),
+                ("solution", 1.5),
+                ("restate", 0.5),
+                ("probe", 0.5),
+                ("explain", 0.5),
+                ("follow_up", 1.0),
+                ("address", 0.5),
+                ("gratitude", 0.5),
             ],
         }
     }
@@ -129,7 +149,7 @@ pub fn score(text: &str, lang: Lang) -> Judgement {
 
 fn number_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(\d+(?:\.\d+)?)\s*(万|千|百|k|m)?").expect("valid regex"))
+    R.get_or_init(|| Regex::new(r"\d+(?:\.\d+)?").expect("valid regex"))
 }
 
 /// Judge a reply against a turn. `elapsed_secs` is the time the trainee took (for
@@ -141,8 +161,16 @@ pub fn judge(
     elapsed_secs: Option<f64>,
     with_turn: bool,
 ) -> Judgement {
-    let folded_jargon: Vec<String> = turn.jargon.iter().map(|j| Folded::fold_pattern(j)).collect();
-    let folded_allowed: Vec<String> = turn.allowed_terms.iter().map(|j| Folded::fold_pattern(j)).collect();
+    let folded_jargon: Vec<String> = turn
+        .jargon
+        .iter()
+        .map(|j| Folded::fold_pattern(j))
+        .collect();
+    let folded_allowed: Vec<String> = turn
+        .allowed_terms
+        .iter()
+        .map(|j| Folded::fold_pattern(j))
+        .collect();
     let cx = Context {
         customer_names: &turn.customer_names,
         customer_said: turn.customer_said.as_deref(),
@@ -152,7 +180,10 @@ pub fn judge(
     let d = detect::detect(text, Lexicon::builtin(), &cx);
     let mut principles: BTreeMap<String, Finding> = BTreeMap::new();
     for id in principles::reply_ids() {
-        principles.insert(id.to_string(), d.findings.get(id).cloned().unwrap_or_default());
+        principles.insert(
+            id.to_string(),
+            d.findings.get(id).cloned().unwrap_or_default(),
+        );
     }
     let weights: Vec<(String, f32)> = if turn.weights.is_empty() {
         turn.kind
@@ -172,7 +203,10 @@ pub fn judge(
         principles.insert("order".into(), judge_order(&d));
     }
     if wants("close") {
-        principles.insert("close".into(), d.findings.get("close").cloned().unwrap_or_default());
+        principles.insert(
+            "close".into(),
+            d.findings.get("close").cloned().unwrap_or_default(),
+        );
     }
     if let (Some(target), Some(took)) = (turn.target_secs, elapsed_secs) {
         principles.insert(
@@ -199,7 +233,11 @@ pub fn judge(
             got += w;
         }
     }
-    let mut s = if total > 0.0 { 100.0 * got / total } else { 100.0 };
+    let mut s = if total > 0.0 {
+        100.0 * got / total
+    } else {
+        100.0
+    };
     let mut tips = Vec::new();
     let violation_hit = |id: &str, f: &Finding| -> bool {
         if id == "facts" {
@@ -211,12 +249,17 @@ pub fn judge(
     };
     for (id, f) in &principles {
         if violation_hit(id, f) {
-            let w = weights.iter().find(|(k, _)| k == id).map_or(1.0, |(_, w)| w.abs().max(1.0));
+            let w = weights
+                .iter()
+                .find(|(k, _)| k == id)
+                .map_or(1.0, |(_, w)| w.abs().max(1.0));
             s -= penalty(id) * w.min(2.0);
         }
     }
     for p in principles::all() {
-        let Some(f) = principles.get(&p.id) else { continue };
+        let Some(f) = principles.get(&p.id) else {
+            continue;
+        };
         let missed = wants(&p.id) && !p.violation && !f.hit;
         if missed || violation_hit(&p.id, f) {
             tips.push(Tip {
@@ -256,7 +299,10 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
     }
     back.push(f.text.len());
     let find_all = |phrase: &str| -> Vec<(usize, usize)> {
-        let p: String = Folded::fold_pattern(phrase).chars().filter(|c| !c.is_whitespace()).collect();
+        let p: String = Folded::fold_pattern(phrase)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if p.is_empty() {
             return vec![];
         }
@@ -286,10 +332,15 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
         evidence.extend(found);
     }
     for claim in &turn.false_claims {
-        let found: Vec<(usize, usize)> = claim.say.iter().flat_map(|s| {
-            // A negated claim ("AFG2000 没有调频功能") is not the claim.
-            find_all(s)
-        }).filter(|&(s, _)| !negated_before(f, s)).collect();
+        let found: Vec<(usize, usize)> = claim
+            .say
+            .iter()
+            .flat_map(|s| {
+                // A negated claim ("AFG2000 没有调频功能") is not the claim.
+                find_all(s)
+            })
+            .filter(|&(s, _)| !negated_before(f, s))
+            .collect();
         if !found.is_empty() {
             false_claim = true;
             evidence.extend(found);
@@ -305,35 +356,74 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
 
 /// Is the text just before char offset `s` a negator (不/没/没有/not/no)?
 fn negated_before(f: &Folded, s: usize) -> bool {
-    let Some(pos) = f.byte_of_char(s) else { return false };
-    let before: String = f.text[..pos].chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    ["不", "没", "没有", "并不", "不能", "不支持", "无"].iter().any(|n| before.ends_with(n))
+    let Some(pos) = f.byte_of_char(s) else {
+        return false;
+    };
+    let before: String = f.text[..pos]
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    ["不", "没", "没有", "并不", "不能", "不支持", "无"]
+        .iter()
+        .any(|n| before.ends_with(n))
         || before.trim_end().ends_with("not")
         || before.trim_end().ends_with("no")
 }
 
 /// Numbers followed by one of `units` in the compact text: (value, original char span).
-fn numbers_with_units(compact: &str, back: &[usize], f: &Folded, units: &[String]) -> Vec<(f64, (usize, usize))> {
+fn numbers_with_units(
+    compact: &str,
+    back: &[usize],
+    f: &Folded,
+    units: &[String],
+) -> Vec<(f64, (usize, usize))> {
     if units.is_empty() {
         return vec![];
     }
-    let units: Vec<String> = units.iter().map(|u| Folded::fold_pattern(u).replace(' ', "")).collect();
+    let units: Vec<String> = units
+        .iter()
+        .map(|u| Folded::fold_pattern(u).replace(' ', ""))
+        .collect();
     let mut out = Vec::new();
-    for m in number_re().captures_iter(compact) {
-        let whole = m.get(0).expect("group 0");
-        let rest = &compact[whole.end()..];
-        let Some(unit) = units.iter().filter(|u| rest.starts_with(u.as_str())).max_by_key(|u| u.len()) else {
+    for m in number_re().find_iter(compact) {
+        // "AFG2000" is a model name, not a number.
+        if compact[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        let Ok(v) = m.as_str().parse::<f64>() else {
             continue;
         };
-        let Ok(mut v) = m[1].parse::<f64>() else { continue };
-        match m.get(2).map(|g| g.as_str()) {
-            Some("万") => v *= 10_000.0,
-            Some("千") | Some("k") => v *= 1_000.0,
-            Some("百") => v *= 100.0,
-            _ => {}
-        }
-        let end = whole.end() + unit.len();
-        out.push((v, f.span(back[whole.start()], back[end - 1] + 1)));
+        let rest = &compact[m.end()..];
+        let unit_at = |r: &str| {
+            units
+                .iter()
+                .filter(|u| r.starts_with(u.as_str()))
+                .map(|u| u.len())
+                .max()
+        };
+        // A unit right after the digits wins ("20msa/s"); else a multiplier then a unit ("2万hz").
+        let found = unit_at(rest).map(|n| (v, n)).or_else(|| {
+            let mult = rest.chars().next()?;
+            let k = match mult {
+                '万' => 10_000.0,
+                '千' | 'k' => 1_000.0,
+                '百' => 100.0,
+                'm' => 1_000_000.0,
+                _ => return None,
+            };
+            unit_at(&rest[mult.len_utf8()..]).map(|n| (v * k, n + mult.len_utf8()))
+        });
+        let Some((value, len)) = found else { continue };
+        let end = m.end() + len;
+        out.push((value, f.span(back[m.start()], back[end - 1] + 1)));
     }
     out
 }
@@ -368,8 +458,12 @@ fn courtesy(d: &Detection, p: &BTreeMap<String, Finding>) -> f32 {
     let h = |id: &str| p.get(id).is_some_and(|f| f.hit);
     let mut x = d.courtesy_raw;
     for (id, w) in [
-        ("apology", 0.4), ("empathy", 0.5), ("gratitude", 0.5), ("address", 0.3),
-        ("rudeness", -2.0), ("blame", -1.0),
+        ("apology", 0.4),
+        ("empathy", 0.5),
+        ("gratitude", 0.5),
+        ("address", 0.3),
+        ("rudeness", -2.0),
+        ("blame", -1.0),
     ] {
         if h(id) {
             x += w;
@@ -388,15 +482,27 @@ mod tests {
 
     #[test]
     fn a_good_angry_reply_scores_high_and_a_rude_one_low() {
-        let turn = TurnRules { kind: ScenarioKind::Angry, ..Default::default() };
+        let turn = TurnRules {
+            kind: ScenarioKind::Angry,
+            ..Default::default()
+        };
         let good = judge(
             "王先生,非常抱歉让您久等了,理解您的着急。这是我们的失误,我马上为您申请补发,明天发出,单号出来后第一时间通知您。",
             Lang::ZhHans, &turn, None, true);
         assert!(good.score >= 85, "{good:?}");
         assert!(good.hit("order"));
-        let rude = judge("这是快递的问题,跟我们没关系,你自己去问快递!!!", Lang::ZhHans, &turn, None, true);
+        let rude = judge(
+            "这是快递的问题,跟我们没关系,你自己去问快递!!!",
+            Lang::ZhHans,
+            &turn,
+            None,
+            true,
+        );
         assert_eq!(rude.score, 0);
-        assert!(rude.tips.iter().any(|t| t.principle == "blame" && t.text.contains("001 No:019")));
+        assert!(rude
+            .tips
+            .iter()
+            .any(|t| t.principle == "blame" && t.text.contains("001 No:019")));
         assert!(good.courtesy > rude.courtesy);
     }
 
@@ -404,8 +510,16 @@ mod tests {
     fn facts_with_numbers_and_false_claims() {
         let turn = TurnRules {
             kind: ScenarioKind::Product,
-            facts: vec![FactRule { id: "rate".into(), say: vec!["每秒2000万次采样".into()], value: Some(20.0), units: vec!["MSa/s".into()] }],
-            false_claims: vec![ClaimRule { id: "fm".into(), say: vec!["AFG2000支持FM".into()] }],
+            facts: vec![FactRule {
+                id: "rate".into(),
+                say: vec!["每秒2000万次采样".into()],
+                value: Some(20.0),
+                units: vec!["MSa/s".into()],
+            }],
+            false_claims: vec![ClaimRule {
+                id: "fm".into(),
+                say: vec!["AFG2000支持FM".into()],
+            }],
             ..Default::default()
         };
         assert!(judge("采样率是20 MSa/s", Lang::ZhHans, &turn, None, true).hit("facts"));

@@ -72,7 +72,10 @@ impl Folded {
     /// Map a byte range of the folded text to a `[start, end)` char range of the original.
     pub fn span(&self, start: usize, end: usize) -> (usize, usize) {
         if start >= end || start >= self.origin.len() {
-            let at = self.origin.get(start).map_or(self.original_chars, |&c| c as usize);
+            let at = self
+                .origin
+                .get(start)
+                .map_or(self.original_chars, |&c| c as usize);
             return (at, at);
         }
         let s = self.origin[start] as usize;
@@ -122,6 +125,7 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
             let word: String = text[..i]
                 .chars()
                 .rev()
+                .take(5)
                 .take_while(|c| c.is_ascii_alphabetic() || *c == '.')
                 .collect::<Vec<_>>()
                 .into_iter()
@@ -222,10 +226,18 @@ mod tests {
     #[test]
     fn sentences_and_clauses() {
         let f = Folded::new("Mr. Wang, I'm sorry. The price is 1.5 yuan! 您好,请问?好的。");
-        let s: Vec<&str> = sentences(&f.text).iter().map(|s| s.slice(&f.text)).collect();
+        let s: Vec<&str> = sentences(&f.text)
+            .iter()
+            .map(|s| s.slice(&f.text))
+            .collect();
         assert_eq!(
             s,
-            vec!["mr. wang, i'm sorry.", "the price is 1.5 yuan!", "您好,请问?", "好的."]
+            vec![
+                "mr. wang, i'm sorry.",
+                "the price is 1.5 yuan!",
+                "您好,请问?",
+                "好的."
+            ]
         );
         let c = clauses(&f.text);
         assert_eq!(c.len(), 6);

@@ -39,7 +39,9 @@ fn main() -> ExitCode {
 
 fn toml_files(p: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     if p.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         entries.sort();
         for e in entries {
             if e.is_dir() || e.extension().is_some_and(|x| x == "toml") {
@@ -105,7 +107,10 @@ fn check(paths: &[String]) -> ExitCode {
             }
         }
     }
-    eprintln!("checked {} file(s): {ok} ok, {errors} error(s), {warnings} warning(s)", files.len());
+    eprintln!(
+        "checked {} file(s): {ok} ok, {errors} error(s), {warnings} warning(s)",
+        files.len()
+    );
     if errors > 0 {
         ExitCode::from(1)
     } else {
@@ -139,7 +144,11 @@ fn score_cmd(args: &[String]) -> ExitCode {
             };
             let out = scenario::check_source(&f, &src);
             let Some(s) = out.scenario else {
-                for d in out.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+                for d in out
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                {
                     eprintln!("{d}");
                 }
                 return ExitCode::from(2);
@@ -147,7 +156,11 @@ fn score_cmd(args: &[String]) -> ExitCode {
             let Some(i) = s.turn_index(&t) else {
                 eprintln!(
                     "kefu score: {f} has no turn `{t}`; its turns are: {}",
-                    s.turns.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                    s.turns
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 return ExitCode::from(2);
             };
@@ -162,7 +175,11 @@ fn score_cmd(args: &[String]) -> ExitCode {
     let mut out = BufWriter::new(io::stdout().lock());
     for line in stdin.lock().lines() {
         let Ok(line) = line else {
-            let _ = writeln!(out, "{}", json!({"id": null, "error": "the line is not valid UTF-8"}));
+            let _ = writeln!(
+                out,
+                "{}",
+                json!({"id": null, "error": "the line is not valid UTF-8"})
+            );
             continue;
         };
         if line.trim().is_empty() {
@@ -190,7 +207,9 @@ fn score_line(line: &str, turn: Option<&(scenario::Scenario, usize)>) -> Value {
         None => kefu_dojo::text::detect_lang(text),
         Some("zh") => "zh",
         Some("en") => "en",
-        Some(other) => return json!({"id": id, "error": format!("unknown \"lang\" `{other}`: use \"zh\" or \"en\"")}),
+        Some(other) => {
+            return json!({"id": id, "error": format!("unknown \"lang\" `{other}`: use \"zh\" or \"en\"")})
+        }
     };
     let lang = if lang == "zh" { Lang::ZhHans } else { Lang::En };
     let j = match turn {

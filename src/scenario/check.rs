@@ -22,7 +22,9 @@ pub struct CheckOutput {
 
 impl CheckOutput {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -80,7 +82,11 @@ impl Ck<'_> {
             Some(n) => format!("did you mean `{n}`?"),
             None => format!(
                 "write one of: {}",
-                principles::all().iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", ")
+                principles::all()
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         self.err(id, format!("unknown principle `{v}`: {hint}"));
@@ -94,16 +100,36 @@ impl Ck<'_> {
             match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
                 Some(l) => {
                     if v.get_ref().trim().is_empty() {
-                        self.err(v, format!("{what} in `{}` is empty: write the text, or remove the line", k.get_ref()));
+                        self.err(
+                            v,
+                            format!(
+                                "{what} in `{}` is empty: write the text, or remove the line",
+                                k.get_ref()
+                            ),
+                        );
                     }
                     out.insert(l, v.get_ref().clone());
                 }
-                None => self.err(k, format!("unknown language `{}` in {what}: write `zh-Hans`, `zh-Hant` or `en`", k.get_ref())),
+                None => self.err(
+                    k,
+                    format!(
+                        "unknown language `{}` in {what}: write `zh-Hans`, `zh-Hant` or `en`",
+                        k.get_ref()
+                    ),
+                ),
             }
         }
         for l in langs {
             if !out.contains_key(l) {
-                self.err(t, format!("the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`", l.code(), l.code(), l.code()));
+                self.err(
+                    t,
+                    format!(
+                        "the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`",
+                        l.code(),
+                        l.code(),
+                        l.code()
+                    ),
+                );
             }
         }
         Loc(out)
@@ -122,13 +148,14 @@ impl Ck<'_> {
                         .iter()
                         .min_by_key(|k| principles::edit_distance(k, name))
                         .filter(|k| principles::edit_distance(k, name) <= 3);
-                    let hint = match near {
-                        Some(n) => format!("did you mean `{{{n}}}`?"),
-                        None => format!(
+                    let hint =
+                        match near {
+                            Some(n) => format!("did you mean `{{{n}}}`?"),
+                            None => format!(
                             "add it under `[placeholders]` (`{name} = [\"…\"]`), or use one of: {}",
                             known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")
                         ),
-                    };
+                        };
                     self.err(v, format!("unknown placeholder `{{{name}}}`: {hint}"));
                 }
                 rest = &after[close + 1..];
@@ -148,17 +175,31 @@ fn friendly_toml_error(msg: &str) -> String {
             .filter(|o| principles::edit_distance(o, name) <= 3);
         return match near {
             Some(n) => format!("unknown key `{name}`: did you mean `{n}`?"),
-            None => format!("unknown key `{name}`: write one of {}", options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "unknown key `{name}`: write one of {}",
+                options
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
     }
     if let Some(rest) = first.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
         return format!("missing `{name}`: add `{name} = …` here (see docs/scenario-format.md)");
     }
-    if first.contains("invalid basic string") || first.contains("unterminated") || first.contains("expected `\"`") {
+    if first.contains("invalid basic string")
+        || first.contains("unterminated")
+        || first.contains("expected `\"`")
+    {
         return format!("{first}: a string is not closed; end it with `\"` on the same line (use `\"\"\"` for text over several lines)");
     }
-    if first.contains("expected `]`") || first.contains("expected `}`") || first.contains("invalid array") || first.contains("invalid inline table") {
+    if first.contains("expected `]`")
+        || first.contains("expected `}`")
+        || first.contains("invalid array")
+        || first.contains("invalid inline table")
+    {
         return format!("{first}: a list or table is not closed; check for a missing `]` or `}}` (the file may be cut short)");
     }
     if first.contains("invalid type") {
@@ -176,15 +217,29 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
         out: Vec::new(),
     };
     if src.len() > MAX_FILE_BYTES {
-        ck.push(Severity::Error, 0, format!("the file is {} KB; a scenario may be at most {} KB: split it", src.len() / 1024, MAX_FILE_BYTES / 1024));
-        return CheckOutput { scenario: None, diagnostics: ck.out };
+        ck.push(
+            Severity::Error,
+            0,
+            format!(
+                "the file is {} KB; a scenario may be at most {} KB: split it",
+                src.len() / 1024,
+                MAX_FILE_BYTES / 1024
+            ),
+        );
+        return CheckOutput {
+            scenario: None,
+            diagnostics: ck.out,
+        };
     }
     let raw: RawScenario = match toml::from_str(src) {
         Ok(r) => r,
         Err(e) => {
             let at = e.span().map_or(0, |s| s.start);
             ck.push(Severity::Error, at, friendly_toml_error(e.message()));
-            return CheckOutput { scenario: None, diagnostics: ck.out };
+            return CheckOutput {
+                scenario: None,
+                diagnostics: ck.out,
+            };
         }
     };
     let scenario = build(&mut ck, &raw);
@@ -196,13 +251,20 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
         scenario = None;
     }
     ck.out.sort_by_key(|d| (d.line, d.col));
-    CheckOutput { scenario, diagnostics: ck.out }
+    CheckOutput {
+        scenario,
+        diagnostics: ck.out,
+    }
 }
 
 fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     // Identity and languages.
     let id = raw.id.get_ref().clone();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         ck.err(&raw.id, "a scenario id may use only a-z, 0-9, `-` and `_` (it is part of the page address): e.g. `late-delivery`");
     }
     let kind = match raw.kind.get_ref().as_str() {
@@ -210,29 +272,53 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         "objection" => ScenarioKind::Objection,
         "product" => ScenarioKind::Product,
         other => {
-            ck.err(&raw.kind, format!("unknown kind `{other}`: write `angry`, `objection` or `product`"));
+            ck.err(
+                &raw.kind,
+                format!("unknown kind `{other}`: write `angry`, `objection` or `product`"),
+            );
             ScenarioKind::General
         }
     };
     let mut languages = Vec::new();
     for l in raw.languages.get_ref() {
         match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
-            Some(x) if languages.contains(&x) => ck.warn(l, format!("`{}` is listed twice", l.get_ref())),
+            Some(x) if languages.contains(&x) => {
+                ck.warn(l, format!("`{}` is listed twice", l.get_ref()))
+            }
             Some(x) => languages.push(x),
-            None => ck.err(l, format!("unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`", l.get_ref())),
+            None => ck.err(
+                l,
+                format!(
+                    "unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`",
+                    l.get_ref()
+                ),
+            ),
         }
     }
     if languages.is_empty() {
-        ck.err(&raw.languages, "list at least one language: `languages = [\"zh-Hans\", \"en\"]`");
+        ck.err(
+            &raw.languages,
+            "list at least one language: `languages = [\"zh-Hans\", \"en\"]`",
+        );
     }
     let product = raw.product.as_ref().map(|p| p.get_ref().clone());
     match (&raw.product, kind) {
-        (Some(p), _) if product_name(p.get_ref(), Lang::En).is_none() => ck.err(p, format!(
-            "unknown product `{}`: write one of {}",
-            p.get_ref(),
-            PRODUCTS.iter().map(|p| format!("`{}`", p.0)).collect::<Vec<_>>().join(", ")
-        )),
-        (None, ScenarioKind::Product) => ck.err(&raw.kind, "a product question needs `product = \"chiller\"`, `\"f40\"` or `\"afg\"`"),
+        (Some(p), _) if product_name(p.get_ref(), Lang::En).is_none() => ck.err(
+            p,
+            format!(
+                "unknown product `{}`: write one of {}",
+                p.get_ref(),
+                PRODUCTS
+                    .iter()
+                    .map(|p| format!("`{}`", p.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        (None, ScenarioKind::Product) => ck.err(
+            &raw.kind,
+            "a product question needs `product = \"chiller\"`, `\"f40\"` or `\"afg\"`",
+        ),
         _ => {}
     }
     let difficulty = raw.difficulty.as_ref().map_or(1, |d| {
@@ -251,7 +337,10 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     let brief = ck.text(&raw.brief, "`brief`", &languages);
     let customer = raw.customer.get_ref();
     let customer_name = ck.text(&customer.name, "`customer.name`", &languages);
-    let persona = customer.persona.as_ref().map(|p| ck.text(p, "`customer.persona`", &languages));
+    let persona = customer
+        .persona
+        .as_ref()
+        .map(|p| ck.text(p, "`customer.persona`", &languages));
     let mood = customer.mood.as_ref().map_or(30, |m| {
         if !(0..=100).contains(m.get_ref()) {
             ck.err(m, "mood is 0 (furious) to 100 (happy)");
@@ -267,54 +356,119 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     let mut placeholders = BTreeMap::new();
     for (k, v) in &raw.placeholders {
         if v.get_ref().is_empty() {
-            ck.err(v, format!("placeholder `{}` has no values: list at least one, e.g. `{} = [\"…\"]`", k.get_ref(), k.get_ref()));
+            ck.err(
+                v,
+                format!(
+                    "placeholder `{}` has no values: list at least one, e.g. `{} = [\"…\"]`",
+                    k.get_ref(),
+                    k.get_ref()
+                ),
+            );
         }
         known.insert(k.get_ref().clone());
-        placeholders.insert(k.get_ref().clone(), v.get_ref().iter().map(|s| s.get_ref().clone()).collect());
+        placeholders.insert(
+            k.get_ref().clone(),
+            v.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
+        );
     }
     ck.placeholders_in(&raw.brief, &known);
 
     // Ids of turns and endings.
     let mut names: BTreeMap<String, Target> = BTreeMap::new();
     if raw.turn.is_empty() {
-        ck.push(Severity::Error, 0, "the scenario has no turns: add a `[[turn]]` with `id`, `say` and `[[turn.next]]`".into());
+        ck.push(
+            Severity::Error,
+            0,
+            "the scenario has no turns: add a `[[turn]]` with `id`, `say` and `[[turn.next]]`"
+                .into(),
+        );
     }
     if raw.turn.len() > MAX_TURNS {
         ck.err(&raw.turn[MAX_TURNS], format!("at most {MAX_TURNS} turns"));
     }
     if raw.ending.is_empty() {
-        ck.push(Severity::Error, 0, "the scenario has no endings: add an `[[ending]]` with `id`, `outcome` and `text`".into());
+        ck.push(
+            Severity::Error,
+            0,
+            "the scenario has no endings: add an `[[ending]]` with `id`, `outcome` and `text`"
+                .into(),
+        );
     }
     for (i, t) in raw.turn.iter().enumerate() {
         let tid = &t.get_ref().id;
-        if names.insert(tid.get_ref().clone(), Target::Turn(i)).is_some() {
-            ck.err(tid, format!("duplicate id `{}`: every turn and ending needs its own id", tid.get_ref()));
+        if names
+            .insert(tid.get_ref().clone(), Target::Turn(i))
+            .is_some()
+        {
+            ck.err(
+                tid,
+                format!(
+                    "duplicate id `{}`: every turn and ending needs its own id",
+                    tid.get_ref()
+                ),
+            );
         }
     }
     let mut endings = Vec::new();
     for (i, e) in raw.ending.iter().enumerate() {
         let e = e.get_ref();
-        if names.insert(e.id.get_ref().clone(), Target::Ending(i)).is_some() {
-            ck.err(&e.id, format!("duplicate id `{}`: every turn and ending needs its own id", e.id.get_ref()));
+        if names
+            .insert(e.id.get_ref().clone(), Target::Ending(i))
+            .is_some()
+        {
+            ck.err(
+                &e.id,
+                format!(
+                    "duplicate id `{}`: every turn and ending needs its own id",
+                    e.id.get_ref()
+                ),
+            );
         }
         let outcome = Outcome::parse(e.outcome.get_ref()).unwrap_or_else(|| {
-            ck.err(&e.outcome, format!("unknown outcome `{}`: write `resolved`, `escalated` or `lost`", e.outcome.get_ref()));
+            ck.err(
+                &e.outcome,
+                format!(
+                    "unknown outcome `{}`: write `resolved`, `escalated` or `lost`",
+                    e.outcome.get_ref()
+                ),
+            );
             Outcome::Resolved
         });
-        let text = ck.text(&e.text, &format!("ending `{}` text", e.id.get_ref()), &languages);
+        let text = ck.text(
+            &e.text,
+            &format!("ending `{}` text", e.id.get_ref()),
+            &languages,
+        );
         ck.placeholders_in(&e.text, &known);
-        endings.push(Ending { id: e.id.get_ref().clone(), outcome, text });
+        endings.push(Ending {
+            id: e.id.get_ref().clone(),
+            outcome,
+            text,
+        });
     }
     let target = |ck: &mut Ck, s: &S<String>| -> Option<Target> {
         match names.get(s.get_ref()) {
             Some(t) => Some(*t),
             None => {
-                let near = names.keys().min_by_key(|k| principles::edit_distance(k, s.get_ref()));
+                let near = names
+                    .keys()
+                    .min_by_key(|k| principles::edit_distance(k, s.get_ref()));
                 let hint = match near {
-                    Some(n) if principles::edit_distance(n, s.get_ref()) <= 3 => format!("did you mean `{n}`?"),
-                    _ => format!("write one of: {}", names.keys().cloned().collect::<Vec<_>>().join(", ")),
+                    Some(n) if principles::edit_distance(n, s.get_ref()) <= 3 => {
+                        format!("did you mean `{n}`?")
+                    }
+                    _ => format!(
+                        "write one of: {}",
+                        names.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
                 };
-                ck.err(s, format!("`{}` is not a turn or ending of this scenario: {hint}", s.get_ref()));
+                ck.err(
+                    s,
+                    format!(
+                        "`{}` is not a turn or ending of this scenario: {hint}",
+                        s.get_ref()
+                    ),
+                );
                 None
             }
         }
@@ -327,15 +481,38 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         if rt.say.get_ref().is_empty() {
             ck.err(&rt.say, format!("turn `{}` has no customer line: `say` needs at least one variant, e.g. `say = [{{ zh-Hans = \"…\", en = \"…\" }}]`", rt.id.get_ref()));
         }
-        let say: Vec<Loc> = rt.say.get_ref().iter().map(|v| {
-            ck.placeholders_in(v, &known);
-            ck.text(v, &format!("a `say` line of turn `{}`", rt.id.get_ref()), &languages)
-        }).collect();
-        let model: Vec<Loc> = rt.model.iter().map(|v| {
-            ck.placeholders_in(v, &known);
-            ck.text(v, &format!("a model answer of turn `{}`", rt.id.get_ref()), &languages)
-        }).collect();
-        let hint = rt.hint.as_ref().map(|h| ck.text(h, &format!("the hint of turn `{}`", rt.id.get_ref()), &languages));
+        let say: Vec<Loc> = rt
+            .say
+            .get_ref()
+            .iter()
+            .map(|v| {
+                ck.placeholders_in(v, &known);
+                ck.text(
+                    v,
+                    &format!("a `say` line of turn `{}`", rt.id.get_ref()),
+                    &languages,
+                )
+            })
+            .collect();
+        let model: Vec<Loc> = rt
+            .model
+            .iter()
+            .map(|v| {
+                ck.placeholders_in(v, &known);
+                ck.text(
+                    v,
+                    &format!("a model answer of turn `{}`", rt.id.get_ref()),
+                    &languages,
+                )
+            })
+            .collect();
+        let hint = rt.hint.as_ref().map(|h| {
+            ck.text(
+                h,
+                &format!("the hint of turn `{}`", rt.id.get_ref()),
+                &languages,
+            )
+        });
         let mut weights = Vec::new();
         for (k, w) in &rt.expects {
             if let Some(p) = ck.principle(k) {
@@ -355,11 +532,20 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
                 ck.err(&f.id, format!("fact `{}` needs `say = [\"…\"]` (the ways it may be phrased) or a `value` with `units`", f.id.get_ref()));
             }
             if f.value.is_some() && f.units.is_empty() {
-                ck.err(&f.id, format!("fact `{}` has a `value` but no `units`: add e.g. `units = [\"MSa/s\"]`", f.id.get_ref()));
+                ck.err(
+                    &f.id,
+                    format!(
+                        "fact `{}` has a `value` but no `units`: add e.g. `units = [\"MSa/s\"]`",
+                        f.id.get_ref()
+                    ),
+                );
             }
             for s in f.say.iter().chain(&f.units) {
                 if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
-                    ck.err(s, format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"));
+                    ck.err(
+                        s,
+                        format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"),
+                    );
                 }
             }
             facts.push(FactRule {
@@ -373,22 +559,37 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         for c in &rt.false_claims {
             let c = c.get_ref();
             if c.say.is_empty() {
-                ck.err(&c.id, format!("false claim `{}` needs `say = [\"…\"]`", c.id.get_ref()));
+                ck.err(
+                    &c.id,
+                    format!("false claim `{}` needs `say = [\"…\"]`", c.id.get_ref()),
+                );
             }
             for s in &c.say {
                 if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
-                    ck.err(s, format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"));
+                    ck.err(
+                        s,
+                        format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"),
+                    );
                 }
             }
-            false_claims.push(ClaimRule { id: c.id.get_ref().clone(), say: c.say.iter().map(|s| s.get_ref().clone()).collect() });
+            false_claims.push(ClaimRule {
+                id: c.id.get_ref().clone(),
+                say: c.say.iter().map(|s| s.get_ref().clone()).collect(),
+            });
         }
         for list in [&rt.jargon, &rt.allow] {
             if list.len() > MAX_TERMS_PER_TURN {
-                ck.err(&list[MAX_TERMS_PER_TURN], format!("at most {MAX_TERMS_PER_TURN} terms per turn"));
+                ck.err(
+                    &list[MAX_TERMS_PER_TURN],
+                    format!("at most {MAX_TERMS_PER_TURN} terms per turn"),
+                );
             }
             for s in list {
                 if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
-                    ck.err(s, format!("a term must have 1 to {MAX_TERM_CHARS} characters"));
+                    ck.err(
+                        s,
+                        format!("a term must have 1 to {MAX_TERM_CHARS} characters"),
+                    );
                 }
             }
         }
@@ -405,14 +606,21 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         for n in &rt.next {
             let rn = n.get_ref();
             let mut cond = Cond::default();
-            for (src, dst) in [(&rn.all, &mut cond.all), (&rn.any, &mut cond.any), (&rn.none, &mut cond.none)] {
+            for (src, dst) in [
+                (&rn.all, &mut cond.all),
+                (&rn.any, &mut cond.any),
+                (&rn.none, &mut cond.none),
+            ] {
                 for p in src {
                     if let Some(p) = ck.principle(p) {
                         dst.push(p);
                     }
                 }
             }
-            for (src, dst) in [(&rn.min_score, &mut cond.min_score), (&rn.max_score, &mut cond.max_score)] {
+            for (src, dst) in [
+                (&rn.min_score, &mut cond.min_score),
+                (&rn.max_score, &mut cond.max_score),
+            ] {
                 if let Some(v) = src {
                     if !(0..=100).contains(v.get_ref()) {
                         ck.err(v, "a score is from 0 to 100");
@@ -473,12 +681,18 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         Some(g) => match target(ck, g) {
             Some(Target::Ending(i)) => i,
             Some(Target::Turn(_)) => {
-                ck.err(g, "`gives_up` must name an ending (outcome `lost` or `escalated`)");
+                ck.err(
+                    g,
+                    "`gives_up` must name an ending (outcome `lost` or `escalated`)",
+                );
                 0
             }
             None => 0,
         },
-        None => endings.iter().position(|e| e.outcome != Outcome::Resolved).unwrap_or(endings.len().saturating_sub(1)),
+        None => endings
+            .iter()
+            .position(|e| e.outcome != Outcome::Resolved)
+            .unwrap_or(endings.len().saturating_sub(1)),
     };
     let max_turns = raw.max_turns.as_ref().map_or(12, |m| {
         if !(1..=100).contains(m.get_ref()) {
@@ -488,7 +702,13 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     });
 
     // Graph: every turn reachable from the start, an ending reachable from every turn.
-    if !turns.is_empty() && turns.iter().all(|t| t.next.iter().all(|b| matches!(b.goto, Target::Turn(_) | Target::Ending(_)))) {
+    if !turns.is_empty()
+        && turns.iter().all(|t| {
+            t.next
+                .iter()
+                .all(|b| matches!(b.goto, Target::Turn(_) | Target::Ending(_)))
+        })
+    {
         let n = turns.len();
         let mut seen = vec![false; n];
         let mut q = VecDeque::from([start.min(n - 1)]);
@@ -519,10 +739,12 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         loop {
             let mut changed = false;
             for i in 0..n {
-                if !ends[i] && turns[i].next.iter().any(|b| match b.goto {
-                    Target::Ending(_) => true,
-                    Target::Turn(j) => ends[j],
-                }) {
+                if !ends[i]
+                    && turns[i].next.iter().any(|b| match b.goto {
+                        Target::Ending(_) => true,
+                        Target::Turn(j) => ends[j],
+                    })
+                {
                     ends[i] = true;
                     changed = true;
                 }
@@ -541,7 +763,13 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         }
         for (i, s) in ending_seen.iter().enumerate() {
             if !s && i != gives_up {
-                ck.warn(&raw.ending[i].get_ref().id, format!("ending `{}` is never reached: no branch leads to it", endings[i].id));
+                ck.warn(
+                    &raw.ending[i].get_ref().id,
+                    format!(
+                        "ending `{}` is never reached: no branch leads to it",
+                        endings[i].id
+                    ),
+                );
             }
         }
     }
@@ -575,8 +803,20 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
     for rs in &raw.sample {
         let r = rs.get_ref();
         let Some(turn) = s.turn_index(r.turn.get_ref()) else {
-            let near = s.turns.iter().map(|t| t.id.as_str()).min_by_key(|t| principles::edit_distance(t, r.turn.get_ref()));
-            ck.err(&r.turn, format!("sample for unknown turn `{}`{}", r.turn.get_ref(), near.map(|n| format!(": did you mean `{n}`?")).unwrap_or_default()));
+            let near = s
+                .turns
+                .iter()
+                .map(|t| t.id.as_str())
+                .min_by_key(|t| principles::edit_distance(t, r.turn.get_ref()));
+            ck.err(
+                &r.turn,
+                format!(
+                    "sample for unknown turn `{}`{}",
+                    r.turn.get_ref(),
+                    near.map(|n| format!(": did you mean `{n}`?"))
+                        .unwrap_or_default()
+                ),
+            );
             continue;
         };
         *per_turn.entry(turn).or_default() += 1;
@@ -584,18 +824,36 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
             Some(l) => match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
                 Some(x) => x,
                 None => {
-                    ck.err(l, format!("unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`", l.get_ref()));
+                    ck.err(
+                        l,
+                        format!(
+                            "unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`",
+                            l.get_ref()
+                        ),
+                    );
                     continue;
                 }
             },
-            None => if crate::text::detect_lang(r.reply.get_ref()) == "zh" { Lang::ZhHans } else { Lang::En },
+            None => {
+                if crate::text::detect_lang(r.reply.get_ref()) == "zh" {
+                    Lang::ZhHans
+                } else {
+                    Lang::En
+                }
+            }
         };
         let expect = match s.turns.iter().position(|t| &t.id == r.expect.get_ref()) {
             Some(i) => Target::Turn(i),
             None => match s.endings.iter().position(|e| &e.id == r.expect.get_ref()) {
                 Some(i) => Target::Ending(i),
                 None => {
-                    ck.err(&r.expect, format!("`{}` is not a turn or ending of this scenario", r.expect.get_ref()));
+                    ck.err(
+                        &r.expect,
+                        format!(
+                            "`{}` is not a turn or ending of this scenario",
+                            r.expect.get_ref()
+                        ),
+                    );
                     continue;
                 }
             },
@@ -613,7 +871,12 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
         let j = score::judge(r.reply.get_ref(), lang, &rules, None, true);
         let got = crate::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
         if got != Some(expect) {
-            let shown: Vec<String> = j.principles.iter().filter(|(_, f)| f.hit).map(|(k, _)| k.clone()).collect();
+            let shown: Vec<String> = j
+                .principles
+                .iter()
+                .filter(|(_, f)| f.hit)
+                .map(|(k, _)| k.clone())
+                .collect();
             ck.err(&r.reply, format!(
                 "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
                 got.map_or("nowhere", |t| s.target_name(t)),

@@ -20,7 +20,11 @@ pub struct Loc(pub BTreeMap<Lang, String>);
 impl Loc {
     /// The text in `lang`, else English, else Simplified, else any.
     pub fn get(&self, lang: Lang) -> &str {
-        let fallback = if lang == Lang::ZhHant { [Lang::ZhHant, Lang::ZhHans, Lang::En] } else { [lang, Lang::En, Lang::ZhHans] };
+        let fallback = if lang == Lang::ZhHant {
+            [Lang::ZhHant, Lang::ZhHans, Lang::En]
+        } else {
+            [lang, Lang::En, Lang::ZhHans]
+        };
         fallback
             .iter()
             .find_map(|l| self.0.get(l))
@@ -74,7 +78,11 @@ pub struct Cond {
 
 impl Cond {
     pub fn is_always(&self) -> bool {
-        self.all.is_empty() && self.any.is_empty() && self.none.is_empty() && self.min_score.is_none() && self.max_score.is_none()
+        self.all.is_empty()
+            && self.any.is_empty()
+            && self.none.is_empty()
+            && self.min_score.is_none()
+            && self.max_score.is_none()
     }
     pub fn holds(&self, j: &crate::score::Judgement) -> bool {
         self.all.iter().all(|p| j.hit(p))
@@ -155,9 +163,24 @@ pub struct Scenario {
 
 /// Product names for `{product}` and the library filter (000 第五章).
 pub const PRODUCTS: &[(&str, &str, &str, &str)] = &[
-    ("chiller", "12kW储能电池冷水机", "12kW儲能電池冷水機", "12 kW energy-storage battery chiller"),
-    ("f40", "翼龙F40无人机", "翼龍F40無人機", "Wing Loong F40 UAV"),
-    ("afg", "AFG2000/2100任意波形信号发生器", "AFG2000/2100任意波形信號發生器", "AFG2000/2100 arbitrary waveform generator"),
+    (
+        "chiller",
+        "12kW储能电池冷水机",
+        "12kW儲能電池冷水機",
+        "12 kW energy-storage battery chiller",
+    ),
+    (
+        "f40",
+        "翼龙F40无人机",
+        "翼龍F40無人機",
+        "Wing Loong F40 UAV",
+    ),
+    (
+        "afg",
+        "AFG2000/2100任意波形信号发生器",
+        "AFG2000/2100任意波形信號發生器",
+        "AFG2000/2100 arbitrary waveform generator",
+    ),
 ];
 
 pub fn product_name(id: &str, lang: Lang) -> Option<&'static str> {
@@ -180,7 +203,13 @@ impl Scenario {
             jargon: t.jargon.clone(),
             allowed_terms: t.allow.clone(),
             target_secs: t.target_secs,
-            customer_names: self.customer_name.0.values().cloned().chain([self.customer_name.get(lang).to_string()]).collect(),
+            customer_names: self
+                .customer_name
+                .0
+                .values()
+                .cloned()
+                .chain([self.customer_name.get(lang).to_string()])
+                .collect(),
             customer_said: customer_said.map(str::to_string),
         }
     }
@@ -231,6 +260,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.col, sev, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.col, sev, self.message
+        )
     }
 }
