@@ -12,6 +12,7 @@ pub mod principles;
 pub mod scenario;
 pub mod score;
 pub mod text;
+pub mod view;
 
 #[cfg(feature = "csr")]
 pub mod app;

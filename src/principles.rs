@@ -38,6 +38,14 @@ impl Lang {
             _ => None,
         }
     }
+    /// The language's own name, for the language switcher (the same in every UI language).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::ZhHans => "简体中文",
+            Lang::ZhHant => "繁體中文",
+            Lang::En => "English",
+        }
+    }
     /// Is this a Chinese language (so that replies are usually Chinese)?
     pub fn is_zh(self) -> bool {
         self != Lang::En

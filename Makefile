@@ -1,0 +1,99 @@
+# Kefu Dojo — build, serve and test. Every target installs what it needs on a fresh Debian
+# machine with the Rust toolchain (see ../shared/contract.md §1 and README.md).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8080
+TARGET := wasm32-unknown-unknown
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+# The wasm-bindgen CLI must match the library version pinned in Cargo.lock exactly.
+WB_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3); print $$3}' Cargo.lock)
+TOOLS := tests/browser/node_modules
+WASM_OPT := $(TOOLS)/.bin/wasm-opt
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup-wasm setup-node setup-browser dist serve test test-native test-scenarios test-browser eval bench clean
+
+help:
+	@echo "make serve   build the app and serve it at http://127.0.0.1:$(PORT)"
+	@echo "make test    run every test (native, scenario check, browser)"
+	@echo "make dist    write the static site to dist/ and print its download size"
+	@echo "make eval    scorer precision/recall/F1 on the labelled sets"
+	@echo "make bench   scorer speed"
+
+# --- tools -------------------------------------------------------------------------------
+
+setup-wasm:
+	@rustup target list --installed | grep -qx $(TARGET) || rustup target add $(TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WB_VERSION) (matches Cargo.lock; takes a few minutes)…"; \
+	  cargo install wasm-bindgen-cli --version "$(WB_VERSION)" --locked \
+	    || cargo install wasm-bindgen-cli --version "$(WB_VERSION)"; \
+	fi
+
+# playwright-core (browser tests) and binaryen's wasm-opt, pinned by tests/browser/package-lock.json.
+setup-node:
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (apt-get install -y nodejs npm)"; exit 1; }
+	@if [ ! -x $(WASM_OPT) ] || [ ! -d $(TOOLS)/playwright-core ] || [ tests/browser/package-lock.json -nt $(TOOLS)/.package-lock.json ]; then \
+	  cd tests/browser && npm ci --no-audit --no-fund; \
+	fi
+
+setup-browser:
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; \
+	  elif [ ! -x $(CHROMIUM) ]; then \
+	    echo "Browser tests need Debian's Chromium. Run as root:"; \
+	    echo "  apt-get install -y chromium chromium-driver fonts-wqy-microhei"; exit 1; \
+	  fi; \
+	fi
+
+# --- build -------------------------------------------------------------------------------
+
+dist: setup-wasm setup-node
+	cargo build --release --target $(TARGET) --lib --features csr
+	rm -rf dist && mkdir -p dist/scenarios
+	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
+	  target/$(TARGET)/release/kefu_dojo.wasm
+	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+	  dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
+	cp index.html dist/
+	cp scenarios/*.toml dist/scenarios/
+	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
+	@echo "Download on first load (gzip -9):"
+	@total=0; for f in dist/index.html dist/kefu_dojo.js dist/kefu_dojo_bg.wasm dist/scenarios/index.json; do \
+	  n=$$(gzip -9c $$f | wc -c); total=$$((total+n)); printf '  %-32s %8d bytes\n' $$f $$n; done; \
+	s=$$(cat dist/scenarios/*.toml | gzip -9c | wc -c); total=$$((total+s)); printf '  %-32s %8d bytes\n' "dist/scenarios/*.toml" $$s; \
+	printf '  %-32s %8d bytes (%d KB)\n' TOTAL $$total $$((total/1024))
+
+serve: dist
+	@echo "Kefu Dojo at http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
+	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
+
+# --- tests -------------------------------------------------------------------------------
+
+test: test-native test-scenarios test-browser
+	@echo "make test: all passed"
+
+test-native:
+	cargo test --all-targets
+
+test-scenarios:
+	cargo build --release --bin kefu
+	target/release/kefu check scenarios/
+
+test-browser: dist setup-browser
+	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
+
+eval:
+	cargo run --release --example eval
+
+bench:
+	cargo run --release --example bench
+
+clean:
+	rm -rf dist target

@@ -1,0 +1,199 @@
+//! The library page: a card per scenario with the trainee's best score, filters, random
+//! practice, exam mode, and opening a local scenario file (picker or drag-and-drop).
+
+use super::{route, use_ctx};
+use crate::i18n::tf;
+use crate::scenario::product_name;
+use crate::score::ScenarioKind;
+use crate::view::Library;
+use gloo::file::{callbacks::FileReader, File};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const KINDS: [(ScenarioKind, &str); 3] = [
+    (ScenarioKind::Angry, "angry"),
+    (ScenarioKind::Objection, "objection"),
+    (ScenarioKind::Product, "product"),
+];
+
+pub fn kind_key(k: ScenarioKind) -> &'static str {
+    match k {
+        ScenarioKind::Angry => "kind.angry",
+        ScenarioKind::Objection => "kind.objection",
+        ScenarioKind::Product => "kind.product",
+        ScenarioKind::General => "kind.general",
+    }
+}
+
+/// Read the first `.toml` file of a list and hand it to the app.
+fn read_files(files: Option<web_sys::FileList>, readers: Rc<RefCell<Vec<FileReader>>>, add: Callback<(String, String)>) {
+    let Some(list) = files else { return };
+    for i in 0..list.length() {
+        let Some(f) = list.get(i) else { continue };
+        let file = File::from(f);
+        let name = file.name();
+        let add = add.clone();
+        let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
+            let text = res.unwrap_or_else(|e| format!("# could not read the file: {e}"));
+            add.emit((name, text));
+        });
+        readers.borrow_mut().push(reader);
+    }
+}
+
+#[component]
+pub fn LibraryPage() -> Html {
+    let ctx = use_ctx();
+    let kind = use_state(|| None::<ScenarioKind>);
+    let product = use_state(|| None::<String>);
+    let readers = use_mut_ref(Vec::<FileReader>::new);
+    let dragging = use_state(|| false);
+    let tr = |k: &str| ctx.t(k);
+    let lang = ctx.lang;
+
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            kind.set(KINDS.iter().find(|(_, id)| *id == v).map(|(k, _)| *k));
+        })
+    };
+    let on_product = {
+        let product = product.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            product.set((!v.is_empty()).then_some(v));
+        })
+    };
+    let shown = ctx.lib.filtered(*kind, product.as_deref());
+    let on_random = {
+        let ids: Vec<String> = shown.iter().map(|s| s.id.clone()).collect();
+        Callback::from(move |_| {
+            let lib_ids: Vec<&String> = ids.iter().collect();
+            if lib_ids.is_empty() {
+                return;
+            }
+            let seed = route::fresh_seed();
+            let i = (seed as usize) % lib_ids.len();
+            route::go(&route::Route::Play(lib_ids[i].clone()));
+        })
+    };
+    let on_pick = {
+        let add = ctx.add_file.clone();
+        let readers = readers.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
+            read_files(input.files(), readers.clone(), add.clone());
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let add = ctx.add_file.clone();
+        let readers = readers.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            read_files(e.data_transfer().and_then(|d| d.files()), readers.clone(), add.clone());
+        })
+    };
+    let on_dragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let on_dragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let best = ctx.progress.best_scores();
+
+    let cards = shown.iter().map(|s| {
+        let title = s.title.get(s.play_lang(lang)).to_string();
+        let product = s.product.as_deref().and_then(|p| product_name(p, lang));
+        let best = best.get(&s.id).map(|b| tf(lang, "lib.best", &[("score", &b.to_string())]));
+        html! {
+            <li class="card" data-kind={kind_key(s.kind)}>
+                <a href={format!("#/play/{}", s.id)}>
+                    <h2>{ title }</h2>
+                </a>
+                <p class="meta">
+                    <span class="tag">{ tr(kind_key(s.kind)) }</span>
+                    if let Some(p) = product { <span class="tag">{ p }</span> }
+                    <span>{ tf(lang, "lib.difficulty", &[("n", &s.difficulty.to_string())]) }</span>
+                    <span>{ tf(lang, "lib.minutes", &[("n", &s.minutes.to_string())]) }</span>
+                    if let Some(b) = best { <span class="best">{ b }</span> }
+                </p>
+                <p class="brief">{ s.brief.get(s.play_lang(lang)).to_string() }</p>
+            </li>
+        }
+    });
+    html! {
+        <section class={classes!("library", dragging.then_some("dragging"))}
+            ondrop={on_drop} ondragover={on_dragover} ondragleave={on_dragleave}>
+            <h1>{ tr("nav.library") }</h1>
+            <p class="tagline">{ tr("app.tagline") }</p>
+            <div class="toolbar">
+                <label>{ tr("lib.filter.kind") }
+                    <select onchange={on_kind}>
+                        <option value="">{ tr("lib.filter.all") }</option>
+                        { for KINDS.iter().map(|(k, id)| html! {
+                            <option value={*id} selected={*kind == Some(*k)}>{ tr(kind_key(*k)) }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ tr("lib.filter.product") }
+                    <select onchange={on_product}>
+                        <option value="">{ tr("lib.filter.all") }</option>
+                        { for crate::scenario::PRODUCTS.iter().map(|p| html! {
+                            <option value={p.0} selected={product.as_deref() == Some(p.0)}>{ product_name(p.0, lang).unwrap_or(p.0) }</option>
+                        }) }
+                    </select>
+                </label>
+                <button onclick={on_random} disabled={shown.is_empty()}>{ tr("lib.random") }</button>
+                <a class="button" href="#/exam">{ tr("lib.exam") }</a>
+            </div>
+            if !ctx.loaded {
+                <p role="status">{ tr("lib.loading") }</p>
+            } else if shown.is_empty() {
+                <p role="status">{ tr("lib.empty") }</p>
+            }
+            <ul class="cards">{ for cards }</ul>
+            <div class="open-file">
+                <label class="button">{ tr("lib.open_file") }
+                    <input type="file" accept=".toml,text/plain" onchange={on_pick} class="visually-hidden" />
+                </label>
+                <span>{ tr("lib.drop_hint") }</span>
+            </div>
+            <BrokenFiles lib={ctx.lib.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BrokenProps {
+    pub lib: super::Shared<Library>,
+}
+
+/// Files that failed the checker, with every message (the same as `kefu check`).
+#[component]
+pub fn BrokenFiles(p: &BrokenProps) -> Html {
+    let ctx = use_ctx();
+    if p.lib.broken.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="broken" role="alert" aria-label={ctx.t("lib.broken")}>
+            <h2>{ ctx.t("lib.broken") }</h2>
+            { for p.lib.broken.iter().map(|(file, lines)| html! {
+                <div class="broken-file">
+                    <p>{ tf(ctx.lang, "file.errors", &[("file", file)]) }</p>
+                    <pre>{ lines.join("\n") }</pre>
+                </div>
+            }) }
+        </section>
+    }
+}

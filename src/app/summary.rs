@@ -1,0 +1,107 @@
+//! The summary at the end of a scenario: total score, the ending, a per-principle radar chart
+//! (inline SVG from `chart`), the annotated transcript, try again, print.
+
+use super::feedback::highlighted;
+use super::{use_ctx, Shared};
+use crate::chart;
+use crate::dialogue::Session;
+use crate::i18n::tf;
+use crate::principles;
+use crate::scenario::Scenario;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub scenario: Shared<Scenario>,
+    pub session: Shared<Session>,
+    pub exam: bool,
+    pub on_again: Callback<MouseEvent>,
+    #[prop_or_default]
+    pub on_next: Option<Callback<MouseEvent>>,
+}
+
+/// Share of turns in which each principle the scenario expects was shown.
+pub fn principle_rates(s: &Session) -> Vec<(String, f32)> {
+    let mut ids: Vec<String> = Vec::new();
+    for e in &s.log {
+        for id in &e.judgement.expected {
+            if !ids.contains(id) && principles::get(id).is_some_and(|p| !p.violation) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    ids.into_iter()
+        .map(|id| {
+            let n = s.log.iter().filter(|e| e.judgement.hit(&id)).count();
+            let rate = if s.log.is_empty() { 0.0 } else { n as f32 / s.log.len() as f32 };
+            (id, rate)
+        })
+        .collect()
+}
+
+#[component]
+pub fn Summary(p: &SummaryProps) -> Html {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let tr = |k: &str| ctx.t(k);
+    let s = &p.scenario;
+    let sess = &p.session;
+    let outcome = sess.outcome(s).map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_default();
+    let rates = principle_rates(sess);
+    let labels: Vec<String> = rates
+        .iter()
+        .map(|(id, _)| principles::get(id).map_or(id.clone(), |p| p.name.get(lang).to_string()))
+        .collect();
+    let values: Vec<f32> = rates.iter().map(|(_, r)| *r).collect();
+    let size = 260.0;
+    let radar = chart::radar(&labels, &values, size);
+    let on_print = Callback::from(|_| {
+        let _ = gloo::utils::window().print();
+    });
+    html! {
+        <section class="summary" aria-labelledby="sum-title">
+            <h2 id="sum-title">{ tr("sum.title") }</h2>
+            <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
+            <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
+            <figure class="radar">
+                <svg viewBox={format!("-60 -20 {} {}", size + 120.0, size + 40.0)} role="img" aria-label={tr("sum.radar")}>
+                    { for radar.rings.iter().map(|r| html! { <polygon class="ring" points={r.clone()} /> }) }
+                    { for radar.axes.iter().map(|(x1, y1, x2, y2)| html! {
+                        <line class="axis" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                    }) }
+                    <polygon class="shape" points={radar.shape.clone()} />
+                    { for radar.label_pos.iter().zip(&labels).map(|((x, y, anchor), l)| html! {
+                        <text x={x.to_string()} y={y.to_string()} text-anchor={*anchor}>{ l.clone() }</text>
+                    }) }
+                </svg>
+                <figcaption>
+                    { tr("sum.radar") }
+                    <ul class="rates">
+                        { for rates.iter().zip(&labels).map(|((id, r), l)| html! {
+                            <li data-principle={id.clone()}>{ format!("{l}: {}%", (r * 100.0).round()) }</li>
+                        }) }
+                    </ul>
+                </figcaption>
+            </figure>
+            <h3>{ tr("sum.transcript") }</h3>
+            <ol class="transcript">
+                { for sess.log.iter().map(|e| html! {
+                    <li>
+                        <p class="customer"><span class="who">{ tr("play.customer") }</span>{ e.customer.clone() }</p>
+                        <p class="agent"><span class="who">{ tr("play.you") }</span>{ highlighted(&e.reply, &e.judgement) }</p>
+                        <p class="turn-score">{ tf(lang, "fb.turn_score", &[("score", &e.judgement.score.to_string())]) }</p>
+                    </li>
+                }) }
+            </ol>
+            <div class="actions">
+                if let Some(next) = &p.on_next {
+                    <button onclick={next.clone()}>{ tr("sum.next_exam") }</button>
+                } else {
+                    <button onclick={p.on_again.clone()}>{ tr("sum.again") }</button>
+                    <a class="button" href="#/">{ tr("play.back") }</a>
+                }
+                <button onclick={on_print}>{ tr("sum.print") }</button>
+            </div>
+        </section>
+    }
+}

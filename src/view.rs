@@ -1,0 +1,218 @@
+//! What the practice room shows, computed without a browser: the library built from scenario
+//! files, filters, exam plans, the UI language, mood bands and evidence highlighting. The Yew
+//! shell (`app`) only renders these; the logic is tested natively here.
+
+use crate::principles::{self, Lang};
+use crate::scenario::{check_source, Scenario};
+use crate::score::{Judgement, ScenarioKind};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::rc::Rc;
+
+/// The scenario library: the files that checked clean, and the others with their messages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Library {
+    pub scenarios: Vec<Rc<Scenario>>,
+    /// `(file, diagnostics as "FILE:LINE:COL: error: …" lines)` for files that failed.
+    pub broken: Vec<(String, Vec<String>)>,
+}
+
+impl Library {
+    /// Check every `(file name, source)`; a broken file never stops the others loading. A later
+    /// file with the same id replaces an earlier one (a trainer's local copy wins).
+    pub fn load(files: &[(String, String)]) -> Library {
+        let mut lib = Library::default();
+        for (name, src) in files {
+            lib.add(name, src);
+        }
+        lib
+    }
+
+    /// Add one file; returns the scenario id when it checked clean.
+    pub fn add(&mut self, name: &str, src: &str) -> Option<String> {
+        let out = check_source(name, src);
+        self.broken.retain(|(f, _)| f != name);
+        match out.scenario {
+            Some(s) => {
+                let id = s.id.clone();
+                self.scenarios.retain(|x| x.id != id);
+                self.scenarios.push(Rc::new(s));
+                self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+                Some(id)
+            }
+            None => {
+                let lines = out.diagnostics.iter().map(|d| d.to_string()).collect();
+                self.broken.push((name.to_string(), lines));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rc<Scenario>> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    /// Scenarios matching a kind and a product filter (`None` = all).
+    pub fn filtered(&self, kind: Option<ScenarioKind>, product: Option<&str>) -> Vec<&Rc<Scenario>> {
+        self.scenarios
+            .iter()
+            .filter(|s| kind.is_none_or(|k| s.kind == k))
+            .filter(|s| product.is_none_or(|p| s.product.as_deref() == Some(p)))
+            .collect()
+    }
+
+    /// A seeded random pick among `ids` (random practice).
+    pub fn random_pick<'a>(ids: &[&'a Rc<Scenario>], seed: u64) -> Option<&'a Rc<Scenario>> {
+        if ids.is_empty() {
+            return None;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        Some(ids[rng.random_range(0..ids.len())])
+    }
+
+    /// The exam: a fixed set — the first scenario (by id) of each kind — in a seeded random order.
+    pub fn exam_plan(&self, seed: u64) -> Vec<String> {
+        let mut set: Vec<String> = Vec::new();
+        for kind in [ScenarioKind::Angry, ScenarioKind::Objection, ScenarioKind::Product] {
+            if let Some(s) = self.scenarios.iter().find(|s| s.kind == kind) {
+                set.push(s.id.clone());
+            }
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for i in (1..set.len()).rev() {
+            let j = rng.random_range(0..=i);
+            set.swap(i, j);
+        }
+        set
+    }
+}
+
+/// The UI language: `?lang=` wins, then the browser's languages in order, then English.
+pub fn ui_lang(query: Option<&str>, browser: &[String]) -> Lang {
+    if let Some(l) = query.and_then(Lang::parse) {
+        return l;
+    }
+    for b in browser {
+        let b = b.to_ascii_lowercase();
+        if b.starts_with("zh") {
+            let hant = ["hant", "-tw", "-hk", "-mo"].iter().any(|m| b.contains(m));
+            return if hant { Lang::ZhHant } else { Lang::ZhHans };
+        }
+        if b.starts_with("en") {
+            return Lang::En;
+        }
+    }
+    Lang::En
+}
+
+/// The catalogue key of the mood band a 0–100 mood falls in.
+pub fn mood_key(mood: i32) -> &'static str {
+    match mood {
+        i32::MIN..=24 => "play.mood.angry",
+        25..=49 => "play.mood.upset",
+        50..=74 => "play.mood.neutral",
+        _ => "play.mood.happy",
+    }
+}
+
+/// A run of the reply with the principle whose evidence covers it (violations win).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub principle: Option<&'static str>,
+    pub violation: bool,
+}
+
+/// Cut `text` into pieces marked with the principle whose evidence covers them. Spans are char
+/// offsets from the judgement; out-of-range or empty spans are ignored, never a panic.
+pub fn highlight(text: &str, j: &Judgement) -> Vec<Piece> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut owner: Vec<Option<(&'static str, bool)>> = vec![None; chars.len()];
+    // Shown principles first, violations last so they win where both cover a char.
+    let mut marks: Vec<(&'static str, bool, (usize, usize))> = Vec::new();
+    for p in principles::all() {
+        let Some(f) = j.principles.get(&p.id) else { continue };
+        let violation = if p.id == "facts" { !f.hit } else { p.violation };
+        if !f.hit && !(p.id == "facts" && violation) {
+            continue;
+        }
+        let id = principles::intern(&p.id);
+        marks.extend(f.evidence.iter().map(|&sp| (id, violation, sp)));
+    }
+    marks.sort_by_key(|m| m.1);
+    for (id, v, (s, e)) in marks {
+        for o in owner.iter_mut().take(e.min(chars.len())).skip(s) {
+            *o = Some((id, v));
+        }
+    }
+    let mut out: Vec<Piece> = Vec::new();
+    for (c, o) in chars.into_iter().zip(owner) {
+        match out.last_mut() {
+            Some(last) if last.principle.zip(Some(last.violation)) == o => last.text.push(c),
+            _ => out.push(Piece {
+                text: c.to_string(),
+                principle: o.map(|x| x.0),
+                violation: o.is_some_and(|x| x.1),
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score;
+
+    const MINI: &str = include_str!("../tests/data/mini.toml");
+
+    #[test]
+    fn a_broken_file_does_not_stop_the_others() {
+        let lib = Library::load(&[
+            ("bad.toml".into(), "id = \"x\"\nkind = [".into()),
+            ("mini.toml".into(), MINI.into()),
+        ]);
+        assert_eq!(lib.scenarios.len(), 1);
+        assert_eq!(lib.broken.len(), 1);
+        assert!(lib.broken[0].1[0].starts_with("bad.toml:2:"), "{:?}", lib.broken);
+        assert!(lib.get("mini").is_some());
+        assert_eq!(lib.filtered(Some(ScenarioKind::Angry), None).len(), 1);
+        assert_eq!(lib.filtered(Some(ScenarioKind::Product), None).len(), 0);
+        assert_eq!(lib.filtered(None, Some("afg")).len(), 0);
+    }
+
+    #[test]
+    fn exam_plan_is_one_per_kind_and_seeded() {
+        let lib = Library::load(&[("mini.toml".into(), MINI.into())]);
+        assert_eq!(lib.exam_plan(7), vec!["mini".to_string()]);
+        assert_eq!(lib.exam_plan(7), lib.exam_plan(7));
+    }
+
+    #[test]
+    fn language_choice() {
+        assert_eq!(ui_lang(Some("en"), &["zh-CN".into()]), Lang::En);
+        assert_eq!(ui_lang(None, &["zh-TW".into()]), Lang::ZhHant);
+        assert_eq!(ui_lang(None, &["zh-Hant-HK".into()]), Lang::ZhHant);
+        assert_eq!(ui_lang(None, &["fr".into(), "zh-CN".into()]), Lang::ZhHans);
+        assert_eq!(ui_lang(Some("xx"), &[]), Lang::En);
+    }
+
+    #[test]
+    fn highlight_marks_evidence_in_the_typed_text() {
+        let text = "對不起，讓您久等了。你自己没看清楚!";
+        let j = score::score(text, Lang::ZhHant);
+        let pieces = highlight(text, &j);
+        let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, text);
+        assert!(pieces.iter().any(|p| p.principle == Some("apology") && p.text.contains("對不起")));
+        assert!(pieces.iter().any(|p| p.violation && p.principle == Some("blame")));
+    }
+
+    #[test]
+    fn mood_bands() {
+        assert_eq!(mood_key(-5), "play.mood.angry");
+        assert_eq!(mood_key(30), "play.mood.upset");
+        assert_eq!(mood_key(60), "play.mood.neutral");
+        assert_eq!(mood_key(100), "play.mood.happy");
+    }
+}

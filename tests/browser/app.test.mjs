@@ -1,0 +1,163 @@
+// The real built app (dist/) in headless Chromium: library, play, feedback, summary, reload,
+// languages, storage errors, broken files, exam, export/import. Figures are reported, not asserted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS } from './harness.mjs';
+
+const ID = 'angry-late-delivery';
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); srv?.server.close(); });
+
+test('the library lists the scenarios, in under a second (reported)', async () => {
+  const page = await newPage(browser);
+  const t0 = Date.now();
+  await page.goto(`${srv.base}/?lang=en`);
+  const link = page.getByRole('link', { name: titleOf(ID) });
+  await link.waitFor();
+  console.log(`# library visible ${Date.now() - t0} ms after navigation (loopback)`);
+  const n = await page.locator('.cards .card').count();
+  const files = JSON.parse(fs.readFileSync(path.join(process.env.DIST || '../../dist', 'scenarios/index.json'), 'utf8'));
+  assert.equal(n, files.length, 'one card per scenario file');
+  assert.equal(await page.locator('.broken').count(), 0, 'no shipped file is broken');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a reply gets feedback with highlighted evidence, and the scenario reaches its summary', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=3#/play/${ID}`);
+  const log = page.getByRole('log');
+  await log.locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  const fb = page.getByRole('region', { name: 'Feedback' });
+  const items = fb.locator('[data-principle][data-hit]');
+  assert.ok(await items.count() >= 13, 'every judged principle is listed');
+  assert.equal(await fb.locator('[data-principle="apology"]').first().getAttribute('data-hit'), 'true');
+  assert.equal(await fb.locator('li[data-principle="blame"]').getAttribute('data-hit'), 'false');
+  const mark = fb.locator('mark[data-principle="apology"]');
+  assert.match(await mark.first().innerText(), /sorry/i, 'evidence is highlighted in the reply as typed');
+  await page.screenshot({ path: path.join(SHOTS, 'play-1280.png'), fullPage: true });
+  const turns = await playToEnd(page, GOOD.en);
+  const summary = page.locator('.summary');
+  await summary.waitFor();
+  assert.equal(await summary.locator('.ending').getAttribute('data-outcome'), 'resolved');
+  assert.ok(Number(await summary.locator('.total').getAttribute('data-score')) >= 60);
+  assert.ok(await summary.locator('svg polygon.shape').count() === 1, 'radar chart drawn');
+  console.log(`# good replies resolved the scenario after ${turns + 1} turns`);
+  await page.screenshot({ path: path.join(SHOTS, 'summary-1280.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
+
+test('blame makes the customer angrier than an apology does', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=5#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const mood0 = Number(await page.locator('meter#mood').getAttribute('value'));
+  await reply(page, "That's the courier's fault, not ours. You should have read the delivery times.");
+  const fb = page.getByRole('region', { name: 'Feedback' });
+  assert.equal(await fb.locator('li[data-principle="blame"]').getAttribute('data-hit'), 'true');
+  assert.ok(await fb.locator('mark.bad[data-principle="blame"]').count() >= 1, 'violation marked apart');
+  const mood1 = Number(await page.locator('meter#mood').getAttribute('value'));
+  assert.ok(mood1 < mood0, `mood falls after blame (${mood0} → ${mood1})`);
+});
+
+test('a reload returns to the same place with nothing lost', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=9#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  const logBefore = await page.getByRole('log').innerText();
+  await page.getByRole('textbox', { name: 'Reply' }).fill('half-written draft');
+  await page.reload();
+  await page.getByRole('log').locator('.msg.agent').first().waitFor();
+  assert.equal(await page.getByRole('log').innerText(), logBefore, 'conversation restored exactly');
+  assert.equal(await page.getByRole('textbox', { name: 'Reply' }).inputValue(), 'half-written draft');
+  await page.getByRole('region', { name: 'Feedback' }).waitFor();
+});
+
+test('three languages, and switching keeps the trainee in place', async () => {
+  const page = await newPage(browser);
+  for (const [lang, word] of [['zh-Hans', '场景库'], ['zh-Hant', '場景庫'], ['en', 'Library']]) {
+    await page.goto(`${srv.base}/?lang=${lang}`);
+    await page.getByRole('heading', { name: word }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), lang);
+  }
+  await page.goto(`${srv.base}/?lang=en&seed=2#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hans');
+  await page.getByRole('region', { name: '反馈' }).waitFor();
+  assert.equal(await page.getByRole('log').locator('.msg.agent').count(), 1, 'the reply is still there');
+  assert.match(page.url(), /lang=zh-Hans/);
+  assert.match(page.url(), new RegExp(`#/play/${ID}$`));
+});
+
+test('corrupt storage is reported, kept aside, and the app still plays', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.evaluate(() => localStorage.setItem('kefu.progress', '{"version":1,"attempts":[{oops'));
+  await page.reload();
+  const alert = page.locator('[data-store-error="store.corrupt"]');
+  await alert.waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('kefu.progress.corrupt')), '{"version":1,"attempts":[{oops');
+  await page.getByRole('link', { name: titleOf(ID) }).click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+});
+
+test('a broken scenario file opened by a trainer shows its errors; the others still load', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+  await page.locator('input[type=file]').setInputFiles({ name: 'mine.toml', mimeType: 'text/plain',
+    buffer: Buffer.from('id = "mine"\nkind = "angry"\nlanguages = ["en"\n') });
+  const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
+  await broken.waitFor();
+  assert.match(await broken.innerText(), /mine\.toml:\d+:\d+: error: /);
+  assert.ok(await page.getByRole('link', { name: titleOf(ID) }).isVisible());
+  // A good local file plays at once.
+  const good = fs.readFileSync(path.join(process.env.DIST || '../../dist', `scenarios/${ID}.toml`), 'utf8')
+    .replace(/^id = ".*"$/m, 'id = "my-copy"');
+  await page.locator('input[type=file]').setInputFiles({ name: 'my-copy.toml', mimeType: 'text/plain', buffer: Buffer.from(good) });
+  await page.waitForURL(/#\/play\/my-copy$/);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+});
+
+test('mobile width 360px: play and summary fit', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
+  await page.goto(`${srv.base}/?lang=zh-Hans&seed=4#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const box = page.getByRole('textbox', { name: '回复' });
+  await box.fill(GOOD.zh);
+  await page.getByRole('button', { name: '发送' }).click();
+  await page.getByRole('region', { name: '反馈' }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 360px (overflow ${overflow}px)`);
+  await page.screenshot({ path: path.join(SHOTS, 'play-360.png'), fullPage: true });
+  for (let i = 0; i < 10 && !(await page.locator('.summary').count()); i++) {
+    await box.fill(GOOD.zh);
+    await page.keyboard.press('Control+Enter');
+    await page.waitForTimeout(700);
+  }
+  await page.locator('.summary').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'summary-360.png'), fullPage: true });
+});
+
+test('scoring one reply in the browser (reported)', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+  const r = await page.evaluate(({ zh }) => {
+    const text = zh.repeat(2).slice(0, 200);
+    const f = window.kefuDojo.score_json;
+    JSON.parse(f(text, 'zh-Hans'));
+    const n = 200;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f(text, 'zh-Hans');
+    return { per: (performance.now() - t0) / n, out: JSON.parse(f(text, 'zh-Hans')) };
+  }, GOOD);
+  assert.equal(r.out.principles.apology.hit, true);
+  console.log(`# browser: ${(r.per * 1000).toFixed(0)} µs to score one 200-char reply`);
+});

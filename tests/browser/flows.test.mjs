@@ -1,0 +1,64 @@
+// Longer flows: exam mode to its result; export → clear → import round trip.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve, launch, newPage, GOOD, playToEnd } from './harness.mjs';
+
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); srv?.server.close(); });
+
+test('exam mode: a fixed set in random order, no hints, a result at the end', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en#/exam`);
+  await page.getByRole('button', { name: 'Exam mode' }).click();
+  let played = 0;
+  for (let k = 0; k < 6; k++) {
+    if (await page.locator('.exam-result').count()) break;
+    await page.getByRole('log').locator('.msg.customer').first().waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Hint' }).count(), 0, 'no hints in an exam');
+    assert.match(await page.locator('.exam-note').innerText(), /Exam: scenario \d of \d/);
+    const text = (await page.locator('h1').innerText()).match(/[\u4e00-\u9fff]/) ? GOOD.zh : GOOD.en;
+    await playToEnd(page, text, 12);
+    await page.getByRole('button', { name: 'Next scenario' }).click();
+    played++;
+  }
+  const result = page.locator('.exam-result .total');
+  await result.waitFor();
+  assert.ok(played >= 1);
+  assert.match(await result.getAttribute('data-passed'), /^(true|false)$/);
+  assert.equal(await page.locator('.exam-result li').count(), played);
+});
+
+test('export JSON, clear (asks first), import back: same attempts, no duplicates', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=11#/play/angry-late-delivery`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await playToEnd(page, GOOD.en);
+  await page.goto(`${srv.base}/?lang=en#/history`);
+  const rows = page.locator('table.attempts tbody tr');
+  await rows.first().waitFor();
+  const n = await rows.count();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const file = await dl.path();
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(exported.attempts.length, n);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  assert.match(fs.readFileSync(await csv.path(), 'utf8').split('\n')[0], /attempt_id/);
+  const [xapi] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export xAPI' }).click()]);
+  const stmts = JSON.parse(fs.readFileSync(await xapi.path(), 'utf8'));
+  assert.ok(stmts.some((s) => s.verb.id.endsWith('/answered') && s.result.response));
+  assert.ok(stmts.some((s) => s.verb.id.endsWith('/completed')));
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByRole('button', { name: 'Clear history' }).click();
+  assert.equal(await rows.count(), n, 'dismissing the question keeps everything');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Clear history' }).click();
+  await page.getByText('No attempts yet.').waitFor();
+  await page.locator('input[type=file]').setInputFiles(file);
+  await page.getByText(`Imported ${n} new attempts.`).waitFor();
+  assert.equal(await rows.count(), n);
+  await page.locator('input[type=file]').setInputFiles(file);
+  await page.getByText('Imported 0 new attempts.').waitFor();
+  assert.equal(await rows.count(), n, 'a second import adds no duplicates');
+});

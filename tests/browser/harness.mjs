@@ -1,0 +1,83 @@
+// Shared set-up for the browser tests: a static server over dist/ on loopback and Debian's
+// Chromium driven by playwright-core (it never downloads a browser of its own).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const DIST = path.resolve(process.env.DIST || '../../dist');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.toml': 'text/plain; charset=utf-8' };
+
+export function serve() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let p = path.join(DIST, decodeURIComponent(url.pathname));
+    if (!p.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, 'index.html');
+    fs.readFile(p, (err, data) => {
+      if (err) { res.writeHead(404).end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(p)] || 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    resolve({ server, base: `http://127.0.0.1:${server.address().port}` });
+  }));
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** A page whose console errors and uncaught exceptions fail the test that reads them. */
+export async function newPage(browser, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...opts });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  return page;
+}
+
+/** The English title of a scenario file in dist/. */
+export function titleOf(id, lang = 'en') {
+  const src = fs.readFileSync(path.join(DIST, 'scenarios', `${id}.toml`), 'utf8');
+  const line = src.split('\n').find((l) => /^title\s*=/.test(l));
+  const m = line && line.match(new RegExp(`${lang}\\s*=\\s*"([^"]+)"`));
+  if (!m) throw new Error(`no ${lang} title in ${id}.toml`);
+  return m[1];
+}
+
+export const GOOD = {
+  en: "Mr. Wang, I'm so sorry for the wait, and I completely understand how frustrating this is. This is on us: I'll contact the courier right now to expedite your parcel and I'll update you with the tracking by 5 pm today. If it hasn't arrived by tomorrow, I'll refund the shipping in full. Thank you for your patience.",
+  zh: '王先生您好，非常抱歉让您久等了，我完全理解您的着急。这是我们的责任，我马上为您联系快递加急处理，今天下午5点前给您回复最新物流进度；如果明天还没送到，我为您全额退运费。感谢您的耐心！',
+};
+
+/** Send one reply through the real UI (textbox "Reply", button "Send"). */
+export async function reply(page, text) {
+  const box = page.getByRole('textbox', { name: 'Reply' });
+  await box.fill(text);
+  const before = await page.locator('[role=log] .msg.agent').count();
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('[role=log] .msg.agent:not(.pending)').nth(before).waitFor();
+  await page.getByRole('region', { name: 'Feedback' }).waitFor();
+}
+
+/** Reply with `text` until the summary shows (at most `max` turns); returns turns taken. */
+export async function playToEnd(page, text, max = 10) {
+  for (let i = 0; i < max; i++) {
+    if (await page.locator('.summary').count()) return i;
+    await reply(page, text);
+  }
+  await page.locator('.summary').waitFor({ timeout: 2000 });
+  return max;
+}
+
+export const SHOTS = path.resolve('../../target/screenshots');
+fs.mkdirSync(SHOTS, { recursive: true });
