@@ -68,15 +68,14 @@ pub fn LibraryPage() -> Html {
     };
     let shown = ctx.lib.filtered(*kind, product.as_deref());
     let on_random = {
-        let ids: Vec<String> = shown.iter().map(|s| s.id.clone()).collect();
+        let lib = ctx.lib.clone();
+        let kind = *kind;
+        let product = (*product).clone();
         Callback::from(move |_| {
-            let lib_ids: Vec<&String> = ids.iter().collect();
-            if lib_ids.is_empty() {
-                return;
+            let pool = lib.filtered(kind, product.as_deref());
+            if let Some(s) = Library::random_pick(&pool, route::fresh_seed()) {
+                route::go(&route::Route::Play(s.id.clone()));
             }
-            let seed = route::fresh_seed();
-            let i = (seed as usize) % lib_ids.len();
-            route::go(&route::Route::Play(lib_ids[i].clone()));
         })
     };
     let on_pick = {

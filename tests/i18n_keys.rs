@@ -1,0 +1,26 @@
+//! Every catalogue key the browser app asks for exists in all three languages.
+
+use kefu_dojo::i18n;
+use kefu_dojo::principles::Lang;
+use regex::Regex;
+
+#[test]
+fn app_uses_only_known_keys() {
+    let re = Regex::new(r#"\b(?:t|tr|tf)\((?:[a-z.]+, )?"([a-z_]+\.[a-z_.]+)""#).unwrap();
+    let mut used = 0;
+    for entry in std::fs::read_dir("src/app").unwrap() {
+        let path = entry.unwrap().path();
+        let src = std::fs::read_to_string(&path).unwrap();
+        for c in re.captures_iter(&src) {
+            used += 1;
+            for l in Lang::ALL {
+                let s = i18n::t(l, &c[1]);
+                assert!(!s.starts_with('⟦'), "{}: key {} missing for {l:?}", path.display(), &c[1]);
+            }
+        }
+    }
+    assert!(used > 30, "found only {used} catalogue uses");
+    for o in ["resolved", "escalated", "lost"] {
+        assert!(!i18n::t(Lang::ZhHant, &format!("outcome.{o}")).starts_with('⟦'));
+    }
+}
