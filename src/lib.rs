@@ -4,11 +4,13 @@
 //! lexicons and detectors, scoring, scenarios and their checker, the dialogue engine and the
 //! translation catalogue. The Yew app (`app`, feature `csr`) and the `kefu` CLI are thin shells.
 
+pub mod chart;
 pub mod detect;
 pub mod dialogue;
 pub mod i18n;
 pub mod lexicon;
 pub mod principles;
+pub mod progress;
 pub mod scenario;
 pub mod score;
 pub mod text;

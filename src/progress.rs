@@ -1,0 +1,509 @@
+//! The trainee's saved results: attempts in a versioned store, merged without duplicates, and
+//! exported as JSON, CSV and xAPI statements. Pure: the browser shell does the storing.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// The store format written today. Older formats are migrated on load.
+pub const CURRENT_VERSION: u32 = 1;
+
+/// One reply of an attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnRecord {
+    pub turn: String,
+    pub customer: String,
+    pub reply: String,
+    #[serde(default)]
+    pub secs: Option<f64>,
+    pub score: u8,
+    /// Principle id → shown (for violations: committed).
+    #[serde(default)]
+    pub principles: BTreeMap<String, bool>,
+}
+
+/// One play of one scenario, finished or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Unique: `{scenario}-{seed}-{started_ms}`.
+    pub id: String,
+    pub scenario: String,
+    pub title: String,
+    pub kind: String,
+    pub lang: String,
+    pub seed: u64,
+    pub started_ms: f64,
+    #[serde(default)]
+    pub finished_ms: Option<f64>,
+    /// `resolved`, `escalated` or `lost` once finished.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub exam: bool,
+    #[serde(default)]
+    pub turns: Vec<TurnRecord>,
+}
+
+/// The score a finished attempt needs to pass.
+pub const PASS_SCORE: u8 = 60;
+
+impl Attempt {
+    /// The mean of the turn scores, rounded (0 with no turns).
+    pub fn score(&self) -> u8 {
+        if self.turns.is_empty() {
+            return 0;
+        }
+        let sum: u32 = self.turns.iter().map(|t| u32::from(t.score)).sum();
+        (sum as f64 / self.turns.len() as f64).round() as u8
+    }
+    pub fn finished(&self) -> bool {
+        self.finished_ms.is_some()
+    }
+    /// Passed: finished with the customer's problem resolved and a score of at least 60.
+    pub fn passed(&self) -> bool {
+        self.finished() && self.outcome.as_deref() == Some("resolved") && self.score() >= PASS_SCORE
+    }
+    /// Share of turns in which each (non-violation) principle recorded was shown.
+    pub fn principle_rates(&self) -> BTreeMap<String, f32> {
+        let mut n: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for t in &self.turns {
+            for (id, hit) in &t.principles {
+                let e = n.entry(id.clone()).or_default();
+                e.1 += 1;
+                if *hit {
+                    e.0 += 1;
+                }
+            }
+        }
+        n.into_iter().map(|(k, (h, all))| (k, h as f32 / all.max(1) as f32)).collect()
+    }
+}
+
+/// Why stored or imported data could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadError {
+    /// Not JSON of the expected shape (serde's message).
+    Corrupt(String),
+    /// Written by a newer version of the app.
+    TooNew(u32),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Corrupt(m) => write!(f, "the saved results are not readable: {m}"),
+            LoadError::TooNew(v) => write!(
+                f,
+                "the saved results are version {v}, newer than this app ({CURRENT_VERSION}): update the app"
+            ),
+        }
+    }
+}
+
+/// Every attempt, versioned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Store {
+    pub version: u32,
+    pub attempts: Vec<Attempt>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            version: CURRENT_VERSION,
+            attempts: Vec::new(),
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MergeReport {
+    pub added: usize,
+    pub updated: usize,
+    pub duplicates: usize,
+}
+
+impl Store {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{\"version\":1,\"attempts\":[]}".into())
+    }
+
+    /// Read a store; a bare array of attempts is the legacy version 0 and is migrated.
+    pub fn from_json(s: &str) -> Result<Store, LoadError> {
+        let v: Value = serde_json::from_str(s).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        if v.is_array() {
+            let attempts: Vec<Attempt> =
+                serde_json::from_value(v).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+            return Ok(Store {
+                version: CURRENT_VERSION,
+                attempts,
+            });
+        }
+        let version = v.get("version").and_then(Value::as_u64).unwrap_or(0) as u32;
+        if version > CURRENT_VERSION {
+            return Err(LoadError::TooNew(version));
+        }
+        let mut s: Store = serde_json::from_value(v).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        s.version = CURRENT_VERSION;
+        Ok(s)
+    }
+
+    /// Insert or replace an attempt by id.
+    pub fn upsert(&mut self, a: Attempt) {
+        match self.attempts.iter_mut().find(|x| x.id == a.id) {
+            Some(x) => *x = a,
+            None => self.attempts.push(a),
+        }
+    }
+
+    /// Merge another store (an import): new attempts are added, a finished copy replaces an
+    /// unfinished one, anything else already present is a duplicate and ignored.
+    pub fn merge(&mut self, other: Store) -> MergeReport {
+        let mut r = MergeReport::default();
+        for a in other.attempts {
+            match self.attempts.iter_mut().find(|x| x.id == a.id) {
+                None => {
+                    self.attempts.push(a);
+                    r.added += 1;
+                }
+                Some(x) if (!x.finished() && a.finished()) || (x.finished() == a.finished() && a.turns.len() > x.turns.len()) => {
+                    *x = a;
+                    r.updated += 1;
+                }
+                Some(_) => r.duplicates += 1,
+            }
+        }
+        self.attempts.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
+        r
+    }
+
+    /// Best score per scenario over finished attempts.
+    pub fn best_scores(&self) -> BTreeMap<String, u8> {
+        let mut best = BTreeMap::new();
+        for a in self.attempts.iter().filter(|a| a.finished()) {
+            let e = best.entry(a.scenario.clone()).or_insert(0);
+            *e = (*e).max(a.score());
+        }
+        best
+    }
+
+    /// For one principle: `(started_ms, share of turns showing it)` per finished attempt that
+    /// judged it, in time order.
+    pub fn principle_trend(&self, principle: &str) -> Vec<(f64, f32)> {
+        let mut v: Vec<(f64, f32)> = self
+            .attempts
+            .iter()
+            .filter(|a| a.finished())
+            .filter_map(|a| a.principle_rates().get(principle).map(|r| (a.started_ms, *r)))
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v
+    }
+
+    /// One row per turn (RFC 4180), safe to open in a spreadsheet.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from(
+            "attempt_id,scenario,title,lang,exam,started,outcome,turn,score,secs,hits,misses,reply\r\n",
+        );
+        for a in &self.attempts {
+            for t in &a.turns {
+                let hits: Vec<&str> = t.principles.iter().filter(|(_, h)| **h).map(|(k, _)| k.as_str()).collect();
+                let misses: Vec<&str> = t.principles.iter().filter(|(_, h)| !**h).map(|(k, _)| k.as_str()).collect();
+                let row = [
+                    a.id.clone(),
+                    a.scenario.clone(),
+                    a.title.clone(),
+                    a.lang.clone(),
+                    a.exam.to_string(),
+                    iso_time(a.started_ms),
+                    a.outcome.clone().unwrap_or_default(),
+                    t.turn.clone(),
+                    t.score.to_string(),
+                    t.secs.map(|s| format!("{s:.1}")).unwrap_or_default(),
+                    hits.join(";"),
+                    misses.join(";"),
+                    t.reply.clone(),
+                ];
+                out.push_str(&row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+                out.push_str("\r\n");
+            }
+        }
+        out
+    }
+
+    /// xAPI 1.0.3 statements: per turn `answered` (long-fill-in, the reply as response, the
+    /// scaled score), per finished attempt `completed` and `passed`/`failed`. Ids are
+    /// deterministic, so re-exporting gives the same statements.
+    pub fn to_xapi(&self, actor_name: &str, base_iri: &str) -> Value {
+        let base = base_iri.trim_end_matches('/');
+        let actor = json!({
+            "objectType": "Agent",
+            "name": actor_name,
+            "account": { "homePage": base, "name": actor_name },
+        });
+        let verb = |v: &str| json!({ "id": format!("http://adlnet.gov/expapi/verbs/{v}"), "display": { "en-US": v } });
+        let mut out = Vec::new();
+        for a in &self.attempts {
+            let scen_iri = format!("{base}/scenario/{}", a.scenario);
+            let scen = json!({
+                "objectType": "Activity",
+                "id": scen_iri,
+                "definition": {
+                    "name": { lang_tag(&a.lang): a.title },
+                    "type": "http://adlnet.gov/expapi/activities/simulation",
+                },
+            });
+            let mut t_ms = a.started_ms;
+            for (i, t) in a.turns.iter().enumerate() {
+                t_ms += t.secs.unwrap_or(0.0) * 1000.0;
+                let mut result = json!({
+                    "response": t.reply,
+                    "score": { "scaled": f64::from(t.score) / 100.0, "raw": t.score, "min": 0, "max": 100 },
+                });
+                if let Some(s) = t.secs {
+                    result["duration"] = json!(iso_duration(s));
+                }
+                out.push(json!({
+                    "id": uuid_of(&format!("{}#{}", a.id, i)),
+                    "actor": actor,
+                    "verb": verb("answered"),
+                    "object": {
+                        "objectType": "Activity",
+                        "id": format!("{scen_iri}/turn/{}", t.turn),
+                        "definition": {
+                            "name": { lang_tag(&a.lang): t.customer },
+                            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                            "interactionType": "long-fill-in",
+                        },
+                    },
+                    "result": result,
+                    "context": {
+                        "contextActivities": { "parent": [ { "objectType": "Activity", "id": scen_iri } ] },
+                        "language": lang_tag(&a.lang),
+                    },
+                    "timestamp": iso_time(t_ms),
+                }));
+            }
+            if let Some(end) = a.finished_ms {
+                let scaled = f64::from(a.score()) / 100.0;
+                for v in ["completed", if a.passed() { "passed" } else { "failed" }] {
+                    out.push(json!({
+                        "id": uuid_of(&format!("{}#{v}", a.id)),
+                        "actor": actor,
+                        "verb": verb(v),
+                        "object": scen,
+                        "result": {
+                            "score": { "scaled": scaled, "raw": a.score(), "min": 0, "max": 100 },
+                            "success": a.passed(),
+                            "completion": true,
+                            "duration": iso_duration((end - a.started_ms).max(0.0) / 1000.0),
+                            "extensions": { format!("{base}/xapi/outcome"): a.outcome },
+                        },
+                        "context": { "language": lang_tag(&a.lang) },
+                        "timestamp": iso_time(end),
+                    }));
+                }
+            }
+        }
+        Value::Array(out)
+    }
+}
+
+fn lang_tag(l: &str) -> String {
+    match l {
+        "en" => "en-US".into(),
+        other => other.to_string(),
+    }
+}
+
+/// One CSV cell: quoted when needed; a leading `= + - @` is neutralised (formula injection).
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` from milliseconds since the epoch (UTC).
+pub fn iso_time(ms: f64) -> String {
+    let ms = if ms.is_finite() { ms.max(0.0) as i64 } else { 0 };
+    let (days, rem) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000
+    )
+}
+
+/// ISO 8601 duration (`PT12.5S`).
+fn iso_duration(secs: f64) -> String {
+    let s = if secs.is_finite() { secs.max(0.0) } else { 0.0 };
+    format!("PT{}S", (s * 100.0).round() / 100.0)
+}
+
+/// A deterministic UUID-shaped id (version 5 layout) from FNV-1a hashes of `key`.
+fn uuid_of(key: &str) -> String {
+    let h = |seed: u64| {
+        key.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    };
+    let (a, b) = (h(0xcbf2_9ce4_8422_2325), h(0x8422_2325_cbf2_9ce4));
+    let hex = format!("{a:016x}{b:016x}");
+    format!(
+        "{}-{}-5{}-{}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        ["8", "9", "a", "b"][(b & 3) as usize],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {
+        Attempt {
+            id: id.into(),
+            scenario: "angry-late-delivery".into(),
+            title: "The late parcel".into(),
+            kind: "angry".into(),
+            lang: "en".into(),
+            seed: 7,
+            started_ms: 1_764_000_000_000.0,
+            finished_ms: finished.then_some(1_764_000_090_000.0),
+            outcome: finished.then(|| "resolved".into()),
+            exam: false,
+            turns: vec![
+                TurnRecord {
+                    turn: "open".into(),
+                    customer: "Where is it?".into(),
+                    reply: reply.into(),
+                    secs: Some(12.5),
+                    score: 80,
+                    principles: [("apology".to_string(), true), ("blame".to_string(), false)].into(),
+                },
+                TurnRecord {
+                    turn: "calmer".into(),
+                    customer: "When?".into(),
+                    reply: "Tomorrow.".into(),
+                    secs: None,
+                    score: 61,
+                    principles: [("apology".to_string(), false)].into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn json_round_trip_and_legacy_migration() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "Sorry"));
+        assert_eq!(Store::from_json(&s.to_json()).unwrap(), s);
+        let legacy = serde_json::to_string(&s.attempts).unwrap();
+        let m = Store::from_json(&legacy).unwrap();
+        assert_eq!(m.version, CURRENT_VERSION);
+        assert_eq!(m.attempts, s.attempts);
+    }
+
+    #[test]
+    fn corrupt_and_future_data_are_reported() {
+        assert!(matches!(Store::from_json("{\"version\":1,\"attempts\":[{oops"), Err(LoadError::Corrupt(_))));
+        assert!(matches!(Store::from_json("{\"version\":9,\"attempts\":[]}"), Err(LoadError::TooNew(9))));
+        assert!(matches!(Store::from_json("42"), Err(LoadError::Corrupt(_))));
+    }
+
+    #[test]
+    fn merge_adds_new_replaces_unfinished_and_skips_duplicates() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", false, "Sorry"));
+        let mut other = Store::default();
+        other.upsert(attempt("a", true, "Sorry"));
+        other.upsert(attempt("b", true, "Hi"));
+        let r = s.merge(other.clone());
+        assert_eq!((r.added, r.updated, r.duplicates), (1, 1, 0));
+        assert!(s.attempts.iter().all(Attempt::finished));
+        let again = s.merge(other);
+        assert_eq!((again.added, again.updated, again.duplicates), (0, 0, 2));
+        assert_eq!(s.attempts.len(), 2);
+    }
+
+    #[test]
+    fn scores_best_and_trend() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "x"));
+        s.upsert(attempt("b", false, "x"));
+        assert_eq!(s.attempts[0].score(), 71);
+        assert!(s.attempts[0].passed());
+        assert_eq!(s.best_scores()["angry-late-delivery"], 71);
+        assert_eq!(s.principle_trend("apology"), vec![(1_764_000_000_000.0, 0.5)]);
+    }
+
+    #[test]
+    fn csv_quotes_and_neutralises_formulas() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "Sorry, \"really\"\nsorry"));
+        s.attempts[0].turns[1].reply = "=HYPERLINK(\"x\")".into();
+        let csv = s.to_csv();
+        assert!(csv.contains("\"Sorry, \"\"really\"\"\nsorry\""), "{csv}");
+        assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
+        assert!(csv.contains("2025-11-24T"), "{csv}");
+        assert!(csv.contains(",apology,blame,"), "{csv}");
+        assert_eq!(csv.matches("\r\n").count(), 3);
+    }
+
+    #[test]
+    fn xapi_statements() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "I'm sorry"));
+        let v = s.to_xapi("Trainee", "https://example.org/kefu/");
+        let st = v.as_array().unwrap();
+        assert_eq!(st.len(), 4);
+        let ans = &st[0];
+        assert_eq!(ans["verb"]["id"], "http://adlnet.gov/expapi/verbs/answered");
+        assert_eq!(ans["object"]["definition"]["interactionType"], "long-fill-in");
+        assert_eq!(ans["result"]["response"], "I'm sorry");
+        assert_eq!(ans["result"]["score"]["scaled"], 0.8);
+        assert_eq!(ans["result"]["duration"], "PT12.5S");
+        assert_eq!(
+            ans["context"]["contextActivities"]["parent"][0]["id"],
+            "https://example.org/kefu/scenario/angry-late-delivery"
+        );
+        assert_eq!(st[2]["verb"]["id"], "http://adlnet.gov/expapi/verbs/completed");
+        assert_eq!(st[3]["verb"]["id"], "http://adlnet.gov/expapi/verbs/passed");
+        assert_eq!(st[3]["result"]["success"], true);
+        let ids: Vec<&str> = st.iter().map(|x| x["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, s.to_xapi("Trainee", "https://example.org/kefu").as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect::<Vec<_>>());
+        let mut uniq = ids.clone();
+        uniq.dedup();
+        assert_eq!(uniq.len(), 4);
+        assert!(ids.iter().all(|i| i.len() == 36 && i.as_bytes()[14] == b'5'));
+    }
+
+    #[test]
+    fn iso_time_is_utc() {
+        assert_eq!(iso_time(0.0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_time(951_782_400_000.0), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso_time(f64::NAN), "1970-01-01T00:00:00.000Z");
+    }
+}
