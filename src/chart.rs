@@ -27,7 +27,11 @@ fn points(ps: &[(f32, f32)]) -> String {
 
 /// A radar of `values` (0..1, clamped) on `labels.len()` axes in a `size`×`size` box.
 pub fn radar(labels: &[String], values: &[f32], size: f32) -> Radar {
-    let size = if size.is_finite() && size > 0.0 { size } else { 100.0 };
+    let size = if size.is_finite() && size > 0.0 {
+        size
+    } else {
+        100.0
+    };
     let n = labels.len();
     let c = size / 2.0;
     let r = size / 2.0 * 0.8;
@@ -56,7 +60,11 @@ pub fn radar(labels: &[String], values: &[f32], size: f32) -> Radar {
     let shape = points(
         &(0..n)
             .map(|i| {
-                let v = values.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
+                let v = values
+                    .get(i)
+                    .copied()
+                    .filter(|v| v.is_finite())
+                    .unwrap_or(0.0);
                 at(i, v.clamp(0.0, 1.0))
             })
             .collect::<Vec<_>>(),
@@ -92,15 +100,27 @@ pub struct Trend {
 /// Plot `(x, y)` points (any x scale, y in 0..1) into `width`×`height`, y = 1 at the top.
 /// Points are spaced by rank of x, so attempts on one day do not pile up.
 pub fn trend(points: &[(f64, f32)], width: f32, height: f32) -> Trend {
-    let mut ps: Vec<(f64, f32)> = points.iter().copied().filter(|(x, _)| x.is_finite()).collect();
+    let mut ps: Vec<(f64, f32)> = points
+        .iter()
+        .copied()
+        .filter(|(x, _)| x.is_finite())
+        .collect();
     ps.sort_by(|a, b| a.0.total_cmp(&b.0));
     let n = ps.len();
     let dots: Vec<(f32, f32)> = ps
         .iter()
         .enumerate()
         .map(|(i, (_, y))| {
-            let x = if n <= 1 { width / 2.0 } else { width * i as f32 / (n - 1) as f32 };
-            let y = if y.is_finite() { y.clamp(0.0, 1.0) } else { 0.0 };
+            let x = if n <= 1 {
+                width / 2.0
+            } else {
+                width * i as f32 / (n - 1) as f32
+            };
+            let y = if y.is_finite() {
+                y.clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             (fin(x), fin(height * (1.0 - y)))
         })
         .collect();
@@ -124,7 +144,9 @@ mod tests {
     #[test]
     fn radar_stays_in_its_box_without_nan() {
         for n in [0, 1, 2, 5, 13] {
-            let vals: Vec<f32> = (0..n).map(|i| [0.0, 0.5, 1.0, 2.0, f32::NAN][i % 5]).collect();
+            let vals: Vec<f32> = (0..n)
+                .map(|i| [0.0, 0.5, 1.0, 2.0, f32::NAN][i % 5])
+                .collect();
             let r = radar(&labels(n), &vals, 200.0);
             assert_eq!(r.axes.len(), n);
             assert_eq!(r.label_pos.len(), n);

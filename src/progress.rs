@@ -75,7 +75,9 @@ impl Attempt {
                 }
             }
         }
-        n.into_iter().map(|(k, (h, all))| (k, h as f32 / all.max(1) as f32)).collect()
+        n.into_iter()
+            .map(|(k, (h, all))| (k, h as f32 / all.max(1) as f32))
+            .collect()
     }
 }
 
@@ -144,7 +146,8 @@ impl Store {
         if version > CURRENT_VERSION {
             return Err(LoadError::TooNew(version));
         }
-        let mut s: Store = serde_json::from_value(v).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        let mut s: Store =
+            serde_json::from_value(v).map_err(|e| LoadError::Corrupt(e.to_string()))?;
         s.version = CURRENT_VERSION;
         Ok(s)
     }
@@ -167,14 +170,18 @@ impl Store {
                     self.attempts.push(a);
                     r.added += 1;
                 }
-                Some(x) if (!x.finished() && a.finished()) || (x.finished() == a.finished() && a.turns.len() > x.turns.len()) => {
+                Some(x)
+                    if (!x.finished() && a.finished())
+                        || (x.finished() == a.finished() && a.turns.len() > x.turns.len()) =>
+                {
                     *x = a;
                     r.updated += 1;
                 }
                 Some(_) => r.duplicates += 1,
             }
         }
-        self.attempts.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
+        self.attempts
+            .sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
         r
     }
 
@@ -195,7 +202,11 @@ impl Store {
             .attempts
             .iter()
             .filter(|a| a.finished())
-            .filter_map(|a| a.principle_rates().get(principle).map(|r| (a.started_ms, *r)))
+            .filter_map(|a| {
+                a.principle_rates()
+                    .get(principle)
+                    .map(|r| (a.started_ms, *r))
+            })
             .collect();
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
         v
@@ -208,8 +219,18 @@ impl Store {
         );
         for a in &self.attempts {
             for t in &a.turns {
-                let hits: Vec<&str> = t.principles.iter().filter(|(_, h)| **h).map(|(k, _)| k.as_str()).collect();
-                let misses: Vec<&str> = t.principles.iter().filter(|(_, h)| !**h).map(|(k, _)| k.as_str()).collect();
+                let hits: Vec<&str> = t
+                    .principles
+                    .iter()
+                    .filter(|(_, h)| **h)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                let misses: Vec<&str> = t
+                    .principles
+                    .iter()
+                    .filter(|(_, h)| !**h)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
                 let row = [
                     a.id.clone(),
                     a.scenario.clone(),
@@ -225,7 +246,12 @@ impl Store {
                     misses.join(";"),
                     t.reply.clone(),
                 ];
-                out.push_str(&row.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+                out.push_str(
+                    &row.iter()
+                        .map(|c| csv_cell(c))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
                 out.push_str("\r\n");
             }
         }
@@ -333,7 +359,11 @@ fn csv_cell(s: &str) -> String {
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` from milliseconds since the epoch (UTC).
 pub fn iso_time(ms: f64) -> String {
-    let ms = if ms.is_finite() { ms.max(0.0) as i64 } else { 0 };
+    let ms = if ms.is_finite() {
+        ms.max(0.0) as i64
+    } else {
+        0
+    };
     let (days, rem) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     // Civil from days (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -363,7 +393,9 @@ fn iso_duration(secs: f64) -> String {
 /// A deterministic UUID-shaped id (version 5 layout) from FNV-1a hashes of `key`.
 fn uuid_of(key: &str) -> String {
     let h = |seed: u64| {
-        key.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+        key.bytes().fold(seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
     };
     let (a, b) = (h(0xcbf2_9ce4_8422_2325), h(0x8422_2325_cbf2_9ce4));
     let hex = format!("{a:016x}{b:016x}");
@@ -401,7 +433,8 @@ mod tests {
                     reply: reply.into(),
                     secs: Some(12.5),
                     score: 80,
-                    principles: [("apology".to_string(), true), ("blame".to_string(), false)].into(),
+                    principles: [("apology".to_string(), true), ("blame".to_string(), false)]
+                        .into(),
                 },
                 TurnRecord {
                     turn: "calmer".into(),
@@ -428,8 +461,14 @@ mod tests {
 
     #[test]
     fn corrupt_and_future_data_are_reported() {
-        assert!(matches!(Store::from_json("{\"version\":1,\"attempts\":[{oops"), Err(LoadError::Corrupt(_))));
-        assert!(matches!(Store::from_json("{\"version\":9,\"attempts\":[]}"), Err(LoadError::TooNew(9))));
+        assert!(matches!(
+            Store::from_json("{\"version\":1,\"attempts\":[{oops"),
+            Err(LoadError::Corrupt(_))
+        ));
+        assert!(matches!(
+            Store::from_json("{\"version\":9,\"attempts\":[]}"),
+            Err(LoadError::TooNew(9))
+        ));
         assert!(matches!(Store::from_json("42"), Err(LoadError::Corrupt(_))));
     }
 
@@ -456,7 +495,10 @@ mod tests {
         assert_eq!(s.attempts[0].score(), 71);
         assert!(s.attempts[0].passed());
         assert_eq!(s.best_scores()["angry-late-delivery"], 71);
-        assert_eq!(s.principle_trend("apology"), vec![(1_764_000_000_000.0, 0.5)]);
+        assert_eq!(
+            s.principle_trend("apology"),
+            vec![(1_764_000_000_000.0, 0.5)]
+        );
     }
 
     #[test]
@@ -481,7 +523,10 @@ mod tests {
         assert_eq!(st.len(), 4);
         let ans = &st[0];
         assert_eq!(ans["verb"]["id"], "http://adlnet.gov/expapi/verbs/answered");
-        assert_eq!(ans["object"]["definition"]["interactionType"], "long-fill-in");
+        assert_eq!(
+            ans["object"]["definition"]["interactionType"],
+            "long-fill-in"
+        );
         assert_eq!(ans["result"]["response"], "I'm sorry");
         assert_eq!(ans["result"]["score"]["scaled"], 0.8);
         assert_eq!(ans["result"]["duration"], "PT12.5S");
@@ -489,15 +534,28 @@ mod tests {
             ans["context"]["contextActivities"]["parent"][0]["id"],
             "https://example.org/kefu/scenario/angry-late-delivery"
         );
-        assert_eq!(st[2]["verb"]["id"], "http://adlnet.gov/expapi/verbs/completed");
+        assert_eq!(
+            st[2]["verb"]["id"],
+            "http://adlnet.gov/expapi/verbs/completed"
+        );
         assert_eq!(st[3]["verb"]["id"], "http://adlnet.gov/expapi/verbs/passed");
         assert_eq!(st[3]["result"]["success"], true);
         let ids: Vec<&str> = st.iter().map(|x| x["id"].as_str().unwrap()).collect();
-        assert_eq!(ids, s.to_xapi("Trainee", "https://example.org/kefu").as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect::<Vec<_>>());
+        assert_eq!(
+            ids,
+            s.to_xapi("Trainee", "https://example.org/kefu")
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["id"].as_str().unwrap())
+                .collect::<Vec<_>>()
+        );
         let mut uniq = ids.clone();
         uniq.dedup();
         assert_eq!(uniq.len(), 4);
-        assert!(ids.iter().all(|i| i.len() == 36 && i.as_bytes()[14] == b'5'));
+        assert!(ids
+            .iter()
+            .all(|i| i.len() == 36 && i.as_bytes()[14] == b'5'));
     }
 
     #[test]

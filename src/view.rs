@@ -53,7 +53,11 @@ impl Library {
     }
 
     /// Scenarios matching a kind and a product filter (`None` = all).
-    pub fn filtered(&self, kind: Option<ScenarioKind>, product: Option<&str>) -> Vec<&Rc<Scenario>> {
+    pub fn filtered(
+        &self,
+        kind: Option<ScenarioKind>,
+        product: Option<&str>,
+    ) -> Vec<&Rc<Scenario>> {
         self.scenarios
             .iter()
             .filter(|s| kind.is_none_or(|k| s.kind == k))
@@ -73,7 +77,11 @@ impl Library {
     /// The exam: a fixed set — the first scenario (by id) of each kind — in a seeded random order.
     pub fn exam_plan(&self, seed: u64) -> Vec<String> {
         let mut set: Vec<String> = Vec::new();
-        for kind in [ScenarioKind::Angry, ScenarioKind::Objection, ScenarioKind::Product] {
+        for kind in [
+            ScenarioKind::Angry,
+            ScenarioKind::Objection,
+            ScenarioKind::Product,
+        ] {
             if let Some(s) = self.scenarios.iter().find(|s| s.kind == kind) {
                 set.push(s.id.clone());
             }
@@ -131,7 +139,9 @@ pub fn highlight(text: &str, j: &Judgement) -> Vec<Piece> {
     // Shown principles first, violations last so they win where both cover a char.
     let mut marks: Vec<(&'static str, bool, (usize, usize))> = Vec::new();
     for p in principles::all() {
-        let Some(f) = j.principles.get(&p.id) else { continue };
+        let Some(f) = j.principles.get(&p.id) else {
+            continue;
+        };
         let violation = if p.id == "facts" { !f.hit } else { p.violation };
         if !f.hit && !(p.id == "facts" && violation) {
             continue;
@@ -139,10 +149,12 @@ pub fn highlight(text: &str, j: &Judgement) -> Vec<Piece> {
         let id = principles::intern(&p.id);
         marks.extend(f.evidence.iter().map(|&sp| (id, violation, sp)));
     }
-    marks.sort_by_key(|m| m.1);
+    // The first principle in the rulebook's order keeps a char; a violation takes it from any.
     for (id, v, (s, e)) in marks {
         for o in owner.iter_mut().take(e.min(chars.len())).skip(s) {
-            *o = Some((id, v));
+            if o.is_none() || (v && !o.is_some_and(|x| x.1)) {
+                *o = Some((id, v));
+            }
         }
     }
     let mut out: Vec<Piece> = Vec::new();
@@ -174,7 +186,11 @@ mod tests {
         ]);
         assert_eq!(lib.scenarios.len(), 1);
         assert_eq!(lib.broken.len(), 1);
-        assert!(lib.broken[0].1[0].starts_with("bad.toml:2:"), "{:?}", lib.broken);
+        assert!(
+            lib.broken[0].1[0].starts_with("bad.toml:2:"),
+            "{:?}",
+            lib.broken
+        );
         assert!(lib.get("mini").is_some());
         assert_eq!(lib.filtered(Some(ScenarioKind::Angry), None).len(), 1);
         assert_eq!(lib.filtered(Some(ScenarioKind::Product), None).len(), 0);
@@ -204,8 +220,20 @@ mod tests {
         let pieces = highlight(text, &j);
         let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(joined, text);
-        assert!(pieces.iter().any(|p| p.principle == Some("apology") && p.text.contains("對不起")));
-        assert!(pieces.iter().any(|p| p.violation && p.principle == Some("blame")));
+        assert!(pieces
+            .iter()
+            .any(|p| p.principle == Some("apology") && p.text.contains("對不起")));
+        let en = "I'm so sorry for the wait.";
+        let pieces = highlight(en, &score::score(en, Lang::En));
+        assert!(
+            pieces
+                .iter()
+                .any(|p| p.principle == Some("apology") && p.text.contains("sorry")),
+            "{pieces:?}"
+        );
+        assert!(pieces
+            .iter()
+            .any(|p| p.violation && p.principle == Some("blame")));
     }
 
     #[test]

@@ -15,7 +15,12 @@ fn app_uses_only_known_keys() {
             used += 1;
             for l in Lang::ALL {
                 let s = i18n::t(l, &c[1]);
-                assert!(!s.starts_with('⟦'), "{}: key {} missing for {l:?}", path.display(), &c[1]);
+                assert!(
+                    !s.starts_with('⟦'),
+                    "{}: key {} missing for {l:?}",
+                    path.display(),
+                    &c[1]
+                );
             }
         }
     }

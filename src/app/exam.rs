@@ -58,7 +58,11 @@ pub fn ExamPage() -> Html {
             for id in &ids {
                 storage::remove(&storage::session_key(id));
             }
-            save(Some(ExamState { ids, started_ms: route::now_ms(), ..Default::default() }));
+            save(Some(ExamState {
+                ids,
+                started_ms: route::now_ms(),
+                ..Default::default()
+            }));
         });
         return html! {
             <section class="exam">
@@ -85,7 +89,14 @@ pub fn ExamPage() -> Html {
                 save(Some(st));
             })
         };
-        let note = tf(lang, "play.exam_progress", &[("i", &(i + 1).to_string()), ("n", &st.ids.len().to_string())]);
+        let note = tf(
+            lang,
+            "play.exam_progress",
+            &[
+                ("i", &(i + 1).to_string()),
+                ("n", &st.ids.len().to_string()),
+            ],
+        );
         return html! {
             <Play key={s.id.clone()} scenario={Shared(s.clone())} exam={true} on_next={on_next} progress_note={note} />
         };
@@ -93,10 +104,12 @@ pub fn ExamPage() -> Html {
     let total = if st.results.is_empty() {
         0
     } else {
-        (st.results.iter().map(|r| u32::from(r.1)).sum::<u32>() as f32 / st.results.len() as f32).round() as u32
+        (st.results.iter().map(|r| u32::from(r.1)).sum::<u32>() as f32 / st.results.len() as f32)
+            .round() as u32
     };
     let passed = total >= 60 && st.results.iter().all(|r| r.2);
-    let mins = ((st.finished_ms.unwrap_or_else(route::now_ms) - st.started_ms) / 60_000.0).ceil() as u32;
+    let mins =
+        ((st.finished_ms.unwrap_or_else(route::now_ms) - st.started_ms) / 60_000.0).ceil() as u32;
     let again = {
         let save = save.clone();
         Callback::from(move |_| save(None))

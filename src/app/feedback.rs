@@ -16,7 +16,7 @@ pub fn highlighted(text: &str, j: &Judgement) -> Html {
     html! {
         { for view::highlight(text, j).into_iter().map(|p| match p.principle {
             Some(id) => html! {
-                <mark class={classes!("ev", p.violation.then_some("bad"))} data-principle={id} title={id}>{ p.text }</mark>
+                <mark class={classes!("ev", p.violation.then_some("bad"))} data-evidence={id} title={id}>{ p.text }</mark>
             },
             None => html! { { p.text } },
         }) }
@@ -52,17 +52,24 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
         }
     }
     let (bad, good): (Vec<&str>, Vec<&str>) = ids.into_iter().partition(|id| {
-        principles::get(id).is_some_and(|p| p.violation) || *id == "facts" && is_violation(id, j.hit(id), !j.principles[*id].evidence.is_empty())
+        principles::get(id).is_some_and(|p| p.violation)
+            || *id == "facts" && is_violation(id, j.hit(id), !j.principles[*id].evidence.is_empty())
     });
     let item = |id: &str| -> Html {
-        let Some(f) = j.principles.get(id) else { return html! {} };
+        let Some(f) = j.principles.get(id) else {
+            return html! {};
+        };
         let pr = principles::get(id);
         let name = pr.map_or(id.to_string(), |p| p.name.get(lang).to_string());
         let violation = is_violation(id, f.hit, !f.evidence.is_empty());
         let is_rule = pr.is_some_and(|p| p.violation);
         let expected = j.expected.iter().any(|x| x == id);
         let status = if is_rule {
-            if f.hit { tr("fb.violation") } else { tr("fb.clean") }
+            if f.hit {
+                tr("fb.violation")
+            } else {
+                tr("fb.clean")
+            }
         } else if violation {
             tr("fb.violation")
         } else if f.hit {
@@ -72,7 +79,13 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
         };
         let class = classes!(
             "fb-item",
-            if violation { "violation" } else if is_rule || f.hit { "ok" } else { "miss" },
+            if violation {
+                "violation"
+            } else if is_rule || f.hit {
+                "ok"
+            } else {
+                "miss"
+            },
             expected.then_some("expected")
         );
         let quotes: Vec<String> = f
@@ -104,7 +117,7 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
                 <h3>{ tr("fb.tips") }</h3>
                 <ul class="tips">
                     { for j.tips.iter().map(|t| html! {
-                        <li data-principle={t.principle.clone()}>{ t.text.clone() }<cite>{ format!(" ({})", t.source) }</cite></li>
+                        <li data-tip={t.principle.clone()}>{ t.text.clone() }<cite>{ format!(" ({})", t.source) }</cite></li>
                     }) }
                 </ul>
             }

@@ -15,10 +15,18 @@ fn download(name: &str, mime: &str, body: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     let doc = gloo::utils::document();
-    if let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+    if let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
         a.set_href(&url);
         a.set_download(name);
         let _ = gloo::utils::body().append_child(&a);
@@ -46,12 +54,23 @@ pub fn HistoryPage() -> Html {
     let export = |kind: &'static str| {
         let store = store.clone();
         Callback::from(move |_| match kind {
-            "json" => download("kefu-dojo-results.json", "application/json", &store.to_json()),
+            "json" => download(
+                "kefu-dojo-results.json",
+                "application/json",
+                &store.to_json(),
+            ),
             "csv" => download("kefu-dojo-results.csv", "text/csv", &store.to_csv()),
             _ => {
-                let base = gloo::utils::window().location().origin().unwrap_or_default();
+                let base = gloo::utils::window()
+                    .location()
+                    .origin()
+                    .unwrap_or_default();
                 let v = store.to_xapi("Kefu Dojo trainee", &format!("{base}/kefu-dojo"));
-                download("kefu-dojo-xapi.json", "application/json", &serde_json::to_string_pretty(&v).unwrap_or_default());
+                download(
+                    "kefu-dojo-xapi.json",
+                    "application/json",
+                    &serde_json::to_string_pretty(&v).unwrap_or_default(),
+                );
             }
         })
     };
@@ -62,19 +81,27 @@ pub fn HistoryPage() -> Html {
         let reader = reader.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-            let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
+            let Some(f) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
             input.set_value("");
             let store = store.clone();
             let set = set.clone();
             let message = message.clone();
             let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
-                let parsed = res.map_err(|e| e.to_string()).and_then(|t| Store::from_json(&t).map_err(|e| format!("{e:?}")));
+                let parsed = res
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| Store::from_json(&t).map_err(|e| format!("{e:?}")));
                 match parsed {
                     Ok(other) => {
                         let mut s: Store = (*store.0).clone();
                         let report = s.merge(other);
                         set.emit(s);
-                        message.set(Some(tf(lang, "hist.imported", &[("n", &report.added.to_string())])));
+                        message.set(Some(tf(
+                            lang,
+                            "hist.imported",
+                            &[("n", &report.added.to_string())],
+                        )));
                     }
                     Err(e) => message.set(Some(e)),
                 }
@@ -86,7 +113,10 @@ pub fn HistoryPage() -> Html {
         let set = ctx.set_progress.clone();
         let q = tr("hist.clear_confirm");
         Callback::from(move |_| {
-            if gloo::utils::window().confirm_with_message(&q).unwrap_or(false) {
+            if gloo::utils::window()
+                .confirm_with_message(&q)
+                .unwrap_or(false)
+            {
                 set.emit(Store::default());
             }
         })
@@ -96,7 +126,14 @@ pub fn HistoryPage() -> Html {
     attempts.sort_by(|a, b| b.started_ms.total_cmp(&a.started_ms));
     let trend_ids: Vec<&str> = principles::all()
         .iter()
-        .filter(|p| !p.violation && store.attempts.iter().any(|a| a.turns.iter().any(|t| t.principles.get(&p.id) == Some(&true))))
+        .filter(|p| {
+            !p.violation
+                && store.attempts.iter().any(|a| {
+                    a.turns
+                        .iter()
+                        .any(|t| t.principles.get(&p.id) == Some(&true))
+                })
+        })
         .map(|p| p.id.as_str())
         .collect();
     html! {

@@ -27,7 +27,11 @@ pub fn kind_key(k: ScenarioKind) -> &'static str {
 }
 
 /// Read the first `.toml` file of a list and hand it to the app.
-fn read_files(files: Option<web_sys::FileList>, readers: Rc<RefCell<Vec<FileReader>>>, add: Callback<(String, String)>) {
+fn read_files(
+    files: Option<web_sys::FileList>,
+    readers: Rc<RefCell<Vec<FileReader>>>,
+    add: Callback<(String, String)>,
+) {
     let Some(list) = files else { return };
     for i in 0..list.length() {
         let Some(f) = list.get(i) else { continue };
@@ -55,14 +59,18 @@ pub fn LibraryPage() -> Html {
     let on_kind = {
         let kind = kind.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             kind.set(KINDS.iter().find(|(_, id)| *id == v).map(|(k, _)| *k));
         })
     };
     let on_product = {
         let product = product.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             product.set((!v.is_empty()).then_some(v));
         })
     };
@@ -94,7 +102,11 @@ pub fn LibraryPage() -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            read_files(e.data_transfer().and_then(|d| d.files()), readers.clone(), add.clone());
+            read_files(
+                e.data_transfer().and_then(|d| d.files()),
+                readers.clone(),
+                add.clone(),
+            );
         })
     };
     let on_dragover = {
@@ -113,7 +125,9 @@ pub fn LibraryPage() -> Html {
     let cards = shown.iter().map(|s| {
         let title = s.title.get(s.play_lang(lang)).to_string();
         let product = s.product.as_deref().and_then(|p| product_name(p, lang));
-        let best = best.get(&s.id).map(|b| tf(lang, "lib.best", &[("score", &b.to_string())]));
+        let best = best
+            .get(&s.id)
+            .map(|b| tf(lang, "lib.best", &[("score", &b.to_string())]));
         html! {
             <li class="card" data-kind={kind_key(s.kind)}>
                 <a href={format!("#/play/{}", s.id)}>

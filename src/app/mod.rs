@@ -159,15 +159,18 @@ pub fn App() -> Html {
         let notices = notices.clone();
         let progress = progress.clone();
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", {
-                let route = route.clone();
-                move |_| route.set(route::current())
-            });
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", {
+                    let route = route.clone();
+                    move |_| route.set(route::current())
+                });
             let mut problems = Vec::new();
             match storage::get_raw(storage::PROGRESS) {
                 Ok(Some(raw)) => match Store::from_json(&raw) {
                     Ok(s) => progress.set(Shared(Rc::new(s))),
-                    Err(e) => problems.push(storage::quarantine(storage::PROGRESS, format!("{e:?}"))),
+                    Err(e) => {
+                        problems.push(storage::quarantine(storage::PROGRESS, format!("{e:?}")))
+                    }
                 },
                 Ok(None) => {}
                 Err(e) => problems.push(e),
@@ -236,8 +239,10 @@ pub fn App() -> Html {
         Callback::from(move |(name, src): (String, String)| {
             let mut l: Library = (*lib.0).clone();
             if let Some(id) = l.add(&name, &src) {
-                let mut local: BTreeMap<String, String> =
-                    storage::load(storage::LOCAL_FILES).ok().flatten().unwrap_or_default();
+                let mut local: BTreeMap<String, String> = storage::load(storage::LOCAL_FILES)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
                 local.insert(name, src);
                 if let Err(e) = storage::save(storage::LOCAL_FILES, &local) {
                     notify.emit(e);
@@ -261,10 +266,14 @@ pub fn App() -> Html {
     let on_lang = {
         let lang = lang.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
             if let Some(l) = Lang::parse(&v) {
                 route::set_query("lang", Some(l.code()));
-                gloo::utils::document_element().set_attribute("lang", l.code()).ok();
+                gloo::utils::document_element()
+                    .set_attribute("lang", l.code())
+                    .ok();
                 lang.set(l);
             }
         })
@@ -273,10 +282,14 @@ pub fn App() -> Html {
         let notices = notices.clone();
         Callback::from(move |_| notices.set(Vec::new()))
     };
-    gloo::utils::document_element().set_attribute("lang", lang.code()).ok();
+    gloo::utils::document_element()
+        .set_attribute("lang", lang.code())
+        .ok();
     let page = match &*route {
         Route::Library => html! { <library::LibraryPage /> },
-        Route::Play(id) => html! { <play::PlayPage id={id.clone()} key={format!("{id}-{}", lang.code())} /> },
+        Route::Play(id) => {
+            html! { <play::PlayPage id={id.clone()} key={format!("{id}-{}", lang.code())} /> }
+        }
         Route::History => html! { <history::HistoryPage /> },
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
     };

@@ -108,7 +108,12 @@ pub fn attempt_of(s: &Scenario, st: &PlayState, exam: bool) -> Attempt {
 
 /// Start or resume the session for a scenario: a stored session is replayed unless `?seed=`
 /// asks for another one.
-fn init_state(s: &Rc<Scenario>, lang: Lang, exam: bool, notify: &Callback<StoreError>) -> PlayState {
+fn init_state(
+    s: &Rc<Scenario>,
+    lang: Lang,
+    exam: bool,
+    notify: &Callback<StoreError>,
+) -> PlayState {
     let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
     let stored = match storage::load::<Stored>(&storage::session_key(&s.id)) {
         Ok(v) => v,
@@ -263,7 +268,10 @@ pub fn Play(p: &PlayProps) -> Html {
         let turn_started = turn_started.clone();
         Callback::from(move |_: ()| {
             let secs = (route::now_ms() - *turn_started.borrow()) / 1000.0;
-            state.dispatch(PlayAction::Submit((*draft).clone(), Some((secs * 10.0).round() / 10.0)));
+            state.dispatch(PlayAction::Submit(
+                (*draft).clone(),
+                Some((secs * 10.0).round() / 10.0),
+            ));
         })
     };
     let on_input = {
@@ -271,7 +279,9 @@ pub fn Play(p: &PlayProps) -> Html {
         let key = storage::draft_key(&s.id);
         let notify = ctx.notify.clone();
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value();
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlTextAreaElement>()
+                .value();
             if let Err(err) = storage::set_raw(&key, &v) {
                 notify.emit(err);
             }
@@ -404,8 +414,16 @@ pub fn Play(p: &PlayProps) -> Html {
 /// The principles a turn expects, for hints (never the answer).
 fn sess_expected(s: &Scenario, t: &crate::scenario::Turn) -> Vec<String> {
     if t.weights.is_empty() {
-        s.kind.default_weights().iter().map(|(k, _)| k.to_string()).collect()
+        s.kind
+            .default_weights()
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect()
     } else {
-        t.weights.iter().filter(|(_, w)| *w > 0.0).map(|(k, _)| k.clone()).collect()
+        t.weights
+            .iter()
+            .filter(|(_, w)| *w > 0.0)
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 }

@@ -47,7 +47,9 @@ pub fn go(r: &Route) {
 /// A query parameter of the page URL.
 pub fn query(name: &str) -> Option<String> {
     let search = location()?.search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// Set (or with `None` remove) a query parameter without reloading; the hash is kept.
@@ -65,7 +67,11 @@ pub fn set_query(name: &str, value: Option<&str>) {
     let url = format!(
         "{}{}{}",
         l.pathname().unwrap_or_default(),
-        if q.is_empty() { String::new() } else { format!("?{q}") },
+        if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{q}")
+        },
         l.hash().unwrap_or_default()
     );
     if let Ok(h) = w.history() {

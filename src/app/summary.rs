@@ -33,7 +33,11 @@ pub fn principle_rates(s: &Session) -> Vec<(String, f32)> {
     ids.into_iter()
         .map(|id| {
             let n = s.log.iter().filter(|e| e.judgement.hit(&id)).count();
-            let rate = if s.log.is_empty() { 0.0 } else { n as f32 / s.log.len() as f32 };
+            let rate = if s.log.is_empty() {
+                0.0
+            } else {
+                n as f32 / s.log.len() as f32
+            };
             (id, rate)
         })
         .collect()
@@ -46,7 +50,10 @@ pub fn Summary(p: &SummaryProps) -> Html {
     let tr = |k: &str| ctx.t(k);
     let s = &p.scenario;
     let sess = &p.session;
-    let outcome = sess.outcome(s).map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_default();
+    let outcome = sess
+        .outcome(s)
+        .map(|o| tr(&format!("outcome.{}", o.id())))
+        .unwrap_or_default();
     let rates = principle_rates(sess);
     let labels: Vec<String> = rates
         .iter()
@@ -78,7 +85,7 @@ pub fn Summary(p: &SummaryProps) -> Html {
                     { tr("sum.radar") }
                     <ul class="rates">
                         { for rates.iter().zip(&labels).map(|((id, r), l)| html! {
-                            <li data-principle={id.clone()}>{ format!("{l}: {}%", (r * 100.0).round()) }</li>
+                            <li data-rate={id.clone()}>{ format!("{l}: {}%", (r * 100.0).round()) }</li>
                         }) }
                     </ul>
                 </figcaption>

@@ -32,11 +32,14 @@ test('a reply gets feedback with highlighted evidence, and the scenario reaches 
   await log.locator('.msg.customer').first().waitFor();
   await reply(page, GOOD.en);
   const fb = page.getByRole('region', { name: 'Feedback' });
-  const items = fb.locator('[data-principle][data-hit]');
+  const items = fb.locator('[data-principle]');
   assert.ok(await items.count() >= 13, 'every judged principle is listed');
-  assert.equal(await fb.locator('[data-principle="apology"]').first().getAttribute('data-hit'), 'true');
-  assert.equal(await fb.locator('li[data-principle="blame"]').getAttribute('data-hit'), 'false');
-  const mark = fb.locator('mark[data-principle="apology"]');
+  for (const hit of await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-hit')))) {
+    assert.match(hit, /^(true|false)$/, 'each item carries data-hit');
+  }
+  assert.equal(await fb.locator('.fb-item[data-principle="apology"]').getAttribute('data-hit'), 'true');
+  assert.equal(await fb.locator('.fb-item[data-principle="blame"]').getAttribute('data-hit'), 'false');
+  const mark = fb.locator('mark[data-evidence="apology"]');
   assert.match(await mark.first().innerText(), /sorry/i, 'evidence is highlighted in the reply as typed');
   await page.screenshot({ path: path.join(SHOTS, 'play-1280.png'), fullPage: true });
   const turns = await playToEnd(page, GOOD.en);
@@ -57,8 +60,8 @@ test('blame makes the customer angrier than an apology does', async () => {
   const mood0 = Number(await page.locator('meter#mood').getAttribute('value'));
   await reply(page, "That's the courier's fault, not ours. You should have read the delivery times.");
   const fb = page.getByRole('region', { name: 'Feedback' });
-  assert.equal(await fb.locator('li[data-principle="blame"]').getAttribute('data-hit'), 'true');
-  assert.ok(await fb.locator('mark.bad[data-principle="blame"]').count() >= 1, 'violation marked apart');
+  assert.equal(await fb.locator('.fb-item[data-principle="blame"]').getAttribute('data-hit'), 'true');
+  assert.ok(await fb.locator('mark.bad[data-evidence="blame"]').count() >= 1, 'violation marked apart');
   const mood1 = Number(await page.locator('meter#mood').getAttribute('value'));
   assert.ok(mood1 < mood0, `mood falls after blame (${mood0} → ${mood1})`);
 });
