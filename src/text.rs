@@ -139,7 +139,7 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
 
 /// Split folded text into sentences (byte ranges; punctuation stays with its sentence).
 pub fn sentences(text: &str) -> Vec<Seg> {
-    split(text, |t, i, c| is_sentence_end(t, i, c))
+    split(text, is_sentence_end)
 }
 
 /// Split folded text into clauses: sentences further cut at commas and colons.

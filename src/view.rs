@@ -143,7 +143,7 @@ pub fn highlight(text: &str, j: &Judgement) -> Vec<Piece> {
             continue;
         };
         let violation = if p.id == "facts" { !f.hit } else { p.violation };
-        if !f.hit && !(p.id == "facts" && violation) {
+        if !(f.hit || p.id == "facts" && violation) {
             continue;
         }
         let id = principles::intern(&p.id);
