@@ -111,10 +111,11 @@ pub fn trend(points: &[(f64, f32)], width: f32, height: f32) -> Trend {
         .iter()
         .enumerate()
         .map(|(i, (_, y))| {
+            // The share first, so rounding can never put the last dot past `width`.
             let x = if n <= 1 {
                 width / 2.0
             } else {
-                width * i as f32 / (n - 1) as f32
+                width * (i as f32 / (n - 1) as f32)
             };
             let y = if y.is_finite() {
                 y.clamp(0.0, 1.0)

@@ -32,6 +32,9 @@ pub struct Attempt {
     pub kind: String,
     pub lang: String,
     pub seed: u64,
+    /// Read leniently: a non-finite time is written by serde_json as `null`, which would
+    /// otherwise make the whole store unreadable.
+    #[serde(default, deserialize_with = "lenient_ms")]
     pub started_ms: f64,
     #[serde(default)]
     pub finished_ms: Option<f64>,
@@ -42,6 +45,15 @@ pub struct Attempt {
     pub exam: bool,
     #[serde(default)]
     pub turns: Vec<TurnRecord>,
+}
+
+fn lenient_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(0.0))
+}
+
+/// Whether `id` is a violation (blame, jargon, rudeness): recorded `true` when committed.
+fn is_violation(id: &str) -> bool {
+    crate::principles::get(id).is_some_and(|p| p.violation)
 }
 
 /// The score a finished attempt needs to pass.
@@ -63,7 +75,8 @@ impl Attempt {
     pub fn passed(&self) -> bool {
         self.finished() && self.outcome.as_deref() == Some("resolved") && self.score() >= PASS_SCORE
     }
-    /// Share of turns in which each (non-violation) principle recorded was shown.
+    /// For each principle recorded, the share of the turns recording it in which it was `true`
+    /// (shown; for a violation such as `blame`: committed).
     pub fn principle_rates(&self) -> BTreeMap<String, f32> {
         let mut n: BTreeMap<String, (u32, u32)> = BTreeMap::new();
         for t in &self.turns {
@@ -90,6 +103,8 @@ pub enum LoadError {
     TooNew(u32),
 }
 
+impl std::error::Error for LoadError {}
+
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -105,6 +120,8 @@ impl std::fmt::Display for LoadError {
 /// Every attempt, versioned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Store {
+    /// Missing in the oldest objects: read as 0 and migrated.
+    #[serde(default)]
     pub version: u32,
     pub attempts: Vec<Attempt>,
 }
@@ -142,9 +159,16 @@ impl Store {
                 attempts,
             });
         }
-        let version = v.get("version").and_then(Value::as_u64).unwrap_or(0) as u32;
-        if version > CURRENT_VERSION {
-            return Err(LoadError::TooNew(version));
+        if !v.is_object() {
+            return Err(LoadError::Corrupt(
+                "expected an object with `version` and `attempts`, or an array of attempts".into(),
+            ));
+        }
+        let version = v.get("version").and_then(Value::as_u64).unwrap_or(0);
+        if version > u64::from(CURRENT_VERSION) {
+            return Err(LoadError::TooNew(
+                u32::try_from(version).unwrap_or(u32::MAX),
+            ));
         }
         let mut s: Store =
             serde_json::from_value(v).map_err(|e| LoadError::Corrupt(e.to_string()))?;
@@ -212,25 +236,24 @@ impl Store {
         v
     }
 
-    /// One row per turn (RFC 4180), safe to open in a spreadsheet.
+    /// One row per turn (RFC 4180: CRLF, quoted cells), safe to open in a spreadsheet: a
+    /// UTF-8 byte-order mark first (so Excel reads Chinese correctly) and no cell that starts
+    /// like a formula. `hits`/`misses` are the positive principles shown/missed; the last
+    /// column, `violations`, lists the violations committed (blame, jargon, rudeness).
     pub fn to_csv(&self) -> String {
         let mut out = String::from(
-            "attempt_id,scenario,title,lang,exam,started,outcome,turn,score,secs,hits,misses,reply\r\n",
+            "\u{feff}attempt_id,scenario,title,lang,exam,started,outcome,turn,score,secs,hits,misses,reply,violations\r\n",
         );
         for a in &self.attempts {
             for t in &a.turns {
-                let hits: Vec<&str> = t
-                    .principles
-                    .iter()
-                    .filter(|(_, h)| **h)
-                    .map(|(k, _)| k.as_str())
-                    .collect();
-                let misses: Vec<&str> = t
-                    .principles
-                    .iter()
-                    .filter(|(_, h)| !**h)
-                    .map(|(k, _)| k.as_str())
-                    .collect();
+                let ids = |hit: bool, violation: bool| -> String {
+                    t.principles
+                        .iter()
+                        .filter(|(k, h)| **h == hit && is_violation(k) == violation)
+                        .map(|(k, _)| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";")
+                };
                 let row = [
                     a.id.clone(),
                     a.scenario.clone(),
@@ -242,9 +265,10 @@ impl Store {
                     t.turn.clone(),
                     t.score.to_string(),
                     t.secs.map(|s| format!("{s:.1}")).unwrap_or_default(),
-                    hits.join(";"),
-                    misses.join(";"),
+                    ids(true, false),
+                    ids(false, false),
                     t.reply.clone(),
+                    ids(true, true),
                 ];
                 out.push_str(
                     &row.iter()
@@ -260,7 +284,8 @@ impl Store {
 
     /// xAPI 1.0.3 statements: per turn `answered` (long-fill-in, the reply as response, the
     /// scaled score), per finished attempt `completed` and `passed`/`failed`. Ids are
-    /// deterministic, so re-exporting gives the same statements.
+    /// deterministic, so re-exporting gives the same statements; every statement of one
+    /// attempt shares `context.registration` (also derived from the attempt id).
     pub fn to_xapi(&self, actor_name: &str, base_iri: &str) -> Value {
         let base = base_iri.trim_end_matches('/');
         let actor = json!({
@@ -271,6 +296,7 @@ impl Store {
         let verb = |v: &str| json!({ "id": format!("http://adlnet.gov/expapi/verbs/{v}"), "display": { "en-US": v } });
         let mut out = Vec::new();
         for a in &self.attempts {
+            let registration = uuid_of(&a.id);
             let scen_iri = format!("{base}/scenario/{}", a.scenario);
             let scen = json!({
                 "objectType": "Activity",
@@ -305,6 +331,7 @@ impl Store {
                     },
                     "result": result,
                     "context": {
+                        "registration": registration,
                         "contextActivities": { "parent": [ { "objectType": "Activity", "id": scen_iri } ] },
                         "language": lang_tag(&a.lang),
                     },
@@ -314,19 +341,22 @@ impl Store {
             if let Some(end) = a.finished_ms {
                 let scaled = f64::from(a.score()) / 100.0;
                 for v in ["completed", if a.passed() { "passed" } else { "failed" }] {
+                    let mut result = json!({
+                        "score": { "scaled": scaled, "raw": a.score(), "min": 0, "max": 100 },
+                        "success": a.passed(),
+                        "completion": true,
+                        "duration": iso_duration((end - a.started_ms).max(0.0) / 1000.0),
+                    });
+                    if let Some(o) = &a.outcome {
+                        result["extensions"] = json!({ format!("{base}/xapi/outcome"): o });
+                    }
                     out.push(json!({
                         "id": uuid_of(&format!("{}#{v}", a.id)),
                         "actor": actor,
                         "verb": verb(v),
                         "object": scen,
-                        "result": {
-                            "score": { "scaled": scaled, "raw": a.score(), "min": 0, "max": 100 },
-                            "success": a.passed(),
-                            "completion": true,
-                            "duration": iso_duration((end - a.started_ms).max(0.0) / 1000.0),
-                            "extensions": { format!("{base}/xapi/outcome"): a.outcome },
-                        },
-                        "context": { "language": lang_tag(&a.lang) },
+                        "result": result,
+                        "context": { "registration": registration, "language": lang_tag(&a.lang) },
                         "timestamp": iso_time(end),
                     }));
                 }
@@ -336,9 +366,11 @@ impl Store {
     }
 }
 
+/// The attempt's language as an RFC 5646 tag for language maps (`und` when unknown).
 fn lang_tag(l: &str) -> String {
     match l {
         "en" => "en-US".into(),
+        "" => "und".into(),
         other => other.to_string(),
     }
 }
@@ -510,8 +542,55 @@ mod tests {
         assert!(csv.contains("\"Sorry, \"\"really\"\"\nsorry\""), "{csv}");
         assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
         assert!(csv.contains("2025-11-24T"), "{csv}");
-        assert!(csv.contains(",apology,blame,"), "{csv}");
+        assert!(csv.starts_with("\u{feff}attempt_id,"), "{csv}");
+        assert!(csv.contains(",80,12.5,apology,,"), "{csv}");
+        assert!(csv.contains(",61,,,apology,"), "{csv}");
         assert_eq!(csv.matches("\r\n").count(), 3);
+    }
+
+    #[test]
+    fn csv_puts_committed_violations_apart() {
+        let mut s = Store::default();
+        let mut a = attempt("a", true, "Not my fault");
+        a.turns[0].principles = [
+            ("apology".to_string(), false),
+            ("blame".to_string(), true),
+            ("empathy".to_string(), true),
+            ("jargon".to_string(), false),
+        ]
+        .into();
+        a.turns.truncate(1);
+        s.upsert(a);
+        let csv = s.to_csv();
+        let row = csv.split("\r\n").nth(1).unwrap();
+        assert!(
+            row.ends_with(",empathy,apology,Not my fault,blame"),
+            "{row}"
+        );
+        assert!(csv.lines().next().unwrap().ends_with(",reply,violations"));
+    }
+
+    #[test]
+    fn lenient_reading() {
+        // A store object without `version` is the legacy format.
+        let s = Store::from_json("{\"attempts\":[]}").unwrap();
+        assert_eq!(s.version, CURRENT_VERSION);
+        // A version beyond u32 is still "too new", not truncated into an accepted one.
+        assert_eq!(
+            Store::from_json("{\"version\":4294967297,\"attempts\":[]}"),
+            Err(LoadError::TooNew(u32::MAX))
+        );
+        // A non-finite start time (written as null) does not make the store unreadable.
+        let mut st = Store::default();
+        let mut a = attempt("a", true, "x");
+        a.started_ms = f64::NAN;
+        st.upsert(a);
+        let back = Store::from_json(&st.to_json()).unwrap();
+        assert_eq!(back.attempts[0].started_ms, 0.0);
+        assert!(matches!(
+            Store::from_json("\"x\""),
+            Err(LoadError::Corrupt(_))
+        ));
     }
 
     #[test]
