@@ -1,0 +1,284 @@
+//! `cargo run --release --example eval -- [--show PRINCIPLE] [FILES…]`
+//!
+//! Scores every line of each JSONL file with the library (the same code as `kefu score`) and
+//! prints, per principle that has gold labels, n / precision / recall / F1, and Spearman's ρ of
+//! `courtesy` against `gold.politeness` where present. Lines carry `labels` (our own set) or
+//! `gold` (`../shared/eval/`).
+//!
+//! Default files: `tests/data/labelled.jsonl` plus every file in `../shared/eval/` that has
+//! gold labels; missing files are skipped, so this runs on a machine without `../shared`.
+//! `--show PRINCIPLE` lists the false positives and false negatives of that principle.
+
+use kefu_dojo::principles::{self, Lang};
+use kefu_dojo::score;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+    tn: usize,
+}
+
+impl Counts {
+    fn n(&self) -> usize {
+        self.tp + self.fp + self.fn_ + self.tn
+    }
+    fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Average ranks (ties share the mean rank).
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        let mean = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = mean;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    if sxx == 0.0 || syy == 0.0 {
+        0.0
+    } else {
+        sxy / (sxx * syy).sqrt()
+    }
+}
+
+fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    pearson(&ranks(x), &ranks(y))
+}
+
+/// The language a line is scored in: its `lang` if given, else detected (as `kefu score`).
+fn lang_of(v: &Value, text: &str) -> Lang {
+    let code = v
+        .get("lang")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| kefu_dojo::text::detect_lang(text));
+    Lang::parse(code).unwrap_or(Lang::En)
+}
+
+struct FileResult {
+    lines: usize,
+    bad: usize,
+    counts: BTreeMap<String, Counts>,
+    courtesy: Vec<f64>,
+    politeness: Vec<f64>,
+    /// (principle, "FP"/"FN", id, text) for `--show`.
+    errors: Vec<(String, &'static str, String, String)>,
+}
+
+fn eval_file(path: &Path, show: Option<&str>) -> Result<FileResult, String> {
+    let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut r = FileResult {
+        lines: 0,
+        bad: 0,
+        counts: BTreeMap::new(),
+        courtesy: vec![],
+        politeness: vec![],
+        errors: vec![],
+    };
+    for line in src.lines().filter(|l| !l.trim().is_empty()) {
+        r.lines += 1;
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            r.bad += 1;
+            continue;
+        };
+        let Some(text) = v.get("text").and_then(Value::as_str) else {
+            r.bad += 1;
+            continue;
+        };
+        let gold = v
+            .get("labels")
+            .or_else(|| v.get("gold"))
+            .and_then(Value::as_object);
+        let Some(gold) = gold else { continue };
+        let j = score::score(text, lang_of(&v, text));
+        for (k, g) in gold {
+            if k == "politeness" {
+                if let Some(p) = g.as_f64() {
+                    r.courtesy.push(f64::from(j.courtesy));
+                    r.politeness.push(p);
+                }
+                continue;
+            }
+            if principles::get(k).is_none() {
+                continue;
+            }
+            let Some(g) = g.as_f64().map(|g| g >= 0.5) else {
+                continue;
+            };
+            let pred = j.hit(k);
+            let c = r.counts.entry(k.clone()).or_default();
+            match (g, pred) {
+                (true, true) => c.tp += 1,
+                (false, true) => c.fp += 1,
+                (true, false) => c.fn_ += 1,
+                (false, false) => c.tn += 1,
+            }
+            if show == Some(k.as_str()) && g != pred {
+                let id = v.get("id").map(|i| i.to_string()).unwrap_or_default();
+                let kind = if pred { "FP" } else { "FN" };
+                r.errors.push((k.clone(), kind, id, text.to_string()));
+            }
+        }
+    }
+    Ok(r)
+}
+
+fn default_files() -> Vec<PathBuf> {
+    let mut files = vec![PathBuf::from("tests/data/labelled.jsonl")];
+    let shared = Path::new("../shared/eval");
+    if let Ok(rd) = std::fs::read_dir(shared) {
+        let mut found: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .filter(|p| {
+                // Only files with gold labels (agent_replies_zh.jsonl has none).
+                std::fs::read_to_string(p)
+                    .map(|s| s.lines().take(50).any(|l| l.contains("\"gold\"")))
+                    .unwrap_or(false)
+            })
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files
+}
+
+fn main() {
+    let mut show = None;
+    let mut files = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--show" => show = args.next(),
+            "-h" | "--help" => {
+                println!("usage: eval [--show PRINCIPLE] [FILES…]");
+                return;
+            }
+            _ => files.push(PathBuf::from(a)),
+        }
+    }
+    if files.is_empty() {
+        files = default_files();
+    }
+    let order: Vec<String> = principles::all().iter().map(|p| p.id.clone()).collect();
+    let mut summaries = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        if !path.exists() {
+            println!("{name}: not found, skipped\n");
+            continue;
+        }
+        let r = match eval_file(path, show.as_deref()) {
+            Ok(r) => r,
+            Err(e) => {
+                println!("{name}: cannot read ({e}), skipped\n");
+                continue;
+            }
+        };
+        println!(
+            "== {name}  ({} lines{})",
+            r.lines,
+            if r.bad > 0 {
+                format!(", {} unreadable", r.bad)
+            } else {
+                String::new()
+            }
+        );
+        let mut summary = Vec::new();
+        if !r.counts.is_empty() {
+            println!(
+                "  {:<10} {:>5} {:>5} {:>6} {:>6} {:>6}",
+                "principle", "n", "pos", "P", "R", "F1"
+            );
+            let mut f1s = Vec::new();
+            for id in &order {
+                let Some(c) = r.counts.get(id) else { continue };
+                println!(
+                    "  {:<10} {:>5} {:>5} {:>6.3} {:>6.3} {:>6.3}",
+                    id,
+                    c.n(),
+                    c.tp + c.fn_,
+                    c.precision(),
+                    c.recall(),
+                    c.f1()
+                );
+                f1s.push(c.f1());
+                summary.push(format!("{id}={:.2}", c.f1()));
+            }
+            let macro_f1 = f1s.iter().sum::<f64>() / f1s.len() as f64;
+            let min_f1 = f1s.iter().copied().fold(f64::INFINITY, f64::min);
+            println!("  macro F1 {macro_f1:.3}, min F1 {min_f1:.3}");
+        }
+        if !r.courtesy.is_empty() {
+            let rho = spearman(&r.courtesy, &r.politeness);
+            println!(
+                "  courtesy vs gold.politeness: n={}, Spearman rho = {rho:.3}",
+                r.courtesy.len()
+            );
+            summary.push(format!("rho={rho:.3}"));
+        }
+        for (p, kind, id, text) in &r.errors {
+            let t: String = text.chars().take(160).collect();
+            println!("  {kind} {p} {id}: {t}");
+        }
+        println!();
+        let short = path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or(name);
+        summaries.push(format!("{short}: {}", summary.join(" ")));
+    }
+    println!("summary (F1 per principle, rho):");
+    for s in summaries {
+        println!("  {s}");
+    }
+}
