@@ -88,11 +88,13 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
             },
             expected.then_some("expected")
         );
-        let quotes: Vec<String> = f
-            .evidence
-            .iter()
-            .map(|&(s, en)| e.reply.chars().skip(s).take(en.saturating_sub(s)).collect())
-            .collect();
+        let mut quotes: Vec<String> = Vec::new();
+        for &(s, en) in &f.evidence {
+            let q: String = e.reply.chars().skip(s).take(en.saturating_sub(s)).collect();
+            if !quotes.contains(&q) {
+                quotes.push(q);
+            }
+        }
         html! {
             <li class={class} data-principle={id.to_string()} data-hit={f.hit.to_string()}>
                 <span class="fb-name">{ name }</span>
