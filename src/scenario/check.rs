@@ -95,6 +95,12 @@ impl Ck<'_> {
 
     /// Text in every declared language; unknown language codes are errors.
     fn text(&mut self, t: &S<RawText>, what: &str, langs: &[Lang]) -> Loc {
+        self.text_sev(t, what, langs, Severity::Error)
+    }
+
+    /// Like `text`, but a declared language with no text is reported with `missing` severity
+    /// (a warning for optional help such as hints: the app falls back to another language).
+    fn text_sev(&mut self, t: &S<RawText>, what: &str, langs: &[Lang], missing: Severity) -> Loc {
         let mut out = BTreeMap::new();
         for (k, v) in t.get_ref() {
             match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
@@ -121,10 +127,16 @@ impl Ck<'_> {
         }
         for l in langs {
             if !out.contains_key(l) {
-                self.err(
-                    t,
+                let fallback = if missing == Severity::Warning {
+                    " (until then the app shows another language)"
+                } else {
+                    ""
+                };
+                self.push(
+                    missing,
+                    t.span().start,
                     format!(
-                        "the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`",
+                        "the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`{fallback}",
                         l.code(),
                         l.code(),
                         l.code()
@@ -147,7 +159,7 @@ impl Ck<'_> {
                     let near = known
                         .iter()
                         .min_by_key(|k| principles::edit_distance(k, name))
-                        .filter(|k| principles::edit_distance(k, name) <= 3);
+                        .filter(|k| close_enough(k, name));
                     let hint =
                         match near {
                             Some(n) => format!("did you mean `{{{n}}}`?"),
@@ -172,7 +184,7 @@ fn friendly_toml_error(msg: &str) -> String {
         let near = options
             .iter()
             .min_by_key(|o| principles::edit_distance(o, name))
-            .filter(|o| principles::edit_distance(o, name) <= 3);
+            .filter(|o| close_enough(o, name));
         return match near {
             Some(n) => format!("unknown key `{name}`: did you mean `{n}`?"),
             None => format!(
@@ -208,6 +220,26 @@ fn friendly_toml_error(msg: &str) -> String {
     format!("{first} (see docs/scenario-format.md)")
 }
 
+/// Is `typed` near enough to `known` to suggest it (a typo, not a different word)?
+fn close_enough(known: &str, typed: &str) -> bool {
+    let d = principles::edit_distance(known, typed);
+    d <= 1 || (d <= 3 && d * 3 <= known.chars().count())
+}
+
+/// ": did you mean `x`?" when one of `known` is a likely typo of `typed`, else the list.
+fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let known: Vec<&str> = known.collect();
+    match known
+        .iter()
+        .min_by_key(|k| principles::edit_distance(k, typed))
+        .filter(|k| close_enough(k, typed))
+    {
+        Some(n) => format!(": did you mean `{n}`?"),
+        None if known.is_empty() => String::new(),
+        None => format!(": write one of: {}", known.join(", ")),
+    }
+}
+
 /// Check one scenario file. `file` is the name used in diagnostics.
 pub fn check_source(file: &str, src: &str) -> CheckOutput {
     let mut ck = Ck {
@@ -234,8 +266,17 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
     let raw: RawScenario = match toml::from_str(src) {
         Ok(r) => r,
         Err(e) => {
-            let at = e.span().map_or(0, |s| s.start);
-            ck.push(Severity::Error, at, friendly_toml_error(e.message()));
+            let at = e.span().map_or(0, |s| s.start).min(src.len());
+            // An editor ends a saved file with a newline; a file cut short (a failed copy, an
+            // interrupted save) usually stops mid-line. Say so when the error is on that line.
+            let last_line_start = src.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+            let msg = if !src.is_empty() && !src.ends_with('\n') && at >= last_line_start {
+                let first = e.message().lines().next().unwrap_or("").trim();
+                format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line")
+            } else {
+                friendly_toml_error(e.message())
+            };
+            ck.push(Severity::Error, at, msg);
             return CheckOutput {
                 scenario: None,
                 diagnostics: ck.out,
@@ -244,8 +285,9 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
     };
     let scenario = build(&mut ck, &raw);
     let mut scenario = scenario.filter(|_| !ck.out.iter().any(|d| d.severity == Severity::Error));
-    if let Some(s) = &scenario {
-        run_samples(&mut ck, s, &raw);
+    if let Some(s) = &mut scenario {
+        s.samples = run_samples(&mut ck, s, &raw);
+        check_models(&mut ck, s, &raw);
     }
     if ck.out.iter().any(|d| d.severity == Severity::Error) {
         scenario = None;
@@ -340,7 +382,7 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     let persona = customer
         .persona
         .as_ref()
-        .map(|p| ck.text(p, "`customer.persona`", &languages));
+        .map(|p| ck.text_sev(p, "`customer.persona`", &languages, Severity::Warning));
     let mood = customer.mood.as_ref().map_or(30, |m| {
         if !(0..=100).contains(m.get_ref()) {
             ck.err(m, "mood is 0 (furious) to 100 (happy)");
@@ -372,6 +414,9 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         );
     }
     ck.placeholders_in(&raw.brief, &known);
+    if let Some(p) = &customer.persona {
+        ck.placeholders_in(p, &known);
+    }
 
     // Ids of turns and endings.
     let mut names: BTreeMap<String, Target> = BTreeMap::new();
@@ -446,26 +491,17 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             text,
         });
     }
-    let target = |ck: &mut Ck, s: &S<String>| -> Option<Target> {
+    let mut dangling = false;
+    let mut target = |ck: &mut Ck, s: &S<String>| -> Option<Target> {
         match names.get(s.get_ref()) {
             Some(t) => Some(*t),
             None => {
-                let near = names
-                    .keys()
-                    .min_by_key(|k| principles::edit_distance(k, s.get_ref()));
-                let hint = match near {
-                    Some(n) if principles::edit_distance(n, s.get_ref()) <= 3 => {
-                        format!("did you mean `{n}`?")
-                    }
-                    _ => format!(
-                        "write one of: {}",
-                        names.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ),
-                };
+                dangling = true;
+                let hint = suggest(s.get_ref(), names.keys().map(String::as_str));
                 ck.err(
                     s,
                     format!(
-                        "`{}` is not a turn or ending of this scenario: {hint}",
+                        "`{}` is not a turn or ending of this scenario{hint}",
                         s.get_ref()
                     ),
                 );
@@ -507,12 +543,23 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             })
             .collect();
         let hint = rt.hint.as_ref().map(|h| {
-            ck.text(
+            ck.placeholders_in(h, &known);
+            ck.text_sev(
                 h,
                 &format!("the hint of turn `{}`", rt.id.get_ref()),
                 &languages,
+                Severity::Warning,
             )
         });
+        if rt.hint.is_none() {
+            ck.warn(
+                &rt.id,
+                format!(
+                    "turn `{}` has no hint: add `hint = {{ … }}` so a stuck trainee gets a nudge",
+                    rt.id.get_ref()
+                ),
+            );
+        }
         let mut weights = Vec::new();
         for (k, w) in &rt.expects {
             if let Some(p) = ck.principle(k) {
@@ -701,14 +748,10 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         (*m.get_ref()).clamp(1, 100) as usize
     });
 
-    // Graph: every turn reachable from the start, an ending reachable from every turn.
-    if !turns.is_empty()
-        && turns.iter().all(|t| {
-            t.next
-                .iter()
-                .all(|b| matches!(b.goto, Target::Turn(_) | Target::Ending(_)))
-        })
-    {
+    // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
+    // when a `goto` names nothing: the graph is incomplete and its errors would only repeat
+    // that one.
+    if !turns.is_empty() && !dangling {
         let n = turns.len();
         let mut seen = vec![false; n];
         let mut q = VecDeque::from([start.min(n - 1)]);
@@ -796,30 +839,19 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     })
 }
 
-/// Run the file's sample replies through the scorer and the branch choice.
-fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
+/// Run the file's sample replies through the scorer and the branch choice; returns them.
+fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
     let mut samples = Vec::new();
-    let mut per_turn: BTreeMap<usize, usize> = BTreeMap::new();
     for rs in &raw.sample {
         let r = rs.get_ref();
         let Some(turn) = s.turn_index(r.turn.get_ref()) else {
-            let near = s
-                .turns
-                .iter()
-                .map(|t| t.id.as_str())
-                .min_by_key(|t| principles::edit_distance(t, r.turn.get_ref()));
+            let hint = suggest(r.turn.get_ref(), s.turns.iter().map(|t| t.id.as_str()));
             ck.err(
                 &r.turn,
-                format!(
-                    "sample for unknown turn `{}`{}",
-                    r.turn.get_ref(),
-                    near.map(|n| format!(": did you mean `{n}`?"))
-                        .unwrap_or_default()
-                ),
+                format!("sample for unknown turn `{}`{hint}", r.turn.get_ref()),
             );
             continue;
         };
-        *per_turn.entry(turn).or_default() += 1;
         let lang = match &r.lang {
             Some(l) => match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
                 Some(x) => x,
@@ -847,10 +879,17 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
             None => match s.endings.iter().position(|e| &e.id == r.expect.get_ref()) {
                 Some(i) => Target::Ending(i),
                 None => {
+                    let hint = suggest(
+                        r.expect.get_ref(),
+                        s.turns
+                            .iter()
+                            .map(|t| t.id.as_str())
+                            .chain(s.endings.iter().map(|e| e.id.as_str())),
+                    );
                     ck.err(
                         &r.expect,
                         format!(
-                            "`{}` is not a turn or ending of this scenario",
+                            "`{}` is not a turn or ending of this scenario{hint}",
                             r.expect.get_ref()
                         ),
                     );
@@ -914,11 +953,53 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
             raw.sample.len()
         ));
     }
-    let _ = per_turn;
-    let _ = samples;
+    samples
 }
 
-/// Check a file and keep its samples on the scenario.
-pub fn load(file: &str, src: &str) -> CheckOutput {
-    check_source(file, src)
+/// A model answer is what a good reply looks like, so it should lead where a good reply goes.
+/// Warn when one, judged like a trainee's reply, makes the customer's mood drop or ends the
+/// dialogue badly: the answer or the turn's conditions probably need another look.
+fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
+    let mut fills: BTreeMap<String, String> = s
+        .placeholders
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
+        .collect();
+    for (ti, t) in s.turns.iter().enumerate() {
+        for (mi, m) in t.model.iter().enumerate() {
+            for &lang in &s.languages {
+                let Some(text) = m.0.get(&lang) else { continue };
+                fills.insert("name".into(), s.customer_name.get(lang).to_string());
+                if let Some(p) = s.product.as_deref().and_then(|p| product_name(p, lang)) {
+                    fills.insert("product".into(), p.to_string());
+                }
+                let mut text = text.clone();
+                for (k, v) in &fills {
+                    text = text.replace(&format!("{{{k}}}"), v);
+                }
+                let j = score::judge(&text, lang, &s.rules(ti, lang, None), None, true);
+                let Some(b) = crate::dialogue::choose(t, &j) else {
+                    continue;
+                };
+                let bad_end = matches!(b.goto, Target::Ending(e) if s.endings[e].outcome != Outcome::Resolved);
+                if b.mood < 0 || bad_end {
+                    let at = &raw.turn[ti].get_ref().model[mi];
+                    let missed: Vec<&str> = j
+                        .expected
+                        .iter()
+                        .filter(|p| !j.hit(p))
+                        .map(String::as_str)
+                        .collect();
+                    ck.warn(at, format!(
+                        "the model answer (`{}`) of turn `{}` would lead to `{}` (mood {:+}), not where a good reply goes{}: reword it, or check the turn's `[[turn.next]]` conditions",
+                        lang.code(),
+                        t.id,
+                        s.target_name(b.goto),
+                        b.mood,
+                        if missed.is_empty() { String::new() } else { format!(" (the scorer misses: {})", missed.join(", ")) }
+                    ));
+                }
+            }
+        }
+    }
 }
