@@ -105,6 +105,16 @@ impl Ck<'_> {
         for (k, v) in t.get_ref() {
             match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
                 Some(l) => {
+                    if !langs.is_empty() && !langs.contains(&l) {
+                        self.warn(
+                            k,
+                            format!(
+                                "{what} has `{}` text but `languages` does not list `{}`: add it to `languages`, or remove this text",
+                                l.code(),
+                                l.code()
+                            ),
+                        );
+                    }
                     if v.get_ref().trim().is_empty() {
                         self.err(
                             v,
