@@ -920,10 +920,12 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
         let j = score::judge(r.reply.get_ref(), lang, &rules, None, true);
         let got = crate::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
         if got != Some(expect) {
+            let t = &s.turns[turn];
+            let no_facts = t.facts.is_empty() && t.false_claims.is_empty();
             let shown: Vec<String> = j
                 .principles
                 .iter()
-                .filter(|(_, f)| f.hit)
+                .filter(|(id, f)| f.hit && !(no_facts && id.as_str() == "facts"))
                 .map(|(k, _)| k.clone())
                 .collect();
             ck.err(&r.reply, format!(
@@ -1000,13 +1002,30 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
                         .filter(|p| !j.hit(p))
                         .map(String::as_str)
                         .collect();
+                    let violations: Vec<&str> = j
+                        .principles
+                        .iter()
+                        .filter(|(id, f)| f.hit && principles::get(id).is_some_and(|p| p.violation))
+                        .map(|(id, _)| id.as_str())
+                        .collect();
+                    let mut why = Vec::new();
+                    if !violations.is_empty() {
+                        why.push(format!("the scorer finds {}", violations.join(", ")));
+                    }
+                    if !missed.is_empty() {
+                        why.push(format!("misses {}", missed.join(", ")));
+                    }
+                    let why = if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", why.join("; "))
+                    };
                     ck.warn(at, format!(
-                        "the model answer (`{}`) of turn `{}` would lead to `{}` (mood {:+}), not where a good reply goes{}: reword it, or check the turn's `[[turn.next]]` conditions",
+                        "the model answer (`{}`) of turn `{}` would lead to `{}` (mood {:+}), not where a good reply goes{why}: reword it, or check the turn's `[[turn.next]]` conditions",
                         lang.code(),
                         t.id,
                         s.target_name(b.goto),
                         b.mood,
-                        if missed.is_empty() { String::new() } else { format!(" (the scorer misses: {})", missed.join(", ")) }
                     ));
                 }
             }
