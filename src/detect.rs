@@ -6,10 +6,8 @@
 
 use crate::lexicon::{Class, Ctx, Hit, Lexicon};
 use crate::text::{self, Folded, Seg};
-use regex::Regex;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// Whether a reply shows a principle, and where.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -70,23 +68,6 @@ const QUOTABLE: &[&str] = &[
 const NEG_GAP_ZH: usize = 3;
 const NEG_GAP_EN: usize = 3; // words
 
-fn shout_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b[A-Z][A-Z']{2,}\b").expect("valid regex"))
-}
-fn bang_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"[!！]{3,}|[?？][!！?？]{3,}").expect("valid regex"))
-}
-fn name_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|(?:^|[.!?]\s*|\n)(?:Hi|Hello|Hey|Dear|Good (?:morning|afternoon|evening))[ ,]+([A-Z][a-z]+)\b|,\s*([A-Z][a-z]+)[.!]?\s*$)",
-        )
-        .expect("valid regex")
-    })
-}
 const NOT_NAMES: &[&str] = &[
     "There", "Team", "Everyone", "All", "Again", "So", "For", "Thanks", "Thank", "Sir", "Madam",
     "Friend", "Folks", "Guys", "Yes", "No", "Ok", "Okay", "Sorry", "Please", "Best", "Regards",
@@ -297,18 +278,11 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         }
     }
 
-    // Names and titles (English).
+    // Names and titles (English), shouting and rows of "!!!", scanned on the original text.
     let mut extra_evidence: Vec<(&'static str, (usize, usize))> = Vec::new();
-    let mut cc = CharCounter::new(original);
-    for m in name_re().captures_iter(original) {
-        let name = m.get(1).or(m.get(2));
-        if let Some(n) = name {
-            if NOT_NAMES.contains(&n.as_str()) {
-                continue;
-            }
-        }
-        let g = name.unwrap_or_else(|| m.get(0).expect("group 0"));
-        extra_evidence.push(("address", cc.span(g.start(), g.end())));
+    let scan = Scan::new(original);
+    for sp in scan.names() {
+        extra_evidence.push(("address", sp));
     }
     for name in cx.customer_names {
         let n = Folded::fold_pattern(name);
@@ -318,22 +292,24 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             }
         }
     }
-
-    // Shouting.
-    let shouted: Vec<_> = shout_re()
-        .find_iter(original)
-        .filter(|m| {
-            let w = m.as_str().to_ascii_lowercase();
+    let shouted: Vec<(usize, usize)> = scan
+        .shouts()
+        .into_iter()
+        .filter(|&(s, e)| {
+            let w: String = scan.chars[s..e]
+                .iter()
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
             !is_acronym(lex, &w)
         })
         .collect();
     if shouted.len() >= 2 {
-        for m in &shouted {
-            extra_evidence.push(("rudeness", cc.span(m.start(), m.end())));
+        for sp in shouted {
+            extra_evidence.push(("rudeness", sp));
         }
     }
-    for m in bang_re().find_iter(original) {
-        extra_evidence.push(("rudeness", cc.span(m.start(), m.end())));
+    for sp in scan.bangs() {
+        extra_evidence.push(("rudeness", sp));
     }
 
     // Soft blame (a fact used to contradict the customer) counts only when nothing is taken on.
@@ -419,32 +395,209 @@ fn is_acronym(lex: &Lexicon, w: &str) -> bool {
     lex.acronyms.iter().any(|a| a == w)
 }
 
-/// Byte → char offsets for matches met in increasing order (linear over a whole text).
-struct CharCounter<'a> {
-    text: &'a str,
-    byte: usize,
-    chars: usize,
+/// The original text as chars (full-width ASCII made half-width, case kept), for the few
+/// scans that need case or exact punctuation: English names, shouting, rows of "!!!". Plain
+/// linear scans (no regex: they run on every reply).
+struct Scan {
+    chars: Vec<char>,
 }
 
-impl<'a> CharCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        CharCounter {
-            text,
-            byte: 0,
-            chars: 0,
+fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !text::is_cjk(c) || c == '_'
+}
+
+const TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Miss", "Dr"];
+const GREETINGS: &[&str] = &["Hi", "Hello", "Hey", "Dear"];
+
+impl Scan {
+    fn new(original: &str) -> Scan {
+        Scan {
+            chars: original.chars().map(half_width).collect(),
         }
     }
-    fn at(&mut self, b: usize) -> usize {
-        if b < self.byte {
-            self.byte = 0;
-            self.chars = 0;
-        }
-        self.chars += self.text[self.byte..b].chars().count();
-        self.byte = b;
-        self.chars
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
     }
-    fn span(&mut self, bs: usize, be: usize) -> (usize, usize) {
-        (self.at(bs), self.at(be))
+    /// Maximal runs of ASCII letters: `[start, end)` char ranges.
+    fn words(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.chars.len() {
+            if self.chars[i].is_ascii_alphabetic() {
+                let s = i;
+                while i < self.chars.len() && self.chars[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                out.push((s, i));
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+    fn word_is(&self, (s, e): (usize, usize), w: &str) -> bool {
+        e - s == w.len() && self.chars[s..e].iter().copied().eq(w.chars())
+    }
+    /// A capitalised name `[A-Z][a-z]+` starting at `i`: its end.
+    fn name_at(&self, i: usize) -> Option<usize> {
+        if !self.at(i)?.is_ascii_uppercase() {
+            return None;
+        }
+        let mut j = i + 1;
+        while self.at(j).is_some_and(|c| c.is_ascii_lowercase()) {
+            j += 1;
+        }
+        (j > i + 1).then_some(j)
+    }
+    fn not_a_name(&self, s: usize, e: usize) -> bool {
+        let w: String = self.chars[s..e].iter().collect();
+        NOT_NAMES.contains(&w.as_str())
+    }
+    /// "Mr. Wang", "Hi Sarah,", "…, Sarah." — char spans of the names.
+    fn names(&self) -> Vec<(usize, usize)> {
+        let words = self.words();
+        let mut out = Vec::new();
+        for (k, &(s, e)) in words.iter().enumerate() {
+            let after_ws = |mut j: usize| {
+                while self.at(j).is_some_and(char::is_whitespace) {
+                    j += 1;
+                }
+                j
+            };
+            // Title + name.
+            if TITLES.iter().any(|t| self.word_is((s, e), t))
+                && !self.at(s.wrapping_sub(1)).is_some_and(is_word_char)
+            {
+                let mut j = e;
+                if self.at(j) == Some('.') {
+                    j += 1;
+                }
+                let n = after_ws(j);
+                if n > j {
+                    if let Some(ne) = self.name_at(n) {
+                        out.push((s, ne));
+                        continue;
+                    }
+                }
+            }
+            // Greeting at the start of a sentence + name.
+            let mut g_end = None;
+            if GREETINGS.iter().any(|g| self.word_is((s, e), g)) {
+                g_end = Some(e);
+            } else if self.word_is((s, e), "Good") {
+                if let Some(&(s2, e2)) = words.get(k + 1) {
+                    if s2 == e + 1
+                        && self.at(e) == Some(' ')
+                        && ["morning", "afternoon", "evening"]
+                            .iter()
+                            .any(|w| self.word_is((s2, e2), w))
+                    {
+                        g_end = Some(e2);
+                    }
+                }
+            }
+            if let Some(ge) = g_end {
+                let mut b = s;
+                while b > 0 && self.chars[b - 1].is_whitespace() && self.chars[b - 1] != '\n' {
+                    b -= 1;
+                }
+                let starts = b == 0 || matches!(self.chars[b - 1], '.' | '!' | '?' | '\n');
+                let mut j = ge;
+                while matches!(self.at(j), Some(' ' | ',')) {
+                    j += 1;
+                }
+                if starts && j > ge {
+                    if let Some(ne) = self.name_at(j) {
+                        if !self.at(ne).is_some_and(is_word_char) && !self.not_a_name(j, ne) {
+                            out.push((j, ne));
+                        }
+                    }
+                }
+            }
+        }
+        // ", Sarah." at the very end.
+        if let Some(&(s, e)) = words.last() {
+            let mut j = e;
+            if matches!(self.at(j), Some('.' | '!')) {
+                j += 1;
+            }
+            let tail_blank = self.chars[j.min(self.chars.len())..]
+                .iter()
+                .all(|c| c.is_whitespace());
+            let mut b = s;
+            while b > 0 && self.chars[b - 1].is_whitespace() {
+                b -= 1;
+            }
+            if tail_blank
+                && b > 0
+                && self.chars[b - 1] == ','
+                && self.name_at(s) == Some(e)
+                && !self.not_a_name(s, e)
+            {
+                out.push((s, e));
+            }
+        }
+        out
+    }
+    /// Words in capitals (`[A-Z][A-Z']{2,}`), as char spans.
+    fn shouts(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let n = self.chars.len();
+        while i < n {
+            let c = self.chars[i];
+            if is_word_char(c) || c == '\'' {
+                let s = i;
+                while i < n && (is_word_char(self.chars[i]) || self.chars[i] == '\'') {
+                    i += 1;
+                }
+                let w = &self.chars[s..i];
+                let w = &w[..w.len() - w.iter().rev().take_while(|c| **c == '\'').count()];
+                if w.len() >= 3
+                    && w[0].is_ascii_uppercase()
+                    && w.iter().all(|c| c.is_ascii_uppercase() || *c == '\'')
+                {
+                    out.push((s, s + w.len()));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+    /// Rows of "!!!" (or "?!!!"), as char spans.
+    fn bangs(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let n = self.chars.len();
+        while i < n {
+            if matches!(self.chars[i], '!' | '?') {
+                let s = i;
+                while i < n && matches!(self.chars[i], '!' | '?') {
+                    i += 1;
+                }
+                let run = &self.chars[s..i];
+                let bangs3 = run.windows(3).any(|w| w.iter().all(|c| *c == '!'));
+                let q_then3 = run
+                    .iter()
+                    .position(|c| *c == '?')
+                    .is_some_and(|q| run.len() - q > 3);
+                if bangs3 || q_then3 {
+                    out.push((s, i));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        out
     }
 }
 

@@ -1,0 +1,162 @@
+//! `cargo run --release --example bench`: how fast the scorer is, natively.
+//!
+//! Time per reply (median over many runs after warm-up; the lexicon automaton is built once,
+//! before timing) for short (~50 chars) and long (~500 chars) Chinese and English replies and
+//! for a ~200-char reply; throughput over whole eval files; the time to score 1 MB of text.
+//! This is a report, not a test: nothing here fails on a slow machine.
+
+use kefu_dojo::lexicon::Lexicon;
+use kefu_dojo::principles::Lang;
+use kefu_dojo::score;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+const ZH_UNIT: &str = "您好王先生,非常抱歉让您久等了,理解您的着急。包裹因为中转站爆仓滞留了两天,这是我们的失误,我马上为您申请补发,明天发出,单号出来后第一时间通知您。请问收货地址还是原来的吗?感谢您的耐心!";
+const EN_UNIT: &str = "Hi Sarah, I'm so sorry your parcel is late; I understand how frustrating the wait is. It was held at the sorting hub because of the storm, so I've arranged a replacement that ships today and I'll email you the tracking number tomorrow. Could you confirm your address? Thanks for your patience!";
+
+/// Take about `n` chars of `unit` repeated, cut at a char boundary.
+fn sized(unit: &str, n: usize) -> String {
+    unit.chars().cycle().take(n).collect()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+/// Median time of one `score` call on `text`, after warm-up.
+fn time_reply(text: &str, lang: Lang) -> Duration {
+    for _ in 0..200 {
+        black_box(score::score(black_box(text), lang));
+    }
+    // Batches of calls, so the clock's resolution does not matter.
+    let batch = 50;
+    let samples: Vec<Duration> = (0..60)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..batch {
+                black_box(score::score(black_box(text), lang));
+            }
+            t.elapsed() / batch
+        })
+        .collect();
+    median(samples)
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn read_texts(path: &str) -> Option<Vec<(String, Lang)>> {
+    let src = std::fs::read_to_string(path).ok()?;
+    Some(
+        src.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| {
+                let text = v.get("text")?.as_str()?.to_string();
+                let code = v
+                    .get("lang")
+                    .and_then(|l| l.as_str())
+                    .unwrap_or_else(|| kefu_dojo::text::detect_lang(&text))
+                    .to_string();
+                Some((text, Lang::parse(&code).unwrap_or(Lang::En)))
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let t = Instant::now();
+    let lex = Lexicon::build(&[]).expect("lexicon builds");
+    let build = t.elapsed();
+    black_box(&lex);
+    // The built-in automaton (built once per process) is warmed here, outside every timing.
+    let t = Instant::now();
+    black_box(Lexicon::builtin());
+    let first = t.elapsed();
+    black_box(score::score("预热 warm-up", Lang::ZhHans));
+
+    println!("Kefu Dojo scorer benchmark (native, release profile)");
+    println!(
+        "  lexicon build: {} ({} entries; built once per process: {})",
+        us(build),
+        lex.entries.len(),
+        us(first)
+    );
+    println!();
+    println!("  {:<28} {:>7} {:>14}", "reply", "chars", "median/reply");
+    let cases = [
+        ("short zh (~50 chars)", sized(ZH_UNIT, 50), Lang::ZhHans),
+        ("short en (~50 chars)", sized(EN_UNIT, 50), Lang::En),
+        ("200-char zh", sized(ZH_UNIT, 200), Lang::ZhHans),
+        ("200-char en", sized(EN_UNIT, 200), Lang::En),
+        ("long zh (~500 chars)", sized(ZH_UNIT, 500), Lang::ZhHans),
+        ("long en (~500 chars)", sized(EN_UNIT, 500), Lang::En),
+    ];
+    for (name, text, lang) in &cases {
+        let d = time_reply(text, *lang);
+        println!("  {:<28} {:>7} {:>14}", name, text.chars().count(), us(d));
+    }
+    println!();
+
+    println!(
+        "  {:<40} {:>7} {:>10} {:>12} {:>12} {:>10}",
+        "eval file (whole file, best of 3)", "replies", "total", "per reply", "replies/s", "MB/s"
+    );
+    for path in [
+        "tests/data/labelled.jsonl",
+        "../shared/eval/agent_replies_zh.jsonl",
+    ] {
+        let Some(texts) = read_texts(path) else {
+            println!("  {path:<40} (not found, skipped)");
+            continue;
+        };
+        if texts.is_empty() {
+            continue;
+        }
+        let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
+        let best = (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                for (text, lang) in &texts {
+                    black_box(score::score(black_box(text), *lang));
+                }
+                t.elapsed()
+            })
+            .min()
+            .unwrap_or_default();
+        let n = texts.len() as f64;
+        println!(
+            "  {:<40} {:>7} {:>8.1}ms {:>12} {:>12.0} {:>10.2}",
+            path,
+            texts.len(),
+            best.as_secs_f64() * 1e3,
+            us(best / texts.len() as u32),
+            n / best.as_secs_f64(),
+            bytes as f64 / 1e6 / best.as_secs_f64()
+        );
+    }
+    println!();
+
+    // 1 MB of mixed Chinese and English text as one reply.
+    let mut big = String::new();
+    while big.len() < 1_000_000 {
+        big.push_str(ZH_UNIT);
+        big.push(' ');
+        big.push_str(EN_UNIT);
+        big.push('\n');
+    }
+    let runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(score::score(black_box(&big), Lang::ZhHans));
+            t.elapsed()
+        })
+        .collect();
+    println!(
+        "  1 MB of mixed text ({} bytes, {} chars) as one reply: {:.1} ms (median of 3)",
+        big.len(),
+        big.chars().count(),
+        median(runs).as_secs_f64() * 1e3
+    );
+}
