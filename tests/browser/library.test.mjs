@@ -1,0 +1,28 @@
+// Every scenario in the shipped library plays to an ending in the real app.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, newPage, GOOD, reply } from './harness.mjs';
+
+const DIST = path.resolve(process.env.DIST || '../../dist');
+const files = JSON.parse(fs.readFileSync(path.join(DIST, 'scenarios/index.json'), 'utf8'));
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); srv?.server.close(); });
+
+for (const file of files) {
+  const id = file.replace(/\.toml$/, '');
+  test(`${id} plays to an ending`, async () => {
+    const page = await newPage(browser);
+    await page.goto(`${srv.base}/?lang=en&seed=1#/play/${id}`);
+    await page.getByRole('log').locator('.msg.customer').first().waitFor();
+    for (let i = 0; i < 20 && !(await page.locator('.summary').count()); i++) {
+      await reply(page, GOOD.en);
+    }
+    const summary = page.locator('.summary');
+    await summary.waitFor({ timeout: 3000 });
+    assert.match(await summary.locator('.ending').getAttribute('data-outcome'), /^(resolved|escalated|lost)$/);
+    assert.deepEqual(page.errors, []);
+  });
+}
