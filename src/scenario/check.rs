@@ -634,6 +634,11 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
                 say: c.say.iter().map(|s| s.get_ref().clone()).collect(),
             });
         }
+        for a in &rt.allow {
+            if rt.jargon.iter().any(|j| j.get_ref() == a.get_ref()) {
+                ck.warn(a, format!("`{}` is both in `jargon` and in `allow`, so it is never judged as jargon: keep it in one list", a.get_ref()));
+            }
+        }
         for list in [&rt.jargon, &rt.allow] {
             if list.len() > MAX_TERMS_PER_TURN {
                 ck.err(
