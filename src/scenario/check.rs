@@ -579,8 +579,16 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
                 weights.push((p, *w.get_ref() as f32));
             }
         }
-        if kind == ScenarioKind::Product && rt.facts.is_empty() && rt.false_claims.is_empty() {
-            ck.warn(&rt.id, format!("turn `{}` of a product question lists no `facts` or `false_claims`: the facts principle can't be judged", rt.id.get_ref()));
+        // `facts` is weighted when the turn says so, or by default in a product question.
+        let wants_facts = if rt.expects.is_empty() {
+            kind == ScenarioKind::Product
+        } else {
+            rt.expects
+                .iter()
+                .any(|(k, w)| k.get_ref() == "facts" && *w.get_ref() > 0.0)
+        };
+        if wants_facts && rt.facts.is_empty() && rt.false_claims.is_empty() {
+            ck.warn(&rt.id, format!("turn `{}` expects `facts` but lists no `[[turn.facts]]` or `[[turn.false_claims]]`: every reply will count as factually right; add them, or drop `facts` from `expects`", rt.id.get_ref()));
         }
         let mut facts = Vec::new();
         for f in &rt.facts {
