@@ -4,7 +4,7 @@
 
 use crate::principles::Lang;
 use crate::scenario::{Branch, Outcome, Scenario, Target, Turn};
-use crate::score::{self, Judgement};
+use crate::score::{self, Judgement, TurnRules};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -148,8 +148,36 @@ impl Session {
         };
         let turn = s.turns.get(i)?;
         let j = self.judge(s, text, secs)?;
+        let branch = choose(turn, &j).cloned();
+        self.advance(s, i, text, secs, j, branch.as_ref())
+    }
+
+    /// Take branch `k` (counted from 0, taken modulo the turn's branch count) of the current
+    /// turn whatever the reply, as if its condition held: for exploring every path of a
+    /// scenario (tests, the checker). Mood, `max_turns` and giving up apply as in `reply`.
+    /// Returns `None` when the dialogue is already over.
+    pub fn follow(&mut self, s: &Scenario, k: usize) -> Option<&Exchange> {
+        let Target::Turn(i) = self.at else {
+            return None;
+        };
+        let turn = s.turns.get(i)?;
+        let branch = (!turn.next.is_empty()).then(|| turn.next[k % turn.next.len()].clone());
+        let j = score::judge("", self.lang, &TurnRules::default(), None, false);
+        self.advance(s, i, "", None, j, branch.as_ref())
+    }
+
+    fn advance(
+        &mut self,
+        s: &Scenario,
+        i: usize,
+        text: &str,
+        secs: Option<f64>,
+        j: Judgement,
+        branch: Option<&Branch>,
+    ) -> Option<&Exchange> {
+        let turn = s.turns.get(i)?;
         let before = self.mood;
-        let (mut next, delta) = match choose(turn, &j) {
+        let (mut next, delta) = match branch {
             Some(b) => (b.goto, b.mood),
             None => (Target::Ending(s.gives_up), 0),
         };

@@ -168,7 +168,7 @@ impl Ck<'_> {
                 if !known.contains(name) {
                     let near = known
                         .iter()
-                        .min_by_key(|k| principles::edit_distance(k, name))
+                        .min_by_key(|k| typo_distance(k, name))
                         .filter(|k| close_enough(k, name));
                     let hint =
                         match near {
@@ -193,7 +193,7 @@ fn friendly_toml_error(msg: &str) -> String {
         let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
         let near = options
             .iter()
-            .min_by_key(|o| principles::edit_distance(o, name))
+            .min_by_key(|o| typo_distance(o, name))
             .filter(|o| close_enough(o, name));
         return match near {
             Some(n) => format!("unknown key `{name}`: did you mean `{n}`?"),
@@ -230,9 +230,36 @@ fn friendly_toml_error(msg: &str) -> String {
     format!("{first} (see docs/scenario-format.md)")
 }
 
+/// Edit distance counting a swap of two neighbouring letters as one typo (optimal string
+/// alignment), so `opne` is one step from `open`.
+fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 /// Is `typed` near enough to `known` to suggest it (a typo, not a different word)?
 fn close_enough(known: &str, typed: &str) -> bool {
-    let d = principles::edit_distance(known, typed);
+    let d = typo_distance(known, typed);
     d <= 1 || (d <= 3 && d * 3 <= known.chars().count())
 }
 
@@ -241,7 +268,7 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
     let known: Vec<&str> = known.collect();
     match known
         .iter()
-        .min_by_key(|k| principles::edit_distance(k, typed))
+        .min_by_key(|k| typo_distance(k, typed))
         .filter(|k| close_enough(k, typed))
     {
         Some(n) => format!(": did you mean `{n}`?"),

@@ -1,0 +1,381 @@
+//! The checker speaks a trainer's language: each mistake gives one `FILE:LINE:COLUMN: error:`
+//! line that says what is wrong and what to write instead (issue 4, "Done when"), and what is
+//! legal but suspicious is a warning, not an error.
+//!
+//! The base scenario below carries no sample replies, so these tests don't depend on how the
+//! scorer (tuned separately) judges any reply.
+
+use kefu_dojo::scenario::check::check_source;
+use kefu_dojo::scenario::{CheckOutput, Diagnostic, Severity};
+use std::process::Command;
+
+const BASE: &str = r#"# A small, valid scenario.
+id = "late"
+kind = "angry"
+languages = ["zh-Hans", "en"]
+difficulty = 1
+minutes = 3
+title = { zh-Hans = "迟到的包裹", en = "The late parcel" }
+brief = { zh-Hans = "王先生的包裹迟到了。", en = "Mr. Wang's parcel is late." }
+
+[customer]
+name = { zh-Hans = "王先生", en = "Mr. Wang" }
+mood = 30
+gives_up = "lost"
+
+[placeholders]
+order_id = ["A1001", "A1002"]
+
+[[turn]]
+id = "open"
+say = [{ zh-Hans = "我的订单{order_id}怎么还没到?", en = "Where is my order {order_id}?" }]
+expects = { apology = 2, empathy = 2, solution = 1 }
+hint = { zh-Hans = "先道歉。", en = "Apologise first." }
+model = [{ zh-Hans = "{name},非常抱歉让您久等了。", en = "{name}, I'm so sorry for the wait." }]
+
+[[turn.next]]
+any = ["blame", "rudeness"]
+goto = "escalated"
+mood = -30
+
+[[turn.next]]
+all = ["apology"]
+goto = "compensation"
+mood = 20
+
+[[turn.next]]
+goto = "lost"
+mood = -20
+
+[[turn]]
+id = "compensation"
+say = [{ zh-Hans = "那什么时候到?", en = "So when will it arrive?" }]
+hint = { zh-Hans = "给出时间。", en = "Give a time." }
+model = [{ zh-Hans = "明天送到。", en = "It will arrive tomorrow." }]
+
+[[turn.next]]
+any = ["solution"]
+goto = "resolved"
+mood = 20
+
+[[turn.next]]
+goto = "escalated"
+mood = -20
+
+[[ending]]
+id = "resolved"
+outcome = "resolved"
+text = { zh-Hans = "好的。", en = "OK." }
+
+[[ending]]
+id = "escalated"
+outcome = "escalated"
+text = { zh-Hans = "我要投诉。", en = "I'm complaining." }
+
+[[ending]]
+id = "lost"
+outcome = "lost"
+text = { zh-Hans = "算了。", en = "Forget it." }
+"#;
+
+fn check(src: &str) -> CheckOutput {
+    check_source("late.toml", src)
+}
+
+fn errors(out: &CheckOutput) -> Vec<&Diagnostic> {
+    out.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+fn warnings(out: &CheckOutput) -> Vec<&Diagnostic> {
+    out.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect()
+}
+
+/// `src` with the first `from` replaced by `to`.
+fn edit(src: &str, from: &str, to: &str) -> String {
+    assert!(src.contains(from), "the base has no `{from}`");
+    src.replacen(from, to, 1)
+}
+
+/// 1-based line and column (in chars) of the first `needle` in `src`.
+fn pos(src: &str, needle: &str) -> (usize, usize) {
+    let at = src.find(needle).expect("needle in source");
+    let line = src[..at].matches('\n').count() + 1;
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    (line, src[start..at].chars().count() + 1)
+}
+
+/// Exactly one diagnostic, an error, printed as `FILE:LINE:COLUMN: error: …`.
+fn one_error(out: &CheckOutput) -> &Diagnostic {
+    let errs = errors(out);
+    assert_eq!(errs.len(), 1, "want one error, got {:#?}", out.diagnostics);
+    let d = errs[0];
+    let shown = d.to_string();
+    let prefix = format!("late.toml:{}:{}: error: ", d.line, d.col);
+    assert!(
+        shown.starts_with(&prefix),
+        "`{shown}` is not FILE:LINE:COLUMN: error: …"
+    );
+    assert!(d.line >= 1 && d.col >= 1);
+    d
+}
+
+#[test]
+fn the_base_scenario_has_no_errors() {
+    let out = check(BASE);
+    assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
+    assert!(out.scenario.is_some());
+}
+
+#[test]
+fn a_truncated_file_gives_one_error_on_its_last_line_saying_it_was_cut_short() {
+    // Cut in the middle of the second turn's `say` line, as an interrupted copy would.
+    let cut = BASE.find("So when will").unwrap();
+    let src = &BASE[..cut];
+    let out = check(src);
+    let d = one_error(&out);
+    assert_eq!(d.line, src.lines().count(), "{d}");
+    assert!(d.message.contains("cut short"), "{d}");
+    assert!(d.message.contains("restore the rest"), "{d}");
+    assert!(out.scenario.is_none());
+
+    // Cut inside a key name: the same single, clear error.
+    let cut = BASE.find("outcome = \"lost\"").unwrap() + 3;
+    let out = check(&BASE[..cut]);
+    let d = one_error(&out);
+    assert!(d.message.contains("cut short"), "{d}");
+}
+
+#[test]
+fn a_misspelt_principle_gives_one_error_suggesting_the_right_id() {
+    let src = edit(BASE, "apology = 2", "apolgy = 2");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "apolgy"), "{d}");
+    assert!(d.message.contains("unknown principle `apolgy`"), "{d}");
+    assert!(d.message.contains("did you mean `apology`?"), "{d}");
+
+    // In a branch condition too.
+    let src = edit(BASE, r#"all = ["apology"]"#, r#"all = ["apologie"]"#);
+    let d = one_error(&check(&src)).clone();
+    assert_eq!((d.line, d.col), pos(&src, "\"apologie\""), "{d}");
+    assert!(d.message.contains("did you mean `apology`?"), "{d}");
+}
+
+#[test]
+fn a_dangling_branch_gives_one_error_suggesting_the_nearest_id() {
+    let src = edit(BASE, r#"goto = "compensation""#, r#"goto = "compensaton""#);
+    let out = check(&src);
+    let d = one_error(&out);
+    // At the misspelt name, not at the (now unreachable) turn it meant.
+    assert_eq!((d.line, d.col), pos(&src, "\"compensaton\""), "{d}");
+    assert!(
+        d.message.contains("`compensaton` is not a turn or ending"),
+        "{d}"
+    );
+    assert!(d.message.contains("did you mean `compensation`?"), "{d}");
+
+    // Nothing close: list what exists instead of guessing.
+    let src = edit(BASE, r#"goto = "compensation""#, r#"goto = "xyzzy""#);
+    let d = one_error(&check(&src)).clone();
+    assert!(d.message.contains("write one of:"), "{d}");
+    assert!(d.message.contains("compensation"), "{d}");
+}
+
+#[test]
+fn the_binary_prints_file_line_column_and_exits_1() {
+    let dir = std::env::temp_dir().join(format!("kefu-check-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.toml");
+    let src = edit(BASE, r#"goto = "compensation""#, r#"goto = "compensaton""#);
+    std::fs::write(&file, &src).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .arg("check")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (line, col) = pos(&src, "\"compensaton\"");
+    let want = format!("{}:{line}:{col}: error: ", file.display());
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with(&want), "{stdout}");
+    assert!(stdout.contains("did you mean `compensation`?"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 error(s)"));
+
+    std::fs::write(&file, BASE).unwrap();
+    let ok = Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .args(["check", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    let usage = Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn semantic_errors_are_located_and_say_what_to_write() {
+    // (edit from, edit to, text at the error, words the message must contain)
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        // Duplicate ids: an ending named like a turn.
+        (
+            "[[ending]]\nid = \"resolved\"",
+            "[[ending]]\nid = \"open\"\noutcome = \"lost\"\ntext = { zh-Hans = \"好。\", en = \"OK.\" }\n\n[[ending]]\nid = \"resolved\"",
+            "\"open\"\noutcome",
+            &["duplicate id `open`", "its own id"],
+        ),
+        // A language declared but missing.
+        (
+            r#"title = { zh-Hans = "迟到的包裹", en = "The late parcel" }"#,
+            r#"title = { zh-Hans = "迟到的包裹" }"#,
+            r#"{ zh-Hans = "迟到的包裹" }"#,
+            &["declares `en`", "add `en = "],
+        ),
+        // An empty variant list.
+        (
+            r#"say = [{ zh-Hans = "那什么时候到?", en = "So when will it arrive?" }]"#,
+            "say = []",
+            "[]",
+            &["no customer line", "at least one variant"],
+        ),
+        // An unknown placeholder, with the near one suggested.
+        (
+            "我的订单{order_id}",
+            "我的订单{order_di}",
+            "\"我的订单{order_di}",
+            &["unknown placeholder `{order_di}`", "did you mean `{order_id}`?"],
+        ),
+        // An unknown kind.
+        (
+            r#"kind = "angry""#,
+            r#"kind = "furious""#,
+            r#""furious""#,
+            &["unknown kind `furious`", "`angry`, `objection` or `product`"],
+        ),
+        // An unknown key.
+        (
+            "difficulty = 1",
+            "dificulty = 1",
+            "dificulty",
+            &["unknown key `dificulty`", "did you mean `difficulty`?"],
+        ),
+        // A missing "otherwise" branch.
+        (
+            "[[turn.next]]\ngoto = \"escalated\"\nmood = -20\n",
+            "",
+            "[[turn.next]]\nany = [\"solution\"]",
+            &["some replies lead nowhere", "only `goto`"],
+        ),
+    ];
+    for (from, to, at, words) in cases {
+        let src = edit(BASE, from, to);
+        let out = check(&src);
+        let d = one_error(&out);
+        assert_eq!((d.line, d.col), pos(&src, at), "{d}");
+        for w in *words {
+            assert!(d.message.contains(w), "`{d}` should say `{w}`");
+        }
+    }
+}
+
+#[test]
+fn unreachable_turns_and_endless_loops_are_errors() {
+    // `compensation` only loops to itself: no ending can be reached from it.
+    let src = BASE
+        .replace(
+            "goto = \"resolved\"\nmood = 20",
+            "goto = \"compensation\"\nmood = 20",
+        )
+        .replace(
+            "goto = \"escalated\"\nmood = -20",
+            "goto = \"compensation\"\nmood = -20",
+        );
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(d
+        .message
+        .contains("no ending can be reached from turn `compensation`"));
+
+    // A turn nothing leads to.
+    let src = edit(BASE, r#"goto = "compensation""#, r#"goto = "resolved""#);
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(
+        d.message.contains("`compensation` can never be reached"),
+        "{d}"
+    );
+}
+
+#[test]
+fn sample_replies_whose_outcome_differs_show_both() {
+    // An empty-ish reply at `open` takes the "otherwise" branch (`lost`), whatever the scorer's
+    // tuning; the file expects `compensation`.
+    let src = format!(
+        "{BASE}\n[[sample]]\nturn = \"open\"\nreply = \"嗯。\"\nexpect = \"compensation\"\n"
+    );
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(d.message.contains("leads to `lost`"), "{d}");
+    assert!(d.message.contains("expects `compensation`"), "{d}");
+
+    let src = format!("{BASE}\n[[sample]]\nturn = \"opne\"\nreply = \"嗯。\"\nexpect = \"lost\"\n");
+    let d = one_error(&check(&src)).clone();
+    assert!(d.message.contains("did you mean `open`?"), "{d}");
+}
+
+#[test]
+fn legal_but_suspicious_things_are_warnings_not_errors() {
+    // No model answer, a hint missing a language, fewer than 4 samples, text in an undeclared
+    // language, a term both jargon and allowed, a turn with no hint.
+    let src = edit(
+        BASE,
+        r#"model = [{ zh-Hans = "明天送到。", en = "It will arrive tomorrow." }]"#,
+        "jargon = [\"ETA\"]\nallow = [\"ETA\"]",
+    );
+    let src = edit(
+        &src,
+        r#"hint = { zh-Hans = "先道歉。", en = "Apologise first." }"#,
+        r#"hint = { zh-Hans = "先道歉。", zh-Hant = "先道歉。" }"#,
+    );
+    let src = edit(
+        &src,
+        r#"hint = { zh-Hans = "给出时间。", en = "Give a time." }"#,
+        "",
+    );
+    let src = format!("{src}\n[[sample]]\nturn = \"open\"\nreply = \"嗯。\"\nexpect = \"lost\"\n");
+    let out = check(&src);
+    assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
+    assert!(out.scenario.is_some());
+    let w: Vec<String> = warnings(&out).iter().map(|d| d.to_string()).collect();
+    let has = |s: &str| w.iter().any(|d| d.contains(s));
+    assert!(has("has no model answer"), "{w:#?}");
+    assert!(has("has no `en` text"), "{w:#?}");
+    assert!(has("`languages` does not list `zh-Hant`"), "{w:#?}");
+    assert!(has("1 sample replies; add at least 4"), "{w:#?}");
+    assert!(has("both in `jargon` and in `allow`"), "{w:#?}");
+    assert!(has("turn `compensation` has no hint"), "{w:#?}");
+    for d in warnings(&out) {
+        assert!(d.to_string().contains(": warning: "), "{d}");
+    }
+}
+
+#[test]
+fn checked_samples_are_kept_on_the_scenario() {
+    let src = format!(
+        "{BASE}\n[[sample]]\nturn = \"open\"\nreply = \"嗯。\"\nexpect = \"lost\"\nlabel = \"empty\"\n"
+    );
+    let out = check(&src);
+    let s = out.scenario.expect("valid");
+    assert_eq!(s.samples.len(), 1);
+    assert_eq!(s.samples[0].label.as_deref(), Some("empty"));
+    assert_eq!(s.samples[0].line, pos(&src, "[[sample]]").0);
+}
