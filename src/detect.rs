@@ -4,7 +4,7 @@
 //!
 //! Never panics; every offset it returns is a `[start, end)` char range of the original text.
 
-use crate::lexicon::{Class, Ctx, Hit, Lexicon};
+use crate::lexicon::{Class, Ctx, Hit, Lexicon, Mode};
 use crate::text::{self, Folded, Seg};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -109,12 +109,29 @@ struct Ctxs<'a> {
     ctx: BTreeMap<Ctx, Sorted<'a>>,
     clauses: Vec<Seg>,
     sentences: Vec<Seg>,
+    /// Per sentence: does it ask (ends in "?", a question particle, or starts like an
+    /// English question)?
+    asks: Vec<bool>,
     quotes: Vec<(usize, usize)>,
 }
 
 fn seg_of(segs: &[Seg], pos: usize) -> Option<Seg> {
     let i = segs.partition_point(|s| s.end <= pos);
     segs.get(i).copied().filter(|s| s.contains(pos))
+}
+
+/// Mostly Latin letters: an English sentence or clause.
+fn is_latin(t: &str) -> bool {
+    let latin = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let cjk = t.chars().filter(|c| text::is_cjk(*c)).count();
+    latin > 0 && cjk * 3 <= latin
+}
+
+/// The sentence without trailing quotes, brackets, emoticons and spaces.
+fn trim_tail(t: &str) -> &str {
+    t.trim_end_matches([
+        '"', '\'', ')', ']', '>', ' ', '~', ':', ';', '*', '(', '^', '-', '_',
+    ])
 }
 
 impl<'a> Ctxs<'a> {
@@ -130,7 +147,7 @@ impl<'a> Ctxs<'a> {
                 Class::Courtesy(_) => {}
             }
         }
-        Ctxs {
+        let mut c = Ctxs {
             f,
             lex,
             cues: Sorted(cues),
@@ -138,8 +155,11 @@ impl<'a> Ctxs<'a> {
             ctx,
             clauses: text::clauses(&f.text),
             sentences: text::sentences(&f.text),
+            asks: Vec::new(),
             quotes: quote_ranges(&f.text),
-        }
+        };
+        c.asks = c.sentences.iter().map(|s| c.sentence_asks(*s)).collect();
+        c
     }
     fn clause_of(&self, pos: usize) -> Option<Seg> {
         seg_of(&self.clauses, pos)
@@ -158,6 +178,98 @@ impl<'a> Ctxs<'a> {
             .get(&ctx)
             .into_iter()
             .flat_map(move |s| s.inside(a, b))
+    }
+    fn has_ctx(&self, ctx: Ctx, s: Seg) -> bool {
+        self.ctx_in(ctx, s.start, s.end).next().is_some()
+    }
+    /// Cue hits of one principle (any mode) lying inside `s`.
+    fn cues_of(&self, owner: &'a str, s: Seg) -> impl Iterator<Item = &&'a Hit> + '_ {
+        self.cues
+            .inside(s.start, s.end)
+            .filter(move |h| self.lex.entries[h.entry].owner == owner && !self.blocked(h, owner))
+    }
+    /// Does the sentence ask: "?" at the end, a question particle (吗/么, or 呢 with a question
+    /// word), or an English question shape with no full stop needed ("can you tell me …")?
+    fn sentence_asks(&self, s: Seg) -> bool {
+        let t = trim_tail(s.slice(&self.f.text));
+        if t.ends_with('?') {
+            return true;
+        }
+        let core = t.trim_end_matches(['.', '!', '~', ' ', ',']);
+        if core.ends_with(['吗', '么']) && !core.ends_with("什么") && !core.ends_with("怎么")
+        {
+            return true;
+        }
+        if core.ends_with('呢')
+            && [
+                "什么",
+                "怎么",
+                "哪",
+                "多少",
+                "几",
+                "谁",
+                "是否",
+                "还是",
+                "有没有",
+                "是不是",
+                "如何",
+            ]
+            .iter()
+            .any(|w| core.contains(w))
+        {
+            return true;
+        }
+        // English: an interrogative start (after an interjection) and no "!".
+        if is_latin(t) && !t.ends_with('!') {
+            let start = self.after_interjection(s);
+            return self
+                .ctx_in(Ctx::InterrogativeStart, start, s.end)
+                .any(|h| h.start == start);
+        }
+        false
+    }
+    /// Where the sentence's content starts, past "hi, ok, so, and, but, well, also".
+    fn after_interjection(&self, s: Seg) -> usize {
+        let t = s.slice(&self.f.text);
+        let mut pos = 0;
+        loop {
+            let rest = &t[pos..];
+            let word_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            if word_len == 0
+                || ![
+                    "hi", "hello", "hey", "ok", "okay", "so", "and", "but", "well", "also", "sure",
+                    "great", "oh", "ah", "alright", "then", "or", "now", "good", "first",
+                ]
+                .contains(&word)
+            {
+                return s.start + pos;
+            }
+            let skip = rest[word_len..]
+                .find(|c: char| !matches!(c, ' ' | ',' | '.' | '!'))
+                .map_or(rest.len(), |i| word_len + i);
+            if skip >= rest.len() {
+                return s.start + pos;
+            }
+            pos += skip;
+        }
+    }
+    /// Is the char at `pos` in a question? The last clause of an asking sentence is; in
+    /// English every clause of it is ("Have you tried X, or Y?").
+    fn in_question(&self, pos: usize) -> bool {
+        let i = self.sentence_index(pos);
+        if !self.asks.get(i).copied().unwrap_or(false) {
+            return false;
+        }
+        let Some(s) = self.sentences.get(i) else {
+            return false;
+        };
+        let Some(cl) = self.clause_of(pos) else {
+            return true;
+        };
+        cl.end >= s.end || is_latin(s.slice(&self.f.text))
     }
     fn in_quotes(&self, s: usize) -> bool {
         let i = self.quotes.partition_point(|&(_, b)| b <= s);
@@ -200,6 +312,13 @@ impl<'a> Ctxs<'a> {
             .overlapping(h.start, h.end)
             .any(|b| self.lex.entries[b.entry].owner == owner)
     }
+    /// A confirmation tag closing the sentence ("…,对吗?", "…, is that right?").
+    fn confirm_tag(&self, s: Seg) -> Option<&&'a Hit> {
+        let t = trim_tail(s.slice(&self.f.text)).trim_end_matches(['?', '.', '!', '~', ' ']);
+        let end = s.start + t.len();
+        self.ctx_in(Ctx::ConfirmTag, s.start, s.end)
+            .find(|h| h.end + 2 >= end && h.start >= s.start + 3 && h.end <= s.end)
+    }
 }
 
 fn quote_ranges(text: &str) -> Vec<(usize, usize)> {
@@ -231,7 +350,16 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             _ => continue,
         }
         let p = e.owner;
-        if c.blocked(h, p)
+        let mode_ok = match e.mode {
+            Mode::Any => true,
+            Mode::Statement => !c.in_question(h.start),
+            Mode::Question => c.in_question(h.start),
+            Mode::Start => c
+                .sentence_of(h.start)
+                .is_some_and(|s| c.after_interjection(s) == h.start),
+        };
+        if !mode_ok
+            || c.blocked(h, p)
             || (NEGATABLE.contains(&p) && c.negated(h))
             || (QUOTABLE.contains(&p) && c.reported(h))
         {
@@ -266,15 +394,38 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         }
     }
 
-    // Questions: a sentence ending in "?" (or a question particle) that really asks.
-    for s in &c.sentences {
-        if is_genuine_question(&c, *s) {
-            // The last clause of the question sentence.
-            let cl = c
-                .clause_of(s.end.saturating_sub(1))
-                .filter(|cl| cl.start >= s.start)
-                .unwrap_or(*s);
-            spans.entry("probe").or_default().push((cl.start, cl.end));
+    // Questions: a sentence that really asks is a probe; one that confirms the customer's
+    // point ("…,对吗?") is a restatement.
+    for (i, s) in c.sentences.iter().enumerate() {
+        if !c.asks[i] {
+            continue;
+        }
+        match question_kind(&c, *s) {
+            Question::Probe => {
+                // The last clause of the question sentence.
+                let cl = c
+                    .clause_of(s.end.saturating_sub(1))
+                    .filter(|cl| cl.start >= s.start)
+                    .unwrap_or(*s);
+                spans.entry("probe").or_default().push((cl.start, cl.end));
+            }
+            Question::Confirm => {
+                spans.entry("restate").or_default().push((s.start, s.end));
+            }
+            Question::Other => {}
+        }
+    }
+
+    // Handing the case on, then promising to report back, takes the case on.
+    if spans.contains_key("follow_up") {
+        let handed: Vec<(usize, usize)> = c
+            .ctx_in(Ctx::Handoff, 0, f.text.len())
+            .filter(|h| !c.negated(h))
+            .map(|h| (h.start, h.end))
+            .collect();
+        spans.entry("ownership").or_default().extend(handed);
+        if spans.get("ownership").is_some_and(|v| v.is_empty()) {
+            spans.remove("ownership");
         }
     }
 
@@ -641,52 +792,94 @@ fn address_ok(text: &str, h: &Hit) -> bool {
     true
 }
 
-/// A probe cue (请问, 请提供…) counts unless it is a closing or a procedural request.
+/// A probe cue (请问, 请提供…) counts unless its sentence closes, accuses or doesn't ask.
 fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
-    c.ctx_in(Ctx::Closing, s.start, s.end).next().is_none()
-        && c.ctx_in(Ctx::Rhetorical, s.start, s.end).next().is_none()
+    ![Ctx::Closing, Ctx::Rhetorical, Ctx::NotAsking]
+        .into_iter()
+        .any(|k| c.has_ctx(k, s))
 }
 
-fn is_genuine_question(c: &Ctxs, s: Seg) -> bool {
-    let t = s.slice(&c.f.text).trim_end_matches(['"', '\'', ')', ' ']);
-    let ends_q = t.ends_with('?');
-    let particle = t.trim_end_matches(['.', '!', '~']).ends_with(['吗', '呢']);
-    if !ends_q && !particle {
-        return false;
-    }
-    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    /// Asks the customer for information about their case or their view.
+    Probe,
+    /// Confirms the customer's point ("您是说…,对吗?").
+    Confirm,
+    /// Closes, accuses, suggests, offers, or is a filler.
+    Other,
+}
+
+/// What an asking sentence does.
+fn question_kind(c: &Ctxs, s: Seg) -> Question {
+    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request, Ctx::NotAsking]
         .into_iter()
-        .any(|k| c.ctx_in(k, s.start, s.end).next().is_some())
+        .any(|k| c.has_ctx(k, s))
     {
-        return false;
+        return Question::Other;
     }
-    // A "?" on a statement with no question word (中文) still asks in chat ("订单号是123?").
-    // Agreement checks at the end (好吗? 可以吗? 对吗?) seek consent, they don't probe.
+    // Rude or blaming sentences are not questions that ask.
+    if c.cues_of("rudeness", s).next().is_some() || c.cues_of("blame", s).next().is_some() {
+        return Question::Other;
+    }
+    if c.confirm_tag(s).is_some() {
+        return Question::Confirm;
+    }
+    // A restatement put as a question ("So you're saying …?") confirms; a suggestion put as
+    // a question ("Have you tried …?") suggests.
+    if c.cues_of("restate", s).next().is_some() {
+        return Question::Other;
+    }
+    if c.cues_of("solution", s)
+        .any(|h| c.lex.entries[h.entry].mode == Mode::Question)
+    {
+        return Question::Other;
+    }
+    let t = trim_tail(s.slice(&c.f.text));
     let core = t.trim_end_matches(['?', '.', '!', '~', ' ']);
+    // Agreement checks at the end (好吗? 可以吗? ok?) seek consent, they don't probe.
     if [
         "好吗",
         "可以吗",
         "行吗",
-        "对吗",
         "好不好",
-        "ok",
-        "okay",
-        "right",
-        "alright",
+        "好么",
+        "行不行",
+        "可以么",
     ]
     .iter()
     .any(|e| core.ends_with(e))
     {
-        return false;
+        return Question::Other;
     }
-    // Rude or blaming sentences are not questions that ask.
-    !c.cues.inside(s.start, s.end).any(|x| {
-        let owner = c.lex.entries[x.entry].owner;
-        owner == "rudeness" || owner == "blame"
-    })
+    if is_latin(t) {
+        // An English question asks about the customer ("you"), or is a true question about
+        // the case ("Is it a clicking sound?"); one about "I/we" alone wonders aloud.
+        let start = c.after_interjection(s);
+        let inverted = c
+            .ctx_in(Ctx::InterrogativeStart, start, s.end)
+            .any(|h| h.start == start);
+        let second = c.has_ctx(Ctx::SecondPerson, s);
+        if !second {
+            let first_person = core
+                .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+                .any(|w| {
+                    ["i", "me", "my", "we", "us", "our", "i'm", "i've", "myself"].contains(&w)
+                });
+            if !inverted || first_person {
+                return Question::Other;
+            }
+        } else if !inverted {
+            // "You feel judged?", "So you're moving?": a declarative question restates.
+            let lead = &c.f.text[start..s.end];
+            if lead.starts_with("you ") || lead.starts_with("you're") || lead.starts_with("your ") {
+                return Question::Other;
+            }
+        }
+    }
+    Question::Probe
 }
 
 #[cfg(test)]

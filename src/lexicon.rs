@@ -3,17 +3,33 @@
 //!
 //! Pattern syntax (see `data/lexicon/README.md`):
 //! - plain text, matched on the folded reply (so Traditional, full-width and upper case match);
-//! - Latin words match on word boundaries; a trailing `*` allows any continuation (`apologi*`);
-//! - one `…` joins two parts that must occur in that order in the same clause, at most
-//!   [`GAP_CHARS`] chars apart (`让您…久等`).
+//! - Latin words match on word boundaries; a trailing `*` allows any continuation (`apologi*`),
+//!   a leading `*` any beginning;
+//! - `(a|b|c)` alternatives inside a part, `(a|b)?` the same or nothing, `{name}` a named
+//!   group of alternatives (`[groups]` of `_context.toml` or of the principle's own file);
+//! - `A…B`: the parts in that order in the same clause, at most [`GAP_CHARS`] chars apart;
+//!   `A……B`: in the same sentence (commas allowed), at most [`WIDE_GAP_CHARS`] apart; up to
+//!   [`MAX_PARTS`] parts;
+//! - in a principle's cues, `您` also matches `你` (the choice of pronoun is `address`'s
+//!   business, not the other principles').
+//!
+//! Every pattern is a fixed string for the automaton: alternatives are expanded when the
+//! lexicon is built (with a cap), and gaps are checked with a bounded look-up, so matching is
+//! linear in the reply whatever the lexicon holds.
 
 use crate::text::Folded;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// Largest gap (in chars) allowed between the two parts of a `A…B` pattern.
+/// Largest gap (in chars) allowed between two parts of a `A…B` pattern.
 pub const GAP_CHARS: usize = 12;
+/// Largest gap (in chars) allowed between two parts of a `A……B` pattern.
+pub const WIDE_GAP_CHARS: usize = 30;
+/// Most parts one pattern may have.
+pub const MAX_PARTS: usize = 4;
+/// Most fixed strings one part of one pattern may expand to.
+const MAX_ALTERNATIVES: usize = 5000;
 
 /// What a lexicon entry is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,6 +44,18 @@ pub enum Class {
     Courtesy(u16),
 }
 
+/// Where a cue counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Any,
+    /// Only in a sentence that is not a question (`statement = […]`).
+    Statement,
+    /// Only in a question (`question = […]`).
+    Question,
+    /// Only at the start of a sentence, after an interjection (`start = […]`): imperatives.
+    Start,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ctx {
     Negator,
@@ -35,7 +63,16 @@ pub enum Ctx {
     Rhetorical,
     Closing,
     Request,
-    QuestionWord,
+    /// Confirmation tags ("对吗?", "is that right?"): the question confirms, it does not ask.
+    ConfirmTag,
+    /// Second person (English "you"): a question about the customer.
+    SecondPerson,
+    /// Tag questions, fillers and offers that do not ask ("you know?", "want to talk?").
+    NotAsking,
+    /// How an English question starts when it has no "?" ("can you tell me …").
+    InterrogativeStart,
+    /// Handing the case on ("已转给财务", "passed your case to").
+    Handoff,
 }
 
 /// One entry of a lexicon: the principle (or `""` for shared context) and its class.
@@ -43,12 +80,22 @@ pub enum Ctx {
 pub struct Entry {
     pub owner: &'static str,
     pub class: Class,
-    parts: Vec<Part>,
+    pub mode: Mode,
+    /// For each part after the first: is the gap before it a wide one (`……`)?
+    wide: Vec<bool>,
 }
 
-#[derive(Debug, Clone)]
-struct Part {
-    pattern: usize,
+impl Entry {
+    fn parts(&self) -> usize {
+        self.wide.len() + 1
+    }
+}
+
+/// One fixed string's use: (entry, part, word boundary needed before, after).
+#[derive(Debug, Clone, Copy)]
+struct User {
+    entry: u32,
+    part: u8,
     word_start: bool,
     word_end: bool,
 }
@@ -64,8 +111,8 @@ pub struct Hit {
 pub struct Lexicon {
     ac: AhoCorasick,
     pub entries: Vec<Entry>,
-    /// pattern index → (entry, part index)
-    users: Vec<Vec<(usize, u8)>>,
+    /// pattern index → its uses
+    users: Vec<Vec<User>>,
     pub courtesy_weights: Vec<f32>,
     /// Capitalised words that are not shouting (folded).
     pub acronyms: Vec<String>,
@@ -77,6 +124,12 @@ struct LangSection {
     #[serde(default)]
     cues: Vec<String>,
     #[serde(default)]
+    statement: Vec<String>,
+    #[serde(default)]
+    question: Vec<String>,
+    #[serde(default)]
+    start: Vec<String>,
+    #[serde(default)]
     block: Vec<String>,
 }
 
@@ -84,8 +137,9 @@ struct LangSection {
 #[serde(deny_unknown_fields)]
 struct PrincipleFile {
     principle: String,
-    #[allow(dead_code)]
     source: String,
+    #[serde(default)]
+    groups: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     zh: LangSection,
     #[serde(default)]
@@ -95,12 +149,18 @@ struct PrincipleFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContextFile {
+    #[serde(default)]
+    groups: BTreeMap<String, Vec<String>>,
     negators: Vec<String>,
     quote_intro: Vec<String>,
     rhetorical: Vec<String>,
     closing: Vec<String>,
     requests: Vec<String>,
-    question_words: Vec<String>,
+    confirm_tags: Vec<String>,
+    second_person: Vec<String>,
+    not_asking: Vec<String>,
+    interrogative_starts: Vec<String>,
+    handoff: Vec<String>,
     acronyms: Vec<String>,
     courtesy: Vec<CourtesyFeature>,
 }
@@ -131,50 +191,196 @@ pub const PRINCIPLE_FILES: &[(&str, &str)] = &[
 ];
 pub const CONTEXT_FILE: &str = include_str!("../data/lexicon/_context.toml");
 
+/// The handbook citation each lexicon file gives (`source`), by principle.
+pub fn sources() -> Result<Vec<(String, String)>, String> {
+    PRINCIPLE_FILES
+        .iter()
+        .map(|(name, src)| {
+            toml::from_str::<PrincipleFile>(src)
+                .map(|f| (f.principle, f.source))
+                .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))
+        })
+        .collect()
+}
+
+/// Expand `{group}` references, then `(a|b)` alternatives, into fixed strings.
+fn expand(
+    piece: &str,
+    groups: &BTreeMap<String, Vec<String>>,
+    depth: usize,
+) -> Result<Vec<String>, String> {
+    if depth > 4 {
+        return Err(format!("groups nest too deep in `{piece}`"));
+    }
+    // `{name}` → `(alt|alt|…)`, each alternative expanded first.
+    if let Some(open) = piece.find('{') {
+        let close = piece[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| format!("unclosed `{{` in `{piece}`"))?;
+        let name = &piece[open + 1..close];
+        let alts = groups
+            .get(name)
+            .ok_or_else(|| format!("unknown group `{{{name}}}` in `{piece}`"))?;
+        let mut out = Vec::new();
+        for a in alts {
+            for head in expand(a, groups, depth + 1)? {
+                let joined = format!("{}{}{}", &piece[..open], head, &piece[close + 1..]);
+                out.extend(expand(&joined, groups, depth + 1)?);
+                if out.len() > MAX_ALTERNATIVES {
+                    return Err(format!("`{piece}` expands to too many strings"));
+                }
+            }
+        }
+        return Ok(out);
+    }
+    let Some(open) = piece.find('(') else {
+        return Ok(vec![piece.to_string()]);
+    };
+    // The matching `)` and the top-level `|`s between.
+    let mut level = 0;
+    let mut close = None;
+    let mut bars = Vec::new();
+    for (i, c) in piece[open..].char_indices() {
+        let i = open + i;
+        match c {
+            '(' => level += 1,
+            ')' => {
+                level -= 1;
+                if level == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            '|' if level == 1 => bars.push(i),
+            _ => {}
+        }
+    }
+    let close = close.ok_or_else(|| format!("unclosed `(` in `{piece}`"))?;
+    // `(…)?`: the group may also be left out.
+    let optional = piece[close + 1..].starts_with('?');
+    let after = if optional { close + 2 } else { close + 1 };
+    let mut bounds = vec![open + 1];
+    for b in &bars {
+        bounds.push(b + 1);
+    }
+    let mut ends = bars.clone();
+    ends.push(close);
+    let mut out = Vec::new();
+    let mut alts: Vec<&str> = bounds
+        .into_iter()
+        .zip(ends)
+        .map(|(s, e)| &piece[s..e])
+        .collect();
+    if optional {
+        alts.push("");
+    }
+    for alt in alts {
+        let joined = format!("{}{}{}", &piece[..open], alt, &piece[after..]);
+        out.extend(expand(&joined, groups, depth)?);
+        if out.len() > MAX_ALTERNATIVES {
+            return Err(format!("`{piece}` expands to too many strings"));
+        }
+    }
+    Ok(out)
+}
+
 struct Builder {
     patterns: Vec<String>,
     index: HashMap<String, usize>,
     entries: Vec<Entry>,
+    users: Vec<Vec<User>>,
 }
 
 impl Builder {
-    fn add(&mut self, owner: &'static str, class: Class, raw: &str) {
-        let mut parts = Vec::new();
-        for piece in raw.split('…') {
-            let prefix_open = piece.ends_with('*');
-            let suffix_open = piece.starts_with('*');
-            let body = Folded::fold_pattern(piece.trim_matches('*'));
-            if body.is_empty() {
-                continue;
+    fn add(
+        &mut self,
+        owner: &'static str,
+        class: Class,
+        mode: Mode,
+        raw: &str,
+        groups: &BTreeMap<String, Vec<String>>,
+    ) -> Result<(), String> {
+        // Split into parts at `…` (clause gap) and `……` (sentence gap).
+        let mut pieces: Vec<&str> = Vec::new();
+        let mut wide = Vec::new();
+        let mut rest = raw;
+        while let Some(i) = rest.find('…') {
+            pieces.push(&rest[..i]);
+            rest = &rest[i + '…'.len_utf8()..];
+            if let Some(r) = rest.strip_prefix('…') {
+                wide.push(true);
+                rest = r;
+            } else {
+                wide.push(false);
             }
-            let word_start = !suffix_open
-                && body
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
-            let word_end = !prefix_open
-                && body
-                    .chars()
-                    .last()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
-            let next = self.patterns.len();
-            let pattern = *self.index.entry(body.clone()).or_insert_with(|| next);
-            if pattern == next {
-                self.patterns.push(body);
-            }
-            parts.push(Part {
-                pattern,
-                word_start,
-                word_end,
-            });
         }
-        if !parts.is_empty() && parts.len() <= 2 {
+        pieces.push(rest);
+        if pieces.len() > MAX_PARTS {
+            return Err(format!("`{raw}` has more than {MAX_PARTS} parts"));
+        }
+        let ni =
+            matches!(class, Class::Cue | Class::Block) && !owner.is_empty() && owner != "address";
+        let entry = self.entries.len() as u32;
+        let mut any = false;
+        for (pi, piece) in pieces.iter().enumerate() {
+            let mut alts = expand(piece, groups, 0).map_err(|e| format!("{owner}: {e}"))?;
+            if ni {
+                let extra: Vec<String> = alts
+                    .iter()
+                    .filter(|a| a.contains('您'))
+                    .map(|a| a.replace('您', "你"))
+                    .collect();
+                alts.extend(extra);
+            }
+            let mut seen = std::collections::HashSet::new();
+            for alt in alts {
+                let prefix_open = alt.ends_with('*');
+                let suffix_open = alt.starts_with('*');
+                let body = Folded::fold_pattern(alt.trim_matches('*'));
+                if body.is_empty() {
+                    if pieces.len() == 1 {
+                        continue;
+                    }
+                    return Err(format!("`{raw}` has an empty part"));
+                }
+                let word_start = !suffix_open
+                    && body
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric());
+                let word_end = !prefix_open
+                    && body
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_ascii_alphanumeric());
+                if !seen.insert((body.clone(), word_start, word_end)) {
+                    continue;
+                }
+                let next = self.patterns.len();
+                let pattern = *self.index.entry(body.clone()).or_insert(next);
+                if pattern == next {
+                    self.patterns.push(body);
+                    self.users.push(Vec::new());
+                }
+                self.users[pattern].push(User {
+                    entry,
+                    part: pi as u8,
+                    word_start,
+                    word_end,
+                });
+                any = true;
+            }
+        }
+        if any {
             self.entries.push(Entry {
                 owner,
                 class,
-                parts,
+                mode,
+                wide,
             });
         }
+        Ok(())
     }
 }
 
@@ -183,66 +389,85 @@ fn leak(s: &str) -> &'static str {
 }
 
 impl Lexicon {
-    /// Build from the embedded files plus extra cue terms (`(principle, term)`), e.g. a
-    /// scenario's jargon. Errors name the file that failed to parse.
+    /// Build from the embedded files plus extra cue terms (`(principle, term)`, taken
+    /// literally: no groups or gaps), e.g. a scenario's jargon. Errors name the file that
+    /// failed.
     pub fn build(extra: &[(&str, &str)]) -> Result<Lexicon, String> {
         let mut b = Builder {
             patterns: Vec::new(),
             index: HashMap::new(),
             entries: Vec::new(),
+            users: Vec::new(),
         };
+        let ctx: ContextFile =
+            toml::from_str(CONTEXT_FILE).map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
         for (name, src) in PRINCIPLE_FILES {
             let f: PrincipleFile =
                 toml::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let owner = leak(&f.principle);
+            let mut groups = ctx.groups.clone();
+            groups.extend(f.groups.clone());
             for sec in [&f.zh, &f.en] {
-                for c in &sec.cues {
-                    b.add(owner, Class::Cue, c);
-                }
-                for c in &sec.block {
-                    b.add(owner, Class::Block, c);
+                let lists = [
+                    (Class::Cue, Mode::Any, &sec.cues),
+                    (Class::Cue, Mode::Statement, &sec.statement),
+                    (Class::Cue, Mode::Question, &sec.question),
+                    (Class::Cue, Mode::Start, &sec.start),
+                    (Class::Block, Mode::Any, &sec.block),
+                ];
+                for (class, mode, list) in lists {
+                    for c in list {
+                        b.add(owner, class, mode, c, &groups)
+                            .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
+                    }
                 }
             }
         }
-        let ctx: ContextFile =
-            toml::from_str(CONTEXT_FILE).map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
-        let groups = [
+        let lists = [
             (Ctx::Negator, &ctx.negators),
             (Ctx::QuoteIntro, &ctx.quote_intro),
             (Ctx::Rhetorical, &ctx.rhetorical),
             (Ctx::Closing, &ctx.closing),
             (Ctx::Request, &ctx.requests),
-            (Ctx::QuestionWord, &ctx.question_words),
+            (Ctx::ConfirmTag, &ctx.confirm_tags),
+            (Ctx::SecondPerson, &ctx.second_person),
+            (Ctx::NotAsking, &ctx.not_asking),
+            (Ctx::InterrogativeStart, &ctx.interrogative_starts),
+            (Ctx::Handoff, &ctx.handoff),
         ];
-        for (c, list) in groups {
+        for (c, list) in lists {
             for p in list {
-                b.add("", Class::Context(c), p);
+                b.add("", Class::Context(c), Mode::Any, p, &ctx.groups)
+                    .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
         let mut courtesy_weights = Vec::new();
         for (i, f) in ctx.courtesy.iter().enumerate() {
             courtesy_weights.push(f.weight);
             for p in &f.patterns {
-                b.add("", Class::Courtesy(i as u16), p);
+                b.add("", Class::Courtesy(i as u16), Mode::Any, p, &ctx.groups)
+                    .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
         for (owner, term) in extra {
-            b.add(leak(owner), Class::Cue, term);
+            // Literal: a trainer's term is one fixed string.
+            let literal = term.replace(['…', '(', ')', '|', '{', '}'], " ");
+            b.add(
+                leak(owner),
+                Class::Cue,
+                Mode::Any,
+                literal.trim(),
+                &BTreeMap::new(),
+            )?;
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&b.patterns)
             .map_err(|e| format!("lexicon automaton: {e}"))?;
-        let mut users = vec![Vec::new(); b.patterns.len()];
-        for (ei, e) in b.entries.iter().enumerate() {
-            for (pi, p) in e.parts.iter().enumerate() {
-                users[p.pattern].push((ei, pi as u8));
-            }
-        }
         Ok(Lexicon {
             ac,
             entries: b.entries,
-            users,
+            users: b.users,
             courtesy_weights,
             acronyms: ctx
                 .acronyms
@@ -258,9 +483,13 @@ impl Lexicon {
         L.get_or_init(|| Lexicon::build(&[]).expect("embedded lexicon files are checked by tests"))
     }
 
+    /// Number of fixed strings in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.users.len()
+    }
+
     /// All entry hits in the folded text, sorted by start.
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let bytes = text.as_bytes();
         let boundary_ok = |pos: usize, before: bool| -> bool {
             let c = if before {
                 text[..pos].chars().next_back()
@@ -269,58 +498,60 @@ impl Lexicon {
             };
             !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '\'')
         };
-        let _ = bytes;
-        // (pattern, start, end) raw hits, and per-pattern lists for second parts.
-        let mut firsts: Vec<(usize, u8, usize, usize)> = Vec::new();
-        let mut seconds: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+        // First parts, and the later parts' hits per (entry, part).
+        let mut firsts: Vec<(u32, usize, usize)> = Vec::new();
+        let mut later: HashMap<(u32, u8), Vec<(usize, usize)>> = HashMap::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
-            for &(ei, pi) in &self.users[m.pattern().as_usize()] {
-                let part = &self.entries[ei].parts[pi as usize];
-                if (part.word_start && !boundary_ok(s, true))
-                    || (part.word_end && !boundary_ok(e, false))
+            for u in &self.users[m.pattern().as_usize()] {
+                if (u.word_start && !boundary_ok(s, true)) || (u.word_end && !boundary_ok(e, false))
                 {
                     continue;
                 }
-                if pi == 0 {
-                    firsts.push((ei, pi, s, e));
+                if u.part == 0 {
+                    firsts.push((u.entry, s, e));
                 } else {
-                    seconds.entry(ei).or_default().push((s, e));
+                    later.entry((u.entry, u.part)).or_default().push((s, e));
                 }
             }
         }
-        for list in seconds.values_mut() {
+        for list in later.values_mut() {
             list.sort_unstable();
+            list.dedup();
         }
         let mut hits = Vec::new();
-        for (ei, _, s, e) in firsts {
-            if self.entries[ei].parts.len() == 1 {
-                hits.push(Hit {
-                    entry: ei,
-                    start: s,
-                    end: e,
-                });
-                continue;
-            }
-            if let Some(list) = seconds.get(&ei) {
-                // The nearest second part after the first: a later one has a longer gap.
-                let i = list.partition_point(|&(s2, _)| s2 < e);
-                let found = list.get(i).filter(|&&(s2, _)| {
-                    let gap = &text[e..s2];
-                    s2 - e <= GAP_CHARS * 4
-                        && gap.chars().count() <= GAP_CHARS
-                        && !gap.contains(['.', '!', '?', ';', '\n', ','])
-                });
-                if let Some(&(_, e2)) = found {
-                    hits.push(Hit {
-                        entry: ei,
-                        start: s,
-                        end: e2,
-                    });
+        'first: for (ei, s, e) in firsts {
+            let entry = &self.entries[ei as usize];
+            let mut end = e;
+            for (k, &wide) in entry.wide.iter().enumerate() {
+                let Some(list) = later.get(&(ei, (k + 1) as u8)) else {
+                    continue 'first;
+                };
+                // The nearest later part: a farther one has a longer gap.
+                let i = list.partition_point(|&(s2, _)| s2 < end);
+                let Some(&(s2, e2)) = list.get(i) else {
+                    continue 'first;
+                };
+                let (max, stops): (usize, &[char]) = if wide {
+                    (WIDE_GAP_CHARS, &['.', '!', '?', ';', '\n'])
+                } else {
+                    (GAP_CHARS, &['.', '!', '?', ';', '\n', ',', ':'])
+                };
+                let gap = &text[end..s2];
+                if s2 - end > max * 4 || gap.chars().count() > max || gap.contains(stops) {
+                    continue 'first;
                 }
+                end = e2;
             }
+            debug_assert!(entry.parts() >= 1);
+            hits.push(Hit {
+                entry: ei as usize,
+                start: s,
+                end,
+            });
         }
         hits.sort_by_key(|h| (h.start, h.end));
+        hits.dedup();
         hits
     }
 }
