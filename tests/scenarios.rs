@@ -260,3 +260,29 @@ proptest! {
         prop_assert_eq!(&again.log, &x.log);
     }
 }
+
+#[test]
+fn the_complete_example_in_the_format_guide_checks_clean() {
+    let doc = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/scenario-format.md"),
+    )
+    .expect("docs/scenario-format.md");
+    let section = doc
+        .split("## 2. A complete example")
+        .nth(1)
+        .expect("the guide has a complete example");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a toml block");
+    let out = check_source("docs/scenario-format.md", example);
+    let shown: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(out.scenario.is_some(), "{shown:#?}");
+    assert!(
+        shown.is_empty(),
+        "the example should be spotless: {shown:#?}"
+    );
+    let s = out.scenario.unwrap();
+    assert!(main_path_turns(&s).unwrap() >= 3);
+}
