@@ -335,7 +335,7 @@ fn sample_replies_whose_outcome_differs_show_both() {
 #[test]
 fn legal_but_suspicious_things_are_warnings_not_errors() {
     // No model answer, a hint missing a language, fewer than 4 samples, text in an undeclared
-    // language, a term both jargon and allowed, a turn with no hint.
+    // language, a term both jargon and allowed, a turn with no hint, a placeholder in a title.
     let src = edit(
         BASE,
         r#"model = [{ zh-Hans = "明天送到。", en = "It will arrive tomorrow." }]"#,
@@ -351,6 +351,11 @@ fn legal_but_suspicious_things_are_warnings_not_errors() {
         r#"hint = { zh-Hans = "给出时间。", en = "Give a time." }"#,
         "",
     );
+    let src = edit(
+        &src,
+        r#"en = "The late parcel""#,
+        r#"en = "Order {order_id} is late""#,
+    );
     let src = format!("{src}\n[[sample]]\nturn = \"open\"\nreply = \"嗯。\"\nexpect = \"lost\"\n");
     let out = check(&src);
     assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
@@ -363,6 +368,7 @@ fn legal_but_suspicious_things_are_warnings_not_errors() {
     assert!(has("1 sample replies; add at least 4"), "{w:#?}");
     assert!(has("both in `jargon` and in `allow`"), "{w:#?}");
     assert!(has("turn `compensation` has no hint"), "{w:#?}");
+    assert!(has("`{placeholder}` in it is not filled"), "{w:#?}");
     for d in warnings(&out) {
         assert!(d.to_string().contains(": warning: "), "{d}");
     }

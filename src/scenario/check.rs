@@ -451,6 +451,11 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         );
     }
     ck.placeholders_in(&raw.brief, &known);
+    for v in raw.title.get_ref().values() {
+        if v.get_ref().contains('{') && v.get_ref().contains('}') {
+            ck.warn(v, "the title is shown in the library as written, so a `{placeholder}` in it is not filled: write the text itself");
+        }
+    }
     if let Some(p) = &customer.persona {
         ck.placeholders_in(p, &known);
     }
