@@ -335,7 +335,7 @@ fn sample_replies_whose_outcome_differs_show_both() {
 #[test]
 fn legal_but_suspicious_things_are_warnings_not_errors() {
     // No model answer, a hint missing a language, fewer than 4 samples, text in an undeclared
-    // language, a term both jargon and allowed, a turn with no hint, a placeholder in a title.
+    // language, a term both jargon and allowed, a turn with no hint, a placeholder in a title, too few turns allowed to resolve.
     let src = edit(
         BASE,
         r#"model = [{ zh-Hans = "明天送到。", en = "It will arrive tomorrow." }]"#,
@@ -351,6 +351,7 @@ fn legal_but_suspicious_things_are_warnings_not_errors() {
         r#"hint = { zh-Hans = "给出时间。", en = "Give a time." }"#,
         "",
     );
+    let src = edit(&src, "minutes = 3", "minutes = 3\nmax_turns = 1");
     let src = edit(
         &src,
         r#"en = "The late parcel""#,
@@ -369,6 +370,10 @@ fn legal_but_suspicious_things_are_warnings_not_errors() {
     assert!(has("both in `jargon` and in `allow`"), "{w:#?}");
     assert!(has("turn `compensation` has no hint"), "{w:#?}");
     assert!(has("`{placeholder}` in it is not filled"), "{w:#?}");
+    assert!(
+        has("takes 2 replies, so the customer always gives up first"),
+        "{w:#?}"
+    );
     for d in warnings(&out) {
         assert!(d.to_string().contains(": warning: "), "{d}");
     }

@@ -870,6 +870,42 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
                 );
             }
         }
+        // The fewest replies that reach a `resolved` ending: more than `max_turns` and the
+        // customer always gives up first.
+        let mut replies = vec![usize::MAX; n];
+        let first = start.min(n - 1);
+        replies[first] = 1;
+        let mut q = VecDeque::from([first]);
+        let mut fewest = None;
+        while let Some(i) = q.pop_front() {
+            for b in &turns[i].next {
+                match b.goto {
+                    Target::Ending(e) if endings[e].outcome == Outcome::Resolved => {
+                        fewest = fewest.or(Some(replies[i]));
+                    }
+                    Target::Turn(j) if replies[j] == usize::MAX => {
+                        replies[j] = replies[i] + 1;
+                        q.push_back(j);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        match fewest {
+            None => ck.push(
+                Severity::Warning,
+                raw.turn[first].get_ref().id.span().start,
+                "no branch leads to an ending with `outcome = \"resolved\"`: the customer can never be satisfied".into(),
+            ),
+            Some(m) if m > max_turns => {
+                let msg = format!("`max_turns` is {max_turns}, but the shortest way to a resolved ending takes {m} replies, so the customer always gives up first: raise `max_turns` to at least {m}");
+                match &raw.max_turns {
+                    Some(at) => ck.warn(at, msg),
+                    None => ck.push(Severity::Warning, 0, msg),
+                }
+            }
+            _ => {}
+        }
     }
 
     Some(Scenario {
