@@ -7,7 +7,8 @@
 //!
 //! Default files: `tests/data/labelled.jsonl` plus every file in `../shared/eval/` that has
 //! gold labels; missing files are skipped, so this runs on a machine without `../shared`.
-//! `--show PRINCIPLE` lists the false positives and false negatives of that principle.
+//! `--show PRINCIPLE` lists the false positives and false negatives of that principle;
+//! `--trace TEXT` lists every lexicon hit in one text and the principles it shows.
 
 use kefu_dojo::principles::{self, Lang};
 use kefu_dojo::score;
@@ -199,12 +200,44 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--show" => show = args.next(),
+            "--trace" => {
+                // Every raw lexicon hit in a text (before context rules), for tuning.
+                let text = args.next().unwrap_or_default();
+                let lex = kefu_dojo::lexicon::Lexicon::builtin();
+                let f = kefu_dojo::text::Folded::new(&text);
+                for h in lex.find(&f.text) {
+                    let e = &lex.entries[h.entry];
+                    println!(
+                        "{:<10} {:?} {:?} {:?}",
+                        e.owner,
+                        e.class,
+                        e.mode,
+                        &f.text[h.start..h.end]
+                    );
+                }
+                let j = score::score(
+                    &text,
+                    Lang::parse(kefu_dojo::text::detect_lang(&text)).unwrap_or(Lang::En),
+                );
+                let hits: Vec<&String> = j
+                    .principles
+                    .iter()
+                    .filter(|(_, f)| f.hit)
+                    .map(|(k, _)| k)
+                    .collect();
+                println!("=> {hits:?} courtesy {}", j.courtesy);
+                return;
+            }
             "-h" | "--help" => {
-                println!("usage: eval [--show PRINCIPLE] [FILES…]");
+                println!("usage: eval [--show PRINCIPLE] [FILES…] | eval --trace TEXT");
                 return;
             }
             _ => files.push(PathBuf::from(a)),
         }
+    }
+    if let Err(e) = kefu_dojo::lexicon::Lexicon::build(&[]) {
+        eprintln!("eval: the lexicon does not build: {e}");
+        std::process::exit(1);
     }
     if files.is_empty() {
         files = default_files();

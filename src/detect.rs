@@ -54,6 +54,7 @@ const NEGATABLE: &[&str] = &[
 ];
 /// Principles whose cues don't count inside quoted or reported speech.
 const QUOTABLE: &[&str] = &[
+    "explain",
     "apology",
     "empathy",
     "ownership",
@@ -275,29 +276,62 @@ impl<'a> Ctxs<'a> {
         let i = self.quotes.partition_point(|&(_, b)| b <= s);
         self.quotes.get(i).is_some_and(|&(a, b)| s > a && s < b)
     }
+    /// Is the negator part of a cue of the same principle (不好意思, 不便) other than `h`?
+    fn negator_in_cue(&self, n: &Hit, owner: &str, h: &Hit) -> bool {
+        self.cues.overlapping(n.start, n.end).any(|o| {
+            !std::ptr::eq(*o, h)
+                && o.start <= n.start
+                && o.end >= n.end
+                && (o.start, o.end) != (n.start, n.end)
+                && self.lex.entries[o.entry].owner == owner
+        })
+    }
     fn negated(&self, h: &Hit) -> bool {
         let Some(clause) = self.clause_of(h.start) else {
             return false;
         };
+        let owner = self.lex.entries[h.entry].owner;
+        // A reason is negated only right before it ("not because"); other cues a few words on.
+        let (gap_zh, gap_en) = if owner == "explain" {
+            (1, 1)
+        } else {
+            (NEG_GAP_ZH, NEG_GAP_EN)
+        };
+        // A negator in the gap of a cue ("我们不可能给您退款").
+        if h.gap_from < h.end
+            && self
+                .ctx_in(Ctx::Negator, h.gap_from, h.end)
+                .any(|n| !self.negator_in_cue(n, owner, h))
+        {
+            return true;
+        }
         self.ctx_in(Ctx::Negator, clause.start, h.start).any(|n| {
-            // The negator must not be part of a cue (不好意思, 不便).
-            if self
-                .cues
-                .overlapping(n.start, n.end)
-                .any(|o| o.start <= n.start && o.end > n.end)
-            {
+            if self.negator_in_cue(n, owner, h) {
                 return false;
             }
             let gap = &self.f.text[n.end..h.start];
             if gap.is_ascii() {
-                gap.split_whitespace().count() <= NEG_GAP_EN
+                gap.split_whitespace().count() <= gap_en
             } else {
-                gap.chars().filter(|c| !c.is_whitespace()).count() <= NEG_GAP_ZH
+                gap.chars().filter(|c| !c.is_whitespace()).count() <= gap_zh
             }
         })
     }
     fn reported(&self, h: &Hit) -> bool {
         if self.in_quotes(h.start) {
+            return true;
+        }
+        // A question that confirms the customer's point repeats the customer's words: the
+        // remedy named in it is the customer's wish, not the agent's offer.
+        let i = self.sentence_index(h.start);
+        let owner = self.lex.entries[h.entry].owner;
+        if matches!(owner, "solution" | "ownership")
+            && self.asks.get(i).copied().unwrap_or(false)
+            && self
+                .sentences
+                .get(i)
+                .is_some_and(|s| s.contains(h.start) && self.confirm_tag(*s).is_some())
+        {
             return true;
         }
         let Some(clause) = self.clause_of(h.start) else {
@@ -387,6 +421,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
                 entry: usize::MAX,
                 start: i,
                 end: i + term.len(),
+                gap_from: i + term.len(),
             };
             if !jargon_excused(&f.text, &h, said.as_ref(), cx.allowed_terms) {
                 spans.entry("jargon").or_default().push((h.start, h.end));
@@ -853,6 +888,27 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     .any(|e| core.ends_with(e))
     {
         return Question::Other;
+    }
+    // A bare echo ("退货?") repeats a word, it does not ask.
+    if !is_latin(t) && core.chars().filter(|ch| text::is_cjk(*ch)).count() <= 3 {
+        let asks_word = [
+            "吗",
+            "么",
+            "呢",
+            "什么",
+            "怎么",
+            "哪",
+            "多少",
+            "几",
+            "谁",
+            "是否",
+            "有没有",
+        ]
+        .iter()
+        .any(|w| core.contains(w));
+        if !asks_word {
+            return Question::Other;
+        }
     }
     if is_latin(t) {
         // An English question asks about the customer ("you"), or is a true question about

@@ -106,6 +106,8 @@ pub struct Hit {
     pub entry: usize,
     pub start: usize,
     pub end: usize,
+    /// Where the first part ends: `[gap_from, end)` holds the gaps and later parts.
+    pub gap_from: usize,
 }
 
 pub struct Lexicon {
@@ -285,6 +287,63 @@ fn expand(
     Ok(out)
 }
 
+/// The first `(…)` group with a `…` gap inside, expanded into whole patterns (one per
+/// alternative), or `None` when every gap is at the top level.
+fn expand_gap_group(raw: &str) -> Result<Option<Vec<String>>, String> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut target = None;
+    for (i, c) in raw.char_indices() {
+        match c {
+            '(' => stack.push(i),
+            ')' => {
+                stack.pop();
+            }
+            '…' if !stack.is_empty() => {
+                target = stack.last().copied();
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some(open) = target else {
+        return Ok(None);
+    };
+    let mut level = 0;
+    let mut bars = Vec::new();
+    let mut close = None;
+    for (i, c) in raw[open..].char_indices() {
+        let i = open + i;
+        match c {
+            '(' => level += 1,
+            ')' => {
+                level -= 1;
+                if level == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            '|' if level == 1 => bars.push(i),
+            _ => {}
+        }
+    }
+    let close = close.ok_or_else(|| format!("unclosed `(` in `{raw}`"))?;
+    let optional = raw[close + 1..].starts_with('?');
+    let after = if optional { close + 2 } else { close + 1 };
+    let mut starts = vec![open + 1];
+    starts.extend(bars.iter().map(|b| b + 1));
+    let mut ends = bars;
+    ends.push(close);
+    let mut out: Vec<String> = starts
+        .into_iter()
+        .zip(ends)
+        .map(|(s, e)| format!("{}{}{}", &raw[..open], &raw[s..e], &raw[after..]))
+        .collect();
+    if optional {
+        out.push(format!("{}{}", &raw[..open], &raw[after..]));
+    }
+    Ok(Some(out))
+}
+
 struct Builder {
     patterns: Vec<String>,
     index: HashMap<String, usize>,
@@ -301,6 +360,13 @@ impl Builder {
         raw: &str,
         groups: &BTreeMap<String, Vec<String>>,
     ) -> Result<(), String> {
+        // A group whose alternatives hold gaps ("(满…包邮|凑单)") becomes one entry each.
+        if let Some(alts) = expand_gap_group(raw)? {
+            for a in alts {
+                self.add(owner, class, mode, &a, groups)?;
+            }
+            return Ok(());
+        }
         // Split into parts at `…` (clause gap) and `……` (sentence gap).
         let mut pieces: Vec<&str> = Vec::new();
         let mut wide = Vec::new();
@@ -548,6 +614,7 @@ impl Lexicon {
                 entry: ei as usize,
                 start: s,
                 end,
+                gap_from: e,
             });
         }
         hits.sort_by_key(|h| (h.start, h.end));
