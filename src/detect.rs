@@ -24,8 +24,10 @@ pub struct Detection {
     pub findings: BTreeMap<&'static str, Finding>,
     /// Index of the sentence each principle first shows in (for `order`).
     pub first_sentence: BTreeMap<&'static str, usize>,
-    /// Sum of courtesy feature weights found.
+    /// Sum of courtesy feature weights found (each times its count).
     pub courtesy_raw: f32,
+    /// The reply's language as detected ("zh" or "en").
+    pub lang: &'static str,
     pub folded: Folded,
 }
 
@@ -65,15 +67,186 @@ const QUOTABLE: &[&str] = &[
     "rudeness",
 ];
 
+/// How far after a term (in chars) a gloss still explains it.
+const JARGON_GLOSS_CHARS: usize = 40;
 /// Max gap (in chars) between a negator and the cue it negates.
 const NEG_GAP_ZH: usize = 3;
 const NEG_GAP_EN: usize = 3; // words
 
+/// Capitalised words that stand where a name could (", Sure.", "Thanks,") but are not names.
 const NOT_NAMES: &[&str] = &[
-    "There", "Team", "Everyone", "All", "Again", "So", "For", "Thanks", "Thank", "Sir", "Madam",
-    "Friend", "Folks", "Guys", "Yes", "No", "Ok", "Okay", "Sorry", "Please", "Best", "Regards",
-    "Cheers", "Customer", "We", "I", "You", "It", "This", "That", "Well", "Sure", "Today", "Soon",
-    "Too", "Though", "Anyway",
+    "There",
+    "Team",
+    "Everyone",
+    "Everybody",
+    "All",
+    "Again",
+    "So",
+    "For",
+    "Thanks",
+    "Thank",
+    "Sir",
+    "Madam",
+    "Friend",
+    "Friends",
+    "Folks",
+    "Guys",
+    "Yes",
+    "No",
+    "Yeah",
+    "Yep",
+    "Nope",
+    "Ok",
+    "Okay",
+    "Sorry",
+    "Please",
+    "Best",
+    "Regards",
+    "Cheers",
+    "Customer",
+    "We",
+    "I",
+    "You",
+    "It",
+    "This",
+    "That",
+    "Well",
+    "Sure",
+    "Today",
+    "Tomorrow",
+    "Yesterday",
+    "Soon",
+    "Too",
+    "Though",
+    "Anyway",
+    "Also",
+    "However",
+    "Honestly",
+    "Unfortunately",
+    "Fortunately",
+    "Hmm",
+    "Oh",
+    "Ah",
+    "Aw",
+    "Wow",
+    "Ugh",
+    "Hey",
+    "Hi",
+    "Hello",
+    "Dear",
+    "Great",
+    "Good",
+    "Fine",
+    "Right",
+    "Alright",
+    "Absolutely",
+    "Definitely",
+    "Actually",
+    "Otherwise",
+    "Meanwhile",
+    "Then",
+    "Now",
+    "Here",
+    "Indeed",
+    "Exactly",
+    "Agreed",
+    "Noted",
+    "Understood",
+    "Done",
+    "Perfect",
+    "Sadly",
+    "Luckily",
+    "Basically",
+    "Finally",
+    "First",
+    "Second",
+    "Next",
+    "Lastly",
+    "Besides",
+    "Still",
+    "Yet",
+    "Instead",
+    "Otherwise",
+    "Plus",
+    "Buddy",
+    "Man",
+    "Dude",
+    "Mate",
+    "Bro",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Christmas",
+    "Easter",
+    "English",
+    "Chinese",
+    "God",
+    "Lol",
+    "Haha",
+    "Sweetie",
+    "Honey",
+    "Dear",
+    "Love",
+    "Hun",
+    "Sis",
+    "Bud",
+    "Pal",
+    "People",
+    "Either",
+    "Both",
+    "Unless",
+    "Because",
+    "Since",
+    "If",
+    "When",
+    "Where",
+    "Why",
+    "How",
+    "What",
+    "Which",
+    "Who",
+    "Whatever",
+    "Whoever",
+    "And",
+    "But",
+    "Or",
+    "Not",
+    "Only",
+    "Just",
+    "Even",
+    "Maybe",
+    "Perhaps",
+    "Certainly",
+    "Surely",
+    "Totally",
+    "Really",
+    "Seriously",
+    "Overall",
+    "Sincerely",
+    "Kind",
+    "Warm",
+    "Welcome",
+    "Congrats",
+    "Congratulations",
+    "Regardless",
+    "Nevertheless",
+    "Besides",
 ];
 
 /// Longest span (bytes) one lexicon hit can cover: patterns are short and gaps are bounded.
@@ -279,10 +452,11 @@ impl<'a> Ctxs<'a> {
     /// Is the negator part of a cue of the same principle (不好意思, 不便) other than `h`?
     fn negator_in_cue(&self, n: &Hit, owner: &str, h: &Hit) -> bool {
         self.cues.overlapping(n.start, n.end).any(|o| {
+            // Within the cue's first part: a negator in a cue's gap negates it instead.
             !std::ptr::eq(*o, h)
                 && o.start <= n.start
-                && o.end >= n.end
-                && (o.start, o.end) != (n.start, n.end)
+                && o.gap_from >= n.end
+                && (o.start, o.gap_from) != (n.start, n.end)
                 && self.lex.entries[o.entry].owner == owner
         })
     }
@@ -372,12 +546,22 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
 
     // Byte spans (folded) per principle.
     let mut spans: BTreeMap<&'static str, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut courtesy_feats: BTreeMap<u16, f32> = BTreeMap::new();
+    let lang = text::detect_lang(original);
+    let mut courtesy_counts: BTreeMap<u16, (u8, usize)> = BTreeMap::new();
     for h in &hits {
         let e = &lex.entries[h.entry];
         match e.class {
             Class::Courtesy(i) => {
-                courtesy_feats.insert(i, lex.courtesy_weights[i as usize]);
+                let feat = &lex.courtesy[i as usize];
+                let at_start = || c.sentence_of(h.start).is_some_and(|s| s.start == h.start);
+                if feat.lang.is_some_and(|l| l != lang) || (feat.start && !at_start()) {
+                    continue;
+                }
+                // Count distinct places, up to the feature's maximum.
+                let e = courtesy_counts.entry(i).or_insert((0, usize::MAX));
+                if e.1 != h.start && e.0 < feat.max {
+                    *e = (e.0 + 1, h.start);
+                }
                 continue;
             }
             Class::Cue => {}
@@ -399,7 +583,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         {
             continue;
         }
-        if p == "jargon" && jargon_excused(&f.text, h, said.as_ref(), cx.allowed_terms) {
+        if p == "jargon" && jargon_excused(&c, h, said.as_ref(), cx.allowed_terms) {
             continue;
         }
         if p == "probe" && !probe_ok(&c, h) {
@@ -423,7 +607,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
                 end: i + term.len(),
                 gap_from: i + term.len(),
             };
-            if !jargon_excused(&f.text, &h, said.as_ref(), cx.allowed_terms) {
+            if !jargon_excused(&c, &h, said.as_ref(), cx.allowed_terms) {
                 spans.entry("jargon").or_default().push((h.start, h.end));
             }
         }
@@ -552,11 +736,15 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             },
         );
     }
-    let courtesy_raw = courtesy_feats.values().sum();
+    let courtesy_raw = courtesy_counts
+        .iter()
+        .map(|(i, (n, _))| lex.courtesy[*i as usize].weight * f32::from(*n))
+        .sum();
     Detection {
         findings,
         first_sentence,
         courtesy_raw,
+        lang,
         folded: f,
     }
 }
@@ -600,7 +788,21 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !text::is_cjk(c) || c == '_'
 }
 
-const TITLES: &[&str] = &["Mr", "Mrs", "Ms", "Miss", "Dr"];
+const TITLES: &[&str] = &[
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Dr",
+    "Captain",
+    "Capt",
+    "Professor",
+    "Prof",
+    "Officer",
+    "Coach",
+    "Doctor",
+    "Mx",
+];
 const GREETINGS: &[&str] = &["Hi", "Hello", "Hey", "Dear"];
 
 impl Scan {
@@ -709,28 +911,40 @@ impl Scan {
                 }
             }
         }
-        // ", Sarah." at the very end.
-        if let Some(&(s, e)) = words.last() {
-            let mut j = e;
-            if matches!(self.at(j), Some('.' | '!')) {
-                j += 1;
+        // A vocative: "David, I've …" at the start, or ", Mark." / ", Jenny!" / ", Carlos?"
+        // closing a clause.
+        for (k, &(s, e)) in words.iter().enumerate() {
+            if self.name_at(s) != Some(e) || self.not_a_name(s, e) {
+                continue;
             }
-            let tail_blank = self.chars[j.min(self.chars.len())..]
-                .iter()
-                .all(|c| c.is_whitespace());
+            let starts_text = self.chars[..s].iter().all(|c| c.is_whitespace());
+            if starts_text && self.at(e) == Some(',') {
+                out.push((s, e));
+                continue;
+            }
             let mut b = s;
-            while b > 0 && self.chars[b - 1].is_whitespace() {
+            while b > 0 && self.chars[b - 1] == ' ' {
                 b -= 1;
             }
-            if tail_blank
-                && b > 0
-                && self.chars[b - 1] == ','
-                && self.name_at(s) == Some(e)
-                && !self.not_a_name(s, e)
-            {
+            let after_comma = b > 0 && self.chars[b - 1] == ',';
+            let closes = self
+                .at(e)
+                .is_none_or(|c| matches!(c, '.' | '!' | '?' | ',' | '\n'));
+            if after_comma && closes {
                 out.push((s, e));
+                continue;
+            }
+            // ", Captain Reyes."
+            if after_comma && TITLES.iter().any(|t| self.word_is((s, e), t)) {
+                if let Some(&(s2, e2)) = words.get(k + 1) {
+                    if s2 == e + 1 && self.name_at(s2) == Some(e2) {
+                        out.push((s, e2));
+                    }
+                }
             }
         }
+        out.sort_unstable();
+        out.dedup();
         out
     }
     /// Words in capitals (`[A-Z][A-Z']{2,}`), as char spans.
@@ -788,28 +1002,30 @@ impl Scan {
 }
 
 /// Jargon is excused when the customer used the term first, the scenario allows it, or the
-/// agent explains it right away ("SKU(商品编码)", "RMA, i.e. return number").
-fn jargon_excused(text: &str, h: &Hit, said: Option<&Folded>, allowed: &[String]) -> bool {
+/// agent explains it right away ("SKU(商品编码)", "RMA, i.e. return number", "A SKU is just our
+/// internal product code", "…SKU暂时没库存了,就是说…"): a gloss marker soon after the term.
+fn jargon_excused(c: &Ctxs, h: &Hit, said: Option<&Folded>, allowed: &[String]) -> bool {
+    let text = &c.f.text;
     let term = &text[h.start..h.end];
     if said.is_some_and(|s| s.text.contains(term)) || allowed.iter().any(|a| a == term) {
         return true;
     }
     let after = text[h.end..].trim_start();
-    [
-        "(",
-        "[",
-        "即",
-        "也就是",
-        "就是",
-        "指的是",
-        "是指",
-        "i.e",
-        "which means",
-        "meaning",
-        "- ",
-    ]
-    .iter()
-    .any(|p| after.starts_with(p))
+    if after.starts_with(['(', '[', '（']) || after.starts_with("- ") {
+        return true;
+    }
+    // A gloss within the next few words (the same or the next sentence).
+    let mut end = h.end;
+    for (n, (i, _)) in text[h.end..].char_indices().enumerate() {
+        end = h.end + i;
+        if n >= JARGON_GLOSS_CHARS {
+            break;
+        }
+    }
+    if text[h.end..].chars().count() <= JARGON_GLOSS_CHARS {
+        end = text.len();
+    }
+    c.ctx_in(Ctx::JargonGloss, h.end, end).next().is_some()
 }
 
 /// 亲 as an address stands alone (亲,…), 先生/女士 follow a surname or stand at a greeting.

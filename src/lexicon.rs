@@ -73,6 +73,8 @@ pub enum Ctx {
     InterrogativeStart,
     /// Handing the case on ("已转给财务", "passed your case to").
     Handoff,
+    /// Explaining a term just used ("就是说", "i.e.", "that's our …").
+    JargonGloss,
 }
 
 /// One entry of a lexicon: the principle (or `""` for shared context) and its class.
@@ -115,7 +117,10 @@ pub struct Lexicon {
     pub entries: Vec<Entry>,
     /// pattern index → its uses
     users: Vec<Vec<User>>,
-    pub courtesy_weights: Vec<f32>,
+    /// The courtesy features (index = `Class::Courtesy(i)`).
+    pub courtesy: Vec<CourtesyFeat>,
+    /// How features and principles add up to `courtesy`.
+    pub courtesy_model: CourtesyModel,
     /// Capitalised words that are not shouting (folded).
     pub acronyms: Vec<String>,
 }
@@ -163,8 +168,10 @@ struct ContextFile {
     not_asking: Vec<String>,
     interrogative_starts: Vec<String>,
     handoff: Vec<String>,
+    jargon_gloss: Vec<String>,
     acronyms: Vec<String>,
     courtesy: Vec<CourtesyFeature>,
+    courtesy_model: CourtesyModel,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +179,34 @@ struct ContextFile {
 struct CourtesyFeature {
     weight: f32,
     patterns: Vec<String>,
+    /// Count the feature up to this many times (default once).
+    #[serde(default)]
+    max: Option<u8>,
+    /// Only at the start of a sentence.
+    #[serde(default)]
+    start: bool,
+    /// Only in replies of this language ("zh" or "en").
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// One courtesy feature, as the detectors use it.
+#[derive(Debug, Clone)]
+pub struct CourtesyFeat {
+    pub weight: f32,
+    pub max: u8,
+    pub start: bool,
+    pub lang: Option<&'static str>,
+}
+
+/// How the courtesy estimate adds up: a per-language bias and weight per log-char of length,
+/// and a weight per principle shown; the sum goes through a logistic into 0..1.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourtesyModel {
+    pub bias: BTreeMap<String, f32>,
+    pub per_log_char: BTreeMap<String, f32>,
+    pub principles: BTreeMap<String, f32>,
 }
 
 /// The embedded lexicon files, one per principle plus the shared context.
@@ -500,6 +535,7 @@ impl Lexicon {
             (Ctx::NotAsking, &ctx.not_asking),
             (Ctx::InterrogativeStart, &ctx.interrogative_starts),
             (Ctx::Handoff, &ctx.handoff),
+            (Ctx::JargonGloss, &ctx.jargon_gloss),
         ];
         for (c, list) in lists {
             for p in list {
@@ -507,9 +543,14 @@ impl Lexicon {
                     .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
-        let mut courtesy_weights = Vec::new();
+        let mut courtesy = Vec::new();
         for (i, f) in ctx.courtesy.iter().enumerate() {
-            courtesy_weights.push(f.weight);
+            courtesy.push(CourtesyFeat {
+                weight: f.weight,
+                max: f.max.unwrap_or(1).max(1),
+                start: f.start,
+                lang: f.lang.as_deref().map(leak),
+            });
             for p in &f.patterns {
                 b.add("", Class::Courtesy(i as u16), Mode::Any, p, &ctx.groups)
                     .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
@@ -534,7 +575,8 @@ impl Lexicon {
             ac,
             entries: b.entries,
             users: b.users,
-            courtesy_weights,
+            courtesy,
+            courtesy_model: ctx.courtesy_model,
             acronyms: ctx
                 .acronyms
                 .iter()

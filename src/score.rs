@@ -453,27 +453,26 @@ fn judge_order(d: &Detection) -> Finding {
     Finding { hit, evidence }
 }
 
-/// A graded politeness estimate in 0..1.
+/// A graded politeness estimate in 0..1: the courtesy features found (`_context.toml`), the
+/// principles shown (thanks, apology … raise it; rudeness, blame lower it) and the length, through
+/// a logistic. Rounded to 3 decimals.
 fn courtesy(d: &Detection, p: &BTreeMap<String, Finding>) -> f32 {
-    let h = |id: &str| p.get(id).is_some_and(|f| f.hit);
-    let mut x = d.courtesy_raw;
-    for (id, w) in [
-        ("apology", 0.4),
-        ("empathy", 0.5),
-        ("gratitude", 0.5),
-        ("address", 0.3),
-        ("rudeness", -2.0),
-        ("blame", -1.0),
-    ] {
-        if h(id) {
+    let model = &Lexicon::builtin().courtesy_model;
+    let get = |m: &BTreeMap<String, f32>| m.get(d.lang).copied().unwrap_or(0.0);
+    let mut x = d.courtesy_raw + get(&model.bias);
+    for (id, w) in &model.principles {
+        if p.get(id).is_some_and(|f| f.hit) {
             x += w;
         }
     }
-    // Long requests read as more considered; a bare command as less.
     let n = d.folded.original_len() as f32;
-    x += (n.max(1.0).ln() - 4.0) * 0.1;
-    let y = 1.0 / (1.0 + (-(x - 0.5)).exp());
-    (y * 1000.0).round() / 1000.0
+    x += get(&model.per_log_char) * (n + 1.0).ln();
+    let y = 1.0 / (1.0 + (-x).exp());
+    if y.is_finite() {
+        (y * 1000.0).round() / 1000.0
+    } else {
+        0.5
+    }
 }
 
 #[cfg(test)]

@@ -221,5 +221,7 @@ fn score_line(line: &str, turn: Option<&(scenario::Scenario, usize)>) -> Value {
         .iter()
         .map(|(k, f)| (k.clone(), json!({"hit": f.hit, "evidence": f.evidence})))
         .collect();
-    json!({"id": id, "score": j.score, "principles": principles, "courtesy": j.courtesy})
+    // Three decimals, printed as such (an f32 would print as 0.8840000033378601).
+    let courtesy = (f64::from(j.courtesy) * 1000.0).round() / 1000.0;
+    json!({"id": id, "score": j.score, "principles": principles, "courtesy": courtesy})
 }
