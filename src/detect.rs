@@ -415,6 +415,8 @@ impl<'a> Ctxs<'a> {
             if word_len == 0
                 || ![
                     "hi", "hello", "hey", "ok", "okay", "so", "and", "but", "well", "also", "sure",
+                    "hmm", "hm", "um", "uh", "yeah", "yes", "yep", "no", "wow", "right", "there",
+                    "anyway", "gotcha", "ooh", "oooh", "aww", "aw", "alrighty", "thanks", "cool",
                     "great", "oh", "ah", "alright", "then", "or", "now", "good", "first",
                 ]
                 .contains(&word)
@@ -1078,9 +1080,21 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     if c.confirm_tag(s).is_some() {
         return Question::Confirm;
     }
+    // A filler tag closing the sentence, or standing alone ("…, you know?", "Okay?").
+    let t_end = s.start + trim_tail(s.slice(&c.f.text)).len();
+    if c.ctx_in(Ctx::FillerTag, s.start, s.end).any(|h| {
+        h.end >= t_end.saturating_sub(1)
+            && (h.start == s.start
+                || c.f.text[..h.start].trim_end().ends_with([',', '.', '!', ';', '-']))
+    }) {
+        return Question::Other;
+    }
     // A restatement put as a question ("So you're saying …?") confirms; a suggestion put as
     // a question ("Have you tried …?") suggests.
-    if c.cues_of("restate", s).next().is_some() {
+    if c
+        .cues_of("restate", s)
+        .any(|h| c.lex.entries[h.entry].mode != Mode::Statement)
+    {
         return Question::Other;
     }
     if c.cues_of("solution", s)

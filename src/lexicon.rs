@@ -69,6 +69,8 @@ pub enum Ctx {
     SecondPerson,
     /// Tag questions, fillers and offers that do not ask ("you know?", "want to talk?").
     NotAsking,
+    /// Filler tags closing a sentence ("…, you know?").
+    FillerTag,
     /// How an English question starts when it has no "?" ("can you tell me …").
     InterrogativeStart,
     /// Handing the case on ("已转给财务", "passed your case to").
@@ -166,6 +168,7 @@ struct ContextFile {
     confirm_tags: Vec<String>,
     second_person: Vec<String>,
     not_asking: Vec<String>,
+    filler_tags: Vec<String>,
     interrogative_starts: Vec<String>,
     handoff: Vec<String>,
     jargon_gloss: Vec<String>,
@@ -533,6 +536,7 @@ impl Lexicon {
             (Ctx::ConfirmTag, &ctx.confirm_tags),
             (Ctx::SecondPerson, &ctx.second_person),
             (Ctx::NotAsking, &ctx.not_asking),
+            (Ctx::FillerTag, &ctx.filler_tags),
             (Ctx::InterrogativeStart, &ctx.interrogative_starts),
             (Ctx::Handoff, &ctx.handoff),
             (Ctx::JargonGloss, &ctx.jargon_gloss),
