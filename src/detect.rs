@@ -70,7 +70,7 @@ const QUOTABLE: &[&str] = &[
 /// How far after a term (in chars) a gloss still explains it.
 const JARGON_GLOSS_CHARS: usize = 40;
 /// Max gap (in chars) between a negator and the cue it negates.
-const NEG_GAP_ZH: usize = 3;
+const NEG_GAP_ZH: usize = 5;
 const NEG_GAP_EN: usize = 3; // words
 
 /// Capitalised words that stand where a name could (", Sure.", "Thanks,") but are not names.
@@ -453,14 +453,19 @@ impl<'a> Ctxs<'a> {
     }
     /// Is the negator part of a cue of the same principle (不好意思, 不便) other than `h`?
     fn negator_in_cue(&self, n: &Hit, owner: &str, h: &Hit) -> bool {
-        self.cues.overlapping(n.start, n.end).any(|o| {
-            // Within the cue's first part: a negator in a cue's gap negates it instead.
-            !std::ptr::eq(*o, h)
-                && o.start <= n.start
-                && o.gap_from >= n.end
-                && (o.start, o.gap_from) != (n.start, n.end)
-                && self.lex.entries[o.entry].owner == owner
-        })
+        let exception = self
+            .ctx
+            .get(&Ctx::NegatorException)
+            .is_some_and(|s| s.overlapping(n.start, n.end).next().is_some());
+        exception
+            || self.cues.overlapping(n.start, n.end).any(|o| {
+                // Within the cue's first part: a negator in a cue's gap negates it instead.
+                !std::ptr::eq(*o, h)
+                    && o.start <= n.start
+                    && o.gap_from >= n.end
+                    && (o.start, o.gap_from) != (n.start, n.end)
+                    && self.lex.entries[o.entry].owner == owner
+            })
     }
     fn negated(&self, h: &Hit) -> bool {
         let Some(clause) = self.clause_of(h.start) else {
@@ -474,9 +479,9 @@ impl<'a> Ctxs<'a> {
             (NEG_GAP_ZH, NEG_GAP_EN)
         };
         // A negator in the gap of a cue ("我们不可能给您退款").
-        if h.gap_from < h.end
+        if h.gap_from < h.last_from
             && self
-                .ctx_in(Ctx::Negator, h.gap_from, h.end)
+                .ctx_in(Ctx::Negator, h.gap_from, h.last_from)
                 .any(|n| !self.negator_in_cue(n, owner, h))
         {
             return true;
@@ -608,6 +613,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
                 start: i,
                 end: i + term.len(),
                 gap_from: i + term.len(),
+                last_from: i + term.len(),
             };
             if !jargon_excused(&c, &h, said.as_ref(), cx.allowed_terms) {
                 spans.entry("jargon").or_default().push((h.start, h.end));
@@ -1085,14 +1091,15 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     if c.ctx_in(Ctx::FillerTag, s.start, s.end).any(|h| {
         h.end >= t_end.saturating_sub(1)
             && (h.start == s.start
-                || c.f.text[..h.start].trim_end().ends_with([',', '.', '!', ';', '-']))
+                || c.f.text[..h.start]
+                    .trim_end()
+                    .ends_with([',', '.', '!', ';', '-']))
     }) {
         return Question::Other;
     }
     // A restatement put as a question ("So you're saying …?") confirms; a suggestion put as
     // a question ("Have you tried …?") suggests.
-    if c
-        .cues_of("restate", s)
+    if c.cues_of("restate", s)
         .any(|h| c.lex.entries[h.entry].mode != Mode::Statement)
     {
         return Question::Other;

@@ -59,6 +59,8 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ctx {
     Negator,
+    /// A negator character that does not negate ("是不是", "不便").
+    NegatorException,
     QuoteIntro,
     Rhetorical,
     Closing,
@@ -110,8 +112,10 @@ pub struct Hit {
     pub entry: usize,
     pub start: usize,
     pub end: usize,
-    /// Where the first part ends: `[gap_from, end)` holds the gaps and later parts.
+    /// Where the first part ends and the last part starts: `[gap_from, last_from)` holds
+    /// the gaps (and any middle parts).
     pub gap_from: usize,
+    pub last_from: usize,
 }
 
 pub struct Lexicon {
@@ -161,6 +165,7 @@ struct ContextFile {
     #[serde(default)]
     groups: BTreeMap<String, Vec<String>>,
     negators: Vec<String>,
+    negator_exceptions: Vec<String>,
     quote_intro: Vec<String>,
     rhetorical: Vec<String>,
     closing: Vec<String>,
@@ -529,6 +534,7 @@ impl Lexicon {
         }
         let lists = [
             (Ctx::Negator, &ctx.negators),
+            (Ctx::NegatorException, &ctx.negator_exceptions),
             (Ctx::QuoteIntro, &ctx.quote_intro),
             (Ctx::Rhetorical, &ctx.rhetorical),
             (Ctx::Closing, &ctx.closing),
@@ -635,6 +641,7 @@ impl Lexicon {
         'first: for (ei, s, e) in firsts {
             let entry = &self.entries[ei as usize];
             let mut end = e;
+            let mut last_from = e;
             for (k, &wide) in entry.wide.iter().enumerate() {
                 let Some(list) = later.get(&(ei, (k + 1) as u8)) else {
                     continue 'first;
@@ -654,6 +661,7 @@ impl Lexicon {
                     continue 'first;
                 }
                 end = e2;
+                last_from = s2;
             }
             debug_assert!(entry.parts() >= 1);
             hits.push(Hit {
@@ -661,6 +669,7 @@ impl Lexicon {
                 start: s,
                 end,
                 gap_from: e,
+                last_from,
             });
         }
         hits.sort_by_key(|h| (h.start, h.end));
