@@ -618,7 +618,8 @@ impl Lexicon {
         };
         // First parts, and the later parts' hits per (entry, part).
         let mut firsts: Vec<(u32, usize, usize)> = Vec::new();
-        let mut later: HashMap<(u32, u8), Vec<(usize, usize)>> = HashMap::new();
+        // (entry, part, start, end) of later parts, sorted for binary search.
+        let mut later: Vec<(u32, u8, usize, usize)> = Vec::new();
         for m in self.ac.find_overlapping_iter(text) {
             let (s, e) = (m.start(), m.end());
             for u in &self.users[m.pattern().as_usize()] {
@@ -629,26 +630,23 @@ impl Lexicon {
                 if u.part == 0 {
                     firsts.push((u.entry, s, e));
                 } else {
-                    later.entry((u.entry, u.part)).or_default().push((s, e));
+                    later.push((u.entry, u.part, s, e));
                 }
             }
         }
-        for list in later.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        later.sort_unstable();
+        later.dedup();
         let mut hits = Vec::new();
         'first: for (ei, s, e) in firsts {
             let entry = &self.entries[ei as usize];
             let mut end = e;
             let mut last_from = e;
             for (k, &wide) in entry.wide.iter().enumerate() {
-                let Some(list) = later.get(&(ei, (k + 1) as u8)) else {
-                    continue 'first;
-                };
+                let part = (k + 1) as u8;
                 // The nearest later part: a farther one has a longer gap.
-                let i = list.partition_point(|&(s2, _)| s2 < end);
-                let Some(&(s2, e2)) = list.get(i) else {
+                let i = later.partition_point(|&(e, p, s2, _)| (e, p, s2) < (ei, part, end));
+                let Some(&(_, _, s2, e2)) = later.get(i).filter(|l| l.0 == ei && l.1 == part)
+                else {
                     continue 'first;
                 };
                 let (max, stops): (usize, &[char]) = if wide {
