@@ -1232,6 +1232,62 @@ mod tests {
     }
 
     #[test]
+    fn chases_promises_and_handoffs() {
+        // The known weak spot: a chase plus a reply time is a solution and a follow-up.
+        let t = "我马上帮您催快递,今天下午给您回复";
+        assert!(hit(t, "solution") && hit(t, "ownership") && hit(t, "follow_up"));
+        assert!(hit(
+            "I'm chasing the courier now and I'll get back to you today.",
+            "solution"
+        ));
+        // Handing on alone is not ownership; with a report back it is.
+        assert!(!hit("退款已转相关部门处理。", "ownership"));
+        assert!(hit(
+            "已转给财务同事,他们处理完我会第一时间告诉您结果。",
+            "ownership"
+        ));
+        // Bare generic promises.
+        assert!(!hit("我们会尽快处理的,请耐心等待。", "ownership"));
+        assert!(!hit("我们会尽快处理的,请耐心等待。", "solution"));
+        assert!(!hit("会有专人联系您。", "follow_up"));
+        // A negator inside a cue's gap negates it.
+        assert!(!hit("我们不可能给你全额退款", "ownership"));
+        // 是不是 / 不便 don't negate.
+        assert!(hit("造成不便请见谅", "apology"));
+        assert!(hit("你是不是没看清楚就下单了?", "blame"));
+    }
+
+    #[test]
+    fn question_kinds() {
+        // A confirming question restates; it does not probe.
+        assert!(hit("您是说杯子把手断了,对吗?", "restate"));
+        assert!(!hit("您是说杯子把手断了,对吗?", "probe"));
+        // A suggestion put as a question suggests.
+        assert!(hit("Have you tried restarting it?", "solution"));
+        assert!(!hit("Have you tried restarting it?", "probe"));
+        // English questions about "I" wonder aloud; fillers and offers don't ask.
+        assert!(!hit("How do I even cope with this?", "probe"));
+        assert!(!hit("It's hard, you know?", "probe"));
+        assert!(!hit("Do you want to talk?", "probe"));
+        assert!(hit("How long has it been doing that?", "probe"));
+        assert!(hit("Can you tell me what happened", "probe"));
+        // Asking for a procedural step is not a probe; a bare echo doesn't ask.
+        assert!(!hit("Could you check your spam folder?", "probe"));
+        assert!(!hit("退货?你自己不看清楚就拍", "probe"));
+    }
+
+    #[test]
+    fn address_names_and_jargon_glosses() {
+        assert!(hit("David, I've passed your case on.", "address"));
+        assert!(hit("Happy to help, Jenny.", "address"));
+        assert!(!hit("See you on Friday, Monday.", "address"));
+        assert!(!hit("Dear customer, thanks.", "address"));
+        assert!(!hit("A SKU is just our internal product code.", "jargon"));
+        assert!(!hit("这个颜色的SKU暂时没库存了,就是说卖完了", "jargon"));
+        assert!(hit("该SKU已下架", "jargon"));
+    }
+
+    #[test]
     fn nothing_panics_on_odd_input() {
         for t in [
             "",

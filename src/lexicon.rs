@@ -704,4 +704,96 @@ mod tests {
         assert!(names("您肯定非常生氣").contains(&"empathy"));
         assert!(!names("肯定的,生气也没用").contains(&"empathy"));
     }
+
+    #[test]
+    fn alternatives_groups_and_optional_parts_expand() {
+        let mut groups = BTreeMap::new();
+        groups.insert(
+            "who".to_string(),
+            vec!["我".to_string(), "(我们|这边)".to_string()],
+        );
+        let mut got = expand("{who}(马上)?帮", &groups, 0).unwrap();
+        got.sort();
+        let mut want = vec![
+            "我帮",
+            "我们帮",
+            "我们马上帮",
+            "我马上帮",
+            "这边帮",
+            "这边马上帮",
+        ];
+        want.sort();
+        assert_eq!(got, want);
+        assert!(expand("(a|b", &groups, 0).is_err());
+        assert!(expand("{nope}", &groups, 0).is_err());
+        let gap = expand_gap_group("(满…包邮|凑单)").unwrap().unwrap();
+        assert_eq!(gap, vec!["满…包邮", "凑单"]);
+        assert!(expand_gap_group("满…包邮").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_pattern_can_not_blow_up_the_automaton() {
+        let mut b = Builder {
+            patterns: Vec::new(),
+            index: HashMap::new(),
+            entries: Vec::new(),
+            users: Vec::new(),
+        };
+        let huge =
+            "(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)";
+        assert!(b
+            .add("probe", Class::Cue, Mode::Any, huge, &BTreeMap::new())
+            .is_err());
+        assert!(b
+            .add(
+                "probe",
+                Class::Cue,
+                Mode::Any,
+                "a…b…c…d…e",
+                &BTreeMap::new()
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn nin_also_matches_ni_outside_address() {
+        let l = Lexicon::builtin();
+        let owners = |t: &str| -> Vec<&str> {
+            let f = Folded::new(t);
+            l.find(&f.text)
+                .into_iter()
+                .filter(|h| l.entries[h.entry].class == Class::Cue)
+                .map(|h| l.entries[h.entry].owner)
+                .collect()
+        };
+        assert!(owners("我马上帮你补发").contains(&"ownership"));
+        assert!(owners("让你久等了").contains(&"empathy"));
+        assert!(!owners("你好").contains(&"address"));
+        assert!(owners("您好").contains(&"address"));
+    }
+
+    #[test]
+    fn multi_part_hits_need_the_parts_in_order_and_close() {
+        let l = Lexicon::builtin();
+        let has = |t: &str, owner: &str| {
+            let f = Folded::new(t);
+            l.find(&f.text).into_iter().any(|h| {
+                l.entries[h.entry].owner == owner && l.entries[h.entry].class == Class::Cue
+            })
+        };
+        assert!(has("预计明天下午送达", "solution"));
+        assert!(!has("送达。预计", "solution"));
+    }
+
+    #[test]
+    fn lexicon_citations_match_the_principle_list() {
+        for (id, source) in sources().unwrap() {
+            let p = crate::principles::get(&id)
+                .unwrap_or_else(|| panic!("lexicon for unknown principle {id}"));
+            assert_eq!(
+                p.source, source,
+                "data/lexicon/{id}.toml cites a different passage"
+            );
+        }
+    }
 }
