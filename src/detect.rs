@@ -1042,10 +1042,16 @@ fn address_ok(text: &str, h: &Hit) -> bool {
     if cue == "亲" {
         let next = text[h.end..].chars().next();
         let prev = text[..h.start].chars().next_back();
+        let after_word = [
+            "请", "谢谢", "感谢", "多谢", "让", "给", "帮", "祝", "哦", "呢", "的",
+        ]
+        .iter()
+        .any(|w| text[..h.start].ends_with(w));
         return matches!(
             next,
             None | Some(',' | '.' | '!' | '~' | ' ' | '们' | '爱' | '的' | '?')
         ) || matches!(prev, None | Some(',' | '.' | ' ' | '!'))
+            || after_word
             || matches!(next, Some(c) if !text::is_cjk(c));
     }
     true
