@@ -681,9 +681,19 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             !is_acronym(lex, &w)
         })
         .collect();
-    if shouted.len() >= 2 {
-        for sp in shouted {
-            extra_evidence.push(("rudeness", sp));
+    // Shouting is a run of capitalised words ("READ THE LISTING"), not acronyms scattered
+    // through a technical answer ("SSID … DNS"): two in a row, apart only by spaces or
+    // punctuation (or a short capitalised word: "WHY IS THIS").
+    for pair in shouted.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let between = &scan.chars[a.1..b.0];
+        if between.len() <= 6
+            && between
+                .iter()
+                .all(|c| c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_uppercase())
+        {
+            extra_evidence.push(("rudeness", a));
+            extra_evidence.push(("rudeness", b));
         }
     }
     for sp in scan.bangs() {
