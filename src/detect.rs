@@ -393,8 +393,9 @@ impl<'a> Ctxs<'a> {
         {
             return true;
         }
-        // English: an interrogative start (after an interjection) and no "!".
-        if is_latin(t) && !t.ends_with('!') {
+        // English: an interrogative start (after an interjection), no "!", and "you" in it
+        // ("Can you tell me what happened" asks; "Do it on your own time" does not).
+        if is_latin(t) && !t.ends_with('!') && self.has_ctx(Ctx::SecondPerson, s) {
             let start = self.after_interjection(s);
             return self
                 .ctx_in(Ctx::InterrogativeStart, start, s.end)
@@ -1167,9 +1168,14 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
         // An English question asks about the customer ("you"), or is a true question about
         // the case ("Is it a clicking sound?"); one about "I/we" alone wonders aloud.
         let start = c.after_interjection(s);
+        // The question may start the sentence or its last clause ("ive never drunk before,
+        // whats it like?").
+        let last_clause = c
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
         let inverted = c
             .ctx_in(Ctx::InterrogativeStart, start, s.end)
-            .any(|h| h.start == start);
+            .any(|h| h.start == start || h.start == last_clause);
         let second = c.has_ctx(Ctx::SecondPerson, s);
         if !second {
             let first_person = core
