@@ -6,10 +6,8 @@ use crate::detect::{self, Context, Detection, Finding};
 use crate::lexicon::Lexicon;
 use crate::principles::{self, Lang};
 use crate::text::Folded;
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 /// What kind of customer a scenario plays; it sets the default weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -147,9 +145,31 @@ pub fn score(text: &str, lang: Lang) -> Judgement {
     judge(text, lang, &TurnRules::default(), None, false)
 }
 
-fn number_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\d+(?:\.\d+)?").expect("valid regex"))
+/// Byte ranges of the decimal numbers (`12`, `3.5`) in already-folded ASCII-digit text. A
+/// scan this simple needs no regex engine (which would add ~70 KB gzipped to the app).
+fn numbers(s: &str) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let digits = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut end = digits(i);
+        if end + 1 < b.len() && b[end] == b'.' && b[end + 1].is_ascii_digit() {
+            end = digits(end + 1);
+        }
+        out.push((i, end));
+        i = end;
+    }
+    out
 }
 
 /// Judge a reply against a turn. `elapsed_secs` is the time the trainee took (for
@@ -389,19 +409,19 @@ fn numbers_with_units(
         .map(|u| Folded::fold_pattern(u).replace(' ', ""))
         .collect();
     let mut out = Vec::new();
-    for m in number_re().find_iter(compact) {
+    for (m_start, m_end) in numbers(compact) {
         // "AFG2000" is a model name, not a number.
-        if compact[..m.start()]
+        if compact[..m_start]
             .chars()
             .next_back()
             .is_some_and(|c| c.is_ascii_alphabetic())
         {
             continue;
         }
-        let Ok(v) = m.as_str().parse::<f64>() else {
+        let Ok(v) = compact[m_start..m_end].parse::<f64>() else {
             continue;
         };
-        let rest = &compact[m.end()..];
+        let rest = &compact[m_end..];
         let unit_at = |r: &str| {
             units
                 .iter()
@@ -422,8 +442,8 @@ fn numbers_with_units(
             unit_at(&rest[mult.len_utf8()..]).map(|n| (v * k, n + mult.len_utf8()))
         });
         let Some((value, len)) = found else { continue };
-        let end = m.end() + len;
-        out.push((value, f.span(back[m.start()], back[end - 1] + 1)));
+        let end = m_end + len;
+        out.push((value, f.span(back[m_start], back[end - 1] + 1)));
     }
     out
 }
@@ -478,6 +498,17 @@ fn courtesy(d: &Detection, p: &BTreeMap<String, Finding>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_digit_runs_with_an_optional_decimal_part() {
+        fn spans(s: &str) -> Vec<&str> {
+            numbers(s).iter().map(|&(a, b)| &s[a..b]).collect()
+        }
+        assert_eq!(spans("20msa/s, 3.5v, 1%-99%"), ["20", "3.5", "1", "99"]);
+        assert_eq!(spans("v1. 2.x 10..2"), ["1", "2", "10", "2"]);
+        assert_eq!(spans("无数字"), Vec::<&str>::new());
+        assert_eq!(spans("每秒2000万次"), ["2000"]);
+    }
 
     #[test]
     fn a_good_angry_reply_scores_high_and_a_rude_one_low() {

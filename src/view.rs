@@ -3,7 +3,7 @@
 //! shell (`app`) only renders these; the logic is tested natively here.
 
 use crate::principles::{self, Lang};
-use crate::scenario::{check_source, Scenario};
+use crate::scenario::{check_source_with, Scenario};
 use crate::score::{Judgement, ScenarioKind};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -28,9 +28,40 @@ impl Library {
         lib
     }
 
+    /// Check every file without playing its sample replies (what the library needs to show);
+    /// `verify` each file afterwards to play them.
+    pub fn load_unverified(files: &[(String, String)]) -> Library {
+        let mut lib = Library::default();
+        for (name, src) in files {
+            lib.add_with(name, src, false);
+        }
+        lib
+    }
+
+    /// Check a file fully, sample replies included; a file whose samples fail moves to
+    /// `broken` with its messages. Returns whether it is still playable.
+    pub fn verify(&mut self, name: &str, src: &str) -> bool {
+        let full = check_source_with(name, src, true);
+        if full.scenario.is_some() {
+            return true;
+        }
+        // Remove what this file put in the library (not a later file's scenario of that id).
+        if let Some(listed) = check_source_with(name, src, false).scenario {
+            self.scenarios.retain(|x| **x != listed);
+        }
+        self.broken.retain(|(f, _)| f != name);
+        let lines = full.diagnostics.iter().map(|d| d.to_string()).collect();
+        self.broken.push((name.to_string(), lines));
+        false
+    }
+
     /// Add one file; returns the scenario id when it checked clean.
     pub fn add(&mut self, name: &str, src: &str) -> Option<String> {
-        let out = check_source(name, src);
+        self.add_with(name, src, true)
+    }
+
+    fn add_with(&mut self, name: &str, src: &str, play: bool) -> Option<String> {
+        let out = check_source_with(name, src, play);
         self.broken.retain(|(f, _)| f != name);
         match out.scenario {
             Some(s) => {
@@ -195,6 +226,44 @@ mod tests {
         assert_eq!(lib.filtered(Some(ScenarioKind::Angry), None).len(), 1);
         assert_eq!(lib.filtered(Some(ScenarioKind::Product), None).len(), 0);
         assert_eq!(lib.filtered(None, Some("afg")).len(), 0);
+    }
+
+    #[test]
+    fn a_file_whose_samples_fail_is_listed_first_then_moved_to_broken_by_verify() {
+        let wrong = MINI.replacen("expect = \"calmer\"", "expect = \"angrier\"", 1);
+        assert_ne!(
+            wrong, MINI,
+            "mini.toml has a sample expected to calm the customer"
+        );
+        let files = [("mini.toml".to_string(), wrong.clone())];
+        let mut lib = Library::load_unverified(&files);
+        assert!(lib.get("mini").is_some() && lib.broken.is_empty());
+        assert!(!lib.verify("mini.toml", &wrong));
+        assert!(lib.get("mini").is_none());
+        assert_eq!(lib.broken.len(), 1);
+        assert!(
+            lib.broken[0]
+                .1
+                .iter()
+                .any(|l| l.contains("sample reply leads to")),
+            "{:?}",
+            lib.broken
+        );
+        // A trainer's copy of the same id from another file is not removed by the check of
+        // the shipped file.
+        let mut lib = Library::load_unverified(&[
+            ("mini.toml".to_string(), wrong.clone()),
+            (
+                "mine.toml".to_string(),
+                MINI.replacen("The late parcel", "My late parcel", 1),
+            ),
+        ]);
+        assert!(!lib.verify("mini.toml", &wrong));
+        assert!(lib.get("mini").is_some(), "the later copy stays");
+        assert!(lib.verify(
+            "mine.toml",
+            &MINI.replacen("The late parcel", "My late parcel", 1)
+        ));
     }
 
     #[test]

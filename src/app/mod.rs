@@ -121,25 +121,47 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     resp.text().await.map_err(|e| e.to_string())
 }
 
-/// The library as shipped (`scenarios/index.json` lists the files) plus the trainer's own files.
+/// The library as shipped (`scenarios/index.json` lists the files, fetched all at once) plus
+/// the trainer's own files.
 async fn fetch_library() -> (Vec<(String, String)>, Vec<(String, Vec<String>)>) {
     let mut files = Vec::new();
     let mut failed = Vec::new();
-    match fetch_text("scenarios/index.json").await {
+    let names = match fetch_text("scenarios/index.json").await {
         Ok(idx) => match serde_json::from_str::<Vec<String>>(&idx) {
-            Ok(names) => {
-                for n in names {
-                    match fetch_text(&format!("scenarios/{n}")).await {
-                        Ok(src) => files.push((n, src)),
-                        Err(e) => failed.push((n, vec![e])),
-                    }
-                }
+            Ok(names) => names,
+            Err(e) => {
+                failed.push(("scenarios/index.json".into(), vec![e.to_string()]));
+                Vec::new()
             }
-            Err(e) => failed.push(("scenarios/index.json".into(), vec![e.to_string()])),
         },
-        Err(e) => failed.push(("scenarios/index.json".into(), vec![e])),
+        Err(e) => {
+            failed.push(("scenarios/index.json".into(), vec![e]));
+            Vec::new()
+        }
+    };
+    let fetched = futures::future::join_all(
+        names
+            .iter()
+            .map(|n| async move { (n.clone(), fetch_text(&format!("scenarios/{n}")).await) }),
+    )
+    .await;
+    for (n, got) in fetched {
+        match got {
+            Ok(src) => files.push((n, src)),
+            Err(e) => failed.push((n, vec![e])),
+        }
     }
     (files, failed)
+}
+
+/// Let the browser paint and handle input before the next piece of work.
+async fn yield_to_browser() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        gloo::utils::window()
+            .set_timeout_with_callback(&resolve)
+            .ok();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.ok();
 }
 
 #[component]
@@ -188,10 +210,21 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let (mut files, failed) = fetch_library().await;
                 files.extend(local);
-                let mut l = Library::load(&files);
+                // List the library at once; then play each file's sample replies (the
+                // checker's own tests), one file per task so the page stays responsive. A
+                // file whose samples fail moves to the broken list, as in `kefu check`.
+                let mut l = Library::load_unverified(&files);
                 l.broken.extend(failed);
-                lib.set(Shared(Rc::new(l)));
+                lib.set(Shared(Rc::new(l.clone())));
                 loaded.set(true);
+                let mut changed = false;
+                for (name, src) in &files {
+                    yield_to_browser().await;
+                    changed |= !l.verify(name, src);
+                }
+                if changed {
+                    lib.set(Shared(Rc::new(l)));
+                }
             });
             move || drop(listener)
         });

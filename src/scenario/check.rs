@@ -279,6 +279,13 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
 
 /// Check one scenario file. `file` is the name used in diagnostics.
 pub fn check_source(file: &str, src: &str) -> CheckOutput {
+    check_source_with(file, src, true)
+}
+
+/// `check_source`, with or without playing the file's sample replies and model answers
+/// through the scorer (`play`). Without, only the file itself is checked: the browser lists
+/// its library that way first, then plays the samples off the critical path.
+pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
     let mut ck = Ck {
         file,
         src,
@@ -322,7 +329,7 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
     };
     let scenario = build(&mut ck, &raw);
     let mut scenario = scenario.filter(|_| !ck.out.iter().any(|d| d.severity == Severity::Error));
-    if let Some(s) = &mut scenario {
+    if let Some(s) = scenario.as_mut().filter(|_| play) {
         s.samples = run_samples(&mut ck, s, &raw);
         check_models(&mut ck, s, &raw);
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use check::{check_source, CheckOutput};
+pub use check::{check_source, check_source_with, CheckOutput};
 
 /// Text in the languages a scenario offers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

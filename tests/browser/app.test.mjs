@@ -11,13 +11,21 @@ let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); srv?.server.close(); });
 
-test('the library lists the scenarios, in under a second (reported)', async () => {
+test('the library lists the scenarios; the time to show it is reported', async () => {
   const page = await newPage(browser);
+  // The page notes when the first card enters the DOM (ms since navigation started).
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('.cards .card')) { window.__cardsAt = performance.now(); obs.disconnect(); }
+    }).observe(document, { subtree: true, childList: true });
+  });
   const t0 = Date.now();
   await page.goto(`${srv.base}/?lang=en`);
   const link = page.getByRole('link', { name: titleOf(ID) });
   await link.waitFor();
-  console.log(`# library visible ${Date.now() - t0} ms after navigation (loopback)`);
+  const wall = Date.now() - t0;
+  const inPage = Math.round(await page.evaluate(() => window.__cardsAt));
+  console.log(`# library visible ${inPage} ms after navigation started (loopback; ${wall} ms as the test driver saw it)`);
   const n = await page.locator('.cards .card').count();
   const files = JSON.parse(fs.readFileSync(path.join(process.env.DIST || '../../dist', 'scenarios/index.json'), 'utf8'));
   assert.equal(n, files.length, 'one card per scenario file');
