@@ -78,8 +78,14 @@ impl Folded {
                 .map_or(self.original_chars, |&c| c as usize);
             return (at, at);
         }
+        // A stem matched inside a Latin word ("expedit" in "expedite") marks the whole word.
+        let b = self.text.as_bytes();
+        let mut end = end.min(self.origin.len());
+        while end < b.len() && b[end - 1].is_ascii_alphabetic() && b[end].is_ascii_alphabetic() {
+            end += 1;
+        }
         let s = self.origin[start] as usize;
-        let e = self.origin[end.min(self.origin.len()) - 1] as usize + 1;
+        let e = self.origin[end - 1] as usize + 1;
         (s, e)
     }
 
@@ -221,6 +227,21 @@ mod tests {
         let (s, e) = f.span(start, start + "抱歉".len());
         let got: String = original.chars().skip(s).take(e - s).collect();
         assert_eq!(got, "抱歉");
+    }
+
+    #[test]
+    fn a_stem_inside_a_latin_word_marks_the_whole_word() {
+        let original = "I'll EXPEDITE it, 马上expedite。";
+        let f = Folded::new(original);
+        let cut = |(s, e): (usize, usize)| original.chars().skip(s).take(e - s).collect::<String>();
+        let at = f.text.find("expedit").unwrap();
+        assert_eq!(cut(f.span(at, at + 7)), "EXPEDITE");
+        let at2 = f.text.rfind("expedit").unwrap();
+        assert_eq!(cut(f.span(at2, at2 + 7)), "expedite");
+        // A whole word, or Chinese text, is left as it is.
+        let ma = f.text.find("马上").unwrap();
+        assert_eq!(cut(f.span(ma, ma + "马上".len())), "马上");
+        assert_eq!(cut(f.span(0, 4)), "I'll");
     }
 
     #[test]
