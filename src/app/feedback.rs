@@ -46,8 +46,19 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
     let tr = |k: &str| ctx.t(k);
     // Expected principles first, then the rest, in the rulebook's order.
     let mut ids: Vec<&str> = j.expected.iter().map(String::as_str).collect();
+    // `facts` on a turn with no facts to state (hit, nothing marked, not expected) has
+    // nothing to say: "correct product facts" under a late parcel would only confuse.
+    let idle_facts = |id: &str| {
+        id == "facts"
+            && j.principles
+                .get(id)
+                .is_some_and(|f| f.hit && f.evidence.is_empty())
+    };
     for pr in principles::all() {
-        if j.principles.contains_key(&pr.id) && !ids.contains(&pr.id.as_str()) {
+        if j.principles.contains_key(&pr.id)
+            && !ids.contains(&pr.id.as_str())
+            && !idle_facts(&pr.id)
+        {
             ids.push(&pr.id);
         }
     }

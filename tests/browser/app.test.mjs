@@ -47,6 +47,7 @@ test('a reply gets feedback with highlighted evidence, and the scenario reaches 
   }
   assert.equal(await fb.locator('.fb-item[data-principle="apology"]').getAttribute('data-hit'), 'true');
   assert.equal(await fb.locator('.fb-item[data-principle="blame"]').getAttribute('data-hit'), 'false');
+  assert.equal(await fb.locator('[data-principle="facts"]').count(), 0, 'no product facts on a late-parcel turn');
   const mark = fb.locator('mark[data-evidence="apology"]');
   assert.match(await mark.first().innerText(), /sorry/i, 'evidence is highlighted in the reply as typed');
   await page.screenshot({ path: path.join(SHOTS, 'play-1280.png'), fullPage: true });
@@ -108,6 +109,8 @@ test('three languages, and switching keeps the trainee in place', async () => {
 test('corrupt storage is reported, kept aside, and the app still plays', async () => {
   const page = await newPage(browser);
   await page.goto(`${srv.base}/?lang=en`);
+  // Once the app has read storage (the library shows), corrupt it; the reload must notice.
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
   await page.evaluate(() => localStorage.setItem('kefu.progress', '{"version":1,"attempts":[{oops'));
   await page.reload();
   const alert = page.locator('[data-store-error="store.corrupt"]');

@@ -19,6 +19,10 @@ for (const file of files) {
     await page.getByRole('log').locator('.msg.customer').first().waitFor();
     for (let i = 0; i < 20 && !(await page.locator('.summary').count()); i++) {
       await reply(page, GOOD.en);
+      if (i === 0 && id.startsWith('product-')) {
+        const fb = page.getByRole('region', { name: 'Feedback' });
+        assert.equal(await fb.locator('[data-principle="facts"]').count(), 1, 'a product question judges facts');
+      }
     }
     const summary = page.locator('.summary');
     await summary.waitFor({ timeout: 3000 });
