@@ -8,6 +8,20 @@ pub struct Radar {
     pub rings: Vec<String>,
     pub shape: String,
     pub label_pos: Vec<(f32, f32, &'static str)>,
+    /// `min-x min-y width height` for the SVG `viewBox`: the chart and every whole label.
+    pub view_box: String,
+}
+
+/// Font size of the radar's labels, in the SVG's units (the page's CSS must agree).
+pub const LABEL_PX: f32 = 12.0;
+
+/// About how wide `label` is at `px`: a CJK or full-width char is one em, others about 0.58 em.
+pub fn label_width(label: &str, px: f32) -> f32 {
+    label
+        .chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { 0.58 })
+        .sum::<f32>()
+        * px
 }
 
 fn fin(x: f32) -> f32 {
@@ -45,6 +59,7 @@ pub fn radar(labels: &[String], values: &[f32], size: f32) -> Radar {
             rings: vec![],
             shape: String::new(),
             label_pos: vec![],
+            view_box: format!("0 0 {size} {size}"),
         };
     }
     let axes = (0..n)
@@ -81,12 +96,33 @@ pub fn radar(labels: &[String], values: &[f32], size: f32) -> Radar {
             };
             (fin(x), fin(y + 4.0), anchor)
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Widen the box so no label is cut: a label anchored at its start runs right, at its end
+    // runs left, in the middle runs both ways.
+    let (mut lo, mut hi) = (0.0f32, size);
+    for ((x, _, anchor), l) in label_pos.iter().zip(labels) {
+        let w = label_width(l, LABEL_PX);
+        let (a, b) = match *anchor {
+            "start" => (*x, x + w),
+            "end" => (x - w, *x),
+            _ => (x - w / 2.0, x + w / 2.0),
+        };
+        lo = lo.min(a - 4.0);
+        hi = hi.max(b + 4.0);
+    }
+    let view_box = format!(
+        "{:.0} {:.0} {:.0} {:.0}",
+        lo.floor(),
+        -LABEL_PX,
+        (hi - lo).ceil(),
+        size + 2.0 * LABEL_PX
+    );
     Radar {
         axes,
         rings,
         shape,
         label_pos,
+        view_box,
     }
 }
 
@@ -159,6 +195,46 @@ mod tests {
                 assert!((0.0..=200.0).contains(&x) && (0.0..=200.0).contains(&y));
             }
         }
+    }
+
+    #[test]
+    fn the_view_box_holds_every_whole_label() {
+        let long: Vec<String> = [
+            "Apologise",
+            "Offer a concrete solution",
+            "Thank the customer",
+            "Commit to follow up",
+            "Take responsibility",
+            "Show empathy",
+            "Apologise early",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let r = radar(&long, &[1.0; 7], 260.0);
+        let v: Vec<f32> = r.view_box.split(' ').map(|x| x.parse().unwrap()).collect();
+        let (left, right) = (v[0], v[0] + v[2]);
+        for ((x, _, anchor), l) in r.label_pos.iter().zip(&long) {
+            let w = label_width(l, LABEL_PX);
+            match *anchor {
+                "start" => assert!(x + w <= right, "{l} runs past the right edge"),
+                "end" => assert!(x - w >= left, "{l} runs past the left edge"),
+                _ => assert!(x - w / 2.0 >= left && x + w / 2.0 <= right),
+            }
+        }
+        assert!(
+            left < -60.0,
+            "English labels need more room than the old fixed margin"
+        );
+        // Short Chinese labels need little room.
+        let zh: Vec<String> = ["致歉", "共情", "承担责任"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rz = radar(&zh, &[1.0; 3], 260.0);
+        let vz: Vec<f32> = rz.view_box.split(' ').map(|x| x.parse().unwrap()).collect();
+        assert!(vz[2] < v[2]);
+        assert!(label_width("承担责任", 12.0) > label_width("abcd", 12.0));
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn Summary(p: &SummaryProps) -> Html {
             <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
             <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
             <figure class="radar">
-                <svg viewBox={format!("-60 -20 {} {}", size + 120.0, size + 40.0)} role="img" aria-label={tr("sum.radar")}>
+                <svg viewBox={radar.view_box.clone()} role="img" aria-label={tr("sum.radar")}>
                     { for radar.rings.iter().map(|r| html! { <polygon class="ring" points={r.clone()} /> }) }
                     { for radar.axes.iter().map(|(x1, y1, x2, y2)| html! {
                         <line class="axis" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
