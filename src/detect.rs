@@ -448,6 +448,18 @@ impl<'a> Ctxs<'a> {
         };
         cl.end >= s.end || is_latin(s.slice(&self.f.text))
     }
+    /// Does the cue stand where its mode allows (outside or inside a question, at a
+    /// sentence start)?
+    fn mode_ok(&self, h: &Hit) -> bool {
+        match self.lex.entries[h.entry].mode {
+            Mode::Any => true,
+            Mode::Statement => !self.in_question(h.start),
+            Mode::Question => self.in_question(h.start),
+            Mode::Start => self
+                .sentence_of(h.start)
+                .is_some_and(|s| self.after_interjection(s) == h.start),
+        }
+    }
     fn in_quotes(&self, s: usize) -> bool {
         let i = self.quotes.partition_point(|&(_, b)| b <= s);
         self.quotes.get(i).is_some_and(|&(a, b)| s > a && s < b)
@@ -532,8 +544,14 @@ impl<'a> Ctxs<'a> {
     fn confirm_tag(&self, s: Seg) -> Option<&&'a Hit> {
         let t = trim_tail(s.slice(&self.f.text)).trim_end_matches(['?', '.', '!', '~', ' ']);
         let end = s.start + t.len();
-        self.ctx_in(Ctx::ConfirmTag, s.start, s.end)
-            .find(|h| h.end + 2 >= end && h.start >= s.start + 3 && h.end <= s.end)
+        // A tag standing as its own sentence after a summary ("… Is that right?") confirms it.
+        let after_summary = s.start > 0 && self.sentences.first().is_some_and(|f| f.end <= s.start);
+        let start = self.after_interjection(s);
+        self.ctx_in(Ctx::ConfirmTag, s.start, s.end).find(|h| {
+            h.end + 2 >= end
+                && h.end <= s.end
+                && (h.start >= s.start + 3 || (after_summary && h.start == start))
+        })
     }
 }
 
@@ -576,15 +594,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             _ => continue,
         }
         let p = e.owner;
-        let mode_ok = match e.mode {
-            Mode::Any => true,
-            Mode::Statement => !c.in_question(h.start),
-            Mode::Question => c.in_question(h.start),
-            Mode::Start => c
-                .sentence_of(h.start)
-                .is_some_and(|s| c.after_interjection(s) == h.start),
-        };
-        if !mode_ok
+        if !c.mode_ok(h)
             || c.blocked(h, p)
             || (NEGATABLE.contains(&p) && c.negated(h))
             || (QUOTABLE.contains(&p) && c.reported(h))
@@ -1097,7 +1107,10 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
         return Question::Other;
     }
     // Rude or blaming sentences are not questions that ask.
-    if c.cues_of("rudeness", s).next().is_some() || c.cues_of("blame", s).next().is_some() {
+    if ["rudeness", "blame"]
+        .into_iter()
+        .any(|p| c.cues_of(p, s).any(|h| c.mode_ok(h)))
+    {
         return Question::Other;
     }
     if c.confirm_tag(s).is_some() {
