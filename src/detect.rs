@@ -394,8 +394,11 @@ impl<'a> Ctxs<'a> {
             return true;
         }
         // English: an interrogative start (after an interjection), no "!", and "you" in it
-        // ("Can you tell me what happened" asks; "Do it on your own time" does not).
-        if is_latin(t) && !t.ends_with('!') && self.has_ctx(Ctx::SecondPerson, s) {
+        // ("Can you tell me what happened" asks; "Do it on your own time" does not), or no
+        // closing punctuation at all ("Is the principal strict", typed as in a chat).
+        let unpunctuated = t.ends_with(|ch: char| ch.is_ascii_alphanumeric());
+        if is_latin(t) && !t.ends_with('!') && (unpunctuated || self.has_ctx(Ctx::SecondPerson, s))
+        {
             let start = self.after_interjection(s);
             return self
                 .ctx_in(Ctx::InterrogativeStart, start, s.end)
@@ -432,6 +435,24 @@ impl<'a> Ctxs<'a> {
             }
             pos += skip;
         }
+    }
+    /// Does an English sentence (or its last clause) open on a question word ("what would you
+    /// like to talk about?")?
+    fn wh_question(&self, s: Seg) -> bool {
+        let start = self.after_interjection(s);
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        [start, last_clause].into_iter().any(|p| {
+            let w = &self.f.text[p..s.end];
+            let first = w.split(|ch: char| !ch.is_ascii_alphabetic()).next();
+            first.is_some_and(|w| {
+                [
+                    "what", "which", "where", "when", "why", "how", "who", "whom",
+                ]
+                .contains(&w)
+            })
+        })
     }
     /// Is the char at `pos` in a question? The last clause of an asking sentence is; in
     /// English every clause of it is ("Have you tried X, or Y?").
@@ -1100,10 +1121,15 @@ enum Question {
 
 /// What an asking sentence does.
 fn question_kind(c: &Ctxs, s: Seg) -> Question {
-    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request, Ctx::NotAsking]
+    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request]
         .into_iter()
         .any(|k| c.has_ctx(k, s))
     {
+        return Question::Other;
+    }
+    // An offer to talk invites ("Do you want to talk?"); asking what about asks ("What would
+    // you like to talk about?").
+    if c.has_ctx(Ctx::NotAsking, s) && !c.wh_question(s) {
         return Question::Other;
     }
     // Rude or blaming sentences are not questions that ask.
@@ -1186,12 +1212,20 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
         let last_clause = c
             .clause_of(s.end.saturating_sub(1))
             .map_or(start, |cl| cl.start);
-        let inverted = c
+        let asked_from = c
             .ctx_in(Ctx::InterrogativeStart, start, s.end)
-            .any(|h| h.start == start || h.start == last_clause);
+            .filter(|h| h.start == start || h.start == last_clause)
+            .map(|h| h.start)
+            .min();
+        let inverted = asked_from.is_some();
         let second = c.has_ctx(Ctx::SecondPerson, s);
         if !second {
-            let first_person = core
+            // "I'm sorry to hear that, what is going on?" asks; "How do I cope?" wonders.
+            let asked = asked_from.map_or(core, |q| {
+                let end = (s.start + core.len()).max(q);
+                &c.f.text[q..end]
+            });
+            let first_person = asked
                 .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
                 .any(|w| {
                     ["i", "me", "my", "we", "us", "our", "i'm", "i've", "myself"].contains(&w)
