@@ -21,19 +21,19 @@ impl Library {
     /// Check every `(file name, source)`; a broken file never stops the others loading. A later
     /// file with the same id replaces an earlier one (a trainer's local copy wins).
     pub fn load(files: &[(String, String)]) -> Library {
-        let mut lib = Library::default();
-        for (name, src) in files {
-            lib.add(name, src);
-        }
-        lib
+        Library::load_with(files, true)
     }
 
     /// Check every file without playing its sample replies (what the library needs to show);
     /// `verify` each file afterwards to play them.
     pub fn load_unverified(files: &[(String, String)]) -> Library {
+        Library::load_with(files, false)
+    }
+
+    fn load_with(files: &[(String, String)], play: bool) -> Library {
         let mut lib = Library::default();
         for (name, src) in files {
-            lib.add_with(name, src, false);
+            lib.add_with(name, src, play);
         }
         lib
     }
