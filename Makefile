@@ -54,10 +54,10 @@ setup-browser:
 # --- build -------------------------------------------------------------------------------
 
 dist: setup-wasm setup-node
-	cargo build --release --target $(TARGET) --lib --features csr
+	cargo build --profile wasm --target $(TARGET) --lib --features csr
 	rm -rf dist && mkdir -p dist/scenarios
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
-	  target/$(TARGET)/release/kefu_dojo.wasm
+	  target/$(TARGET)/wasm/kefu_dojo.wasm
 	$(WASM_OPT) -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	  dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
