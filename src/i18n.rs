@@ -5,11 +5,11 @@ use crate::principles::{Lang, Text3};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../data/i18n.toml");
+const DATA: &str = crate::data::I18N;
 
 fn catalogue() -> &'static BTreeMap<String, Text3> {
     static C: OnceLock<BTreeMap<String, Text3>> = OnceLock::new();
-    C.get_or_init(|| toml::from_str(DATA).unwrap_or_default())
+    C.get_or_init(|| serde_json::from_str(DATA).unwrap_or_default())
 }
 
 /// The UI string `key` in `lang`.
@@ -44,7 +44,7 @@ mod tests {
 
     #[test]
     fn every_key_has_three_languages() {
-        assert!(toml::from_str::<BTreeMap<String, Text3>>(DATA).is_ok());
+        assert!(serde_json::from_str::<BTreeMap<String, Text3>>(DATA).is_ok());
         assert!(keys().count() > 20);
         for k in keys() {
             for l in Lang::ALL {

@@ -218,30 +218,12 @@ pub struct CourtesyModel {
 }
 
 /// The embedded lexicon files, one per principle plus the shared context.
-pub const PRINCIPLE_FILES: &[(&str, &str)] = &[
-    ("apology", include_str!("../data/lexicon/apology.toml")),
-    ("empathy", include_str!("../data/lexicon/empathy.toml")),
-    ("ownership", include_str!("../data/lexicon/ownership.toml")),
-    ("solution", include_str!("../data/lexicon/solution.toml")),
-    ("blame", include_str!("../data/lexicon/blame.toml")),
-    ("restate", include_str!("../data/lexicon/restate.toml")),
-    ("probe", include_str!("../data/lexicon/probe.toml")),
-    ("explain", include_str!("../data/lexicon/explain.toml")),
-    ("follow_up", include_str!("../data/lexicon/follow_up.toml")),
-    ("address", include_str!("../data/lexicon/address.toml")),
-    ("gratitude", include_str!("../data/lexicon/gratitude.toml")),
-    ("jargon", include_str!("../data/lexicon/jargon.toml")),
-    ("rudeness", include_str!("../data/lexicon/rudeness.toml")),
-    ("close", include_str!("../data/lexicon/close.toml")),
-];
-pub const CONTEXT_FILE: &str = include_str!("../data/lexicon/_context.toml");
-
 /// The handbook citation each lexicon file gives (`source`), by principle.
 pub fn sources() -> Result<Vec<(String, String)>, String> {
-    PRINCIPLE_FILES
+    crate::data::LEXICONS
         .iter()
         .map(|(name, src)| {
-            toml::from_str::<PrincipleFile>(src)
+            serde_json::from_str::<PrincipleFile>(src)
                 .map(|f| (f.principle, f.source))
                 .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))
         })
@@ -508,11 +490,11 @@ impl Lexicon {
             entries: Vec::new(),
             users: Vec::new(),
         };
-        let ctx: ContextFile =
-            toml::from_str(CONTEXT_FILE).map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
-        for (name, src) in PRINCIPLE_FILES {
+        let ctx: ContextFile = serde_json::from_str(crate::data::LEXICON_CONTEXT)
+            .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
+        for (name, src) in crate::data::LEXICONS {
             let f: PrincipleFile =
-                toml::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
+                serde_json::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let owner = leak(&f.principle);
             let mut groups = ctx.groups.clone();
             groups.extend(f.groups.clone());

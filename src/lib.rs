@@ -5,6 +5,7 @@
 //! translation catalogue. The Yew app (`app`, feature `csr`) and the `kefu` CLI are thin shells.
 
 pub mod chart;
+pub mod data;
 pub mod detect;
 pub mod dialogue;
 pub mod i18n;

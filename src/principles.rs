@@ -99,13 +99,13 @@ struct File {
     principle: Vec<Principle>,
 }
 
-const DATA: &str = include_str!("../data/principles.toml");
+const DATA: &str = crate::data::PRINCIPLES;
 
 /// Every principle, in display order.
 pub fn all() -> &'static [Principle] {
     static P: OnceLock<Vec<Principle>> = OnceLock::new();
     P.get_or_init(|| {
-        toml::from_str::<File>(DATA)
+        serde_json::from_str::<File>(DATA)
             .expect("data/principles.toml is checked by tests")
             .principle
     })
