@@ -53,22 +53,38 @@ setup-browser:
 
 # --- build -------------------------------------------------------------------------------
 
+# The app (no TOML parser, no checker) and, in dist/checker/, the checker module the app loads
+# only when a trainer opens a scenario file. The shipped library is checked here, by the same
+# code, into dist/scenarios/library.json; the .toml files are copied beside it.
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+
 dist: setup-wasm setup-node
-	cargo build --profile wasm --target $(TARGET) --lib --features csr
-	rm -rf dist && mkdir -p dist/scenarios
+	cargo build --release --bin kefu
+	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features csr
+	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features checker-wasm \
+	  --target-dir target/checker
+	rm -rf dist && mkdir -p dist/scenarios dist/checker
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_dojo.wasm
-	$(WASM_OPT) -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-	  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-	  dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
+	wasm-bindgen --target web --no-typescript --out-dir dist/checker --out-name kefu_check \
+	  target/checker/$(TARGET)/wasm/kefu_dojo.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/checker/kefu_check_bg.wasm -o dist/checker/kefu_check_bg.wasm
 	cp index.html dist/
 	cp scenarios/*.toml dist/scenarios/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
+	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it.
+	target/release/kefu bundle scenarios > dist/scenarios/library.json || [ $$? -eq 1 ]
 	@echo "Download on first load (gzip -9):"
-	@total=0; for f in dist/index.html dist/kefu_dojo.js dist/kefu_dojo_bg.wasm dist/scenarios/index.json; do \
-	  n=$$(gzip -9c $$f | wc -c); total=$$((total+n)); printf '  %-32s %8d bytes\n' $$f $$n; done; \
-	s=$$(cat dist/scenarios/*.toml | gzip -9c | wc -c); total=$$((total+s)); printf '  %-32s %8d bytes\n' "dist/scenarios/*.toml" $$s; \
-	printf '  %-32s %8d bytes (%d KB)\n' TOTAL $$total $$((total/1024))
+	@total=0; for f in dist/index.html dist/kefu_dojo.js dist/snippets/*/*.js dist/kefu_dojo_bg.wasm \
+	    dist/scenarios/library.json dist/scenarios/index.json; do \
+	  n=$$(gzip -9c $$f | wc -c); total=$$((total+n)); printf '  %-40s %8d bytes\n' $$f $$n; done; \
+	printf '  %-40s %8d bytes (%d KB)\n' TOTAL $$total $$((total/1024)); \
+	echo "Loaded only when a trainer opens a scenario file (gzip -9):"; \
+	c=0; for f in dist/checker/kefu_check.js dist/checker/kefu_check_bg.wasm; do \
+	  n=$$(gzip -9c $$f | wc -c); c=$$((c+n)); printf '  %-40s %8d bytes\n' $$f $$n; done; \
+	printf '  %-40s %8d bytes (%d KB)\n' "checker TOTAL" $$c $$((c/1024))
 
 serve: dist
 	@echo "Kefu Dojo at http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"

@@ -19,3 +19,6 @@ pub mod view;
 
 #[cfg(feature = "csr")]
 pub mod app;
+
+#[cfg(feature = "checker-wasm")]
+pub mod checker_wasm;

@@ -80,7 +80,7 @@ pub fn penalty(id: &str) -> f32 {
 }
 
 /// A fact a good answer states, with the ways it may be phrased.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FactRule {
     pub id: String,
     /// Phrasings, any of which states the fact (matched folded and without spaces).
@@ -92,7 +92,7 @@ pub struct FactRule {
 }
 
 /// A false claim a good answer must not make.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClaimRule {
     pub id: String,
     pub say: Vec<String>,

@@ -3,10 +3,11 @@
 //! shell (`app`) only renders these; the logic is tested natively here.
 
 use crate::principles::{self, Lang};
-use crate::scenario::{check_source_with, Scenario};
+use crate::scenario::Scenario;
 use crate::score::{Judgement, ScenarioKind};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
 /// The scenario library: the files that checked clean, and the others with their messages.
@@ -17,15 +18,117 @@ pub struct Library {
     pub broken: Vec<(String, Vec<String>)>,
 }
 
+/// The library as shipped, checked ahead of time (`kefu bundle`, run by `make dist`): the app
+/// lists it without a TOML parser or the checker.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// Format version (`BUNDLE_VERSION`).
+    pub version: u32,
+    /// Every file it covers, clean or broken.
+    pub files: Vec<String>,
+    pub scenarios: Vec<Scenario>,
+    pub broken: Vec<(String, Vec<String>)>,
+}
+
+pub const BUNDLE_VERSION: u32 = 1;
+
+/// One scenario file, checked: its scenario when it checked clean, else every diagnostic line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checked {
+    pub file: String,
+    pub scenario: Option<Scenario>,
+    pub diagnostics: Vec<String>,
+}
+
+/// Check one file (`play`: also play its sample replies and model answers, as `kefu check`).
+#[cfg(feature = "check")]
+pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
+    let out = crate::scenario::check_source_with(name, src, play);
+    let diagnostics = if out.scenario.is_some() {
+        Vec::new()
+    } else {
+        out.diagnostics.iter().map(|d| d.to_string()).collect()
+    };
+    Checked {
+        file: name.to_string(),
+        scenario: out.scenario,
+        diagnostics,
+    }
+}
+
+#[cfg(feature = "check")]
+impl Bundle {
+    /// Check every `(file name, source)` fully, sample replies included.
+    pub fn build(files: &[(String, String)]) -> Bundle {
+        let mut b = Bundle {
+            version: BUNDLE_VERSION,
+            ..Bundle::default()
+        };
+        for (name, src) in files {
+            let c = check_file(name, src, true);
+            b.files.push(name.clone());
+            match c.scenario {
+                Some(s) => b.scenarios.push(s),
+                None => b.broken.push((c.file, c.diagnostics)),
+            }
+        }
+        b
+    }
+}
+
 impl Library {
-    /// Check every `(file name, source)`; a broken file never stops the others loading. A later
-    /// file with the same id replaces an earlier one (a trainer's local copy wins).
+    /// The shipped library from its bundle (JSON). A bundle from a newer version or one that
+    /// does not parse is an error the app shows; the trainer's own files still load.
+    pub fn from_bundle(json: &str) -> Result<(Library, Vec<String>), String> {
+        let b: Bundle = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if b.version > BUNDLE_VERSION {
+            return Err(format!(
+                "bundle version {} is newer than this app ({BUNDLE_VERSION})",
+                b.version
+            ));
+        }
+        let mut lib = Library {
+            scenarios: Vec::new(),
+            broken: b.broken,
+        };
+        for s in b.scenarios {
+            lib.put(s);
+        }
+        Ok((lib, b.files))
+    }
+
+    /// Add a checked file; returns the scenario id when it checked clean. A later file with the
+    /// same id replaces an earlier one (a trainer's local copy wins); a broken file never stops
+    /// the others.
+    pub fn add_checked(&mut self, c: Checked) -> Option<String> {
+        self.broken.retain(|(f, _)| *f != c.file);
+        match c.scenario {
+            Some(s) => Some(self.put(s)),
+            None => {
+                self.broken.push((c.file, c.diagnostics));
+                None
+            }
+        }
+    }
+
+    fn put(&mut self, s: Scenario) -> String {
+        let id = s.id.clone();
+        self.scenarios.retain(|x| x.id != id);
+        self.scenarios.push(Rc::new(s));
+        self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        id
+    }
+}
+
+#[cfg(feature = "check")]
+impl Library {
+    /// Check every `(file name, source)`, sample replies included.
     pub fn load(files: &[(String, String)]) -> Library {
         Library::load_with(files, true)
     }
 
-    /// Check every file without playing its sample replies (what the library needs to show);
-    /// `verify` each file afterwards to play them.
+    /// Check every file without playing its sample replies; `verify` each file afterwards to
+    /// play them.
     pub fn load_unverified(files: &[(String, String)]) -> Library {
         Library::load_with(files, false)
     }
@@ -33,7 +136,7 @@ impl Library {
     fn load_with(files: &[(String, String)], play: bool) -> Library {
         let mut lib = Library::default();
         for (name, src) in files {
-            lib.add_with(name, src, play);
+            lib.add_checked(check_file(name, src, play));
         }
         lib
     }
@@ -41,44 +144,25 @@ impl Library {
     /// Check a file fully, sample replies included; a file whose samples fail moves to
     /// `broken` with its messages. Returns whether it is still playable.
     pub fn verify(&mut self, name: &str, src: &str) -> bool {
-        let full = check_source_with(name, src, true);
+        let full = check_file(name, src, true);
         if full.scenario.is_some() {
             return true;
         }
         // Remove what this file put in the library (not a later file's scenario of that id).
-        if let Some(listed) = check_source_with(name, src, false).scenario {
+        if let Some(listed) = check_file(name, src, false).scenario {
             self.scenarios.retain(|x| **x != listed);
         }
-        self.broken.retain(|(f, _)| f != name);
-        let lines = full.diagnostics.iter().map(|d| d.to_string()).collect();
-        self.broken.push((name.to_string(), lines));
+        self.add_checked(full);
         false
     }
 
-    /// Add one file; returns the scenario id when it checked clean.
+    /// Check and add one file; returns the scenario id when it checked clean.
     pub fn add(&mut self, name: &str, src: &str) -> Option<String> {
-        self.add_with(name, src, true)
+        self.add_checked(check_file(name, src, true))
     }
+}
 
-    fn add_with(&mut self, name: &str, src: &str, play: bool) -> Option<String> {
-        let out = check_source_with(name, src, play);
-        self.broken.retain(|(f, _)| f != name);
-        match out.scenario {
-            Some(s) => {
-                let id = s.id.clone();
-                self.scenarios.retain(|x| x.id != id);
-                self.scenarios.push(Rc::new(s));
-                self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
-                Some(id)
-            }
-            None => {
-                let lines = out.diagnostics.iter().map(|d| d.to_string()).collect();
-                self.broken.push((name.to_string(), lines));
-                None
-            }
-        }
-    }
-
+impl Library {
     pub fn get(&self, id: &str) -> Option<&Rc<Scenario>> {
         self.scenarios.iter().find(|s| s.id == id)
     }
@@ -264,6 +348,33 @@ mod tests {
             "mine.toml",
             &MINI.replacen("The late parcel", "My late parcel", 1)
         ));
+    }
+
+    #[test]
+    fn the_shipped_bundle_lists_what_checking_the_files_lists() {
+        let bad = ("bad.toml".to_string(), "id = \"x\"\nkind = [".to_string());
+        let files = vec![bad.clone(), ("mini.toml".to_string(), MINI.to_string())];
+        let json = serde_json::to_string(&Bundle::build(&files)).unwrap();
+        let (lib, covered) = Library::from_bundle(&json).unwrap();
+        assert_eq!(covered, vec!["bad.toml", "mini.toml"]);
+        let checked = Library::load(&files);
+        assert_eq!(lib.broken, checked.broken);
+        // Every field but the sample replies survives the round trip.
+        let mut want = (*checked.scenarios[0]).clone();
+        assert!(!want.samples.is_empty());
+        want.samples.clear();
+        assert_eq!(*lib.scenarios[0], want);
+        // A trainer's file added later replaces the shipped scenario of the same id.
+        let mut lib = lib;
+        let mine = MINI.replacen("The late parcel", "My late parcel", 1);
+        let id = lib.add_checked(check_file("mine.toml", &mine, true));
+        assert_eq!(id.as_deref(), Some("mini"));
+        assert_eq!(lib.scenarios.len(), 1);
+        assert_ne!(*lib.scenarios[0], want);
+        // A bundle from a newer app, or a damaged one, is an error, not a panic.
+        let newer = json.replacen("\"version\":1", "\"version\":99", 1);
+        assert!(Library::from_bundle(&newer).unwrap_err().contains("newer"));
+        assert!(Library::from_bundle(&json[..json.find("\"broken\"").unwrap()]).is_err());
     }
 
     #[test]

@@ -121,54 +121,118 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     resp.text().await.map_err(|e| e.to_string())
 }
 
-/// The library as shipped (`scenarios/index.json` lists the files, fetched all at once) plus
-/// the trainer's own files.
-async fn fetch_library() -> (Vec<(String, String)>, Vec<(String, Vec<String>)>) {
-    let mut files = Vec::new();
+/// The library as shipped: `scenarios/library.json` (checked by `kefu bundle` at `make dist`)
+/// and `scenarios/index.json` (every file in the folder). A file listed but not in the bundle
+/// (a trainer copied it into a deployed `dist/scenarios/`) is fetched for the checker. Returns
+/// the library, the files still to check, and the files that could not be fetched.
+async fn fetch_library() -> (Library, Vec<(String, String)>, Vec<(String, Vec<String>)>) {
     let mut failed = Vec::new();
-    let names = match fetch_text("scenarios/index.json").await {
-        Ok(idx) => match serde_json::from_str::<Vec<String>>(&idx) {
-            Ok(names) => names,
-            Err(e) => {
-                failed.push(("scenarios/index.json".into(), vec![e.to_string()]));
-                Vec::new()
-            }
-        },
+    let (bundle, index) = futures::future::join(
+        fetch_text("scenarios/library.json"),
+        fetch_text("scenarios/index.json"),
+    )
+    .await;
+    let (mut lib, covered) = match bundle.and_then(|b| Library::from_bundle(&b)) {
+        Ok(got) => got,
         Err(e) => {
-            failed.push(("scenarios/index.json".into(), vec![e]));
-            Vec::new()
+            failed.push(("scenarios/library.json".to_string(), vec![e]));
+            (Library::default(), Vec::new())
         }
     };
+    // index.json is optional: without it the bundle is the library.
+    let names: Vec<String> = index
+        .ok()
+        .and_then(|i| serde_json::from_str(&i).ok())
+        .unwrap_or_default();
+    let extra: Vec<&String> = names.iter().filter(|n| !covered.contains(n)).collect();
     let fetched = futures::future::join_all(
-        names
-            .iter()
+        extra
+            .into_iter()
             .map(|n| async move { (n.clone(), fetch_text(&format!("scenarios/{n}")).await) }),
     )
     .await;
+    let mut files = Vec::new();
     for (n, got) in fetched {
         match got {
             Ok(src) => files.push((n, src)),
             Err(e) => failed.push((n, vec![e])),
         }
     }
-    (files, failed)
+    lib.broken.extend(failed.clone());
+    (lib, files, failed)
 }
 
-/// Let the browser paint and handle input before the next piece of work.
-async fn yield_to_browser() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        gloo::utils::window()
-            .set_timeout_with_callback(&resolve)
-            .ok();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.ok();
+#[wasm_bindgen(inline_js = r#"
+export async function kefu_check(name, src) {
+  const m = await import(new URL('checker/kefu_check.js', document.baseURI).href);
+  await m.default();
+  return m.check_file(name, src);
+}"#)]
+extern "C" {
+    /// The checker module (`dist/checker/`), loaded on first use.
+    #[wasm_bindgen(catch)]
+    async fn kefu_check(name: &str, src: &str) -> Result<JsValue, JsValue>;
+}
+
+/// Check a scenario file with the checker module (the same code as `kefu check`). If the module
+/// cannot be loaded, the file is listed as broken with the reason.
+async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
+    let got = match kefu_check(name, src).await {
+        Ok(v) => v
+            .as_string()
+            .ok_or_else(|| "no answer".to_string())
+            .and_then(|j| serde_json::from_str::<view::Checked>(&j).map_err(|e| e.to_string())),
+        Err(e) => Err(e
+            .as_string()
+            .or_else(|| js_sys::Error::from(e).message().as_string())
+            .unwrap_or_default()),
+    };
+    got.unwrap_or_else(|e| view::Checked {
+        file: name.to_string(),
+        scenario: None,
+        diagnostics: vec![format!(
+            "{name}: {}",
+            crate::i18n::tf(lang, "lib.checker_failed", &[("error", &e)])
+        )],
+    })
+}
+
+/// The library state: changed only through actions, so that files checked asynchronously are
+/// added to the library as it is then, not as it was when the check started.
+#[derive(Default, PartialEq)]
+struct LibState(Shared<Library>);
+
+enum LibAction {
+    Set(Library),
+    Add(view::Checked),
+}
+
+impl Reducible for LibState {
+    type Action = LibAction;
+    fn reduce(self: Rc<Self>, action: LibAction) -> Rc<Self> {
+        let lib = match action {
+            LibAction::Set(l) => l,
+            LibAction::Add(c) => {
+                let mut l = (*self.0 .0).clone();
+                l.add_checked(c);
+                l
+            }
+        };
+        Rc::new(LibState(Shared(Rc::new(lib))))
+    }
+}
+
+impl Default for Shared<Library> {
+    fn default() -> Self {
+        Shared(Rc::new(Library::default()))
+    }
 }
 
 #[component]
 pub fn App() -> Html {
     let lang = use_state(|| view::ui_lang(route::query("lang").as_deref(), &browser_langs()));
     let route = use_state(route::current);
-    let lib = use_state(|| Shared(Rc::new(Library::default())));
+    let lib = use_reducer(LibState::default);
     let loaded = use_state(|| false);
     let notices = use_state(Vec::<StoreError>::new);
     let progress = use_state(|| Shared(Rc::new(Store::default())));
@@ -180,6 +244,7 @@ pub fn App() -> Html {
         let loaded = loaded.clone();
         let notices = notices.clone();
         let progress = progress.clone();
+        let lang = *lang;
         use_effect_with((), move |_| {
             let listener =
                 gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", {
@@ -208,23 +273,16 @@ pub fn App() -> Html {
                 notices.set(problems);
             }
             wasm_bindgen_futures::spawn_local(async move {
-                let (mut files, failed) = fetch_library().await;
+                // List the shipped library at once; then check the files that are not in its
+                // bundle (a trainer's own), one at a time, with the checker module.
+                let (l, mut files, _) = fetch_library().await;
                 files.extend(local);
-                // List the library at once; then play each file's sample replies (the
-                // checker's own tests), one file per task so the page stays responsive. A
-                // file whose samples fail moves to the broken list, as in `kefu check`.
-                let mut l = Library::load_unverified(&files);
-                l.broken.extend(failed);
-                lib.set(Shared(Rc::new(l.clone())));
-                loaded.set(true);
-                let mut changed = false;
+                lib.dispatch(LibAction::Set(l));
                 for (name, src) in &files {
-                    yield_to_browser().await;
-                    changed |= !l.verify(name, src);
+                    let c = check_file(lang, name, src).await;
+                    lib.dispatch(LibAction::Add(c));
                 }
-                if changed {
-                    lib.set(Shared(Rc::new(l)));
-                }
+                loaded.set(true);
             });
             move || drop(listener)
         });
@@ -267,28 +325,34 @@ pub fn App() -> Html {
         })
     };
     let add_file = {
-        let lib = lib.clone();
+        let lib = lib.dispatcher();
         let notify = notify.clone();
+        let lang = *lang;
         Callback::from(move |(name, src): (String, String)| {
-            let mut l: Library = (*lib.0).clone();
-            if let Some(id) = l.add(&name, &src) {
-                let mut local: BTreeMap<String, String> = storage::load(storage::LOCAL_FILES)
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default();
-                local.insert(name, src);
-                if let Err(e) = storage::save(storage::LOCAL_FILES, &local) {
-                    notify.emit(e);
+            let lib = lib.clone();
+            let notify = notify.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let c = check_file(lang, &name, &src).await;
+                let id = c.scenario.as_ref().map(|s| s.id.clone());
+                lib.dispatch(LibAction::Add(c));
+                if let Some(id) = id {
+                    let mut local: BTreeMap<String, String> = storage::load(storage::LOCAL_FILES)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default();
+                    local.insert(name, src);
+                    if let Err(e) = storage::save(storage::LOCAL_FILES, &local) {
+                        notify.emit(e);
+                    }
+                    route::go(&Route::Play(id));
                 }
-                route::go(&Route::Play(id));
-            }
-            lib.set(Shared(Rc::new(l)));
+            });
         })
     };
 
     let ctx = Ctx {
         lang: *lang,
-        lib: (*lib).clone(),
+        lib: lib.0.clone(),
         loaded: *loaded,
         progress: (*progress).clone(),
         notify,

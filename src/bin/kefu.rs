@@ -3,6 +3,7 @@
 //! kefu check PATH…                 validate scenario files, run their sample replies
 //! kefu score [--scenario F --turn T] score JSON Lines from stdin
 //! kefu schema                       print the scenario JSON Schema
+//! kefu bundle PATH…                the checked library as JSON, for the browser app (make dist)
 
 use kefu_dojo::principles::Lang;
 use kefu_dojo::scenario::{self, Severity};
@@ -15,7 +16,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   kefu check PATH...                       check scenario files (or every *.toml under a folder)
   kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"}
-  kefu schema                              print the JSON Schema of the scenario format";
+  kefu schema                              print the JSON Schema of the scenario format
+  kefu bundle PATH...                      print the checked library as JSON for the browser app (dist/scenarios/library.json)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
             println!("{}", scenario::schema::SCHEMA.trim_end());
             ExitCode::SUCCESS
         }
+        Some("bundle") => bundle(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -115,6 +118,56 @@ fn check(paths: &[String]) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The library the browser app loads without a TOML parser: every file checked as `kefu check`
+/// does (sample replies played); broken files are listed with their messages, and the exit
+/// status says whether any was broken. File names are given without their folder, as the app
+/// fetches them from `scenarios/`.
+fn bundle(paths: &[String]) -> ExitCode {
+    if paths.is_empty() {
+        eprintln!("kefu bundle: give one or more scenario files or folders\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut found = Vec::new();
+    for p in paths {
+        if let Err(e) = toml_files(Path::new(p), &mut found) {
+            eprintln!("kefu bundle: {p}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let mut files = Vec::new();
+    for f in &found {
+        let name = f.file_name().map_or_else(
+            || f.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        match std::fs::read_to_string(f) {
+            Ok(src) => files.push((name, src)),
+            Err(e) => {
+                eprintln!("kefu bundle: {}: {e}", f.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let b = kefu_dojo::view::Bundle::build(&files);
+    for (_, lines) in &b.broken {
+        for l in lines {
+            eprintln!("{l}");
+        }
+    }
+    match serde_json::to_string(&b) {
+        Ok(json) => println!("{json}"),
+        Err(e) => {
+            eprintln!("kefu bundle: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if b.broken.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

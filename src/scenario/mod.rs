@@ -1,20 +1,25 @@
 //! Scenarios: the file format (`raw`), the validated model (this module), and the checker
-//! (`check`) that turns one into the other with `FILE:LINE:COLUMN` diagnostics.
+//! (`check`) that turns one into the other with `FILE:LINE:COLUMN` diagnostics. The file format
+//! and the checker are behind feature `check` (the browser app gets checked scenarios as JSON,
+//! `Bundle`, and loads the checker as its own module only when a trainer opens a file).
 
+#[cfg(feature = "check")]
 pub mod check;
+#[cfg(feature = "check")]
 pub mod raw;
 pub mod schema;
 
 use crate::principles::Lang;
 use crate::score::{ClaimRule, FactRule, ScenarioKind, TurnRules};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+#[cfg(feature = "check")]
 pub use check::{check_source, check_source_with, CheckOutput};
 
 /// Text in the languages a scenario offers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Loc(pub BTreeMap<Lang, String>);
 
 impl Loc {
@@ -33,7 +38,7 @@ impl Loc {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Resolved,
@@ -60,14 +65,14 @@ impl Outcome {
 }
 
 /// Where a branch leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     Turn(usize),
     Ending(usize),
 }
 
 /// A condition on a reply's judgement; all parts must hold. An empty condition always holds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cond {
     pub all: Vec<String>,
     pub any: Vec<String>,
@@ -93,21 +98,19 @@ impl Cond {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Branch {
     pub cond: Cond,
     pub goto: Target,
     pub mood: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
     pub id: String,
     pub say: Vec<Loc>,
     pub weights: Vec<(String, f32)>,
-    #[serde(skip)]
     pub facts: Vec<FactRule>,
-    #[serde(skip)]
     pub false_claims: Vec<ClaimRule>,
     pub jargon: Vec<String>,
     pub allow: Vec<String>,
@@ -117,14 +120,14 @@ pub struct Turn {
     pub next: Vec<Branch>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ending {
     pub id: String,
     pub outcome: Outcome,
     pub text: Loc,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub turn: usize,
     pub lang: Lang,
@@ -139,7 +142,7 @@ pub struct Sample {
 }
 
 /// A validated scenario: every reference resolved, every ending reachable.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
     pub id: String,
     pub kind: ScenarioKind,
@@ -158,6 +161,8 @@ pub struct Scenario {
     pub max_turns: usize,
     pub turns: Vec<Turn>,
     pub endings: Vec<Ending>,
+    /// The file's sample replies (played by the checker; not carried in a `Bundle`).
+    #[serde(skip_serializing, default)]
     pub samples: Vec<Sample>,
 }
 

@@ -19,6 +19,8 @@ test('the library lists the scenarios; the time to show it is reported', async (
       if (document.querySelector('.cards .card')) { window.__cardsAt = performance.now(); obs.disconnect(); }
     }).observe(document, { subtree: true, childList: true });
   });
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   const t0 = Date.now();
   await page.goto(`${srv.base}/?lang=en`);
   const link = page.getByRole('link', { name: titleOf(ID) });
@@ -30,6 +32,27 @@ test('the library lists the scenarios; the time to show it is reported', async (
   const files = JSON.parse(fs.readFileSync(path.join(process.env.DIST || '../../dist', 'scenarios/index.json'), 'utf8'));
   assert.equal(n, files.length, 'one card per scenario file');
   assert.equal(await page.locator('.broken').count(), 0, 'no shipped file is broken');
+  // The checked library comes as one bundle; the checker module is not loaded for it.
+  assert.ok(fetched.includes('/scenarios/library.json'), fetched.join(' '));
+  assert.deepEqual(fetched.filter((p) => p.startsWith('/checker/') || p.endsWith('.toml')), []);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a file copied into a deployed site and listed in index.json is checked and listed', async () => {
+  const page = await newPage(browser);
+  const dist = process.env.DIST || '../../dist';
+  const names = JSON.parse(fs.readFileSync(path.join(dist, 'scenarios/index.json'), 'utf8'));
+  const copy = fs.readFileSync(path.join(dist, `scenarios/${ID}.toml`), 'utf8')
+    .replace(/^id = ".*"$/m, 'id = "zz-added"')
+    .replace(`en = "${titleOf(ID)}"`, 'en = "Added after the build"');
+  await page.route('**/scenarios/index.json', (r) => r.fulfill({ json: [...names, 'zz-added.toml', 'zz-bad.toml'] }));
+  await page.route('**/scenarios/zz-added.toml', (r) => r.fulfill({ body: copy, contentType: 'text/plain' }));
+  await page.route('**/scenarios/zz-bad.toml', (r) => r.fulfill({ body: 'id = "zz-bad"\nkind = "grumpy"\n', contentType: 'text/plain' }));
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.getByRole('link', { name: 'Added after the build' }).waitFor();
+  const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
+  assert.match(await broken.innerText(), /zz-bad\.toml:\d+:\d+: error: /);
+  assert.ok(await page.getByRole('link', { name: titleOf(ID) }).isVisible(), 'the shipped ones still load');
   assert.deepEqual(page.errors, []);
 });
 
@@ -137,6 +160,12 @@ test('a broken scenario file opened by a trainer shows its errors; the others st
   await page.locator('input[type=file]').setInputFiles({ name: 'my-copy.toml', mimeType: 'text/plain', buffer: Buffer.from(good) });
   await page.waitForURL(/#\/play\/my-copy$/);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  // The trainer's file is kept: after a reload it is checked again and plays.
+  await page.reload();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.goto(`${srv.base}/?lang=en#/`);
+  await page.getByRole('link', { name: titleOf(ID) }).first().waitFor();
+  assert.ok(await page.locator('.cards .card').count() > 1);
 });
 
 test('mobile width 360px: play and summary fit', async () => {

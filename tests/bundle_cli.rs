@@ -1,0 +1,62 @@
+//! `kefu bundle` end to end: the checked library the browser app loads (`make dist` writes it to
+//! `dist/scenarios/library.json`) holds every shipped scenario exactly as the checker builds it,
+//! and a broken file is listed with its `FILE:LINE:COLUMN` messages while the others still load.
+
+use kefu_dojo::view::{check_file, Bundle, Library};
+use std::process::Command;
+
+fn bundle(args: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .arg("bundle")
+        .args(args)
+        .output()
+        .expect("kefu runs");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8"),
+        String::from_utf8(out.stderr).expect("UTF-8"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn the_shipped_library_bundles_every_scenario_as_checked() {
+    let (json, err, code) = bundle(&["scenarios"]);
+    assert_eq!(code, 0, "{err}");
+    let (lib, files) = Library::from_bundle(&json).expect("the bundle parses");
+    let mut names: Vec<String> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    assert_eq!(files, names, "file names without their folder, as the app fetches them");
+    assert!(lib.broken.is_empty());
+    assert_eq!(lib.scenarios.len(), names.len());
+    for n in &names {
+        let src = std::fs::read_to_string(format!("scenarios/{n}")).unwrap();
+        let mut want = check_file(n, &src, true).scenario.expect("checks clean");
+        want.samples.clear();
+        let got = lib.get(&want.id).expect("bundled");
+        assert_eq!(**got, want, "{n}: facts, branches and texts survive the bundle");
+    }
+}
+
+#[test]
+fn a_broken_file_is_listed_with_its_messages_and_the_others_still_load() {
+    let dir = std::env::temp_dir().join(format!("kefu-bundle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string("tests/data/mini.toml").unwrap();
+    std::fs::write(dir.join("a-good.toml"), &good).unwrap();
+    std::fs::write(dir.join("b-bad.toml"), "id = \"x\"\nkind = [").unwrap();
+    let (json, err, code) = bundle(&[dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 1, "a broken file makes the exit status 1");
+    assert!(err.contains("b-bad.toml:2:"), "{err}");
+    let b: Bundle = serde_json::from_str(&json).expect("the bundle is still written");
+    assert_eq!(b.scenarios.len(), 1);
+    assert_eq!(b.broken.len(), 1);
+    assert_eq!(b.broken[0].0, "b-bad.toml");
+    assert!(b.broken[0].1[0].starts_with("b-bad.toml:2:"), "{:?}", b.broken);
+    let (_, _, code) = bundle(&[]);
+    assert_eq!(code, 2, "no path is a usage error");
+}
