@@ -53,24 +53,25 @@ setup-browser:
 
 # --- build -------------------------------------------------------------------------------
 
-# The app (no TOML parser, no checker) and, in dist/checker/, the checker module the app loads
-# only when a trainer opens a scenario file. The shipped library is checked here, by the same
-# code, into dist/scenarios/library.json; the .toml files are copied beside it.
+# The app (the library, play, feedback, history: no scorer, no TOML parser, no checker) and, in
+# dist/engine/, the engine module (scorer and checker) the app imports when a trainee starts to
+# play or a trainer opens a file. The shipped library is checked here, by the same code, into
+# dist/scenarios/library.json; the .toml files are copied beside it.
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 dist: setup-wasm setup-node
 	cargo build --release --bin kefu
 	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features csr
-	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features checker-wasm \
-	  --target-dir target/checker
-	rm -rf dist && mkdir -p dist/scenarios dist/checker
+	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features engine-wasm \
+	  --target-dir target/engine
+	rm -rf dist && mkdir -p dist/scenarios dist/engine
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_dojo.wasm
-	wasm-bindgen --target web --no-typescript --out-dir dist/checker --out-name kefu_check \
-	  target/checker/$(TARGET)/wasm/kefu_dojo.wasm
+	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_engine \
+	  target/engine/$(TARGET)/wasm/kefu_dojo.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
-	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/checker/kefu_check_bg.wasm -o dist/checker/kefu_check_bg.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_engine_bg.wasm -o dist/engine/kefu_engine_bg.wasm
 	cp index.html dist/
 	cp scenarios/*.toml dist/scenarios/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
@@ -81,10 +82,10 @@ dist: setup-wasm setup-node
 	    dist/scenarios/library.json dist/scenarios/index.json; do \
 	  n=$$(gzip -9c $$f | wc -c); total=$$((total+n)); printf '  %-40s %8d bytes\n' $$f $$n; done; \
 	printf '  %-40s %8d bytes (%d KB)\n' TOTAL $$total $$((total/1024)); \
-	echo "Loaded only when a trainer opens a scenario file (gzip -9):"; \
-	c=0; for f in dist/checker/kefu_check.js dist/checker/kefu_check_bg.wasm; do \
+	echo "Loaded when a trainee starts to play or a trainer opens a file (gzip -9):"; \
+	c=0; for f in dist/engine/kefu_engine.js dist/engine/kefu_engine_bg.wasm; do \
 	  n=$$(gzip -9c $$f | wc -c); c=$$((c+n)); printf '  %-40s %8d bytes\n' $$f $$n; done; \
-	printf '  %-40s %8d bytes (%d KB)\n' "checker TOTAL" $$c $$((c/1024))
+	printf '  %-40s %8d bytes (%d KB)\n' "engine TOTAL" $$c $$((c/1024))
 
 serve: dist
 	@echo "Kefu Dojo at http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"

@@ -6,11 +6,11 @@
 
 use crate::lexicon::{Class, Ctx, Hit, Lexicon, Mode};
 use crate::text::{self, Folded, Seg};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Whether a reply shows a principle, and where.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub hit: bool,
     /// `[start, end)` char offsets into the reply as typed.

@@ -4,7 +4,15 @@
 
 use crate::principles::Lang;
 use crate::scenario::{Branch, Outcome, Scenario, Target, Turn};
-use crate::score::{self, Judgement};
+use crate::score::{self, Judgement, TurnRules};
+
+/// A scorer: `score::judge` natively; in the browser app, the engine module (same code).
+pub type Judge<'a> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Judgement;
+
+/// The scorer the core uses natively.
+pub fn native_judge(text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>) -> Judgement {
+    score::judge(text, lang, rules, secs, true)
+}
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -133,21 +141,43 @@ impl Session {
 
     /// Judge a reply at the current turn without moving on (for previews and the CLI).
     pub fn judge(&self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<Judgement> {
+        self.judge_with(s, text, secs, &native_judge)
+    }
+
+    /// `judge` with a given scorer.
+    pub fn judge_with(
+        &self,
+        s: &Scenario,
+        text: &str,
+        secs: Option<f64>,
+        judge: Judge,
+    ) -> Option<Judgement> {
         let Target::Turn(i) = self.at else {
             return None;
         };
         let rules = s.rules(i, self.lang, Some(&self.customer_line));
-        Some(score::judge(text, self.lang, &rules, secs, true))
+        Some(judge(text, self.lang, &rules, secs))
     }
 
     /// Take the trainee's reply: judge it, move the mood, follow the branch.
     /// Returns `None` when the dialogue is already over.
     pub fn reply(&mut self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<&Exchange> {
+        self.reply_with(s, text, secs, &native_judge)
+    }
+
+    /// `reply` with a given scorer.
+    pub fn reply_with(
+        &mut self,
+        s: &Scenario,
+        text: &str,
+        secs: Option<f64>,
+        judge: Judge,
+    ) -> Option<&Exchange> {
         let Target::Turn(i) = self.at else {
             return None;
         };
         let turn = s.turns.get(i)?;
-        let j = self.judge(s, text, secs)?;
+        let j = self.judge_with(s, text, secs, judge)?;
         let branch = choose(turn, &j).cloned();
         self.advance(s, i, text, secs, j, branch.as_ref())
     }
@@ -237,9 +267,14 @@ impl Session {
 
     /// Rebuild a session from storage by replaying its replies.
     pub fn replay(s: &Scenario, saved: &Saved) -> Session {
+        Session::replay_with(s, saved, &native_judge)
+    }
+
+    /// `replay` with a given scorer.
+    pub fn replay_with(s: &Scenario, saved: &Saved, judge: Judge) -> Session {
         let mut me = Session::new(s, saved.seed, saved.lang);
         for r in &saved.replies {
-            if me.reply(s, &r.text, r.secs).is_none() {
+            if me.reply_with(s, &r.text, r.secs, judge).is_none() {
                 break;
             }
         }

@@ -20,5 +20,5 @@ pub mod view;
 #[cfg(feature = "csr")]
 pub mod app;
 
-#[cfg(feature = "checker-wasm")]
-pub mod checker_wasm;
+#[cfg(feature = "engine-wasm")]
+pub mod engine_wasm;

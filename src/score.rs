@@ -99,7 +99,7 @@ pub struct ClaimRule {
 }
 
 /// What a scenario turn adds to judging a reply.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TurnRules {
     pub kind: ScenarioKind,
     /// Principle weights for this turn; empty means the kind's defaults.
@@ -121,7 +121,8 @@ pub struct Tip {
     pub source: String,
 }
 
-/// The judgement of one reply.
+/// The judgement of one reply. Its `Serialize` form is `kefu score`'s (contract §2);
+/// `JudgementWire` carries all of it between the engine module and the app.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Judgement {
     pub score: u8,
@@ -132,6 +133,62 @@ pub struct Judgement {
     pub expected: Vec<String>,
     #[serde(skip)]
     pub tips: Vec<Tip>,
+}
+
+/// A whole `Judgement` (expected principles and tips included) as JSON, between the engine
+/// module and the app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JudgementWire {
+    pub score: u8,
+    pub principles: BTreeMap<String, Finding>,
+    pub courtesy: f32,
+    pub expected: Vec<String>,
+    pub tips: Vec<Tip>,
+}
+
+impl From<Judgement> for JudgementWire {
+    fn from(j: Judgement) -> Self {
+        JudgementWire {
+            score: j.score,
+            principles: j.principles,
+            courtesy: j.courtesy,
+            expected: j.expected,
+            tips: j.tips,
+        }
+    }
+}
+
+impl From<JudgementWire> for Judgement {
+    fn from(j: JudgementWire) -> Self {
+        Judgement {
+            score: j.score,
+            principles: j.principles,
+            courtesy: j.courtesy,
+            expected: j.expected,
+            tips: j.tips,
+        }
+    }
+}
+
+/// The engine module's `judge`: a `JudgeRequest` as JSON in, a `JudgementWire` as JSON out, or
+/// `{"error": …}` for a request that does not parse. Never panics.
+pub fn judge_json(request: &str) -> String {
+    match serde_json::from_str::<JudgeRequest>(request) {
+        Ok(r) => {
+            let j = judge(&r.text, r.lang, &r.rules, r.secs, true);
+            serde_json::to_string(&JudgementWire::from(j)).unwrap_or_default()
+        }
+        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+    }
+}
+
+/// What the app asks the engine module to judge.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JudgeRequest {
+    pub text: String,
+    pub lang: Lang,
+    pub rules: TurnRules,
+    pub secs: Option<f64>,
 }
 
 impl Judgement {
@@ -559,6 +616,14 @@ mod tests {
         assert!(!wrong.hit("facts"));
         assert!(!wrong.principles["facts"].evidence.is_empty());
         assert!(!judge("20MSa/s,AFG2000支持FM", Lang::ZhHans, &turn, None, true).hit("facts"));
+    }
+
+    #[test]
+    fn a_bad_engine_request_gets_an_error_not_a_panic() {
+        for bad in ["", "{", "null", "{\"text\": 3}", "[1,2]"] {
+            let v: serde_json::Value = serde_json::from_str(&judge_json(bad)).unwrap();
+            assert!(v["error"].is_string(), "{bad}: {v}");
+        }
     }
 
     #[test]

@@ -29,7 +29,10 @@ fn the_shipped_library_bundles_every_scenario_as_checked() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     names.sort();
-    assert_eq!(files, names, "file names without their folder, as the app fetches them");
+    assert_eq!(
+        files, names,
+        "file names without their folder, as the app fetches them"
+    );
     assert!(lib.broken.is_empty());
     assert_eq!(lib.scenarios.len(), names.len());
     for n in &names {
@@ -37,7 +40,10 @@ fn the_shipped_library_bundles_every_scenario_as_checked() {
         let mut want = check_file(n, &src, true).scenario.expect("checks clean");
         want.samples.clear();
         let got = lib.get(&want.id).expect("bundled");
-        assert_eq!(**got, want, "{n}: facts, branches and texts survive the bundle");
+        assert_eq!(
+            **got, want,
+            "{n}: facts, branches and texts survive the bundle"
+        );
     }
 }
 
@@ -56,7 +62,11 @@ fn a_broken_file_is_listed_with_its_messages_and_the_others_still_load() {
     assert_eq!(b.scenarios.len(), 1);
     assert_eq!(b.broken.len(), 1);
     assert_eq!(b.broken[0].0, "b-bad.toml");
-    assert!(b.broken[0].1[0].starts_with("b-bad.toml:2:"), "{:?}", b.broken);
+    assert!(
+        b.broken[0].1[0].starts_with("b-bad.toml:2:"),
+        "{:?}",
+        b.broken
+    );
     let (_, _, code) = bundle(&[]);
     assert_eq!(code, 2, "no path is a usage error");
 }

@@ -5,7 +5,7 @@ use kefu_dojo::dialogue::Session;
 use kefu_dojo::principles::Lang;
 use kefu_dojo::scenario::check::check_source;
 use kefu_dojo::scenario::{Outcome, Scenario, Severity, Target};
-use kefu_dojo::score::ScenarioKind;
+use kefu_dojo::score::{self, JudgeRequest, Judgement, JudgementWire, ScenarioKind, TurnRules};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -256,6 +256,17 @@ proptest! {
         prop_assert_eq!(again.at, x.at);
         prop_assert_eq!(again.mood, x.mood);
         prop_assert_eq!(&again.log, &x.log);
+        // The browser app plays the bundled scenario (JSON) and judges through the engine
+        // module's JSON protocol: the same session, judgement for judgement.
+        let bundled: Scenario = serde_json::from_str(&serde_json::to_string(s).unwrap()).unwrap();
+        let via_engine = |text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>| -> Judgement {
+            let req = JudgeRequest { text: text.to_string(), lang, rules: rules.clone(), secs };
+            let answer = score::judge_json(&serde_json::to_string(&req).unwrap());
+            serde_json::from_str::<JudgementWire>(&answer).expect("a judgement").into()
+        };
+        let app = Session::replay_with(&bundled, &x.saved(&s.id), &via_engine);
+        prop_assert_eq!(app.at, x.at);
+        prop_assert_eq!(&app.log, &x.log);
     }
 }
 

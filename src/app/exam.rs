@@ -32,8 +32,8 @@ pub fn ExamPage() -> Html {
             }
         })
     };
-    if !ctx.loaded {
-        return html! { <p role="status">{ tr("lib.loading") }</p> };
+    if let Some(wait) = super::play::not_ready(&ctx) {
+        return wait;
     }
     let save = {
         let exam = exam.clone();

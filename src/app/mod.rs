@@ -47,6 +47,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub lib: Shared<Library>,
     pub loaded: bool,
+    /// The engine module (scorer): loaded when a scenario is played.
+    pub engine: Engine,
     pub progress: Shared<Store>,
     /// Report a storage problem (shown as a notice; the app goes on).
     pub notify: Callback<StoreError>,
@@ -163,18 +165,82 @@ async fn fetch_library() -> (Library, Vec<(String, String)>, Vec<(String, Vec<St
 }
 
 #[wasm_bindgen(inline_js = r#"
-export async function kefu_check(name, src) {
-  const m = await import(new URL('checker/kefu_check.js', document.baseURI).href);
-  await m.default();
-  return m.check_file(name, src);
-}"#)]
+let engine;
+export async function kefu_engine() {
+  if (!engine) {
+    const m = await import(new URL('engine/kefu_engine.js', document.baseURI).href);
+    await m.default();
+    engine = m;
+    window.kefuDojo = Object.assign({}, window.kefuDojo, { score_json: m.score_json });
+  }
+}
+export function kefu_judge(request) { return engine.judge(request); }
+export async function kefu_check(name, src) { await kefu_engine(); return engine.check_file(name, src); }
+"#)]
 extern "C" {
-    /// The checker module (`dist/checker/`), loaded on first use.
+    /// Import and start the engine module (`dist/engine/`: the scorer and the checker), once.
+    #[wasm_bindgen(catch)]
+    async fn kefu_engine() -> Result<JsValue, JsValue>;
+    /// Judge with the started engine: a `JudgeRequest` as JSON in, a `JudgementWire` out.
+    #[wasm_bindgen(catch)]
+    fn kefu_judge(request: &str) -> Result<String, JsValue>;
+    /// Check a scenario file with the engine (started on first use).
     #[wasm_bindgen(catch)]
     async fn kefu_check(name: &str, src: &str) -> Result<JsValue, JsValue>;
 }
 
-/// Check a scenario file with the checker module (the same code as `kefu check`). If the module
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Error::from(e).message().as_string())
+        .unwrap_or_default()
+}
+
+/// Whether the engine module is there to judge replies.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Engine {
+    Idle,
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// The scorer the app plays with: the engine module's `judge`, the same code as `kefu score`.
+/// Only called once the engine is `Ready`; a failure there (which would be a bug) gives an
+/// empty judgement and a console message rather than a dead page.
+pub fn engine_judge(
+    text: &str,
+    lang: Lang,
+    rules: &crate::score::TurnRules,
+    secs: Option<f64>,
+) -> crate::score::Judgement {
+    let req = crate::score::JudgeRequest {
+        text: text.to_string(),
+        lang,
+        rules: rules.clone(),
+        secs,
+    };
+    let answer = serde_json::to_string(&req)
+        .map_err(|e| e.to_string())
+        .and_then(|r| kefu_judge(&r).map_err(js_error))
+        .and_then(|a| {
+            serde_json::from_str::<crate::score::JudgementWire>(&a).map_err(|e| e.to_string())
+        });
+    match answer {
+        Ok(w) => w.into(),
+        Err(e) => {
+            gloo::console::error!(format!("engine judge: {e}"));
+            crate::score::Judgement {
+                score: 0,
+                principles: BTreeMap::new(),
+                courtesy: 0.0,
+                expected: Vec::new(),
+                tips: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Check a scenario file with the engine module (the same code as `kefu check`). If the engine
 /// cannot be loaded, the file is listed as broken with the reason.
 async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
     let got = match kefu_check(name, src).await {
@@ -182,10 +248,7 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
             .as_string()
             .ok_or_else(|| "no answer".to_string())
             .and_then(|j| serde_json::from_str::<view::Checked>(&j).map_err(|e| e.to_string())),
-        Err(e) => Err(e
-            .as_string()
-            .or_else(|| js_sys::Error::from(e).message().as_string())
-            .unwrap_or_default()),
+        Err(e) => Err(js_error(e)),
     };
     got.unwrap_or_else(|e| view::Checked {
         file: name.to_string(),
@@ -236,6 +299,24 @@ pub fn App() -> Html {
     let loaded = use_state(|| false);
     let notices = use_state(Vec::<StoreError>::new);
     let progress = use_state(|| Shared(Rc::new(Store::default())));
+    let engine = use_state(|| Engine::Idle);
+
+    // The engine module is imported when a scenario is to be played, not for the library.
+    {
+        let engine = engine.clone();
+        let wanted = matches!(*route, Route::Play(_) | Route::Exam);
+        use_effect_with(wanted, move |wanted| {
+            if *wanted && *engine == Engine::Idle {
+                engine.set(Engine::Loading);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match kefu_engine().await {
+                        Ok(_) => engine.set(Engine::Ready),
+                        Err(e) => engine.set(Engine::Failed(js_error(e))),
+                    }
+                });
+            }
+        });
+    }
 
     // Effects at start: follow the hash, read progress, fetch the library.
     {
@@ -274,7 +355,7 @@ pub fn App() -> Html {
             }
             wasm_bindgen_futures::spawn_local(async move {
                 // List the shipped library at once; then check the files that are not in its
-                // bundle (a trainer's own), one at a time, with the checker module.
+                // bundle (a trainer's own), one at a time, with the engine module.
                 let (l, mut files, _) = fetch_library().await;
                 files.extend(local);
                 lib.dispatch(LibAction::Set(l));
@@ -354,6 +435,7 @@ pub fn App() -> Html {
         lang: *lang,
         lib: lib.0.clone(),
         loaded: *loaded,
+        engine: (*engine).clone(),
         progress: (*progress).clone(),
         notify,
         record,
@@ -423,12 +505,4 @@ pub fn App() -> Html {
 #[hook]
 pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().expect("App provides Ctx")
-}
-
-/// Score one reply (the same code as `kefu score`), for measuring in the browser:
-/// `window.kefuDojo.score_json(text, "zh-Hans")` returns the judgement as JSON.
-#[wasm_bindgen]
-pub fn score_json(text: &str, lang: &str) -> String {
-    let l = Lang::parse(lang).unwrap_or(Lang::En);
-    serde_json::to_string(&crate::score::score(text, l)).unwrap_or_default()
 }

@@ -5,7 +5,7 @@
 use super::feedback::Feedback;
 use super::storage::{self, StoreError};
 use super::summary::Summary;
-use super::{route, use_ctx, Shared};
+use super::{route, use_ctx, Ctx, Engine, Shared};
 use crate::dialogue::{Saved, Session};
 use crate::i18n::tf;
 use crate::principles::{self, Lang};
@@ -56,7 +56,7 @@ impl Reducible for PlayState {
             }
             PlayAction::Resolve => {
                 if let Some((text, secs)) = pending.take() {
-                    session.reply(&self.scenario, &text, secs);
+                    session.reply_with(&self.scenario, &text, secs, &super::engine_judge);
                     hint = false;
                 }
             }
@@ -129,7 +129,10 @@ fn init_state(
         Some(st) => {
             let mut saved = st.saved;
             saved.lang = lang;
-            (Session::replay(s, &saved), st.started_ms)
+            (
+                Session::replay_with(s, &saved, &super::engine_judge),
+                st.started_ms,
+            )
         }
         None => (
             Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
@@ -150,12 +153,30 @@ pub struct PlayPageProps {
     pub id: String,
 }
 
+/// What to show instead of a scenario while the library or the engine (the scorer) is not
+/// there yet, or if the engine could not be loaded.
+pub fn not_ready(ctx: &Ctx) -> Option<Html> {
+    match &ctx.engine {
+        _ if !ctx.loaded => Some(html! { <p role="status">{ ctx.t("lib.loading") }</p> }),
+        Engine::Ready => None,
+        Engine::Failed(e) => Some(html! {
+            <section>
+                <p role="alert">{ tf(ctx.lang, "play.engine_failed", &[("error", e)]) }</p>
+                <a href="#/">{ ctx.t("play.back") }</a>
+            </section>
+        }),
+        Engine::Idle | Engine::Loading => {
+            Some(html! { <p role="status">{ ctx.t("play.engine_loading") }</p> })
+        }
+    }
+}
+
 /// `#/play/ID`: find the scenario, then play it.
 #[component]
 pub fn PlayPage(p: &PlayPageProps) -> Html {
     let ctx = use_ctx();
-    if !ctx.loaded {
-        return html! { <p role="status">{ ctx.t("lib.loading") }</p> };
+    if let Some(wait) = not_ready(&ctx) {
+        return wait;
     }
     match ctx.lib.get(&p.id) {
         Some(s) => html! { <Play scenario={Shared(s.clone())} exam={false} /> },

@@ -32,9 +32,10 @@ test('the library lists the scenarios; the time to show it is reported', async (
   const files = JSON.parse(fs.readFileSync(path.join(process.env.DIST || '../../dist', 'scenarios/index.json'), 'utf8'));
   assert.equal(n, files.length, 'one card per scenario file');
   assert.equal(await page.locator('.broken').count(), 0, 'no shipped file is broken');
-  // The checked library comes as one bundle; the checker module is not loaded for it.
+  // The checked library comes as one bundle; the engine (scorer and checker) is not loaded
+  // for it, and no scenario file is parsed.
   assert.ok(fetched.includes('/scenarios/library.json'), fetched.join(' '));
-  assert.deepEqual(fetched.filter((p) => p.startsWith('/checker/') || p.endsWith('.toml')), []);
+  assert.deepEqual(fetched.filter((p) => p.startsWith('/engine/') || p.endsWith('.toml')), []);
   assert.deepEqual(page.errors, []);
 });
 
@@ -168,6 +169,17 @@ test('a broken scenario file opened by a trainer shows its errors; the others st
   assert.ok(await page.locator('.cards .card').count() > 1);
 });
 
+test('if the scorer cannot be loaded, play says so and the library still works', async () => {
+  const page = await newPage(browser);
+  await page.route('**/engine/**', (r) => r.abort());
+  await page.goto(`${srv.base}/?lang=en#/play/${ID}`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /scorer could not be loaded/);
+  await page.getByRole('link', { name: 'Back to library' }).click();
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+});
+
 test('mobile width 360px: play and summary fit', async () => {
   const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
   await page.goto(`${srv.base}/?lang=zh-Hans&seed=4#/play/${ID}`);
@@ -190,8 +202,9 @@ test('mobile width 360px: play and summary fit', async () => {
 
 test('scoring one reply in the browser (reported)', async () => {
   const page = await newPage(browser);
-  await page.goto(`${srv.base}/?lang=en`);
-  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+  // The engine (scorer) is imported when a scenario is played.
+  await page.goto(`${srv.base}/?lang=en#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
   const r = await page.evaluate(({ zh }) => {
     const text = zh.repeat(2).slice(0, 200);
     const f = window.kefuDojo.score_json;
