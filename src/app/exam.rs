@@ -97,6 +97,9 @@ pub fn ExamPage() -> Html {
                 ("n", &st.ids.len().to_string()),
             ],
         );
+        if let Some(wait) = super::play::resume_wait(&ctx, &s.id) {
+            return wait;
+        }
         return html! {
             <Play key={s.id.clone()} scenario={Shared(s.clone())} exam={true} on_next={on_next} progress_note={note} />
         };

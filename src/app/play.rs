@@ -153,22 +153,34 @@ pub struct PlayPageProps {
     pub id: String,
 }
 
-/// What to show instead of a scenario while the library or the engine (the scorer) is not
-/// there yet, or if the engine could not be loaded.
+/// What to show instead of a scenario while the library is not there yet, or if the engine
+/// (the scorer) could not be loaded. While the engine loads, play starts anyway: the customer
+/// speaks, the trainee reads and types, and a sent reply resolves once the engine is there.
 pub fn not_ready(ctx: &Ctx) -> Option<Html> {
+    if !ctx.loaded {
+        return Some(html! { <p role="status">{ ctx.t("lib.loading") }</p> });
+    }
     match &ctx.engine {
-        _ if !ctx.loaded => Some(html! { <p role="status">{ ctx.t("lib.loading") }</p> }),
-        Engine::Ready => None,
         Engine::Failed(e) => Some(html! {
             <section>
                 <p role="alert">{ tf(ctx.lang, "play.engine_failed", &[("error", e)]) }</p>
                 <a href="#/">{ ctx.t("play.back") }</a>
             </section>
         }),
-        Engine::Idle | Engine::Loading => {
-            Some(html! { <p role="status">{ ctx.t("play.engine_loading") }</p> })
-        }
+        _ => None,
     }
+}
+
+/// A stored session with replies is resumed by judging them again: that waits for the engine.
+pub fn resume_wait(ctx: &Ctx, id: &str) -> Option<Html> {
+    if ctx.engine == Engine::Ready {
+        return None;
+    }
+    let resuming = storage::load::<Stored>(&storage::session_key(id))
+        .ok()
+        .flatten()
+        .is_some_and(|st| !st.saved.replies.is_empty());
+    resuming.then(|| html! { <p role="status">{ ctx.t("play.engine_loading") }</p> })
 }
 
 /// `#/play/ID`: find the scenario, then play it.
@@ -179,7 +191,8 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
         return wait;
     }
     match ctx.lib.get(&p.id) {
-        Some(s) => html! { <Play scenario={Shared(s.clone())} exam={false} /> },
+        Some(s) => resume_wait(&ctx, &s.id)
+            .unwrap_or_else(|| html! { <Play scenario={Shared(s.clone())} exam={false} /> }),
         None => html! {
             <section>
                 <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>
@@ -251,13 +264,19 @@ pub fn Play(p: &PlayProps) -> Html {
             }
         });
     }
-    // Resolve a sent reply after a short pause (the customer "reads" it).
+    // Resolve a sent reply after a short pause (the customer "reads" it), once the engine is
+    // there to judge it.
     {
         let state = state.clone();
-        use_effect_with(state.pending.is_some(), move |pending| {
-            let t = pending.then(|| Timeout::new(400, move || state.dispatch(PlayAction::Resolve)));
-            move || drop(t)
-        });
+        let ready = ctx.engine == Engine::Ready;
+        use_effect_with(
+            (state.pending.is_some(), ready),
+            move |&(pending, ready)| {
+                let t = (pending && ready)
+                    .then(|| Timeout::new(400, move || state.dispatch(PlayAction::Resolve)));
+                move || drop(t)
+            },
+        );
     }
     // The turn timer.
     {
@@ -418,6 +437,9 @@ pub fn Play(p: &PlayProps) -> Html {
                         placeholder={tr("play.reply_placeholder")} value={(*draft).clone()}
                         oninput={on_input} onkeydown={on_key} disabled={busy} />
                     <button type="submit" disabled={busy || draft.trim().is_empty()}>{ tr("play.send") }</button>
+                    if state.pending.is_some() && ctx.engine != Engine::Ready {
+                        <p role="status" class="engine-wait">{ tr("play.engine_loading") }</p>
+                    }
                 </form>
             }
             if let Some(e) = last {

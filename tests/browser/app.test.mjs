@@ -169,6 +169,24 @@ test('a broken scenario file opened by a trainer shows its errors; the others st
   assert.ok(await page.locator('.cards .card').count() > 1);
 });
 
+test('play starts before the scorer arrives; a reply sent meanwhile is judged when it does', async () => {
+  const page = await newPage(browser);
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route('**/engine/**', async (r) => { await gate; await r.continue(); });
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.getByRole('textbox', { name: 'Reply' }).fill(GOOD.en);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('status').filter({ hasText: 'Loading the scorer' }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Feedback' }).count(), 0, 'not judged without the scorer');
+  release();
+  const fb = page.getByRole('region', { name: 'Feedback' });
+  await fb.waitFor();
+  assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
+  assert.deepEqual(page.errors, []);
+});
+
 test('if the scorer cannot be loaded, play says so and the library still works', async () => {
   const page = await newPage(browser);
   await page.route('**/engine/**', (r) => r.abort());
