@@ -122,43 +122,13 @@ impl Library {
 
 #[cfg(feature = "check")]
 impl Library {
-    /// Check every `(file name, source)`, sample replies included.
+    /// Check every `(file name, source)`, sample replies included (as `kefu bundle` does).
     pub fn load(files: &[(String, String)]) -> Library {
-        Library::load_with(files, true)
-    }
-
-    /// Check every file without playing its sample replies; `verify` each file afterwards to
-    /// play them.
-    pub fn load_unverified(files: &[(String, String)]) -> Library {
-        Library::load_with(files, false)
-    }
-
-    fn load_with(files: &[(String, String)], play: bool) -> Library {
         let mut lib = Library::default();
         for (name, src) in files {
-            lib.add_checked(check_file(name, src, play));
+            lib.add_checked(check_file(name, src, true));
         }
         lib
-    }
-
-    /// Check a file fully, sample replies included; a file whose samples fail moves to
-    /// `broken` with its messages. Returns whether it is still playable.
-    pub fn verify(&mut self, name: &str, src: &str) -> bool {
-        let full = check_file(name, src, true);
-        if full.scenario.is_some() {
-            return true;
-        }
-        // Remove what this file put in the library (not a later file's scenario of that id).
-        if let Some(listed) = check_file(name, src, false).scenario {
-            self.scenarios.retain(|x| **x != listed);
-        }
-        self.add_checked(full);
-        false
-    }
-
-    /// Check and add one file; returns the scenario id when it checked clean.
-    pub fn add(&mut self, name: &str, src: &str) -> Option<String> {
-        self.add_checked(check_file(name, src, true))
     }
 }
 
@@ -313,41 +283,42 @@ mod tests {
     }
 
     #[test]
-    fn a_file_whose_samples_fail_is_listed_first_then_moved_to_broken_by_verify() {
+    fn a_file_whose_samples_fail_is_broken_and_a_later_copy_of_its_id_still_plays() {
         let wrong = MINI.replacen("expect = \"calmer\"", "expect = \"angrier\"", 1);
         assert_ne!(
             wrong, MINI,
             "mini.toml has a sample expected to calm the customer"
         );
+        // Listed without playing the samples, it would load; played, it is broken.
+        assert!(check_file("mini.toml", &wrong, false).scenario.is_some());
         let files = [("mini.toml".to_string(), wrong.clone())];
-        let mut lib = Library::load_unverified(&files);
-        assert!(lib.get("mini").is_some() && lib.broken.is_empty());
-        assert!(!lib.verify("mini.toml", &wrong));
-        assert!(lib.get("mini").is_none());
-        assert_eq!(lib.broken.len(), 1);
-        assert!(
-            lib.broken[0]
-                .1
-                .iter()
-                .any(|l| l.contains("sample reply leads to")),
-            "{:?}",
-            lib.broken
-        );
-        // A trainer's copy of the same id from another file is not removed by the check of
-        // the shipped file.
-        let mut lib = Library::load_unverified(&[
-            ("mini.toml".to_string(), wrong.clone()),
+        for lib in [
+            Library::load(&files),
+            Library::from_bundle(&serde_json::to_string(&Bundle::build(&files)).unwrap())
+                .unwrap()
+                .0,
+        ] {
+            assert!(lib.get("mini").is_none());
+            assert_eq!(lib.broken.len(), 1);
+            assert!(
+                lib.broken[0]
+                    .1
+                    .iter()
+                    .any(|l| l.contains("sample reply leads to")),
+                "{:?}",
+                lib.broken
+            );
+        }
+        // A trainer's copy of the same id from another file still plays.
+        let lib = Library::load(&[
+            ("mini.toml".to_string(), wrong),
             (
                 "mine.toml".to_string(),
                 MINI.replacen("The late parcel", "My late parcel", 1),
             ),
         ]);
-        assert!(!lib.verify("mini.toml", &wrong));
         assert!(lib.get("mini").is_some(), "the later copy stays");
-        assert!(lib.verify(
-            "mine.toml",
-            &MINI.replacen("The late parcel", "My late parcel", 1)
-        ));
+        assert_eq!(lib.broken.len(), 1);
     }
 
     #[test]
