@@ -62,14 +62,15 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 
 dist: setup-wasm setup-node
 	cargo build --release --bin kefu
-	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features csr
-	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features engine-wasm \
-	  --target-dir target/engine
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
+	@# Both modules are the same crate with other features: each is bound right after its build
+	@# (they share one target directory, and so the dependencies they have in common).
+	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features csr
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_dojo.wasm
+	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features engine-wasm
 	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_engine \
-	  target/engine/$(TARGET)/wasm/kefu_dojo.wasm
+	  target/$(TARGET)/wasm/kefu_dojo.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_engine_bg.wasm -o dist/engine/kefu_engine_bg.wasm
 	cp index.html dist/

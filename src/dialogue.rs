@@ -144,6 +144,14 @@ impl Session {
         self.judge_with(s, text, secs, &native_judge)
     }
 
+    /// The rules a reply at the current turn is judged by (`None` once the dialogue is over).
+    pub fn rules_now(&self, s: &Scenario) -> Option<TurnRules> {
+        let Target::Turn(i) = self.at else {
+            return None;
+        };
+        Some(s.rules(i, self.lang, Some(&self.customer_line)))
+    }
+
     /// `judge` with a given scorer.
     pub fn judge_with(
         &self,
@@ -152,10 +160,7 @@ impl Session {
         secs: Option<f64>,
         judge: Judge,
     ) -> Option<Judgement> {
-        let Target::Turn(i) = self.at else {
-            return None;
-        };
-        let rules = s.rules(i, self.lang, Some(&self.customer_line));
+        let rules = self.rules_now(s)?;
         Some(judge(text, self.lang, &rules, secs))
     }
 

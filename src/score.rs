@@ -123,7 +123,7 @@ pub struct Tip {
 
 /// The judgement of one reply. Its `Serialize` form is `kefu score`'s (contract §2);
 /// `JudgementWire` carries all of it between the engine module and the app.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Judgement {
     pub score: u8,
     pub principles: BTreeMap<String, Finding>,

@@ -390,3 +390,20 @@ fn checked_samples_are_kept_on_the_scenario() {
     assert_eq!(s.samples[0].label.as_deref(), Some("empty"));
     assert_eq!(s.samples[0].line, pos(&src, "[[sample]]").0);
 }
+
+#[test]
+fn a_fact_value_must_be_a_plain_number() {
+    // TOML allows nan and inf; a fact's number must survive JSON (the browser's library) as is.
+    for bad in ["nan", "inf", "-inf"] {
+        let at = BASE.find("[[turn.next]]").expect("the base has a branch");
+        let src = format!(
+            "{}[[turn.facts]]\nid = \"power\"\nvalue = {bad}\nunits = [\"kW\"]\n\n{}",
+            &BASE[..at],
+            &BASE[at..]
+        );
+        let out = check(&src);
+        let d = one_error(&out);
+        assert_eq!((d.line, d.col), pos(&src, &format!("{bad}\nunits")), "{d}");
+        assert!(d.message.contains("plain number"), "{d}");
+    }
+}

@@ -32,8 +32,8 @@ pub fn ExamPage() -> Html {
             }
         })
     };
-    if let Some(wait) = super::play::not_ready(&ctx) {
-        return wait;
+    if !ctx.loaded {
+        return html! { <p role="status">{ tr("lib.loading") }</p> };
     }
     let save = {
         let exam = exam.clone();
@@ -97,7 +97,10 @@ pub fn ExamPage() -> Html {
                 ("n", &st.ids.len().to_string()),
             ],
         );
-        if let Some(wait) = super::play::resume_wait(&ctx, &s.id) {
+        // The engine is needed to play (not for the result page).
+        if let Some(wait) =
+            super::play::not_ready(&ctx).or_else(|| super::play::resume_wait(&ctx, &s.id))
+        {
             return wait;
         }
         return html! {

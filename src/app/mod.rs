@@ -47,6 +47,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub lib: Shared<Library>,
     pub loaded: bool,
+    /// Scenario files (a trainer's own, or added to a deployed site) still being checked.
+    pub checking: bool,
     /// The engine module (scorer): loaded when a scenario is played.
     pub engine: Engine,
     pub progress: Shared<Store>,
@@ -205,39 +207,27 @@ pub enum Engine {
 }
 
 /// The scorer the app plays with: the engine module's `judge`, the same code as `kefu score`.
-/// Only called once the engine is `Ready`; a failure there (which would be a bug) gives an
-/// empty judgement and a console message rather than a dead page.
+/// Only called once the engine is `Ready`. An error (an engine from another build, say) is
+/// returned, never turned into a judgement.
 pub fn engine_judge(
     text: &str,
     lang: Lang,
     rules: &crate::score::TurnRules,
     secs: Option<f64>,
-) -> crate::score::Judgement {
+) -> Result<crate::score::Judgement, String> {
     let req = crate::score::JudgeRequest {
         text: text.to_string(),
         lang,
         rules: rules.clone(),
         secs,
     };
-    let answer = serde_json::to_string(&req)
+    serde_json::to_string(&req)
         .map_err(|e| e.to_string())
         .and_then(|r| kefu_judge(&r).map_err(js_error))
         .and_then(|a| {
-            serde_json::from_str::<crate::score::JudgementWire>(&a).map_err(|e| e.to_string())
-        });
-    match answer {
-        Ok(w) => w.into(),
-        Err(e) => {
-            gloo::console::error!(format!("engine judge: {e}"));
-            crate::score::Judgement {
-                score: 0,
-                principles: BTreeMap::new(),
-                courtesy: 0.0,
-                expected: Vec::new(),
-                tips: Vec::new(),
-            }
-        }
-    }
+            serde_json::from_str::<crate::score::JudgementWire>(&a).map_err(|_| a.clone())
+        })
+        .map(Into::into)
 }
 
 /// Check a scenario file with the engine module (the same code as `kefu check`). If the engine
@@ -261,27 +251,53 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
 }
 
 /// The library state: changed only through actions, so that files checked asynchronously are
-/// added to the library as it is then, not as it was when the check started.
+/// added to the library as it is then, not as it was when the check started. Files added are
+/// remembered, so the shipped library arriving later (`Set`) does not drop a file the trainer
+/// opened meanwhile.
 #[derive(Default, PartialEq)]
-struct LibState(Shared<Library>);
+struct LibState {
+    lib: Shared<Library>,
+    added: Vec<view::Checked>,
+    /// Files still being checked by the engine.
+    checking: usize,
+}
 
 enum LibAction {
     Set(Library),
+    Checking(usize),
     Add(view::Checked),
 }
 
 impl Reducible for LibState {
     type Action = LibAction;
     fn reduce(self: Rc<Self>, action: LibAction) -> Rc<Self> {
+        let mut added = self.added.clone();
+        let mut checking = self.checking;
         let lib = match action {
-            LibAction::Set(l) => l,
+            LibAction::Set(mut l) => {
+                for c in &added {
+                    l.add_checked(c.clone());
+                }
+                l
+            }
+            LibAction::Checking(n) => {
+                checking += n;
+                (*self.lib.0).clone()
+            }
             LibAction::Add(c) => {
-                let mut l = (*self.0 .0).clone();
-                l.add_checked(c);
+                checking = checking.saturating_sub(1);
+                let mut l = (*self.lib.0).clone();
+                l.add_checked(c.clone());
+                added.retain(|x| x.file != c.file);
+                added.push(c);
                 l
             }
         };
-        Rc::new(LibState(Shared(Rc::new(lib))))
+        Rc::new(LibState {
+            lib: Shared(Rc::new(lib)),
+            added,
+            checking,
+        })
     }
 }
 
@@ -358,12 +374,13 @@ pub fn App() -> Html {
                 // bundle (a trainer's own), one at a time, with the engine module.
                 let (l, mut files, _) = fetch_library().await;
                 files.extend(local);
+                lib.dispatch(LibAction::Checking(files.len()));
                 lib.dispatch(LibAction::Set(l));
+                loaded.set(true);
                 for (name, src) in &files {
                     let c = check_file(lang, name, src).await;
                     lib.dispatch(LibAction::Add(c));
                 }
-                loaded.set(true);
             });
             move || drop(listener)
         });
@@ -412,6 +429,7 @@ pub fn App() -> Html {
         Callback::from(move |(name, src): (String, String)| {
             let lib = lib.clone();
             let notify = notify.clone();
+            lib.dispatch(LibAction::Checking(1));
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
                 let id = c.scenario.as_ref().map(|s| s.id.clone());
@@ -433,7 +451,8 @@ pub fn App() -> Html {
 
     let ctx = Ctx {
         lang: *lang,
-        lib: lib.0.clone(),
+        lib: lib.lib.clone(),
+        checking: lib.checking > 0,
         loaded: *loaded,
         engine: (*engine).clone(),
         progress: (*progress).clone(),

@@ -11,6 +11,7 @@ use crate::i18n::tf;
 use crate::principles::{self, Lang};
 use crate::progress::{Attempt, TurnRecord};
 use crate::scenario::{Scenario, Target};
+use crate::score::Judgement;
 use crate::view;
 use gloo::timers::callback::{Interval, Timeout};
 use serde::{Deserialize, Serialize};
@@ -33,11 +34,14 @@ pub struct PlayState {
     /// A reply sent and not yet resolved (the reply box is disabled meanwhile).
     pub pending: Option<(String, Option<f64>)>,
     pub hint: bool,
+    /// The engine could not judge (the reply was not taken; the draft is kept).
+    pub error: Option<String>,
 }
 
 pub enum PlayAction {
     Submit(String, Option<f64>),
-    Resolve,
+    /// The engine's judgement of the pending reply, or why there is none.
+    Resolve(Result<Judgement, String>),
     ToggleHint,
 }
 
@@ -47,18 +51,24 @@ impl Reducible for PlayState {
         let mut session = self.session.clone();
         let mut pending = self.pending.clone();
         let mut hint = self.hint;
+        let mut error = self.error.clone();
         match action {
             PlayAction::Submit(text, secs) => {
                 if pending.is_some() || session.ended().is_some() || text.trim().is_empty() {
                     return self;
                 }
                 pending = Some((text, secs));
+                error = None;
             }
-            PlayAction::Resolve => {
+            PlayAction::Resolve(Ok(j)) => {
                 if let Some((text, secs)) = pending.take() {
-                    session.reply_with(&self.scenario, &text, secs, &super::engine_judge);
+                    session.reply_with(&self.scenario, &text, secs, &|_, _, _, _| j.clone());
                     hint = false;
                 }
+            }
+            PlayAction::Resolve(Err(e)) => {
+                pending = None;
+                error = Some(e);
             }
             PlayAction::ToggleHint => hint = !hint,
         }
@@ -68,6 +78,7 @@ impl Reducible for PlayState {
             started_ms: self.started_ms,
             pending,
             hint,
+            error,
         })
     }
 }
@@ -125,14 +136,29 @@ fn init_state(
     let resumed = stored
         .filter(|st| st.saved.scenario == s.id && st.exam == exam)
         .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
+    let failed = std::cell::RefCell::new(None::<String>);
     let (session, started_ms) = match resumed {
         Some(st) => {
             let mut saved = st.saved;
             saved.lang = lang;
-            (
-                Session::replay_with(s, &saved, &super::engine_judge),
-                st.started_ms,
-            )
+            // A reply the engine cannot judge ends the replay there: nothing is made up, and
+            // the stored session is not overwritten (see the save effect).
+            let mut sess = Session::new(s, saved.seed, saved.lang);
+            for r in &saved.replies {
+                let Some(rules) = sess.rules_now(s) else {
+                    break;
+                };
+                match super::engine_judge(&r.text, sess.lang, &rules, r.secs) {
+                    Ok(j) => {
+                        sess.reply_with(s, &r.text, r.secs, &|_, _, _, _| j.clone());
+                    }
+                    Err(e) => {
+                        *failed.borrow_mut() = Some(e);
+                        break;
+                    }
+                }
+            }
+            (sess, st.started_ms)
         }
         None => (
             Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
@@ -145,6 +171,7 @@ fn init_state(
         started_ms,
         pending: None,
         hint: false,
+        error: failed.into_inner(),
     }
 }
 
@@ -176,9 +203,11 @@ pub fn resume_wait(ctx: &Ctx, id: &str) -> Option<Html> {
     if ctx.engine == Engine::Ready {
         return None;
     }
-    let resuming = storage::load::<Stored>(&storage::session_key(id))
+    // Read without setting corrupt data aside: `init_state` does that, and reports it.
+    let resuming = storage::get_raw(&storage::session_key(id))
         .ok()
         .flatten()
+        .and_then(|raw| serde_json::from_str::<Stored>(&raw).ok())
         .is_some_and(|st| !st.saved.replies.is_empty());
     resuming.then(|| html! { <p role="status">{ ctx.t("play.engine_loading") }</p> })
 }
@@ -193,6 +222,8 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
     match ctx.lib.get(&p.id) {
         Some(s) => resume_wait(&ctx, &s.id)
             .unwrap_or_else(|| html! { <Play scenario={Shared(s.clone())} exam={false} /> }),
+        // A trainer's own file may still be being checked.
+        None if ctx.checking => html! { <p role="status">{ ctx.t("lib.loading") }</p> },
         None => html! {
             <section>
                 <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>
@@ -245,6 +276,10 @@ pub fn Play(p: &PlayProps) -> Html {
         let draft = draft.clone();
         let seen_len = seen_len.clone();
         use_effect_with(log_len, move |_| {
+            if state.error.is_some() {
+                // A replay the engine could not finish: keep the stored session as it is.
+                return;
+            }
             let grew = seen_len.borrow().is_some_and(|n| log_len > n);
             *seen_len.borrow_mut() = Some(log_len);
             *turn_started.borrow_mut() = route::now_ms();
@@ -264,16 +299,24 @@ pub fn Play(p: &PlayProps) -> Html {
             }
         });
     }
-    // Resolve a sent reply after a short pause (the customer "reads" it), once the engine is
-    // there to judge it.
+    // Judge a sent reply once the engine is there, and resolve it after a short pause (the
+    // customer "reads" it).
     {
         let state = state.clone();
         let ready = ctx.engine == Engine::Ready;
         use_effect_with(
             (state.pending.is_some(), ready),
             move |&(pending, ready)| {
-                let t = (pending && ready)
-                    .then(|| Timeout::new(400, move || state.dispatch(PlayAction::Resolve)));
+                let t = (pending && ready).then(|| {
+                    let sess = &state.session;
+                    let judged = match (&state.pending, sess.rules_now(&state.scenario)) {
+                        (Some((text, secs)), Some(rules)) => {
+                            super::engine_judge(text, sess.lang, &rules, *secs)
+                        }
+                        _ => Err(String::new()),
+                    };
+                    Timeout::new(400, move || state.dispatch(PlayAction::Resolve(judged)))
+                });
                 move || drop(t)
             },
         );
@@ -439,6 +482,9 @@ pub fn Play(p: &PlayProps) -> Html {
                     <button type="submit" disabled={busy || draft.trim().is_empty()}>{ tr("play.send") }</button>
                     if state.pending.is_some() && ctx.engine != Engine::Ready {
                         <p role="status" class="engine-wait">{ tr("play.engine_loading") }</p>
+                    }
+                    if let Some(e) = &state.error {
+                        <p role="alert">{ tf(lang, "play.engine_failed", &[("error", e)]) }</p>
                     }
                 </form>
             }

@@ -635,6 +635,12 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             if f.say.is_empty() && f.value.is_none() {
                 ck.err(&f.id, format!("fact `{}` needs `say = [\"…\"]` (the ways it may be phrased) or a `value` with `units`", f.id.get_ref()));
             }
+            if let Some(v) = f.value.as_ref().filter(|v| !v.get_ref().is_finite()) {
+                ck.err(
+                    v,
+                    "a fact's `value` is a plain number such as `20` or `0.5` (not nan or inf)",
+                );
+            }
             if f.value.is_some() && f.units.is_empty() {
                 ck.err(
                     &f.id,

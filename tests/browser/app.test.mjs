@@ -187,6 +187,25 @@ test('play starts before the scorer arrives; a reply sent meanwhile is judged wh
   assert.deepEqual(page.errors, []);
 });
 
+test('an engine that cannot judge (another build, say) is reported; the reply is not scored', async () => {
+  const page = await newPage(browser);
+  // An engine from another build: it loads, but answers every request with an error.
+  await page.route('**/engine/kefu_engine.js', (r) => r.fulfill({ contentType: 'text/javascript', body:
+    'export default async function () {}\n' +
+    'export function judge() { return JSON.stringify({ error: "unknown field `kind`" }); }\n' +
+    'export function check_file() { return "{}"; }\nexport function score_json() { return "{}"; }\n' }));
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const box = page.getByRole('textbox', { name: 'Reply' });
+  await box.fill(GOOD.en);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /scorer could not be loaded.*unknown field/s);
+  assert.equal(await page.getByRole('region', { name: 'Feedback' }).count(), 0, 'no made-up judgement');
+  assert.equal(await box.inputValue(), GOOD.en, 'the reply is kept to send again');
+});
+
 test('if the scorer cannot be loaded, play says so and the library still works', async () => {
   const page = await newPage(browser);
   await page.route('**/engine/**', (r) => r.abort());
@@ -223,6 +242,7 @@ test('scoring one reply in the browser (reported)', async () => {
   // The engine (scorer) is imported when a scenario is played.
   await page.goto(`${srv.base}/?lang=en#/play/${ID}`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.waitForFunction(() => window.kefuDojo && window.kefuDojo.score_json);
   const r = await page.evaluate(({ zh }) => {
     const text = zh.repeat(2).slice(0, 200);
     const f = window.kefuDojo.score_json;
