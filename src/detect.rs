@@ -249,6 +249,60 @@ const NOT_NAMES: &[&str] = &[
     "Besides",
 ];
 
+/// First words of an English question that asks: auxiliaries and modals before their
+/// subject, and the openings of elliptic questions ("Anyone you can talk to?"). Not "care",
+/// "want", "need", "got": as often an imperative or an offer as a question.
+/// The first `ASKING_VERBS` are verbs; the rest open elliptic questions, which without "you"
+/// may ask the room ("Anyone else in the same boat?").
+const ASKING_VERBS: usize = 35;
+const ASKING_FIRST_WORDS: [&str; 45] = [
+    "am",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "won't",
+    "shouldn't",
+    "any",
+    "anything",
+    "anyone",
+    "anybody",
+    "anywhere",
+    "someone",
+    "somebody",
+    "something",
+    "yourself",
+    "and",
+];
+
 /// Longest span (bytes) one lexicon hit can cover: patterns are short and gaps are bounded.
 const MAX_HIT_BYTES: usize = 512;
 
@@ -453,6 +507,53 @@ impl<'a> Ctxs<'a> {
                 .contains(&w)
             })
         })
+    }
+    /// A declarative question (English): it ends in "?" but nothing asks: no verb before
+    /// its subject or question word at the start of the sentence or of its last clause, and
+    /// no question word anywhere ("I imagine you must be feeling pretty low?").
+    fn declarative(&self, s: Seg) -> bool {
+        let t = trim_tail(s.slice(&self.f.text));
+        if !is_latin(t) || !t.ends_with('?') {
+            return false;
+        }
+        let start = self.after_interjection(s);
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        let inverted = self
+            .ctx_in(Ctx::InterrogativeStart, start, s.end)
+            .any(|h| h.start == start || h.start == last_clause);
+        !inverted
+            && !self.asks_first(s, false)
+            && !t.split(|ch: char| !ch.is_ascii_alphabetic()).any(|w| {
+                [
+                    "what", "which", "where", "when", "why", "how", "who", "whom", "whose",
+                    "whats", "hows", "wheres", "whos", "whys", "whether", "if",
+                ]
+                .contains(&w)
+            })
+    }
+    /// Does the sentence or its last clause open the way a question does: a verb before its
+    /// subject ("Did something happen …?", "Don't you have …?") or an elliptic question
+    /// ("Anything on your mind?", "Anyone you can talk to?")?
+    /// With `verb_only`, only a verb before its subject counts.
+    fn asks_first(&self, s: Seg, verb_only: bool) -> bool {
+        let start = self.after_interjection(s);
+        // "There are …" states ("there" is skipped as in "hi there, are you …").
+        let stated = self.f.text[s.start..start].ends_with("there ");
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        [(start, stated), (last_clause, false)]
+            .into_iter()
+            .any(|(p, stated)| {
+                let first = self.f.text[p..s.end]
+                    .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+                    .next()
+                    .unwrap_or("");
+                let at = ASKING_FIRST_WORDS.iter().position(|w| *w == first);
+                !stated && at.is_some_and(|i| !verb_only || i < ASKING_VERBS)
+            })
     }
     /// Is the char at `pos` in a question? The last clause of an asking sentence is; in
     /// English every clause of it is ("Have you tried X, or Y?").
@@ -1230,18 +1331,37 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
                 .any(|w| {
                     ["i", "me", "my", "we", "us", "our", "i'm", "i've", "myself"].contains(&w)
                 });
-            if !inverted || first_person {
+            // A bare question word asks too ("If not, why?"); so does a short fragment that
+            // names what it asks about ("Friends nearby?", "Recently or years ago?").
+            let asks = inverted
+                || c.asks_first(s, true)
+                || c.wh_question(s)
+                || short_fragment(&c.f.text[start..s.end]);
+            if !asks || first_person {
                 return Question::Other;
             }
-        } else if !inverted {
-            // "You feel judged?", "So you're moving?": a declarative question restates.
-            let lead = &c.f.text[start..s.end];
-            if lead.starts_with("you ") || lead.starts_with("you're") || lead.starts_with("your ") {
-                return Question::Other;
-            }
+        } else if !inverted && c.declarative(s) {
+            // "You feel judged?", "So it's the move that has you worried?": a declarative
+            // question checks what the agent took in; it does not ask for anything new.
+            return Question::Other;
         }
     }
     Question::Probe
+}
+
+/// A fragment question of two to four words ("Friends nearby?", "Recently or years ago?"),
+/// not a hedged suggestion ("Maybe a walk?"). A single word ("Really?", "Oatmeal?", a name cut
+/// off at an initial) is too often a reaction, an echo or a list item.
+fn short_fragment(t: &str) -> bool {
+    let words: Vec<&str> = t
+        .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A hedged fragment suggests ("Maybe a walk?").
+    let hedged = words
+        .first()
+        .is_some_and(|w| ["maybe", "perhaps", "possibly", "probably"].contains(w));
+    !hedged && (2..=4).contains(&words.len())
 }
 
 #[cfg(test)]
@@ -1343,6 +1463,12 @@ mod tests {
         // Asking for a procedural step is not a probe; a bare echo doesn't ask.
         assert!(!hit("Could you check your spam folder?", "probe"));
         assert!(!hit("退货?你自己不看清楚就拍", "probe"));
+        // A declarative question checks; a fragment, a bare question word or a verb first asks.
+        assert!(!hit("So the parcel never turned up at your door?", "probe"));
+        assert!(hit("Receipt still around?", "probe"));
+        assert!(hit("I see. Since when?", "probe"));
+        assert!(hit("Did anything change after the update?", "probe"));
+        assert!(!hit("Maybe a bigger box?", "probe"));
     }
 
     #[test]
