@@ -555,6 +555,38 @@ impl<'a> Ctxs<'a> {
                 !stated && at.is_some_and(|i| !verb_only || i < ASKING_VERBS)
             })
     }
+    /// An offer of help opening the reply ("Hi, how can I help you today?", "您好,请问有什么
+    /// 可以帮您?") asks for the customer's case; only "anything else?" and the like close.
+    /// Opening: at most a greeting or a pleasantry before it (a few words, no question).
+    fn opening_offer(&self, s: Seg) -> bool {
+        let before = &self.f.text[..s.start];
+        let words = before.split_whitespace().count();
+        let cjk = before.chars().filter(|ch| text::is_cjk(*ch)).count();
+        if before.contains('?') || words > 6 || cjk > 10 {
+            return false;
+        }
+        let t = s.slice(&self.f.text);
+        let has = |ws: &[&str]| {
+            ws.iter().any(|w| {
+                if w.is_ascii() {
+                    t.split(|ch: char| !ch.is_ascii_alphabetic())
+                        .any(|x| x == *w)
+                } else {
+                    t.contains(w)
+                }
+            })
+        };
+        (has(&["help", "assist", "service", "support", "帮", "为您", "为你"])
+            || t.contains("do for you"))
+            && !has(&[
+                "else", "other", "another", "more", "further", "还有", "其他", "其它", "别的",
+                "另外", "满意", "疑问",
+            ])
+    }
+    /// Closes the conversation ("anything else?"), unless it is an offer of help opening it.
+    fn closes(&self, s: Seg) -> bool {
+        self.has_ctx(Ctx::Closing, s) && !self.opening_offer(s)
+    }
     /// Is the char at `pos` in a question? The last clause of an asking sentence is; in
     /// English every clause of it is ("Have you tried X, or Y?").
     fn in_question(&self, pos: usize) -> bool {
@@ -1205,9 +1237,10 @@ fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
-    ![Ctx::Closing, Ctx::Rhetorical, Ctx::NotAsking]
-        .into_iter()
-        .any(|k| c.has_ctx(k, s))
+    !c.closes(s)
+        && ![Ctx::Rhetorical, Ctx::NotAsking]
+            .into_iter()
+            .any(|k| c.has_ctx(k, s))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1222,9 +1255,10 @@ enum Question {
 
 /// What an asking sentence does.
 fn question_kind(c: &Ctxs, s: Seg) -> Question {
-    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request]
-        .into_iter()
-        .any(|k| c.has_ctx(k, s))
+    if c.closes(s)
+        || [Ctx::Rhetorical, Ctx::Request]
+            .into_iter()
+            .any(|k| c.has_ctx(k, s))
     {
         return Question::Other;
     }
@@ -1469,6 +1503,17 @@ mod tests {
         assert!(hit("I see. Since when?", "probe"));
         assert!(hit("Did anything change after the update?", "probe"));
         assert!(!hit("Maybe a bigger box?", "probe"));
+        // An offer of help opening the reply asks for the case; "anything else" closes.
+        assert!(hit("Good morning! How may I help you?", "probe"));
+        assert!(hit("你好,请问有什么可以帮你?", "probe"));
+        assert!(!hit(
+            "All done now. Anything else I can help with?",
+            "probe"
+        ));
+        assert!(!hit(
+            "退款已经到账了,您查收一下。请问还有什么可以帮您?",
+            "probe"
+        ));
     }
 
     #[test]
