@@ -255,7 +255,7 @@ const NOT_NAMES: &[&str] = &[
 /// The first `ASKING_VERBS` are verbs; the rest open elliptic questions, which without "you"
 /// may ask the room ("Anyone else in the same boat?").
 const ASKING_VERBS: usize = 35;
-const ASKING_FIRST_WORDS: [&str; 45] = [
+const ASKING_FIRST_WORDS: [&str; 44] = [
     "am",
     "is",
     "are",
@@ -300,7 +300,6 @@ const ASKING_FIRST_WORDS: [&str; 45] = [
     "somebody",
     "something",
     "yourself",
-    "and",
 ];
 
 /// Longest span (bytes) one lexicon hit can cover: patterns are short and gaps are bounded.
@@ -523,7 +522,13 @@ impl<'a> Ctxs<'a> {
         let inverted = self
             .ctx_in(Ctx::InterrogativeStart, start, s.end)
             .any(|h| h.start == start || h.start == last_clause);
+        // "And you?" returns the question.
+        let returned = matches!(
+            self.f.text[start..s.end].trim_end_matches(['?', '!', '.', ' ']),
+            "you" | "u" | "yourself"
+        );
         !inverted
+            && !returned
             && !self.asks_first(s, false)
             && !t.split(|ch: char| !ch.is_ascii_alphabetic()).any(|w| {
                 [
