@@ -612,7 +612,15 @@ impl<'a> Ctxs<'a> {
     fn mode_ok(&self, h: &Hit) -> bool {
         match self.lex.entries[h.entry].mode {
             Mode::Any => true,
-            Mode::Statement => !self.in_question(h.start),
+            // A declarative question states the point it checks ("So you were charged
+            // twice?"): a restatement cue counts in it.
+            Mode::Statement => {
+                !self.in_question(h.start)
+                    || (self.lex.entries[h.entry].owner == "restate"
+                        && self
+                            .sentence_of(h.start)
+                            .is_some_and(|s| self.declarative(s)))
+            }
             Mode::Question => self.in_question(h.start),
             Mode::Start => self
                 .sentence_of(h.start)
