@@ -249,6 +249,59 @@ const NOT_NAMES: &[&str] = &[
     "Besides",
 ];
 
+/// First words of an English question that asks: auxiliaries and modals before their
+/// subject, and the openings of elliptic questions ("Anyone you can talk to?"). Not "care",
+/// "want", "need", "got": as often an imperative or an offer as a question.
+/// The first `ASKING_VERBS` are verbs; the rest open elliptic questions, which without "you"
+/// may ask the room ("Anyone else in the same boat?").
+const ASKING_VERBS: usize = 35;
+const ASKING_FIRST_WORDS: [&str; 44] = [
+    "am",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "won't",
+    "shouldn't",
+    "any",
+    "anything",
+    "anyone",
+    "anybody",
+    "anywhere",
+    "someone",
+    "somebody",
+    "something",
+    "yourself",
+];
+
 /// Longest span (bytes) one lexicon hit can cover: patterns are short and gaps are bounded.
 const MAX_HIT_BYTES: usize = 512;
 
@@ -454,6 +507,91 @@ impl<'a> Ctxs<'a> {
             })
         })
     }
+    /// A declarative question (English): it ends in "?" but nothing asks: no verb before
+    /// its subject or question word at the start of the sentence or of its last clause, and
+    /// no question word anywhere ("I imagine you must be feeling pretty low?").
+    fn declarative(&self, s: Seg) -> bool {
+        let t = trim_tail(s.slice(&self.f.text));
+        if !is_latin(t) || !t.ends_with('?') {
+            return false;
+        }
+        let start = self.after_interjection(s);
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        let inverted = self
+            .ctx_in(Ctx::InterrogativeStart, start, s.end)
+            .any(|h| h.start == start || h.start == last_clause);
+        // "And you?" returns the question.
+        let returned = matches!(
+            self.f.text[start..s.end].trim_end_matches(['?', '!', '.', ' ']),
+            "you" | "u" | "yourself"
+        );
+        !inverted
+            && !returned
+            && !self.asks_first(s, false)
+            && !t.split(|ch: char| !ch.is_ascii_alphabetic()).any(|w| {
+                [
+                    "what", "which", "where", "when", "why", "how", "who", "whom", "whose",
+                    "whats", "hows", "wheres", "whos", "whys", "whether", "if",
+                ]
+                .contains(&w)
+            })
+    }
+    /// Does the sentence or its last clause open the way a question does: a verb before its
+    /// subject ("Did something happen …?", "Don't you have …?") or an elliptic question
+    /// ("Anything on your mind?", "Anyone you can talk to?")?
+    /// With `verb_only`, only a verb before its subject counts.
+    fn asks_first(&self, s: Seg, verb_only: bool) -> bool {
+        let start = self.after_interjection(s);
+        // "There are …" states ("there" is skipped as in "hi there, are you …").
+        let stated = self.f.text[s.start..start].ends_with("there ");
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        [(start, stated), (last_clause, false)]
+            .into_iter()
+            .any(|(p, stated)| {
+                let first = self.f.text[p..s.end]
+                    .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+                    .next()
+                    .unwrap_or("");
+                let at = ASKING_FIRST_WORDS.iter().position(|w| *w == first);
+                !stated && at.is_some_and(|i| !verb_only || i < ASKING_VERBS)
+            })
+    }
+    /// An offer of help opening the reply ("Hi, how can I help you today?", "您好,请问有什么
+    /// 可以帮您?") asks for the customer's case; only "anything else?" and the like close.
+    /// Opening: at most a greeting or a pleasantry before it (a few words, no question).
+    fn opening_offer(&self, s: Seg) -> bool {
+        let before = &self.f.text[..s.start];
+        let words = before.split_whitespace().count();
+        let cjk = before.chars().filter(|ch| text::is_cjk(*ch)).count();
+        if before.contains('?') || words > 6 || cjk > 10 {
+            return false;
+        }
+        let t = s.slice(&self.f.text);
+        let has = |ws: &[&str]| {
+            ws.iter().any(|w| {
+                if w.is_ascii() {
+                    t.split(|ch: char| !ch.is_ascii_alphabetic())
+                        .any(|x| x == *w)
+                } else {
+                    t.contains(w)
+                }
+            })
+        };
+        (has(&["help", "assist", "service", "support", "帮", "为您", "为你"])
+            || t.contains("do for you"))
+            && !has(&[
+                "else", "other", "another", "more", "further", "还有", "其他", "其它", "别的",
+                "另外", "满意", "疑问",
+            ])
+    }
+    /// Closes the conversation ("anything else?"), unless it is an offer of help opening it.
+    fn closes(&self, s: Seg) -> bool {
+        self.has_ctx(Ctx::Closing, s) && !self.opening_offer(s)
+    }
     /// Is the char at `pos` in a question? The last clause of an asking sentence is; in
     /// English every clause of it is ("Have you tried X, or Y?").
     fn in_question(&self, pos: usize) -> bool {
@@ -474,7 +612,15 @@ impl<'a> Ctxs<'a> {
     fn mode_ok(&self, h: &Hit) -> bool {
         match self.lex.entries[h.entry].mode {
             Mode::Any => true,
-            Mode::Statement => !self.in_question(h.start),
+            // A declarative question states the point it checks ("So you were charged
+            // twice?"): a restatement cue counts in it.
+            Mode::Statement => {
+                !self.in_question(h.start)
+                    || (self.lex.entries[h.entry].owner == "restate"
+                        && self
+                            .sentence_of(h.start)
+                            .is_some_and(|s| self.declarative(s)))
+            }
             Mode::Question => self.in_question(h.start),
             Mode::Start => self
                 .sentence_of(h.start)
@@ -1104,9 +1250,10 @@ fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
-    ![Ctx::Closing, Ctx::Rhetorical, Ctx::NotAsking]
-        .into_iter()
-        .any(|k| c.has_ctx(k, s))
+    !c.closes(s)
+        && ![Ctx::Rhetorical, Ctx::NotAsking]
+            .into_iter()
+            .any(|k| c.has_ctx(k, s))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1121,9 +1268,10 @@ enum Question {
 
 /// What an asking sentence does.
 fn question_kind(c: &Ctxs, s: Seg) -> Question {
-    if [Ctx::Rhetorical, Ctx::Closing, Ctx::Request]
-        .into_iter()
-        .any(|k| c.has_ctx(k, s))
+    if c.closes(s)
+        || [Ctx::Rhetorical, Ctx::Request]
+            .into_iter()
+            .any(|k| c.has_ctx(k, s))
     {
         return Question::Other;
     }
@@ -1230,18 +1378,37 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
                 .any(|w| {
                     ["i", "me", "my", "we", "us", "our", "i'm", "i've", "myself"].contains(&w)
                 });
-            if !inverted || first_person {
+            // A bare question word asks too ("If not, why?"); so does a short fragment that
+            // names what it asks about ("Friends nearby?", "Recently or years ago?").
+            let asks = inverted
+                || c.asks_first(s, true)
+                || c.wh_question(s)
+                || short_fragment(&c.f.text[start..s.end]);
+            if !asks || first_person {
                 return Question::Other;
             }
-        } else if !inverted {
-            // "You feel judged?", "So you're moving?": a declarative question restates.
-            let lead = &c.f.text[start..s.end];
-            if lead.starts_with("you ") || lead.starts_with("you're") || lead.starts_with("your ") {
-                return Question::Other;
-            }
+        } else if !inverted && c.declarative(s) {
+            // "You feel judged?", "So it's the move that has you worried?": a declarative
+            // question checks what the agent took in; it does not ask for anything new.
+            return Question::Other;
         }
     }
     Question::Probe
+}
+
+/// A fragment question of two to four words ("Friends nearby?", "Recently or years ago?"),
+/// not a hedged suggestion ("Maybe a walk?"). A single word ("Really?", "Oatmeal?", a name cut
+/// off at an initial) is too often a reaction, an echo or a list item.
+fn short_fragment(t: &str) -> bool {
+    let words: Vec<&str> = t
+        .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A hedged fragment suggests ("Maybe a walk?").
+    let hedged = words
+        .first()
+        .is_some_and(|w| ["maybe", "perhaps", "possibly", "probably"].contains(w));
+    !hedged && (2..=4).contains(&words.len())
 }
 
 #[cfg(test)]
@@ -1343,6 +1510,23 @@ mod tests {
         // Asking for a procedural step is not a probe; a bare echo doesn't ask.
         assert!(!hit("Could you check your spam folder?", "probe"));
         assert!(!hit("退货?你自己不看清楚就拍", "probe"));
+        // A declarative question checks; a fragment, a bare question word or a verb first asks.
+        assert!(!hit("So the parcel never turned up at your door?", "probe"));
+        assert!(hit("Receipt still around?", "probe"));
+        assert!(hit("I see. Since when?", "probe"));
+        assert!(hit("Did anything change after the update?", "probe"));
+        assert!(!hit("Maybe a bigger box?", "probe"));
+        // An offer of help opening the reply asks for the case; "anything else" closes.
+        assert!(hit("Good morning! How may I help you?", "probe"));
+        assert!(hit("你好,请问有什么可以帮你?", "probe"));
+        assert!(!hit(
+            "All done now. Anything else I can help with?",
+            "probe"
+        ));
+        assert!(!hit(
+            "退款已经到账了,您查收一下。请问还有什么可以帮您?",
+            "probe"
+        ));
     }
 
     #[test]

@@ -151,8 +151,17 @@ pub fn sentences(text: &str) -> Vec<Seg> {
 /// Split folded text into clauses: sentences further cut at commas and colons.
 pub fn clauses(text: &str) -> Vec<Seg> {
     split(text, |t, i, c| {
-        matches!(c, ',' | ':' | '，' | '~') || is_sentence_end(t, i, c)
+        matches!(c, ',' | ':' | '，' | '~') || is_dash(t, i, c) || is_sentence_end(t, i, c)
     })
+}
+
+/// A dash between clauses ("i'm curious - how did you …", "curious- how'd you"; "—" is folded
+/// to "-"), not a hyphen inside a word ("co-worker") or a minus sign ("-5").
+fn is_dash(text: &str, i: usize, c: char) -> bool {
+    c == '-'
+        && (text[i + 1..].starts_with([' ', '-'])
+            || (text[..i].ends_with(' ')
+                && !text[i + 1..].starts_with(|d: char| d.is_ascii_digit())))
 }
 
 fn split(text: &str, is_end: impl Fn(&str, usize, char) -> bool) -> Vec<Seg> {
