@@ -180,6 +180,9 @@ pub fn LibraryPage() -> Html {
                     <input type="file" accept=".toml,text/plain" onchange={on_pick} class="visually-hidden" />
                 </label>
                 <span>{ tr("lib.drop_hint") }</span>
+                if ctx.checking {
+                    <p role="status">{ tr("lib.checking") }</p>
+                }
             </div>
             <BrokenFiles lib={ctx.lib.clone()} />
         </section>

@@ -49,7 +49,14 @@ test('a file copied into a deployed site and listed in index.json is checked and
   await page.route('**/scenarios/index.json', (r) => r.fulfill({ json: [...names, 'zz-added.toml', 'zz-bad.toml'] }));
   await page.route('**/scenarios/zz-added.toml', (r) => r.fulfill({ body: copy, contentType: 'text/plain' }));
   await page.route('**/scenarios/zz-bad.toml', (r) => r.fulfill({ body: 'id = "zz-bad"\nkind = "grumpy"\n', contentType: 'text/plain' }));
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route('**/engine/**', async (r) => { await gate; await r.continue(); });
   await page.goto(`${srv.base}/?lang=en`);
+  // The shipped scenarios are listed at once; the added files wait for the engine to check them.
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Checking the scenario file' }).waitFor();
+  release();
   await page.getByRole('link', { name: 'Added after the build' }).waitFor();
   const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
   assert.match(await broken.innerText(), /zz-bad\.toml:\d+:\d+: error: /);
