@@ -57,23 +57,33 @@ fn toml_files(p: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-fn check(paths: &[String]) -> ExitCode {
+/// The scenario files the paths name (every `*.toml` under a folder), or the usage error
+/// `kefu CMD` prints and exits 2 with.
+fn scenario_paths(cmd: &str, paths: &[String]) -> Result<Vec<PathBuf>, ExitCode> {
     if paths.is_empty() {
-        eprintln!("kefu check: give one or more scenario files or folders\n{USAGE}");
-        return ExitCode::from(2);
+        eprintln!("kefu {cmd}: give one or more scenario files or folders\n{USAGE}");
+        return Err(ExitCode::from(2));
     }
     let mut files = Vec::new();
     for p in paths {
         let path = Path::new(p);
         if !path.exists() {
-            eprintln!("kefu check: {p}: no such file or folder");
-            return ExitCode::from(2);
+            eprintln!("kefu {cmd}: {p}: no such file or folder");
+            return Err(ExitCode::from(2));
         }
         if let Err(e) = toml_files(path, &mut files) {
-            eprintln!("kefu check: {p}: {e}");
-            return ExitCode::from(2);
+            eprintln!("kefu {cmd}: {p}: {e}");
+            return Err(ExitCode::from(2));
         }
     }
+    Ok(files)
+}
+
+fn check(paths: &[String]) -> ExitCode {
+    let files = match scenario_paths("check", paths) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     let (mut errors, mut warnings, mut ok) = (0, 0, 0);
     let mut ids: std::collections::BTreeMap<String, String> = Default::default();
     for f in &files {
@@ -126,17 +136,10 @@ fn check(paths: &[String]) -> ExitCode {
 /// status says whether any was broken. File names are given without their folder, as the app
 /// fetches them from `scenarios/`.
 fn bundle(paths: &[String]) -> ExitCode {
-    if paths.is_empty() {
-        eprintln!("kefu bundle: give one or more scenario files or folders\n{USAGE}");
-        return ExitCode::from(2);
-    }
-    let mut found = Vec::new();
-    for p in paths {
-        if let Err(e) = toml_files(Path::new(p), &mut found) {
-            eprintln!("kefu bundle: {p}: {e}");
-            return ExitCode::from(2);
-        }
-    }
+    let found = match scenario_paths("bundle", paths) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     let mut files = Vec::new();
     for f in &found {
         let name = f.file_name().map_or_else(
