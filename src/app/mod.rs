@@ -128,8 +128,8 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 /// The library as shipped: `scenarios/library.json` (checked by `kefu bundle` at `make dist`)
 /// and `scenarios/index.json` (every file in the folder). A file listed but not in the bundle
 /// (a trainer copied it into a deployed `dist/scenarios/`) is fetched for the checker. Returns
-/// the library, the files still to check, and the files that could not be fetched.
-async fn fetch_library() -> (Library, Vec<(String, String)>, Vec<(String, Vec<String>)>) {
+/// the library (files that could not be fetched listed as broken) and the files still to check.
+async fn fetch_library() -> (Library, Vec<(String, String)>) {
     let mut failed = Vec::new();
     let (bundle, index) = futures::future::join(
         fetch_text("scenarios/library.json"),
@@ -162,8 +162,8 @@ async fn fetch_library() -> (Library, Vec<(String, String)>, Vec<(String, Vec<St
             Err(e) => failed.push((n, vec![e])),
         }
     }
-    lib.broken.extend(failed.clone());
-    (lib, files, failed)
+    lib.broken.extend(failed);
+    (lib, files)
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -372,7 +372,7 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 // List the shipped library at once; then check the files that are not in its
                 // bundle (a trainer's own), one at a time, with the engine module.
-                let (l, mut files, _) = fetch_library().await;
+                let (l, mut files) = fetch_library().await;
                 files.extend(local);
                 lib.dispatch(LibAction::Checking(files.len()));
                 lib.dispatch(LibAction::Set(l));
