@@ -9,6 +9,9 @@ use crate::score::{self, Judgement, TurnRules};
 /// A scorer: `score::judge` natively; in the browser app, the engine module (same code).
 pub type Judge<'a> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Judgement;
 
+/// A scorer that may fail (the app's engine module).
+pub type TryJudge<'a, E> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Result<Judgement, E>;
+
 /// The scorer the core uses natively.
 pub fn native_judge(text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>) -> Judgement {
     score::judge(text, lang, rules, secs, true)
@@ -277,13 +280,38 @@ impl Session {
 
     /// `replay` with a given scorer.
     pub fn replay_with(s: &Scenario, saved: &Saved, judge: Judge) -> Session {
+        let infallible = |t: &str, l: Lang, r: &TurnRules, x: Option<f64>| {
+            Ok::<_, std::convert::Infallible>(judge(t, l, r, x))
+        };
+        Session::try_replay_with(s, saved, &infallible).0
+    }
+
+    /// `replay` with a scorer that may fail (the app's engine module): the replay stops at the
+    /// first reply it cannot judge and returns that error with the session so far. Nothing is
+    /// made up for the replies after it.
+    pub fn try_replay_with<E>(
+        s: &Scenario,
+        saved: &Saved,
+        judge: TryJudge<E>,
+    ) -> (Session, Option<E>) {
         let mut me = Session::new(s, saved.seed, saved.lang);
         for r in &saved.replies {
-            if me.reply_with(s, &r.text, r.secs, judge).is_none() {
+            let Some(rules) = me.rules_now(s) else {
                 break;
+            };
+            match judge(&r.text, me.lang, &rules, r.secs) {
+                Ok(j) => {
+                    if me
+                        .reply_with(s, &r.text, r.secs, &|_, _, _, _| j.clone())
+                        .is_none()
+                    {
+                        break;
+                    }
+                }
+                Err(e) => return (me, Some(e)),
             }
         }
-        me
+        (me, None)
     }
 }
 
@@ -332,6 +360,33 @@ mod tests {
         assert_eq!(a.at, b.at);
         assert_eq!(a.mood, b.mood);
         assert_eq!(a.log, b.log);
+    }
+
+    #[test]
+    fn a_replay_stops_at_the_first_reply_the_scorer_cannot_judge() {
+        let s = mini();
+        let mut a = Session::new(&s, 7, Lang::En);
+        a.reply(
+            &s,
+            "Sorry for the wait. Could you tell me the order number?",
+            None,
+        );
+        a.reply(&s, "I'll resend it today and email you the tracking.", None);
+        let saved = a.saved(&s.id);
+        assert_eq!(saved.replies.len(), a.log.len());
+        let calls = std::cell::Cell::new(0);
+        let judge = |t: &str, l: Lang, r: &TurnRules, x: Option<f64>| {
+            calls.set(calls.get() + 1);
+            if calls.get() == 2 {
+                Err("engine from another build")
+            } else {
+                Ok(native_judge(t, l, r, x))
+            }
+        };
+        let (b, err) = Session::try_replay_with(&s, &saved, &judge);
+        assert_eq!(err, Some("engine from another build"));
+        assert_eq!(b.log.len(), 1, "nothing is made up after the failure");
+        assert_eq!(b.log[0], a.log[0]);
     }
 
     #[test]

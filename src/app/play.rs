@@ -136,33 +136,19 @@ fn init_state(
     let resumed = stored
         .filter(|st| st.saved.scenario == s.id && st.exam == exam)
         .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
-    let failed = std::cell::RefCell::new(None::<String>);
-    let (session, started_ms) = match resumed {
+    let (session, started_ms, failed) = match resumed {
         Some(st) => {
             let mut saved = st.saved;
             saved.lang = lang;
             // A reply the engine cannot judge ends the replay there: nothing is made up, and
             // the stored session is not overwritten (see the save effect).
-            let mut sess = Session::new(s, saved.seed, saved.lang);
-            for r in &saved.replies {
-                let Some(rules) = sess.rules_now(s) else {
-                    break;
-                };
-                match super::engine_judge(&r.text, sess.lang, &rules, r.secs) {
-                    Ok(j) => {
-                        sess.reply_with(s, &r.text, r.secs, &|_, _, _, _| j.clone());
-                    }
-                    Err(e) => {
-                        *failed.borrow_mut() = Some(e);
-                        break;
-                    }
-                }
-            }
-            (sess, st.started_ms)
+            let (sess, failed) = Session::try_replay_with(s, &saved, &super::engine_judge);
+            (sess, st.started_ms, failed)
         }
         None => (
             Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
             route::now_ms(),
+            None,
         ),
     };
     PlayState {
@@ -171,7 +157,7 @@ fn init_state(
         started_ms,
         pending: None,
         hint: false,
-        error: failed.into_inner(),
+        error: failed,
     }
 }
 
