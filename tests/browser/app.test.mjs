@@ -250,6 +250,8 @@ test('scoring one reply in the browser (reported)', async () => {
   await page.goto(`${srv.base}/?lang=en#/play/${ID}`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   await page.waitForFunction(() => window.kefuDojo && window.kefuDojo.score_json);
+  const ready = Math.round(await page.evaluate(() => performance.now()));
+  console.log(`# engine (scorer) ready ${ready} ms after navigating to a scenario (loopback)`);
   const r = await page.evaluate(({ zh }) => {
     const text = zh.repeat(2).slice(0, 200);
     const f = window.kefuDojo.score_json;
