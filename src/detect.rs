@@ -1301,6 +1301,23 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     if c.has_ctx(Ctx::NotAsking, s) && !c.wh_question(s) {
         return Question::Other;
     }
+    // "Did you know that …?", "Are you aware there are …?" tell the customer something; they
+    // don't ask ("How do you know that …?" does).
+    let opening = &c.f.text[c.after_interjection(s)..s.end];
+    if [
+        "are you aware that",
+        "are you aware there",
+        "were you aware that",
+        "did you know that",
+        "did you know there",
+        "do you know that",
+        "do you know there",
+    ]
+    .iter()
+    .any(|p| opening.starts_with(p))
+    {
+        return Question::Other;
+    }
     // Rude or blaming sentences are not questions that ask.
     if ["rudeness", "blame"]
         .into_iter()
@@ -1600,6 +1617,9 @@ mod tests {
         assert!(hit("So the box arrived already opened?", "restate"));
         assert!(hit("You're still waiting on the second parcel?", "restate"));
         assert!(!hit("You could ask the front desk?", "restate"));
+        // "Are you aware that …?" informs; "How do you know that …?" asks.
+        assert!(!hit("Are you aware that there's a newer model?", "probe"));
+        assert!(hit("How do you know that it was opened?", "probe"));
         // An offer of help opening the reply asks for the case; "anything else" closes.
         assert!(hit("Good morning! How may I help you?", "probe"));
         assert!(hit("你好,请问有什么可以帮你?", "probe"));
