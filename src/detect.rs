@@ -1318,6 +1318,36 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     {
         return Question::Other;
     }
+    // An offer ("Would you like me to resend it?", "Shall I book it?", "May I suggest …?")
+    // seeks consent; it asks nothing about the case.
+    let last_clause = c
+        .clause_of(s.end.saturating_sub(1))
+        .map_or(s.start, |cl| cl.start)
+        .max(s.start);
+    let offers = |t: &str| {
+        [
+            "would you like me to ",
+            "would you like us to ",
+            "do you want me to ",
+            "do you want us to ",
+            "would you want me to ",
+            "want me to ",
+            "shall i ",
+            "shall we ",
+            "may i suggest",
+            "can i suggest",
+            "could i suggest",
+            "may i make a suggestion",
+            "can i make a suggestion",
+            "can i offer",
+            "may i offer",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+    };
+    if offers(opening) || offers(c.f.text[last_clause..s.end].trim_start()) {
+        return Question::Other;
+    }
     // Rude or blaming sentences are not questions that ask.
     if ["rudeness", "blame"]
         .into_iter()
@@ -1620,6 +1650,10 @@ mod tests {
         // "Are you aware that …?" informs; "How do you know that …?" asks.
         assert!(!hit("Are you aware that there's a newer model?", "probe"));
         assert!(hit("How do you know that it was opened?", "probe"));
+        // An offer seeks consent; asking the customer to tell asks.
+        assert!(!hit("Do you want me to cancel the second one?", "probe"));
+        assert!(!hit("Sure, shall I book the engineer for Monday?", "probe"));
+        assert!(hit("Would you like to tell me what happened?", "probe"));
         // An offer of help opening the reply asks for the case; "anything else" closes.
         assert!(hit("Good morning! How may I help you?", "probe"));
         assert!(hit("你好,请问有什么可以帮你?", "probe"));
