@@ -538,6 +538,27 @@ impl<'a> Ctxs<'a> {
                 .contains(&w)
             })
     }
+    /// Does the sentence open the way a restatement does: on "so" ("So the parcel came
+    /// back?") or on the customer as its subject, not with a modal ("You're after a refund?",
+    /// "Your order never came?"; "You could try …?" suggests)?
+    fn restating_frame(&self, s: Seg) -> bool {
+        let start = self.after_interjection(s);
+        let words = |t: &'a str| {
+            t.split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+                .filter(|w| !w.is_empty())
+        };
+        if words(&self.f.text[s.start..start]).any(|w| w == "so") {
+            return true;
+        }
+        let mut rest = words(&self.f.text[start..s.end]);
+        let first = rest.next().unwrap_or("");
+        let second = rest.next().unwrap_or("");
+        ["you", "you're", "youre", "you've", "you'd", "your"].contains(&first)
+            && ![
+                "could", "should", "might", "may", "can", "must", "would", "will", "need", "ought",
+            ]
+            .contains(&second)
+    }
     /// Does the sentence or its last clause open the way a question does: a verb before its
     /// subject ("Did something happen …?", "Don't you have …?") or an elliptic question
     /// ("Anything on your mind?", "Anyone you can talk to?")?
@@ -1280,6 +1301,53 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     if c.has_ctx(Ctx::NotAsking, s) && !c.wh_question(s) {
         return Question::Other;
     }
+    // "Did you know that …?", "Are you aware there are …?" tell the customer something; they
+    // don't ask ("How do you know that …?" does).
+    let opening = &c.f.text[c.after_interjection(s)..s.end];
+    if [
+        "are you aware that",
+        "are you aware there",
+        "were you aware that",
+        "did you know that",
+        "did you know there",
+        "do you know that",
+        "do you know there",
+    ]
+    .iter()
+    .any(|p| opening.starts_with(p))
+    {
+        return Question::Other;
+    }
+    // An offer ("Would you like me to resend it?", "Shall I book it?", "May I suggest …?")
+    // seeks consent; it asks nothing about the case.
+    let last_clause = c
+        .clause_of(s.end.saturating_sub(1))
+        .map_or(s.start, |cl| cl.start)
+        .max(s.start);
+    let offers = |t: &str| {
+        [
+            "would you like me to ",
+            "would you like us to ",
+            "do you want me to ",
+            "do you want us to ",
+            "would you want me to ",
+            "want me to ",
+            "shall i ",
+            "shall we ",
+            "may i suggest",
+            "can i suggest",
+            "could i suggest",
+            "may i make a suggestion",
+            "can i make a suggestion",
+            "can i offer",
+            "may i offer",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+    };
+    if offers(opening) || offers(c.f.text[last_clause..s.end].trim_start()) {
+        return Question::Other;
+    }
     // Rude or blaming sentences are not questions that ask.
     if ["rudeness", "blame"]
         .into_iter()
@@ -1383,17 +1451,70 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
             let asks = inverted
                 || c.asks_first(s, true)
                 || c.wh_question(s)
-                || short_fragment(&c.f.text[start..s.end]);
+                || short_fragment(&c.f.text[start..s.end])
+                || two_choice(core);
             if !asks || first_person {
-                return Question::Other;
+                // "So the parcel came back?" confirms the customer's point.
+                let confirms = !asks && !first_person && c.declarative(s) && c.restating_frame(s);
+                return if confirms {
+                    Question::Confirm
+                } else {
+                    Question::Other
+                };
             }
         } else if !inverted && c.declarative(s) {
             // "You feel judged?", "So it's the move that has you worried?": a declarative
-            // question checks what the agent took in; it does not ask for anything new.
-            return Question::Other;
+            // question checks what the agent took in; it does not ask for anything new. Put
+            // as the customer's point ("So …", "You're …", "Your …"), it confirms it.
+            return if c.restating_frame(s) {
+                Question::Confirm
+            } else {
+                Question::Other
+            };
         }
     }
     Question::Probe
+}
+
+/// A question offering two (or more) alternatives ("Before or after the update?", "Cash,
+/// card or voucher?") asks which one holds, whatever its length. Not a vague tail ("… or
+/// something?", "… or not?"), which hedges a guess, nor a rough number ("two or three days?").
+fn two_choice(core: &str) -> bool {
+    let words: Vec<&str> = core
+        .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let number = |w: &str| {
+        w.chars().all(|ch| ch.is_ascii_digit())
+            || [
+                "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a",
+                "few", "couple",
+            ]
+            .contains(&w)
+    };
+    let Some(i) = words.iter().rposition(|w| *w == "or") else {
+        return false;
+    };
+    let (Some(before), Some(after)) = (i.checked_sub(1).map(|j| words[j]), words.get(i + 1)) else {
+        return false;
+    };
+    // "Maybe a walk or a swim?" suggests.
+    let hedged = ["maybe", "perhaps", "possibly", "probably"].contains(&words[0]);
+    // "two or three days" is a rough number, not a choice.
+    let rough = number(before) && number(after);
+    let vague = [
+        "something",
+        "anything",
+        "not",
+        "what",
+        "so",
+        "whatever",
+        "no",
+        "else",
+        "nothing",
+    ]
+    .contains(after);
+    !hedged && !rough && !vague
 }
 
 /// A fragment question of two to four words ("Friends nearby?", "Recently or years ago?"),
@@ -1516,6 +1637,23 @@ mod tests {
         assert!(hit("I see. Since when?", "probe"));
         assert!(hit("Did anything change after the update?", "probe"));
         assert!(!hit("Maybe a bigger box?", "probe"));
+        // Two alternatives ask which holds, whatever the length; a rough number does not.
+        assert!(hit(
+            "Upstairs, in the garage or out in the garden?",
+            "probe"
+        ));
+        assert!(!hit("Maybe two or three more days?", "probe"));
+        // A declarative question put as the customer's point confirms it.
+        assert!(hit("So the box arrived already opened?", "restate"));
+        assert!(hit("You're still waiting on the second parcel?", "restate"));
+        assert!(!hit("You could ask the front desk?", "restate"));
+        // "Are you aware that …?" informs; "How do you know that …?" asks.
+        assert!(!hit("Are you aware that there's a newer model?", "probe"));
+        assert!(hit("How do you know that it was opened?", "probe"));
+        // An offer seeks consent; asking the customer to tell asks.
+        assert!(!hit("Do you want me to cancel the second one?", "probe"));
+        assert!(!hit("Sure, shall I book the engineer for Monday?", "probe"));
+        assert!(hit("Would you like to tell me what happened?", "probe"));
         // An offer of help opening the reply asks for the case; "anything else" closes.
         assert!(hit("Good morning! How may I help you?", "probe"));
         assert!(hit("你好,请问有什么可以帮你?", "probe"));
