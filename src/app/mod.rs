@@ -278,11 +278,12 @@ impl Reducible for LibState {
                 for c in &added {
                     l.add_checked(c.clone());
                 }
-                l
+                Shared(Rc::new(l))
             }
+            // Only the count changes: the library stays the same value (no re-render for it).
             LibAction::Checking(n) => {
                 checking += n;
-                (*self.lib.0).clone()
+                self.lib.clone()
             }
             LibAction::Add(c) => {
                 checking = checking.saturating_sub(1);
@@ -290,20 +291,20 @@ impl Reducible for LibState {
                 l.add_checked(c.clone());
                 added.retain(|x| x.file != c.file);
                 added.push(c);
-                l
+                Shared(Rc::new(l))
             }
         };
         Rc::new(LibState {
-            lib: Shared(Rc::new(lib)),
+            lib,
             added,
             checking,
         })
     }
 }
 
-impl Default for Shared<Library> {
+impl<T: Default> Default for Shared<T> {
     fn default() -> Self {
-        Shared(Rc::new(Library::default()))
+        Shared(Rc::new(T::default()))
     }
 }
 
@@ -314,7 +315,7 @@ pub fn App() -> Html {
     let lib = use_reducer(LibState::default);
     let loaded = use_state(|| false);
     let notices = use_state(Vec::<StoreError>::new);
-    let progress = use_state(|| Shared(Rc::new(Store::default())));
+    let progress = use_state(Shared::<Store>::default);
     let engine = use_state(|| Engine::Idle);
 
     // The engine module is imported when a scenario is to be played, not for the library.
