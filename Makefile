@@ -73,7 +73,13 @@ dist: setup-wasm setup-node
 	  target/$(TARGET)/wasm/kefu_dojo.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_engine_bg.wasm -o dist/engine/kefu_engine_bg.wasm
-	cp index.html dist/
+	@# Stamp the build into every URL the page loads, so a browser never mixes a cached file of
+	@# another build with this one (the engine reads the stamp from <meta name="kefu-build">).
+	@build=$$(cat dist/kefu_dojo.js dist/kefu_dojo_bg.wasm dist/snippets/*/*.js dist/engine/kefu_engine.js \
+	    dist/engine/kefu_engine_bg.wasm | sha256sum | cut -c1-12); \
+	  sed "s/KEFU_BUILD/$$build/g" index.html > dist/index.html; \
+	  sed -i "s#\(/snippets/[^']*\.js\)'#\1?v=$$build'#g" dist/kefu_dojo.js; \
+	  echo "build $$build"
 	cp scenarios/*.toml dist/scenarios/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
 	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it.

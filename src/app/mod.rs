@@ -170,8 +170,11 @@ async fn fetch_library() -> (Library, Vec<(String, String)>) {
 let engine;
 export async function kefu_engine() {
   if (!engine) {
-    const m = await import(new URL('engine/kefu_engine.js', document.baseURI).href);
-    await m.default();
+    // `make dist` stamps the build into the page: a cached engine of another build is never used.
+    const v = encodeURIComponent(document.querySelector('meta[name="kefu-build"]')?.content || '');
+    const url = (f) => new URL(`engine/${f}?v=${v}`, document.baseURI).href;
+    const m = await import(url('kefu_engine.js'));
+    await m.default({ module_or_path: url('kefu_engine_bg.wasm') });
     engine = m;
     window.kefuDojo = Object.assign({}, window.kefuDojo, { score_json: m.score_json });
   }

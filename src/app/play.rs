@@ -25,6 +25,10 @@ pub struct Stored {
     pub started_ms: f64,
     #[serde(default)]
     pub exam: bool,
+    /// A reply sent and not yet judged (the scorer was still loading): it survives a reload
+    /// or a language switch and is judged when the scorer is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<(String, Option<f64>)>,
 }
 
 pub struct PlayState {
@@ -136,18 +140,22 @@ fn init_state(
     let resumed = stored
         .filter(|st| st.saved.scenario == s.id && st.exam == exam)
         .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
-    let (session, started_ms, failed) = match resumed {
+    let (session, started_ms, failed, pending) = match resumed {
         Some(st) => {
             let mut saved = st.saved;
             saved.lang = lang;
             // A reply the engine cannot judge ends the replay there: nothing is made up, and
             // the stored session is not overwritten (see the save effect).
             let (sess, failed) = Session::try_replay_with(s, &saved, &super::engine_judge);
-            (sess, st.started_ms, failed)
+            let pending = st
+                .pending
+                .filter(|_| failed.is_none() && sess.ended().is_none());
+            (sess, st.started_ms, failed, pending)
         }
         None => (
             Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
             route::now_ms(),
+            None,
             None,
         ),
     };
@@ -155,7 +163,7 @@ fn init_state(
         scenario: s.clone(),
         session,
         started_ms,
-        pending: None,
+        pending,
         hint: false,
         error: failed,
     }
@@ -253,7 +261,8 @@ pub fn Play(p: &PlayProps) -> Html {
     let log_len = state.session.log.len();
     let ended = state.session.ended().is_some();
 
-    // Save the session (and the attempt) whenever a reply resolves; reset the turn timer.
+    // Save the session whenever a reply is sent or resolves (a sent reply is kept until it is
+    // judged); record the attempt and reset the turn timer when a reply is taken.
     {
         let state = state.clone();
         let record = ctx.record.clone();
@@ -261,19 +270,24 @@ pub fn Play(p: &PlayProps) -> Html {
         let turn_started = turn_started.clone();
         let draft = draft.clone();
         let seen_len = seen_len.clone();
-        use_effect_with(log_len, move |_| {
+        use_effect_with((log_len, state.pending.is_some()), move |&(log_len, _)| {
             if state.error.is_some() {
-                // A replay the engine could not finish: keep the stored session as it is.
+                // A replay or a judgement the engine could not finish: keep the stored session
+                // (and a reply waiting in it) as it is.
                 return;
             }
-            let grew = seen_len.borrow().is_some_and(|n| log_len > n);
-            *seen_len.borrow_mut() = Some(log_len);
-            *turn_started.borrow_mut() = route::now_ms();
+            let seen = *seen_len.borrow();
+            let grew = seen.is_some_and(|n| log_len > n);
+            if seen != Some(log_len) {
+                *seen_len.borrow_mut() = Some(log_len);
+                *turn_started.borrow_mut() = route::now_ms();
+            }
             let s = &state.scenario;
             let stored = Stored {
                 saved: state.session.saved(&s.id),
                 started_ms: state.started_ms,
                 exam,
+                pending: state.pending.clone(),
             };
             if let Err(e) = storage::save(&storage::session_key(&s.id), &stored) {
                 notify.emit(e);

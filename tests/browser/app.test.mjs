@@ -181,6 +181,8 @@ test('play starts before the scorer arrives; a reply sent meanwhile is judged wh
   let release;
   const gate = new Promise((r) => { release = r; });
   await page.route('**/engine/**', async (r) => { await gate; await r.continue(); });
+  const code = [];
+  page.on('request', (r) => { if (/\.(js|wasm)(\?|$)/.test(r.url())) code.push(new URL(r.url())); });
   await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   await page.getByRole('textbox', { name: 'Reply' }).fill(GOOD.en);
@@ -191,13 +193,49 @@ test('play starts before the scorer arrives; a reply sent meanwhile is judged wh
   const fb = page.getByRole('region', { name: 'Feedback' });
   await fb.waitFor();
   assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
+  // Every script and module of the app and of the engine carries this build's stamp, so a
+  // browser cache never mixes two builds after a redeploy.
+  const build = await page.locator('meta[name="kefu-build"]').getAttribute('content');
+  assert.match(build, /^[0-9a-f]{12}$/, 'make dist stamps the build');
+  const paths = code.map((u) => u.pathname).sort();
+  for (const f of ['/kefu_dojo.js', '/kefu_dojo_bg.wasm', '/engine/kefu_engine.js', '/engine/kefu_engine_bg.wasm']) {
+    assert.ok(paths.includes(f), `${f} loaded: ${paths.join(' ')}`);
+  }
+  assert.ok(paths.some((p) => p.startsWith('/snippets/')), paths.join(' '));
+  for (const u of code) assert.equal(u.searchParams.get('v'), build, `${u.pathname} carries the build stamp`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a reply sent while the scorer loads survives a language switch and a reload', async () => {
+  const page = await newPage(browser);
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route('**/engine/**', async (r) => { await gate; await r.continue(); });
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.getByRole('textbox', { name: 'Reply' }).fill(GOOD.en);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('status').filter({ hasText: 'Loading the scorer' }).waitFor();
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hant');
+  await page.getByRole('combobox', { name: '語言' }).selectOption('zh-Hans');
+  const log = page.getByRole('log');
+  await log.locator('.msg.agent.pending').filter({ hasText: GOOD.en }).waitFor();
+  await page.reload();
+  await log.locator('.msg.agent.pending').filter({ hasText: GOOD.en }).waitFor();
+  assert.equal(await page.getByRole('region', { name: '反馈' }).count(), 0, 'not judged without the scorer');
+  release();
+  const fb = page.getByRole('region', { name: '反馈' });
+  await fb.waitFor();
+  assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
+  assert.equal(await log.locator('.msg.agent').count(), 1, 'judged once, not twice');
+  assert.equal(await page.getByRole('textbox', { name: '回复' }).inputValue(), '', 'the draft is cleared once taken');
   assert.deepEqual(page.errors, []);
 });
 
 test('an engine that cannot judge (another build, say) is reported; the reply is not scored', async () => {
   const page = await newPage(browser);
   // An engine from another build: it loads, but answers every request with an error.
-  await page.route('**/engine/kefu_engine.js', (r) => r.fulfill({ contentType: 'text/javascript', body:
+  await page.route(/\/engine\/kefu_engine\.js(\?|$)/, (r) => r.fulfill({ contentType: 'text/javascript', body:
     'export default async function () {}\n' +
     'export function judge() { return JSON.stringify({ error: "unknown field `kind`" }); }\n' +
     'export function check_file() { return "{}"; }\nexport function score_json() { return "{}"; }\n' }));
