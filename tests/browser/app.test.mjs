@@ -152,6 +152,28 @@ test('corrupt storage is reported, kept aside, and the app still plays', async (
   await reply(page, GOOD.en);
 });
 
+test('full storage is reported and the trainee plays on, with nothing saved over', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+  const before = await page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort()));
+  // From now on every write fails as a full quota does.
+  await page.evaluate(() => {
+    Storage.prototype.setItem = function () { throw new DOMException('quota', 'QuotaExceededError'); };
+  });
+  await page.getByRole('link', { name: titleOf(ID) }).click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  const alert = page.locator('[data-store-error="store.full"]');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /storage is full.*Export/s);
+  await reply(page, GOOD.en);
+  assert.equal(await page.getByRole('log').locator('.msg.agent').count(), 2, 'play goes on');
+  assert.equal(await page.evaluate(() => JSON.stringify(Object.entries(localStorage).sort())), before,
+    'nothing already saved was lost or half-written');
+  assert.deepEqual(page.errors, []);
+});
+
 test('a broken scenario file opened by a trainer shows its errors; the others still load', async () => {
   const page = await newPage(browser);
   await page.goto(`${srv.base}/?lang=en`);
