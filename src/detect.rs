@@ -1358,14 +1358,25 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     if c.confirm_tag(s).is_some() {
         return Question::Confirm;
     }
-    // A filler tag closing the sentence, or standing alone ("…, you know?", "Okay?").
+    // A filler tag closing the sentence, or standing alone ("…, you know?", "Okay?"); typed
+    // without its comma, it closes a statement too ("Life is fleeting isn't it?"), not a
+    // question ("Why isn't it?").
     let t_end = s.start + trim_tail(s.slice(&c.f.text)).len();
+    let stated = || {
+        let start = c.after_interjection(s);
+        !c.wh_question(s)
+            && !c.asks_first(s, false)
+            && !c
+                .ctx_in(Ctx::InterrogativeStart, start, s.end)
+                .any(|h| h.start == start)
+    };
     if c.ctx_in(Ctx::FillerTag, s.start, s.end).any(|h| {
         h.end >= t_end.saturating_sub(1)
             && (h.start == s.start
                 || c.f.text[..h.start]
                     .trim_end()
-                    .ends_with([',', '.', '!', ';', '-']))
+                    .ends_with([',', '.', '!', ';', '-'])
+                || (h.start > s.start + 12 && stated()))
     }) {
         return Question::Other;
     }
@@ -1625,6 +1636,10 @@ mod tests {
         // English questions about "I" wonder aloud; fillers and offers don't ask.
         assert!(!hit("How do I even cope with this?", "probe"));
         assert!(!hit("It's hard, you know?", "probe"));
+        assert!(!hit(
+            "It's safer to keep the box if you can dont you think?",
+            "probe"
+        ));
         assert!(!hit("Do you want to talk?", "probe"));
         assert!(hit("How long has it been doing that?", "probe"));
         assert!(hit("Can you tell me what happened", "probe"));
