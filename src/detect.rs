@@ -1266,12 +1266,15 @@ fn address_ok(text: &str, h: &Hit) -> bool {
     true
 }
 
-/// A probe cue (请问, 请提供…) counts unless its sentence closes, accuses or doesn't ask.
+/// A probe cue (请问, 请提供…) counts unless its sentence closes, accuses or doesn't ask, or
+/// (in Chinese) confirms the customer's point ("请问您是反映…的情况,对吗?" restates).
 fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
+    let confirms = !is_latin(s.slice(&c.f.text)) && c.confirm_tag(s).is_some();
     !c.closes(s)
+        && !confirms
         && ![Ctx::Rhetorical, Ctx::NotAsking]
             .into_iter()
             .any(|k| c.has_ctx(k, s))
