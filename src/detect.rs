@@ -728,6 +728,25 @@ impl<'a> Ctxs<'a> {
             .overlapping(h.start, h.end)
             .any(|b| self.lex.entries[b.entry].owner == owner)
     }
+    /// A Chinese question that checks a number the agent holds ("请问您的手机号码是186****7650
+    /// 对吗?"): echoing a number is not a restatement, the customer is asked to confirm it.
+    fn checks_number(&self, s: Seg) -> bool {
+        let t = s.slice(&self.f.text);
+        if is_latin(t) {
+            return false;
+        }
+        let mut run = 0;
+        t.chars().any(|ch| {
+            run = if ch.is_ascii_digit() || ch == '*' {
+                run + 1
+            } else {
+                0
+            };
+            run >= 6
+        }) || ["号码是", "订单号是", "单号是", "账号是"]
+            .iter()
+            .any(|w| t.contains(w))
+    }
     /// A confirmation tag closing the sentence ("…,对吗?", "…, is that right?").
     fn confirm_tag(&self, s: Seg) -> Option<&&'a Hit> {
         let t = trim_tail(s.slice(&self.f.text)).trim_end_matches(['?', '.', '!', '~', ' ']);
@@ -1266,12 +1285,16 @@ fn address_ok(text: &str, h: &Hit) -> bool {
     true
 }
 
-/// A probe cue (请问, 请提供…) counts unless its sentence closes, accuses or doesn't ask.
+/// A probe cue (请问, 请提供…) counts unless its sentence closes, accuses or doesn't ask, or
+/// (in Chinese) confirms the customer's point ("请问您是反映…的情况,对吗?" restates).
 fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
+    let confirms =
+        !is_latin(s.slice(&c.f.text)) && c.confirm_tag(s).is_some() && !c.checks_number(s);
     !c.closes(s)
+        && !confirms
         && ![Ctx::Rhetorical, Ctx::NotAsking]
             .into_iter()
             .any(|k| c.has_ctx(k, s))
@@ -1355,7 +1378,7 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     {
         return Question::Other;
     }
-    if c.confirm_tag(s).is_some() {
+    if c.confirm_tag(s).is_some() && !c.checks_number(s) {
         return Question::Confirm;
     }
     // A filler tag closing the sentence, or standing alone ("…, you know?", "Okay?"); typed
