@@ -361,6 +361,19 @@ fn trim_tail(t: &str) -> &str {
     ])
 }
 
+/// The length of a cue's evidence: a pattern may end on the word that follows its verb to tell a
+/// remedy from its negation ("refund the"); the highlight stops before a trailing article.
+fn evidence_len(cue: &str) -> usize {
+    for art in [" the", " a", " an"] {
+        if let Some(rest) = cue.strip_suffix(art) {
+            if !rest.trim().is_empty() {
+                return rest.len();
+            }
+        }
+    }
+    cue.len()
+}
+
 impl<'a> Ctxs<'a> {
     fn new(f: &'a Folded, lex: &'a Lexicon, hits: &'a [Hit]) -> Ctxs<'a> {
         let mut cues = Vec::new();
@@ -924,7 +937,11 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     for id in crate::principles::reply_ids().chain(["close"]) {
         let mut ev: Vec<(usize, usize)> = spans
             .get(id)
-            .map(|v| v.iter().map(|&(s, e)| f.span(s, e)).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|&(s, e)| f.span(s, s + evidence_len(&f.text[s..e])))
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(&(s, _)) = spans.get(id).and_then(|v| v.iter().min()) {
             first_sentence.insert(id, c.sentence_index(s));
@@ -1586,6 +1603,19 @@ mod tests {
         assert!(hit("I'm so sorry for the delay.", "apology"));
         assert!(!hit("I'm sorry you feel that way.", "apology"));
         assert!(!hit("I won't apologise for that.", "apology"));
+    }
+
+    #[test]
+    fn evidence_stops_before_a_trailing_article() {
+        let text = "I'll refund the shipping in full.";
+        let d = detect(text, Lexicon::builtin(), &Context::default());
+        let ev: Vec<&str> = d.findings["solution"]
+            .evidence
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect();
+        assert!(ev.contains(&"I'll refund"), "{ev:?}");
+        assert!(ev.iter().all(|t| !t.ends_with(" the")), "{ev:?}");
     }
 
     #[test]
