@@ -117,7 +117,9 @@ impl Seg {
     }
 }
 
-const ABBREVIATIONS: [&str; 8] = ["mr", "mrs", "ms", "dr", "no", "e.g", "i.e", "etc"];
+const ABBREVIATIONS: [&str; 11] = [
+    "mr", "mrs", "ms", "dr", "prof", "st", "vs", "jr", "e.g", "i.e", "etc",
+];
 
 fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
     match c {
@@ -137,7 +139,19 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
                 .into_iter()
                 .rev()
                 .collect();
-            !ABBREVIATIONS.contains(&word.as_str())
+            let after = text[i + 1..].trim_start_matches(' ');
+            if word == "no" {
+                // "No. 5" numbers; "No. I can't" ends a sentence.
+                return !after.starts_with(|d: char| d.is_ascii_digit());
+            }
+            // An initial ("J. Smith", "U.S."): one letter other than "I" / "a", then a name.
+            let before = text[..i - word.len()].chars().next_back();
+            let initial = word.len() == 1
+                && word.starts_with(|l: char| l.is_ascii_alphabetic() && l != 'i' && l != 'a')
+                && !matches!(before, Some(b) if b.is_alphanumeric() || b == '\'' || b == '.');
+            let name_follows = after.len() < text.len() - i - 1
+                && after.starts_with(|n: char| n.is_ascii_alphabetic());
+            !(ABBREVIATIONS.contains(&word.as_str()) || initial && name_follows)
         }
         _ => false,
     }
@@ -271,6 +285,34 @@ mod tests {
         );
         let c = clauses(&f.text);
         assert_eq!(c.len(), 6);
+    }
+
+    #[test]
+    fn initials_and_numbers_do_not_end_a_sentence() {
+        let split = |t: &str| {
+            let f = Folded::new(t);
+            sentences(&f.text)
+                .iter()
+                .map(|s| s.slice(&f.text).to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            split("J. Smith here. Your order No. 5 ships today."),
+            vec!["j. smith here.", "your order no. 5 ships today."]
+        );
+        assert_eq!(
+            split("No. I can't do that. Dr. Li will call."),
+            vec!["no.", "i can't do that.", "dr. li will call."]
+        );
+        assert_eq!(split("Try plan B."), vec!["try plan b."]);
+        assert_eq!(
+            split("It isn't. That's hard."),
+            vec!["it isn't.", "that's hard."]
+        );
+        assert_eq!(
+            split("I do not know .. have you?"),
+            vec!["i do not know ..", "have you?"]
+        );
     }
 
     #[test]
