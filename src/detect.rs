@@ -760,6 +760,11 @@ impl<'a> Ctxs<'a> {
             .iter()
             .any(|w| t.contains(w))
     }
+    /// A question that puts the customer's point back for confirmation: a confirmation tag,
+    /// unless the sentence only checks a number.
+    fn confirms_point(&self, s: Seg) -> bool {
+        self.confirm_tag(s).is_some() && !self.checks_number(s)
+    }
     /// A confirmation tag closing the sentence ("…,对吗?", "…, is that right?").
     fn confirm_tag(&self, s: Seg) -> Option<&&'a Hit> {
         let t = trim_tail(s.slice(&self.f.text)).trim_end_matches(['?', '.', '!', '~', ' ']);
@@ -1308,8 +1313,7 @@ fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
-    let confirms =
-        !is_latin(s.slice(&c.f.text)) && c.confirm_tag(s).is_some() && !c.checks_number(s);
+    let confirms = !is_latin(s.slice(&c.f.text)) && c.confirms_point(s);
     !c.closes(s)
         && !confirms
         && ![Ctx::Rhetorical, Ctx::NotAsking]
@@ -1395,7 +1399,7 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     {
         return Question::Other;
     }
-    if c.confirm_tag(s).is_some() && !c.checks_number(s) {
+    if c.confirms_point(s) {
         return Question::Confirm;
     }
     // A filler tag closing the sentence, or standing alone ("…, you know?", "Okay?"); typed
