@@ -28,6 +28,7 @@ help:
 
 setup-wasm:
 	@rustup target list --installed | grep -qx $(TARGET) || rustup target add $(TARGET)
+	@rustup component list --installed | grep -q "^clippy" || rustup component add clippy
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WB_VERSION)" ]; then \
 	  echo "Installing wasm-bindgen-cli $(WB_VERSION) (matches Cargo.lock; takes a few minutes)…"; \
 	  cargo install wasm-bindgen-cli --version "$(WB_VERSION)" --locked \
@@ -63,14 +64,14 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 dist: setup-wasm setup-node
 	cargo build --release --bin kefu
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
-	@# Both modules are the same crate with other features: each is bound right after its build
-	@# (they share one target directory, and so the dependencies they have in common).
-	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features csr
+	@# Two crates, two modules: the app (kefu-app, which has no judge in its dependencies) and
+	@# the engine (kefu-engine: the judge and the checker), each bound right after its build.
+	cargo build --profile wasm --target $(TARGET) -p kefu-app
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
-	  target/$(TARGET)/wasm/kefu_dojo.wasm
-	cargo build --profile wasm --target $(TARGET) --lib --no-default-features --features engine-wasm
+	  target/$(TARGET)/wasm/kefu_app.wasm
+	cargo build --profile wasm --target $(TARGET) -p kefu-engine
 	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_engine \
-	  target/$(TARGET)/wasm/kefu_dojo.wasm
+	  target/$(TARGET)/wasm/kefu_engine.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_engine_bg.wasm -o dist/engine/kefu_engine_bg.wasm
 	@# Stamp the build into every URL the page loads, so a browser never mixes a cached file of
@@ -103,8 +104,12 @@ serve: dist
 test: test-native test-scenarios test-browser
 	@echo "make test: all passed"
 
-test-native:
-	cargo test --all-targets
+# Every crate's tests natively (the app's pure parts included), then clippy on both targets:
+# natively for the whole workspace, and for wasm32 on the two browser crates.
+test-native: setup-wasm
+	cargo test --workspace --all-targets
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target $(TARGET) -p kefu-app -p kefu-engine -- -D warnings
 
 test-scenarios:
 	cargo build --release --bin kefu

@@ -5,9 +5,9 @@
 //! for a ~200-char reply; throughput over whole eval files; the time to score 1 MB of text.
 //! This is a report, not a test: nothing here fails on a slow machine.
 
-use kefu_dojo::lexicon::Lexicon;
-use kefu_dojo::principles::Lang;
-use kefu_dojo::score;
+use kefu_core::principles::Lang;
+use kefu_judge::lexicon::Lexicon;
+use kefu_judge::score;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -57,7 +57,7 @@ fn read_texts(path: &str) -> Option<Vec<(String, Lang)>> {
                 let code = v
                     .get("lang")
                     .and_then(|l| l.as_str())
-                    .unwrap_or_else(|| kefu_dojo::text::detect_lang(&text))
+                    .unwrap_or_else(|| kefu_judge::text::detect_lang(&text))
                     .to_string();
                 Some((text, Lang::parse(&code).unwrap_or(Lang::En)))
             })
@@ -177,7 +177,7 @@ fn main() {
             .map(|_| {
                 let t = Instant::now();
                 for (name, src) in &files {
-                    black_box(kefu_dojo::scenario::check_source_with(name, src, play));
+                    black_box(kefu_check::check_source_with(name, src, play));
                 }
                 t.elapsed()
             })

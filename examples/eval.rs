@@ -10,8 +10,8 @@
 //! `--show PRINCIPLE` lists the false positives and false negatives of that principle;
 //! `--trace TEXT` lists every lexicon hit in one text and the principles it shows.
 
-use kefu_dojo::principles::{self, Lang};
-use kefu_dojo::score;
+use kefu_core::principles::{self, Lang};
+use kefu_judge::score;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,7 +101,7 @@ fn lang_of(v: &Value, text: &str) -> Lang {
     let code = v
         .get("lang")
         .and_then(Value::as_str)
-        .unwrap_or_else(|| kefu_dojo::text::detect_lang(text));
+        .unwrap_or_else(|| kefu_judge::text::detect_lang(text));
     Lang::parse(code).unwrap_or(Lang::En)
 }
 
@@ -203,8 +203,8 @@ fn main() {
             "--trace" => {
                 // Every raw lexicon hit in a text (before context rules), for tuning.
                 let text = args.next().unwrap_or_default();
-                let lex = kefu_dojo::lexicon::Lexicon::builtin();
-                let f = kefu_dojo::text::Folded::new(&text);
+                let lex = kefu_judge::lexicon::Lexicon::builtin();
+                let f = kefu_judge::text::Folded::new(&text);
                 for h in lex.find(&f.text) {
                     let e = &lex.entries[h.entry];
                     println!(
@@ -217,7 +217,7 @@ fn main() {
                 }
                 let j = score::score(
                     &text,
-                    Lang::parse(kefu_dojo::text::detect_lang(&text)).unwrap_or(Lang::En),
+                    Lang::parse(kefu_judge::text::detect_lang(&text)).unwrap_or(Lang::En),
                 );
                 let hits: Vec<&String> = j
                     .principles
@@ -235,7 +235,7 @@ fn main() {
             _ => files.push(PathBuf::from(a)),
         }
     }
-    if let Err(e) = kefu_dojo::lexicon::Lexicon::build(&[]) {
+    if let Err(e) = kefu_judge::lexicon::Lexicon::build(&[]) {
         eprintln!("eval: the lexicon does not build: {e}");
         std::process::exit(1);
     }

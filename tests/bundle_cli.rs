@@ -2,7 +2,8 @@
 //! `dist/scenarios/library.json`) holds every shipped scenario exactly as the checker builds it,
 //! and a broken file is listed with its `FILE:LINE:COLUMN` messages while the others still load.
 
-use kefu_dojo::view::{check_file, Bundle, Library};
+use kefu_check::check_file;
+use kefu_core::view::{Bundle, Library};
 use std::process::Command;
 
 fn bundle(args: &[&str]) -> (String, String, i32) {

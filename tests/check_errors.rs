@@ -5,8 +5,9 @@
 //! The base scenario below carries no sample replies, so these tests don't depend on how the
 //! scorer (tuned separately) judges any reply.
 
-use kefu_dojo::scenario::check::check_source;
-use kefu_dojo::scenario::{CheckOutput, Diagnostic, Severity};
+use kefu_check::check_source;
+use kefu_check::CheckOutput;
+use kefu_core::scenario::{Diagnostic, Severity};
 use std::process::Command;
 
 const BASE: &str = r#"# A small, valid scenario.

@@ -1,14 +1,14 @@
 //! Every catalogue key the browser app asks for exists in all three languages.
 
-use kefu_dojo::i18n;
-use kefu_dojo::principles::Lang;
+use kefu_core::i18n;
+use kefu_core::principles::Lang;
 use regex::Regex;
 
 #[test]
 fn app_uses_only_known_keys() {
     let re = Regex::new(r#"\b(?:t|tr|tf)\((?:[a-z.]+, )?"([a-z_]+\.[a-z_.]+)""#).unwrap();
     let mut used = 0;
-    for entry in std::fs::read_dir("src/app").unwrap() {
+    for entry in std::fs::read_dir("crates/app/src").unwrap() {
         let path = entry.unwrap().path();
         let src = std::fs::read_to_string(&path).unwrap();
         for c in re.captures_iter(&src) {

@@ -3,8 +3,8 @@
 //! principle keeps F1 ≥ 0.9 (issue #3's target), so a lexicon or rule change that breaks what a
 //! trainee relies on fails here, not only in `make eval`'s report.
 
-use kefu_dojo::principles::Lang;
-use kefu_dojo::score;
+use kefu_core::principles::Lang;
+use kefu_judge::score;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -20,7 +20,7 @@ fn every_principle_keeps_f1_of_at_least_0_9_on_the_labelled_set() {
         // As `make eval` reads it: the line's language, else the detected one.
         let code = v["lang"]
             .as_str()
-            .unwrap_or_else(|| kefu_dojo::text::detect_lang(text));
+            .unwrap_or_else(|| kefu_judge::text::detect_lang(text));
         let lang = Lang::parse(code).unwrap_or(Lang::En);
         let j = score::score(text, lang);
         n += 1;

@@ -1,8 +1,8 @@
 //! The scorer never panics, whatever it is given, and every evidence span it returns is a
 //! non-empty `[start, end)` range of chars inside the reply as typed. No timing assertions.
 
-use kefu_dojo::principles::Lang;
-use kefu_dojo::score::{self, ScenarioKind, TurnRules};
+use kefu_core::principles::Lang;
+use kefu_judge::score::{self, ScenarioKind, TurnRules};
 use proptest::prelude::*;
 
 fn check_spans(text: &str, j: &score::Judgement) -> Result<(), TestCaseError> {

@@ -1,8 +1,8 @@
 //! The progress store and the chart geometry through their public API: JSON round trip and
 //! migration, load errors, merging, CSV and xAPI export, and charts that never emit NaN.
 
-use kefu_dojo::chart::{radar, trend};
-use kefu_dojo::progress::{
+use kefu_core::chart::{radar, trend};
+use kefu_core::progress::{
     iso_time, Attempt, LoadError, MergeReport, Store, TurnRecord, CURRENT_VERSION,
 };
 use proptest::prelude::*;

@@ -1,11 +1,12 @@
 //! The scenario library (`scenarios/`): every file checks clean (its sample replies included),
 //! the library has what issue 4 asks for, and from every scenario every path of outcomes ends.
 
-use kefu_dojo::dialogue::Session;
-use kefu_dojo::principles::Lang;
-use kefu_dojo::scenario::check::check_source;
-use kefu_dojo::scenario::{Outcome, Scenario, Severity, Target};
-use kefu_dojo::score::{self, JudgeRequest, Judgement, JudgementWire, ScenarioKind, TurnRules};
+use kefu_check::check_source;
+use kefu_core::dialogue::Session;
+use kefu_core::principles::Lang;
+use kefu_core::scenario::{Outcome, Scenario, Severity, Target};
+use kefu_judge::native_judge;
+use kefu_judge::score::{self, JudgeRequest, Judgement, JudgementWire, ScenarioKind, TurnRules};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -176,7 +177,7 @@ fn model_answers_walk_the_main_path_to_resolved() {
             let mut x = Session::new(s, 7, lang);
             while let Target::Turn(i) = x.at {
                 let model = x.fill(s.turns[i].model[0].get(lang));
-                x.reply(s, &model, None);
+                x.reply_with(s, &model, None, &native_judge);
             }
             assert_eq!(
                 x.outcome(s),
@@ -248,11 +249,11 @@ proptest! {
         let mut n = 0;
         while x.ended().is_none() {
             let reply = x.fill(&pool[choices[n % choices.len()] % pool.len()]);
-            prop_assert!(x.reply(s, &reply, Some(30.0)).is_some());
+            prop_assert!(x.reply_with(s, &reply, Some(30.0), &native_judge).is_some());
             n += 1;
             prop_assert!(n <= s.max_turns, "{}: no ending after {} replies", s.id, n);
         }
-        let again = Session::replay(s, &x.saved(&s.id));
+        let again = Session::replay_with(s, &x.saved(&s.id), &native_judge);
         prop_assert_eq!(again.at, x.at);
         prop_assert_eq!(again.mood, x.mood);
         prop_assert_eq!(&again.log, &x.log);

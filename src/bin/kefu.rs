@@ -5,9 +5,10 @@
 //! kefu schema                       print the scenario JSON Schema
 //! kefu bundle PATH…                the checked library as JSON, for the browser app (make dist)
 
-use kefu_dojo::principles::Lang;
-use kefu_dojo::scenario::{self, Severity};
-use kefu_dojo::score::{self, TurnRules};
+use kefu_check::schema;
+use kefu_core::principles::Lang;
+use kefu_core::scenario::Severity;
+use kefu_judge::score::{self, TurnRules};
 use serde_json::{json, Value};
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("score") => score_cmd(&args[1..]),
         Some("schema") => {
-            println!("{}", scenario::schema::SCHEMA.trim_end());
+            println!("{}", schema::SCHEMA.trim_end());
             ExitCode::SUCCESS
         }
         Some("bundle") => bundle(&args[1..]),
@@ -103,7 +104,7 @@ fn check(paths: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let out = scenario::check_source(&name, &src);
+        let out = kefu_check::check_source(&name, &src);
         for d in &out.diagnostics {
             println!("{d}");
             match d.severity {
@@ -154,7 +155,7 @@ fn bundle(paths: &[String]) -> ExitCode {
             }
         }
     }
-    let b = kefu_dojo::view::Bundle::build(&files);
+    let b = kefu_check::build_bundle(&files);
     for (_, lines) in &b.broken {
         for l in lines {
             eprintln!("{l}");
@@ -188,7 +189,7 @@ fn score_cmd(args: &[String]) -> ExitCode {
             }
         }
     }
-    let turn: Option<(scenario::Scenario, usize)> = match (scenario_file, turn_id) {
+    let turn: Option<(kefu_core::scenario::Scenario, usize)> = match (scenario_file, turn_id) {
         (None, None) => None,
         (Some(f), Some(t)) => {
             let src = match std::fs::read_to_string(&f) {
@@ -198,7 +199,7 @@ fn score_cmd(args: &[String]) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let out = scenario::check_source(&f, &src);
+            let out = kefu_check::check_source(&f, &src);
             let Some(s) = out.scenario else {
                 for d in out
                     .diagnostics
@@ -250,7 +251,7 @@ fn score_cmd(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn score_line(line: &str, turn: Option<&(scenario::Scenario, usize)>) -> Value {
+fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>) -> Value {
     let v: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => return json!({"id": null, "error": format!("not a JSON object: {e}")}),
@@ -260,7 +261,7 @@ fn score_line(line: &str, turn: Option<&(scenario::Scenario, usize)>) -> Value {
         return json!({"id": id, "error": "missing \"text\" (a string)"});
     };
     let lang = match v.get("lang").and_then(Value::as_str) {
-        None => kefu_dojo::text::detect_lang(text),
+        None => kefu_judge::text::detect_lang(text),
         Some("zh") => "zh",
         Some("en") => "en",
         Some(other) => {

@@ -2,11 +2,11 @@
 //! practice, exam mode, and opening a local scenario file (picker or drag-and-drop).
 
 use super::{route, use_ctx};
-use crate::i18n::tf;
-use crate::scenario::product_name;
-use crate::score::ScenarioKind;
-use crate::view::Library;
 use gloo::file::{callbacks::FileReader, File};
+use kefu_core::i18n::tf;
+use kefu_core::judgement::ScenarioKind;
+use kefu_core::scenario::product_name;
+use kefu_core::view::Library;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -161,7 +161,7 @@ pub fn LibraryPage() -> Html {
                 <label>{ tr("lib.filter.product") }
                     <select onchange={on_product}>
                         <option value="">{ tr("lib.filter.all") }</option>
-                        { for crate::scenario::PRODUCTS.iter().map(|p| html! {
+                        { for kefu_core::scenario::PRODUCTS.iter().map(|p| html! {
                             <option value={p.0} selected={product.as_deref() == Some(p.0)}>{ product_name(p.0, lang).unwrap_or(p.0) }</option>
                         }) }
                     </select>

@@ -3,12 +3,12 @@
 //! violations apart, the turn score, one tip per miss citing the handbook, the model answer.
 
 use super::{use_ctx, Shared};
-use crate::dialogue::Exchange;
-use crate::i18n::tf;
-use crate::principles;
-use crate::scenario::Scenario;
-use crate::score::Judgement;
-use crate::view;
+use kefu_core::dialogue::Exchange;
+use kefu_core::i18n::tf;
+use kefu_core::judgement::Judgement;
+use kefu_core::principles;
+use kefu_core::scenario::Scenario;
+use kefu_core::view;
 use yew::prelude::*;
 
 /// The reply with its evidence marked.

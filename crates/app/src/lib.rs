@@ -11,10 +11,10 @@ mod route;
 mod storage;
 mod summary;
 
-use crate::i18n::t;
-use crate::principles::Lang;
-use crate::progress::{Attempt, Store};
-use crate::view::{self, Library};
+use kefu_core::i18n::t;
+use kefu_core::principles::Lang;
+use kefu_core::progress::{Attempt, Store};
+use kefu_core::view::{self, Library};
 use route::Route;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -215,10 +215,10 @@ pub enum Engine {
 pub fn engine_judge(
     text: &str,
     lang: Lang,
-    rules: &crate::score::TurnRules,
+    rules: &kefu_core::judgement::TurnRules,
     secs: Option<f64>,
-) -> Result<crate::score::Judgement, String> {
-    let req = crate::score::JudgeRequest {
+) -> Result<kefu_core::judgement::Judgement, String> {
+    let req = kefu_core::judgement::JudgeRequest {
         text: text.to_string(),
         lang,
         rules: rules.clone(),
@@ -228,7 +228,7 @@ pub fn engine_judge(
         .map_err(|e| e.to_string())
         .and_then(|r| kefu_judge(&r).map_err(js_error))
         .and_then(|a| {
-            serde_json::from_str::<crate::score::JudgementWire>(&a).map_err(|_| a.clone())
+            serde_json::from_str::<kefu_core::judgement::JudgementWire>(&a).map_err(|_| a.clone())
         })
         .map(Into::into)
 }
@@ -248,7 +248,7 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
         scenario: None,
         diagnostics: vec![format!(
             "{name}: {}",
-            crate::i18n::tf(lang, "lib.checker_failed", &[("error", &e)])
+            kefu_core::i18n::tf(lang, "lib.checker_failed", &[("error", &e)])
         )],
     })
 }
@@ -268,7 +268,8 @@ struct LibState {
 enum LibAction {
     Set(Library),
     Checking(usize),
-    Add(view::Checked),
+    /// A checked file (boxed: a whole scenario, far larger than the other actions).
+    Add(Box<view::Checked>),
 }
 
 impl Reducible for LibState {
@@ -289,6 +290,7 @@ impl Reducible for LibState {
                 self.lib.clone()
             }
             LibAction::Add(c) => {
+                let c = *c;
                 checking = checking.saturating_sub(1);
                 let mut l = (*self.lib.0).clone();
                 l.add_checked(c.clone());
@@ -383,7 +385,7 @@ pub fn App() -> Html {
                 loaded.set(true);
                 for (name, src) in &files {
                     let c = check_file(lang, name, src).await;
-                    lib.dispatch(LibAction::Add(c));
+                    lib.dispatch(LibAction::Add(Box::new(c)));
                 }
             });
             move || drop(listener)
@@ -437,7 +439,7 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
                 let id = c.scenario.as_ref().map(|s| s.id.clone());
-                lib.dispatch(LibAction::Add(c));
+                lib.dispatch(LibAction::Add(Box::new(c)));
                 if let Some(id) = id {
                     let mut local: BTreeMap<String, String> = storage::load(storage::LOCAL_FILES)
                         .ok()

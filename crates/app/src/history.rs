@@ -2,11 +2,11 @@
 //! CSV, xAPI), import (merge, no duplicates) and clearing (asks first).
 
 use super::use_ctx;
-use crate::chart;
-use crate::i18n::tf;
-use crate::principles;
-use crate::progress::Store;
 use gloo::file::{callbacks::FileReader, File};
+use kefu_core::chart;
+use kefu_core::i18n::tf;
+use kefu_core::principles;
+use kefu_core::progress::Store;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 

@@ -2,9 +2,9 @@
 //! driven by the scorer's judgement. All randomness comes from one seeded RNG, so a seed and
 //! the trainee's replies replay a session exactly (that is how a reload resumes).
 
+use crate::judgement::{Judgement, TurnRules};
 use crate::principles::Lang;
 use crate::scenario::{Branch, Outcome, Scenario, Target, Turn};
-use crate::score::{self, Judgement, TurnRules};
 
 /// A scorer: `score::judge` natively; in the browser app, the engine module (same code).
 pub type Judge<'a> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Judgement;
@@ -12,10 +12,6 @@ pub type Judge<'a> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Judgemen
 /// A scorer that may fail (the app's engine module).
 pub type TryJudge<'a, E> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Result<Judgement, E>;
 
-/// The scorer the core uses natively.
-pub fn native_judge(text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>) -> Judgement {
-    score::judge(text, lang, rules, secs, true)
-}
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -142,11 +138,6 @@ impl Session {
             .map(|e| e.outcome)
     }
 
-    /// Judge a reply at the current turn without moving on (for previews and the CLI).
-    pub fn judge(&self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<Judgement> {
-        self.judge_with(s, text, secs, &native_judge)
-    }
-
     /// The rules a reply at the current turn is judged by (`None` once the dialogue is over).
     pub fn rules_now(&self, s: &Scenario) -> Option<TurnRules> {
         let Target::Turn(i) = self.at else {
@@ -155,7 +146,8 @@ impl Session {
         Some(s.rules(i, self.lang, Some(&self.customer_line)))
     }
 
-    /// `judge` with a given scorer.
+    /// Judge a reply at the current turn without moving on (for previews and the CLI), with
+    /// the given scorer (`kefu_judge::native_judge` natively, the engine module in the app).
     pub fn judge_with(
         &self,
         s: &Scenario,
@@ -167,13 +159,8 @@ impl Session {
         Some(judge(text, self.lang, &rules, secs))
     }
 
-    /// Take the trainee's reply: judge it, move the mood, follow the branch.
-    /// Returns `None` when the dialogue is already over.
-    pub fn reply(&mut self, s: &Scenario, text: &str, secs: Option<f64>) -> Option<&Exchange> {
-        self.reply_with(s, text, secs, &native_judge)
-    }
-
-    /// `reply` with a given scorer.
+    /// Take the trainee's reply: judge it with the given scorer, move the mood, follow the
+    /// branch. Returns `None` when the dialogue is already over.
     pub fn reply_with(
         &mut self,
         s: &Scenario,
@@ -273,12 +260,7 @@ impl Session {
         }
     }
 
-    /// Rebuild a session from storage by replaying its replies.
-    pub fn replay(s: &Scenario, saved: &Saved) -> Session {
-        Session::replay_with(s, saved, &native_judge)
-    }
-
-    /// `replay` with a given scorer.
+    /// Rebuild a session from storage by replaying its replies through the given scorer.
     pub fn replay_with(s: &Scenario, saved: &Saved, judge: Judge) -> Session {
         let infallible = |t: &str, l: Lang, r: &TurnRules, x: Option<f64>| {
             Ok::<_, std::convert::Infallible>(judge(t, l, r, x))
@@ -312,96 +294,5 @@ impl Session {
             }
         }
         (me, None)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::check_source;
-
-    const SRC: &str = include_str!("../tests/data/mini.toml");
-
-    fn mini() -> Scenario {
-        let out = check_source("mini.toml", SRC);
-        assert!(!out.has_errors(), "{:?}", out.diagnostics);
-        out.scenario.unwrap()
-    }
-
-    #[test]
-    fn apology_calms_and_blame_escalates() {
-        let s = mini();
-        let mut a = Session::new(&s, 1, Lang::ZhHans);
-        let start = a.mood;
-        a.reply(
-            &s,
-            "王先生,非常抱歉让您久等了,理解您的着急,我马上为您补发。",
-            None,
-        );
-        assert!(a.mood > start);
-        let mut b = Session::new(&s, 1, Lang::ZhHans);
-        b.reply(&s, "这是快递的问题,跟我们没关系", None);
-        assert!(b.mood < start);
-        assert_ne!(a.at, b.at);
-    }
-
-    #[test]
-    fn a_seed_replays_exactly() {
-        let s = mini();
-        let mut a = Session::new(&s, 42, Lang::En);
-        a.reply(
-            &s,
-            "I'm so sorry, I understand. I'll resend it today.",
-            Some(12.0),
-        );
-        let saved = a.saved(&s.id);
-        let b = Session::replay(&s, &saved);
-        assert_eq!(a.customer_line, b.customer_line);
-        assert_eq!(a.at, b.at);
-        assert_eq!(a.mood, b.mood);
-        assert_eq!(a.log, b.log);
-    }
-
-    #[test]
-    fn a_replay_stops_at_the_first_reply_the_scorer_cannot_judge() {
-        let s = mini();
-        let mut a = Session::new(&s, 7, Lang::En);
-        a.reply(
-            &s,
-            "Sorry for the wait. Could you tell me the order number?",
-            None,
-        );
-        a.reply(&s, "I'll resend it today and email you the tracking.", None);
-        let saved = a.saved(&s.id);
-        assert_eq!(saved.replies.len(), a.log.len());
-        let calls = std::cell::Cell::new(0);
-        let judge = |t: &str, l: Lang, r: &TurnRules, x: Option<f64>| {
-            calls.set(calls.get() + 1);
-            if calls.get() == 2 {
-                Err("engine from another build")
-            } else {
-                Ok(native_judge(t, l, r, x))
-            }
-        };
-        let (b, err) = Session::try_replay_with(&s, &saved, &judge);
-        assert_eq!(err, Some("engine from another build"));
-        assert_eq!(b.log.len(), 1, "nothing is made up after the failure");
-        assert_eq!(b.log[0], a.log[0]);
-    }
-
-    #[test]
-    fn every_path_ends() {
-        // Whatever the trainee writes, the dialogue ends within max_turns.
-        let s = mini();
-        for seed in 0..20u64 {
-            let mut x = Session::new(&s, seed, Lang::ZhHans);
-            let replies = ["嗯", "这是快递的问题", "非常抱歉,马上为您补发", "你烦不烦"];
-            let mut n = 0;
-            while x.ended().is_none() {
-                x.reply(&s, replies[(seed as usize + n) % replies.len()], None);
-                n += 1;
-                assert!(n <= s.max_turns, "did not end");
-            }
-        }
     }
 }

@@ -3,11 +3,11 @@
 
 use super::feedback::highlighted;
 use super::{use_ctx, Shared};
-use crate::chart;
-use crate::dialogue::Session;
-use crate::i18n::tf;
-use crate::principles;
-use crate::scenario::Scenario;
+use kefu_core::chart;
+use kefu_core::dialogue::Session;
+use kefu_core::i18n::tf;
+use kefu_core::principles;
+use kefu_core::scenario::Scenario;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

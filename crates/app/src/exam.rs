@@ -4,8 +4,8 @@
 use super::play::Play;
 use super::storage;
 use super::{route, use_ctx, Shared};
-use crate::i18n::tf;
-use crate::progress::Attempt;
+use kefu_core::i18n::tf;
+use kefu_core::progress::Attempt;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 

@@ -1,12 +1,12 @@
 //! The JSON Schema of the scenario format (`kefu schema`), for editor autocompletion.
 
 /// The schema, as JSON text (kept in `data/scenario.schema.json`).
-pub const SCHEMA: &str = include_str!("../../data/scenario.schema.json");
+pub const SCHEMA: &str = include_str!("../../../data/scenario.schema.json");
 
 #[cfg(test)]
 mod tests {
     use super::SCHEMA;
-    use crate::scenario::raw::RawScenario;
+    use crate::raw::RawScenario;
     use serde_json::Value;
     use std::collections::BTreeSet;
 
@@ -92,12 +92,12 @@ mod tests {
     #[test]
     fn the_schema_lists_the_known_ids() {
         let s: Value = serde_json::from_str(SCHEMA).unwrap();
-        let principles: BTreeSet<String> = crate::principles::all()
+        let principles: BTreeSet<String> = kefu_core::principles::all()
             .iter()
             .map(|p| p.id.clone())
             .collect();
         assert_eq!(strings(&s["definitions"]["principle"]["enum"]), principles);
-        let products: BTreeSet<String> = crate::scenario::PRODUCTS
+        let products: BTreeSet<String> = kefu_core::scenario::PRODUCTS
             .iter()
             .map(|p| p.0.to_string())
             .collect();

@@ -6,16 +6,8 @@
 
 use crate::lexicon::{Class, Ctx, Hit, Lexicon, Mode};
 use crate::text::{self, Folded, Seg};
-use serde::{Deserialize, Serialize};
+use kefu_core::judgement::Finding;
 use std::collections::BTreeMap;
-
-/// Whether a reply shows a principle, and where.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    pub hit: bool,
-    /// `[start, end)` char offsets into the reply as typed.
-    pub evidence: Vec<(usize, usize)>,
-}
 
 /// What the detectors found in one reply.
 #[derive(Debug, Clone)]
@@ -939,7 +931,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     // Soft blame (a fact used to contradict the customer) counts only when nothing is taken on.
     let mut findings: BTreeMap<&'static str, Finding> = BTreeMap::new();
     let mut first_sentence = BTreeMap::new();
-    for id in crate::principles::reply_ids().chain(["close"]) {
+    for id in kefu_core::principles::reply_ids().chain(["close"]) {
         let mut ev: Vec<(usize, usize)> = spans
             .get(id)
             .map(|v| {

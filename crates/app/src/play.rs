@@ -6,14 +6,14 @@ use super::feedback::Feedback;
 use super::storage::{self, StoreError};
 use super::summary::Summary;
 use super::{route, use_ctx, Ctx, Engine, Shared};
-use crate::dialogue::{Saved, Session};
-use crate::i18n::tf;
-use crate::principles::{self, Lang};
-use crate::progress::{Attempt, TurnRecord};
-use crate::scenario::{Scenario, Target};
-use crate::score::Judgement;
-use crate::view;
 use gloo::timers::callback::{Interval, Timeout};
+use kefu_core::dialogue::{Saved, Session};
+use kefu_core::i18n::tf;
+use kefu_core::judgement::Judgement;
+use kefu_core::principles::{self, Lang};
+use kefu_core::progress::{Attempt, TurnRecord};
+use kefu_core::scenario::{Scenario, Target};
+use kefu_core::view;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -501,7 +501,7 @@ pub fn Play(p: &PlayProps) -> Html {
 }
 
 /// The principles a turn expects, for hints (never the answer).
-fn sess_expected(s: &Scenario, t: &crate::scenario::Turn) -> Vec<String> {
+fn sess_expected(s: &Scenario, t: &kefu_core::scenario::Turn) -> Vec<String> {
     if t.weights.is_empty() {
         s.kind
             .default_weights()

@@ -476,7 +476,7 @@ impl Builder {
 }
 
 fn leak(s: &str) -> &'static str {
-    crate::principles::intern(s)
+    kefu_core::principles::intern(s)
 }
 
 impl Lexicon {
@@ -770,7 +770,7 @@ mod tests {
     #[test]
     fn lexicon_citations_match_the_principle_list() {
         for (id, source) in sources().unwrap() {
-            let p = crate::principles::get(&id)
+            let p = kefu_core::principles::get(&id)
                 .unwrap_or_else(|| panic!("lexicon for unknown principle {id}"));
             assert_eq!(
                 p.source, source,

@@ -1,5 +1,5 @@
-//! The data files under `data/`, compiled by `build.rs` from TOML into minified JSON and
-//! embedded at build time. Parsed once by the module that owns each (principles, lexicon, i18n).
+//! The lexicons under `data/lexicon/`, compiled by `crates/data-build.rs` from TOML into
+//! minified JSON and embedded at build time. Parsed once by `lexicon`.
 
 macro_rules! data {
     ($name:literal) => {
@@ -7,10 +7,6 @@ macro_rules! data {
     };
 }
 
-/// `data/principles.toml`.
-pub const PRINCIPLES: &str = data!("principles");
-/// `data/i18n.toml`.
-pub const I18N: &str = data!("i18n");
 /// `data/lexicon/_context.toml`.
 pub const LEXICON_CONTEXT: &str = data!("lexicon/_context");
 /// `data/lexicon/PRINCIPLE.toml`, one per principle with cues.

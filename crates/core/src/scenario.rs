@@ -1,22 +1,12 @@
-//! Scenarios: the file format (`raw`), the validated model (this module), and the checker
-//! (`check`) that turns one into the other with `FILE:LINE:COLUMN` diagnostics. The file format
-//! and the checker are behind feature `check` (the browser app gets checked scenarios as JSON,
-//! `Bundle`, and loads the checker as its own module only when a trainer opens a file).
+//! The validated scenario model. The file format and the checker that produces this model with
+//! `FILE:LINE:COLUMN` diagnostics are `kefu_check`'s: the browser app gets checked scenarios as
+//! JSON (`view::Bundle`) and loads the checker, in the engine module, only for a trainer's file.
 
-#[cfg(feature = "check")]
-pub mod check;
-#[cfg(feature = "check")]
-pub mod raw;
-pub mod schema;
-
+use crate::judgement::{ClaimRule, FactRule, ScenarioKind, TurnRules};
 use crate::principles::Lang;
-use crate::score::{ClaimRule, FactRule, ScenarioKind, TurnRules};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
-
-#[cfg(feature = "check")]
-pub use check::{check_source, check_source_with, CheckOutput};
 
 /// Text in the languages a scenario offers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -89,7 +79,7 @@ impl Cond {
             && self.min_score.is_none()
             && self.max_score.is_none()
     }
-    pub fn holds(&self, j: &crate::score::Judgement) -> bool {
+    pub fn holds(&self, j: &crate::judgement::Judgement) -> bool {
         self.all.iter().all(|p| j.hit(p))
             && (self.any.is_empty() || self.any.iter().any(|p| j.hit(p)))
             && !self.none.iter().any(|p| j.hit(p))

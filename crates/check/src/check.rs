@@ -1,10 +1,11 @@
 //! The checker: `RawScenario` → `Scenario` with diagnostics in a trainer's words, each at
 //! `FILE:LINE:COLUMN`, each saying what to write instead. Runs the file's sample replies.
 
-use super::raw::{RawScenario, RawText, S};
-use super::*;
-use crate::principles::{self, Lang};
-use crate::score::{self, ClaimRule, FactRule, ScenarioKind};
+use crate::raw::{RawScenario, RawText, S};
+use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
+use kefu_core::principles::{self, Lang};
+use kefu_core::scenario::*;
+use kefu_judge::score;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Limits that keep a trainer's file from making scoring slow.
@@ -971,7 +972,7 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 }
             },
             None => {
-                if crate::text::detect_lang(r.reply.get_ref()) == "zh" {
+                if kefu_judge::text::detect_lang(r.reply.get_ref()) == "zh" {
                     Lang::ZhHans
                 } else {
                     Lang::En
@@ -1012,7 +1013,7 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
         }
         let rules = s.rules(turn, lang, None);
         let j = score::judge(r.reply.get_ref(), lang, &rules, None, true);
-        let got = crate::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
+        let got = kefu_core::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
         if got != Some(expect) {
             let t = &s.turns[turn];
             let no_facts = t.facts.is_empty() && t.false_claims.is_empty();
@@ -1084,7 +1085,7 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
                     text = text.replace(&format!("{{{k}}}"), v);
                 }
                 let j = score::judge(&text, lang, &s.rules(ti, lang, None), None, true);
-                let Some(b) = crate::dialogue::choose(t, &j) else {
+                let Some(b) = kefu_core::dialogue::choose(t, &j) else {
                     continue;
                 };
                 let bad_end = matches!(b.goto, Target::Ending(e) if s.endings[e].outcome != Outcome::Resolved);

@@ -1,13 +1,14 @@
-//! Compiles the data files under `data/` (principles, lexicons, the UI catalogue), written in
-//! TOML for people, into minified JSON for the crate to embed: comments and layout stay out of
-//! the app, and the browser app needs no TOML parser for them. A malformed data file fails the
-//! build with its path, line and column.
+//! The build script of `kefu-core` and `kefu-judge` (one file, named by both manifests).
+//! Compiles the data files under the workspace's `data/` that the crate owns (core: principles
+//! and the UI catalogue; judge: the lexicons), written in TOML for people, into minified JSON for
+//! the crate to embed: comments and layout stay out of the app, and the browser app needs no
+//! TOML parser for them. A malformed data file fails the build with its path, line and column.
 
 use std::path::Path;
 
-const FILES: &[&str] = &[
-    "principles",
-    "i18n",
+const CORE: &[&str] = &["principles", "i18n"];
+
+const JUDGE: &[&str] = &[
     "lexicon/_context",
     "lexicon/apology",
     "lexicon/empathy",
@@ -27,9 +28,16 @@ const FILES: &[&str] = &[
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    println!("cargo:rerun-if-changed=build.rs");
-    for name in FILES {
-        let src_path = format!("data/{name}.toml");
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let data = Path::new(&manifest).join("../../data");
+    let files = match std::env::var("CARGO_PKG_NAME").as_deref() {
+        Ok("kefu-core") => CORE,
+        Ok("kefu-judge") => JUDGE,
+        other => panic!("data-build.rs: no data files for package {other:?}"),
+    };
+    println!("cargo:rerun-if-changed=../data-build.rs");
+    for name in files {
+        let src_path = data.join(format!("{name}.toml")).display().to_string();
         println!("cargo:rerun-if-changed={src_path}");
         let src = std::fs::read_to_string(&src_path)
             .unwrap_or_else(|e| panic!("{src_path}: cannot read: {e}"));

@@ -1,0 +1,47 @@
+//! The library as the checker sees it: one file checked into a `Checked` (what the engine module
+//! returns for a trainer's file), the shipped library checked into a `Bundle` (`kefu bundle`,
+//! run by `make dist`), and a `Library` loaded from sources (tests, the CLI).
+
+use kefu_core::view::{Bundle, Checked, Library, BUNDLE_VERSION};
+
+/// Check one file (`play`: also play its sample replies and model answers, as `kefu check`).
+pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
+    let out = crate::check_source_with(name, src, play);
+    let diagnostics = if out.scenario.is_some() {
+        Vec::new()
+    } else {
+        out.diagnostics.iter().map(|d| d.to_string()).collect()
+    };
+    Checked {
+        file: name.to_string(),
+        scenario: out.scenario,
+        diagnostics,
+    }
+}
+
+/// Check every `(file name, source)` fully, sample replies included.
+pub fn build_bundle(files: &[(String, String)]) -> Bundle {
+    let mut b = Bundle {
+        version: BUNDLE_VERSION,
+        ..Bundle::default()
+    };
+    for (name, src) in files {
+        let c = check_file(name, src, true);
+        b.files.push(name.clone());
+        match c.scenario {
+            Some(s) => b.scenarios.push(s),
+            None => b.broken.push((c.file, c.diagnostics)),
+        }
+    }
+    b
+}
+
+/// Check every `(file name, source)`, sample replies included, into a library (as the app
+/// would show it after `kefu bundle`).
+pub fn load_library(files: &[(String, String)]) -> Library {
+    let mut lib = Library::default();
+    for (name, src) in files {
+        lib.add_checked(check_file(name, src, true));
+    }
+    lib
+}

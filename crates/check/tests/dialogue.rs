@@ -1,0 +1,106 @@
+//! Moved from the core's unit tests: they need the checker and the judge.
+
+use kefu_check::check_source;
+use kefu_core::dialogue::*;
+use kefu_core::judgement::TurnRules;
+use kefu_core::principles::Lang;
+use kefu_core::scenario::*;
+use kefu_judge::native_judge;
+
+const SRC: &str = include_str!("../../../tests/data/mini.toml");
+
+fn mini() -> Scenario {
+    let out = check_source("mini.toml", SRC);
+    assert!(!out.has_errors(), "{:?}", out.diagnostics);
+    out.scenario.unwrap()
+}
+
+#[test]
+fn apology_calms_and_blame_escalates() {
+    let s = mini();
+    let mut a = Session::new(&s, 1, Lang::ZhHans);
+    let start = a.mood;
+    a.reply_with(
+        &s,
+        "王先生,非常抱歉让您久等了,理解您的着急,我马上为您补发。",
+        None,
+        &native_judge,
+    );
+    assert!(a.mood > start);
+    let mut b = Session::new(&s, 1, Lang::ZhHans);
+    b.reply_with(&s, "这是快递的问题,跟我们没关系", None, &native_judge);
+    assert!(b.mood < start);
+    assert_ne!(a.at, b.at);
+}
+
+#[test]
+fn a_seed_replays_exactly() {
+    let s = mini();
+    let mut a = Session::new(&s, 42, Lang::En);
+    a.reply_with(
+        &s,
+        "I'm so sorry, I understand. I'll resend it today.",
+        Some(12.0),
+        &native_judge,
+    );
+    let saved = a.saved(&s.id);
+    let b = Session::replay_with(&s, &saved, &native_judge);
+    assert_eq!(a.customer_line, b.customer_line);
+    assert_eq!(a.at, b.at);
+    assert_eq!(a.mood, b.mood);
+    assert_eq!(a.log, b.log);
+}
+
+#[test]
+fn a_replay_stops_at_the_first_reply_the_scorer_cannot_judge() {
+    let s = mini();
+    let mut a = Session::new(&s, 7, Lang::En);
+    a.reply_with(
+        &s,
+        "Sorry for the wait. Could you tell me the order number?",
+        None,
+        &native_judge,
+    );
+    a.reply_with(
+        &s,
+        "I'll resend it today and email you the tracking.",
+        None,
+        &native_judge,
+    );
+    let saved = a.saved(&s.id);
+    assert_eq!(saved.replies.len(), a.log.len());
+    let calls = std::cell::Cell::new(0);
+    let judge = |t: &str, l: Lang, r: &TurnRules, x: Option<f64>| {
+        calls.set(calls.get() + 1);
+        if calls.get() == 2 {
+            Err("engine from another build")
+        } else {
+            Ok(native_judge(t, l, r, x))
+        }
+    };
+    let (b, err) = Session::try_replay_with(&s, &saved, &judge);
+    assert_eq!(err, Some("engine from another build"));
+    assert_eq!(b.log.len(), 1, "nothing is made up after the failure");
+    assert_eq!(b.log[0], a.log[0]);
+}
+
+#[test]
+fn every_path_ends() {
+    // Whatever the trainee writes, the dialogue ends within max_turns.
+    let s = mini();
+    for seed in 0..20u64 {
+        let mut x = Session::new(&s, seed, Lang::ZhHans);
+        let replies = ["嗯", "这是快递的问题", "非常抱歉,马上为您补发", "你烦不烦"];
+        let mut n = 0;
+        while x.ended().is_none() {
+            x.reply_with(
+                &s,
+                replies[(seed as usize + n) % replies.len()],
+                None,
+                &native_judge,
+            );
+            n += 1;
+            assert!(n <= s.max_turns, "did not end");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The data files under `data/`, compiled by `build.rs` from TOML into minified JSON and
+//! embedded at build time. Parsed once by the module that owns each (principles, i18n); the lexicons are
+//! `kefu_judge`'s (its own `data.rs`).
+
+macro_rules! data {
+    ($name:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json"))
+    };
+}
+
+/// `data/principles.toml`.
+pub const PRINCIPLES: &str = data!("principles");
+/// `data/i18n.toml`.
+pub const I18N: &str = data!("i18n");

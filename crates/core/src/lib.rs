@@ -1,0 +1,15 @@
+//! Kefu Dojo's pure model (`kefu-core`): the principles and UI languages, what a judgement is,
+//! the scenario model, the dialogue state machine, saved progress and what the app shows.
+//!
+//! It has no scorer (that is `kefu-judge`), no TOML parser (`kefu-check`) and no browser
+//! dependency: the app links this crate and nothing that judges.
+
+pub mod chart;
+pub mod data;
+pub mod dialogue;
+pub mod i18n;
+pub mod judgement;
+pub mod principles;
+pub mod progress;
+pub mod scenario;
+pub mod view;

@@ -1,0 +1,10 @@
+//! Kefu Dojo's scorer (`kefu-judge`): text folding and segmentation, the lexicons, the principle
+//! detectors and scoring. A reply in, a `kefu_core::judgement::Judgement` out; never panics.
+
+pub mod data;
+pub mod detect;
+pub mod lexicon;
+pub mod score;
+pub mod text;
+
+pub use score::{judge, judge_json, native_judge, score};
