@@ -15,13 +15,14 @@ TOOLS := tests/browser/node_modules
 WASM_OPT := $(TOOLS)/.bin/wasm-opt
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup-wasm setup-node setup-browser dist serve test test-native test-scenarios test-browser eval bench clean
+.PHONY: help setup-wasm setup-node setup-browser dist serve test test-native test-scenarios test-browser eval golden bench clean
 
 help:
 	@echo "make serve   build the app and serve it at http://127.0.0.1:$(PORT)"
 	@echo "make test    run every test (native, scenario check, browser)"
 	@echo "make dist    write the static site to dist/ and print its download size"
-	@echo "make eval    scorer precision/recall/F1 on the labelled sets"
+	@echo "make eval    scorer precision/recall/F1 on the labelled sets (tuning and locked validation)"
+	@echo "make golden  rewrite the judge's golden expectations (after reviewing the diff)"
 	@echo "make bench   scorer speed"
 
 # --- tools -------------------------------------------------------------------------------
@@ -118,8 +119,14 @@ test-scenarios:
 test-browser: dist setup-browser
 	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
 
+# The judge's figures: the trainee corpus (tuning, then the locked validation part), our older
+# labelled set, and ../shared/eval's public sets (regression guards only).
 eval:
 	cargo run --release --example eval
+
+# After reviewing what `cargo test --test golden` printed: write the judge's new expectations.
+golden:
+	UPDATE_GOLDEN=1 cargo test --test golden
 
 bench:
 	cargo run --release --example bench

@@ -5,12 +5,20 @@
 //! `courtesy` against `gold.politeness` where present. Lines carry `labels` (our own set) or
 //! `gold` (`../shared/eval/`).
 //!
-//! Default files: `tests/data/labelled.jsonl` plus every file in `../shared/eval/` that has
-//! gold labels; missing files are skipped, so this runs on a machine without `../shared`.
-//! `--show PRINCIPLE` lists the false positives and false negatives of that principle;
+//! A line with `scenario` and `turn` (the trainee corpus, `tests/data/trainee/`) is judged at
+//! that turn of the shipped scenario, as the app judges it (so `close` is judged too); other
+//! lines are scored on their own, as `kefu score` without `--scenario`.
+//!
+//! Default files: the trainee corpus's tuning and locked validation parts, then
+//! `tests/data/labelled.jsonl`, then every file in `../shared/eval/` that has gold labels
+//! (regression guards); missing files are skipped, so this runs without `../shared`.
+//! `--show PRINCIPLE` lists the false positives and false negatives of that principle — never
+//! for the validation part, which is read for its figures only (no rule is written from it);
 //! `--trace TEXT` lists every lexicon hit in one text and the principles it shows.
 
 use kefu_core::principles::{self, Lang};
+use kefu_core::scenario::Scenario;
+use kefu_dojo::corpus;
 use kefu_judge::score;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -96,15 +104,6 @@ fn spearman(x: &[f64], y: &[f64]) -> f64 {
     pearson(&ranks(x), &ranks(y))
 }
 
-/// The language a line is scored in: its `lang` if given, else detected (as `kefu score`).
-fn lang_of(v: &Value, text: &str) -> Lang {
-    let code = v
-        .get("lang")
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| kefu_judge::text::detect_lang(text));
-    Lang::parse(code).unwrap_or(Lang::En)
-}
-
 struct FileResult {
     lines: usize,
     bad: usize,
@@ -115,7 +114,12 @@ struct FileResult {
     errors: Vec<(String, &'static str, String, String)>,
 }
 
-fn eval_file(path: &Path, show: Option<&str>) -> Result<FileResult, String> {
+fn eval_file(
+    path: &Path,
+    show: Option<&str>,
+    scenarios: &BTreeMap<String, Scenario>,
+) -> Result<FileResult, String> {
+    let show = if corpus::locked(path) { None } else { show };
     let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let mut r = FileResult {
         lines: 0,
@@ -135,12 +139,12 @@ fn eval_file(path: &Path, show: Option<&str>) -> Result<FileResult, String> {
             r.bad += 1;
             continue;
         };
-        let gold = v
-            .get("labels")
-            .or_else(|| v.get("gold"))
-            .and_then(Value::as_object);
-        let Some(gold) = gold else { continue };
-        let j = score::score(text, lang_of(&v, text));
+        let Some(gold) = corpus::gold(&v) else {
+            continue;
+        };
+        let Some(j) = corpus::judge_line(&v, scenarios) else {
+            continue;
+        };
         for (k, g) in gold {
             if k == "politeness" {
                 if let Some(p) = g.as_f64() {
@@ -174,7 +178,11 @@ fn eval_file(path: &Path, show: Option<&str>) -> Result<FileResult, String> {
 }
 
 fn default_files() -> Vec<PathBuf> {
-    let mut files = vec![PathBuf::from("tests/data/labelled.jsonl")];
+    let mut files = vec![
+        PathBuf::from("tests/data/trainee/tuning.jsonl"),
+        PathBuf::from("tests/data/trainee/validation.jsonl"),
+        PathBuf::from("tests/data/labelled.jsonl"),
+    ];
     let shared = Path::new("../shared/eval");
     if let Ok(rd) = std::fs::read_dir(shared) {
         let mut found: Vec<PathBuf> = rd
@@ -244,13 +252,14 @@ fn main() {
     }
     let order: Vec<String> = principles::all().iter().map(|p| p.id.clone()).collect();
     let mut summaries = Vec::new();
+    let scenarios = corpus::scenarios(Path::new("scenarios"));
     for path in &files {
         let name = path.display().to_string();
         if !path.exists() {
             println!("{name}: not found, skipped\n");
             continue;
         }
-        let r = match eval_file(path, show.as_deref()) {
+        let r = match eval_file(path, show.as_deref(), &scenarios) {
             Ok(r) => r,
             Err(e) => {
                 println!("{name}: cannot read ({e}), skipped\n");
@@ -290,6 +299,7 @@ fn main() {
             let macro_f1 = f1s.iter().sum::<f64>() / f1s.len() as f64;
             let min_f1 = f1s.iter().copied().fold(f64::INFINITY, f64::min);
             println!("  macro F1 {macro_f1:.3}, min F1 {min_f1:.3}");
+            summary.insert(0, format!("macro={macro_f1:.3}"));
         }
         if !r.courtesy.is_empty() {
             let rho = spearman(&r.courtesy, &r.politeness);

@@ -1,6 +1,6 @@
 //! The browser shell: a Yew app over the pure core. It renders what `view`, `dialogue` and
 //! `score` compute; its own logic is limited to effects (fetching the library, storage, timers,
-//! files). One component per file. Built only with feature `csr`.
+//! files). One component per file. Built for wasm32 by `make dist`; its pure parts are tested natively.
 
 mod exam;
 mod feedback;

@@ -63,7 +63,7 @@ fn numbers(s: &str) -> Vec<(usize, usize)> {
 }
 
 /// Judge a reply against a turn. `elapsed_secs` is the time the trainee took (for
-/// `timeliness`); `with_turn` adds `facts` and `order` to the output (contract §2).
+/// `timeliness`); `with_turn` adds `facts`, `order` and `close` to the output (contract §2).
 pub fn judge(
     text: &str,
     lang: Lang,
@@ -112,7 +112,7 @@ pub fn judge(
     if with_turn || wants("order") {
         principles.insert("order".into(), judge_order(&d));
     }
-    if wants("close") {
+    if with_turn || wants("close") {
         principles.insert(
             "close".into(),
             d.findings.get("close").cloned().unwrap_or_default(),

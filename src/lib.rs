@@ -1,0 +1,5 @@
+//! The `kefu-dojo` package: the `kefu` command (`src/bin/kefu.rs`), the integration tests, `make
+//! eval` and `make bench`. This library holds only what the tests and the eval share: how a line
+//! of a labelled set is judged (`corpus`).
+
+pub mod corpus;
