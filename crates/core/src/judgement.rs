@@ -3,7 +3,7 @@
 //! judgement itself and the request the app sends to the engine. The scorer that fills these in
 //! is `kefu_judge`; the app and the dialogue engine only read them.
 
-use crate::principles::Lang;
+use crate::principles::{self, Lang};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -31,58 +31,26 @@ pub enum ScenarioKind {
 }
 
 impl ScenarioKind {
-    /// Default weights: what a good reply shows, from principles.md "What each scenario kind expects".
-    pub fn default_weights(self) -> &'static [(&'static str, f32)] {
+    /// The kind's id in scenario files and in `data/principles.toml`.
+    pub fn id(self) -> &'static str {
         match self {
-            ScenarioKind::Angry => &[
-                ("apology", 2.0),
-                ("empathy", 2.0),
-                ("ownership", 1.5),
-                ("solution", 2.0),
-                ("order", 1.0),
-                ("address", 1.0),
-                ("follow_up", 1.0),
-            ],
-            ScenarioKind::Objection => &[
-                ("restate", 1.5),
-                ("probe", 1.5),
-                ("explain", 1.5),
-                ("solution", 1.5),
-                ("follow_up", 1.0),
-                ("address", 1.0),
-            ],
-            ScenarioKind::Product => &[
-                ("facts", 3.0),
-                ("probe", 1.0),
-                ("explain", 1.0),
-                ("address", 1.0),
-                ("close", 1.0),
-            ],
-            ScenarioKind::General => &[
-                ("apology", 1.0),
-                ("empathy", 1.0),
-                ("ownership", 1.0),
-                ("solution", 1.5),
-                ("restate", 0.5),
-                ("probe", 0.5),
-                ("explain", 0.5),
-                ("follow_up", 1.0),
-                ("address", 0.5),
-                ("gratitude", 0.5),
-            ],
+            ScenarioKind::Angry => "angry",
+            ScenarioKind::Objection => "objection",
+            ScenarioKind::Product => "product",
+            ScenarioKind::General => "general",
         }
+    }
+
+    /// Default weights: what a good reply shows, from `[[kind]]` in `data/principles.toml`
+    /// (principles.md "What each scenario kind expects"), in display order.
+    pub fn default_weights(self) -> &'static [(String, f32)] {
+        principles::kind_weights(self.id())
     }
 }
 
-/// Points a violation takes off the 0–100 score.
+/// Points a violation takes off the 0–100 score (`penalty` in `data/principles.toml`).
 pub fn penalty(id: &str) -> f32 {
-    match id {
-        "rudeness" => 40.0,
-        "blame" => 30.0,
-        "facts" => 30.0,
-        "jargon" => 10.0,
-        _ => 0.0,
-    }
+    principles::get(id).map_or(0.0, |p| p.penalty)
 }
 
 /// A fact a good answer states, with the ways it may be phrased.

@@ -89,26 +89,52 @@ pub struct Principle {
     pub kind: Kind,
     #[serde(default)]
     pub violation: bool,
+    /// Points a fault takes off the 0–100 score: a violation's hit, or a false claim (`facts`).
+    #[serde(default)]
+    pub penalty: f32,
     pub source: String,
     pub name: Text3,
     pub tip: Text3,
 }
 
+/// What a good reply shows in one kind of scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindWeights {
+    /// `angry`, `objection`, `product` or `general`.
+    pub id: String,
+    /// `(principle, weight)` in display order.
+    pub weights: Vec<(String, f32)>,
+}
+
 #[derive(Deserialize)]
 struct File {
     principle: Vec<Principle>,
+    kind: Vec<KindWeights>,
+}
+
+fn file() -> &'static File {
+    static F: OnceLock<File> = OnceLock::new();
+    F.get_or_init(|| {
+        serde_json::from_str::<File>(DATA).expect("data/principles.toml is checked by tests")
+    })
 }
 
 const DATA: &str = crate::data::PRINCIPLES;
 
 /// Every principle, in display order.
 pub fn all() -> &'static [Principle] {
-    static P: OnceLock<Vec<Principle>> = OnceLock::new();
-    P.get_or_init(|| {
-        serde_json::from_str::<File>(DATA)
-            .expect("data/principles.toml is checked by tests")
-            .principle
-    })
+    &file().principle
+}
+
+/// The default weights of a kind of scenario (`[[kind]]` in `data/principles.toml`); empty for
+/// an unknown kind.
+pub fn kind_weights(kind: &str) -> &'static [(String, f32)] {
+    file()
+        .kind
+        .iter()
+        .find(|k| k.id == kind)
+        .map_or(&[], |k| k.weights.as_slice())
 }
 
 /// The principle with this id.
@@ -185,6 +211,28 @@ mod tests {
             }
             // Every tip cites the handbook passage.
             assert!(p.tip.en.contains("00"), "{} tip cites no passage", p.id);
+        }
+    }
+
+    #[test]
+    fn every_kind_weighs_known_principles_and_only_violations_have_penalties() {
+        for kind in ["angry", "objection", "product", "general"] {
+            let w = kind_weights(kind);
+            assert!(!w.is_empty(), "{kind} has weights");
+            for (id, weight) in w {
+                let p = get(id).unwrap_or_else(|| panic!("{kind}: unknown principle {id}"));
+                assert!(!p.violation && *weight > 0.0, "{kind}: {id}");
+            }
+        }
+        for p in all() {
+            // `facts` is no violation, but a false claim costs its penalty.
+            let costs = p.violation || p.id == "facts";
+            assert_eq!(
+                p.penalty > 0.0,
+                costs,
+                "{}: only what can be a fault has a penalty",
+                p.id
+            );
         }
     }
 
