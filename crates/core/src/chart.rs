@@ -1,12 +1,18 @@
 //! Geometry of the inline-SVG charts (the summary's radar, the history's trend lines) as pure
 //! functions: the Yew shell renders the strings these return. No NaN ever reaches the output.
 
+#![warn(missing_docs)]
+
 /// A radar chart: axes, reference rings at 25/50/75/100 %, the value shape, label positions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Radar {
+    /// The axes, as `(x1, y1, x2, y2)` lines from the centre.
     pub axes: Vec<(f32, f32, f32, f32)>,
+    /// The grid rings, as SVG polygon point lists.
     pub rings: Vec<String>,
+    /// The value shape, as an SVG polygon point list.
     pub shape: String,
+    /// Where each label goes: `(x, y, text-anchor)`.
     pub label_pos: Vec<(f32, f32, &'static str)>,
     /// `min-x min-y width height` for the SVG `viewBox`: the chart and every whole label.
     pub view_box: String,
@@ -129,7 +135,9 @@ pub fn radar(labels: &[String], values: &[f32], size: f32) -> Radar {
 /// A trend line: an SVG path and its dots.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trend {
+    /// The trend line, as an SVG path.
     pub path: String,
+    /// One dot per point.
     pub dots: Vec<(f32, f32)>,
 }
 

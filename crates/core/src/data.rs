@@ -2,6 +2,8 @@
 //! embedded at build time. Parsed once by the module that owns each (principles, i18n); the lexicons are
 //! `kefu_judge`'s (its own `data.rs`).
 
+#![warn(missing_docs)]
+
 macro_rules! data {
     ($name:literal) => {
         include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json"))

@@ -1,6 +1,8 @@
 //! The translation catalogue: every UI string, in zh-Hans, zh-Hant and en, from
 //! `data/i18n.toml`. Keys are stable; a missing key shows itself (`⟦key⟧`) rather than panic.
 
+#![warn(missing_docs)]
+
 use crate::principles::{Lang, Text3};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

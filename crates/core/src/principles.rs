@@ -1,5 +1,7 @@
 //! The principles the scorer knows, loaded from the one list in `data/principles.toml`.
 
+#![warn(missing_docs)]
+
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -10,15 +12,20 @@ use std::sync::OnceLock;
 )]
 pub enum Lang {
     #[serde(rename = "zh-Hans")]
+    /// 简体中文.
     ZhHans,
     #[serde(rename = "zh-Hant")]
+    /// 繁體中文.
     ZhHant,
     #[serde(rename = "en")]
+    /// English.
     En,
 }
 
 impl Lang {
+    /// Every UI language, in the switcher's order.
     pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
+    /// The BCP 47 tag (`zh-Hans`, `zh-Hant`, `en`).
     pub fn code(self) -> &'static str {
         match self {
             Lang::ZhHans => "zh-Hans",
@@ -26,6 +33,7 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    /// A language from a tag as browsers and the CLI give it (`zh-CN`, `zh-TW`, `zh-HK`, `en-US`, `zh`…).
     pub fn parse(s: &str) -> Option<Lang> {
         let s = s.trim().to_ascii_lowercase();
         match s.as_str() {
@@ -56,14 +64,18 @@ impl Lang {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub struct Text3 {
     #[serde(default)]
+    /// English.
     pub en: String,
     #[serde(rename = "zh-Hans", default)]
+    /// Simplified Chinese.
     pub zh_hans: String,
     #[serde(rename = "zh-Hant", default)]
+    /// Traditional Chinese.
     pub zh_hant: String,
 }
 
 impl Text3 {
+    /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::En => &self.en,
@@ -75,6 +87,7 @@ impl Text3 {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// Whether a principle is detected in any reply or judged against a turn.
 pub enum Kind {
     /// Detected in any reply.
     Reply,
@@ -84,16 +97,23 @@ pub enum Kind {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One principle of the rulebook (`data/principles.toml`).
 pub struct Principle {
+    /// Stable id, used in scenario files, the CLI's JSON and stored results.
     pub id: String,
+    /// Detected in any reply, or judged against a turn.
     pub kind: Kind,
     #[serde(default)]
+    /// A hit is a fault (`blame`, `jargon`, `rudeness`).
     pub violation: bool,
     /// Points a fault takes off the 0–100 score: a violation's hit, or a false claim (`facts`).
     #[serde(default)]
     pub penalty: f32,
+    /// The handbook passage it comes from.
     pub source: String,
+    /// Its name in each UI language.
     pub name: Text3,
+    /// The tip shown when a reply misses it (or commits it, for a violation).
     pub tip: Text3,
 }
 
