@@ -98,6 +98,9 @@ pub struct TurnRules {
     pub target_secs: Option<u32>,
     /// The customer's names and titles (for `address`).
     pub customer_names: Vec<String>,
+    /// The customer's name in the UI language (tips name the customer).
+    #[serde(default)]
+    pub customer_name: Option<String>,
     /// What the customer just said (to whitelist their own words, to tell a restatement).
     pub customer_said: Option<String>,
 }
@@ -109,7 +112,7 @@ pub struct Tip {
     pub principle: String,
     /// The tip, in the UI language.
     pub text: String,
-    /// The handbook passage it cites.
+    /// The handbook passage it cites, in the UI language.
     pub source: String,
 }
 

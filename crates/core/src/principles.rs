@@ -113,8 +113,15 @@ pub struct Principle {
     pub source: String,
     /// Its name in each UI language.
     pub name: Text3,
-    /// The tip shown when a reply misses it (or commits it, for a violation).
+    /// The tip shown when a reply misses it (or commits it, for a violation); `{name}` stands
+    /// for the customer's name.
     pub tip: Text3,
+    /// Tips for one kind of scenario (`angry`, `objection`, `product`), where the general one
+    /// would not fit its turns.
+    #[serde(default)]
+    pub tip_for: BTreeMap<String, Text3>,
+    /// The handbook passage, in each UI language, shown once after the tip.
+    pub cite: Text3,
 }
 
 /// What a good reply shows in one kind of scenario.
@@ -145,6 +152,22 @@ const DATA: &str = crate::data::PRINCIPLES;
 /// Every principle, in display order.
 pub fn all() -> &'static [Principle] {
     &file().principle
+}
+
+impl Principle {
+    /// The tip for a reply in a scenario of `kind`, with `{name}` filled in: the customer's
+    /// name, or, without a scenario, the handbook's own example name.
+    pub fn tip_text(&self, kind: &str, lang: Lang, customer: Option<&str>) -> String {
+        let t = self.tip_for.get(kind).unwrap_or(&self.tip).get(lang);
+        let example = match lang {
+            Lang::En => "Mr. Wang",
+            Lang::ZhHans | Lang::ZhHant => "王先生",
+        };
+        t.replace(
+            "{name}",
+            customer.filter(|c| !c.is_empty()).unwrap_or(example),
+        )
+    }
 }
 
 /// The default weights of a kind of scenario (`[[kind]]` in `data/principles.toml`); empty for
@@ -229,8 +252,21 @@ mod tests {
                 assert!(!p.tip.get(l).is_empty(), "{} tip {:?}", p.id, l);
                 assert!(!p.name.get(l).is_empty(), "{} name {:?}", p.id, l);
             }
-            // Every tip cites the handbook passage.
-            assert!(p.tip.en.contains("00"), "{} tip cites no passage", p.id);
+            // Every tip cites the handbook passage, once: in `cite`, not in the tip's text.
+            for l in Lang::ALL {
+                assert!(p.cite.get(l).contains("00"), "{} cites no passage", p.id);
+                assert!(!p.tip.get(l).contains("(00"), "{} cites twice", p.id);
+            }
+            for (kind, t) in &p.tip_for {
+                assert!(
+                    !kind_weights(kind).is_empty(),
+                    "{}: tip_for unknown kind {kind}",
+                    p.id
+                );
+                for l in Lang::ALL {
+                    assert!(!t.get(l).is_empty(), "{} tip_for {kind} {:?}", p.id, l);
+                }
+            }
         }
     }
 
@@ -254,6 +290,25 @@ mod tests {
                 p.id
             );
         }
+    }
+
+    #[test]
+    fn a_tip_names_the_scenarios_customer_and_fits_the_kind() {
+        let address = get("address").unwrap();
+        let t = address.tip_text("angry", Lang::ZhHans, Some("陈女士"));
+        assert!(t.contains("陈女士") && !t.contains("王先生"), "{t}");
+        assert!(address
+            .tip_text("general", Lang::En, None)
+            .contains("Mr. Wang"));
+        let explain = get("explain").unwrap();
+        let product = explain.tip_text("product", Lang::ZhHans, None);
+        assert!(
+            !product.contains("核实订单") && product.contains("需求"),
+            "{product}"
+        );
+        assert!(explain
+            .tip_text("angry", Lang::ZhHans, None)
+            .contains("核实订单"));
     }
 
     #[test]

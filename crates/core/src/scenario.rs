@@ -205,6 +205,7 @@ impl Scenario {
                 .cloned()
                 .chain([self.customer_name.get(lang).to_string()])
                 .collect(),
+            customer_name: Some(self.customer_name.get(lang).to_string()),
             customer_said: customer_said.map(str::to_string),
         }
     }

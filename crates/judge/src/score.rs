@@ -174,8 +174,8 @@ pub fn judge(
         if missed || violation_hit(&p.id, f) {
             tips.push(Tip {
                 principle: p.id.clone(),
-                text: p.tip.get(lang).to_string(),
-                source: p.source.clone(),
+                text: p.tip_text(turn.kind.id(), lang, turn.customer_name.as_deref()),
+                source: p.cite.get(lang).to_string(),
             });
         }
     }
@@ -422,7 +422,7 @@ mod tests {
         assert!(rude
             .tips
             .iter()
-            .any(|t| t.principle == "blame" && t.text.contains("001 No:019")));
+            .any(|t| t.principle == "blame" && t.source.contains("001 No:019")));
         assert!(good.courtesy > rude.courtesy);
     }
 
