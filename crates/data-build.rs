@@ -8,52 +8,90 @@ use std::path::Path;
 
 const CORE: &[&str] = &["principles", "i18n"];
 
-const JUDGE: &[&str] = &[
-    "lexicon/_context",
-    "lexicon/apology",
-    "lexicon/empathy",
-    "lexicon/ownership",
-    "lexicon/solution",
-    "lexicon/blame",
-    "lexicon/restate",
-    "lexicon/probe",
-    "lexicon/explain",
-    "lexicon/follow_up",
-    "lexicon/address",
-    "lexicon/gratitude",
-    "lexicon/jargon",
-    "lexicon/rudeness",
-    "lexicon/close",
-];
-
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let data = Path::new(&manifest).join("../../data");
-    let files = match std::env::var("CARGO_PKG_NAME").as_deref() {
-        Ok("kefu-core") => CORE,
-        Ok("kefu-judge") => JUDGE,
-        other => panic!("data-build.rs: no data files for package {other:?}"),
-    };
     println!("cargo:rerun-if-changed=../data-build.rs");
-    for name in files {
-        let src_path = data.join(format!("{name}.toml")).display().to_string();
-        println!("cargo:rerun-if-changed={src_path}");
-        let src = std::fs::read_to_string(&src_path)
-            .unwrap_or_else(|e| panic!("{src_path}: cannot read: {e}"));
-        let value: serde_json::Value = toml::from_str(&src).unwrap_or_else(|e| {
-            let (line, col) = e.span().map_or((0, 0), |s| line_col(&src, s.start));
-            panic!("{src_path}:{line}:{col}: {}", e.message())
-        });
-        let dest = Path::new(&out).join(format!("{name}.json"));
-        std::fs::create_dir_all(dest.parent().expect("a file has a parent"))
-            .expect("OUT_DIR is writable");
-        std::fs::write(
-            &dest,
-            serde_json::to_string(&value).expect("JSON from TOML"),
-        )
-        .expect("OUT_DIR is writable");
+    match std::env::var("CARGO_PKG_NAME").as_deref() {
+        Ok("kefu-core") => {
+            for name in CORE {
+                compile(&data, name, &out);
+            }
+        }
+        Ok("kefu-judge") => lexicons(&data, &out),
+        other => panic!("data-build.rs: no data files for package {other:?}"),
     }
+}
+
+/// `data/NAME.toml` → `OUT_DIR/NAME.json`, parsed (a malformed file fails the build at
+/// `FILE:LINE:COLUMN`).
+fn compile(data: &Path, name: &str, out: &str) -> serde_json::Value {
+    let src_path = data.join(format!("{name}.toml")).display().to_string();
+    println!("cargo:rerun-if-changed={src_path}");
+    let src = std::fs::read_to_string(&src_path)
+        .unwrap_or_else(|e| panic!("{src_path}: cannot read: {e}"));
+    let value: serde_json::Value = toml::from_str(&src).unwrap_or_else(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(&src, s.start));
+        panic!("{src_path}:{line}:{col}: {}", e.message())
+    });
+    let dest = Path::new(out).join(format!("{name}.json"));
+    std::fs::create_dir_all(dest.parent().expect("a file has a parent"))
+        .expect("OUT_DIR is writable");
+    std::fs::write(
+        &dest,
+        serde_json::to_string(&value).expect("JSON from TOML"),
+    )
+    .expect("OUT_DIR is writable");
+    value
+}
+
+/// Every `data/lexicon/*.toml`: `_context.toml` (context words, courtesy features) and one file
+/// per principle with cues, found by listing the folder — adding a principle's lexicon touches
+/// no code. Writes `OUT_DIR/lexicons.rs` (`LEXICON_CONTEXT`, and `LEXICONS` in the display order
+/// of `data/principles.toml`). A file named after no principle fails the build.
+fn lexicons(data: &Path, out: &str) {
+    let dir = data.join("lexicon");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let principles = compile_value(&data.join("principles.toml"));
+    let order: Vec<String> = principles["principle"]
+        .as_array()
+        .expect("data/principles.toml has [[principle]]")
+        .iter()
+        .filter_map(|p| p["id"].as_str().map(str::to_string))
+        .collect();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+        .collect();
+    names.sort();
+    for n in names.iter().filter(|n| !n.starts_with('_')) {
+        assert!(
+            order.contains(n),
+            "{}/{n}.toml: no principle `{n}` in data/principles.toml (a lexicon is named after its principle)",
+            dir.display()
+        );
+    }
+    for n in &names {
+        compile(data, &format!("lexicon/{n}"), out);
+    }
+    let mut rs = String::from(
+        "/// `data/lexicon/_context.toml`.\npub const LEXICON_CONTEXT: &str = data!(\"lexicon/_context\");\n\
+         /// `data/lexicon/PRINCIPLE.toml`, one per principle with cues, in display order.\n\
+         pub const LEXICONS: &[(&str, &str)] = &[\n",
+    );
+    for id in order.iter().filter(|id| names.contains(id)) {
+        rs.push_str(&format!("    (\"{id}\", data!(\"lexicon/{id}\")),\n"));
+    }
+    rs.push_str("];\n");
+    std::fs::write(Path::new(out).join("lexicons.rs"), rs).expect("OUT_DIR is writable");
+}
+
+fn compile_value(path: &Path) -> serde_json::Value {
+    let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str(&src).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()))
 }
 
 fn line_col(src: &str, byte: usize) -> (usize, usize) {

@@ -7,22 +7,5 @@ macro_rules! data {
     };
 }
 
-/// `data/lexicon/_context.toml`.
-pub const LEXICON_CONTEXT: &str = data!("lexicon/_context");
-/// `data/lexicon/PRINCIPLE.toml`, one per principle with cues.
-pub const LEXICONS: &[(&str, &str)] = &[
-    ("apology", data!("lexicon/apology")),
-    ("empathy", data!("lexicon/empathy")),
-    ("ownership", data!("lexicon/ownership")),
-    ("solution", data!("lexicon/solution")),
-    ("blame", data!("lexicon/blame")),
-    ("restate", data!("lexicon/restate")),
-    ("probe", data!("lexicon/probe")),
-    ("explain", data!("lexicon/explain")),
-    ("follow_up", data!("lexicon/follow_up")),
-    ("address", data!("lexicon/address")),
-    ("gratitude", data!("lexicon/gratitude")),
-    ("jargon", data!("lexicon/jargon")),
-    ("rudeness", data!("lexicon/rudeness")),
-    ("close", data!("lexicon/close")),
-];
+// `LEXICON_CONTEXT` and `LEXICONS`, listed by the build script from the files in `data/lexicon/`.
+include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
