@@ -5,6 +5,7 @@ use crate::raw::{RawScenario, RawText, S};
 use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
 use kefu_core::principles::{self, Lang};
 use kefu_core::scenario::*;
+use kefu_core::spelling::typo_distance;
 use kefu_judge::score;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -229,33 +230,6 @@ fn friendly_toml_error(msg: &str) -> String {
         return format!("{first} (see docs/scenario-format.md for the type each key takes)");
     }
     format!("{first} (see docs/scenario-format.md)")
-}
-
-/// Edit distance counting a swap of two neighbouring letters as one typo (optimal string
-/// alignment), so `opne` is one step from `open`.
-fn typo_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// Is `typed` near enough to `known` to suggest it (a typo, not a different word)?

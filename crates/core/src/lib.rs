@@ -12,4 +12,5 @@ pub mod judgement;
 pub mod principles;
 pub mod progress;
 pub mod scenario;
+pub mod spelling;
 pub mod view;

@@ -215,28 +215,10 @@ pub fn intern(s: &str) -> &'static str {
 pub fn nearest(s: &str) -> Option<&'static str> {
     all()
         .iter()
-        .map(|p| (edit_distance(s, &p.id), p.id.as_str()))
+        .map(|p| (crate::spelling::typo_distance(s, &p.id), p.id.as_str()))
         .filter(|(d, id)| *d <= 3.max(id.len() / 2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, id)| id)
-}
-
-/// Levenshtein distance in chars.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let v = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-            cur.push(v);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
