@@ -14,6 +14,10 @@ pub const MAX_TERM_CHARS: usize = 60;
 pub const MAX_TERMS_PER_TURN: usize = 200;
 pub const MAX_TURNS: usize = 200;
 pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// How deep placeholders may fill each other (`a = ["…{b}…"]`, `b = ["…{c}…"]`: 3 levels).
+pub const MAX_PLACEHOLDER_DEPTH: usize = 3;
+/// The most chars a placeholder's value, or a text, may grow to once placeholders are filled.
+pub const MAX_FILLED_CHARS: usize = 20_000;
 
 /// The result of checking one file: the scenario when it has no errors, and every diagnostic.
 #[derive(Debug, Clone)]
@@ -55,6 +59,8 @@ struct Ck<'a> {
     src: &'a str,
     lines: Lines,
     out: Vec<Diagnostic>,
+    /// Per placeholder: how deep its values fill others, and its longest value once filled.
+    fills: BTreeMap<String, (usize, usize)>,
 }
 
 impl Ck<'_> {
@@ -162,6 +168,14 @@ impl Ck<'_> {
     fn placeholders_in(&mut self, t: &S<RawText>, known: &BTreeSet<String>) {
         for v in t.get_ref().values() {
             let s = v.get_ref();
+            let (_, chars) = filled_size(s, &self.fills);
+            let grows = chars.saturating_sub(s.chars().count());
+            if grows > MAX_FILLED_CHARS {
+                self.err(
+                    v,
+                    format!("filling its placeholders would add {grows} characters to this text (at most {MAX_FILLED_CHARS}): use fewer placeholders, or shorter values for them"),
+                );
+            }
             let mut rest = s.as_str();
             while let Some(open) = rest.find('{') {
                 let after = &rest[open + 1..];
@@ -186,6 +200,23 @@ impl Ck<'_> {
             }
         }
     }
+}
+
+/// The placeholders of `fills` that `s` uses: how deep their filling goes, and how long `s`
+/// grows once they are filled (chars, saturating).
+fn filled_size(s: &str, fills: &BTreeMap<String, (usize, usize)>) -> (usize, usize) {
+    let (mut depth, mut chars) = (0, s.chars().count());
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        if let Some(&(d, n)) = fills.get(&after[..close]) {
+            depth = depth.max(d);
+            chars = chars.saturating_add(n).saturating_sub(close + 2);
+        }
+        rest = &after[close + 1..];
+    }
+    (depth, chars)
 }
 
 fn friendly_toml_error(msg: &str) -> String {
@@ -266,6 +297,7 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
         src,
         lines: Lines::new(src),
         out: Vec::new(),
+        fills: BTreeMap::new(),
     };
     if src.len() > MAX_FILE_BYTES {
         ck.push(
@@ -431,6 +463,25 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             k.get_ref().clone(),
             v.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
         );
+    }
+    // Placeholders are filled in name order, so a value may use a placeholder named after its
+    // own (`a = ["{b}"]`): bounded in depth and in size, or a few KB of placeholders filling
+    // each other a hundred times a level would grow to gigabytes. Last name first: each is
+    // sized with the ones filled inside it.
+    for (k, v) in raw.placeholders.iter().rev() {
+        let (mut depth, mut longest) = (1, 0);
+        for val in v.get_ref() {
+            let (d, chars) = filled_size(val.get_ref(), &ck.fills);
+            if d + 1 > MAX_PLACEHOLDER_DEPTH {
+                ck.err(val, format!("placeholder `{}` fills placeholders that fill others, {} levels deep (at most {MAX_PLACEHOLDER_DEPTH}): write this value as plain text", k.get_ref(), d + 1));
+            } else if chars.saturating_sub(val.get_ref().chars().count()) > MAX_FILLED_CHARS {
+                ck.err(val, format!("placeholder `{}` grows to {chars} characters once the placeholders in it are filled (at most {MAX_FILLED_CHARS} more than written): use fewer placeholders in it, or write it as plain text", k.get_ref()));
+            }
+            depth = depth.max(d + 1);
+            longest = longest.max(chars);
+        }
+        ck.fills
+            .insert(k.get_ref().clone(), (depth, longest.min(MAX_FILLED_CHARS)));
     }
     ck.placeholders_in(&raw.brief, &known);
     for v in raw.title.get_ref().values() {

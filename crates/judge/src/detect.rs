@@ -7,7 +7,9 @@
 use crate::lexicon::{Class, Ctx, Hit, Lexicon, Mode};
 use crate::text::{self, Folded, Seg};
 use kefu_core::judgement::Finding;
-use std::collections::BTreeMap;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// What the detectors found in one reply.
 #[derive(Debug, Clone)]
@@ -332,6 +334,82 @@ struct Ctxs<'a> {
     /// English question)?
     asks: Vec<bool>,
     quotes: Vec<(usize, usize)>,
+    memo: Memo<'a>,
+}
+
+/// What the context rules compute once per reply (or once per sentence) rather than once per
+/// cue: a rule asked about every cue of a long sentence must not rescan the sentence each time.
+/// Scoring stays linear in the length of the reply whatever it holds.
+#[derive(Default)]
+struct Memo<'a> {
+    /// Per sentence (by index): `after_interjection`, `is_latin`, `declarative`, `probe_ok`.
+    interjection: Vec<OnceCell<usize>>,
+    latin: Vec<OnceCell<bool>>,
+    declarative: Vec<OnceCell<bool>>,
+    probe_ok: Vec<OnceCell<bool>>,
+    /// Where the opening of the reply ends for `opening_offer`.
+    opening_end: OnceCell<usize>,
+    /// Prefix counts for the gaps of `negated`.
+    gaps: OnceCell<GapCounts>,
+    /// Per principle: the negators that can negate its cues.
+    negators: RefCell<HashMap<&'static str, Rc<Negators<'a>>>>,
+    /// Per jargon term: used by the customer first, or allowed by the scenario.
+    jargon_known: RefCell<HashMap<&'a str, bool>>,
+}
+
+/// The negators that can negate a cue of one principle (not an exception like 是不是, not part
+/// of another cue of the principle like 不好意思), sorted by start, and the longest one's length.
+struct Negators<'a> {
+    hits: Sorted<'a>,
+    max_len: usize,
+}
+
+/// Counts over every prefix of the folded text, so that the size of any gap (in words, in
+/// non-space chars, ASCII or not) is known in constant time.
+struct GapCounts {
+    /// Before each byte offset: non-ASCII chars, non-space chars, words (runs of non-space).
+    non_ascii: Vec<u32>,
+    non_space: Vec<u32>,
+    word_starts: Vec<u32>,
+}
+
+impl GapCounts {
+    fn new(t: &str) -> GapCounts {
+        let mut g = GapCounts {
+            non_ascii: Vec::with_capacity(t.len() + 1),
+            non_space: Vec::with_capacity(t.len() + 1),
+            word_starts: Vec::with_capacity(t.len() + 1),
+        };
+        let (mut a, mut s, mut w, mut prev_space) = (0u32, 0u32, 0u32, true);
+        for c in t.chars() {
+            for _ in 0..c.len_utf8() {
+                g.non_ascii.push(a);
+                g.non_space.push(s);
+                g.word_starts.push(w);
+            }
+            let space = c.is_whitespace();
+            a += u32::from(!c.is_ascii());
+            s += u32::from(!space);
+            w += u32::from(!space && prev_space);
+            prev_space = space;
+        }
+        g.non_ascii.push(a);
+        g.non_space.push(s);
+        g.word_starts.push(w);
+        g
+    }
+    /// `t[a..b]` (char boundaries): all ASCII, its `split_whitespace` count, its non-space chars.
+    fn measure(&self, t: &str, a: usize, b: usize) -> (bool, u32, u32) {
+        let ascii = self.non_ascii[b] == self.non_ascii[a];
+        let mid_word = a < b
+            && !t[a..].starts_with(char::is_whitespace)
+            && t[..a]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_whitespace());
+        let words = self.word_starts[b] - self.word_starts[a] + u32::from(mid_word);
+        (ascii, words, self.non_space[b] - self.non_space[a])
+    }
 }
 
 fn seg_of(segs: &[Seg], pos: usize) -> Option<Seg> {
@@ -379,6 +457,18 @@ impl<'a> Ctxs<'a> {
                 Class::Courtesy(_) => {}
             }
         }
+        let sentences = text::sentences(&f.text);
+        fn cells<T>(n: usize) -> Vec<OnceCell<T>> {
+            (0..n).map(|_| OnceCell::new()).collect()
+        }
+        let n = sentences.len();
+        let memo = Memo {
+            interjection: cells(n),
+            latin: cells(n),
+            declarative: cells(n),
+            probe_ok: cells(n),
+            ..Memo::default()
+        };
         let mut c = Ctxs {
             f,
             lex,
@@ -386,15 +476,24 @@ impl<'a> Ctxs<'a> {
             blocks: Sorted(blocks),
             ctx,
             clauses: text::clauses(&f.text),
-            sentences: text::sentences(&f.text),
+            sentences,
             asks: Vec::new(),
             quotes: quote_ranges(&f.text),
+            memo,
         };
         c.asks = c.sentences.iter().map(|s| c.sentence_asks(*s)).collect();
         c
     }
     fn clause_of(&self, pos: usize) -> Option<Seg> {
         seg_of(&self.clauses, pos)
+    }
+    /// A per-sentence result, computed once (`s` is one of the sentences; else computed anew).
+    fn once<T: Copy>(&self, cells: &[OnceCell<T>], s: Seg, f: impl FnOnce() -> T) -> T {
+        let i = self.sentences.partition_point(|x| x.start < s.start);
+        match cells.get(i).filter(|_| self.sentences.get(i) == Some(&s)) {
+            Some(cell) => *cell.get_or_init(f),
+            None => f(),
+        }
     }
     fn sentence_of(&self, pos: usize) -> Option<Seg> {
         seg_of(&self.sentences, pos)
@@ -466,6 +565,9 @@ impl<'a> Ctxs<'a> {
     }
     /// Where the sentence's content starts, past "hi, ok, so, and, but, well, also".
     fn after_interjection(&self, s: Seg) -> usize {
+        self.once(&self.memo.interjection, s, || self.after_interjection_of(s))
+    }
+    fn after_interjection_of(&self, s: Seg) -> usize {
         let t = s.slice(&self.f.text);
         let mut pos = 0;
         loop {
@@ -516,6 +618,9 @@ impl<'a> Ctxs<'a> {
     /// its subject or question word at the start of the sentence or of its last clause, and
     /// no question word anywhere ("I imagine you must be feeling pretty low?").
     fn declarative(&self, s: Seg) -> bool {
+        self.once(&self.memo.declarative, s, || self.declarative_of(s))
+    }
+    fn declarative_of(&self, s: Seg) -> bool {
         let t = trim_tail(s.slice(&self.f.text));
         if !is_latin(t) || !t.ends_with('?') {
             return false;
@@ -590,10 +695,22 @@ impl<'a> Ctxs<'a> {
     /// 可以帮您?") asks for the customer's case; only "anything else?" and the like close.
     /// Opening: at most a greeting or a pleasantry before it (a few words, no question).
     fn opening_offer(&self, s: Seg) -> bool {
-        let before = &self.f.text[..s.start];
-        let words = before.split_whitespace().count();
-        let cjk = before.chars().filter(|ch| text::is_cjk(*ch)).count();
-        if before.contains('?') || words > 6 || cjk > 10 {
+        // The opening ends where the text so far holds a "?", over 6 words or over 10 CJK
+        // chars; found once, not recounted before every sentence.
+        let opening_end = *self.memo.opening_end.get_or_init(|| {
+            let (mut words, mut cjk, mut prev_space) = (0, 0, true);
+            for (i, ch) in self.f.text.char_indices() {
+                let space = ch.is_whitespace();
+                words += usize::from(!space && prev_space);
+                cjk += usize::from(text::is_cjk(ch));
+                prev_space = space;
+                if ch == '?' || words > 6 || cjk > 10 {
+                    return i + ch.len_utf8();
+                }
+            }
+            usize::MAX
+        });
+        if s.start >= opening_end {
             return false;
         }
         let t = s.slice(&self.f.text);
@@ -631,7 +748,7 @@ impl<'a> Ctxs<'a> {
         let Some(cl) = self.clause_of(pos) else {
             return true;
         };
-        cl.end >= s.end || is_latin(s.slice(&self.f.text))
+        cl.end >= s.end || *self.memo.latin[i].get_or_init(|| is_latin(s.slice(&self.f.text)))
     }
     /// Does the cue stand where its mode allows (outside or inside a question, at a
     /// sentence start)?
@@ -692,17 +809,66 @@ impl<'a> Ctxs<'a> {
         {
             return true;
         }
-        self.ctx_in(Ctx::Negator, clause.start, h.start).any(|n| {
-            if self.negator_in_cue(n, owner, h) {
+        // A negator before the cue in its clause: at most `gap_en` words (an ASCII gap) or
+        // `gap_zh` non-space chars before it. Tried nearest first; the search stops where no
+        // farther negator can be that near, so a clause full of negators costs no more per cue
+        // than a short one (each gap is measured in constant time).
+        let negs = self.negators_for(owner);
+        let g = self.memo.gaps.get_or_init(|| GapCounts::new(&self.f.text));
+        let t = &self.f.text;
+        let (gap_en, gap_zh) = (gap_en as u32, gap_zh as u32);
+        for n in negs.hits.starting_in(clause.start, h.start).iter().rev() {
+            if n.end <= h.start {
+                let (ascii, words, chars) = g.measure(t, n.end, h.start);
+                if if ascii {
+                    words <= gap_en
+                } else {
+                    chars <= gap_zh
+                } {
+                    return true;
+                }
+            }
+            // Every negator still to try ends before `from`: its gap holds `t[from..h.start]`.
+            let mut from = (n.start + negs.max_len).min(h.start);
+            while !t.is_char_boundary(from) {
+                from += 1;
+            }
+            let (ascii, words, chars) = g.measure(t, from, h.start);
+            if chars > gap_zh && (!ascii || words > gap_en) {
                 return false;
             }
-            let gap = &self.f.text[n.end..h.start];
-            if gap.is_ascii() {
-                gap.split_whitespace().count() <= gap_en
-            } else {
-                gap.chars().filter(|c| !c.is_whitespace()).count() <= gap_zh
-            }
-        })
+        }
+        false
+    }
+    /// The negators that can negate a cue of `owner` (built once per principle): whether a
+    /// negator before a cue is part of another cue does not depend on the cue.
+    fn negators_for(&self, owner: &'static str) -> Rc<Negators<'a>> {
+        if let Some(n) = self.memo.negators.borrow().get(owner) {
+            return n.clone();
+        }
+        let none = Hit {
+            entry: usize::MAX,
+            start: 0,
+            end: 0,
+            gap_from: 0,
+            last_from: 0,
+        };
+        let hits: Vec<&'a Hit> = self
+            .ctx
+            .get(&Ctx::Negator)
+            .map(|s| s.0.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|n| !self.negator_in_cue(n, owner, &none))
+            .copied()
+            .collect();
+        let max_len = hits.iter().map(|n| n.end - n.start).max().unwrap_or(0);
+        let negs = Rc::new(Negators {
+            hits: Sorted(hits),
+            max_len,
+        });
+        self.memo.negators.borrow_mut().insert(owner, negs.clone());
+        negs
     }
     fn reported(&self, h: &Hit) -> bool {
         if self.in_quotes(h.start) {
@@ -764,7 +930,9 @@ impl<'a> Ctxs<'a> {
         // A tag standing as its own sentence after a summary ("… Is that right?") confirms it.
         let after_summary = s.start > 0 && self.sentences.first().is_some_and(|f| f.end <= s.start);
         let start = self.after_interjection(s);
-        self.ctx_in(Ctx::ConfirmTag, s.start, s.end).find(|h| {
+        // Only a tag ending near the end can close it: look there, not through every tag.
+        let near = end.saturating_sub(2 + MAX_HIT_BYTES).max(s.start);
+        self.ctx_in(Ctx::ConfirmTag, near, s.end).find(|h| {
             h.end + 2 >= end
                 && h.end <= s.end
                 && (h.start >= s.start + 3 || (after_summary && h.start == start))
@@ -830,22 +998,18 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         spans.entry(p).or_default().push((h.start, h.end));
     }
 
-    // Scenario jargon.
-    for term in cx.extra_jargon {
-        if term.is_empty() {
-            continue;
-        }
-        for (i, _) in f.text.match_indices(term.as_str()) {
-            let h = Hit {
-                entry: usize::MAX,
-                start: i,
-                end: i + term.len(),
-                gap_from: i + term.len(),
-                last_from: i + term.len(),
-            };
-            if !jargon_excused(&c, &h, said.as_ref(), cx.allowed_terms) {
-                spans.entry("jargon").or_default().push((h.start, h.end));
-            }
+    // Scenario jargon: every term at once through an automaton, a Latin term on word
+    // boundaries ("sku" is not in "skunk").
+    for (start, end) in find_terms(&f.text, cx.extra_jargon) {
+        let h = Hit {
+            entry: usize::MAX,
+            start,
+            end,
+            gap_from: end,
+            last_from: end,
+        };
+        if !jargon_excused(&c, &h, said.as_ref(), cx.allowed_terms) {
+            spans.entry("jargon").or_default().push((h.start, h.end));
         }
     }
 
@@ -997,6 +1161,29 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         lang,
         folded: f,
     }
+}
+
+/// Every occurrence (byte range) of any of `terms` in folded `text`, through one Aho-Corasick
+/// automaton: linear in the text whatever the terms. A Latin term stands on word boundaries
+/// (`text::on_word_boundaries`: "sku" is not in "skunk", but is in "SKUs"). Overlapping
+/// occurrences are all found.
+fn find_terms(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
+    let terms: Vec<&str> = terms
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&terms) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, usize)> = ac
+        .find_overlapping_iter(text)
+        .filter(|m| text::on_word_boundaries(text, m.start(), m.end()))
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Blame cues that only state a fact; they are blame when nothing is taken on.
@@ -1163,11 +1350,16 @@ impl Scan {
         }
         // A vocative: "David, I've …" at the start, or ", Mark." / ", Jenny!" / ", Carlos?"
         // closing a clause.
+        let first_word = self
+            .chars
+            .iter()
+            .position(|c| !c.is_whitespace())
+            .unwrap_or(self.chars.len());
         for (k, &(s, e)) in words.iter().enumerate() {
             if self.name_at(s) != Some(e) || self.not_a_name(s, e) {
                 continue;
             }
-            let starts_text = self.chars[..s].iter().all(|c| c.is_whitespace());
+            let starts_text = s <= first_word;
             if starts_text && self.at(e) == Some(',') {
                 out.push((s, e));
                 continue;
@@ -1257,7 +1449,15 @@ impl Scan {
 fn jargon_excused(c: &Ctxs, h: &Hit, said: Option<&Folded>, allowed: &[String]) -> bool {
     let text = &c.f.text;
     let term = &text[h.start..h.end];
-    if said.is_some_and(|s| s.text.contains(term)) || allowed.iter().any(|a| a == term) {
+    let known = *c
+        .memo
+        .jargon_known
+        .borrow_mut()
+        .entry(term)
+        .or_insert_with(|| {
+            said.is_some_and(|s| s.text.contains(term)) || allowed.iter().any(|a| a == term)
+        });
+    if known {
         return true;
     }
     let after = text[h.end..].trim_start();
@@ -1265,16 +1465,10 @@ fn jargon_excused(c: &Ctxs, h: &Hit, said: Option<&Folded>, allowed: &[String]) 
         return true;
     }
     // A gloss within the next few words (the same or the next sentence).
-    let mut end = h.end;
-    for (n, (i, _)) in text[h.end..].char_indices().enumerate() {
-        end = h.end + i;
-        if n >= JARGON_GLOSS_CHARS {
-            break;
-        }
-    }
-    if text[h.end..].chars().count() <= JARGON_GLOSS_CHARS {
-        end = text.len();
-    }
+    let end = text[h.end..]
+        .char_indices()
+        .nth(JARGON_GLOSS_CHARS)
+        .map_or(text.len(), |(i, _)| h.end + i);
     c.ctx_in(Ctx::JargonGloss, h.end, end).next().is_some()
 }
 
@@ -1305,6 +1499,11 @@ fn probe_ok(c: &Ctxs, h: &Hit) -> bool {
     let Some(s) = c.sentence_of(h.start) else {
         return true;
     };
+    // It depends on the sentence only: judged once per sentence.
+    c.once(&c.memo.probe_ok, s, || probe_ok_in(c, s))
+}
+
+fn probe_ok_in(c: &Ctxs, s: Seg) -> bool {
     let confirms = !is_latin(s.slice(&c.f.text)) && c.confirms_point(s);
     !c.closes(s)
         && !confirms

@@ -208,17 +208,54 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
         }
     }
     back.push(f.text.len());
-    let find_all = |phrase: &str| -> Vec<(usize, usize)> {
-        let p: String = Folded::fold_pattern(phrase)
+    // Every phrase of the turn, found at once by one automaton over the compact text (linear
+    // whatever the phrases); a Latin phrase stands on word boundaries of the text as folded
+    // (`text::on_word_boundaries`: "sku" is not in "skunk"). Like `str::match_indices`, the
+    // occurrences of one phrase do not overlap.
+    let key = |phrase: &str| -> String {
+        Folded::fold_pattern(phrase)
             .chars()
             .filter(|c| !c.is_whitespace())
-            .collect();
-        if p.is_empty() {
-            return vec![];
+            .collect()
+    };
+    let mut keys: Vec<String> = turn
+        .facts
+        .iter()
+        .flat_map(|fact| &fact.say)
+        .chain(turn.false_claims.iter().flat_map(|claim| &claim.say))
+        .map(|p| key(p))
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut occurrences: Vec<Vec<(usize, usize)>> = vec![Vec::new(); keys.len()];
+    if let Ok(ac) = aho_corasick::AhoCorasick::new(&keys) {
+        for m in ac.find_overlapping_iter(&compact) {
+            let (first, last) = (back[m.start()], back[m.end() - 1]);
+            let end = last + f.text[last..].chars().next().map_or(0, char::len_utf8);
+            if crate::text::on_word_boundaries(&f.text, first, end) {
+                occurrences[m.pattern().as_usize()].push((m.start(), m.end()));
+            }
         }
-        compact
-            .match_indices(p.as_str())
-            .map(|(i, _)| f.span(back[i], back[i + p.len() - 1] + 1))
+    }
+    for occ in &mut occurrences {
+        occ.sort_unstable();
+        let mut end = 0;
+        occ.retain(|&(s, e)| {
+            let keep = s >= end;
+            if keep {
+                end = e;
+            }
+            keep
+        });
+    }
+    let find_all = |phrase: &str| -> Vec<(usize, usize)> {
+        let Ok(i) = keys.binary_search(&key(phrase)) else {
+            return vec![];
+        };
+        occurrences[i]
+            .iter()
+            .map(|&(s, e)| f.span(back[s], back[e - 1] + 1))
             .collect()
     };
     let mut evidence = Vec::new();

@@ -14,6 +14,9 @@ pub struct Folded {
     origin: Vec<u32>,
     /// Length of the original text in chars.
     original_chars: usize,
+    /// The last Latin run `span` walked to its end: `text[from..to]` is all ASCII letters and
+    /// `to` is where the run ends, so many spans inside one long word cost one walk.
+    run: std::cell::Cell<(usize, usize)>,
 }
 
 /// Fold one char (already converted to Simplified) into the matching alphabet.
@@ -61,6 +64,7 @@ impl Folded {
             text,
             origin,
             original_chars: n,
+            run: std::cell::Cell::new((0, 0)),
         }
     }
 
@@ -81,8 +85,21 @@ impl Folded {
         // A stem matched inside a Latin word ("expedit" in "expedite") marks the whole word.
         let b = self.text.as_bytes();
         let mut end = end.min(self.origin.len());
-        while end < b.len() && b[end - 1].is_ascii_alphabetic() && b[end].is_ascii_alphabetic() {
-            end += 1;
+        if end < b.len() && b[end - 1].is_ascii_alphabetic() && b[end].is_ascii_alphabetic() {
+            let (from, to) = self.run.get();
+            if from < to && (from..to).contains(&end) {
+                end = to;
+            } else {
+                let walk_from = end;
+                while end < b.len() && b[end].is_ascii_alphabetic() {
+                    end = if end == from && from < to {
+                        to
+                    } else {
+                        end + 1
+                    };
+                }
+                self.run.set((walk_from, end));
+            }
         }
         let s = self.origin[start] as usize;
         let e = self.origin[end - 1] as usize + 1;
@@ -212,6 +229,29 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Seg>) {
             end: end - trail,
         });
     }
+}
+
+/// Does the term found at `text[start..end]` stand on word boundaries? A term that starts with
+/// an ASCII letter or digit must not continue a word ("sku" is not in "tasku"); one that ends
+/// with one must not run on into a word ("sku" is not in "skunk"), an English plural or
+/// possessive ending aside ("SKUs", "battery cabinets", "boxes", "RMA's"). Other terms (Chinese)
+/// match anywhere.
+pub fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '\'');
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let term = &text[start..end];
+    if alnum(term.chars().next()) && word(text[..start].chars().next_back()) {
+        return false;
+    }
+    if !alnum(term.chars().next_back()) {
+        return true;
+    }
+    let after = &text[end..];
+    ["", "s", "es", "'s", "s'"].iter().any(|ending| {
+        after
+            .strip_prefix(ending)
+            .is_some_and(|rest| !word(rest.chars().next()))
+    })
 }
 
 /// Is this char part of a CJK word (Han, kana, hangul)?

@@ -1,0 +1,119 @@
+//! Pathological inputs for the scorer's growth tests (`tests/growth.rs`) and `make bench`:
+//! each builds a reply (and the turn it is judged at) of about `n` chars, the shapes that used
+//! to make scoring super-linear. Shared by the test and the bench through `#[path]`.
+
+#![allow(dead_code)]
+
+use kefu_core::judgement::{FactRule, ScenarioKind, TurnRules};
+
+/// One pathological shape: a name, and a builder of (reply, turn) of about `n` chars.
+pub struct Case {
+    pub name: &'static str,
+    pub build: fn(usize) -> (String, TurnRules),
+}
+
+fn repeat_to(unit: &str, n: usize) -> String {
+    let k = n / unit.chars().count().max(1) + 1;
+    unit.repeat(k)
+}
+
+/// Words and phrases of every lexicon (cues, blocks, context), their pattern syntax dropped.
+pub fn lexicon_words() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sources: Vec<&str> = kefu_judge::data::LEXICONS.iter().map(|(_, s)| *s).collect();
+    sources.push(kefu_judge::data::LEXICON_CONTEXT);
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => {
+                let w: String = s
+                    .chars()
+                    .map(|c| if "…(|)?{}*".contains(c) { ' ' } else { c })
+                    .collect();
+                for part in w.split_whitespace() {
+                    out.push(part.to_string());
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    for s in sources {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(s) {
+            walk(&v, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// About `n` chars of lexicon words in a fixed pseudo-random order, joined by spaces: one
+/// clause, one sentence, every context rule at work.
+pub fn mixed_lexicon(n: usize) -> String {
+    let words = lexicon_words();
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    while chars < n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let w = &words[(x % words.len() as u64) as usize];
+        out.push_str(w);
+        out.push(' ');
+        chars += w.chars().count() + 1;
+    }
+    out
+}
+
+fn plain(text: String) -> (String, TurnRules) {
+    (text, TurnRules::default())
+}
+
+fn one_char_terms(text: String) -> (String, TurnRules) {
+    let turn = TurnRules {
+        kind: ScenarioKind::Product,
+        jargon: vec!["a".into(), "的".into()],
+        facts: vec![FactRule {
+            id: "a".into(),
+            say: vec!["a".into(), "的".into()],
+            value: None,
+            units: vec![],
+        }],
+        customer_said: Some("您好".into()),
+        ..Default::default()
+    };
+    (text, turn)
+}
+
+pub const CASES: &[Case] = &[
+    Case {
+        name: "one clause of negated blame (跟我们没关系…)",
+        build: |n| plain(repeat_to("跟我们没关系", n)),
+    },
+    Case {
+        name: "repeated apologies (对不起…)",
+        build: |n| plain(repeat_to("对不起", n)),
+    },
+    Case {
+        name: "repeated opening offers (How can I help you. …)",
+        build: |n| plain(repeat_to("How can I help you. ", n)),
+    },
+    Case {
+        name: "mixed lexicon words, one clause",
+        build: |n| plain(mixed_lexicon(n)),
+    },
+    Case {
+        name: "one-char jargon and fact vs a Latin word (aaa…)",
+        build: |n| one_char_terms("a".repeat(n)),
+    },
+    Case {
+        name: "one-char jargon and fact vs spaced words (a a …)",
+        build: |n| one_char_terms(repeat_to("a ", n)),
+    },
+    Case {
+        name: "one-char jargon and fact vs Chinese (的的…)",
+        build: |n| one_char_terms("的".repeat(n)),
+    },
+];
