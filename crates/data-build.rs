@@ -24,6 +24,10 @@ const JUDGE: &[&str] = &[
     "lexicon/jargon",
     "lexicon/rudeness",
     "lexicon/close",
+    "rules/calm_down",
+    "rules/wry_emoji",
+    "rules/third_party",
+    "rules/deflect",
 ];
 
 fn main() {

@@ -26,3 +26,12 @@ pub const LEXICONS: &[(&str, &str)] = &[
     ("rudeness", data!("lexicon/rudeness")),
     ("close", data!("lexicon/close")),
 ];
+/// `data/rules/ROLE.toml`: cues of structural roles (a feeling told away, a wry emoji, a cause
+/// put on a third party, the customer sent elsewhere) that `crate::rules` combines into
+/// principle hits; they are not principles themselves.
+pub const ROLE_LEXICONS: &[(&str, &str)] = &[
+    ("rules/calm_down", data!("rules/calm_down")),
+    ("rules/wry_emoji", data!("rules/wry_emoji")),
+    ("rules/third_party", data!("rules/third_party")),
+    ("rules/deflect", data!("rules/deflect")),
+];
