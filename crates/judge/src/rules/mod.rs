@@ -62,4 +62,21 @@ mod tests {
         assert!(!hit("很遗憾您遇到这种情况,我马上为您补发。", "blame"));
         assert!(!hit("您最后一个问题是什么?", "rudeness"));
     }
+
+    /// close: a check made now (after a remedy or an answer), an invitation to ask now, a
+    /// choice between offered remedies; not a standing offer. Such a check is not a probe.
+    #[test]
+    fn close_is_a_check_made_now() {
+        assert!(hit("能退的,7天内吊牌完好就行。您看这样清楚吗?", "close"));
+        assert!(!hit("能退的,7天内吊牌完好就行。您看这样清楚吗?", "probe"));
+        assert!(hit("对不起,是我态度不好。您请问。", "close"));
+        assert!(hit("给您两个方案:今天补发,或者全额退款。", "close"));
+        assert!(hit(
+            "The range is 0.1 Hz to 25 MHz. Does that cover what you need?",
+            "close"
+        ));
+        assert!(hit("sorry sir, pls ask", "close"));
+        assert!(!hit("有问题随时找我。", "close"));
+        assert!(!hit("Feel free to message me anytime.", "close"));
+    }
 }
