@@ -47,7 +47,8 @@ fn compile(data: &Path, name: &str, out: &str) -> serde_json::Value {
 }
 
 /// Every `data/lexicon/*.toml`: `_context.toml` (context words, courtesy features) and one file
-/// per principle with cues, found by listing the folder — adding a principle's lexicon touches
+/// per principle with cues, and every `data/rules/*.toml` (structural roles), found by listing
+/// the folders — adding a principle's lexicon touches
 /// no code. Writes `OUT_DIR/lexicons.rs` (`LEXICON_CONTEXT`, and `LEXICONS` in the display order
 /// of `data/principles.toml`). A file named after no principle fails the build.
 fn lexicons(data: &Path, out: &str) {
@@ -84,6 +85,29 @@ fn lexicons(data: &Path, out: &str) {
     );
     for id in order.iter().filter(|id| names.contains(id)) {
         rs.push_str(&format!("    (\"{id}\", data!(\"lexicon/{id}\")),\n"));
+    }
+    rs.push_str("];\n");
+    // The roles that `crate::rules` combines into principle hits: `data/rules/*.toml`.
+    let roles_dir = data.join("rules");
+    println!("cargo:rerun-if-changed={}", roles_dir.display());
+    let mut roles: Vec<String> = std::fs::read_dir(&roles_dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    roles.sort();
+    rs.push_str(
+        "/// `data/rules/ROLE.toml`: cues of structural roles (a feeling told away, a wry emoji, a\n\
+         /// cause put on a third party, the customer sent elsewhere) that `crate::rules` combines\n\
+         /// into principle hits; they are not principles themselves.\n\
+         pub const ROLE_LEXICONS: &[(&str, &str)] = &[\n",
+    );
+    for r in &roles {
+        compile(data, &format!("rules/{r}"), out);
+        rs.push_str(&format!("    (\"rules/{r}\", data!(\"rules/{r}\")),\n"));
     }
     rs.push_str("];\n");
     std::fs::write(Path::new(out).join("lexicons.rs"), rs).expect("OUT_DIR is writable");

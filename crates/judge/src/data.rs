@@ -7,5 +7,6 @@ macro_rules! data {
     };
 }
 
-// `LEXICON_CONTEXT` and `LEXICONS`, listed by the build script from the files in `data/lexicon/`.
+// `LEXICON_CONTEXT`, `LEXICONS` and `ROLE_LEXICONS`, listed by the build script from the files in
+// `data/lexicon/` and `data/rules/`.
 include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));

@@ -1092,6 +1092,8 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         extra_evidence.push(("rudeness", sp));
     }
 
+    crate::rules::apply(&mut spans);
+
     // Soft blame (a fact used to contradict the customer) counts only when nothing is taken on.
     let mut findings: BTreeMap<&'static str, Finding> = BTreeMap::new();
     let mut first_sentence = BTreeMap::new();

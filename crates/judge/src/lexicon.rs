@@ -492,7 +492,10 @@ impl Lexicon {
         };
         let ctx: ContextFile = serde_json::from_str(crate::data::LEXICON_CONTEXT)
             .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
-        for (name, src) in crate::data::LEXICONS {
+        for (name, src) in crate::data::LEXICONS
+            .iter()
+            .chain(crate::data::ROLE_LEXICONS)
+        {
             let f: PrincipleFile =
                 serde_json::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let owner = leak(&f.principle);

@@ -1,0 +1,82 @@
+//! Structural rules: they combine the hits of *roles* (cues in `data/rules/*.toml` that are not
+//! principles: a feeling told away, a wry emoji, a cause put on a third party, the customer sent
+//! elsewhere) with what else the reply does, into principle hits. One file per concern; each
+//! rule is linear in the number of hits. Every hit it adds keeps the role cue's span as evidence.
+
+mod blame;
+mod rudeness;
+
+use std::collections::BTreeMap;
+
+/// Byte spans (folded text) per principle or role, as `detect` collects them.
+pub type Spans = BTreeMap<&'static str, Vec<(usize, usize)>>;
+
+fn has(spans: &Spans, id: &str) -> bool {
+    spans.get(id).is_some_and(|v| !v.is_empty())
+}
+
+fn any(spans: &Spans, ids: &[&str]) -> bool {
+    ids.iter().any(|id| has(spans, id))
+}
+
+/// Add the spans of `role` to `principle`.
+fn promote(spans: &mut Spans, role: &str, principle: &'static str) {
+    if let Some(v) = spans.get(role).cloned() {
+        spans.entry(principle).or_default().extend(v);
+    }
+}
+
+/// Apply every structural rule to the spans of one reply.
+pub fn apply(spans: &mut Spans) {
+    blame::apply(spans);
+    rudeness::apply(spans);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{detect, Context};
+    use crate::lexicon::Lexicon;
+
+    fn hit(t: &str, p: &str) -> bool {
+        detect(t, Lexicon::builtin(), &Context::default()).findings[p].hit
+    }
+
+    /// One example per structural group of cues added to blame.toml and rudeness.toml.
+    #[test]
+    fn structural_cue_groups() {
+        // Non-apology; defensive denial; fault put on the customer.
+        assert!(hit("很遗憾您对我们的规则有疑虑。", "blame"));
+        assert!(hit("我没有怪您啊,您不要曲解我的意思。", "blame"));
+        assert!(hit(
+            "I never said it was your problem, I only explained the process",
+            "blame"
+        ));
+        assert!(hit("上次说三天是指工作日哦,您是不是算错了?", "blame"));
+        // Dismissal; reproach for asking again; taunt; a command to fend for themselves.
+        assert!(hit("信不信由您,我们按流程走。", "rudeness"));
+        assert!(hit("我刚才已经说过了,您再往上看看", "rudeness"));
+        assert!(hit("就几块钱运费您也问这么细?", "rudeness"));
+        assert!(hit("規格表都寫咗,你自己睇清楚啦。", "rudeness"));
+        assert!(hit("Complain if you want.", "rudeness"));
+        // Their look-alikes.
+        assert!(!hit("很遗憾您遇到这种情况,我马上为您补发。", "blame"));
+        assert!(!hit("您最后一个问题是什么?", "rudeness"));
+    }
+
+    /// close: a check made now (after a remedy or an answer), an invitation to ask now, a
+    /// choice between offered remedies; not a standing offer. Such a check is not a probe.
+    #[test]
+    fn close_is_a_check_made_now() {
+        assert!(hit("能退的,7天内吊牌完好就行。您看这样清楚吗?", "close"));
+        assert!(!hit("能退的,7天内吊牌完好就行。您看这样清楚吗?", "probe"));
+        assert!(hit("对不起,是我态度不好。您请问。", "close"));
+        assert!(hit("给您两个方案:今天补发,或者全额退款。", "close"));
+        assert!(hit(
+            "The range is 0.1 Hz to 25 MHz. Does that cover what you need?",
+            "close"
+        ));
+        assert!(hit("sorry sir, pls ask", "close"));
+        assert!(!hit("有问题随时找我。", "close"));
+        assert!(!hit("Feel free to message me anytime.", "close"));
+    }
+}

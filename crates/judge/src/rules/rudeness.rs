@@ -1,0 +1,50 @@
+//! Rudeness by structure: telling the customer how to feel ("calm down") where help should be,
+//! and an emoji laughing at the customer in a reply that gives them nothing else.
+
+use super::{any, has, promote, Spans};
+
+/// What counts as giving the customer something.
+const HELPS: &[&str] = &["apology", "empathy", "ownership", "solution", "probe"];
+/// For an emoji, an explanation or a question also shows the reply is engaging.
+const ENGAGES: &[&str] = &[
+    "apology",
+    "empathy",
+    "ownership",
+    "solution",
+    "explain",
+    "probe",
+    "gratitude",
+];
+
+pub fn apply(spans: &mut Spans) {
+    if has(spans, "role.calm_down") && !any(spans, HELPS) {
+        promote(spans, "role.calm_down", "rudeness");
+    }
+    if has(spans, "role.wry_emoji") && (any(spans, &["rudeness", "blame"]) || !any(spans, ENGAGES))
+    {
+        promote(spans, "role.wry_emoji", "rudeness");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{detect, Context};
+    use crate::lexicon::Lexicon;
+
+    fn rude(t: &str) -> bool {
+        detect(t, Lexicon::builtin(), &Context::default()).findings["rudeness"].hit
+    }
+
+    #[test]
+    fn calm_down_in_place_of_help_is_rude() {
+        assert!(rude("您先冷静一下,我们在处理了。"));
+        assert!(rude("Please don't get upset, it's only 10 yuan."));
+        assert!(!rude("您别着急,我马上帮您补发,明天发出。"));
+    }
+
+    #[test]
+    fn an_emoji_after_a_jab_is_rude() {
+        assert!(rude("那您运气也太差了吧😂"));
+        assert!(!rude("不好意思让您久等了,能退的,七天之内吊牌完好就行😊"));
+    }
+}
