@@ -15,7 +15,7 @@ TOOLS := tests/browser/node_modules
 WASM_OPT := $(TOOLS)/.bin/wasm-opt
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup-wasm setup-node setup-browser dist serve test test-native test-scenarios test-browser eval golden bench clean
+.PHONY: help setup-wasm setup-node setup-browser dist serve lighthouse test test-native test-scenarios test-browser eval golden bench clean
 
 help:
 	@echo "make serve   build the app and serve it at http://127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make eval    scorer precision/recall/F1 on the labelled sets (tuning and locked validation)"
 	@echo "make golden  rewrite the judge's golden expectations (after reviewing the diff)"
 	@echo "make bench   scorer speed"
+	@echo "make lighthouse  Lighthouse 12.2.3 (mobile and desktop) against kefu serve dist: scores reported"
 
 # --- tools -------------------------------------------------------------------------------
 
@@ -115,6 +116,11 @@ dist: setup-wasm setup-node
 # revalidation for index.html (src/serve.rs). It prints the address it listens on.
 serve: dist
 	target/release/kefu serve dist --port $(PORT)
+
+# Lighthouse (npm lighthouse@12.2.3, pinned in tests/browser/package-lock.json) with Debian's
+# Chromium against `kefu serve dist`, mobile and desktop presets: scores and metrics reported.
+lighthouse: dist setup-browser
+	cd tests/browser && CHROMIUM=$(CHROMIUM) node lighthouse.mjs
 
 # --- tests -------------------------------------------------------------------------------
 
