@@ -104,12 +104,12 @@ dist: setup-wasm setup-node
 	target/release/kefu compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
 	  table() { local b=0 g=0; for f in "$$@"; do x=$$(size $$f br); y=$$(size $$f gz); b=$$((b+x)); g=$$((g+y)); \
-	    printf '  %-60s %8d %8d\n' $$f $$x $$y; done; \
-	    printf '  %-60s %8d %8d bytes (%d KB brotli, %d KB gzip)\n' TOTAL $$b $$g $$((b/1024)) $$((g/1024)); }; \
-	  printf '%-62s %8s %8s\n' "Download on first load (bytes):" brotli gzip; \
+	    printf '  %-68s %8d %8d\n' $$f $$x $$y; done; \
+	    printf '  %-68s %8d %8d bytes (%d KB brotli, %d KB gzip)\n' TOTAL $$b $$g $$((b/1024)) $$((g/1024)); }; \
+	  printf '%-70s %8s %8s\n' "Download on first load (bytes):" brotli gzip; \
 	  table dist/index.html dist/kefu_dojo.*.js dist/snippets/*/*.js dist/kefu_dojo_bg.*.wasm \
 	    dist/scenarios/library.json dist/scenarios/index.json; \
-	  printf '%-62s %8s %8s\n' "Loaded when a trainee starts to play or a trainer opens a file:" brotli gzip; \
+	  printf '%-70s %8s %8s\n' "Loaded when a trainee starts to play or a trainer opens a file:" brotli gzip; \
 	  table dist/engine/kefu_engine.*.js dist/engine/kefu_engine_bg.*.wasm
 
 # kefu serve: pre-compressed brotli/gzip, application/wasm, immutable caching for hashed files,
