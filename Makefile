@@ -15,7 +15,7 @@ TOOLS := tests/browser/node_modules
 WASM_OPT := $(TOOLS)/.bin/wasm-opt
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup-wasm setup-node setup-browser dist serve test test-native test-scenarios test-browser eval golden bench clean
+.PHONY: help setup-wasm setup-node setup-browser dist serve lighthouse test test-native test-scenarios test-browser eval golden bench clean
 
 help:
 	@echo "make serve   build the app and serve it at http://127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make eval    scorer precision/recall/F1 on the labelled sets (tuning and locked validation)"
 	@echo "make golden  rewrite the judge's golden expectations (after reviewing the diff)"
 	@echo "make bench   scorer speed"
+	@echo "make lighthouse  Lighthouse 12.2.3 (mobile and desktop) against kefu serve dist: scores reported"
 
 # --- tools -------------------------------------------------------------------------------
 
@@ -75,30 +76,51 @@ dist: setup-wasm setup-node
 	  target/$(TARGET)/wasm/kefu_engine.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_engine_bg.wasm -o dist/engine/kefu_engine_bg.wasm
-	@# Stamp the build into every URL the page loads, so a browser never mixes a cached file of
-	@# another build with this one (the engine reads the stamp from <meta name="kefu-build">).
-	@build=$$(cat dist/kefu_dojo.js dist/kefu_dojo_bg.wasm dist/snippets/*/*.js dist/engine/kefu_engine.js \
-	    dist/engine/kefu_engine_bg.wasm | sha256sum | cut -c1-12); \
-	  sed "s/KEFU_BUILD/$$build/g" index.html > dist/index.html; \
-	  sed -i "s#\(/snippets/[^']*\.js\)'#\1?v=$$build'#g" dist/kefu_dojo.js; \
-	  echo "build $$build"
+	@# Name every file of code by its content (kefu_dojo.<hash>.js, kefu_dojo_bg.<hash>.wasm, the
+	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
+	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
+	@# engine's .js its .wasm, index.html the app and the engine) is rewritten before it is hashed.
+	@h() { sha256sum "$$1" | cut -c1-16; }; \
+	  for f in dist/snippets/*/*.js; do \
+	    d=$$(basename "$$(dirname "$$f")"); n=$$(basename "$$f" .js); x=$$(h "$$f"); \
+	    mv "$$f" "dist/snippets/$$d/$$n.$$x.js"; \
+	    sed -i "s#/snippets/$$d/$$n\.js'#/snippets/$$d/$$n.$$x.js'#g" dist/kefu_dojo.js; \
+	  done; \
+	  w=kefu_dojo_bg.$$(h dist/kefu_dojo_bg.wasm).wasm; mv dist/kefu_dojo_bg.wasm dist/$$w; \
+	  sed -i "s#'kefu_dojo_bg\.wasm'#'$$w'#g" dist/kefu_dojo.js; \
+	  j=kefu_dojo.$$(h dist/kefu_dojo.js).js; mv dist/kefu_dojo.js dist/$$j; \
+	  ew=kefu_engine_bg.$$(h dist/engine/kefu_engine_bg.wasm).wasm; mv dist/engine/kefu_engine_bg.wasm dist/engine/$$ew; \
+	  sed -i "s#'kefu_engine_bg\.wasm'#'$$ew'#g" dist/engine/kefu_engine.js; \
+	  ej=kefu_engine.$$(h dist/engine/kefu_engine.js).js; mv dist/engine/kefu_engine.js dist/engine/$$ej; \
+	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_ENGINE_JS#engine/$$ej#g" index.html > dist/index.html; \
+	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|engine)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
+	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
+	  echo "content-hashed: $$j $$w engine/$$ej engine/$$ew"
 	cp scenarios/*.toml dist/scenarios/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
 	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it.
 	target/release/kefu bundle scenarios > dist/scenarios/library.json || [ $$? -eq 1 ]
-	@echo "Download on first load (gzip -9):"
-	@total=0; for f in dist/index.html dist/kefu_dojo.js dist/snippets/*/*.js dist/kefu_dojo_bg.wasm \
-	    dist/scenarios/library.json dist/scenarios/index.json; do \
-	  n=$$(gzip -9c $$f | wc -c); total=$$((total+n)); printf '  %-40s %8d bytes\n' $$f $$n; done; \
-	printf '  %-40s %8d bytes (%d KB)\n' TOTAL $$total $$((total/1024)); \
-	echo "Loaded when a trainee starts to play or a trainer opens a file (gzip -9):"; \
-	c=0; for f in dist/engine/kefu_engine.js dist/engine/kefu_engine_bg.wasm; do \
-	  n=$$(gzip -9c $$f | wc -c); c=$$((c+n)); printf '  %-40s %8d bytes\n' $$f $$n; done; \
-	printf '  %-40s %8d bytes (%d KB)\n' "engine TOTAL" $$c $$((c/1024))
+	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
+	target/release/kefu compress dist > /dev/null
+	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
+	  table() { local b=0 g=0; for f in "$$@"; do x=$$(size $$f br); y=$$(size $$f gz); b=$$((b+x)); g=$$((g+y)); \
+	    printf '  %-68s %8d %8d\n' $$f $$x $$y; done; \
+	    printf '  %-68s %8d %8d bytes (%d KB brotli, %d KB gzip)\n' TOTAL $$b $$g $$((b/1024)) $$((g/1024)); }; \
+	  printf '%-70s %8s %8s\n' "Download on first load (bytes):" brotli gzip; \
+	  table dist/index.html dist/kefu_dojo.*.js dist/snippets/*/*.js dist/kefu_dojo_bg.*.wasm \
+	    dist/scenarios/library.json dist/scenarios/index.json; \
+	  printf '%-70s %8s %8s\n' "Loaded when a trainee starts to play or a trainer opens a file:" brotli gzip; \
+	  table dist/engine/kefu_engine.*.js dist/engine/kefu_engine_bg.*.wasm
 
+# kefu serve: pre-compressed brotli/gzip, application/wasm, immutable caching for hashed files,
+# revalidation for index.html (src/serve.rs). It prints the address it listens on.
 serve: dist
-	@echo "Kefu Dojo at http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
-	cd dist && python3 -m http.server $(PORT) --bind 127.0.0.1
+	target/release/kefu serve dist --port $(PORT)
+
+# Lighthouse (npm lighthouse@12.2.3, pinned in tests/browser/package-lock.json) with Debian's
+# Chromium against `kefu serve dist`, mobile and desktop presets: scores and metrics reported.
+lighthouse: dist setup-browser
+	cd tests/browser && CHROMIUM=$(CHROMIUM) node lighthouse.mjs
 
 # --- tests -------------------------------------------------------------------------------
 

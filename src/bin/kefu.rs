@@ -4,6 +4,8 @@
 //! kefu score [--scenario F --turn T] score JSON Lines from stdin
 //! kefu schema                       print the scenario JSON Schema
 //! kefu bundle PATH…                the checked library as JSON, for the browser app (make dist)
+//! kefu compress DIR                 write .br and .gz variants (make dist; src/compress.rs)
+//! kefu serve DIR [--port N]         serve the built site (make serve; src/serve.rs)
 
 use kefu_check::schema;
 use kefu_core::principles::Lang;
@@ -18,7 +20,9 @@ const USAGE: &str = "usage:
   kefu check PATH...                       check scenario files (or every *.toml under a folder)
   kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"}
   kefu schema                              print the JSON Schema of the scenario format
-  kefu bundle PATH...                      print the checked library as JSON for the browser app (dist/scenarios/library.json)";
+  kefu bundle PATH...                      print the checked library as JSON for the browser app (dist/scenarios/library.json)
+  kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
+  kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("bundle") => bundle(&args[1..]),
+        Some("compress") => kefu_dojo::compress::main(&args[1..]),
+        Some("serve") => kefu_dojo::serve::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS } from './harness.mjs';
 
@@ -215,16 +216,33 @@ test('play starts before the scorer arrives; a reply sent meanwhile is judged wh
   const fb = page.getByRole('region', { name: 'Feedback' });
   await fb.waitFor();
   assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
-  // Every script and module of the app and of the engine carries this build's stamp, so a
-  // browser cache never mixes two builds after a redeploy.
-  const build = await page.locator('meta[name="kefu-build"]').getAttribute('content');
-  assert.match(build, /^[0-9a-f]{12}$/, 'make dist stamps the build');
+  // Every script and module of the app and of the engine is named by its content, so a cache
+  // may keep it forever and a browser never mixes two builds after a redeploy: each name's hash
+  // is the file's own (sha256, 16 hex digits), and the page names this build's engine.
+  const hashed = /^(.*)\.([0-9a-f]{16})\.(js|wasm)$/;
   const paths = code.map((u) => u.pathname).sort();
-  for (const f of ['/kefu_dojo.js', '/kefu_dojo_bg.wasm', '/engine/kefu_engine.js', '/engine/kefu_engine_bg.wasm']) {
-    assert.ok(paths.includes(f), `${f} loaded: ${paths.join(' ')}`);
+  for (const f of [/^\/kefu_dojo\.[0-9a-f]{16}\.js$/, /^\/kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/,
+    /^\/engine\/kefu_engine\.[0-9a-f]{16}\.js$/, /^\/engine\/kefu_engine_bg\.[0-9a-f]{16}\.wasm$/,
+    /^\/snippets\/[^/]+\/inline\d+\.[0-9a-f]{16}\.js$/]) {
+    assert.ok(paths.some((p) => f.test(p)), `${f} loaded: ${paths.join(' ')}`);
   }
-  assert.ok(paths.some((p) => p.startsWith('/snippets/')), paths.join(' '));
-  for (const u of code) assert.equal(u.searchParams.get('v'), build, `${u.pathname} carries the build stamp`);
+  const dist = process.env.DIST || '../../dist';
+  for (const u of code) {
+    assert.equal(u.search, '', `${u.pathname}: no query stamp`);
+    const m = u.pathname.match(hashed);
+    assert.ok(m, `${u.pathname} is named by its content`);
+    const sha = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, u.pathname))).digest('hex');
+    assert.equal(m[2], sha.slice(0, 16), `${u.pathname}: the hash in its name is its content's`);
+  }
+  const engine = await page.locator('meta[name="kefu-engine"]').getAttribute('content');
+  assert.ok(paths.includes(`/${engine}`), `the page's engine ${engine} is the one loaded`);
+  // What the server sends for them: compressed, cached for good; the page itself revalidates.
+  const res = await page.request.get(`${srv.base}${paths.find((p) => p.endsWith('.wasm'))}`);
+  assert.equal(res.headers()['content-type'], 'application/wasm');
+  assert.equal(res.headers()['cache-control'], 'public, max-age=31536000, immutable');
+  assert.match(res.headers()['content-encoding'] || '', /^(br|gzip)$/);
+  const index = await page.request.get(`${srv.base}/`);
+  assert.equal(index.headers()['cache-control'], 'no-cache');
   assert.deepEqual(page.errors, []);
 });
 
@@ -257,7 +275,7 @@ test('a reply sent while the scorer loads survives a language switch and a reloa
 test('an engine that cannot judge (another build, say) is reported; the reply is not scored', async () => {
   const page = await newPage(browser);
   // An engine from another build: it loads, but answers every request with an error.
-  await page.route(/\/engine\/kefu_engine\.js(\?|$)/, (r) => r.fulfill({ contentType: 'text/javascript', body:
+  await page.route(/\/engine\/kefu_engine\.[0-9a-f]{16}\.js$/, (r) => r.fulfill({ contentType: 'text/javascript', body:
     'export default async function () {}\n' +
     'export function judge() { return JSON.stringify({ error: "unknown field `kind`" }); }\n' +
     'export function check_file() { return "{}"; }\nexport function score_json() { return "{}"; }\n' }));

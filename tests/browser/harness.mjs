@@ -1,29 +1,30 @@
-// Shared set-up for the browser tests: a static server over dist/ on loopback and Debian's
-// Chromium driven by playwright-core (it never downloads a browser of its own).
-import http from 'node:http';
+// Shared set-up for the browser tests: `kefu serve` over dist/ on a free loopback port (the
+// server `make serve` runs: brotli/gzip variants, cache headers) and Debian's Chromium driven by
+// playwright-core (it never downloads a browser of its own).
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const DIST = path.resolve(process.env.DIST || '../../dist');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.toml': 'text/plain; charset=utf-8' };
+// `make dist` builds it; KEFU names another build of the same command.
+const KEFU = path.resolve(process.env.KEFU || '../../target/release/kefu');
 
+/** `kefu serve DIST --port 0`; resolves once it prints the address it listens on. */
 export function serve() {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let p = path.join(DIST, decodeURIComponent(url.pathname));
-    if (!p.startsWith(DIST)) { res.writeHead(403).end(); return; }
-    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, 'index.html');
-    fs.readFile(p, (err, data) => {
-      if (err) { res.writeHead(404).end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(p)] || 'application/octet-stream' });
-      res.end(data);
+  if (!fs.existsSync(KEFU)) throw new Error(`${KEFU} is missing: run make dist (it builds the kefu command)`);
+  const child = spawn(KEFU, ['serve', DIST, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill());
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`kefu serve exited (${code}) before listening`)));
+    readline.createInterface({ input: child.stdout }).once('line', (line) => {
+      const m = line.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      if (!m) { child.kill(); reject(new Error(`kefu serve said: ${line}`)); return; }
+      resolve({ server: { close: () => child.kill() }, base: `http://${m[1]}` });
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    resolve({ server, base: `http://127.0.0.1:${server.address().port}` });
-  }));
 }
 
 export async function launch() {

@@ -170,11 +170,13 @@ async fn fetch_library() -> (Library, Vec<(String, String)>) {
 let engine;
 export async function kefu_engine() {
   if (!engine) {
-    // `make dist` stamps the build into the page: a cached engine of another build is never used.
-    const v = encodeURIComponent(document.querySelector('meta[name="kefu-build"]')?.content || '');
-    const url = (f) => new URL(`engine/${f}?v=${v}`, document.baseURI).href;
-    const m = await import(url('kefu_engine.js'));
-    await m.default({ module_or_path: url('kefu_engine_bg.wasm') });
+    // `make dist` names the engine by its content (engine/kefu_engine.<hash>.js, which names its
+    // own hashed .wasm) and writes that name into the page: a cached engine of another build is
+    // never used.
+    const js = document.querySelector('meta[name="kefu-engine"]')?.content;
+    if (!js) throw new Error('the page names no engine (meta kefu-engine): build it with make dist');
+    const m = await import(new URL(js, document.baseURI).href);
+    await m.default({});
     engine = m;
     window.kefuDojo = Object.assign({}, window.kefuDojo, { score_json: m.score_json });
   }
