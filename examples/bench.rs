@@ -5,6 +5,9 @@
 //! for a ~200-char reply; throughput over whole eval files; the time to score 1 MB of text.
 //! This is a report, not a test: nothing here fails on a slow machine.
 
+#[path = "../tests/pathological/mod.rs"]
+mod pathological;
+
 use kefu_core::principles::Lang;
 use kefu_judge::lexicon::Lexicon;
 use kefu_judge::score;
@@ -159,6 +162,43 @@ fn main() {
         big.chars().count(),
         median(runs).as_secs_f64() * 1e3
     );
+
+    // Growth on the pathological shapes of tests/growth.rs: time at n and 8n chars (best of
+    // 3); a linear scorer gives a ratio near 8, a quadratic one 64.
+    println!();
+    println!(
+        "  {:<55} {:>9} {:>11} {:>11} {:>6}",
+        "pathological reply", "n chars", "n", "8n", "ratio"
+    );
+    for case in pathological::CASES {
+        let n = 20_000;
+        let best = |k: usize| {
+            let (text, turn) = (case.build)(n * k);
+            (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    black_box(score::judge(
+                        black_box(&text),
+                        Lang::ZhHans,
+                        &turn,
+                        None,
+                        true,
+                    ));
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let (a, b) = (best(1), best(8));
+        println!(
+            "  {:<55} {:>9} {:>9.1}ms {:>9.1}ms {:>6.1}",
+            case.name,
+            n,
+            a.as_secs_f64() * 1e3,
+            b.as_secs_f64() * 1e3,
+            b.as_secs_f64() / a.as_secs_f64().max(1e-9)
+        );
+    }
 
     // The scenario library, as the app loads it: each file's own check (what listing the
     // library waits for), then the full check that plays every sample reply.

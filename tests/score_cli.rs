@@ -76,7 +76,11 @@ fn order_kept_bad_line_reported_all_ids_present() {
     .join("\n");
     let (out, code) = kefu(&["score"], &input);
     assert_eq!(code, 0);
-    assert_eq!(out.len(), 6, "one line per non-empty input line: {out:?}");
+    assert_eq!(
+        out.len(),
+        7,
+        "one line per input line, blank included: {out:?}"
+    );
     assert_eq!(out[0]["id"], 1);
     assert_eq!(out[1]["id"], "two");
     assert!(
@@ -88,8 +92,9 @@ fn order_kept_bad_line_reported_all_ids_present() {
     assert!(out[3]["error"].is_string(), "missing text: {}", out[3]);
     assert_eq!(out[4]["id"], 5);
     assert!(out[4]["error"].is_string(), "unknown lang: {}", out[4]);
-    assert_eq!(out[5]["id"], serde_json::json!([6]));
-    for line in [&out[0], &out[1], &out[5]] {
+    assert!(out[5]["error"].is_string(), "blank line: {}", out[5]);
+    assert_eq!(out[6]["id"], serde_json::json!([6]));
+    for line in [&out[0], &out[1], &out[6]] {
         let p = line["principles"].as_object().expect("principles");
         for id in REPLY_IDS {
             assert!(p.contains_key(id), "{id} missing from {line}");
@@ -111,8 +116,8 @@ fn order_kept_bad_line_reported_all_ids_present() {
     // The known weak spot: a chase with a reply time is a solution, and a follow-up.
     assert_eq!(out[0]["principles"]["solution"]["hit"], true);
     assert_eq!(out[0]["principles"]["follow_up"]["hit"], true);
-    assert_eq!(out[5]["principles"]["rudeness"]["hit"], true);
-    assert!(out[5]["courtesy"].as_f64().unwrap() < out[0]["courtesy"].as_f64().unwrap());
+    assert_eq!(out[6]["principles"]["rudeness"]["hit"], true);
+    assert!(out[6]["courtesy"].as_f64().unwrap() < out[0]["courtesy"].as_f64().unwrap());
 }
 
 #[test]
@@ -211,4 +216,161 @@ fn scenario_turn_adds_facts_and_order() {
     assert_eq!(code, 2);
     let (_, code) = kefu(&["score", "--scenario", "tests/data/mini.toml"], "");
     assert_eq!(code, 2);
+}
+
+/// `kefu score`'s output lines as printed (no JSON round trip, which would change a big number).
+fn kefu_raw(stdin: &str) -> Vec<String> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .arg("score")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("kefu runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("kefu finishes");
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_app_language_tags_are_taken_in_any_case_and_others_refused() {
+    let ok = [
+        "zh", "en", "zh-Hans", "zh-Hant", "zh-CN", "zh-TW", "ZH-hant", "EN", "zh-tw",
+    ];
+    let input: Vec<String> = ok
+        .iter()
+        .map(|l| serde_json::json!({"id": l, "text": "非常抱歉", "lang": l}).to_string())
+        .collect();
+    let (out, _) = kefu(&["score"], &input.join("\n"));
+    assert_eq!(out.len(), ok.len());
+    for (line, l) in out.iter().zip(ok) {
+        assert_eq!(line["id"], l);
+        assert!(line.get("error").is_none(), "{l} refused: {line}");
+        assert_eq!(line["principles"]["apology"]["hit"], true, "{line}");
+    }
+    // Other strings, and any value that is not a string, get an error line with the id.
+    let bad = [
+        r#""fr""#,
+        r#""english""#,
+        r#""zh-HK""#,
+        r#""""#,
+        "5",
+        "null",
+        "true",
+        r#"["zh"]"#,
+        r#"{"tag": "zh"}"#,
+    ];
+    let input: Vec<String> = bad
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!(r#"{{"id": {i}, "text": "非常抱歉", "lang": {l}}}"#))
+        .collect();
+    let (out, _) = kefu(&["score"], &input.join("\n"));
+    assert_eq!(out.len(), bad.len());
+    for (i, line) in out.iter().enumerate() {
+        assert_eq!(line["id"], i, "{line}");
+        let e = line["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{} taken: {line}", bad[i]));
+        assert!(e.contains("\"lang\"") && e.contains("zh-Hant"), "{e}");
+        assert!(line.get("score").is_none());
+    }
+}
+
+#[test]
+fn one_output_line_per_input_line_blank_ones_included() {
+    let input = "\n   \n{\"id\": 1, \"text\": \"sorry\"}\n\t\n\n";
+    let out = kefu_raw(input);
+    assert_eq!(out.len(), 5, "{out:#?}");
+    for (i, line) in out.iter().enumerate() {
+        let v: Value = serde_json::from_str(line).expect("JSON");
+        if i == 2 {
+            assert_eq!(v["id"], 1);
+            assert!(v["score"].is_u64());
+        } else {
+            assert!(
+                v["error"].as_str().is_some_and(|e| e.contains("blank")),
+                "{line}"
+            );
+            assert!(v["id"].is_null());
+        }
+    }
+}
+
+#[test]
+fn ids_are_echoed_exactly_as_written() {
+    let ids = [
+        "123456789012345678901234567890",
+        "-98765432109876543210",
+        "18446744073709551617",
+        "1.50",
+        "1e3",
+        r#"{"run": 7, "tags": ["a", "b"]}"#,
+        r#"[1, {"x": null}]"#,
+        r#""emoji 🙂 \u00e9""#,
+        "true",
+        "null",
+    ];
+    let input: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"id": {id}, "text": "非常抱歉"}}"#))
+        .collect();
+    let out = kefu_raw(&input.join("\n"));
+    assert_eq!(out.len(), ids.len());
+    for (line, id) in out.iter().zip(ids) {
+        assert!(
+            line.starts_with(&format!(r#"{{"id":{id},"#)),
+            "id {id} not echoed as written: {line}"
+        );
+        let v: Value = serde_json::from_str(line).expect("the output is JSON");
+        assert!(v["score"].is_u64(), "{line}");
+    }
+    // Also on an error line.
+    let out = kefu_raw(r#"{"id": 340282366920938463463374607431768211457, "text": 5}"#);
+    assert!(
+        out[0].starts_with(r#"{"id":340282366920938463463374607431768211457,"error":"#),
+        "{}",
+        out[0]
+    );
+}
+
+#[test]
+fn valid_json_the_tool_cannot_take_still_answers_with_the_id() {
+    let deep = format!("{}\"x\"{}", "[".repeat(200), "]".repeat(200));
+    let input = [
+        r#"{"id": "surrogate", "text": "\ud800 sorry"}"#.to_string(),
+        format!(r#"{{"id": "deep", "text": {deep}}}"#),
+        r#"{"id": "huge", "text": 1e400}"#.to_string(),
+        r#"{"meta": {"id": 1}, "id": 12345678901234567890123, "text": "\udc00"}"#.to_string(),
+        format!(r#"{{"id": "deep-elsewhere", "text": "sorry", "meta": {deep}}}"#),
+    ];
+    let out = kefu_raw(&input.join("\n"));
+    assert_eq!(out.len(), input.len(), "{out:#?}");
+    let v: Vec<Value> = out
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(v[0]["id"], "surrogate");
+    assert!(v[0]["error"].is_string(), "{}", out[0]);
+    assert_eq!(v[1]["id"], "deep");
+    assert!(v[1]["error"].is_string(), "{}", out[1]);
+    assert_eq!(v[2]["id"], "huge");
+    assert!(v[2]["error"].is_string(), "{}", out[2]);
+    assert!(
+        out[3].starts_with(r#"{"id":12345678901234567890123,"error":"#),
+        "{}",
+        out[3]
+    );
+    // Nesting the tool never reads is no reason to refuse the line.
+    assert_eq!(v[4]["id"], "deep-elsewhere");
+    assert!(v[4]["score"].is_u64(), "{}", out[4]);
 }

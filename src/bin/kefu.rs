@@ -11,14 +11,16 @@ use kefu_check::schema;
 use kefu_core::principles::Lang;
 use kefu_core::scenario::Severity;
 use kefu_judge::score::{self, TurnRules};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   kefu check PATH...                       check scenario files (or every *.toml under a folder)
-  kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"}
+  kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"|\"zh-Hans\"|\"zh-Hant\"|\"zh-CN\"|\"zh-TW\"}
   kefu schema                              print the JSON Schema of the scenario format
   kefu bundle PATH...                      print the checked library as JSON for the browser app (dist/scenarios/library.json)
   kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
@@ -47,21 +49,75 @@ fn main() -> ExitCode {
     }
 }
 
-fn toml_files(p: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Every `*.toml` under `p` (or `p` itself). A folder reached again (a symbolic link looping
+/// back, or two links to one folder) is skipped with a note, never walked twice: a loop can't
+/// hang the walk.
+fn toml_files(p: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> io::Result<()> {
     if p.is_dir() {
+        let real = std::fs::canonicalize(p)?;
+        if seen.contains(&real) {
+            eprintln!(
+                "kefu: {}: skipped: this folder ({}) was already searched (a symbolic link loop?)",
+                one_line(&p.display().to_string()),
+                one_line(&real.display().to_string())
+            );
+            return Ok(());
+        }
+        seen.push(real);
         let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         entries.sort();
         for e in entries {
             if e.is_dir() || e.extension().is_some_and(|x| x == "toml") {
-                toml_files(&e, out)?;
+                toml_files(&e, out, seen)?;
             }
         }
     } else {
         out.push(p.to_path_buf());
     }
     Ok(())
+}
+
+/// `s` on one line: control characters (newline, carriage return, ANSI escape …) and the
+/// Unicode line and direction controls written as escapes, so a name or value echoed from a
+/// file can't forge or hide a diagnostic line.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A scenario file's text, read no further than the checker's size limit (a 1.5 GB file is
+/// refused after 1 MB, not read whole): `Err` is the diagnostic line to print.
+fn read_scenario(f: &Path, name: &str) -> Result<String, String> {
+    let limit = kefu_check::check::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    let read =
+        std::fs::File::open(f).and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return Err(format!("{name}:1:1: error: cannot read the file: {e}"));
+    }
+    if bytes.len() > limit {
+        return Err(format!(
+            "{name}:1:1: error: the file is over {} KB, the most a scenario may be: split it",
+            limit / 1024
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| format!("{name}:1:1: error: the file is not UTF-8 text: save it as UTF-8"))
 }
 
 /// The scenario files the paths name (every `*.toml` under a folder), or the usage error
@@ -78,7 +134,7 @@ fn scenario_paths(cmd: &str, paths: &[String]) -> Result<Vec<PathBuf>, ExitCode>
             eprintln!("kefu {cmd}: {p}: no such file or folder");
             return Err(ExitCode::from(2));
         }
-        if let Err(e) = toml_files(path, &mut files) {
+        if let Err(e) = toml_files(path, &mut files, &mut Vec::new()) {
             eprintln!("kefu {cmd}: {p}: {e}");
             return Err(ExitCode::from(2));
         }
@@ -95,24 +151,17 @@ fn check(paths: &[String]) -> ExitCode {
     let mut ids: std::collections::BTreeMap<String, String> = Default::default();
     for f in &files {
         let name = f.display().to_string();
-        let src = match std::fs::read(f) {
-            Ok(b) => match String::from_utf8(b) {
-                Ok(s) => s,
-                Err(_) => {
-                    println!("{name}:1:1: error: the file is not UTF-8 text: save it as UTF-8");
-                    errors += 1;
-                    continue;
-                }
-            },
-            Err(e) => {
-                println!("{name}:1:1: error: cannot read the file: {e}");
+        let src = match read_scenario(f, &name) {
+            Ok(s) => s,
+            Err(line) => {
+                println!("{}", one_line(&line));
                 errors += 1;
                 continue;
             }
         };
         let out = kefu_check::check_source(&name, &src);
         for d in &out.diagnostics {
-            println!("{d}");
+            println!("{}", one_line(&d.to_string()));
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -120,7 +169,8 @@ fn check(paths: &[String]) -> ExitCode {
         }
         if let Some(s) = &out.scenario {
             if let Some(other) = ids.insert(s.id.clone(), name.clone()) {
-                println!("{name}:1:1: error: scenario id `{}` is already used by {other}: give each scenario its own id", s.id);
+                let line = format!("{name}:1:1: error: scenario id `{}` is already used by {other}: give each scenario its own id", s.id);
+                println!("{}", one_line(&line));
                 errors += 1;
             } else {
                 ok += 1;
@@ -237,18 +287,10 @@ fn score_cmd(args: &[String]) -> ExitCode {
     let stdin = io::stdin();
     let mut out = BufWriter::new(io::stdout().lock());
     for line in stdin.lock().lines() {
-        let Ok(line) = line else {
-            let _ = writeln!(
-                out,
-                "{}",
-                json!({"id": null, "error": "the line is not valid UTF-8"})
-            );
-            continue;
+        let v = match line {
+            Ok(line) => score_line(&line, turn.as_ref()),
+            Err(_) => error_line(None, "the line is not valid UTF-8"),
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v = score_line(&line, turn.as_ref());
         if writeln!(out, "{v}").is_err() {
             break;
         }
@@ -257,24 +299,187 @@ fn score_cmd(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>) -> Value {
-    let v: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return json!({"id": null, "error": format!("not a JSON object: {e}")}),
+/// One input line of `kefu score`: the id kept as written, `text` and `lang` as any JSON (so
+/// that a wrong type gets its own message).
+#[derive(Deserialize)]
+struct Line<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(default, deserialize_with = "present")]
+    text: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    lang: Option<Value>,
+}
+
+/// A field that is there, `null` included (`Option`'s own rule reads `null` as absent).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    id: &'a RawValue,
+    error: &'a str,
+}
+
+#[derive(Serialize)]
+struct ScoreLine<'a> {
+    id: &'a RawValue,
+    score: u8,
+    principles: serde_json::Map<String, Value>,
+    courtesy: f64,
+}
+
+fn null() -> Box<RawValue> {
+    RawValue::from_string("null".into()).expect("null is JSON")
+}
+
+/// `{"id": …, "error": …}`, the id as written (or `null`).
+fn error_line(id: Option<&RawValue>, error: &str) -> String {
+    let null = null();
+    let line = ErrorLine {
+        id: id.unwrap_or(&null),
+        error,
     };
-    let id = v.get("id").cloned().unwrap_or(Value::Null);
-    let Some(text) = v.get("text").and_then(Value::as_str) else {
-        return json!({"id": id, "error": "missing \"text\" (a string)"});
-    };
-    let lang = match v.get("lang").and_then(Value::as_str) {
-        None => kefu_judge::text::detect_lang(text),
-        Some("zh") => "zh",
-        Some("en") => "en",
-        Some(other) => {
-            return json!({"id": id, "error": format!("unknown \"lang\" `{other}`: use \"zh\" or \"en\"")})
+    serde_json::to_string(&line).unwrap_or_else(|_| r#"{"id":null,"error":"internal"}"#.into())
+}
+
+/// The raw text of the top-level `"id"` member of a JSON object line, found without parsing
+/// the rest (which may be JSON this tool can't take: a lone surrogate, nesting deeper than 128,
+/// `1e400`), when it is itself JSON that can be echoed.
+fn recover_id(line: &str) -> Option<Box<RawValue>> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
+            *i += 1;
         }
     };
-    let lang = if lang == "zh" { Lang::ZhHans } else { Lang::En };
+    // The end of the string starting at `i` (a `"`), past its closing quote.
+    let string_end = |mut i: usize| -> Option<usize> {
+        i += 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'"' => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    skip_ws(&mut i);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        skip_ws(&mut i);
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(i)?;
+        let key: String = serde_json::from_str(&line[i..key_end]).ok()?;
+        i = key_end;
+        skip_ws(&mut i);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        skip_ws(&mut i);
+        let start = i;
+        let mut depth = 0usize;
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    i = string_end(i)?;
+                    continue;
+                }
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' if depth > 0 => depth -= 1,
+                b',' | b'}' if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if key == "id" {
+            return RawValue::from_string(line[start..i].trim_end().to_string()).ok();
+        }
+        if b.get(i) != Some(&b',') {
+            return None;
+        }
+        i += 1;
+    }
+}
+
+/// The reply languages `kefu score` takes (contract §2), any case.
+fn parse_lang(tag: &str) -> Option<Lang> {
+    match tag.to_ascii_lowercase().as_str() {
+        "zh" | "zh-hans" | "zh-cn" => Some(Lang::ZhHans),
+        "zh-hant" | "zh-tw" => Some(Lang::ZhHant),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+const LANGS: &str = r#""zh", "en", "zh-Hans", "zh-Hant", "zh-CN" or "zh-TW""#;
+
+fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>) -> String {
+    if line.trim().is_empty() {
+        return error_line(
+            None,
+            r#"a blank line: write one JSON object per line, {"id": …, "text": "…"}"#,
+        );
+    }
+    if !line.trim_start().starts_with('{') {
+        return error_line(
+            None,
+            r#"not a JSON object: write one object per line, {"id": …, "text": "…"}"#,
+        );
+    }
+    let v: Line = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => {
+            // Not JSON, or JSON this tool can't take (a lone surrogate, nesting deeper than
+            // 128, 1e400): the id is still echoed when it can be found.
+            let msg = format!("cannot read this line as a JSON object: {e}");
+            return error_line(recover_id(line).as_deref(), &msg);
+        }
+    };
+    let id = v.id;
+    let text = match &v.text {
+        Some(Value::String(t)) => t.as_str(),
+        Some(other) => {
+            let msg = format!(r#""text" must be a string, not {}"#, kind(other));
+            return error_line(id, &msg);
+        }
+        None => return error_line(id, r#"missing "text" (a string)"#),
+    };
+    let lang = match &v.lang {
+        None => {
+            if kefu_judge::text::detect_lang(text) == "zh" {
+                Lang::ZhHans
+            } else {
+                Lang::En
+            }
+        }
+        Some(Value::String(tag)) => match parse_lang(tag) {
+            Some(l) => l,
+            None => {
+                let msg = format!(
+                    r#"unknown "lang" `{}`: use {LANGS}, or leave it out to detect the language"#,
+                    tag.escape_default()
+                );
+                return error_line(id, &msg);
+            }
+        },
+        Some(other) => {
+            let msg = format!(
+                r#""lang" must be a string ({LANGS}), not {}; leave it out to detect the language"#,
+                kind(other)
+            );
+            return error_line(id, &msg);
+        }
+    };
     let j = match turn {
         Some((s, i)) => score::judge(text, lang, &s.rules(*i, lang, None), None, true),
         None => score::judge(text, lang, &TurnRules::default(), None, false),
@@ -286,5 +491,24 @@ fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>)
         .collect();
     // Three decimals, printed as such (an f32 would print as 0.8840000033378601).
     let courtesy = (f64::from(j.courtesy) * 1000.0).round() / 1000.0;
-    json!({"id": id, "score": j.score, "principles": principles, "courtesy": courtesy})
+    let null = null();
+    let out = ScoreLine {
+        id: id.unwrap_or(&null),
+        score: j.score,
+        principles,
+        courtesy,
+    };
+    serde_json::to_string(&out).unwrap_or_else(|e| error_line(id, &e.to_string()))
+}
+
+/// A JSON value's kind, for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }

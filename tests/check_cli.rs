@@ -1,0 +1,128 @@
+//! `kefu check` speaks its contract (§2) whatever the files hold: one line per problem, with
+//! control characters in echoed names and values escaped; folders with symbolic link loops
+//! walked once; the size limit applied while reading.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kefu-check-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `kefu check ARGS`, killed (and the test failed) if it runs past `limit`.
+fn check_within(args: &[&Path], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .arg("check")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kefu runs");
+    let t = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if t.elapsed() > limit {
+            let _ = child.kill();
+            panic!("kefu check {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+const MINI: &str = include_str!("data/mini.toml");
+
+#[test]
+fn control_characters_in_echoed_values_are_escaped_one_line_per_problem() {
+    let dir = temp_dir("ctl");
+    // A branch to a turn whose name holds a newline, a forged diagnostic and an ANSI escape.
+    let evil = r#"nowhere\nfake.toml:1:1: error: forged\u001b[31m"#;
+    let src = MINI.replacen(r#"goto = "angrier""#, &format!(r#"goto = "{evil}""#), 1);
+    assert_ne!(src, MINI);
+    let file = dir.join("evil.toml");
+    std::fs::write(&file, &src).unwrap();
+    let out = check_within(&[&file], Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "raw escape printed: {stdout:?}");
+    let problems: Vec<&str> = stdout.lines().collect();
+    assert!(!problems.is_empty());
+    for line in &problems {
+        assert!(
+            line.starts_with(&format!("{}:", file.display())),
+            "a line that is not one of this file's problems: {line:?}"
+        );
+    }
+    assert!(
+        problems
+            .iter()
+            .any(|l| l.contains(r"nowhere\nfake.toml:1:1: error: forged\u{1b}[31m")),
+        "{stdout}"
+    );
+    // A file name with a newline is escaped too.
+    let odd = dir.join("odd\nname.toml");
+    std::fs::write(&odd, "id = ").unwrap();
+    let out = check_within(&[&odd], Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
+    assert!(stdout.contains(r"odd\nname.toml"), "{stdout:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loops_in_folders_are_walked_once() {
+    let dir = temp_dir("loop");
+    std::fs::create_dir_all(dir.join("a/b")).unwrap();
+    std::fs::write(dir.join("a/b/mini.toml"), MINI).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("a/b/up")).unwrap();
+    std::os::unix::fs::symlink("../..", dir.join("a/b/c")).unwrap();
+    std::os::unix::fs::symlink("self", dir.join("a/self")).unwrap();
+    let out = check_within(&[&dir], Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("checked 1 file(s)"), "{stderr}");
+    assert!(stderr.contains("already searched"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file over the limit is refused after reading just past the limit: a writer feeding 64 MB
+/// through a FIFO is cut off near 1 MB (the old checker read it all, then refused it).
+#[cfg(unix)]
+#[test]
+fn the_size_limit_applies_while_reading() {
+    use std::io::Write;
+    let dir = temp_dir("fifo");
+    let fifo = dir.join("endless.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable: skipped");
+        return;
+    }
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        let chunk = vec![b'#'; 64 * 1024];
+        let mut written = 0usize;
+        while written < 64 << 20 {
+            match f.write(&chunk) {
+                Ok(n) => written += n,
+                Err(_) => break,
+            }
+        }
+        written
+    });
+    let out = check_within(&[&fifo], Duration::from_secs(60));
+    let written = writer.join().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.contains(":1:1: error: the file is over 1024 KB"),
+        "{stdout}"
+    );
+    assert!(written < 8 << 20, "the checker read {written} bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
