@@ -2,10 +2,11 @@
 //! `FILE:LINE:COLUMN`, each saying what to write instead. Runs the file's sample replies.
 
 use crate::raw::{RawScenario, RawText, S};
+use kefu_core::dialogue::{explore, Reach, Session};
 use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
 use kefu_core::principles::{self, Lang};
 use kefu_core::scenario::*;
-use kefu_judge::score;
+use kefu_judge::{native_judge, score};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Limits that keep a trainer's file from making scoring slow.
@@ -561,6 +562,10 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     };
 
     // Turns.
+    let max_turns_declared = raw
+        .max_turns
+        .as_ref()
+        .map_or(12, |m| (*m.get_ref()).clamp(1, 100) as usize);
     let mut turns = Vec::new();
     for t in &raw.turn {
         let rt = t.get_ref();
@@ -744,14 +749,51 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
                     *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
                 }
             }
+            if let Some(v) = &rn.mood_below {
+                if !(1..=100).contains(v.get_ref()) {
+                    ck.err(v, "`mood_below` is from 1 to 100 (the mood is 0 to 100, so `mood_below = 0` never holds): e.g. `mood_below = 20` holds while the customer's mood is 0 to 19");
+                }
+                cond.mood_below = Some((*v.get_ref()).clamp(1, 100) as i32);
+            }
+            if let Some(v) = &rn.mood_above {
+                if !(0..=99).contains(v.get_ref()) {
+                    ck.err(v, "`mood_above` is from 0 to 99 (the mood is 0 to 100, so `mood_above = 100` never holds): e.g. `mood_above = 60` holds while the customer's mood is 61 to 100");
+                }
+                cond.mood_above = Some((*v.get_ref()).clamp(0, 99) as i32);
+            }
+            if let (Some(b), Some(a)) = (&rn.mood_below, &rn.mood_above) {
+                if *b.get_ref() <= *a.get_ref() + 1 {
+                    ck.err(b, format!(
+                        "no mood is both below {} and above {}, so this branch never holds: make `mood_below` greater than `mood_above` + 1",
+                        b.get_ref(), a.get_ref()
+                    ));
+                }
+            }
+            if let Some(v) = &rn.turns_taken {
+                if !(1..=100).contains(v.get_ref()) {
+                    ck.err(v, "`turns_taken` is from 1 to 100: `turns_taken = 3` holds from the trainee's 3rd reply on");
+                } else if *v.get_ref() > max_turns_declared as i64 {
+                    ck.err(v, format!(
+                        "`turns_taken = {}` never holds: the customer gives up after `max_turns` = {max_turns_declared} replies; use a number up to {max_turns_declared}",
+                        v.get_ref()
+                    ));
+                }
+                cond.turns_taken = Some((*v.get_ref()).clamp(1, 100) as usize);
+            }
             let mood = rn.mood.as_ref().map_or(0, |m| {
                 if !(-100..=100).contains(m.get_ref()) {
                     ck.err(m, "a mood change is from -100 to 100");
                 }
                 *m.get_ref() as i32
             });
+            let is_final = rn.is_final.as_ref().is_some_and(|f| *f.get_ref());
             if let Some(goto) = target(ck, &rn.goto) {
-                next.push(Branch { cond, goto, mood });
+                next.push(Branch {
+                    cond,
+                    goto,
+                    mood,
+                    is_final,
+                });
             }
         }
         match rt.next.last() {
@@ -817,112 +859,7 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         (*m.get_ref()).clamp(1, 100) as usize
     });
 
-    // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
-    // when a `goto` names nothing: the graph is incomplete and its errors would only repeat
-    // that one.
-    if !turns.is_empty() && !dangling {
-        let n = turns.len();
-        let mut seen = vec![false; n];
-        let mut q = VecDeque::from([start.min(n - 1)]);
-        seen[start.min(n - 1)] = true;
-        let mut ending_seen = vec![false; endings.len()];
-        while let Some(i) = q.pop_front() {
-            for b in &turns[i].next {
-                match b.goto {
-                    Target::Turn(j) if !seen[j] => {
-                        seen[j] = true;
-                        q.push_back(j);
-                    }
-                    Target::Ending(e) => ending_seen[e] = true,
-                    _ => {}
-                }
-            }
-        }
-        for (i, s) in seen.iter().enumerate() {
-            if !s {
-                ck.err(&raw.turn[i].get_ref().id, format!(
-                    "turn `{}` can never be reached from the start: add a `goto = \"{}\"` to another turn, or remove it",
-                    turns[i].id, turns[i].id
-                ));
-            }
-        }
-        // Turns that reach an ending (fixed point).
-        let mut ends = vec![false; n];
-        loop {
-            let mut changed = false;
-            for i in 0..n {
-                if !ends[i]
-                    && turns[i].next.iter().any(|b| match b.goto {
-                        Target::Ending(_) => true,
-                        Target::Turn(j) => ends[j],
-                    })
-                {
-                    ends[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for i in 0..n {
-            if seen[i] && !ends[i] {
-                ck.err(&raw.turn[i].get_ref().id, format!(
-                    "no ending can be reached from turn `{}`: its branches only loop between turns; add a `goto` to an ending",
-                    turns[i].id
-                ));
-            }
-        }
-        for (i, s) in ending_seen.iter().enumerate() {
-            if !s && i != gives_up {
-                ck.warn(
-                    &raw.ending[i].get_ref().id,
-                    format!(
-                        "ending `{}` is never reached: no branch leads to it",
-                        endings[i].id
-                    ),
-                );
-            }
-        }
-        // The fewest replies that reach a `resolved` ending: more than `max_turns` and the
-        // customer always gives up first.
-        let mut replies = vec![usize::MAX; n];
-        let first = start.min(n - 1);
-        replies[first] = 1;
-        let mut q = VecDeque::from([first]);
-        let mut fewest = None;
-        while let Some(i) = q.pop_front() {
-            for b in &turns[i].next {
-                match b.goto {
-                    Target::Ending(e) if endings[e].outcome == Outcome::Resolved => {
-                        fewest = fewest.or(Some(replies[i]));
-                    }
-                    Target::Turn(j) if replies[j] == usize::MAX => {
-                        replies[j] = replies[i] + 1;
-                        q.push_back(j);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        match fewest {
-            None => ck.push(
-                Severity::Warning,
-                raw.turn[first].get_ref().id.span().start,
-                "no branch leads to an ending with `outcome = \"resolved\"`: the customer can never be satisfied".into(),
-            ),
-            Some(m) if m > max_turns => {
-                let msg = format!("`max_turns` is {max_turns}, but the shortest way to a resolved ending takes {m} replies, so the customer always gives up first: raise `max_turns` to at least {m}");
-                match &raw.max_turns {
-                    Some(at) => ck.warn(at, msg),
-                    None => ck.push(Severity::Warning, 0, msg),
-                }
-            }
-            _ => {}
-        }
-    }
-
-    Some(Scenario {
+    let scenario = Scenario {
         id,
         kind,
         languages,
@@ -941,12 +878,261 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         turns,
         endings,
         samples: Vec::new(),
-    })
+    };
+    // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
+    // when a `goto` names nothing: the graph is incomplete and its errors would only repeat
+    // that one.
+    if !scenario.turns.is_empty() && !dangling && gives_up < scenario.endings.len() {
+        graph(ck, raw, &scenario);
+    }
+    Some(scenario)
 }
 
-/// Run the file's sample replies through the scorer and the branch choice; returns them.
+/// The turn graph, first as drawn (every branch possible), then as played: with the mood,
+/// `max_turns`, giving up and the mood and turns conditions applied (`dialogue::explore`).
+fn graph(ck: &mut Ck, raw: &RawScenario, s: &Scenario) {
+    let (turns, endings, max_turns, gives_up) = (&s.turns, &s.endings, s.max_turns, s.gives_up);
+    let n = turns.len();
+    let first = s.start.min(n - 1);
+    let mut seen = vec![false; n];
+    let mut q = VecDeque::from([first]);
+    seen[first] = true;
+    while let Some(i) = q.pop_front() {
+        for b in &turns[i].next {
+            if let Target::Turn(j) = b.goto {
+                if !seen[j] {
+                    seen[j] = true;
+                    q.push_back(j);
+                }
+            }
+        }
+    }
+    for (i, s) in seen.iter().enumerate() {
+        if !s {
+            ck.err(&raw.turn[i].get_ref().id, format!(
+                "turn `{}` can never be reached from the start: add a `goto = \"{}\"` to another turn, or remove it",
+                turns[i].id, turns[i].id
+            ));
+        }
+    }
+    // Turns that reach an ending (fixed point).
+    let mut ends = vec![false; n];
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !ends[i]
+                && turns[i].next.iter().any(|b| match b.goto {
+                    Target::Ending(_) => true,
+                    Target::Turn(j) => ends[j],
+                })
+            {
+                ends[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for i in 0..n {
+        if seen[i] && !ends[i] {
+            ck.err(&raw.turn[i].get_ref().id, format!(
+                "no ending can be reached from turn `{}`: its branches only loop between turns; add a `goto` to an ending",
+                turns[i].id
+            ));
+        }
+    }
+
+    // As played.
+    let reach = kefu_core::dialogue::explore(s);
+    for i in 0..n {
+        if seen[i] && reach.first[i].is_none() {
+            ck.warn(&raw.turn[i].get_ref().id, format!(
+                "turn `{}` can never be reached when the scenario is played: every way to it ends the session first (the customer's mood falls to 0, or `max_turns` = {max_turns} replies are used up), or needs a `mood_below`, `mood_above` or `turns_taken` that never holds on the way: soften the `mood` changes on the way, raise `max_turns`, or loosen those conditions",
+                turns[i].id
+            ));
+        }
+    }
+    for (i, t) in turns.iter().enumerate() {
+        let Some(((lo, hi), (a, b))) = reach.range_at(i) else {
+            continue;
+        };
+        for (k, br) in t.next.iter().enumerate() {
+            let at = &raw.turn[i].get_ref().next[k];
+            let (can, arrives) = reach.taken[i][k];
+            if can == 0 && br.cond.judges_state() && kefu_core::dialogue::satisfiable(&br.cond) {
+                ck.warn(at, format!(
+                    "this branch can never be taken: at turn `{}` the customer's mood is only ever {lo} to {hi} and the reply is only ever the {} to the {} (its `mood_below`, `mood_above` or `turns_taken` never holds, or a branch above always applies first)",
+                    t.id, ordinal(a + 1), ordinal(b + 1)
+                ));
+            } else if can > 0 && arrives == 0 && i != s.start.min(n - 1) {
+                if let Target::Turn(j) = br.goto {
+                    ck.warn(at, format!(
+                        "this branch never reaches turn `{}`: whenever it is taken the customer gives up first (ending `{}`), because the mood falls to 0 (it is {lo} to {hi} here, {:+} on this branch) or the reply is the last of `max_turns` = {max_turns}: soften `mood`, or raise `max_turns`",
+                        turns[j].id, endings[gives_up].id, br.mood
+                    ));
+                }
+            }
+        }
+    }
+    // Room to recover: one reply from the opening should not end the session badly, unless
+    // the author says so (`final = true`).
+    let opening = State {
+        mood: s.mood,
+        taken: 1,
+    };
+    for (k, br) in turns[first].next.iter().enumerate() {
+        if br.is_final || reach.taken[first][k].0 == 0 || !br.cond.state_holds(opening) {
+            continue;
+        }
+        let mood = (s.mood + br.mood).clamp(0, 100);
+        let (end, why) = match br.goto {
+            Target::Ending(e) => (e, String::new()),
+            Target::Turn(_) if mood == 0 => (
+                gives_up,
+                format!(
+                    " (it goes to `{}`, but the mood falls to 0: {} {:+})",
+                    s.target_name(br.goto),
+                    s.mood,
+                    br.mood
+                ),
+            ),
+            Target::Turn(_) if max_turns <= 1 => (gives_up, " (`max_turns` is 1)".to_string()),
+            Target::Turn(_) => continue,
+        };
+        if endings[end].outcome == Outcome::Resolved {
+            continue;
+        }
+        ck.warn(&raw.turn[first].get_ref().next[k], format!(
+            "one reply to the opening can end the session here, at `{}` ({}){why}: give the trainee a turn to recover (lead this branch to a turn where the customer is angrier but can still be won back, with a smaller mood drop), or write `final = true` on this branch if that is intended",
+            endings[end].id,
+            endings[end].outcome.id()
+        ));
+    }
+    for (i, reached) in reach.endings.iter().enumerate() {
+        if !reached && i != gives_up {
+            ck.warn(
+                &raw.ending[i].get_ref().id,
+                format!(
+                    "ending `{}` is never reached: no branch leads to it{}",
+                    endings[i].id,
+                    if turns
+                        .iter()
+                        .any(|t| t.next.iter().any(|b| b.goto == Target::Ending(i)))
+                    {
+                        " when the scenario is played (the customer gives up first)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
+    // The fewest replies that reach a `resolved` ending, as drawn: more than `max_turns` and the
+    // customer always gives up first.
+    let mut replies = vec![usize::MAX; n];
+    replies[first] = 1;
+    let mut q = VecDeque::from([first]);
+    let mut fewest = None;
+    while let Some(i) = q.pop_front() {
+        for b in &turns[i].next {
+            match b.goto {
+                Target::Ending(e) if endings[e].outcome == Outcome::Resolved => {
+                    fewest = fewest.or(Some(replies[i]));
+                }
+                Target::Turn(j) if replies[j] == usize::MAX => {
+                    replies[j] = replies[i] + 1;
+                    q.push_back(j);
+                }
+                _ => {}
+            }
+        }
+    }
+    let at_first = raw.turn[first].get_ref().id.span().start;
+    match fewest {
+        None => ck.push(
+            Severity::Warning,
+            at_first,
+            "no branch leads to an ending with `outcome = \"resolved\"`: the customer can never be satisfied".into(),
+        ),
+        Some(m) if m > max_turns => {
+            let msg = format!("`max_turns` is {max_turns}, but the shortest way to a resolved ending takes {m} replies, so the customer always gives up first: raise `max_turns` to at least {m}");
+            match &raw.max_turns {
+                Some(at) => ck.warn(at, msg),
+                None => ck.push(Severity::Warning, 0, msg),
+            }
+        }
+        Some(_) if reach.fewest_resolved.is_none() => ck.push(
+            Severity::Warning,
+            at_first,
+            "the customer can never be satisfied when the scenario is played: on every way to a `resolved` ending the mood falls to 0 or a mood or turns condition never holds; soften the `mood` changes on the way".into(),
+        ),
+        _ => {}
+    }
+}
+
+/// "1st", "2nd", "3rd", "4th"…
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// The seed samples are played with; `#/play/ID?seed=1` plays the same choices in the app.
+pub const SAMPLE_SEED: u64 = 1;
+
+/// A session at `turn`, to play a sample in: the last played sample's session that is there
+/// in this language; else one that follows the same branches (the mood depends only on them)
+/// of the last sample that got there in another language, or the fewest-replies way found by
+/// `explore`.
+fn session_at(
+    s: &Scenario,
+    reach: &Reach,
+    played: &[Session],
+    turn: usize,
+    lang: Lang,
+) -> Option<Session> {
+    let here = Target::Turn(turn);
+    if let Some(x) = played.iter().rev().find(|x| x.at == here && x.lang == lang) {
+        return Some(x.clone());
+    }
+    let path: Vec<usize> = match played.iter().rev().find(|x| x.at == here) {
+        Some(x) => x.log.iter().map(|e| e.branch.unwrap_or(0)).collect(),
+        None => reach
+            .path(reach.first[turn]?)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect(),
+    };
+    let mut x = Session::new(s, SAMPLE_SEED, lang);
+    for k in path {
+        x.follow(s, k);
+    }
+    (x.at == here).then_some(x)
+}
+
+/// `open (mood 25) → when (mood 50) → resolved (mood 70)`.
+fn path_text(s: &Scenario, x: &Session) -> String {
+    let mut out: Vec<String> = x
+        .log
+        .iter()
+        .map(|e| format!("{} (mood {})", s.turns[e.turn].id, e.mood_before))
+        .collect();
+    out.push(format!("{} (mood {})", s.target_name(x.at), x.mood));
+    out.join(" → ")
+}
+
+/// Run the file's sample replies through the dialogue engine as the app plays them (one
+/// conversation per chain of samples, see `session_at`); returns them.
 fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
     let mut samples = Vec::new();
+    let reach = explore(s);
+    let mut played: Vec<Session> = Vec::new();
     for rs in &raw.sample {
         let r = rs.get_ref();
         let Some(turn) = s.turn_index(r.turn.get_ref()) else {
@@ -1011,9 +1197,21 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 }
             }
         }
-        let rules = s.rules(turn, lang, None);
-        let j = score::judge(r.reply.get_ref(), lang, &rules, None, true);
-        let got = kefu_core::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
+        // Play it as the app would: the same engine, seed, placeholders and mood, continuing
+        // the conversation of the last sample that led to this turn.
+        let play = s.play_lang(lang);
+        let Some(mut x) = session_at(s, &reach, &played, turn, play) else {
+            ck.err(&r.turn, format!(
+                "turn `{}` can never be reached when the scenario is played, so this sample cannot be played: see the error on the turn",
+                r.turn.get_ref()
+            ));
+            continue;
+        };
+        let reply = x.fill(r.reply.get_ref());
+        x.reply_with(s, &reply, None, &native_judge);
+        let Some(e) = x.log.last() else { continue };
+        let j = e.judgement.clone();
+        let got = Some(x.at);
         if got != Some(expect) {
             let t = &s.turns[turn];
             let no_facts = t.facts.is_empty() && t.false_claims.is_empty();
@@ -1023,12 +1221,29 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 .filter(|(id, f)| f.hit && !(no_facts && id.as_str() == "facts"))
                 .map(|(k, _)| k.clone())
                 .collect();
+            let gave_up = match e.branch.map(|k| &t.next[k]) {
+                Some(b) if b.goto != e.next => format!(
+                    "; its branch goes to `{}`, but the customer gives up first: {}",
+                    s.target_name(b.goto),
+                    if e.mood_after == 0 {
+                        format!("the mood falls to 0 ({} {:+})", e.mood_before, b.mood)
+                    } else {
+                        format!(
+                            "it is reply {} of `max_turns` = {}",
+                            x.log.len(),
+                            s.max_turns
+                        )
+                    }
+                ),
+                _ => String::new(),
+            };
             ck.err(&r.reply, format!(
-                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
+                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}; mood along the path: {}{gave_up}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
                 got.map_or("nowhere", |t| s.target_name(t)),
                 r.expect.get_ref(),
                 j.score,
-                if shown.is_empty() { "none".to_string() } else { shown.join(", ") }
+                if shown.is_empty() { "none".to_string() } else { shown.join(", ") },
+                path_text(s, &x),
             ));
         }
         for p in &hit {
@@ -1041,6 +1256,7 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 ck.err(&r.reply, format!("sample reply should not show `{p}` but the scorer finds it: reword the reply or remove `{p}` from `miss`"));
             }
         }
+        played.push(x);
         let (line, col) = ck.lines.at(ck.src, rs.span().start);
         samples.push(Sample {
             turn,
@@ -1072,7 +1288,16 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
         .iter()
         .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
         .collect();
+    let reach = explore(s);
     for (ti, t) in s.turns.iter().enumerate() {
+        // Judged in the first state the turn is reached in (fewest replies).
+        let Some(first) = reach.first[ti].map(|i| reach.states[i]) else {
+            continue;
+        };
+        let st = State {
+            mood: first.mood,
+            taken: first.replies + 1,
+        };
         for (mi, m) in t.model.iter().enumerate() {
             for &lang in &s.languages {
                 let Some(text) = m.0.get(&lang) else { continue };
@@ -1085,7 +1310,7 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
                     text = text.replace(&format!("{{{k}}}"), v);
                 }
                 let j = score::judge(&text, lang, &s.rules(ti, lang, None), None, true);
-                let Some(b) = kefu_core::dialogue::choose(t, &j) else {
+                let Some((_, b)) = kefu_core::dialogue::choose(t, &j, st) else {
                     continue;
                 };
                 let bad_end = matches!(b.goto, Target::Ending(e) if s.endings[e].outcome != Outcome::Resolved);

@@ -98,8 +98,17 @@ pub struct RawNext {
     pub none: Vec<S<String>>,
     pub min_score: Option<S<i64>>,
     pub max_score: Option<S<i64>>,
+    /// The customer's mood (before this branch's change) is below this.
+    pub mood_below: Option<S<i64>>,
+    /// The customer's mood (before this branch's change) is above this.
+    pub mood_above: Option<S<i64>>,
+    /// This is at least the n-th reply of the session.
+    pub turns_taken: Option<S<i64>>,
     pub goto: S<String>,
     pub mood: Option<S<i64>>,
+    /// The author means this branch to be able to end the session from the opening reply.
+    #[serde(rename = "final")]
+    pub is_final: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
