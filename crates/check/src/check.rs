@@ -279,6 +279,76 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
+/// The parts of a condition as written (a branch or a line variant).
+struct CondParts<'a> {
+    all: &'a [S<String>],
+    any: &'a [S<String>],
+    none: &'a [S<String>],
+    min_score: &'a Option<S<i64>>,
+    max_score: &'a Option<S<i64>>,
+    mood_below: &'a Option<S<i64>>,
+    mood_above: &'a Option<S<i64>>,
+    turns_taken: &'a Option<S<i64>>,
+}
+
+fn cond_of(ck: &mut Ck, c: CondParts, max_turns_declared: usize) -> Cond {
+    let mut cond = Cond::default();
+    for (src, dst) in [
+        (c.all, &mut cond.all),
+        (c.any, &mut cond.any),
+        (c.none, &mut cond.none),
+    ] {
+        for p in src {
+            if let Some(p) = ck.principle(p) {
+                dst.push(p);
+            }
+        }
+    }
+    for (src, dst) in [
+        (c.min_score, &mut cond.min_score),
+        (c.max_score, &mut cond.max_score),
+    ] {
+        if let Some(v) = src {
+            if !(0..=100).contains(v.get_ref()) {
+                ck.err(v, "a score is from 0 to 100");
+            }
+            *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
+        }
+    }
+    if let Some(v) = &c.mood_below {
+        if !(1..=100).contains(v.get_ref()) {
+            ck.err(v, "`mood_below` is from 1 to 100 (the mood is 0 to 100, so `mood_below = 0` never holds): e.g. `mood_below = 20` holds while the customer's mood is 0 to 19");
+        }
+        cond.mood_below = Some((*v.get_ref()).clamp(1, 100) as i32);
+    }
+    if let Some(v) = &c.mood_above {
+        if !(0..=99).contains(v.get_ref()) {
+            ck.err(v, "`mood_above` is from 0 to 99 (the mood is 0 to 100, so `mood_above = 100` never holds): e.g. `mood_above = 60` holds while the customer's mood is 61 to 100");
+        }
+        cond.mood_above = Some((*v.get_ref()).clamp(0, 99) as i32);
+    }
+    if let (Some(b), Some(a)) = (&c.mood_below, &c.mood_above) {
+        if *b.get_ref() <= *a.get_ref() + 1 {
+            ck.err(b, format!(
+                "no mood is both below {} and above {}, so this condition never holds: make `mood_below` greater than `mood_above` + 1",
+                b.get_ref(), a.get_ref()
+            ));
+        }
+    }
+    if let Some(v) = &c.turns_taken {
+        if !(1..=100).contains(v.get_ref()) {
+            ck.err(v, "`turns_taken` is from 1 to 100: `turns_taken = 3` holds from the trainee's 3rd reply on");
+        } else if *v.get_ref() > max_turns_declared as i64 {
+            ck.err(v, format!(
+                "`turns_taken = {}` never holds: the customer gives up after `max_turns` = {max_turns_declared} replies; use a number up to {max_turns_declared}",
+                v.get_ref()
+            ));
+        }
+        cond.turns_taken = Some((*v.get_ref()).clamp(1, 100) as usize);
+    }
+    cond
+}
+
 /// Check one scenario file. `file` is the name used in diagnostics.
 pub fn check_source(file: &str, src: &str) -> CheckOutput {
     check_source_with(file, src, true)
@@ -505,6 +575,10 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             );
         }
     }
+    let max_turns_declared = raw
+        .max_turns
+        .as_ref()
+        .map_or(12, |m| (*m.get_ref()).clamp(1, 100) as usize);
     let mut endings = Vec::new();
     for (i, e) in raw.ending.iter().enumerate() {
         let e = e.get_ref();
@@ -536,10 +610,41 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             &languages,
         );
         ck.placeholders_in(&e.text, &known);
+        let mut lines = Vec::new();
+        for l in &e.line {
+            let l = l.get_ref();
+            let cond = cond_of(
+                ck,
+                CondParts {
+                    all: &l.all,
+                    any: &l.any,
+                    none: &l.none,
+                    min_score: &l.min_score,
+                    max_score: &l.max_score,
+                    mood_below: &l.mood_below,
+                    mood_above: &l.mood_above,
+                    turns_taken: &l.turns_taken,
+                },
+                max_turns_declared,
+            );
+            let requires = l.requires.iter().filter_map(|p| ck.principle(p)).collect();
+            ck.placeholders_in(&l.text, &known);
+            let text = ck.text(
+                &l.text,
+                &format!("a `[[ending.line]]` of ending `{}`", e.id.get_ref()),
+                &languages,
+            );
+            lines.push(Line {
+                cond,
+                requires,
+                say: vec![text],
+            });
+        }
         endings.push(Ending {
             id: e.id.get_ref().clone(),
             outcome,
             text,
+            lines,
         });
     }
     let mut dangling = false;
@@ -562,10 +667,6 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
     };
 
     // Turns.
-    let max_turns_declared = raw
-        .max_turns
-        .as_ref()
-        .map_or(12, |m| (*m.get_ref()).clamp(1, 100) as usize);
     let mut turns = Vec::new();
     for t in &raw.turn {
         let rt = t.get_ref();
@@ -723,63 +824,66 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         if model.is_empty() {
             ck.warn(&rt.id, format!("turn `{}` has no model answer: add `model = [{{ … }}]` so trainees see a good reply", rt.id.get_ref()));
         }
+        let mut lines = Vec::new();
+        for l in &rt.line {
+            let l = l.get_ref();
+            let cond = cond_of(
+                ck,
+                CondParts {
+                    all: &l.all,
+                    any: &l.any,
+                    none: &l.none,
+                    min_score: &l.min_score,
+                    max_score: &l.max_score,
+                    mood_below: &l.mood_below,
+                    mood_above: &l.mood_above,
+                    turns_taken: &l.turns_taken,
+                },
+                max_turns_declared,
+            );
+            let requires = l.requires.iter().filter_map(|p| ck.principle(p)).collect();
+            if l.say.get_ref().is_empty() {
+                ck.err(
+                    &l.say,
+                    "a `[[turn.line]]` needs at least one variant in `say`",
+                );
+            }
+            let say = l
+                .say
+                .get_ref()
+                .iter()
+                .map(|v| {
+                    ck.placeholders_in(v, &known);
+                    ck.text(
+                        v,
+                        &format!("a `[[turn.line]]` of turn `{}`", rt.id.get_ref()),
+                        &languages,
+                    )
+                })
+                .collect();
+            lines.push(Line {
+                cond,
+                requires,
+                say,
+            });
+        }
         let mut next = Vec::new();
         for n in &rt.next {
             let rn = n.get_ref();
-            let mut cond = Cond::default();
-            for (src, dst) in [
-                (&rn.all, &mut cond.all),
-                (&rn.any, &mut cond.any),
-                (&rn.none, &mut cond.none),
-            ] {
-                for p in src {
-                    if let Some(p) = ck.principle(p) {
-                        dst.push(p);
-                    }
-                }
-            }
-            for (src, dst) in [
-                (&rn.min_score, &mut cond.min_score),
-                (&rn.max_score, &mut cond.max_score),
-            ] {
-                if let Some(v) = src {
-                    if !(0..=100).contains(v.get_ref()) {
-                        ck.err(v, "a score is from 0 to 100");
-                    }
-                    *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
-                }
-            }
-            if let Some(v) = &rn.mood_below {
-                if !(1..=100).contains(v.get_ref()) {
-                    ck.err(v, "`mood_below` is from 1 to 100 (the mood is 0 to 100, so `mood_below = 0` never holds): e.g. `mood_below = 20` holds while the customer's mood is 0 to 19");
-                }
-                cond.mood_below = Some((*v.get_ref()).clamp(1, 100) as i32);
-            }
-            if let Some(v) = &rn.mood_above {
-                if !(0..=99).contains(v.get_ref()) {
-                    ck.err(v, "`mood_above` is from 0 to 99 (the mood is 0 to 100, so `mood_above = 100` never holds): e.g. `mood_above = 60` holds while the customer's mood is 61 to 100");
-                }
-                cond.mood_above = Some((*v.get_ref()).clamp(0, 99) as i32);
-            }
-            if let (Some(b), Some(a)) = (&rn.mood_below, &rn.mood_above) {
-                if *b.get_ref() <= *a.get_ref() + 1 {
-                    ck.err(b, format!(
-                        "no mood is both below {} and above {}, so this branch never holds: make `mood_below` greater than `mood_above` + 1",
-                        b.get_ref(), a.get_ref()
-                    ));
-                }
-            }
-            if let Some(v) = &rn.turns_taken {
-                if !(1..=100).contains(v.get_ref()) {
-                    ck.err(v, "`turns_taken` is from 1 to 100: `turns_taken = 3` holds from the trainee's 3rd reply on");
-                } else if *v.get_ref() > max_turns_declared as i64 {
-                    ck.err(v, format!(
-                        "`turns_taken = {}` never holds: the customer gives up after `max_turns` = {max_turns_declared} replies; use a number up to {max_turns_declared}",
-                        v.get_ref()
-                    ));
-                }
-                cond.turns_taken = Some((*v.get_ref()).clamp(1, 100) as usize);
-            }
+            let cond = cond_of(
+                ck,
+                CondParts {
+                    all: &rn.all,
+                    any: &rn.any,
+                    none: &rn.none,
+                    min_score: &rn.min_score,
+                    max_score: &rn.max_score,
+                    mood_below: &rn.mood_below,
+                    mood_above: &rn.mood_above,
+                    turns_taken: &rn.turns_taken,
+                },
+                max_turns_declared,
+            );
             let mood = rn.mood.as_ref().map_or(0, |m| {
                 if !(-100..=100).contains(m.get_ref()) {
                     ck.err(m, "a mood change is from -100 to 100");
@@ -821,6 +925,7 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             model,
             hint,
             next,
+            lines,
         });
     }
 
@@ -975,6 +1080,86 @@ fn graph(ck: &mut Ck, raw: &RawScenario, s: &Scenario) {
             }
         }
     }
+    // Lines that presume something of the previous reply (`requires`) must not be said
+    // without it: look at every way into the turn or ending.
+    let implies =
+        |c: &Cond, p: &str| c.all.iter().any(|x| x == p) || (c.any.len() == 1 && c.any[0] == p);
+    for target in (0..n)
+        .map(Target::Turn)
+        .chain((0..endings.len()).map(Target::Ending))
+    {
+        let (lines, raw_reqs): (&[Line], Vec<&Vec<S<String>>>) = match target {
+            Target::Turn(i) => (
+                &turns[i].lines,
+                raw.turn[i]
+                    .get_ref()
+                    .line
+                    .iter()
+                    .map(|l| &l.get_ref().requires)
+                    .collect(),
+            ),
+            Target::Ending(e) => (
+                &endings[e].lines,
+                raw.ending[e]
+                    .get_ref()
+                    .line
+                    .iter()
+                    .map(|l| &l.get_ref().requires)
+                    .collect(),
+            ),
+        };
+        if lines.iter().all(|l| l.requires.is_empty()) {
+            continue;
+        }
+        // (turn, branch) pairs that lead here when played; `None`: the opening.
+        let mut entries: Vec<Option<(usize, usize)>> = Vec::new();
+        if target == Target::Turn(first) {
+            entries.push(None);
+        }
+        for (t, turn) in turns.iter().enumerate() {
+            for (k, b) in turn.next.iter().enumerate() {
+                let (can, arrives) = reach.taken[t][k];
+                let gave_up = target == Target::Ending(gives_up) && can > arrives;
+                if (b.goto == target && arrives > 0) || gave_up {
+                    entries.push(Some((t, k)));
+                }
+            }
+        }
+        for (li, l) in lines.iter().enumerate() {
+            for (ri, p) in l.requires.iter().enumerate() {
+                let at = &raw_reqs[li][ri];
+                if l.cond.none.contains(p) {
+                    ck.err(at, format!("this line requires `{p}` but its condition says `none = [\"{p}\"]`: it is only said when the reply does not show `{p}`"));
+                    continue;
+                }
+                if implies(&l.cond, p) {
+                    continue;
+                }
+                for entry in &entries {
+                    let Some((t, k)) = *entry else {
+                        if !l.cond.judges_reply() {
+                            ck.err(at, format!(
+                                "this line requires `{p}` but can be said at the opening, where there is no reply yet: add `all = [\"{p}\"]` to the line (a condition on the reply never holds at the opening)"
+                            ));
+                        }
+                        continue;
+                    };
+                    let b = &turns[t].next[k];
+                    if implies(&b.cond, p) || l.cond.all.iter().any(|q| b.cond.none.contains(q)) {
+                        continue;
+                    }
+                    ck.err(at, format!(
+                        "this line requires `{p}`, but it can be said after a reply without it: the branch of turn `{}` to `{}` (its {} `[[turn.next]]`) does not need `{p}`: add `all = [\"{p}\"]` to the line's condition",
+                        turns[t].id,
+                        s.target_name(b.goto),
+                        ordinal(k + 1)
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+
     // Room to recover: one reply from the opening should not end the session badly, unless
     // the author says so (`final = true`).
     let opening = State {

@@ -117,19 +117,52 @@ impl Session {
     }
 
     fn enter(&mut self, s: &Scenario) {
-        self.customer_line = match self.at {
+        let (lines, plain): (&[crate::scenario::Line], Vec<&crate::scenario::Loc>) = match self.at {
             Target::Turn(i) => match s.turns.get(i) {
-                Some(t) if !t.say.is_empty() => {
-                    let v = self.rng.random_range(0..t.say.len());
-                    self.fill(t.say[v].get(self.lang))
-                }
-                _ => String::new(),
+                Some(t) => (&t.lines, t.say.iter().collect()),
+                None => (&[], Vec::new()),
             },
-            Target::Ending(e) => s
-                .endings
-                .get(e)
-                .map_or(String::new(), |e| self.fill(e.text.get(self.lang))),
+            Target::Ending(e) => match s.endings.get(e) {
+                Some(e) => (&e.lines, vec![&e.text]),
+                None => (&[], Vec::new()),
+            },
         };
+        let said = self.line_now(lines).unwrap_or(plain);
+        self.customer_line = if said.is_empty() {
+            String::new()
+        } else {
+            // A turn always draws (as it always has, so saved sessions replay the same
+            // choices); an ending draws only among several variants.
+            let v = if matches!(self.at, Target::Ending(_)) && said.len() == 1 {
+                0
+            } else {
+                self.rng.random_range(0..said.len())
+            };
+            self.fill(said[v].get(self.lang))
+        };
+    }
+
+    /// The variants of the first line whose condition holds for the previous reply, if any.
+    fn line_now<'s>(
+        &self,
+        lines: &'s [crate::scenario::Line],
+    ) -> Option<Vec<&'s crate::scenario::Loc>> {
+        let st = State {
+            mood: self.mood,
+            taken: self.log.len(),
+        };
+        let prev = self.log.last().map(|e| &e.judgement);
+        lines
+            .iter()
+            .find(|l| {
+                !l.say.is_empty()
+                    && l.cond.state_holds(st)
+                    && match prev {
+                        Some(j) => l.cond.reply_holds(j),
+                        None => !l.cond.judges_reply(),
+                    }
+            })
+            .map(|l| l.say.iter().collect())
     }
 
     /// The ending reached, if the dialogue is over.

@@ -149,6 +149,24 @@ pub struct Turn {
     pub model: Vec<Loc>,
     pub hint: Option<Loc>,
     pub next: Vec<Branch>,
+    /// Lines said instead of `say` when their condition holds (the first that holds).
+    #[serde(default)]
+    pub lines: Vec<Line>,
+}
+
+/// A customer line that fits the reply before it: said instead of the turn's `say` (or the
+/// ending's `text`) when `cond` holds for the previous reply's judgement, with the mood as it is
+/// now (after that reply's change) and the replies given so far. With no previous reply (the
+/// opening), a condition on principles or score does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub cond: Cond,
+    /// Principles the previous reply must have shown for the line to make sense (checked by
+    /// `kefu check`, not by the engine).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Variants, one picked at random.
+    pub say: Vec<Loc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +174,8 @@ pub struct Ending {
     pub id: String,
     pub outcome: Outcome,
     pub text: Loc,
+    #[serde(default)]
+    pub lines: Vec<Line>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
