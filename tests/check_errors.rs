@@ -475,3 +475,189 @@ fn placeholders_filling_each_other_are_bounded_in_depth_and_size() {
         t.elapsed()
     );
 }
+
+#[test]
+fn mood_and_turns_conditions_with_bad_values_are_located_errors() {
+    for (cond, key, says) in [
+        (
+            "mood_below = 0",
+            "mood_below",
+            "`mood_below` is from 1 to 100",
+        ),
+        (
+            "mood_above = 100",
+            "mood_above",
+            "`mood_above` is from 0 to 99",
+        ),
+        (
+            "turns_taken = 0",
+            "turns_taken",
+            "`turns_taken` is from 1 to 100",
+        ),
+        (
+            "max_score = 100\nturns_taken = 13",
+            "turns_taken",
+            "`turns_taken = 13` never holds",
+        ),
+        (
+            "mood_below = 20\nmood_above = 19",
+            "mood_below",
+            "no mood is both below 20 and above 19",
+        ),
+    ] {
+        let src = edit(
+            BASE,
+            "all = [\"apology\"]\ngoto = \"compensation\"",
+            &format!("all = [\"apology\"]\n{cond}\ngoto = \"compensation\""),
+        );
+        let out = check(&src);
+        let d = one_error(&out);
+        assert!(d.message.contains(says), "{cond}: {d}");
+        let (line, _) = pos(&src, &format!("{key} ="));
+        assert_eq!(d.line, line, "{cond}: {d}");
+    }
+    // Good values are accepted and kept.
+    let src = edit(
+        BASE,
+        "all = [\"apology\"]\ngoto = \"compensation\"",
+        "all = [\"apology\"]\nmood_below = 50\nmood_above = 10\nturns_taken = 1\ngoto = \"compensation\"",
+    );
+    let out = check(&src);
+    assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
+    let s = out.scenario.unwrap();
+    let c = &s.turns[0].next[1].cond;
+    assert_eq!(
+        (c.mood_below, c.mood_above, c.turns_taken),
+        (Some(50), Some(10), Some(1))
+    );
+}
+
+#[test]
+fn reachability_accounts_for_mood_and_giving_up() {
+    // The only way to `compensation` drops the mood from 30 to 0: the customer gives up first.
+    let src = edit(
+        BASE,
+        "goto = \"compensation\"\nmood = 20",
+        "goto = \"compensation\"\nmood = -30",
+    );
+    let out = check(&src);
+    let w: Vec<String> = warnings(&out).iter().map(|d| d.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|d| d
+                .contains("turn `compensation` can never be reached when the scenario is played")),
+        "{w:#?}"
+    );
+    // A branch whose mood condition never holds where it is: the mood at `open` is always 30.
+    let src = edit(
+        BASE,
+        "all = [\"apology\"]\ngoto = \"compensation\"",
+        "all = [\"apology\"]\nmood_below = 20\ngoto = \"compensation\"",
+    );
+    let out = check(&src);
+    assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
+    let w: Vec<String> = warnings(&out).iter().map(|d| d.to_string()).collect();
+    let (line, _) = pos(&src, "[[turn.next]]\nall = [\"apology\"]\nmood_below");
+    assert!(
+        w.iter().any(|d| d.contains(&format!("late.toml:{line}:"))
+            && d.contains("this branch can never be taken")
+            && d.contains("mood is only ever 30 to 30")),
+        "{w:#?}"
+    );
+}
+
+#[test]
+fn one_reply_from_the_opening_that_ends_the_session_is_a_warning_unless_final() {
+    // BASE: blaming at the opening goes straight to `escalated`, anything else to `lost`.
+    let out = check(BASE);
+    let w: Vec<&Diagnostic> = warnings(&out);
+    let ends: Vec<&&Diagnostic> = w
+        .iter()
+        .filter(|d| {
+            d.message
+                .contains("one reply to the opening can end the session")
+        })
+        .collect();
+    assert_eq!(ends.len(), 2, "{w:#?}");
+    assert!(ends[0].message.contains("`escalated`"), "{}", ends[0]);
+    assert_eq!(ends[0].line, pos(BASE, "[[turn.next]]\nany = [\"blame\"").0);
+    // A mood drop to 0 on the way to a turn ends it too.
+    let src = edit(
+        BASE,
+        "goto = \"escalated\"\nmood = -30",
+        "goto = \"compensation\"\nmood = -30",
+    );
+    let out = check(&src);
+    assert!(
+        warnings(&out)
+            .iter()
+            .any(|d| d.message.contains("one reply to the opening")
+                && d.message.contains("the mood falls to 0: 30 -30")),
+        "{:#?}",
+        out.diagnostics
+    );
+    // `final = true` says it is intended.
+    let src = edit(
+        BASE,
+        "goto = \"escalated\"\nmood = -30",
+        "goto = \"escalated\"\nmood = -30\nfinal = true",
+    );
+    let src = edit(
+        &src,
+        "goto = \"lost\"\nmood = -20",
+        "goto = \"lost\"\nmood = -20\nfinal = true",
+    );
+    let out = check(&src);
+    assert!(
+        !out.diagnostics
+            .iter()
+            .any(|d| d.message.contains("one reply to the opening")),
+        "{:#?}",
+        out.diagnostics
+    );
+}
+
+#[test]
+fn samples_are_played_like_the_app_with_the_mood_along_the_path() {
+    // The blaming branch now goes to a turn, but drops the mood from 30 to 0: the engine ends
+    // the session at `lost` (gives_up), and the checker says so with the mood along the path.
+    let src = edit(
+        BASE,
+        "goto = \"escalated\"\nmood = -30",
+        "goto = \"compensation\"\nmood = -30",
+    );
+    let src = format!(
+        "{src}\n[[sample]]\nturn = \"open\"\nlang = \"en\"\nreply = \"Calm down. It's your own fault, read the policy yourself!!!\"\nexpect = \"compensation\"\n"
+    );
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(d.message.contains("leads to `lost`"), "{d}");
+    assert!(d.message.contains("open (mood 30) → lost (mood 0)"), "{d}");
+    assert!(
+        d.message
+            .contains("the customer gives up first: the mood falls to 0"),
+        "{d}"
+    );
+
+    // A sample at a later turn continues the conversation of the sample that led there: the
+    // branch at `compensation` holds only when the mood is above 40 (30 + 20 after an apology).
+    let src = edit(
+        BASE,
+        "any = [\"solution\"]\ngoto = \"resolved\"",
+        "mood_above = 40\ngoto = \"resolved\"",
+    );
+    let src = format!(
+        "{src}\n[[sample]]\nturn = \"open\"\nreply = \"王先生,非常抱歉让您久等了。\"\nexpect = \"compensation\"\n\n[[sample]]\nturn = \"compensation\"\nreply = \"嗯。\"\nexpect = \"resolved\"\n"
+    );
+    let out = check(&src);
+    assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
+    // The same reply with a customer who is not calm enough does not resolve.
+    let src = src.replace("mood_above = 40", "mood_above = 60");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(
+        d.message
+            .contains("open (mood 30) → compensation (mood 50) → escalated (mood 30)"),
+        "{d}"
+    );
+}

@@ -296,3 +296,49 @@ fn the_complete_example_in_the_format_guide_checks_clean() {
     let s = out.scenario.unwrap();
     assert!(main_path_turns(&s).unwrap() >= 3);
 }
+
+#[test]
+fn a_wrong_shop_rule_is_a_false_claim_with_evidence_that_costs_score_and_mood() {
+    let s = library()
+        .iter()
+        .find(|s| s.id == "objection-after-sales-trust")
+        .expect("the after-sales scenario");
+    let who = s.turn_index("who").unwrap();
+    let wrong = "整机保修两年,24小时上门,有问题师傅直接来处理。";
+    let right = "整机保修一年,报修后48小时内安排师傅上门,有问题师傅直接来处理。";
+    let rules = s.rules(who, Lang::ZhHans, None);
+    let jw = native_judge(wrong, Lang::ZhHans, &rules, None);
+    let jr = native_judge(right, Lang::ZhHans, &rules, None);
+    let f = &jw.principles["facts"];
+    assert!(!f.hit, "a wrong warranty and visit time are false claims");
+    let marked: Vec<String> = f
+        .evidence
+        .iter()
+        .map(|&(a, b)| wrong.chars().skip(a).take(b - a).collect())
+        .collect();
+    assert!(marked.iter().any(|m| m.contains("保修两年")), "{marked:?}");
+    assert!(
+        marked.iter().any(|m| m.contains("24小时上门")),
+        "{marked:?}"
+    );
+    assert!(jr.hit("facts"));
+    assert!(jw.score < jr.score, "{} < {}", jw.score, jr.score);
+    // In the dialogue: the customer's mood drops and they catch the wrong rule.
+    let mut x = Session::new(s, 1, Lang::ZhHans);
+    for (k, b) in s.turns[s.start].next.iter().enumerate() {
+        if b.goto == Target::Turn(who) {
+            x.follow(s, k);
+            break;
+        }
+    }
+    assert_eq!(x.at, Target::Turn(who));
+    let before = x.mood;
+    x.reply_with(s, wrong, None, &native_judge);
+    assert_eq!(x.at, Target::Turn(who));
+    assert!(x.mood < before);
+    assert!(
+        x.customer_line.contains("可不是这样"),
+        "{}",
+        x.customer_line
+    );
+}

@@ -2,11 +2,12 @@
 //! `FILE:LINE:COLUMN`, each saying what to write instead. Runs the file's sample replies.
 
 use crate::raw::{RawScenario, RawText, S};
+use kefu_core::dialogue::{explore, Reach, Session};
 use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
 use kefu_core::principles::{self, Lang};
 use kefu_core::scenario::*;
 use kefu_core::spelling::typo_distance;
-use kefu_judge::score;
+use kefu_judge::{native_judge, score};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Limits that keep a trainer's file from making scoring slow.
@@ -283,6 +284,76 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
+/// The parts of a condition as written (a branch or a line variant).
+struct CondParts<'a> {
+    all: &'a [S<String>],
+    any: &'a [S<String>],
+    none: &'a [S<String>],
+    min_score: &'a Option<S<i64>>,
+    max_score: &'a Option<S<i64>>,
+    mood_below: &'a Option<S<i64>>,
+    mood_above: &'a Option<S<i64>>,
+    turns_taken: &'a Option<S<i64>>,
+}
+
+fn cond_of(ck: &mut Ck, c: CondParts, max_turns_declared: usize) -> Cond {
+    let mut cond = Cond::default();
+    for (src, dst) in [
+        (c.all, &mut cond.all),
+        (c.any, &mut cond.any),
+        (c.none, &mut cond.none),
+    ] {
+        for p in src {
+            if let Some(p) = ck.principle(p) {
+                dst.push(p);
+            }
+        }
+    }
+    for (src, dst) in [
+        (c.min_score, &mut cond.min_score),
+        (c.max_score, &mut cond.max_score),
+    ] {
+        if let Some(v) = src {
+            if !(0..=100).contains(v.get_ref()) {
+                ck.err(v, "a score is from 0 to 100");
+            }
+            *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
+        }
+    }
+    if let Some(v) = &c.mood_below {
+        if !(1..=100).contains(v.get_ref()) {
+            ck.err(v, "`mood_below` is from 1 to 100 (the mood is 0 to 100, so `mood_below = 0` never holds): e.g. `mood_below = 20` holds while the customer's mood is 0 to 19");
+        }
+        cond.mood_below = Some((*v.get_ref()).clamp(1, 100) as i32);
+    }
+    if let Some(v) = &c.mood_above {
+        if !(0..=99).contains(v.get_ref()) {
+            ck.err(v, "`mood_above` is from 0 to 99 (the mood is 0 to 100, so `mood_above = 100` never holds): e.g. `mood_above = 60` holds while the customer's mood is 61 to 100");
+        }
+        cond.mood_above = Some((*v.get_ref()).clamp(0, 99) as i32);
+    }
+    if let (Some(b), Some(a)) = (&c.mood_below, &c.mood_above) {
+        if *b.get_ref() <= *a.get_ref() + 1 {
+            ck.err(b, format!(
+                "no mood is both below {} and above {}, so this condition never holds: make `mood_below` greater than `mood_above` + 1",
+                b.get_ref(), a.get_ref()
+            ));
+        }
+    }
+    if let Some(v) = &c.turns_taken {
+        if !(1..=100).contains(v.get_ref()) {
+            ck.err(v, "`turns_taken` is from 1 to 100: `turns_taken = 3` holds from the trainee's 3rd reply on");
+        } else if *v.get_ref() > max_turns_declared as i64 {
+            ck.err(v, format!(
+                "`turns_taken = {}` never holds: the customer gives up after `max_turns` = {max_turns_declared} replies; use a number up to {max_turns_declared}",
+                v.get_ref()
+            ));
+        }
+        cond.turns_taken = Some((*v.get_ref()).clamp(1, 100) as usize);
+    }
+    cond
+}
+
 /// Check one scenario file. `file` is the name used in diagnostics.
 pub fn check_source(file: &str, src: &str) -> CheckOutput {
     check_source_with(file, src, true)
@@ -529,6 +600,10 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             );
         }
     }
+    let max_turns_declared = raw
+        .max_turns
+        .as_ref()
+        .map_or(12, |m| (*m.get_ref()).clamp(1, 100) as usize);
     let mut endings = Vec::new();
     for (i, e) in raw.ending.iter().enumerate() {
         let e = e.get_ref();
@@ -560,10 +635,41 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             &languages,
         );
         ck.placeholders_in(&e.text, &known);
+        let mut lines = Vec::new();
+        for l in &e.line {
+            let l = l.get_ref();
+            let cond = cond_of(
+                ck,
+                CondParts {
+                    all: &l.all,
+                    any: &l.any,
+                    none: &l.none,
+                    min_score: &l.min_score,
+                    max_score: &l.max_score,
+                    mood_below: &l.mood_below,
+                    mood_above: &l.mood_above,
+                    turns_taken: &l.turns_taken,
+                },
+                max_turns_declared,
+            );
+            let requires = l.requires.iter().filter_map(|p| ck.principle(p)).collect();
+            ck.placeholders_in(&l.text, &known);
+            let text = ck.text(
+                &l.text,
+                &format!("a `[[ending.line]]` of ending `{}`", e.id.get_ref()),
+                &languages,
+            );
+            lines.push(Line {
+                cond,
+                requires,
+                say: vec![text],
+            });
+        }
         endings.push(Ending {
             id: e.id.get_ref().clone(),
             outcome,
             text,
+            lines,
         });
     }
     let mut dangling = false;
@@ -743,40 +849,80 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         if model.is_empty() {
             ck.warn(&rt.id, format!("turn `{}` has no model answer: add `model = [{{ … }}]` so trainees see a good reply", rt.id.get_ref()));
         }
+        let mut lines = Vec::new();
+        for l in &rt.line {
+            let l = l.get_ref();
+            let cond = cond_of(
+                ck,
+                CondParts {
+                    all: &l.all,
+                    any: &l.any,
+                    none: &l.none,
+                    min_score: &l.min_score,
+                    max_score: &l.max_score,
+                    mood_below: &l.mood_below,
+                    mood_above: &l.mood_above,
+                    turns_taken: &l.turns_taken,
+                },
+                max_turns_declared,
+            );
+            let requires = l.requires.iter().filter_map(|p| ck.principle(p)).collect();
+            if l.say.get_ref().is_empty() {
+                ck.err(
+                    &l.say,
+                    "a `[[turn.line]]` needs at least one variant in `say`",
+                );
+            }
+            let say = l
+                .say
+                .get_ref()
+                .iter()
+                .map(|v| {
+                    ck.placeholders_in(v, &known);
+                    ck.text(
+                        v,
+                        &format!("a `[[turn.line]]` of turn `{}`", rt.id.get_ref()),
+                        &languages,
+                    )
+                })
+                .collect();
+            lines.push(Line {
+                cond,
+                requires,
+                say,
+            });
+        }
         let mut next = Vec::new();
         for n in &rt.next {
             let rn = n.get_ref();
-            let mut cond = Cond::default();
-            for (src, dst) in [
-                (&rn.all, &mut cond.all),
-                (&rn.any, &mut cond.any),
-                (&rn.none, &mut cond.none),
-            ] {
-                for p in src {
-                    if let Some(p) = ck.principle(p) {
-                        dst.push(p);
-                    }
-                }
-            }
-            for (src, dst) in [
-                (&rn.min_score, &mut cond.min_score),
-                (&rn.max_score, &mut cond.max_score),
-            ] {
-                if let Some(v) = src {
-                    if !(0..=100).contains(v.get_ref()) {
-                        ck.err(v, "a score is from 0 to 100");
-                    }
-                    *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
-                }
-            }
+            let cond = cond_of(
+                ck,
+                CondParts {
+                    all: &rn.all,
+                    any: &rn.any,
+                    none: &rn.none,
+                    min_score: &rn.min_score,
+                    max_score: &rn.max_score,
+                    mood_below: &rn.mood_below,
+                    mood_above: &rn.mood_above,
+                    turns_taken: &rn.turns_taken,
+                },
+                max_turns_declared,
+            );
             let mood = rn.mood.as_ref().map_or(0, |m| {
                 if !(-100..=100).contains(m.get_ref()) {
                     ck.err(m, "a mood change is from -100 to 100");
                 }
                 *m.get_ref() as i32
             });
+            let is_final = rn.is_final.as_ref().is_some_and(|f| *f.get_ref());
             if let Some(goto) = target(ck, &rn.goto) {
-                next.push(Branch { cond, goto, mood });
+                next.push(Branch {
+                    cond,
+                    goto,
+                    mood,
+                    is_final,
+                });
             }
         }
         match rt.next.last() {
@@ -804,6 +950,7 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
             model,
             hint,
             next,
+            lines,
         });
     }
 
@@ -842,112 +989,7 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         (*m.get_ref()).clamp(1, 100) as usize
     });
 
-    // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
-    // when a `goto` names nothing: the graph is incomplete and its errors would only repeat
-    // that one.
-    if !turns.is_empty() && !dangling {
-        let n = turns.len();
-        let mut seen = vec![false; n];
-        let mut q = VecDeque::from([start.min(n - 1)]);
-        seen[start.min(n - 1)] = true;
-        let mut ending_seen = vec![false; endings.len()];
-        while let Some(i) = q.pop_front() {
-            for b in &turns[i].next {
-                match b.goto {
-                    Target::Turn(j) if !seen[j] => {
-                        seen[j] = true;
-                        q.push_back(j);
-                    }
-                    Target::Ending(e) => ending_seen[e] = true,
-                    _ => {}
-                }
-            }
-        }
-        for (i, s) in seen.iter().enumerate() {
-            if !s {
-                ck.err(&raw.turn[i].get_ref().id, format!(
-                    "turn `{}` can never be reached from the start: add a `goto = \"{}\"` to another turn, or remove it",
-                    turns[i].id, turns[i].id
-                ));
-            }
-        }
-        // Turns that reach an ending (fixed point).
-        let mut ends = vec![false; n];
-        loop {
-            let mut changed = false;
-            for i in 0..n {
-                if !ends[i]
-                    && turns[i].next.iter().any(|b| match b.goto {
-                        Target::Ending(_) => true,
-                        Target::Turn(j) => ends[j],
-                    })
-                {
-                    ends[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for i in 0..n {
-            if seen[i] && !ends[i] {
-                ck.err(&raw.turn[i].get_ref().id, format!(
-                    "no ending can be reached from turn `{}`: its branches only loop between turns; add a `goto` to an ending",
-                    turns[i].id
-                ));
-            }
-        }
-        for (i, s) in ending_seen.iter().enumerate() {
-            if !s && i != gives_up {
-                ck.warn(
-                    &raw.ending[i].get_ref().id,
-                    format!(
-                        "ending `{}` is never reached: no branch leads to it",
-                        endings[i].id
-                    ),
-                );
-            }
-        }
-        // The fewest replies that reach a `resolved` ending: more than `max_turns` and the
-        // customer always gives up first.
-        let mut replies = vec![usize::MAX; n];
-        let first = start.min(n - 1);
-        replies[first] = 1;
-        let mut q = VecDeque::from([first]);
-        let mut fewest = None;
-        while let Some(i) = q.pop_front() {
-            for b in &turns[i].next {
-                match b.goto {
-                    Target::Ending(e) if endings[e].outcome == Outcome::Resolved => {
-                        fewest = fewest.or(Some(replies[i]));
-                    }
-                    Target::Turn(j) if replies[j] == usize::MAX => {
-                        replies[j] = replies[i] + 1;
-                        q.push_back(j);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        match fewest {
-            None => ck.push(
-                Severity::Warning,
-                raw.turn[first].get_ref().id.span().start,
-                "no branch leads to an ending with `outcome = \"resolved\"`: the customer can never be satisfied".into(),
-            ),
-            Some(m) if m > max_turns => {
-                let msg = format!("`max_turns` is {max_turns}, but the shortest way to a resolved ending takes {m} replies, so the customer always gives up first: raise `max_turns` to at least {m}");
-                match &raw.max_turns {
-                    Some(at) => ck.warn(at, msg),
-                    None => ck.push(Severity::Warning, 0, msg),
-                }
-            }
-            _ => {}
-        }
-    }
-
-    Some(Scenario {
+    let scenario = Scenario {
         id,
         kind,
         languages,
@@ -966,12 +1008,341 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
         turns,
         endings,
         samples: Vec::new(),
-    })
+    };
+    // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
+    // when a `goto` names nothing: the graph is incomplete and its errors would only repeat
+    // that one.
+    if !scenario.turns.is_empty() && !dangling && gives_up < scenario.endings.len() {
+        graph(ck, raw, &scenario);
+    }
+    Some(scenario)
 }
 
-/// Run the file's sample replies through the scorer and the branch choice; returns them.
+/// The turn graph, first as drawn (every branch possible), then as played: with the mood,
+/// `max_turns`, giving up and the mood and turns conditions applied (`dialogue::explore`).
+fn graph(ck: &mut Ck, raw: &RawScenario, s: &Scenario) {
+    let (turns, endings, max_turns, gives_up) = (&s.turns, &s.endings, s.max_turns, s.gives_up);
+    let n = turns.len();
+    let first = s.start.min(n - 1);
+    let mut seen = vec![false; n];
+    let mut q = VecDeque::from([first]);
+    seen[first] = true;
+    while let Some(i) = q.pop_front() {
+        for b in &turns[i].next {
+            if let Target::Turn(j) = b.goto {
+                if !seen[j] {
+                    seen[j] = true;
+                    q.push_back(j);
+                }
+            }
+        }
+    }
+    for (i, s) in seen.iter().enumerate() {
+        if !s {
+            ck.err(&raw.turn[i].get_ref().id, format!(
+                "turn `{}` can never be reached from the start: add a `goto = \"{}\"` to another turn, or remove it",
+                turns[i].id, turns[i].id
+            ));
+        }
+    }
+    // Turns that reach an ending (fixed point).
+    let mut ends = vec![false; n];
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if !ends[i]
+                && turns[i].next.iter().any(|b| match b.goto {
+                    Target::Ending(_) => true,
+                    Target::Turn(j) => ends[j],
+                })
+            {
+                ends[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for i in 0..n {
+        if seen[i] && !ends[i] {
+            ck.err(&raw.turn[i].get_ref().id, format!(
+                "no ending can be reached from turn `{}`: its branches only loop between turns; add a `goto` to an ending",
+                turns[i].id
+            ));
+        }
+    }
+
+    // As played.
+    let reach = kefu_core::dialogue::explore(s);
+    for i in 0..n {
+        if seen[i] && reach.first[i].is_none() {
+            ck.warn(&raw.turn[i].get_ref().id, format!(
+                "turn `{}` can never be reached when the scenario is played: every way to it ends the session first (the customer's mood falls to 0, or `max_turns` = {max_turns} replies are used up), or needs a `mood_below`, `mood_above` or `turns_taken` that never holds on the way: soften the `mood` changes on the way, raise `max_turns`, or loosen those conditions",
+                turns[i].id
+            ));
+        }
+    }
+    for (i, t) in turns.iter().enumerate() {
+        let Some(((lo, hi), (a, b))) = reach.range_at(i) else {
+            continue;
+        };
+        for (k, br) in t.next.iter().enumerate() {
+            let at = &raw.turn[i].get_ref().next[k];
+            let (can, arrives) = reach.taken[i][k];
+            if can == 0 && br.cond.judges_state() && kefu_core::dialogue::satisfiable(&br.cond) {
+                ck.warn(at, format!(
+                    "this branch can never be taken: at turn `{}` the customer's mood is only ever {lo} to {hi} and the reply is only ever the {} to the {} (its `mood_below`, `mood_above` or `turns_taken` never holds, or a branch above always applies first)",
+                    t.id, ordinal(a + 1), ordinal(b + 1)
+                ));
+            } else if can > 0 && arrives == 0 && i != s.start.min(n - 1) {
+                if let Target::Turn(j) = br.goto {
+                    ck.warn(at, format!(
+                        "this branch never reaches turn `{}`: whenever it is taken the customer gives up first (ending `{}`), because the mood falls to 0 (it is {lo} to {hi} here, {:+} on this branch) or the reply is the last of `max_turns` = {max_turns}: soften `mood`, or raise `max_turns`",
+                        turns[j].id, endings[gives_up].id, br.mood
+                    ));
+                }
+            }
+        }
+    }
+    // Lines that presume something of the previous reply (`requires`) must not be said
+    // without it: look at every way into the turn or ending.
+    let implies =
+        |c: &Cond, p: &str| c.all.iter().any(|x| x == p) || (c.any.len() == 1 && c.any[0] == p);
+    for target in (0..n)
+        .map(Target::Turn)
+        .chain((0..endings.len()).map(Target::Ending))
+    {
+        let (lines, raw_reqs): (&[Line], Vec<&Vec<S<String>>>) = match target {
+            Target::Turn(i) => (
+                &turns[i].lines,
+                raw.turn[i]
+                    .get_ref()
+                    .line
+                    .iter()
+                    .map(|l| &l.get_ref().requires)
+                    .collect(),
+            ),
+            Target::Ending(e) => (
+                &endings[e].lines,
+                raw.ending[e]
+                    .get_ref()
+                    .line
+                    .iter()
+                    .map(|l| &l.get_ref().requires)
+                    .collect(),
+            ),
+        };
+        if lines.iter().all(|l| l.requires.is_empty()) {
+            continue;
+        }
+        // (turn, branch) pairs that lead here when played; `None`: the opening.
+        let mut entries: Vec<Option<(usize, usize)>> = Vec::new();
+        if target == Target::Turn(first) {
+            entries.push(None);
+        }
+        for (t, turn) in turns.iter().enumerate() {
+            for (k, b) in turn.next.iter().enumerate() {
+                let (can, arrives) = reach.taken[t][k];
+                let gave_up = target == Target::Ending(gives_up) && can > arrives;
+                if (b.goto == target && arrives > 0) || gave_up {
+                    entries.push(Some((t, k)));
+                }
+            }
+        }
+        for (li, l) in lines.iter().enumerate() {
+            for (ri, p) in l.requires.iter().enumerate() {
+                let at = &raw_reqs[li][ri];
+                if l.cond.none.contains(p) {
+                    ck.err(at, format!("this line requires `{p}` but its condition says `none = [\"{p}\"]`: it is only said when the reply does not show `{p}`"));
+                    continue;
+                }
+                if implies(&l.cond, p) {
+                    continue;
+                }
+                for entry in &entries {
+                    let Some((t, k)) = *entry else {
+                        if !l.cond.judges_reply() {
+                            ck.err(at, format!(
+                                "this line requires `{p}` but can be said at the opening, where there is no reply yet: add `all = [\"{p}\"]` to the line (a condition on the reply never holds at the opening)"
+                            ));
+                        }
+                        continue;
+                    };
+                    let b = &turns[t].next[k];
+                    if implies(&b.cond, p) || l.cond.all.iter().any(|q| b.cond.none.contains(q)) {
+                        continue;
+                    }
+                    ck.err(at, format!(
+                        "this line requires `{p}`, but it can be said after a reply without it: the branch of turn `{}` to `{}` (its {} `[[turn.next]]`) does not need `{p}`: add `all = [\"{p}\"]` to the line's condition",
+                        turns[t].id,
+                        s.target_name(b.goto),
+                        ordinal(k + 1)
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+
+    // Room to recover: one reply from the opening should not end the session badly, unless
+    // the author says so (`final = true`).
+    let opening = State {
+        mood: s.mood,
+        taken: 1,
+    };
+    for (k, br) in turns[first].next.iter().enumerate() {
+        if br.is_final || reach.taken[first][k].0 == 0 || !br.cond.state_holds(opening) {
+            continue;
+        }
+        let mood = (s.mood + br.mood).clamp(0, 100);
+        let (end, why) = match br.goto {
+            Target::Ending(e) => (e, String::new()),
+            Target::Turn(_) if mood == 0 => (
+                gives_up,
+                format!(
+                    " (it goes to `{}`, but the mood falls to 0: {} {:+})",
+                    s.target_name(br.goto),
+                    s.mood,
+                    br.mood
+                ),
+            ),
+            Target::Turn(_) if max_turns <= 1 => (gives_up, " (`max_turns` is 1)".to_string()),
+            Target::Turn(_) => continue,
+        };
+        if endings[end].outcome == Outcome::Resolved {
+            continue;
+        }
+        ck.warn(&raw.turn[first].get_ref().next[k], format!(
+            "one reply to the opening can end the session here, at `{}` ({}){why}: give the trainee a turn to recover (lead this branch to a turn where the customer is angrier but can still be won back, with a smaller mood drop), or write `final = true` on this branch if that is intended",
+            endings[end].id,
+            endings[end].outcome.id()
+        ));
+    }
+    for (i, reached) in reach.endings.iter().enumerate() {
+        if !reached && i != gives_up {
+            ck.warn(
+                &raw.ending[i].get_ref().id,
+                format!(
+                    "ending `{}` is never reached: no branch leads to it{}",
+                    endings[i].id,
+                    if turns
+                        .iter()
+                        .any(|t| t.next.iter().any(|b| b.goto == Target::Ending(i)))
+                    {
+                        " when the scenario is played (the customer gives up first)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
+    // The fewest replies that reach a `resolved` ending, as drawn: more than `max_turns` and the
+    // customer always gives up first.
+    let mut replies = vec![usize::MAX; n];
+    replies[first] = 1;
+    let mut q = VecDeque::from([first]);
+    let mut fewest = None;
+    while let Some(i) = q.pop_front() {
+        for b in &turns[i].next {
+            match b.goto {
+                Target::Ending(e) if endings[e].outcome == Outcome::Resolved => {
+                    fewest = fewest.or(Some(replies[i]));
+                }
+                Target::Turn(j) if replies[j] == usize::MAX => {
+                    replies[j] = replies[i] + 1;
+                    q.push_back(j);
+                }
+                _ => {}
+            }
+        }
+    }
+    let at_first = raw.turn[first].get_ref().id.span().start;
+    match fewest {
+        None => ck.push(
+            Severity::Warning,
+            at_first,
+            "no branch leads to an ending with `outcome = \"resolved\"`: the customer can never be satisfied".into(),
+        ),
+        Some(m) if m > max_turns => {
+            let msg = format!("`max_turns` is {max_turns}, but the shortest way to a resolved ending takes {m} replies, so the customer always gives up first: raise `max_turns` to at least {m}");
+            match &raw.max_turns {
+                Some(at) => ck.warn(at, msg),
+                None => ck.push(Severity::Warning, 0, msg),
+            }
+        }
+        Some(_) if reach.fewest_resolved.is_none() => ck.push(
+            Severity::Warning,
+            at_first,
+            "the customer can never be satisfied when the scenario is played: on every way to a `resolved` ending the mood falls to 0 or a mood or turns condition never holds; soften the `mood` changes on the way".into(),
+        ),
+        _ => {}
+    }
+}
+
+/// "1st", "2nd", "3rd", "4th"…
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// The seed samples are played with; `#/play/ID?seed=1` plays the same choices in the app.
+pub const SAMPLE_SEED: u64 = 1;
+
+/// A session at `turn`, to play a sample in: the last played sample's session that is there
+/// in this language; else one that follows the same branches (the mood depends only on them)
+/// of the last sample that got there in another language, or the fewest-replies way found by
+/// `explore`.
+fn session_at(
+    s: &Scenario,
+    reach: &Reach,
+    played: &[Session],
+    turn: usize,
+    lang: Lang,
+) -> Option<Session> {
+    let here = Target::Turn(turn);
+    if let Some(x) = played.iter().rev().find(|x| x.at == here && x.lang == lang) {
+        return Some(x.clone());
+    }
+    let path: Vec<usize> = match played.iter().rev().find(|x| x.at == here) {
+        Some(x) => x.log.iter().map(|e| e.branch.unwrap_or(0)).collect(),
+        None => reach
+            .path(reach.first[turn]?)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect(),
+    };
+    let mut x = Session::new(s, SAMPLE_SEED, lang);
+    for k in path {
+        x.follow(s, k);
+    }
+    (x.at == here).then_some(x)
+}
+
+/// `open (mood 25) → when (mood 50) → resolved (mood 70)`.
+fn path_text(s: &Scenario, x: &Session) -> String {
+    let mut out: Vec<String> = x
+        .log
+        .iter()
+        .map(|e| format!("{} (mood {})", s.turns[e.turn].id, e.mood_before))
+        .collect();
+    out.push(format!("{} (mood {})", s.target_name(x.at), x.mood));
+    out.join(" → ")
+}
+
+/// Run the file's sample replies through the dialogue engine as the app plays them (one
+/// conversation per chain of samples, see `session_at`); returns them.
 fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
     let mut samples = Vec::new();
+    let reach = explore(s);
+    let mut played: Vec<Session> = Vec::new();
     for rs in &raw.sample {
         let r = rs.get_ref();
         let Some(turn) = s.turn_index(r.turn.get_ref()) else {
@@ -1036,9 +1407,21 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 }
             }
         }
-        let rules = s.rules(turn, lang, None);
-        let j = score::judge(r.reply.get_ref(), lang, &rules, None, true);
-        let got = kefu_core::dialogue::choose(&s.turns[turn], &j).map(|b| b.goto);
+        // Play it as the app would: the same engine, seed, placeholders and mood, continuing
+        // the conversation of the last sample that led to this turn.
+        let play = s.play_lang(lang);
+        let Some(mut x) = session_at(s, &reach, &played, turn, play) else {
+            ck.err(&r.turn, format!(
+                "turn `{}` can never be reached when the scenario is played, so this sample cannot be played: see the error on the turn",
+                r.turn.get_ref()
+            ));
+            continue;
+        };
+        let reply = x.fill(r.reply.get_ref());
+        x.reply_with(s, &reply, None, &native_judge);
+        let Some(e) = x.log.last() else { continue };
+        let j = e.judgement.clone();
+        let got = Some(x.at);
         if got != Some(expect) {
             let t = &s.turns[turn];
             let no_facts = t.facts.is_empty() && t.false_claims.is_empty();
@@ -1048,12 +1431,29 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 .filter(|(id, f)| f.hit && !(no_facts && id.as_str() == "facts"))
                 .map(|(k, _)| k.clone())
                 .collect();
+            let gave_up = match e.branch.map(|k| &t.next[k]) {
+                Some(b) if b.goto != e.next => format!(
+                    "; its branch goes to `{}`, but the customer gives up first: {}",
+                    s.target_name(b.goto),
+                    if e.mood_after == 0 {
+                        format!("the mood falls to 0 ({} {:+})", e.mood_before, b.mood)
+                    } else {
+                        format!(
+                            "it is reply {} of `max_turns` = {}",
+                            x.log.len(),
+                            s.max_turns
+                        )
+                    }
+                ),
+                _ => String::new(),
+            };
             ck.err(&r.reply, format!(
-                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
+                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}; mood along the path: {}{gave_up}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
                 got.map_or("nowhere", |t| s.target_name(t)),
                 r.expect.get_ref(),
                 j.score,
-                if shown.is_empty() { "none".to_string() } else { shown.join(", ") }
+                if shown.is_empty() { "none".to_string() } else { shown.join(", ") },
+                path_text(s, &x),
             ));
         }
         for p in &hit {
@@ -1066,6 +1466,7 @@ fn run_samples(ck: &mut Ck, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
                 ck.err(&r.reply, format!("sample reply should not show `{p}` but the scorer finds it: reword the reply or remove `{p}` from `miss`"));
             }
         }
+        played.push(x);
         let (line, col) = ck.lines.at(ck.src, rs.span().start);
         samples.push(Sample {
             turn,
@@ -1097,7 +1498,16 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
         .iter()
         .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
         .collect();
+    let reach = explore(s);
     for (ti, t) in s.turns.iter().enumerate() {
+        // Judged in the first state the turn is reached in (fewest replies).
+        let Some(first) = reach.first[ti].map(|i| reach.states[i]) else {
+            continue;
+        };
+        let st = State {
+            mood: first.mood,
+            taken: first.replies + 1,
+        };
         for (mi, m) in t.model.iter().enumerate() {
             for &lang in &s.languages {
                 let Some(text) = m.0.get(&lang) else { continue };
@@ -1110,7 +1520,7 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
                     text = text.replace(&format!("{{{k}}}"), v);
                 }
                 let j = score::judge(&text, lang, &s.rules(ti, lang, None), None, true);
-                let Some(b) = kefu_core::dialogue::choose(t, &j) else {
+                let Some((_, b)) = kefu_core::dialogue::choose(t, &j, st) else {
                     continue;
                 };
                 let bad_end = matches!(b.goto, Target::Ending(e) if s.endings[e].outcome != Outcome::Resolved);

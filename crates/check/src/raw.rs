@@ -62,8 +62,51 @@ pub struct RawTurn {
     #[serde(default)]
     pub model: Vec<S<RawText>>,
     pub hint: Option<S<RawText>>,
+    /// Customer lines said instead of `say` when their condition on the previous reply holds.
+    #[serde(default)]
+    pub line: Vec<S<RawTurnLine>>,
     #[serde(default)]
     pub next: Vec<S<RawNext>>,
+}
+
+/// A condition on the previous reply (and the mood now), shared by line variants.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTurnLine {
+    #[serde(default)]
+    pub all: Vec<S<String>>,
+    #[serde(default)]
+    pub any: Vec<S<String>>,
+    #[serde(default)]
+    pub none: Vec<S<String>>,
+    pub min_score: Option<S<i64>>,
+    pub max_score: Option<S<i64>>,
+    pub mood_below: Option<S<i64>>,
+    pub mood_above: Option<S<i64>>,
+    pub turns_taken: Option<S<i64>>,
+    /// Principles the previous reply must have shown for this line to make sense.
+    #[serde(default)]
+    pub requires: Vec<S<String>>,
+    pub say: S<Vec<S<RawText>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndingLine {
+    #[serde(default)]
+    pub all: Vec<S<String>>,
+    #[serde(default)]
+    pub any: Vec<S<String>>,
+    #[serde(default)]
+    pub none: Vec<S<String>>,
+    pub min_score: Option<S<i64>>,
+    pub max_score: Option<S<i64>>,
+    pub mood_below: Option<S<i64>>,
+    pub mood_above: Option<S<i64>>,
+    pub turns_taken: Option<S<i64>>,
+    #[serde(default)]
+    pub requires: Vec<S<String>>,
+    pub text: S<RawText>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,8 +141,17 @@ pub struct RawNext {
     pub none: Vec<S<String>>,
     pub min_score: Option<S<i64>>,
     pub max_score: Option<S<i64>>,
+    /// The customer's mood (before this branch's change) is below this.
+    pub mood_below: Option<S<i64>>,
+    /// The customer's mood (before this branch's change) is above this.
+    pub mood_above: Option<S<i64>>,
+    /// This is at least the n-th reply of the session.
+    pub turns_taken: Option<S<i64>>,
     pub goto: S<String>,
     pub mood: Option<S<i64>>,
+    /// The author means this branch to be able to end the session from the opening reply.
+    #[serde(rename = "final")]
+    pub is_final: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -108,6 +160,9 @@ pub struct RawEnding {
     pub id: S<String>,
     pub outcome: S<String>,
     pub text: S<RawText>,
+    /// Last words said instead of `text` when their condition on the previous reply holds.
+    #[serde(default)]
+    pub line: Vec<S<RawEndingLine>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -52,7 +52,7 @@ mod tests {
         let s: Value = serde_json::from_str(SCHEMA).expect("the schema is JSON");
         let p = &s["properties"];
         let turn = &p["turn"]["items"];
-        let places: [(&str, &Value); 8] = [
+        let places: [(&str, &Value); 10] = [
             ("", &s),
             ("[customer]\n", &p["customer"]),
             ("[[turn]]\n", turn),
@@ -69,6 +69,14 @@ mod tests {
                 &turn["properties"]["next"]["items"],
             ),
             ("[[ending]]\n", &p["ending"]["items"]),
+            (
+                "[[turn]]\n[[turn.line]]\n",
+                &turn["properties"]["line"]["items"],
+            ),
+            (
+                "[[ending]]\n[[ending.line]]\n",
+                &p["ending"]["items"]["properties"]["line"]["items"],
+            ),
             ("[[sample]]\n", &p["sample"]["items"]),
         ];
         for (prefix, node) in places {

@@ -4,7 +4,7 @@
 
 use crate::judgement::{Judgement, TurnRules};
 use crate::principles::Lang;
-use crate::scenario::{Branch, Outcome, Scenario, Target, Turn};
+use crate::scenario::{Branch, Outcome, Scenario, State, Target, Turn};
 
 /// A scorer: `score::judge` natively; in the browser app, the engine module (same code).
 pub type Judge<'a> = &'a dyn Fn(&str, Lang, &TurnRules, Option<f64>) -> Judgement;
@@ -17,9 +17,14 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The branch a judged reply takes: the first whose condition holds.
-pub fn choose<'t>(turn: &'t Turn, j: &Judgement) -> Option<&'t Branch> {
-    turn.next.iter().find(|b| b.cond.holds(j))
+/// The branch a judged reply takes, with its index: the first whose condition holds for the
+/// judgement and the state (the mood before the branch's change, the replies so far counting
+/// this one).
+pub fn choose<'t>(turn: &'t Turn, j: &Judgement, st: State) -> Option<(usize, &'t Branch)> {
+    turn.next
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.cond.holds(j, st))
 }
 
 /// One reply as stored: enough, with the seed, to replay the session.
@@ -52,6 +57,9 @@ pub struct Exchange {
     pub mood_before: i32,
     pub mood_after: i32,
     pub model: Option<String>,
+    /// The index of the branch taken in the turn's `next` (`None`: the customer gave up with no
+    /// branch).
+    pub branch: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -109,19 +117,52 @@ impl Session {
     }
 
     fn enter(&mut self, s: &Scenario) {
-        self.customer_line = match self.at {
+        let (lines, plain): (&[crate::scenario::Line], Vec<&crate::scenario::Loc>) = match self.at {
             Target::Turn(i) => match s.turns.get(i) {
-                Some(t) if !t.say.is_empty() => {
-                    let v = self.rng.random_range(0..t.say.len());
-                    self.fill(t.say[v].get(self.lang))
-                }
-                _ => String::new(),
+                Some(t) => (&t.lines, t.say.iter().collect()),
+                None => (&[], Vec::new()),
             },
-            Target::Ending(e) => s
-                .endings
-                .get(e)
-                .map_or(String::new(), |e| self.fill(e.text.get(self.lang))),
+            Target::Ending(e) => match s.endings.get(e) {
+                Some(e) => (&e.lines, vec![&e.text]),
+                None => (&[], Vec::new()),
+            },
         };
+        let said = self.line_now(lines).unwrap_or(plain);
+        self.customer_line = if said.is_empty() {
+            String::new()
+        } else {
+            // A turn always draws (as it always has, so saved sessions replay the same
+            // choices); an ending draws only among several variants.
+            let v = if matches!(self.at, Target::Ending(_)) && said.len() == 1 {
+                0
+            } else {
+                self.rng.random_range(0..said.len())
+            };
+            self.fill(said[v].get(self.lang))
+        };
+    }
+
+    /// The variants of the first line whose condition holds for the previous reply, if any.
+    fn line_now<'s>(
+        &self,
+        lines: &'s [crate::scenario::Line],
+    ) -> Option<Vec<&'s crate::scenario::Loc>> {
+        let st = State {
+            mood: self.mood,
+            taken: self.log.len(),
+        };
+        let prev = self.log.last().map(|e| &e.judgement);
+        lines
+            .iter()
+            .find(|l| {
+                !l.say.is_empty()
+                    && l.cond.state_holds(st)
+                    && match prev {
+                        Some(j) => l.cond.reply_holds(j),
+                        None => !l.cond.judges_reply(),
+                    }
+            })
+            .map(|l| l.say.iter().collect())
     }
 
     /// The ending reached, if the dialogue is over.
@@ -173,8 +214,8 @@ impl Session {
         };
         let turn = s.turns.get(i)?;
         let j = self.judge_with(s, text, secs, judge)?;
-        let branch = choose(turn, &j).cloned();
-        self.advance(s, i, text, secs, j, branch.as_ref())
+        let branch = choose(turn, &j, self.state()).map(|(k, b)| (k, b.clone()));
+        self.advance(s, i, text, secs, j, branch)
     }
 
     /// Take branch `k` (counted from 0, taken modulo the turn's branch count) of the current
@@ -186,7 +227,10 @@ impl Session {
             return None;
         };
         let turn = s.turns.get(i)?;
-        let branch = (!turn.next.is_empty()).then(|| turn.next[k % turn.next.len()].clone());
+        let branch = (!turn.next.is_empty()).then(|| {
+            let k = k % turn.next.len();
+            (k, turn.next[k].clone())
+        });
         let j = Judgement {
             score: 0,
             principles: BTreeMap::new(),
@@ -194,7 +238,16 @@ impl Session {
             expected: Vec::new(),
             tips: Vec::new(),
         };
-        self.advance(s, i, "", None, j, branch.as_ref())
+        self.advance(s, i, "", None, j, branch)
+    }
+
+    /// What a branch condition sees for the reply about to be given: the mood now and the
+    /// number of replies counting that one.
+    pub fn state(&self) -> State {
+        State {
+            mood: self.mood,
+            taken: self.log.len() + 1,
+        }
     }
 
     fn advance(
@@ -204,12 +257,12 @@ impl Session {
         text: &str,
         secs: Option<f64>,
         j: Judgement,
-        branch: Option<&Branch>,
+        branch: Option<(usize, Branch)>,
     ) -> Option<&Exchange> {
         let turn = s.turns.get(i)?;
         let before = self.mood;
-        let (mut next, delta) = match branch {
-            Some(b) => (b.goto, b.mood),
+        let (mut next, delta) = match &branch {
+            Some((_, b)) => (b.goto, b.mood),
             None => (Target::Ending(s.gives_up), 0),
         };
         self.mood = (self.mood + delta).clamp(0, 100);
@@ -229,6 +282,7 @@ impl Session {
             mood_before: before,
             mood_after: self.mood,
             model,
+            branch: branch.map(|(k, _)| k),
         });
         self.at = next;
         self.enter(s);
@@ -295,4 +349,155 @@ impl Session {
         }
         (me, None)
     }
+}
+
+/// Every state a conversation can be in (turn, mood, replies given), found by trying every
+/// branch as if some reply met its principle and score conditions, with the mood, the
+/// `mood_below`/`mood_above`/`turns_taken` conditions, `max_turns` and giving up applied
+/// exactly as `Session` applies them. Branches after one that always holds in a state are not
+/// tried there.
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    /// States in the order found (breadth first, so by replies given).
+    pub states: Vec<ReachState>,
+    /// Per turn: the index in `states` of the first state at it (fewest replies), if any.
+    pub first: Vec<Option<usize>>,
+    /// Per turn and branch: how often the branch can be taken, and how often that leads where
+    /// it says (rather than to the `gives_up` ending).
+    pub taken: Vec<Vec<(usize, usize)>>,
+    /// Per ending: can it be reached?
+    pub endings: Vec<bool>,
+    /// The fewest replies that reach a `resolved` ending.
+    pub fewest_resolved: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReachState {
+    pub turn: usize,
+    pub mood: i32,
+    /// Replies given before this turn.
+    pub replies: usize,
+    /// The state before and the branch taken from it (`None` for the start).
+    pub from: Option<(usize, usize)>,
+}
+
+impl Reach {
+    /// The branches taken from the start to state `i`: (turn, branch index) pairs.
+    pub fn path(&self, mut i: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        while let Some((p, k)) = self.states[i].from {
+            out.push((self.states[p].turn, k));
+            i = p;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The lowest and highest mood, and the fewest and most replies given, over the states at a turn.
+    pub fn range_at(&self, turn: usize) -> Option<((i32, i32), (usize, usize))> {
+        let mut it = self.states.iter().filter(|x| x.turn == turn);
+        let f = it.next()?;
+        let init = ((f.mood, f.mood), (f.replies, f.replies));
+        Some(it.fold(init, |((lo, hi), (a, b)), x| {
+            (
+                (lo.min(x.mood), hi.max(x.mood)),
+                (a.min(x.replies), b.max(x.replies)),
+            )
+        }))
+    }
+}
+
+pub fn explore(s: &Scenario) -> Reach {
+    use std::collections::{HashSet, VecDeque};
+    let n = s.turns.len();
+    let mut r = Reach {
+        states: Vec::new(),
+        first: vec![None; n],
+        taken: s.turns.iter().map(|t| vec![(0, 0); t.next.len()]).collect(),
+        endings: vec![false; s.endings.len()],
+        fewest_resolved: None,
+    };
+    if n == 0 {
+        return r;
+    }
+    let start = s.start.min(n - 1);
+    let mut seen: HashSet<(usize, i32, usize)> = HashSet::new();
+    let mut q = VecDeque::new();
+    let mut push = |r: &mut Reach, q: &mut VecDeque<usize>, st: ReachState| {
+        if seen.insert((st.turn, st.mood, st.replies)) {
+            r.states.push(st);
+            let i = r.states.len() - 1;
+            r.first[st.turn].get_or_insert(i);
+            q.push_back(i);
+        }
+    };
+    push(
+        &mut r,
+        &mut q,
+        ReachState {
+            turn: start,
+            mood: s.mood.clamp(0, 100),
+            replies: 0,
+            from: None,
+        },
+    );
+    while let Some(i) = q.pop_front() {
+        let st = r.states[i];
+        let here = State {
+            mood: st.mood,
+            taken: st.replies + 1,
+        };
+        for (k, b) in s.turns[st.turn].next.iter().enumerate() {
+            if !b.cond.state_holds(here) || !satisfiable(&b.cond) {
+                continue;
+            }
+            let mood = (st.mood + b.mood).clamp(0, 100);
+            let mut to = b.goto;
+            if matches!(to, Target::Turn(_)) && (mood == 0 || st.replies + 1 >= s.max_turns) {
+                to = Target::Ending(s.gives_up);
+            }
+            r.taken[st.turn][k].0 += 1;
+            if to == b.goto {
+                r.taken[st.turn][k].1 += 1;
+            }
+            match to {
+                Target::Turn(j) => push(
+                    &mut r,
+                    &mut q,
+                    ReachState {
+                        turn: j,
+                        mood,
+                        replies: st.replies + 1,
+                        from: Some((i, k)),
+                    },
+                ),
+                Target::Ending(e) => {
+                    if let Some(x) = r.endings.get_mut(e) {
+                        *x = true;
+                    }
+                    if s.endings
+                        .get(e)
+                        .is_some_and(|e| e.outcome == Outcome::Resolved)
+                    {
+                        let m = r.fewest_resolved.get_or_insert(st.replies + 1);
+                        *m = (*m).min(st.replies + 1);
+                    }
+                }
+            }
+            if !b.cond.judges_reply() {
+                break;
+            }
+        }
+    }
+    r
+}
+
+/// Can some judgement meet this condition's principle and score parts?
+pub fn satisfiable(c: &crate::scenario::Cond) -> bool {
+    !c.all.iter().any(|p| c.none.contains(p))
+        && (c.any.is_empty() || c.any.iter().any(|p| !c.none.contains(p)))
+        && match (c.min_score, c.max_score) {
+            (Some(a), Some(b)) => a <= b,
+            _ => true,
+        }
 }

@@ -61,7 +61,17 @@ pub enum Target {
     Ending(usize),
 }
 
-/// A condition on a reply's judgement; all parts must hold. An empty condition always holds.
+/// What a condition sees besides a reply's judgement: the customer's mood as they said the line
+/// the trainee is answering (before the branch's own mood change), and how many replies the
+/// trainee has given so far, counting the one just judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct State {
+    pub mood: i32,
+    pub taken: usize,
+}
+
+/// A condition on a reply's judgement and the conversation's state; all parts must hold. An
+/// empty condition always holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cond {
     pub all: Vec<String>,
@@ -69,22 +79,49 @@ pub struct Cond {
     pub none: Vec<String>,
     pub min_score: Option<u8>,
     pub max_score: Option<u8>,
+    /// Holds when the mood is below this (`mood < n`).
+    #[serde(default)]
+    pub mood_below: Option<i32>,
+    /// Holds when the mood is above this (`mood > n`).
+    #[serde(default)]
+    pub mood_above: Option<i32>,
+    /// Holds from the `n`-th reply on (`taken >= n`).
+    #[serde(default)]
+    pub turns_taken: Option<usize>,
 }
 
 impl Cond {
     pub fn is_always(&self) -> bool {
-        self.all.is_empty()
+        !self.judges_reply() && !self.judges_state()
+    }
+    /// Has a part on the reply's judgement (principles or score)?
+    pub fn judges_reply(&self) -> bool {
+        !(self.all.is_empty()
             && self.any.is_empty()
             && self.none.is_empty()
             && self.min_score.is_none()
-            && self.max_score.is_none()
+            && self.max_score.is_none())
     }
-    pub fn holds(&self, j: &crate::judgement::Judgement) -> bool {
+    /// Has a part on the mood or the number of replies?
+    pub fn judges_state(&self) -> bool {
+        self.mood_below.is_some() || self.mood_above.is_some() || self.turns_taken.is_some()
+    }
+    /// The mood and replies part alone.
+    pub fn state_holds(&self, st: State) -> bool {
+        self.mood_below.is_none_or(|m| st.mood < m)
+            && self.mood_above.is_none_or(|m| st.mood > m)
+            && self.turns_taken.is_none_or(|n| st.taken >= n)
+    }
+    /// The judgement part alone.
+    pub fn reply_holds(&self, j: &crate::judgement::Judgement) -> bool {
         self.all.iter().all(|p| j.hit(p))
             && (self.any.is_empty() || self.any.iter().any(|p| j.hit(p)))
             && !self.none.iter().any(|p| j.hit(p))
             && self.min_score.is_none_or(|m| j.score >= m)
             && self.max_score.is_none_or(|m| j.score <= m)
+    }
+    pub fn holds(&self, j: &crate::judgement::Judgement, st: State) -> bool {
+        self.state_holds(st) && self.reply_holds(j)
     }
 }
 
@@ -93,6 +130,10 @@ pub struct Branch {
     pub cond: Cond,
     pub goto: Target,
     pub mood: i32,
+    /// The author means this branch to be able to end the session from the opening reply
+    /// (`final = true`): the checker does not warn about it.
+    #[serde(default)]
+    pub is_final: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +149,24 @@ pub struct Turn {
     pub model: Vec<Loc>,
     pub hint: Option<Loc>,
     pub next: Vec<Branch>,
+    /// Lines said instead of `say` when their condition holds (the first that holds).
+    #[serde(default)]
+    pub lines: Vec<Line>,
+}
+
+/// A customer line that fits the reply before it: said instead of the turn's `say` (or the
+/// ending's `text`) when `cond` holds for the previous reply's judgement, with the mood as it is
+/// now (after that reply's change) and the replies given so far. With no previous reply (the
+/// opening), a condition on principles or score does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub cond: Cond,
+    /// Principles the previous reply must have shown for the line to make sense (checked by
+    /// `kefu check`, not by the engine).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Variants, one picked at random.
+    pub say: Vec<Loc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,6 +174,8 @@ pub struct Ending {
     pub id: String,
     pub outcome: Outcome,
     pub text: Loc,
+    #[serde(default)]
+    pub lines: Vec<Line>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,267 @@
+//! The dialogue engine (`kefu_core::dialogue`) evaluates what a scenario file says: branches on
+//! the customer's mood and on the replies taken, customer lines that fit the reply before them.
+//! Replies are judged by a stand-in scorer here, so these tests don't depend on its tuning.
+
+use kefu_check::check_source;
+use kefu_core::dialogue::Session;
+use kefu_core::judgement::{Finding, Judgement, TurnRules};
+use kefu_core::principles::Lang;
+use kefu_core::scenario::{Scenario, Target};
+use std::collections::BTreeMap;
+
+fn scenario(src: &str) -> Scenario {
+    let out = check_source("t.toml", src);
+    assert!(
+        !out.has_errors(),
+        "{:#?}",
+        out.diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+    );
+    out.scenario.expect("valid")
+}
+
+/// A judge that finds exactly the principles named in the reply, e.g. "apology solution".
+fn judge(text: &str, _: Lang, _: &TurnRules, _: Option<f64>) -> Judgement {
+    let principles: BTreeMap<String, Finding> = text
+        .split_whitespace()
+        .map(|p| {
+            (
+                p.to_string(),
+                Finding {
+                    hit: true,
+                    evidence: vec![],
+                },
+            )
+        })
+        .collect();
+    Judgement {
+        score: 50,
+        principles,
+        courtesy: 0.5,
+        expected: vec![],
+        tips: vec![],
+    }
+}
+
+const HEAD: &str = r#"
+id = "t"
+kind = "angry"
+languages = ["en"]
+title = { en = "T" }
+brief = { en = "B" }
+max_turns = 6
+[customer]
+name = { en = "Mr. T" }
+mood = 30
+gives_up = "lost"
+"#;
+
+const ENDINGS: &str = r#"
+[[ending]]
+id = "resolved"
+outcome = "resolved"
+text = { en = "OK." }
+[[ending]]
+id = "lost"
+outcome = "lost"
+text = { en = "Bye." }
+"#;
+
+fn at(s: &Scenario, x: &Session) -> String {
+    s.target_name(x.at).to_string()
+}
+
+#[test]
+fn branches_on_mood_and_turns_taken_follow_the_mood_before_the_change() {
+    // `ask` loops: each reply without a solution costs 10. With the mood below 20 (before this
+    // reply's change) the customer leaves; from the 4th reply on, an apology is not enough.
+    let src = format!(
+        r#"{HEAD}
+[[turn]]
+id = "ask"
+say = [{{ en = "Well?" }}]
+hint = {{ en = "h" }}
+model = [{{ en = "m" }}]
+[[turn.next]]
+mood_below = 20
+goto = "lost"
+final = true
+[[turn.next]]
+all = ["apology"]
+turns_taken = 4
+goto = "ask"
+mood = -5
+[[turn.next]]
+any = ["apology", "solution"]
+mood_above = 25
+goto = "resolved"
+[[turn.next]]
+goto = "ask"
+mood = -10
+{ENDINGS}"#
+    );
+    let s = scenario(&src);
+    // Mood 30 > 25: an apology resolves at once.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "apology", None, &judge);
+    assert_eq!(at(&s, &x), "resolved");
+    // Mood 30 → 20 → (20 is not above 25) → 10; then 10 < 20: lost, whatever the reply.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "nothing", None, &judge);
+    assert_eq!((at(&s, &x), x.mood), ("ask".into(), 20));
+    x.reply_with(&s, "apology", None, &judge);
+    assert_eq!((at(&s, &x), x.mood), ("ask".into(), 10));
+    x.reply_with(&s, "apology solution", None, &judge);
+    assert_eq!(at(&s, &x), "lost");
+    assert_eq!(x.log.last().unwrap().branch, Some(0));
+    assert_eq!(x.log.last().unwrap().mood_before, 10);
+}
+
+#[test]
+fn turns_taken_counts_the_reply_being_judged() {
+    let src = format!(
+        r#"{HEAD}
+[[turn]]
+id = "ask"
+say = [{{ en = "Well?" }}]
+hint = {{ en = "h" }}
+model = [{{ en = "m" }}]
+[[turn.next]]
+turns_taken = 3
+goto = "resolved"
+[[turn.next]]
+goto = "ask"
+{ENDINGS}"#
+    );
+    let s = scenario(&src);
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "a", None, &judge);
+    x.reply_with(&s, "b", None, &judge);
+    assert_eq!(x.at, Target::Turn(0));
+    x.reply_with(&s, "c", None, &judge);
+    assert_eq!(at(&s, &x), "resolved");
+    assert_eq!(x.log.len(), 3);
+}
+
+const LINES: &str = r#"
+[[turn]]
+id = "open"
+say = [{ en = "Where is it?" }]
+hint = { en = "h" }
+model = [{ en = "m" }]
+[[turn.next]]
+any = ["blame"]
+goto = "again"
+mood = -10
+[[turn.next]]
+goto = "again"
+mood = 20
+
+[[turn]]
+id = "again"
+say = [{ en = "Is that all?" }]
+hint = { en = "h" }
+model = [{ en = "m" }]
+[[turn.line]]
+all = ["apology"]
+requires = ["apology"]
+say = [{ en = "Just sorry?" }]
+[[turn.line]]
+mood_below = 25
+say = [{ en = "Don't push me." }]
+[[turn.next]]
+any = ["solution"]
+goto = "resolved"
+mood = 10
+[[turn.next]]
+goto = "lost"
+"#;
+
+#[test]
+fn a_customer_line_fits_the_reply_before_it() {
+    let src = format!(
+        "{HEAD}{LINES}{}",
+        ENDINGS.replace(
+            "text = { en = \"OK.\" }",
+            "text = { en = \"OK.\" }\n[[ending.line]]\nmood_above = 55\ntext = { en = \"Great, thanks!\" }"
+        )
+    );
+    let s = scenario(&src);
+    let line_after = |reply: &str| {
+        let mut x = Session::new(&s, 3, Lang::En);
+        assert_eq!(x.customer_line, "Where is it?");
+        x.reply_with(&s, reply, None, &judge);
+        x.customer_line.clone()
+    };
+    // An apology: the line that presumes it.
+    assert_eq!(line_after("apology"), "Just sorry?");
+    // No apology, mood 30 + 20: the plain line.
+    assert_eq!(line_after("empathy"), "Is that all?");
+    // Blame, mood 30 - 10 = 20 (below 25): the mood band's line.
+    assert_eq!(line_after("blame"), "Don't push me.");
+    // The ending's line depends on the mood there: 50 + 10 = 60 > 55.
+    let mut x = Session::new(&s, 3, Lang::En);
+    x.reply_with(&s, "apology", None, &judge);
+    x.reply_with(&s, "solution", None, &judge);
+    assert_eq!(
+        (at(&s, &x), x.customer_line.as_str()),
+        ("resolved".into(), "Great, thanks!")
+    );
+    let mut x = Session::new(&s, 3, Lang::En);
+    x.reply_with(&s, "blame", None, &judge);
+    x.reply_with(&s, "solution", None, &judge);
+    assert_eq!(
+        (at(&s, &x), x.customer_line.as_str()),
+        ("resolved".into(), "OK.")
+    );
+    // The line is part of the log, and replays.
+    let again = Session::replay_with(&s, &x.saved("t"), &judge);
+    assert_eq!(again.log, x.log);
+}
+
+#[test]
+fn the_checker_reports_a_line_said_without_what_it_requires() {
+    // Drop the line's `all`: after the opening's branches, a reply may not have apologised.
+    let src = format!(
+        "{HEAD}{}{ENDINGS}",
+        LINES.replacen("all = [\"apology\"]\nrequires", "requires", 1)
+    );
+    let out = check_source("t.toml", &src);
+    let errs: Vec<String> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == kefu_core::scenario::Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    let line = src[..src.find("requires = [\"apology\"]").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].starts_with(&format!("t.toml:{line}:")), "{errs:#?}");
+    assert!(
+        errs[0].contains("requires `apology`, but it can be said after a reply without it"),
+        "{errs:#?}"
+    );
+    // When the only way in needs an apology, the line is fine without its own condition.
+    let src = src.replacen(
+        "any = [\"blame\"]\ngoto = \"again\"",
+        "any = [\"blame\"]\ngoto = \"lost\"\nfinal = true",
+        1,
+    );
+    let src = src.replacen("[[turn.next]]\ngoto = \"again\"\nmood = 20", "[[turn.next]]\nall = [\"apology\"]\ngoto = \"again\"\nmood = 20\n[[turn.next]]\ngoto = \"lost\"\nfinal = true", 1);
+    let out = check_source("t.toml", &src);
+    assert!(!out.has_errors(), "{:#?}", out.diagnostics);
+    // A bad value in a line's condition is located like a branch's.
+    let src = format!(
+        "{HEAD}{}{ENDINGS}",
+        LINES.replacen("mood_below = 25", "mood_below = 0", 1)
+    );
+    let out = check_source("t.toml", &src);
+    assert!(out
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("`mood_below` is from 1 to 100")));
+}
