@@ -69,10 +69,17 @@ pub struct Attempt {
 
 fn lenient_kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ScenarioKind, D::Error> {
     let s = Option::<String>::deserialize(d)?.unwrap_or_default();
-    Ok(
-        serde_json::from_value(Value::String(s.to_ascii_lowercase()))
-            .unwrap_or(ScenarioKind::General),
-    )
+    Ok(kind_of(&s))
+}
+
+/// A scenario kind from its stored word (`general` when unknown).
+fn kind_of(s: &str) -> ScenarioKind {
+    match s.to_ascii_lowercase().as_str() {
+        "angry" => ScenarioKind::Angry,
+        "objection" => ScenarioKind::Objection,
+        "product" => ScenarioKind::Product,
+        _ => ScenarioKind::General,
+    }
 }
 
 fn lenient_lang<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
@@ -177,39 +184,36 @@ impl LoadError {
 }
 
 /// One scenario of an exam, as scored when the trainee moved on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "ExamResultRepr")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExamResult {
     pub scenario: String,
     pub score: u8,
     pub passed: bool,
 }
 
-/// Read the named form and the `[scenario, score, passed]` tuples stored before it.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ExamResultRepr {
-    Named {
-        scenario: String,
-        score: u8,
-        passed: bool,
-    },
-    Tuple(String, u8, bool),
-}
-
-impl From<ExamResultRepr> for ExamResult {
-    fn from(r: ExamResultRepr) -> Self {
-        match r {
-            ExamResultRepr::Named {
-                scenario,
-                score,
-                passed,
-            }
-            | ExamResultRepr::Tuple(scenario, score, passed) => ExamResult {
-                scenario,
-                score,
-                passed,
-            },
+/// Reads the named form and the `[scenario, score, passed]` tuples stored before it (through
+/// `Value`, which the app links anyway: an untagged enum would add serde's buffering code).
+impl<'de> Deserialize<'de> for ExamResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let (scenario, score, passed) = match &v {
+            Value::Array(a) if a.len() == 3 => (&a[0], &a[1], &a[2]),
+            Value::Object(m) => (
+                m.get("scenario").unwrap_or(&Value::Null),
+                m.get("score").unwrap_or(&Value::Null),
+                m.get("passed").unwrap_or(&Value::Null),
+            ),
+            _ => (&Value::Null, &Value::Null, &Value::Null),
+        };
+        match (scenario.as_str(), score.as_u64(), passed.as_bool()) {
+            (Some(s), Some(n), Some(p)) => Ok(ExamResult {
+                scenario: s.to_string(),
+                score: n.min(100) as u8,
+                passed: p,
+            }),
+            _ => Err(serde::de::Error::custom(
+                "an exam result is {scenario, score, passed}",
+            )),
         }
     }
 }
@@ -343,8 +347,7 @@ impl Store {
                 .unwrap_or_default()
                 .to_string()
         };
-        let mut order: Vec<String> = Vec::new();
-        let mut by_id: BTreeMap<String, Attempt> = BTreeMap::new();
+        let mut found: Vec<Attempt> = Vec::new();
         for st in stmts {
             let ctx = &st["context"];
             let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(Value::Null);
@@ -356,9 +359,10 @@ impl Store {
                 continue;
             };
             let object_id = st["object"]["id"].as_str().unwrap_or_default();
-            let Some((_, rest)) = object_id.rsplit_once("/scenario/") else {
+            let Some(at) = object_id.find("/scenario/") else {
                 continue;
             };
+            let rest = &object_id[at + "/scenario/".len()..];
             let (scenario, turn) = match rest.split_once("/turn/") {
                 Some((s, t)) => (s.to_string(), Some(t.to_string())),
                 None => (rest.to_string(), None),
@@ -367,22 +371,26 @@ impl Store {
                 .as_str()
                 .and_then(Lang::parse)
                 .unwrap_or(Lang::En);
-            let a = by_id.entry(key.clone()).or_insert_with(|| {
-                order.push(key.clone());
-                Attempt {
-                    id: key.clone(),
-                    scenario: scenario.clone(),
-                    title: meta["title"].as_str().unwrap_or(&scenario).to_string(),
-                    kind: serde_json::from_value(meta["kind"].clone()).unwrap_or_default(),
-                    lang,
-                    seed: meta["seed"].as_u64().unwrap_or(0),
-                    started_ms: meta["started_ms"].as_f64().unwrap_or(0.0),
-                    finished_ms: None,
-                    outcome: None,
-                    exam: meta["exam"].as_bool().unwrap_or(false),
-                    turns: Vec::new(),
+            let i = match found.iter().position(|a| a.id == key) {
+                Some(i) => i,
+                None => {
+                    found.push(Attempt {
+                        id: key.clone(),
+                        scenario: scenario.clone(),
+                        title: meta["title"].as_str().unwrap_or(&scenario).to_string(),
+                        kind: kind_of(meta["kind"].as_str().unwrap_or_default()),
+                        lang,
+                        seed: meta["seed"].as_u64().unwrap_or(0),
+                        started_ms: meta["started_ms"].as_f64().unwrap_or(0.0),
+                        finished_ms: None,
+                        outcome: None,
+                        exam: meta["exam"].as_bool().unwrap_or(false),
+                        turns: Vec::new(),
+                    });
+                    found.len() - 1
                 }
-            });
+            };
+            let a = &mut found[i];
             let verb = st["verb"]["id"].as_str().unwrap_or_default();
             let result = &st["result"];
             match (verb.rsplit('/').next(), turn) {
@@ -396,12 +404,23 @@ impl Store {
                         score: result["score"]["raw"]
                             .as_f64()
                             .map_or(0, |r| r.clamp(0.0, 100.0).round() as u8),
+                        // Read by hand, not through serde: this keeps the app's download small.
                         principles: ext(rx, X_PRINCIPLES)
-                            .and_then(|p| serde_json::from_value(p).ok())
+                            .and_then(|p| {
+                                p.as_object().map(|m| {
+                                    m.iter()
+                                        .filter_map(|(k, v)| v.as_bool().map(|b| (k.clone(), b)))
+                                        .collect()
+                                })
+                            })
                             .unwrap_or_default(),
-                        expected: ext(rx, X_EXPECTED)
-                            .and_then(|p| serde_json::from_value(p).ok())
-                            .flatten(),
+                        expected: ext(rx, X_EXPECTED).and_then(|p| {
+                            p.as_array().map(|a| {
+                                a.iter()
+                                    .filter_map(|x| x.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                        }),
                     });
                 }
                 (Some("completed"), None) => {
@@ -415,18 +434,15 @@ impl Store {
                 _ => {}
             }
         }
-        if order.is_empty() && !stmts.is_empty() {
+        if found.is_empty() && !stmts.is_empty() {
             return Err(LoadError::Corrupt(
                 "no Kefu Dojo statements in this xAPI file".into(),
             ));
         }
-        let mut s = Store::default();
-        for k in order {
-            if let Some(a) = by_id.remove(&k) {
-                s.upsert(a);
-            }
-        }
-        Ok(s)
+        Ok(Store {
+            version: CURRENT_VERSION,
+            attempts: found,
+        })
     }
 
     /// Insert or replace an attempt by id.
@@ -680,9 +696,19 @@ pub fn iso_time(ms: f64) -> String {
     )
 }
 
-/// Seconds from the durations `iso_duration` writes (`PT12.5S`).
+/// Seconds from the durations `iso_duration` writes (`PT12.5S`). Digits by hand: the float
+/// parser of `str::parse` would add ~15 KB to the app's download.
 fn parse_duration(d: &str) -> Option<f64> {
-    d.strip_prefix("PT")?.strip_suffix('S')?.parse().ok()
+    let n = d.strip_prefix("PT")?.strip_suffix('S')?;
+    let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+    let digits = |s: &str| -> Option<f64> {
+        s.bytes().try_fold(0.0, |acc, b| {
+            b.is_ascii_digit().then(|| acc * 10.0 + f64::from(b - b'0'))
+        })
+    };
+    let whole = digits(int).filter(|_| !int.is_empty())?;
+    let part = digits(frac)? / 10f64.powi(i32::try_from(frac.len()).ok()?);
+    Some(whole + part)
 }
 
 /// ISO 8601 duration (`PT12.5S`).
@@ -906,6 +932,15 @@ mod tests {
         assert!(ids
             .iter()
             .all(|i| i.len() == 36 && i.as_bytes()[14] == b'5'));
+    }
+
+    #[test]
+    fn durations_read_back() {
+        for secs in [0.0, 12.5, 3.25, 120.0] {
+            assert_eq!(parse_duration(&iso_duration(secs)), Some(secs));
+        }
+        assert_eq!(parse_duration("PT1M"), None);
+        assert_eq!(parse_duration("PTS"), None);
     }
 
     #[test]
