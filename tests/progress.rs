@@ -2,9 +2,12 @@
 //! migration, load errors, merging, CSV and xAPI export, and charts that never emit NaN.
 
 use kefu_core::chart::{radar, trend};
+use kefu_core::judgement::ScenarioKind;
+use kefu_core::principles::Lang;
 use kefu_core::progress::{
     iso_time, Attempt, LoadError, MergeReport, Store, TurnRecord, CURRENT_VERSION,
 };
+use kefu_core::scenario::Outcome;
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -19,6 +22,7 @@ fn turn(id: &str, reply: &str, score: u8, secs: Option<f64>, hits: &[(&str, bool
         secs,
         score,
         principles: hits.iter().map(|(k, h)| (k.to_string(), *h)).collect(),
+        expected: None,
     }
 }
 
@@ -27,12 +31,16 @@ fn attempt(scenario: &str, started_ms: f64, finished: bool, outcome: &str) -> At
         id: format!("{scenario}-42-{started_ms}"),
         scenario: scenario.into(),
         title: "迟到的包裹".into(),
-        kind: "angry".into(),
-        lang: "zh-Hans".into(),
+        kind: ScenarioKind::Angry,
+        lang: Lang::ZhHans,
         seed: 42,
         started_ms,
         finished_ms: finished.then_some(started_ms + 120_000.0),
-        outcome: finished.then(|| outcome.to_string()),
+        outcome: if finished {
+            Outcome::parse(outcome)
+        } else {
+            None
+        },
         exam: false,
         turns: vec![
             turn(
@@ -336,7 +344,7 @@ fn is_iso_time(s: &str) -> bool {
 fn xapi_statements() {
     let passed = attempt("late", 1_700_000_000_000.0, true, "resolved");
     let mut failed = attempt("refund", 1_700_000_500_000.0, true, "lost");
-    failed.lang = "en".into();
+    failed.lang = Lang::En;
     failed.title = "The refund".into();
     failed.turns[1].secs = None;
     let unfinished = attempt("wrong-size", 1_700_001_000_000.0, false, "");

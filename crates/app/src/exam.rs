@@ -3,9 +3,9 @@
 
 use super::play::Play;
 use super::storage;
-use super::{route, use_ctx, Shared};
+use super::{route, use_ctx, AppAction, Shared};
 use kefu_core::i18n::tf;
-use kefu_core::progress::Attempt;
+use kefu_core::progress::{exam_total, Attempt, ExamResult};
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
@@ -13,8 +13,20 @@ use yew::prelude::*;
 pub struct ExamState {
     pub ids: Vec<String>,
     pub started_ms: f64,
-    pub results: Vec<(String, u8, bool)>,
+    pub results: Vec<ExamResult>,
     pub finished_ms: Option<f64>,
+}
+
+/// The exam as this page knows it: not read yet, or read (and changed `rev` times), with the
+/// stored sessions the last change asks to forget.
+#[derive(Debug, Clone, PartialEq)]
+enum Load {
+    Reading,
+    Ready {
+        exam: Option<ExamState>,
+        forget: Vec<String>,
+        rev: u32,
+    },
 }
 
 #[component]
@@ -22,47 +34,80 @@ pub fn ExamPage() -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
     let tr = |k: &str| ctx.t(k);
-    let exam = {
-        let notify = ctx.notify.clone();
-        use_state(move || match storage::load::<ExamState>(storage::EXAM) {
-            Ok(v) => v,
-            Err(e) => {
-                notify.emit(e);
+    let load = use_state(|| Load::Reading);
+    {
+        let load = load.clone();
+        let app = ctx.dispatch.clone();
+        storage::use_io_effect((), move |io, _| {
+            let exam = io.load::<ExamState>(storage::EXAM).unwrap_or_else(|e| {
+                app.emit(AppAction::Notify(e));
                 None
+            });
+            load.set(Load::Ready {
+                exam,
+                forget: Vec::new(),
+                rev: 0,
+            });
+        });
+    }
+    // Write each change (and forget the sessions it asks to); a scenario is played only once
+    // its stale session is forgotten.
+    let written = use_state(|| 0u32);
+    {
+        let app = ctx.dispatch.clone();
+        let written = written.clone();
+        storage::use_io_effect((*load).clone(), move |io, l| {
+            let Load::Ready { exam, forget, rev } = l else {
+                return;
+            };
+            if *rev == 0 {
+                return;
             }
-        })
-    };
+            for id in forget {
+                io.remove(&storage::session_key(id));
+            }
+            let r = match exam {
+                Some(s) => io.save(storage::EXAM, s),
+                None => {
+                    io.remove(storage::EXAM);
+                    Ok(())
+                }
+            };
+            if let Err(e) = r {
+                app.emit(AppAction::Notify(e));
+            }
+            written.set(*rev);
+        });
+    }
     if !ctx.loaded {
         return html! { <p role="status">{ tr("lib.loading") }</p> };
     }
+    let Load::Ready { exam, rev, .. } = (*load).clone() else {
+        return html! {};
+    };
     let save = {
-        let exam = exam.clone();
-        let notify = ctx.notify.clone();
-        move |st: Option<ExamState>| {
-            match &st {
-                Some(s) => {
-                    if let Err(e) = storage::save(storage::EXAM, s) {
-                        notify.emit(e);
-                    }
-                }
-                None => storage::remove(storage::EXAM),
-            }
-            exam.set(st);
+        let load = load.clone();
+        move |exam: Option<ExamState>, forget: Vec<String>| {
+            load.set(Load::Ready {
+                exam,
+                forget,
+                rev: rev + 1,
+            });
         }
     };
-    let Some(st) = (*exam).clone() else {
+    let Some(st) = exam else {
         let lib = ctx.lib.clone();
         let save = save.clone();
         let start = Callback::from(move |_| {
             let ids = lib.exam_plan(route::fresh_seed());
-            for id in &ids {
-                storage::remove(&storage::session_key(id));
-            }
-            save(Some(ExamState {
+            save(
+                Some(ExamState {
+                    ids: ids.clone(),
+                    started_ms: route::now_ms(),
+                    ..Default::default()
+                }),
                 ids,
-                started_ms: route::now_ms(),
-                ..Default::default()
-            }));
+            );
         });
         return html! {
             <section class="exam">
@@ -73,6 +118,9 @@ pub fn ExamPage() -> Html {
     };
     let i = st.results.len();
     if i < st.ids.len() {
+        if *written != rev {
+            return html! {};
+        }
         let Some(s) = ctx.lib.get(&st.ids[i]) else {
             return html! { <p role="alert">{ tf(lang, "play.not_found", &[("id", &st.ids[i])]) }</p> };
         };
@@ -81,12 +129,11 @@ pub fn ExamPage() -> Html {
             let st = st.clone();
             Callback::from(move |a: Attempt| {
                 let mut st = st.clone();
-                storage::remove(&storage::session_key(&a.scenario));
-                st.results.push((a.scenario.clone(), a.score(), a.passed()));
+                st.results.push(ExamResult::from(&a));
                 if st.results.len() == st.ids.len() {
                     st.finished_ms = Some(route::now_ms());
                 }
-                save(Some(st));
+                save(Some(st), vec![a.scenario.clone()]);
             })
         };
         let note = tf(
@@ -98,27 +145,19 @@ pub fn ExamPage() -> Html {
             ],
         );
         // The engine is needed to play (not for the result page).
-        if let Some(wait) =
-            super::play::not_ready(&ctx).or_else(|| super::play::resume_wait(&ctx, &s.id))
-        {
+        if let Some(wait) = super::play::not_ready(&ctx) {
             return wait;
         }
         return html! {
             <Play key={s.id.clone()} scenario={Shared(s.clone())} exam={true} on_next={on_next} progress_note={note} />
         };
     }
-    let total = if st.results.is_empty() {
-        0
-    } else {
-        (st.results.iter().map(|r| u32::from(r.1)).sum::<u32>() as f32 / st.results.len() as f32)
-            .round() as u32
-    };
-    let passed = total >= 60 && st.results.iter().all(|r| r.2);
+    let (total, passed) = exam_total(&st.results);
     let mins =
         ((st.finished_ms.unwrap_or_else(route::now_ms) - st.started_ms) / 60_000.0).ceil() as u32;
     let again = {
         let save = save.clone();
-        Callback::from(move |_| save(None))
+        Callback::from(move |_| save(None, Vec::new()))
     };
     html! {
         <section class="exam-result" aria-labelledby="exam-title">
@@ -129,9 +168,9 @@ pub fn ExamPage() -> Html {
             </p>
             <p>{ tf(lang, "exam.time", &[("mins", &mins.to_string())]) }</p>
             <ul>
-                { for st.results.iter().map(|(id, score, ok)| {
-                    let title = ctx.lib.get(id).map_or(id.clone(), |s| s.title.get(s.play_lang(lang)).to_string());
-                    html! { <li data-passed={ok.to_string()}>{ format!("{title}: {score}") }</li> }
+                { for st.results.iter().map(|r| {
+                    let title = ctx.lib.get(&r.scenario).map_or(r.scenario.clone(), |s| s.title.get(s.play_lang(lang)).to_string());
+                    html! { <li data-passed={r.passed.to_string()}>{ format!("{title}: {}", r.score) }</li> }
                 }) }
             </ul>
             <button onclick={again}>{ tr("lib.exam") }</button>

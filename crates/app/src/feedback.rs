@@ -62,10 +62,14 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
             ids.push(&pr.id);
         }
     }
-    let (bad, good): (Vec<&str>, Vec<&str>) = ids.into_iter().partition(|id| {
+    let (bad, rest): (Vec<&str>, Vec<&str>) = ids.into_iter().partition(|id| {
         principles::get(id).is_some_and(|p| p.violation)
             || *id == "facts" && is_violation(id, j.hit(id), !j.principles[*id].evidence.is_empty())
     });
+    // What the turn did not ask for and the reply did not show is neither a miss nor a hit.
+    let (good, unasked): (Vec<&str>, Vec<&str>) = rest
+        .into_iter()
+        .partition(|id| j.hit(id) || j.expected.iter().any(|x| x == id));
     let item = |id: &str| -> Html {
         let Some(f) = j.principles.get(id) else {
             return html! {};
@@ -75,7 +79,9 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
         let violation = is_violation(id, f.hit, !f.evidence.is_empty());
         let is_rule = pr.is_some_and(|p| p.violation);
         let expected = j.expected.iter().any(|x| x == id);
-        let status = if is_rule {
+        let status = if !expected && !f.hit && !is_rule && !violation {
+            tr("fb.unasked")
+        } else if is_rule {
             if f.hit {
                 tr("fb.violation")
             } else {
@@ -94,8 +100,10 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
                 "violation"
             } else if is_rule || f.hit {
                 "ok"
-            } else {
+            } else if expected {
                 "miss"
+            } else {
+                "neutral"
             },
             expected.then_some("expected")
         );
@@ -124,6 +132,10 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
             <h3>{ tr("fb.your_reply") }</h3>
             <p class="reply-hl">{ highlighted(&e.reply, j) }</p>
             <ul class="fb-list">{ for good.iter().map(|id| item(id)) }</ul>
+            if !unasked.is_empty() {
+                <h3 id="fb-unasked">{ tr("fb.unasked_title") }</h3>
+                <ul class="fb-list fb-unasked" aria-labelledby="fb-unasked">{ for unasked.iter().map(|id| item(id)) }</ul>
+            }
             <h3>{ tr("fb.violations") }</h3>
             <ul class="fb-list fb-violations">{ for bad.iter().map(|id| item(id)) }</ul>
             if !j.tips.is_empty() {

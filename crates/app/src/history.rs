@@ -1,7 +1,7 @@
 //! The history page: every saved attempt, the trend per principle (inline SVG), export (JSON,
 //! CSV, xAPI), import (merge, no duplicates) and clearing (asks first).
 
-use super::use_ctx;
+use super::{use_ctx, AppAction, ImportResult};
 use gloo::file::{callbacks::FileReader, File};
 use kefu_core::chart;
 use kefu_core::i18n::tf;
@@ -47,7 +47,6 @@ pub fn HistoryPage() -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
     let tr = |k: &str| ctx.t(k);
-    let message = use_state(|| None::<String>);
     let reader = use_mut_ref(|| None::<FileReader>);
     let store = ctx.progress.clone();
 
@@ -74,10 +73,10 @@ pub fn HistoryPage() -> Html {
             }
         })
     };
+    // The file is read asynchronously; what it holds is merged by the app into its progress
+    // as it is then (a reply saved meanwhile, here or in another tab, is kept).
     let on_import = {
-        let store = store.clone();
-        let set = ctx.set_progress.clone();
-        let message = message.clone();
+        let app = ctx.dispatch.clone();
         let reader = reader.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
@@ -85,39 +84,38 @@ pub fn HistoryPage() -> Html {
                 return;
             };
             input.set_value("");
-            let store = store.clone();
-            let set = set.clone();
-            let message = message.clone();
+            let app = app.clone();
             let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
-                let parsed = res
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| Store::from_json(&t).map_err(|e| format!("{e:?}")));
-                match parsed {
-                    Ok(other) => {
-                        let mut s: Store = (*store.0).clone();
-                        let report = s.merge(other);
-                        set.emit(s);
-                        message.set(Some(tf(
-                            lang,
-                            "hist.imported",
-                            &[("n", &report.added.to_string())],
-                        )));
-                    }
-                    Err(e) => message.set(Some(e)),
-                }
+                app.emit(match res {
+                    Ok(text) => AppAction::Import(Store::import(&text)),
+                    Err(_) => AppAction::ImportUnreadable,
+                });
             });
             *reader.borrow_mut() = Some(r);
         })
     };
+    // Only the results of imports made on this visit of the page.
+    let seen = use_state(|| ctx.import.as_ref().map_or(0, |x| x.0));
+    let message = ctx
+        .import
+        .as_ref()
+        .filter(|(n, _)| *n > *seen)
+        .map(|(_, r)| match r {
+            ImportResult::Merged(rep) => {
+                tf(lang, "hist.imported", &[("n", &rep.added.to_string())])
+            }
+            ImportResult::Failed(e) => e.message(lang),
+            ImportResult::Unreadable => tr("import.unreadable"),
+        });
     let on_clear = {
-        let set = ctx.set_progress.clone();
+        let app = ctx.dispatch.clone();
         let q = tr("hist.clear_confirm");
         Callback::from(move |_| {
             if gloo::utils::window()
                 .confirm_with_message(&q)
                 .unwrap_or(false)
             {
-                set.emit(Store::default());
+                app.emit(AppAction::Clear);
             }
         })
     };
@@ -126,14 +124,8 @@ pub fn HistoryPage() -> Html {
     attempts.sort_by(|a, b| b.started_ms.total_cmp(&a.started_ms));
     let trend_ids: Vec<&str> = principles::all()
         .iter()
-        .filter(|p| {
-            !p.violation
-                && store.attempts.iter().any(|a| {
-                    a.turns
-                        .iter()
-                        .any(|t| t.principles.get(&p.id) == Some(&true))
-                })
-        })
+        // A principle no turn asked for has no trend (product facts in an angry run).
+        .filter(|p| !p.violation && !store.principle_trend(&p.id).is_empty())
         .map(|p| p.id.as_str())
         .collect();
     html! {
@@ -148,7 +140,7 @@ pub fn HistoryPage() -> Html {
                 </label>
                 <button onclick={on_clear} disabled={store.attempts.is_empty()}>{ tr("hist.clear") }</button>
             </div>
-            if let Some(m) = &*message { <p role="status" class="message">{ m.clone() }</p> }
+            <p role="status" class="message">{ message.unwrap_or_default() }</p>
             if attempts.is_empty() {
                 <p>{ tr("hist.empty") }</p>
             } else {
@@ -165,7 +157,7 @@ pub fn HistoryPage() -> Html {
                                 <td>{ date_of(a.started_ms) }</td>
                                 <td><a href={format!("#/play/{}", a.scenario)}>{ a.title.clone() }</a>{ if a.exam { " ★" } else { "" } }</td>
                                 <td>{ a.score() }</td>
-                                <td>{ a.outcome.as_ref().map(|o| tr(&format!("outcome.{o}"))).unwrap_or_else(|| "…".into()) }</td>
+                                <td>{ a.outcome.map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_else(|| "…".into()) }</td>
                             </tr>
                         }) }
                     </tbody>

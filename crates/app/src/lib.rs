@@ -13,13 +13,14 @@ mod summary;
 
 use kefu_core::i18n::t;
 use kefu_core::principles::Lang;
-use kefu_core::progress::{Attempt, Store};
+use kefu_core::progress::{Attempt, LoadError, MergeReport, Store};
 use kefu_core::view::{self, Library};
 use route::Route;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use storage::StoreError;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Shared by pointer: cheap to pass down, equal only when it is the same value.
@@ -41,7 +42,7 @@ impl<T> std::ops::Deref for Shared<T> {
     }
 }
 
-/// What every component may read and the few things it may ask the app to do.
+/// What every component may read, and the one way to change the app's state (`dispatch`).
 #[derive(Clone, PartialEq)]
 pub struct Ctx {
     pub lang: Lang,
@@ -52,12 +53,10 @@ pub struct Ctx {
     /// The engine module (scorer): loaded when a scenario is played.
     pub engine: Engine,
     pub progress: Shared<Store>,
-    /// Report a storage problem (shown as a notice; the app goes on).
-    pub notify: Callback<StoreError>,
-    /// Save an attempt (new or updated) into the progress store.
-    pub record: Callback<Attempt>,
-    /// Replace the whole progress store (import, clear).
-    pub set_progress: Callback<Store>,
+    /// The last import's result and its number (a page shows results newer than itself).
+    pub import: Option<(u32, ImportResult)>,
+    /// Change the app's state.
+    pub dispatch: Callback<AppAction>,
     /// A scenario file the trainer opened: `(name, source)`.
     pub add_file: Callback<(String, String)>,
 }
@@ -65,6 +64,165 @@ pub struct Ctx {
 impl Ctx {
     pub fn t(&self, key: &str) -> String {
         t(self.lang, key)
+    }
+    /// Report a storage problem (shown as a notice; the app goes on).
+    pub fn notify(&self, e: StoreError) {
+        self.dispatch.emit(AppAction::Notify(e));
+    }
+}
+
+/// What an import did: merged (with what it added), or why it could not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportResult {
+    Merged(MergeReport),
+    Failed(LoadError),
+    /// The browser could not read the file at all.
+    Unreadable,
+}
+
+/// The app's one state: the language, the saved progress, the trainer's local files and the
+/// notices. Changed only by `AppAction`s, always applied to the state as it is then (never to
+/// a copy taken at render time); written to storage only by effects that follow the `*_rev`
+/// counters, so no change is lost and render never touches storage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub lang: Lang,
+    pub progress: Shared<Store>,
+    /// Bumped on each change of `progress` that storage does not have yet.
+    progress_rev: u32,
+    /// Whether the stored progress has been read (nothing is written before).
+    progress_loaded: bool,
+    /// Scenario files the trainer opened, by file name (kept across reloads).
+    pub local: Shared<BTreeMap<String, String>>,
+    local_rev: u32,
+    pub notices: Vec<StoreError>,
+    pub import: Option<(u32, ImportResult)>,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl AppState {
+    fn new(lang: Lang) -> Self {
+        AppState {
+            lang,
+            progress: Shared::default(),
+            progress_rev: 0,
+            progress_loaded: false,
+            local: Shared::default(),
+            local_rev: 0,
+            notices: Vec::new(),
+            import: None,
+        }
+    }
+    fn next_import(&mut self, r: ImportResult) {
+        let n = self.import.as_ref().map_or(0, |x| x.0) + 1;
+        self.import = Some((n, r));
+    }
+    fn set_progress(&mut self, p: Store) {
+        self.progress = Shared(Rc::new(p));
+        self.progress_rev += 1;
+    }
+}
+
+/// Everything that changes the app's state.
+#[derive(Debug)]
+pub enum AppAction {
+    /// What storage held at start (`None` where nothing could be read).
+    Loaded {
+        progress: Option<Store>,
+        local: Option<BTreeMap<String, String>>,
+    },
+    /// Save an attempt (new, or the same attempt with more turns).
+    Record(Attempt),
+    /// Merge an imported store, or report why the file was not one.
+    Import(Result<Store, LoadError>),
+    /// The browser could not read the imported file.
+    ImportUnreadable,
+    /// Another tab saved progress: take in what it has that this one does not.
+    Synced(Store),
+    /// Delete every attempt.
+    Clear,
+    /// A scenario file the trainer opened that checked clean.
+    AddLocal(String, String),
+    Notify(StoreError),
+    Dismiss,
+    SetLang(Lang),
+}
+
+impl Reducible for AppState {
+    type Action = AppAction;
+    fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            AppAction::Loaded {
+                progress: stored,
+                local,
+            } => {
+                // Anything recorded before storage was read is merged into what it held.
+                let mine = (*s.progress.0).clone();
+                let mut p = stored.unwrap_or_default();
+                let early = !mine.attempts.is_empty();
+                p.merge(mine);
+                s.progress = Shared(Rc::new(p));
+                if early {
+                    s.progress_rev += 1;
+                }
+                s.progress_loaded = true;
+                if let Some(mut l) = local {
+                    l.extend(s.local.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    s.local = Shared(Rc::new(l));
+                }
+            }
+            AppAction::Record(a) => {
+                let mut p = (*s.progress.0).clone();
+                p.upsert(a);
+                s.set_progress(p);
+            }
+            AppAction::Import(Ok(other)) => {
+                let mut p = (*s.progress.0).clone();
+                let report = p.merge(other);
+                s.set_progress(p);
+                s.next_import(ImportResult::Merged(report));
+            }
+            AppAction::Import(Err(e)) => s.next_import(ImportResult::Failed(e)),
+            AppAction::ImportUnreadable => s.next_import(ImportResult::Unreadable),
+            AppAction::Synced(other) => {
+                let mut p = (*s.progress.0).clone();
+                let r = p.merge(other.clone());
+                // Storage (the other tab's write) lacks something this tab has: write the union.
+                let behind = p
+                    .attempts
+                    .iter()
+                    .any(|a| !other.attempts.iter().any(|b| b == a));
+                if r.added + r.updated == 0 && !behind {
+                    return self;
+                }
+                s.progress = Shared(Rc::new(p));
+                if behind {
+                    s.progress_rev += 1;
+                }
+            }
+            AppAction::Clear => s.set_progress(Store::default()),
+            AppAction::AddLocal(name, src) => {
+                let mut l = (*s.local.0).clone();
+                l.insert(name, src);
+                s.local = Shared(Rc::new(l));
+                s.local_rev += 1;
+            }
+            AppAction::Notify(e) => {
+                if s.notices.contains(&e) {
+                    return self;
+                }
+                s.notices.push(e);
+            }
+            AppAction::Dismiss => s.notices.clear(),
+            AppAction::SetLang(l) => s.lang = l,
+        }
+        Rc::new(s)
     }
 }
 
@@ -317,12 +475,16 @@ impl<T: Default> Default for Shared<T> {
 
 #[component]
 pub fn App() -> Html {
-    let lang = use_state(|| view::ui_lang(route::query("lang").as_deref(), &browser_langs()));
+    let state = use_reducer(|| {
+        AppState::new(view::ui_lang(
+            route::query("lang").as_deref(),
+            &browser_langs(),
+        ))
+    });
+    let lang = state.lang;
     let route = use_state(route::current);
     let lib = use_reducer(LibState::default);
     let loaded = use_state(|| false);
-    let notices = use_state(Vec::<StoreError>::new);
-    let progress = use_state(Shared::<Store>::default);
     let engine = use_state(|| Engine::Idle);
 
     // The engine module is imported when a scenario is to be played, not for the library.
@@ -342,115 +504,133 @@ pub fn App() -> Html {
         });
     }
 
-    // Effects at start: follow the hash, read progress, fetch the library.
+    // Follow the hash; take in progress another tab saves.
     {
         let route = route.clone();
+        let app = state.dispatcher();
+        use_effect_with((), move |_| {
+            let win = gloo::utils::window();
+            let on_hash = gloo::events::EventListener::new(&win, "hashchange", {
+                let route = route.clone();
+                move |_| route.set(route::current())
+            });
+            let on_storage = gloo::events::EventListener::new(&win, "storage", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+                    return;
+                };
+                if e.key().as_deref() != Some(storage::PROGRESS) {
+                    return;
+                }
+                if let Some(Ok(s)) = e.new_value().map(|v| Store::from_json(&v)) {
+                    app.dispatch(AppAction::Synced(s));
+                }
+            });
+            let on_scroll = route::track_scroll();
+            move || drop((on_hash, on_storage, on_scroll))
+        });
+    }
+    // Each page opens at its top; back and forward return to where the trainee was.
+    use_effect_with((*route).clone(), |_| route::arrive());
+
+    // At start: read progress and the trainer's files, then fetch the library.
+    {
         let lib = lib.clone();
         let loaded = loaded.clone();
-        let notices = notices.clone();
-        let progress = progress.clone();
-        let lang = *lang;
-        use_effect_with((), move |_| {
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", {
-                    let route = route.clone();
-                    move |_| route.set(route::current())
-                });
+        let app = state.dispatcher();
+        storage::use_io_effect((), move |io, _| {
             let mut problems = Vec::new();
-            match storage::get_raw(storage::PROGRESS) {
+            let progress = match io.get_raw(storage::PROGRESS) {
                 Ok(Some(raw)) => match Store::from_json(&raw) {
-                    Ok(s) => progress.set(Shared(Rc::new(s))),
-                    Err(e) => {
-                        problems.push(storage::quarantine(storage::PROGRESS, format!("{e:?}")))
+                    Ok(s) => Some(s),
+                    Err(_) => {
+                        problems.push(io.quarantine(storage::PROGRESS));
+                        None
                     }
                 },
-                Ok(None) => {}
-                Err(e) => problems.push(e),
-            }
-            let local: BTreeMap<String, String> = match storage::load(storage::LOCAL_FILES) {
-                Ok(v) => v.unwrap_or_default(),
+                Ok(None) => Some(Store::default()),
                 Err(e) => {
                     problems.push(e);
-                    BTreeMap::new()
+                    None
                 }
             };
-            if !problems.is_empty() {
-                notices.set(problems);
+            let local: Option<BTreeMap<String, String>> = match io.load(storage::LOCAL_FILES) {
+                Ok(v) => Some(v.unwrap_or_default()),
+                Err(e) => {
+                    problems.push(e);
+                    None
+                }
+            };
+            let files = local.clone().unwrap_or_default();
+            app.dispatch(AppAction::Loaded { progress, local });
+            for p in problems {
+                app.dispatch(AppAction::Notify(p));
             }
             wasm_bindgen_futures::spawn_local(async move {
                 // List the shipped library at once; then check the files that are not in its
                 // bundle (a trainer's own), one at a time, with the engine module.
-                let (l, mut files) = fetch_library().await;
-                files.extend(local);
-                lib.dispatch(LibAction::Checking(files.len()));
+                let (l, mut more) = fetch_library().await;
+                more.extend(files);
+                lib.dispatch(LibAction::Checking(more.len()));
                 lib.dispatch(LibAction::Set(l));
                 loaded.set(true);
-                for (name, src) in &files {
+                for (name, src) in &more {
                     let c = check_file(lang, name, src).await;
                     lib.dispatch(LibAction::Add(Box::new(c)));
                 }
             });
-            move || drop(listener)
         });
     }
 
-    let notify = {
-        let notices = notices.clone();
-        Callback::from(move |e: StoreError| {
-            let mut v = (*notices).clone();
-            if !v.contains(&e) {
-                v.push(e);
+    // Write what changed, after it changed: progress, the trainer's files.
+    {
+        let app = state.dispatcher();
+        let progress = state.progress.clone();
+        storage::use_io_effect(
+            (state.progress_rev, state.progress_loaded),
+            move |io, &(rev, loaded)| {
+                if rev > 0 && loaded {
+                    if let Err(e) = io.set_raw(storage::PROGRESS, &progress.to_json()) {
+                        app.dispatch(AppAction::Notify(e));
+                    }
+                }
+            },
+        );
+    }
+    {
+        let app = state.dispatcher();
+        let local = state.local.clone();
+        storage::use_io_effect(state.local_rev, move |io, &rev| {
+            if rev > 0 {
+                if let Err(e) = io.save(storage::LOCAL_FILES, &*local.0) {
+                    app.dispatch(AppAction::Notify(e));
+                }
             }
-            notices.set(v);
-        })
-    };
-    let save_progress = {
-        let notify = notify.clone();
-        move |s: &Store| {
-            if let Err(e) = storage::set_raw(storage::PROGRESS, &s.to_json()) {
-                notify.emit(e);
-            }
-        }
-    };
-    let record = {
-        let progress = progress.clone();
-        let save = save_progress.clone();
-        Callback::from(move |a: Attempt| {
-            let mut s: Store = (*progress.0).clone();
-            s.upsert(a);
-            save(&s);
-            progress.set(Shared(Rc::new(s)));
-        })
-    };
-    let set_progress = {
-        let progress = progress.clone();
-        let save = save_progress.clone();
-        Callback::from(move |s: Store| {
-            save(&s);
-            progress.set(Shared(Rc::new(s)));
-        })
+        });
+    }
+    // The page's language, for screen readers and fonts.
+    use_effect_with(lang, |l| {
+        gloo::utils::document_element()
+            .set_attribute("lang", l.code())
+            .ok();
+    });
+
+    let dispatch = {
+        let app = state.dispatcher();
+        Callback::from(move |a: AppAction| app.dispatch(a))
     };
     let add_file = {
         let lib = lib.dispatcher();
-        let notify = notify.clone();
-        let lang = *lang;
+        let app = state.dispatcher();
         Callback::from(move |(name, src): (String, String)| {
             let lib = lib.clone();
-            let notify = notify.clone();
+            let app = app.clone();
             lib.dispatch(LibAction::Checking(1));
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
                 let id = c.scenario.as_ref().map(|s| s.id.clone());
                 lib.dispatch(LibAction::Add(Box::new(c)));
                 if let Some(id) = id {
-                    let mut local: BTreeMap<String, String> = storage::load(storage::LOCAL_FILES)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default();
-                    local.insert(name, src);
-                    if let Err(e) = storage::save(storage::LOCAL_FILES, &local) {
-                        notify.emit(e);
-                    }
+                    app.dispatch(AppAction::AddLocal(name, src));
                     route::go(&Route::Play(id));
                 }
             });
@@ -458,39 +638,32 @@ pub fn App() -> Html {
     };
 
     let ctx = Ctx {
-        lang: *lang,
+        lang,
         lib: lib.lib.clone(),
         checking: lib.checking > 0,
         loaded: *loaded,
         engine: (*engine).clone(),
-        progress: (*progress).clone(),
-        notify,
-        record,
-        set_progress,
+        progress: state.progress.clone(),
+        import: state.import.clone(),
+        dispatch,
         add_file,
     };
     let on_lang = {
-        let lang = lang.clone();
+        let app = state.dispatcher();
         Callback::from(move |e: Event| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
             if let Some(l) = Lang::parse(&v) {
                 route::set_query("lang", Some(l.code()));
-                gloo::utils::document_element()
-                    .set_attribute("lang", l.code())
-                    .ok();
-                lang.set(l);
+                app.dispatch(AppAction::SetLang(l));
             }
         })
     };
     let dismiss = {
-        let notices = notices.clone();
-        Callback::from(move |_| notices.set(Vec::new()))
+        let app = state.dispatcher();
+        Callback::from(move |_| app.dispatch(AppAction::Dismiss))
     };
-    gloo::utils::document_element()
-        .set_attribute("lang", lang.code())
-        .ok();
     let page = match &*route {
         Route::Library => html! { <library::LibraryPage /> },
         Route::Play(id) => {
@@ -499,7 +672,7 @@ pub fn App() -> Html {
         Route::History => html! { <history::HistoryPage /> },
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
     };
-    let tr = |k: &str| t(*lang, k);
+    let tr = |k: &str| t(lang, k);
     html! {
         <ContextProvider<Ctx> context={ctx}>
             <header class="top">
@@ -512,14 +685,14 @@ pub fn App() -> Html {
                     <span>{ tr("nav.language") }</span>
                     <select onchange={on_lang}>
                         { for [Lang::ZhHans, Lang::ZhHant, Lang::En].into_iter().map(|l| html! {
-                            <option value={l.code()} selected={l == *lang}>{ l.native_name() }</option>
+                            <option value={l.code()} selected={l == lang}>{ l.native_name() }</option>
                         }) }
                     </select>
                 </label>
             </header>
-            if !notices.is_empty() {
+            if !state.notices.is_empty() {
                 <div class="notice" role="alert">
-                    { for notices.iter().map(|n| html! { <p data-store-error={n.key()}>{ tr(n.key()) }</p> }) }
+                    { for state.notices.iter().map(|n| html! { <p data-store-error={n.key()}>{ n.message(lang) }</p> }) }
                     <button onclick={dismiss}>{ tr("store.dismiss") }</button>
                 </div>
             }
@@ -532,4 +705,85 @@ pub fn App() -> Html {
 #[hook]
 pub fn use_ctx() -> Ctx {
     use_context::<Ctx>().expect("App provides Ctx")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(id: &str, turns: usize) -> Attempt {
+        let mut a: Attempt = serde_json::from_str(&format!(
+            r#"{{"id":"{id}","scenario":"s","title":"S","kind":"angry","lang":"en","seed":1,"started_ms":1}}"#
+        ))
+        .unwrap();
+        a.turns = (0..turns)
+            .map(|i| {
+                serde_json::from_str(&format!(
+                    r#"{{"turn":"t{i}","customer":"c","reply":"r","score":50}}"#
+                ))
+                .unwrap()
+            })
+            .collect();
+        a
+    }
+
+    fn store(a: &[Attempt]) -> Store {
+        let mut s = Store::default();
+        for x in a {
+            s.upsert(x.clone());
+        }
+        s
+    }
+
+    fn ids(s: &AppState) -> Vec<&str> {
+        let mut v: Vec<&str> = s.progress.attempts.iter().map(|a| a.id.as_str()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn every_change_applies_to_the_state_as_it_is_then() {
+        let s = Rc::new(AppState::new(Lang::En));
+        // A reply recorded before storage was read is kept with what storage held.
+        let s = s.reduce(AppAction::Record(attempt("early", 1)));
+        let s = s.reduce(AppAction::Loaded {
+            progress: Some(store(&[attempt("stored", 1)])),
+            local: None,
+        });
+        assert_eq!(ids(&s), ["early", "stored"]);
+        let rev = s.progress_rev;
+        // An import and a save that overlap both land.
+        let s = s.reduce(AppAction::Record(attempt("early", 2)));
+        let s = s.reduce(AppAction::Import(Ok(store(&[attempt("imported", 1)]))));
+        assert_eq!(ids(&s), ["early", "imported", "stored"]);
+        assert_eq!(
+            s.progress
+                .attempts
+                .iter()
+                .find(|a| a.id == "early")
+                .unwrap()
+                .turns
+                .len(),
+            2
+        );
+        assert_eq!(s.progress_rev, rev + 2, "each change is written");
+        assert!(matches!(s.import, Some((1, ImportResult::Merged(r))) if r.added == 1));
+        // Another tab's save: taken in; written back only if storage lacks something of ours.
+        let other = store(&[attempt("tab2", 1)]);
+        let s = s.reduce(AppAction::Synced(other));
+        assert_eq!(ids(&s), ["early", "imported", "stored", "tab2"]);
+        assert_eq!(s.progress_rev, rev + 3);
+        let all = (*s.progress.0).clone();
+        let same = s.clone().reduce(AppAction::Synced(all));
+        assert!(
+            Rc::ptr_eq(&same, &s),
+            "nothing new: no change, no write, no echo"
+        );
+        // A failed import changes nothing but the message.
+        let f = s
+            .clone()
+            .reduce(AppAction::Import(Err(LoadError::Corrupt("x".into()))));
+        assert_eq!(f.progress, s.progress);
+        assert!(matches!(f.import, Some((2, ImportResult::Failed(_)))));
+    }
 }

@@ -74,6 +74,26 @@ pub fn LibraryPage() -> Html {
             product.set((!v.is_empty()).then_some(v));
         })
     };
+    // The selects show the filters applied (the browser may keep a choice of its own across
+    // re-renders otherwise): set after each render.
+    let kind_sel = use_node_ref();
+    let product_sel = use_node_ref();
+    {
+        let (ks, ps) = (kind_sel.clone(), product_sel.clone());
+        let k = KINDS
+            .iter()
+            .find(|(x, _)| Some(*x) == *kind)
+            .map_or("", |(_, id)| *id);
+        let p = (*product).clone().unwrap_or_default();
+        use_effect(move || {
+            if let Some(s) = ks.cast::<web_sys::HtmlSelectElement>() {
+                s.set_value(k);
+            }
+            if let Some(s) = ps.cast::<web_sys::HtmlSelectElement>() {
+                s.set_value(&p);
+            }
+        });
+    }
     let shown = ctx.lib.filtered(*kind, product.as_deref());
     let on_random = {
         let lib = ctx.lib.clone();
@@ -151,16 +171,16 @@ pub fn LibraryPage() -> Html {
             <p class="tagline">{ tr("app.tagline") }</p>
             <div class="toolbar">
                 <label>{ tr("lib.filter.kind") }
-                    <select onchange={on_kind}>
-                        <option value="">{ tr("lib.filter.all") }</option>
+                    <select onchange={on_kind} ref={kind_sel}>
+                        <option value="" selected={kind.is_none()}>{ tr("lib.filter.all") }</option>
                         { for KINDS.iter().map(|(k, id)| html! {
                             <option value={*id} selected={*kind == Some(*k)}>{ tr(kind_key(*k)) }</option>
                         }) }
                     </select>
                 </label>
                 <label>{ tr("lib.filter.product") }
-                    <select onchange={on_product}>
-                        <option value="">{ tr("lib.filter.all") }</option>
+                    <select onchange={on_product} ref={product_sel}>
+                        <option value="" selected={product.is_none()}>{ tr("lib.filter.all") }</option>
                         { for kefu_core::scenario::PRODUCTS.iter().map(|p| html! {
                             <option value={p.0} selected={product.as_deref() == Some(p.0)}>{ product_name(p.0, lang).unwrap_or(p.0) }</option>
                         }) }

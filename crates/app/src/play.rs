@@ -3,9 +3,9 @@
 //! State is a pure reducer over the core's `Session`; storage happens only in effects.
 
 use super::feedback::Feedback;
-use super::storage::{self, StoreError};
+use super::storage;
 use super::summary::Summary;
-use super::{route, use_ctx, Ctx, Engine, Shared};
+use super::{route, use_ctx, AppAction, Ctx, Engine, Shared};
 use gloo::timers::callback::{Interval, Timeout};
 use kefu_core::dialogue::{Saved, Session};
 use kefu_core::i18n::tf;
@@ -29,24 +29,116 @@ pub struct Stored {
     /// or a language switch and is judged when the scorer is there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<(String, Option<f64>)>,
+    /// When the current turn began (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn_ms: Option<f64>,
+}
+
+/// Where the stored session is: not read yet, waiting for the engine to replay it, or in play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Reading,
+    /// A stored session with replies is resumed by judging them again: that waits for the engine.
+    Waiting,
+    Ready,
 }
 
 pub struct PlayState {
     pub scenario: Rc<Scenario>,
+    pub exam: bool,
+    /// The UI language the session was started in.
+    pub ui: Lang,
+    pub phase: Phase,
     pub session: Session,
     pub started_ms: f64,
+    /// When the current turn began (ms since the epoch): kept with the session, so the turn
+    /// timer goes on counting across a reload or a visit elsewhere.
+    pub turn_ms: f64,
     /// A reply sent and not yet resolved (the reply box is disabled meanwhile).
     pub pending: Option<(String, Option<f64>)>,
     pub hint: bool,
     /// The engine could not judge (the reply was not taken; the draft is kept).
     pub error: Option<String>,
+    /// "Try again" was asked for: the effect forgets the stored session and starts afresh.
+    pub again: bool,
 }
 
 pub enum PlayAction {
+    /// What storage holds for this scenario, read by the effect, and the time it was read.
+    Restore(Option<Stored>, f64),
+    /// The stored session has replies and the engine is not there yet.
+    Wait,
     Submit(String, Option<f64>),
-    /// The engine's judgement of the pending reply, or why there is none.
-    Resolve(Result<Judgement, String>),
+    /// The engine's judgement of the pending reply (or why there is none), and the time.
+    Resolve(Result<Judgement, String>, f64),
     ToggleHint,
+    Again,
+}
+
+impl PlayState {
+    fn blank(s: &Rc<Scenario>, lang: Lang, exam: bool) -> Self {
+        PlayState {
+            scenario: s.clone(),
+            exam,
+            ui: lang,
+            phase: Phase::Reading,
+            session: Session::new(s, 0, lang),
+            started_ms: 0.0,
+            turn_ms: 0.0,
+            pending: None,
+            hint: false,
+            error: None,
+            again: false,
+        }
+    }
+
+    /// Start or resume the session: a stored session is replayed unless `?seed=` asks for
+    /// another one.
+    fn restore(&self, stored: Option<Stored>, now: f64) -> PlayState {
+        let s = &self.scenario;
+        let lang = self.ui;
+        let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
+        let resumed = stored
+            .filter(|st| st.saved.scenario == s.id && st.exam == self.exam)
+            .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
+        let (session, started_ms, turn_ms, failed, pending) = match resumed {
+            Some(st) => {
+                let mut saved = st.saved;
+                saved.lang = lang;
+                // A reply the engine cannot judge ends the replay there: nothing is made up,
+                // and the stored session is not overwritten (see the save effect).
+                let (sess, failed) = Session::try_replay_with(s, &saved, &super::engine_judge);
+                let pending = st
+                    .pending
+                    .filter(|_| failed.is_none() && sess.ended().is_none());
+                let turn_ms = st
+                    .turn_ms
+                    .filter(|_| sess.log.len() == saved.replies.len())
+                    .unwrap_or(now);
+                (sess, st.started_ms, turn_ms, failed, pending)
+            }
+            None => (
+                Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
+                now,
+                now,
+                None,
+                None,
+            ),
+        };
+        PlayState {
+            scenario: s.clone(),
+            exam: self.exam,
+            ui: self.ui,
+            phase: Phase::Ready,
+            session,
+            started_ms,
+            turn_ms,
+            pending,
+            hint: false,
+            error: failed,
+            again: false,
+        }
+    }
 }
 
 impl Reducible for PlayState {
@@ -56,33 +148,59 @@ impl Reducible for PlayState {
         let mut pending = self.pending.clone();
         let mut hint = self.hint;
         let mut error = self.error.clone();
+        let mut turn_ms = self.turn_ms;
+        let mut phase = self.phase;
+        let mut again = self.again;
         match action {
+            PlayAction::Restore(stored, now) => {
+                if self.phase == Phase::Ready {
+                    return self;
+                }
+                return Rc::new(self.restore(stored, now));
+            }
+            PlayAction::Wait => {
+                if self.phase != Phase::Reading {
+                    return self;
+                }
+                phase = Phase::Waiting;
+            }
             PlayAction::Submit(text, secs) => {
-                if pending.is_some() || session.ended().is_some() || text.trim().is_empty() {
+                if self.phase != Phase::Ready
+                    || pending.is_some()
+                    || session.ended().is_some()
+                    || text.trim().is_empty()
+                {
                     return self;
                 }
                 pending = Some((text, secs));
                 error = None;
             }
-            PlayAction::Resolve(Ok(j)) => {
+            PlayAction::Resolve(Ok(j), now) => {
                 if let Some((text, secs)) = pending.take() {
                     session.reply_with(&self.scenario, &text, secs, &|_, _, _, _| j.clone());
                     hint = false;
+                    turn_ms = now;
                 }
             }
-            PlayAction::Resolve(Err(e)) => {
+            PlayAction::Resolve(Err(e), _) => {
                 pending = None;
                 error = Some(e);
             }
             PlayAction::ToggleHint => hint = !hint,
+            PlayAction::Again => again = true,
         }
         Rc::new(PlayState {
             scenario: self.scenario.clone(),
+            exam: self.exam,
+            ui: self.ui,
+            phase,
             session,
             started_ms: self.started_ms,
+            turn_ms,
             pending,
             hint,
             error,
+            again,
         })
     }
 }
@@ -94,12 +212,12 @@ pub fn attempt_of(s: &Scenario, st: &PlayState, exam: bool) -> Attempt {
         id: format!("{}-{}-{}", s.id, sess.seed, st.started_ms as u64),
         scenario: s.id.clone(),
         title: s.title.get(sess.lang).to_string(),
-        kind: format!("{:?}", s.kind).to_lowercase(),
-        lang: sess.lang.code().to_string(),
+        kind: s.kind,
+        lang: sess.lang,
         seed: sess.seed,
         started_ms: st.started_ms,
         finished_ms: sess.ended().map(|_| route::now_ms()),
-        outcome: sess.outcome(s).map(|o| o.id().to_string()),
+        outcome: sess.outcome(s),
         exam,
         turns: sess
             .log
@@ -116,56 +234,9 @@ pub fn attempt_of(s: &Scenario, st: &PlayState, exam: bool) -> Attempt {
                     .iter()
                     .map(|(k, f)| (k.clone(), f.hit))
                     .collect(),
+                expected: Some(e.judgement.expected.clone()),
             })
             .collect(),
-    }
-}
-
-/// Start or resume the session for a scenario: a stored session is replayed unless `?seed=`
-/// asks for another one.
-fn init_state(
-    s: &Rc<Scenario>,
-    lang: Lang,
-    exam: bool,
-    notify: &Callback<StoreError>,
-) -> PlayState {
-    let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
-    let stored = match storage::load::<Stored>(&storage::session_key(&s.id)) {
-        Ok(v) => v,
-        Err(e) => {
-            notify.emit(e);
-            None
-        }
-    };
-    let resumed = stored
-        .filter(|st| st.saved.scenario == s.id && st.exam == exam)
-        .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
-    let (session, started_ms, failed, pending) = match resumed {
-        Some(st) => {
-            let mut saved = st.saved;
-            saved.lang = lang;
-            // A reply the engine cannot judge ends the replay there: nothing is made up, and
-            // the stored session is not overwritten (see the save effect).
-            let (sess, failed) = Session::try_replay_with(s, &saved, &super::engine_judge);
-            let pending = st
-                .pending
-                .filter(|_| failed.is_none() && sess.ended().is_none());
-            (sess, st.started_ms, failed, pending)
-        }
-        None => (
-            Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
-            route::now_ms(),
-            None,
-            None,
-        ),
-    };
-    PlayState {
-        scenario: s.clone(),
-        session,
-        started_ms,
-        pending,
-        hint: false,
-        error: failed,
     }
 }
 
@@ -192,20 +263,6 @@ pub fn not_ready(ctx: &Ctx) -> Option<Html> {
     }
 }
 
-/// A stored session with replies is resumed by judging them again: that waits for the engine.
-pub fn resume_wait(ctx: &Ctx, id: &str) -> Option<Html> {
-    if ctx.engine == Engine::Ready {
-        return None;
-    }
-    // Read without setting corrupt data aside: `init_state` does that, and reports it.
-    let resuming = storage::get_raw(&storage::session_key(id))
-        .ok()
-        .flatten()
-        .and_then(|raw| serde_json::from_str::<Stored>(&raw).ok())
-        .is_some_and(|st| !st.saved.replies.is_empty());
-    resuming.then(|| html! { <p role="status">{ ctx.t("play.engine_loading") }</p> })
-}
-
 /// `#/play/ID`: find the scenario, then play it.
 #[component]
 pub fn PlayPage(p: &PlayPageProps) -> Html {
@@ -214,8 +271,7 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
         return wait;
     }
     match ctx.lib.get(&p.id) {
-        Some(s) => resume_wait(&ctx, &s.id)
-            .unwrap_or_else(|| html! { <Play scenario={Shared(s.clone())} exam={false} /> }),
+        Some(s) => html! { <Play scenario={Shared(s.clone())} exam={false} /> },
         // A trainer's own file may still be being checked.
         None if ctx.checking => html! { <p role="status">{ ctx.t("lib.loading") }</p> },
         None => html! {
@@ -247,55 +303,136 @@ pub fn Play(p: &PlayProps) -> Html {
     let exam = p.exam;
     let state = {
         let s = s.clone();
-        let notify = ctx.notify.clone();
-        use_reducer(move || init_state(&s, lang, exam, &notify))
+        use_reducer(move || PlayState::blank(&s, lang, exam))
     };
-    let draft = {
-        let key = storage::draft_key(&s.id);
-        use_state(move || storage::get_raw(&key).ok().flatten().unwrap_or_default())
-    };
-    let turn_started = use_mut_ref(route::now_ms);
-    let seen_len = use_mut_ref(|| None::<usize>);
+    let draft = use_state(String::new);
     let tick = use_state(|| 0u32);
     let textarea = use_node_ref();
+    let chat = use_node_ref();
     let log_len = state.session.log.len();
     let ended = state.session.ended().is_some();
+    let ready = ctx.engine == Engine::Ready;
+    let phase = state.phase;
 
-    // Save the session whenever a reply is sent or resolves (a sent reply is kept until it is
-    // judged); record the attempt and reset the turn timer when a reply is taken.
+    // Read the stored session and draft; a session with replies waits for the engine (its
+    // replies are judged again), a fresh one starts at once.
     {
         let state = state.clone();
-        let record = ctx.record.clone();
-        let notify = ctx.notify.clone();
-        let turn_started = turn_started.clone();
         let draft = draft.clone();
-        let seen_len = seen_len.clone();
-        use_effect_with((log_len, state.pending.is_some()), move |&(log_len, _)| {
-            if state.error.is_some() {
-                // A replay or a judgement the engine could not finish: keep the stored session
-                // (and a reply waiting in it) as it is.
+        let app = ctx.dispatch.clone();
+        storage::use_io_effect(ready, move |io, &ready| {
+            if state.phase == Phase::Ready {
                 return;
             }
-            let seen = *seen_len.borrow();
-            let grew = seen.is_some_and(|n| log_len > n);
-            if seen != Some(log_len) {
-                *seen_len.borrow_mut() = Some(log_len);
-                *turn_started.borrow_mut() = route::now_ms();
-            }
             let s = &state.scenario;
-            let stored = Stored {
-                saved: state.session.saved(&s.id),
-                started_ms: state.started_ms,
-                exam,
-                pending: state.pending.clone(),
+            let stored = match io.load::<Stored>(&storage::session_key(&s.id)) {
+                Ok(v) => v,
+                Err(e) => {
+                    app.emit(AppAction::Notify(e));
+                    None
+                }
             };
-            if let Err(e) = storage::save(&storage::session_key(&s.id), &stored) {
-                notify.emit(e);
+            if !ready
+                && stored
+                    .as_ref()
+                    .is_some_and(|st| !st.saved.replies.is_empty())
+            {
+                state.dispatch(PlayAction::Wait);
+                return;
             }
-            if grew {
-                storage::remove(&storage::draft_key(&s.id));
-                draft.set(String::new());
-                record.emit(attempt_of(s, &state, exam));
+            if state.phase == Phase::Reading {
+                draft.set(
+                    io.get_raw(&storage::draft_key(&s.id))
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                );
+            }
+            state.dispatch(PlayAction::Restore(stored, route::now_ms()));
+        });
+    }
+    // Waiting for the engine, the draft is read at once (the trainee may type meanwhile).
+    {
+        let draft = draft.clone();
+        let id = s.id.clone();
+        storage::use_io_effect(phase == Phase::Waiting, move |io, &waiting| {
+            if waiting {
+                draft.set(
+                    io.get_raw(&storage::draft_key(&id))
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                );
+            }
+        });
+    }
+
+    // Save the session whenever a reply is sent or resolves (a sent reply is kept until it is
+    // judged); record the attempt and clear the draft when a reply is taken.
+    {
+        let state = state.clone();
+        let app = ctx.dispatch.clone();
+        let draft = draft.clone();
+        let seen_len = use_mut_ref(|| None::<usize>);
+        storage::use_io_effect(
+            (phase, log_len, state.pending.is_some()),
+            move |io, &(phase, log_len, _)| {
+                if phase != Phase::Ready || state.error.is_some() {
+                    // Not read yet, or a replay or a judgement the engine could not finish:
+                    // keep the stored session (and a reply waiting in it) as it is.
+                    return;
+                }
+                let grew = seen_len.borrow().is_some_and(|n| log_len > n);
+                *seen_len.borrow_mut() = Some(log_len);
+                let s = &state.scenario;
+                let stored = Stored {
+                    saved: state.session.saved(&s.id),
+                    started_ms: state.started_ms,
+                    exam,
+                    pending: state.pending.clone(),
+                    turn_ms: Some(state.turn_ms),
+                };
+                if let Err(e) = io.save(&storage::session_key(&s.id), &stored) {
+                    app.emit(AppAction::Notify(e));
+                }
+                if grew {
+                    io.remove(&storage::draft_key(&s.id));
+                    draft.set(String::new());
+                    app.emit(AppAction::Record(attempt_of(s, &state, exam)));
+                }
+            },
+        );
+    }
+    // The draft is kept as it is typed.
+    {
+        let app = ctx.dispatch.clone();
+        let key = storage::draft_key(&s.id);
+        let typed = use_mut_ref(|| false);
+        storage::use_io_effect((*draft).clone(), move |io, d| {
+            // The first run is the draft as read, not typed: nothing to write.
+            if !std::mem::replace(&mut *typed.borrow_mut(), true) {
+                return;
+            }
+            let r = if d.is_empty() {
+                io.remove(&key);
+                Ok(())
+            } else {
+                io.set_raw(&key, d)
+            };
+            if let Err(e) = r {
+                app.emit(AppAction::Notify(e));
+            }
+        });
+    }
+    // "Try again": forget the stored session and start afresh.
+    {
+        let id = s.id.clone();
+        storage::use_io_effect(state.again, move |io, &again| {
+            if again {
+                io.remove(&storage::session_key(&id));
+                route::set_query("seed", None);
+                // A fresh Play (new seed) replaces this one.
+                let _ = gloo::utils::window().location().reload();
             }
         });
     }
@@ -303,7 +440,6 @@ pub fn Play(p: &PlayProps) -> Html {
     // customer "reads" it).
     {
         let state = state.clone();
-        let ready = ctx.engine == Engine::Ready;
         use_effect_with(
             (state.pending.is_some(), ready),
             move |&(pending, ready)| {
@@ -315,42 +451,64 @@ pub fn Play(p: &PlayProps) -> Html {
                         }
                         _ => Err(String::new()),
                     };
-                    Timeout::new(400, move || state.dispatch(PlayAction::Resolve(judged)))
+                    Timeout::new(400, move || {
+                        state.dispatch(PlayAction::Resolve(judged, route::now_ms()))
+                    })
                 });
                 move || drop(t)
             },
         );
     }
-    // The turn timer.
+    // The turn timer: seconds since the turn began (kept across reloads).
     {
         let tick = tick.clone();
-        use_effect_with((log_len, ended), move |(_, ended)| {
-            let iv = (!ended).then(|| {
-                let mut n = 0;
-                Interval::new(1000, move || {
-                    n += 1;
-                    tick.set(n);
-                })
+        let turn_ms = state.turn_ms;
+        use_effect_with((turn_ms, ended, phase), move |&(turn_ms, ended, phase)| {
+            let elapsed = move || ((route::now_ms() - turn_ms) / 1000.0).max(0.0) as u32;
+            let iv = (!ended && phase == Phase::Ready).then(|| {
+                tick.set(elapsed());
+                Interval::new(1000, move || tick.set(elapsed()))
             });
             move || drop(iv)
         });
     }
-    // Keep focus in the reply box after each turn (keyboard-only play).
+    // The newest message is in view, in the chat and on the page; focus stays in the reply
+    // box after each turn (keyboard-only play).
     {
         let textarea = textarea.clone();
-        use_effect_with((log_len, state.pending.is_some()), move |_| {
-            if let Some(t) = textarea.cast::<web_sys::HtmlElement>() {
-                let _ = t.focus();
-            }
-        });
+        let chat = chat.clone();
+        // The page itself opens at its top: it follows the chat only once the trainee replies.
+        let shown = use_mut_ref(|| None::<(usize, bool)>);
+        use_effect_with(
+            (log_len, state.pending.is_some(), phase),
+            move |&(n, p, phase)| {
+                let first = phase == Phase::Ready && shown.borrow().is_none();
+                let moved = !first && *shown.borrow() != Some((n, p));
+                if phase == Phase::Ready {
+                    *shown.borrow_mut() = Some((n, p));
+                }
+                if let Some(c) = chat.cast::<web_sys::Element>() {
+                    c.set_scroll_top(c.scroll_height());
+                    if let Some(last) = c.last_element_child().filter(|_| moved) {
+                        let opts = web_sys::ScrollIntoViewOptions::new();
+                        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                        last.scroll_into_view_with_scroll_into_view_options(&opts);
+                    }
+                }
+                if let Some(t) = textarea.cast::<web_sys::HtmlElement>() {
+                    let opts = web_sys::FocusOptions::new();
+                    opts.set_prevent_scroll(true);
+                    let _ = t.focus_with_options(&opts);
+                }
+            },
+        );
     }
 
     let send = {
         let state = state.clone();
         let draft = draft.clone();
-        let turn_started = turn_started.clone();
         Callback::from(move |_: ()| {
-            let secs = (route::now_ms() - *turn_started.borrow()) / 1000.0;
+            let secs = (route::now_ms() - state.turn_ms) / 1000.0;
             state.dispatch(PlayAction::Submit(
                 (*draft).clone(),
                 Some((secs * 10.0).round() / 10.0),
@@ -359,16 +517,11 @@ pub fn Play(p: &PlayProps) -> Html {
     };
     let on_input = {
         let draft = draft.clone();
-        let key = storage::draft_key(&s.id);
-        let notify = ctx.notify.clone();
         Callback::from(move |e: InputEvent| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlTextAreaElement>()
-                .value();
-            if let Err(err) = storage::set_raw(&key, &v) {
-                notify.emit(err);
-            }
-            draft.set(v);
+            draft.set(
+                e.target_unchecked_into::<web_sys::HtmlTextAreaElement>()
+                    .value(),
+            );
         })
     };
     let on_key = {
@@ -392,14 +545,16 @@ pub fn Play(p: &PlayProps) -> Html {
         Callback::from(move |_| state.dispatch(PlayAction::ToggleHint))
     };
     let on_again = {
-        let id = s.id.clone();
-        Callback::from(move |_| {
-            storage::remove(&storage::session_key(&id));
-            route::set_query("seed", None);
-            // A fresh Play (new seed) replaces this one.
-            let _ = gloo::utils::window().location().reload();
-        })
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(PlayAction::Again))
     };
+    match phase {
+        Phase::Reading => return html! {},
+        Phase::Waiting => {
+            return html! { <p role="status">{ ctx.t("play.engine_loading") }</p> };
+        }
+        Phase::Ready => {}
+    }
 
     let sess = &state.session;
     let play_lang = sess.lang;
@@ -419,14 +574,30 @@ pub fn Play(p: &PlayProps) -> Html {
             .join(if lang.is_zh() { "、" } else { ", " })
     };
 
-    let messages = sess.log.iter().map(|e| {
-        html! {
-            <>
-                <div class="msg customer"><span class="who">{ s.customer_name.get(play_lang).to_string() }</span><p>{ e.customer.clone() }</p></div>
-                <div class="msg agent"><span class="who">{ tr("play.you") }</span><p>{ e.reply.clone() }</p></div>
-            </>
-        }
+    // One keyed list: a message keeps its node from the moment it is shown (a live region
+    // announces each new node once; the customer's line is not re-added after the reply).
+    let who_c = s.customer_name.get(play_lang).to_string();
+    let mut messages: Vec<Html> = Vec::new();
+    for (i, e) in sess.log.iter().enumerate() {
+        messages.push(html! {
+            <div key={format!("c{i}")} class="msg customer"><span class="who">{ who_c.clone() }</span><p>{ e.customer.clone() }</p></div>
+        });
+        messages.push(html! {
+            <div key={format!("a{i}")} class="msg agent"><span class="who">{ tr("play.you") }</span><p>{ e.reply.clone() }</p></div>
+        });
+    }
+    let n = sess.log.len();
+    messages.push(html! {
+        <div key={format!("c{n}")} class={classes!("msg", "customer", ended.then_some("ending"))}>
+            <span class="who">{ who_c.clone() }</span>
+            <p>{ sess.customer_line.clone() }</p>
+        </div>
     });
+    if let Some((text, _)) = &state.pending {
+        messages.push(html! {
+            <div key={format!("a{n}")} class="msg agent pending"><span class="who">{ tr("play.you") }</span><p>{ text.clone() }</p></div>
+        });
+    }
     let last = sess.log.last();
     html! {
         <section class="play">
@@ -445,17 +616,8 @@ pub fn Play(p: &PlayProps) -> Html {
                         value={sess.mood.to_string()} aria-valuetext={format!("{} ({})", mood_label, sess.mood)}>{ sess.mood }</meter>
                 </div>
             </div>
-            <div class="chat" role="log" aria-live="polite" aria-label={tr("play.conversation")}>
+            <div class="chat" role="log" aria-live="polite" aria-label={tr("play.conversation")} ref={chat}>
                 { for messages }
-                if let Some((text, _)) = &state.pending {
-                    <div class="msg agent pending"><span class="who">{ tr("play.you") }</span><p>{ text.clone() }</p></div>
-                }
-                if state.pending.is_none() {
-                    <div class={classes!("msg", "customer", ended.then_some("ending"))}>
-                        <span class="who">{ s.customer_name.get(play_lang).to_string() }</span>
-                        <p>{ sess.customer_line.clone() }</p>
-                    </div>
-                }
             </div>
             if let Some(t) = turn {
                 <form class="reply" onsubmit={on_submit}>

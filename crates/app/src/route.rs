@@ -75,8 +75,59 @@ pub fn set_query(name: &str, value: Option<&str>) {
         l.hash().unwrap_or_default()
     );
     if let Ok(h) = w.history() {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        // Keep the entry's state: it holds the key of its scroll position.
+        let st = h.state().unwrap_or(wasm_bindgen::JsValue::NULL);
+        let _ = h.replace_state_with_url(&st, "", Some(&url));
     }
+}
+
+thread_local! {
+    /// The history entry shown now (its key in `history.state`) and where each entry was
+    /// scrolled to when last seen.
+    static ENTRY: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    static SCROLL: std::cell::RefCell<std::collections::HashMap<u64, f64>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Remember where the current page is scrolled to (for the back button). Keep the listener.
+pub fn track_scroll() -> Option<gloo::events::EventListener> {
+    let w = web_sys::window()?;
+    if let Ok(h) = w.history() {
+        let _ = h.set_scroll_restoration(web_sys::ScrollRestoration::Manual);
+    }
+    Some(gloo::events::EventListener::new(&w, "scroll", |_| {
+        if let Some(w) = web_sys::window() {
+            let y = w.scroll_y().unwrap_or(0.0);
+            let key = ENTRY.with(|e| e.get()).to_bits();
+            SCROLL.with(|s| s.borrow_mut().insert(key, y));
+        }
+    }))
+}
+
+/// A page was reached: a new history entry opens at its top; an entry visited before (back,
+/// forward) returns to where it was scrolled.
+pub fn arrive() {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(h) = w.history() else { return };
+    let key = h.state().ok().and_then(|s| s.as_f64());
+    let back_to = key.and_then(|k| SCROLL.with(|s| s.borrow().get(&k.to_bits()).copied()));
+    let key = key.unwrap_or_else(|| {
+        let k = now_ms() + (fresh_seed() % 1000) as f64 / 1000.0;
+        let _ = h.replace_state(&wasm_bindgen::JsValue::from_f64(k), "");
+        k
+    });
+    ENTRY.with(|e| e.set(key));
+    let y = back_to.unwrap_or(0.0);
+    w.scroll_to_with_x_and_y(0.0, y);
+    // The page may still be filling in (a restored session): try once more after it has.
+    let _ = gloo::timers::callback::Timeout::new(50, move || {
+        if let Some(w) = web_sys::window() {
+            if ENTRY.with(|e| e.get()) == key {
+                w.scroll_to_with_x_and_y(0.0, y);
+            }
+        }
+    })
+    .forget();
 }
 
 /// A fresh random seed (getrandom's browser backend).

@@ -1,9 +1,18 @@
 //! Browser storage, and nothing else touches it: every read and write goes through here and
 //! reports what went wrong (storage missing, full, corrupt) instead of losing data quietly.
 //! Corrupt data is kept aside under `KEY.corrupt` before anything overwrites it.
+//!
+//! Render stays pure by construction: every operation is a method of [`Io`], and an `Io` is
+//! only lent (as `&Io`, for the length of one call) to an effect ([`use_io_effect`]). A
+//! component body or an event handler never holds one, so neither can read or write storage:
+//! handlers change state, effects store it. `no_storage_outside_io` (a native test) checks
+//! nothing bypasses this module.
 
 use gloo::storage::{errors::StorageError, LocalStorage, Storage};
+use kefu_core::i18n::tf;
+use kefu_core::principles::Lang;
 use serde::{de::DeserializeOwned, Serialize};
+use yew::prelude::*;
 
 pub const PROGRESS: &str = "kefu.progress";
 pub const LOCAL_FILES: &str = "kefu.local";
@@ -23,8 +32,8 @@ pub enum StoreError {
     Unavailable,
     /// A write failed: most likely the quota is full.
     Full,
-    /// Stored data could not be read; it was kept under `KEY.corrupt`.
-    Corrupt(String),
+    /// Stored data under `key` could not be read; it was kept under `KEY.corrupt`.
+    Corrupt { key: String },
 }
 
 impl StoreError {
@@ -32,9 +41,38 @@ impl StoreError {
         match self {
             StoreError::Unavailable => "store.unavailable",
             StoreError::Full => "store.full",
-            StoreError::Corrupt(_) => "store.corrupt",
+            StoreError::Corrupt { .. } => "store.corrupt",
         }
     }
+    /// The notice, through the catalogue.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Corrupt { key } => {
+                tf(lang, self.key(), &[("key", &format!("{key}.corrupt"))])
+            }
+            _ => tf(lang, self.key(), &[]),
+        }
+    }
+}
+
+/// The right to touch storage, lent only to effects and event handlers (see the module doc).
+pub struct Io {
+    _private: (),
+}
+
+/// Lend an `Io` for one call. Private: effects and handlers get theirs from the two below.
+fn with_io<R>(f: impl FnOnce(&Io) -> R) -> R {
+    f(&Io { _private: () })
+}
+
+/// `use_effect_with` whose closure may use storage.
+#[hook]
+pub fn use_io_effect<D, F>(deps: D, f: F)
+where
+    D: PartialEq + 'static,
+    F: FnOnce(&Io, &D) + 'static,
+{
+    use_effect_with(deps, move |d| with_io(|io| f(io, d)));
 }
 
 fn available() -> bool {
@@ -43,56 +81,91 @@ fn available() -> bool {
         .is_some()
 }
 
-/// Read raw text; `Ok(None)` when the key is absent.
-pub fn get_raw(key: &str) -> Result<Option<String>, StoreError> {
-    if !available() {
-        return Err(StoreError::Unavailable);
+impl Io {
+    /// Read raw text; `Ok(None)` when the key is absent.
+    pub fn get_raw(&self, key: &str) -> Result<Option<String>, StoreError> {
+        if !available() {
+            return Err(StoreError::Unavailable);
+        }
+        LocalStorage::raw()
+            .get_item(key)
+            .map_err(|_| StoreError::Unavailable)
     }
-    LocalStorage::raw()
-        .get_item(key)
-        .map_err(|_| StoreError::Unavailable)
-}
 
-pub fn set_raw(key: &str, value: &str) -> Result<(), StoreError> {
-    if !available() {
-        return Err(StoreError::Unavailable);
+    pub fn set_raw(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        if !available() {
+            return Err(StoreError::Unavailable);
+        }
+        LocalStorage::raw()
+            .set_item(key, value)
+            .map_err(|_| StoreError::Full)
     }
-    LocalStorage::raw()
-        .set_item(key, value)
-        .map_err(|_| StoreError::Full)
-}
 
-pub fn remove(key: &str) {
-    if available() {
-        LocalStorage::delete(key);
-    }
-}
-
-/// Read JSON. Unreadable data is moved to `KEY.corrupt` (never dropped) and reported.
-pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StoreError> {
-    if !available() {
-        return Err(StoreError::Unavailable);
-    }
-    match LocalStorage::get::<T>(key) {
-        Ok(v) => Ok(Some(v)),
-        Err(StorageError::KeyNotFound(_)) => Ok(None),
-        Err(StorageError::SerdeError(e)) => Err(quarantine(key, e.to_string())),
-        Err(StorageError::JsError(_)) => Err(StoreError::Unavailable),
-    }
-}
-
-/// Keep unreadable data under `KEY.corrupt` so the next save cannot destroy it.
-pub fn quarantine(key: &str, why: String) -> StoreError {
-    if let Ok(Some(raw)) = get_raw(key) {
-        let aside = format!("{key}.corrupt");
-        if set_raw(&aside, &raw).is_ok() {
-            remove(key);
+    pub fn remove(&self, key: &str) {
+        if available() {
+            LocalStorage::delete(key);
         }
     }
-    StoreError::Corrupt(why)
+
+    /// Read JSON. Unreadable data is moved to `KEY.corrupt` (never dropped) and reported.
+    pub fn load<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        if !available() {
+            return Err(StoreError::Unavailable);
+        }
+        match LocalStorage::get::<T>(key) {
+            Ok(v) => Ok(Some(v)),
+            Err(StorageError::KeyNotFound(_)) => Ok(None),
+            Err(StorageError::SerdeError(_)) => Err(self.quarantine(key)),
+            Err(StorageError::JsError(_)) => Err(StoreError::Unavailable),
+        }
+    }
+
+    /// Keep unreadable data under `KEY.corrupt` so the next save cannot destroy it.
+    pub fn quarantine(&self, key: &str) -> StoreError {
+        if let Ok(Some(raw)) = self.get_raw(key) {
+            let aside = format!("{key}.corrupt");
+            if self.set_raw(&aside, &raw).is_ok() {
+                self.remove(key);
+            }
+        }
+        StoreError::Corrupt {
+            key: key.to_string(),
+        }
+    }
+
+    pub fn save<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|_| StoreError::Full)?;
+        self.set_raw(key, &json)
+    }
 }
 
-pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StoreError> {
-    let json = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    set_raw(key, &json)
+#[cfg(test)]
+mod tests {
+    /// No file of the app reaches browser storage except through this module's `Io`.
+    #[test]
+    fn no_storage_outside_io() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut checked = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == "storage.rs") {
+                continue;
+            }
+            let src = std::fs::read_to_string(&p).unwrap();
+            for bad in [
+                "LocalStorage",
+                "SessionStorage",
+                "local_storage",
+                "session_storage",
+                "localStorage",
+                "gloo::storage",
+                "Io {",
+                "with_io",
+            ] {
+                assert!(!src.contains(bad), "{} uses `{bad}`", p.display());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 8, "read {checked} files");
+    }
 }

@@ -20,7 +20,8 @@ pub struct SummaryProps {
     pub on_next: Option<Callback<MouseEvent>>,
 }
 
-/// Share of turns in which each principle the scenario expects was shown.
+/// For each principle some turn expected, the share of the turns expecting it in which it was
+/// shown (a turn that did not ask for it does not count either way).
 pub fn principle_rates(s: &Session) -> Vec<(String, f32)> {
     let mut ids: Vec<String> = Vec::new();
     for e in &s.log {
@@ -32,12 +33,11 @@ pub fn principle_rates(s: &Session) -> Vec<(String, f32)> {
     }
     ids.into_iter()
         .map(|id| {
-            let n = s.log.iter().filter(|e| e.judgement.hit(&id)).count();
-            let rate = if s.log.is_empty() {
-                0.0
-            } else {
-                n as f32 / s.log.len() as f32
-            };
+            let asked = s.log.iter().filter(|e| e.judgement.expected.contains(&id));
+            let (n, all) = asked.fold((0, 0), |(n, all), e| {
+                (n + usize::from(e.judgement.hit(&id)), all + 1)
+            });
+            let rate = n as f32 / all.max(1) as f32;
             (id, rate)
         })
         .collect()

@@ -1,6 +1,9 @@
 //! The trainee's saved results: attempts in a versioned store, merged without duplicates, and
 //! exported as JSON, CSV and xAPI statements. Pure: the browser shell does the storing.
 
+use crate::judgement::ScenarioKind;
+use crate::principles::Lang;
+use crate::scenario::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -20,6 +23,19 @@ pub struct TurnRecord {
     /// Principle id → shown (for violations: committed).
     #[serde(default)]
     pub principles: BTreeMap<String, bool>,
+    /// The principles this turn expected (weighted). Missing in records written before it was
+    /// kept: such a turn counts for every principle it recorded, as it used to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Vec<String>>,
+}
+
+impl TurnRecord {
+    /// Did this turn ask for `principle`? (Unknown for old records: yes.)
+    pub fn expects(&self, principle: &str) -> bool {
+        self.expected
+            .as_ref()
+            .is_none_or(|e| e.iter().any(|x| x == principle))
+    }
 }
 
 /// One play of one scenario, finished or not.
@@ -29,8 +45,12 @@ pub struct Attempt {
     pub id: String,
     pub scenario: String,
     pub title: String,
-    pub kind: String,
-    pub lang: String,
+    /// Stored as `angry`, `objection`, `product` or `general` (an unknown word reads as general).
+    #[serde(default, deserialize_with = "lenient_kind")]
+    pub kind: ScenarioKind,
+    /// Stored as `zh-Hans`, `zh-Hant` or `en` (tags such as `zh-CN` are read too).
+    #[serde(deserialize_with = "lenient_lang")]
+    pub lang: Lang,
     pub seed: u64,
     /// Read leniently: a non-finite time is written by serde_json as `null`, which would
     /// otherwise make the whole store unreadable.
@@ -38,13 +58,37 @@ pub struct Attempt {
     pub started_ms: f64,
     #[serde(default)]
     pub finished_ms: Option<f64>,
-    /// `resolved`, `escalated` or `lost` once finished.
-    #[serde(default)]
-    pub outcome: Option<String>,
+    /// `resolved`, `escalated` or `lost` once finished (anything else reads as none).
+    #[serde(default, deserialize_with = "lenient_outcome")]
+    pub outcome: Option<Outcome>,
     #[serde(default)]
     pub exam: bool,
     #[serde(default)]
     pub turns: Vec<TurnRecord>,
+}
+
+fn lenient_kind<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ScenarioKind, D::Error> {
+    let s = Option::<String>::deserialize(d)?.unwrap_or_default();
+    Ok(kind_of(&s))
+}
+
+/// A scenario kind from its stored word (`general` when unknown).
+fn kind_of(s: &str) -> ScenarioKind {
+    match s.to_ascii_lowercase().as_str() {
+        "angry" => ScenarioKind::Angry,
+        "objection" => ScenarioKind::Objection,
+        "product" => ScenarioKind::Product,
+        _ => ScenarioKind::General,
+    }
+}
+
+fn lenient_lang<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
+    let s = String::deserialize(d)?;
+    Lang::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown language `{s}`")))
+}
+
+fn lenient_outcome<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Outcome>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.and_then(|s| Outcome::parse(&s)))
 }
 
 fn lenient_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
@@ -55,6 +99,12 @@ fn lenient_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
 fn is_violation(id: &str) -> bool {
     crate::principles::get(id).is_some_and(|p| p.violation)
 }
+
+/// xAPI extension IRIs (after the base IRI) that carry what an import back needs.
+const X_ATTEMPT: &str = "/xapi/attempt";
+const X_OUTCOME: &str = "/xapi/outcome";
+const X_PRINCIPLES: &str = "/xapi/principles";
+const X_EXPECTED: &str = "/xapi/expected";
 
 /// The score a finished attempt needs to pass.
 pub const PASS_SCORE: u8 = 60;
@@ -73,14 +123,18 @@ impl Attempt {
     }
     /// Passed: finished with the customer's problem resolved and a score of at least 60.
     pub fn passed(&self) -> bool {
-        self.finished() && self.outcome.as_deref() == Some("resolved") && self.score() >= PASS_SCORE
+        self.finished() && self.outcome == Some(Outcome::Resolved) && self.score() >= PASS_SCORE
     }
-    /// For each principle recorded, the share of the turns recording it in which it was `true`
-    /// (shown; for a violation such as `blame`: committed).
+    /// For each principle, the share of the turns that asked for it in which it was `true`
+    /// (shown; for a violation such as `blame`: committed, over every turn). A principle no
+    /// turn asked for has no rate.
     pub fn principle_rates(&self) -> BTreeMap<String, f32> {
         let mut n: BTreeMap<String, (u32, u32)> = BTreeMap::new();
         for t in &self.turns {
             for (id, hit) in &t.principles {
+                if !is_violation(id) && !t.expects(id) {
+                    continue;
+                }
                 let e = n.entry(id.clone()).or_default();
                 e.1 += 1;
                 if *hit {
@@ -104,6 +158,89 @@ pub enum LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+impl LoadError {
+    /// The catalogue key of the message a trainee sees.
+    pub fn key(&self) -> &'static str {
+        match self {
+            LoadError::Corrupt(_) => "import.corrupt",
+            LoadError::TooNew(_) => "import.too_new",
+        }
+    }
+    /// The message for the trainee, in their language (serde's detail is for logs, not them).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            LoadError::Corrupt(_) => crate::i18n::t(lang, self.key()),
+            LoadError::TooNew(v) => crate::i18n::tf(
+                lang,
+                self.key(),
+                &[
+                    ("version", &v.to_string()),
+                    ("current", &CURRENT_VERSION.to_string()),
+                ],
+            ),
+        }
+    }
+}
+
+/// One scenario of an exam, as scored when the trainee moved on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExamResult {
+    pub scenario: String,
+    pub score: u8,
+    pub passed: bool,
+}
+
+/// Reads the named form and the `[scenario, score, passed]` tuples stored before it (through
+/// `Value`, which the app links anyway: an untagged enum would add serde's buffering code).
+impl<'de> Deserialize<'de> for ExamResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let (scenario, score, passed) = match &v {
+            Value::Array(a) if a.len() == 3 => (&a[0], &a[1], &a[2]),
+            Value::Object(m) => (
+                m.get("scenario").unwrap_or(&Value::Null),
+                m.get("score").unwrap_or(&Value::Null),
+                m.get("passed").unwrap_or(&Value::Null),
+            ),
+            _ => (&Value::Null, &Value::Null, &Value::Null),
+        };
+        match (scenario.as_str(), score.as_u64(), passed.as_bool()) {
+            (Some(s), Some(n), Some(p)) => Ok(ExamResult {
+                scenario: s.to_string(),
+                score: n.min(100) as u8,
+                passed: p,
+            }),
+            _ => Err(serde::de::Error::custom(
+                "an exam result is {scenario, score, passed}",
+            )),
+        }
+    }
+}
+
+impl From<&Attempt> for ExamResult {
+    fn from(a: &Attempt) -> Self {
+        ExamResult {
+            scenario: a.scenario.clone(),
+            score: a.score(),
+            passed: a.passed(),
+        }
+    }
+}
+
+/// An exam's total (the mean score, rounded) and whether it passed: every scenario passed and
+/// the total at least `PASS_SCORE`, the same mark as one attempt.
+pub fn exam_total(results: &[ExamResult]) -> (u8, bool) {
+    if results.is_empty() {
+        return (0, false);
+    }
+    let sum: u32 = results.iter().map(|r| u32::from(r.score)).sum();
+    let total = (f64::from(sum) / results.len() as f64).round() as u8;
+    (
+        total,
+        total >= PASS_SCORE && results.iter().all(|r| r.passed),
+    )
+}
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -174,6 +311,138 @@ impl Store {
             serde_json::from_value(v).map_err(|e| LoadError::Corrupt(e.to_string()))?;
         s.version = CURRENT_VERSION;
         Ok(s)
+    }
+
+    /// Read a file the trainee imports: our JSON export (or an older store), or our xAPI
+    /// export (an array of statements).
+    pub fn import(s: &str) -> Result<Store, LoadError> {
+        let v: Value = serde_json::from_str(s).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        let is_xapi = v
+            .as_array()
+            .is_some_and(|a| a.first().is_some_and(|x| x.get("verb").is_some()));
+        if is_xapi {
+            Store::from_xapi(&v)
+        } else {
+            Store::from_json(s)
+        }
+    }
+
+    /// Attempts back from the xAPI statements `to_xapi` writes (grouped by attempt; the
+    /// extensions carry what a statement alone does not say).
+    pub fn from_xapi(v: &Value) -> Result<Store, LoadError> {
+        let stmts = v
+            .as_array()
+            .ok_or_else(|| LoadError::Corrupt("expected an array of xAPI statements".into()))?;
+        let ext = |x: &Value, suffix: &str| -> Option<Value> {
+            x.as_object()?
+                .iter()
+                .find(|(k, _)| k.ends_with(suffix))
+                .map(|(_, v)| v.clone())
+        };
+        let first_name = |x: &Value| -> String {
+            x["definition"]["name"]
+                .as_object()
+                .and_then(|m| m.values().next())
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let mut found: Vec<Attempt> = Vec::new();
+        for st in stmts {
+            let ctx = &st["context"];
+            let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(Value::Null);
+            let Some(key) = meta["id"]
+                .as_str()
+                .or_else(|| ctx["registration"].as_str())
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let object_id = st["object"]["id"].as_str().unwrap_or_default();
+            let Some(at) = object_id.find("/scenario/") else {
+                continue;
+            };
+            let rest = &object_id[at + "/scenario/".len()..];
+            let (scenario, turn) = match rest.split_once("/turn/") {
+                Some((s, t)) => (s.to_string(), Some(t.to_string())),
+                None => (rest.to_string(), None),
+            };
+            let lang = ctx["language"]
+                .as_str()
+                .and_then(Lang::parse)
+                .unwrap_or(Lang::En);
+            let i = match found.iter().position(|a| a.id == key) {
+                Some(i) => i,
+                None => {
+                    found.push(Attempt {
+                        id: key.clone(),
+                        scenario: scenario.clone(),
+                        title: meta["title"].as_str().unwrap_or(&scenario).to_string(),
+                        kind: kind_of(meta["kind"].as_str().unwrap_or_default()),
+                        lang,
+                        seed: meta["seed"].as_u64().unwrap_or(0),
+                        started_ms: meta["started_ms"].as_f64().unwrap_or(0.0),
+                        finished_ms: None,
+                        outcome: None,
+                        exam: meta["exam"].as_bool().unwrap_or(false),
+                        turns: Vec::new(),
+                    });
+                    found.len() - 1
+                }
+            };
+            let a = &mut found[i];
+            let verb = st["verb"]["id"].as_str().unwrap_or_default();
+            let result = &st["result"];
+            match (verb.rsplit('/').next(), turn) {
+                (Some("answered"), Some(turn)) => {
+                    let rx = &result["extensions"];
+                    a.turns.push(TurnRecord {
+                        turn,
+                        customer: first_name(&st["object"]),
+                        reply: result["response"].as_str().unwrap_or_default().to_string(),
+                        secs: result["duration"].as_str().and_then(parse_duration),
+                        score: result["score"]["raw"]
+                            .as_f64()
+                            .map_or(0, |r| r.clamp(0.0, 100.0).round() as u8),
+                        // Read by hand, not through serde: this keeps the app's download small.
+                        principles: ext(rx, X_PRINCIPLES)
+                            .and_then(|p| {
+                                p.as_object().map(|m| {
+                                    m.iter()
+                                        .filter_map(|(k, v)| v.as_bool().map(|b| (k.clone(), b)))
+                                        .collect()
+                                })
+                            })
+                            .unwrap_or_default(),
+                        expected: ext(rx, X_EXPECTED).and_then(|p| {
+                            p.as_array().map(|a| {
+                                a.iter()
+                                    .filter_map(|x| x.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                        }),
+                    });
+                }
+                (Some("completed"), None) => {
+                    if meta["title"].is_null() {
+                        a.title = first_name(&st["object"]);
+                    }
+                    a.finished_ms = meta["finished_ms"].as_f64().or(Some(a.started_ms));
+                    a.outcome = ext(&result["extensions"], X_OUTCOME)
+                        .and_then(|o| o.as_str().and_then(Outcome::parse));
+                }
+                _ => {}
+            }
+        }
+        if found.is_empty() && !stmts.is_empty() {
+            return Err(LoadError::Corrupt(
+                "no Kefu Dojo statements in this xAPI file".into(),
+            ));
+        }
+        Ok(Store {
+            version: CURRENT_VERSION,
+            attempts: found,
+        })
     }
 
     /// Insert or replace an attempt by id.
@@ -258,10 +527,10 @@ impl Store {
                     a.id.clone(),
                     a.scenario.clone(),
                     a.title.clone(),
-                    a.lang.clone(),
+                    a.lang.code().to_string(),
                     a.exam.to_string(),
                     iso_time(a.started_ms),
-                    a.outcome.clone().unwrap_or_default(),
+                    a.outcome.map(|o| o.id().to_string()).unwrap_or_default(),
                     t.turn.clone(),
                     t.score.to_string(),
                     t.secs.map(|s| format!("{s:.1}")).unwrap_or_default(),
@@ -297,12 +566,19 @@ impl Store {
         let mut out = Vec::new();
         for a in &self.attempts {
             let registration = uuid_of(&a.id);
+            // What an LRS does not need but an import back into the app does.
+            let attempt_ext = json!({
+                format!("{base}{X_ATTEMPT}"): {
+                    "id": a.id, "title": a.title, "kind": a.kind, "seed": a.seed, "exam": a.exam,
+                    "started_ms": a.started_ms, "finished_ms": a.finished_ms,
+                },
+            });
             let scen_iri = format!("{base}/scenario/{}", a.scenario);
             let scen = json!({
                 "objectType": "Activity",
                 "id": scen_iri,
                 "definition": {
-                    "name": { lang_tag(&a.lang): a.title },
+                    "name": { lang_tag(a.lang): a.title },
                     "type": "http://adlnet.gov/expapi/activities/simulation",
                 },
             });
@@ -316,6 +592,10 @@ impl Store {
                 if let Some(s) = t.secs {
                     result["duration"] = json!(iso_duration(s));
                 }
+                result["extensions"] = json!({
+                    format!("{base}{X_PRINCIPLES}"): t.principles,
+                    format!("{base}{X_EXPECTED}"): t.expected,
+                });
                 out.push(json!({
                     "id": uuid_of(&format!("{}#{}", a.id, i)),
                     "actor": actor,
@@ -324,7 +604,7 @@ impl Store {
                         "objectType": "Activity",
                         "id": format!("{scen_iri}/turn/{}", t.turn),
                         "definition": {
-                            "name": { lang_tag(&a.lang): t.customer },
+                            "name": { lang_tag(a.lang): t.customer },
                             "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
                             "interactionType": "long-fill-in",
                         },
@@ -333,7 +613,8 @@ impl Store {
                     "context": {
                         "registration": registration,
                         "contextActivities": { "parent": [ { "objectType": "Activity", "id": scen_iri } ] },
-                        "language": lang_tag(&a.lang),
+                        "language": lang_tag(a.lang),
+                        "extensions": attempt_ext.clone(),
                     },
                     "timestamp": iso_time(t_ms),
                 }));
@@ -348,7 +629,7 @@ impl Store {
                         "duration": iso_duration((end - a.started_ms).max(0.0) / 1000.0),
                     });
                     if let Some(o) = &a.outcome {
-                        result["extensions"] = json!({ format!("{base}/xapi/outcome"): o });
+                        result["extensions"] = json!({ format!("{base}{X_OUTCOME}"): o });
                     }
                     out.push(json!({
                         "id": uuid_of(&format!("{}#{v}", a.id)),
@@ -356,7 +637,7 @@ impl Store {
                         "verb": verb(v),
                         "object": scen,
                         "result": result,
-                        "context": { "registration": registration, "language": lang_tag(&a.lang) },
+                        "context": { "registration": registration, "language": lang_tag(a.lang), "extensions": attempt_ext.clone() },
                         "timestamp": iso_time(end),
                     }));
                 }
@@ -366,12 +647,11 @@ impl Store {
     }
 }
 
-/// The attempt's language as an RFC 5646 tag for language maps (`und` when unknown).
-fn lang_tag(l: &str) -> String {
+/// The attempt's language as an RFC 5646 tag for language maps.
+fn lang_tag(l: Lang) -> &'static str {
     match l {
-        "en" => "en-US".into(),
-        "" => "und".into(),
-        other => other.to_string(),
+        Lang::En => "en-US",
+        other => other.code(),
     }
 }
 
@@ -416,6 +696,21 @@ pub fn iso_time(ms: f64) -> String {
     )
 }
 
+/// Seconds from the durations `iso_duration` writes (`PT12.5S`). Digits by hand: the float
+/// parser of `str::parse` would add ~15 KB to the app's download.
+fn parse_duration(d: &str) -> Option<f64> {
+    let n = d.strip_prefix("PT")?.strip_suffix('S')?;
+    let (int, frac) = n.split_once('.').unwrap_or((n, ""));
+    let digits = |s: &str| -> Option<f64> {
+        s.bytes().try_fold(0.0, |acc, b| {
+            b.is_ascii_digit().then(|| acc * 10.0 + f64::from(b - b'0'))
+        })
+    };
+    let whole = digits(int).filter(|_| !int.is_empty())?;
+    let part = digits(frac)? / 10f64.powi(i32::try_from(frac.len()).ok()?);
+    Some(whole + part)
+}
+
 /// ISO 8601 duration (`PT12.5S`).
 fn iso_duration(secs: f64) -> String {
     let s = if secs.is_finite() { secs.max(0.0) } else { 0.0 };
@@ -451,12 +746,12 @@ mod tests {
             id: id.into(),
             scenario: "angry-late-delivery".into(),
             title: "The late parcel".into(),
-            kind: "angry".into(),
-            lang: "en".into(),
+            kind: ScenarioKind::Angry,
+            lang: Lang::En,
             seed: 7,
             started_ms: 1_764_000_000_000.0,
             finished_ms: finished.then_some(1_764_000_090_000.0),
-            outcome: finished.then(|| "resolved".into()),
+            outcome: finished.then_some(Outcome::Resolved),
             exam: false,
             turns: vec![
                 TurnRecord {
@@ -467,6 +762,7 @@ mod tests {
                     score: 80,
                     principles: [("apology".to_string(), true), ("blame".to_string(), false)]
                         .into(),
+                    expected: None,
                 },
                 TurnRecord {
                     turn: "calmer".into(),
@@ -475,6 +771,7 @@ mod tests {
                     secs: None,
                     score: 61,
                     principles: [("apology".to_string(), false)].into(),
+                    expected: None,
                 },
             ],
         }
@@ -638,9 +935,114 @@ mod tests {
     }
 
     #[test]
+    fn durations_read_back() {
+        for secs in [0.0, 12.5, 3.25, 120.0] {
+            assert_eq!(parse_duration(&iso_duration(secs)), Some(secs));
+        }
+        assert_eq!(parse_duration("PT1M"), None);
+        assert_eq!(parse_duration("PTS"), None);
+    }
+
+    #[test]
     fn iso_time_is_utc() {
         assert_eq!(iso_time(0.0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso_time(951_782_400_000.0), "2000-02-29T00:00:00.000Z");
         assert_eq!(iso_time(f64::NAN), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn old_stores_with_string_fields_read_as_typed_values() {
+        // As written before the fields were typed (kind from `format!("{:?}")` lower-cased).
+        let old = r#"{"version":1,"attempts":[
+          {"id":"a-1-2","scenario":"a","title":"A","kind":"objection","lang":"zh-Hant","seed":1,
+           "started_ms":2,"finished_ms":3,"outcome":"escalated","turns":[]},
+          {"id":"b-1-2","scenario":"b","title":"B","kind":"product","lang":"zh-CN","seed":1,
+           "started_ms":2,"outcome":"","turns":[]},
+          {"id":"c-1-2","scenario":"c","title":"C","kind":"Weird","lang":"en","seed":1,
+           "started_ms":2,"turns":[]}]}"#;
+        let s = Store::from_json(old).unwrap();
+        let a = &s.attempts;
+        assert_eq!(
+            (a[0].kind, a[0].lang, a[0].outcome),
+            (
+                ScenarioKind::Objection,
+                Lang::ZhHant,
+                Some(Outcome::Escalated)
+            )
+        );
+        assert_eq!(
+            (a[1].kind, a[1].lang, a[1].outcome),
+            (ScenarioKind::Product, Lang::ZhHans, None)
+        );
+        assert_eq!((a[2].kind, a[2].lang), (ScenarioKind::General, Lang::En));
+        // Written back, the same words as before.
+        let json = s.to_json();
+        assert!(
+            json.contains(r#""kind":"objection","lang":"zh-Hant""#),
+            "{json}"
+        );
+        assert!(json.contains(r#""outcome":"escalated""#), "{json}");
+        assert_eq!(Store::from_json(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn every_export_imports_back() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "I'm sorry"));
+        let mut b = attempt("b", false, "Hello");
+        b.lang = Lang::ZhHans;
+        b.kind = ScenarioKind::Product;
+        b.turns[0].expected = Some(vec!["apology".into()]);
+        s.upsert(b);
+        assert_eq!(Store::import(&s.to_json()).unwrap(), s);
+        let x = serde_json::to_string(&s.to_xapi("T", "https://example.org/kefu")).unwrap();
+        assert_eq!(Store::import(&x).unwrap(), s, "xAPI round trip");
+        // Not ours: a plain, translated message, never serde's text.
+        let e = Store::import("[{\"verb\":{\"id\":\"x\"}}]").unwrap_err();
+        assert!(matches!(e, LoadError::Corrupt(_)));
+        let e = Store::import("{oops").unwrap_err();
+        assert!(
+            e.message(Lang::ZhHans).contains("客服道场"),
+            "{}",
+            e.message(Lang::ZhHans)
+        );
+        assert!(!e.message(Lang::En).contains("line 1"));
+        assert!(LoadError::TooNew(3).message(Lang::En).contains('3'));
+    }
+
+    #[test]
+    fn exam_results_are_named_and_old_tuples_still_read() {
+        let v: Vec<ExamResult> =
+            serde_json::from_str(r#"[["a",80,true],{"scenario":"b","score":50,"passed":false}]"#)
+                .unwrap();
+        assert_eq!(
+            v[0],
+            ExamResult {
+                scenario: "a".into(),
+                score: 80,
+                passed: true
+            }
+        );
+        assert_eq!(exam_total(&v), (65, false));
+        assert_eq!(exam_total(&v[..1]), (80, true));
+        assert_eq!(exam_total(&[]), (0, false));
+        let json = serde_json::to_string(&v[..1]).unwrap();
+        assert_eq!(json, r#"[{"scenario":"a","score":80,"passed":true}]"#);
+    }
+
+    #[test]
+    fn rates_count_only_the_turns_that_asked() {
+        let mut a = attempt("a", true, "x");
+        // Apology asked on the first turn only, and shown there.
+        a.turns[0].expected = Some(vec!["apology".into()]);
+        a.turns[1].expected = Some(vec!["empathy".into()]);
+        a.turns[1].principles.insert("empathy".into(), false);
+        let r = a.principle_rates();
+        assert_eq!(r["apology"], 1.0);
+        assert_eq!(r["empathy"], 0.0);
+        // Blame (a violation) is over every turn that judged it.
+        assert_eq!(r["blame"], 0.0);
+        // Old records (no `expected`) count every turn, as before.
+        assert_eq!(attempt("b", true, "x").principle_rates()["apology"], 0.5);
     }
 }
