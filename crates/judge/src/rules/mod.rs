@@ -79,4 +79,19 @@ mod tests {
         assert!(!hit("有问题随时找我。", "close"));
         assert!(!hit("Feel free to message me anytime.", "close"));
     }
+
+    /// explain without a connective: what went wrong, a need-tie, why a price is so, how a
+    /// feature keeps the worry from happening.
+    #[test]
+    fn explain_without_because() {
+        assert!(hit("查到了,您的退款卡在财审节点,我已加急。", "explain"));
+        assert!(hit("您要做调频实验,就得选AFG2100系列。", "explain"));
+        assert!(hit("运费是快递按件收的,小件摊下来成本高。", "explain"));
+        assert!(hit("它靠压缩机加热,防止冷凝器结霜。", "explain"));
+        assert!(hit(
+            "That model is ideal for your battery cabinets.",
+            "explain"
+        ));
+        assert!(!hit("能退,7天内吊牌完好就行。", "explain"));
+    }
 }
