@@ -94,4 +94,17 @@ mod tests {
         ));
         assert!(!hit("能退,7天内吊牌完好就行。", "explain"));
     }
+
+    /// empathy in other words: a feeling made universal, a feeling or hard situation put on
+    /// the customer, their worry named as fair.
+    #[test]
+    fn empathy_in_other_words() {
+        assert!(hit("换成谁遇到这种事都会生气。", "empathy"));
+        assert!(hit("礼物摔坏了心里肯定不好受。", "empathy"));
+        assert!(hit("您担心买错很正常。", "empathy"));
+        assert!(hit("聽起來…上次熱水器的經驗真的太折騰了。", "empathy"));
+        assert!(hit("You have every right to be upset.", "empathy"));
+        assert!(hit("That's a reasonable worry, Mr. Huang.", "empathy"));
+        assert!(!hit("好的,我明白了您的订单号。", "empathy"));
+    }
 }
