@@ -58,6 +58,13 @@ mod tests {
         assert!(hit("就几块钱运费您也问这么细?", "rudeness"));
         assert!(hit("規格表都寫咗,你自己睇清楚啦。", "rudeness"));
         assert!(hit("Complain if you want.", "rudeness"));
+        assert!(hit("风大就别飞呗", "rudeness"));
+        assert!(hit("I already explained this, scroll up.", "rudeness"));
+        assert!(hit("我又没说错,规定就是这样。", "blame"));
+        assert!(hit(
+            "I didn't say that, I was just answering your question.",
+            "blame"
+        ));
         // Their look-alikes.
         assert!(!hit("很遗憾您遇到这种情况,我马上为您补发。", "blame"));
         assert!(!hit("您最后一个问题是什么?", "rudeness"));
