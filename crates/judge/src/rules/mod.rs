@@ -114,4 +114,14 @@ mod tests {
         assert!(hit("That's a reasonable worry, Mr. Huang.", "empathy"));
         assert!(!hit("好的,我明白了您的订单号。", "empathy"));
     }
+
+    /// solution: a remedy with a concrete term or time, or a specific instruction.
+    #[test]
+    fn solution_with_a_term_or_a_time() {
+        assert!(hit("签收后7天内,吊牌完好就能退。", "solution"));
+        assert!(hit("补发,今天发。", "solution"));
+        assert!(hit("您换个插座试试呢?", "solution"));
+        assert!(hit("It ships today by express.", "solution"));
+        assert!(!hit("我们会尽快处理,请耐心等待。", "solution"));
+    }
 }
