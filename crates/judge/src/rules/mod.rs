@@ -58,6 +58,13 @@ mod tests {
         assert!(hit("就几块钱运费您也问这么细?", "rudeness"));
         assert!(hit("規格表都寫咗,你自己睇清楚啦。", "rudeness"));
         assert!(hit("Complain if you want.", "rudeness"));
+        assert!(hit("风大就别飞呗", "rudeness"));
+        assert!(hit("I already explained this, scroll up.", "rudeness"));
+        assert!(hit("我又没说错,规定就是这样。", "blame"));
+        assert!(hit(
+            "I didn't say that, I was just answering your question.",
+            "blame"
+        ));
         // Their look-alikes.
         assert!(!hit("很遗憾您遇到这种情况,我马上为您补发。", "blame"));
         assert!(!hit("您最后一个问题是什么?", "rudeness"));
@@ -78,5 +85,43 @@ mod tests {
         assert!(hit("sorry sir, pls ask", "close"));
         assert!(!hit("有问题随时找我。", "close"));
         assert!(!hit("Feel free to message me anytime.", "close"));
+    }
+
+    /// explain without a connective: what went wrong, a need-tie, why a price is so, how a
+    /// feature keeps the worry from happening.
+    #[test]
+    fn explain_without_because() {
+        assert!(hit("查到了,您的退款卡在财审节点,我已加急。", "explain"));
+        assert!(hit("您要做调频实验,就得选AFG2100系列。", "explain"));
+        assert!(hit("运费是快递按件收的,小件摊下来成本高。", "explain"));
+        assert!(hit("它靠压缩机加热,防止冷凝器结霜。", "explain"));
+        assert!(hit(
+            "That model is ideal for your battery cabinets.",
+            "explain"
+        ));
+        assert!(!hit("能退,7天内吊牌完好就行。", "explain"));
+    }
+
+    /// empathy in other words: a feeling made universal, a feeling or hard situation put on
+    /// the customer, their worry named as fair.
+    #[test]
+    fn empathy_in_other_words() {
+        assert!(hit("换成谁遇到这种事都会生气。", "empathy"));
+        assert!(hit("礼物摔坏了心里肯定不好受。", "empathy"));
+        assert!(hit("您担心买错很正常。", "empathy"));
+        assert!(hit("聽起來…上次熱水器的經驗真的太折騰了。", "empathy"));
+        assert!(hit("You have every right to be upset.", "empathy"));
+        assert!(hit("That's a reasonable worry, Mr. Huang.", "empathy"));
+        assert!(!hit("好的,我明白了您的订单号。", "empathy"));
+    }
+
+    /// solution: a remedy with a concrete term or time, or a specific instruction.
+    #[test]
+    fn solution_with_a_term_or_a_time() {
+        assert!(hit("签收后7天内,吊牌完好就能退。", "solution"));
+        assert!(hit("补发,今天发。", "solution"));
+        assert!(hit("您换个插座试试呢?", "solution"));
+        assert!(hit("It ships today by express.", "solution"));
+        assert!(!hit("我们会尽快处理,请耐心等待。", "solution"));
     }
 }
