@@ -1215,14 +1215,6 @@ struct Scan {
     chars: Vec<char>,
 }
 
-fn half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !text::is_cjk(c) || c == '_'
 }
@@ -1247,7 +1239,7 @@ const GREETINGS: &[&str] = &["Hi", "Hello", "Hey", "Dear"];
 impl Scan {
     fn new(original: &str) -> Scan {
         Scan {
-            chars: original.chars().map(half_width).collect(),
+            chars: original.chars().map(text::half_width).collect(),
         }
     }
     fn at(&self, i: usize) -> Option<char> {

@@ -19,13 +19,22 @@ pub struct Folded {
     run: std::cell::Cell<(usize, usize)>,
 }
 
+/// Full-width ASCII (`Ａ`, `！`, `１`) and the ideographic space to their half-width forms;
+/// every other char as it is. The one width fold: `fold_char` and the name scan use it.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
 /// Fold one char (already converted to Simplified) into the matching alphabet.
 fn fold_char(c: char, out: &mut String) {
+    let c = half_width(c);
     let c = match c {
-        // Ideographic space and other odd spaces.
-        '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
-        // Full-width ASCII block.
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        // Other odd spaces.
+        '\u{00A0}' | '\u{2002}'..='\u{200A}' => ' ',
         '。' | '｡' => '.',
         '、' | '､' => ',',
         '“' | '”' | '「' | '」' | '『' | '』' | '〝' | '〞' => '"',
