@@ -4,7 +4,7 @@
 use crate::raw::{RawScenario, RawText, S};
 use kefu_core::dialogue::{explore, Reach, Session};
 use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
-use kefu_core::principles::{self, Lang};
+use kefu_core::principles::{self, Lang, PrincipleId};
 use kefu_core::scenario::*;
 use kefu_core::spelling::typo_distance;
 use kefu_judge::{native_judge, score};
@@ -82,10 +82,12 @@ impl Ck<'_> {
         self.push(Severity::Warning, at.span().start, msg.into());
     }
 
-    fn principle(&mut self, id: &S<String>) -> Option<String> {
+    /// A principle id as written in the file, as a `PrincipleId`; an unknown one is an error
+    /// with the nearest id ("did you mean") or the list of ids.
+    fn principle(&mut self, id: &S<String>) -> Option<PrincipleId> {
         let v = id.get_ref();
-        if principles::get(v).is_some() {
-            return Some(v.clone());
+        if let Some(p) = PrincipleId::parse(v) {
+            return Some(p);
         }
         let hint = match principles::nearest(v) {
             Some(n) => format!("did you mean `{n}`?"),
@@ -747,7 +749,7 @@ fn build(ck: &mut Ck, raw: &RawScenario) -> Option<Scenario> {
                 if !w.get_ref().is_finite() || *w.get_ref() < 0.0 || *w.get_ref() > 10.0 {
                     ck.err(w, "a weight is a number from 0 to 10");
                 }
-                weights.push((p, *w.get_ref() as f32));
+                weights.push((p.to_string(), *w.get_ref() as f32));
             }
         }
         // `facts` is weighted when the turn says so, or by default in a product question.
@@ -1107,8 +1109,7 @@ fn graph(ck: &mut Ck, raw: &RawScenario, s: &Scenario) {
     }
     // Lines that presume something of the previous reply (`requires`) must not be said
     // without it: look at every way into the turn or ending.
-    let implies =
-        |c: &Cond, p: &str| c.all.iter().any(|x| x == p) || (c.any.len() == 1 && c.any[0] == p);
+    let implies = |c: &Cond, p: PrincipleId| c.all.contains(&p) || c.any == [p];
     for target in (0..n)
         .map(Target::Turn)
         .chain((0..endings.len()).map(Target::Ending))
@@ -1157,7 +1158,7 @@ fn graph(ck: &mut Ck, raw: &RawScenario, s: &Scenario) {
                     ck.err(at, format!("this line requires `{p}` but its condition says `none = [\"{p}\"]`: it is only said when the reply does not show `{p}`"));
                     continue;
                 }
-                if implies(&l.cond, p) {
+                if implies(&l.cond, *p) {
                     continue;
                 }
                 for entry in &entries {
@@ -1170,7 +1171,7 @@ fn graph(ck: &mut Ck, raw: &RawScenario, s: &Scenario) {
                         continue;
                     };
                     let b = &turns[t].next[k];
-                    if implies(&b.cond, p) || l.cond.all.iter().any(|q| b.cond.none.contains(q)) {
+                    if implies(&b.cond, *p) || l.cond.all.iter().any(|q| b.cond.none.contains(q)) {
                         continue;
                     }
                     ck.err(at, format!(
@@ -1519,7 +1520,7 @@ fn check_models(ck: &mut Ck, s: &Scenario, raw: &RawScenario) {
                 for (k, v) in &fills {
                     text = text.replace(&format!("{{{k}}}"), v);
                 }
-                let j = score::judge(&text, lang, &s.rules(ti, lang, None), None, true);
+                let j = score::judge(&text, lang, &s.rules(ti, lang, None), None);
                 let Some((_, b)) = kefu_core::dialogue::choose(t, &j, st) else {
                     continue;
                 };

@@ -4,9 +4,10 @@
 //!
 //! Never panics; every offset it returns is a `[start, end)` char range of the original text.
 
-use crate::lexicon::{Class, Ctx, Hit, Lexicon, Mode};
+use crate::lexicon::{Class, Ctx, Hit, Lexicon, Mode, Owner};
 use crate::text::{self, Folded, Seg};
 use kefu_core::judgement::Finding;
+use kefu_core::principles::PrincipleId::{self, *};
 use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -15,9 +16,9 @@ use std::rc::Rc;
 #[derive(Debug, Clone)]
 pub struct Detection {
     /// Every reply principle (and `close`), by id.
-    pub findings: BTreeMap<&'static str, Finding>,
+    pub findings: BTreeMap<PrincipleId, Finding>,
     /// Index of the sentence each principle first shows in (for `order`).
-    pub first_sentence: BTreeMap<&'static str, usize>,
+    pub first_sentence: BTreeMap<PrincipleId, usize>,
     /// Sum of courtesy feature weights found (each times its count).
     pub courtesy_raw: f32,
     /// The reply's language as detected ("zh" or "en").
@@ -35,31 +36,6 @@ pub struct Context<'a> {
     pub extra_jargon: &'a [String],
     pub allowed_terms: &'a [String],
 }
-
-/// Principles whose cues a preceding negator cancels.
-const NEGATABLE: &[&str] = &[
-    "apology",
-    "empathy",
-    "ownership",
-    "solution",
-    "gratitude",
-    "follow_up",
-    "explain",
-    "blame",
-    "restate",
-];
-/// Principles whose cues don't count inside quoted or reported speech.
-const QUOTABLE: &[&str] = &[
-    "explain",
-    "apology",
-    "empathy",
-    "ownership",
-    "solution",
-    "gratitude",
-    "follow_up",
-    "blame",
-    "rudeness",
-];
 
 /// How far after a term (in chars) a gloss still explains it.
 const JARGON_GLOSS_CHARS: usize = 40;
@@ -352,7 +328,7 @@ struct Memo<'a> {
     /// Prefix counts for the gaps of `negated`.
     gaps: OnceCell<GapCounts>,
     /// Per principle: the negators that can negate its cues.
-    negators: RefCell<HashMap<&'static str, Rc<Negators<'a>>>>,
+    negators: RefCell<HashMap<Owner, Rc<Negators<'a>>>>,
     /// Per jargon term: used by the customer first, or allowed by the scenario.
     jargon_known: RefCell<HashMap<&'a str, bool>>,
 }
@@ -514,7 +490,8 @@ impl<'a> Ctxs<'a> {
         self.ctx_in(ctx, s.start, s.end).next().is_some()
     }
     /// Cue hits of one principle (any mode) lying inside `s`.
-    fn cues_of(&self, owner: &'a str, s: Seg) -> impl Iterator<Item = &&'a Hit> + '_ {
+    fn cues_of(&self, id: PrincipleId, s: Seg) -> impl Iterator<Item = &&'a Hit> + '_ {
+        let owner = Owner::Principle(id);
         self.cues
             .inside(s.start, s.end)
             .filter(move |h| self.lex.entries[h.entry].owner == owner && !self.blocked(h, owner))
@@ -759,7 +736,7 @@ impl<'a> Ctxs<'a> {
             // twice?"): a restatement cue counts in it.
             Mode::Statement => {
                 !self.in_question(h.start)
-                    || (self.lex.entries[h.entry].owner == "restate"
+                    || (self.lex.entries[h.entry].owner == Owner::Principle(Restate)
                         && self
                             .sentence_of(h.start)
                             .is_some_and(|s| self.declarative(s)))
@@ -775,7 +752,7 @@ impl<'a> Ctxs<'a> {
         self.quotes.get(i).is_some_and(|&(a, b)| s > a && s < b)
     }
     /// Is the negator part of a cue of the same principle (不好意思, 不便) other than `h`?
-    fn negator_in_cue(&self, n: &Hit, owner: &str, h: &Hit) -> bool {
+    fn negator_in_cue(&self, n: &Hit, owner: Owner, h: &Hit) -> bool {
         let exception = self
             .ctx
             .get(&Ctx::NegatorException)
@@ -796,7 +773,7 @@ impl<'a> Ctxs<'a> {
         };
         let owner = self.lex.entries[h.entry].owner;
         // A reason is negated only right before it ("not because"); other cues a few words on.
-        let (gap_zh, gap_en) = if owner == "explain" {
+        let (gap_zh, gap_en) = if owner == Owner::Principle(Explain) {
             (1, 1)
         } else {
             (NEG_GAP_ZH, NEG_GAP_EN)
@@ -842,8 +819,8 @@ impl<'a> Ctxs<'a> {
     }
     /// The negators that can negate a cue of `owner` (built once per principle): whether a
     /// negator before a cue is part of another cue does not depend on the cue.
-    fn negators_for(&self, owner: &'static str) -> Rc<Negators<'a>> {
-        if let Some(n) = self.memo.negators.borrow().get(owner) {
+    fn negators_for(&self, owner: Owner) -> Rc<Negators<'a>> {
+        if let Some(n) = self.memo.negators.borrow().get(&owner) {
             return n.clone();
         }
         let none = Hit {
@@ -878,7 +855,7 @@ impl<'a> Ctxs<'a> {
         // remedy named in it is the customer's wish, not the agent's offer.
         let i = self.sentence_index(h.start);
         let owner = self.lex.entries[h.entry].owner;
-        if matches!(owner, "solution" | "ownership")
+        if matches!(owner.principle(), Some(Solution | Ownership))
             && self.asks.get(i).copied().unwrap_or(false)
             && self
                 .sentences
@@ -894,7 +871,7 @@ impl<'a> Ctxs<'a> {
             .next()
             .is_some()
     }
-    fn blocked(&self, h: &Hit, owner: &str) -> bool {
+    fn blocked(&self, h: &Hit, owner: Owner) -> bool {
         self.blocks
             .overlapping(h.start, h.end)
             .any(|b| self.lex.entries[b.entry].owner == owner)
@@ -956,7 +933,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     let said = cx.customer_said.map(Folded::new);
 
     // Byte spans (folded) per principle.
-    let mut spans: BTreeMap<&'static str, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut spans = crate::rules::Spans::new();
     let lang = text::detect_lang(original);
     let mut courtesy_counts: BTreeMap<u16, (u8, usize)> = BTreeMap::new();
     for h in &hits {
@@ -979,20 +956,21 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             _ => continue,
         }
         let p = e.owner;
+        let principle = p.principle().map(PrincipleId::principle);
         if !c.mode_ok(h)
             || c.blocked(h, p)
-            || (NEGATABLE.contains(&p) && c.negated(h))
-            || (QUOTABLE.contains(&p) && c.reported(h))
+            || (principle.is_some_and(|pr| pr.negatable) && c.negated(h))
+            || (principle.is_some_and(|pr| pr.quotable) && c.reported(h))
         {
             continue;
         }
-        if p == "jargon" && jargon_excused(&c, h, said.as_ref(), cx.allowed_terms) {
-            continue;
-        }
-        if p == "probe" && !probe_ok(&c, h) {
-            continue;
-        }
-        if p == "address" && !address_ok(&f.text, h) {
+        let excused = match p.principle() {
+            Some(Jargon) => jargon_excused(&c, h, said.as_ref(), cx.allowed_terms),
+            Some(Probe) => !probe_ok(&c, h),
+            Some(Address) => !address_ok(&f.text, h),
+            _ => false,
+        };
+        if excused {
             continue;
         }
         spans.entry(p).or_default().push((h.start, h.end));
@@ -1009,7 +987,10 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             last_from: end,
         };
         if !jargon_excused(&c, &h, said.as_ref(), cx.allowed_terms) {
-            spans.entry("jargon").or_default().push((h.start, h.end));
+            spans
+                .entry(Owner::Principle(Jargon))
+                .or_default()
+                .push((h.start, h.end));
         }
     }
 
@@ -1026,39 +1007,54 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
                     .clause_of(s.end.saturating_sub(1))
                     .filter(|cl| cl.start >= s.start)
                     .unwrap_or(*s);
-                spans.entry("probe").or_default().push((cl.start, cl.end));
+                spans
+                    .entry(Owner::Principle(Probe))
+                    .or_default()
+                    .push((cl.start, cl.end));
             }
             Question::Confirm => {
-                spans.entry("restate").or_default().push((s.start, s.end));
+                spans
+                    .entry(Owner::Principle(Restate))
+                    .or_default()
+                    .push((s.start, s.end));
             }
             Question::Other => {}
         }
     }
 
     // Handing the case on, then promising to report back, takes the case on.
-    if spans.contains_key("follow_up") {
+    if spans.contains_key(&Owner::Principle(FollowUp)) {
         let handed: Vec<(usize, usize)> = c
             .ctx_in(Ctx::Handoff, 0, f.text.len())
             .filter(|h| !c.negated(h))
             .map(|h| (h.start, h.end))
             .collect();
-        spans.entry("ownership").or_default().extend(handed);
-        if spans.get("ownership").is_some_and(|v| v.is_empty()) {
-            spans.remove("ownership");
+        spans
+            .entry(Owner::Principle(Ownership))
+            .or_default()
+            .extend(handed);
+        if spans
+            .get(&Owner::Principle(Ownership))
+            .is_some_and(|v| v.is_empty())
+        {
+            spans.remove(&Owner::Principle(Ownership));
         }
     }
 
     // Names and titles (English), shouting and rows of "!!!", scanned on the original text.
-    let mut extra_evidence: Vec<(&'static str, (usize, usize))> = Vec::new();
+    let mut extra_evidence: Vec<(PrincipleId, (usize, usize))> = Vec::new();
     let scan = Scan::new(original);
     for sp in scan.names() {
-        extra_evidence.push(("address", sp));
+        extra_evidence.push((Address, sp));
     }
     for name in cx.customer_names {
         let n = Folded::fold_pattern(name);
         if n.chars().count() >= 2 {
             for (i, _) in f.text.match_indices(n.as_str()) {
-                spans.entry("address").or_default().push((i, i + n.len()));
+                spans
+                    .entry(Owner::Principle(Address))
+                    .or_default()
+                    .push((i, i + n.len()));
             }
         }
     }
@@ -1084,29 +1080,32 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
                 .iter()
                 .all(|c| c.is_whitespace() || c.is_ascii_punctuation() || c.is_ascii_uppercase())
         {
-            extra_evidence.push(("rudeness", a));
-            extra_evidence.push(("rudeness", b));
+            extra_evidence.push((Rudeness, a));
+            extra_evidence.push((Rudeness, b));
         }
     }
     for sp in scan.bangs() {
-        extra_evidence.push(("rudeness", sp));
+        extra_evidence.push((Rudeness, sp));
     }
 
     crate::rules::apply(&mut spans);
 
     // Soft blame (a fact used to contradict the customer) counts only when nothing is taken on.
-    let mut findings: BTreeMap<&'static str, Finding> = BTreeMap::new();
+    let mut findings: BTreeMap<PrincipleId, Finding> = BTreeMap::new();
     let mut first_sentence = BTreeMap::new();
-    for id in kefu_core::principles::reply_ids().chain(["close"]) {
+    for id in kefu_core::principles::reply_ids().chain([Close]) {
         let mut ev: Vec<(usize, usize)> = spans
-            .get(id)
+            .get(&Owner::Principle(id))
             .map(|v| {
                 v.iter()
                     .map(|&(s, e)| f.span(s, s + evidence_len(&f.text[s..e])))
                     .collect()
             })
             .unwrap_or_default();
-        if let Some(&(s, _)) = spans.get(id).and_then(|v| v.iter().min()) {
+        if let Some(&(s, _)) = spans
+            .get(&Owner::Principle(id))
+            .and_then(|v| v.iter().min())
+        {
             first_sentence.insert(id, c.sentence_index(s));
         }
         ev.extend(
@@ -1133,10 +1132,10 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             },
         );
     }
-    if findings["blame"].hit && findings["ownership"].hit {
+    if findings[&Blame].hit && findings[&Ownership].hit {
         // "快递在途中延误了,我来帮您催" is a fact, not a way out: keep blame only for hard cues.
         let hard: Vec<(usize, usize)> = spans
-            .get("blame")
+            .get(&Owner::Principle(Blame))
             .map(|v| {
                 v.iter()
                     .filter(|(s, e)| !is_soft_blame(&f.text[*s..*e]))
@@ -1145,7 +1144,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             })
             .unwrap_or_default();
         findings.insert(
-            "blame",
+            Blame,
             Finding {
                 hit: !hard.is_empty(),
                 evidence: hard,
@@ -1578,7 +1577,7 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
         return Question::Other;
     }
     // Rude or blaming sentences are not questions that ask.
-    if ["rudeness", "blame"]
+    if [Rudeness, Blame]
         .into_iter()
         .any(|p| c.cues_of(p, s).any(|h| c.mode_ok(h)))
     {
@@ -1611,12 +1610,12 @@ fn question_kind(c: &Ctxs, s: Seg) -> Question {
     }
     // A restatement put as a question ("So you're saying …?") confirms; a suggestion put as
     // a question ("Have you tried …?") suggests.
-    if c.cues_of("restate", s)
+    if c.cues_of(Restate, s)
         .any(|h| c.lex.entries[h.entry].mode != Mode::Statement)
     {
         return Question::Other;
     }
-    if c.cues_of("solution", s)
+    if c.cues_of(Solution, s)
         .any(|h| c.lex.entries[h.entry].mode == Mode::Question)
     {
         return Question::Other;
@@ -1777,7 +1776,8 @@ mod tests {
     use super::*;
 
     fn hit(text: &str, p: &str) -> bool {
-        detect(text, Lexicon::builtin(), &Context::default()).findings[p].hit
+        let id = PrincipleId::parse(p).expect("a principle id");
+        detect(text, Lexicon::builtin(), &Context::default()).findings[&id].hit
     }
 
     #[test]
@@ -1798,7 +1798,7 @@ mod tests {
     fn evidence_stops_before_a_trailing_article() {
         let text = "I'll refund the shipping in full.";
         let d = detect(text, Lexicon::builtin(), &Context::default());
-        let ev: Vec<&str> = d.findings["solution"]
+        let ev: Vec<&str> = d.findings[&Solution]
             .evidence
             .iter()
             .map(|&(s, e)| &text[s..e])
@@ -1811,7 +1811,7 @@ mod tests {
     fn evidence_points_into_the_original() {
         let text = "ＨＩ，王先生！非常抱歉";
         let d = detect(text, Lexicon::builtin(), &Context::default());
-        let (s, e) = d.findings["apology"].evidence[0];
+        let (s, e) = d.findings[&Apology].evidence[0];
         let got: String = text.chars().skip(s).take(e - s).collect();
         assert_eq!(got, "抱歉");
     }
