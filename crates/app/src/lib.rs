@@ -59,6 +59,23 @@ pub struct Ctx {
     pub dispatch: Callback<AppAction>,
     /// A scenario file the trainer opened: `(name, source)`.
     pub add_file: Callback<(String, String)>,
+    /// The last file the trainer opened that failed the checker: `(number, file)`, so the
+    /// library shows its errors where the trainer is looking and moves focus there.
+    pub opened_broken: Option<(u32, String)>,
+    /// The trainer's own files kept in this browser.
+    pub local: Shared<Vec<LocalFile>>,
+    /// Forget a trainer's file (by file name): a shipped scenario it replaced comes back.
+    pub remove_local: Callback<String>,
+}
+
+/// A trainer's file kept in this browser, and what it is in the library.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalFile {
+    pub file: String,
+    /// The scenario it defines, when it checked clean.
+    pub id: Option<String>,
+    /// It has the id of a shipped scenario, which it replaces while it is kept.
+    pub replaces_shipped: bool,
 }
 
 impl Ctx {
@@ -95,6 +112,8 @@ pub struct AppState {
     /// Scenario files the trainer opened, by file name (kept across reloads).
     pub local: Shared<BTreeMap<String, String>>,
     local_rev: u32,
+    /// Bumped when the trainee picks a language (remembered for the bare URL).
+    lang_rev: u32,
     pub notices: Vec<StoreError>,
     pub import: Option<(u32, ImportResult)>,
 }
@@ -114,6 +133,7 @@ impl AppState {
             progress_loaded: false,
             local: Shared::default(),
             local_rev: 0,
+            lang_rev: 0,
             notices: Vec::new(),
             import: None,
         }
@@ -135,6 +155,8 @@ pub enum AppAction {
     Loaded {
         progress: Option<Store>,
         local: Option<BTreeMap<String, String>>,
+        /// The language the trainee last picked (used when the URL names none).
+        lang: Option<Lang>,
     },
     /// Save an attempt (new, or the same attempt with more turns).
     Record(Attempt),
@@ -148,9 +170,12 @@ pub enum AppAction {
     Clear,
     /// A scenario file the trainer opened that checked clean.
     AddLocal(String, String),
+    /// Forget a trainer's file.
+    RemoveLocal(String),
     Notify(StoreError),
     Dismiss,
-    SetLang(Lang),
+    /// The trainee picked a language: shown now and remembered.
+    ChooseLang(Lang),
 }
 
 impl Reducible for AppState {
@@ -161,7 +186,11 @@ impl Reducible for AppState {
             AppAction::Loaded {
                 progress: stored,
                 local,
+                lang,
             } => {
+                if let Some(l) = lang.filter(|_| s.lang_rev == 0) {
+                    s.lang = l;
+                }
                 // Anything recorded before storage was read is merged into what it held.
                 let mine = (*s.progress.0).clone();
                 let mut p = stored.unwrap_or_default();
@@ -213,6 +242,14 @@ impl Reducible for AppState {
                 s.local = Shared(Rc::new(l));
                 s.local_rev += 1;
             }
+            AppAction::RemoveLocal(name) => {
+                let mut l = (*s.local.0).clone();
+                if l.remove(&name).is_none() {
+                    return self;
+                }
+                s.local = Shared(Rc::new(l));
+                s.local_rev += 1;
+            }
             AppAction::Notify(e) => {
                 if s.notices.contains(&e) {
                     return self;
@@ -220,10 +257,23 @@ impl Reducible for AppState {
                 s.notices.push(e);
             }
             AppAction::Dismiss => s.notices.clear(),
-            AppAction::SetLang(l) => s.lang = l,
+            AppAction::ChooseLang(l) => {
+                s.lang = l;
+                s.lang_rev += 1;
+            }
         }
         Rc::new(s)
     }
+}
+
+/// A scenario's content, as a short hex string (FNV-1a over its JSON): a stored session is
+/// resumed only on the scenario it was played on.
+pub fn fingerprint(s: &kefu_core::scenario::Scenario) -> String {
+    let json = serde_json::to_string(s).unwrap_or_default();
+    let h = json.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}")
 }
 
 /// The wasm entry point.
@@ -420,9 +470,13 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
 #[derive(Default, PartialEq)]
 struct LibState {
     lib: Shared<Library>,
+    /// The shipped library alone (what a removed local file gives back).
+    shipped: Shared<Library>,
     added: Vec<view::Checked>,
     /// Files still being checked by the engine.
     checking: usize,
+    /// The last file the trainer opened that failed: `(number, file)`.
+    opened_broken: Option<(u32, String)>,
 }
 
 enum LibAction {
@@ -430,6 +484,10 @@ enum LibAction {
     Checking(usize),
     /// A checked file (boxed: a whole scenario, far larger than the other actions).
     Add(Box<view::Checked>),
+    /// A file the trainer just opened, checked.
+    Opened(Box<view::Checked>),
+    /// Forget an added file (by name): the library is the shipped one plus the others.
+    Remove(String),
 }
 
 impl Reducible for LibState {
@@ -437,11 +495,36 @@ impl Reducible for LibState {
     fn reduce(self: Rc<Self>, action: LibAction) -> Rc<Self> {
         let mut added = self.added.clone();
         let mut checking = self.checking;
+        let mut shipped = self.shipped.clone();
+        let mut opened_broken = self.opened_broken.clone();
+        let rebuild = |base: &Library, added: &[view::Checked]| {
+            let mut l = base.clone();
+            for c in added {
+                l.add_checked(c.clone());
+            }
+            Shared(Rc::new(l))
+        };
         let lib = match action {
-            LibAction::Set(mut l) => {
-                for c in &added {
-                    l.add_checked(c.clone());
+            LibAction::Set(l) => {
+                shipped = Shared(Rc::new(l));
+                rebuild(&shipped, &added)
+            }
+            LibAction::Remove(file) => {
+                added.retain(|x| x.file != file);
+                if opened_broken.as_ref().is_some_and(|(_, f)| *f == file) {
+                    opened_broken = None;
                 }
+                rebuild(&shipped, &added)
+            }
+            LibAction::Opened(c) => {
+                let n = opened_broken.as_ref().map_or(0, |x| x.0) + 1;
+                opened_broken = c.scenario.is_none().then(|| (n, c.file.clone()));
+                checking = checking.saturating_sub(1);
+                let c = *c;
+                let mut l = (*self.lib.0).clone();
+                l.add_checked(c.clone());
+                added.retain(|x| x.file != c.file);
+                added.push(c);
                 Shared(Rc::new(l))
             }
             // Only the count changes: the library stays the same value (no re-render for it).
@@ -461,8 +544,10 @@ impl Reducible for LibState {
         };
         Rc::new(LibState {
             lib,
+            shipped,
             added,
             checking,
+            opened_broken,
         })
     }
 }
@@ -560,8 +645,18 @@ pub fn App() -> Html {
                     None
                 }
             };
+            // The language last picked, unless the URL names one (`?lang=` wins).
+            let picked = route::query("lang")
+                .is_none()
+                .then(|| io.get_raw(storage::LANG).ok().flatten())
+                .flatten()
+                .and_then(|l| Lang::parse(&l));
             let files = local.clone().unwrap_or_default();
-            app.dispatch(AppAction::Loaded { progress, local });
+            app.dispatch(AppAction::Loaded {
+                progress,
+                local,
+                lang: picked,
+            });
             for p in problems {
                 app.dispatch(AppAction::Notify(p));
             }
@@ -607,6 +702,17 @@ pub fn App() -> Html {
             }
         });
     }
+    // The language the trainee picked, remembered for a visit without `?lang=`.
+    {
+        let app = state.dispatcher();
+        storage::use_io_effect((state.lang_rev, lang), move |io, &(rev, l)| {
+            if rev > 0 {
+                if let Err(e) = io.set_raw(storage::LANG, l.code()) {
+                    app.dispatch(AppAction::Notify(e));
+                }
+            }
+        });
+    }
     // The page's language, for screen readers and fonts.
     use_effect_with(lang, |l| {
         gloo::utils::document_element()
@@ -628,7 +734,7 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
                 let id = c.scenario.as_ref().map(|s| s.id.clone());
-                lib.dispatch(LibAction::Add(Box::new(c)));
+                lib.dispatch(LibAction::Opened(Box::new(c)));
                 if let Some(id) = id {
                     app.dispatch(AppAction::AddLocal(name, src));
                     route::go(&Route::Play(id));
@@ -637,6 +743,32 @@ pub fn App() -> Html {
         })
     };
 
+    let remove_local = {
+        let lib = lib.dispatcher();
+        let app = state.dispatcher();
+        Callback::from(move |name: String| {
+            lib.dispatch(LibAction::Remove(name.clone()));
+            app.dispatch(AppAction::RemoveLocal(name));
+        })
+    };
+    let local_files: Vec<LocalFile> = state
+        .local
+        .keys()
+        .map(|file| {
+            let id = lib
+                .added
+                .iter()
+                .find(|c| c.file == *file)
+                .and_then(|c| c.scenario.as_ref())
+                .map(|s| s.id.clone());
+            let replaces_shipped = id.as_ref().is_some_and(|i| lib.shipped.get(i).is_some());
+            LocalFile {
+                file: file.clone(),
+                id,
+                replaces_shipped,
+            }
+        })
+        .collect();
     let ctx = Ctx {
         lang,
         lib: lib.lib.clone(),
@@ -647,6 +779,9 @@ pub fn App() -> Html {
         import: state.import.clone(),
         dispatch,
         add_file,
+        opened_broken: lib.opened_broken.clone(),
+        local: Shared(Rc::new(local_files)),
+        remove_local,
     };
     let on_lang = {
         let app = state.dispatcher();
@@ -656,7 +791,7 @@ pub fn App() -> Html {
                 .value();
             if let Some(l) = Lang::parse(&v) {
                 route::set_query("lang", Some(l.code()));
-                app.dispatch(AppAction::SetLang(l));
+                app.dispatch(AppAction::ChooseLang(l));
             }
         })
     };
@@ -665,7 +800,10 @@ pub fn App() -> Html {
         Callback::from(move |_| app.dispatch(AppAction::Dismiss))
     };
     let page = match &*route {
-        Route::Library => html! { <library::LibraryPage /> },
+        Route::Library => html! { <library::LibraryPage key="library" /> },
+        Route::Practise(id) => {
+            html! { <library::LibraryPage key={format!("practise-{id}")} principle={Some(id.clone())} /> }
+        }
         Route::Play(id) => {
             html! { <play::PlayPage id={id.clone()} key={format!("{id}-{}", lang.code())} /> }
         }
@@ -749,6 +887,7 @@ mod tests {
         let s = s.reduce(AppAction::Loaded {
             progress: Some(store(&[attempt("stored", 1)])),
             local: None,
+            lang: None,
         });
         assert_eq!(ids(&s), ["early", "stored"]);
         let rev = s.progress_rev;

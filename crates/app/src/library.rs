@@ -5,7 +5,9 @@ use super::{route, use_ctx};
 use gloo::file::{callbacks::FileReader, File};
 use kefu_core::i18n::tf;
 use kefu_core::judgement::ScenarioKind;
+use kefu_core::principles;
 use kefu_core::scenario::product_name;
+use kefu_core::scenario::Scenario;
 use kefu_core::view::Library;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -46,8 +48,28 @@ fn read_files(
     }
 }
 
+/// Whether some turn of the scenario expects the principle (its weights, or its kind's
+/// defaults for a turn without weights: what the judge asks of the turn).
+pub fn expects(s: &Scenario, principle: &str) -> bool {
+    s.turns.iter().any(|t| {
+        let w: &[(String, f32)] = if t.weights.is_empty() {
+            s.kind.default_weights()
+        } else {
+            &t.weights
+        };
+        w.iter().any(|(k, w)| k == principle && *w > 0.0)
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LibraryProps {
+    /// `#/practise/ID`: only the scenarios whose turns expect this principle.
+    #[prop_or_default]
+    pub principle: Option<String>,
+}
+
 #[component]
-pub fn LibraryPage() -> Html {
+pub fn LibraryPage(props: &LibraryProps) -> Html {
     let ctx = use_ctx();
     let kind = use_state(|| None::<ScenarioKind>);
     let product = use_state(|| None::<String>);
@@ -94,13 +116,25 @@ pub fn LibraryPage() -> Html {
             }
         });
     }
-    let shown = ctx.lib.filtered(*kind, product.as_deref());
+    let practise = props.principle.clone();
+    let wanted = move |s: &&std::rc::Rc<Scenario>| practise.as_ref().is_none_or(|p| expects(s, p));
+    let shown: Vec<_> = ctx
+        .lib
+        .filtered(*kind, product.as_deref())
+        .into_iter()
+        .filter(&wanted)
+        .collect();
     let on_random = {
         let lib = ctx.lib.clone();
         let kind = *kind;
         let product = (*product).clone();
+        let wanted = wanted.clone();
         Callback::from(move |_| {
-            let pool = lib.filtered(kind, product.as_deref());
+            let pool: Vec<_> = lib
+                .filtered(kind, product.as_deref())
+                .into_iter()
+                .filter(&wanted)
+                .collect();
             if let Some(s) = Library::random_pick(&pool, route::fresh_seed()) {
                 route::go(&route::Route::Play(s.id.clone()));
             }
@@ -141,6 +175,27 @@ pub fn LibraryPage() -> Html {
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
     let best = ctx.progress.best_scores();
+    // A file the trainer just opened failed: its errors are shown at the top of the page,
+    // and focus moves there (the trainer sees at once what is wrong, and where).
+    {
+        let n = ctx.opened_broken.clone();
+        use_effect_with(n, |n| {
+            if let Some((n, _)) = n {
+                let el = gloo::utils::document()
+                    .get_element_by_id(&format!("opened-broken-{n}"))
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(el) = el {
+                    // The whole alert (its heading too) comes into view; focus goes to the file.
+                    if let Some(section) = el.closest(".broken").ok().flatten() {
+                        section.scroll_into_view();
+                    }
+                    let opts = web_sys::FocusOptions::new();
+                    opts.set_prevent_scroll(true);
+                    let _ = el.focus_with_options(&opts);
+                }
+            }
+        });
+    }
 
     let cards = shown.iter().map(|s| {
         let title = s.title.get(s.play_lang(lang)).to_string();
@@ -148,6 +203,7 @@ pub fn LibraryPage() -> Html {
         let best = best
             .get(&s.id)
             .map(|b| tf(lang, "lib.best", &[("score", &b.to_string())]));
+        let local = ctx.local.iter().find(|f| f.id.as_deref() == Some(s.id.as_str()));
         html! {
             <li class="card" data-kind={kind_key(s.kind)}>
                 <a href={format!("#/play/{}", s.id)}>
@@ -159,6 +215,11 @@ pub fn LibraryPage() -> Html {
                     <span>{ tf(lang, "lib.difficulty", &[("n", &s.difficulty.to_string())]) }</span>
                     <span>{ tf(lang, "lib.minutes", &[("n", &s.minutes.to_string())]) }</span>
                     if let Some(b) = best { <span class="best">{ b }</span> }
+                    if let Some(f) = local {
+                        <span class="tag local" data-local={f.file.clone()}
+                            title={tf(lang, if f.replaces_shipped { "lib.local_replaces" } else { "lib.local_title" }, &[("file", &f.file), ("id", &s.id)])}>
+                            { tr("lib.local") }</span>
+                    }
                 </p>
                 <p class="brief">{ s.brief.get(s.play_lang(lang)).to_string() }</p>
             </li>
@@ -167,8 +228,14 @@ pub fn LibraryPage() -> Html {
     html! {
         <section class={classes!("library", dragging.then_some("dragging"))}
             ondrop={on_drop} ondragover={on_dragover} ondragleave={on_dragleave}>
-            <h1>{ tr("nav.library") }</h1>
-            <p class="tagline">{ tr("app.tagline") }</p>
+            if let Some(name) = props.principle.as_ref().map(|p| principles::get(p).map_or(p.clone(), |x| x.name.get(lang).to_string())) {
+                <h1>{ tf(lang, "practise.title", &[("principle", &name)]) }</h1>
+                <p class="tagline">{ tf(lang, "practise.intro", &[("principle", &name)]) }{ " " }<a href="#/">{ tr("practise.all") }</a></p>
+            } else {
+                <h1>{ tr("nav.library") }</h1>
+                <p class="tagline">{ tr("app.tagline") }</p>
+            }
+            <BrokenFiles lib={ctx.lib.clone()} opened={ctx.opened_broken.clone()} />
             <div class="toolbar">
                 <label>{ tr("lib.filter.kind") }
                     <select onchange={on_kind} ref={kind_sel}>
@@ -204,7 +271,7 @@ pub fn LibraryPage() -> Html {
                     <p role="status">{ tr("lib.checking") }</p>
                 }
             </div>
-            <BrokenFiles lib={ctx.lib.clone()} />
+            <LocalFiles />
         </section>
     }
 }
@@ -212,24 +279,81 @@ pub fn LibraryPage() -> Html {
 #[derive(Properties, PartialEq)]
 pub struct BrokenProps {
     pub lib: super::Shared<Library>,
+    /// The file the trainer just opened, if it failed: `(number, file)`; it is listed first
+    /// and takes focus.
+    pub opened: Option<(u32, String)>,
 }
 
-/// Files that failed the checker, with every message (the same as `kefu check`).
+/// Files that failed the checker, with every message (the same as `kefu check`:
+/// `FILE:LINE:COLUMN: error: …` and its suggestion), at the top of the library.
 #[component]
 pub fn BrokenFiles(p: &BrokenProps) -> Html {
     let ctx = use_ctx();
     if p.lib.broken.is_empty() {
         return html! {};
     }
+    let opened = p.opened.as_ref();
+    let mut files: Vec<&(String, Vec<String>)> = p.lib.broken.iter().collect();
+    files.sort_by_key(|(f, _)| opened.is_none_or(|(_, o)| o != f));
+    let is_local = |f: &str| ctx.local.iter().any(|l| l.file == f);
     html! {
         <section class="broken" role="alert" aria-label={ctx.t("lib.broken")}>
             <h2>{ ctx.t("lib.broken") }</h2>
-            { for p.lib.broken.iter().map(|(file, lines)| html! {
-                <div class="broken-file">
-                    <p>{ tf(ctx.lang, "file.errors", &[("file", file)]) }</p>
-                    <pre>{ lines.join("\n") }</pre>
-                </div>
+            { for files.into_iter().map(|(file, lines)| {
+                let this = opened.filter(|(_, o)| o == file);
+                let remove = {
+                    let cb = ctx.remove_local.clone();
+                    let f = file.clone();
+                    Callback::from(move |_| cb.emit(f.clone()))
+                };
+                html! {
+                    <div class="broken-file" data-file={file.clone()}
+                        id={this.map(|(n, _)| format!("opened-broken-{n}"))}
+                        tabindex={this.map(|_| "-1")}>
+                        <p>{ tf(ctx.lang, "file.errors", &[("file", file)]) }</p>
+                        <pre>{ lines.join("\n") }</pre>
+                        if is_local(file) {
+                            <button type="button" onclick={remove}>{ tf(ctx.lang, "lib.local_remove", &[("file", file)]) }</button>
+                        }
+                    </div>
+                }
             }) }
+        </section>
+    }
+}
+
+/// The trainer's own files kept in this browser: each can be removed (a shipped scenario it
+/// replaced comes back).
+#[component]
+pub fn LocalFiles() -> Html {
+    let ctx = use_ctx();
+    if ctx.local.is_empty() {
+        return html! {};
+    }
+    let lang = ctx.lang;
+    html! {
+        <section class="local-files" aria-labelledby="local-files-title">
+            <h2 id="local-files-title">{ ctx.t("lib.local_files") }</h2>
+            <ul>
+                { for ctx.local.iter().map(|f| {
+                    let remove = {
+                        let cb = ctx.remove_local.clone();
+                        let name = f.file.clone();
+                        Callback::from(move |_| cb.emit(name.clone()))
+                    };
+                    let what = match (&f.id, f.replaces_shipped) {
+                        (Some(id), true) => tf(lang, "lib.local_replaces", &[("file", &f.file), ("id", id)]),
+                        (Some(id), false) => tf(lang, "lib.local_adds", &[("file", &f.file), ("id", id)]),
+                        (None, _) => tf(lang, "lib.local_broken", &[("file", &f.file)]),
+                    };
+                    html! {
+                        <li data-local-file={f.file.clone()}>
+                            <span>{ what }</span>{ " " }
+                            <button type="button" onclick={remove}>{ tf(lang, "lib.local_remove", &[("file", &f.file)]) }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
         </section>
     }
 }

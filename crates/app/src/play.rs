@@ -32,6 +32,10 @@ pub struct Stored {
     /// When the current turn began (ms since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turn_ms: Option<f64>,
+    /// The scenario's content (`super::fingerprint`) the session was played on: an edited
+    /// file opened again starts afresh instead of replaying old replies into new turns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_hash: Option<String>,
 }
 
 /// Where the stored session is: not read yet, waiting for the engine to replay it, or in play.
@@ -100,6 +104,11 @@ impl PlayState {
         let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
         let resumed = stored
             .filter(|st| st.saved.scenario == s.id && st.exam == self.exam)
+            .filter(|st| {
+                st.scenario_hash
+                    .as_ref()
+                    .is_none_or(|h| *h == super::fingerprint(s))
+            })
             .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
         let (session, started_ms, turn_ms, failed, pending) = match resumed {
             Some(st) => {
@@ -391,6 +400,7 @@ pub fn Play(p: &PlayProps) -> Html {
                     exam,
                     pending: state.pending.clone(),
                     turn_ms: Some(state.turn_ms),
+                    scenario_hash: Some(super::fingerprint(s)),
                 };
                 if let Err(e) = io.save(&storage::session_key(&s.id), &stored) {
                     app.emit(AppAction::Notify(e));

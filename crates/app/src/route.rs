@@ -1,10 +1,13 @@
-//! Where the trainee is: the URL's hash (`#/play/ID`, `#/history`, `#/exam`) and query
+//! Where the trainee is: the URL's hash (`#/play/ID`, `#/practise/PRINCIPLE`, `#/history`,
+//! `#/exam`) and query
 //! (`?lang=`, `?seed=`). The URL is the only navigation state, so a reload lands in place.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Library,
     Play(String),
+    /// The scenarios whose turns expect a principle.
+    Practise(String),
     History,
     Exam,
 }
@@ -15,6 +18,7 @@ impl Route {
         let mut parts = h.splitn(2, '/');
         match (parts.next(), parts.next()) {
             (Some("play"), Some(id)) if !id.is_empty() => Route::Play(id.to_string()),
+            (Some("practise"), Some(id)) if !id.is_empty() => Route::Practise(id.to_string()),
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
             _ => Route::Library,
@@ -24,6 +28,7 @@ impl Route {
         match self {
             Route::Library => "#/".into(),
             Route::Play(id) => format!("#/play/{id}"),
+            Route::Practise(id) => format!("#/practise/{id}"),
             Route::History => "#/history".into(),
             Route::Exam => "#/exam".into(),
         }
@@ -140,4 +145,23 @@ pub fn fresh_seed() -> u64 {
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+
+    #[test]
+    fn every_route_round_trips_through_its_hash() {
+        for r in [
+            Route::Library,
+            Route::Play("angry-late-delivery".into()),
+            Route::Practise("apology".into()),
+            Route::History,
+            Route::Exam,
+        ] {
+            assert_eq!(Route::parse(&r.hash()), r);
+        }
+        assert_eq!(Route::parse("#/practise/"), Route::Library);
+    }
 }

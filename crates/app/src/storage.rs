@@ -17,6 +17,8 @@ use yew::prelude::*;
 pub const PROGRESS: &str = "kefu.progress";
 pub const LOCAL_FILES: &str = "kefu.local";
 pub const EXAM: &str = "kefu.exam";
+/// The UI language the trainee last picked.
+pub const LANG: &str = "kefu.lang";
 
 pub fn session_key(id: &str) -> String {
     format!("kefu.session.{id}")

@@ -1,5 +1,7 @@
 //! The summary at the end of a scenario: total score, the ending, a per-principle radar chart
-//! (inline SVG from `chart`), the annotated transcript, try again, print.
+//! (inline SVG from `chart`), the annotated transcript, try again, print (a one-page print
+//! stylesheet in `index.html`), and for each principle a way to practise it
+//! (`#/practise/ID`).
 
 use super::feedback::highlighted;
 use super::{use_ctx, Shared};
@@ -85,7 +87,11 @@ pub fn Summary(p: &SummaryProps) -> Html {
                     { tr("sum.radar") }
                     <ul class="rates">
                         { for rates.iter().zip(&labels).map(|((id, r), l)| html! {
-                            <li data-rate={id.clone()}>{ format!("{l}: {}%", (r * 100.0).round()) }</li>
+                            <li data-rate={id.clone()}>{ format!("{l}: {}%", (r * 100.0).round()) }
+                                if !p.exam {
+                                    { " " }<a class="practise" href={format!("#/practise/{id}")}>{ tf(lang, "sum.practise", &[("principle", l)]) }</a>
+                                }
+                            </li>
                         }) }
                     </ul>
                 </figcaption>
