@@ -201,17 +201,19 @@ pub fn LibraryPage() -> Html {
                 <a class="button" href="#/exam">{ tr("lib.exam") }</a>
             </div>
             // Until the cards arrive, skeleton cards hold their place (and the page's height), so
-            // nothing moves when they come; the status is for screen readers.
+            // nothing moves when they come; the status is for screen readers. The two lists have
+            // keys: the cards replace the skeletons (new elements) instead of reshaping them,
+            // which the browser would count as layout shift.
             if !ctx.listed {
                 <p role="status" class="visually-hidden">{ tr("lib.loading") }</p>
-                <ul class="cards loading" aria-hidden="true">
-                    { for (0..SKELETONS).map(|_| html! { <li class="card skeleton"></li> }) }
+                <ul class="cards loading" aria-hidden="true" key="skeletons">
+                    { for (0..SKELETONS).map(|_| html! { <li class="skeleton"></li> }) }
                 </ul>
             } else {
                 if shown.is_empty() {
                     <p role="status">{ tr("lib.empty") }</p>
                 }
-                <ul class="cards" onpointerover={on_pointer} onfocusin={on_focus} ontouchstart={on_touch}>{ for cards }</ul>
+                <ul class="cards" key="cards" onpointerover={on_pointer} onfocusin={on_focus} ontouchstart={on_touch}>{ for cards }</ul>
             }
             <div class="open-file">
                 <label class="button">{ tr("lib.open_file") }
