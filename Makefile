@@ -98,8 +98,11 @@ dist: setup-wasm setup-node
 	  echo "content-hashed: $$j $$w engine/$$ej engine/$$ew"
 	cp scenarios/*.toml dist/scenarios/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
-	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it.
+	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it. The
+	@# first screen loads only the cards (cards.json: each scenario without its dialogue); the
+	@# whole bundle (library.json) when a scenario is opened or the trainee points at the cards.
 	target/release/kefu bundle scenarios > dist/scenarios/library.json || [ $$? -eq 1 ]
+	target/release/kefu bundle --cards scenarios > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
 	target/release/kefu compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
@@ -108,9 +111,9 @@ dist: setup-wasm setup-node
 	    printf '  %-68s %8d %8d bytes (%d KB brotli, %d KB gzip)\n' TOTAL $$b $$g $$((b/1024)) $$((g/1024)); }; \
 	  printf '%-70s %8s %8s\n' "Download on first load (bytes):" brotli gzip; \
 	  table dist/index.html dist/kefu_dojo.*.js dist/snippets/*/*.js dist/kefu_dojo_bg.*.wasm \
-	    dist/scenarios/library.json dist/scenarios/index.json; \
+	    dist/scenarios/cards.json dist/scenarios/index.json; \
 	  printf '%-70s %8s %8s\n' "Loaded when a trainee starts to play or a trainer opens a file:" brotli gzip; \
-	  table dist/engine/kefu_engine.*.js dist/engine/kefu_engine_bg.*.wasm
+	  table dist/scenarios/library.json dist/engine/kefu_engine.*.js dist/engine/kefu_engine_bg.*.wasm
 
 # kefu serve: pre-compressed brotli/gzip, application/wasm, immutable caching for hashed files,
 # revalidation for index.html (src/serve.rs). It prints the address it listens on.

@@ -3,7 +3,7 @@
 //! kefu check PATH…                 validate scenario files, run their sample replies
 //! kefu score [--scenario F --turn T] score JSON Lines from stdin
 //! kefu schema                       print the scenario JSON Schema
-//! kefu bundle PATH…                the checked library as JSON, for the browser app (make dist)
+//! kefu bundle [--cards] PATH…      the checked library as JSON, for the browser app (make dist)
 //! kefu compress DIR                 write .br and .gz variants (make dist; src/compress.rs)
 //! kefu serve DIR [--port N]         serve the built site (make serve; src/serve.rs)
 
@@ -22,7 +22,8 @@ const USAGE: &str = "usage:
   kefu check PATH...                       check scenario files (or every *.toml under a folder)
   kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"|\"zh-Hans\"|\"zh-Hant\"|\"zh-CN\"|\"zh-TW\"}
   kefu schema                              print the JSON Schema of the scenario format
-  kefu bundle PATH...                      print the checked library as JSON for the browser app (dist/scenarios/library.json)
+  kefu bundle [--cards] PATH...            print the checked library as JSON for the browser app (dist/scenarios/library.json;
+                                           --cards: only what the library's cards show, dist/scenarios/cards.json)
   kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
   kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)";
 
@@ -191,9 +192,12 @@ fn check(paths: &[String]) -> ExitCode {
 /// The library the browser app loads without a TOML parser: every file checked as `kefu check`
 /// does (sample replies played); broken files are listed with their messages, and the exit
 /// status says whether any was broken. File names are given without their folder, as the app
-/// fetches them from `scenarios/`.
-fn bundle(paths: &[String]) -> ExitCode {
-    let found = match scenario_paths("bundle", paths) {
+/// fetches them from `scenarios/`. With `--cards`, each scenario keeps only what its library card
+/// shows (the first screen loads that; the whole bundle is fetched when a scenario is opened).
+fn bundle(args: &[String]) -> ExitCode {
+    let cards = args.iter().any(|a| a == "--cards");
+    let paths: Vec<String> = args.iter().filter(|a| *a != "--cards").cloned().collect();
+    let found = match scenario_paths("bundle", &paths) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -211,7 +215,10 @@ fn bundle(paths: &[String]) -> ExitCode {
             }
         }
     }
-    let b = kefu_check::build_bundle(&files);
+    let mut b = kefu_check::build_bundle(&files);
+    if cards {
+        b.scenarios.iter_mut().for_each(card_only);
+    }
     for (_, lines) in &b.broken {
         for l in lines {
             eprintln!("{l}");
@@ -229,6 +236,19 @@ fn bundle(paths: &[String]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// A scenario reduced to its library card: id, kind, languages, product, difficulty, minutes,
+/// title, brief, the customer's name. Its dialogue (turns, endings, persona, placeholders) is
+/// emptied: the app never plays a scenario from the cards, it fetches the whole bundle first.
+fn card_only(s: &mut kefu_core::scenario::Scenario) {
+    s.persona = None;
+    s.placeholders.clear();
+    s.turns.clear();
+    s.endings.clear();
+    s.samples.clear();
+    s.start = 0;
+    s.max_turns = 0;
 }
 
 fn score_cmd(args: &[String]) -> ExitCode {

@@ -44,6 +44,13 @@ try {
       const v = unit === '' ? a.numericValue.toFixed(3) : Math.round(a.numericValue);
       console.log(`  ${name.padEnd(18)} ${String(v).padStart(9)} ${unit}`);
     }
+    // What moved and what blocked: the elements of the largest layout shifts, the longest tasks.
+    for (const it of (report.audits['layout-shifts']?.details?.items || []).slice(0, 3)) {
+      console.log(`  shift ${it.score.toFixed(3)}  ${it.node?.selector || it.node?.snippet || '?'}`);
+    }
+    for (const it of (report.audits['long-tasks']?.details?.items || []).slice(0, 3)) {
+      console.log(`  long task ${Math.round(it.duration)} ms at ${Math.round(it.startTime)} ms  ${it.url || ''}`);
+    }
   }
 } finally {
   srv.server.close();

@@ -47,7 +47,12 @@ impl<T> std::ops::Deref for Shared<T> {
 pub struct Ctx {
     pub lang: Lang,
     pub lib: Shared<Library>,
+    /// Every scenario is there in full, ready to play (`scenarios/library.json`).
     pub loaded: bool,
+    /// The library's cards are known (`scenarios/cards.json`, or the full library).
+    pub listed: bool,
+    /// The trainee shows intent (a pointer or focus on the cards): fetch the full library now.
+    pub want_full: Callback<()>,
     /// Scenario files (a trainer's own, or added to a deployed site) still being checked.
     pub checking: bool,
     /// The engine module (scorer): loaded when a scenario is played.
@@ -333,21 +338,29 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     resp.text().await.map_err(|e| e.to_string())
 }
 
-/// The library as shipped: `scenarios/library.json` (checked by `kefu bundle` at `make dist`)
-/// and `scenarios/index.json` (every file in the folder). A file listed but not in the bundle
-/// (a trainer copied it into a deployed `dist/scenarios/`) is fetched for the checker. Returns
-/// the library (files that could not be fetched listed as broken) and the files still to check.
-async fn fetch_library() -> (Library, Vec<(String, String)>) {
+/// The shipped library, checked by `kefu bundle` at `make dist`: for the first screen only the
+/// cards (`scenarios/cards.json`, a few KB: each scenario without its dialogue), the whole of it
+/// (`scenarios/library.json`) when a scenario is opened or the trainee shows intent.
+const CARDS: &str = "scenarios/cards.json";
+const FULL: &str = "scenarios/library.json";
+
+/// The library as shipped: a bundle (`CARDS` or `FULL`) and `scenarios/index.json` (every file
+/// in the folder). A file listed but not in the bundle (a trainer copied it into a deployed
+/// `dist/scenarios/`) is fetched for the checker. Returns the library (files that could not be
+/// fetched listed as broken), whether it is the full one, and the files still to check. Without
+/// `CARDS` (a site built before it existed) the full bundle is the first load, as it was.
+async fn fetch_library(url: &'static str) -> (Library, bool, Vec<(String, String)>) {
     let mut failed = Vec::new();
-    let (bundle, index) = futures::future::join(
-        fetch_text("scenarios/library.json"),
-        fetch_text("scenarios/index.json"),
-    )
-    .await;
+    let (bundle, index) =
+        futures::future::join(fetch_text(url), fetch_text("scenarios/index.json")).await;
+    let (url, bundle) = match bundle {
+        Err(_) if url == CARDS => (FULL, fetch_text(FULL).await),
+        got => (url, got),
+    };
     let (mut lib, covered) = match bundle.and_then(|b| Library::from_bundle(&b)) {
         Ok(got) => got,
         Err(e) => {
-            failed.push(("scenarios/library.json".to_string(), vec![e]));
+            failed.push((url.to_string(), vec![e]));
             (Library::default(), Vec::new())
         }
     };
@@ -371,7 +384,7 @@ async fn fetch_library() -> (Library, Vec<(String, String)>) {
         }
     }
     lib.broken.extend(failed);
-    (lib, files)
+    (lib, url == FULL, files)
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -477,10 +490,16 @@ struct LibState {
     checking: usize,
     /// The last file the trainer opened that failed: `(number, file)`.
     opened_broken: Option<(u32, String)>,
+    /// The cards are known (`CARDS` or `FULL` arrived).
+    listed: bool,
+    /// The full library arrived (or could not: then its error is listed with the broken files
+    /// and no card-only scenario is kept, so none is ever played without its dialogue).
+    full: bool,
 }
 
 enum LibAction {
-    Set(Library),
+    /// The shipped library: the cards only (`false`) or in full (`true`).
+    Set(Library, bool),
     Checking(usize),
     /// A checked file (boxed: a whole scenario, far larger than the other actions).
     Add(Box<view::Checked>),
@@ -497,6 +516,7 @@ impl Reducible for LibState {
         let mut checking = self.checking;
         let mut shipped = self.shipped.clone();
         let mut opened_broken = self.opened_broken.clone();
+        let (mut listed, mut full) = (self.listed, self.full);
         let rebuild = |base: &Library, added: &[view::Checked]| {
             let mut l = base.clone();
             for c in added {
@@ -505,7 +525,19 @@ impl Reducible for LibState {
             Shared(Rc::new(l))
         };
         let lib = match action {
-            LibAction::Set(l) => {
+            // The cards never replace the full library (a late answer to the first fetch).
+            LibAction::Set(_, false) if self.full => return self,
+            LibAction::Set(mut l, is_full) => {
+                listed = true;
+                full = is_full;
+                if is_full && !l.broken.is_empty() && l.scenarios.is_empty() {
+                    // The full library could not be read: keep what the cards listed as broken.
+                    for b in &self.shipped.broken {
+                        if !l.broken.contains(b) {
+                            l.broken.push(b.clone());
+                        }
+                    }
+                }
                 shipped = Shared(Rc::new(l));
                 rebuild(&shipped, &added)
             }
@@ -548,6 +580,8 @@ impl Reducible for LibState {
             added,
             checking,
             opened_broken,
+            listed,
+            full,
         })
     }
 }
@@ -569,13 +603,15 @@ pub fn App() -> Html {
     let lang = state.lang;
     let route = use_state(route::current);
     let lib = use_reducer(LibState::default);
-    let loaded = use_state(|| false);
+    // Asked for the full library (by a route that plays, or the trainee's intent); fetched once.
+    let want_full = use_state_eq(|| false);
+    let full_asked = use_mut_ref(|| false);
     let engine = use_state(|| Engine::Idle);
 
     // The engine module is imported when a scenario is to be played, not for the library.
     {
         let engine = engine.clone();
-        let wanted = matches!(*route, Route::Play(_) | Route::Exam);
+        let wanted = plays(&route);
         use_effect_with(wanted, move |wanted| {
             if *wanted && *engine == Engine::Idle {
                 engine.set(Engine::Loading);
@@ -584,6 +620,20 @@ pub fn App() -> Html {
                         Ok(_) => engine.set(Engine::Ready),
                         Err(e) => engine.set(Engine::Failed(js_error(e))),
                     }
+                });
+            }
+        });
+    }
+
+    // The full library: fetched when a scenario or the exam is opened, or on intent.
+    {
+        let lib = lib.dispatcher();
+        let wanted = *want_full || plays(&route);
+        use_effect_with(wanted, move |wanted| {
+            if *wanted && !std::mem::replace(&mut *full_asked.borrow_mut(), true) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let (l, full, _) = fetch_library(FULL).await;
+                    lib.dispatch(LibAction::Set(l, full));
                 });
             }
         });
@@ -619,8 +669,7 @@ pub fn App() -> Html {
 
     // At start: read progress and the trainer's files, then fetch the library.
     {
-        let lib = lib.clone();
-        let loaded = loaded.clone();
+        let lib = lib.dispatcher();
         let app = state.dispatcher();
         storage::use_io_effect((), move |io, _| {
             let mut problems = Vec::new();
@@ -661,13 +710,12 @@ pub fn App() -> Html {
                 app.dispatch(AppAction::Notify(p));
             }
             wasm_bindgen_futures::spawn_local(async move {
-                // List the shipped library at once; then check the files that are not in its
-                // bundle (a trainer's own), one at a time, with the engine module.
-                let (l, mut more) = fetch_library().await;
+                // List the shipped library's cards at once; then check the files that are not in
+                // its bundle (a trainer's own), one at a time, with the engine module.
+                let (l, full, mut more) = fetch_library(CARDS).await;
                 more.extend(files);
                 lib.dispatch(LibAction::Checking(more.len()));
-                lib.dispatch(LibAction::Set(l));
-                loaded.set(true);
+                lib.dispatch(LibAction::Set(l, full));
                 for (name, src) in &more {
                     let c = check_file(lang, name, src).await;
                     lib.dispatch(LibAction::Add(Box::new(c)));
@@ -773,7 +821,12 @@ pub fn App() -> Html {
         lang,
         lib: lib.lib.clone(),
         checking: lib.checking > 0,
-        loaded: *loaded,
+        loaded: lib.full,
+        listed: lib.listed,
+        want_full: {
+            let want_full = want_full.clone();
+            Callback::from(move |()| want_full.set(true))
+        },
         engine: (*engine).clone(),
         progress: state.progress.clone(),
         import: state.import.clone(),
@@ -837,6 +890,11 @@ pub fn App() -> Html {
             <main id="main">{ page }</main>
         </ContextProvider<Ctx>>
     }
+}
+
+/// Whether a page plays scenarios (and so needs the engine and the full library).
+fn plays(route: &Route) -> bool {
+    matches!(route, Route::Play(_) | Route::Exam)
 }
 
 /// The context, for components.

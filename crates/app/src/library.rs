@@ -19,6 +19,9 @@ const KINDS: [(ScenarioKind, &str); 3] = [
     (ScenarioKind::Product, "product"),
 ];
 
+/// Skeleton cards shown while the library's cards load.
+const SKELETONS: usize = 6;
+
 pub fn kind_key(k: ScenarioKind) -> &'static str {
     match k {
         ScenarioKind::Angry => "kind.angry",
@@ -196,6 +199,14 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             }
         });
     }
+    // A pointer over the cards, a touch or focus on one: fetch the full library now, so the
+    // scenario opened next starts without waiting for it.
+    let want = &ctx.want_full;
+    let (on_pointer, on_focus, on_touch) = (
+        want.reform(|_: PointerEvent| ()),
+        want.reform(|_: FocusEvent| ()),
+        want.reform(|_: TouchEvent| ()),
+    );
 
     let cards = shown.iter().map(|s| {
         let title = s.title.get(s.play_lang(lang)).to_string();
@@ -256,12 +267,21 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                 <button onclick={on_random} disabled={shown.is_empty()}>{ tr("lib.random") }</button>
                 <a class="button" href="#/exam">{ tr("lib.exam") }</a>
             </div>
-            if !ctx.loaded {
-                <p role="status">{ tr("lib.loading") }</p>
-            } else if shown.is_empty() {
-                <p role="status">{ tr("lib.empty") }</p>
+            // Until the cards arrive, skeleton cards hold their place (and the page's height), so
+            // nothing moves when they come; the status is for screen readers. The two lists have
+            // keys: the cards replace the skeletons (new elements) instead of reshaping them,
+            // which the browser would count as layout shift.
+            if !ctx.listed {
+                <p role="status" class="visually-hidden">{ tr("lib.loading") }</p>
+                <ul class="cards loading" aria-hidden="true" key="skeletons">
+                    { for (0..SKELETONS).map(|_| html! { <li class="skeleton"></li> }) }
+                </ul>
+            } else {
+                if shown.is_empty() {
+                    <p role="status">{ tr("lib.empty") }</p>
+                }
+                <ul class="cards" key="cards" onpointerover={on_pointer} onfocusin={on_focus} ontouchstart={on_touch}>{ for cards }</ul>
             }
-            <ul class="cards">{ for cards }</ul>
             <div class="open-file">
                 <label class="button">{ tr("lib.open_file") }
                     <input type="file" accept=".toml,text/plain" onchange={on_pick} class="visually-hidden" />

@@ -1,0 +1,151 @@
+// The first screen on a phone on a slow network (#17): what it downloads, whether it moves, how
+// soon it shows. Through the real `kefu serve` (brotli/gzip variants, as `make serve` sends them).
+// Bytes and layout shifts are deterministic and asserted; times vary with the machine and are
+// only printed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, newPage } from './harness.mjs';
+
+// First load (the library, ready to use), in bytes on the wire (compressed bodies).
+// The issue's target is 200 KB brotli (TARGET, printed). BUDGET is asserted: a ratchet at what
+// the build reaches today (243 KB: the app's wasm alone is 227 KB brotli, see the report of #17),
+// lowered as the wasm shrinks, never raised to let a regression through.
+const TARGET = 200 * 1024;
+const BUDGET = 250 * 1024;
+// The engine (scorer, checker) is fetched on the trainee's intent or when idle, never for the
+// first screen: it is reported apart from the first load.
+const LATER = /\/engine\//;
+
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); srv?.server.close(); });
+
+/** Open the library and wait until its cards are shown and the network is quiet. */
+async function openLibrary(page, url) {
+  await page.goto(url);
+  await page.locator('.cards .card').first().waitFor();
+  await page.waitForLoadState('networkidle');
+}
+
+/** Every response of a page: url, encoded body bytes, content-encoding. */
+function recordResponses(page) {
+  const log = [];
+  page.on('requestfinished', async (req) => {
+    const res = await req.response();
+    const sizes = await req.sizes();
+    log.push({
+      url: new URL(req.url()).pathname,
+      status: res?.status(),
+      bytes: sizes.responseBodySize,
+      encoding: (await res?.headerValue('content-encoding')) || 'identity',
+    });
+  });
+  return log;
+}
+
+test('first load: the library within the budget on the wire (brotli)', async () => {
+  // Chromium announces brotli to secure origins only; a phone on an https host gets brotli, so
+  // ask for it here as that browser would.
+  const page = await newPage(browser, { extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
+  const log = recordResponses(page);
+  await openLibrary(page, `${srv.base}/?lang=en`);
+  await page.waitForTimeout(300);
+  const first = log.filter((r) => !LATER.test(r.url));
+  const later = log.filter((r) => LATER.test(r.url));
+  const total = first.reduce((s, r) => s + r.bytes, 0);
+  console.log('first load (bytes on the wire):');
+  for (const r of first) console.log(`  ${String(r.bytes).padStart(8)} ${r.encoding.padEnd(8)} ${r.url}`);
+  console.log(`  ${String(total).padStart(8)} total (${(total / 1024).toFixed(1)} KB; budget ${BUDGET / 1024} KB, target ${TARGET / 1024} KB)`);
+  for (const r of later) console.log(`  later: ${String(r.bytes).padStart(8)} ${r.encoding.padEnd(8)} ${r.url}`);
+  for (const r of first) {
+    assert.equal(r.status, 200, `${r.url}: HTTP ${r.status}`);
+    if (/\.(wasm|js|json|html)$|\/$/.test(r.url)) assert.equal(r.encoding, 'br', `${r.url} is sent with brotli`);
+  }
+  assert.ok(!first.some((r) => r.url.endsWith('/library.json')), 'the full library waits until it is wanted');
+  assert.ok(first.some((r) => r.url.endsWith('/cards.json')), 'the cards come from cards.json');
+  assert.ok(total <= BUDGET, `first load ${total} bytes > budget ${BUDGET}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the full library is fetched on intent, and a card opened from the cards plays', async () => {
+  const page = await newPage(browser);
+  const log = recordResponses(page);
+  await openLibrary(page, `${srv.base}/?lang=en&seed=1`);
+  const full = () => log.filter((r) => r.url.endsWith('/library.json')).length;
+  assert.equal(full(), 0);
+  const card = page.locator('.cards .card a').first();
+  const fetched = page.waitForResponse((r) => r.url().endsWith('/library.json'));
+  await card.hover();
+  await fetched;
+  await card.click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.goBack();
+  await page.locator('.cards .card').first().waitFor();
+  await page.locator('.cards .card a').nth(1).click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.equal(full(), 1, 'fetched once');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a link straight to a scenario plays it (the full library is fetched for it)', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/angry-late-delivery`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** The library's cumulative layout shift from navigation until it is ready and quiet. */
+async function libraryCls(width, height) {
+  const page = await newPage(browser, { viewport: { width, height } });
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!e.hadRecentInput) {
+          window.__shifts.push({ value: e.value, nodes: e.sources.map((s) => s.node?.nodeName + '.' + (s.node?.className || '')) });
+        }
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await openLibrary(page, `${srv.base}/?lang=en`);
+  await page.waitForTimeout(500);
+  const shifts = await page.evaluate(() => window.__shifts);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  return shifts;
+}
+
+for (const [width, height] of [[1280, 800], [360, 740]]) {
+  test(`no layout shift while the library loads (${width} px wide)`, async () => {
+    const shifts = await libraryCls(width, height);
+    const cls = shifts.reduce((s, e) => s + e.value, 0);
+    console.log(`CLS at ${width}x${height}: ${cls.toFixed(4)}${shifts.length ? ' ' + JSON.stringify(shifts) : ''}`);
+    assert.ok(cls <= 0.02, `CLS ${cls.toFixed(4)} > 0.02: ${JSON.stringify(shifts)}`);
+  });
+}
+
+test('on a 1.6 Mbit/s, 150 ms link: when the library shows (reported)', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8,
+  });
+  const t0 = Date.now();
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor({ timeout: 60000 });
+  const shown = Date.now() - t0;
+  const lcp = await page.evaluate(() => new Promise((resolve) => {
+    new PerformanceObserver((l) => { const e = l.getEntries(); resolve(e[e.length - 1]?.startTime ?? null); })
+      .observe({ type: 'largest-contentful-paint', buffered: true });
+    setTimeout(() => resolve(null), 2000);
+  }));
+  console.log(`throttled (1.6 Mbit/s, 150 ms): library cards shown after ${shown} ms; LCP ${lcp == null ? '?' : Math.round(lcp)} ms (target 1500 ms)`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
