@@ -264,31 +264,18 @@ pub(super) fn build(ck: &mut Checker, raw: &RawScenario) -> Option<Scenario> {
         if rt.say.get_ref().is_empty() {
             ck.err(&rt.say, format!("turn `{}` has no customer line: `say` needs at least one variant, e.g. `say = [{{ zh-Hans = \"…\", en = \"…\" }}]`", rt.id.get_ref()));
         }
-        let say: Vec<Loc> = rt
-            .say
-            .get_ref()
-            .iter()
-            .map(|v| {
-                ck.placeholders_in(v, &known);
-                ck.text(
-                    v,
-                    &format!("a `say` line of turn `{}`", rt.id.get_ref()),
-                    &languages,
-                )
-            })
-            .collect();
-        let model: Vec<Loc> = rt
-            .model
-            .iter()
-            .map(|v| {
-                ck.placeholders_in(v, &known);
-                ck.text(
-                    v,
-                    &format!("a model answer of turn `{}`", rt.id.get_ref()),
-                    &languages,
-                )
-            })
-            .collect();
+        let say = ck.variants(
+            rt.say.get_ref(),
+            &format!("a `say` line of turn `{}`", rt.id.get_ref()),
+            &known,
+            &languages,
+        );
+        let model = ck.variants(
+            &rt.model,
+            &format!("a model answer of turn `{}`", rt.id.get_ref()),
+            &known,
+            &languages,
+        );
         let hint = rt.hint.as_ref().map(|h| {
             ck.placeholders_in(h, &known);
             ck.text_sev(

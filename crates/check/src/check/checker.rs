@@ -73,6 +73,22 @@ impl Checker<'_> {
         None
     }
 
+    /// Variants of one line (`say`, `model`, a line's `say`), each with its placeholders known
+    /// and its text in every language; `what` names them in messages.
+    pub(super) fn variants(
+        &mut self,
+        list: &[S<RawText>],
+        what: &str,
+        known: &BTreeSet<String>,
+        langs: &[Lang],
+    ) -> Vec<Loc> {
+        list.iter()
+            .map(|v| {
+                self.placeholders_in(v, known);
+                self.text(v, what, langs)
+            })
+            .collect()
+    }
     /// Text in every declared language; unknown language codes are errors.
     pub(super) fn text(&mut self, t: &S<RawText>, what: &str, langs: &[Lang]) -> Loc {
         self.text_sev(t, what, langs, Severity::Error)

@@ -79,13 +79,7 @@ pub(super) fn line_of(
 ) -> Line {
     let cond = cond_of(ck, cond, max_turns_declared);
     let requires = requires.iter().filter_map(|p| ck.principle(p)).collect();
-    let say = variants
-        .iter()
-        .map(|v| {
-            ck.placeholders_in(v, known);
-            ck.text(v, what, languages)
-        })
-        .collect();
+    let say = ck.variants(variants, what, known, languages);
     Line {
         cond,
         requires,
