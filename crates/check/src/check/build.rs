@@ -25,7 +25,7 @@ struct Targets {
 
 impl Targets {
     /// The turn or ending `s` names; an unknown one is an error with the nearest id.
-    fn resolve(&mut self, ck: &mut Checker, s: &S<String>) -> Option<Target> {
+    fn resolve(&mut self, ck: &mut Checker, s: &Spanned<String>) -> Option<Target> {
         match self.names.get(s.get_ref()) {
             Some(t) => Some(*t),
             None => {

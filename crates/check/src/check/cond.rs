@@ -70,8 +70,8 @@ pub(super) fn cond_of(ck: &mut Checker, c: RawCond, max_turns_declared: usize) -
 pub(super) fn line_of(
     ck: &mut Checker,
     cond: RawCond,
-    requires: &[S<String>],
-    variants: &[S<RawText>],
+    requires: &[Spanned<String>],
+    variants: &[Spanned<RawText>],
     what: &str,
     known: &BTreeSet<String>,
     languages: &[Lang],

@@ -118,7 +118,7 @@ fn requires(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
         .map(Target::Turn)
         .chain((0..endings.len()).map(Target::Ending))
     {
-        let (lines, raw_reqs): (&[Line], Vec<&Vec<S<String>>>) = match target {
+        let (lines, raw_reqs): (&[Line], Vec<&Vec<Spanned<String>>>) = match target {
             Target::Turn(i) => (
                 &turns[i].lines,
                 raw.turn[i]
