@@ -1,72 +1,73 @@
 //! The raw form of a scenario file: exactly what TOML gives, with source spans, before any
-//! semantic check. `check.rs` turns it into a validated `Scenario` plus diagnostics.
+//! semantic check. `check/` turns it into a validated `Scenario` plus diagnostics. Every value
+//! is a `Spanned<T>` (toml's: the value and its byte range in the file), so that a message can
+//! point at `FILE:LINE:COLUMN`.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use toml::Spanned;
+pub use toml::Spanned;
 
-pub type S<T> = Spanned<T>;
 /// Text per language code (`zh-Hans`, `zh-Hant`, `en`).
-pub type RawText = BTreeMap<S<String>, S<String>>;
+pub type RawText = BTreeMap<Spanned<String>, Spanned<String>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
-    pub id: S<String>,
-    pub kind: S<String>,
-    pub languages: S<Vec<S<String>>>,
-    pub product: Option<S<String>>,
-    pub difficulty: Option<S<i64>>,
-    pub minutes: Option<S<i64>>,
-    pub title: S<RawText>,
-    pub brief: S<RawText>,
-    pub customer: S<RawCustomer>,
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub languages: Spanned<Vec<Spanned<String>>>,
+    pub product: Option<Spanned<String>>,
+    pub difficulty: Option<Spanned<i64>>,
+    pub minutes: Option<Spanned<i64>>,
+    pub title: Spanned<RawText>,
+    pub brief: Spanned<RawText>,
+    pub customer: Spanned<RawCustomer>,
     #[serde(default)]
-    pub placeholders: BTreeMap<S<String>, S<Vec<S<String>>>>,
-    pub start: Option<S<String>>,
-    pub max_turns: Option<S<i64>>,
+    pub placeholders: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
+    pub start: Option<Spanned<String>>,
+    pub max_turns: Option<Spanned<i64>>,
     #[serde(default)]
-    pub turn: Vec<S<RawTurn>>,
+    pub turn: Vec<Spanned<RawTurn>>,
     #[serde(default)]
-    pub ending: Vec<S<RawEnding>>,
+    pub ending: Vec<Spanned<RawEnding>>,
     #[serde(default)]
-    pub sample: Vec<S<RawSample>>,
+    pub sample: Vec<Spanned<RawSample>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCustomer {
-    pub name: S<RawText>,
-    pub mood: Option<S<i64>>,
-    pub persona: Option<S<RawText>>,
+    pub name: Spanned<RawText>,
+    pub mood: Option<Spanned<i64>>,
+    pub persona: Option<Spanned<RawText>>,
     /// The ending reached when the customer's mood falls to 0 or the dialogue runs too long.
-    pub gives_up: Option<S<String>>,
+    pub gives_up: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTurn {
-    pub id: S<String>,
-    pub say: S<Vec<S<RawText>>>,
+    pub id: Spanned<String>,
+    pub say: Spanned<Vec<Spanned<RawText>>>,
     #[serde(default)]
-    pub expects: BTreeMap<S<String>, S<f64>>,
+    pub expects: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
-    pub facts: Vec<S<RawFact>>,
+    pub facts: Vec<Spanned<RawFact>>,
     #[serde(default)]
-    pub false_claims: Vec<S<RawClaim>>,
+    pub false_claims: Vec<Spanned<RawClaim>>,
     #[serde(default)]
-    pub jargon: Vec<S<String>>,
+    pub jargon: Vec<Spanned<String>>,
     #[serde(default)]
-    pub allow: Vec<S<String>>,
-    pub target_seconds: Option<S<i64>>,
+    pub allow: Vec<Spanned<String>>,
+    pub target_seconds: Option<Spanned<i64>>,
     #[serde(default)]
-    pub model: Vec<S<RawText>>,
-    pub hint: Option<S<RawText>>,
+    pub model: Vec<Spanned<RawText>>,
+    pub hint: Option<Spanned<RawText>>,
     /// Customer lines said instead of `say` when their condition on the previous reply holds.
     #[serde(default)]
-    pub line: Vec<S<RawTurnLine>>,
+    pub line: Vec<Spanned<RawTurnLine>>,
     #[serde(default)]
-    pub next: Vec<S<RawNext>>,
+    pub next: Vec<Spanned<RawNext>>,
 }
 
 /// Declares a raw struct that starts with the condition fields (`all`, `any`, `none`,
@@ -83,21 +84,21 @@ macro_rules! with_condition {
         pub struct $name {
             /// All of these principles hit.
             #[serde(default)]
-            pub all: Vec<S<String>>,
+            pub all: Vec<Spanned<String>>,
             /// Any of these principles hit.
             #[serde(default)]
-            pub any: Vec<S<String>>,
+            pub any: Vec<Spanned<String>>,
             /// None of these principles hit.
             #[serde(default)]
-            pub none: Vec<S<String>>,
-            pub min_score: Option<S<i64>>,
-            pub max_score: Option<S<i64>>,
+            pub none: Vec<Spanned<String>>,
+            pub min_score: Option<Spanned<i64>>,
+            pub max_score: Option<Spanned<i64>>,
             /// The customer's mood (before this reply's change) is below this.
-            pub mood_below: Option<S<i64>>,
+            pub mood_below: Option<Spanned<i64>>,
             /// The customer's mood (before this reply's change) is above this.
-            pub mood_above: Option<S<i64>>,
+            pub mood_above: Option<Spanned<i64>>,
             /// This is at least the n-th reply of the session.
-            pub turns_taken: Option<S<i64>>,
+            pub turns_taken: Option<Spanned<i64>>,
             $($rest)*
         }
 
@@ -123,14 +124,14 @@ macro_rules! with_condition {
 /// table it is in.
 #[derive(Debug, Clone, Copy)]
 pub struct RawCond<'a> {
-    pub all: &'a [S<String>],
-    pub any: &'a [S<String>],
-    pub none: &'a [S<String>],
-    pub min_score: &'a Option<S<i64>>,
-    pub max_score: &'a Option<S<i64>>,
-    pub mood_below: &'a Option<S<i64>>,
-    pub mood_above: &'a Option<S<i64>>,
-    pub turns_taken: &'a Option<S<i64>>,
+    pub all: &'a [Spanned<String>],
+    pub any: &'a [Spanned<String>],
+    pub none: &'a [Spanned<String>],
+    pub min_score: &'a Option<Spanned<i64>>,
+    pub max_score: &'a Option<Spanned<i64>>,
+    pub mood_below: &'a Option<Spanned<i64>>,
+    pub mood_above: &'a Option<Spanned<i64>>,
+    pub turns_taken: &'a Option<Spanned<i64>>,
 }
 
 with_condition! {
@@ -139,8 +140,8 @@ with_condition! {
     pub struct RawTurnLine {
         /// Principles the previous reply must have shown for this line to make sense.
         #[serde(default)]
-        pub requires: Vec<S<String>>,
-        pub say: S<Vec<S<RawText>>>,
+        pub requires: Vec<Spanned<String>>,
+        pub say: Spanned<Vec<Spanned<RawText>>>,
     }
 }
 
@@ -150,63 +151,63 @@ with_condition! {
     pub struct RawEndingLine {
         /// Principles the previous reply must have shown for this line to make sense.
         #[serde(default)]
-        pub requires: Vec<S<String>>,
-        pub text: S<RawText>,
+        pub requires: Vec<Spanned<String>>,
+        pub text: Spanned<RawText>,
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFact {
-    pub id: S<String>,
+    pub id: Spanned<String>,
     #[serde(default)]
-    pub say: Vec<S<String>>,
-    pub value: Option<S<f64>>,
+    pub say: Vec<Spanned<String>>,
+    pub value: Option<Spanned<f64>>,
     #[serde(default)]
-    pub units: Vec<S<String>>,
+    pub units: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawClaim {
-    pub id: S<String>,
-    pub say: Vec<S<String>>,
+    pub id: Spanned<String>,
+    pub say: Vec<Spanned<String>>,
 }
 
 with_condition! {
     /// A branch of a turn (`[[turn.next]]`): where the conversation goes when its condition
     /// holds.
     pub struct RawNext {
-        pub goto: S<String>,
-        pub mood: Option<S<i64>>,
+        pub goto: Spanned<String>,
+        pub mood: Option<Spanned<i64>>,
         /// The author means this branch to be able to end the session from the opening reply.
         #[serde(rename = "final")]
-        pub is_final: Option<S<bool>>,
+        pub is_final: Option<Spanned<bool>>,
     }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnding {
-    pub id: S<String>,
-    pub outcome: S<String>,
-    pub text: S<RawText>,
+    pub id: Spanned<String>,
+    pub outcome: Spanned<String>,
+    pub text: Spanned<RawText>,
     /// Last words said instead of `text` when their condition on the previous reply holds.
     #[serde(default)]
-    pub line: Vec<S<RawEndingLine>>,
+    pub line: Vec<Spanned<RawEndingLine>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSample {
-    pub turn: S<String>,
-    pub reply: S<String>,
-    pub lang: Option<S<String>>,
+    pub turn: Spanned<String>,
+    pub reply: Spanned<String>,
+    pub lang: Option<Spanned<String>>,
     /// The turn or ending this reply must lead to.
-    pub expect: S<String>,
+    pub expect: Spanned<String>,
     #[serde(default)]
-    pub hit: Vec<S<String>>,
+    pub hit: Vec<Spanned<String>>,
     #[serde(default)]
-    pub miss: Vec<S<String>>,
-    pub label: Option<S<String>>,
+    pub miss: Vec<Spanned<String>>,
+    pub label: Option<Spanned<String>>,
 }

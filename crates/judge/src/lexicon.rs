@@ -317,11 +317,31 @@ fn expand(
     let Some(open) = piece.find('(') else {
         return Ok(vec![piece.to_string()]);
     };
-    // The matching `)` and the top-level `|`s between.
+    // The alternatives between the matching `)` and the top-level `|`s; `(…)?`: the group
+    // may also be left out.
+    let (mut alts, optional, after) = group_at(piece, open)?;
+    if optional {
+        alts.push("");
+    }
+    let mut out = Vec::new();
+    for alt in alts {
+        let joined = format!("{}{}{}", &piece[..open], alt, &piece[after..]);
+        out.extend(expand(&joined, groups, depth)?);
+        if out.len() > MAX_ALTERNATIVES {
+            return Err(format!("`{piece}` expands to too many strings"));
+        }
+    }
+    Ok(out)
+}
+
+/// The `(a|b|c)` group opening at byte `open` of `s`: its alternatives (split at its top-level
+/// `|`s), whether a `?` follows it (the group may be left out), and where the text after it
+/// starts.
+fn group_at(s: &str, open: usize) -> Result<(Vec<&str>, bool, usize), String> {
     let mut level = 0;
     let mut close = None;
     let mut bars = Vec::new();
-    for (i, c) in piece[open..].char_indices() {
+    for (i, c) in s[open..].char_indices() {
         let i = open + i;
         match c {
             '(' => level += 1,
@@ -336,33 +356,13 @@ fn expand(
             _ => {}
         }
     }
-    let close = close.ok_or_else(|| format!("unclosed `(` in `{piece}`"))?;
-    // `(…)?`: the group may also be left out.
-    let optional = piece[close + 1..].starts_with('?');
+    let close = close.ok_or_else(|| format!("unclosed `(` in `{s}`"))?;
+    let optional = s[close + 1..].starts_with('?');
     let after = if optional { close + 2 } else { close + 1 };
-    let mut bounds = vec![open + 1];
-    for b in &bars {
-        bounds.push(b + 1);
-    }
-    let mut ends = bars.clone();
-    ends.push(close);
-    let mut out = Vec::new();
-    let mut alts: Vec<&str> = bounds
-        .into_iter()
-        .zip(ends)
-        .map(|(s, e)| &piece[s..e])
-        .collect();
-    if optional {
-        alts.push("");
-    }
-    for alt in alts {
-        let joined = format!("{}{}{}", &piece[..open], alt, &piece[after..]);
-        out.extend(expand(&joined, groups, depth)?);
-        if out.len() > MAX_ALTERNATIVES {
-            return Err(format!("`{piece}` expands to too many strings"));
-        }
-    }
-    Ok(out)
+    let starts = std::iter::once(open + 1).chain(bars.iter().map(|b| b + 1));
+    let ends = bars.iter().copied().chain(std::iter::once(close));
+    let alts = starts.zip(ends).map(|(a, b)| &s[a..b]).collect();
+    Ok((alts, optional, after))
 }
 
 /// The first `(…)` group with a `…` gap inside, expanded into whole patterns (one per
@@ -386,35 +386,10 @@ fn expand_gap_group(raw: &str) -> Result<Option<Vec<String>>, String> {
     let Some(open) = target else {
         return Ok(None);
     };
-    let mut level = 0;
-    let mut bars = Vec::new();
-    let mut close = None;
-    for (i, c) in raw[open..].char_indices() {
-        let i = open + i;
-        match c {
-            '(' => level += 1,
-            ')' => {
-                level -= 1;
-                if level == 0 {
-                    close = Some(i);
-                    break;
-                }
-            }
-            '|' if level == 1 => bars.push(i),
-            _ => {}
-        }
-    }
-    let close = close.ok_or_else(|| format!("unclosed `(` in `{raw}`"))?;
-    let optional = raw[close + 1..].starts_with('?');
-    let after = if optional { close + 2 } else { close + 1 };
-    let mut starts = vec![open + 1];
-    starts.extend(bars.iter().map(|b| b + 1));
-    let mut ends = bars;
-    ends.push(close);
-    let mut out: Vec<String> = starts
+    let (alts, optional, after) = group_at(raw, open)?;
+    let mut out: Vec<String> = alts
         .into_iter()
-        .zip(ends)
-        .map(|(s, e)| format!("{}{}{}", &raw[..open], &raw[s..e], &raw[after..]))
+        .map(|alt| format!("{}{}{}", &raw[..open], alt, &raw[after..]))
         .collect();
     if optional {
         out.push(format!("{}{}", &raw[..open], &raw[after..]));

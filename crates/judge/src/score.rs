@@ -6,19 +6,18 @@ use crate::detect::{self, Context, Detection};
 use crate::lexicon::Lexicon;
 use crate::text::Folded;
 pub use kefu_core::judgement::{
-    penalty, ClaimRule, FactRule, Finding, JudgeRequest, Judgement, JudgementWire, ScenarioKind,
-    Tip, TurnRules,
+    penalty, ClaimRule, FactRule, Finding, JudgeRequest, Judgement, ScenarioKind, Tip, TurnRules,
 };
 use kefu_core::principles::{self, Lang, PrincipleId};
 use std::collections::BTreeMap;
 
-/// The engine module's `judge`: a `JudgeRequest` as JSON in, a `JudgementWire` as JSON out, or
+/// The engine module's `judge`: a `JudgeRequest` as JSON in, a `Judgement` as JSON out, or
 /// `{"error": …}` for a request that does not parse. Never panics.
 pub fn judge_json(request: &str) -> String {
     match serde_json::from_str::<JudgeRequest>(request) {
         Ok(r) => {
             let j = judge(&r.text, r.lang, &r.rules, r.secs);
-            serde_json::to_string(&JudgementWire::from(j)).unwrap_or_default()
+            serde_json::to_string(&j).unwrap_or_default()
         }
         Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
     }

@@ -44,16 +44,16 @@ impl Checker<'_> {
             message: msg,
         });
     }
-    pub(super) fn err<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+    pub(super) fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
         self.push(Severity::Error, at.span().start, msg.into());
     }
-    pub(super) fn warn<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+    pub(super) fn warn<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
         self.push(Severity::Warning, at.span().start, msg.into());
     }
 
     /// A principle id as written in the file, as a `PrincipleId`; an unknown one is an error
     /// with the nearest id ("did you mean") or the list of ids.
-    pub(super) fn principle(&mut self, id: &S<String>) -> Option<PrincipleId> {
+    pub(super) fn principle(&mut self, id: &Spanned<String>) -> Option<PrincipleId> {
         let v = id.get_ref();
         if let Some(p) = PrincipleId::parse(v) {
             return Some(p);
@@ -73,8 +73,24 @@ impl Checker<'_> {
         None
     }
 
+    /// Variants of one line (`say`, `model`, a line's `say`), each with its placeholders known
+    /// and its text in every language; `what` names them in messages.
+    pub(super) fn variants(
+        &mut self,
+        list: &[Spanned<RawText>],
+        what: &str,
+        known: &BTreeSet<String>,
+        langs: &[Lang],
+    ) -> Vec<Loc> {
+        list.iter()
+            .map(|v| {
+                self.placeholders_in(v, known);
+                self.text(v, what, langs)
+            })
+            .collect()
+    }
     /// Text in every declared language; unknown language codes are errors.
-    pub(super) fn text(&mut self, t: &S<RawText>, what: &str, langs: &[Lang]) -> Loc {
+    pub(super) fn text(&mut self, t: &Spanned<RawText>, what: &str, langs: &[Lang]) -> Loc {
         self.text_sev(t, what, langs, Severity::Error)
     }
 
@@ -82,7 +98,7 @@ impl Checker<'_> {
     /// (a warning for optional help such as hints: the app falls back to another language).
     pub(super) fn text_sev(
         &mut self,
-        t: &S<RawText>,
+        t: &Spanned<RawText>,
         what: &str,
         langs: &[Lang],
         missing: Severity,
@@ -143,7 +159,7 @@ impl Checker<'_> {
         Loc(out)
     }
 
-    pub(super) fn placeholders_in(&mut self, t: &S<RawText>, known: &BTreeSet<String>) {
+    pub(super) fn placeholders_in(&mut self, t: &Spanned<RawText>, known: &BTreeSet<String>) {
         for v in t.get_ref().values() {
             let s = v.get_ref();
             let (_, chars) = filled_size(s, &self.fills);

@@ -70,8 +70,8 @@ pub(super) fn cond_of(ck: &mut Checker, c: RawCond, max_turns_declared: usize) -
 pub(super) fn line_of(
     ck: &mut Checker,
     cond: RawCond,
-    requires: &[S<String>],
-    variants: &[S<RawText>],
+    requires: &[Spanned<String>],
+    variants: &[Spanned<RawText>],
     what: &str,
     known: &BTreeSet<String>,
     languages: &[Lang],
@@ -79,13 +79,7 @@ pub(super) fn line_of(
 ) -> Line {
     let cond = cond_of(ck, cond, max_turns_declared);
     let requires = requires.iter().filter_map(|p| ck.principle(p)).collect();
-    let say = variants
-        .iter()
-        .map(|v| {
-            ck.placeholders_in(v, known);
-            ck.text(v, what, languages)
-        })
-        .collect();
+    let say = ck.variants(variants, what, known, languages);
     Line {
         cond,
         requires,

@@ -6,7 +6,18 @@ use super::*;
 /// The turn graph, first as drawn (every branch possible), then as played: with the mood,
 /// `max_turns`, giving up and the mood and turns conditions applied (`dialogue::explore`).
 pub(super) fn graph(ck: &mut Checker, raw: &RawScenario, s: &Scenario) {
-    let (turns, endings, max_turns, gives_up) = (&s.turns, &s.endings, s.max_turns, s.gives_up);
+    let seen = as_drawn(ck, raw, s);
+    let reach = kefu_core::dialogue::explore(s);
+    as_played(ck, raw, s, &seen, &reach);
+    requires(ck, raw, s, &reach);
+    room_to_recover(ck, raw, s, &reach);
+    resolvable(ck, raw, s, &reach);
+}
+
+/// As drawn: every turn reachable from the start, an ending reachable from every turn. The
+/// turns reachable from the start.
+fn as_drawn(ck: &mut Checker, raw: &RawScenario, s: &Scenario) -> Vec<bool> {
+    let turns = &s.turns;
     let n = turns.len();
     let first = s.start.min(n - 1);
     let mut seen = vec![false; n];
@@ -57,9 +68,13 @@ pub(super) fn graph(ck: &mut Checker, raw: &RawScenario, s: &Scenario) {
             ));
         }
     }
+    seen
+}
 
-    // As played.
-    let reach = kefu_core::dialogue::explore(s);
+/// As played: turns and branches the mood, `max_turns` and the state conditions rule out.
+fn as_played(ck: &mut Checker, raw: &RawScenario, s: &Scenario, seen: &[bool], reach: &Reach) {
+    let (turns, endings, max_turns, gives_up) = (&s.turns, &s.endings, s.max_turns, s.gives_up);
+    let n = turns.len();
     for i in 0..n {
         if seen[i] && reach.first[i].is_none() {
             ck.warn(&raw.turn[i].get_ref().id, format!(
@@ -90,14 +105,20 @@ pub(super) fn graph(ck: &mut Checker, raw: &RawScenario, s: &Scenario) {
             }
         }
     }
-    // Lines that presume something of the previous reply (`requires`) must not be said
-    // without it: look at every way into the turn or ending.
+}
+
+/// Lines that presume something of the previous reply (`requires`) must not be said without
+/// it: every way into the turn or ending is looked at.
+fn requires(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
+    let (turns, endings, gives_up) = (&s.turns, &s.endings, s.gives_up);
+    let n = turns.len();
+    let first = s.start.min(n - 1);
     let implies = |c: &Cond, p: PrincipleId| c.all.contains(&p) || c.any == [p];
     for target in (0..n)
         .map(Target::Turn)
         .chain((0..endings.len()).map(Target::Ending))
     {
-        let (lines, raw_reqs): (&[Line], Vec<&Vec<S<String>>>) = match target {
+        let (lines, raw_reqs): (&[Line], Vec<&Vec<Spanned<String>>>) = match target {
             Target::Turn(i) => (
                 &turns[i].lines,
                 raw.turn[i]
@@ -168,9 +189,14 @@ pub(super) fn graph(ck: &mut Checker, raw: &RawScenario, s: &Scenario) {
             }
         }
     }
+}
 
-    // Room to recover: one reply from the opening should not end the session badly, unless
-    // the author says so (`final = true`).
+/// Room to recover: one reply from the opening should not end the session badly, unless the
+/// author says so (`final = true`); every ending but giving up is reached.
+fn room_to_recover(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
+    let (turns, endings, max_turns, gives_up) = (&s.turns, &s.endings, s.max_turns, s.gives_up);
+    let n = turns.len();
+    let first = s.start.min(n - 1);
     let opening = State {
         mood: s.mood,
         taken: 1,
@@ -222,6 +248,14 @@ pub(super) fn graph(ck: &mut Checker, raw: &RawScenario, s: &Scenario) {
             );
         }
     }
+}
+
+/// The fewest replies that reach a `resolved` ending, as drawn and as played: more than
+/// `max_turns` and the customer always gives up first.
+fn resolvable(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
+    let (turns, endings, max_turns) = (&s.turns, &s.endings, s.max_turns);
+    let n = turns.len();
+    let first = s.start.min(n - 1);
     // The fewest replies that reach a `resolved` ending, as drawn: more than `max_turns` and the
     // customer always gives up first.
     let mut replies = vec![usize::MAX; n];

@@ -1,7 +1,7 @@
 //! The checker: `RawScenario` → `Scenario` with diagnostics in a trainer's words, each at
 //! `FILE:LINE:COLUMN`, each saying what to write instead. Runs the file's sample replies.
 
-use crate::raw::{RawCond, RawScenario, RawText, S};
+use crate::raw::{RawCond, RawScenario, RawText, Spanned};
 use kefu_core::dialogue::{explore, Reach, Session};
 use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
 use kefu_core::principles::{self, Lang, PrincipleId};

@@ -70,10 +70,7 @@ fn question_kind(c: &Analysis, s: Seg) -> Question {
     }
     // An offer ("Would you like me to resend it?", "Shall I book it?", "May I suggest …?")
     // seeks consent; it asks nothing about the case.
-    let last_clause = c
-        .clause_of(s.end.saturating_sub(1))
-        .map_or(s.start, |cl| cl.start)
-        .max(s.start);
+    let last_clause = c.last_clause_start(s, s.start).max(s.start);
     let offers = |t: &str| {
         [
             "would you like me to ",
@@ -186,9 +183,7 @@ fn question_kind(c: &Analysis, s: Seg) -> Question {
         let start = c.after_interjection(s);
         // The question may start the sentence or its last clause ("ive never drunk before,
         // whats it like?").
-        let last_clause = c
-            .clause_of(s.end.saturating_sub(1))
-            .map_or(start, |cl| cl.start);
+        let last_clause = c.last_clause_start(s, start);
         let asked_from = c
             .ctx_in(Ctx::InterrogativeStart, start, s.end)
             .filter(|h| h.start == start || h.start == last_clause)

@@ -138,13 +138,17 @@ impl<'a> Analysis<'a> {
             pos += skip;
         }
     }
+    /// Where the last clause of sentence `s` starts (a question may start there: "ive never
+    /// drunk before, whats it like?"), or `start` when no clause is found.
+    pub(super) fn last_clause_start(&self, s: Seg, start: usize) -> usize {
+        self.clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start)
+    }
     /// Does an English sentence (or its last clause) open on a question word ("what would you
     /// like to talk about?")?
     pub(super) fn wh_question(&self, s: Seg) -> bool {
         let start = self.after_interjection(s);
-        let last_clause = self
-            .clause_of(s.end.saturating_sub(1))
-            .map_or(start, |cl| cl.start);
+        let last_clause = self.last_clause_start(s, start);
         [start, last_clause].into_iter().any(|p| {
             let w = &self.f.text[p..s.end];
             let first = w.split(|ch: char| !ch.is_ascii_alphabetic()).next();
@@ -168,9 +172,7 @@ impl<'a> Analysis<'a> {
             return false;
         }
         let start = self.after_interjection(s);
-        let last_clause = self
-            .clause_of(s.end.saturating_sub(1))
-            .map_or(start, |cl| cl.start);
+        let last_clause = self.last_clause_start(s, start);
         let inverted = self
             .ctx_in(Ctx::InterrogativeStart, start, s.end)
             .any(|h| h.start == start || h.start == last_clause);
@@ -219,9 +221,7 @@ impl<'a> Analysis<'a> {
         let start = self.after_interjection(s);
         // "There are …" states ("there" is skipped as in "hi there, are you …").
         let stated = self.f.text[s.start..start].ends_with("there ");
-        let last_clause = self
-            .clause_of(s.end.saturating_sub(1))
-            .map_or(start, |cl| cl.start);
+        let last_clause = self.last_clause_start(s, start);
         [(start, stated), (last_clause, false)]
             .into_iter()
             .any(|(p, stated)| {
