@@ -57,8 +57,9 @@ setup-browser:
 # --- build -------------------------------------------------------------------------------
 
 # The app (the library, play, feedback, history: no scorer, no TOML parser, no checker) and, in
-# dist/engine/, the engine module (scorer and checker) the app imports when a trainee starts to
-# play or a trainer opens a file. The shipped library is checked here, by the same code, into
+# dist/engine/, the engine: a Web Worker script (crates/engine/worker.js) and two modules it
+# imports, the scorer (kefu_score: play) and the checker (kefu_check: opened files), so that
+# scoring and checking never run on the page and play never downloads the checker. The shipped library is checked here, by the same code, into
 # dist/scenarios/library.json; the .toml files are copied beside it.
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
@@ -66,20 +67,25 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 dist: setup-wasm setup-node
 	cargo build --release --bin kefu
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
-	@# Two crates, two modules: the app (kefu-app, which has no judge in its dependencies) and
-	@# the engine (kefu-engine: the judge and the checker), each bound right after its build.
+	@# Three modules: the app (kefu-app, which has no judge in its dependencies), the scorer
+	@# (kefu-engine) and the checker (kefu-engine --features check), each bound right after its build.
 	cargo build --profile wasm --target $(TARGET) -p kefu-app
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_app.wasm
 	cargo build --profile wasm --target $(TARGET) -p kefu-engine
-	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_engine \
+	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_score \
 	  target/$(TARGET)/wasm/kefu_engine.wasm
+	cargo build --profile wasm --target $(TARGET) -p kefu-engine --features check
+	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_check \
+	  target/$(TARGET)/wasm/kefu_engine.wasm
+	cp crates/engine/worker.js dist/engine/kefu_worker.js
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
-	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_engine_bg.wasm -o dist/engine/kefu_engine_bg.wasm
+	for m in score check; do \
+	  $(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_$${m}_bg.wasm -o dist/engine/kefu_$${m}_bg.wasm; done
 	@# Name every file of code by its content (kefu_dojo.<hash>.js, kefu_dojo_bg.<hash>.wasm, the
 	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
 	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
-	@# engine's .js its .wasm, index.html the app and the engine) is rewritten before it is hashed.
+	@# engine's .js its .wasm, index.html the app, the worker and the engine) is rewritten before it is hashed.
 	@h() { sha256sum "$$1" | cut -c1-16; }; \
 	  for f in dist/snippets/*/*.js; do \
 	    d=$$(basename "$$(dirname "$$f")"); n=$$(basename "$$f" .js); x=$$(h "$$f"); \
@@ -89,13 +95,17 @@ dist: setup-wasm setup-node
 	  w=kefu_dojo_bg.$$(h dist/kefu_dojo_bg.wasm).wasm; mv dist/kefu_dojo_bg.wasm dist/$$w; \
 	  sed -i "s#'kefu_dojo_bg\.wasm'#'$$w'#g" dist/kefu_dojo.js; \
 	  j=kefu_dojo.$$(h dist/kefu_dojo.js).js; mv dist/kefu_dojo.js dist/$$j; \
-	  ew=kefu_engine_bg.$$(h dist/engine/kefu_engine_bg.wasm).wasm; mv dist/engine/kefu_engine_bg.wasm dist/engine/$$ew; \
-	  sed -i "s#'kefu_engine_bg\.wasm'#'$$ew'#g" dist/engine/kefu_engine.js; \
-	  ej=kefu_engine.$$(h dist/engine/kefu_engine.js).js; mv dist/engine/kefu_engine.js dist/engine/$$ej; \
-	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_ENGINE_JS#engine/$$ej#g" index.html > dist/index.html; \
-	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|engine)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
+	  for m in score check; do \
+	    ew=kefu_$${m}_bg.$$(h dist/engine/kefu_$${m}_bg.wasm).wasm; mv dist/engine/kefu_$${m}_bg.wasm dist/engine/$$ew; \
+	    sed -i "s#'kefu_$${m}_bg\.wasm'#'$$ew'#g" dist/engine/kefu_$$m.js; \
+	    ej=kefu_$$m.$$(h dist/engine/kefu_$$m.js).js; mv dist/engine/kefu_$$m.js dist/engine/$$ej; \
+	    eval "ej_$$m=$$ej"; done; \
+	  wj=kefu_worker.$$(h dist/engine/kefu_worker.js).js; mv dist/engine/kefu_worker.js dist/engine/$$wj; \
+	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
+	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" index.html > dist/index.html; \
+	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
-	  echo "content-hashed: $$j $$w engine/$$ej engine/$$ew"
+	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check"
 	cp scenarios/*.toml dist/scenarios/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
 	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it. The
@@ -112,8 +122,12 @@ dist: setup-wasm setup-node
 	  printf '%-70s %8s %8s\n' "Download on first load (bytes):" brotli gzip; \
 	  table dist/index.html dist/kefu_dojo.*.js dist/snippets/*/*.js dist/kefu_dojo_bg.*.wasm \
 	    dist/scenarios/cards.json dist/scenarios/index.json; \
-	  printf '%-70s %8s %8s\n' "Loaded when a trainee starts to play or a trainer opens a file:" brotli gzip; \
-	  table dist/scenarios/library.json dist/engine/kefu_engine.*.js dist/engine/kefu_engine_bg.*.wasm
+	  printf '%-70s %8s %8s\n' "The whole library, when a scenario is opened or on intent:" brotli gzip; \
+	  table dist/scenarios/library.json; \
+	  printf '%-70s %8s %8s\n' "The scorer, prefetched on intent (a card hovered or focused, idle) or play:" brotli gzip; \
+	  table dist/engine/kefu_worker.*.js dist/engine/kefu_score.*.js dist/engine/kefu_score_bg.*.wasm; \
+	  printf '%-70s %8s %8s\n' "The checker, loaded only when a scenario file is opened:" brotli gzip; \
+	  table dist/engine/kefu_check.*.js dist/engine/kefu_check_bg.*.wasm
 
 # kefu serve: pre-compressed brotli/gzip, application/wasm, immutable caching for hashed files,
 # revalidation for index.html (src/serve.rs). It prints the address it listens on.

@@ -34,9 +34,10 @@ test('the library lists the scenarios; the time to show it is reported', async (
   assert.equal(n, files.length, 'one card per scenario file');
   assert.equal(await page.locator('.broken').count(), 0, 'no shipped file is broken');
   // The checked library's cards come as one small bundle (the full one waits until a scenario is
-  // wanted); the engine (scorer and checker) is not loaded for it, and no scenario file is parsed.
+  // wanted); the checker is not loaded for it, and no scenario file is parsed (the scorer may be
+  // prefetched once the library is shown: intent, idle).
   assert.ok(fetched.includes('/scenarios/cards.json'), fetched.join(' '));
-  assert.deepEqual(fetched.filter((p) => p.startsWith('/engine/') || p.endsWith('.toml')), []);
+  assert.deepEqual(fetched.filter((p) => p.startsWith('/engine/kefu_check') || p.endsWith('.toml')), []);
   assert.deepEqual(page.errors, []);
 });
 
@@ -147,7 +148,11 @@ test('corrupt storage is reported, kept aside, and the app still plays', async (
   await page.reload();
   const alert = page.locator('[data-store-error="store.corrupt"]');
   await alert.waitFor();
-  assert.equal(await page.evaluate(() => localStorage.getItem('kefu.progress.corrupt')), '{"version":1,"attempts":[{oops');
+  // Kept whole under a dated name (a later corruption never overwrites it), named in the notice.
+  const aside = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kefu.progress.corrupt.')));
+  assert.equal(aside.length, 1, aside.join(' '));
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), aside[0]), '{"version":1,"attempts":[{oops');
+  assert.ok((await alert.innerText()).includes(aside[0]), 'the notice names where it is kept');
   await page.getByRole('link', { name: titleOf(ID) }).click();
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   await reply(page, GOOD.en);
@@ -222,7 +227,8 @@ test('play starts before the scorer arrives; a reply sent meanwhile is judged wh
   const hashed = /^(.*)\.([0-9a-f]{16})\.(js|wasm)$/;
   const paths = code.map((u) => u.pathname).sort();
   for (const f of [/^\/kefu_dojo\.[0-9a-f]{16}\.js$/, /^\/kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/,
-    /^\/engine\/kefu_engine\.[0-9a-f]{16}\.js$/, /^\/engine\/kefu_engine_bg\.[0-9a-f]{16}\.wasm$/,
+    /^\/engine\/kefu_worker\.[0-9a-f]{16}\.js$/,
+    /^\/engine\/kefu_score\.[0-9a-f]{16}\.js$/, /^\/engine\/kefu_score_bg\.[0-9a-f]{16}\.wasm$/,
     /^\/snippets\/[^/]+\/inline\d+\.[0-9a-f]{16}\.js$/]) {
     assert.ok(paths.some((p) => f.test(p)), `${f} loaded: ${paths.join(' ')}`);
   }
@@ -234,8 +240,9 @@ test('play starts before the scorer arrives; a reply sent meanwhile is judged wh
     const sha = crypto.createHash('sha256').update(fs.readFileSync(path.join(dist, u.pathname))).digest('hex');
     assert.equal(m[2], sha.slice(0, 16), `${u.pathname}: the hash in its name is its content's`);
   }
-  const engine = await page.locator('meta[name="kefu-engine"]').getAttribute('content');
-  assert.ok(paths.includes(`/${engine}`), `the page's engine ${engine} is the one loaded`);
+  const engine = await page.locator('meta[name="kefu-scorer"]').getAttribute('content');
+  assert.ok(paths.includes(`/${engine}`), `the page's scorer ${engine} is the one loaded`);
+  assert.ok(!paths.some((p) => p.startsWith('/engine/kefu_check')), 'play never loads the checker');
   // What the server sends for them: compressed, cached for good; the page itself revalidates.
   const res = await page.request.get(`${srv.base}${paths.find((p) => p.endsWith('.wasm'))}`);
   assert.equal(res.headers()['content-type'], 'application/wasm');
@@ -275,7 +282,7 @@ test('a reply sent while the scorer loads survives a language switch and a reloa
 test('an engine that cannot judge (another build, say) is reported; the reply is not scored', async () => {
   const page = await newPage(browser);
   // An engine from another build: it loads, but answers every request with an error.
-  await page.route(/\/engine\/kefu_engine\.[0-9a-f]{16}\.js$/, (r) => r.fulfill({ contentType: 'text/javascript', body:
+  await page.route(/\/engine\/kefu_score\.[0-9a-f]{16}\.js$/, (r) => r.fulfill({ contentType: 'text/javascript', body:
     'export default async function () {}\n' +
     'export function judge() { return JSON.stringify({ error: "unknown field `kind`" }); }\n' +
     'export function check_file() { return "{}"; }\nexport function score_json() { return "{}"; }\n' }));
@@ -330,14 +337,15 @@ test('scoring one reply in the browser (reported)', async () => {
   await page.waitForFunction(() => window.kefuDojo && window.kefuDojo.score_json);
   const ready = Math.round(await page.evaluate(() => performance.now()));
   console.log(`# engine (scorer) ready ${ready} ms after navigating to a scenario (loopback)`);
-  const r = await page.evaluate(({ zh }) => {
+  const r = await page.evaluate(async ({ zh }) => {
     const text = zh.repeat(2).slice(0, 200);
+    // Answered by the scorer worker (a message each way).
     const f = window.kefuDojo.score_json;
-    JSON.parse(f(text, 'zh-Hans'));
+    JSON.parse(await f(text, 'zh-Hans'));
     const n = 200;
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) f(text, 'zh-Hans');
-    return { per: (performance.now() - t0) / n, out: JSON.parse(f(text, 'zh-Hans')) };
+    for (let i = 0; i < n; i++) await f(text, 'zh-Hans');
+    return { per: (performance.now() - t0) / n, out: JSON.parse(await f(text, 'zh-Hans')) };
   }, GOOD);
   assert.equal(r.out.principles.apology.hit, true);
   console.log(`# browser: ${(r.per * 1000).toFixed(0)} µs to score one 200-char reply`);

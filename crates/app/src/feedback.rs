@@ -11,16 +11,73 @@ use kefu_core::scenario::Scenario;
 use kefu_core::view;
 use yew::prelude::*;
 
-/// The reply with its evidence marked.
-pub fn highlighted(text: &str, j: &Judgement) -> Html {
-    html! {
-        { for view::highlight(text, j).into_iter().map(|p| match p.principle {
-            Some(id) => html! {
-                <mark class={classes!("ev", p.violation.then_some("bad"))} data-evidence={id} title={id}>{ p.text }</mark>
-            },
-            None => html! { { p.text } },
-        }) }
+/// At most this many characters of a reply are drawn with their evidence (a reply from the box
+/// is at most 2,000; an older or imported one may be longer): the rest is summarised.
+pub const MAX_SHOWN_CHARS: usize = 4000;
+/// At most this many evidence marks are drawn in a reply, and quotes listed per principle.
+pub const MAX_MARKS: usize = 200;
+pub const MAX_QUOTES: usize = 5;
+
+/// Evidence spans (char offsets) sorted, clipped to `len`, empty ones dropped, and overlapping
+/// or touching ones merged: linear in the spans whatever the judge found (32,522 spans in a
+/// 1 MB paste become a few runs).
+pub fn merge_spans(spans: &[(usize, usize)], len: usize) -> Vec<(usize, usize)> {
+    let mut v: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(s, e)| (s.min(len), e.min(len)))
+        .filter(|(s, e)| s < e)
+        .collect();
+    v.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(v.len());
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
     }
+    out
+}
+
+/// The judgement as drawn: every finding's evidence merged and clipped to the first `len`
+/// characters.
+fn bounded(j: &Judgement, len: usize) -> Judgement {
+    let mut b = j.clone();
+    for f in b.principles.values_mut() {
+        f.evidence = merge_spans(&f.evidence, len);
+    }
+    b
+}
+
+/// The reply with its evidence marked: its first `MAX_SHOWN_CHARS` characters, at most
+/// `MAX_MARKS` marks (the rest of the text is drawn plain), so drawing stays quick.
+pub fn highlighted(text: &str, j: &Judgement) -> Html {
+    let total = text.chars().count();
+    let shown: String = text.chars().take(MAX_SHOWN_CHARS).collect();
+    let pieces = view::highlight(&shown, &bounded(j, MAX_SHOWN_CHARS));
+    let mut marks = 0;
+    let mut html: Vec<Html> = Vec::new();
+    let mut plain = String::new();
+    for p in pieces {
+        match p.principle {
+            Some(id) if marks < MAX_MARKS => {
+                marks += 1;
+                if !plain.is_empty() {
+                    html.push(html! { { std::mem::take(&mut plain) } });
+                }
+                html.push(html! {
+                    <mark class={classes!("ev", p.violation.then_some("bad"))} data-evidence={id} title={id}>{ p.text }</mark>
+                });
+            }
+            _ => plain.push_str(&p.text),
+        }
+    }
+    if total > MAX_SHOWN_CHARS {
+        plain.push_str(&format!(" … (+{})", total - MAX_SHOWN_CHARS));
+    }
+    if !plain.is_empty() {
+        html.push(html! { { plain } });
+    }
+    html! { { for html } }
 }
 
 /// Is this principle's finding a violation (blame/rudeness/jargon present, a false fact)?
@@ -44,6 +101,7 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
     let e = &p.exchange;
     let j = &e.judgement;
     let tr = |k: &str| ctx.t(k);
+    let chars: Vec<char> = e.reply.chars().collect();
     // Expected principles first, then the rest, in the rulebook's order.
     let mut ids: Vec<&str> = j.expected.iter().map(String::as_str).collect();
     // `facts` on a turn with no facts to state (hit, nothing marked, not expected) has
@@ -107,11 +165,15 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
             },
             expected.then_some("expected")
         );
+        // A few distinct quotes per principle, each cut from the reply's chars once.
         let mut quotes: Vec<String> = Vec::new();
-        for &(s, en) in &f.evidence {
-            let q: String = e.reply.chars().skip(s).take(en.saturating_sub(s)).collect();
+        for (s, en) in merge_spans(&f.evidence, chars.len()) {
+            let q: String = chars[s..en].iter().take(80).collect();
             if !quotes.contains(&q) {
                 quotes.push(q);
+            }
+            if quotes.len() == MAX_QUOTES {
+                break;
             }
         }
         html! {
@@ -151,5 +213,31 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
                 <blockquote class="model">{ m.clone() }</blockquote>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_spans;
+
+    #[test]
+    fn spans_are_sorted_clipped_and_merged() {
+        assert_eq!(
+            merge_spans(
+                &[(5, 9), (0, 2), (1, 3), (8, 12), (20, 30), (3, 3), (14, 15)],
+                25
+            ),
+            vec![(0, 3), (5, 12), (14, 15), (20, 25)]
+        );
+        assert_eq!(merge_spans(&[(40, 50)], 25), vec![]);
+    }
+
+    #[test]
+    fn thirty_thousand_overlapping_spans_merge_in_linear_time() {
+        let spans: Vec<(usize, usize)> = (0..32_522).map(|i| (i * 30, i * 30 + 45)).collect();
+        let t = std::time::Instant::now();
+        let m = merge_spans(&spans, 1_000_000);
+        assert_eq!(m, vec![(0, 32_521 * 30 + 45)]);
+        assert!(t.elapsed().as_millis() < 200, "{:?}", t.elapsed());
     }
 }

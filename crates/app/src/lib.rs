@@ -10,6 +10,7 @@ mod play;
 mod route;
 mod storage;
 mod summary;
+mod worker;
 
 use kefu_core::i18n::t;
 use kefu_core::principles::Lang;
@@ -114,6 +115,9 @@ pub struct AppState {
     progress_rev: u32,
     /// Whether the stored progress has been read (nothing is written before).
     progress_loaded: bool,
+    /// Unreadable progress is still where progress is saved (too large to copy aside, being
+    /// moved into IndexedDB): nothing is saved over it meanwhile.
+    held: bool,
     /// Scenario files the trainer opened, by file name (kept across reloads).
     pub local: Shared<BTreeMap<String, String>>,
     local_rev: u32,
@@ -136,6 +140,7 @@ impl AppState {
             progress: Shared::default(),
             progress_rev: 0,
             progress_loaded: false,
+            held: false,
             local: Shared::default(),
             local_rev: 0,
             lang_rev: 0,
@@ -178,6 +183,8 @@ pub enum AppAction {
     /// Forget a trainer's file.
     RemoveLocal(String),
     Notify(StoreError),
+    /// Unreadable progress is in the way of saving (`true`) or was moved aside (`false`).
+    Hold(bool),
     Dismiss,
     /// The trainee picked a language: shown now and remembered.
     ChooseLang(Lang),
@@ -254,6 +261,20 @@ impl Reducible for AppState {
                 }
                 s.local = Shared(Rc::new(l));
                 s.local_rev += 1;
+            }
+            AppAction::Hold(h) => {
+                s.held = h;
+                if !h {
+                    s.notices.retain(|n| {
+                        !matches!(
+                            n,
+                            StoreError::Corrupt {
+                                place: storage::Aside::Held,
+                                ..
+                            }
+                        )
+                    });
+                }
             }
             AppAction::Notify(e) => {
                 if s.notices.contains(&e) {
@@ -387,42 +408,6 @@ async fn fetch_library(url: &'static str) -> (Library, bool, Vec<(String, String
     (lib, url == FULL, files)
 }
 
-#[wasm_bindgen(inline_js = r#"
-let engine;
-export async function kefu_engine() {
-  if (!engine) {
-    // `make dist` names the engine by its content (engine/kefu_engine.<hash>.js, which names its
-    // own hashed .wasm) and writes that name into the page: a cached engine of another build is
-    // never used.
-    const js = document.querySelector('meta[name="kefu-engine"]')?.content;
-    if (!js) throw new Error('the page names no engine (meta kefu-engine): build it with make dist');
-    const m = await import(new URL(js, document.baseURI).href);
-    await m.default({});
-    engine = m;
-    window.kefuDojo = Object.assign({}, window.kefuDojo, { score_json: m.score_json });
-  }
-}
-export function kefu_judge(request) { return engine.judge(request); }
-export async function kefu_check(name, src) { await kefu_engine(); return engine.check_file(name, src); }
-"#)]
-extern "C" {
-    /// Import and start the engine module (`dist/engine/`: the scorer and the checker), once.
-    #[wasm_bindgen(catch)]
-    async fn kefu_engine() -> Result<JsValue, JsValue>;
-    /// Judge with the started engine: a `JudgeRequest` as JSON in, a `Judgement` out.
-    #[wasm_bindgen(catch)]
-    fn kefu_judge(request: &str) -> Result<String, JsValue>;
-    /// Check a scenario file with the engine (started on first use).
-    #[wasm_bindgen(catch)]
-    async fn kefu_check(name: &str, src: &str) -> Result<JsValue, JsValue>;
-}
-
-fn js_error(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| js_sys::Error::from(e).message().as_string())
-        .unwrap_or_default()
-}
-
 /// Whether the engine module is there to judge replies.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Engine {
@@ -432,46 +417,87 @@ pub enum Engine {
     Failed(String),
 }
 
-/// The scorer the app plays with: the engine module's `judge`, the same code as `kefu score`.
-/// Only called once the engine is `Ready`. An error (an engine from another build, say) is
-/// returned, never turned into a judgement.
-pub fn engine_judge(
+/// The scorer the app plays with: the engine's `judge` in the scorer worker, the same code as
+/// `kefu score`. An error (an engine from another build, say) or a cancellation is returned,
+/// never turned into a judgement.
+pub async fn engine_judge(
     text: &str,
     lang: Lang,
     rules: &kefu_core::judgement::TurnRules,
     secs: Option<f64>,
-) -> Result<kefu_core::judgement::Judgement, String> {
+) -> Result<kefu_core::judgement::Judgement, worker::CallError> {
     let req = kefu_core::judgement::JudgeRequest {
         text: text.to_string(),
         lang,
         rules: rules.clone(),
         secs,
     };
-    serde_json::to_string(&req)
-        .map_err(|e| e.to_string())
-        .and_then(|r| kefu_judge(&r).map_err(js_error))
-        .and_then(|a| {
-            serde_json::from_str::<kefu_core::judgement::Judgement>(&a).map_err(|_| a.clone())
-        })
+    let r = serde_json::to_string(&req).map_err(|e| worker::CallError::Failed(e.to_string()))?;
+    let a = worker::call(worker::Kind::Score, "judge", &[&r], 0).await?;
+    serde_json::from_str::<kefu_core::judgement::Judgement>(&a)
+        .map_err(|_| worker::CallError::Failed(a))
 }
 
-/// Check a scenario file with the engine module (the same code as `kefu check`). If the engine
-/// cannot be loaded, the file is listed as broken with the reason.
+/// The judgements of a stored session's replies, replayed in the scorer worker (the engine's
+/// `replay`): what `Session::try_replay_with` needs to rebuild it on the page without scoring.
+pub async fn engine_replay(
+    s: &kefu_core::scenario::Scenario,
+    saved: &kefu_core::dialogue::Saved,
+) -> Result<Vec<kefu_core::judgement::Judgement>, worker::CallError> {
+    #[derive(serde::Serialize)]
+    struct Req<'a> {
+        scenario: &'a kefu_core::scenario::Scenario,
+        saved: &'a kefu_core::dialogue::Saved,
+    }
+    #[derive(serde::Deserialize)]
+    struct Replayed {
+        judgements: Vec<kefu_core::judgement::Judgement>,
+        #[serde(default)]
+        error: Option<String>,
+    }
+    let r = serde_json::to_string(&Req { scenario: s, saved })
+        .map_err(|e| worker::CallError::Failed(e.to_string()))?;
+    let a = worker::call(worker::Kind::Score, "replay", &[&r], 0).await?;
+    match serde_json::from_str::<Replayed>(&a) {
+        Ok(Replayed { error: Some(e), .. }) => Err(worker::CallError::Failed(e)),
+        Ok(r) => Ok(r.judgements),
+        Err(_) => Err(worker::CallError::Failed(a)),
+    }
+}
+
+/// How long an opened scenario file may take to check (in the checker worker) before it is
+/// refused: a file over it would otherwise hold every later load hostage.
+pub const CHECK_BUDGET_MS: u32 = 5_000;
+
+/// Check a scenario file with the checker worker (the same code as `kefu check`), within
+/// `CHECK_BUDGET_MS`. A file over budget, or a checker that cannot be loaded, is listed as
+/// broken with the reason.
 async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
-    let got = match kefu_check(name, src).await {
-        Ok(v) => v
-            .as_string()
-            .ok_or_else(|| "no answer".to_string())
-            .and_then(|j| serde_json::from_str::<view::Checked>(&j).map_err(|e| e.to_string())),
-        Err(e) => Err(js_error(e)),
+    let got = match worker::call(
+        worker::Kind::Check,
+        "check_file",
+        &[name, src],
+        CHECK_BUDGET_MS,
+    )
+    .await
+    {
+        Ok(j) => serde_json::from_str::<view::Checked>(&j).map_err(|e| e.to_string()),
+        Err(worker::CallError::OverBudget) => Err(kefu_core::i18n::tf(
+            lang,
+            "lib.check_over_budget",
+            &[("secs", &(CHECK_BUDGET_MS / 1000).to_string())],
+        )),
+        Err(worker::CallError::Cancelled) => Err("cancelled".to_string()),
+        Err(worker::CallError::Failed(e)) => Err(kefu_core::i18n::tf(
+            lang,
+            "lib.checker_failed",
+            &[("error", &e)],
+        )),
     };
     got.unwrap_or_else(|e| view::Checked {
         file: name.to_string(),
         scenario: None,
-        diagnostics: vec![format!(
-            "{name}: {}",
-            kefu_core::i18n::tf(lang, "lib.checker_failed", &[("error", &e)])
-        )],
+        diagnostics: vec![format!("{name}: {e}")],
     })
 }
 
@@ -607,20 +633,66 @@ pub fn App() -> Html {
     let full_asked = use_mut_ref(|| false);
     let engine = use_state(|| Engine::Idle);
 
-    // The engine module is imported when a scenario is to be played, not for the library.
-    {
+    // The scorer worker is started (its module fetched and compiled while it downloads) when
+    // the trainee shows intent: a pointer over or focus on a library card, the browser idle
+    // after the library is shown, or a scenario to play. A reply sent before it is ready
+    // simply waits in the worker's queue.
+    let warm = {
         let engine = engine.clone();
+        let started = use_mut_ref(|| false);
+        Rc::new(move || {
+            if std::mem::replace(&mut *started.borrow_mut(), true) {
+                return;
+            }
+            let engine = engine.clone();
+            engine.set(Engine::Loading);
+            wasm_bindgen_futures::spawn_local(async move {
+                match worker::warm(worker::Kind::Score).await {
+                    Ok(()) => engine.set(Engine::Ready),
+                    Err(e) => engine.set(Engine::Failed(e)),
+                }
+            });
+        })
+    };
+    {
+        let warm = warm.clone();
         let wanted = plays(&route);
         use_effect_with(wanted, move |wanted| {
-            if *wanted && *engine == Engine::Idle {
-                engine.set(Engine::Loading);
-                wasm_bindgen_futures::spawn_local(async move {
-                    match kefu_engine().await {
-                        Ok(_) => engine.set(Engine::Ready),
-                        Err(e) => engine.set(Engine::Failed(js_error(e))),
-                    }
-                });
+            if *wanted {
+                warm();
             }
+        });
+    }
+    {
+        let warm = warm.clone();
+        use_effect_with(lib.listed, move |loaded| {
+            let doc = gloo::utils::document();
+            let on_card = {
+                let warm = warm.clone();
+                move |e: &Event| {
+                    let on_card = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest(".card").ok().flatten())
+                        .is_some();
+                    if on_card {
+                        warm();
+                    }
+                }
+            };
+            let hover = gloo::events::EventListener::new(&doc, "pointerover", on_card.clone());
+            let focus = gloo::events::EventListener::new(&doc, "focusin", on_card);
+            if *loaded {
+                let idle = Closure::once_into_js(move || warm());
+                let win = gloo::utils::window();
+                if win.request_idle_callback(idle.unchecked_ref()).is_err() {
+                    let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        idle.unchecked_ref(),
+                        1000,
+                    );
+                }
+            }
+            move || drop((hover, focus))
         });
     }
 
@@ -676,7 +748,30 @@ pub fn App() -> Html {
                 Ok(Some(raw)) => match Store::from_json(&raw) {
                     Ok(s) => Some(s),
                     Err(_) => {
-                        problems.push(io.quarantine(storage::PROGRESS));
+                        let e = io.quarantine(storage::PROGRESS);
+                        if let StoreError::Corrupt {
+                            place: storage::Aside::Held,
+                            aside,
+                            key,
+                        } = &e
+                        {
+                            // Too large to copy beside itself: moved into IndexedDB, and
+                            // nothing is saved over it until it is there.
+                            app.dispatch(AppAction::Hold(true));
+                            let moved = io.move_aside(key, aside);
+                            let (app, key, aside) = (app.clone(), key.clone(), aside.clone());
+                            wasm_bindgen_futures::spawn_local(async move {
+                                if moved.await.is_ok() {
+                                    app.dispatch(AppAction::Hold(false));
+                                    app.dispatch(AppAction::Notify(StoreError::Corrupt {
+                                        key,
+                                        aside,
+                                        place: storage::Aside::Database,
+                                    }));
+                                }
+                            });
+                        }
+                        problems.push(e);
                         None
                     }
                 },
@@ -728,9 +823,9 @@ pub fn App() -> Html {
         let app = state.dispatcher();
         let progress = state.progress.clone();
         storage::use_io_effect(
-            (state.progress_rev, state.progress_loaded),
-            move |io, &(rev, loaded)| {
-                if rev > 0 && loaded {
+            (state.progress_rev, state.progress_loaded, state.held),
+            move |io, &(rev, loaded, held)| {
+                if rev > 0 && loaded && !held {
                     if let Err(e) = io.set_raw(storage::PROGRESS, &progress.to_json()) {
                         app.dispatch(AppAction::Notify(e));
                     }

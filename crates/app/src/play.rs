@@ -5,6 +5,7 @@
 use super::feedback::Feedback;
 use super::storage;
 use super::summary::Summary;
+use super::worker::{self, CallError};
 use super::{route, use_ctx, AppAction, Ctx, Engine, Shared};
 use gloo::timers::callback::{Interval, Timeout};
 use kefu_core::dialogue::{Saved, Session};
@@ -15,6 +16,7 @@ use kefu_core::progress::{Attempt, TurnRecord};
 use kefu_core::scenario::{Scenario, Target};
 use kefu_core::view;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -36,6 +38,21 @@ pub struct Stored {
     /// file opened again starts afresh instead of replaying old replies into new turns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_hash: Option<String>,
+}
+
+/// The most a reply may hold, in characters: a limit the trainee sees (a counter under the box),
+/// and one that keeps the page, the scorer and the store quick whatever is pasted.
+pub const REPLY_LIMIT: usize = 2000;
+
+/// `text` cut to the reply limit, and how many characters it had (if it was cut).
+pub fn clip_reply(text: String) -> (String, Option<usize>) {
+    match text.char_indices().nth(REPLY_LIMIT) {
+        None => (text, None),
+        Some((at, _)) => {
+            let n = text.chars().count();
+            (text[..at].to_string(), Some(n))
+        }
+    }
 }
 
 /// Where the stored session is: not read yet, waiting for the engine to replay it, or in play.
@@ -61,20 +78,23 @@ pub struct PlayState {
     /// A reply sent and not yet resolved (the reply box is disabled meanwhile).
     pub pending: Option<(String, Option<f64>)>,
     pub hint: bool,
-    /// The engine could not judge (the reply was not taken; the draft is kept).
+    /// The engine could not judge (the reply was not taken; the draft is kept): the message.
     pub error: Option<String>,
+    /// The trainee stopped the scoring of the last reply (it is still in the box).
+    pub cancelled: bool,
     /// "Try again" was asked for: the effect forgets the stored session and starts afresh.
     pub again: bool,
 }
 
 pub enum PlayAction {
-    /// What storage holds for this scenario, read by the effect, and the time it was read.
-    Restore(Option<Stored>, f64),
+    /// What storage holds for this scenario, read by the effect, the time it was read, and
+    /// the judgements of its replies (replayed in the scorer worker) or why there are none.
+    Restore(Option<Stored>, f64, Result<Vec<Judgement>, CallError>),
     /// The stored session has replies and the engine is not there yet.
     Wait,
     Submit(String, Option<f64>),
     /// The engine's judgement of the pending reply (or why there is none), and the time.
-    Resolve(Result<Judgement, String>, f64),
+    Resolve(Result<Judgement, CallError>, f64),
     ToggleHint,
     Again,
 }
@@ -92,13 +112,29 @@ impl PlayState {
             pending: None,
             hint: false,
             error: None,
+            cancelled: false,
             again: false,
+        }
+    }
+
+    /// The message for a judgement or replay the engine did not give.
+    fn failure(&self, e: CallError) -> String {
+        match e {
+            CallError::Cancelled | CallError::OverBudget => {
+                kefu_core::i18n::t(self.ui, "play.replay_stopped")
+            }
+            CallError::Failed(e) => tf(self.ui, "play.engine_failed", &[("error", &e)]),
         }
     }
 
     /// Start or resume the session: a stored session is replayed unless `?seed=` asks for
     /// another one.
-    fn restore(&self, stored: Option<Stored>, now: f64) -> PlayState {
+    fn restore(
+        &self,
+        stored: Option<Stored>,
+        now: f64,
+        judged: Result<Vec<Judgement>, CallError>,
+    ) -> PlayState {
         let s = &self.scenario;
         let lang = self.ui;
         let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
@@ -116,7 +152,19 @@ impl PlayState {
                 saved.lang = lang;
                 // A reply the engine cannot judge ends the replay there: nothing is made up,
                 // and the stored session is not overwritten (see the save effect).
-                let (sess, failed) = Session::try_replay_with(s, &saved, &super::engine_judge);
+                // The judgements come from the scorer worker's replay of the same replies.
+                let (judged, err) = match judged {
+                    Ok(v) => (v, None),
+                    Err(e) => (Vec::new(), Some(self.failure(e))),
+                };
+                let next = RefCell::new(judged.into_iter());
+                let judge = |_: &str, _, _: &_, _| {
+                    next.borrow_mut().next().ok_or_else(|| {
+                        err.clone()
+                            .unwrap_or_else(|| self.failure(CallError::Cancelled))
+                    })
+                };
+                let (sess, failed) = Session::try_replay_with(s, &saved, &judge);
                 let pending = st
                     .pending
                     .filter(|_| failed.is_none() && sess.ended().is_none());
@@ -145,6 +193,7 @@ impl PlayState {
             pending,
             hint: false,
             error: failed,
+            cancelled: false,
             again: false,
         }
     }
@@ -160,12 +209,13 @@ impl Reducible for PlayState {
         let mut turn_ms = self.turn_ms;
         let mut phase = self.phase;
         let mut again = self.again;
+        let mut cancelled = false;
         match action {
-            PlayAction::Restore(stored, now) => {
+            PlayAction::Restore(stored, now, judged) => {
                 if self.phase == Phase::Ready {
                     return self;
                 }
-                return Rc::new(self.restore(stored, now));
+                return Rc::new(self.restore(stored, now, judged));
             }
             PlayAction::Wait => {
                 if self.phase != Phase::Reading {
@@ -178,6 +228,7 @@ impl Reducible for PlayState {
                     || pending.is_some()
                     || session.ended().is_some()
                     || text.trim().is_empty()
+                    || text.chars().nth(REPLY_LIMIT).is_some()
                 {
                     return self;
                 }
@@ -191,9 +242,15 @@ impl Reducible for PlayState {
                     turn_ms = now;
                 }
             }
+            // Stopped by the trainee: the reply is not taken (it is still in the box) and the
+            // stored session forgets it, so a reload does not score it again.
+            PlayAction::Resolve(Err(CallError::Cancelled), _) => {
+                pending = None;
+                cancelled = true;
+            }
             PlayAction::Resolve(Err(e), _) => {
                 pending = None;
-                error = Some(e);
+                error = Some(self.failure(e));
             }
             PlayAction::ToggleHint => hint = !hint,
             PlayAction::Again => again = true,
@@ -209,6 +266,7 @@ impl Reducible for PlayState {
             pending,
             hint,
             error,
+            cancelled,
             again,
         })
     }
@@ -320,20 +378,24 @@ pub fn Play(p: &PlayProps) -> Html {
     let chat = use_node_ref();
     let log_len = state.session.log.len();
     let ended = state.session.ended().is_some();
-    let ready = ctx.engine == Engine::Ready;
     let phase = state.phase;
+    let cut = use_state(|| None::<usize>);
+    // When the pending reply was sent to the scorer (for the progress shown while it scores).
+    let pending_since = use_mut_ref(|| None::<f64>);
 
-    // Read the stored session and draft; a session with replies waits for the engine (its
-    // replies are judged again), a fresh one starts at once.
+    // Read the stored session and draft. A session with replies is resumed by judging them
+    // again: the scorer worker replays it (the page stays responsive meanwhile, and the
+    // trainee may read and type); a fresh one starts at once.
     {
         let state = state.clone();
         let draft = draft.clone();
+        let cut = cut.clone();
         let app = ctx.dispatch.clone();
-        storage::use_io_effect(ready, move |io, &ready| {
-            if state.phase == Phase::Ready {
+        storage::use_io_effect((), move |io, _| {
+            if state.phase != Phase::Reading {
                 return;
             }
-            let s = &state.scenario;
+            let s = state.scenario.clone();
             let stored = match io.load::<Stored>(&storage::session_key(&s.id)) {
                 Ok(v) => v,
                 Err(e) => {
@@ -341,37 +403,34 @@ pub fn Play(p: &PlayProps) -> Html {
                     None
                 }
             };
-            if !ready
-                && stored
-                    .as_ref()
-                    .is_some_and(|st| !st.saved.replies.is_empty())
-            {
-                state.dispatch(PlayAction::Wait);
-                return;
-            }
-            if state.phase == Phase::Reading {
-                draft.set(
-                    io.get_raw(&storage::draft_key(&s.id))
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                );
-            }
-            state.dispatch(PlayAction::Restore(stored, route::now_ms()));
-        });
-    }
-    // Waiting for the engine, the draft is read at once (the trainee may type meanwhile).
-    {
-        let draft = draft.clone();
-        let id = s.id.clone();
-        storage::use_io_effect(phase == Phase::Waiting, move |io, &waiting| {
-            if waiting {
-                draft.set(
-                    io.get_raw(&storage::draft_key(&id))
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                );
+            let (d, was) = clip_reply(
+                io.get_raw(&storage::draft_key(&s.id))
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+            );
+            draft.set(d);
+            cut.set(was);
+            let replay = stored
+                .as_ref()
+                .filter(|st| st.saved.scenario == s.id && st.exam == state.exam)
+                .filter(|st| !st.saved.replies.is_empty())
+                .map(|st| {
+                    let mut saved = st.saved.clone();
+                    saved.lang = state.ui;
+                    saved
+                });
+            match replay {
+                None => {
+                    state.dispatch(PlayAction::Restore(stored, route::now_ms(), Ok(Vec::new())))
+                }
+                Some(saved) => {
+                    state.dispatch(PlayAction::Wait);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let judged = super::engine_replay(&s, &saved).await;
+                        state.dispatch(PlayAction::Restore(stored, route::now_ms(), judged));
+                    });
+                }
             }
         });
     }
@@ -446,26 +505,31 @@ pub fn Play(p: &PlayProps) -> Html {
             }
         });
     }
-    // Judge a sent reply once the engine is there, and resolve it after a short pause (the
-    // customer "reads" it).
+    // Judge a sent reply in the scorer worker (queued there until the scorer is loaded), and
+    // resolve it after a short pause (the customer "reads" it) counted from when it was sent.
     {
         let state = state.clone();
+        let since = pending_since.clone();
         use_effect_with(
-            (state.pending.is_some(), ready),
-            move |&(pending, ready)| {
-                let t = (pending && ready).then(|| {
-                    let sess = &state.session;
-                    let judged = match (&state.pending, sess.rules_now(&state.scenario)) {
-                        (Some((text, secs)), Some(rules)) => {
-                            super::engine_judge(text, sess.lang, &rules, *secs)
-                        }
-                        _ => Err(String::new()),
-                    };
-                    Timeout::new(400, move || {
-                        state.dispatch(PlayAction::Resolve(judged, route::now_ms()))
-                    })
-                });
-                move || drop(t)
+            (state.pending.is_some(), phase),
+            move |&(pending, phase)| {
+                let rules = state.session.rules_now(&state.scenario);
+                if let (true, Phase::Ready, Some((text, secs)), Some(rules)) =
+                    (pending, phase, state.pending.clone(), rules)
+                {
+                    let sent = route::now_ms();
+                    *since.borrow_mut() = Some(sent);
+                    let lang = state.session.lang;
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let judged = super::engine_judge(&text, lang, &rules, secs).await;
+                        let wait = (400.0 - (route::now_ms() - sent)).max(0.0) as u32;
+                        *since.borrow_mut() = None;
+                        Timeout::new(wait, move || {
+                            state.dispatch(PlayAction::Resolve(judged, route::now_ms()))
+                        })
+                        .forget();
+                    });
+                }
             },
         );
     }
@@ -525,15 +589,24 @@ pub fn Play(p: &PlayProps) -> Html {
             ));
         })
     };
+    // Over the limit, the text is cut to it at once (a 1 MB paste never reaches the page's
+    // state, the store or the scorer) and the trainee is told by how much.
     let on_input = {
         let draft = draft.clone();
+        let cut = cut.clone();
         Callback::from(move |e: InputEvent| {
-            draft.set(
-                e.target_unchecked_into::<web_sys::HtmlTextAreaElement>()
-                    .value(),
-            );
+            let el = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+            let (text, was) = clip_reply(el.value());
+            if was.is_some() {
+                el.set_value(&text);
+            }
+            if was.is_some() || cut.is_some() {
+                cut.set(was);
+            }
+            draft.set(text);
         })
     };
+    let on_cancel = Callback::from(|_: MouseEvent| worker::cancel(worker::Kind::Score));
     let on_key = {
         let send = send.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -561,7 +634,12 @@ pub fn Play(p: &PlayProps) -> Html {
     match phase {
         Phase::Reading => return html! {},
         Phase::Waiting => {
-            return html! { <p role="status">{ ctx.t("play.engine_loading") }</p> };
+            return html! {
+                <section class="play">
+                    <p role="status">{ ctx.t("play.replaying") }</p>
+                    <button type="button" class="cancel" onclick={on_cancel}>{ ctx.t("play.cancel") }</button>
+                </section>
+            };
         }
         Phase::Ready => {}
     }
@@ -570,6 +648,12 @@ pub fn Play(p: &PlayProps) -> Html {
     let play_lang = sess.lang;
     let tr = |k: &str| ctx.t(k);
     let busy = state.pending.is_some();
+    let count = draft.chars().count();
+    // A reply still scoring after a second shows its progress and can be stopped.
+    let scoring_secs = pending_since
+        .borrow()
+        .map(|t| ((route::now_ms() - t) / 1000.0) as u32)
+        .filter(|&t| busy && t >= 1);
     let turn = match sess.at {
         Target::Turn(i) => s.turns.get(i),
         Target::Ending(_) => None,
@@ -650,13 +734,29 @@ pub fn Play(p: &PlayProps) -> Html {
                     <label for="reply" class="visually-hidden">{ tr("play.reply") }</label>
                     <textarea id="reply" ref={textarea} rows="4" aria-label={tr("play.reply")}
                         placeholder={tr("play.reply_placeholder")} value={(*draft).clone()}
-                        oninput={on_input} onkeydown={on_key} disabled={busy} />
+                        oninput={on_input} onkeydown={on_key} disabled={busy} aria-describedby="reply-count" />
+                    <p class={classes!("count", (count >= REPLY_LIMIT).then_some("full"))} id="reply-count">
+                        { tf(lang, "play.count", &[("n", &count.to_string()), ("max", &REPLY_LIMIT.to_string())]) }
+                    </p>
+                    if let Some(n) = *cut {
+                        <p role="alert" class="too-long">
+                            { tf(lang, "play.too_long", &[("n", &n.to_string()), ("max", &REPLY_LIMIT.to_string())]) }
+                        </p>
+                    }
                     <button type="submit" disabled={busy || draft.trim().is_empty()}>{ tr("play.send") }</button>
                     if state.pending.is_some() && ctx.engine != Engine::Ready {
                         <p role="status" class="engine-wait">{ tr("play.engine_loading") }</p>
+                    } else if let Some(t) = scoring_secs {
+                        <p role="status" class="scoring">
+                            { tf(lang, "play.scoring", &[("secs", &t.to_string())]) }
+                            { " " }<button type="button" class="cancel" onclick={on_cancel}>{ tr("play.cancel") }</button>
+                        </p>
+                    }
+                    if state.cancelled {
+                        <p role="status" class="cancelled">{ tr("play.cancelled") }</p>
                     }
                     if let Some(e) = &state.error {
-                        <p role="alert">{ tf(lang, "play.engine_failed", &[("error", e)]) }</p>
+                        <p role="alert">{ e.clone() }</p>
                     }
                 </form>
             }

@@ -1,6 +1,8 @@
 //! Browser storage, and nothing else touches it: every read and write goes through here and
 //! reports what went wrong (storage missing, full, corrupt) instead of losing data quietly.
-//! Corrupt data is kept aside under `KEY.corrupt` before anything overwrites it.
+//! Corrupt data is never dropped nor overwritten: it is kept aside whole under a dated name
+//! (`KEY.corrupt.<time>`), in localStorage when it fits, else in IndexedDB (`kefu-aside`); until
+//! it is safely there it stays where it was and the app does not save over it (`held`).
 //!
 //! Render stays pure by construction: every operation is a method of [`Io`], and an `Io` is
 //! only lent (as `&Io`, for the length of one call) to an effect ([`use_io_effect`]). A
@@ -34,8 +36,23 @@ pub enum StoreError {
     Unavailable,
     /// A write failed: most likely the quota is full.
     Full,
-    /// Stored data under `key` could not be read; it was kept under `KEY.corrupt`.
-    Corrupt { key: String },
+    /// Stored data under `key` could not be read; it is kept whole under `aside`, in `place`.
+    Corrupt {
+        key: String,
+        aside: String,
+        place: Aside,
+    },
+}
+
+/// Where unreadable data is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aside {
+    /// Copied to localStorage under the dated name (the original removed).
+    Local,
+    /// Moved into this browser's IndexedDB (`kefu-aside`, store `aside`) under the dated name.
+    Database,
+    /// Too large to copy: left where it was, and nothing is saved over it until it is moved.
+    Held,
 }
 
 impl StoreError {
@@ -49,9 +66,11 @@ impl StoreError {
     /// The notice, through the catalogue.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            StoreError::Corrupt { key } => {
-                tf(lang, self.key(), &[("key", &format!("{key}.corrupt"))])
-            }
+            StoreError::Corrupt { aside, place, key } => match place {
+                Aside::Local => tf(lang, "store.corrupt", &[("key", aside)]),
+                Aside::Database => tf(lang, "store.corrupt_db", &[("key", aside)]),
+                Aside::Held => tf(lang, "store.corrupt_held", &[("key", key)]),
+            },
             _ => tf(lang, self.key(), &[]),
         }
     }
@@ -75,6 +94,32 @@ where
     F: FnOnce(&Io, &D) + 'static,
 {
     use_effect_with(deps, move |d| with_io(|io| f(io, d)));
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function kefu_move_aside(key, aside) {
+  return new Promise((resolve, reject) => {
+    const value = localStorage.getItem(key);
+    if (value === null) { resolve(); return; }
+    const open = indexedDB.open('kefu-aside', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('aside');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('aside', 'readwrite');
+      tx.objectStore('aside').put(value, aside);
+      tx.oncomplete = () => {
+        db.close();
+        if (localStorage.getItem(key) === value) localStorage.removeItem(key);
+        resolve();
+      };
+      tx.onerror = tx.onabort = () => { db.close(); reject(tx.error || new Error('IndexedDB')); };
+    };
+  });
+}
+"#)]
+extern "C" {
+    fn kefu_move_aside(key: &str, aside: &str) -> js_sys::Promise;
 }
 
 fn available() -> bool {
@@ -122,16 +167,40 @@ impl Io {
         }
     }
 
-    /// Keep unreadable data under `KEY.corrupt` so the next save cannot destroy it.
+    /// Keep unreadable data whole under a dated name (`KEY.corrupt.<time>`: a second
+    /// corruption never overwrites the first) so the next save cannot destroy it. If it does not
+    /// fit in localStorage beside itself, it is left in place (`Aside::Held`): the caller must
+    /// not save over `key` and should move it with [`Io::move_aside`].
     pub fn quarantine(&self, key: &str) -> StoreError {
+        let stamp = String::from(js_sys::Date::new_0().to_iso_string()).replace(':', "-");
+        let aside = format!("{key}.corrupt.{stamp}");
+        let mut place = Aside::Held;
         if let Ok(Some(raw)) = self.get_raw(key) {
-            let aside = format!("{key}.corrupt");
             if self.set_raw(&aside, &raw).is_ok() {
                 self.remove(key);
+                place = Aside::Local;
             }
         }
         StoreError::Corrupt {
             key: key.to_string(),
+            aside,
+            place,
+        }
+    }
+
+    /// Move the data under `key` whole into IndexedDB as `aside`, then remove it from
+    /// localStorage (only once the database has it, and only if it did not change meanwhile).
+    pub fn move_aside(
+        &self,
+        key: &str,
+        aside: &str,
+    ) -> impl std::future::Future<Output = Result<(), String>> {
+        let p = kefu_move_aside(key, aside);
+        async move {
+            wasm_bindgen_futures::JsFuture::from(p)
+                .await
+                .map(|_| ())
+                .map_err(crate::worker::js_error)
         }
     }
 

@@ -1,13 +1,19 @@
-//! The engine module: the scorer and the scenario checker as their own wasm module (feature
-//! `engine-wasm`, built into `dist/engine/` by `make dist`). The app carries neither; it imports
-//! this module when a trainee starts to play or a trainer opens a scenario file, so the first
-//! load (the library) stays small. Every export takes and returns JSON.
+//! The engine modules, run in a Web Worker (`crates/engine/worker.js`) so that scoring and
+//! checking never block the page. `make dist` builds this crate twice: the scorer (play needs
+//! only this: `judge`, `replay`, `score_json`) and, with feature `check`, the checker
+//! (`check_file` besides) that the app's worker loads only when a trainer opens a file. Every
+//! export takes and returns JSON.
 
+use kefu_core::dialogue::{Saved, Session};
+use kefu_core::judgement::JudgementWire;
+use kefu_core::scenario::Scenario;
 use kefu_judge::score;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Check one scenario file as `kefu check` does, sample replies included; returns a
 /// `view::Checked` as JSON.
+#[cfg(feature = "check")]
 #[wasm_bindgen]
 pub fn check_file(name: &str, src: &str) -> String {
     let c = kefu_check::check_file(name, src, true);
@@ -20,10 +26,63 @@ pub fn judge(request: &str) -> String {
     score::judge_json(request)
 }
 
+/// The judgements of a stored session's replies, in order, as the app replays it on reload
+/// (the dialogue decides which turn each reply answers, so the replay runs here, off the
+/// page). The page then rebuilds the session from these judgements without scoring again.
+#[derive(Debug, Serialize)]
+pub struct Replayed {
+    pub judgements: Vec<JudgementWire>,
+    /// Why the request could not be read (the page keeps the stored session as it is).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Replay a stored session: `{"scenario": Scenario, "saved": Saved}` in, `Replayed` out.
+#[wasm_bindgen]
+pub fn replay(request: &str) -> String {
+    serde_json::to_string(&replay_request(request)).unwrap_or_default()
+}
+
+pub fn replay_request(request: &str) -> Replayed {
+    #[derive(serde::Deserialize)]
+    struct Req {
+        scenario: Scenario,
+        saved: Saved,
+    }
+    match serde_json::from_str::<Req>(request) {
+        Ok(r) => {
+            let judgements = std::cell::RefCell::new(Vec::new());
+            let judge = |t: &str, l, rules: &_, secs| {
+                let j = score::native_judge(t, l, rules, secs);
+                judgements.borrow_mut().push(JudgementWire::from(j.clone()));
+                j
+            };
+            Session::replay_with(&r.scenario, &r.saved, &judge);
+            Replayed {
+                judgements: judgements.into_inner(),
+                error: None,
+            }
+        }
+        Err(e) => Replayed {
+            judgements: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    }
+}
+
 /// Score one reply without a scenario, exactly as `kefu score` prints it (for measuring in
-/// the browser: `window.kefuDojo.score_json(text, "zh-Hans")` once the engine is loaded).
+/// the browser: `await window.kefuDojo.score_json(text, "zh-Hans")`, answered by the worker).
 #[wasm_bindgen]
 pub fn score_json(text: &str, lang: &str) -> String {
     let l = kefu_core::principles::Lang::parse(lang).unwrap_or(kefu_core::principles::Lang::En);
     serde_json::to_string(&score::score(text, l)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_request_that_is_not_a_replay_is_an_error_not_a_panic() {
+        let r = super::replay_request("{\"scenario\": 1}");
+        assert!(r.judgements.is_empty() && r.error.is_some());
+    }
 }

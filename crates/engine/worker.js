@@ -1,0 +1,32 @@
+// The engine's Web Worker (dist/engine/kefu_worker.<hash>.js): scoring, replaying and checking
+// run here, never on the page. The page (crates/app/src/worker.rs) starts one worker for the
+// scorer and another for the checker, and first posts { module: URL } naming the engine module
+// to import (content-hashed by `make dist`); the module's .wasm is compiled while it downloads
+// (instantiateStreaming). Then each request { id, op, args } gets one answer
+// { id, ok, value }: `value` is the export's return value, or the error's message. Requests
+// are answered in order; the page terminates the worker to cancel one (and starts a new one).
+let engine = null;
+self.onmessage = async (e) => {
+  const d = e.data || {};
+  if (typeof d.module === 'string') {
+    engine = import(d.module).then(async (m) => { await m.default({}); return m; });
+    engine.then(() => self.postMessage({ ready: true }),
+      (err) => self.postMessage({ ready: false, value: String((err && err.message) || err) }));
+    return;
+  }
+  const answer = (ok, value) => self.postMessage({ id: d.id, ok, value });
+  let m;
+  try {
+    if (!engine) throw new Error('the worker was given no engine module');
+    m = await engine;
+  } catch (err) {
+    answer(false, String((err && err.message) || err));
+    return;
+  }
+  try {
+    if (typeof m[d.op] !== 'function') throw new Error(`the engine has no ${d.op}`);
+    answer(true, m[d.op](...(d.args || [])));
+  } catch (err) {
+    answer(false, String((err && err.message) || err));
+  }
+};

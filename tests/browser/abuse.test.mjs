@@ -1,0 +1,201 @@
+// Abuse (#20): huge pastes, huge and hostile files, huge imports, corrupt stores, two tabs, a
+// broken deploy. The page must never block for more than 200 ms (long tasks are measured with
+// PerformanceObserver 'longtask'), nothing stored may be lost, and every refusal is explained.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import { serve, launch, newPage, GOOD, reply } from './harness.mjs';
+
+const ID = 'angry-late-delivery';
+const MB = 1 << 20;
+const LIMIT_MS = 200;
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); srv?.server.close(); });
+
+/** A page that records every long task (ms) in window.__long. */
+async function watched(opts) {
+  const page = await newPage(browser, opts);
+  await page.addInitScript(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(Math.round(e.duration)); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  return page;
+}
+/** Long tasks from now until `f` is done and the page has settled. */
+async function longTasks(page, f) {
+  await page.evaluate(() => { window.__long.length = 0; });
+  await f();
+  await page.waitForTimeout(300);
+  return page.evaluate(() => window.__long.slice());
+}
+const worst = (l) => Math.max(0, ...l);
+
+test('a 1 MB paste into the reply box is cut to 2,000 characters, told, and never blocks the page', async () => {
+  const page = await watched();
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const box = page.getByRole('textbox', { name: 'Reply' });
+  const big = (GOOD.en + ' ').repeat(Math.ceil(MB / (GOOD.en.length + 1))).slice(0, MB);
+  const pasted = await longTasks(page, async () => {
+    await box.fill(big);
+    await page.getByRole('alert').filter({ hasText: 'at most 2000 characters' }).waitFor();
+  });
+  console.log(`# 1 MB paste: long tasks ${JSON.stringify(pasted)} ms`);
+  assert.ok(worst(pasted) <= LIMIT_MS, `1 MB paste blocked the page ${worst(pasted)} ms`);
+  assert.equal((await box.inputValue()).length, 2000, 'cut to the limit');
+  assert.match(await page.locator('#reply-count').innerText(), /2000 \/ 2000/);
+  assert.match(await page.getByRole('alert').first().innerText(), new RegExp(`had ${[...big].length}`));
+  const sent = await longTasks(page, async () => {
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('region', { name: 'Feedback' }).waitFor();
+  });
+  console.log(`# scoring and drawing a 2,000-character reply: long tasks ${JSON.stringify(sent)} ms`);
+  assert.ok(worst(sent) <= LIMIT_MS, `a 2,000-character reply blocked the page ${worst(sent)} ms`);
+  // Reloading replays the reply in the worker, not on the page.
+  const replayed = await longTasks(page, async () => {
+    await page.reload();
+    await page.getByRole('region', { name: 'Feedback' }).waitFor();
+  });
+  console.log(`# reload (replay in the worker): long tasks ${JSON.stringify(replayed)} ms`);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a slow scorer shows progress and can be stopped; the reply stays in the box', async () => {
+  const page = await newPage(browser);
+  // A scorer that takes 30 s for anything: the worker is busy, the page is not.
+  await page.route(/\/engine\/kefu_score\.[0-9a-f]{16}\.js$/, (r) => r.fulfill({ contentType: 'text/javascript', body:
+    'export default async function () {}\n' +
+    'export function judge() { const t = Date.now(); while (Date.now() - t < 30000) {} return "{}"; }\n' +
+    'export function replay() { return "{\\"judgements\\":[]}"; }\nexport function score_json() { return "{}"; }\n' }));
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const box = page.getByRole('textbox', { name: 'Reply' });
+  await box.fill(GOOD.en);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('status').filter({ hasText: /Scoring your reply… \d+ s/ }).waitFor({ timeout: 5000 });
+  // The page answers while the worker scores.
+  const t0 = Date.now();
+  await page.evaluate(() => 1);
+  assert.ok(Date.now() - t0 < 1000, 'the page responds during scoring');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('status').filter({ hasText: 'Scoring was stopped' }).waitFor();
+  assert.equal(await box.inputValue(), GOOD.en, 'the reply is kept to send again');
+  assert.equal(await page.getByRole('region', { name: 'Feedback' }).count(), 0);
+  // The stored session forgets the stopped reply: a reload does not score it again.
+  await page.reload();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await page.locator('.msg.agent').count(), 0);
+});
+
+test('a 1 MB scenario file is checked in the worker; the page never blocks', async () => {
+  const page = await watched();
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const body = '# hostile\n' + 'x = "' + 'a{b}'.repeat(MB / 4 - 8) + '"\n';
+  const took = await longTasks(page, async () => {
+    await page.locator('.open-file input[type=file]').setInputFiles({ name: 'huge.toml', mimeType: 'text/plain', buffer: Buffer.from(body) });
+    await page.getByRole('alert', { name: 'Scenario files with errors' }).filter({ hasText: 'huge.toml' }).waitFor({ timeout: 20000 });
+  });
+  console.log(`# 1 MB scenario file: long tasks ${JSON.stringify(took)} ms`);
+  assert.ok(worst(took) <= LIMIT_MS, `a 1 MB file blocked the page ${worst(took)} ms`);
+  assert.ok(await page.locator('.cards .card').count() > 1, 'the library is still there');
+});
+
+test('a 1 MB import never blocks the page, and nothing stored is lost', async () => {
+  const page = await watched();
+  await page.goto(`${srv.base}/?lang=en&seed=5#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  const store = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.progress')));
+  const mine = store.attempts[0];
+  const attempts = [];
+  let size = 0;
+  for (let i = 0; size < MB; i++) {
+    const a = { ...mine, id: `imported-${i}`, started_ms: mine.started_ms - 1000 * (i + 1) };
+    size += JSON.stringify(a).length;
+    attempts.push(a);
+  }
+  const file = path.join(os.tmpdir(), `kefu-import-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...store, attempts }));
+  await page.goto(`${srv.base}/?lang=en#/history`);
+  await page.locator('table.attempts tbody tr').first().waitFor();
+  const took = await longTasks(page, async () => {
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByText(/Imported \d+ new attempts/).waitFor({ timeout: 20000 });
+  });
+  console.log(`# 1 MB import (${attempts.length} attempts): long tasks ${JSON.stringify(took)} ms`);
+  const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.progress')));
+  assert.ok(saved.attempts.some((a) => a.id === mine.id), 'the attempt played here is kept');
+  assert.equal(saved.attempts.length, attempts.length + 1);
+  assert.ok(worst(took) <= LIMIT_MS, `a 1 MB import blocked the page ${worst(took)} ms`);
+});
+
+test('a 3 MB corrupt store is kept whole (in IndexedDB), the notice says where, and the next save spares it', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const bad = '{"version":1,"attempts":[' + '{"oops":1},'.repeat(3_000_000 / 11);
+  await page.evaluate((b) => localStorage.setItem('kefu.progress', b), bad);
+  await page.reload();
+  const alert = page.locator('[data-store-error="store.corrupt"]').filter({ hasText: 'IndexedDB' });
+  await alert.waitFor();
+  const name = (await alert.innerText()).match(/under “([^”]+)”/)[1];
+  await page.goto(`${srv.base}/?lang=en&seed=2#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  const kept = await page.evaluate((k) => new Promise((res, rej) => {
+    const o = indexedDB.open('kefu-aside');
+    o.onsuccess = () => { const g = o.result.transaction('aside').objectStore('aside').get(k); g.onsuccess = () => res(g.result); g.onerror = rej; };
+    o.onerror = rej;
+  }), name);
+  assert.equal(kept, bad, 'the unreadable store is kept whole');
+  const now = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.progress')));
+  assert.equal(now.attempts.length, 1, 'new progress is saved');
+  assert.deepEqual(page.errors, []);
+});
+
+test('two tabs playing at once lose nothing', async () => {
+  const context = await browser.newContext();
+  const [a, b] = [await context.newPage(), await context.newPage()];
+  await a.goto(`${srv.base}/?lang=en&seed=3#/play/${ID}`);
+  await b.goto(`${srv.base}/?lang=en#/play/angry-wrong-item`);
+  for (const p of [a, b]) await p.getByRole('log').locator('.msg.customer').first().waitFor();
+  await Promise.all([reply(a, GOOD.en), reply(b, GOOD.en)]);
+  await reply(a, GOOD.en);
+  await a.waitForTimeout(500);
+  const ids = JSON.parse(await a.evaluate(() => localStorage.getItem('kefu.progress'))).attempts.map((x) => x.scenario).sort();
+  assert.deepEqual([...new Set(ids)], [ID, 'angry-wrong-item'].sort(), ids.join(' '));
+  await context.close();
+});
+
+test('a deploy whose app wasm is missing explains itself in three languages', async () => {
+  const dist = path.resolve(process.env.DIST || '../../dist');
+  const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-broken-'));
+  fs.cpSync(dist, broken, { recursive: true });
+  for (const f of fs.readdirSync(broken)) if (/^kefu_dojo_bg\..*\.wasm/.test(f)) fs.rmSync(path.join(broken, f));
+  const kefu = path.resolve(process.env.KEFU || '../../target/release/kefu');
+  const child = spawn(kefu, ['serve', broken, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise((res) => readline.createInterface({ input: child.stdout }).once('line', res));
+    const base = line.match(/(http:\/\/127\.0\.0\.1:\d+)\//)[1];
+    const page = await browser.newPage();
+    await page.goto(`${base}/?lang=en`);
+    const box = page.locator('#fallback');
+    await box.waitFor();
+    const text = await box.innerText();
+    assert.match(text, /客服道场无法加载/);
+    assert.match(text, /客服道場無法載入/);
+    assert.match(text, /Kefu Dojo could not load/);
+    assert.equal(await box.getAttribute('role'), 'alert');
+    await page.close();
+  } finally {
+    child.kill();
+    fs.rmSync(broken, { recursive: true, force: true });
+  }
+});
