@@ -1,5 +1,6 @@
 //! The translation catalogue: every UI string, in zh-Hans, zh-Hant and en, from
-//! `data/i18n.toml`. Keys are stable; a missing key shows itself (`⟦key⟧`) rather than panic.
+//! `data/i18n/LANG.toml` (one file per language; a leftover old-form `data/i18n.toml` is read
+//! too until `scripts/split-catalogue.py` moves it). Keys are stable; a missing key shows itself (`⟦key⟧`) rather than panic.
 
 #![warn(missing_docs)]
 
