@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-const CORE: &[&str] = &["principles", "i18n"];
+const CORE: &[&str] = &["principles"];
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -21,6 +21,7 @@ fn main() {
                     principle_ids(&value, &out);
                 }
             }
+            catalogue(&data, &out);
         }
         Ok("kefu-judge") => lexicons(&data, &out),
         other => panic!("data-build.rs: no data files for package {other:?}"),
@@ -47,6 +48,75 @@ fn compile(data: &Path, name: &str, out: &str) -> serde_json::Value {
     )
     .expect("OUT_DIR is writable");
     value
+}
+
+/// The UI catalogue: one file per language, `data/i18n/LANG.toml` (`"key" = "text"`), merged
+/// into `OUT_DIR/i18n.json` as `{key: {LANG: text}}`. A leftover old-form `data/i18n.toml`
+/// (`"key" = { LANG = "text", … }`, e.g. brought in by a merge) is read too and wins;
+/// `scripts/split-catalogue.py` moves it into the per-language files.
+fn catalogue(data: &Path, out: &str) {
+    let dir = data.join("i18n");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut all = serde_json::Map::new();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let lang = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("a catalogue file is named LANG.toml")
+            .to_string();
+        let value = toml_file(&path);
+        for (key, text) in value.as_object().expect("a TOML file is a table") {
+            assert!(
+                text.is_string(),
+                "{}: `{key}` must be a string",
+                path.display()
+            );
+            let entry = all
+                .entry(key.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            entry[&lang] = text.clone();
+        }
+    }
+    let old = data.join("i18n.toml");
+    println!("cargo:rerun-if-changed={}", old.display());
+    if old.exists() {
+        let value = toml_file(&old);
+        for (key, texts) in value.as_object().expect("a TOML file is a table") {
+            let texts = texts
+                .as_object()
+                .unwrap_or_else(|| panic!("data/i18n.toml: `{key}` must be {{ LANG = \"…\" }}"));
+            let entry = all
+                .entry(key.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            for (lang, text) in texts {
+                entry[lang] = text.clone();
+            }
+        }
+    }
+    std::fs::write(
+        Path::new(out).join("i18n.json"),
+        serde_json::to_string(&all).expect("JSON"),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// A TOML file parsed (a malformed file fails the build at `FILE:LINE:COLUMN`).
+fn toml_file(path: &Path) -> serde_json::Value {
+    let src = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+    toml::from_str(&src).unwrap_or_else(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(&src, s.start));
+        panic!("{}:{line}:{col}: {}", path.display(), e.message())
+    })
 }
 
 /// `OUT_DIR/principle_ids.rs`: `enum PrincipleId`, one variant per `[[principle]]` of

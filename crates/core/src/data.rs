@@ -12,5 +12,5 @@ macro_rules! data {
 
 /// `data/principles.toml`.
 pub const PRINCIPLES: &str = data!("principles");
-/// `data/i18n.toml`.
+/// The UI catalogue, `data/i18n/LANG.toml` merged: `{key: {LANG: text}}`.
 pub const I18N: &str = data!("i18n");

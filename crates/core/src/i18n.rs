@@ -1,16 +1,17 @@
 //! The translation catalogue: every UI string, in zh-Hans, zh-Hant and en, from
-//! `data/i18n.toml`. Keys are stable; a missing key shows itself (`⟦key⟧`) rather than panic.
+//! `data/i18n/LANG.toml` (one file per language; a leftover old-form `data/i18n.toml` is read
+//! too until `scripts/split-catalogue.py` moves it). Keys are stable; a missing key shows itself (`⟦key⟧`) rather than panic.
 
 #![warn(missing_docs)]
 
-use crate::principles::{Lang, Text3};
+use crate::principles::{Lang, Text};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 const DATA: &str = crate::data::I18N;
 
-fn catalogue() -> &'static BTreeMap<String, Text3> {
-    static C: OnceLock<BTreeMap<String, Text3>> = OnceLock::new();
+fn catalogue() -> &'static BTreeMap<String, Text> {
+    static C: OnceLock<BTreeMap<String, Text>> = OnceLock::new();
     C.get_or_init(|| serde_json::from_str(DATA).unwrap_or_default())
 }
 
@@ -46,7 +47,7 @@ mod tests {
 
     #[test]
     fn every_key_has_three_languages() {
-        assert!(serde_json::from_str::<BTreeMap<String, Text3>>(DATA).is_ok());
+        assert!(serde_json::from_str::<BTreeMap<String, Text>>(DATA).is_ok());
         assert!(keys().count() > 20);
         for k in keys() {
             for l in Lang::ALL {

@@ -113,28 +113,19 @@ impl Lang {
     }
 }
 
-/// Text in each UI language.
+/// Text in each UI language: a map keyed by language (`{ en = "…", zh-Hans = "…" }` in the
+/// data files), so a language is a key, not a field. A language it lacks reads as `""`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
-pub struct Text3 {
-    #[serde(default)]
-    /// English.
-    pub en: String,
-    #[serde(rename = "zh-Hans", default)]
-    /// Simplified Chinese.
-    pub zh_hans: String,
-    #[serde(rename = "zh-Hant", default)]
-    /// Traditional Chinese.
-    pub zh_hant: String,
-}
+#[serde(transparent)]
+pub struct Text(pub BTreeMap<Lang, String>);
 
-impl Text3 {
-    /// The text in `lang`.
+/// The former name of [`Text`] (three fixed fields); kept so other branches merge.
+pub type Text3 = Text;
+
+impl Text {
+    /// The text in `lang` (`""` when it has none).
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::ZhHans => &self.zh_hans,
-            Lang::ZhHant => &self.zh_hant,
-        }
+        self.0.get(&lang).map_or("", String::as_str)
     }
 }
 
@@ -171,16 +162,16 @@ pub struct Principle {
     /// The handbook passage it comes from.
     pub source: String,
     /// Its name in each UI language.
-    pub name: Text3,
+    pub name: Text,
     /// The tip shown when a reply misses it (or commits it, for a violation); `{name}` stands
     /// for the customer's name.
-    pub tip: Text3,
+    pub tip: Text,
     /// Tips for one kind of scenario (`angry`, `objection`, `product`), where the general one
     /// would not fit its turns.
     #[serde(default)]
-    pub tip_for: BTreeMap<String, Text3>,
+    pub tip_for: BTreeMap<String, Text>,
     /// The handbook passage, in each UI language, shown once after the tip.
-    pub cite: Text3,
+    pub cite: Text,
 }
 
 /// What a good reply shows in one kind of scenario.
