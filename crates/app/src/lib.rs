@@ -550,8 +550,14 @@ impl Reducible for LibState {
             Shared(Rc::new(l))
         };
         let lib = match action {
-            // The cards never replace the full library (a late answer to the first fetch).
+            // The cards never replace the full library (a late answer to the first fetch), nor
+            // does a failed fetch replace a full library that arrived.
             LibAction::Set(_, false) if self.full => return self,
+            LibAction::Set(l, true)
+                if self.full && l.scenarios.is_empty() && !self.lib.scenarios.is_empty() =>
+            {
+                return self
+            }
             LibAction::Set(mut l, is_full) => {
                 listed = true;
                 full = is_full;
@@ -1029,6 +1035,52 @@ mod tests {
         let mut v: Vec<&str> = s.progress.attempts.iter().map(|a| a.id.as_str()).collect();
         v.sort();
         v
+    }
+
+    /// A bundle's library; `tag` is every title (to tell one library from another).
+    fn bundle(ids: &[&str], tag: &str) -> Library {
+        let scenarios: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                format!(
+                    r#"{{"id":"{id}","kind":"angry","languages":["en"],"product":null,"difficulty":1,
+                    "minutes":5,"title":{{"en":"{tag}"}},"brief":{{"en":"B"}},"customer_name":{{"en":"C"}},
+                    "persona":null,"mood":0,"gives_up":0,"placeholders":{{}},"start":0,"max_turns":0,
+                    "turns":[],"endings":[]}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"version":1,"files":[],"scenarios":[{}],"broken":[]}}"#,
+            scenarios.join(",")
+        );
+        Library::from_bundle(&json).expect("a bundle").0
+    }
+
+    #[test]
+    fn the_cards_list_the_library_and_the_full_library_is_never_lost() {
+        let s = Rc::new(LibState::default());
+        assert!(!s.listed && !s.full);
+        let s = s.reduce(LibAction::Set(bundle(&["a", "b"], "card"), false));
+        assert!(s.listed && !s.full, "cards: listed, not playable yet");
+        let s = s.reduce(LibAction::Set(bundle(&["a", "b"], "full"), true));
+        assert!(s.full);
+        assert_eq!(s.lib.get("a").unwrap().title.get(Lang::En), "full");
+        // A late answer with the cards, or a failed fetch, keeps the full library.
+        let late = s
+            .clone()
+            .reduce(LibAction::Set(bundle(&["a"], "card"), false));
+        assert!(Rc::ptr_eq(&late, &s));
+        let mut failed = Library::default();
+        failed.broken.push((FULL.into(), vec!["HTTP 500".into()]));
+        let kept = s.clone().reduce(LibAction::Set(failed.clone(), true));
+        assert!(Rc::ptr_eq(&kept, &s));
+        // Without a full library, a failed fetch is shown and no card-only scenario stays.
+        let cards =
+            Rc::new(LibState::default()).reduce(LibAction::Set(bundle(&["a"], "card"), false));
+        let f = cards.reduce(LibAction::Set(failed, true));
+        assert!(f.full && f.lib.scenarios.is_empty());
+        assert_eq!(f.lib.broken[0].0, FULL);
     }
 
     #[test]
