@@ -55,6 +55,34 @@ pub fn clip_reply(text: String) -> (String, Option<usize>) {
     }
 }
 
+/// Before text goes into the reply box: if it would pass the limit (the box's `maxlength`
+/// drops the rest), note how long it would have been, for the message.
+fn before_input(e: &web_sys::InputEvent, cut: &UseStateHandle<Option<usize>>) {
+    use wasm_bindgen::JsCast;
+    let incoming = e
+        .data()
+        .or_else(|| {
+            e.data_transfer()
+                .and_then(|d| d.get_data("text/plain").ok())
+        })
+        .map_or(0, |t| t.chars().count());
+    let Some(el) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let have = el.value().chars().count();
+    let selected = match (el.selection_start(), el.selection_end()) {
+        (Ok(Some(a)), Ok(Some(b))) => b.saturating_sub(a) as usize,
+        _ => 0,
+    };
+    let would = have.saturating_sub(selected) + incoming;
+    if would > REPLY_LIMIT {
+        cut.set(Some(would));
+    }
+}
+
 /// Where the stored session is: not read yet, waiting for the engine to replay it, or in play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -600,13 +628,32 @@ pub fn Play(p: &PlayProps) -> Html {
             if was.is_some() {
                 el.set_value(&text);
             }
-            if was.is_some() || cut.is_some() {
+            if was.is_some() {
                 cut.set(was);
+            } else if cut.is_some() && text.chars().count() < REPLY_LIMIT {
+                cut.set(None);
             }
             draft.set(text);
         })
     };
+    // The box's `maxlength` makes the browser drop what is over the limit before it is
+    // inserted (a 1 MB paste is never laid out); this tells the trainee how much was pasted.
+    {
+        let cut = cut.clone();
+        let textarea = textarea.clone();
+        use_effect_with((phase, log_len), move |_| {
+            let on = textarea.cast::<web_sys::HtmlTextAreaElement>().map(|el| {
+                gloo::events::EventListener::new(&el, "beforeinput", move |e| {
+                    if let Some(e) = wasm_bindgen::JsCast::dyn_ref::<web_sys::InputEvent>(e) {
+                        before_input(e, &cut);
+                    }
+                })
+            });
+            move || drop(on)
+        });
+    }
     let on_cancel = Callback::from(|_: MouseEvent| worker::cancel(worker::Kind::Score));
+
     let on_key = {
         let send = send.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -734,7 +781,8 @@ pub fn Play(p: &PlayProps) -> Html {
                     <label for="reply" class="visually-hidden">{ tr("play.reply") }</label>
                     <textarea id="reply" ref={textarea} rows="4" aria-label={tr("play.reply")}
                         placeholder={tr("play.reply_placeholder")} value={(*draft).clone()}
-                        oninput={on_input} onkeydown={on_key} disabled={busy} aria-describedby="reply-count" />
+                        oninput={on_input} onkeydown={on_key} disabled={busy}
+                        maxlength={REPLY_LIMIT.to_string()} aria-describedby="reply-count" />
                     <p class={classes!("count", (count >= REPLY_LIMIT).then_some("full"))} id="reply-count">
                         { tf(lang, "play.count", &[("n", &count.to_string()), ("max", &REPLY_LIMIT.to_string())]) }
                     </p>

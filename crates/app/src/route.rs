@@ -103,8 +103,17 @@ pub fn track_scroll() -> Option<gloo::events::EventListener> {
     Some(gloo::events::EventListener::new(&w, "scroll", |_| {
         if let Some(w) = web_sys::window() {
             let y = w.scroll_y().unwrap_or(0.0);
-            let key = ENTRY.with(|e| e.get()).to_bits();
-            SCROLL.with(|s| s.borrow_mut().insert(key, y));
+            let key = ENTRY.with(|e| e.get());
+            // Only for the entry `arrive` has taken over: a scroll the browser makes while the
+            // next page replaces this one (it is shorter) is not where the trainee was.
+            let current = w
+                .history()
+                .ok()
+                .and_then(|h| h.state().ok())
+                .and_then(|s| s.as_f64());
+            if current == Some(key) {
+                SCROLL.with(|s| s.borrow_mut().insert(key.to_bits(), y));
+            }
         }
     }))
 }
