@@ -19,7 +19,10 @@ fn main() {
                 compile(&data, name, &out);
             }
         }
-        Ok("kefu-judge") => lexicons(&data, &out),
+        Ok("kefu-judge") => {
+            lexicons(&data, &out);
+            compile(&data, "policy", &out);
+        }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }
 }

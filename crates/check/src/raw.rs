@@ -25,6 +25,9 @@ pub struct RawScenario {
     pub placeholders: BTreeMap<S<String>, S<Vec<S<String>>>>,
     pub start: Option<S<String>>,
     pub max_turns: Option<S<i64>>,
+    /// The shop's rules, by rule id of `data/policy.toml` (`warranty_months = 12`).
+    #[serde(default)]
+    pub policy: BTreeMap<S<String>, S<f64>>,
     #[serde(default)]
     pub turn: Vec<S<RawTurn>>,
     #[serde(default)]

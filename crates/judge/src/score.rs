@@ -48,6 +48,20 @@ fn numbers(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        // A run of Chinese numerals (四十八, 两千万); a lone 一 or 两 is mostly "a"/"a couple".
+        if s.get(i..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(crate::policy::is_cn_numeral)
+        {
+            let end = i + s[i..]
+                .find(|c: char| !crate::policy::is_cn_numeral(c))
+                .unwrap_or(s.len() - i);
+            if !matches!(&s[i..end], "一" | "两" | "万" | "千" | "百") {
+                out.push((i, end));
+            }
+            i = end;
+            continue;
+        }
         if !b[i].is_ascii_digit() {
             i += 1;
             continue;
@@ -106,8 +120,11 @@ pub fn judge(
     };
     let wants = |id: &str| weights.iter().any(|(k, w)| k == id && *w > 0.0);
 
+    let mut false_claim = false;
     if with_turn || wants("facts") {
-        principles.insert("facts".into(), judge_facts(&d, turn));
+        let (f, claim) = judge_facts(&d, turn);
+        false_claim = claim;
+        principles.insert("facts".into(), f);
     }
     if with_turn || wants("order") {
         principles.insert("order".into(), judge_order(&d));
@@ -151,8 +168,8 @@ pub fn judge(
     let mut tips = Vec::new();
     let violation_hit = |id: &str, f: &Finding| -> bool {
         if id == "facts" {
-            // A false claim (evidence with no hit) is the violation of `facts`.
-            !f.evidence.is_empty() && !f.hit
+            // A false claim is the violation of `facts`; a fact left out is only a miss.
+            false_claim && !f.hit
         } else {
             principles::get(id).is_some_and(|p| p.violation) && f.hit
         }
@@ -195,8 +212,9 @@ pub fn judge(
 }
 
 /// `facts`: every required fact stated and no false claim. Evidence marks both; a false
-/// claim gives `hit = false` with its evidence.
-fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
+/// claim gives `hit = false` with its evidence. The flag: a false claim was made (a fact left
+/// out is a miss, not a violation).
+fn judge_facts(d: &Detection, turn: &TurnRules) -> (Finding, bool) {
     let f = &d.folded;
     // Match on the folded text without spaces (20 MSa/s = 20MSa/s).
     let mut compact = String::with_capacity(f.text.len());
@@ -293,12 +311,26 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
             evidence.extend(found);
         }
     }
+    // The shop's rules: every number stated about one (`crate::policy`).
+    for st in crate::policy::stated(f, &turn.policy) {
+        if turn
+            .policy
+            .get(&st.rule)
+            .is_some_and(|v| (st.value - v).abs() > 1e-9 * v.abs().max(1.0))
+        {
+            false_claim = true;
+        }
+        evidence.push(f.span(st.span.0, st.span.1));
+    }
     evidence.sort_unstable();
     evidence.dedup();
-    Finding {
-        hit: all_stated && !false_claim,
-        evidence,
-    }
+    (
+        Finding {
+            hit: all_stated && !false_claim,
+            evidence,
+        },
+        false_claim,
+    )
 }
 
 /// Is the text just before char offset `s` a negator (不/没/没有/not/no)?
@@ -319,6 +351,7 @@ fn negated_before(f: &Folded, s: usize) -> bool {
         .any(|n| before.ends_with(n))
         || before.trim_end().ends_with("not")
         || before.trim_end().ends_with("no")
+        || crate::policy::negated_before(&f.text, pos)
 }
 
 /// Numbers followed by one of `units` in the compact text: (value, original char span).
@@ -345,7 +378,11 @@ fn numbers_with_units(
         {
             continue;
         }
-        let Ok(v) = compact[m_start..m_end].parse::<f64>() else {
+        let Some(v) = compact[m_start..m_end]
+            .parse::<f64>()
+            .ok()
+            .or_else(|| crate::policy::chinese_number(&compact[m_start..m_end]))
+        else {
             continue;
         };
         let rest = &compact[m_end..];
