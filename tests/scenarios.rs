@@ -6,7 +6,7 @@ use kefu_core::dialogue::Session;
 use kefu_core::principles::Lang;
 use kefu_core::scenario::{Outcome, Scenario, Severity, Target};
 use kefu_judge::native_judge;
-use kefu_judge::score::{self, JudgeRequest, Judgement, JudgementWire, ScenarioKind, TurnRules};
+use kefu_judge::score::{self, JudgeRequest, Judgement, ScenarioKind, TurnRules};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -263,7 +263,7 @@ proptest! {
         let via_engine = |text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>| -> Judgement {
             let req = JudgeRequest { text: text.to_string(), lang, rules: rules.clone(), secs };
             let answer = score::judge_json(&serde_json::to_string(&req).unwrap());
-            serde_json::from_str::<JudgementWire>(&answer).expect("a judgement").into()
+            serde_json::from_str::<Judgement>(&answer).expect("a judgement")
         };
         let app = Session::replay_with(&bundled, &x.saved(&s.id), &via_engine);
         prop_assert_eq!(app.at, x.at);

@@ -346,7 +346,7 @@ extern "C" {
     /// Import and start the engine module (`dist/engine/`: the scorer and the checker), once.
     #[wasm_bindgen(catch)]
     async fn kefu_engine() -> Result<JsValue, JsValue>;
-    /// Judge with the started engine: a `JudgeRequest` as JSON in, a `JudgementWire` out.
+    /// Judge with the started engine: a `JudgeRequest` as JSON in, a `Judgement` out.
     #[wasm_bindgen(catch)]
     fn kefu_judge(request: &str) -> Result<String, JsValue>;
     /// Check a scenario file with the engine (started on first use).
@@ -388,9 +388,8 @@ pub fn engine_judge(
         .map_err(|e| e.to_string())
         .and_then(|r| kefu_judge(&r).map_err(js_error))
         .and_then(|a| {
-            serde_json::from_str::<kefu_core::judgement::JudgementWire>(&a).map_err(|_| a.clone())
+            serde_json::from_str::<kefu_core::judgement::Judgement>(&a).map_err(|_| a.clone())
         })
-        .map(Into::into)
 }
 
 /// Check a scenario file with the engine module (the same code as `kefu check`). If the engine

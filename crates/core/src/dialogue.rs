@@ -2,6 +2,8 @@
 //! driven by the scorer's judgement. All randomness comes from one seeded RNG, so a seed and
 //! the trainee's replies replay a session exactly (that is how a reload resumes).
 
+#![warn(missing_docs)]
+
 use crate::judgement::{Judgement, TurnRules};
 use crate::principles::Lang;
 use crate::scenario::{Branch, Outcome, Scenario, State, Target, Turn};
@@ -30,6 +32,7 @@ pub fn choose<'t>(turn: &'t Turn, j: &Judgement, st: State) -> Option<(usize, &'
 /// One reply as stored: enough, with the seed, to replay the session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedReply {
+    /// The reply as typed.
     pub text: String,
     /// Seconds the trainee took (for timeliness), if measured.
     #[serde(default)]
@@ -39,23 +42,36 @@ pub struct SavedReply {
 /// A session in storage form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Saved {
+    /// The scenario's id.
     pub scenario: String,
+    /// The seed of the session's random choices (lines, placeholders).
     pub seed: u64,
+    /// The UI language the session was played in.
     pub lang: Lang,
+    /// The replies in order.
     pub replies: Vec<SavedReply>,
 }
 
 /// One exchange: the customer's line, the trainee's reply, its judgement, where it led.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
+    /// The turn the reply answered (an index into `Scenario::turns`).
     pub turn: usize,
+    /// What the customer said, placeholders filled.
     pub customer: String,
+    /// The trainee's reply as typed.
     pub reply: String,
+    /// Seconds the trainee took, if measured.
     pub secs: Option<f64>,
+    /// The reply's judgement.
     pub judgement: Judgement,
+    /// Where the reply led.
     pub next: Target,
+    /// The customer's mood before the reply.
     pub mood_before: i32,
+    /// The customer's mood after it.
     pub mood_after: i32,
+    /// A model answer for the turn, in the session's language.
     pub model: Option<String>,
     /// The index of the branch taken in the turn's `next` (`None`: the customer gave up with no
     /// branch).
@@ -63,18 +79,26 @@ pub struct Exchange {
 }
 
 #[derive(Debug, Clone)]
+/// A conversation in progress: the state machine over a scenario's turns, with its own seeded RNG.
 pub struct Session {
+    /// The seed of its random choices: the same seed and replies give the same session.
     pub seed: u64,
+    /// The UI language (the scenario's text is in `Scenario::play_lang` of it).
     pub lang: Lang,
     rng: ChaCha8Rng,
     fills: BTreeMap<String, String>,
+    /// The turn the customer is at, or the ending reached.
     pub at: Target,
+    /// The customer's mood now, 0 to 100.
     pub mood: i32,
+    /// What the customer says now, placeholders filled.
     pub customer_line: String,
+    /// Every exchange so far.
     pub log: Vec<Exchange>,
 }
 
 impl Session {
+    /// A session at the scenario's start, its random choices seeded by `seed`.
     pub fn new(s: &Scenario, seed: u64, ui: Lang) -> Session {
         let lang = s.play_lang(ui);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -173,6 +197,7 @@ impl Session {
         }
     }
 
+    /// How the session ended (`None` while it goes on).
     pub fn outcome(&self, s: &Scenario) -> Option<Outcome> {
         self.ended()
             .and_then(|e| s.endings.get(e))
@@ -298,6 +323,7 @@ impl Session {
         (sum as f32 / self.log.len() as f32).round() as u8
     }
 
+    /// The session in storage form: enough, with the seed, to replay it.
     pub fn saved(&self, scenario: &str) -> Saved {
         Saved {
             scenario: scenario.to_string(),
@@ -372,8 +398,11 @@ pub struct Reach {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One state `explore` reached: a turn with a mood and a count of replies.
 pub struct ReachState {
+    /// The turn (an index into `Scenario::turns`).
     pub turn: usize,
+    /// The customer's mood there.
     pub mood: i32,
     /// Replies given before this turn.
     pub replies: usize,
@@ -407,6 +436,7 @@ impl Reach {
     }
 }
 
+/// Walks the scenario's turn graph as played (mood, `max_turns`, giving up, state conditions), within bounds, for the checker.
 pub fn explore(s: &Scenario) -> Reach {
     use std::collections::{HashSet, VecDeque};
     let n = s.turns.len();

@@ -120,63 +120,30 @@ pub struct Tip {
     pub source: String,
 }
 
-/// The judgement of one reply. Its `Serialize` form is `kefu score`'s (contract §2);
-/// `JudgementWire` carries all of it between the engine module and the app.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// The judgement of one reply: what the scorer says of it. One type from the engine module to
+/// the app: its JSON (all fields) is what `kefu_judge::judge_json` writes and the app reads.
+/// `kefu score`'s output (contract §2) is a separate, smaller shape the CLI builds from it
+/// (score, principles, courtesy).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Judgement {
     /// 0–100.
     pub score: u8,
-    /// Every principle judged, by id, with its evidence.
+    /// Every principle judged, by id (as written in data and files), with its evidence.
     pub principles: BTreeMap<String, Finding>,
     /// A graded politeness estimate, 0–1.
     pub courtesy: f32,
     /// Principles that were weighted (expected) for this reply, in display order.
-    #[serde(skip)]
+    #[serde(default)]
     pub expected: Vec<String>,
-    #[serde(skip)]
     /// One tip per missed principle or violation.
+    #[serde(default)]
     pub tips: Vec<Tip>,
 }
 
-/// A whole `Judgement` (expected principles and tips included) as JSON, between the engine
-/// module and the app.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JudgementWire {
-    /// 0–100.
-    pub score: u8,
-    /// Every principle judged, by id, with its evidence.
-    pub principles: BTreeMap<String, Finding>,
-    /// A graded politeness estimate, 0–1.
-    pub courtesy: f32,
-    /// Principles that were weighted (expected) for this reply, in display order.
-    pub expected: Vec<String>,
-    /// One tip per missed principle or violation.
-    pub tips: Vec<Tip>,
-}
-
-impl From<Judgement> for JudgementWire {
-    fn from(j: Judgement) -> Self {
-        JudgementWire {
-            score: j.score,
-            principles: j.principles,
-            courtesy: j.courtesy,
-            expected: j.expected,
-            tips: j.tips,
-        }
-    }
-}
-
-impl From<JudgementWire> for Judgement {
-    fn from(j: JudgementWire) -> Self {
-        Judgement {
-            score: j.score,
-            principles: j.principles,
-            courtesy: j.courtesy,
-            expected: j.expected,
-            tips: j.tips,
-        }
-    }
-}
+/// The judgement as it travels between the engine module and the app: the same type now
+/// (formerly a copy of `Judgement`'s fields). An alias so that code written against the old
+/// name still merges; write `Judgement`.
+pub type JudgementWire = Judgement;
 
 /// What the app asks the engine module to judge.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -193,7 +160,7 @@ pub struct JudgeRequest {
 
 impl Judgement {
     /// Does the reply show principle `id`?
-    pub fn hit(&self, id: &str) -> bool {
-        self.principles.get(id).is_some_and(|f| f.hit)
+    pub fn hit(&self, id: impl AsRef<str>) -> bool {
+        self.principles.get(id.as_ref()).is_some_and(|f| f.hit)
     }
 }

@@ -1,6 +1,8 @@
 //! The trainee's saved results: attempts in a versioned store, merged without duplicates, and
 //! exported as JSON, CSV and xAPI statements. Pure: the browser shell does the storing.
 
+#![warn(missing_docs)]
+
 use crate::judgement::ScenarioKind;
 use crate::principles::Lang;
 use crate::scenario::Outcome;
@@ -14,11 +16,16 @@ pub const CURRENT_VERSION: u32 = 1;
 /// One reply of an attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TurnRecord {
+    /// The turn's id.
     pub turn: String,
+    /// What the customer said.
     pub customer: String,
+    /// The trainee's reply as typed.
     pub reply: String,
     #[serde(default)]
+    /// Seconds the trainee took, if measured.
     pub secs: Option<f64>,
+    /// The reply's score, 0–100.
     pub score: u8,
     /// Principle id → shown (for violations: committed).
     #[serde(default)]
@@ -43,7 +50,9 @@ impl TurnRecord {
 pub struct Attempt {
     /// Unique: `{scenario}-{seed}-{started_ms}`.
     pub id: String,
+    /// The scenario's id.
     pub scenario: String,
+    /// The scenario's title in the UI language, as shown when it was played.
     pub title: String,
     /// Stored as `angry`, `objection`, `product` or `general` (an unknown word reads as general).
     #[serde(default, deserialize_with = "lenient_kind")]
@@ -51,19 +60,23 @@ pub struct Attempt {
     /// Stored as `zh-Hans`, `zh-Hant` or `en` (tags such as `zh-CN` are read too).
     #[serde(deserialize_with = "lenient_lang")]
     pub lang: Lang,
+    /// The session's seed (replays its random choices).
     pub seed: u64,
     /// Read leniently: a non-finite time is written by serde_json as `null`, which would
     /// otherwise make the whole store unreadable.
     #[serde(default, deserialize_with = "lenient_ms")]
     pub started_ms: f64,
     #[serde(default)]
+    /// When the attempt ended (ms since the epoch), if it did.
     pub finished_ms: Option<f64>,
     /// `resolved`, `escalated` or `lost` once finished (anything else reads as none).
     #[serde(default, deserialize_with = "lenient_outcome")]
     pub outcome: Option<Outcome>,
     #[serde(default)]
+    /// Played as part of an exam.
     pub exam: bool,
     #[serde(default)]
+    /// Every reply, in order.
     pub turns: Vec<TurnRecord>,
 }
 
@@ -118,6 +131,7 @@ impl Attempt {
         let sum: u32 = self.turns.iter().map(|t| u32::from(t.score)).sum();
         (sum as f64 / self.turns.len() as f64).round() as u8
     }
+    /// Has the attempt ended?
     pub fn finished(&self) -> bool {
         self.finished_ms.is_some()
     }
@@ -186,8 +200,11 @@ impl LoadError {
 /// One scenario of an exam, as scored when the trainee moved on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExamResult {
+    /// The scenario's id.
     pub scenario: String,
+    /// Its score, 0–100.
     pub score: u8,
+    /// Whether the score reached the exam's pass mark.
     pub passed: bool,
 }
 
@@ -260,6 +277,7 @@ pub struct Store {
     /// Missing in the oldest objects: read as 0 and migrated.
     #[serde(default)]
     pub version: u32,
+    /// Every attempt, oldest first.
     pub attempts: Vec<Attempt>,
 }
 
@@ -275,12 +293,16 @@ impl Default for Store {
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MergeReport {
+    /// Attempts new to this store.
     pub added: usize,
+    /// Attempts already stored, replaced by the imported copy (finished where the stored one was not).
     pub updated: usize,
+    /// Attempts already stored as they are.
     pub duplicates: usize,
 }
 
 impl Store {
+    /// The store as JSON, the form `from_json` reads (and export writes).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{\"version\":1,\"attempts\":[]}".into())
     }

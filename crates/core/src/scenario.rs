@@ -2,8 +2,10 @@
 //! `FILE:LINE:COLUMN` diagnostics are `kefu_check`'s: the browser app gets checked scenarios as
 //! JSON (`view::Bundle`) and loads the checker, in the engine module, only for a trainer's file.
 
+#![warn(missing_docs)]
+
 use crate::judgement::{ClaimRule, FactRule, ScenarioKind, TurnRules};
-use crate::principles::Lang;
+use crate::principles::{Lang, PrincipleId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,13 +32,18 @@ impl Loc {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// How a session ends, as the trainer labels an ending (`outcome` in the file).
 pub enum Outcome {
+    /// The customer is satisfied.
     Resolved,
+    /// The case goes to someone else (a supervisor, another team).
     Escalated,
+    /// The customer is lost (gives up, leaves angry).
     Lost,
 }
 
 impl Outcome {
+    /// The outcome written as `s` (`resolved`, `escalated`, `lost`).
     pub fn parse(s: &str) -> Option<Outcome> {
         match s {
             "resolved" => Some(Outcome::Resolved),
@@ -45,6 +52,7 @@ impl Outcome {
             _ => None,
         }
     }
+    /// The outcome's id as written in files.
     pub fn id(self) -> &'static str {
         match self {
             Outcome::Resolved => "resolved",
@@ -57,7 +65,9 @@ impl Outcome {
 /// Where a branch leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
+    /// The turn with this index in `Scenario::turns`.
     Turn(usize),
+    /// The ending with this index in `Scenario::endings`.
     Ending(usize),
 }
 
@@ -66,7 +76,9 @@ pub enum Target {
 /// trainee has given so far, counting the one just judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct State {
+    /// The customer's mood now, 0 (furious) to 100 (happy).
     pub mood: i32,
+    /// The replies taken so far in this session (the one being judged included).
     pub taken: usize,
 }
 
@@ -74,10 +86,15 @@ pub struct State {
 /// empty condition always holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cond {
-    pub all: Vec<String>,
-    pub any: Vec<String>,
-    pub none: Vec<String>,
+    /// Principles the reply must all show.
+    pub all: Vec<PrincipleId>,
+    /// Principles of which the reply must show at least one (empty: no constraint).
+    pub any: Vec<PrincipleId>,
+    /// Principles the reply must not show.
+    pub none: Vec<PrincipleId>,
+    /// The lowest score that holds.
     pub min_score: Option<u8>,
+    /// The highest score that holds.
     pub max_score: Option<u8>,
     /// Holds when the mood is below this (`mood < n`).
     #[serde(default)]
@@ -91,6 +108,7 @@ pub struct Cond {
 }
 
 impl Cond {
+    /// Does the condition always hold (no part on the reply or the state)?
     pub fn is_always(&self) -> bool {
         !self.judges_reply() && !self.judges_state()
     }
@@ -120,15 +138,20 @@ impl Cond {
             && self.min_score.is_none_or(|m| j.score >= m)
             && self.max_score.is_none_or(|m| j.score <= m)
     }
+    /// Do both the state and the reply parts hold?
     pub fn holds(&self, j: &crate::judgement::Judgement, st: State) -> bool {
         self.state_holds(st) && self.reply_holds(j)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A branch of a turn: where the conversation goes when its condition holds, and how the mood moves.
 pub struct Branch {
+    /// When the branch is taken (the first that holds wins).
     pub cond: Cond,
+    /// The next turn or the ending.
     pub goto: Target,
+    /// The change in mood (-100 to 100) when the branch is taken.
     pub mood: i32,
     /// The author means this branch to be able to end the session from the opening reply
     /// (`final = true`): the checker does not warn about it.
@@ -137,17 +160,29 @@ pub struct Branch {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One turn: what the customer says, what a good reply shows, and where each kind of reply leads.
 pub struct Turn {
+    /// The turn's id, unique among turns and endings.
     pub id: String,
+    /// What the customer says, one variant picked at random.
     pub say: Vec<Loc>,
+    /// Principle weights for this turn (`expects`), ids as written; empty: the kind's defaults.
     pub weights: Vec<(String, f32)>,
+    /// Facts a good answer states.
     pub facts: Vec<FactRule>,
+    /// False claims a good answer must not make.
     pub false_claims: Vec<ClaimRule>,
+    /// The scenario's own jargon at this turn.
     pub jargon: Vec<String>,
+    /// Terms that are not jargon here.
     pub allow: Vec<String>,
+    /// The target reply time in seconds, for `timeliness`.
     pub target_secs: Option<u32>,
+    /// Model answers shown after the reply.
     pub model: Vec<Loc>,
+    /// A nudge for a stuck trainee.
     pub hint: Option<Loc>,
+    /// The branches, in order: the last has no condition.
     pub next: Vec<Branch>,
     /// Lines said instead of `say` when their condition holds (the first that holds).
     #[serde(default)]
@@ -160,35 +195,50 @@ pub struct Turn {
 /// opening), a condition on principles or score does not hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
+    /// When the line is said (a condition on the previous reply and the state).
     pub cond: Cond,
     /// Principles the previous reply must have shown for the line to make sense (checked by
     /// `kefu check`, not by the engine).
     #[serde(default)]
-    pub requires: Vec<String>,
+    pub requires: Vec<PrincipleId>,
     /// Variants, one picked at random.
     pub say: Vec<Loc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An ending: the outcome and the customer's last words.
 pub struct Ending {
+    /// The ending's id, unique among turns and endings.
     pub id: String,
+    /// How the session ended.
     pub outcome: Outcome,
+    /// The customer's last words (unless a line's condition holds).
     pub text: Loc,
     #[serde(default)]
+    /// Last words said instead of `text` when their condition holds (`[[ending.line]]`).
     pub lines: Vec<Line>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A sample reply the file carries for one of its turns, played by `kefu check`.
 pub struct Sample {
+    /// The turn it answers (an index into `Scenario::turns`).
     pub turn: usize,
+    /// The reply's language.
     pub lang: Lang,
+    /// The reply as typed.
     pub reply: String,
+    /// The turn or ending the reply must lead to.
     pub expect: Target,
-    pub hit: Vec<String>,
-    pub miss: Vec<String>,
+    /// Principles the reply must show.
+    pub hit: Vec<PrincipleId>,
+    /// Principles the reply must not show.
+    pub miss: Vec<PrincipleId>,
+    /// The trainer's label for the sample (good, bad, …).
     pub label: Option<String>,
     /// 1-based line and column of the sample in its file.
     pub line: usize,
+    /// 1-based column of the sample in its file.
     pub col: usize,
     /// How the checker played it (`kefu check --paths`); not carried in the bundle.
     #[serde(skip)]
@@ -199,49 +249,72 @@ pub struct Sample {
 /// app (`?seed=` and `?lang=`) to get the same path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Played {
+    /// The session's seed (`?seed=` in the app).
     pub seed: u64,
     /// The play language.
     pub lang: Lang,
     /// One step per reply, the sample's own reply last.
     pub steps: Vec<PlayedStep>,
-    /// Where the last reply led, what the customer says there, and the mood after it.
+    /// Where the last reply led (a turn or ending id).
     pub at: String,
+    /// What the customer says there.
     pub line: String,
+    /// The mood after the last reply.
     pub mood: i32,
 }
 
 /// One reply of a played path.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlayedStep {
-    /// The turn replied to, the customer's line there and the mood the trainee saw.
+    /// The turn replied to.
     pub turn: String,
+    /// The customer's line there.
     pub customer: String,
+    /// The mood the trainee saw there.
     pub mood: i32,
     /// The reply as typed (placeholders filled); `None` when the checker took the branch
     /// without a reply (no sample above led to the sample's turn).
     pub reply: Option<String>,
+    /// The index of the branch taken (`None`: the customer gave up).
     pub branch: Option<usize>,
 }
 
 /// A validated scenario: every reference resolved, every ending reachable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
+    /// The scenario's id (part of the page address: `#/play/ID`).
     pub id: String,
+    /// What kind of customer it plays (the default weights).
     pub kind: ScenarioKind,
+    /// The languages the scenario is written in.
     pub languages: Vec<Lang>,
+    /// The product it is about (an id of `PRODUCTS`), for a product question.
     pub product: Option<String>,
+    /// 1 (easy) to 3 (hard).
     pub difficulty: u8,
+    /// The estimated time to play, in minutes.
     pub minutes: u16,
+    /// The title shown in the library.
     pub title: Loc,
+    /// The brief shown before playing.
     pub brief: Loc,
+    /// The customer's name in each language (`{name}`).
     pub customer_name: Loc,
+    /// Who the customer is, for the trainee.
     pub persona: Option<Loc>,
+    /// The customer's mood at the start, 0 to 100.
     pub mood: i32,
+    /// The ending reached when the mood falls to 0 or `max_turns` replies are used up (an index into `endings`).
     pub gives_up: usize,
+    /// The file's placeholders and their values (one picked per session).
     pub placeholders: BTreeMap<String, Vec<String>>,
+    /// The opening turn (an index into `turns`).
     pub start: usize,
+    /// The most replies before the customer gives up.
     pub max_turns: usize,
+    /// The turns, in file order.
     pub turns: Vec<Turn>,
+    /// The endings, in file order.
     pub endings: Vec<Ending>,
     /// The file's sample replies (played by the checker; not carried in a `Bundle`).
     #[serde(skip_serializing, default)]
@@ -273,6 +346,7 @@ pub const PRODUCTS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// The product's name in `lang` (`None` for an unknown id).
 pub fn product_name(id: &str, lang: Lang) -> Option<&'static str> {
     PRODUCTS.iter().find(|p| p.0 == id).map(|p| match lang {
         Lang::ZhHans => p.1,
@@ -306,10 +380,12 @@ impl Scenario {
         }
     }
 
+    /// The index of the turn with this id.
     pub fn turn_index(&self, id: &str) -> Option<usize> {
         self.turns.iter().position(|t| t.id == id)
     }
 
+    /// The id of the turn or ending `t` names.
     pub fn target_name(&self, t: Target) -> &str {
         match t {
             Target::Turn(i) => &self.turns[i].id,
@@ -331,18 +407,26 @@ impl Scenario {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// How serious a diagnostic is.
 pub enum Severity {
+    /// The file cannot be used as it is.
     Error,
+    /// The file works, but something is likely not what the author meant.
     Warning,
 }
 
 /// One problem in a scenario file, located at a line and column (1-based).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// The file, as named on the command line or in the library.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in chars.
     pub col: usize,
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong and what to write instead, in a trainer's words.
     pub message: String,
 }
 

@@ -19,6 +19,7 @@
 
 use crate::text::Folded;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use kefu_core::principles::PrincipleId;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -81,10 +82,62 @@ pub enum Ctx {
     JargonGloss,
 }
 
-/// One entry of a lexicon: the principle (or `""` for shared context) and its class.
+/// Whose an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// Shared context words and courtesy features (`_context.toml`).
+    Shared,
+    /// A principle's cue or block (`data/lexicon/ID.toml`).
+    Principle(PrincipleId),
+    /// A structural role's cue (`data/rules/*.toml`, `role.…`), which `crate::rules` combines
+    /// into principle hits.
+    Role(&'static str),
+}
+
+impl Owner {
+    /// The owner named in a lexicon file's `principle = "…"`: a principle id or `role.NAME`.
+    fn named(name: &str) -> Result<Owner, String> {
+        if let Some(p) = PrincipleId::parse(name) {
+            return Ok(Owner::Principle(p));
+        }
+        if name.starts_with("role.") {
+            return Ok(Owner::Role(leak(name)));
+        }
+        name.parse::<PrincipleId>().map(Owner::Principle)
+    }
+    /// The principle, when it is one.
+    pub fn principle(self) -> Option<PrincipleId> {
+        match self {
+            Owner::Principle(p) => Some(p),
+            _ => None,
+        }
+    }
+    /// As named in the data (`""` for shared context).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::Shared => "",
+            Owner::Principle(p) => p.as_str(),
+            Owner::Role(r) => r,
+        }
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl From<PrincipleId> for Owner {
+    fn from(p: PrincipleId) -> Owner {
+        Owner::Principle(p)
+    }
+}
+
+/// One entry of a lexicon: its owner (a principle, a role, or shared context) and its class.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub owner: &'static str,
+    pub owner: Owner,
     pub class: Class,
     pub mode: Mode,
     /// For each part after the first: is the gap before it a wide one (`……`)?
@@ -264,11 +317,31 @@ fn expand(
     let Some(open) = piece.find('(') else {
         return Ok(vec![piece.to_string()]);
     };
-    // The matching `)` and the top-level `|`s between.
+    // The alternatives between the matching `)` and the top-level `|`s; `(…)?`: the group
+    // may also be left out.
+    let (mut alts, optional, after) = group_at(piece, open)?;
+    if optional {
+        alts.push("");
+    }
+    let mut out = Vec::new();
+    for alt in alts {
+        let joined = format!("{}{}{}", &piece[..open], alt, &piece[after..]);
+        out.extend(expand(&joined, groups, depth)?);
+        if out.len() > MAX_ALTERNATIVES {
+            return Err(format!("`{piece}` expands to too many strings"));
+        }
+    }
+    Ok(out)
+}
+
+/// The `(a|b|c)` group opening at byte `open` of `s`: its alternatives (split at its top-level
+/// `|`s), whether a `?` follows it (the group may be left out), and where the text after it
+/// starts.
+fn group_at(s: &str, open: usize) -> Result<(Vec<&str>, bool, usize), String> {
     let mut level = 0;
     let mut close = None;
     let mut bars = Vec::new();
-    for (i, c) in piece[open..].char_indices() {
+    for (i, c) in s[open..].char_indices() {
         let i = open + i;
         match c {
             '(' => level += 1,
@@ -283,33 +356,13 @@ fn expand(
             _ => {}
         }
     }
-    let close = close.ok_or_else(|| format!("unclosed `(` in `{piece}`"))?;
-    // `(…)?`: the group may also be left out.
-    let optional = piece[close + 1..].starts_with('?');
+    let close = close.ok_or_else(|| format!("unclosed `(` in `{s}`"))?;
+    let optional = s[close + 1..].starts_with('?');
     let after = if optional { close + 2 } else { close + 1 };
-    let mut bounds = vec![open + 1];
-    for b in &bars {
-        bounds.push(b + 1);
-    }
-    let mut ends = bars.clone();
-    ends.push(close);
-    let mut out = Vec::new();
-    let mut alts: Vec<&str> = bounds
-        .into_iter()
-        .zip(ends)
-        .map(|(s, e)| &piece[s..e])
-        .collect();
-    if optional {
-        alts.push("");
-    }
-    for alt in alts {
-        let joined = format!("{}{}{}", &piece[..open], alt, &piece[after..]);
-        out.extend(expand(&joined, groups, depth)?);
-        if out.len() > MAX_ALTERNATIVES {
-            return Err(format!("`{piece}` expands to too many strings"));
-        }
-    }
-    Ok(out)
+    let starts = std::iter::once(open + 1).chain(bars.iter().map(|b| b + 1));
+    let ends = bars.iter().copied().chain(std::iter::once(close));
+    let alts = starts.zip(ends).map(|(a, b)| &s[a..b]).collect();
+    Ok((alts, optional, after))
 }
 
 /// The first `(…)` group with a `…` gap inside, expanded into whole patterns (one per
@@ -333,35 +386,10 @@ fn expand_gap_group(raw: &str) -> Result<Option<Vec<String>>, String> {
     let Some(open) = target else {
         return Ok(None);
     };
-    let mut level = 0;
-    let mut bars = Vec::new();
-    let mut close = None;
-    for (i, c) in raw[open..].char_indices() {
-        let i = open + i;
-        match c {
-            '(' => level += 1,
-            ')' => {
-                level -= 1;
-                if level == 0 {
-                    close = Some(i);
-                    break;
-                }
-            }
-            '|' if level == 1 => bars.push(i),
-            _ => {}
-        }
-    }
-    let close = close.ok_or_else(|| format!("unclosed `(` in `{raw}`"))?;
-    let optional = raw[close + 1..].starts_with('?');
-    let after = if optional { close + 2 } else { close + 1 };
-    let mut starts = vec![open + 1];
-    starts.extend(bars.iter().map(|b| b + 1));
-    let mut ends = bars;
-    ends.push(close);
-    let mut out: Vec<String> = starts
+    let (alts, optional, after) = group_at(raw, open)?;
+    let mut out: Vec<String> = alts
         .into_iter()
-        .zip(ends)
-        .map(|(s, e)| format!("{}{}{}", &raw[..open], &raw[s..e], &raw[after..]))
+        .map(|alt| format!("{}{}{}", &raw[..open], alt, &raw[after..]))
         .collect();
     if optional {
         out.push(format!("{}{}", &raw[..open], &raw[after..]));
@@ -379,7 +407,7 @@ struct Builder {
 impl Builder {
     fn add(
         &mut self,
-        owner: &'static str,
+        owner: Owner,
         class: Class,
         mode: Mode,
         raw: &str,
@@ -410,12 +438,14 @@ impl Builder {
         if pieces.len() > MAX_PARTS {
             return Err(format!("`{raw}` has more than {MAX_PARTS} parts"));
         }
-        let ni =
-            matches!(class, Class::Cue | Class::Block) && !owner.is_empty() && owner != "address";
+        let ni = matches!(class, Class::Cue | Class::Block)
+            && owner != Owner::Shared
+            && owner != Owner::Principle(PrincipleId::Address);
         let entry = self.entries.len() as u32;
         let mut any = false;
         for (pi, piece) in pieces.iter().enumerate() {
-            let mut alts = expand(piece, groups, 0).map_err(|e| format!("{owner}: {e}"))?;
+            let mut alts =
+                expand(piece, groups, 0).map_err(|e| format!("{}: {e}", owner.as_str()))?;
             if ni {
                 let extra: Vec<String> = alts
                     .iter()
@@ -483,7 +513,7 @@ impl Lexicon {
     /// Build from the embedded files plus extra cue terms (`(principle, term)`, taken
     /// literally: no groups or gaps), e.g. a scenario's jargon. Errors name the file that
     /// failed.
-    pub fn build(extra: &[(&str, &str)]) -> Result<Lexicon, String> {
+    pub fn build(extra: &[(PrincipleId, &str)]) -> Result<Lexicon, String> {
         let mut b = Builder {
             patterns: Vec::new(),
             index: HashMap::new(),
@@ -498,7 +528,8 @@ impl Lexicon {
         {
             let f: PrincipleFile =
                 serde_json::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
-            let owner = leak(&f.principle);
+            let owner =
+                Owner::named(&f.principle).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let mut groups = ctx.groups.clone();
             groups.extend(f.groups.clone());
             for sec in [&f.zh, &f.en] {
@@ -534,7 +565,7 @@ impl Lexicon {
         ];
         for (c, list) in lists {
             for p in list {
-                b.add("", Class::Context(c), Mode::Any, p, &ctx.groups)
+                b.add(Owner::Shared, Class::Context(c), Mode::Any, p, &ctx.groups)
                     .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
@@ -547,15 +578,21 @@ impl Lexicon {
                 lang: f.lang.as_deref().map(leak),
             });
             for p in &f.patterns {
-                b.add("", Class::Courtesy(i as u16), Mode::Any, p, &ctx.groups)
-                    .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
+                b.add(
+                    Owner::Shared,
+                    Class::Courtesy(i as u16),
+                    Mode::Any,
+                    p,
+                    &ctx.groups,
+                )
+                .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
         for (owner, term) in extra {
             // Literal: a trainer's term is one fixed string.
             let literal = term.replace(['…', '(', ')', '|', '{', '}'], " ");
             b.add(
-                leak(owner),
+                Owner::Principle(*owner),
                 Class::Cue,
                 Mode::Any,
                 literal.trim(),
@@ -673,13 +710,13 @@ mod tests {
 
     #[test]
     fn word_boundaries_and_gaps() {
-        let l = Lexicon::build(&[("jargon", "sku")]).unwrap();
+        let l = Lexicon::build(&[(PrincipleId::Jargon, "sku")]).unwrap();
         let names = |t: &str| -> Vec<&str> {
             let f = Folded::new(t);
             l.find(&f.text)
                 .into_iter()
                 .filter(|h| l.entries[h.entry].class == Class::Cue)
-                .map(|h| l.entries[h.entry].owner)
+                .map(|h| l.entries[h.entry].owner.as_str())
                 .collect()
         };
         assert!(names("Check the SKU please").contains(&"jargon"));
@@ -727,11 +764,17 @@ mod tests {
         let huge =
             "(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)";
         assert!(b
-            .add("probe", Class::Cue, Mode::Any, huge, &BTreeMap::new())
+            .add(
+                PrincipleId::Probe.into(),
+                Class::Cue,
+                Mode::Any,
+                huge,
+                &BTreeMap::new()
+            )
             .is_err());
         assert!(b
             .add(
-                "probe",
+                PrincipleId::Probe.into(),
                 Class::Cue,
                 Mode::Any,
                 "a…b…c…d…e",
@@ -748,7 +791,7 @@ mod tests {
             l.find(&f.text)
                 .into_iter()
                 .filter(|h| l.entries[h.entry].class == Class::Cue)
-                .map(|h| l.entries[h.entry].owner)
+                .map(|h| l.entries[h.entry].owner.as_str())
                 .collect()
         };
         assert!(owners("我马上帮你补发").contains(&"ownership"));
@@ -763,7 +806,7 @@ mod tests {
         let has = |t: &str, owner: &str| {
             let f = Folded::new(t);
             l.find(&f.text).into_iter().any(|h| {
-                l.entries[h.entry].owner == owner && l.entries[h.entry].class == Class::Cue
+                l.entries[h.entry].owner.as_str() == owner && l.entries[h.entry].class == Class::Cue
             })
         };
         assert!(has("预计明天下午送达", "solution"));
