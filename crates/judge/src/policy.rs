@@ -233,10 +233,16 @@ pub fn stated(f: &Folded, policy: &BTreeMap<String, f64>) -> Vec<Stated> {
                     .units
                     .iter()
                     .find_map(|u| word_at(after, &u.say).map(|l| (u.times, l)));
+                // A currency sign or code just before (a few chars: linear however many spaces).
+                let lead = clause[..i]
+                    .char_indices()
+                    .rev()
+                    .nth(4)
+                    .map_or(0, |(k, _)| k);
                 let prefixed = r
                     .prefix
                     .iter()
-                    .any(|p| clause[..i].trim_end().ends_with(p.as_str()));
+                    .any(|p| clause[lead..i].trim_end().ends_with(p.as_str()));
                 let (times, len) = match (unit, prefixed) {
                     (Some(u), _) => u,
                     (None, true) => (1.0, 0),
