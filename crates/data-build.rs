@@ -23,7 +23,10 @@ fn main() {
             }
             catalogue(&data, &out);
         }
-        Ok("kefu-judge") => lexicons(&data, &out),
+        Ok("kefu-judge") => {
+            lexicons(&data, &out);
+            compile(&data, "policy", &out);
+        }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }
 }

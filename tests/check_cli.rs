@@ -126,3 +126,56 @@ fn the_size_limit_applies_while_reading() {
     assert!(written < 8 << 20, "the checker read {written} bytes");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `kefu check --paths` adds one `note:` line per sample with the mood along its path, and
+/// `--paths=json` one JSON object per sample with the replies typed at each step; without the
+/// option the output is the contract's (problems only); an unknown option is a usage error.
+#[test]
+fn paths_print_each_samples_path_with_the_mood() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("scenarios/angry-third-complaint.toml");
+    let run = |opt: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kefu"));
+        c.arg("check");
+        if let Some(o) = opt {
+            c.arg(o);
+        }
+        c.arg(&file).output().expect("kefu runs")
+    };
+    let plain = run(None);
+    assert!(plain.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&plain.stdout),
+        "",
+        "no problems, no lines"
+    );
+    let text = run(Some("--paths"));
+    assert!(text.status.success());
+    let text = String::from_utf8(text.stdout).unwrap();
+    let src = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), src.matches("[[sample]]").count());
+    assert!(
+        text.lines().any(|l| l.contains(": note: sample played (zh-Hans, seed 1): open (mood 15) → angrier (mood 5) → owner (mood 15) → owner (mood 5)")),
+        "{text}"
+    );
+    let json = run(Some("--paths=json"));
+    let json = String::from_utf8(json.stdout).unwrap();
+    let v: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(v.len(), src.matches("[[sample]]").count());
+    for p in &v {
+        assert_eq!(p["scenario"], "angry-third-complaint");
+        assert_eq!(p["seed"], 1);
+        let steps = p["steps"].as_array().unwrap();
+        assert!(!steps.is_empty());
+        assert!(
+            steps.iter().all(|s| s["reply"].is_string()),
+            "every step has a reply: {p}"
+        );
+        assert!(p["mood"].is_i64() && p["said"].is_string());
+    }
+    let bad = run(Some("--pathz"));
+    assert_eq!(bad.status.code(), Some(2));
+}

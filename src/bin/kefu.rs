@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  kefu check PATH...                       check scenario files (or every *.toml under a folder)
+  kefu check [--paths[=json]] PATH...      check scenario files (or every *.toml under a folder);
+                                           --paths also prints each sample's path with the mood
   kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"|\"zh-Hans\"|\"zh-Hant\"|\"zh-CN\"|\"zh-TW\"}
   kefu schema                              print the JSON Schema of the scenario format
   kefu bundle [--cards] PATH...            print the checked library as JSON for the browser app (dist/scenarios/library.json;
@@ -143,8 +144,92 @@ fn scenario_paths(cmd: &str, paths: &[String]) -> Result<Vec<PathBuf>, ExitCode>
     Ok(files)
 }
 
-fn check(paths: &[String]) -> ExitCode {
-    let files = match scenario_paths("check", paths) {
+/// How `kefu check --paths` prints the samples' paths: not at all (the default), as `note:`
+/// lines, or as JSON Lines (`--paths=json`, for the browser test that plays them in the app).
+#[derive(Clone, Copy, PartialEq)]
+enum PathsOut {
+    None,
+    Text,
+    Json,
+}
+
+/// The `note:` or JSON line of one played sample.
+fn sample_path_line(
+    out: PathsOut,
+    name: &str,
+    s: &kefu_core::scenario::Scenario,
+    x: &kefu_core::scenario::Sample,
+) -> Option<String> {
+    let p = x.played.as_ref()?;
+    match out {
+        PathsOut::None => None,
+        PathsOut::Text => {
+            let mut path: Vec<String> = p
+                .steps
+                .iter()
+                .map(|st| match &st.reply {
+                    Some(_) => format!("{} (mood {})", st.turn, st.mood),
+                    None => format!(
+                        "{} (mood {}, no sample: branch {})",
+                        st.turn,
+                        st.mood,
+                        st.branch.map_or(0, |k| k + 1)
+                    ),
+                })
+                .collect();
+            path.push(format!("{} (mood {})", p.at, p.mood));
+            Some(format!(
+                "{name}:{}:{}: note: sample played ({}, seed {}): {}",
+                x.line,
+                x.col,
+                p.lang.code(),
+                p.seed,
+                path.join(" → ")
+            ))
+        }
+        PathsOut::Json => Some(
+            json!({
+                "file": name,
+                "scenario": s.id,
+                "line": x.line,
+                "col": x.col,
+                "label": x.label,
+                "expect": s.target_name(x.expect),
+                "seed": p.seed,
+                "lang": p.lang.code(),
+                "steps": p.steps.iter().map(|st| json!({
+                    "turn": st.turn,
+                    "customer": st.customer,
+                    "mood": st.mood,
+                    "reply": st.reply,
+                    "branch": st.branch,
+                })).collect::<Vec<_>>(),
+                "at": p.at,
+                "said": p.line,
+                "mood": p.mood,
+            })
+            .to_string(),
+        ),
+    }
+}
+
+fn check(args: &[String]) -> ExitCode {
+    let mut out_paths = PathsOut::None;
+    let mut paths = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "--paths" | "--paths=text" => out_paths = PathsOut::Text,
+            "--paths=json" => out_paths = PathsOut::Json,
+            o if o.starts_with("--") => {
+                eprintln!(
+                    "kefu check: unknown option `{o}`: write `--paths` or `--paths=json`\n{USAGE}"
+                );
+                return ExitCode::from(2);
+            }
+            p => paths.push(p.to_string()),
+        }
+    }
+    let files = match scenario_paths("check", &paths) {
         Ok(f) => f,
         Err(code) => return code,
     };
@@ -169,6 +254,11 @@ fn check(paths: &[String]) -> ExitCode {
             }
         }
         if let Some(s) = &out.scenario {
+            for x in &s.samples {
+                if let Some(line) = sample_path_line(out_paths, &name, s, x) {
+                    println!("{}", one_line(&line));
+                }
+            }
             if let Some(other) = ids.insert(s.id.clone(), name.clone()) {
                 let line = format!("{name}:1:1: error: scenario id `{}` is already used by {other}: give each scenario its own id", s.id);
                 println!("{}", one_line(&line));

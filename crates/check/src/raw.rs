@@ -26,6 +26,9 @@ pub struct RawScenario {
     pub placeholders: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
     pub start: Option<Spanned<String>>,
     pub max_turns: Option<Spanned<i64>>,
+    /// The shop's rules, by rule id of `data/policy.toml` (`warranty_months = 12`).
+    #[serde(default)]
+    pub policy: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
     pub turn: Vec<Spanned<RawTurn>>,
     #[serde(default)]

@@ -103,6 +103,10 @@ pub struct TurnRules {
     pub customer_name: Option<String>,
     /// What the customer just said (to whitelist their own words, to tell a restatement).
     pub customer_said: Option<String>,
+    /// The shop's rules (`[policy]` of the scenario, by rule id of `data/policy.toml`, in the
+    /// rule's base unit): a number a reply states about one must be its value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub policy: BTreeMap<String, f64>,
 }
 
 /// A tip for one missed principle or one violation.

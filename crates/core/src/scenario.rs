@@ -240,6 +240,43 @@ pub struct Sample {
     pub line: usize,
     /// 1-based column of the sample in its file.
     pub col: usize,
+    /// How the checker played it (`kefu check --paths`); not carried in the bundle.
+    #[serde(skip)]
+    pub played: Option<Played>,
+}
+
+/// A sample as the checker played it, from the opening: what a browser test types into the
+/// app (`?seed=` and `?lang=`) to get the same path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Played {
+    /// The session's seed (`?seed=` in the app).
+    pub seed: u64,
+    /// The play language.
+    pub lang: Lang,
+    /// One step per reply, the sample's own reply last.
+    pub steps: Vec<PlayedStep>,
+    /// Where the last reply led (a turn or ending id).
+    pub at: String,
+    /// What the customer says there.
+    pub line: String,
+    /// The mood after the last reply.
+    pub mood: i32,
+}
+
+/// One reply of a played path.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlayedStep {
+    /// The turn replied to.
+    pub turn: String,
+    /// The customer's line there.
+    pub customer: String,
+    /// The mood the trainee saw there.
+    pub mood: i32,
+    /// The reply as typed (placeholders filled); `None` when the checker took the branch
+    /// without a reply (no sample above led to the sample's turn).
+    pub reply: Option<String>,
+    /// The index of the branch taken (`None`: the customer gave up).
+    pub branch: Option<usize>,
 }
 
 /// A validated scenario: every reference resolved, every ending reachable.
@@ -282,6 +319,9 @@ pub struct Scenario {
     /// The file's sample replies (played by the checker; not carried in a `Bundle`).
     #[serde(skip_serializing, default)]
     pub samples: Vec<Sample>,
+    /// The shop's rules (`[policy]`), checked in every reply (`TurnRules::policy`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub policy: BTreeMap<String, f64>,
 }
 
 /// Product names for `{product}` and the library filter (000 第五章).
@@ -336,6 +376,7 @@ impl Scenario {
                 .collect(),
             customer_name: Some(self.customer_name.get(lang).to_string()),
             customer_said: customer_said.map(str::to_string),
+            policy: self.policy.clone(),
         }
     }
 

@@ -10,3 +10,6 @@ macro_rules! data {
 // `LEXICON_CONTEXT`, `LEXICONS` and `ROLE_LEXICONS`, listed by the build script from the files in
 // `data/lexicon/` and `data/rules/`.
 include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
+
+/// `data/policy.toml`: the shop rules' topic words, units and negators (`crate::policy`).
+pub const POLICY: &str = data!("policy");

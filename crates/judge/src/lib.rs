@@ -4,6 +4,7 @@
 pub mod data;
 pub mod detect;
 pub mod lexicon;
+pub mod policy;
 mod rules;
 pub mod score;
 pub mod text;

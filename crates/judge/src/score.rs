@@ -70,6 +70,20 @@ fn numbers(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        // A run of Chinese numerals (四十八, 两千万); a lone 一 or 两 is mostly "a"/"a couple".
+        if s.get(i..)
+            .and_then(|r| r.chars().next())
+            .is_some_and(crate::policy::is_cn_numeral)
+        {
+            let end = i + s[i..]
+                .find(|c: char| !crate::policy::is_cn_numeral(c))
+                .unwrap_or(s.len() - i);
+            if !matches!(&s[i..end], "一" | "两" | "万" | "千" | "百") {
+                out.push((i, end));
+            }
+            i = end;
+            continue;
+        }
         if !b[i].is_ascii_digit() {
             i += 1;
             continue;
@@ -127,8 +141,11 @@ fn judge_with(
     let wants = |id: PrincipleId| weights.iter().any(|(k, w)| *k == id && *w > 0.0);
     let always = turn_principles == TurnPrinciples::Always;
 
+    let mut false_claim = false;
     if always || wants(PrincipleId::Facts) {
-        found.insert(PrincipleId::Facts, judge_facts(&d, turn));
+        let (f, claim) = judge_facts(&d, turn);
+        false_claim = claim;
+        found.insert(PrincipleId::Facts, f);
     }
     if always || wants(PrincipleId::Order) {
         found.insert(PrincipleId::Order, judge_order(&d));
@@ -170,8 +187,8 @@ fn judge_with(
     let mut tips = Vec::new();
     let violation_hit = |id: PrincipleId, f: &Finding| -> bool {
         if id == PrincipleId::Facts {
-            // A false claim (evidence with no hit) is the violation of `facts`.
-            !f.evidence.is_empty() && !f.hit
+            // A false claim is the violation of `facts`; a fact left out is only a miss.
+            false_claim && !f.hit
         } else {
             id.is_violation() && f.hit
         }
@@ -219,8 +236,9 @@ fn judge_with(
 }
 
 /// `facts`: every required fact stated and no false claim. Evidence marks both; a false
-/// claim gives `hit = false` with its evidence.
-fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
+/// claim gives `hit = false` with its evidence. The flag: a false claim was made (a fact left
+/// out is a miss, not a violation).
+fn judge_facts(d: &Detection, turn: &TurnRules) -> (Finding, bool) {
     let f = &d.folded;
     // Match on the folded text without spaces (20 MSa/s = 20MSa/s).
     let mut compact = String::with_capacity(f.text.len());
@@ -317,12 +335,26 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> Finding {
             evidence.extend(found);
         }
     }
+    // The shop's rules: every number stated about one (`crate::policy`).
+    for st in crate::policy::stated(f, &turn.policy) {
+        if turn
+            .policy
+            .get(&st.rule)
+            .is_some_and(|v| (st.value - v).abs() > 1e-9 * v.abs().max(1.0))
+        {
+            false_claim = true;
+        }
+        evidence.push(f.span(st.span.0, st.span.1));
+    }
     evidence.sort_unstable();
     evidence.dedup();
-    Finding {
-        hit: all_stated && !false_claim,
-        evidence,
-    }
+    (
+        Finding {
+            hit: all_stated && !false_claim,
+            evidence,
+        },
+        false_claim,
+    )
 }
 
 /// Is the text just before char offset `s` a negator (不/没/没有/not/no)?
@@ -343,6 +375,7 @@ fn negated_before(f: &Folded, s: usize) -> bool {
         .any(|n| before.ends_with(n))
         || before.trim_end().ends_with("not")
         || before.trim_end().ends_with("no")
+        || crate::policy::negated_before(&f.text, pos)
 }
 
 /// Numbers followed by one of `units` in the compact text: (value, original char span).
@@ -369,7 +402,11 @@ fn numbers_with_units(
         {
             continue;
         }
-        let Ok(v) = compact[m_start..m_end].parse::<f64>() else {
+        let Some(v) = compact[m_start..m_end]
+            .parse::<f64>()
+            .ok()
+            .or_else(|| crate::policy::chinese_number(&compact[m_start..m_end]))
+        else {
             continue;
         };
         let rest = &compact[m_end..];

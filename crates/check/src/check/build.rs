@@ -107,6 +107,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
             .position(|e| e.outcome != Outcome::Resolved)
             .unwrap_or(endings.len().saturating_sub(1)),
     };
+    let policy = policy::policy(ck, raw);
     let max_turns = raw.max_turns.as_ref().map_or(12, |m| {
         if !(1..=100).contains(m.get_ref()) {
             ck.err(m, "max_turns is from 1 to 100");
@@ -133,6 +134,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
         turns,
         endings,
         samples: Vec::new(),
+        policy,
     };
     // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
     // when a `goto` names nothing: the graph is incomplete and its errors would only repeat

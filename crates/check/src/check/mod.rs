@@ -14,6 +14,7 @@ mod build;
 mod checker;
 mod cond;
 mod graph;
+mod policy;
 mod samples;
 
 use build::build;

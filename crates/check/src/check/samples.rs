@@ -21,19 +21,70 @@ pub(super) fn session_at(
     if let Some(x) = played.iter().rev().find(|x| x.at == here && x.lang == lang) {
         return Some(x.clone());
     }
-    let path: Vec<usize> = match played.iter().rev().find(|x| x.at == here) {
-        Some(x) => x.log.iter().map(|e| e.branch.unwrap_or(0)).collect(),
-        None => reach
-            .path(reach.first[turn]?)
-            .into_iter()
-            .map(|(_, k)| k)
-            .collect(),
-    };
-    let mut x = Session::new(s, SAMPLE_SEED, lang);
-    for k in path {
-        x.follow(s, k);
+    // The ways there: those of the samples in other languages that got there (the last first),
+    // then the fewest-replies way. The first that can be played with real replies (samples in
+    // this language, model answers) is taken, so that the app can be given the same replies;
+    // else the first, with a branch taken without a reply where needed.
+    let mut ways: Vec<Vec<usize>> = played
+        .iter()
+        .rev()
+        .filter(|x| x.at == here)
+        .map(|x| x.log.iter().map(|e| e.branch.unwrap_or(0)).collect())
+        .collect();
+    if let Some(i) = reach.first[turn] {
+        ways.push(reach.path(i).into_iter().map(|(_, k)| k).collect());
     }
-    (x.at == here).then_some(x)
+    let mut fallback = None;
+    for path in ways {
+        let x = play_way(s, played, &path, lang);
+        if x.at != here {
+            continue;
+        }
+        if x.log.iter().all(|e| !e.judgement.principles.is_empty()) {
+            return Some(x);
+        }
+        fallback.get_or_insert(x);
+    }
+    fallback
+}
+
+/// A session along the branches `path`: from the longest conversation played in this language
+/// that took the same first branches (a blaming sample at the opening, on the way to the
+/// recovery turn), then with model answers where they take the branch (`follow_with_model`).
+fn play_way(s: &Scenario, played: &[Session], path: &[usize], lang: Lang) -> Session {
+    let branches =
+        |x: &Session| -> Vec<usize> { x.log.iter().map(|e| e.branch.unwrap_or(0)).collect() };
+    let mut x = played
+        .iter()
+        .rev()
+        .filter(|x| x.lang == lang && matches!(x.at, Target::Turn(_)))
+        .filter(|x| path.starts_with(&branches(x)))
+        .max_by_key(|x| x.log.len())
+        .cloned()
+        .unwrap_or_else(|| Session::new(s, SAMPLE_SEED, lang));
+    for &k in &path[x.log.len()..] {
+        follow_with_model(s, &mut x, k);
+    }
+    x
+}
+
+/// Take branch `k` of the current turn with one of the turn's model answers when one takes it
+/// (a real reply, so a browser test can type the same path into the app, and the next line
+/// fits a good reply as it would in the app); else as if its condition held (`follow`).
+fn follow_with_model(s: &Scenario, x: &mut Session, k: usize) {
+    if let Target::Turn(i) = x.at {
+        for m in &s.turns[i].model {
+            let reply = x.fill(m.get(x.lang));
+            let mut y = x.clone();
+            if y.reply_with(s, &reply, None, &native_judge)
+                .is_some_and(|e| e.branch == Some(k))
+            {
+                *x = y;
+                return;
+            }
+        }
+    }
+    x.follow(s, k);
 }
 
 /// `open (mood 25) → when (mood 50) → resolved (mood 70)`.
@@ -45,6 +96,28 @@ pub(super) fn path_text(s: &Scenario, x: &Session) -> String {
         .collect();
     out.push(format!("{} (mood {})", s.target_name(x.at), x.mood));
     out.join(" → ")
+}
+
+/// A played session as `kefu check --paths` prints it (a step taken by `follow` has no reply).
+fn played_path(s: &Scenario, x: &Session) -> kefu_core::scenario::Played {
+    kefu_core::scenario::Played {
+        seed: x.seed,
+        lang: x.lang,
+        steps: x
+            .log
+            .iter()
+            .map(|e| kefu_core::scenario::PlayedStep {
+                turn: s.turns[e.turn].id.clone(),
+                customer: e.customer.clone(),
+                mood: e.mood_before,
+                reply: (!e.judgement.principles.is_empty()).then(|| e.reply.clone()),
+                branch: e.branch,
+            })
+            .collect(),
+        at: s.target_name(x.at).to_string(),
+        line: x.customer_line.clone(),
+        mood: x.mood,
+    }
 }
 
 /// Run the file's sample replies through the dialogue engine as the app plays them (one
@@ -176,6 +249,7 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                 ck.err(&r.reply, format!("sample reply should not show `{p}` but the scorer finds it: reword the reply or remove `{p}` from `miss`"));
             }
         }
+        let path = played_path(s, &x);
         played.push(x);
         let (line, col) = ck.lines.at(ck.src, rs.span().start);
         samples.push(Sample {
@@ -188,6 +262,7 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
             label: r.label.as_ref().map(|l| l.get_ref().clone()),
             line,
             col,
+            played: Some(path),
         });
     }
     if raw.sample.len() < 4 {
