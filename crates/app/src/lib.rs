@@ -490,7 +490,7 @@ pub fn App() -> Html {
     // The engine module is imported when a scenario is to be played, not for the library.
     {
         let engine = engine.clone();
-        let wanted = matches!(*route, Route::Play(_) | Route::Exam);
+        let wanted = matches!(*route, Route::Play(_) | Route::Exam | Route::Transcript(_));
         use_effect_with(wanted, move |wanted| {
             if *wanted && *engine == Engine::Idle {
                 engine.set(Engine::Loading);
@@ -670,6 +670,9 @@ pub fn App() -> Html {
             html! { <play::PlayPage id={id.clone()} key={format!("{id}-{}", lang.code())} /> }
         }
         Route::History => html! { <history::HistoryPage /> },
+        Route::Transcript(id) => {
+            html! { <history::TranscriptPage id={id.clone()} key={id.clone()} /> }
+        }
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);

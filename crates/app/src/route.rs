@@ -1,4 +1,4 @@
-//! Where the trainee is: the URL's hash (`#/play/ID`, `#/history`, `#/exam`) and query
+//! Where the trainee is: the URL's hash (`#/play/ID`, `#/history`, `#/history/ID`, `#/exam`) and query
 //! (`?lang=`, `?seed=`). The URL is the only navigation state, so a reload lands in place.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -6,6 +6,8 @@ pub enum Route {
     Library,
     Play(String),
     History,
+    /// `#/history/ATTEMPT_ID`: one saved attempt's transcript, read-only.
+    Transcript(String),
     Exam,
 }
 
@@ -15,6 +17,7 @@ impl Route {
         let mut parts = h.splitn(2, '/');
         match (parts.next(), parts.next()) {
             (Some("play"), Some(id)) if !id.is_empty() => Route::Play(id.to_string()),
+            (Some("history"), Some(id)) if !id.is_empty() => Route::Transcript(id.to_string()),
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
             _ => Route::Library,
@@ -25,6 +28,7 @@ impl Route {
             Route::Library => "#/".into(),
             Route::Play(id) => format!("#/play/{id}"),
             Route::History => "#/history".into(),
+            Route::Transcript(id) => format!("#/history/{id}"),
             Route::Exam => "#/exam".into(),
         }
     }

@@ -16,6 +16,10 @@ pub struct Library {
     pub scenarios: Vec<Rc<Scenario>>,
     /// `(file, diagnostics as "FILE:LINE:COL: error: …" lines)` for files that failed.
     pub broken: Vec<(String, Vec<String>)>,
+    /// The exams shipped with the library (`exams/*.toml`, checked by `kefu bundle`).
+    pub exams: Vec<crate::exam::Exam>,
+    /// Exam files that failed their check, with their messages.
+    pub broken_exams: Vec<(String, Vec<String>)>,
 }
 
 /// The library as shipped, checked ahead of time (`kefu bundle`, run by `make dist`): the app
@@ -28,6 +32,11 @@ pub struct Bundle {
     pub files: Vec<String>,
     pub scenarios: Vec<Scenario>,
     pub broken: Vec<(String, Vec<String>)>,
+    /// Exam files (missing in bundles written before exams were shipped).
+    #[serde(default)]
+    pub exams: Vec<crate::exam::Exam>,
+    #[serde(default)]
+    pub broken_exams: Vec<(String, Vec<String>)>,
 }
 
 pub const BUNDLE_VERSION: u32 = 1;
@@ -54,6 +63,8 @@ impl Library {
         let mut lib = Library {
             scenarios: Vec::new(),
             broken: b.broken,
+            exams: b.exams,
+            broken_exams: b.broken_exams,
         };
         for s in b.scenarios {
             lib.put(s);
@@ -109,26 +120,6 @@ impl Library {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Some(ids[rng.random_range(0..ids.len())])
-    }
-
-    /// The exam: a fixed set — the first scenario (by id) of each kind — in a seeded random order.
-    pub fn exam_plan(&self, seed: u64) -> Vec<String> {
-        let mut set: Vec<String> = Vec::new();
-        for kind in [
-            ScenarioKind::Angry,
-            ScenarioKind::Objection,
-            ScenarioKind::Product,
-        ] {
-            if let Some(s) = self.scenarios.iter().find(|s| s.kind == kind) {
-                set.push(s.id.clone());
-            }
-        }
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        for i in (1..set.len()).rev() {
-            let j = rng.random_range(0..=i);
-            set.swap(i, j);
-        }
-        set
     }
 }
 
