@@ -177,13 +177,7 @@ fn main() {
             (0..3)
                 .map(|_| {
                     let t = Instant::now();
-                    black_box(score::judge(
-                        black_box(&text),
-                        Lang::ZhHans,
-                        &turn,
-                        None,
-                        true,
-                    ));
+                    black_box(score::judge(black_box(&text), Lang::ZhHans, &turn, None));
                     t.elapsed()
                 })
                 .min()

@@ -250,7 +250,7 @@ fn main() {
     if files.is_empty() {
         files = default_files();
     }
-    let order: Vec<String> = principles::all().iter().map(|p| p.id.clone()).collect();
+    let order: Vec<String> = principles::all().iter().map(|p| p.id.to_string()).collect();
     let mut summaries = Vec::new();
     let scenarios = corpus::scenarios(Path::new("scenarios"));
     for path in &files {

@@ -55,7 +55,7 @@ pub fn judge_line(v: &Value, scenarios: &BTreeMap<String, Scenario>) -> Option<J
     Some(match at_turn {
         Some((s, i)) => {
             let said = v.get("context").and_then(Value::as_str);
-            score::judge(text, lang, &s.rules(i, lang, said), None, true)
+            score::judge(text, lang, &s.rules(i, lang, said), None)
         }
         None => score::score(text, lang),
     })

@@ -27,7 +27,6 @@ fn time(text: &str, turn: &kefu_judge::score::TurnRules) -> Duration {
         Lang::ZhHans,
         turn,
         None,
-        true,
     ));
     t.elapsed()
 }

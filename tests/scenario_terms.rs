@@ -25,7 +25,7 @@ fn turn() -> TurnRules {
 }
 
 fn hit(text: &str, id: &str) -> bool {
-    judge(text, Lang::En, &turn(), None, true).hit(id)
+    judge(text, Lang::En, &turn(), None).hit(id)
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn facts_and_false_claims_stand_on_word_boundaries() {
     assert!(hit("It fits battery cabinets.", "facts"));
     assert!(hit("It fits a battery cabinet.", "facts"));
     assert!(!hit("It fits battery cabinetry.", "facts"));
-    let j = judge("The AFG supports FM.", Lang::En, &turn(), None, true);
+    let j = judge("The AFG supports FM.", Lang::En, &turn(), None);
     assert!(
         !j.principles["facts"].evidence.is_empty(),
         "the false claim is marked"
@@ -52,7 +52,6 @@ fn facts_and_false_claims_stand_on_word_boundaries() {
         Lang::En,
         &turn(),
         None,
-        true,
     );
     assert!(j.hit("facts"), "FMX is another word: no false claim");
 }

@@ -10,7 +10,7 @@
 use kefu_check::schema;
 use kefu_core::principles::Lang;
 use kefu_core::scenario::Severity;
-use kefu_judge::score::{self, TurnRules};
+use kefu_judge::score;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
@@ -539,8 +539,8 @@ fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>)
         }
     };
     let j = match turn {
-        Some((s, i)) => score::judge(text, lang, &s.rules(*i, lang, None), None, true),
-        None => score::judge(text, lang, &TurnRules::default(), None, false),
+        Some((s, i)) => score::judge(text, lang, &s.rules(*i, lang, None), None),
+        None => score::score(text, lang),
     };
     let principles: serde_json::Map<String, Value> = j
         .principles

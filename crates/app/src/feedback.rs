@@ -55,11 +55,11 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
                 .is_some_and(|f| f.hit && f.evidence.is_empty())
     };
     for pr in principles::all() {
-        if j.principles.contains_key(&pr.id)
+        if j.principles.contains_key(pr.id.as_str())
             && !ids.contains(&pr.id.as_str())
-            && !idle_facts(&pr.id)
+            && !idle_facts(pr.id.as_str())
         {
-            ids.push(&pr.id);
+            ids.push(pr.id.as_str());
         }
     }
     let (bad, rest): (Vec<&str>, Vec<&str>) = ids.into_iter().partition(|id| {

@@ -144,7 +144,7 @@ pub fn HistoryPage() -> Html {
     let trend_ids: Vec<&str> = principles::all()
         .iter()
         // A principle no turn asked for has no trend (product facts in an angry run).
-        .filter(|p| !p.violation && !store.principle_trend(&p.id).is_empty())
+        .filter(|p| !p.violation && !store.principle_trend(p.id.as_str()).is_empty())
         .map(|p| p.id.as_str())
         .collect();
     let row = |a: &Attempt| -> Html {

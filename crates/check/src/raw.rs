@@ -69,44 +69,90 @@ pub struct RawTurn {
     pub next: Vec<S<RawNext>>,
 }
 
-/// A condition on the previous reply (and the mood now), shared by line variants.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawTurnLine {
-    #[serde(default)]
-    pub all: Vec<S<String>>,
-    #[serde(default)]
-    pub any: Vec<S<String>>,
-    #[serde(default)]
-    pub none: Vec<S<String>>,
-    pub min_score: Option<S<i64>>,
-    pub max_score: Option<S<i64>>,
-    pub mood_below: Option<S<i64>>,
-    pub mood_above: Option<S<i64>>,
-    pub turns_taken: Option<S<i64>>,
-    /// Principles the previous reply must have shown for this line to make sense.
-    #[serde(default)]
-    pub requires: Vec<S<String>>,
-    pub say: S<Vec<S<RawText>>>,
+/// Declares a raw struct that starts with the condition fields (`all`, `any`, `none`,
+/// `min_score`, `max_score`, `mood_below`, `mood_above`, `turns_taken`), written once here for
+/// `[[turn.next]]`, `[[turn.line]]` and `[[ending.line]]`, and gives it `cond()`, a
+/// [`RawCond`] view of them. The fields stay inline (not `#[serde(flatten)]`, which would lose
+/// the `Spanned` positions and `deny_unknown_fields`), so the TOML format and every
+/// `FILE:LINE:COLUMN` message are what they were.
+macro_rules! with_condition {
+    ($(#[$meta:meta])* pub struct $name:ident { $($rest:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// All of these principles hit.
+            #[serde(default)]
+            pub all: Vec<S<String>>,
+            /// Any of these principles hit.
+            #[serde(default)]
+            pub any: Vec<S<String>>,
+            /// None of these principles hit.
+            #[serde(default)]
+            pub none: Vec<S<String>>,
+            pub min_score: Option<S<i64>>,
+            pub max_score: Option<S<i64>>,
+            /// The customer's mood (before this reply's change) is below this.
+            pub mood_below: Option<S<i64>>,
+            /// The customer's mood (before this reply's change) is above this.
+            pub mood_above: Option<S<i64>>,
+            /// This is at least the n-th reply of the session.
+            pub turns_taken: Option<S<i64>>,
+            $($rest)*
+        }
+
+        impl $name {
+            /// The condition's fields as written.
+            pub fn cond(&self) -> RawCond<'_> {
+                RawCond {
+                    all: &self.all,
+                    any: &self.any,
+                    none: &self.none,
+                    min_score: &self.min_score,
+                    max_score: &self.max_score,
+                    mood_below: &self.mood_below,
+                    mood_above: &self.mood_above,
+                    turns_taken: &self.turns_taken,
+                }
+            }
+        }
+    };
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawEndingLine {
-    #[serde(default)]
-    pub all: Vec<S<String>>,
-    #[serde(default)]
-    pub any: Vec<S<String>>,
-    #[serde(default)]
-    pub none: Vec<S<String>>,
-    pub min_score: Option<S<i64>>,
-    pub max_score: Option<S<i64>>,
-    pub mood_below: Option<S<i64>>,
-    pub mood_above: Option<S<i64>>,
-    pub turns_taken: Option<S<i64>>,
-    #[serde(default)]
-    pub requires: Vec<S<String>>,
-    pub text: S<RawText>,
+/// The parts of a condition as written (a branch or a line variant): one view whatever
+/// table it is in.
+#[derive(Debug, Clone, Copy)]
+pub struct RawCond<'a> {
+    pub all: &'a [S<String>],
+    pub any: &'a [S<String>],
+    pub none: &'a [S<String>],
+    pub min_score: &'a Option<S<i64>>,
+    pub max_score: &'a Option<S<i64>>,
+    pub mood_below: &'a Option<S<i64>>,
+    pub mood_above: &'a Option<S<i64>>,
+    pub turns_taken: &'a Option<S<i64>>,
+}
+
+with_condition! {
+    /// A customer line said instead of the turn's `say` when its condition on the previous
+    /// reply (and the mood now) holds (`[[turn.line]]`).
+    pub struct RawTurnLine {
+        /// Principles the previous reply must have shown for this line to make sense.
+        #[serde(default)]
+        pub requires: Vec<S<String>>,
+        pub say: S<Vec<S<RawText>>>,
+    }
+}
+
+with_condition! {
+    /// Last words said instead of the ending's `text` when their condition holds
+    /// (`[[ending.line]]`).
+    pub struct RawEndingLine {
+        /// Principles the previous reply must have shown for this line to make sense.
+        #[serde(default)]
+        pub requires: Vec<S<String>>,
+        pub text: S<RawText>,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,31 +173,16 @@ pub struct RawClaim {
     pub say: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawNext {
-    /// All of these principles hit.
-    #[serde(default)]
-    pub all: Vec<S<String>>,
-    /// Any of these principles hit.
-    #[serde(default)]
-    pub any: Vec<S<String>>,
-    /// None of these principles hit.
-    #[serde(default)]
-    pub none: Vec<S<String>>,
-    pub min_score: Option<S<i64>>,
-    pub max_score: Option<S<i64>>,
-    /// The customer's mood (before this branch's change) is below this.
-    pub mood_below: Option<S<i64>>,
-    /// The customer's mood (before this branch's change) is above this.
-    pub mood_above: Option<S<i64>>,
-    /// This is at least the n-th reply of the session.
-    pub turns_taken: Option<S<i64>>,
-    pub goto: S<String>,
-    pub mood: Option<S<i64>>,
-    /// The author means this branch to be able to end the session from the opening reply.
-    #[serde(rename = "final")]
-    pub is_final: Option<S<bool>>,
+with_condition! {
+    /// A branch of a turn (`[[turn.next]]`): where the conversation goes when its condition
+    /// holds.
+    pub struct RawNext {
+        pub goto: S<String>,
+        pub mood: Option<S<i64>>,
+        /// The author means this branch to be able to end the session from the opening reply.
+        #[serde(rename = "final")]
+        pub is_final: Option<S<bool>>,
+    }
 }
 
 #[derive(Debug, Deserialize)]

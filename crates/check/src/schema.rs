@@ -102,7 +102,7 @@ mod tests {
         let s: Value = serde_json::from_str(SCHEMA).unwrap();
         let principles: BTreeSet<String> = kefu_core::principles::all()
             .iter()
-            .map(|p| p.id.clone())
+            .map(|p| p.id.to_string())
             .collect();
         assert_eq!(strings(&s["definitions"]["principle"]["enum"]), principles);
         let products: BTreeSet<String> = kefu_core::scenario::PRODUCTS

@@ -335,7 +335,7 @@ pub fn principle_results(attempts: &[&Attempt]) -> Vec<PrincipleResult> {
         .iter()
         .filter_map(|p| {
             n.get(p.id.as_str()).map(|&(k, of)| PrincipleResult {
-                id: p.id.clone(),
+                id: p.id.to_string(),
                 violation: p.violation,
                 n: k,
                 of,

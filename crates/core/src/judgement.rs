@@ -189,7 +189,7 @@ pub struct JudgeRequest {
 
 impl Judgement {
     /// Does the reply show principle `id`?
-    pub fn hit(&self, id: &str) -> bool {
-        self.principles.get(id).is_some_and(|f| f.hit)
+    pub fn hit(&self, id: impl AsRef<str>) -> bool {
+        self.principles.get(id.as_ref()).is_some_and(|f| f.hit)
     }
 }

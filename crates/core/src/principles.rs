@@ -6,6 +6,59 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+// `enum PrincipleId` with `ALL` and `as_str`, generated from `data/principles.toml`.
+include!(concat!(env!("OUT_DIR"), "/principle_ids.rs"));
+
+impl PrincipleId {
+    /// The id written as `s` (exactly, as in data and scenario files).
+    pub fn parse(s: &str) -> Option<PrincipleId> {
+        PrincipleId::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+    /// Its entry in `data/principles.toml` (the variants are generated in the file's order).
+    pub fn principle(self) -> &'static Principle {
+        &all()[self as usize]
+    }
+    /// Is a hit a fault (`violation = true`)?
+    pub fn is_violation(self) -> bool {
+        self.principle().violation
+    }
+}
+
+impl std::fmt::Display for PrincipleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for PrincipleId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::str::FromStr for PrincipleId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        PrincipleId::parse(s).ok_or_else(|| match nearest(s) {
+            Some(n) => format!("unknown principle `{s}` (did you mean `{n}`?)"),
+            None => format!("unknown principle `{s}`"),
+        })
+    }
+}
+
+impl serde::Serialize for PrincipleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PrincipleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A UI language.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
@@ -100,12 +153,18 @@ pub enum Kind {
 /// One principle of the rulebook (`data/principles.toml`).
 pub struct Principle {
     /// Stable id, used in scenario files, the CLI's JSON and stored results.
-    pub id: String,
+    pub id: PrincipleId,
     /// Detected in any reply, or judged against a turn.
     pub kind: Kind,
     #[serde(default)]
     /// A hit is a fault (`blame`, `jargon`, `rudeness`).
     pub violation: bool,
+    /// A negator just before a cue cancels it ("不抱歉", "not sorry"): `negatable = true`.
+    #[serde(default)]
+    pub negatable: bool,
+    /// A cue inside quoted or reported speech does not count: `quotable = true`.
+    #[serde(default)]
+    pub quotable: bool,
     /// Points a fault takes off the 0–100 score: a violation's hit, or a false claim (`facts`).
     #[serde(default)]
     pub penalty: f32,
@@ -182,21 +241,18 @@ pub fn kind_weights(kind: &str) -> &'static [(String, f32)] {
 
 /// The principle with this id.
 pub fn get(id: &str) -> Option<&'static Principle> {
-    all().iter().find(|p| p.id == id)
+    PrincipleId::parse(id).map(PrincipleId::principle)
 }
 
 /// Ids of the 13 principles detected in any reply, in display order.
-pub fn reply_ids() -> impl Iterator<Item = &'static str> {
-    all()
-        .iter()
-        .filter(|p| p.kind == Kind::Reply)
-        .map(|p| p.id.as_str())
+pub fn reply_ids() -> impl Iterator<Item = PrincipleId> {
+    all().iter().filter(|p| p.kind == Kind::Reply).map(|p| p.id)
 }
 
 /// A `'static` copy of an id (principle ids are few; scenario terms reuse them).
 pub fn intern(s: &str) -> &'static str {
-    if let Some(p) = all().iter().find(|p| p.id == s) {
-        return p.id.as_str();
+    if let Some(p) = PrincipleId::parse(s) {
+        return p.as_str();
     }
     static EXTRA: OnceLock<std::sync::Mutex<BTreeMap<String, &'static str>>> = OnceLock::new();
     let mut m = EXTRA
@@ -215,7 +271,12 @@ pub fn intern(s: &str) -> &'static str {
 pub fn nearest(s: &str) -> Option<&'static str> {
     all()
         .iter()
-        .map(|p| (crate::spelling::typo_distance(s, &p.id), p.id.as_str()))
+        .map(|p| {
+            (
+                crate::spelling::typo_distance(s, p.id.as_str()),
+                p.id.as_str(),
+            )
+        })
         .filter(|(d, id)| *d <= 3.max(id.len() / 2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, id)| id)
@@ -264,7 +325,7 @@ mod tests {
         }
         for p in all() {
             // `facts` is no violation, but a false claim costs its penalty.
-            let costs = p.violation || p.id == "facts";
+            let costs = p.violation || p.id == PrincipleId::Facts;
             assert_eq!(
                 p.penalty > 0.0,
                 costs,
@@ -291,6 +352,24 @@ mod tests {
         assert!(explain
             .tip_text("angry", Lang::ZhHans, None)
             .contains("核实订单"));
+    }
+
+    #[test]
+    fn the_generated_ids_follow_the_data_in_order() {
+        assert_eq!(PrincipleId::ALL.len(), all().len());
+        for (i, p) in all().iter().enumerate() {
+            assert_eq!(p.id as usize, i, "{}", p.id);
+            assert_eq!(PrincipleId::parse(p.id.as_str()), Some(p.id));
+            assert_eq!(p.id.principle().id, p.id);
+        }
+        assert_eq!(PrincipleId::FollowUp.as_str(), "follow_up");
+        assert_eq!(
+            serde_json::to_string(&PrincipleId::FollowUp).unwrap(),
+            "\"follow_up\""
+        );
+        let e = "folow_up".parse::<PrincipleId>().unwrap_err();
+        assert!(e.contains("did you mean `follow_up`"), "{e}");
+        assert!(serde_json::from_str::<PrincipleId>("\"nope\"").is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! JSON (`view::Bundle`) and loads the checker, in the engine module, only for a trainer's file.
 
 use crate::judgement::{ClaimRule, FactRule, ScenarioKind, TurnRules};
-use crate::principles::Lang;
+use crate::principles::{Lang, PrincipleId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -74,9 +74,9 @@ pub struct State {
 /// empty condition always holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cond {
-    pub all: Vec<String>,
-    pub any: Vec<String>,
-    pub none: Vec<String>,
+    pub all: Vec<PrincipleId>,
+    pub any: Vec<PrincipleId>,
+    pub none: Vec<PrincipleId>,
     pub min_score: Option<u8>,
     pub max_score: Option<u8>,
     /// Holds when the mood is below this (`mood < n`).
@@ -164,7 +164,7 @@ pub struct Line {
     /// Principles the previous reply must have shown for the line to make sense (checked by
     /// `kefu check`, not by the engine).
     #[serde(default)]
-    pub requires: Vec<String>,
+    pub requires: Vec<PrincipleId>,
     /// Variants, one picked at random.
     pub say: Vec<Loc>,
 }
@@ -184,8 +184,8 @@ pub struct Sample {
     pub lang: Lang,
     pub reply: String,
     pub expect: Target,
-    pub hit: Vec<String>,
-    pub miss: Vec<String>,
+    pub hit: Vec<PrincipleId>,
+    pub miss: Vec<PrincipleId>,
     pub label: Option<String>,
     /// 1-based line and column of the sample in its file.
     pub line: usize,

@@ -3,7 +3,7 @@
 //! shell (`app`) only renders these; the logic is tested natively here.
 
 use crate::judgement::{Judgement, ScenarioKind};
-use crate::principles::{self, Lang};
+use crate::principles::{self, Lang, PrincipleId};
 use crate::scenario::Scenario;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -167,14 +167,15 @@ pub fn highlight(text: &str, j: &Judgement) -> Vec<Piece> {
     // Shown principles first, violations last so they win where both cover a char.
     let mut marks: Vec<(&'static str, bool, (usize, usize))> = Vec::new();
     for p in principles::all() {
-        let Some(f) = j.principles.get(&p.id) else {
+        let id = p.id.as_str();
+        let Some(f) = j.principles.get(id) else {
             continue;
         };
-        let violation = if p.id == "facts" { !f.hit } else { p.violation };
-        if !(f.hit || p.id == "facts" && violation) {
+        let facts = p.id == PrincipleId::Facts;
+        let violation = if facts { !f.hit } else { p.violation };
+        if !(f.hit || facts && violation) {
             continue;
         }
-        let id = principles::intern(&p.id);
         marks.extend(f.evidence.iter().map(|&sp| (id, violation, sp)));
     }
     // The first principle in the rulebook's order keeps a char; a violation takes it from any.

@@ -19,6 +19,7 @@
 
 use crate::text::Folded;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use kefu_core::principles::PrincipleId;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -81,10 +82,62 @@ pub enum Ctx {
     JargonGloss,
 }
 
-/// One entry of a lexicon: the principle (or `""` for shared context) and its class.
+/// Whose an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// Shared context words and courtesy features (`_context.toml`).
+    Shared,
+    /// A principle's cue or block (`data/lexicon/ID.toml`).
+    Principle(PrincipleId),
+    /// A structural role's cue (`data/rules/*.toml`, `role.…`), which `crate::rules` combines
+    /// into principle hits.
+    Role(&'static str),
+}
+
+impl Owner {
+    /// The owner named in a lexicon file's `principle = "…"`: a principle id or `role.NAME`.
+    fn named(name: &str) -> Result<Owner, String> {
+        if let Some(p) = PrincipleId::parse(name) {
+            return Ok(Owner::Principle(p));
+        }
+        if name.starts_with("role.") {
+            return Ok(Owner::Role(leak(name)));
+        }
+        name.parse::<PrincipleId>().map(Owner::Principle)
+    }
+    /// The principle, when it is one.
+    pub fn principle(self) -> Option<PrincipleId> {
+        match self {
+            Owner::Principle(p) => Some(p),
+            _ => None,
+        }
+    }
+    /// As named in the data (`""` for shared context).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::Shared => "",
+            Owner::Principle(p) => p.as_str(),
+            Owner::Role(r) => r,
+        }
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl From<PrincipleId> for Owner {
+    fn from(p: PrincipleId) -> Owner {
+        Owner::Principle(p)
+    }
+}
+
+/// One entry of a lexicon: its owner (a principle, a role, or shared context) and its class.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub owner: &'static str,
+    pub owner: Owner,
     pub class: Class,
     pub mode: Mode,
     /// For each part after the first: is the gap before it a wide one (`……`)?
@@ -379,7 +432,7 @@ struct Builder {
 impl Builder {
     fn add(
         &mut self,
-        owner: &'static str,
+        owner: Owner,
         class: Class,
         mode: Mode,
         raw: &str,
@@ -410,12 +463,14 @@ impl Builder {
         if pieces.len() > MAX_PARTS {
             return Err(format!("`{raw}` has more than {MAX_PARTS} parts"));
         }
-        let ni =
-            matches!(class, Class::Cue | Class::Block) && !owner.is_empty() && owner != "address";
+        let ni = matches!(class, Class::Cue | Class::Block)
+            && owner != Owner::Shared
+            && owner != Owner::Principle(PrincipleId::Address);
         let entry = self.entries.len() as u32;
         let mut any = false;
         for (pi, piece) in pieces.iter().enumerate() {
-            let mut alts = expand(piece, groups, 0).map_err(|e| format!("{owner}: {e}"))?;
+            let mut alts =
+                expand(piece, groups, 0).map_err(|e| format!("{}: {e}", owner.as_str()))?;
             if ni {
                 let extra: Vec<String> = alts
                     .iter()
@@ -483,7 +538,7 @@ impl Lexicon {
     /// Build from the embedded files plus extra cue terms (`(principle, term)`, taken
     /// literally: no groups or gaps), e.g. a scenario's jargon. Errors name the file that
     /// failed.
-    pub fn build(extra: &[(&str, &str)]) -> Result<Lexicon, String> {
+    pub fn build(extra: &[(PrincipleId, &str)]) -> Result<Lexicon, String> {
         let mut b = Builder {
             patterns: Vec::new(),
             index: HashMap::new(),
@@ -498,7 +553,8 @@ impl Lexicon {
         {
             let f: PrincipleFile =
                 serde_json::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
-            let owner = leak(&f.principle);
+            let owner =
+                Owner::named(&f.principle).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let mut groups = ctx.groups.clone();
             groups.extend(f.groups.clone());
             for sec in [&f.zh, &f.en] {
@@ -534,7 +590,7 @@ impl Lexicon {
         ];
         for (c, list) in lists {
             for p in list {
-                b.add("", Class::Context(c), Mode::Any, p, &ctx.groups)
+                b.add(Owner::Shared, Class::Context(c), Mode::Any, p, &ctx.groups)
                     .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
@@ -547,15 +603,21 @@ impl Lexicon {
                 lang: f.lang.as_deref().map(leak),
             });
             for p in &f.patterns {
-                b.add("", Class::Courtesy(i as u16), Mode::Any, p, &ctx.groups)
-                    .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
+                b.add(
+                    Owner::Shared,
+                    Class::Courtesy(i as u16),
+                    Mode::Any,
+                    p,
+                    &ctx.groups,
+                )
+                .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
             }
         }
         for (owner, term) in extra {
             // Literal: a trainer's term is one fixed string.
             let literal = term.replace(['…', '(', ')', '|', '{', '}'], " ");
             b.add(
-                leak(owner),
+                Owner::Principle(*owner),
                 Class::Cue,
                 Mode::Any,
                 literal.trim(),
@@ -673,13 +735,13 @@ mod tests {
 
     #[test]
     fn word_boundaries_and_gaps() {
-        let l = Lexicon::build(&[("jargon", "sku")]).unwrap();
+        let l = Lexicon::build(&[(PrincipleId::Jargon, "sku")]).unwrap();
         let names = |t: &str| -> Vec<&str> {
             let f = Folded::new(t);
             l.find(&f.text)
                 .into_iter()
                 .filter(|h| l.entries[h.entry].class == Class::Cue)
-                .map(|h| l.entries[h.entry].owner)
+                .map(|h| l.entries[h.entry].owner.as_str())
                 .collect()
         };
         assert!(names("Check the SKU please").contains(&"jargon"));
@@ -727,11 +789,17 @@ mod tests {
         let huge =
             "(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)";
         assert!(b
-            .add("probe", Class::Cue, Mode::Any, huge, &BTreeMap::new())
+            .add(
+                PrincipleId::Probe.into(),
+                Class::Cue,
+                Mode::Any,
+                huge,
+                &BTreeMap::new()
+            )
             .is_err());
         assert!(b
             .add(
-                "probe",
+                PrincipleId::Probe.into(),
                 Class::Cue,
                 Mode::Any,
                 "a…b…c…d…e",
@@ -748,7 +816,7 @@ mod tests {
             l.find(&f.text)
                 .into_iter()
                 .filter(|h| l.entries[h.entry].class == Class::Cue)
-                .map(|h| l.entries[h.entry].owner)
+                .map(|h| l.entries[h.entry].owner.as_str())
                 .collect()
         };
         assert!(owners("我马上帮你补发").contains(&"ownership"));
@@ -763,7 +831,7 @@ mod tests {
         let has = |t: &str, owner: &str| {
             let f = Folded::new(t);
             l.find(&f.text).into_iter().any(|h| {
-                l.entries[h.entry].owner == owner && l.entries[h.entry].class == Class::Cue
+                l.entries[h.entry].owner.as_str() == owner && l.entries[h.entry].class == Class::Cue
             })
         };
         assert!(has("预计明天下午送达", "solution"));

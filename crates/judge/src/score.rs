@@ -9,7 +9,7 @@ pub use kefu_core::judgement::{
     penalty, ClaimRule, FactRule, Finding, JudgeRequest, Judgement, JudgementWire, ScenarioKind,
     Tip, TurnRules,
 };
-use kefu_core::principles::{self, Lang};
+use kefu_core::principles::{self, Lang, PrincipleId};
 use std::collections::BTreeMap;
 
 /// The engine module's `judge`: a `JudgeRequest` as JSON in, a `JudgementWire` as JSON out, or
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 pub fn judge_json(request: &str) -> String {
     match serde_json::from_str::<JudgeRequest>(request) {
         Ok(r) => {
-            let j = judge(&r.text, r.lang, &r.rules, r.secs, true);
+            let j = judge(&r.text, r.lang, &r.rules, r.secs);
             serde_json::to_string(&JudgementWire::from(j)).unwrap_or_default()
         }
         Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
@@ -27,12 +27,35 @@ pub fn judge_json(request: &str) -> String {
 /// The scorer as the dialogue engine takes it natively (`kefu_core::dialogue::Judge`): a reply
 /// judged at a turn, turn principles included.
 pub fn native_judge(text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>) -> Judgement {
-    judge(text, lang, rules, secs, true)
+    judge(text, lang, rules, secs)
 }
 
-/// Score a reply on its own (no scenario).
+/// Score a reply on its own (no scenario): the reply principles, and a turn principle only
+/// where the general kind weighs it (`kefu score` without `--turn`).
 pub fn score(text: &str, lang: Lang) -> Judgement {
-    judge(text, lang, &TurnRules::default(), None, false)
+    judge_with(
+        text,
+        lang,
+        &TurnRules::default(),
+        None,
+        TurnPrinciples::WhenWeighted,
+    )
+}
+
+/// Judge a reply at a scenario turn: the reply principles and the turn principles (`facts`,
+/// `order`, `close`, and `timeliness` when the turn has a target time), always reported
+/// (contract §2, `kefu score --turn`). `elapsed_secs` is the time the trainee took.
+pub fn judge(text: &str, lang: Lang, turn: &TurnRules, elapsed_secs: Option<f64>) -> Judgement {
+    judge_with(text, lang, turn, elapsed_secs, TurnPrinciples::Always)
+}
+
+/// Which turn principles (`facts`, `order`, `close`) a judgement reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TurnPrinciples {
+    /// Every one: the reply was given at a turn.
+    Always,
+    /// Only those the weights ask for: a reply scored on its own.
+    WhenWeighted,
 }
 
 /// Byte ranges of the decimal numbers (`12`, `3.5`) in already-folded ASCII-digit text. A
@@ -62,14 +85,13 @@ fn numbers(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Judge a reply against a turn. `elapsed_secs` is the time the trainee took (for
-/// `timeliness`); `with_turn` adds `facts`, `order` and `close` to the output (contract §2).
-pub fn judge(
+/// Judge a reply against `turn`, reporting the turn principles `turn_principles` says.
+fn judge_with(
     text: &str,
     lang: Lang,
     turn: &TurnRules,
     elapsed_secs: Option<f64>,
-    with_turn: bool,
+    turn_principles: TurnPrinciples,
 ) -> Judgement {
     let folded_jargon: Vec<String> = turn
         .jargon
@@ -88,39 +110,37 @@ pub fn judge(
         allowed_terms: &folded_allowed,
     };
     let d = detect::detect(text, Lexicon::builtin(), &cx);
-    let mut principles: BTreeMap<String, Finding> = BTreeMap::new();
+    // Findings by id; the judgement's map (keyed by the ids as written) is built at the end.
+    let mut found: BTreeMap<PrincipleId, Finding> = BTreeMap::new();
     for id in principles::reply_ids() {
-        principles.insert(
-            id.to_string(),
-            d.findings.get(id).cloned().unwrap_or_default(),
-        );
+        found.insert(id, d.findings.get(&id).cloned().unwrap_or_default());
     }
-    let weights: Vec<(String, f32)> = if turn.weights.is_empty() {
-        turn.kind
-            .default_weights()
-            .iter()
-            .map(|(k, w)| (k.to_string(), *w))
-            .collect()
+    // The turn's weights, or its kind's; an id no principle has weighs nothing (the checker
+    // reports it in a scenario file).
+    let weights: Vec<(PrincipleId, f32)> = if turn.weights.is_empty() {
+        turn.kind.default_weights()
     } else {
-        turn.weights.clone()
-    };
-    let wants = |id: &str| weights.iter().any(|(k, w)| k == id && *w > 0.0);
+        &turn.weights
+    }
+    .iter()
+    .filter_map(|(k, w)| PrincipleId::parse(k).map(|id| (id, *w)))
+    .collect();
+    let wants = |id: PrincipleId| weights.iter().any(|(k, w)| *k == id && *w > 0.0);
+    let always = turn_principles == TurnPrinciples::Always;
 
-    if with_turn || wants("facts") {
-        principles.insert("facts".into(), judge_facts(&d, turn));
+    if always || wants(PrincipleId::Facts) {
+        found.insert(PrincipleId::Facts, judge_facts(&d, turn));
     }
-    if with_turn || wants("order") {
-        principles.insert("order".into(), judge_order(&d));
+    if always || wants(PrincipleId::Order) {
+        found.insert(PrincipleId::Order, judge_order(&d));
     }
-    if with_turn || wants("close") {
-        principles.insert(
-            "close".into(),
-            d.findings.get("close").cloned().unwrap_or_default(),
-        );
+    if always || wants(PrincipleId::Close) {
+        let close = d.findings.get(&PrincipleId::Close);
+        found.insert(PrincipleId::Close, close.cloned().unwrap_or_default());
     }
     if let (Some(target), Some(took)) = (turn.target_secs, elapsed_secs) {
-        principles.insert(
-            "timeliness".into(),
+        found.insert(
+            PrincipleId::Timeliness,
             Finding {
                 hit: took <= f64::from(target),
                 evidence: vec![],
@@ -131,11 +151,11 @@ pub fn judge(
     // Score: share of the weighted principles shown, minus violations.
     let mut total = 0.0f32;
     let mut got = 0.0f32;
-    for (id, w) in &weights {
-        if *w <= 0.0 || principles::get(id).is_some_and(|p| p.violation) {
+    for &(id, w) in &weights {
+        if w <= 0.0 || id.is_violation() {
             continue;
         }
-        let Some(f) = principles.get(id.as_str()) else {
+        let Some(f) = found.get(&id) else {
             continue;
         };
         total += w;
@@ -149,42 +169,47 @@ pub fn judge(
         100.0
     };
     let mut tips = Vec::new();
-    let violation_hit = |id: &str, f: &Finding| -> bool {
-        if id == "facts" {
+    let violation_hit = |id: PrincipleId, f: &Finding| -> bool {
+        if id == PrincipleId::Facts {
             // A false claim (evidence with no hit) is the violation of `facts`.
             !f.evidence.is_empty() && !f.hit
         } else {
-            principles::get(id).is_some_and(|p| p.violation) && f.hit
+            id.is_violation() && f.hit
         }
     };
-    for (id, f) in &principles {
+    // In the order of the ids as written (the judgement's map), as the scores always added up.
+    let mut by_name: Vec<(&PrincipleId, &Finding)> = found.iter().collect();
+    by_name.sort_by_key(|(id, _)| id.as_str());
+    for (&id, f) in by_name {
         if violation_hit(id, f) {
             let w = weights
                 .iter()
-                .find(|(k, _)| k == id)
+                .find(|(k, _)| *k == id)
                 .map_or(1.0, |(_, w)| w.abs().max(1.0));
-            s -= penalty(id) * w.min(2.0);
+            s -= id.principle().penalty * w.min(2.0);
         }
     }
-    for p in principles::all() {
-        let Some(f) = principles.get(&p.id) else {
-            continue;
-        };
-        let missed = wants(&p.id) && !p.violation && !f.hit;
-        if missed || violation_hit(&p.id, f) {
+    for (&id, f) in &found {
+        let p = id.principle();
+        let missed = wants(id) && !p.violation && !f.hit;
+        if missed || violation_hit(id, f) {
             tips.push(Tip {
-                principle: p.id.clone(),
+                principle: id.to_string(),
                 text: p.tip_text(turn.kind.id(), lang, turn.customer_name.as_deref()),
                 source: p.cite.get(lang).to_string(),
             });
         }
     }
-    let expected = principles::all()
-        .iter()
-        .filter(|p| wants(&p.id))
-        .map(|p| p.id.clone())
+    let expected = PrincipleId::ALL
+        .into_iter()
+        .filter(|&id| wants(id))
+        .map(|id| id.to_string())
         .collect();
-    let courtesy = courtesy(&d, &principles);
+    let courtesy = courtesy(&d, &found);
+    let principles = found
+        .into_iter()
+        .map(|(id, f)| (id.to_string(), f))
+        .collect();
     Judgement {
         score: s.clamp(0.0, 100.0).round() as u8,
         principles,
@@ -377,18 +402,18 @@ fn numbers_with_units(
 
 /// `order`: apology or empathy within the first two sentences and before any solution.
 fn judge_order(d: &Detection) -> Finding {
-    let first = |id: &str| d.first_sentence.get(id).copied();
-    let calm = match (first("apology"), first("empathy")) {
+    let first = |id: PrincipleId| d.first_sentence.get(&id).copied();
+    let calm = match (first(PrincipleId::Apology), first(PrincipleId::Empathy)) {
         (Some(a), Some(e)) => Some(a.min(e)),
         (a, e) => a.or(e),
     };
-    let hit = match (calm, first("solution")) {
+    let hit = match (calm, first(PrincipleId::Solution)) {
         (Some(c), Some(s)) => c <= 1 && c <= s,
         (Some(c), None) => c <= 1,
         (None, _) => false,
     };
     let evidence = if hit {
-        ["apology", "empathy"]
+        [PrincipleId::Apology, PrincipleId::Empathy]
             .iter()
             .filter_map(|id| d.findings.get(id).and_then(|f| f.evidence.first().copied()))
             .min()
@@ -403,12 +428,12 @@ fn judge_order(d: &Detection) -> Finding {
 /// A graded politeness estimate in 0..1: the courtesy features found (`_context.toml`), the
 /// principles shown (thanks, apology … raise it; rudeness, blame lower it) and the length, through
 /// a logistic. Rounded to 3 decimals.
-fn courtesy(d: &Detection, p: &BTreeMap<String, Finding>) -> f32 {
+fn courtesy(d: &Detection, p: &BTreeMap<PrincipleId, Finding>) -> f32 {
     let model = &Lexicon::builtin().courtesy_model;
     let get = |m: &BTreeMap<String, f32>| m.get(d.lang).copied().unwrap_or(0.0);
     let mut x = d.courtesy_raw + get(&model.bias);
     for (id, w) in &model.principles {
-        if p.get(id).is_some_and(|f| f.hit) {
+        if PrincipleId::parse(id).is_some_and(|id| p.get(&id).is_some_and(|f| f.hit)) {
             x += w;
         }
     }
@@ -445,7 +470,7 @@ mod tests {
         };
         let good = judge(
             "王先生,非常抱歉让您久等了,理解您的着急。这是我们的失误,我马上为您申请补发,明天发出,单号出来后第一时间通知您。",
-            Lang::ZhHans, &turn, None, true);
+            Lang::ZhHans, &turn, None);
         assert!(good.score >= 85, "{good:?}");
         assert!(good.hit("order"));
         let rude = judge(
@@ -453,7 +478,6 @@ mod tests {
             Lang::ZhHans,
             &turn,
             None,
-            true,
         );
         assert_eq!(rude.score, 0);
         assert!(rude
@@ -479,13 +503,13 @@ mod tests {
             }],
             ..Default::default()
         };
-        assert!(judge("采样率是20 MSa/s", Lang::ZhHans, &turn, None, true).hit("facts"));
-        assert!(judge("采样率是２０ＭＳａ/ｓ", Lang::ZhHans, &turn, None, true).hit("facts"));
-        assert!(judge("每秒2000万次采样", Lang::ZhHans, &turn, None, true).hit("facts"));
-        let wrong = judge("采样率是25MSa/s", Lang::ZhHans, &turn, None, true);
+        assert!(judge("采样率是20 MSa/s", Lang::ZhHans, &turn, None).hit("facts"));
+        assert!(judge("采样率是２０ＭＳａ/ｓ", Lang::ZhHans, &turn, None).hit("facts"));
+        assert!(judge("每秒2000万次采样", Lang::ZhHans, &turn, None).hit("facts"));
+        let wrong = judge("采样率是25MSa/s", Lang::ZhHans, &turn, None);
         assert!(!wrong.hit("facts"));
         assert!(!wrong.principles["facts"].evidence.is_empty());
-        assert!(!judge("20MSa/s,AFG2000支持FM", Lang::ZhHans, &turn, None, true).hit("facts"));
+        assert!(!judge("20MSa/s,AFG2000支持FM", Lang::ZhHans, &turn, None).hit("facts"));
     }
 
     #[test]

@@ -2,16 +2,17 @@
 //! customer sent to it is the handbook's textbook case; either alone is blame when the reply
 //! takes nothing on (no ownership, no remedy).
 
-use super::{any, has, promote, Spans};
+use super::{any, has, promote, Spans, DEFLECT, THIRD_PARTY};
+use kefu_core::principles::PrincipleId::{self, *};
 
-const TAKES_ON: &[&str] = &["ownership", "solution"];
+const TAKES_ON: &[PrincipleId] = &[Ownership, Solution];
 
 pub fn apply(spans: &mut Spans) {
-    let cause = has(spans, "role.third_party");
-    let sent = has(spans, "role.deflect");
+    let cause = has(spans, THIRD_PARTY);
+    let sent = has(spans, DEFLECT);
     if (cause && sent) || ((cause || sent) && !any(spans, TAKES_ON)) {
-        promote(spans, "role.third_party", "blame");
-        promote(spans, "role.deflect", "blame");
+        promote(spans, THIRD_PARTY, Blame);
+        promote(spans, DEFLECT, Blame);
     }
 }
 
@@ -19,9 +20,10 @@ pub fn apply(spans: &mut Spans) {
 mod tests {
     use crate::detect::{detect, Context};
     use crate::lexicon::Lexicon;
+    use kefu_core::principles::PrincipleId::Blame;
 
     fn blame(t: &str) -> bool {
-        detect(t, Lexicon::builtin(), &Context::default()).findings["blame"].hit
+        detect(t, Lexicon::builtin(), &Context::default()).findings[&Blame].hit
     }
 
     #[test]

@@ -6,23 +6,34 @@
 mod blame;
 mod rudeness;
 
+use crate::lexicon::Owner;
+use kefu_core::principles::PrincipleId;
 use std::collections::BTreeMap;
 
 /// Byte spans (folded text) per principle or role, as `detect` collects them.
-pub type Spans = BTreeMap<&'static str, Vec<(usize, usize)>>;
+pub type Spans = BTreeMap<Owner, Vec<(usize, usize)>>;
 
-fn has(spans: &Spans, id: &str) -> bool {
-    spans.get(id).is_some_and(|v| !v.is_empty())
+/// The roles of `data/rules/*.toml` (their `principle = "role.…"`).
+const CALM_DOWN: Owner = Owner::Role("role.calm_down");
+const DEFLECT: Owner = Owner::Role("role.deflect");
+const THIRD_PARTY: Owner = Owner::Role("role.third_party");
+const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
+
+fn has(spans: &Spans, who: Owner) -> bool {
+    spans.get(&who).is_some_and(|v| !v.is_empty())
 }
 
-fn any(spans: &Spans, ids: &[&str]) -> bool {
-    ids.iter().any(|id| has(spans, id))
+fn any(spans: &Spans, ids: &[PrincipleId]) -> bool {
+    ids.iter().any(|id| has(spans, Owner::Principle(*id)))
 }
 
 /// Add the spans of `role` to `principle`.
-fn promote(spans: &mut Spans, role: &str, principle: &'static str) {
-    if let Some(v) = spans.get(role).cloned() {
-        spans.entry(principle).or_default().extend(v);
+fn promote(spans: &mut Spans, role: Owner, principle: PrincipleId) {
+    if let Some(v) = spans.get(&role).cloned() {
+        spans
+            .entry(Owner::Principle(principle))
+            .or_default()
+            .extend(v);
     }
 }
 
@@ -38,7 +49,8 @@ mod tests {
     use crate::lexicon::Lexicon;
 
     fn hit(t: &str, p: &str) -> bool {
-        detect(t, Lexicon::builtin(), &Context::default()).findings[p].hit
+        let id = kefu_core::principles::PrincipleId::parse(p).expect("a principle id");
+        detect(t, Lexicon::builtin(), &Context::default()).findings[&id].hit
     }
 
     /// One example per structural group of cues added to blame.toml and rudeness.toml.

@@ -1,28 +1,22 @@
 //! Rudeness by structure: telling the customer how to feel ("calm down") where help should be,
 //! and an emoji laughing at the customer in a reply that gives them nothing else.
 
-use super::{any, has, promote, Spans};
+use super::{any, has, promote, Spans, CALM_DOWN, WRY_EMOJI};
+use kefu_core::principles::PrincipleId::{self, *};
 
 /// What counts as giving the customer something.
-const HELPS: &[&str] = &["apology", "empathy", "ownership", "solution", "probe"];
+const HELPS: &[PrincipleId] = &[Apology, Empathy, Ownership, Solution, Probe];
 /// For an emoji, an explanation or a question also shows the reply is engaging.
-const ENGAGES: &[&str] = &[
-    "apology",
-    "empathy",
-    "ownership",
-    "solution",
-    "explain",
-    "probe",
-    "gratitude",
+const ENGAGES: &[PrincipleId] = &[
+    Apology, Empathy, Ownership, Solution, Explain, Probe, Gratitude,
 ];
 
 pub fn apply(spans: &mut Spans) {
-    if has(spans, "role.calm_down") && !any(spans, HELPS) {
-        promote(spans, "role.calm_down", "rudeness");
+    if has(spans, CALM_DOWN) && !any(spans, HELPS) {
+        promote(spans, CALM_DOWN, Rudeness);
     }
-    if has(spans, "role.wry_emoji") && (any(spans, &["rudeness", "blame"]) || !any(spans, ENGAGES))
-    {
-        promote(spans, "role.wry_emoji", "rudeness");
+    if has(spans, WRY_EMOJI) && (any(spans, &[Rudeness, Blame]) || !any(spans, ENGAGES)) {
+        promote(spans, WRY_EMOJI, Rudeness);
     }
 }
 
@@ -32,7 +26,9 @@ mod tests {
     use crate::lexicon::Lexicon;
 
     fn rude(t: &str) -> bool {
-        detect(t, Lexicon::builtin(), &Context::default()).findings["rudeness"].hit
+        detect(t, Lexicon::builtin(), &Context::default()).findings
+            [&kefu_core::principles::PrincipleId::Rudeness]
+            .hit
     }
 
     #[test]

@@ -1,0 +1,549 @@
+//! `RawScenario` → `Scenario`: the header, the customer, placeholders, endings and turns with
+//! their lines, branches, facts and terms, each checked where it is written.
+
+use super::*;
+
+pub(super) fn build(ck: &mut Checker, raw: &RawScenario) -> Option<Scenario> {
+    // Identity and languages.
+    let id = raw.id.get_ref().clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        ck.err(&raw.id, "a scenario id may use only a-z, 0-9, `-` and `_` (it is part of the page address): e.g. `late-delivery`");
+    }
+    let kind = match raw.kind.get_ref().as_str() {
+        "angry" => ScenarioKind::Angry,
+        "objection" => ScenarioKind::Objection,
+        "product" => ScenarioKind::Product,
+        other => {
+            ck.err(
+                &raw.kind,
+                format!("unknown kind `{other}`: write `angry`, `objection` or `product`"),
+            );
+            ScenarioKind::General
+        }
+    };
+    let mut languages = Vec::new();
+    for l in raw.languages.get_ref() {
+        match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
+            Some(x) if languages.contains(&x) => {
+                ck.warn(l, format!("`{}` is listed twice", l.get_ref()))
+            }
+            Some(x) => languages.push(x),
+            None => ck.err(
+                l,
+                format!(
+                    "unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`",
+                    l.get_ref()
+                ),
+            ),
+        }
+    }
+    if languages.is_empty() {
+        ck.err(
+            &raw.languages,
+            "list at least one language: `languages = [\"zh-Hans\", \"en\"]`",
+        );
+    }
+    let product = raw.product.as_ref().map(|p| p.get_ref().clone());
+    match (&raw.product, kind) {
+        (Some(p), _) if product_name(p.get_ref(), Lang::En).is_none() => ck.err(
+            p,
+            format!(
+                "unknown product `{}`: write one of {}",
+                p.get_ref(),
+                PRODUCTS
+                    .iter()
+                    .map(|p| format!("`{}`", p.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        (None, ScenarioKind::Product) => ck.err(
+            &raw.kind,
+            "a product question needs `product = \"chiller\"`, `\"f40\"` or `\"afg\"`",
+        ),
+        _ => {}
+    }
+    let difficulty = raw.difficulty.as_ref().map_or(1, |d| {
+        if !(1..=3).contains(d.get_ref()) {
+            ck.err(d, "difficulty is 1 (easy), 2 or 3 (hard)");
+        }
+        (*d.get_ref()).clamp(1, 3) as u8
+    });
+    let minutes = raw.minutes.as_ref().map_or(5, |m| {
+        if !(1..=120).contains(m.get_ref()) {
+            ck.err(m, "minutes is the estimated time to play, 1 to 120");
+        }
+        (*m.get_ref()).clamp(1, 120) as u16
+    });
+    let title = ck.text(&raw.title, "`title`", &languages);
+    let brief = ck.text(&raw.brief, "`brief`", &languages);
+    let customer = raw.customer.get_ref();
+    let customer_name = ck.text(&customer.name, "`customer.name`", &languages);
+    let persona = customer
+        .persona
+        .as_ref()
+        .map(|p| ck.text_sev(p, "`customer.persona`", &languages, Severity::Warning));
+    let mood = customer.mood.as_ref().map_or(30, |m| {
+        if !(0..=100).contains(m.get_ref()) {
+            ck.err(m, "mood is 0 (furious) to 100 (happy)");
+        }
+        (*m.get_ref()).clamp(0, 100) as i32
+    });
+
+    // Placeholders.
+    let mut known: BTreeSet<String> = ["name".to_string()].into();
+    if product.is_some() {
+        known.insert("product".into());
+    }
+    let mut placeholders = BTreeMap::new();
+    for (k, v) in &raw.placeholders {
+        if v.get_ref().is_empty() {
+            ck.err(
+                v,
+                format!(
+                    "placeholder `{}` has no values: list at least one, e.g. `{} = [\"…\"]`",
+                    k.get_ref(),
+                    k.get_ref()
+                ),
+            );
+        }
+        known.insert(k.get_ref().clone());
+        placeholders.insert(
+            k.get_ref().clone(),
+            v.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
+        );
+    }
+    // Placeholders are filled in name order, so a value may use a placeholder named after its
+    // own (`a = ["{b}"]`): bounded in depth and in size, or a few KB of placeholders filling
+    // each other a hundred times a level would grow to gigabytes. Last name first: each is
+    // sized with the ones filled inside it.
+    for (k, v) in raw.placeholders.iter().rev() {
+        let (mut depth, mut longest) = (1, 0);
+        for val in v.get_ref() {
+            let (d, chars) = filled_size(val.get_ref(), &ck.fills);
+            if d + 1 > MAX_PLACEHOLDER_DEPTH {
+                ck.err(val, format!("placeholder `{}` fills placeholders that fill others, {} levels deep (at most {MAX_PLACEHOLDER_DEPTH}): write this value as plain text", k.get_ref(), d + 1));
+            } else if chars.saturating_sub(val.get_ref().chars().count()) > MAX_FILLED_CHARS {
+                ck.err(val, format!("placeholder `{}` grows to {chars} characters once the placeholders in it are filled (at most {MAX_FILLED_CHARS} more than written): use fewer placeholders in it, or write it as plain text", k.get_ref()));
+            }
+            depth = depth.max(d + 1);
+            longest = longest.max(chars);
+        }
+        ck.fills
+            .insert(k.get_ref().clone(), (depth, longest.min(MAX_FILLED_CHARS)));
+    }
+    ck.placeholders_in(&raw.brief, &known);
+    for v in raw.title.get_ref().values() {
+        if v.get_ref().contains('{') && v.get_ref().contains('}') {
+            ck.warn(v, "the title is shown in the library as written, so a `{placeholder}` in it is not filled: write the text itself");
+        }
+    }
+    if let Some(p) = &customer.persona {
+        ck.placeholders_in(p, &known);
+    }
+
+    // Ids of turns and endings.
+    let mut names: BTreeMap<String, Target> = BTreeMap::new();
+    if raw.turn.is_empty() {
+        ck.push(
+            Severity::Error,
+            0,
+            "the scenario has no turns: add a `[[turn]]` with `id`, `say` and `[[turn.next]]`"
+                .into(),
+        );
+    }
+    if raw.turn.len() > MAX_TURNS {
+        ck.err(&raw.turn[MAX_TURNS], format!("at most {MAX_TURNS} turns"));
+    }
+    if raw.ending.is_empty() {
+        ck.push(
+            Severity::Error,
+            0,
+            "the scenario has no endings: add an `[[ending]]` with `id`, `outcome` and `text`"
+                .into(),
+        );
+    }
+    for (i, t) in raw.turn.iter().enumerate() {
+        let tid = &t.get_ref().id;
+        if names
+            .insert(tid.get_ref().clone(), Target::Turn(i))
+            .is_some()
+        {
+            ck.err(
+                tid,
+                format!(
+                    "duplicate id `{}`: every turn and ending needs its own id",
+                    tid.get_ref()
+                ),
+            );
+        }
+    }
+    let max_turns_declared = raw
+        .max_turns
+        .as_ref()
+        .map_or(12, |m| (*m.get_ref()).clamp(1, 100) as usize);
+    let mut endings = Vec::new();
+    for (i, e) in raw.ending.iter().enumerate() {
+        let e = e.get_ref();
+        if names
+            .insert(e.id.get_ref().clone(), Target::Ending(i))
+            .is_some()
+        {
+            ck.err(
+                &e.id,
+                format!(
+                    "duplicate id `{}`: every turn and ending needs its own id",
+                    e.id.get_ref()
+                ),
+            );
+        }
+        let outcome = Outcome::parse(e.outcome.get_ref()).unwrap_or_else(|| {
+            ck.err(
+                &e.outcome,
+                format!(
+                    "unknown outcome `{}`: write `resolved`, `escalated` or `lost`",
+                    e.outcome.get_ref()
+                ),
+            );
+            Outcome::Resolved
+        });
+        let text = ck.text(
+            &e.text,
+            &format!("ending `{}` text", e.id.get_ref()),
+            &languages,
+        );
+        ck.placeholders_in(&e.text, &known);
+        let mut lines = Vec::new();
+        for l in &e.line {
+            let l = l.get_ref();
+            lines.push(line_of(
+                ck,
+                l.cond(),
+                &l.requires,
+                std::slice::from_ref(&l.text),
+                &format!("a `[[ending.line]]` of ending `{}`", e.id.get_ref()),
+                &known,
+                &languages,
+                max_turns_declared,
+            ));
+        }
+        endings.push(Ending {
+            id: e.id.get_ref().clone(),
+            outcome,
+            text,
+            lines,
+        });
+    }
+    let mut dangling = false;
+    let mut target = |ck: &mut Checker, s: &S<String>| -> Option<Target> {
+        match names.get(s.get_ref()) {
+            Some(t) => Some(*t),
+            None => {
+                dangling = true;
+                let hint = suggest(s.get_ref(), names.keys().map(String::as_str));
+                ck.err(
+                    s,
+                    format!(
+                        "`{}` is not a turn or ending of this scenario{hint}",
+                        s.get_ref()
+                    ),
+                );
+                None
+            }
+        }
+    };
+
+    // Turns.
+    let mut turns = Vec::new();
+    for t in &raw.turn {
+        let rt = t.get_ref();
+        if rt.say.get_ref().is_empty() {
+            ck.err(&rt.say, format!("turn `{}` has no customer line: `say` needs at least one variant, e.g. `say = [{{ zh-Hans = \"…\", en = \"…\" }}]`", rt.id.get_ref()));
+        }
+        let say: Vec<Loc> = rt
+            .say
+            .get_ref()
+            .iter()
+            .map(|v| {
+                ck.placeholders_in(v, &known);
+                ck.text(
+                    v,
+                    &format!("a `say` line of turn `{}`", rt.id.get_ref()),
+                    &languages,
+                )
+            })
+            .collect();
+        let model: Vec<Loc> = rt
+            .model
+            .iter()
+            .map(|v| {
+                ck.placeholders_in(v, &known);
+                ck.text(
+                    v,
+                    &format!("a model answer of turn `{}`", rt.id.get_ref()),
+                    &languages,
+                )
+            })
+            .collect();
+        let hint = rt.hint.as_ref().map(|h| {
+            ck.placeholders_in(h, &known);
+            ck.text_sev(
+                h,
+                &format!("the hint of turn `{}`", rt.id.get_ref()),
+                &languages,
+                Severity::Warning,
+            )
+        });
+        if rt.hint.is_none() {
+            ck.warn(
+                &rt.id,
+                format!(
+                    "turn `{}` has no hint: add `hint = {{ … }}` so a stuck trainee gets a nudge",
+                    rt.id.get_ref()
+                ),
+            );
+        }
+        let mut weights = Vec::new();
+        for (k, w) in &rt.expects {
+            if let Some(p) = ck.principle(k) {
+                if !w.get_ref().is_finite() || *w.get_ref() < 0.0 || *w.get_ref() > 10.0 {
+                    ck.err(w, "a weight is a number from 0 to 10");
+                }
+                weights.push((p.to_string(), *w.get_ref() as f32));
+            }
+        }
+        // `facts` is weighted when the turn says so, or by default in a product question.
+        let wants_facts = if rt.expects.is_empty() {
+            kind == ScenarioKind::Product
+        } else {
+            rt.expects
+                .iter()
+                .any(|(k, w)| k.get_ref() == "facts" && *w.get_ref() > 0.0)
+        };
+        if wants_facts && rt.facts.is_empty() && rt.false_claims.is_empty() {
+            ck.warn(&rt.id, format!("turn `{}` expects `facts` but lists no `[[turn.facts]]` or `[[turn.false_claims]]`: every reply will count as factually right; add them, or drop `facts` from `expects`", rt.id.get_ref()));
+        }
+        let mut facts = Vec::new();
+        for f in &rt.facts {
+            let f = f.get_ref();
+            if f.say.is_empty() && f.value.is_none() {
+                ck.err(&f.id, format!("fact `{}` needs `say = [\"…\"]` (the ways it may be phrased) or a `value` with `units`", f.id.get_ref()));
+            }
+            if let Some(v) = f.value.as_ref().filter(|v| !v.get_ref().is_finite()) {
+                ck.err(
+                    v,
+                    "a fact's `value` is a plain number such as `20` or `0.5` (not nan or inf)",
+                );
+            }
+            if f.value.is_some() && f.units.is_empty() {
+                ck.err(
+                    &f.id,
+                    format!(
+                        "fact `{}` has a `value` but no `units`: add e.g. `units = [\"MSa/s\"]`",
+                        f.id.get_ref()
+                    ),
+                );
+            }
+            for s in f.say.iter().chain(&f.units) {
+                if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
+                    ck.err(
+                        s,
+                        format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"),
+                    );
+                }
+            }
+            facts.push(FactRule {
+                id: f.id.get_ref().clone(),
+                say: f.say.iter().map(|s| s.get_ref().clone()).collect(),
+                value: f.value.as_ref().map(|v| *v.get_ref()),
+                units: f.units.iter().map(|s| s.get_ref().clone()).collect(),
+            });
+        }
+        let mut false_claims = Vec::new();
+        for c in &rt.false_claims {
+            let c = c.get_ref();
+            if c.say.is_empty() {
+                ck.err(
+                    &c.id,
+                    format!("false claim `{}` needs `say = [\"…\"]`", c.id.get_ref()),
+                );
+            }
+            for s in &c.say {
+                if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
+                    ck.err(
+                        s,
+                        format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"),
+                    );
+                }
+            }
+            false_claims.push(ClaimRule {
+                id: c.id.get_ref().clone(),
+                say: c.say.iter().map(|s| s.get_ref().clone()).collect(),
+            });
+        }
+        for a in &rt.allow {
+            if rt.jargon.iter().any(|j| j.get_ref() == a.get_ref()) {
+                ck.warn(a, format!("`{}` is both in `jargon` and in `allow`, so it is never judged as jargon: keep it in one list", a.get_ref()));
+            }
+        }
+        for list in [&rt.jargon, &rt.allow] {
+            if list.len() > MAX_TERMS_PER_TURN {
+                ck.err(
+                    &list[MAX_TERMS_PER_TURN],
+                    format!("at most {MAX_TERMS_PER_TURN} terms per turn"),
+                );
+            }
+            for s in list {
+                if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
+                    ck.err(
+                        s,
+                        format!("a term must have 1 to {MAX_TERM_CHARS} characters"),
+                    );
+                }
+            }
+        }
+        let target_secs = rt.target_seconds.as_ref().map(|t| {
+            if !(5..=3600).contains(t.get_ref()) {
+                ck.err(t, "target_seconds is from 5 to 3600");
+            }
+            (*t.get_ref()).clamp(5, 3600) as u32
+        });
+        if model.is_empty() {
+            ck.warn(&rt.id, format!("turn `{}` has no model answer: add `model = [{{ … }}]` so trainees see a good reply", rt.id.get_ref()));
+        }
+        let mut lines = Vec::new();
+        for l in &rt.line {
+            let l = l.get_ref();
+            if l.say.get_ref().is_empty() {
+                ck.err(
+                    &l.say,
+                    "a `[[turn.line]]` needs at least one variant in `say`",
+                );
+            }
+            lines.push(line_of(
+                ck,
+                l.cond(),
+                &l.requires,
+                l.say.get_ref(),
+                &format!("a `[[turn.line]]` of turn `{}`", rt.id.get_ref()),
+                &known,
+                &languages,
+                max_turns_declared,
+            ));
+        }
+        let mut next = Vec::new();
+        for n in &rt.next {
+            let rn = n.get_ref();
+            let cond = cond_of(ck, rn.cond(), max_turns_declared);
+            let mood = rn.mood.as_ref().map_or(0, |m| {
+                if !(-100..=100).contains(m.get_ref()) {
+                    ck.err(m, "a mood change is from -100 to 100");
+                }
+                *m.get_ref() as i32
+            });
+            let is_final = rn.is_final.as_ref().is_some_and(|f| *f.get_ref());
+            if let Some(goto) = target(ck, &rn.goto) {
+                next.push(Branch {
+                    cond,
+                    goto,
+                    mood,
+                    is_final,
+                });
+            }
+        }
+        match rt.next.last() {
+            None => ck.err(&rt.id, format!("turn `{}` has no `[[turn.next]]`: add one with `goto = \"…\"` (a turn or an ending)", rt.id.get_ref())),
+            Some(last) if !next.last().is_some_and(|b: &Branch| b.cond.is_always()) => ck.err(last, format!(
+                "the last `[[turn.next]]` of turn `{}` has a condition, so some replies lead nowhere: add a final `[[turn.next]]` with only `goto` (the \"otherwise\" branch)",
+                rt.id.get_ref()
+            )),
+            _ => {}
+        }
+        for (i, b) in next.iter().enumerate() {
+            if b.cond.is_always() && i + 1 < next.len() {
+                ck.warn(&rt.next[i + 1], "this branch can never be taken: the branch before it has no condition and always applies");
+            }
+        }
+        turns.push(Turn {
+            id: rt.id.get_ref().clone(),
+            say,
+            weights,
+            facts,
+            false_claims,
+            jargon: rt.jargon.iter().map(|s| s.get_ref().clone()).collect(),
+            allow: rt.allow.iter().map(|s| s.get_ref().clone()).collect(),
+            target_secs,
+            model,
+            hint,
+            next,
+            lines,
+        });
+    }
+
+    let start = match &raw.start {
+        Some(s) => match target(ck, s) {
+            Some(Target::Turn(i)) => i,
+            Some(Target::Ending(_)) => {
+                ck.err(s, "`start` must name a turn, not an ending");
+                0
+            }
+            None => 0,
+        },
+        None => 0,
+    };
+    let gives_up = match &customer.gives_up {
+        Some(g) => match target(ck, g) {
+            Some(Target::Ending(i)) => i,
+            Some(Target::Turn(_)) => {
+                ck.err(
+                    g,
+                    "`gives_up` must name an ending (outcome `lost` or `escalated`)",
+                );
+                0
+            }
+            None => 0,
+        },
+        None => endings
+            .iter()
+            .position(|e| e.outcome != Outcome::Resolved)
+            .unwrap_or(endings.len().saturating_sub(1)),
+    };
+    let max_turns = raw.max_turns.as_ref().map_or(12, |m| {
+        if !(1..=100).contains(m.get_ref()) {
+            ck.err(m, "max_turns is from 1 to 100");
+        }
+        (*m.get_ref()).clamp(1, 100) as usize
+    });
+
+    let scenario = Scenario {
+        id,
+        kind,
+        languages,
+        product,
+        difficulty,
+        minutes,
+        title,
+        brief,
+        customer_name,
+        persona,
+        mood,
+        gives_up,
+        placeholders,
+        start,
+        max_turns,
+        turns,
+        endings,
+        samples: Vec::new(),
+    };
+    // Graph: every turn reachable from the start, an ending reachable from every turn. Skipped
+    // when a `goto` names nothing: the graph is incomplete and its errors would only repeat
+    // that one.
+    if !scenario.turns.is_empty() && !dangling && gives_up < scenario.endings.len() {
+        graph(ck, raw, &scenario);
+    }
+    Some(scenario)
+}

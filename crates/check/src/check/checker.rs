@@ -1,0 +1,274 @@
+//! The checker's state and its diagnostics: where each message goes (`FILE:LINE:COLUMN`),
+//! principle ids and texts checked with "did you mean", placeholders and their expansion
+//! limits, TOML errors in a trainer's words.
+
+use super::*;
+
+pub(super) struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub(super) fn new(src: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+    /// 1-based line and column (in chars) of a byte offset.
+    pub(super) fn at(&self, src: &str, byte: usize) -> (usize, usize) {
+        let byte = byte.min(src.len());
+        let line = self.starts.partition_point(|&s| s <= byte).max(1);
+        let start = self.starts[line - 1];
+        let col = src.get(start..byte).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+pub(super) struct Checker<'a> {
+    pub(super) file: &'a str,
+    pub(super) src: &'a str,
+    pub(super) lines: Lines,
+    pub(super) out: Vec<Diagnostic>,
+    /// Per placeholder: how deep its values fill others, and its longest value once filled.
+    pub(super) fills: BTreeMap<String, (usize, usize)>,
+}
+
+impl Checker<'_> {
+    pub(super) fn push(&mut self, sev: Severity, at: usize, msg: String) {
+        let (line, col) = self.lines.at(self.src, at);
+        self.out.push(Diagnostic {
+            file: self.file.to_string(),
+            line,
+            col,
+            severity: sev,
+            message: msg,
+        });
+    }
+    pub(super) fn err<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+        self.push(Severity::Error, at.span().start, msg.into());
+    }
+    pub(super) fn warn<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+        self.push(Severity::Warning, at.span().start, msg.into());
+    }
+
+    /// A principle id as written in the file, as a `PrincipleId`; an unknown one is an error
+    /// with the nearest id ("did you mean") or the list of ids.
+    pub(super) fn principle(&mut self, id: &S<String>) -> Option<PrincipleId> {
+        let v = id.get_ref();
+        if let Some(p) = PrincipleId::parse(v) {
+            return Some(p);
+        }
+        let hint = match principles::nearest(v) {
+            Some(n) => format!("did you mean `{n}`?"),
+            None => format!(
+                "write one of: {}",
+                principles::all()
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.err(id, format!("unknown principle `{v}`: {hint}"));
+        None
+    }
+
+    /// Text in every declared language; unknown language codes are errors.
+    pub(super) fn text(&mut self, t: &S<RawText>, what: &str, langs: &[Lang]) -> Loc {
+        self.text_sev(t, what, langs, Severity::Error)
+    }
+
+    /// Like `text`, but a declared language with no text is reported with `missing` severity
+    /// (a warning for optional help such as hints: the app falls back to another language).
+    pub(super) fn text_sev(
+        &mut self,
+        t: &S<RawText>,
+        what: &str,
+        langs: &[Lang],
+        missing: Severity,
+    ) -> Loc {
+        let mut out = BTreeMap::new();
+        for (k, v) in t.get_ref() {
+            match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
+                Some(l) => {
+                    if !langs.is_empty() && !langs.contains(&l) {
+                        self.warn(
+                            k,
+                            format!(
+                                "{what} has `{}` text but `languages` does not list `{}`: add it to `languages`, or remove this text",
+                                l.code(),
+                                l.code()
+                            ),
+                        );
+                    }
+                    if v.get_ref().trim().is_empty() {
+                        self.err(
+                            v,
+                            format!(
+                                "{what} in `{}` is empty: write the text, or remove the line",
+                                k.get_ref()
+                            ),
+                        );
+                    }
+                    out.insert(l, v.get_ref().clone());
+                }
+                None => self.err(
+                    k,
+                    format!(
+                        "unknown language `{}` in {what}: write `zh-Hans`, `zh-Hant` or `en`",
+                        k.get_ref()
+                    ),
+                ),
+            }
+        }
+        for l in langs {
+            if !out.contains_key(l) {
+                let fallback = if missing == Severity::Warning {
+                    " (until then the app shows another language)"
+                } else {
+                    ""
+                };
+                self.push(
+                    missing,
+                    t.span().start,
+                    format!(
+                        "the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`{fallback}",
+                        l.code(),
+                        l.code(),
+                        l.code()
+                    ),
+                );
+            }
+        }
+        Loc(out)
+    }
+
+    pub(super) fn placeholders_in(&mut self, t: &S<RawText>, known: &BTreeSet<String>) {
+        for v in t.get_ref().values() {
+            let s = v.get_ref();
+            let (_, chars) = filled_size(s, &self.fills);
+            let grows = chars.saturating_sub(s.chars().count());
+            if grows > MAX_FILLED_CHARS {
+                self.err(
+                    v,
+                    format!("filling its placeholders would add {grows} characters to this text (at most {MAX_FILLED_CHARS}): use fewer placeholders, or shorter values for them"),
+                );
+            }
+            let mut rest = s.as_str();
+            while let Some(open) = rest.find('{') {
+                let after = &rest[open + 1..];
+                let Some(close) = after.find('}') else { break };
+                let name = &after[..close];
+                if !known.contains(name) {
+                    let near = known
+                        .iter()
+                        .min_by_key(|k| typo_distance(k, name))
+                        .filter(|k| close_enough(k, name));
+                    let hint =
+                        match near {
+                            Some(n) => format!("did you mean `{{{n}}}`?"),
+                            None => format!(
+                            "add it under `[placeholders]` (`{name} = [\"…\"]`), or use one of: {}",
+                            known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")
+                        ),
+                        };
+                    self.err(v, format!("unknown placeholder `{{{name}}}`: {hint}"));
+                }
+                rest = &after[close + 1..];
+            }
+        }
+    }
+}
+
+/// The placeholders of `fills` that `s` uses: how deep their filling goes, and how long `s`
+/// grows once they are filled (chars, saturating).
+pub(super) fn filled_size(s: &str, fills: &BTreeMap<String, (usize, usize)>) -> (usize, usize) {
+    let (mut depth, mut chars) = (0, s.chars().count());
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        if let Some(&(d, n)) = fills.get(&after[..close]) {
+            depth = depth.max(d);
+            chars = chars.saturating_add(n).saturating_sub(close + 2);
+        }
+        rest = &after[close + 1..];
+    }
+    (depth, chars)
+}
+
+pub(super) fn friendly_toml_error(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or(msg).trim();
+    if let Some(rest) = first.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let near = options
+            .iter()
+            .min_by_key(|o| typo_distance(o, name))
+            .filter(|o| close_enough(o, name));
+        return match near {
+            Some(n) => format!("unknown key `{name}`: did you mean `{n}`?"),
+            None => format!(
+                "unknown key `{name}`: write one of {}",
+                options
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+    }
+    if let Some(rest) = first.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return format!("missing `{name}`: add `{name} = …` here (see docs/scenario-format.md)");
+    }
+    if first.contains("invalid basic string")
+        || first.contains("unterminated")
+        || first.contains("expected `\"`")
+    {
+        return format!("{first}: a string is not closed; end it with `\"` on the same line (use `\"\"\"` for text over several lines)");
+    }
+    if first.contains("expected `]`")
+        || first.contains("expected `}`")
+        || first.contains("invalid array")
+        || first.contains("invalid inline table")
+    {
+        return format!("{first}: a list or table is not closed; check for a missing `]` or `}}` (the file may be cut short)");
+    }
+    if first.contains("invalid type") {
+        return format!("{first} (see docs/scenario-format.md for the type each key takes)");
+    }
+    format!("{first} (see docs/scenario-format.md)")
+}
+
+/// Is `typed` near enough to `known` to suggest it (a typo, not a different word)?
+pub(super) fn close_enough(known: &str, typed: &str) -> bool {
+    let d = typo_distance(known, typed);
+    d <= 1 || (d <= 3 && d * 3 <= known.chars().count())
+}
+
+/// ": did you mean `x`?" when one of `known` is a likely typo of `typed`, else the list.
+pub(super) fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let known: Vec<&str> = known.collect();
+    match known
+        .iter()
+        .min_by_key(|k| typo_distance(k, typed))
+        .filter(|k| close_enough(k, typed))
+    {
+        Some(n) => format!(": did you mean `{n}`?"),
+        None if known.is_empty() => String::new(),
+        None => format!(": write one of: {}", known.join(", ")),
+    }
+}
+
+/// "1st", "2nd", "3rd", "4th"…
+pub(super) fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}

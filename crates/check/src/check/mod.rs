@@ -1,0 +1,116 @@
+//! The checker: `RawScenario` → `Scenario` with diagnostics in a trainer's words, each at
+//! `FILE:LINE:COLUMN`, each saying what to write instead. Runs the file's sample replies.
+
+use crate::raw::{RawCond, RawScenario, RawText, S};
+use kefu_core::dialogue::{explore, Reach, Session};
+use kefu_core::judgement::{ClaimRule, FactRule, ScenarioKind};
+use kefu_core::principles::{self, Lang, PrincipleId};
+use kefu_core::scenario::*;
+use kefu_core::spelling::typo_distance;
+use kefu_judge::{native_judge, score};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+mod build;
+mod checker;
+mod cond;
+mod graph;
+mod samples;
+
+use build::build;
+use checker::{filled_size, friendly_toml_error, ordinal, suggest, Checker, Lines};
+use cond::{cond_of, line_of};
+use graph::graph;
+pub use samples::SAMPLE_SEED;
+use samples::{check_models, run_samples};
+
+/// Limits that keep a trainer's file from making scoring slow.
+pub const MAX_TERM_CHARS: usize = 60;
+pub const MAX_TERMS_PER_TURN: usize = 200;
+pub const MAX_TURNS: usize = 200;
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// How deep placeholders may fill each other (`a = ["…{b}…"]`, `b = ["…{c}…"]`: 3 levels).
+pub const MAX_PLACEHOLDER_DEPTH: usize = 3;
+/// The most chars a placeholder's value, or a text, may grow to once placeholders are filled.
+pub const MAX_FILLED_CHARS: usize = 20_000;
+
+/// The result of checking one file: the scenario when it has no errors, and every diagnostic.
+#[derive(Debug, Clone)]
+pub struct CheckOutput {
+    pub scenario: Option<Scenario>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckOutput {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Check one scenario file. `file` is the name used in diagnostics.
+pub fn check_source(file: &str, src: &str) -> CheckOutput {
+    check_source_with(file, src, true)
+}
+
+/// `check_source`, with or without playing the file's sample replies and model answers
+/// through the scorer (`play`). Without, only the file itself is checked: the browser lists
+/// its library that way first, then plays the samples off the critical path.
+pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
+    let mut ck = Checker {
+        file,
+        src,
+        lines: Lines::new(src),
+        out: Vec::new(),
+        fills: BTreeMap::new(),
+    };
+    if src.len() > MAX_FILE_BYTES {
+        ck.push(
+            Severity::Error,
+            0,
+            format!(
+                "the file is {} KB; a scenario may be at most {} KB: split it",
+                src.len() / 1024,
+                MAX_FILE_BYTES / 1024
+            ),
+        );
+        return CheckOutput {
+            scenario: None,
+            diagnostics: ck.out,
+        };
+    }
+    let raw: RawScenario = match toml::from_str(src) {
+        Ok(r) => r,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start).min(src.len());
+            // An editor ends a saved file with a newline; a file cut short (a failed copy, an
+            // interrupted save) usually stops mid-line. Say so when the error is on that line.
+            let last_line_start = src.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+            let msg = if !src.is_empty() && !src.ends_with('\n') && at >= last_line_start {
+                let first = e.message().lines().next().unwrap_or("").trim();
+                format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line")
+            } else {
+                friendly_toml_error(e.message())
+            };
+            ck.push(Severity::Error, at, msg);
+            return CheckOutput {
+                scenario: None,
+                diagnostics: ck.out,
+            };
+        }
+    };
+    let scenario = build(&mut ck, &raw);
+    let mut scenario = scenario.filter(|_| !ck.out.iter().any(|d| d.severity == Severity::Error));
+    if let Some(s) = scenario.as_mut().filter(|_| play) {
+        s.samples = run_samples(&mut ck, s, &raw);
+        check_models(&mut ck, s, &raw);
+    }
+    if ck.out.iter().any(|d| d.severity == Severity::Error) {
+        scenario = None;
+    }
+    ck.out.sort_by_key(|d| (d.line, d.col));
+    CheckOutput {
+        scenario,
+        diagnostics: ck.out,
+    }
+}

@@ -1,0 +1,274 @@
+//! The file's sample replies and model answers, played through the same dialogue engine,
+//! seed and placeholders as the app.
+
+use super::*;
+
+/// The seed samples are played with; `#/play/ID?seed=1` plays the same choices in the app.
+pub const SAMPLE_SEED: u64 = 1;
+
+/// A session at `turn`, to play a sample in: the last played sample's session that is there
+/// in this language; else one that follows the same branches (the mood depends only on them)
+/// of the last sample that got there in another language, or the fewest-replies way found by
+/// `explore`.
+pub(super) fn session_at(
+    s: &Scenario,
+    reach: &Reach,
+    played: &[Session],
+    turn: usize,
+    lang: Lang,
+) -> Option<Session> {
+    let here = Target::Turn(turn);
+    if let Some(x) = played.iter().rev().find(|x| x.at == here && x.lang == lang) {
+        return Some(x.clone());
+    }
+    let path: Vec<usize> = match played.iter().rev().find(|x| x.at == here) {
+        Some(x) => x.log.iter().map(|e| e.branch.unwrap_or(0)).collect(),
+        None => reach
+            .path(reach.first[turn]?)
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect(),
+    };
+    let mut x = Session::new(s, SAMPLE_SEED, lang);
+    for k in path {
+        x.follow(s, k);
+    }
+    (x.at == here).then_some(x)
+}
+
+/// `open (mood 25) → when (mood 50) → resolved (mood 70)`.
+pub(super) fn path_text(s: &Scenario, x: &Session) -> String {
+    let mut out: Vec<String> = x
+        .log
+        .iter()
+        .map(|e| format!("{} (mood {})", s.turns[e.turn].id, e.mood_before))
+        .collect();
+    out.push(format!("{} (mood {})", s.target_name(x.at), x.mood));
+    out.join(" → ")
+}
+
+/// Run the file's sample replies through the dialogue engine as the app plays them (one
+/// conversation per chain of samples, see `session_at`); returns them.
+pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> Vec<Sample> {
+    let mut samples = Vec::new();
+    let reach = explore(s);
+    let mut played: Vec<Session> = Vec::new();
+    for rs in &raw.sample {
+        let r = rs.get_ref();
+        let Some(turn) = s.turn_index(r.turn.get_ref()) else {
+            let hint = suggest(r.turn.get_ref(), s.turns.iter().map(|t| t.id.as_str()));
+            ck.err(
+                &r.turn,
+                format!("sample for unknown turn `{}`{hint}", r.turn.get_ref()),
+            );
+            continue;
+        };
+        let lang = match &r.lang {
+            Some(l) => match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
+                Some(x) => x,
+                None => {
+                    ck.err(
+                        l,
+                        format!(
+                            "unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`",
+                            l.get_ref()
+                        ),
+                    );
+                    continue;
+                }
+            },
+            None => {
+                if kefu_judge::text::detect_lang(r.reply.get_ref()) == "zh" {
+                    Lang::ZhHans
+                } else {
+                    Lang::En
+                }
+            }
+        };
+        let expect = match s.turns.iter().position(|t| &t.id == r.expect.get_ref()) {
+            Some(i) => Target::Turn(i),
+            None => match s.endings.iter().position(|e| &e.id == r.expect.get_ref()) {
+                Some(i) => Target::Ending(i),
+                None => {
+                    let hint = suggest(
+                        r.expect.get_ref(),
+                        s.turns
+                            .iter()
+                            .map(|t| t.id.as_str())
+                            .chain(s.endings.iter().map(|e| e.id.as_str())),
+                    );
+                    ck.err(
+                        &r.expect,
+                        format!(
+                            "`{}` is not a turn or ending of this scenario{hint}",
+                            r.expect.get_ref()
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        let mut hit = Vec::new();
+        let mut miss = Vec::new();
+        for (src, dst) in [(&r.hit, &mut hit), (&r.miss, &mut miss)] {
+            for p in src {
+                if let Some(p) = ck.principle(p) {
+                    dst.push(p);
+                }
+            }
+        }
+        // Play it as the app would: the same engine, seed, placeholders and mood, continuing
+        // the conversation of the last sample that led to this turn.
+        let play = s.play_lang(lang);
+        let Some(mut x) = session_at(s, &reach, &played, turn, play) else {
+            ck.err(&r.turn, format!(
+                "turn `{}` can never be reached when the scenario is played, so this sample cannot be played: see the error on the turn",
+                r.turn.get_ref()
+            ));
+            continue;
+        };
+        let reply = x.fill(r.reply.get_ref());
+        x.reply_with(s, &reply, None, &native_judge);
+        let Some(e) = x.log.last() else { continue };
+        let j = e.judgement.clone();
+        let got = Some(x.at);
+        if got != Some(expect) {
+            let t = &s.turns[turn];
+            let no_facts = t.facts.is_empty() && t.false_claims.is_empty();
+            let shown: Vec<String> = j
+                .principles
+                .iter()
+                .filter(|(id, f)| f.hit && !(no_facts && id.as_str() == "facts"))
+                .map(|(k, _)| k.clone())
+                .collect();
+            let gave_up = match e.branch.map(|k| &t.next[k]) {
+                Some(b) if b.goto != e.next => format!(
+                    "; its branch goes to `{}`, but the customer gives up first: {}",
+                    s.target_name(b.goto),
+                    if e.mood_after == 0 {
+                        format!("the mood falls to 0 ({} {:+})", e.mood_before, b.mood)
+                    } else {
+                        format!(
+                            "it is reply {} of `max_turns` = {}",
+                            x.log.len(),
+                            s.max_turns
+                        )
+                    }
+                ),
+                _ => String::new(),
+            };
+            ck.err(&r.reply, format!(
+                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}; mood along the path: {}{gave_up}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
+                got.map_or("nowhere", |t| s.target_name(t)),
+                r.expect.get_ref(),
+                j.score,
+                if shown.is_empty() { "none".to_string() } else { shown.join(", ") },
+                path_text(s, &x),
+            ));
+        }
+        for p in &hit {
+            if !j.hit(p) {
+                ck.err(&r.reply, format!("sample reply should show `{p}` but the scorer does not find it: reword the reply or remove `{p}` from `hit`"));
+            }
+        }
+        for p in &miss {
+            if j.hit(p) {
+                ck.err(&r.reply, format!("sample reply should not show `{p}` but the scorer finds it: reword the reply or remove `{p}` from `miss`"));
+            }
+        }
+        played.push(x);
+        let (line, col) = ck.lines.at(ck.src, rs.span().start);
+        samples.push(Sample {
+            turn,
+            lang,
+            reply: r.reply.get_ref().clone(),
+            expect,
+            hit,
+            miss,
+            label: r.label.as_ref().map(|l| l.get_ref().clone()),
+            line,
+            col,
+        });
+    }
+    if raw.sample.len() < 4 {
+        ck.push(Severity::Warning, 0, format!(
+            "the file has {} sample replies; add at least 4 (a good one, a half-good one, a blaming one, a rude one) as `[[sample]]` so `kefu check` tests the branches",
+            raw.sample.len()
+        ));
+    }
+    samples
+}
+
+/// A model answer is what a good reply looks like, so it should lead where a good reply goes.
+/// Warn when one, judged like a trainee's reply, makes the customer's mood drop or ends the
+/// dialogue badly: the answer or the turn's conditions probably need another look.
+pub(super) fn check_models(ck: &mut Checker, s: &Scenario, raw: &RawScenario) {
+    let mut fills: BTreeMap<String, String> = s
+        .placeholders
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
+        .collect();
+    let reach = explore(s);
+    for (ti, t) in s.turns.iter().enumerate() {
+        // Judged in the first state the turn is reached in (fewest replies).
+        let Some(first) = reach.first[ti].map(|i| reach.states[i]) else {
+            continue;
+        };
+        let st = State {
+            mood: first.mood,
+            taken: first.replies + 1,
+        };
+        for (mi, m) in t.model.iter().enumerate() {
+            for &lang in &s.languages {
+                let Some(text) = m.0.get(&lang) else { continue };
+                fills.insert("name".into(), s.customer_name.get(lang).to_string());
+                if let Some(p) = s.product.as_deref().and_then(|p| product_name(p, lang)) {
+                    fills.insert("product".into(), p.to_string());
+                }
+                let mut text = text.clone();
+                for (k, v) in &fills {
+                    text = text.replace(&format!("{{{k}}}"), v);
+                }
+                let j = score::judge(&text, lang, &s.rules(ti, lang, None), None);
+                let Some((_, b)) = kefu_core::dialogue::choose(t, &j, st) else {
+                    continue;
+                };
+                let bad_end = matches!(b.goto, Target::Ending(e) if s.endings[e].outcome != Outcome::Resolved);
+                if b.mood < 0 || bad_end {
+                    let at = &raw.turn[ti].get_ref().model[mi];
+                    let missed: Vec<&str> = j
+                        .expected
+                        .iter()
+                        .filter(|p| !j.hit(p))
+                        .map(String::as_str)
+                        .collect();
+                    let violations: Vec<&str> = j
+                        .principles
+                        .iter()
+                        .filter(|(id, f)| f.hit && principles::get(id).is_some_and(|p| p.violation))
+                        .map(|(id, _)| id.as_str())
+                        .collect();
+                    let mut why = Vec::new();
+                    if !violations.is_empty() {
+                        why.push(format!("the scorer finds {}", violations.join(", ")));
+                    }
+                    if !missed.is_empty() {
+                        why.push(format!("misses {}", missed.join(", ")));
+                    }
+                    let why = if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", why.join("; "))
+                    };
+                    ck.warn(at, format!(
+                        "the model answer (`{}`) of turn `{}` would lead to `{}` (mood {:+}), not where a good reply goes{why}: reword it, or check the turn's `[[turn.next]]` conditions",
+                        lang.code(),
+                        t.id,
+                        s.target_name(b.goto),
+                        b.mood,
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Negation scope: a negator a few words (or chars) before a cue in its clause, or inside the
+//! gap of a multi-part cue, cancels it ("我们不可能给您退款", "not sorry") — unless it belongs
+//! to another cue of the same principle (不好意思) or is an exception (是不是). Each gap is
+//! measured in constant time, so a clause full of negators costs no more per cue.
+
+use super::analysis::{Analysis, Sorted};
+use crate::lexicon::{Ctx, Hit, Owner};
+use kefu_core::principles::PrincipleId::Explain;
+use std::rc::Rc;
+
+/// Max gap (in chars) between a negator and the cue it negates.
+const NEG_GAP_ZH: usize = 5;
+
+const NEG_GAP_EN: usize = 3; // words
+
+/// The negators that can negate a cue of one principle (not an exception like 是不是, not part
+/// of another cue of the principle like 不好意思), sorted by start, and the longest one's length.
+pub(super) struct Negators<'a> {
+    hits: Sorted<'a>,
+    max_len: usize,
+}
+
+/// Counts over every prefix of the folded text, so that the size of any gap (in words, in
+/// non-space chars, ASCII or not) is known in constant time.
+pub(super) struct GapCounts {
+    /// Before each byte offset: non-ASCII chars, non-space chars, words (runs of non-space).
+    non_ascii: Vec<u32>,
+    non_space: Vec<u32>,
+    word_starts: Vec<u32>,
+}
+
+impl GapCounts {
+    fn new(t: &str) -> GapCounts {
+        let mut g = GapCounts {
+            non_ascii: Vec::with_capacity(t.len() + 1),
+            non_space: Vec::with_capacity(t.len() + 1),
+            word_starts: Vec::with_capacity(t.len() + 1),
+        };
+        let (mut a, mut s, mut w, mut prev_space) = (0u32, 0u32, 0u32, true);
+        for c in t.chars() {
+            for _ in 0..c.len_utf8() {
+                g.non_ascii.push(a);
+                g.non_space.push(s);
+                g.word_starts.push(w);
+            }
+            let space = c.is_whitespace();
+            a += u32::from(!c.is_ascii());
+            s += u32::from(!space);
+            w += u32::from(!space && prev_space);
+            prev_space = space;
+        }
+        g.non_ascii.push(a);
+        g.non_space.push(s);
+        g.word_starts.push(w);
+        g
+    }
+    /// `t[a..b]` (char boundaries): all ASCII, its `split_whitespace` count, its non-space chars.
+    fn measure(&self, t: &str, a: usize, b: usize) -> (bool, u32, u32) {
+        let ascii = self.non_ascii[b] == self.non_ascii[a];
+        let mid_word = a < b
+            && !t[a..].starts_with(char::is_whitespace)
+            && t[..a]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_whitespace());
+        let words = self.word_starts[b] - self.word_starts[a] + u32::from(mid_word);
+        (ascii, words, self.non_space[b] - self.non_space[a])
+    }
+}
+
+impl<'a> Analysis<'a> {
+    /// Is the negator part of a cue of the same principle (不好意思, 不便) other than `h`?
+    pub(super) fn negator_in_cue(&self, n: &Hit, owner: Owner, h: &Hit) -> bool {
+        let exception = self
+            .ctx
+            .get(&Ctx::NegatorException)
+            .is_some_and(|s| s.overlapping(n.start, n.end).next().is_some());
+        exception
+            || self.cues.overlapping(n.start, n.end).any(|o| {
+                // Within the cue's first part: a negator in a cue's gap negates it instead.
+                !std::ptr::eq(*o, h)
+                    && o.start <= n.start
+                    && o.gap_from >= n.end
+                    && (o.start, o.gap_from) != (n.start, n.end)
+                    && self.lex.entries[o.entry].owner == owner
+            })
+    }
+    pub(super) fn negated(&self, h: &Hit) -> bool {
+        let Some(clause) = self.clause_of(h.start) else {
+            return false;
+        };
+        let owner = self.lex.entries[h.entry].owner;
+        // A reason is negated only right before it ("not because"); other cues a few words on.
+        let (gap_zh, gap_en) = if owner == Owner::Principle(Explain) {
+            (1, 1)
+        } else {
+            (NEG_GAP_ZH, NEG_GAP_EN)
+        };
+        // A negator in the gap of a cue ("我们不可能给您退款").
+        if h.gap_from < h.last_from
+            && self
+                .ctx_in(Ctx::Negator, h.gap_from, h.last_from)
+                .any(|n| !self.negator_in_cue(n, owner, h))
+        {
+            return true;
+        }
+        // A negator before the cue in its clause: at most `gap_en` words (an ASCII gap) or
+        // `gap_zh` non-space chars before it. Tried nearest first; the search stops where no
+        // farther negator can be that near, so a clause full of negators costs no more per cue
+        // than a short one (each gap is measured in constant time).
+        let negs = self.negators_for(owner);
+        let g = self.memo.gaps.get_or_init(|| GapCounts::new(&self.f.text));
+        let t = &self.f.text;
+        let (gap_en, gap_zh) = (gap_en as u32, gap_zh as u32);
+        for n in negs.hits.starting_in(clause.start, h.start).iter().rev() {
+            if n.end <= h.start {
+                let (ascii, words, chars) = g.measure(t, n.end, h.start);
+                if if ascii {
+                    words <= gap_en
+                } else {
+                    chars <= gap_zh
+                } {
+                    return true;
+                }
+            }
+            // Every negator still to try ends before `from`: its gap holds `t[from..h.start]`.
+            let mut from = (n.start + negs.max_len).min(h.start);
+            while !t.is_char_boundary(from) {
+                from += 1;
+            }
+            let (ascii, words, chars) = g.measure(t, from, h.start);
+            if chars > gap_zh && (!ascii || words > gap_en) {
+                return false;
+            }
+        }
+        false
+    }
+    /// The negators that can negate a cue of `owner` (built once per principle): whether a
+    /// negator before a cue is part of another cue does not depend on the cue.
+    pub(super) fn negators_for(&self, owner: Owner) -> Rc<Negators<'a>> {
+        if let Some(n) = self.memo.negators.borrow().get(&owner) {
+            return n.clone();
+        }
+        let none = Hit {
+            entry: usize::MAX,
+            start: 0,
+            end: 0,
+            gap_from: 0,
+            last_from: 0,
+        };
+        let hits: Vec<&'a Hit> = self
+            .ctx
+            .get(&Ctx::Negator)
+            .map(|s| s.0.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|n| !self.negator_in_cue(n, owner, &none))
+            .copied()
+            .collect();
+        let max_len = hits.iter().map(|n| n.end - n.start).max().unwrap_or(0);
+        let negs = Rc::new(Negators {
+            hits: Sorted(hits),
+            max_len,
+        });
+        self.memo.negators.borrow_mut().insert(owner, negs.clone());
+        negs
+    }
+}

@@ -1,0 +1,334 @@
+//! Question form: whether a sentence asks (a "?", a question particle, an English question
+//! shape), where its content starts, whether it is declarative, restates, closes or confirms.
+//! What an asking sentence does is `question_kind`'s.
+
+use super::analysis::{is_latin, trim_tail, Analysis, MAX_HIT_BYTES};
+use crate::lexicon::{Ctx, Hit};
+use crate::text::{self, Seg};
+
+/// First words of an English question that asks: auxiliaries and modals before their
+/// subject, and the openings of elliptic questions ("Anyone you can talk to?"). Not "care",
+/// "want", "need", "got": as often an imperative or an offer as a question.
+/// The first `ASKING_VERBS` are verbs; the rest open elliptic questions, which without "you"
+/// may ask the room ("Anyone else in the same boat?").
+const ASKING_VERBS: usize = 35;
+
+const ASKING_FIRST_WORDS: [&str; 44] = [
+    "am",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "won't",
+    "shouldn't",
+    "any",
+    "anything",
+    "anyone",
+    "anybody",
+    "anywhere",
+    "someone",
+    "somebody",
+    "something",
+    "yourself",
+];
+
+impl<'a> Analysis<'a> {
+    /// Does the sentence ask: "?" at the end, a question particle (吗/么, or 呢 with a question
+    /// word), or an English question shape with no full stop needed ("can you tell me …")?
+    pub(super) fn sentence_asks(&self, s: Seg) -> bool {
+        let t = trim_tail(s.slice(&self.f.text));
+        if t.ends_with('?') {
+            return true;
+        }
+        let core = t.trim_end_matches(['.', '!', '~', ' ', ',']);
+        if core.ends_with(['吗', '么']) && !core.ends_with("什么") && !core.ends_with("怎么")
+        {
+            return true;
+        }
+        if core.ends_with('呢')
+            && [
+                "什么",
+                "怎么",
+                "哪",
+                "多少",
+                "几",
+                "谁",
+                "是否",
+                "还是",
+                "有没有",
+                "是不是",
+                "如何",
+            ]
+            .iter()
+            .any(|w| core.contains(w))
+        {
+            return true;
+        }
+        // English: an interrogative start (after an interjection), no "!", and "you" in it
+        // ("Can you tell me what happened" asks; "Do it on your own time" does not), or no
+        // closing punctuation at all ("Is the principal strict", typed as in a chat).
+        let unpunctuated = t.ends_with(|ch: char| ch.is_ascii_alphanumeric());
+        if is_latin(t) && !t.ends_with('!') && (unpunctuated || self.has_ctx(Ctx::SecondPerson, s))
+        {
+            let start = self.after_interjection(s);
+            return self
+                .ctx_in(Ctx::InterrogativeStart, start, s.end)
+                .any(|h| h.start == start);
+        }
+        false
+    }
+    /// Where the sentence's content starts, past "hi, ok, so, and, but, well, also".
+    pub(super) fn after_interjection(&self, s: Seg) -> usize {
+        self.once(&self.memo.interjection, s, || self.after_interjection_of(s))
+    }
+    pub(super) fn after_interjection_of(&self, s: Seg) -> usize {
+        let t = s.slice(&self.f.text);
+        let mut pos = 0;
+        loop {
+            let rest = &t[pos..];
+            let word_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            if word_len == 0
+                || ![
+                    "hi", "hello", "hey", "ok", "okay", "so", "and", "but", "well", "also", "sure",
+                    "hmm", "hm", "um", "uh", "yeah", "yes", "yep", "no", "wow", "right", "there",
+                    "anyway", "gotcha", "ooh", "oooh", "aww", "aw", "alrighty", "thanks", "cool",
+                    "great", "oh", "ah", "alright", "then", "or", "now", "good", "first",
+                ]
+                .contains(&word)
+            {
+                return s.start + pos;
+            }
+            let skip = rest[word_len..]
+                .find(|c: char| !matches!(c, ' ' | ',' | '.' | '!'))
+                .map_or(rest.len(), |i| word_len + i);
+            if skip >= rest.len() {
+                return s.start + pos;
+            }
+            pos += skip;
+        }
+    }
+    /// Does an English sentence (or its last clause) open on a question word ("what would you
+    /// like to talk about?")?
+    pub(super) fn wh_question(&self, s: Seg) -> bool {
+        let start = self.after_interjection(s);
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        [start, last_clause].into_iter().any(|p| {
+            let w = &self.f.text[p..s.end];
+            let first = w.split(|ch: char| !ch.is_ascii_alphabetic()).next();
+            first.is_some_and(|w| {
+                [
+                    "what", "which", "where", "when", "why", "how", "who", "whom",
+                ]
+                .contains(&w)
+            })
+        })
+    }
+    /// A declarative question (English): it ends in "?" but nothing asks: no verb before
+    /// its subject or question word at the start of the sentence or of its last clause, and
+    /// no question word anywhere ("I imagine you must be feeling pretty low?").
+    pub(super) fn declarative(&self, s: Seg) -> bool {
+        self.once(&self.memo.declarative, s, || self.declarative_of(s))
+    }
+    pub(super) fn declarative_of(&self, s: Seg) -> bool {
+        let t = trim_tail(s.slice(&self.f.text));
+        if !is_latin(t) || !t.ends_with('?') {
+            return false;
+        }
+        let start = self.after_interjection(s);
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        let inverted = self
+            .ctx_in(Ctx::InterrogativeStart, start, s.end)
+            .any(|h| h.start == start || h.start == last_clause);
+        // "And you?" returns the question.
+        let returned = matches!(
+            self.f.text[start..s.end].trim_end_matches(['?', '!', '.', ' ']),
+            "you" | "u" | "yourself"
+        );
+        !inverted
+            && !returned
+            && !self.asks_first(s, false)
+            && !t.split(|ch: char| !ch.is_ascii_alphabetic()).any(|w| {
+                [
+                    "what", "which", "where", "when", "why", "how", "who", "whom", "whose",
+                    "whats", "hows", "wheres", "whos", "whys", "whether", "if",
+                ]
+                .contains(&w)
+            })
+    }
+    /// Does the sentence open the way a restatement does: on "so" ("So the parcel came
+    /// back?") or on the customer as its subject, not with a modal ("You're after a refund?",
+    /// "Your order never came?"; "You could try …?" suggests)?
+    pub(super) fn restating_frame(&self, s: Seg) -> bool {
+        let start = self.after_interjection(s);
+        let words = |t: &'a str| {
+            t.split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+                .filter(|w| !w.is_empty())
+        };
+        if words(&self.f.text[s.start..start]).any(|w| w == "so") {
+            return true;
+        }
+        let mut rest = words(&self.f.text[start..s.end]);
+        let first = rest.next().unwrap_or("");
+        let second = rest.next().unwrap_or("");
+        ["you", "you're", "youre", "you've", "you'd", "your"].contains(&first)
+            && ![
+                "could", "should", "might", "may", "can", "must", "would", "will", "need", "ought",
+            ]
+            .contains(&second)
+    }
+    /// Does the sentence or its last clause open the way a question does: a verb before its
+    /// subject ("Did something happen …?", "Don't you have …?") or an elliptic question
+    /// ("Anything on your mind?", "Anyone you can talk to?")?
+    /// With `verb_only`, only a verb before its subject counts.
+    pub(super) fn asks_first(&self, s: Seg, verb_only: bool) -> bool {
+        let start = self.after_interjection(s);
+        // "There are …" states ("there" is skipped as in "hi there, are you …").
+        let stated = self.f.text[s.start..start].ends_with("there ");
+        let last_clause = self
+            .clause_of(s.end.saturating_sub(1))
+            .map_or(start, |cl| cl.start);
+        [(start, stated), (last_clause, false)]
+            .into_iter()
+            .any(|(p, stated)| {
+                let first = self.f.text[p..s.end]
+                    .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+                    .next()
+                    .unwrap_or("");
+                let at = ASKING_FIRST_WORDS.iter().position(|w| *w == first);
+                !stated && at.is_some_and(|i| !verb_only || i < ASKING_VERBS)
+            })
+    }
+    /// An offer of help opening the reply ("Hi, how can I help you today?", "您好,请问有什么
+    /// 可以帮您?") asks for the customer's case; only "anything else?" and the like close.
+    /// Opening: at most a greeting or a pleasantry before it (a few words, no question).
+    pub(super) fn opening_offer(&self, s: Seg) -> bool {
+        // The opening ends where the text so far holds a "?", over 6 words or over 10 CJK
+        // chars; found once, not recounted before every sentence.
+        let opening_end = *self.memo.opening_end.get_or_init(|| {
+            let (mut words, mut cjk, mut prev_space) = (0, 0, true);
+            for (i, ch) in self.f.text.char_indices() {
+                let space = ch.is_whitespace();
+                words += usize::from(!space && prev_space);
+                cjk += usize::from(text::is_cjk(ch));
+                prev_space = space;
+                if ch == '?' || words > 6 || cjk > 10 {
+                    return i + ch.len_utf8();
+                }
+            }
+            usize::MAX
+        });
+        if s.start >= opening_end {
+            return false;
+        }
+        let t = s.slice(&self.f.text);
+        let has = |ws: &[&str]| {
+            ws.iter().any(|w| {
+                if w.is_ascii() {
+                    t.split(|ch: char| !ch.is_ascii_alphabetic())
+                        .any(|x| x == *w)
+                } else {
+                    t.contains(w)
+                }
+            })
+        };
+        (has(&["help", "assist", "service", "support", "帮", "为您", "为你"])
+            || t.contains("do for you"))
+            && !has(&[
+                "else", "other", "another", "more", "further", "还有", "其他", "其它", "别的",
+                "另外", "满意", "疑问",
+            ])
+    }
+    /// Closes the conversation ("anything else?"), unless it is an offer of help opening it.
+    pub(super) fn closes(&self, s: Seg) -> bool {
+        self.has_ctx(Ctx::Closing, s) && !self.opening_offer(s)
+    }
+    /// Is the char at `pos` in a question? The last clause of an asking sentence is; in
+    /// English every clause of it is ("Have you tried X, or Y?").
+    pub(super) fn in_question(&self, pos: usize) -> bool {
+        let i = self.sentence_index(pos);
+        if !self.asks.get(i).copied().unwrap_or(false) {
+            return false;
+        }
+        let Some(s) = self.sentences.get(i) else {
+            return false;
+        };
+        let Some(cl) = self.clause_of(pos) else {
+            return true;
+        };
+        cl.end >= s.end || *self.memo.latin[i].get_or_init(|| is_latin(s.slice(&self.f.text)))
+    }
+    /// A Chinese question that checks a number the agent holds ("请问您的手机号码是186****7650
+    /// 对吗?"): echoing a number is not a restatement, the customer is asked to confirm it.
+    pub(super) fn checks_number(&self, s: Seg) -> bool {
+        let t = s.slice(&self.f.text);
+        if is_latin(t) {
+            return false;
+        }
+        let mut run = 0;
+        t.chars().any(|ch| {
+            run = if ch.is_ascii_digit() || ch == '*' {
+                run + 1
+            } else {
+                0
+            };
+            run >= 6
+        }) || ["号码是", "订单号是", "单号是", "账号是"]
+            .iter()
+            .any(|w| t.contains(w))
+    }
+    /// A question that puts the customer's point back for confirmation: a confirmation tag,
+    /// unless the sentence only checks a number.
+    pub(super) fn confirms_point(&self, s: Seg) -> bool {
+        self.confirm_tag(s).is_some() && !self.checks_number(s)
+    }
+    /// A confirmation tag closing the sentence ("…,对吗?", "…, is that right?").
+    pub(super) fn confirm_tag(&self, s: Seg) -> Option<&&'a Hit> {
+        let t = trim_tail(s.slice(&self.f.text)).trim_end_matches(['?', '.', '!', '~', ' ']);
+        let end = s.start + t.len();
+        // A tag standing as its own sentence after a summary ("… Is that right?") confirms it.
+        let after_summary = s.start > 0 && self.sentences.first().is_some_and(|f| f.end <= s.start);
+        let start = self.after_interjection(s);
+        // Only a tag ending near the end can close it: look there, not through every tag.
+        let near = end.saturating_sub(2 + MAX_HIT_BYTES).max(s.start);
+        self.ctx_in(Ctx::ConfirmTag, near, s.end).find(|h| {
+            h.end + 2 >= end
+                && h.end <= s.end
+                && (h.start >= s.start + 3 || (after_summary && h.start == start))
+        })
+    }
+}

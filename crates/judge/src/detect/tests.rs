@@ -1,0 +1,181 @@
+//! The detectors, tested through `detect` on replies.
+
+use super::*;
+
+fn hit(text: &str, p: &str) -> bool {
+    let id = PrincipleId::parse(p).expect("a principle id");
+    detect(text, Lexicon::builtin(), &Context::default()).findings[&id].hit
+}
+
+#[test]
+fn apology_and_its_look_alikes() {
+    assert!(hit("非常抱歉让您久等了", "apology"));
+    assert!(hit("對不起，讓您久等了", "apology"));
+    assert!(hit("不好意思,请问您的订单号是多少?", "apology"));
+    assert!(!hit("我不会道歉的", "apology"));
+    assert!(!hit("没什么好道歉的", "apology"));
+    assert!(!hit("很遗憾您这么认为", "apology"));
+    assert!(!hit("您说要我们道歉,这个要求我们记下了", "apology"));
+    assert!(hit("I'm so sorry for the delay.", "apology"));
+    assert!(!hit("I'm sorry you feel that way.", "apology"));
+    assert!(!hit("I won't apologise for that.", "apology"));
+}
+
+#[test]
+fn evidence_stops_before_a_trailing_article() {
+    let text = "I'll refund the shipping in full.";
+    let d = detect(text, Lexicon::builtin(), &Context::default());
+    let ev: Vec<&str> = d.findings[&Solution]
+        .evidence
+        .iter()
+        .map(|&(s, e)| &text[s..e])
+        .collect();
+    assert!(ev.contains(&"I'll refund"), "{ev:?}");
+    assert!(ev.iter().all(|t| !t.ends_with(" the")), "{ev:?}");
+}
+
+#[test]
+fn evidence_points_into_the_original() {
+    let text = "ＨＩ，王先生！非常抱歉";
+    let d = detect(text, Lexicon::builtin(), &Context::default());
+    let (s, e) = d.findings[&Apology].evidence[0];
+    let got: String = text.chars().skip(s).take(e - s).collect();
+    assert_eq!(got, "抱歉");
+}
+
+#[test]
+fn probe_needs_a_real_question() {
+    assert!(hit("请问您是什么时候下单的?", "probe"));
+    assert!(hit("Could you tell me your order number?", "probe"));
+    assert!(!hit("你难道没看说明书吗?", "probe"));
+    assert!(!hit("请问还有什么可以帮您的吗?", "probe"));
+    assert!(hit("请提供一下您的订单号", "probe"));
+}
+
+#[test]
+fn address_blame_rudeness_jargon() {
+    assert!(hit("您好,这边为您查询", "address"));
+    assert!(!hit("你好,我查一下", "address"));
+    assert!(!hit("我亲自查了", "address"));
+    assert!(hit("Hi Sarah, thanks for waiting.", "address"));
+    assert!(hit("这是快递的问题,跟我们没关系", "blame"));
+    assert!(hit("是您自己没看清楚", "blame"));
+    assert!(!hit("快递在途中延误了,我来帮您催", "blame"));
+    assert!(hit("爱买不买", "rudeness"));
+    assert!(hit("PLEASE READ THE PAGE", "rudeness"));
+    assert!(hit("好的!!!", "rudeness"));
+    assert!(hit("已经给您提交工单了", "jargon"));
+    assert!(!hit("SKU(商品编码)是123", "jargon"));
+}
+
+#[test]
+fn chases_promises_and_handoffs() {
+    // The known weak spot: a chase plus a reply time is a solution and a follow-up.
+    let t = "我马上帮您催快递,今天下午给您回复";
+    assert!(hit(t, "solution") && hit(t, "ownership") && hit(t, "follow_up"));
+    assert!(hit(
+        "I'm chasing the courier now and I'll get back to you today.",
+        "solution"
+    ));
+    // Handing on alone is not ownership; with a report back it is.
+    assert!(!hit("退款已转相关部门处理。", "ownership"));
+    assert!(hit(
+        "已转给财务同事,他们处理完我会第一时间告诉您结果。",
+        "ownership"
+    ));
+    // Bare generic promises.
+    assert!(!hit("我们会尽快处理的,请耐心等待。", "ownership"));
+    assert!(!hit("我们会尽快处理的,请耐心等待。", "solution"));
+    assert!(!hit("会有专人联系您。", "follow_up"));
+    // A negator inside a cue's gap negates it.
+    assert!(!hit("我们不可能给你全额退款", "ownership"));
+    // 是不是 / 不便 don't negate.
+    assert!(hit("造成不便请见谅", "apology"));
+    assert!(hit("你是不是没看清楚就下单了?", "blame"));
+}
+
+#[test]
+fn question_kinds() {
+    // A confirming question restates; it does not probe.
+    assert!(hit("您是说杯子把手断了,对吗?", "restate"));
+    assert!(!hit("您是说杯子把手断了,对吗?", "probe"));
+    // A suggestion put as a question suggests.
+    assert!(hit("Have you tried restarting it?", "solution"));
+    assert!(!hit("Have you tried restarting it?", "probe"));
+    // English questions about "I" wonder aloud; fillers and offers don't ask.
+    assert!(!hit("How do I even cope with this?", "probe"));
+    assert!(!hit("It's hard, you know?", "probe"));
+    assert!(!hit(
+        "It's safer to keep the box if you can dont you think?",
+        "probe"
+    ));
+    assert!(!hit("Do you want to talk?", "probe"));
+    assert!(hit("How long has it been doing that?", "probe"));
+    assert!(hit("Can you tell me what happened", "probe"));
+    // Asking for a procedural step is not a probe; a bare echo doesn't ask.
+    assert!(!hit("Could you check your spam folder?", "probe"));
+    assert!(!hit("退货?你自己不看清楚就拍", "probe"));
+    // A declarative question checks; a fragment, a bare question word or a verb first asks.
+    assert!(!hit("So the parcel never turned up at your door?", "probe"));
+    assert!(hit("Receipt still around?", "probe"));
+    assert!(hit("I see. Since when?", "probe"));
+    assert!(hit("Did anything change after the update?", "probe"));
+    assert!(!hit("Maybe a bigger box?", "probe"));
+    // Two alternatives ask which holds, whatever the length; a rough number does not.
+    assert!(hit(
+        "Upstairs, in the garage or out in the garden?",
+        "probe"
+    ));
+    assert!(!hit("Maybe two or three more days?", "probe"));
+    // A declarative question put as the customer's point confirms it.
+    assert!(hit("So the box arrived already opened?", "restate"));
+    assert!(hit("You're still waiting on the second parcel?", "restate"));
+    assert!(!hit("You could ask the front desk?", "restate"));
+    // "Are you aware that …?" informs; "How do you know that …?" asks.
+    assert!(!hit("Are you aware that there's a newer model?", "probe"));
+    assert!(hit("How do you know that it was opened?", "probe"));
+    // An offer seeks consent; asking the customer to tell asks.
+    assert!(!hit("Do you want me to cancel the second one?", "probe"));
+    assert!(!hit("Sure, shall I book the engineer for Monday?", "probe"));
+    assert!(hit("Would you like to tell me what happened?", "probe"));
+    // An offer of help opening the reply asks for the case; "anything else" closes.
+    assert!(hit("Good morning! How may I help you?", "probe"));
+    assert!(hit("你好,请问有什么可以帮你?", "probe"));
+    assert!(!hit(
+        "All done now. Anything else I can help with?",
+        "probe"
+    ));
+    assert!(!hit(
+        "退款已经到账了,您查收一下。请问还有什么可以帮您?",
+        "probe"
+    ));
+}
+
+#[test]
+fn address_names_and_jargon_glosses() {
+    assert!(hit("David, I've passed your case on.", "address"));
+    assert!(hit("Happy to help, Jenny.", "address"));
+    assert!(!hit("See you on Friday, Monday.", "address"));
+    assert!(!hit("Dear customer, thanks.", "address"));
+    assert!(!hit("A SKU is just our internal product code.", "jargon"));
+    assert!(!hit("这个颜色的SKU暂时没库存了,就是说卖完了", "jargon"));
+    assert!(hit("该SKU已下架", "jargon"));
+}
+
+#[test]
+fn nothing_panics_on_odd_input() {
+    for t in [
+        "",
+        "?",
+        "\u{0}",
+        "吗",
+        "'\"\"'",
+        "A…B",
+        "！！！",
+        "亲",
+        "Mr.",
+        "🙂🙂",
+    ] {
+        let _ = detect(t, Lexicon::builtin(), &Context::default());
+    }
+}
