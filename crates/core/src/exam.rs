@@ -569,4 +569,24 @@ mod tests {
         let j = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<Run>(&j).unwrap(), r);
     }
+
+    #[test]
+    fn attempts_keep_their_run_through_json_and_xapi_and_old_records_load_without_one() {
+        use crate::progress::Store;
+        // A record written before runs were kept.
+        let old = attempt("a", &[80], true);
+        assert_eq!(old.exam_run, None);
+        let mut r = Run::new(&pool6(), vec!["a".into()], 3, 0.0);
+        let mut a = attempt("a", &[80], true);
+        a.exam_run = Some(r.tag("Foundation"));
+        r.finish_scenario(a.clone(), 1.0);
+        a.exam_run = Some(r.tag("Foundation"));
+        let mut s = Store::default();
+        s.upsert(a.clone());
+        let back = Store::from_json(&s.to_json()).unwrap();
+        assert_eq!(back.attempts[0].exam_run, a.exam_run);
+        let x = Store::from_xapi(&s.to_xapi("T", "https://example.org/kefu")).unwrap();
+        assert_eq!(x.attempts[0].exam_run, a.exam_run);
+        assert_eq!(a.exam_run.unwrap().total, Some(80));
+    }
 }
