@@ -107,12 +107,14 @@ dist: setup-wasm setup-node
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
 	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check"
 	cp scenarios/*.toml dist/scenarios/
+	mkdir -p dist/exams && cp exams/*.toml dist/exams/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
 	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it. The
 	@# first screen loads only the cards (cards.json: each scenario without its dialogue); the
 	@# whole bundle (library.json) when a scenario is opened or the trainee points at the cards.
-	target/release/kefu bundle scenarios > dist/scenarios/library.json || [ $$? -eq 1 ]
-	target/release/kefu bundle --cards scenarios > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
+	@# The exams (exams/*.toml) are checked against the scenarios into the same bundle.
+	target/release/kefu bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
+	target/release/kefu bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
 	target/release/kefu compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
@@ -153,7 +155,7 @@ test-native: setup-wasm
 
 test-scenarios:
 	cargo build --release --bin kefu
-	target/release/kefu check scenarios/
+	target/release/kefu check scenarios/ exams/
 
 test-browser: dist setup-browser
 	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist node --test --test-reporter=spec --test-concurrency=1 *.test.mjs

@@ -42,6 +42,7 @@ fn attempt(scenario: &str, started_ms: f64, finished: bool, outcome: &str) -> At
             None
         },
         exam: false,
+        exam_run: None,
         turns: vec![
             turn(
                 "open",

@@ -1,6 +1,6 @@
 //! `kefu`: the command-line shell over the core (contract §2).
 //!
-//! kefu check PATH…                 validate scenario files, run their sample replies
+//! kefu check PATH…                 validate scenario and exam files, run their sample replies
 //! kefu score [--scenario F --turn T] score JSON Lines from stdin
 //! kefu schema                       print the scenario JSON Schema
 //! kefu bundle [--cards] PATH…      the checked library as JSON, for the browser app (make dist)
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  kefu check [--paths[=json]] PATH...      check scenario files (or every *.toml under a folder);
+  kefu check [--paths[=json]] PATH...      check scenario and exam files (or every *.toml under a folder);
                                            --paths also prints each sample's path with the mood
   kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"|\"zh-Hans\"|\"zh-Hant\"|\"zh-CN\"|\"zh-TW\"}
   kefu schema                              print the JSON Schema of the scenario format
@@ -234,25 +234,36 @@ fn check(args: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let (mut errors, mut warnings, mut ok) = (0, 0, 0);
-    let mut ids: std::collections::BTreeMap<String, String> = Default::default();
-    for f in &files {
-        let name = f.display().to_string();
-        let src = match read_scenario(f, &name) {
-            Ok(s) => s,
-            Err(line) => {
-                println!("{}", one_line(&line));
-                errors += 1;
-                continue;
-            }
-        };
-        let out = kefu_check::check_source(&name, &src);
-        for d in &out.diagnostics {
+    let mut count = |diags: &[kefu_core::scenario::Diagnostic]| {
+        for d in diags {
             println!("{}", one_line(&d.to_string()));
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
             }
         }
+    };
+    let mut ids: std::collections::BTreeMap<String, String> = Default::default();
+    let mut known: Vec<(String, kefu_core::judgement::ScenarioKind)> = Vec::new();
+    // Exam files are checked last, against the scenarios of this run.
+    let mut exams: Vec<(&PathBuf, String, String)> = Vec::new();
+    let mut dup = Vec::new();
+    for f in &files {
+        let name = f.display().to_string();
+        let src = match read_scenario(f, &name) {
+            Ok(s) => s,
+            Err(line) => {
+                println!("{}", one_line(&line));
+                dup.push(());
+                continue;
+            }
+        };
+        if kefu_check::exam::is_exam(&src) {
+            exams.push((f, name, src));
+            continue;
+        }
+        let out = kefu_check::check_source(&name, &src);
+        count(&out.diagnostics);
         if let Some(s) = &out.scenario {
             for x in &s.samples {
                 if let Some(line) = sample_path_line(out_paths, &name, s, x) {
@@ -262,12 +273,34 @@ fn check(args: &[String]) -> ExitCode {
             if let Some(other) = ids.insert(s.id.clone(), name.clone()) {
                 let line = format!("{name}:1:1: error: scenario id `{}` is already used by {other}: give each scenario its own id", s.id);
                 println!("{}", one_line(&line));
-                errors += 1;
+                dup.push(());
+            } else {
+                known.push((s.id.clone(), s.kind));
+                ok += 1;
+            }
+        }
+    }
+    let mut exam_ids: std::collections::BTreeMap<String, String> = Default::default();
+    for (f, name, src) in &exams {
+        // Checked alone, an exam is checked against the scenarios beside its folder.
+        let library = if known.is_empty() {
+            sibling_scenarios(f)
+        } else {
+            Some(known.clone())
+        };
+        let out = kefu_check::exam::check_exam(name, src, library.as_deref());
+        count(&out.diagnostics);
+        if let Some(e) = &out.exam {
+            if let Some(other) = exam_ids.insert(e.id.clone(), name.clone()) {
+                let line = format!("{name}:1:1: error: exam id `{}` is already used by {other}: give each exam its own id", e.id);
+                println!("{}", one_line(&line));
+                dup.push(());
             } else {
                 ok += 1;
             }
         }
     }
+    errors += dup.len();
     eprintln!(
         "checked {} file(s): {ok} ok, {errors} error(s), {warnings} warning(s)",
         files.len()
@@ -277,6 +310,31 @@ fn check(args: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The scenarios in `scenarios/` beside an exam's folder (`exams/x.toml` → `scenarios/`),
+/// checked without their samples, as `(id, kind)`; `None` when there is no such folder.
+fn sibling_scenarios(exam: &Path) -> Option<Vec<(String, kefu_core::judgement::ScenarioKind)>> {
+    let dir = exam
+        .parent()?
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("scenarios");
+    let dir = if exam.parent()?.as_os_str().is_empty() {
+        Path::new("..").join("scenarios")
+    } else {
+        dir
+    };
+    let mut files = Vec::new();
+    toml_files(&dir, &mut files, &mut Vec::new()).ok()?;
+    let found: Vec<_> = files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter(|src| !kefu_check::exam::is_exam(src))
+        .filter_map(|src| kefu_check::check_source_with("", &src, false).scenario)
+        .map(|s| (s.id, s.kind))
+        .collect();
+    (!found.is_empty()).then_some(found)
 }
 
 /// The library the browser app loads without a TOML parser: every file checked as `kefu check`
@@ -309,7 +367,7 @@ fn bundle(args: &[String]) -> ExitCode {
     if cards {
         b.scenarios.iter_mut().for_each(card_only);
     }
-    for (_, lines) in &b.broken {
+    for (_, lines) in b.broken.iter().chain(&b.broken_exams) {
         for l in lines {
             eprintln!("{l}");
         }
@@ -321,7 +379,7 @@ fn bundle(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if b.broken.is_empty() {
+    if b.broken.is_empty() && b.broken_exams.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -1,4 +1,4 @@
-// Longer flows: exam mode to its result; export → clear → import round trip.
+// Longer flows: export → clear → import round trip (the exam is in exam.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -7,28 +7,6 @@ import { serve, launch, newPage, GOOD, playToEnd } from './harness.mjs';
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); srv?.server.close(); });
-
-test('exam mode: a fixed set in random order, no hints, a result at the end', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${srv.base}/?lang=en#/exam`);
-  await page.getByRole('button', { name: 'Exam mode' }).click();
-  let played = 0;
-  for (let k = 0; k < 6; k++) {
-    if (await page.locator('.exam-result').count()) break;
-    await page.getByRole('log').locator('.msg.customer').first().waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Hint' }).count(), 0, 'no hints in an exam');
-    assert.match(await page.locator('.exam-note').innerText(), /Exam: scenario \d of \d/);
-    const text = (await page.locator('h1').innerText()).match(/[\u4e00-\u9fff]/) ? GOOD.zh : GOOD.en;
-    await playToEnd(page, text, 12);
-    await page.getByRole('button', { name: 'Next scenario' }).click();
-    played++;
-  }
-  const result = page.locator('.exam-result .total');
-  await result.waitFor();
-  assert.ok(played >= 1);
-  assert.match(await result.getAttribute('data-passed'), /^(true|false)$/);
-  assert.equal(await page.locator('.exam-result li').count(), played);
-});
 
 test('export JSON, clear (asks first), import back: same attempts, no duplicates', async () => {
   const page = await newPage(browser);

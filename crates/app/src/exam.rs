@@ -1,50 +1,96 @@
-//! Exam mode: a fixed set (one scenario of each kind) in a seeded random order, no hints,
-//! timed, with a result at the end. The plan and results are stored, so a reload resumes.
+//! Exam mode. The landing page explains each shipped exam (how many scenarios from what pool,
+//! the time limit, the pass mark, hints, feedback at the end) or says why it cannot be taken.
+//! An attempt draws its scenarios with a seed (`?seed=` replays a draw), plays them with
+//! nothing scored on screen under a clock that ends the exam when it runs out, and ends on a
+//! result: the total against the pass mark, each principle, each scenario, every transcript.
+//! The run is stored (`storage::EXAM`), so a reload resumes it and the clock keeps running.
 
+use super::history::Transcript;
 use super::play::Play;
 use super::storage;
-use super::{route, use_ctx, AppAction, Shared};
+use super::{route, use_ctx, AppAction, Ctx, Shared};
+use gloo::timers::callback::Interval;
+use kefu_core::exam::{DrawError, Exam, Run};
 use kefu_core::i18n::tf;
-use kefu_core::progress::{exam_total, Attempt, ExamResult};
-use serde::{Deserialize, Serialize};
+use kefu_core::principles;
+use kefu_core::progress::Attempt;
 use yew::prelude::*;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ExamState {
-    pub ids: Vec<String>,
-    pub started_ms: f64,
-    pub results: Vec<ExamResult>,
-    pub finished_ms: Option<f64>,
-}
-
-/// The exam as this page knows it: not read yet, or read (and changed `rev` times), with the
+/// The run as this page knows it: not read yet, or read (and changed `rev` times), with the
 /// stored sessions the last change asks to forget.
 #[derive(Debug, Clone, PartialEq)]
 enum Load {
     Reading,
     Ready {
-        exam: Option<ExamState>,
+        run: Option<Run>,
         forget: Vec<String>,
         rev: u32,
     },
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ScenarioDoneProps {
+    pub on_next: Callback<MouseEvent>,
+}
+
+/// The end of one scenario inside an exam: no score, no ending's name, only the way on.
+#[component]
+pub fn ScenarioDone(p: &ScenarioDoneProps) -> Html {
+    let ctx = use_ctx();
+    html! {
+        <section class="exam-between" aria-live="polite">
+            <p>{ ctx.t("exam.scenario_done") }</p>
+            <button onclick={p.on_next.clone()}>{ ctx.t("exam.continue") }</button>
+        </section>
+    }
+}
+
+/// `m:ss` of a duration in ms (rounded up: "0:01" until the last second has gone).
+fn clock(ms: f64) -> String {
+    let s = (ms / 1000.0).ceil().max(0.0) as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+fn exam_title(ctx: &Ctx, run: &Run) -> String {
+    ctx.lib
+        .exams
+        .iter()
+        .find(|e| e.id == run.exam)
+        .map_or(run.exam.clone(), |e| e.title.get(ctx.lang).to_string())
+}
+
+/// The attempt records of a run that is over, each tagged with the run's result.
+fn tagged(run: &Run, title: &str) -> Vec<Attempt> {
+    let tag = run.tag(title);
+    run.attempts
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.exam_run = Some(tag.clone());
+            a
+        })
+        .collect()
+}
+
 #[component]
 pub fn ExamPage() -> Html {
     let ctx = use_ctx();
-    let lang = ctx.lang;
-    let tr = |k: &str| ctx.t(k);
     let load = use_state(|| Load::Reading);
+    let now = use_state(route::now_ms);
     {
         let load = load.clone();
         let app = ctx.dispatch.clone();
         storage::use_io_effect((), move |io, _| {
-            let exam = io.load::<ExamState>(storage::EXAM).unwrap_or_else(|e| {
-                app.emit(AppAction::Notify(e));
-                None
-            });
+            // A run stored by an older version (no exam named) cannot be resumed: it is dropped.
+            let run = io
+                .load::<Run>(storage::EXAM)
+                .unwrap_or_else(|e| {
+                    app.emit(AppAction::Notify(e));
+                    None
+                })
+                .filter(|r| !r.exam.is_empty());
             load.set(Load::Ready {
-                exam,
+                run,
                 forget: Vec::new(),
                 rev: 0,
             });
@@ -57,7 +103,7 @@ pub fn ExamPage() -> Html {
         let app = ctx.dispatch.clone();
         let written = written.clone();
         storage::use_io_effect((*load).clone(), move |io, l| {
-            let Load::Ready { exam, forget, rev } = l else {
+            let Load::Ready { run, forget, rev } = l else {
                 return;
             };
             if *rev == 0 {
@@ -65,8 +111,9 @@ pub fn ExamPage() -> Html {
             }
             for id in forget {
                 io.remove(&storage::session_key(id));
+                io.remove(&storage::draft_key(id));
             }
-            let r = match exam {
+            let r = match run {
                 Some(s) => io.save(storage::EXAM, s),
                 None => {
                     io.remove(storage::EXAM);
@@ -79,102 +126,305 @@ pub fn ExamPage() -> Html {
             written.set(*rev);
         });
     }
-    if !ctx.loaded {
-        return html! { <p role="status">{ tr("lib.loading") }</p> };
-    }
-    let Load::Ready { exam, rev, .. } = (*load).clone() else {
-        return html! {};
+    let (run, rev) = match &*load {
+        Load::Ready { run, rev, .. } => (run.clone(), *rev),
+        Load::Reading => (None, 0),
     };
+    let running = run.as_ref().is_some_and(|r| !r.finished());
+    // The clock: ticks every second while a run is on.
+    {
+        let now = now.clone();
+        use_effect_with(running, move |&on| {
+            let iv = on.then(|| {
+                now.set(route::now_ms());
+                Interval::new(1000, move || now.set(route::now_ms()))
+            });
+            move || drop(iv)
+        });
+    }
     let save = {
         let load = load.clone();
-        move |exam: Option<ExamState>, forget: Vec<String>| {
+        move |run: Option<Run>, forget: Vec<String>| {
             load.set(Load::Ready {
-                exam,
+                run,
                 forget,
                 rev: rev + 1,
             });
         }
     };
-    let Some(st) = exam else {
-        let lib = ctx.lib.clone();
+    // Time is up: the exam ends with what was played so far (the current scenario's replies
+    // are kept, unfinished); every record of the run gets its result.
+    let due = run.as_ref().is_some_and(|r| r.due(*now));
+    {
         let save = save.clone();
-        let start = Callback::from(move |_| {
-            let ids = lib.exam_plan(route::fresh_seed());
-            save(
-                Some(ExamState {
-                    ids: ids.clone(),
-                    started_ms: route::now_ms(),
-                    ..Default::default()
-                }),
-                ids,
-            );
+        let run = run.clone();
+        let progress = ctx.progress.clone();
+        let app = ctx.dispatch.clone();
+        let title = run
+            .as_ref()
+            .map(|r| exam_title(&ctx, r))
+            .unwrap_or_default();
+        use_effect_with(due, move |&due| {
+            if let Some(mut r) = run.filter(|_| due) {
+                let cur = r.current().map(str::to_string);
+                let partial = cur.as_ref().and_then(|c| {
+                    progress
+                        .attempts
+                        .iter()
+                        .filter(|a| a.scenario == *c)
+                        .filter(|a| a.exam_run.as_ref().is_some_and(|t| t.run == r.id))
+                        .max_by(|a, b| a.started_ms.total_cmp(&b.started_ms))
+                        .cloned()
+                });
+                r.time_up(partial, route::now_ms());
+                for a in tagged(&r, &title) {
+                    app.emit(AppAction::Record(a));
+                }
+                save(Some(r), cur.into_iter().collect());
+            }
         });
+    }
+    if !ctx.loaded || *load == Load::Reading {
+        return html! { <p role="status">{ ctx.t("lib.loading") }</p> };
+    }
+    match run {
+        None => landing(&ctx, save),
+        Some(r) if r.finished() => result(&ctx, &r, save),
+        Some(r) => {
+            if *written != rev {
+                return html! {};
+            }
+            taking(&ctx, r, *now, save)
+        }
+    }
+}
+
+/// What each exam is, or why it cannot be taken; exam files with errors are listed for the
+/// trainer.
+fn landing(ctx: &Ctx, save: impl Fn(Option<Run>, Vec<String>) + Clone + 'static) -> Html {
+    let lang = ctx.lang;
+    let tr = |k: &str| ctx.t(k);
+    let card = |e: &Exam| -> Html {
+        let lib = &ctx.lib;
+        let seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
+        // Whether it can be drawn at all (the seed only matters once it is started).
+        let problem = match e.draw(lib, seed.unwrap_or(0)) {
+            Ok(_) => None,
+            Err(DrawError::Missing(ids)) => {
+                Some(tf(lang, "exam.missing", &[("ids", &ids.join(", "))]))
+            }
+            Err(DrawError::TooFew { have, need, .. }) => Some(tf(
+                lang,
+                "exam.too_few",
+                &[("have", &have.to_string()), ("need", &need.to_string())],
+            )),
+        };
+        let start = {
+            let save = save.clone();
+            let e = e.clone();
+            let lib = ctx.lib.clone();
+            Callback::from(move |_| {
+                let seed = seed.unwrap_or_else(route::fresh_seed);
+                if let Ok(ids) = e.draw(&lib, seed) {
+                    save(Some(Run::new(&e, ids.clone(), seed, route::now_ms())), ids);
+                }
+            })
+        };
+        let heading = format!("exam-{}", e.id);
+        html! {
+            <article class="exam-card" data-exam={e.id.clone()} aria-labelledby={heading.clone()}>
+                <h2 id={heading}>{ e.title.get(lang).to_string() }</h2>
+                if let Some(i) = &e.intro { <p>{ i.get(lang).to_string() }</p> }
+                <ul class="exam-facts">
+                    <li data-fact="draws">{ tf(lang, "exam.draws", &[("n", &e.count().to_string()), ("pool", &e.pool_size(lib).to_string())]) }</li>
+                    <li data-fact="time">{ tf(lang, "exam.time_limit", &[("mins", &e.time_limit_mins.to_string())]) }</li>
+                    <li data-fact="pass">{ tf(lang, "exam.pass_mark", &[("mark", &e.pass_mark.to_string())]) }</li>
+                    <li data-fact="hints">{ tr(if e.hints { "exam.hints_on" } else { "exam.hints_off" }) }</li>
+                    <li data-fact="feedback"><strong>{ tr("exam.feedback_end") }</strong></li>
+                </ul>
+                if let Some(msg) = problem {
+                    <p role="alert" class="exam-problem">{ msg }</p>
+                    <a class="button" href="#/">{ tr("play.back") }</a>
+                } else {
+                    <button onclick={start}>{ tr("exam.start") }</button>
+                }
+            </article>
+        }
+    };
+    html! {
+        <section class="exam-landing" aria-labelledby="exam-title">
+            <h1 id="exam-title">{ tr("exam.title") }</h1>
+            <p class="lead">{ tr("exam.lead") }</p>
+            if ctx.lib.exams.is_empty() {
+                <p role="status">{ tr("exam.none") }</p>
+            }
+            { for ctx.lib.exams.iter().map(card) }
+            if !ctx.lib.broken_exams.is_empty() {
+                <section class="broken">
+                    <h2>{ tr("exam.broken") }</h2>
+                    { for ctx.lib.broken_exams.iter().map(|(f, lines)| html! {
+                        <details><summary>{ f.clone() }</summary><pre>{ lines.join("\n") }</pre></details>
+                    }) }
+                </section>
+            }
+            <p><a href="#/">{ tr("play.back") }</a></p>
+        </section>
+    }
+}
+
+/// The scenario being played, under the exam's clock.
+fn taking(
+    ctx: &Ctx,
+    r: Run,
+    now: f64,
+    save: impl Fn(Option<Run>, Vec<String>) + Clone + 'static,
+) -> Html {
+    let lang = ctx.lang;
+    let Some(id) = r.current().map(str::to_string) else {
+        return html! {};
+    };
+    let exam = ctx.lib.exams.iter().find(|e| e.id == r.exam);
+    let title = exam_title(ctx, &r);
+    let abandon = {
+        let save = save.clone();
+        let forget = id.clone();
+        Callback::from(move |_| save(None, vec![forget.clone()]))
+    };
+    let Some(s) = ctx.lib.get(&id) else {
         return html! {
             <section class="exam">
-                <h1>{ tr("lib.exam") }</h1>
-                <button onclick={start}>{ tr("lib.exam") }</button>
+                <p role="alert">{ tf(lang, "exam.gone", &[("id", &id)]) }</p>
+                <button onclick={abandon}>{ ctx.t("exam.abandon") }</button>
+                <a class="button" href="#/">{ ctx.t("play.back") }</a>
             </section>
         };
     };
-    let i = st.results.len();
-    if i < st.ids.len() {
-        if *written != rev {
-            return html! {};
-        }
-        let Some(s) = ctx.lib.get(&st.ids[i]) else {
-            return html! { <p role="alert">{ tf(lang, "play.not_found", &[("id", &st.ids[i])]) }</p> };
-        };
-        let on_next = {
-            let save = save.clone();
-            let st = st.clone();
-            Callback::from(move |a: Attempt| {
-                let mut st = st.clone();
-                st.results.push(ExamResult::from(&a));
-                if st.results.len() == st.ids.len() {
-                    st.finished_ms = Some(route::now_ms());
-                }
-                save(Some(st), vec![a.scenario.clone()]);
-            })
-        };
-        let note = tf(
-            lang,
-            "play.exam_progress",
-            &[
-                ("i", &(i + 1).to_string()),
-                ("n", &st.ids.len().to_string()),
-            ],
-        );
-        // The engine is needed to play (not for the result page).
-        if let Some(wait) = super::play::not_ready(&ctx) {
-            return wait;
-        }
-        return html! {
-            <Play key={s.id.clone()} scenario={Shared(s.clone())} exam={true} on_next={on_next} progress_note={note} />
-        };
+    // The engine is needed to play (not for the landing or the result).
+    if let Some(wait) = super::play::not_ready(ctx) {
+        return wait;
     }
-    let (total, passed) = exam_total(&st.results);
-    let mins =
-        ((st.finished_ms.unwrap_or_else(route::now_ms) - st.started_ms) / 60_000.0).ceil() as u32;
-    let again = {
-        let save = save.clone();
-        Callback::from(move |_| save(None, Vec::new()))
+    let on_next = {
+        let r = r.clone();
+        let app = ctx.dispatch.clone();
+        let title = title.clone();
+        Callback::from(move |a: Attempt| {
+            let mut r = r.clone();
+            let id = a.scenario.clone();
+            let mut a = a;
+            a.exam_run = Some(r.tag(&title));
+            r.finish_scenario(a, route::now_ms());
+            if r.finished() {
+                for a in tagged(&r, &title) {
+                    app.emit(AppAction::Record(a));
+                }
+            }
+            save(Some(r), vec![id]);
+        })
+    };
+    let i = r.attempts.len();
+    let note = tf(
+        lang,
+        "play.exam_progress",
+        &[("i", &(i + 1).to_string()), ("n", &r.ids.len().to_string())],
+    );
+    let mins = (r.limit_ms / 60_000.0).round() as u64;
+    let left = r.remaining_ms(now);
+    html! {
+        <section class="exam" data-run={r.id.clone()}>
+            <div class="exam-bar">
+                <span class="exam-name">{ title.clone() }</span>
+                <span class={classes!("exam-clock", (left < 60_000.0).then_some("over"))} role="timer" aria-live="off">
+                    { tf(lang, "exam.clock", &[("left", &clock(left)), ("mins", &mins.to_string())]) }
+                </span>
+            </div>
+            <Play key={format!("{}-{}", r.id, s.id)} scenario={Shared(s.clone())} exam={true}
+                on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
+                exam_hints={exam.is_some_and(|e| e.hints)} />
+        </section>
+    }
+}
+
+/// The exam's result: total and pass/fail, each principle, each scenario, every transcript.
+fn result(ctx: &Ctx, r: &Run, save: impl Fn(Option<Run>, Vec<String>) + 'static) -> Html {
+    let lang = ctx.lang;
+    let tr = |k: &str| ctx.t(k);
+    let res = r.result();
+    let mins = ((r.finished_ms.unwrap_or(r.started_ms) - r.started_ms) / 60_000.0)
+        .ceil()
+        .max(0.0) as u32;
+    let again = Callback::from(move |_| save(None, Vec::new()));
+    let name =
+        |id: &str| principles::get(id).map_or(id.to_string(), |p| p.name.get(lang).to_string());
+    let scenario_title = |id: &str, a: Option<&Attempt>| {
+        ctx.lib.get(id).map_or_else(
+            || a.map_or(id.to_string(), |a| a.title.clone()),
+            |s| s.title.get(s.play_lang(lang)).to_string(),
+        )
+    };
+    let verdict = if res.passed {
+        tr("exam.passed")
+    } else {
+        tr("exam.failed")
     };
     html! {
-        <section class="exam-result" aria-labelledby="exam-title">
-            <h1 id="exam-title">{ tr("exam.result") }</h1>
-            <p class="total" data-score={total.to_string()} data-passed={passed.to_string()}>
-                { tf(lang, "sum.total", &[("score", &total.to_string())]) }{ " — " }
-                <strong>{ if passed { tr("exam.passed") } else { tr("exam.failed") } }</strong>
+        <section class="exam-result" aria-labelledby="exam-title" data-run={r.id.clone()}>
+            <h1 id="exam-title">{ tr("exam.result") }{ " · " }{ exam_title(ctx, r) }</h1>
+            <p class="total" data-score={res.total.to_string()} data-passed={res.passed.to_string()}>
+                { tf(lang, "exam.total", &[("total", &res.total.to_string()), ("mark", &r.pass_mark.to_string())]) }{ " — " }
+                <strong>{ verdict }</strong>
             </p>
             <p>{ tf(lang, "exam.time", &[("mins", &mins.to_string())]) }</p>
-            <ul>
-                { for st.results.iter().map(|r| {
-                    let title = ctx.lib.get(&r.scenario).map_or(r.scenario.clone(), |s| s.title.get(s.play_lang(lang)).to_string());
-                    html! { <li data-passed={r.passed.to_string()}>{ format!("{title}: {}", r.score) }</li> }
+            if r.timed_out { <p class="timed-out" role="note">{ tr("exam.timed_out") }</p> }
+            <h2>{ tr("exam.principles") }</h2>
+            <ul class="exam-principles">
+                { for res.principles.iter().map(|p| {
+                    let pct = (f64::from(p.n) * 100.0 / f64::from(p.of.max(1))).round().to_string();
+                    let text = if p.violation {
+                        tf(lang, "exam.violation_rate", &[("name", &name(&p.id)), ("n", &p.n.to_string()), ("of", &p.of.to_string())])
+                    } else {
+                        tf(lang, "exam.principle_rate", &[("name", &name(&p.id)), ("n", &p.n.to_string()), ("of", &p.of.to_string()), ("pct", &pct)])
+                    };
+                    html! { <li data-principle={p.id.clone()} data-n={p.n.to_string()} data-of={p.of.to_string()}
+                        class={classes!(p.violation.then_some("violation"))}>{ text }</li> }
                 }) }
             </ul>
-            <button onclick={again}>{ tr("lib.exam") }</button>
-            <a class="button" href="#/">{ tr("play.back") }</a>
+            <h2>{ tr("exam.scenarios") }</h2>
+            <ol class="exam-scenarios">
+                { for res.scenarios.iter().map(|s| {
+                    let status = match s.attempt {
+                        None => tr("exam.not_reached"),
+                        Some(a) if !a.finished() => tr("exam.not_finished"),
+                        Some(a) => format!("{} · {}", s.score, a.outcome.map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_default()),
+                    };
+                    html! { <li data-scenario={s.scenario.to_string()} data-score={s.score.to_string()}>
+                        { format!("{}: {status}", scenario_title(s.scenario, s.attempt)) }</li> }
+                }) }
+            </ol>
+            <h2>{ tr("exam.transcripts") }</h2>
+            { for res.scenarios.iter().filter_map(|s| s.attempt).map(|a| html! {
+                <article class="exam-transcript" data-scenario={a.scenario.clone()}>
+                    <h3>{ scenario_title(&a.scenario, Some(a)) }</h3>
+                    <Transcript attempt={a.clone()} />
+                </article>
+            }) }
+            <div class="actions">
+                <button onclick={again}>{ tr("exam.back_list") }</button>
+                <a class="button" href="#/">{ tr("play.back") }</a>
+            </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock;
+
+    #[test]
+    fn the_clock_counts_down_in_minutes_and_seconds() {
+        assert_eq!(clock(30.0 * 60_000.0), "30:00");
+        assert_eq!(clock(61_000.0), "1:01");
+        assert_eq!(clock(400.0), "0:01");
+        assert_eq!(clock(0.0), "0:00");
+        assert_eq!(clock(-5.0), "0:00");
     }
 }

@@ -1,12 +1,17 @@
-//! The history page: every saved attempt, the trend per principle (inline SVG), export (JSON,
-//! CSV, xAPI), import (merge, no duplicates) and clearing (asks first).
+//! The history page: practice attempts and exam runs apart (each run with its total, a legend
+//! for the exam mark), every attempt's transcript reopened read-only (`#/history/ID`), the
+//! trend per principle (inline SVG), export (JSON, CSV, xAPI), import (merge, no duplicates)
+//! and clearing (asks first).
 
-use super::{use_ctx, AppAction, ImportResult};
+use super::feedback::{highlighted, Feedback};
+use super::{use_ctx, AppAction, Engine, ImportResult, Shared};
 use gloo::file::{callbacks::FileReader, File};
 use kefu_core::chart;
+use kefu_core::dialogue::{Saved, SavedReply, Session};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
-use kefu_core::progress::Store;
+use kefu_core::progress::{Attempt, Store};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -122,12 +127,51 @@ pub fn HistoryPage() -> Html {
 
     let mut attempts: Vec<_> = store.attempts.iter().collect();
     attempts.sort_by(|a, b| b.started_ms.total_cmp(&a.started_ms));
+    let (exam_attempts, practice): (Vec<&Attempt>, Vec<&Attempt>) =
+        attempts.iter().partition(|a| a.exam);
+    // Exam runs, newest first, each with its scenarios in the order they were played.
+    let mut runs: Vec<(Option<&kefu_core::exam::ExamTag>, Vec<&Attempt>)> = Vec::new();
+    for a in &exam_attempts {
+        let key = a.exam_run.as_ref().map(|t| t.run.as_str());
+        match runs
+            .iter_mut()
+            .find(|(t, _)| t.map(|t| t.run.as_str()) == key)
+        {
+            Some((_, v)) => v.insert(0, a),
+            None => runs.push((a.exam_run.as_ref(), vec![a])),
+        }
+    }
     let trend_ids: Vec<&str> = principles::all()
         .iter()
         // A principle no turn asked for has no trend (product facts in an angry run).
         .filter(|p| !p.violation && !store.principle_trend(p.id.as_str()).is_empty())
         .map(|p| p.id.as_str())
         .collect();
+    let row = |a: &Attempt| -> Html {
+        html! {
+            <tr data-attempt={a.id.clone()} data-exam={a.exam.to_string()}>
+                <td>{ date_of(a.started_ms) }</td>
+                <td><a href={format!("#/play/{}", a.scenario)}>{ a.title.clone() }</a>{ if a.exam { " ★" } else { "" } }</td>
+                <td>{ a.score() }</td>
+                <td>{ a.outcome.map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_else(|| "…".into()) }</td>
+                <td><a class="view" href={format!("#/history/{}", a.id)}>{ tr("hist.view") }</a></td>
+            </tr>
+        }
+    };
+    let table = |rows: &[&Attempt]| -> Html {
+        html! {
+            <table class="attempts">
+                <thead><tr>
+                    <th scope="col">{ tr("hist.col.date") }</th>
+                    <th scope="col">{ tr("hist.col.scenario") }</th>
+                    <th scope="col">{ tr("hist.col.score") }</th>
+                    <th scope="col">{ tr("hist.col.ending") }</th>
+                    <th scope="col">{ tr("hist.view") }</th>
+                </tr></thead>
+                <tbody>{ for rows.iter().map(|a| row(a)) }</tbody>
+            </table>
+        }
+    };
     html! {
         <section class="history">
             <h1>{ tr("hist.title") }</h1>
@@ -144,24 +188,37 @@ pub fn HistoryPage() -> Html {
             if attempts.is_empty() {
                 <p>{ tr("hist.empty") }</p>
             } else {
-                <table class="attempts">
-                    <thead><tr>
-                        <th scope="col">{ tr("hist.col.date") }</th>
-                        <th scope="col">{ tr("hist.col.scenario") }</th>
-                        <th scope="col">{ tr("hist.col.score") }</th>
-                        <th scope="col">{ tr("hist.col.ending") }</th>
-                    </tr></thead>
-                    <tbody>
-                        { for attempts.iter().map(|a| html! {
-                            <tr data-attempt={a.id.clone()}>
-                                <td>{ date_of(a.started_ms) }</td>
-                                <td><a href={format!("#/play/{}", a.scenario)}>{ a.title.clone() }</a>{ if a.exam { " ★" } else { "" } }</td>
-                                <td>{ a.score() }</td>
-                                <td>{ a.outcome.map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_else(|| "…".into()) }</td>
-                            </tr>
+                <section class="practice" aria-labelledby="hist-practice">
+                    <h2 id="hist-practice">{ tr("hist.practice") }</h2>
+                    if practice.is_empty() { <p>{ tr("hist.empty") }</p> } else { { table(&practice) } }
+                </section>
+                if !runs.is_empty() {
+                    <section class="exams" aria-labelledby="hist-exams">
+                        <h2 id="hist-exams">{ tr("hist.exams") }</h2>
+                        <p class="legend">{ tr("hist.legend") }</p>
+                        { for runs.iter().map(|(tag, rows)| {
+                            let head = match tag {
+                                Some(t) => format!("{} · {}", t.title, rows.first().map(|a| date_of(a.started_ms)).unwrap_or_default()),
+                                None => tr("hist.exam_old"),
+                            };
+                            let total = tag.map(|t| match (t.total, t.passed) {
+                                (Some(total), Some(passed)) => tf(lang, "hist.exam_total", &[
+                                    ("total", &total.to_string()), ("mark", &t.pass_mark.to_string()),
+                                    ("result", &tr(if passed { "exam.passed" } else { "exam.failed" })),
+                                ]),
+                                _ => tr("hist.exam_open"),
+                            });
+                            html! {
+                                <article class="exam-run" data-run={tag.map(|t| t.run.clone()).unwrap_or_default()}
+                                    data-passed={tag.and_then(|t| t.passed).map(|p| p.to_string()).unwrap_or_default()}>
+                                    <h3>{ head }</h3>
+                                    if let Some(t) = total { <p class="exam-total">{ t }</p> }
+                                    { table(rows) }
+                                </article>
+                            }
                         }) }
-                    </tbody>
-                </table>
+                    </section>
+                }
                 <h2>{ tr("hist.trend") }</h2>
                 <div class="trends">
                     { for trend_ids.iter().map(|id| {
@@ -181,6 +238,152 @@ pub fn HistoryPage() -> Html {
                     }) }
                 </div>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TranscriptProps {
+    pub attempt: Attempt,
+}
+
+/// One attempt's conversation, read-only. With the engine loaded and the scenario in the
+/// library, the replies are judged again (the same seed and replies give the same session):
+/// evidence, feedback, tips and model answers per turn. Otherwise, what the record holds.
+#[component]
+pub fn Transcript(p: &TranscriptProps) -> Html {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let tr = |k: &str| ctx.t(k);
+    let a = &p.attempt;
+    let scenario = ctx.lib.get(&a.scenario).cloned();
+    let ready = ctx.engine == Engine::Ready;
+    let saved = Saved {
+        scenario: a.scenario.clone(),
+        seed: a.seed,
+        lang: a.lang,
+        replies: a
+            .turns
+            .iter()
+            .map(|t| SavedReply {
+                text: t.reply.clone(),
+                secs: t.secs,
+            })
+            .collect(),
+    };
+    // The replies judged again in the scorer worker (its `replay`), off the page.
+    let judged = use_state(|| None::<Vec<kefu_core::judgement::Judgement>>);
+    {
+        let judged = judged.clone();
+        let scenario = scenario.clone();
+        let saved = saved.clone();
+        use_effect_with(
+            (a.id.clone(), a.turns.len(), ready),
+            move |&(_, _, ready)| {
+                if let Some(s) = scenario.filter(|_| ready) {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(v) = super::engine_replay(&s, &saved).await {
+                            judged.set(Some(v));
+                        }
+                    });
+                }
+            },
+        );
+    }
+    let session = {
+        let a = a.clone();
+        let scenario = scenario.clone();
+        use_memo(
+            (a.id.clone(), a.turns.len(), (*judged).clone()),
+            move |(_, _, judged)| {
+                let s = scenario?;
+                let next = std::cell::RefCell::new(judged.clone()?.into_iter());
+                let judge = |_: &str, _, _: &_, _| next.borrow_mut().next().ok_or(());
+                let (sess, failed) = Session::try_replay_with(&s, &saved, &judge);
+                // Only a replay that retraces the record is shown as it.
+                let same = failed.is_none()
+                    && sess.log.len() == a.turns.len()
+                    && sess
+                        .log
+                        .iter()
+                        .zip(&a.turns)
+                        .all(|(e, t)| e.reply == t.reply && e.judgement.score == t.score);
+                same.then(|| Rc::new(sess))
+            },
+        )
+    };
+    let names = |ids: Vec<&String>| -> String {
+        ids.into_iter()
+            .map(|id| principles::get(id).map_or(id.clone(), |p| p.name.get(lang).to_string()))
+            .collect::<Vec<_>>()
+            .join(if lang.is_zh() { "、" } else { ", " })
+    };
+    let who_c = scenario.as_ref().map_or_else(
+        || tr("play.customer"),
+        |s| s.customer_name.get(a.lang).to_string(),
+    );
+    html! {
+        <ol class="transcript" data-attempt={a.id.clone()} data-replayed={Option::is_some(&*session).to_string()}>
+            { for a.turns.iter().enumerate().map(|(i, t)| {
+                let ex = Option::as_ref(&*session).and_then(|s| s.log.get(i));
+                let violation = |id: &String| principles::get(id).is_some_and(|p| p.violation);
+                let shown: Vec<&String> = t.principles.iter().filter(|(k, h)| **h && !violation(k) && t.expects(k)).map(|(k, _)| k).collect();
+                let missed: Vec<&String> = t.principles.iter().filter(|(k, h)| !**h && !violation(k) && t.expects(k)).map(|(k, _)| k).collect();
+                let committed: Vec<&String> = t.principles.iter().filter(|(k, h)| **h && violation(k)).map(|(k, _)| k).collect();
+                html! {
+                    <li data-turn={t.turn.clone()}>
+                        <p class="customer"><span class="who">{ who_c.clone() }</span>{ t.customer.clone() }</p>
+                        <p class="agent"><span class="who">{ tr("play.you") }</span>
+                            { match ex { Some(e) => highlighted(&e.reply, &e.judgement), None => html! { { t.reply.clone() } } } }</p>
+                        <p class="turn-score" data-score={t.score.to_string()}>{ tf(lang, "fb.turn_score", &[("score", &t.score.to_string())]) }</p>
+                        if !shown.is_empty() { <p class="shown">{ tf(lang, "tr.shown", &[("list", &names(shown))]) }</p> }
+                        if !missed.is_empty() { <p class="missed">{ tf(lang, "tr.missed", &[("list", &names(missed))]) }</p> }
+                        if !committed.is_empty() { <p class="committed">{ tf(lang, "tr.committed", &[("list", &names(committed))]) }</p> }
+                        if let (Some(e), Some(s)) = (ex, scenario.as_ref()) {
+                            <details class="turn-feedback">
+                                <summary>{ tr("tr.feedback") }</summary>
+                                <Feedback exchange={Shared(Rc::new(e.clone()))} scenario={Shared(s.clone())} />
+                            </details>
+                        }
+                    </li>
+                }
+            }) }
+        </ol>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TranscriptPageProps {
+    pub id: String,
+}
+
+/// `#/history/ID`: a saved attempt reopened, read-only (no reply box): its conversation,
+/// scores and feedback.
+#[component]
+pub fn TranscriptPage(p: &TranscriptPageProps) -> Html {
+    let ctx = use_ctx();
+    let lang = ctx.lang;
+    let tr = |k: &str| ctx.t(k);
+    let Some(a) = ctx.progress.attempts.iter().find(|a| a.id == p.id) else {
+        return html! {
+            <section class="transcript-page">
+                <p role="alert">{ tf(lang, "tr.not_found", &[("id", &p.id)]) }</p>
+                <a href="#/history">{ tr("tr.back") }</a>
+            </section>
+        };
+    };
+    let ending = a
+        .outcome
+        .map(|o| tr(&format!("outcome.{}", o.id())))
+        .unwrap_or_else(|| "…".into());
+    html! {
+        <section class="transcript-page" aria-labelledby="tr-title" data-exam={a.exam.to_string()}>
+            <p><a href="#/history">{ tr("tr.back") }</a></p>
+            <h1 id="tr-title">{ a.title.clone() }{ if a.exam { " ★" } else { "" } }</h1>
+            <p class="meta">{ tf(lang, "tr.meta", &[("date", &date_of(a.started_ms)), ("score", &a.score().to_string()), ("ending", &ending)]) }</p>
+            if let Some(t) = &a.exam_run { <p class="exam-name">{ t.title.clone() }</p> }
+            <h2>{ tr("tr.title") }</h2>
+            <Transcript attempt={a.clone()} />
         </section>
     }
 }

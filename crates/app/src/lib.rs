@@ -961,6 +961,9 @@ pub fn App() -> Html {
             html! { <play::PlayPage id={id.clone()} key={format!("{id}-{}", lang.code())} /> }
         }
         Route::History => html! { <history::HistoryPage /> },
+        Route::Transcript(id) => {
+            html! { <history::TranscriptPage id={id.clone()} key={id.clone()} /> }
+        }
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);
@@ -994,7 +997,7 @@ pub fn App() -> Html {
 
 /// Whether a page plays scenarios (and so needs the engine and the full library).
 fn plays(route: &Route) -> bool {
-    matches!(route, Route::Play(_) | Route::Exam)
+    matches!(route, Route::Play(_) | Route::Exam | Route::Transcript(_))
 }
 
 /// The context, for components.

@@ -314,6 +314,7 @@ pub fn attempt_of(s: &Scenario, st: &PlayState, exam: bool) -> Attempt {
         finished_ms: sess.ended().map(|_| route::now_ms()),
         outcome: sess.outcome(s),
         exam,
+        exam_run: None,
         turns: sess
             .log
             .iter()
@@ -388,6 +389,12 @@ pub struct PlayProps {
     /// Exam mode: "Scenario i of n".
     #[prop_or_default]
     pub progress_note: Option<String>,
+    /// Exam mode: the run the attempt records belong to.
+    #[prop_or_default]
+    pub exam_tag: Option<kefu_core::exam::ExamTag>,
+    /// Exam mode: the exam allows hints.
+    #[prop_or_default]
+    pub exam_hints: bool,
 }
 
 #[component]
@@ -469,6 +476,7 @@ pub fn Play(p: &PlayProps) -> Html {
         let state = state.clone();
         let app = ctx.dispatch.clone();
         let draft = draft.clone();
+        let tag = p.exam_tag.clone();
         let seen_len = use_mut_ref(|| None::<usize>);
         storage::use_io_effect(
             (phase, log_len, state.pending.is_some()),
@@ -495,7 +503,9 @@ pub fn Play(p: &PlayProps) -> Html {
                 if grew {
                     io.remove(&storage::draft_key(&s.id));
                     draft.set(String::new());
-                    app.emit(AppAction::Record(attempt_of(s, &state, exam)));
+                    let mut a = attempt_of(s, &state, exam);
+                    a.exam_run = tag.clone();
+                    app.emit(AppAction::Record(a));
                 }
             },
         );
@@ -743,7 +753,7 @@ pub fn Play(p: &PlayProps) -> Html {
     html! {
         <section class="play">
             <div class="play-head">
-                <a href={if exam { "#/exam" } else { "#/" }} class="back">{ tr("play.back") }</a>
+                <a href="#/" class="back">{ tr("play.back") }</a>
                 if let Some(n) = &p.progress_note { <p class="exam-note">{ n.clone() }</p> }
                 <h1>{ s.title.get(play_lang).to_string() }</h1>
                 <details class="brief" open={sess.log.is_empty()}>
@@ -751,11 +761,14 @@ pub fn Play(p: &PlayProps) -> Html {
                     <p>{ sess.fill(s.brief.get(play_lang)) }</p>
                     if let Some(persona) = &s.persona { <p class="persona">{ sess.fill(persona.get(play_lang)) }</p> }
                 </details>
+                // In an exam nothing is scored on screen, the customer's mood meter included.
+                if !exam {
                 <div class="mood" >
                     <label for="mood">{ tr("play.mood") }{ ": " }<strong>{ mood_label.clone() }</strong></label>
                     <meter id="mood" min="0" max="100" low="25" high="70" optimum="100"
                         value={sess.mood.to_string()} aria-valuetext={format!("{} ({})", mood_label, sess.mood)}>{ sess.mood }</meter>
                 </div>
+                }
             </div>
             <div class="chat" role="log" aria-live="polite" aria-label={tr("play.conversation")} ref={chat}>
                 { for messages }
@@ -768,11 +781,11 @@ pub fn Play(p: &PlayProps) -> Html {
                                 { tf(lang, "play.timer", &[("secs", &secs.to_string()), ("target", &target.to_string())]) }
                             </span>
                         }
-                        if !exam {
+                        if !exam || p.exam_hints {
                             <button type="button" onclick={on_hint} aria-expanded={state.hint.to_string()}>{ tr("play.hint") }</button>
                         }
                     </div>
-                    if state.hint && !exam {
+                    if state.hint && (!exam || p.exam_hints) {
                         <p class="hint" role="note">
                             { tf(lang, "play.hint_text", &[("list", &names(&sess_expected(&s, t)))]) }
                             if let Some(h) = &t.hint { <br/>{ sess.fill(h.get(play_lang)) } }
@@ -808,10 +821,12 @@ pub fn Play(p: &PlayProps) -> Html {
                     }
                 </form>
             }
-            if let Some(e) = last {
+            if let Some(e) = last.filter(|_| !exam) {
                 <Feedback exchange={Shared(Rc::new(e.clone()))} scenario={p.scenario.clone()} />
             }
-            if ended {
+            if let (true, true, Some(next)) = (ended, exam, &p.on_next) {
+                <super::exam::ScenarioDone on_next={{ let a = attempt_of(&s, &state, exam); next.reform(move |_| a.clone()) }} />
+            } else if ended {
                 <Summary scenario={p.scenario.clone()} session={Shared(Rc::new(sess.clone()))}
                     exam={exam} on_again={on_again}
                     on_next={p.on_next.clone().map(|cb| { let a = attempt_of(&s, &state, exam); cb.reform(move |_| a.clone()) })} />

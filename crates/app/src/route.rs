@@ -1,5 +1,5 @@
 //! Where the trainee is: the URL's hash (`#/play/ID`, `#/practise/PRINCIPLE`, `#/history`,
-//! `#/exam`) and query
+//! `#/history/ID`, `#/exam`) and query
 //! (`?lang=`, `?seed=`). The URL is the only navigation state, so a reload lands in place.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,6 +9,8 @@ pub enum Route {
     /// The scenarios whose turns expect a principle.
     Practise(String),
     History,
+    /// `#/history/ATTEMPT_ID`: one saved attempt's transcript, read-only.
+    Transcript(String),
     Exam,
 }
 
@@ -19,6 +21,7 @@ impl Route {
         match (parts.next(), parts.next()) {
             (Some("play"), Some(id)) if !id.is_empty() => Route::Play(id.to_string()),
             (Some("practise"), Some(id)) if !id.is_empty() => Route::Practise(id.to_string()),
+            (Some("history"), Some(id)) if !id.is_empty() => Route::Transcript(id.to_string()),
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
             _ => Route::Library,
@@ -30,6 +33,7 @@ impl Route {
             Route::Play(id) => format!("#/play/{id}"),
             Route::Practise(id) => format!("#/practise/{id}"),
             Route::History => "#/history".into(),
+            Route::Transcript(id) => format!("#/history/{id}"),
             Route::Exam => "#/exam".into(),
         }
     }

@@ -19,18 +19,32 @@ pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
     }
 }
 
-/// Check every `(file name, source)` fully, sample replies included.
+/// Check every `(file name, source)` fully, sample replies included. Exam files (an `[exam]`
+/// table, see `exam::is_exam`) are checked after the scenarios, against them.
 pub fn build_bundle(files: &[(String, String)]) -> Bundle {
     let mut b = Bundle {
         version: BUNDLE_VERSION,
         ..Bundle::default()
     };
-    for (name, src) in files {
+    let (exams, scenarios): (Vec<_>, Vec<_>) =
+        files.iter().partition(|(_, src)| crate::exam::is_exam(src));
+    for (name, src) in scenarios {
         let c = check_file(name, src, true);
         b.files.push(name.clone());
         match c.scenario {
             Some(s) => b.scenarios.push(s),
             None => b.broken.push((c.file, c.diagnostics)),
+        }
+    }
+    let known: Vec<_> = b.scenarios.iter().map(|s| (s.id.clone(), s.kind)).collect();
+    for (name, src) in exams {
+        let out = crate::exam::check_exam(name, src, Some(&known));
+        match out.exam {
+            Some(e) => b.exams.push(e),
+            None => b.broken_exams.push((
+                name.clone(),
+                out.diagnostics.iter().map(|d| d.to_string()).collect(),
+            )),
         }
     }
     b

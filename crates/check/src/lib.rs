@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod check;
+pub mod exam;
 pub mod raw;
 pub mod schema;
 

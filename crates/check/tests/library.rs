@@ -94,13 +94,6 @@ fn the_shipped_bundle_lists_what_checking_the_files_lists() {
 }
 
 #[test]
-fn exam_plan_is_one_per_kind_and_seeded() {
-    let lib = load_library(&[("mini.toml".into(), MINI.into())]);
-    assert_eq!(lib.exam_plan(7), vec!["mini".to_string()]);
-    assert_eq!(lib.exam_plan(7), lib.exam_plan(7));
-}
-
-#[test]
 fn language_choice() {
     assert_eq!(ui_lang(Some("en"), &["zh-CN".into()]), Lang::En);
     assert_eq!(ui_lang(None, &["zh-TW".into()]), Lang::ZhHant);

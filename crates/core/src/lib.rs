@@ -7,6 +7,7 @@
 pub mod chart;
 pub mod data;
 pub mod dialogue;
+pub mod exam;
 pub mod i18n;
 pub mod judgement;
 pub mod principles;

@@ -75,6 +75,10 @@ pub struct Attempt {
     #[serde(default)]
     /// Played as part of an exam.
     pub exam: bool,
+    /// The exam run this attempt was part of (none for practice, and in records written
+    /// before runs were kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exam_run: Option<crate::exam::ExamTag>,
     #[serde(default)]
     /// Every reply, in order.
     pub turns: Vec<TurnRecord>,
@@ -195,68 +199,6 @@ impl LoadError {
             ),
         }
     }
-}
-
-/// One scenario of an exam, as scored when the trainee moved on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExamResult {
-    /// The scenario's id.
-    pub scenario: String,
-    /// Its score, 0–100.
-    pub score: u8,
-    /// Whether the score reached the exam's pass mark.
-    pub passed: bool,
-}
-
-/// Reads the named form and the `[scenario, score, passed]` tuples stored before it (through
-/// `Value`, which the app links anyway: an untagged enum would add serde's buffering code).
-impl<'de> Deserialize<'de> for ExamResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        let (scenario, score, passed) = match &v {
-            Value::Array(a) if a.len() == 3 => (&a[0], &a[1], &a[2]),
-            Value::Object(m) => (
-                m.get("scenario").unwrap_or(&Value::Null),
-                m.get("score").unwrap_or(&Value::Null),
-                m.get("passed").unwrap_or(&Value::Null),
-            ),
-            _ => (&Value::Null, &Value::Null, &Value::Null),
-        };
-        match (scenario.as_str(), score.as_u64(), passed.as_bool()) {
-            (Some(s), Some(n), Some(p)) => Ok(ExamResult {
-                scenario: s.to_string(),
-                score: n.min(100) as u8,
-                passed: p,
-            }),
-            _ => Err(serde::de::Error::custom(
-                "an exam result is {scenario, score, passed}",
-            )),
-        }
-    }
-}
-
-impl From<&Attempt> for ExamResult {
-    fn from(a: &Attempt) -> Self {
-        ExamResult {
-            scenario: a.scenario.clone(),
-            score: a.score(),
-            passed: a.passed(),
-        }
-    }
-}
-
-/// An exam's total (the mean score, rounded) and whether it passed: every scenario passed and
-/// the total at least `PASS_SCORE`, the same mark as one attempt.
-pub fn exam_total(results: &[ExamResult]) -> (u8, bool) {
-    if results.is_empty() {
-        return (0, false);
-    }
-    let sum: u32 = results.iter().map(|r| u32::from(r.score)).sum();
-    let total = (f64::from(sum) / results.len() as f64).round() as u8;
-    (
-        total,
-        total >= PASS_SCORE && results.iter().all(|r| r.passed),
-    )
 }
 
 impl std::fmt::Display for LoadError {
@@ -407,6 +349,7 @@ impl Store {
                         finished_ms: None,
                         outcome: None,
                         exam: meta["exam"].as_bool().unwrap_or(false),
+                        exam_run: serde_json::from_value(meta["exam_run"].clone()).ok(),
                         turns: Vec::new(),
                     });
                     found.len() - 1
@@ -593,6 +536,7 @@ impl Store {
                 format!("{base}{X_ATTEMPT}"): {
                     "id": a.id, "title": a.title, "kind": a.kind, "seed": a.seed, "exam": a.exam,
                     "started_ms": a.started_ms, "finished_ms": a.finished_ms,
+                    "exam_run": a.exam_run,
                 },
             });
             let scen_iri = format!("{base}/scenario/{}", a.scenario);
@@ -775,6 +719,7 @@ mod tests {
             finished_ms: finished.then_some(1_764_000_090_000.0),
             outcome: finished.then_some(Outcome::Resolved),
             exam: false,
+            exam_run: None,
             turns: vec![
                 TurnRecord {
                     turn: "open".into(),
@@ -1030,26 +975,6 @@ mod tests {
         );
         assert!(!e.message(Lang::En).contains("line 1"));
         assert!(LoadError::TooNew(3).message(Lang::En).contains('3'));
-    }
-
-    #[test]
-    fn exam_results_are_named_and_old_tuples_still_read() {
-        let v: Vec<ExamResult> =
-            serde_json::from_str(r#"[["a",80,true],{"scenario":"b","score":50,"passed":false}]"#)
-                .unwrap();
-        assert_eq!(
-            v[0],
-            ExamResult {
-                scenario: "a".into(),
-                score: 80,
-                passed: true
-            }
-        );
-        assert_eq!(exam_total(&v), (65, false));
-        assert_eq!(exam_total(&v[..1]), (80, true));
-        assert_eq!(exam_total(&[]), (0, false));
-        let json = serde_json::to_string(&v[..1]).unwrap();
-        assert_eq!(json, r#"[{"scenario":"a","score":80,"passed":true}]"#);
     }
 
     #[test]

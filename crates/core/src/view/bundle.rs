@@ -17,6 +17,12 @@ pub struct Bundle {
     pub scenarios: Vec<Scenario>,
     /// `(file, diagnostic lines)` for the files that did not.
     pub broken: Vec<(String, Vec<String>)>,
+    /// Exam files (missing in bundles written before exams were shipped).
+    #[serde(default)]
+    pub exams: Vec<crate::exam::Exam>,
+    /// Exam files that failed their check, with their messages.
+    #[serde(default)]
+    pub broken_exams: Vec<(String, Vec<String>)>,
 }
 
 /// The bundle format this app reads; a newer bundle is refused with a message.
@@ -47,6 +53,8 @@ impl Library {
         let mut lib = Library {
             scenarios: Vec::new(),
             broken: b.broken,
+            exams: b.exams,
+            broken_exams: b.broken_exams,
         };
         for s in b.scenarios {
             lib.put(s);

@@ -1,5 +1,5 @@
 //! The library model: the scenarios that checked clean and the files that did not, filters,
-//! a random pick and the exam plan.
+//! and a random pick.
 
 use crate::judgement::ScenarioKind;
 use crate::scenario::Scenario;
@@ -14,6 +14,10 @@ pub struct Library {
     pub scenarios: Vec<Rc<Scenario>>,
     /// `(file, diagnostics as "FILE:LINE:COL: error: …" lines)` for files that failed.
     pub broken: Vec<(String, Vec<String>)>,
+    /// The exams shipped with the library (`exams/*.toml`, checked by `kefu bundle`).
+    pub exams: Vec<crate::exam::Exam>,
+    /// Exam files that failed their check, with their messages.
+    pub broken_exams: Vec<(String, Vec<String>)>,
 }
 
 impl Library {
@@ -51,25 +55,5 @@ impl Library {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Some(ids[rng.random_range(0..ids.len())])
-    }
-
-    /// The exam: a fixed set — the first scenario (by id) of each kind — in a seeded random order.
-    pub fn exam_plan(&self, seed: u64) -> Vec<String> {
-        let mut set: Vec<String> = Vec::new();
-        for kind in [
-            ScenarioKind::Angry,
-            ScenarioKind::Objection,
-            ScenarioKind::Product,
-        ] {
-            if let Some(s) = self.scenarios.iter().find(|s| s.kind == kind) {
-                set.push(s.id.clone());
-            }
-        }
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        for i in (1..set.len()).rev() {
-            let j = rng.random_range(0..=i);
-            set.swap(i, j);
-        }
-        set
     }
 }

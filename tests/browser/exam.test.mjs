@@ -1,0 +1,201 @@
+// A real exam (issue #15 item 7, #16 item 12): the landing page explains it; a seed draws a
+// set (another seed another set, the same seed the same); nothing is scored on screen until the
+// end; the clock ends the exam; the result lists every transcript; history keeps exams apart
+// and reopens a transcript read-only; an exam naming a missing scenario offers the way back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, newPage, GOOD } from './harness.mjs';
+
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); srv?.server.close(); });
+
+/** The stored run (the app's own record of the exam being taken). */
+const run = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('kefu.exam') || 'null'));
+
+async function start(page, seed) {
+  await page.goto(`${srv.base}/?lang=en${seed === undefined ? '' : `&seed=${seed}`}#/exam`);
+  await page.locator('.exam-card[data-exam=foundation]').waitFor();
+  await page.getByRole('button', { name: 'Start the exam' }).click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  return (await run(page)).ids;
+}
+
+/** Nothing that scores the trainee is on screen. */
+async function nothingScored(page, when) {
+  for (const sel of ['[role=region][aria-label=Feedback]', '.feedback', '.turn-score', '.summary', 'meter', '.model', '.total', '.radar', '.ending[data-outcome]']) {
+    assert.equal(await page.locator(sel).count(), 0, `${sel} shown ${when}`);
+  }
+  assert.doesNotMatch(await page.locator('main').innerText(), /\bscore\b|Resolved|Customer lost|Escalated/i, `a score or ending named ${when}`);
+}
+
+async function send(page, text) {
+  await page.getByRole('textbox', { name: 'Reply' }).fill(text);
+  const done = page.locator('[role=log] .msg.agent:not(.pending)');
+  const before = await done.count();
+  await page.getByRole('button', { name: 'Send' }).click();
+  await done.nth(before).waitFor();
+}
+
+/** Play the current scenario to its end, checking after each reply that nothing is scored. */
+async function playScenario(page, max = 12) {
+  for (let i = 0; i < max; i++) {
+    if (await page.locator('.exam-between').count()) break;
+    const zh = /[\u4e00-\u9fff]/.test(await page.locator('h1').innerText());
+    await send(page, zh ? GOOD.zh : GOOD.en);
+    await nothingScored(page, `after reply ${i + 1}`);
+  }
+  await page.locator('.exam-between').waitFor();
+  await nothingScored(page, 'at the end of a scenario');
+}
+
+test('the landing page explains the exam; a missing scenario offers the way back', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en#/exam`);
+  const card = page.locator('.exam-card[data-exam=foundation]');
+  await card.waitFor();
+  assert.match(await card.locator('h2').innerText(), /foundation exam/i);
+  const draws = await card.locator('[data-fact=draws]').innerText();
+  const [, n, pool] = draws.match(/(\d+) scenarios, drawn at random from a pool of (\d+)/);
+  assert.equal(Number(n), 3);
+  assert.ok(Number(pool) >= 6, draws);
+  assert.match(await card.locator('[data-fact=time]').innerText(), /30 minutes for the whole exam/);
+  assert.match(await card.locator('[data-fact=pass]').innerText(), /total of 70 out of 100/);
+  assert.match(await card.locator('[data-fact=feedback]').innerText(), /come at the end of the exam/);
+  assert.equal(await card.getByRole('button', { name: 'Start the exam' }).count(), 1);
+
+  // The same library with an exam that names a scenario it does not have.
+  const broken = await newPage(browser);
+  await broken.route('**/scenarios/library.json', async (route) => {
+    const res = await route.fetch();
+    const b = await res.json();
+    const e = structuredClone(b.exams[0]);
+    e.id = 'gone';
+    e.draws[0].from = [...e.draws[0].from, 'angry-no-such-scenario'];
+    b.exams = [e];
+    await route.fulfill({ response: res, json: b });
+  });
+  await broken.goto(`${srv.base}/?lang=en#/exam`);
+  const gone = broken.locator('.exam-card[data-exam=gone]');
+  await gone.waitFor();
+  assert.match(await gone.getByRole('alert').innerText(), /not in the library: angry-no-such-scenario/);
+  assert.equal(await gone.getByRole('button', { name: 'Start the exam' }).count(), 0, 'it cannot be started');
+  await gone.getByRole('link', { name: 'Back to library' }).click();
+  await broken.waitForURL(/#\/$/);
+  await broken.locator('.scenario, [data-scenario], a[href^="#/play/"]').first().waitFor();
+  assert.deepEqual(page.errors.concat(broken.errors), []);
+});
+
+test('two seeds draw two sets from the pool; a seed replays its draw; back to the library leaves the exam', async () => {
+  const page = await newPage(browser);
+  const a = await start(page, 101);
+  assert.equal(a.length, 3);
+  // "Back to library" inside the exam goes to the library.
+  await page.getByRole('link', { name: 'Back to library' }).click();
+  await page.waitForURL(/#\/$/);
+  await page.locator('a[href^="#/play/"]').first().waitFor();
+  await page.evaluate(() => localStorage.removeItem('kefu.exam'));
+  const b = await start(page, 202);
+  assert.notDeepEqual([...a].sort(), [...b].sort(), 'seeds 101 and 202 drew the same set');
+  await page.evaluate(() => localStorage.removeItem('kefu.exam'));
+  assert.deepEqual(await start(page, 101), a, 'the same seed, the same draw');
+  for (const ids of [a, b]) {
+    assert.equal(new Set(ids).size, 3);
+    assert.equal(ids.filter((i) => i.startsWith('angry-')).length, 1);
+    assert.equal(ids.filter((i) => i.startsWith('objection-')).length, 1);
+    assert.equal(ids.filter((i) => i.startsWith('product-')).length, 1);
+  }
+  assert.deepEqual(page.errors, []);
+});
+
+test('an exam: nothing scored until the end, then every transcript; history keeps it apart and reopens it read-only', async () => {
+  const page = await newPage(browser);
+  // One practice run first, so history has both.
+  await page.goto(`${srv.base}/?lang=en&seed=5#/play/angry-late-delivery`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.getByRole('textbox', { name: 'Reply' }).fill(GOOD.en);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('region', { name: 'Feedback' }).waitFor();
+
+  const ids = await start(page, 7);
+  assert.match(await page.locator('.exam-clock').innerText(), /Time left: (29|30):\d\d of 30 min/);
+  assert.equal(await page.getByRole('button', { name: 'Hint' }).count(), 0, 'no hints in this exam');
+  await nothingScored(page, 'at the start');
+  for (let i = 0; i < ids.length; i++) {
+    assert.match(await page.locator('.exam-note').innerText(), new RegExp(`Exam: scenario ${i + 1} of 3`));
+    await playScenario(page);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  const result = page.locator('.exam-result');
+  await result.waitFor();
+  const total = result.locator('.total');
+  assert.match(await total.getAttribute('data-passed'), /^(true|false)$/);
+  assert.match(await total.innerText(), /Total \d+ \(pass mark 70\) — (Passed|Not passed)/);
+  assert.ok(await result.locator('.exam-principles li[data-principle=apology]').count() === 1, 'apology judged over the exam');
+  assert.equal(await result.locator('.exam-scenarios li').count(), 3);
+  const transcripts = result.locator('.exam-transcript');
+  assert.equal(await transcripts.count(), 3, 'every transcript');
+  for (let i = 0; i < 3; i++) {
+    const t = transcripts.nth(i);
+    assert.equal(await t.getAttribute('data-scenario'), ids[i]);
+    assert.ok(await t.locator('.transcript > li').count() >= 1);
+    // Now the feedback held back is there: scores, evidence, model answers.
+    assert.equal(await t.locator('.transcript').getAttribute('data-replayed'), 'true');
+    assert.ok(await t.locator('.turn-score').count() >= 1);
+  }
+  await transcripts.first().locator('details.turn-feedback summary').first().click();
+  await transcripts.first().getByRole('region', { name: 'Feedback' }).first().waitFor();
+
+  // History: practice and exams apart, a legend, the run with its total.
+  await page.goto(`${srv.base}/?lang=en#/history`);
+  const exams = page.locator('section.exams');
+  await exams.waitFor();
+  assert.match(await exams.locator('.legend').innerText(), /★ marks a scenario played in an exam/);
+  const runEl = exams.locator('.exam-run');
+  assert.equal(await runEl.count(), 1);
+  assert.match(await runEl.locator('.exam-total').innerText(), /Total \d+ \(pass mark 70\): (Passed|Not passed)/);
+  assert.equal(await runEl.locator('tbody tr').count(), 3);
+  assert.equal(await page.locator('section.practice tbody tr[data-exam=true]').count(), 0, 'no exam row among practice');
+  assert.equal(await page.locator('section.practice tbody tr').count(), 1);
+  // Reopen an exam transcript: read-only.
+  await runEl.locator('tbody tr').first().getByRole('link', { name: 'Transcript' }).click();
+  await page.waitForURL(/#\/history\/.+/);
+  const tp = page.locator('.transcript-page');
+  await tp.waitFor();
+  assert.ok(await tp.locator('.transcript > li').count() >= 1);
+  assert.equal(await page.getByRole('textbox', { name: 'Reply' }).count(), 0, 'read-only: no reply box');
+  assert.equal(await page.getByRole('button', { name: 'Send' }).count(), 0);
+  // And a practice transcript too.
+  await page.goto(`${srv.base}/?lang=en#/history`);
+  await page.locator('section.practice tbody tr').first().getByRole('link', { name: 'Transcript' }).click();
+  await page.locator('.transcript-page .transcript > li').first().waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Reply' }).count(), 0);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the time limit ends the exam: a scenario not finished and those not reached score 0', async () => {
+  const page = await newPage(browser);
+  await start(page, 9);
+  await send(page, GOOD.en);
+  // As if 31 minutes had passed since the start (the clock is the stored start time).
+  await page.evaluate(() => {
+    const r = JSON.parse(localStorage.getItem('kefu.exam'));
+    r.started_ms -= 31 * 60_000;
+    localStorage.setItem('kefu.exam', JSON.stringify(r));
+  });
+  await page.reload();
+  const result = page.locator('.exam-result');
+  await result.waitFor();
+  assert.match(await result.locator('.timed-out').innerText(), /Time ran out/);
+  assert.equal(await result.locator('.total').getAttribute('data-passed'), 'false');
+  const rows = result.locator('.exam-scenarios li');
+  // The first scenario counts only if it had ended; the others were not reached.
+  const first = Number(await rows.nth(0).getAttribute('data-score'));
+  if (first === 0) assert.match(await rows.nth(0).innerText(), /not finished in time \(0\)/);
+  assert.match(await rows.nth(1).innerText(), /not reached \(0\)/);
+  assert.match(await rows.nth(2).innerText(), /not reached \(0\)/);
+  assert.equal(await result.locator('.total').getAttribute('data-score'), String(Math.round(first / 3)));
+  // The replies made before the end are kept in the transcript.
+  assert.equal(await result.locator('.exam-transcript').count(), 1);
+  assert.deepEqual(page.errors, []);
+});
