@@ -72,40 +72,56 @@ test('the checker plays every sample with real replies', () => {
   }
 });
 
+/** Play one conversation on `page` (storage cleared first, a full load); its failure or null. */
+async function play(page, p) {
+  await page.goto(`${srv.base}/index.html`);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto('about:blank');
+  page.errors.length = 0;
+  await page.goto(`${srv.base}/?lang=${p.lang}&seed=${p.seed}#/play/${p.scenario}`);
+  const customers = page.getByRole('log').locator('.msg.customer p');
+  const meter = page.locator('meter#mood');
+  const seen = [];
+  try {
+    for (const [i, st] of p.steps.entries()) {
+      await customers.nth(i).waitFor({ timeout: 15000 });
+      const line = await customers.nth(i).innerText();
+      const mood = Number(await meter.getAttribute('value'));
+      seen.push(`${st.turn}? "${line}" (mood ${mood})`);
+      assert.equal(line, st.customer, `step ${i + 1} (\`${st.turn}\`): the customer's line`);
+      assert.equal(mood, st.mood, `step ${i + 1} (\`${st.turn}\`): the mood`);
+      await send(page, st.reply);
+    }
+    const n = p.steps.length;
+    await customers.nth(n).waitFor({ timeout: 15000 });
+    const line = await customers.nth(n).innerText();
+    const mood = Number(await meter.getAttribute('value'));
+    seen.push(`${p.at}? "${line}" (mood ${mood})`);
+    assert.equal(line, p.said, `after the last reply (\`${p.at}\`): the customer's line`);
+    assert.equal(mood, p.mood, `after the last reply (\`${p.at}\`): the mood`);
+    assert.deepEqual(page.errors, []);
+    return null;
+  } catch (e) {
+    const checker = p.steps.map((s) => `${s.turn} "${s.customer}" (mood ${s.mood})`).concat(`${p.at} "${p.said}" (mood ${p.mood})`);
+    return `${where(p)}: ${e.message}\n  checker: ${checker.join(' → ')}\n  app:     ${seen.join(' → ')}`;
+  }
+}
+
 test('every sample takes the same path, with the same mood, in the app as in kefu check', async () => {
   const todo = chains(paths);
   const failures = [];
-  for (const p of todo) {
-    // A fresh context per conversation: nothing stored from the one before.
+  // Two pages take turns over the list; each conversation starts from cleared storage and a
+  // full page load (the app's files come from the browser's cache, as for a returning trainee).
+  const queue = [...todo];
+  const lane = async () => {
     const page = await newPage(browser);
-    await page.goto(`${srv.base}/?lang=${p.lang}&seed=${p.seed}#/play/${p.scenario}`);
-    const customers = page.getByRole('log').locator('.msg.customer p');
-    const meter = page.locator('meter#mood');
-    const seen = [];
-    try {
-      for (const [i, st] of p.steps.entries()) {
-        await customers.nth(i).waitFor({ timeout: 15000 });
-        const line = await customers.nth(i).innerText();
-        const mood = Number(await meter.getAttribute('value'));
-        seen.push(`${st.turn}? "${line}" (mood ${mood})`);
-        assert.equal(line, st.customer, `step ${i + 1} (\`${st.turn}\`): the customer's line`);
-        assert.equal(mood, st.mood, `step ${i + 1} (\`${st.turn}\`): the mood`);
-        await send(page, st.reply);
-      }
-      const n = p.steps.length;
-      await customers.nth(n).waitFor({ timeout: 15000 });
-      const line = await customers.nth(n).innerText();
-      const mood = Number(await meter.getAttribute('value'));
-      seen.push(`${p.at}? "${line}" (mood ${mood})`);
-      assert.equal(line, p.said, `after the last reply (\`${p.at}\`): the customer's line`);
-      assert.equal(mood, p.mood, `after the last reply (\`${p.at}\`): the mood`);
-      assert.deepEqual(page.errors, []);
-    } catch (e) {
-      const checker = p.steps.map((s) => `${s.turn} "${s.customer}" (mood ${s.mood})`).concat(`${p.at} "${p.said}" (mood ${p.mood})`);
-      failures.push(`${where(p)}: ${e.message}\n  checker: ${checker.join(' → ')}\n  app:     ${seen.join(' → ')}`);
+    for (let p = queue.shift(); p; p = queue.shift()) {
+      const f = await play(page, p);
+      if (f) failures.push(f);
     }
     await page.context().close();
-  }
+  };
+  await Promise.all([lane(), lane()]);
   if (!process.env.SAMPLES) assert.ok(todo.length >= 18, `played ${todo.length} conversations`);
   assert.deepEqual(failures, [], `${failures.length} of ${todo.length} conversations differ:\n${failures.join('\n')}`);
 });
