@@ -9,6 +9,7 @@ pub mod data;
 pub mod dialogue;
 pub mod i18n;
 pub mod judgement;
+pub mod lang;
 pub mod principles;
 pub mod progress;
 pub mod scenario;

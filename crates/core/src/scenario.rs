@@ -15,14 +15,9 @@ use std::fmt;
 pub struct Loc(pub BTreeMap<Lang, String>);
 
 impl Loc {
-    /// The text in `lang`, else English, else Simplified, else any.
+    /// The text in `lang`, else in its fallbacks (`data/languages.toml`), else any.
     pub fn get(&self, lang: Lang) -> &str {
-        let fallback = if lang == Lang::ZhHant {
-            [Lang::ZhHant, Lang::ZhHans, Lang::En]
-        } else {
-            [lang, Lang::En, Lang::ZhHans]
-        };
-        fallback
+        lang.fallbacks()
             .iter()
             .find_map(|l| self.0.get(l))
             .or_else(|| self.0.values().next())
@@ -308,10 +303,16 @@ pub const PRODUCTS: &[(&str, &str, &str, &str)] = &[
 
 /// The product's name in `lang` (`None` for an unknown id).
 pub fn product_name(id: &str, lang: Lang) -> Option<&'static str> {
-    PRODUCTS.iter().find(|p| p.0 == id).map(|p| match lang {
-        Lang::ZhHans => p.1,
-        Lang::ZhHant => p.2,
-        Lang::En => p.3,
+    PRODUCTS.iter().find(|p| p.0 == id).map(|p| {
+        lang.fallbacks()
+            .into_iter()
+            .find_map(|l| match l.code() {
+                "zh-Hans" => Some(p.1),
+                "zh-Hant" => Some(p.2),
+                "en" => Some(p.3),
+                _ => None,
+            })
+            .unwrap_or(p.3)
     })
 }
 
@@ -352,15 +353,15 @@ impl Scenario {
         }
     }
 
-    /// Languages to play in: the UI language if offered, else the first offered.
+    /// Languages to play in: the UI language if offered, else the first of its fallbacks of
+    /// the same family offered (a zh-Hant UI plays zh-Hans), else the first offered.
     pub fn play_lang(&self, ui: Lang) -> Lang {
-        if self.languages.contains(&ui) {
-            ui
-        } else if ui == Lang::ZhHant && self.languages.contains(&Lang::ZhHans) {
-            Lang::ZhHans
-        } else {
-            self.languages.first().copied().unwrap_or(Lang::En)
-        }
+        ui.fallbacks()
+            .into_iter()
+            .filter(|l| l.family() == ui.family())
+            .find(|l| self.languages.contains(l))
+            .or_else(|| self.languages.first().copied())
+            .unwrap_or(Lang::En)
     }
 }
 
