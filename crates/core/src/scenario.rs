@@ -279,40 +279,17 @@ pub struct Scenario {
     pub samples: Vec<Sample>,
 }
 
-/// Product names for `{product}` and the library filter (000 第五章).
-pub const PRODUCTS: &[(&str, &str, &str, &str)] = &[
-    (
-        "chiller",
-        "12kW储能电池冷水机",
-        "12kW儲能電池冷水機",
-        "12 kW energy-storage battery chiller",
-    ),
-    (
-        "f40",
-        "翼龙F40无人机",
-        "翼龍F40無人機",
-        "Wing Loong F40 UAV",
-    ),
-    (
-        "afg",
-        "AFG2000/2100任意波形信号发生器",
-        "AFG2000/2100任意波形信號發生器",
-        "AFG2000/2100 arbitrary waveform generator",
-    ),
-];
+/// The products (000 第五章), by id: scenario files name one, the library filters by it. Their
+/// names in each language are catalogue keys `product.ID` (`data/i18n/CODE.toml`), for
+/// `{product}` and the library filter. (A 1-tuple, so `p.0` is the id as before.)
+pub const PRODUCTS: &[(&str,)] = &[("chiller",), ("f40",), ("afg",)];
 
-/// The product's name in `lang` (`None` for an unknown id).
+/// The product's name in `lang` (else in its fallbacks); `None` for an unknown id.
 pub fn product_name(id: &str, lang: Lang) -> Option<&'static str> {
     PRODUCTS.iter().find(|p| p.0 == id).map(|p| {
-        lang.fallbacks()
-            .into_iter()
-            .find_map(|l| match l.code() {
-                "zh-Hans" => Some(p.1),
-                "zh-Hant" => Some(p.2),
-                "en" => Some(p.3),
-                _ => None,
-            })
-            .unwrap_or(p.3)
+        crate::i18n::catalogue()
+            .get(Lang::list(), lang as usize, &format!("product.{}", p.0))
+            .unwrap_or(p.0)
     })
 }
 
