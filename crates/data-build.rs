@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-const CORE: &[&str] = &["principles"];
+const CORE: &[&str] = &["principles", "languages"];
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -19,6 +19,9 @@ fn main() {
                 let value = compile(&data, name, &out);
                 if *name == "principles" {
                     principle_ids(&value, &out);
+                }
+                if *name == "languages" {
+                    lang_ids(&value, &out);
                 }
             }
             catalogue(&data, &out);
@@ -53,41 +56,53 @@ fn compile(data: &Path, name: &str, out: &str) -> serde_json::Value {
     value
 }
 
-/// The UI catalogue: one file per language, `data/i18n/LANG.toml` (`"key" = "text"`), merged
-/// into `OUT_DIR/i18n.json` as `{key: {LANG: text}}`. A leftover old-form `data/i18n.toml`
-/// (`"key" = { LANG = "text", … }`, e.g. brought in by a merge) is read too and wins;
-/// `scripts/split-catalogue.py` moves it into the per-language files.
+/// The UI catalogue: one file per language of `data/languages.toml`, `data/i18n/CODE.toml`
+/// (`"key" = "text"`), gathered into `OUT_DIR/i18n.json` as `{CODE: {key: text}}`; a listed
+/// language without a file has no strings of its own (they fall back), a file of an unlisted
+/// language fails the build. A leftover old-form `data/i18n.toml` (`"key" = { CODE = "text", … }`,
+/// e.g. brought in by a merge) is read too and wins; `scripts/split-catalogue.py` moves it into
+/// the per-language files.
 fn catalogue(data: &Path, out: &str) {
     let dir = data.join("i18n");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut all = serde_json::Map::new();
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect()
+    let codes: Vec<String> = compile_value(&data.join("languages.toml"))["language"]
+        .as_array()
+        .expect("data/languages.toml has [[language]]")
+        .iter()
+        .map(|l| {
+            l["code"]
+                .as_str()
+                .expect("every [[language]] has a code")
+                .to_string()
         })
-        .unwrap_or_default();
-    files.sort();
-    for path in files {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let lang = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .expect("a catalogue file is named LANG.toml")
-            .to_string();
-        let value = toml_file(&path);
-        for (key, text) in value.as_object().expect("a TOML file is a table") {
+        .collect();
+    let mut all = serde_json::Map::new();
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
             assert!(
-                text.is_string(),
-                "{}: `{key}` must be a string",
-                path.display()
+                p.extension().is_none_or(|x| x != "toml") || codes.iter().any(|c| c == stem),
+                "{}: no language `{stem}` in data/languages.toml (add its [[language]] line)",
+                p.display()
             );
-            let entry = all
-                .entry(key.clone())
-                .or_insert_with(|| serde_json::Value::Object(Default::default()));
-            entry[&lang] = text.clone();
         }
+    }
+    for code in &codes {
+        let path = dir.join(format!("{code}.toml"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        let mut texts = serde_json::Map::new();
+        if path.exists() {
+            let value = toml_file(&path);
+            for (key, text) in value.as_object().expect("a TOML file is a table") {
+                assert!(
+                    text.is_string(),
+                    "{}: `{key}` must be a string",
+                    path.display()
+                );
+                texts.insert(key.clone(), text.clone());
+            }
+        }
+        all.insert(code.clone(), serde_json::Value::Object(texts));
     }
     let old = data.join("i18n.toml");
     println!("cargo:rerun-if-changed={}", old.display());
@@ -96,12 +111,12 @@ fn catalogue(data: &Path, out: &str) {
         for (key, texts) in value.as_object().expect("a TOML file is a table") {
             let texts = texts
                 .as_object()
-                .unwrap_or_else(|| panic!("data/i18n.toml: `{key}` must be {{ LANG = \"…\" }}"));
-            let entry = all
-                .entry(key.clone())
-                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                .unwrap_or_else(|| panic!("data/i18n.toml: `{key}` must be {{ CODE = \"…\" }}"));
             for (lang, text) in texts {
-                entry[lang] = text.clone();
+                let file = all.get_mut(lang).unwrap_or_else(|| {
+                    panic!("data/i18n.toml: `{key}`: no language `{lang}` in data/languages.toml")
+                });
+                file[key] = text.clone();
             }
         }
     }
@@ -110,6 +125,61 @@ fn catalogue(data: &Path, out: &str) {
         serde_json::to_string(&all).expect("JSON"),
     )
     .expect("OUT_DIR is writable");
+}
+
+/// `OUT_DIR/lang_ids.rs`: `enum Lang`, one variant per `[[language]]` of `data/languages.toml`
+/// in its order (`zh-Hans` → `ZhHans`), with `ALL` and `code`. Everything else about a
+/// language is read from the list at run time (`kefu_core::lang`).
+fn lang_ids(languages: &serde_json::Value, out: &str) {
+    let codes: Vec<&str> = languages["language"]
+        .as_array()
+        .expect("data/languages.toml has [[language]]")
+        .iter()
+        .map(|l| l["code"].as_str().expect("every [[language]] has a code"))
+        .collect();
+    assert!(!codes.is_empty(), "data/languages.toml: no [[language]]");
+    let variant = |code: &str| -> String {
+        assert!(
+            !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+            "data/languages.toml: code `{code}` must be a BCP 47 tag (ASCII letters, digits, `-`)"
+        );
+        code.split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map_or(String::new(), |f| {
+                    f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase()
+                })
+            })
+            .collect()
+    };
+    let mut rs = String::from(
+        "/// A UI language: one variant per `[[language]]` of `data/languages.toml`, in its order\n\
+         /// (generated by `crates/data-build.rs`). Ordered as the switcher lists them.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
+         pub enum Lang {\n",
+    );
+    for c in &codes {
+        rs.push_str(&format!("    /// `{c}`.\n    {},\n", variant(c)));
+    }
+    rs.push_str("}\n\nimpl Lang {\n    /// Every UI language, in the switcher's order.\n");
+    rs.push_str(&format!(
+        "    pub const ALL: [Lang; {}] = [{}];\n",
+        codes.len(),
+        codes
+            .iter()
+            .map(|c| format!("Lang::{}", variant(c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    rs.push_str(
+        "    /// The BCP 47 tag, as data files write it (`zh-Hans`, `en`).\n\
+         \x20   pub const fn code(self) -> &'static str {\n        match self {\n",
+    );
+    for c in &codes {
+        rs.push_str(&format!("            Lang::{} => \"{c}\",\n", variant(c)));
+    }
+    rs.push_str("        }\n    }\n}\n");
+    std::fs::write(Path::new(out).join("lang_ids.rs"), rs).expect("OUT_DIR is writable");
 }
 
 /// A TOML file parsed (a malformed file fails the build at `FILE:LINE:COLUMN`).

@@ -978,7 +978,7 @@ pub fn App() -> Html {
                 <label class="lang">
                     <span>{ tr("nav.language") }</span>
                     <select onchange={on_lang}>
-                        { for [Lang::ZhHans, Lang::ZhHant, Lang::En].into_iter().map(|l| html! {
+                        { for Lang::ALL.into_iter().map(|l| html! {
                             <option value={l.code()} selected={l == lang}>{ l.native_name() }</option>
                         }) }
                     </select>

@@ -12,5 +12,7 @@ macro_rules! data {
 
 /// `data/principles.toml`.
 pub const PRINCIPLES: &str = data!("principles");
-/// The UI catalogue, `data/i18n/LANG.toml` merged: `{key: {LANG: text}}`.
+/// `data/languages.toml`.
+pub const LANGUAGES: &str = data!("languages");
+/// The UI catalogue, `data/i18n/CODE.toml` of each listed language: `{CODE: {key: text}}`.
 pub const I18N: &str = data!("i18n");

@@ -1,27 +1,30 @@
-//! The translation catalogue: every UI string, in zh-Hans, zh-Hant and en, from
-//! `data/i18n/LANG.toml` (one file per language; a leftover old-form `data/i18n.toml` is read
-//! too until `scripts/split-catalogue.py` moves it). Keys are stable; a missing key shows itself (`⟦key⟧`) rather than panic.
+//! The translation catalogue: every UI string, from `data/i18n/CODE.toml`, one file per
+//! language of `data/languages.toml` (a leftover old-form `data/i18n.toml` is read too until
+//! `scripts/split-catalogue.py` moves it). A key a language lacks falls back along the
+//! language's `fallback` list; a key no language has shows itself (`⟦key⟧`) rather than panic.
 
 #![warn(missing_docs)]
 
-use crate::principles::{Lang, Text};
-use std::collections::BTreeMap;
+use crate::lang::Catalogue;
+use crate::principles::Lang;
 use std::sync::OnceLock;
 
 const DATA: &str = crate::data::I18N;
 
-fn catalogue() -> &'static BTreeMap<String, Text> {
-    static C: OnceLock<BTreeMap<String, Text>> = OnceLock::new();
-    C.get_or_init(|| serde_json::from_str(DATA).unwrap_or_default())
+/// The embedded catalogue.
+pub fn catalogue() -> &'static Catalogue {
+    static C: OnceLock<Catalogue> = OnceLock::new();
+    C.get_or_init(|| {
+        serde_json::from_str(DATA)
+            .map_err(|e| e.to_string())
+            .and_then(|v| Catalogue::from_value(Lang::list(), v))
+            .unwrap_or_default()
+    })
 }
 
 /// The UI string `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {
-    match catalogue()
-        .get(key)
-        .map(|x| x.get(lang))
-        .filter(|s| !s.is_empty())
-    {
+    match catalogue().get(Lang::list(), lang as usize, key) {
         Some(s) => s.to_string(),
         None => format!("⟦{key}⟧"),
     }
@@ -38,7 +41,7 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 /// Every key of the catalogue (for tests).
 pub fn keys() -> impl Iterator<Item = &'static str> {
-    catalogue().keys().map(|k| k.as_str())
+    catalogue().keys()
 }
 
 #[cfg(test)]
@@ -46,12 +49,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_has_three_languages() {
-        assert!(serde_json::from_str::<BTreeMap<String, Text>>(DATA).is_ok());
+    fn every_key_in_every_language_file() {
         assert!(keys().count() > 20);
         for k in keys() {
             for l in Lang::ALL {
-                assert!(!t(l, k).starts_with('⟦'), "{k} has no {l:?}");
+                assert!(
+                    catalogue()
+                        .own(l as usize, k)
+                        .is_some_and(|s| !s.is_empty()),
+                    "{k} has no {l:?} in data/i18n/{}.toml",
+                    l.code()
+                );
             }
         }
         assert_eq!(t(Lang::En, "nav.library"), "Library");

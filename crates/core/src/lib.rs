@@ -10,6 +10,7 @@ pub mod dialogue;
 pub mod exam;
 pub mod i18n;
 pub mod judgement;
+pub mod lang;
 pub mod principles;
 pub mod progress;
 pub mod scenario;

@@ -59,57 +59,89 @@ impl<'de> Deserialize<'de> for PrincipleId {
     }
 }
 
-/// A UI language.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, Deserialize,
-)]
-pub enum Lang {
-    #[serde(rename = "zh-Hans")]
-    /// 简体中文.
-    ZhHans,
-    #[serde(rename = "zh-Hant")]
-    /// 繁體中文.
-    ZhHant,
-    #[serde(rename = "en")]
-    /// English.
-    En,
-}
+// `enum Lang` with `ALL` and `code`, generated from `data/languages.toml` (one variant per
+// `[[language]]`, in its order: `zh-Hans` → `Lang::ZhHans`). All else about a language (name,
+// fallbacks, tags, family) is read from that list through `crate::lang`.
+include!(concat!(env!("OUT_DIR"), "/lang_ids.rs"));
 
 impl Lang {
-    /// Every UI language, in the switcher's order.
-    pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
-    /// The BCP 47 tag (`zh-Hans`, `zh-Hant`, `en`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::ZhHans => "zh-Hans",
-            Lang::ZhHant => "zh-Hant",
-            Lang::En => "en",
-        }
+    /// The embedded language list, `data/languages.toml` (variant `l` is entry `l as usize`).
+    pub fn list() -> &'static crate::lang::Languages {
+        static L: OnceLock<crate::lang::Languages> = OnceLock::new();
+        L.get_or_init(|| {
+            let v = serde_json::from_str(crate::data::LANGUAGES).expect("JSON from the build");
+            crate::lang::Languages::from_value(v)
+                .expect("data/languages.toml is checked by the build")
+        })
     }
-    /// A language from a tag as browsers and the CLI give it (`zh-CN`, `zh-TW`, `zh-HK`, `en-US`, `zh`…).
+    fn info(self) -> &'static crate::lang::LangInfo {
+        &Lang::list().language[self as usize]
+    }
+    fn at(i: usize) -> Lang {
+        Lang::ALL[i]
+    }
+    /// The language whose code is exactly `s` (`zh-Hans`, `en`), as data files write it.
+    pub fn from_code(s: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == s)
+    }
+    /// A language from a tag as browsers and the CLI give it (`zh-CN`, `zh-TW`, `zh-HK`,
+    /// `en-US`, `zh`…): the `tags` of `data/languages.toml`.
     pub fn parse(s: &str) -> Option<Lang> {
-        let s = s.trim().to_ascii_lowercase();
-        match s.as_str() {
-            "en" => Some(Lang::En),
-            "zh-hans" | "zh-cn" | "zh-sg" | "zh" => Some(Lang::ZhHans),
-            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" => Some(Lang::ZhHant),
-            _ if s.starts_with("en") => Some(Lang::En),
-            _ if s.starts_with("zh-hant") => Some(Lang::ZhHant),
-            _ if s.starts_with("zh") => Some(Lang::ZhHans),
-            _ => None,
-        }
+        Lang::list().find(s).map(Lang::at)
+    }
+    /// The UI language: `?lang=` wins, then the browser's languages in order, then the list's
+    /// `default`.
+    pub fn negotiate(query: Option<&str>, browser: &[String]) -> Lang {
+        Lang::at(Lang::list().negotiate(query, browser))
     }
     /// The language's own name, for the language switcher (the same in every UI language).
     pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::ZhHans => "简体中文",
-            Lang::ZhHant => "繁體中文",
-            Lang::En => "English",
-        }
+        &self.info().native
+    }
+    /// This language, then where a text it lacks is taken from, in order.
+    pub fn fallbacks(self) -> Vec<Lang> {
+        Lang::list()
+            .chain(self as usize)
+            .into_iter()
+            .map(Lang::at)
+            .collect()
+    }
+    /// Its family (`zh`, `en`): languages of one family stand in for each other in play.
+    pub fn family(self) -> &'static str {
+        &self.info().family
     }
     /// Is this a Chinese language (so that replies are usually Chinese)?
     pub fn is_zh(self) -> bool {
-        self != Lang::En
+        self.family() == "zh"
+    }
+    /// Every code as a message lists them: "`zh-Hans`, `zh-Hant` or `en`".
+    pub fn codes_listed() -> String {
+        let c: Vec<String> = Lang::ALL
+            .iter()
+            .map(|l| format!("`{}`", l.code()))
+            .collect();
+        match c.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => c.concat(),
+        }
+    }
+    /// The tag written in exported records (`en-US` for `en`).
+    pub fn locale(self) -> &'static str {
+        self.info().locale.as_deref().unwrap_or(self.code())
+    }
+}
+
+impl serde::Serialize for Lang {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Lang::from_code(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown language `{s}`")))
     }
 }
 
@@ -209,13 +241,10 @@ impl Principle {
     /// name, or, without a scenario, the handbook's own example name.
     pub fn tip_text(&self, kind: &str, lang: Lang, customer: Option<&str>) -> String {
         let t = self.tip_for.get(kind).unwrap_or(&self.tip).get(lang);
-        let example = match lang {
-            Lang::En => "Mr. Wang",
-            Lang::ZhHans | Lang::ZhHant => "王先生",
-        };
+        let example = crate::i18n::t(lang, "tip.example_name");
         t.replace(
             "{name}",
-            customer.filter(|c| !c.is_empty()).unwrap_or(example),
+            customer.filter(|c| !c.is_empty()).unwrap_or(&example),
         )
     }
 }

@@ -615,10 +615,7 @@ impl Store {
 
 /// The attempt's language as an RFC 5646 tag for language maps.
 fn lang_tag(l: Lang) -> &'static str {
-    match l {
-        Lang::En => "en-US",
-        other => other.code(),
-    }
+    l.locale()
 }
 
 /// One CSV cell: quoted when needed; a leading `= + - @` is neutralised (formula injection).

@@ -15,14 +15,9 @@ use std::fmt;
 pub struct Loc(pub BTreeMap<Lang, String>);
 
 impl Loc {
-    /// The text in `lang`, else English, else Simplified, else any.
+    /// The text in `lang`, else in its fallbacks (`data/languages.toml`), else any.
     pub fn get(&self, lang: Lang) -> &str {
-        let fallback = if lang == Lang::ZhHant {
-            [Lang::ZhHant, Lang::ZhHans, Lang::En]
-        } else {
-            [lang, Lang::En, Lang::ZhHans]
-        };
-        fallback
+        lang.fallbacks()
             .iter()
             .find_map(|l| self.0.get(l))
             .or_else(|| self.0.values().next())
@@ -324,34 +319,17 @@ pub struct Scenario {
     pub policy: BTreeMap<String, f64>,
 }
 
-/// Product names for `{product}` and the library filter (000 第五章).
-pub const PRODUCTS: &[(&str, &str, &str, &str)] = &[
-    (
-        "chiller",
-        "12kW储能电池冷水机",
-        "12kW儲能電池冷水機",
-        "12 kW energy-storage battery chiller",
-    ),
-    (
-        "f40",
-        "翼龙F40无人机",
-        "翼龍F40無人機",
-        "Wing Loong F40 UAV",
-    ),
-    (
-        "afg",
-        "AFG2000/2100任意波形信号发生器",
-        "AFG2000/2100任意波形信號發生器",
-        "AFG2000/2100 arbitrary waveform generator",
-    ),
-];
+/// The products (000 第五章), by id: scenario files name one, the library filters by it. Their
+/// names in each language are catalogue keys `product.ID` (`data/i18n/CODE.toml`), for
+/// `{product}` and the library filter. (A 1-tuple, so `p.0` is the id as before.)
+pub const PRODUCTS: &[(&str,)] = &[("chiller",), ("f40",), ("afg",)];
 
-/// The product's name in `lang` (`None` for an unknown id).
+/// The product's name in `lang` (else in its fallbacks); `None` for an unknown id.
 pub fn product_name(id: &str, lang: Lang) -> Option<&'static str> {
-    PRODUCTS.iter().find(|p| p.0 == id).map(|p| match lang {
-        Lang::ZhHans => p.1,
-        Lang::ZhHant => p.2,
-        Lang::En => p.3,
+    PRODUCTS.iter().find(|p| p.0 == id).map(|p| {
+        crate::i18n::catalogue()
+            .get(Lang::list(), lang as usize, &format!("product.{}", p.0))
+            .unwrap_or(p.0)
     })
 }
 
@@ -393,15 +371,15 @@ impl Scenario {
         }
     }
 
-    /// Languages to play in: the UI language if offered, else the first offered.
+    /// Languages to play in: the UI language if offered, else the first of its fallbacks of
+    /// the same family offered (a zh-Hant UI plays zh-Hans), else the first offered.
     pub fn play_lang(&self, ui: Lang) -> Lang {
-        if self.languages.contains(&ui) {
-            ui
-        } else if ui == Lang::ZhHant && self.languages.contains(&Lang::ZhHans) {
-            Lang::ZhHans
-        } else {
-            self.languages.first().copied().unwrap_or(Lang::En)
-        }
+        ui.fallbacks()
+            .into_iter()
+            .filter(|l| l.family() == ui.family())
+            .find(|l| self.languages.contains(l))
+            .or_else(|| self.languages.first().copied())
+            .unwrap_or(Lang::En)
     }
 }
 

@@ -179,8 +179,9 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
             None => ck.err(
                 l,
                 format!(
-                    "unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`",
-                    l.get_ref()
+                    "unknown language `{}`: write {}",
+                    l.get_ref(),
+                    Lang::codes_listed()
                 ),
             ),
         }

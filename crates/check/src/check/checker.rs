@@ -131,8 +131,9 @@ impl Checker<'_> {
                 None => self.err(
                     k,
                     format!(
-                        "unknown language `{}` in {what}: write `zh-Hans`, `zh-Hant` or `en`",
-                        k.get_ref()
+                        "unknown language `{}` in {what}: write {}",
+                        k.get_ref(),
+                        Lang::codes_listed()
                     ),
                 ),
             }

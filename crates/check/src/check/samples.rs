@@ -143,8 +143,9 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                     ck.err(
                         l,
                         format!(
-                            "unknown language `{}`: write `zh-Hans`, `zh-Hant` or `en`",
-                            l.get_ref()
+                            "unknown language `{}`: write {}",
+                            l.get_ref(),
+                            Lang::codes_listed()
                         ),
                     );
                     continue;
