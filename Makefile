@@ -14,6 +14,11 @@ WB_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/"/,"",$$3);
 TOOLS := tests/browser/node_modules
 WASM_OPT := $(TOOLS)/.bin/wasm-opt
 CHROMIUM ?= /usr/bin/chromium
+# The native CLI that builds dist/ and checks the scenarios: optimised by default; `make test`
+# uses the dev build its own tests have just made (the same code, without a second, optimised
+# build of the CLI and its server dependencies: minutes on a fresh machine).
+KEFU_PROFILE ?= release
+KEFU = target/$(if $(filter dev,$(KEFU_PROFILE)),debug,$(KEFU_PROFILE))/kefu
 
 .PHONY: help setup-wasm setup-node setup-browser dist serve lighthouse test test-native test-scenarios test-browser eval golden bench clean
 
@@ -65,7 +70,7 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 dist: setup-wasm setup-node
-	cargo build --release --bin kefu
+	cargo build --profile $(KEFU_PROFILE) --bin kefu
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
 	@# Three modules: the app (kefu-app, which has no judge in its dependencies), the scorer
 	@# (kefu-engine) and the checker (kefu-engine --features check), each bound right after its build.
@@ -113,10 +118,10 @@ dist: setup-wasm setup-node
 	@# first screen loads only the cards (cards.json: each scenario without its dialogue); the
 	@# whole bundle (library.json) when a scenario is opened or the trainee points at the cards.
 	@# The exams (exams/*.toml) are checked against the scenarios into the same bundle.
-	target/release/kefu bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
-	target/release/kefu bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
+	$(KEFU) bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
+	$(KEFU) bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
-	target/release/kefu compress dist > /dev/null
+	$(KEFU) compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
 	  table() { local b=0 g=0; for f in "$$@"; do x=$$(size $$f br); y=$$(size $$f gz); b=$$((b+x)); g=$$((g+y)); \
 	    printf '  %-68s %8d %8d\n' $$f $$x $$y; done; \
@@ -134,7 +139,7 @@ dist: setup-wasm setup-node
 # kefu serve: pre-compressed brotli/gzip, application/wasm, immutable caching for hashed files,
 # revalidation for index.html (src/serve.rs). It prints the address it listens on.
 serve: dist
-	target/release/kefu serve dist --port $(PORT)
+	$(KEFU) serve dist --port $(PORT)
 
 # Lighthouse (npm lighthouse@12.2.3, pinned in tests/browser/package-lock.json) with Debian's
 # Chromium against `kefu serve dist`, mobile and desktop presets: scores and metrics reported.
@@ -143,6 +148,7 @@ lighthouse: dist setup-browser
 
 # --- tests -------------------------------------------------------------------------------
 
+test: KEFU_PROFILE = dev
 test: test-native test-scenarios test-browser
 	@echo "make test: all passed"
 
@@ -154,11 +160,11 @@ test-native: setup-wasm
 	cargo clippy --target $(TARGET) -p kefu-app -p kefu-engine -- -D warnings
 
 test-scenarios:
-	cargo build --release --bin kefu
-	target/release/kefu check scenarios/ exams/
+	cargo build --profile $(KEFU_PROFILE) --bin kefu
+	$(KEFU) check scenarios/ exams/
 
 test-browser: dist setup-browser
-	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
+	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist KEFU=$(abspath $(KEFU)) node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
 
 # The judge's figures: the trainee corpus (tuning, then the locked validation part), our older
 # labelled set, and ../shared/eval's public sets (regression guards only).
