@@ -88,8 +88,9 @@ fn catalogue(data: &Path, out: &str) {
         }
     }
     for code in &codes {
+        // (Watched through `dir` above: a path that does not exist would make cargo rebuild
+        // every time, and a listed language may have no file yet.)
         let path = dir.join(format!("{code}.toml"));
-        println!("cargo:rerun-if-changed={}", path.display());
         let mut texts = serde_json::Map::new();
         if path.exists() {
             let value = toml_file(&path);
@@ -105,8 +106,9 @@ fn catalogue(data: &Path, out: &str) {
         all.insert(code.clone(), serde_json::Value::Object(texts));
     }
     let old = data.join("i18n.toml");
-    println!("cargo:rerun-if-changed={}", old.display());
     if old.exists() {
+        // Only when it is there: a missing path in rerun-if-changed makes every build a rebuild.
+        println!("cargo:rerun-if-changed={}", old.display());
         let value = toml_file(&old);
         for (key, texts) in value.as_object().expect("a TOML file is a table") {
             let texts = texts
