@@ -19,6 +19,9 @@ CHROMIUM ?= /usr/bin/chromium
 # build of the CLI and its server dependencies: minutes on a fresh machine).
 KEFU_PROFILE ?= release
 KEFU = target/$(if $(filter dev,$(KEFU_PROFILE)),debug,$(KEFU_PROFILE))/kefu
+# The dev CLI is built as the integration tests build it (with the dev-dependencies' features),
+# so after `cargo test` this is a no-op rather than a second build of the CLI's dependencies.
+KEFU_BUILD = $(if $(filter dev,$(KEFU_PROFILE)),cargo test --no-run --test check_cli,cargo build --profile $(KEFU_PROFILE) --bin kefu)
 
 .PHONY: help setup-wasm setup-node setup-browser dist serve lighthouse test test-native test-scenarios test-browser eval golden bench clean
 
@@ -70,7 +73,7 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 dist: setup-wasm setup-node
-	cargo build --profile $(KEFU_PROFILE) --bin kefu
+	$(KEFU_BUILD)
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
 	@# Three modules: the app (kefu-app, which has no judge in its dependencies), the scorer
 	@# (kefu-engine) and the checker (kefu-engine --features check), each bound right after its build.
@@ -152,15 +155,20 @@ test: KEFU_PROFILE = dev
 test: test-native test-scenarios test-browser
 	@echo "make test: all passed"
 
-# Every crate's tests natively (the app's pure parts included), then clippy on both targets:
-# natively for the whole workspace, and for wasm32 on the two browser crates.
+# The tests lint as they build: clippy-driver compiles the workspace's own crates in place of
+# rustc (what `cargo clippy` runs, but it also writes the code), with every warning an error.
+# So `cargo test` is clippy on every native target (tests, examples, benches) and the wasm32
+# builds of `make dist` are clippy on the browser crates, without compiling anything twice.
+# Dependencies are built by plain rustc and are not linted.
+test test-native test-scenarios test-browser: export RUSTC_WORKSPACE_WRAPPER = clippy-driver
+test test-native test-scenarios test-browser: export CLIPPY_ARGS = -Dwarnings
+
+# Every crate's tests natively (the app's pure parts included), linted as above.
 test-native: setup-wasm
 	cargo test --workspace --all-targets
-	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --target $(TARGET) -p kefu-app -p kefu-engine -- -D warnings
 
 test-scenarios:
-	cargo build --profile $(KEFU_PROFILE) --bin kefu
+	$(KEFU_BUILD)
 	$(KEFU) check scenarios/ exams/
 
 test-browser: dist setup-browser
