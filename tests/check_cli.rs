@@ -2,6 +2,7 @@
 //! control characters in echoed names and values escaped; folders with symbolic link loops
 //! walked once; the size limit applied while reading.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -15,8 +16,14 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// `kefu check ARGS`, killed (and the test failed) if it runs past `limit`.
 fn check_within(args: &[&Path], limit: Duration) -> Output {
+    let args: Vec<&OsStr> = args.iter().map(|p| p.as_os_str()).collect();
+    kefu_within("check", &args, limit)
+}
+
+/// `kefu CMD ARGS`, killed (and the test failed) if it runs past `limit`.
+fn kefu_within(cmd: &str, args: &[&OsStr], limit: Duration) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
-        .arg("check")
+        .arg(cmd)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -88,18 +95,16 @@ fn symbolic_link_loops_in_folders_are_walked_once() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A file over the limit is refused after reading just past the limit: a writer feeding 64 MB
-/// through a FIFO is cut off near 1 MB (the old checker read it all, then refused it).
+/// A FIFO in `dir` that a writer feeds 64 MB of `#` into; the writer's thread returns how many
+/// bytes went in before the reader closed it. `None` where FIFOs can't be made.
 #[cfg(unix)]
-#[test]
-fn the_size_limit_applies_while_reading() {
+fn endless_file(dir: &Path) -> Option<(PathBuf, std::thread::JoinHandle<usize>)> {
     use std::io::Write;
-    let dir = temp_dir("fifo");
     let fifo = dir.join("endless.toml");
     let made = Command::new("mkfifo").arg(&fifo).status();
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("mkfifo unavailable: skipped");
-        return;
+        return None;
     }
     let path = fifo.clone();
     let writer = std::thread::spawn(move || {
@@ -114,6 +119,18 @@ fn the_size_limit_applies_while_reading() {
         }
         written
     });
+    Some((fifo, writer))
+}
+
+/// A file over the limit is refused after reading just past the limit: a writer feeding 64 MB
+/// through a FIFO is cut off near 1 MB (the old checker read it all, then refused it).
+#[cfg(unix)]
+#[test]
+fn the_size_limit_applies_while_reading() {
+    let dir = temp_dir("fifo");
+    let Some((fifo, writer)) = endless_file(&dir) else {
+        return;
+    };
     let out = check_within(&[&fifo], Duration::from_secs(60));
     let written = writer.join().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -124,6 +141,87 @@ fn the_size_limit_applies_while_reading() {
         "{stdout}"
     );
     assert!(written < 8 << 20, "the checker read {written} bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `kefu bundle` and `kefu score --scenario` read a scenario file within the same limit: the
+/// file is refused (listed as broken by the bundle, a usage error for score), never read whole.
+#[cfg(unix)]
+#[test]
+fn bundle_and_score_read_within_the_size_limit_too() {
+    let dir = temp_dir("fifo-bundle");
+    std::fs::write(dir.join("mini.toml"), MINI).unwrap();
+    let Some((fifo, writer)) = endless_file(&dir) else {
+        return;
+    };
+    let out = kefu_within("bundle", &[dir.as_os_str()], Duration::from_secs(60));
+    let written = writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("endless.toml:1:1: error: the file is over 1024 KB"),
+        "{stderr}"
+    );
+    assert!(written < 8 << 20, "kefu bundle read {written} bytes");
+    let b: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the bundle is JSON");
+    assert_eq!(b["scenarios"].as_array().map(Vec::len), Some(1), "{b}");
+    assert_eq!(b["broken"][0][0], "endless.toml", "{b}");
+    std::fs::remove_file(&fifo).unwrap();
+
+    let Some((fifo, writer)) = endless_file(&dir) else {
+        return;
+    };
+    let args = [
+        OsStr::new("--scenario"),
+        fifo.as_os_str(),
+        OsStr::new("--turn"),
+        OsStr::new("open"),
+    ];
+    let out = kefu_within("score", &args, Duration::from_secs(60));
+    let written = writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the file is over 1024 KB"), "{stderr}");
+    assert!(written < 8 << 20, "kefu score read {written} bytes");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What `kefu bundle` and `kefu check` print on stderr is escaped too: a forged line in a
+/// file's value or in a path stays inside its own line.
+#[test]
+fn stderr_lines_are_escaped_too() {
+    let dir = temp_dir("ctl-stderr");
+    let evil = r#"nowhere\nfake.toml:1:1: error: forged\u001b[31m"#;
+    let src = MINI.replacen(r#"goto = "angrier""#, &format!(r#"goto = "{evil}""#), 1);
+    std::fs::write(dir.join("evil.toml"), &src).unwrap();
+    let out = kefu_within("bundle", &[dir.as_os_str()], Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    assert!(!stderr.is_empty());
+    for line in stderr.lines() {
+        assert!(line.starts_with("evil.toml:"), "{line:?}");
+    }
+    let missing = dir.join("no\nfake.toml:1:1: error: such");
+    let out = check_within(&[&missing], Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(stderr.contains(r"no\nfake.toml"), "{stderr:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file named twice (again, or inside a folder also named) is checked once: not a clash of
+/// its id with itself.
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = temp_dir("twice");
+    let file = dir.join("mini.toml");
+    std::fs::write(&file, MINI).unwrap();
+    let out = check_within(&[&file, &dir, &file], Duration::from_secs(60));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("checked 1 file(s): 1 ok"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

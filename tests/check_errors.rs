@@ -130,7 +130,7 @@ fn one_error(out: &CheckOutput) -> &Diagnostic {
 fn the_base_scenario_has_no_errors() {
     let out = check(BASE);
     assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
-    assert!(out.scenario.is_some());
+    assert!(out.value.is_some());
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn a_truncated_file_gives_one_error_on_its_last_line_saying_it_was_cut_short() {
     assert_eq!(d.line, src.lines().count(), "{d}");
     assert!(d.message.contains("cut short"), "{d}");
     assert!(d.message.contains("restore the rest"), "{d}");
-    assert!(out.scenario.is_none());
+    assert!(out.value.is_none());
 
     // Cut inside a key name: the same single, clear error.
     let cut = BASE.find("outcome = \"lost\"").unwrap() + 3;
@@ -361,7 +361,7 @@ fn legal_but_suspicious_things_are_warnings_not_errors() {
     let src = format!("{src}\n[[sample]]\nturn = \"open\"\nreply = \"嗯。\"\nexpect = \"lost\"\n");
     let out = check(&src);
     assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
-    assert!(out.scenario.is_some());
+    assert!(out.value.is_some());
     let w: Vec<String> = warnings(&out).iter().map(|d| d.to_string()).collect();
     let has = |s: &str| w.iter().any(|d| d.contains(s));
     assert!(has("has no model answer"), "{w:#?}");
@@ -386,7 +386,7 @@ fn checked_samples_are_kept_on_the_scenario() {
         "{BASE}\n[[sample]]\nturn = \"open\"\nreply = \"嗯。\"\nexpect = \"lost\"\nlabel = \"empty\"\n"
     );
     let out = check(&src);
-    let s = out.scenario.expect("valid");
+    let s = out.value.expect("valid");
     assert_eq!(s.samples.len(), 1);
     assert_eq!(s.samples[0].label.as_deref(), Some("empty"));
     assert_eq!(s.samples[0].line, pos(&src, "[[sample]]").0);
@@ -468,7 +468,7 @@ fn placeholders_filling_each_other_are_bounded_in_depth_and_size() {
     let src = edit(&src, "王先生的包裹迟到了。", "{p}");
     let out = check(&src);
     assert!(!errors(&out).is_empty());
-    assert!(out.scenario.is_none());
+    assert!(out.value.is_none());
     assert!(
         t.elapsed() < std::time::Duration::from_secs(20),
         "the checker took {:?}",
@@ -524,7 +524,7 @@ fn mood_and_turns_conditions_with_bad_values_are_located_errors() {
     );
     let out = check(&src);
     assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
-    let s = out.scenario.unwrap();
+    let s = out.value.unwrap();
     let c = &s.turns[0].next[1].cond;
     assert_eq!(
         (c.mood_below, c.mood_above, c.turns_taken),

@@ -19,7 +19,7 @@ fn scenario(src: &str) -> Scenario {
             .map(|d| d.to_string())
             .collect::<Vec<_>>()
     );
-    out.scenario.expect("valid")
+    out.value.expect("valid")
 }
 
 /// A judge that finds exactly the principles named in the reply, e.g. "apology solution".

@@ -34,7 +34,7 @@ fn library() -> &'static [Scenario] {
     LIB.get_or_init(|| {
         files()
             .iter()
-            .filter_map(|(stem, src)| check_source(&format!("scenarios/{stem}.toml"), src).scenario)
+            .filter_map(|(stem, src)| check_source(&format!("scenarios/{stem}.toml"), src).value)
             .collect()
     })
 }
@@ -51,7 +51,7 @@ fn every_file_checks_clean_and_runs_its_samples() {
                 Severity::Warning => eprintln!("{d}"),
             }
         }
-        if let Some(s) = &out.scenario {
+        if let Some(s) = &out.value {
             assert_eq!(
                 s.id, stem,
                 "the id of scenarios/{stem}.toml is its file name"
@@ -288,12 +288,12 @@ fn the_complete_example_in_the_format_guide_checks_clean() {
         .expect("a toml block");
     let out = check_source("docs/scenario-format.md", example);
     let shown: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
-    assert!(out.scenario.is_some(), "{shown:#?}");
+    assert!(out.value.is_some(), "{shown:#?}");
     assert!(
         shown.is_empty(),
         "the example should be spotless: {shown:#?}"
     );
-    let s = out.scenario.unwrap();
+    let s = out.value.unwrap();
     assert!(main_path_turns(&s).unwrap() >= 3);
 }
 

@@ -3,8 +3,9 @@
 //! given; `--scenario … --turn …` adds `facts` and `order`.
 
 use serde_json::Value;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const REPLY_IDS: [&str; 13] = [
     "apology",
@@ -22,27 +23,88 @@ const REPLY_IDS: [&str; 13] = [
     "rudeness",
 ];
 
-fn kefu(args: &[&str], stdin: &str) -> (Vec<Value>, i32) {
+/// What one run of `kefu` gave: stdout's lines as printed (no JSON round trip, which would
+/// change a big number), stderr, the exit code.
+struct Ran {
+    lines: Vec<String>,
+    stderr: String,
+    code: Option<i32>,
+}
+
+/// At most this much of a stream is kept (a runaway loop must not fill the memory).
+const KEEP: usize = 64 << 20;
+
+/// The one place a test runs `kefu`: `args`, `input` written to stdin (or stdin taken from
+/// `stdin`, e.g. a file), killed and the test failed if it runs past a minute.
+fn run(args: &[&str], stdin: Option<Stdio>, input: &[u8]) -> Ran {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
         .args(args)
-        .stdin(Stdio::piped())
+        .stdin(stdin.unwrap_or_else(Stdio::piped))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("kefu runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("kefu finishes");
-    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
-    let lines = text
-        .lines()
+    let writer = child.stdin.take().map(|mut w| {
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = w.write_all(&input); // kefu may stop reading early: a broken pipe is fine
+        })
+    });
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let (mut kept, mut chunk) = (Vec::new(), vec![0u8; 1 << 16]);
+            while let Ok(n @ 1..) = r.read(&mut chunk) {
+                if kept.len() < KEEP {
+                    kept.extend_from_slice(&chunk[..n]);
+                }
+            }
+            kept
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if t.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("kefu {args:?} still running after a minute");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    if let Some(w) = writer {
+        w.join().expect("stdin written");
+    }
+    let stdout = String::from_utf8(out.join().expect("stdout")).expect("UTF-8 output");
+    Ran {
+        lines: stdout.lines().map(str::to_string).collect(),
+        stderr: String::from_utf8_lossy(&err.join().expect("stderr")).into_owned(),
+        code: status.code(),
+    }
+}
+
+/// `kefu ARGS` on `stdin`: its lines as JSON, and the exit code.
+fn kefu(args: &[&str], stdin: &str) -> (Vec<Value>, i32) {
+    let ran = run(args, None, stdin.as_bytes());
+    let lines = ran
+        .lines
+        .iter()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
         .collect();
-    (lines, out.status.code().unwrap_or(-1))
+    (lines, ran.code.unwrap_or(-1))
+}
+
+/// `kefu score`'s output lines as printed; it must exit 0.
+fn kefu_raw(stdin: &str) -> Vec<String> {
+    kefu_bytes(stdin.as_bytes())
+}
+
+fn kefu_bytes(stdin: &[u8]) -> Vec<String> {
+    let ran = run(&["score"], None, stdin);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    ran.lines
 }
 
 /// The substring of `text` at a `[start, end)` char span.
@@ -218,29 +280,6 @@ fn scenario_turn_adds_facts_and_order() {
     assert_eq!(code, 2);
 }
 
-/// `kefu score`'s output lines as printed (no JSON round trip, which would change a big number).
-fn kefu_raw(stdin: &str) -> Vec<String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kefu"))
-        .arg("score")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("kefu runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("kefu finishes");
-    assert_eq!(out.status.code(), Some(0));
-    String::from_utf8(out.stdout)
-        .expect("UTF-8")
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn the_app_language_tags_are_taken_in_any_case_and_others_refused() {
     let ok = [
@@ -319,6 +358,10 @@ fn ids_are_echoed_exactly_as_written() {
         r#""emoji 🙂 \u00e9""#,
         "true",
         "null",
+        // Valid JSON that serde_json's values can't hold: still echoed as written.
+        "1e400",
+        "-0",
+        r#""\ud800 lone""#,
     ];
     let input: Vec<String> = ids
         .iter()
@@ -331,7 +374,9 @@ fn ids_are_echoed_exactly_as_written() {
             line.starts_with(&format!(r#"{{"id":{id},"#)),
             "id {id} not echoed as written: {line}"
         );
-        let v: Value = serde_json::from_str(line).expect("the output is JSON");
+        // The rest of the line as JSON (1e400 is JSON, but not a number serde_json takes).
+        let rest = format!("{{{}", &line[format!(r#"{{"id":{id},"#).len()..]);
+        let v: Value = serde_json::from_str(&rest).expect("the output is JSON");
         assert!(v["score"].is_u64(), "{line}");
     }
     // Also on an error line.
@@ -373,4 +418,107 @@ fn valid_json_the_tool_cannot_take_still_answers_with_the_id() {
     // Nesting the tool never reads is no reason to refuse the line.
     assert_eq!(v[4]["id"], "deep-elsewhere");
     assert!(v[4]["score"].is_u64(), "{}", out[4]);
+}
+
+/// A line that is not UTF-8, or too long to take (over 16 MB), still gets its one error line,
+/// with the id when it comes before the problem; the lines after it are scored as usual.
+#[test]
+fn a_line_not_utf8_or_too_long_answers_with_its_id_and_the_run_goes_on() {
+    let mut input: Vec<u8> = Vec::new();
+    input.extend_from_slice(b"{\"id\": \"latin1\", \"text\": \"caf\xe9 sorry\"}\n");
+    input.extend_from_slice(b"{\"id\": \"bad\xff\", \"text\": \"sorry\"}\n");
+    input.extend_from_slice(br#"{"id": 123456789012345678901234567890, "text": ""#);
+    input.extend(std::iter::repeat_n(b'a', 17 << 20));
+    input.extend_from_slice(b"\"}\n");
+    input.extend_from_slice(b"{\"id\": \"after\", \"text\": \"sorry\"}\n");
+    let out = kefu_bytes(&input);
+    assert_eq!(out.len(), 4, "one line per input line: {out:#?}");
+    let v: Vec<Value> = out
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(v[0]["id"], "latin1", "{}", out[0]);
+    assert!(
+        v[0]["error"].as_str().unwrap().contains("UTF-8"),
+        "{}",
+        out[0]
+    );
+    // An id that is itself not UTF-8 can't be echoed as written: null, never a changed id.
+    assert!(v[1]["id"].is_null(), "{}", out[1]);
+    assert!(v[1]["error"].is_string(), "{}", out[1]);
+    assert!(
+        out[2].starts_with(r#"{"id":123456789012345678901234567890,"error":"#),
+        "{}",
+        &out[2][..out[2].len().min(200)]
+    );
+    assert!(out[2].contains("16 MB"), "{}", out[2]);
+    assert_eq!(v[3]["id"], "after");
+    assert!(v[3]["score"].is_u64(), "{}", out[3]);
+}
+
+/// A byte order mark before the first line (a file saved by a Windows editor) is not part of
+/// it; one before a later line is an error like any other stray character.
+#[test]
+fn a_byte_order_mark_before_the_first_line_is_skipped() {
+    let out = kefu_bytes(
+        "\u{feff}{\"id\": 1, \"text\": \"sorry\"}\r\n\u{feff}{\"id\": 2, \"text\": \"sorry\"}\r\n"
+            .as_bytes(),
+    );
+    assert_eq!(out.len(), 2, "{out:#?}");
+    let first: Value = serde_json::from_str(&out[0]).unwrap();
+    assert_eq!(first["id"], 1);
+    assert!(first["score"].is_u64(), "{}", out[0]);
+    let second: Value = serde_json::from_str(&out[1]).unwrap();
+    assert!(second["error"].is_string(), "{}", out[1]);
+}
+
+/// Input that can't be read at all (stdin is a folder) ends the run with a message and exit 1,
+/// instead of an error line for every failed read, forever.
+#[cfg(unix)]
+#[test]
+fn an_input_that_cannot_be_read_stops_with_a_message() {
+    let dir = std::fs::File::open(env!("CARGO_MANIFEST_DIR")).expect("the folder opens");
+    let ran = run(&["score"], Some(Stdio::from(dir)), b"");
+    assert_eq!(ran.code, Some(1), "{}", ran.stderr);
+    assert!(ran.lines.len() <= 1, "{} lines", ran.lines.len());
+    assert!(
+        ran.stderr.contains("kefu score: cannot read the input"),
+        "{}",
+        ran.stderr
+    );
+}
+
+/// What `kefu score` says on stderr echoes arguments and a file's values escaped, one line per
+/// problem: a turn id holding a newline can't forge a `FILE:LINE:COL: error:` line.
+#[test]
+fn usage_errors_echo_arguments_on_one_line() {
+    let forged = "nope\nevil.toml:1:1: error: forged\u{1b}[31m";
+    let ran = run(
+        &[
+            "score",
+            "--scenario",
+            "tests/data/mini.toml",
+            "--turn",
+            forged,
+        ],
+        None,
+        b"",
+    );
+    assert_eq!(ran.code, Some(2));
+    assert_eq!(ran.stderr.lines().count(), 1, "{:?}", ran.stderr);
+    assert!(!ran.stderr.contains('\u{1b}'), "{:?}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains(r"nope\nevil.toml:1:1: error: forged\u{1b}[31m"),
+        "{:?}",
+        ran.stderr
+    );
+    let ran = run(&["score", "--bogus\nx"], None, b"");
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr
+            .starts_with("kefu score: unknown argument `--bogus\\nx`"),
+        "{:?}",
+        ran.stderr
+    );
 }

@@ -14,7 +14,7 @@ fn scenario(id: &str) -> Scenario {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{id}.toml"));
     let src = std::fs::read_to_string(&path).expect("a shipped scenario");
     check_source(&path.display().to_string(), &src)
-        .scenario
+        .value
         .expect("the shipped scenario checks")
 }
 

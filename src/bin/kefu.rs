@@ -14,6 +14,7 @@ use kefu_judge::score;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,8 +54,8 @@ fn main() -> ExitCode {
 
 /// Every `*.toml` under `p` (or `p` itself). A folder reached again (a symbolic link looping
 /// back, or two links to one folder) is skipped with a note, never walked twice: a loop can't
-/// hang the walk.
-fn toml_files(p: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> io::Result<()> {
+/// hang the walk. `seen` holds the folders walked, across every path of one command.
+fn toml_files(p: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) -> io::Result<()> {
     if p.is_dir() {
         let real = std::fs::canonicalize(p)?;
         if seen.contains(&real) {
@@ -65,7 +66,7 @@ fn toml_files(p: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> io::
             );
             return Ok(());
         }
-        seen.push(real);
+        seen.insert(real);
         let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
@@ -102,24 +103,41 @@ fn one_line(s: &str) -> String {
     out
 }
 
-/// A scenario file's text, read no further than the checker's size limit (a 1.5 GB file is
-/// refused after 1 MB, not read whole): `Err` is the diagnostic line to print.
-fn read_scenario(f: &Path, name: &str) -> Result<String, String> {
+/// Why a scenario or exam file's text was not taken.
+enum Unread {
+    Io(io::Error),
+    TooBig,
+    NotUtf8,
+}
+
+impl Unread {
+    /// The diagnostic line, `FILE:1:1: error: …` (not yet escaped: print it through `one_line`).
+    fn line(&self, name: &str) -> String {
+        match self {
+            Unread::Io(e) => format!("{name}:1:1: error: cannot read the file: {e}"),
+            Unread::TooBig => format!(
+                "{name}:1:1: error: the file is over {} KB, the most a scenario may be: split it",
+                kefu_check::check::MAX_FILE_BYTES / 1024
+            ),
+            Unread::NotUtf8 => {
+                format!("{name}:1:1: error: the file is not UTF-8 text: save it as UTF-8")
+            }
+        }
+    }
+}
+
+/// A scenario or exam file's text, read no further than the checker's size limit (a 1.5 GB
+/// file is refused after 1 MB, never read whole). Every command that reads one reads it here.
+fn read_limited(f: &Path) -> Result<String, Unread> {
     let limit = kefu_check::check::MAX_FILE_BYTES;
     let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(f).and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return Err(format!("{name}:1:1: error: cannot read the file: {e}"));
-    }
+    std::fs::File::open(f)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(Unread::Io)?;
     if bytes.len() > limit {
-        return Err(format!(
-            "{name}:1:1: error: the file is over {} KB, the most a scenario may be: split it",
-            limit / 1024
-        ));
+        return Err(Unread::TooBig);
     }
-    String::from_utf8(bytes)
-        .map_err(|_| format!("{name}:1:1: error: the file is not UTF-8 text: save it as UTF-8"))
+    String::from_utf8(bytes).map_err(|_| Unread::NotUtf8)
 }
 
 /// The scenario files the paths name (every `*.toml` under a folder), or the usage error
@@ -129,18 +147,21 @@ fn scenario_paths(cmd: &str, paths: &[String]) -> Result<Vec<PathBuf>, ExitCode>
         eprintln!("kefu {cmd}: give one or more scenario files or folders\n{USAGE}");
         return Err(ExitCode::from(2));
     }
-    let mut files = Vec::new();
+    let (mut files, mut seen) = (Vec::new(), HashSet::new());
     for p in paths {
         let path = Path::new(p);
         if !path.exists() {
-            eprintln!("kefu {cmd}: {p}: no such file or folder");
+            eprintln!("kefu {cmd}: {}: no such file or folder", one_line(p));
             return Err(ExitCode::from(2));
         }
-        if let Err(e) = toml_files(path, &mut files, &mut Vec::new()) {
-            eprintln!("kefu {cmd}: {p}: {e}");
+        if let Err(e) = toml_files(path, &mut files, &mut seen) {
+            eprintln!("kefu {cmd}: {}: {}", one_line(p), one_line(&e.to_string()));
             return Err(ExitCode::from(2));
         }
     }
+    // A file named twice (given again, or inside a folder also given) is checked once.
+    let mut taken = HashSet::new();
+    files.retain(|f| taken.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     Ok(files)
 }
 
@@ -222,7 +243,8 @@ fn check(args: &[String]) -> ExitCode {
             "--paths=json" => out_paths = PathsOut::Json,
             o if o.starts_with("--") => {
                 eprintln!(
-                    "kefu check: unknown option `{o}`: write `--paths` or `--paths=json`\n{USAGE}"
+                    "kefu check: unknown option `{}`: write `--paths` or `--paths=json`\n{USAGE}",
+                    one_line(o)
                 );
                 return ExitCode::from(2);
             }
@@ -250,10 +272,10 @@ fn check(args: &[String]) -> ExitCode {
     let mut dup = Vec::new();
     for f in &files {
         let name = f.display().to_string();
-        let src = match read_scenario(f, &name) {
+        let src = match read_limited(f) {
             Ok(s) => s,
-            Err(line) => {
-                println!("{}", one_line(&line));
+            Err(u) => {
+                println!("{}", one_line(&u.line(&name)));
                 dup.push(());
                 continue;
             }
@@ -264,7 +286,7 @@ fn check(args: &[String]) -> ExitCode {
         }
         let out = kefu_check::check_source(&name, &src);
         count(&out.diagnostics);
-        if let Some(s) = &out.scenario {
+        if let Some(s) = &out.value {
             for x in &s.samples {
                 if let Some(line) = sample_path_line(out_paths, &name, s, x) {
                     println!("{}", one_line(&line));
@@ -290,7 +312,7 @@ fn check(args: &[String]) -> ExitCode {
         };
         let out = kefu_check::exam::check_exam(name, src, library.as_deref());
         count(&out.diagnostics);
-        if let Some(e) = &out.exam {
+        if let Some(e) = &out.value {
             if let Some(other) = exam_ids.insert(e.id.clone(), name.clone()) {
                 let line = format!("{name}:1:1: error: exam id `{}` is already used by {other}: give each exam its own id", e.id);
                 println!("{}", one_line(&line));
@@ -326,12 +348,12 @@ fn sibling_scenarios(exam: &Path) -> Option<Vec<(String, kefu_core::judgement::S
         dir
     };
     let mut files = Vec::new();
-    toml_files(&dir, &mut files, &mut Vec::new()).ok()?;
+    toml_files(&dir, &mut files, &mut HashSet::new()).ok()?;
     let found: Vec<_> = files
         .iter()
-        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|f| read_limited(f).ok())
         .filter(|src| !kefu_check::exam::is_exam(src))
-        .filter_map(|src| kefu_check::check_source_with("", &src, false).scenario)
+        .filter_map(|src| kefu_check::check_source_with("", &src, false).value)
         .map(|s| (s.id, s.kind))
         .collect();
     (!found.is_empty()).then_some(found)
@@ -349,27 +371,40 @@ fn bundle(args: &[String]) -> ExitCode {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let mut files = Vec::new();
+    let (mut files, mut unread) = (Vec::new(), Vec::new());
     for f in &found {
         let name = f.file_name().map_or_else(
             || f.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        match std::fs::read_to_string(f) {
+        match read_limited(f) {
             Ok(src) => files.push((name, src)),
-            Err(e) => {
-                eprintln!("kefu bundle: {}: {e}", f.display());
+            Err(Unread::Io(e)) => {
+                eprintln!(
+                    "kefu bundle: {}: {}",
+                    one_line(&f.display().to_string()),
+                    one_line(&e.to_string())
+                );
                 return ExitCode::from(2);
+            }
+            // Too big or not text: listed as broken, like a file with errors.
+            Err(u) => {
+                let line = u.line(&name);
+                unread.push((name, vec![line]));
             }
         }
     }
     let mut b = kefu_check::build_bundle(&files);
+    for (name, lines) in unread {
+        b.files.push(name.clone());
+        b.broken.push((name, lines));
+    }
     if cards {
         b.scenarios.iter_mut().for_each(card_only);
     }
     for (_, lines) in b.broken.iter().chain(&b.broken_exams) {
         for l in lines {
-            eprintln!("{l}");
+            eprintln!("{}", one_line(l));
         }
     }
     match serde_json::to_string(&b) {
@@ -408,7 +443,10 @@ fn score_cmd(args: &[String]) -> ExitCode {
             "--scenario" => scenario_file = it.next().cloned(),
             "--turn" => turn_id = it.next().cloned(),
             other => {
-                eprintln!("kefu score: unknown argument `{other}`\n{USAGE}");
+                eprintln!(
+                    "kefu score: unknown argument `{}`\n{USAGE}",
+                    one_line(other)
+                );
                 return ExitCode::from(2);
             }
         }
@@ -416,32 +454,31 @@ fn score_cmd(args: &[String]) -> ExitCode {
     let turn: Option<(kefu_core::scenario::Scenario, usize)> = match (scenario_file, turn_id) {
         (None, None) => None,
         (Some(f), Some(t)) => {
-            let src = match std::fs::read_to_string(&f) {
+            let src = match read_limited(Path::new(&f)) {
                 Ok(s) => s,
-                Err(e) => {
-                    eprintln!("kefu score: {f}: {e}");
+                Err(u) => {
+                    eprintln!("{}", one_line(&u.line(&f)));
                     return ExitCode::from(2);
                 }
             };
             let out = kefu_check::check_source(&f, &src);
-            let Some(s) = out.scenario else {
+            let Some(s) = out.value else {
                 for d in out
                     .diagnostics
                     .iter()
                     .filter(|d| d.severity == Severity::Error)
                 {
-                    eprintln!("{d}");
+                    eprintln!("{}", one_line(&d.to_string()));
                 }
                 return ExitCode::from(2);
             };
             let Some(i) = s.turn_index(&t) else {
+                let turns: Vec<&str> = s.turns.iter().map(|t| t.id.as_str()).collect();
                 eprintln!(
-                    "kefu score: {f} has no turn `{t}`; its turns are: {}",
-                    s.turns
-                        .iter()
-                        .map(|t| t.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "kefu score: {} has no turn `{}`; its turns are: {}",
+                    one_line(&f),
+                    one_line(&t),
+                    one_line(&turns.join(", "))
                 );
                 return ExitCode::from(2);
             };
@@ -452,12 +489,36 @@ fn score_cmd(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let stdin = io::stdin();
+    let mut input = io::stdin().lock();
     let mut out = BufWriter::new(io::stdout().lock());
-    for line in stdin.lock().lines() {
-        let v = match line {
-            Ok(line) => score_line(&line, turn.as_ref()),
-            Err(_) => error_line(None, "the line is not valid UTF-8"),
+    let mut buf = Vec::new();
+    for n in 0.. {
+        let v = match read_line(&mut input, &mut buf) {
+            Ok(None) => break,
+            Ok(Some(Input::Line)) => match std::str::from_utf8(skip_bom(n, &buf)) {
+                Ok(line) => score_line(line, turn.as_ref()),
+                Err(_) => error_line(
+                    recover_id(skip_bom(n, &buf)).as_deref(),
+                    "the line is not valid UTF-8 text: save the input as UTF-8",
+                ),
+            },
+            Ok(Some(Input::TooLong)) => error_line(
+                recover_id(skip_bom(n, &buf)).as_deref(),
+                &format!(
+                    "the line is over {} MB, the most one input line may be: send a shorter text",
+                    MAX_LINE_BYTES >> 20
+                ),
+            ),
+            // Not a line problem (stdin a folder, a broken device): reading again would fail
+            // again, so stop rather than loop.
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!(
+                    "kefu score: cannot read the input: {}",
+                    one_line(&e.to_string())
+                );
+                return ExitCode::FAILURE;
+            }
         };
         if writeln!(out, "{v}").is_err() {
             break;
@@ -465,6 +526,66 @@ fn score_cmd(args: &[String]) -> ExitCode {
     }
     let _ = out.flush();
     ExitCode::SUCCESS
+}
+
+/// Line `n` without the byte order mark (a file saved by a Windows editor) before the first.
+fn skip_bom(n: usize, line: &[u8]) -> &[u8] {
+    match line.strip_prefix(b"\xef\xbb\xbf") {
+        Some(rest) if n == 0 => rest,
+        _ => line,
+    }
+}
+
+/// The longest input line `kefu score` takes; a longer one gets an error line (its id echoed
+/// when it comes before the cut) and is skipped to its end, never held whole in memory.
+const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// What `read_line` found.
+enum Input {
+    /// A line, in the buffer without its `\n` or `\r\n`.
+    Line,
+    /// A line over `MAX_LINE_BYTES`: its first bytes are in the buffer, the rest was skipped.
+    TooLong,
+}
+
+/// The next input line into `buf`, read no further than `MAX_LINE_BYTES`; `None` at the end.
+fn read_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> io::Result<Option<Input>> {
+    buf.clear();
+    let n = input
+        .by_ref()
+        .take(MAX_LINE_BYTES as u64 + 1)
+        .read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(Input::Line));
+    }
+    if buf.len() <= MAX_LINE_BYTES {
+        return Ok(Some(Input::Line)); // the last line, without a newline
+    }
+    // Skip the rest of the long line.
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                input.consume(i + 1);
+                break;
+            }
+            None => {
+                let k = chunk.len();
+                input.consume(k);
+            }
+        }
+    }
+    Ok(Some(Input::TooLong))
 }
 
 /// One input line of `kefu score`: the id kept as written, `text` and `lang` as any JSON (so
@@ -515,8 +636,8 @@ fn error_line(id: Option<&RawValue>, error: &str) -> String {
 /// The raw text of the top-level `"id"` member of a JSON object line, found without parsing
 /// the rest (which may be JSON this tool can't take: a lone surrogate, nesting deeper than 128,
 /// `1e400`), when it is itself JSON that can be echoed.
-fn recover_id(line: &str) -> Option<Box<RawValue>> {
-    let b = line.as_bytes();
+fn recover_id(line: &[u8]) -> Option<Box<RawValue>> {
+    let b = line;
     let mut i = 0;
     let skip_ws = |i: &mut usize| {
         while *i < b.len() && matches!(b[*i], b' ' | b'\t' | b'\n' | b'\r') {
@@ -546,7 +667,7 @@ fn recover_id(line: &str) -> Option<Box<RawValue>> {
             return None;
         }
         let key_end = string_end(i)?;
-        let key: String = serde_json::from_str(&line[i..key_end]).ok()?;
+        let key: String = serde_json::from_slice(&line[i..key_end]).ok()?;
         i = key_end;
         skip_ws(&mut i);
         if b.get(i) != Some(&b':') {
@@ -570,7 +691,8 @@ fn recover_id(line: &str) -> Option<Box<RawValue>> {
             i += 1;
         }
         if key == "id" {
-            return RawValue::from_string(line[start..i].trim_end().to_string()).ok();
+            let raw = std::str::from_utf8(&line[start..i]).ok()?.trim_end();
+            return RawValue::from_string(raw.to_string()).ok();
         }
         if b.get(i) != Some(&b',') {
             return None;
@@ -610,7 +732,7 @@ fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>)
             // Not JSON, or JSON this tool can't take (a lone surrogate, nesting deeper than
             // 128, 1e400): the id is still echoed when it can be found.
             let msg = format!("cannot read this line as a JSON object: {e}");
-            return error_line(recover_id(line).as_deref(), &msg);
+            return error_line(recover_id(line.as_bytes()).as_deref(), &msg);
         }
     };
     let id = v.id;

@@ -7,14 +7,14 @@ use kefu_core::view::{Bundle, Checked, Library, BUNDLE_VERSION};
 /// Check one file (`play`: also play its sample replies and model answers, as `kefu check`).
 pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
     let out = crate::check_source_with(name, src, play);
-    let diagnostics = if out.scenario.is_some() {
+    let diagnostics = if out.value.is_some() {
         Vec::new()
     } else {
         out.diagnostics.iter().map(|d| d.to_string()).collect()
     };
     Checked {
         file: name.to_string(),
-        scenario: out.scenario,
+        scenario: out.value,
         diagnostics,
     }
 }
@@ -39,7 +39,7 @@ pub fn build_bundle(files: &[(String, String)]) -> Bundle {
     let known: Vec<_> = b.scenarios.iter().map(|s| (s.id.clone(), s.kind)).collect();
     for (name, src) in exams {
         let out = crate::exam::check_exam(name, src, Some(&known));
-        match out.exam {
+        match out.value {
             Some(e) => b.exams.push(e),
             None => b.broken_exams.push((
                 name.clone(),

@@ -12,54 +12,41 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-type S<T> = Spanned<T>;
-type RawText = BTreeMap<S<String>, S<String>>;
+type RawText = BTreeMap<Spanned<String>, Spanned<String>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
-    exam: S<RawExam>,
+    exam: Spanned<RawExam>,
     #[serde(default)]
-    draw: Vec<S<RawDraw>>,
+    draw: Vec<Spanned<RawDraw>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExam {
-    id: S<String>,
-    title: S<RawText>,
-    intro: Option<S<RawText>>,
-    pass_mark: S<i64>,
-    time_limit: S<i64>,
-    hints: Option<S<bool>>,
+    id: Spanned<String>,
+    title: Spanned<RawText>,
+    intro: Option<Spanned<RawText>>,
+    pass_mark: Spanned<i64>,
+    time_limit: Spanned<i64>,
+    hints: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDraw {
-    count: S<i64>,
-    kind: Option<S<String>>,
+    count: Spanned<i64>,
+    kind: Option<Spanned<String>>,
     #[serde(default)]
-    from: Vec<S<String>>,
+    from: Vec<Spanned<String>>,
 }
 
 /// The most minutes an exam may last (a working day).
 pub const MAX_MINUTES: i64 = 480;
 
 /// The result of checking one exam file: the exam when it has no errors, and every diagnostic.
-#[derive(Debug, Clone)]
-pub struct ExamOutput {
-    pub exam: Option<Exam>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl ExamOutput {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-    }
-}
+pub type ExamOutput = crate::CheckOutput<Exam>;
 
 /// Is this source an exam file (a line that opens the `[exam]` table) rather than a scenario?
 pub fn is_exam(src: &str) -> bool {
@@ -90,14 +77,14 @@ impl Ck<'_> {
             message,
         });
     }
-    fn err<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+    fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
         self.push(Severity::Error, at.span().start, msg.into());
     }
-    fn warn<T>(&mut self, at: &S<T>, msg: impl Into<String>) {
+    fn warn<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
         self.push(Severity::Warning, at.span().start, msg.into());
     }
 
-    fn text(&mut self, t: &S<RawText>, what: &str) -> Loc {
+    fn text(&mut self, t: &Spanned<RawText>, what: &str) -> Loc {
         let mut out = BTreeMap::new();
         for (k, v) in t.get_ref() {
             match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
@@ -190,7 +177,7 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
             let at = e.span().map_or(0, |s| s.start);
             ck.push(Severity::Error, at, friendly(e.message()));
             return ExamOutput {
-                exam: None,
+                value: None,
                 diagnostics: ck.out,
             };
         }
@@ -389,7 +376,7 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
     };
     let errors = ck.out.iter().any(|d| d.severity == Severity::Error);
     ExamOutput {
-        exam: (!errors).then_some(exam),
+        value: (!errors).then_some(exam),
         diagnostics: ck.out,
     }
 }

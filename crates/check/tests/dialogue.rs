@@ -12,7 +12,7 @@ const SRC: &str = include_str!("../../../tests/data/mini.toml");
 fn mini() -> Scenario {
     let out = check_source("mini.toml", SRC);
     assert!(!out.has_errors(), "{:?}", out.diagnostics);
-    out.scenario.unwrap()
+    out.value.unwrap()
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn diags(src: &str) -> Vec<String> {
 fn a_good_file_checks_clean_into_an_exam() {
     let out = check_exam("x.toml", GOOD, Some(&known()));
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
-    let e = out.exam.unwrap();
+    let e = out.value.unwrap();
     assert_eq!(
         (e.id.as_str(), e.pass_mark, e.time_limit_mins, e.hints),
         ("basic", 70, 20, false)
@@ -74,7 +74,7 @@ fn a_scenario_id_that_is_not_in_the_library_is_located_with_a_suggestion() {
             "8:{col}: error: no scenario `prodcut-two` in the library: did you mean `product-two`?"
         )
     );
-    assert!(check_exam("x.toml", &src, Some(&known())).exam.is_none());
+    assert!(check_exam("x.toml", &src, Some(&known())).value.is_none());
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn a_broken_toml_file_and_a_missing_table_are_located() {
     );
     // Without a library the ids are not checked, and it says so.
     let out = check_exam("x.toml", GOOD, None);
-    assert!(out.exam.is_some());
+    assert!(out.value.is_some());
     assert_eq!(out.diagnostics.len(), 1);
     assert_eq!(out.diagnostics[0].severity, Severity::Warning);
 }

@@ -34,14 +34,15 @@ pub const MAX_PLACEHOLDER_DEPTH: usize = 3;
 /// The most chars a placeholder's value, or a text, may grow to once placeholders are filled.
 pub const MAX_FILLED_CHARS: usize = 20_000;
 
-/// The result of checking one file: the scenario when it has no errors, and every diagnostic.
+/// The result of checking one file: what it describes (a `Scenario`, or an `Exam` for an exam
+/// file: `exam::ExamOutput`) when it has no errors, and every diagnostic.
 #[derive(Debug, Clone)]
-pub struct CheckOutput {
-    pub scenario: Option<Scenario>,
+pub struct CheckOutput<T = Scenario> {
+    pub value: Option<T>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl CheckOutput {
+impl<T> CheckOutput<T> {
     pub fn has_errors(&self) -> bool {
         self.diagnostics
             .iter()
@@ -76,7 +77,7 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
             ),
         );
         return CheckOutput {
-            scenario: None,
+            value: None,
             diagnostics: ck.out,
         };
     }
@@ -95,7 +96,7 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
             };
             ck.push(Severity::Error, at, msg);
             return CheckOutput {
-                scenario: None,
+                value: None,
                 diagnostics: ck.out,
             };
         }
@@ -111,7 +112,7 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
     }
     ck.out.sort_by_key(|d| (d.line, d.col));
     CheckOutput {
-        scenario,
+        value: scenario,
         diagnostics: ck.out,
     }
 }
