@@ -127,6 +127,16 @@ mod tests {
         assert!(!hit("好的,我明白了您的订单号。", "empathy"));
     }
 
+    /// restate: a Cantonese confirmation tag (係咪) or an acknowledgement that goes on to say
+    /// the customer's point back; a bare guess closed by 吧? is not a restatement.
+    #[test]
+    fn restate_in_cantonese_and_after_an_acknowledgement() {
+        assert!(hit("你係想今日就收到貨,係咪?", "restate"));
+        assert!(hit("明白,即係個機一開就跳掣。", "restate"));
+        assert!(hit("了解了,原来是包装盒压坏了。", "restate"));
+        assert!(!hit("这是送朋友的吧?", "restate"));
+    }
+
     /// solution: a remedy with a concrete term or time, or a specific instruction.
     #[test]
     fn solution_with_a_term_or_a_time() {
