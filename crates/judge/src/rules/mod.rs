@@ -4,6 +4,7 @@
 //! rule is linear in the number of hits. Every hit it adds keeps the role cue's span as evidence.
 
 mod blame;
+mod explain;
 mod rudeness;
 
 use crate::lexicon::Owner;
@@ -18,6 +19,8 @@ const CALM_DOWN: Owner = Owner::Role("role.calm_down");
 const DEFLECT: Owner = Owner::Role("role.deflect");
 const THIRD_PARTY: Owner = Owner::Role("role.third_party");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
+/// Matched in the customer's line, not the reply (`Facts::asked_why`).
+pub const ASKS_WHY: Owner = Owner::Role("role.asks_why");
 
 fn has(spans: &Spans, who: Owner) -> bool {
     spans.get(&who).is_some_and(|v| !v.is_empty())
@@ -37,10 +40,21 @@ fn promote(spans: &mut Spans, role: Owner, principle: PrincipleId) {
     }
 }
 
+/// What the structural rules need to know about the reply and its turn beyond the spans.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The customer's line asks why, or on what grounds (`role.asks_why` in a question).
+    pub asked_why: bool,
+    /// Byte spans (folded) of the reply's stated clauses: clauses of sentences that do not ask,
+    /// with some content.
+    pub stated: Vec<(usize, usize)>,
+}
+
 /// Apply every structural rule to the spans of one reply.
-pub fn apply(spans: &mut Spans) {
+pub fn apply(spans: &mut Spans, facts: &Facts) {
     blame::apply(spans);
     rudeness::apply(spans);
+    explain::apply(spans, facts);
 }
 
 #[cfg(test)]
