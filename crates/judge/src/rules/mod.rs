@@ -151,6 +151,23 @@ mod tests {
         assert!(!hit("这是送朋友的吧?", "restate"));
     }
 
+    /// follow_up: a report back after a check or at a time (lexicon cues, one line each).
+    #[test]
+    fn follow_up_after_a_check_or_at_a_time() {
+        assert!(hit("尺寸我核实后发您。", "follow_up"));
+        assert!(hit("我打个电话给网点,二十分钟后回您。", "follow_up"));
+        assert!(hit(
+            "I'll ask the warehouse and tell you tomorrow.",
+            "follow_up"
+        ));
+        assert!(hit("Let me check and reply by email.", "follow_up"));
+        assert!(hit(
+            "I'll get the drawings and email them to you.",
+            "follow_up"
+        ));
+        assert!(!hit("确认一下,您的地址是北京吗?", "follow_up"));
+    }
+
     /// solution: a remedy with a concrete term or time, or a specific instruction.
     #[test]
     fn solution_with_a_term_or_a_time() {
