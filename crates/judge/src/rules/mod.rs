@@ -168,6 +168,21 @@ mod tests {
         assert!(!hit("确认一下,您的地址是北京吗?", "follow_up"));
     }
 
+    /// ownership: the agent admits their own tone or answer, takes a cost on, or takes the
+    /// next step on the case plainly (lexicon cues, one line each).
+    #[test]
+    fn ownership_of_tone_cost_and_next_step() {
+        assert!(hit("对不起,是我语气太冲了。", "ownership"));
+        assert!(hit("抱歉,我刚才回答得太随便了。", "ownership"));
+        assert!(hit("刚才是我太着急了。", "ownership"));
+        assert!(hit("退货运费我们承担。", "ownership"));
+        assert!(hit("这件事我亲自跟。", "ownership"));
+        assert!(hit("嗯,我查一下。", "ownership"));
+        assert!(hit("Sorry, that was curt of me.", "ownership"));
+        assert!(hit("We'll cover the return postage.", "ownership"));
+        assert!(!hit("运费您出,到付不收。", "ownership"));
+    }
+
     /// solution: a remedy with a concrete term or time, or a specific instruction.
     #[test]
     fn solution_with_a_term_or_a_time() {
