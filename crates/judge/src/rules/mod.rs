@@ -5,6 +5,7 @@
 
 mod blame;
 mod explain;
+mod probe;
 mod rudeness;
 
 use crate::lexicon::Owner;
@@ -55,6 +56,7 @@ pub fn apply(spans: &mut Spans, facts: &Facts) {
     blame::apply(spans);
     rudeness::apply(spans);
     explain::apply(spans, facts);
+    probe::apply(spans);
 }
 
 #[cfg(test)]
