@@ -87,7 +87,11 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     extra.extend(scan.shouting(lex).into_iter().map(|sp| (Rudeness, sp)));
     extra.extend(scan.bangs().into_iter().map(|sp| (Rudeness, sp)));
 
-    crate::rules::apply(&mut spans);
+    let facts = crate::rules::Facts {
+        asked_why: said.as_ref().is_some_and(|s| asks_why(lex, s)),
+        stated: stated_clauses(&a),
+    };
+    crate::rules::apply(&mut spans, &facts);
 
     let (findings, first_sentence) = evidence::findings(&a, &spans, &extra);
     Detection {
@@ -127,6 +131,38 @@ fn cue_spans(a: &Analysis, hits: &[Hit], cx: &Context, said: Option<&Folded>, sp
             spans.entry(p).or_default().push((h.start, h.end));
         }
     }
+}
+
+/// Does the customer's line ask why (a `role.asks_why` cue in a sentence that asks)?
+fn asks_why(lex: &Lexicon, said: &Folded) -> bool {
+    let sentences = text::sentences(&said.text);
+    lex.find(&said.text).iter().any(|h| {
+        lex.entries[h.entry].owner == crate::rules::ASKS_WHY
+            && analysis::seg_of(&sentences, h.start).is_some_and(|s| {
+                analysis::trim_tail(s.slice(&said.text))
+                    .trim_end()
+                    .ends_with('?')
+            })
+    })
+}
+
+/// The reply's stated clauses: clauses of sentences that do not ask, with at least four
+/// letters, digits or CJK characters (a greeting or a name, 您好, 李女士, states nothing).
+fn stated_clauses(a: &Analysis) -> Vec<(usize, usize)> {
+    a.clauses
+        .iter()
+        .filter(|cl| {
+            let i = a.sentence_index(cl.start);
+            !a.asks.get(i).copied().unwrap_or(false)
+                && cl
+                    .slice(&a.f.text)
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .nth(3)
+                    .is_some()
+        })
+        .map(|cl| (cl.start, cl.end))
+        .collect()
 }
 
 /// Handing the case on, then promising to report back, takes the case on.

@@ -4,6 +4,8 @@
 //! rule is linear in the number of hits. Every hit it adds keeps the role cue's span as evidence.
 
 mod blame;
+mod explain;
+mod probe;
 mod rudeness;
 
 use crate::lexicon::Owner;
@@ -18,6 +20,8 @@ const CALM_DOWN: Owner = Owner::Role("role.calm_down");
 const DEFLECT: Owner = Owner::Role("role.deflect");
 const THIRD_PARTY: Owner = Owner::Role("role.third_party");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
+/// Matched in the customer's line, not the reply (`Facts::asked_why`).
+pub const ASKS_WHY: Owner = Owner::Role("role.asks_why");
 
 fn has(spans: &Spans, who: Owner) -> bool {
     spans.get(&who).is_some_and(|v| !v.is_empty())
@@ -37,10 +41,22 @@ fn promote(spans: &mut Spans, role: Owner, principle: PrincipleId) {
     }
 }
 
+/// What the structural rules need to know about the reply and its turn beyond the spans.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The customer's line asks why, or on what grounds (`role.asks_why` in a question).
+    pub asked_why: bool,
+    /// Byte spans (folded) of the reply's stated clauses: clauses of sentences that do not ask,
+    /// with some content.
+    pub stated: Vec<(usize, usize)>,
+}
+
 /// Apply every structural rule to the spans of one reply.
-pub fn apply(spans: &mut Spans) {
+pub fn apply(spans: &mut Spans, facts: &Facts) {
     blame::apply(spans);
     rudeness::apply(spans);
+    explain::apply(spans, facts);
+    probe::apply(spans);
 }
 
 #[cfg(test)]
@@ -125,6 +141,48 @@ mod tests {
         assert!(hit("You have every right to be upset.", "empathy"));
         assert!(hit("That's a reasonable worry, Mr. Huang.", "empathy"));
         assert!(!hit("好的,我明白了您的订单号。", "empathy"));
+    }
+
+    /// restate: a Cantonese confirmation tag (係咪) or an acknowledgement that goes on to say
+    /// the customer's point back; a bare guess closed by 吧? is not a restatement.
+    #[test]
+    fn restate_in_cantonese_and_after_an_acknowledgement() {
+        assert!(hit("你係想今日就收到貨,係咪?", "restate"));
+        assert!(hit("明白,即係個機一開就跳掣。", "restate"));
+        assert!(hit("了解了,原来是包装盒压坏了。", "restate"));
+        assert!(!hit("这是送朋友的吧?", "restate"));
+    }
+
+    /// follow_up: a report back after a check or at a time (lexicon cues, one line each).
+    #[test]
+    fn follow_up_after_a_check_or_at_a_time() {
+        assert!(hit("尺寸我核实后发您。", "follow_up"));
+        assert!(hit("我打个电话给网点,二十分钟后回您。", "follow_up"));
+        assert!(hit(
+            "I'll ask the warehouse and tell you tomorrow.",
+            "follow_up"
+        ));
+        assert!(hit("Let me check and reply by email.", "follow_up"));
+        assert!(hit(
+            "I'll get the drawings and email them to you.",
+            "follow_up"
+        ));
+        assert!(!hit("确认一下,您的地址是北京吗?", "follow_up"));
+    }
+
+    /// ownership: the agent admits their own tone or answer, takes a cost on, or takes the
+    /// next step on the case plainly (lexicon cues, one line each).
+    #[test]
+    fn ownership_of_tone_cost_and_next_step() {
+        assert!(hit("对不起,是我语气太冲了。", "ownership"));
+        assert!(hit("抱歉,我刚才回答得太随便了。", "ownership"));
+        assert!(hit("刚才是我太着急了。", "ownership"));
+        assert!(hit("退货运费我们承担。", "ownership"));
+        assert!(hit("这件事我亲自跟。", "ownership"));
+        assert!(hit("嗯,我查一下。", "ownership"));
+        assert!(hit("Sorry, that was curt of me.", "ownership"));
+        assert!(hit("We'll cover the return postage.", "ownership"));
+        assert!(!hit("运费您出,到付不收。", "ownership"));
     }
 
     /// solution: a remedy with a concrete term or time, or a specific instruction.

@@ -36,6 +36,9 @@ mod tests {
         assert!(rude("您先冷静一下,我们在处理了。"));
         assert!(rude("Please don't get upset, it's only 10 yuan."));
         assert!(!rude("您别着急,我马上帮您补发,明天发出。"));
+        // A worry told away is the same act: alone it dismisses, beside help it comforts.
+        assert!(rude("您不用操心这个,肯定没问题的。"));
+        assert!(!rude("您不用担心,我今天就给您补发一件。"));
     }
 
     #[test]

@@ -1,0 +1,53 @@
+//! Probe by structure: a question that checks the customer is satisfied now (`close`: 您看这样
+//!可以吗?, does that work for you?) closes; it does not ask the customer for information about
+//! their case (principles.md: "您看这样可以吗? after a remedy — close, not probe"). A probe span
+//! that a close cue overlaps is dropped.
+
+use super::Spans;
+use crate::lexicon::Owner;
+use kefu_core::principles::PrincipleId::*;
+
+pub fn apply(spans: &mut Spans) {
+    let close: Vec<(usize, usize)> = spans
+        .get(&Owner::Principle(Close))
+        .cloned()
+        .unwrap_or_default();
+    if close.is_empty() {
+        return;
+    }
+    // Merge the close spans into disjoint sorted runs, then look each probe span up by binary
+    // search: linear-logarithmic however many questions the reply holds.
+    let mut close = close;
+    close.sort_unstable();
+    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(close.len());
+    for (s, e) in close {
+        match runs.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => runs.push((s, e)),
+        }
+    }
+    if let Some(probe) = spans.get_mut(&Owner::Principle(Probe)) {
+        probe.retain(|&(a, b)| {
+            let i = runs.partition_point(|&(_, e)| e <= a);
+            runs.get(i).is_none_or(|&(s, _)| s >= b)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detect::{detect, Context};
+    use crate::lexicon::Lexicon;
+    use kefu_core::principles::PrincipleId::{Close, Probe};
+
+    fn hits(t: &str) -> (bool, bool) {
+        let f = detect(t, Lexicon::builtin(), &Context::default()).findings;
+        (f[&Probe].hit, f[&Close].hit)
+    }
+
+    #[test]
+    fn a_satisfaction_check_closes_and_does_not_probe() {
+        assert_eq!(hits("明天上午给您补发一件,您看这样可以吗?"), (false, true));
+        assert_eq!(hits("请问您的收货地址是哪里?"), (true, false));
+    }
+}
