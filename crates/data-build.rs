@@ -29,6 +29,7 @@ fn main() {
         Ok("kefu-judge") => {
             lexicons(&data, &out);
             compile(&data, "policy", &out);
+            compile(&data, "answers", &out);
         }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }
