@@ -100,12 +100,13 @@ impl Clauses {
         let segs = text::clauses(text);
         let sentences = text::sentences(text);
         // A clause asks when it ends a sentence that asks ("?", or 吗/么 before its end).
+        let ends: std::collections::HashSet<usize> = sentences.iter().map(|s| s.end).collect();
         let asks = segs
             .iter()
             .map(|c| {
                 let t = c.slice(text).trim_end();
                 let core = t.trim_end_matches(['.', '!', '~', ' ', ',', ';']);
-                let ends_sentence = sentences.iter().any(|s| s.end == c.end);
+                let ends_sentence = ends.contains(&c.end);
                 t.ends_with('?')
                     || (ends_sentence
                         && core.ends_with(['吗', '么'])
@@ -311,17 +312,17 @@ fn yes_no(f: &Folded, customer_said: Option<&str>) -> Vec<(usize, usize)> {
     if let Some(q) = customer_said {
         let verbs = asked_verbs(q);
         // Words that hold a verb's character without being it (功能, 可能, 社会).
-        let inside: Vec<(usize, usize)> = d
-            .not_words
-            .iter()
-            .flat_map(|w| occurrences(text, w))
-            .collect();
+        // Marked byte by byte, so a lookup is constant whatever the reply holds.
+        let mut inside = vec![false; text.len()];
+        for (a, b) in d.not_words.iter().flat_map(|w| occurrences(text, w)) {
+            inside[a..b].iter_mut().for_each(|x| *x = true);
+        }
         for v in &verbs {
             for (s, e) in occurrences(text, v) {
                 let Some((i, c)) = clauses.of(s) else {
                     continue;
                 };
-                if clauses.asks[i] || inside.iter().any(|&(a, b)| a <= s && e <= b) {
+                if clauses.asks[i] || inside[s..e].iter().all(|x| *x) {
                     continue;
                 }
                 let mut from = s.saturating_sub(12).max(c.start);

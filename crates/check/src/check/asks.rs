@@ -184,11 +184,9 @@ pub(super) fn unanswered_stays(ck: &mut Checker, raw: &RawScenario, s: &Scenario
             .map(|b| b.goto)
             .collect();
         if answered.is_empty() {
-            let Some(rt) = raw.turn.get(t) else { continue };
-            if let Some(a) = &rt.get_ref().asks {
+            if let Some(a) = raw.turn.get(t).and_then(|rt| rt.get_ref().asks.as_ref()) {
                 ck.warn(a, format!("turn `{}` asks a question, but no branch needs it answered: add `all = [\"answers\"]` to the branch that moves on, so a reply that ignores the question does not", turn.id));
             }
-            continue;
         }
         for (k, b) in turn.next.iter().enumerate() {
             if needs_answer(&b.cond, ask.kind)
