@@ -30,6 +30,7 @@ fn main() {
             lexicons(&data, &out);
             compile(&data, "policy", &out);
             compile(&data, "answers", &out);
+            compile(&data, "questions", &out);
         }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }
