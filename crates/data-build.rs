@@ -29,6 +29,8 @@ fn main() {
         Ok("kefu-judge") => {
             lexicons(&data, &out);
             compile(&data, "policy", &out);
+            compile(&data, "answers", &out);
+            compile(&data, "questions", &out);
         }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }

@@ -1,6 +1,7 @@
 //! The scorer never panics, whatever it is given, and every evidence span it returns is a
 //! non-empty `[start, end)` range of chars inside the reply as typed. No timing assertions.
 
+use kefu_core::judgement::{Ask, AskKind};
 use kefu_core::principles::Lang;
 use kefu_judge::score::{self, ScenarioKind, TurnRules};
 use proptest::prelude::*;
@@ -39,6 +40,22 @@ fn judge_all_ways(text: &str) -> Result<(), TestCaseError> {
         ..Default::default()
     };
     check_spans(text, &score::judge(text, Lang::ZhHans, &turn, Some(3.0)))?;
+    // A turn that asks: every kind of answer read from any text, the question any text too.
+    for kind in AskKind::ALL {
+        let turn = TurnRules {
+            kind: ScenarioKind::Objection,
+            customer_said: Some(text.chars().rev().collect()),
+            policy: [("warranty_months".to_string(), 12.0)].into(),
+            asks: Some(Ask {
+                kind,
+                options: vec![text.chars().take(3).collect(), "周四".into()],
+                fact: Some("x".into()),
+                policy: Some("warranty_months".into()),
+            }),
+            ..Default::default()
+        };
+        check_spans(text, &score::judge(text, Lang::En, &turn, None))?;
+    }
     Ok(())
 }
 

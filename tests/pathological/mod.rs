@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use kefu_core::judgement::{FactRule, ScenarioKind, TurnRules};
+use kefu_core::judgement::{Ask, AskKind, FactRule, ScenarioKind, TurnRules};
 
 /// One pathological shape: a name, and a builder of (reply, turn) of about `n` chars.
 pub struct Case {
@@ -87,6 +87,22 @@ fn one_char_terms(text: String) -> (String, TurnRules) {
     (text, turn)
 }
 
+/// A turn that asks (`asks`), the customer's question given.
+fn asking(text: String, kind: AskKind, question: &str) -> (String, TurnRules) {
+    let turn = TurnRules {
+        kind: ScenarioKind::Angry,
+        customer_said: Some(question.into()),
+        asks: Some(Ask {
+            kind,
+            options: vec!["周四".into(), "a".into()],
+            fact: None,
+            policy: None,
+        }),
+        ..Default::default()
+    };
+    (text, turn)
+}
+
 pub const CASES: &[Case] = &[
     Case {
         name: "one clause of negated blame (跟我们没关系…)",
@@ -115,5 +131,39 @@ pub const CASES: &[Case] = &[
     Case {
         name: "one-char jargon and fact vs Chinese (的的…)",
         build: |n| one_char_terms("的".repeat(n)),
+    },
+    Case {
+        name: "asks time: denied days and dates in one clause (不是周四…)",
+        build: |n| {
+            asking(
+                repeat_to("不是周四6月3日下午五点48小时", n),
+                AskKind::Time,
+                "什么时候到?",
+            )
+        },
+    },
+    Case {
+        name: "asks yes/no: the question's verbs inside other words (功能能…)",
+        build: |n| {
+            asking(
+                repeat_to("功能能包装 can pack ", n),
+                AskKind::YesNo,
+                "包装能不能好一点? can you pack it better?",
+            )
+        },
+    },
+    Case {
+        name: "asks choice: options and negators (不是a a…)",
+        build: |n| asking(repeat_to("不是a a 周四 ", n), AskKind::Choice, "a还是周四?"),
+    },
+    Case {
+        name: "asks amount: clauses of numbers (59元,¥…)",
+        build: |n| {
+            asking(
+                repeat_to("59元,¥5,五十九块,", n),
+                AskKind::Amount,
+                "多少钱?",
+            )
+        },
     },
 ];

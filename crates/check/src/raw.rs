@@ -71,6 +71,20 @@ pub struct RawTurn {
     pub line: Vec<Spanned<RawTurnLine>>,
     #[serde(default)]
     pub next: Vec<Spanned<RawNext>>,
+    /// What the customer asks at this turn: a reply must answer it (`answers`).
+    pub asks: Option<Spanned<RawAsk>>,
+}
+
+/// `asks = { kind = "time" }`, `{ kind = "choice", options = […] }`, `{ kind = "fact", fact =
+/// "…" }`, `{ kind = "policy", policy = "…" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAsk {
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub options: Vec<Spanned<String>>,
+    pub fact: Option<Spanned<String>>,
+    pub policy: Option<Spanned<String>>,
 }
 
 /// Declares a raw struct that starts with the condition fields (`all`, `any`, `none`,

@@ -79,6 +79,72 @@ pub struct ClaimRule {
     pub say: Vec<String>,
 }
 
+/// What kind of answer the customer's question at a turn asks for (`asks = { kind = … }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AskKind {
+    /// When: a time or a date (今天下午五点前, 周四, by Friday; a span also answers: 48小时内).
+    Time,
+    /// How long: a span of time (两三天, within two days; a date also answers).
+    Duration,
+    /// How much: an amount or a price (¥59, 五十九块, free).
+    Amount,
+    /// Yes or no (可以/不行/能/不会, yes/no, with or without a reason).
+    YesNo,
+    /// Which one: one of the named `options`.
+    Choice,
+    /// A product fact: the turn's `[[turn.facts]]` named by `fact`.
+    Fact,
+    /// A shop rule: the `[policy]` rule named by `policy`.
+    Policy,
+}
+
+impl AskKind {
+    /// Every kind, in the order the format lists them.
+    pub const ALL: [AskKind; 7] = [
+        AskKind::Time,
+        AskKind::Duration,
+        AskKind::Amount,
+        AskKind::YesNo,
+        AskKind::Choice,
+        AskKind::Fact,
+        AskKind::Policy,
+    ];
+    /// The kind's id as written in scenario files.
+    pub fn id(self) -> &'static str {
+        match self {
+            AskKind::Time => "time",
+            AskKind::Duration => "duration",
+            AskKind::Amount => "amount",
+            AskKind::YesNo => "yes_no",
+            AskKind::Choice => "choice",
+            AskKind::Fact => "fact",
+            AskKind::Policy => "policy",
+        }
+    }
+    /// The kind written as `s`.
+    pub fn parse(s: &str) -> Option<AskKind> {
+        AskKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+/// The question the customer asks at a turn: a reply that does not answer it does not show
+/// `answers` (and the turn's branches keep the conversation from moving on as if it did).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ask {
+    /// What kind of answer answers it.
+    pub kind: AskKind,
+    /// For `choice`: the options the customer named (any one named, not negated, answers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// For `fact`: the id of the turn's `[[turn.facts]]` asked about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// For `policy`: the `[policy]` rule asked about (a rule id of `data/policy.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
 /// What a scenario turn adds to judging a reply.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TurnRules {
@@ -107,6 +173,9 @@ pub struct TurnRules {
     /// rule's base unit): a number a reply states about one must be its value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub policy: BTreeMap<String, f64>,
+    /// What the customer asked at this turn (`asks`): judged as `answers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asks: Option<Ask>,
 }
 
 /// A tip for one missed principle or one violation.

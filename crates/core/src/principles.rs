@@ -307,9 +307,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_list_has_13_plus_4_with_tips_in_three_languages() {
+    fn the_list_has_13_plus_5_with_tips_in_three_languages() {
         assert_eq!(reply_ids().count(), 13);
-        assert_eq!(all().iter().filter(|p| p.kind == Kind::Turn).count(), 4);
+        assert_eq!(all().iter().filter(|p| p.kind == Kind::Turn).count(), 5);
         for p in all() {
             for l in Lang::ALL {
                 assert!(!p.tip.get(l).is_empty(), "{} tip {:?}", p.id, l);

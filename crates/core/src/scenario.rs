@@ -4,7 +4,7 @@
 
 #![warn(missing_docs)]
 
-use crate::judgement::{ClaimRule, FactRule, ScenarioKind, TurnRules};
+use crate::judgement::{Ask, ClaimRule, FactRule, ScenarioKind, TurnRules};
 use crate::principles::{Lang, PrincipleId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -182,6 +182,9 @@ pub struct Turn {
     /// Lines said instead of `say` when their condition holds (the first that holds).
     #[serde(default)]
     pub lines: Vec<Line>,
+    /// What the customer asks at this turn (`asks`): a reply must answer it (`answers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asks: Option<Ask>,
 }
 
 /// A customer line that fits the reply before it: said instead of the turn's `say` (or the
@@ -355,6 +358,7 @@ impl Scenario {
             customer_name: Some(self.customer_name.get(lang).to_string()),
             customer_said: customer_said.map(str::to_string),
             policy: self.policy.clone(),
+            asks: t.asks.clone(),
         }
     }
 

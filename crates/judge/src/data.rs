@@ -13,3 +13,10 @@ include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
 
 /// `data/policy.toml`: the shop rules' topic words, units and negators (`crate::policy`).
 pub const POLICY: &str = data!("policy");
+
+/// `data/answers.toml`: the patterns and words that read an answer to the customer's question
+/// (`crate::answers`).
+pub const ANSWERS: &str = data!("answers");
+
+/// `data/questions.toml`: the words that tell a question's form and kind (`detect::questions`).
+pub const QUESTIONS: &str = data!("questions");

@@ -142,11 +142,39 @@ fn judge_with(
     let always = turn_principles == TurnPrinciples::Always;
 
     let mut false_claim = false;
-    if always || wants(PrincipleId::Facts) {
-        let (f, claim) = judge_facts(&d, turn);
+    let mut stated_facts = Vec::new();
+    if always || wants(PrincipleId::Facts) || turn.asks.is_some() {
+        let (f, claim) = judge_facts(&d, turn, &mut stated_facts);
         false_claim = claim;
-        found.insert(PrincipleId::Facts, f);
+        if always || wants(PrincipleId::Facts) {
+            found.insert(PrincipleId::Facts, f);
+        }
     }
+    // The customer's question (`asks`): `answers`, weighted at that turn even when its
+    // `expects` does not name it.
+    let mut weights = weights;
+    if let Some(ask) = &turn.asks {
+        let fact_spans: Vec<(usize, usize)> = ask
+            .fact
+            .as_ref()
+            .and_then(|id| stated_facts.iter().find(|(k, _)| k == id))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        found.insert(
+            PrincipleId::Answers,
+            crate::answers::judge(
+                &d.folded,
+                ask,
+                turn.customer_said.as_deref(),
+                &fact_spans,
+                &turn.policy,
+            ),
+        );
+        if !weights.iter().any(|(k, _)| *k == PrincipleId::Answers) {
+            weights.push((PrincipleId::Answers, crate::answers::weight()));
+        }
+    }
+    let wants = |id: PrincipleId| weights.iter().any(|(k, w)| *k == id && *w > 0.0);
     if always || wants(PrincipleId::Order) {
         found.insert(PrincipleId::Order, judge_order(&d));
     }
@@ -209,9 +237,13 @@ fn judge_with(
         let p = id.principle();
         let missed = wants(id) && !p.violation && !f.hit;
         if missed || violation_hit(id, f) {
+            let mut text = p.tip_text(turn.kind.id(), lang, turn.customer_name.as_deref());
+            if id == PrincipleId::Answers {
+                text = answers_tip(&text, turn, lang);
+            }
             tips.push(Tip {
                 principle: id.to_string(),
-                text: p.tip_text(turn.kind.id(), lang, turn.customer_name.as_deref()),
+                text,
                 source: p.cite.get(lang).to_string(),
             });
         }
@@ -235,10 +267,42 @@ fn judge_with(
     }
 }
 
+/// The `answers` tip names what was asked: `{asked}` the kind of answer (catalogue
+/// `answers.asked.KIND`, with the options of a choice), `{question}` the customer's line.
+fn answers_tip(tip: &str, turn: &TurnRules, lang: Lang) -> String {
+    use kefu_core::i18n::t;
+    let Some(ask) = &turn.asks else {
+        return tip.to_string();
+    };
+    let options = ask.options.join(&t(lang, "answers.or"));
+    let asked = t(lang, &format!("answers.asked.{}", ask.kind.id())).replace("{options}", &options);
+    let question = turn
+        .customer_said
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            let short: String = q.chars().take(80).collect();
+            let short = if short.len() < q.len() {
+                format!("{short}…")
+            } else {
+                short
+            };
+            t(lang, "answers.question").replace("{question}", &short)
+        })
+        .unwrap_or_default();
+    tip.replace("{asked}", &asked)
+        .replace("{question}", &question)
+}
+
 /// `facts`: every required fact stated and no false claim. Evidence marks both; a false
 /// claim gives `hit = false` with its evidence. The flag: a false claim was made (a fact left
 /// out is a miss, not a violation).
-fn judge_facts(d: &Detection, turn: &TurnRules) -> (Finding, bool) {
+fn judge_facts(
+    d: &Detection,
+    turn: &TurnRules,
+    stated: &mut Vec<(String, Vec<(usize, usize)>)>,
+) -> (Finding, bool) {
     let f = &d.folded;
     // Match on the folded text without spaces (20 MSa/s = 20MSa/s).
     let mut compact = String::with_capacity(f.text.len());
@@ -318,6 +382,7 @@ fn judge_facts(d: &Detection, turn: &TurnRules) -> (Finding, bool) {
         if found.is_empty() {
             all_stated = false;
         }
+        stated.push((fact.id.clone(), found.clone()));
         evidence.extend(found);
     }
     for claim in &turn.false_claims {

@@ -14,6 +14,8 @@ struct Frame {
     known: BTreeSet<String>,
     /// `max_turns` as written (for `turns_taken`).
     max_turns_declared: usize,
+    /// The rules of the file's `[policy]` (an `asks` may name one).
+    policy: BTreeSet<String>,
 }
 
 /// The ids of turns and endings, for `goto`, `start` and `gives_up`.
@@ -71,6 +73,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
             .max_turns
             .as_ref()
             .map_or(12, |m| (*m.get_ref()).clamp(1, 100) as usize),
+        policy: raw.policy.keys().map(|k| k.get_ref().clone()).collect(),
     };
     let endings = endings(ck, raw, &frame, &mut targets);
     let turns: Vec<Turn> = raw
@@ -142,6 +145,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
     if !scenario.turns.is_empty() && !targets.dangling && gives_up < scenario.endings.len() {
         graph(ck, raw, &scenario);
     }
+    asks::unanswered_stays(ck, raw, &scenario);
     Some(scenario)
 }
 
@@ -487,6 +491,10 @@ fn turn(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets) ->
         ));
     }
     let next = branches(ck, rt, frame, targets);
+    let asks = rt
+        .asks
+        .as_ref()
+        .and_then(|a| asks::ask(ck, rt, a, &facts, &frame.policy));
     Turn {
         id: rt.id.get_ref().clone(),
         say,
@@ -500,6 +508,7 @@ fn turn(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets) ->
         hint,
         next,
         lines,
+        asks,
     }
 }
 

@@ -10,6 +10,7 @@ use kefu_core::spelling::typo_distance;
 use kefu_judge::{native_judge, score};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod asks;
 mod build;
 mod checker;
 mod cond;

@@ -305,7 +305,9 @@ pub(super) fn check_models(ck: &mut Checker, s: &Scenario, raw: &RawScenario) {
                 for (k, v) in &fills {
                     text = text.replace(&format!("{{{k}}}"), v);
                 }
-                let j = score::judge(&text, lang, &s.rules(ti, lang, None), None);
+                // Judged against the turn's first line (what the customer asked, for `answers`).
+                let said = t.say.first().map(|l| l.get(lang).to_string());
+                let j = score::judge(&text, lang, &s.rules(ti, lang, said.as_deref()), None);
                 let Some((_, b)) = kefu_core::dialogue::choose(t, &j, st) else {
                     continue;
                 };

@@ -3,6 +3,7 @@
 //! whether a probe cue counts.
 
 use super::analysis::{is_latin, trim_tail, Analysis};
+use super::questions::{one_of, words};
 use crate::lexicon::{Ctx, Hit, Mode, Owner};
 use crate::rules::Spans;
 use crate::text::{self, Seg};
@@ -54,44 +55,17 @@ fn question_kind(c: &Analysis, s: Seg) -> Question {
     // "Did you know that …?", "Are you aware there are …?" tell the customer something; they
     // don't ask ("How do you know that …?" does).
     let opening = &c.f.text[c.after_interjection(s)..s.end];
-    if [
-        "are you aware that",
-        "are you aware there",
-        "were you aware that",
-        "did you know that",
-        "did you know there",
-        "do you know that",
-        "do you know there",
-    ]
-    .iter()
-    .any(|p| opening.starts_with(p))
+    if words()
+        .tells
+        .iter()
+        .any(|p| opening.starts_with(p.as_str()))
     {
         return Question::Other;
     }
     // An offer ("Would you like me to resend it?", "Shall I book it?", "May I suggest …?")
     // seeks consent; it asks nothing about the case.
     let last_clause = c.last_clause_start(s, s.start).max(s.start);
-    let offers = |t: &str| {
-        [
-            "would you like me to ",
-            "would you like us to ",
-            "do you want me to ",
-            "do you want us to ",
-            "would you want me to ",
-            "want me to ",
-            "shall i ",
-            "shall we ",
-            "may i suggest",
-            "can i suggest",
-            "could i suggest",
-            "may i make a suggestion",
-            "can i make a suggestion",
-            "can i offer",
-            "may i offer",
-        ]
-        .iter()
-        .any(|p| t.starts_with(p))
-    };
+    let offers = |t: &str| words().offers.iter().any(|p| t.starts_with(p.as_str()));
     if offers(opening) || offers(c.f.text[last_clause..s.end].trim_start()) {
         return Question::Other;
     }
@@ -142,37 +116,19 @@ fn question_kind(c: &Analysis, s: Seg) -> Question {
     let t = trim_tail(s.slice(&c.f.text));
     let core = t.trim_end_matches(['?', '.', '!', '~', ' ']);
     // Agreement checks at the end (好吗? 可以吗? ok?) seek consent, they don't probe.
-    if [
-        "好吗",
-        "可以吗",
-        "行吗",
-        "好不好",
-        "好么",
-        "行不行",
-        "可以么",
-    ]
-    .iter()
-    .any(|e| core.ends_with(e))
+    if words()
+        .agreement_checks
+        .iter()
+        .any(|e| core.ends_with(e.as_str()))
     {
         return Question::Other;
     }
     // A bare echo ("退货?") repeats a word, it does not ask.
     if !is_latin(t) && core.chars().filter(|ch| text::is_cjk(*ch)).count() <= 3 {
-        let asks_word = [
-            "吗",
-            "么",
-            "呢",
-            "什么",
-            "怎么",
-            "哪",
-            "多少",
-            "几",
-            "谁",
-            "是否",
-            "有没有",
-        ]
-        .iter()
-        .any(|w| core.contains(w));
+        let asks_word = words()
+            .asking_words_zh
+            .iter()
+            .any(|w| core.contains(w.as_str()));
         if !asks_word {
             return Question::Other;
         }
@@ -199,9 +155,7 @@ fn question_kind(c: &Analysis, s: Seg) -> Question {
             });
             let first_person = asked
                 .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
-                .any(|w| {
-                    ["i", "me", "my", "we", "us", "our", "i'm", "i've", "myself"].contains(&w)
-                });
+                .any(|w| one_of(&words().first_person, w));
             // A bare question word asks too ("If not, why?"); so does a short fragment that
             // names what it asks about ("Friends nearby?", "Recently or years ago?").
             let asks = inverted
@@ -236,56 +190,37 @@ fn question_kind(c: &Analysis, s: Seg) -> Question {
 /// card or voucher?") asks which one holds, whatever its length. Not a vague tail ("… or
 /// something?", "… or not?"), which hedges a guess, nor a rough number ("two or three days?").
 fn two_choice(core: &str) -> bool {
-    let words: Vec<&str> = core
+    let ws: Vec<&str> = core
         .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '\'')
         .filter(|w| !w.is_empty())
         .collect();
-    let number = |w: &str| {
-        w.chars().all(|ch| ch.is_ascii_digit())
-            || [
-                "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a",
-                "few", "couple",
-            ]
-            .contains(&w)
-    };
-    let Some(i) = words.iter().rposition(|w| *w == "or") else {
+    let number =
+        |w: &str| w.chars().all(|ch| ch.is_ascii_digit()) || one_of(&words().number_words, w);
+    let Some(i) = ws.iter().rposition(|w| *w == "or") else {
         return false;
     };
-    let (Some(before), Some(after)) = (i.checked_sub(1).map(|j| words[j]), words.get(i + 1)) else {
+    let (Some(before), Some(after)) = (i.checked_sub(1).map(|j| ws[j]), ws.get(i + 1)) else {
         return false;
     };
     // "Maybe a walk or a swim?" suggests.
-    let hedged = ["maybe", "perhaps", "possibly", "probably"].contains(&words[0]);
+    let hedged = one_of(&words().hedges, ws[0]);
     // "two or three days" is a rough number, not a choice.
     let rough = number(before) && number(after);
-    let vague = [
-        "something",
-        "anything",
-        "not",
-        "what",
-        "so",
-        "whatever",
-        "no",
-        "else",
-        "nothing",
-    ]
-    .contains(after);
+    let vague = one_of(&words().vague_tails, after);
     !hedged && !rough && !vague
 }
 
-/// A fragment question of two to four words ("Friends nearby?", "Recently or years ago?"),
+/// A fragment question of two to four ws ("Friends nearby?", "Recently or years ago?"),
 /// not a hedged suggestion ("Maybe a walk?"). A single word ("Really?", "Oatmeal?", a name cut
 /// off at an initial) is too often a reaction, an echo or a list item.
 fn short_fragment(t: &str) -> bool {
-    let words: Vec<&str> = t
+    let ws: Vec<&str> = t
         .split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '\'')
         .filter(|w| !w.is_empty())
         .collect();
     // A hedged fragment suggests ("Maybe a walk?").
-    let hedged = words
-        .first()
-        .is_some_and(|w| ["maybe", "perhaps", "possibly", "probably"].contains(w));
-    !hedged && (2..=4).contains(&words.len())
+    let hedged = ws.first().is_some_and(|w| one_of(&words().hedges, w));
+    !hedged && (2..=4).contains(&ws.len())
 }
 
 /// Questions: a sentence that really asks is a probe (its last clause is the evidence); one

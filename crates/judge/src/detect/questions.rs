@@ -6,59 +6,43 @@ use super::analysis::{is_latin, trim_tail, Analysis, MAX_HIT_BYTES};
 use crate::lexicon::{Ctx, Hit};
 use crate::text::{self, Seg};
 
-/// First words of an English question that asks: auxiliaries and modals before their
-/// subject, and the openings of elliptic questions ("Anyone you can talk to?"). Not "care",
-/// "want", "need", "got": as often an imperative or an offer as a question.
-/// The first `ASKING_VERBS` are verbs; the rest open elliptic questions, which without "you"
-/// may ask the room ("Anyone else in the same boat?").
-const ASKING_VERBS: usize = 35;
+/// The words of `data/questions.toml` that tell a question's form and kind.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct Words {
+    pub asking_verbs: Vec<String>,
+    pub asking_elliptic: Vec<String>,
+    pub ne_question_words: Vec<String>,
+    pub interjections: Vec<String>,
+    pub wh_words: Vec<String>,
+    pub declarative_breakers: Vec<String>,
+    pub restating_subjects: Vec<String>,
+    pub restating_modals: Vec<String>,
+    pub opening_offer: Vec<String>,
+    pub opening_offer_not: Vec<String>,
+    pub checks_number: Vec<String>,
+    pub tells: Vec<String>,
+    pub offers: Vec<String>,
+    pub agreement_checks: Vec<String>,
+    pub asking_words_zh: Vec<String>,
+    pub first_person: Vec<String>,
+    pub number_words: Vec<String>,
+    pub hedges: Vec<String>,
+    pub vague_tails: Vec<String>,
+}
 
-const ASKING_FIRST_WORDS: [&str; 44] = [
-    "am",
-    "is",
-    "are",
-    "was",
-    "were",
-    "do",
-    "does",
-    "did",
-    "have",
-    "has",
-    "had",
-    "can",
-    "could",
-    "would",
-    "will",
-    "should",
-    "may",
-    "might",
-    "must",
-    "shall",
-    "isn't",
-    "aren't",
-    "wasn't",
-    "weren't",
-    "don't",
-    "doesn't",
-    "didn't",
-    "haven't",
-    "hasn't",
-    "hadn't",
-    "can't",
-    "couldn't",
-    "wouldn't",
-    "won't",
-    "shouldn't",
-    "any",
-    "anything",
-    "anyone",
-    "anybody",
-    "anywhere",
-    "someone",
-    "somebody",
-    "something",
-    "yourself",
-];
+/// `data/questions.toml`, parsed once.
+pub(super) fn words() -> &'static Words {
+    static W: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        serde_json::from_str(crate::data::QUESTIONS)
+            .expect("data/questions.toml is checked by tests")
+    })
+}
+
+/// Is `w` one of `list`?
+pub(super) fn one_of(list: &[String], w: &str) -> bool {
+    list.iter().any(|x| x == w)
+}
 
 impl<'a> Analysis<'a> {
     /// Does the sentence ask: "?" at the end, a question particle (吗/么, or 呢 with a question
@@ -74,21 +58,10 @@ impl<'a> Analysis<'a> {
             return true;
         }
         if core.ends_with('呢')
-            && [
-                "什么",
-                "怎么",
-                "哪",
-                "多少",
-                "几",
-                "谁",
-                "是否",
-                "还是",
-                "有没有",
-                "是不是",
-                "如何",
-            ]
-            .iter()
-            .any(|w| core.contains(w))
+            && words()
+                .ne_question_words
+                .iter()
+                .any(|w| core.contains(w.as_str()))
         {
             return true;
         }
@@ -118,15 +91,7 @@ impl<'a> Analysis<'a> {
                 .find(|c: char| !c.is_ascii_alphabetic())
                 .unwrap_or(rest.len());
             let word = &rest[..word_len];
-            if word_len == 0
-                || ![
-                    "hi", "hello", "hey", "ok", "okay", "so", "and", "but", "well", "also", "sure",
-                    "hmm", "hm", "um", "uh", "yeah", "yes", "yep", "no", "wow", "right", "there",
-                    "anyway", "gotcha", "ooh", "oooh", "aww", "aw", "alrighty", "thanks", "cool",
-                    "great", "oh", "ah", "alright", "then", "or", "now", "good", "first",
-                ]
-                .contains(&word)
-            {
+            if word_len == 0 || !one_of(&words().interjections, word) {
                 return s.start + pos;
             }
             let skip = rest[word_len..]
@@ -152,12 +117,7 @@ impl<'a> Analysis<'a> {
         [start, last_clause].into_iter().any(|p| {
             let w = &self.f.text[p..s.end];
             let first = w.split(|ch: char| !ch.is_ascii_alphabetic()).next();
-            first.is_some_and(|w| {
-                [
-                    "what", "which", "where", "when", "why", "how", "who", "whom",
-                ]
-                .contains(&w)
-            })
+            first.is_some_and(|w| one_of(&words().wh_words, w))
         })
     }
     /// A declarative question (English): it ends in "?" but nothing asks: no verb before
@@ -184,13 +144,9 @@ impl<'a> Analysis<'a> {
         !inverted
             && !returned
             && !self.asks_first(s, false)
-            && !t.split(|ch: char| !ch.is_ascii_alphabetic()).any(|w| {
-                [
-                    "what", "which", "where", "when", "why", "how", "who", "whom", "whose",
-                    "whats", "hows", "wheres", "whos", "whys", "whether", "if",
-                ]
-                .contains(&w)
-            })
+            && !t
+                .split(|ch: char| !ch.is_ascii_alphabetic())
+                .any(|w| one_of(&words().declarative_breakers, w))
     }
     /// Does the sentence open the way a restatement does: on "so" ("So the parcel came
     /// back?") or on the customer as its subject, not with a modal ("You're after a refund?",
@@ -207,11 +163,8 @@ impl<'a> Analysis<'a> {
         let mut rest = words(&self.f.text[start..s.end]);
         let first = rest.next().unwrap_or("");
         let second = rest.next().unwrap_or("");
-        ["you", "you're", "youre", "you've", "you'd", "your"].contains(&first)
-            && ![
-                "could", "should", "might", "may", "can", "must", "would", "will", "need", "ought",
-            ]
-            .contains(&second)
+        one_of(&self::words().restating_subjects, first)
+            && !one_of(&self::words().restating_modals, second)
     }
     /// Does the sentence or its last clause open the way a question does: a verb before its
     /// subject ("Did something happen …?", "Don't you have …?") or an elliptic question
@@ -229,8 +182,10 @@ impl<'a> Analysis<'a> {
                     .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
                     .next()
                     .unwrap_or("");
-                let at = ASKING_FIRST_WORDS.iter().position(|w| *w == first);
-                !stated && at.is_some_and(|i| !verb_only || i < ASKING_VERBS)
+                let w = words();
+                !stated
+                    && (one_of(&w.asking_verbs, first)
+                        || (!verb_only && one_of(&w.asking_elliptic, first)))
             })
     }
     /// An offer of help opening the reply ("Hi, how can I help you today?", "您好,请问有什么
@@ -256,22 +211,18 @@ impl<'a> Analysis<'a> {
             return false;
         }
         let t = s.slice(&self.f.text);
-        let has = |ws: &[&str]| {
+        let has = |ws: &[String]| {
             ws.iter().any(|w| {
                 if w.is_ascii() {
                     t.split(|ch: char| !ch.is_ascii_alphabetic())
-                        .any(|x| x == *w)
+                        .any(|x| x == w)
                 } else {
-                    t.contains(w)
+                    t.contains(w.as_str())
                 }
             })
         };
-        (has(&["help", "assist", "service", "support", "帮", "为您", "为你"])
-            || t.contains("do for you"))
-            && !has(&[
-                "else", "other", "another", "more", "further", "还有", "其他", "其它", "别的",
-                "另外", "满意", "疑问",
-            ])
+        (has(&words().opening_offer) || t.contains("do for you"))
+            && !has(&words().opening_offer_not)
     }
     /// Closes the conversation ("anything else?"), unless it is an offer of help opening it.
     pub(super) fn closes(&self, s: Seg) -> bool {
@@ -307,9 +258,7 @@ impl<'a> Analysis<'a> {
                 0
             };
             run >= 6
-        }) || ["号码是", "订单号是", "单号是", "账号是"]
-            .iter()
-            .any(|w| t.contains(w))
+        }) || words().checks_number.iter().any(|w| t.contains(w.as_str()))
     }
     /// A question that puts the customer's point back for confirmation: a confirmation tag,
     /// unless the sentence only checks a number.

@@ -1,0 +1,427 @@
+//! `answers` (issue #15 item 2): does the reply answer what the customer asked at this turn
+//! (`asks`)? Typed extraction, not phrase lists: a time or a date, a span of time, an amount,
+//! a yes or a no, one of the options named, the fact or the shop rule asked about, read in
+//! Simplified and Traditional Chinese (folded to Simplified) and English. The patterns and
+//! word lists are data (`data/answers.toml`); a time, span, amount or option that a negator
+//! denies ("不是周四", "not by Friday") or that sits in a clause asking back ("请问您周四在家
+//! 吗?") is no answer. Linear in the reply: each pattern is one `regex` pass (linear time by
+//! construction), the options one Aho-Corasick pass, and every match looks at its own clause
+//! (found by binary search) and a bounded window before it.
+
+use crate::text::{self, Folded, Seg};
+use kefu_core::judgement::{Ask, AskKind, Finding};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+struct Data {
+    weight: f32,
+    negators: Vec<String>,
+    gaps: Vec<String>,
+    time: Vec<String>,
+    duration: Vec<String>,
+    amount: Vec<String>,
+    yes_no: YesNo,
+    policy: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct YesNo {
+    opens: Vec<String>,
+    alone: Vec<String>,
+    particles: Vec<String>,
+    not_after: Vec<String>,
+    #[serde(default)]
+    not_words: Vec<String>,
+    verbs_zh: Vec<String>,
+    verbs_en: BTreeMap<String, Vec<String>>,
+}
+
+struct Compiled {
+    data: Data,
+    time: Option<Regex>,
+    duration: Option<Regex>,
+    amount: Option<Regex>,
+}
+
+/// One alternation of the patterns, compiled once; `None` for an empty list or a pattern that
+/// does not compile (the tests compile every one).
+fn alternation(patterns: &[String]) -> Option<Regex> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let joined = patterns
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    Regex::new(&joined).ok()
+}
+
+fn compiled() -> &'static Compiled {
+    static C: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        let data: Data = serde_json::from_str(crate::data::ANSWERS)
+            .expect("data/answers.toml is checked by tests");
+        Compiled {
+            time: alternation(&data.time),
+            duration: alternation(&data.duration),
+            amount: alternation(&data.amount),
+            data,
+        }
+    })
+}
+
+/// The weight of `answers` at a turn that asks, when its `expects` does not weigh it.
+pub fn weight() -> f32 {
+    compiled().data.weight
+}
+
+/// A typed answer the reply may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    /// A time or a date (今天下午五点前, 周四, by Friday).
+    Time,
+    /// A span of time (48小时内, two days).
+    Duration,
+    /// An amount or a price (¥59, 五十九块).
+    Amount,
+}
+
+/// The reply's clauses, and for each whether it asks.
+struct Clauses {
+    segs: Vec<Seg>,
+    asks: Vec<bool>,
+}
+
+impl Clauses {
+    fn new(text: &str) -> Clauses {
+        let segs = text::clauses(text);
+        let sentences = text::sentences(text);
+        // A clause asks when it ends a sentence that asks ("?", or 吗/么 before its end).
+        let ends: std::collections::HashSet<usize> = sentences.iter().map(|s| s.end).collect();
+        let asks = segs
+            .iter()
+            .map(|c| {
+                let t = c.slice(text).trim_end();
+                let core = t.trim_end_matches(['.', '!', '~', ' ', ',', ';']);
+                let ends_sentence = ends.contains(&c.end);
+                t.ends_with('?')
+                    || (ends_sentence
+                        && core.ends_with(['吗', '么'])
+                        && !core.ends_with("什么")
+                        && !core.ends_with("怎么"))
+            })
+            .collect();
+        Clauses { segs, asks }
+    }
+    /// The clause holding byte `pos`, with its index.
+    fn of(&self, pos: usize) -> Option<(usize, Seg)> {
+        let i = self.segs.partition_point(|s| s.end <= pos);
+        self.segs.get(i).filter(|s| s.start <= pos).map(|s| (i, *s))
+    }
+}
+
+/// Does a Latin word `w` end `s` on a word boundary (or is `w` not Latin)?
+fn ends_with_word(s: &str, w: &str) -> bool {
+    s.ends_with(w)
+        && !(w.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s[..s.len() - w.len()].ends_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
+/// Is the match at byte `at` denied by a negator just before it in its clause ("不是周四",
+/// "不是在周四", "not by friday")? Only a bounded window before it is read.
+fn negated(text: &str, clause_start: usize, at: usize) -> bool {
+    let d = &compiled().data;
+    let mut from = at.saturating_sub(40).max(clause_start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = text[from..at].trim_end();
+    let denies = |b: &str| d.negators.iter().any(|n| ends_with_word(b, n));
+    denies(before)
+        || d.gaps
+            .iter()
+            .filter(|g| ends_with_word(before, g))
+            .any(|g| denies(before[..before.len() - g.len()].trim_end()))
+}
+
+/// Keep the matches `(start, end)` that are answers: not in a clause that asks, not denied.
+fn given(
+    text: &str,
+    clauses: &Clauses,
+    found: impl Iterator<Item = (usize, usize)>,
+) -> Vec<(usize, usize)> {
+    found
+        .filter(|&(s, _)| match clauses.of(s) {
+            Some((i, c)) => !clauses.asks[i] && !negated(text, c.start, s),
+            None => true,
+        })
+        .collect()
+}
+
+/// The answers of kind `t` the folded reply gives: byte ranges of `f.text`.
+pub fn extract(f: &Folded, t: Typed) -> Vec<(usize, usize)> {
+    let c = compiled();
+    let re = match t {
+        Typed::Time => &c.time,
+        Typed::Duration => &c.duration,
+        Typed::Amount => &c.amount,
+    };
+    let Some(re) = re else {
+        return vec![];
+    };
+    let clauses = Clauses::new(&f.text);
+    given(
+        &f.text,
+        &clauses,
+        re.find_iter(&f.text)
+            .filter(|m| !m.as_str().is_empty())
+            .map(|m| (m.start(), m.end())),
+    )
+}
+
+/// Occurrences of `w` in `text` (a Latin word on word boundaries), as byte ranges.
+fn occurrences<'a>(text: &'a str, w: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    text.match_indices(w)
+        .map(move |(i, m)| (i, i + m.len()))
+        .filter(move |&(s, e)| {
+            !w.is_ascii()
+                || text::on_word_boundaries(text, s, e)
+                // A stem of four letters or more on a word start ("pack" in "packed").
+                || (w.len() >= 4
+                    && !text[..s].ends_with(|c: char| c.is_ascii_alphanumeric()))
+        })
+}
+
+/// The verbs the customer's question asks with: 能 in 能不能 (A-not-A), the verbs before 吗,
+/// the English auxiliary that opens it ("can you …" → can, can't, cannot, could).
+fn asked_verbs(question: &str) -> Vec<String> {
+    let d = &compiled().data.yes_no;
+    let q = Folded::new(question).text;
+    let mut out: Vec<String> = Vec::new();
+    let chars: Vec<char> = q.chars().collect();
+    for w in chars.windows(3) {
+        if (w[1] == '不' || w[1] == '没') && w[0] == w[2] && text::is_cjk(w[0]) {
+            out.push(if w[0] == '可' {
+                "可以".into()
+            } else {
+                w[0].to_string()
+            });
+        }
+    }
+    for s in text::sentences(&q) {
+        let t = s.slice(&q).trim_end_matches(['?', '.', '!', ' ', '~']);
+        if t.ends_with(['吗', '么']) || out.iter().any(|v| t.contains(v.as_str())) {
+            out.extend(
+                d.verbs_zh
+                    .iter()
+                    .filter(|v| t.contains(v.as_str()))
+                    .cloned(),
+            );
+        }
+    }
+    // English: the auxiliary opening a clause of a question ("but if …, will i get ignored?").
+    for c in text::clauses(&q) {
+        let t = c.slice(&q);
+        let first = t
+            .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+            .find(|w| !w.is_empty())
+            .unwrap_or("");
+        if let Some(forms) = d.verbs_en.get(first) {
+            out.extend(forms.iter().cloned());
+        }
+    }
+    out.extend(predicates(&q));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What a yes-or-no question asks about, said back in a statement, answers it ("能不能包装好
+/// 一点?" → "我已经为您安排…包装"; "can you pack it …?" → "packed"): the two characters after
+/// an A-not-A or a verb before 吗, or the English word after the auxiliary and its subject.
+fn predicates(q: &str) -> Vec<String> {
+    let d = &compiled().data.yes_no;
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = q.char_indices().collect();
+    for (i, w) in chars.windows(3).enumerate() {
+        if (w[1].1 == '不' || w[1].1 == '没') && w[0].1 == w[2].1 && text::is_cjk(w[0].1) {
+            let mut k = i + 3;
+            if w[0].1 == '可' && chars.get(k).is_some_and(|c| c.1 == '以') {
+                k += 1;
+            }
+            let pred: String = chars[k.min(chars.len())..]
+                .iter()
+                .map(|c| c.1)
+                .take_while(|c| text::is_cjk(*c))
+                .take(2)
+                .collect();
+            if pred.chars().count() == 2 {
+                out.push(pred);
+            }
+        }
+    }
+    for c in text::clauses(q) {
+        let words: Vec<&str> = c
+            .slice(q)
+            .split(|ch: char| !ch.is_ascii_alphabetic() && ch != '\'')
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.len() >= 3 && d.verbs_en.contains_key(words[0]) && words[2].len() >= 4 {
+            // "pack" also in "packed", "packing": the stem, found on a word start.
+            out.push(words[2].trim_end_matches('e').to_string());
+        }
+    }
+    out
+}
+
+/// A yes or a no: a clause that opens with one ("当然可以", "是的", "yes, …", "unfortunately
+/// not"), a clause that is only one ("可以。", "没有。"), or the question's own verb said again
+/// in a clause that does not ask ("我们可以为您加固包装", "it won't"), not after the customer as
+/// its subject or a wish ("希望您能理解"). A yes with a reason and a no with a reason both answer.
+fn yes_no(f: &Folded, customer_said: Option<&str>) -> Vec<(usize, usize)> {
+    let d = &compiled().data.yes_no;
+    let text = &f.text;
+    let clauses = Clauses::new(text);
+    let mut out = Vec::new();
+    for (i, c) in clauses.segs.iter().enumerate() {
+        if clauses.asks[i] {
+            continue;
+        }
+        let t = c.slice(text);
+        let opens = d.opens.iter().any(|o| {
+            t.starts_with(o.as_str())
+                && (o.ends_with([' ', ',', '.'])
+                    || !o.ends_with(|ch: char| ch.is_ascii_alphabetic())
+                    || !t[o.len()..].starts_with(|ch: char| ch.is_ascii_alphabetic()))
+        });
+        let mut core = t.trim_end_matches(['.', '!', ',', ' ', '~', ';']);
+        while let Some(p) = d
+            .particles
+            .iter()
+            .find(|p| core.len() > p.len() && core.ends_with(p.as_str()))
+        {
+            core = &core[..core.len() - p.len()];
+        }
+        if opens || d.alone.iter().any(|a| a == core) {
+            out.push((c.start, c.end));
+        }
+    }
+    if let Some(q) = customer_said {
+        let verbs = asked_verbs(q);
+        // Words that hold a verb's character without being it (功能, 可能, 社会).
+        // Marked byte by byte, so a lookup is constant whatever the reply holds.
+        let mut inside = vec![false; text.len()];
+        for (a, b) in d.not_words.iter().flat_map(|w| occurrences(text, w)) {
+            inside[a..b].iter_mut().for_each(|x| *x = true);
+        }
+        for v in &verbs {
+            for (s, e) in occurrences(text, v) {
+                let Some((i, c)) = clauses.of(s) else {
+                    continue;
+                };
+                if clauses.asks[i] || inside[s..e].iter().all(|x| *x) {
+                    continue;
+                }
+                let mut from = s.saturating_sub(12).max(c.start);
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+                let before = text[from..s].trim_end();
+                // "我们不能", "we can't": the subject may be the agent, not the customer.
+                let before = before.strip_suffix('不').unwrap_or(before).trim_end();
+                if d.not_after.iter().any(|n| ends_with_word(before, n)) {
+                    continue;
+                }
+                out.push((c.start, c.end));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The options named (folded, on word boundaries), not denied and not in a clause that asks.
+fn choice(f: &Folded, options: &[String]) -> Vec<(usize, usize)> {
+    let keys: Vec<String> = options
+        .iter()
+        .map(|o| Folded::fold_pattern(o).trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&keys)
+    else {
+        return vec![];
+    };
+    let clauses = Clauses::new(&f.text);
+    given(
+        &f.text,
+        &clauses,
+        ac.find_iter(&f.text)
+            .map(|m| (m.start(), m.end()))
+            .filter(|&(s, e)| text::on_word_boundaries(&f.text, s, e)),
+    )
+}
+
+/// `answers` for a reply at a turn that asks `ask`: hit when the reply carries an answer of
+/// the kind asked, with the answer as evidence (char spans of the reply as typed).
+/// `fact_spans`: where the reply states the fact asked about (for `fact`, from `facts`).
+pub fn judge(
+    f: &Folded,
+    ask: &Ask,
+    customer_said: Option<&str>,
+    fact_spans: &[(usize, usize)],
+    policy: &BTreeMap<String, f64>,
+) -> Finding {
+    let typed =
+        |ts: &[Typed]| -> Vec<(usize, usize)> { ts.iter().flat_map(|&t| extract(f, t)).collect() };
+    let spans: Vec<(usize, usize)> = match ask.kind {
+        AskKind::Time => typed(&[Typed::Time, Typed::Duration]),
+        AskKind::Duration => typed(&[Typed::Duration, Typed::Time]),
+        AskKind::Amount => typed(&[Typed::Amount]),
+        AskKind::YesNo => yes_no(f, customer_said),
+        AskKind::Choice => choice(f, &ask.options),
+        AskKind::Fact => {
+            let mut ev = fact_spans.to_vec();
+            ev.sort_unstable();
+            ev.dedup();
+            return Finding {
+                hit: !ev.is_empty(),
+                evidence: ev,
+            };
+        }
+        AskKind::Policy => {
+            let Some(rule) = ask.policy.as_deref() else {
+                return Finding::default();
+            };
+            let one: BTreeMap<String, f64> =
+                [(rule.to_string(), policy.get(rule).copied().unwrap_or(1.0))].into();
+            let mut spans: Vec<(usize, usize)> = crate::policy::stated(f, &one)
+                .into_iter()
+                .map(|s| s.span)
+                .collect();
+            if spans.is_empty() {
+                spans = match compiled().data.policy.get(rule).map(String::as_str) {
+                    Some("amount") => typed(&[Typed::Amount]),
+                    Some(_) => typed(&[Typed::Duration]),
+                    None => vec![],
+                };
+            }
+            spans
+        }
+    };
+    let mut evidence: Vec<(usize, usize)> = spans.into_iter().map(|(s, e)| f.span(s, e)).collect();
+    evidence.sort_unstable();
+    evidence.dedup();
+    Finding {
+        hit: !evidence.is_empty(),
+        evidence,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,257 @@
+//! Extraction per kind and language, negation, asking back, and no panic on odd input.
+
+use super::*;
+
+fn ask(kind: AskKind) -> Ask {
+    Ask {
+        kind,
+        options: vec![],
+        fact: None,
+        policy: None,
+    }
+}
+
+fn answers(kind: AskKind, q: &str, reply: &str) -> bool {
+    judge(
+        &Folded::new(reply),
+        &ask(kind),
+        Some(q),
+        &[],
+        &BTreeMap::new(),
+    )
+    .hit
+}
+
+fn said(t: Typed, reply: &str) -> Vec<String> {
+    let f = Folded::new(reply);
+    extract(&f, t)
+        .into_iter()
+        .map(|(s, e)| f.text[s..e].to_string())
+        .collect()
+}
+
+#[test]
+fn every_pattern_compiles() {
+    let d = &compiled().data;
+    for p in d.time.iter().chain(&d.duration).chain(&d.amount) {
+        assert!(Regex::new(p).is_ok(), "data/answers.toml: {p}");
+    }
+    assert!(compiled().time.is_some() && compiled().duration.is_some());
+    assert!(compiled().amount.is_some());
+    assert!(weight() > 0.0);
+    // Every shop rule an `asks` may name has a kind of answer.
+    for r in crate::policy::rule_ids() {
+        assert!(
+            d.policy.contains_key(r),
+            "data/answers.toml [policy] lacks {r}"
+        );
+    }
+}
+
+#[test]
+fn times_and_dates_in_three_languages() {
+    for (reply, want) in [
+        ("今天下午五点前给您发出", "今天"),
+        ("周四送到", "周四"),
+        ("禮拜四之前一定到", "礼拜四"),
+        ("星期天上午派送", "星期天"),
+        ("6月3日前到货", "6月3日"),
+        ("We'll deliver it by Friday.", "friday"),
+        ("It arrives tomorrow at 5 pm.", "tomorrow"),
+        ("明天17:30之前", "17:30"),
+    ] {
+        assert!(
+            said(Typed::Time, reply).iter().any(|s| s.contains(want)),
+            "{reply}: {:?}",
+            said(Typed::Time, reply)
+        );
+    }
+    assert!(said(Typed::Time, "非常抱歉给您添麻烦了").is_empty());
+    assert!(said(Typed::Time, "Sorry for the trouble, thanks for waiting.").is_empty());
+}
+
+#[test]
+fn durations_in_three_languages() {
+    for (reply, want) in [
+        ("48小时内给您答复", "48小时"),
+        ("两三天就能到", "两三天"),
+        ("退款1-3个工作日到账", "1-3个工作日"),
+        ("三個工作天內處理", "三个工作"),
+        ("It will reach you within two days.", "two days"),
+        ("about 3 working days", "3 working days"),
+        ("半小时内回复您", "半小时"),
+    ] {
+        assert!(
+            said(Typed::Duration, reply)
+                .iter()
+                .any(|s| s.contains(want)),
+            "{reply}: {:?}",
+            said(Typed::Duration, reply)
+        );
+    }
+    assert!(said(Typed::Duration, "我们会尽快处理").is_empty());
+}
+
+#[test]
+fn amounts_and_prices() {
+    for reply in [
+        "运费是¥10",
+        "满59元包邮",
+        "只要五十九块",
+        "差价20块钱我们退给您",
+        "It's 59 yuan.",
+        "Shipping is free for you.",
+        "運費由我們承擔",
+    ] {
+        assert!(!said(Typed::Amount, reply).is_empty(), "{reply}");
+    }
+    assert!(said(Typed::Amount, "价格是我们定的").is_empty());
+}
+
+#[test]
+fn a_denied_answer_is_no_answer() {
+    // 不是周四 is not an answer "Thursday"; naming the right day after it is.
+    assert!(!answers(AskKind::Time, "什么时候到?", "不是周四"));
+    assert!(!answers(AskKind::Time, "什麼時候到?", "不是在禮拜四"));
+    assert!(answers(AskKind::Time, "什么时候到?", "不是周四,是周五到"));
+    assert!(!answers(
+        AskKind::Time,
+        "When will it come?",
+        "Not by Friday, sorry."
+    ));
+    assert!(!answers(AskKind::Amount, "多少钱?", "不是59元"));
+    let f = Folded::new("不是AFG2000,您看看别的");
+    let choice = Ask {
+        kind: AskKind::Choice,
+        options: vec!["AFG2000".into(), "AFG2100".into()],
+        fact: None,
+        policy: None,
+    };
+    assert!(!judge(&f, &choice, None, &[], &BTreeMap::new()).hit);
+    let f = Folded::new("选AFG2100就对了");
+    assert!(judge(&f, &choice, None, &[], &BTreeMap::new()).hit);
+}
+
+#[test]
+fn asking_back_is_no_answer() {
+    assert!(!answers(AskKind::Time, "什么时候到?", "请问您周四在家吗?"));
+    assert!(!answers(
+        AskKind::Time,
+        "When will it arrive?",
+        "Will you be home on Friday?"
+    ));
+    // A time offered with a check is an answer.
+    assert!(answers(AskKind::Time, "什么时候到?", "明天送到,可以吗?"));
+}
+
+#[test]
+fn yes_or_no_with_or_without_a_reason() {
+    let q = "包装能不能好一点?";
+    assert!(answers(AskKind::YesNo, q, "可以的,我们给您加一层气泡膜。"));
+    assert!(answers(AskKind::YesNo, q, "我们能为您加固包装。"));
+    assert!(answers(
+        AskKind::YesNo,
+        q,
+        "不行,包装是仓库统一的,不过我给您备注。"
+    ));
+    assert!(answers(AskKind::YesNo, q, "当然,已经给您备注加厚包装"));
+    // The question's predicate said back as done answers it.
+    assert!(answers(
+        AskKind::YesNo,
+        q,
+        "我已经为您安排仓库用双层纸箱加泡沫包装每个杯子。"
+    ));
+    assert!(!answers(
+        AskKind::YesNo,
+        q,
+        "给您一张10元优惠券,希望您能理解。"
+    ));
+    assert!(!answers(AskKind::YesNo, q, "这款功能很多,谢谢支持"));
+    let q = "會不會再壞?";
+    assert!(answers(
+        AskKind::YesNo,
+        q,
+        "不會的,新的這台我們出庫前會檢測"
+    ));
+    let q = "Can you make the packaging better?";
+    assert!(answers(AskKind::YesNo, q, "Yes, we'll add extra padding."));
+    assert!(answers(
+        AskKind::YesNo,
+        q,
+        "We can add bubble wrap to this order."
+    ));
+    let q2 = "Can you pack it properly this time?";
+    assert!(answers(
+        AskKind::YesNo,
+        q2,
+        "I've had it packed in a double box."
+    ));
+    let q = "But if something goes wrong again, will I get ignored again?";
+    assert!(answers(
+        AskKind::YesNo,
+        q,
+        "I'll follow up on this order myself."
+    ));
+    assert!(answers(
+        AskKind::YesNo,
+        q,
+        "Unfortunately not, but I'll pass it on."
+    ));
+    assert!(!answers(AskKind::YesNo, q, "Thank you for your feedback!"));
+    assert!(!answers(
+        AskKind::YesNo,
+        q,
+        "Can you send me your order number?"
+    ));
+}
+
+#[test]
+fn policy_and_fact_questions() {
+    let p = Ask {
+        kind: AskKind::Policy,
+        options: vec![],
+        fact: None,
+        policy: Some("warranty_months".into()),
+    };
+    let policy: BTreeMap<String, f64> = [("warranty_months".to_string(), 12.0)].into();
+    let hit = |r: &str| judge(&Folded::new(r), &p, None, &[], &policy).hit;
+    assert!(hit("整机保修一年"));
+    assert!(hit("一年,从签收那天算"));
+    assert!(hit("The warranty is one year."));
+    assert!(!hit("我们的质量很好,您放心"));
+    let fact = Ask {
+        kind: AskKind::Fact,
+        options: vec![],
+        fact: Some("rate".into()),
+        policy: None,
+    };
+    let f = Folded::new("20MSa/s");
+    assert!(judge(&f, &fact, None, &[(0, 7)], &policy).hit);
+    assert!(!judge(&f, &fact, None, &[], &policy).hit);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let long = "周四".repeat(5_000);
+    for reply in [
+        "",
+        "?",
+        "不是",
+        "不是不是不是",
+        "¥",
+        "12:",
+        "𝕏𝕏 周四 ¥ 不 ?",
+        "\u{0}\u{feff}",
+        long.as_str(),
+    ] {
+        for kind in AskKind::ALL {
+            let a = Ask {
+                kind,
+                options: vec!["".into(), "周四".into()],
+                fact: Some("x".into()),
+                policy: Some("nope".into()),
+            };
+            let _ = judge(&Folded::new(reply), &a, Some(reply), &[], &BTreeMap::new());
+        }
+    }
+}

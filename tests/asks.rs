@@ -1,0 +1,240 @@
+//! Questions that must be answered (issue #15 item 2), over the shipped library: at every turn
+//! that declares what the customer asked (`asks`), a reply that ignores the question does not
+//! show `answers`, its feedback names the question, and it takes no branch that moves on as if
+//! it had been answered; the turn's model answers do answer. And the checker's messages on a
+//! broken `asks`, each at its line and column.
+
+use kefu_check::check_source;
+use kefu_core::dialogue::choose;
+use kefu_core::judgement::AskKind;
+use kefu_core::principles::{Lang, PrincipleId};
+use kefu_core::scenario::{Outcome, Scenario, Severity, State, Target};
+use kefu_judge::score;
+use std::path::PathBuf;
+
+fn files() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (stem, std::fs::read_to_string(&p).expect("readable"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn library() -> Vec<Scenario> {
+    files()
+        .iter()
+        .map(|(stem, src)| {
+            check_source(&format!("scenarios/{stem}.toml"), src)
+                .scenario
+                .unwrap_or_else(|| panic!("{stem} checks clean"))
+        })
+        .collect()
+}
+
+/// Replies that ignore any question: courteous, owning the case, answering nothing.
+fn ignoring(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::ZhHans => format!("{name},非常抱歉给您带来不便,感谢您的耐心,这件事由我来负责跟进。"),
+        Lang::ZhHant => format!("{name},非常抱歉給您帶來不便,感謝您的耐心,這件事由我來負責跟進。"),
+        _ => format!("{name}, I'm so sorry for the trouble and thank you for your patience; I'm taking care of this myself."),
+    }
+}
+
+#[test]
+fn a_reply_that_ignores_the_question_does_not_resolve_the_turn() {
+    let lib = library();
+    let mut turns = 0;
+    let mut kinds = std::collections::BTreeSet::new();
+    for s in &lib {
+        for (ti, t) in s.turns.iter().enumerate() {
+            let Some(ask) = &t.asks else { continue };
+            turns += 1;
+            kinds.insert(ask.kind.id());
+            for &lang in &s.languages {
+                let line = t.say[0].get(lang);
+                let rules = s.rules(ti, lang, Some(line));
+                let reply = ignoring(lang, s.customer_name.get(lang));
+                let j = score::judge(&reply, lang, &rules, None);
+                let at = format!("{} turn `{}` ({lang:?})", s.id, t.id);
+                assert!(
+                    !j.hit("answers"),
+                    "{at}: {reply} answers? {:?}",
+                    j.principles["answers"]
+                );
+                assert!(
+                    j.expected.iter().any(|e| e == "answers"),
+                    "{at}: answers not weighted"
+                );
+                // The feedback names the question: the customer's line and what kind of answer.
+                let tip = j
+                    .tips
+                    .iter()
+                    .find(|tip| tip.principle == "answers")
+                    .unwrap_or_else(|| panic!("{at}: no tip for answers"));
+                let quoted: String = line.trim().chars().take(20).collect();
+                assert!(
+                    tip.text.contains(&quoted),
+                    "{at}: tip {:?} does not quote {line:?}",
+                    tip.text
+                );
+                let asked = kefu_core::i18n::t(lang, &format!("answers.asked.{}", ask.kind.id()));
+                let asked_head: String = asked.chars().take_while(|c| *c != '{').collect();
+                assert!(
+                    tip.text.contains(asked_head.trim()),
+                    "{at}: tip {:?} does not say {asked:?}",
+                    tip.text
+                );
+                // Whatever the mood, the branch it takes does not move on as if answered.
+                let answered_goes: Vec<Target> = t
+                    .next
+                    .iter()
+                    .filter(|b| {
+                        b.cond.all.contains(&PrincipleId::Answers)
+                            || (ask.kind == AskKind::Fact
+                                && b.cond.all.contains(&PrincipleId::Facts))
+                    })
+                    .map(|b| b.goto)
+                    .filter(|g| *g != Target::Turn(ti))
+                    .collect();
+                assert!(
+                    !answered_goes.is_empty(),
+                    "{at}: no branch needs the answer"
+                );
+                for mood in [5, 30, 60, 95] {
+                    let st = State { mood, taken: 2 };
+                    let Some((k, b)) = choose(t, &j, st) else {
+                        continue;
+                    };
+                    let resolved = matches!(b.goto, Target::Ending(e) if s.endings[e].outcome == Outcome::Resolved);
+                    let stays = b.goto == Target::Turn(ti);
+                    assert!(
+                        stays || (b.mood <= 0 && !resolved && !answered_goes.contains(&b.goto)),
+                        "{at} at mood {mood}: branch {k} to `{}` (mood {:+}) moves on without an answer",
+                        s.target_name(b.goto),
+                        b.mood
+                    );
+                }
+                // The turn's model answers answer it.
+                for m in &t.model {
+                    let text = m.get(lang).replace("{name}", s.customer_name.get(lang));
+                    let j = score::judge(&text, lang, &rules, None);
+                    assert!(
+                        j.hit("answers"),
+                        "{at}: the model answer does not answer: {text}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(turns >= 30, "only {turns} turns with asks");
+    for k in ["time", "duration", "amount", "yes_no", "fact", "policy"] {
+        assert!(kinds.contains(k), "no shipped turn asks `{k}`");
+    }
+}
+
+/// `angry-late-delivery.toml` with `from` replaced by `to` (once).
+fn late_with(from: &str, to: &str) -> (String, String) {
+    let src = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/angry-late-delivery.toml"),
+    )
+    .unwrap();
+    assert!(src.contains(from), "{from}");
+    (src.replacen(from, to, 1), to.to_string())
+}
+
+fn first_error(src: &str) -> kefu_core::scenario::Diagnostic {
+    let out = check_source("t.toml", src);
+    out.diagnostics
+        .into_iter()
+        .find(|d| d.severity == Severity::Error)
+        .expect("an error")
+}
+
+/// 1-based line and column of `needle` (its `offset`-th byte) in `src`.
+fn pos(src: &str, needle: &str, offset: usize) -> (usize, usize) {
+    let at = src.find(needle).expect("needle") + offset;
+    let line = src[..at].matches('\n').count() + 1;
+    let col = src[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+#[test]
+fn the_checker_validates_asks_at_its_place() {
+    let asks = "asks = { kind = \"time\" }";
+    let (src, _) = late_with(asks, "asks = { kind = \"tme\" }");
+    let d = first_error(&src);
+    assert!(
+        d.message.contains("unknown kind of question `tme`")
+            && d.message.contains("did you mean `time`"),
+        "{d}"
+    );
+    assert_eq!((d.line, d.col), pos(&src, "\"tme\"", 0));
+
+    let (src, _) = late_with(asks, "asks = { kind = \"choice\" }");
+    let d = first_error(&src);
+    assert!(d.message.contains("names no options"), "{d}");
+
+    let (src, _) = late_with(asks, "asks = { kind = \"choice\", options = [\"\"] }");
+    assert!(first_error(&src).message.contains("may not be empty"));
+
+    let (src, _) = late_with(asks, "asks = { kind = \"fact\", fact = \"eta\" }");
+    let d = first_error(&src);
+    assert!(
+        d.message.contains("`eta` is not a fact of turn `when`"),
+        "{d}"
+    );
+    assert_eq!((d.line, d.col), pos(&src, "\"eta\"", 0));
+
+    let (src, _) = late_with(
+        asks,
+        "asks = { kind = \"policy\", policy = \"warranty_months\" }",
+    );
+    let d = first_error(&src);
+    assert!(
+        d.message
+            .contains("not a rule of this scenario's `[policy]`")
+            && d.message.contains("return_days"),
+        "{d}"
+    );
+
+    let (src, _) = late_with(asks, "asks = { kind = \"time\", colour = \"red\" }");
+    assert!(check_source("t.toml", &src).has_errors());
+
+    // A branch that moves on without the answer is an error at that branch.
+    let (src, _) = late_with("[[turn.next]]\nall = [\"answers\"]\nany = [\"solution\", \"follow_up\"]\ngoto = \"compensation\"", "[[turn.next]]\nany = [\"solution\", \"follow_up\"]\ngoto = \"compensation\"");
+    let d = first_error(&src);
+    assert!(
+        d.message
+            .contains("a reply that does not answer it can take this branch")
+            && d.message.contains("add `all = [\"answers\"]`"),
+        "{d}"
+    );
+    assert_eq!(
+        d.line,
+        pos(
+            &src,
+            "[[turn.next]]\nany = [\"solution\", \"follow_up\"]\ngoto = \"compensation\"",
+            0
+        )
+        .0
+    );
+
+    // Old files keep working: no `asks`, no `answers`.
+    let (src, _) = late_with(asks, "");
+    let src = src.replace("all = [\"answers\"]\n", "");
+    // Without `asks` the not-answered samples are ordinary replies: drop them.
+    let src: String = src
+        .split("\n[[sample]]")
+        .filter(|part| !part.contains("miss = [\"answers\"]"))
+        .collect::<Vec<_>>()
+        .join("\n[[sample]]");
+    let out = check_source("t.toml", &src);
+    assert!(!out.has_errors(), "{:#?}", out.diagnostics);
+}
