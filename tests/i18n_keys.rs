@@ -50,7 +50,10 @@ fn the_studio_uses_only_known_keys() {
     assert!(keys.len() > 30, "found only {} studio keys", keys.len());
     for k in &keys {
         for l in Lang::ALL {
-            assert!(!i18n::t(l, k).starts_with('⟦'), "studio key {k} missing for {l:?}");
+            assert!(
+                !i18n::t(l, k).starts_with('⟦'),
+                "studio key {k} missing for {l:?}"
+            );
         }
     }
 }
