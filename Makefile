@@ -48,7 +48,7 @@ setup-wasm:
 # playwright-core (browser tests) and binaryen's wasm-opt, pinned by tests/browser/package-lock.json.
 setup-node:
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (apt-get install -y nodejs npm)"; exit 1; }
-	@if [ ! -x $(WASM_OPT) ] || [ ! -d $(TOOLS)/playwright-core ] || [ tests/browser/package-lock.json -nt $(TOOLS)/.package-lock.json ]; then \
+	@if [ ! -x $(WASM_OPT) ] || [ ! -d $(TOOLS)/playwright-core ] || [ ! -d $(TOOLS)/@codemirror/view ] || [ tests/browser/package-lock.json -nt $(TOOLS)/.package-lock.json ]; then \
 	  cd tests/browser && npm ci --no-audit --no-fund; \
 	fi
 
@@ -87,6 +87,9 @@ dist: setup-wasm setup-node
 	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_check \
 	  target/$(TARGET)/wasm/kefu_engine.wasm
 	cp crates/engine/worker.js dist/engine/kefu_worker.js
+	@# The trainer studio (studio/: CodeMirror 6 and the map), one ES module imported only by #/studio.
+	NODE_PATH=$(TOOLS) $(TOOLS)/.bin/esbuild studio/main.js --bundle --format=esm --minify --loader:.toml=text \
+	  --log-level=warning --outfile=dist/studio.js
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
 	for m in score check; do \
 	  $(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_$${m}_bg.wasm -o dist/engine/kefu_$${m}_bg.wasm; done
@@ -109,11 +112,12 @@ dist: setup-wasm setup-node
 	    ej=kefu_$$m.$$(h dist/engine/kefu_$$m.js).js; mv dist/engine/kefu_$$m.js dist/engine/$$ej; \
 	    eval "ej_$$m=$$ej"; done; \
 	  wj=kefu_worker.$$(h dist/engine/kefu_worker.js).js; mv dist/engine/kefu_worker.js dist/engine/$$wj; \
+	  sj=studio.$$(h dist/studio.js).js; mv dist/studio.js dist/$$sj; \
 	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
-	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" index.html > dist/index.html; \
+	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" -e "s#KEFU_STUDIO_JS#$$sj#g" index.html > dist/index.html; \
 	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
-	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check"
+	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check $$sj"
 	cp scenarios/*.toml dist/scenarios/
 	mkdir -p dist/exams && cp exams/*.toml dist/exams/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
@@ -137,7 +141,9 @@ dist: setup-wasm setup-node
 	  printf '%-70s %8s %8s\n' "The scorer, prefetched on intent (a card hovered or focused, idle) or play:" brotli gzip; \
 	  table dist/engine/kefu_worker.*.js dist/engine/kefu_score.*.js dist/engine/kefu_score_bg.*.wasm; \
 	  printf '%-70s %8s %8s\n' "The checker, loaded only when a scenario file is opened:" brotli gzip; \
-	  table dist/engine/kefu_check.*.js dist/engine/kefu_check_bg.*.wasm
+	  table dist/engine/kefu_check.*.js dist/engine/kefu_check_bg.*.wasm; \
+	  printf '%-70s %8s %8s\n' "The trainer studio, loaded only when #/studio opens:" brotli gzip; \
+	  table dist/studio.*.js
 
 # kefu serve: pre-compressed brotli/gzip, application/wasm, immutable caching for hashed files,
 # revalidation for index.html (src/serve.rs). It prints the address it listens on.

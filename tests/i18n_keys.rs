@@ -29,3 +29,31 @@ fn app_uses_only_known_keys() {
         assert!(!i18n::t(Lang::ZhHant, &format!("outcome.{o}")).starts_with('⟦'));
     }
 }
+
+/// The studio's bundle (`studio/*.js`) asks for its strings by key: every one exists in all
+/// three languages (the page hands it the `studio.*` keys).
+#[test]
+fn the_studio_uses_only_known_keys() {
+    let re = Regex::new(r#"\bt\('(studio\.[a-z_]+)'"#).unwrap();
+    let mut keys: Vec<String> = ["studio.error", "studio.warning"]
+        .into_iter()
+        .map(String::from)
+        .chain(["angry", "objection", "product"].map(|k| format!("studio.new_{k}")))
+        .collect();
+    for entry in std::fs::read_dir("studio").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "js") {
+            let src = std::fs::read_to_string(&path).unwrap();
+            keys.extend(re.captures_iter(&src).map(|c| c[1].to_string()));
+        }
+    }
+    assert!(keys.len() > 30, "found only {} studio keys", keys.len());
+    for k in &keys {
+        for l in Lang::ALL {
+            assert!(
+                !i18n::t(l, k).starts_with('⟦'),
+                "studio key {k} missing for {l:?}"
+            );
+        }
+    }
+}

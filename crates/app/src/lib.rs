@@ -9,6 +9,7 @@ mod library;
 mod play;
 mod route;
 mod storage;
+mod studio;
 mod summary;
 mod worker;
 
@@ -965,6 +966,7 @@ pub fn App() -> Html {
             html! { <history::TranscriptPage id={id.clone()} key={id.clone()} /> }
         }
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
+        Route::Studio => html! { <studio::StudioPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);
     html! {
@@ -974,6 +976,7 @@ pub fn App() -> Html {
                 <nav aria-label={tr("nav.main")}>
                     <a href="#/" aria-current={(*route == Route::Library).then_some("page")}>{ tr("nav.library") }</a>
                     <a href="#/history" aria-current={(*route == Route::History).then_some("page")}>{ tr("nav.history") }</a>
+                    <a href="#/studio" aria-current={(*route == Route::Studio).then_some("page")}>{ tr("nav.studio") }</a>
                 </nav>
                 <label class="lang">
                     <span>{ tr("nav.language") }</span>

@@ -12,6 +12,8 @@ pub enum Route {
     /// `#/history/ATTEMPT_ID`: one saved attempt's transcript, read-only.
     Transcript(String),
     Exam,
+    /// The trainer studio: write, check and play-test a scenario (`studio/`, loaded on demand).
+    Studio,
 }
 
 impl Route {
@@ -24,6 +26,7 @@ impl Route {
             (Some("history"), Some(id)) if !id.is_empty() => Route::Transcript(id.to_string()),
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
+            (Some("studio"), _) => Route::Studio,
             _ => Route::Library,
         }
     }
@@ -35,6 +38,7 @@ impl Route {
             Route::History => "#/history".into(),
             Route::Transcript(id) => format!("#/history/{id}"),
             Route::Exam => "#/exam".into(),
+            Route::Studio => "#/studio".into(),
         }
     }
 }

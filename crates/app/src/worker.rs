@@ -72,6 +72,11 @@ export function kefu_call(kind, op, args, budget_ms) {
     k.w.postMessage({ id, op, args });
   });
 }
+export function kefu_studio(el, lang, strings, play) {
+  el.textContent = JSON.parse(strings)['studio.loading'] || '';
+  return import(named('kefu-studio')).then((m) => m.mount(el, { lang, strings: JSON.parse(strings), play }));
+}
+export function kefu_studio_stop(el) { if (el.kefuStop) el.kefuStop(); else el.kefuGone = true; }
 export function kefu_cancel(kind) {
   const e = new Error('cancelled'); e.name = 'KefuCancelled'; stop(kind, e);
 }
@@ -87,6 +92,33 @@ extern "C" {
         budget_ms: u32,
     ) -> Result<JsValue, JsValue>;
     fn kefu_cancel(kind: &str);
+    #[wasm_bindgen(catch)]
+    async fn kefu_studio(
+        el: &web_sys::Element,
+        lang: &str,
+        strings: &str,
+        play: &js_sys::Function,
+    ) -> Result<JsValue, JsValue>;
+    fn kefu_studio_stop(el: &web_sys::Element);
+}
+
+/// Load the studio's bundle (`<meta name="kefu-studio">`) and mount it in `el`; `play` gets
+/// `(file name, text)` to play-test. Resolves once mounted, or with why it could not load.
+pub async fn studio(
+    el: &web_sys::Element,
+    lang: &str,
+    strings: &str,
+    play: &js_sys::Function,
+) -> Result<(), String> {
+    kefu_studio(el, lang, strings, play)
+        .await
+        .map(|_| ())
+        .map_err(js_error)
+}
+
+/// Unmount the studio from `el` (its draft is saved; its checker worker stops).
+pub fn studio_stop(el: &web_sys::Element) {
+    kefu_studio_stop(el);
 }
 
 /// Which worker: the scorer (play) or the checker (opened files).

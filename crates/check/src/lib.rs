@@ -8,6 +8,7 @@ pub mod check;
 pub mod exam;
 pub mod raw;
 pub mod schema;
+pub mod studio;
 
 pub use bundle::{build_bundle, check_file, load_library};
 pub use check::{check_source, check_source_with, CheckOutput};

@@ -20,6 +20,14 @@ pub fn check_file(name: &str, src: &str) -> String {
     serde_json::to_string(&c).unwrap_or_default()
 }
 
+/// Check one scenario file for the trainer studio: diagnostics with quick fixes, the turn
+/// graph and each sample's path (`kefu_check::studio::Report` as JSON).
+#[cfg(feature = "check")]
+#[wasm_bindgen]
+pub fn check_studio(name: &str, src: &str) -> String {
+    serde_json::to_string(&kefu_check::studio::check_studio(name, src)).unwrap_or_default()
+}
+
 /// Judge one reply at a scenario turn: `score::judge_json`.
 #[wasm_bindgen]
 pub fn judge(request: &str) -> String {

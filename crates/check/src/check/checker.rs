@@ -214,6 +214,89 @@ pub(super) fn filled_size(s: &str, fills: &BTreeMap<String, (usize, usize)>) -> 
     (depth, chars)
 }
 
+/// Full-width and curly characters an input method types where TOML needs ASCII punctuation:
+/// the character, what it is, what to write.
+const NOT_ASCII: &[(char, &str, &str)] = &[
+    ('＝', "a full-width equals sign", "="),
+    ('，', "a full-width comma", ","),
+    ('、', "an ideographic comma", ","),
+    ('：', "a full-width colon (TOML writes `key = value`)", "="),
+    ('；', "a full-width semicolon", ","),
+    ('［', "a full-width bracket", "["),
+    ('］', "a full-width bracket", "]"),
+    ('【', "a full-width bracket", "["),
+    ('】', "a full-width bracket", "]"),
+    ('｛', "a full-width brace", "{"),
+    ('｝', "a full-width brace", "}"),
+    ('＃', "a full-width hash", "#"),
+    ('。', "an ideographic full stop", "."),
+    ('．', "a full-width full stop", "."),
+    ('＂', "a full-width quote", "\""),
+    ('“', "a curly quote", "\""),
+    ('”', "a curly quote", "\""),
+    ('「', "a corner quote", "\""),
+    ('」', "a corner quote", "\""),
+    ('‘', "a curly quote", "'"),
+    ('’', "a curly quote", "'"),
+    ('　', "a full-width space", "a plain space"),
+];
+
+/// The byte offsets of the characters of `line` outside quoted strings, and the offset of a
+/// string opened but not closed on it (a `"""` or `'''` line is left alone: such strings may span lines).
+fn outside_strings(line: &str) -> (Vec<(usize, char)>, Option<usize>) {
+    let mut out = Vec::new();
+    if line.contains("\"\"\"") || line.contains("'''") {
+        return (out, None);
+    }
+    let mut open: Option<(usize, char)> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match open {
+            Some((_, q)) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    open = None;
+                }
+            }
+            None if c == '#' => break,
+            None if c == '"' || c == '\'' => open = Some((i, c)),
+            None => out.push((i, c)),
+        }
+    }
+    (out, open.map(|(i, _)| i))
+}
+
+/// What really broke a file TOML could not read, at `at` (the parser's error offset): a
+/// full-width or curly character outside quotes on that line, or a string left open by a
+/// line break on that line or the one before. `(byte offset of the cause, message)`.
+pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
+    let at = at.min(src.len());
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+    let line = &src[start..end];
+    let (outside, open) = outside_strings(line);
+    for (i, c) in outside {
+        if let Some((_, what, write)) = NOT_ASCII.iter().find(|(x, _, _)| *x == c) {
+            return Some((start + i, format!(
+                "`{c}` is {what}: outside quoted text TOML needs `{write}` (switch the input method to half-width and type it again)"
+            )));
+        }
+    }
+    let unclosed = "this string is not closed on its line: a `\"…\"` string cannot hold a line break; end it with `\"` on the same line, write `\\n` for a line break, or use `\"\"\"` for text over several lines".to_string();
+    // The line before first: a string broken by a line break leaves its end on this line,
+    // where it looks like a string opened and not closed.
+    if start > 0 {
+        let pstart = src[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if let (_, Some(i)) = outside_strings(&src[pstart..start - 1]) {
+            return Some((pstart + i, unclosed));
+        }
+    }
+    open.map(|i| (start + i, unclosed))
+}
+
 pub(super) fn friendly_toml_error(msg: &str) -> String {
     let first = msg.lines().next().unwrap_or(msg).trim();
     if let Some(rest) = first.strip_prefix("unknown field `") {

@@ -60,6 +60,12 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
 /// through the scorer (`play`). Without, only the file itself is checked: the browser lists
 /// its library that way first, then plays the samples off the critical path.
 pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
+    check_played(file, src, play).0
+}
+
+/// `check_source_with`, and the scenario as built and played before errors withhold it (its
+/// samples with the paths they took, failing ones included: what the studio shows).
+pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, Option<Scenario>) {
     let mut ck = Checker {
         file,
         src,
@@ -77,10 +83,13 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
                 MAX_FILE_BYTES / 1024
             ),
         );
-        return CheckOutput {
-            value: None,
-            diagnostics: ck.out,
-        };
+        return (
+            CheckOutput {
+                value: None,
+                diagnostics: ck.out,
+            },
+            None,
+        );
     }
     let raw: RawScenario = match toml::from_str(src) {
         Ok(r) => r,
@@ -89,6 +98,18 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
             // An editor ends a saved file with a newline; a file cut short (a failed copy, an
             // interrupted save) usually stops mid-line. Say so when the error is on that line.
             let last_line_start = src.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+            // The real cause, when the parser's message is about its symptom: a full-width or
+            // curly character where TOML needs ASCII punctuation, a string broken by a line break.
+            if let Some((at, msg)) = checker::real_cause(src, at) {
+                ck.push(Severity::Error, at, msg);
+                return (
+                    CheckOutput {
+                        value: None,
+                        diagnostics: ck.out,
+                    },
+                    None,
+                );
+            }
             let msg = if !src.is_empty() && !src.ends_with('\n') && at >= last_line_start {
                 let first = e.message().lines().next().unwrap_or("").trim();
                 format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line")
@@ -96,24 +117,51 @@ pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
                 friendly_toml_error(e.message())
             };
             ck.push(Severity::Error, at, msg);
-            return CheckOutput {
-                value: None,
-                diagnostics: ck.out,
-            };
+            return (
+                CheckOutput {
+                    value: None,
+                    diagnostics: ck.out,
+                },
+                None,
+            );
         }
     };
+    id_matches_file(&mut ck, &raw);
     let scenario = build(&mut ck, &raw);
     let mut scenario = scenario.filter(|_| !ck.out.iter().any(|d| d.severity == Severity::Error));
     if let Some(s) = scenario.as_mut().filter(|_| play) {
         s.samples = run_samples(&mut ck, s, &raw);
         check_models(&mut ck, s, &raw);
     }
+    let played = scenario.clone();
     if ck.out.iter().any(|d| d.severity == Severity::Error) {
         scenario = None;
     }
     ck.out.sort_by_key(|d| (d.line, d.col));
-    CheckOutput {
-        value: scenario,
-        diagnostics: ck.out,
+    (
+        CheckOutput {
+            scenario,
+            diagnostics: ck.out,
+        },
+        played,
+    )
+}
+
+/// The library finds a scenario file by its id: a file `x.toml` whose `id` is `y` is a copy
+/// renamed on one side only (a warning: the file still plays).
+fn id_matches_file(ck: &mut Checker, raw: &RawScenario) {
+    let Some(stem) = ck
+        .file
+        .rsplit(['/', '\\'])
+        .next()
+        .and_then(|f| f.strip_suffix(".toml"))
+    else {
+        return;
+    };
+    let id = raw.id.get_ref();
+    if !stem.is_empty() && id != stem {
+        ck.warn(&raw.id, format!(
+            "the id `{id}` does not match the file name `{stem}.toml`: write `id = \"{stem}\"`, or rename the file to `{id}.toml` (a renamed copy that keeps the old id replaces the scenario it was copied from)"
+        ));
     }
 }

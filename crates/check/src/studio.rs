@@ -1,0 +1,322 @@
+//! What the trainer studio (`#/studio`) shows beside the text, from one check of the file as
+//! it is typed: every diagnostic with its position and quick fix, the turn graph as written
+//! (drawn even while the file has errors), and each sample with the path and mood it took.
+//! The engine's checker module returns it as JSON (`check_studio`); the messages are the CLI's.
+
+use crate::raw::{RawCond, RawScenario};
+use kefu_core::scenario::{Scenario, Severity};
+use serde::Serialize;
+use std::collections::{BTreeMap, VecDeque};
+
+/// One check of a file, for the studio.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// No error: the file plays (warnings may remain).
+    pub ok: bool,
+    pub diagnostics: Vec<Diag>,
+    /// The turn graph, when the file is TOML with turns (even if it has errors).
+    pub graph: Option<Graph>,
+    /// The `[[sample]]`s in file order; empty while other errors keep them from being played.
+    pub samples: Vec<SampleRun>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Diag {
+    /// 1-based line and column (in chars), as `kefu check` prints them.
+    pub line: usize,
+    pub col: usize,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    pub message: String,
+    /// The word to write instead of the one at `line:col`, when the message suggests one
+    /// ("did you mean `apology`?").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Graph {
+    pub start: String,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Node {
+    pub id: String,
+    /// `turn` or `ending`.
+    pub kind: &'static str,
+    /// An ending's outcome as written (`resolved`, `escalated`, `lost`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// The line of its `id` (where clicking the node goes).
+    pub line: usize,
+    /// Reached from the start by the branches as written.
+    pub reachable: bool,
+    /// A turn from which no ending can be reached.
+    pub dead_end: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    /// The condition in short (`all apology · mood < 30`), `otherwise` when there is none.
+    pub label: String,
+    pub mood: i64,
+    /// The line of its `goto`.
+    pub line: usize,
+    /// `goto` names no turn or ending of the file.
+    pub dangling: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SampleRun {
+    /// The line of its `[[sample]]`.
+    pub line: usize,
+    pub turn: String,
+    pub expect: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// No error on the sample: it led where expected and showed what it must.
+    pub pass: bool,
+    /// The turns it went through (the sample's own reply last), each with the mood there.
+    pub path: Vec<(String, i32)>,
+    /// Where it led and the mood there (absent when it could not be played).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<(String, i32)>,
+}
+
+/// Check `src` (named `file`) with its samples played, for the studio.
+pub fn check_studio(file: &str, src: &str) -> Report {
+    let (out, played) = crate::check::check_played(file, src, true);
+    let lines = LineIndex::new(src);
+    let diagnostics: Vec<Diag> = out
+        .diagnostics
+        .iter()
+        .map(|d| Diag {
+            line: d.line,
+            col: d.col,
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            fix: fix_of(&d.message),
+            message: d.message.clone(),
+        })
+        .collect();
+    let raw = toml::from_str::<RawScenario>(src).ok();
+    let graph = raw.as_ref().and_then(|r| graph(r, &lines));
+    let samples = match (&raw, &played) {
+        (Some(r), Some(s)) => samples(r, s, &lines, &diagnostics),
+        _ => Vec::new(),
+    };
+    Report {
+        ok: !out.has_errors(),
+        diagnostics,
+        graph,
+        samples,
+    }
+}
+
+/// The suggestion in "did you mean `x`?".
+fn fix_of(msg: &str) -> Option<String> {
+    let rest = &msg[msg.find("did you mean `")? + "did you mean `".len()..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(src: &str) -> Self {
+        let mut v = vec![0];
+        v.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(v)
+    }
+    /// The 1-based line of a byte offset.
+    fn line(&self, byte: usize) -> usize {
+        self.0.partition_point(|&s| s <= byte).max(1)
+    }
+}
+
+fn cond_label(c: RawCond) -> String {
+    let ids = |v: &[toml::Spanned<String>], sep: &str| {
+        v.iter()
+            .map(|s| s.get_ref().as_str())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let mut parts = Vec::new();
+    if !c.all.is_empty() {
+        parts.push(format!("all {}", ids(c.all, "+")));
+    }
+    if !c.any.is_empty() {
+        parts.push(format!("any {}", ids(c.any, "/")));
+    }
+    if !c.none.is_empty() {
+        parts.push(format!("none {}", ids(c.none, "/")));
+    }
+    let num = |o: &Option<toml::Spanned<i64>>| o.as_ref().map(|v| *v.get_ref());
+    for (v, what) in [
+        (num(c.min_score), "score ≥"),
+        (num(c.max_score), "score ≤"),
+        (num(c.mood_below), "mood <"),
+        (num(c.mood_above), "mood >"),
+        (num(c.turns_taken), "reply ≥"),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{what} {v}"));
+        }
+    }
+    if parts.is_empty() {
+        "otherwise".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+fn graph(raw: &RawScenario, lines: &LineIndex) -> Option<Graph> {
+    let turns: Vec<_> = raw.turn.iter().map(|t| t.get_ref()).collect();
+    let first = turns.first()?;
+    let start = raw
+        .start
+        .as_ref()
+        .map_or_else(|| first.id.get_ref().clone(), |s| s.get_ref().clone());
+    let index: BTreeMap<&str, usize> = turns
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.get_ref().as_str(), i))
+        .collect();
+    let is_ending = |id: &str| raw.ending.iter().any(|e| e.get_ref().id.get_ref() == id);
+    // Reached from the start; turns that reach an ending (fixed point).
+    let mut seen = vec![false; turns.len()];
+    if let Some(&s) = index.get(start.as_str()) {
+        seen[s] = true;
+        let mut q = VecDeque::from([s]);
+        while let Some(i) = q.pop_front() {
+            for n in &turns[i].next {
+                if let Some(&j) = index.get(n.get_ref().goto.get_ref().as_str()) {
+                    if !seen[j] {
+                        seen[j] = true;
+                        q.push_back(j);
+                    }
+                }
+            }
+        }
+    }
+    let mut ends = vec![false; turns.len()];
+    loop {
+        let mut changed = false;
+        for i in 0..turns.len() {
+            if !ends[i]
+                && turns[i].next.iter().any(|n| {
+                    let g = n.get_ref().goto.get_ref().as_str();
+                    is_ending(g) || index.get(g).is_some_and(|&j| ends[j])
+                })
+            {
+                ends[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut nodes: Vec<Node> = turns
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Node {
+            id: t.id.get_ref().clone(),
+            kind: "turn",
+            outcome: None,
+            line: lines.line(t.id.span().start),
+            reachable: seen[i],
+            dead_end: !ends[i],
+        })
+        .collect();
+    let targets_reached = |id: &str| {
+        turns.iter().enumerate().any(|(i, t)| {
+            seen[i]
+                && t.next
+                    .iter()
+                    .any(|n| n.get_ref().goto.get_ref().as_str() == id)
+        })
+    };
+    nodes.extend(raw.ending.iter().map(|e| {
+        let e = e.get_ref();
+        Node {
+            id: e.id.get_ref().clone(),
+            kind: "ending",
+            outcome: Some(e.outcome.get_ref().clone()),
+            line: lines.line(e.id.span().start),
+            reachable: targets_reached(e.id.get_ref())
+                || raw
+                    .customer
+                    .get_ref()
+                    .gives_up
+                    .as_ref()
+                    .is_some_and(|g| g.get_ref() == e.id.get_ref()),
+            dead_end: false,
+        }
+    }));
+    let (index, is_ending) = (&index, &is_ending);
+    let edges = turns
+        .iter()
+        .flat_map(|t| {
+            t.next.iter().map(move |n| {
+                let n = n.get_ref();
+                let to = n.goto.get_ref().clone();
+                Edge {
+                    from: t.id.get_ref().clone(),
+                    dangling: !index.contains_key(to.as_str()) && !is_ending(&to),
+                    to,
+                    label: cond_label(n.cond()),
+                    mood: n.mood.as_ref().map_or(0, |m| *m.get_ref()),
+                    line: lines.line(n.goto.span().start),
+                }
+            })
+        })
+        .collect();
+    Some(Graph {
+        start,
+        nodes,
+        edges,
+    })
+}
+
+fn samples(raw: &RawScenario, s: &Scenario, lines: &LineIndex, diags: &[Diag]) -> Vec<SampleRun> {
+    // A sample's lines: from its own to the next one's (a table's span may stop at its header).
+    let starts: Vec<usize> = raw
+        .sample
+        .iter()
+        .map(|rs| lines.line(rs.span().start))
+        .collect();
+    raw.sample
+        .iter()
+        .enumerate()
+        .map(|(i, rs)| {
+            let from = starts[i];
+            let to = starts.get(i + 1).map_or(usize::MAX, |n| n - 1);
+            let r = rs.get_ref();
+            let played = s
+                .samples
+                .iter()
+                .find(|x| x.line == from)
+                .and_then(|x| x.played.as_ref());
+            SampleRun {
+                line: from,
+                turn: r.turn.get_ref().clone(),
+                expect: r.expect.get_ref().clone(),
+                label: r.label.as_ref().map(|l| l.get_ref().clone()),
+                pass: played.is_some()
+                    && !diags
+                        .iter()
+                        .any(|d| d.severity == "error" && (from..=to).contains(&d.line)),
+                path: played.map_or_else(Vec::new, |p| {
+                    p.steps.iter().map(|x| (x.turn.clone(), x.mood)).collect()
+                }),
+                at: played.map(|p| (p.at.clone(), p.mood)),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,159 @@
+//! The trainer studio's templates and what the studio shows of a file (`kefu_check::studio`).
+
+use kefu_check::check_source;
+use kefu_check::studio::check_studio;
+
+const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "angry.toml",
+        include_str!("../../../studio/templates/angry.toml"),
+    ),
+    (
+        "objection.toml",
+        include_str!("../../../studio/templates/objection.toml"),
+    ),
+    (
+        "product.toml",
+        include_str!("../../../studio/templates/product.toml"),
+    ),
+];
+
+#[test]
+fn every_template_is_complete_and_checks_clean() {
+    for (name, src) in TEMPLATES {
+        let out = check_source(name, src);
+        let msgs: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(msgs.is_empty(), "{name}: {msgs:#?}");
+        let s = out.scenario.expect("plays");
+        assert_eq!(
+            format!("{:?}", s.kind).to_lowercase(),
+            name.trim_end_matches(".toml")
+        );
+        assert!(s.samples.len() >= 4 && s.endings.len() >= 2, "{name}");
+        let r = check_studio(name, src);
+        assert!(r.ok && r.diagnostics.is_empty(), "{name}");
+        assert!(
+            r.samples.iter().all(|x| x.pass && x.at.is_some()),
+            "{name}: {:?}",
+            r.samples
+        );
+    }
+}
+
+fn one(name: &str, src: &str) -> String {
+    let out = check_source(name, src);
+    assert!(out.scenario.is_none(), "{name} should fail");
+    out.diagnostics[0].to_string()
+}
+
+#[test]
+fn typing_mistakes_are_named_by_their_real_cause() {
+    let angry = TEMPLATES[0].1;
+    // Full-width punctuation outside quotes, where an input method left it.
+    let m = one(
+        "angry.toml",
+        &angry.replace("max_turns = 6", "max_turns ＝ 6"),
+    );
+    assert!(
+        m.starts_with("angry.toml:9:11: error: `＝` is a full-width equals sign"),
+        "{m}"
+    );
+    let m = one(
+        "angry.toml",
+        &angry.replace(
+            "languages = [\"zh-Hans\", \"en\"]",
+            "languages = [\"zh-Hans\"，\"en\"]",
+        ),
+    );
+    assert!(
+        m.starts_with("angry.toml:4:23: error: `，` is a full-width comma"),
+        "{m}"
+    );
+    // Curly quotes around a string.
+    let m = one(
+        "angry.toml",
+        &angry.replace("id = \"angry\"", "id = “angry”"),
+    );
+    assert!(
+        m.starts_with("angry.toml:2:6: error: `“` is a curly quote"),
+        "{m}"
+    );
+    // A line break inside a one-line string: the error is at the string that opens, not at
+    // the line the parser stops on.
+    let m = one(
+        "angry.toml",
+        &angry.replace("It's been six!", "It's been\nsix!"),
+    );
+    assert!(m.starts_with("angry.toml:19:"), "{m}");
+    assert!(m.contains("string is not closed on its line"), "{m}");
+    // Full-width punctuation inside quoted text is text: no error.
+    assert!(check_source("angry.toml", angry).scenario.is_some());
+}
+
+#[test]
+fn an_id_that_is_not_the_file_name_is_named() {
+    let out = check_source("my-copy.toml", TEMPLATES[0].1);
+    let m = out.diagnostics[0].to_string();
+    assert!(
+        m.starts_with(
+            "my-copy.toml:2:6: warning: the id `angry` does not match the file name `my-copy.toml`"
+        ),
+        "{m}"
+    );
+    assert!(out.scenario.is_some(), "a warning: the file still plays");
+}
+
+#[test]
+fn the_studio_report_has_the_graph_the_typo_and_the_failing_sample() {
+    let angry = TEMPLATES[0].1;
+    let r = check_studio("angry.toml", angry);
+    let g = r.graph.as_ref().unwrap();
+    assert_eq!(g.start, "open");
+    let ids: Vec<&str> = g.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["open", "angrier", "when", "resolved", "escalated", "lost"]
+    );
+    assert!(g.nodes.iter().all(|n| n.reachable && !n.dead_end));
+    let e = g
+        .edges
+        .iter()
+        .find(|e| e.from == "open" && e.to == "when")
+        .unwrap();
+    assert_eq!((e.label.as_str(), e.mood), ("all apology", 25));
+    assert!(g.edges.iter().any(|e| e.label == "otherwise"));
+
+    // A typo in a principle id: an error at its line and column with the fix.
+    let typo = angry.replacen("all = [\"apology\"]", "all = [\"apolgy\"]", 1);
+    let r = check_studio("angry.toml", &typo);
+    assert!(!r.ok);
+    let d = &r.diagnostics[0];
+    let line = typo.lines().position(|l| l.contains("apolgy")).unwrap() + 1;
+    assert_eq!((d.line, d.col, d.severity), (line, 8, "error"));
+    assert_eq!(d.fix.as_deref(), Some("apology"));
+    assert!(r.graph.is_some(), "the map stays while the file has errors");
+
+    // An unreachable turn and a dead end are marked.
+    let island = format!("{angry}\n[[turn]]\nid = \"island\"\nsay = [{{ zh-Hans = \"在吗\", en = \"Hello?\" }}]\n\n[[turn.next]]\ngoto = \"island\"\n");
+    let r = check_studio("angry.toml", &island);
+    let n = r
+        .graph
+        .as_ref()
+        .unwrap()
+        .nodes
+        .iter()
+        .find(|n| n.id == "island")
+        .unwrap();
+    assert!(!n.reachable && n.dead_end);
+
+    // A sample whose path changes fails, with the path it took.
+    let changed = angry.replace(
+        "goto = \"when\"\nmood = 25",
+        "goto = \"angrier\"\nmood = 25",
+    );
+    let r = check_studio("angry.toml", &changed);
+    let s = &r.samples[0];
+    assert!(!s.pass);
+    assert_eq!(s.at.as_ref().map(|a| a.0.as_str()), Some("angrier"));
+    assert!(r.samples[2].pass, "{:?}", r.samples);
+}

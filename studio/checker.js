@@ -1,0 +1,57 @@
+// The checker, off the page: the engine's worker (dist/engine/kefu_worker.*.js) with the
+// checker module (kefu_check), as the app's opened files use it, answering check_studio.
+// A check in flight is not cancelled by typing: the newest text waits and is checked next
+// (the editor drops answers about text it no longer holds). A check over BUDGET_MS stops the
+// worker (the next starts a new one).
+const BUDGET_MS = 5000;
+
+function named(n) {
+  const v = document.querySelector(`meta[name="${n}"]`)?.content;
+  if (!v) throw new Error(`the page names no ${n} (meta): build it with make dist`);
+  return new URL(v, document.baseURI).href;
+}
+
+export class Checker {
+  constructor() { this.w = null; this.seq = 0; this.waiting = new Map(); }
+  start() {
+    if (this.w) return;
+    this.w = new Worker(named('kefu-worker'), { type: 'module' });
+    this.w.onmessage = (e) => {
+      const d = e.data || {};
+      if ('ready' in d) { if (!d.ready) this.fail(new Error(d.value)); return; }
+      const p = this.waiting.get(d.id);
+      if (!p) return;
+      this.waiting.delete(d.id);
+      clearTimeout(p.timer);
+      if (d.ok) p.resolve(d.value); else p.reject(new Error(d.value));
+    };
+    this.w.onerror = (e) => { e.preventDefault(); this.fail(new Error(e.message || 'the checker could not start')); };
+    this.w.postMessage({ module: named('kefu-checker') });
+  }
+  fail(err) {
+    if (this.w) this.w.terminate();
+    this.w = null;
+    for (const p of this.waiting.values()) { clearTimeout(p.timer); p.reject(err); }
+    this.waiting.clear();
+  }
+  stop() { this.fail(new Error('stopped')); }
+  call(op, args) {
+    this.start();
+    return new Promise((resolve, reject) => {
+      const id = ++this.seq;
+      const p = { resolve, reject, timer: 0 };
+      this.waiting.set(id, p);
+      this.w.postMessage({ id, op, args });
+      p.timer = setTimeout(() => this.fail(new Error(`over ${BUDGET_MS / 1000} s`)), BUDGET_MS + 10000 * (id === 1));
+    });
+  }
+  // A report ({ok, diagnostics, graph, samples}); a checker that fails gives a report with
+  // `failed` (the message) and nothing else.
+  async check(name, text) {
+    try {
+      return JSON.parse(await this.call('check_studio', [name, text]));
+    } catch (e) {
+      return { ok: false, failed: String((e && e.message) || e), diagnostics: [], graph: null, samples: [] };
+    }
+  }
+}

@@ -1,0 +1,324 @@
+// The trainer studio (#/studio): a CodeMirror 6 editor for a scenario's TOML, checked as it is
+// typed by the engine's checker (in its own Web Worker), with the problems, the turn graph and
+// the samples beside it. Bundled by esbuild into dist/studio.<hash>.js (make dist) and imported
+// only when #/studio opens (crates/app/src/studio.rs mounts it). Drafts live in localStorage
+// under kefu.studio.* (drafts.js); the app's own storage stays in crates/app/src/storage.rs.
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars, drawSelection,
+  dropCursor, rectangularSelection, crosshairCursor, highlightActiveLine,
+} from '@codemirror/view';
+import { EditorState, EditorSelection } from '@codemirror/state';
+import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirror/commands';
+import {
+  StreamLanguage, foldGutter, indentOnInput, syntaxHighlighting, defaultHighlightStyle,
+  bracketMatching, foldKeymap,
+} from '@codemirror/language';
+import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { toml } from '@codemirror/legacy-modes/mode/toml';
+import { linter, lintGutter, forceLinting, lintKeymap } from '@codemirror/lint';
+import { Checker } from './checker.js';
+import { Drafts } from './drafts.js';
+import { drawMap } from './map.js';
+import { CSS } from './style.js';
+import angry from './templates/angry.toml';
+import objection from './templates/objection.toml';
+import product from './templates/product.toml';
+
+const TEMPLATES = { angry, objection, product };
+// CodeMirror's basic setup without autocompletion (nothing to complete yet; 30 KB less).
+const SETUP = [
+  lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(), foldGutter(),
+  drawSelection(), dropCursor(), EditorState.allowMultipleSelections.of(true), indentOnInput(),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }), bracketMatching(),
+  rectangularSelection(), crosshairCursor(), highlightActiveLine(), highlightSelectionMatches(),
+  keymap.of([...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
+];
+// How long typing must pause before the file is checked (the issue: errors within 300 ms of
+// typing stopping; a check of a small file takes a few tens of ms in the worker).
+export const CHECK_DELAY_MS = 150;
+
+function h(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  e.append(...kids.flat().filter((k) => k != null));
+  return e;
+}
+
+// A file name as the library expects it: `name.toml`, lower case, no spaces.
+export function fileName(name) {
+  const base = String(name).trim().replace(/\.toml$/i, '').replace(/[^\p{L}\p{N}_-]+/gu, '-')
+    .replace(/^-+|-+$/g, '') || 'scenario';
+  return `${base}.toml`;
+}
+
+// Where a checker diagnostic (1-based line, column in chars) falls in the document, and the
+// range to underline: the quoted string or the word there.
+export function rangeAt(doc, d) {
+  const ln = doc.line(Math.min(Math.max(d.line, 1), doc.lines));
+  const text = ln.text;
+  let i = 0;
+  for (let c = 1; c < d.col && i < text.length; c++) i += text.codePointAt(i) > 0xffff ? 2 : 1;
+  const from = ln.from + i;
+  let end = i;
+  let word = null;
+  if (text[i] === '"') {
+    const close = text.indexOf('"', i + 1);
+    end = close > i ? close + 1 : text.length;
+    word = { from: from + 1, to: ln.from + Math.max(i + 1, end - 1) };
+  } else {
+    while (end < text.length && /[\p{L}\p{N}_\-.]/u.test(text[end])) end++;
+    if (end === i) end = Math.min(i + 1, text.length);
+    word = { from, to: ln.from + end };
+  }
+  return { from, to: Math.max(ln.from + end, from), word };
+}
+
+export function mount(el, opts) {
+  if (el.kefuGone) return;
+  const strings = opts.strings || {};
+  const t = (k, args = {}) => {
+    let s = strings[k] ?? k;
+    for (const [a, v] of Object.entries(args)) s = s.split(`{${a}}`).join(String(v));
+    return s;
+  };
+  if (!document.getElementById('kefu-studio-css')) {
+    document.head.append(h('style', { id: 'kefu-studio-css' }, CSS));
+  }
+  const drafts = new Drafts();
+  const checker = new Checker();
+  let name = null;
+  let report = null;
+
+  const status = h('p', { class: 'studio-status', role: 'status', 'aria-live': 'polite' });
+  const notice = h('p', { class: 'studio-notice', role: 'alert', hidden: true });
+  const nameInput = h('input', { id: 'studio-name', type: 'text', spellcheck: 'false' });
+  const draftSelect = h('select', { id: 'studio-drafts' });
+  const newSelect = h('select', { id: 'studio-new' },
+    h('option', { value: '' }, t('studio.new')),
+    ...Object.keys(TEMPLATES).map((k) => h('option', { value: k }, t(`studio.new_${k}`))));
+  const libSelect = h('select', { id: 'studio-library' }, h('option', { value: '' }, t('studio.open_library')));
+  const fileInput = h('input', { id: 'studio-file', type: 'file', accept: '.toml,text/plain' });
+  const problems = h('ul', { class: 'studio-problems' });
+  const samples = h('ul', { class: 'studio-samples' });
+  const map = h('div', { class: 'studio-map', 'aria-label': t('studio.map') });
+  const editorBox = h('div', { class: 'studio-editor' });
+
+  const save = (now) => {
+    if (!name) return;
+    const sel = view.state.selection.main;
+    const ok = drafts.save(name, view.state.doc.toString(), [sel.anchor, sel.head], now);
+    if (ok === false) {
+      notice.textContent = t('studio.quota', { name });
+      notice.hidden = false;
+    } else if (ok === true) {
+      notice.hidden = true;
+    }
+  };
+
+  const jump = (line, col = 1) => {
+    const r = rangeAt(view.state.doc, { line, col });
+    view.dispatch({ selection: EditorSelection.cursor(r.from), scrollIntoView: true,
+      effects: EditorView.scrollIntoView(r.from, { y: 'center' }) });
+    view.focus();
+  };
+
+  const fixAction = (d, r) => d.fix && [{
+    name: t('studio.fix', { fix: d.fix }),
+    apply: (v) => v.dispatch({ changes: { from: r.word.from, to: r.word.to, insert: d.fix } }),
+  }];
+
+  const render = () => {
+    const r = report;
+    if (!r) return;
+    const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = r.diagnostics.length - errors;
+    status.dataset.state = errors ? 'errors' : warnings ? 'warnings' : 'clean';
+    status.textContent = r.failed ? t('studio.checker_failed', { error: r.failed })
+      : errors || warnings ? t('studio.counts', { errors, warnings }) : t('studio.clean');
+    problems.replaceChildren(...r.diagnostics.map((d) => {
+      const rg = rangeAt(view.state.doc, d);
+      const fix = d.fix ? h('button', { type: 'button', class: 'studio-fix',
+        onclick: () => { view.dispatch({ changes: { from: rg.word.from, to: rg.word.to, insert: d.fix } }); view.focus(); } },
+      t('studio.fix', { fix: d.fix })) : null;
+      return h('li', { class: d.severity, 'data-line': d.line, 'data-col': d.col },
+        h('button', { type: 'button', class: 'studio-goto', onclick: () => jump(d.line, d.col) },
+          `${d.line}:${d.col} ${t(`studio.${d.severity}`)}: ${d.message}`), fix);
+    }));
+    if (!r.diagnostics.length) problems.replaceChildren(h('li', { class: 'none' }, t('studio.no_problems')));
+    samples.replaceChildren(...(r.samples.length ? r.samples.map((s) => {
+      const path = s.path.map(([turn, mood]) => `${turn} (${mood})`)
+        .concat(s.at ? [`${s.at[0]} (${s.at[1]})`] : []).join(' → ');
+      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass) },
+        h('button', { type: 'button', onclick: () => jump(s.line) },
+          `${s.pass ? '✓' : '✗'} ${s.label ? s.label + ' · ' : ''}${t('studio.sample_line', { line: s.line, turn: s.turn, expect: s.expect })}`),
+        h('span', { class: 'studio-path' }, s.at ? t('studio.sample_path', { path }) : t('studio.sample_not_played')));
+    }) : [h('li', { class: 'none' }, errors ? t('studio.samples_wait') : t('studio.samples_none'))]));
+    drawMap(map, r.graph, t, (line) => jump(line));
+  };
+
+  const lint = linter(async (v) => {
+    const text = v.state.doc.toString();
+    status.dataset.state = 'checking';
+    status.textContent = t('studio.checking');
+    const r = await checker.check(name || 'scenario.toml', text);
+    if (v.state.doc.toString() !== text) return [];
+    report = r;
+    render();
+    return r.diagnostics.map((d) => {
+      const rg = rangeAt(v.state.doc, d);
+      return { from: rg.from, to: rg.to, severity: d.severity, message: d.message,
+        actions: fixAction(d, rg) || undefined };
+    });
+  }, { delay: CHECK_DELAY_MS });
+
+  let saveTimer = 0;
+  const view = new EditorView({
+    parent: editorBox,
+    state: EditorState.create({ doc: '', extensions: [] }),
+  });
+  const stateFor = (doc, sel) => EditorState.create({
+    doc,
+    selection: sel ? EditorSelection.single(Math.min(sel[0], doc.length), Math.min(sel[1], doc.length)) : undefined,
+    extensions: [
+      SETUP,
+      StreamLanguage.define(toml),
+      lintGutter(),
+      lint,
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ 'aria-label': t('studio.editor'), lang: opts.lang || 'en' }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged || u.selectionSet) {
+          clearTimeout(saveTimer);
+          saveTimer = setTimeout(() => save(), 300);
+        }
+      }),
+    ],
+  });
+
+  const refreshDrafts = () => {
+    draftSelect.replaceChildren(...drafts.names().map((n) => h('option', { value: n, selected: n === name }, n)));
+    nameInput.value = name || '';
+  };
+  const open = (n, text, sel) => {
+    if (name) save(true);
+    name = n;
+    view.setState(stateFor(text, sel));
+    drafts.setCurrent(n);
+    save(true);
+    refreshDrafts();
+  };
+  const unique = (n) => {
+    let f = fileName(n);
+    for (let i = 2; drafts.has(f); i++) f = fileName(`${n.replace(/\.toml$/, '')}-${i}`);
+    return f;
+  };
+
+  newSelect.addEventListener('change', () => {
+    const k = newSelect.value;
+    newSelect.value = '';
+    if (!TEMPLATES[k]) return;
+    const f = unique(`my-${k}`);
+    const id = f.replace(/\.toml$/, '');
+    open(f, TEMPLATES[k].replace(/^id = ".*"$/m, `id = "${id}"`));
+    view.focus();
+  });
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files && fileInput.files[0];
+    if (!file) return;
+    open(unique(file.name), await file.text());
+    fileInput.value = '';
+  });
+  libSelect.addEventListener('focus', async () => {
+    if (libSelect.options.length > 1) return;
+    try {
+      const list = await (await fetch('scenarios/index.json')).json();
+      libSelect.append(...list.map((f) => h('option', { value: f }, f)));
+    } catch (e) { notice.textContent = t('studio.library_failed'); notice.hidden = false; }
+  }, { once: true });
+  libSelect.addEventListener('change', async () => {
+    const f = libSelect.value;
+    libSelect.value = '';
+    if (!f) return;
+    try {
+      const res = await fetch(`scenarios/${encodeURIComponent(f)}`);
+      if (!res.ok) throw new Error(res.status);
+      open(unique(f), await res.text());
+    } catch (e) { notice.textContent = t('studio.library_failed'); notice.hidden = false; }
+  });
+  draftSelect.addEventListener('change', () => {
+    const d = drafts.get(draftSelect.value);
+    if (d) open(draftSelect.value, d.text, d.sel);
+  });
+  nameInput.addEventListener('change', () => {
+    if (!name) return;
+    const f = fileName(nameInput.value);
+    if (f === name) { nameInput.value = name; return; }
+    const to = drafts.has(f) ? unique(f) : f;
+    drafts.rename(name, to);
+    name = to;
+    save(true);
+    refreshDrafts();
+    forceLinting(view);
+  });
+  const remove = () => {
+    if (!name) return;
+    drafts.remove(name);
+    const next = drafts.names()[0];
+    name = null;
+    if (next) { const d = drafts.get(next); open(next, d.text, d.sel); } else start();
+  };
+  const download = () => {
+    const text = view.state.doc.toString();
+    const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/toml' })),
+      download: name || 'scenario.toml' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  };
+  const play = () => {
+    save(true);
+    opts.play(name || 'scenario.toml', view.state.doc.toString());
+  };
+
+  const root = h('section', { class: 'studio', 'aria-labelledby': 'studio-title' },
+    h('h1', { id: 'studio-title' }, t('studio.title')),
+    h('p', { class: 'studio-intro' }, t('studio.intro')),
+    h('div', { class: 'studio-bar', role: 'toolbar', 'aria-label': t('studio.files') },
+      h('label', {}, h('span', {}, t('studio.new_label')), newSelect),
+      h('label', {}, h('span', {}, t('studio.open_file')), fileInput),
+      h('label', {}, h('span', {}, t('studio.library')), libSelect),
+      h('label', {}, h('span', {}, t('studio.drafts')), draftSelect),
+      h('label', {}, h('span', {}, t('studio.name')), nameInput),
+      h('button', { type: 'button', id: 'studio-delete', onclick: remove }, t('studio.delete')),
+      h('button', { type: 'button', id: 'studio-download', onclick: download }, t('studio.download')),
+      h('button', { type: 'button', id: 'studio-play', class: 'primary', onclick: play }, t('studio.play'))),
+    notice, status,
+    h('div', { class: 'studio-main' }, editorBox,
+      h('section', { class: 'studio-side', 'aria-label': t('studio.map') }, h('h2', {}, t('studio.map')), map)),
+    h('div', { class: 'studio-lists' },
+      h('section', {}, h('h2', {}, t('studio.problems')), problems),
+      h('section', {}, h('h2', {}, t('studio.samples')), samples)));
+
+  const start = () => {
+    const f = unique('my-angry');
+    open(f, TEMPLATES.angry.replace(/^id = ".*"$/m, `id = "${f.replace(/\.toml$/, '')}"`));
+  };
+  el.replaceChildren(root);
+  const cur = drafts.current();
+  const d = cur && drafts.get(cur);
+  if (d) {
+    open(cur, d.text, d.sel);
+    view.dispatch({ scrollIntoView: true, effects: EditorView.scrollIntoView(view.state.selection.main.head, { y: 'center' }) });
+  } else start();
+  const stop = () => { clearTimeout(saveTimer); save(true); checker.stop(); };
+  window.addEventListener('pagehide', stop);
+  el.kefuStop = () => { window.removeEventListener('pagehide', stop); stop(); view.destroy(); };
+  // For tests and scripts: the editor's text, and a way to type through CodeMirror.
+  el.kefuStudio = { view, get report() { return report; }, get name() { return name; } };
+  return true;
+}
