@@ -16,3 +16,4 @@ pub mod progress;
 pub mod scenario;
 pub mod spelling;
 pub mod view;
+pub mod xapi;
