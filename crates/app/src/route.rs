@@ -12,6 +12,10 @@ pub enum Route {
     /// `#/history/ATTEMPT_ID`: one saved attempt's transcript, read-only.
     Transcript(String),
     Exam,
+    /// `#/settings`: who the trainee is, the LRS, the outbox.
+    Settings,
+    /// `#/team`: the trainer's dashboard.
+    Team,
 }
 
 impl Route {
@@ -24,6 +28,8 @@ impl Route {
             (Some("history"), Some(id)) if !id.is_empty() => Route::Transcript(id.to_string()),
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
+            (Some("settings"), _) => Route::Settings,
+            (Some("team"), _) => Route::Team,
             _ => Route::Library,
         }
     }
@@ -35,6 +41,8 @@ impl Route {
             Route::History => "#/history".into(),
             Route::Transcript(id) => format!("#/history/{id}"),
             Route::Exam => "#/exam".into(),
+            Route::Settings => "#/settings".into(),
+            Route::Team => "#/team".into(),
         }
     }
 }
@@ -172,6 +180,8 @@ mod tests {
             Route::Practise("apology".into()),
             Route::History,
             Route::Exam,
+            Route::Settings,
+            Route::Team,
         ] {
             assert_eq!(Route::parse(&r.hash()), r);
         }
