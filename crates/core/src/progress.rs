@@ -293,11 +293,20 @@ impl Store {
         let stmts = v
             .as_array()
             .ok_or_else(|| LoadError::Corrupt("expected an array of xAPI statements".into()))?;
-        let ext = |x: &Value, suffix: &str| -> Option<Value> {
+        Store::from_statements(stmts.iter())
+    }
+
+    /// [`Store::from_xapi`] over statements held elsewhere (a cohort's, grouped by trainee).
+    pub fn from_statements<'a>(
+        stmts: impl ExactSizeIterator<Item = &'a Value>,
+    ) -> Result<Store, LoadError> {
+        let any = stmts.len() > 0;
+        static NULL: Value = Value::Null;
+        let ext = |x: &'a Value, suffix: &str| -> Option<&'a Value> {
             x.as_object()?
                 .iter()
                 .find(|(k, _)| k.ends_with(suffix))
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| v)
         };
         let first_name = |x: &Value| -> String {
             x["definition"]["name"]
@@ -310,7 +319,7 @@ impl Store {
         let mut found: Vec<Attempt> = Vec::new();
         for st in stmts {
             let ctx = &st["context"];
-            let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(Value::Null);
+            let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(&NULL);
             let Some(key) = meta["id"]
                 .as_str()
                 .or_else(|| ctx["registration"].as_str())
@@ -400,7 +409,7 @@ impl Store {
                 _ => {}
             }
         }
-        if found.is_empty() && !stmts.is_empty() {
+        if found.is_empty() && any {
             return Err(LoadError::Corrupt(
                 "no Kefu Dojo statements in this xAPI file".into(),
             ));
@@ -543,7 +552,7 @@ impl Store {
 }
 
 /// One CSV cell: quoted when needed; a leading `= + - @` is neutralised (formula injection).
-fn csv_cell(s: &str) -> String {
+pub(crate) fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
