@@ -23,7 +23,7 @@ KEFU = target/$(if $(filter dev,$(KEFU_PROFILE)),debug,$(KEFU_PROFILE))/kefu
 # so after `cargo test` this is a no-op rather than a second build of the CLI's dependencies.
 KEFU_BUILD = $(if $(filter dev,$(KEFU_PROFILE)),cargo test --no-run --test check_cli,cargo build --profile $(KEFU_PROFILE) --bin kefu)
 
-.PHONY: help setup-wasm setup-node setup-browser dist serve lighthouse test test-native test-scenarios test-browser eval golden bench clean
+.PHONY: help setup-wasm setup-node setup-browser dist serve lighthouse test test-native test-scenarios test-browser eval golden bench clean setup-lrs lrs
 
 help:
 	@echo "make serve   build the app and serve it at http://127.0.0.1:$(PORT)"
@@ -33,6 +33,7 @@ help:
 	@echo "make golden  rewrite the judge's golden expectations (after reviewing the diff)"
 	@echo "make bench   scorer speed"
 	@echo "make lighthouse  Lighthouse 12.2.3 (mobile and desktop) against kefu serve dist: scores reported"
+	@echo "make lrs     run Ralph, an xAPI Learning Record Store, at http://127.0.0.1:$(LRS_PORT)/xAPI/ (README: LRS)"
 
 # --- tools -------------------------------------------------------------------------------
 
@@ -177,8 +178,8 @@ test-scenarios:
 	$(KEFU_BUILD)
 	$(KEFU) check scenarios/ exams/
 
-test-browser: dist setup-browser
-	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist KEFU=$(abspath $(KEFU)) node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
+test-browser: dist setup-browser setup-lrs
+	cd tests/browser && CHROMIUM=$(CHROMIUM) DIST=../../dist KEFU=$(abspath $(KEFU)) RALPH_VENV=$(abspath $(LRS_VENV)) node --test --test-reporter=spec --test-concurrency=1 *.test.mjs
 
 # The judge's figures: the trainee corpus (tuning, then the locked validation part), our older
 # labelled set, and ../shared/eval's public sets (regression guards only).
@@ -194,3 +195,39 @@ bench:
 
 clean:
 	rm -rf dist target
+
+# --- LRS ---------------------------------------------------------------------------------
+
+# Ralph (PyPI ralph-malph, an open-source xAPI Learning Record Store) in a local virtual
+# environment: the browser tests send statements to it (tests/browser/lrs.test.mjs) and `make lrs`
+# runs it for people trying the product. ~100 s on this machine, 86 MB.
+LRS_VENV := .venv-lrs
+RALPH_VERSION := 5.1.0
+LRS_PORT ?= 8100
+LRS_DIR ?= .lrs
+LRS_USER ?= kefu
+LRS_PASSWORD ?= kefu-dojo
+setup-lrs:
+	@if ! $(LRS_VENV)/bin/ralph --version 2>/dev/null | grep -q "$(RALPH_VERSION)"; then \
+	  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	    else echo "The LRS tests need Python's venv. Run as root: apt-get install -y python3-venv"; exit 1; fi; \
+	  fi; \
+	  echo "Installing Ralph $(RALPH_VERSION) into $(LRS_VENV) (about two minutes)…"; \
+	  rm -rf $(LRS_VENV) && python3 -m venv $(LRS_VENV) && \
+	  $(LRS_VENV)/bin/pip install -q 'ralph-malph[cli,lrs]==$(RALPH_VERSION)' 'requests==2.34.2'; \
+	fi
+
+# Ralph on the file system (LRS_DIR), at 127.0.0.1:LRS_PORT, accepting the app served by
+# `make serve` (http://127.0.0.1:PORT and localhost). Credentials LRS_USER / LRS_PASSWORD.
+lrs: setup-lrs
+	@mkdir -p $(LRS_DIR)/data
+	@export RALPH_APP_DIR=$(abspath $(LRS_DIR)) RALPH_RUNSERVER_BACKEND=fs \
+	  RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH=$(abspath $(LRS_DIR))/data \
+	  RALPH_RUNSERVER_CORS_ALLOW_ORIGINS='["http://127.0.0.1:$(PORT)","http://localhost:$(PORT)"]'; \
+	if ! grep -qs '"username": *"$(LRS_USER)"' $(LRS_DIR)/auth.json; then \
+	  $(LRS_VENV)/bin/ralph auth -u $(LRS_USER) -p $(LRS_PASSWORD) -s all -M mailto:$(LRS_USER)@example.com -w >/dev/null; \
+	fi; \
+	echo "Ralph LRS at http://127.0.0.1:$(LRS_PORT)/xAPI/ (user $(LRS_USER), password $(LRS_PASSWORD)); statements in $(LRS_DIR)/data"; \
+	echo "Point the app at it: Settings → LRS endpoint http://127.0.0.1:$(LRS_PORT)/xAPI/, or dist/config.json (README: LRS)"; \
+	exec $(LRS_VENV)/bin/uvicorn ralph.api:app --host 127.0.0.1 --port $(LRS_PORT)

@@ -6,6 +6,7 @@
 //! kefu bundle [--cards] PATH…      the checked library as JSON, for the browser app (make dist)
 //! kefu compress DIR                 write .br and .gz variants (make dist; src/compress.rs)
 //! kefu serve DIR [--port N]         serve the built site (make serve; src/serve.rs)
+//! kefu xapi [--name N --id ID] FILE  a results export as xAPI statements (docs/xapi.md)
 
 use kefu_check::schema;
 use kefu_core::principles::Lang;
@@ -27,7 +28,9 @@ const USAGE: &str = "usage:
   kefu bundle [--cards] PATH...            print the checked library as JSON for the browser app (dist/scenarios/library.json;
                                            --cards: only what the library's cards show, dist/scenarios/cards.json)
   kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
-  kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)";
+  kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)
+  kefu xapi [--name NAME] [--id EMAIL|ID] [--base IRI] FILE
+                                           print a results export (JSON or xAPI) as xAPI statements for an LRS (docs/xapi.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Some("bundle") => bundle(&args[1..]),
         Some("compress") => kefu_dojo::compress::main(&args[1..]),
         Some("serve") => kefu_dojo::serve::main(&args[1..]),
+        Some("xapi") => xapi_cmd(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -801,4 +805,61 @@ fn kind(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// `kefu xapi`: an exported results file (the app's JSON or xAPI export) as the statements the
+/// app sends to an LRS, as the trainee `--name` (`--id`: an email or employee id).
+fn xapi_cmd(args: &[String]) -> ExitCode {
+    use kefu_core::xapi::{Base, Identity};
+    let (mut name, mut id, mut base, mut file) = (None, String::new(), None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--name" => name = it.next().cloned(),
+            "--id" => id = it.next().cloned().unwrap_or_default(),
+            "--base" => base = it.next().cloned(),
+            f if !f.starts_with("--") && file.is_none() => file = Some(f.to_string()),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(file) = file else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let base = match Base::new(
+        base.as_deref()
+            .unwrap_or("https://kefu-dojo.example/kefu-dojo"),
+    ) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("kefu: --base: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let who = match Identity::new(name.as_deref().unwrap_or("Kefu Dojo trainee"), &id) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!(
+                "kefu: --name/--id: {}",
+                kefu_core::i18n::t(Lang::En, e.key())
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let store = match std::fs::read_to_string(&file)
+        .map_err(|e| e.to_string())
+        .and_then(|s| kefu_core::progress::Store::import(&s).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kefu: {}: {e}", one_line(&file));
+            return ExitCode::from(1);
+        }
+    };
+    let v = store.to_xapi_as(&who.actor(&base), &base);
+    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    ExitCode::SUCCESS
 }

@@ -55,8 +55,11 @@ pub fn HistoryPage() -> Html {
     let reader = use_mut_ref(|| None::<FileReader>);
     let store = ctx.progress.clone();
 
+    // The trainee's identity (settings) is the export's actor, under the LRS's activity base.
+    let lrs = ctx.lrs.state.clone();
     let export = |kind: &'static str| {
         let store = store.clone();
+        let lrs = lrs.clone();
         Callback::from(move |_| match kind {
             "json" => download(
                 "kefu-dojo-results.json",
@@ -65,11 +68,23 @@ pub fn HistoryPage() -> Html {
             ),
             "csv" => download("kefu-dojo-results.csv", "text/csv", &store.to_csv()),
             _ => {
-                let base = gloo::utils::window()
-                    .location()
-                    .origin()
-                    .unwrap_or_default();
-                let v = store.to_xapi("Kefu Dojo trainee", &format!("{base}/kefu-dojo"));
+                let site = super::lrs::site();
+                let v = match (&lrs.identity, lrs.config()) {
+                    (Some(who), c) => {
+                        let base = c.map_or_else(
+                            || kefu_core::xapi::Base::new(&format!("{site}/kefu-dojo")),
+                            |c| Ok(c.base(&site)),
+                        );
+                        match base {
+                            Ok(b) => {
+                                let home = c.map_or_else(|| b.clone(), |c| c.home_page(&site));
+                                store.to_xapi_as(&who.actor(&home), &b)
+                            }
+                            Err(_) => store.to_xapi(&who.name, &format!("{site}/kefu-dojo")),
+                        }
+                    }
+                    (None, _) => store.to_xapi("Kefu Dojo trainee", &format!("{site}/kefu-dojo")),
+                };
                 download(
                     "kefu-dojo-xapi.json",
                     "application/json",

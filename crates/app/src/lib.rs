@@ -6,8 +6,10 @@ mod exam;
 mod feedback;
 mod history;
 mod library;
+mod lrs;
 mod play;
 mod route;
+mod settings;
 mod storage;
 mod studio;
 mod summary;
@@ -73,6 +75,8 @@ pub struct Ctx {
     pub local: Shared<Vec<LocalFile>>,
     /// Forget a trainer's file (by file name): a shipped scenario it replaced comes back.
     pub remove_local: Callback<String>,
+    /// Who the trainee is, the LRS and its outbox (`lrs.rs`).
+    pub lrs: lrs::Handle,
 }
 
 /// A trainer's file kept in this browser, and what it is in the library.
@@ -639,6 +643,7 @@ pub fn App() -> Html {
     let want_full = use_state_eq(|| false);
     let full_asked = use_mut_ref(|| false);
     let engine = use_state(|| Engine::Idle);
+    let lrs = lrs::use_lrs(state.progress.clone());
 
     // The scorer worker is started (its module fetched and compiled while it downloads) when
     // the trainee shows intent: a pointer over or focus on a library card, the browser idle
@@ -936,6 +941,7 @@ pub fn App() -> Html {
         opened_broken: lib.opened_broken.clone(),
         local: Shared(Rc::new(local_files)),
         remove_local,
+        lrs,
     };
     let on_lang = {
         let app = state.dispatcher();
@@ -967,6 +973,8 @@ pub fn App() -> Html {
         }
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
         Route::Studio => html! { <studio::StudioPage key={lang.code()} /> },
+        Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
+        Route::Team => html! { <settings::SettingsPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);
     html! {
@@ -977,6 +985,7 @@ pub fn App() -> Html {
                     <a href="#/" aria-current={(*route == Route::Library).then_some("page")}>{ tr("nav.library") }</a>
                     <a href="#/history" aria-current={(*route == Route::History).then_some("page")}>{ tr("nav.history") }</a>
                     <a href="#/studio" aria-current={(*route == Route::Studio).then_some("page")}>{ tr("nav.studio") }</a>
+                    <a href="#/settings" aria-current={(*route == Route::Settings).then_some("page")}>{ tr("nav.settings") }</a>
                 </nav>
                 <label class="lang">
                     <span>{ tr("nav.language") }</span>

@@ -14,6 +14,10 @@ pub enum Route {
     Exam,
     /// The trainer studio: write, check and play-test a scenario (`studio/`, loaded on demand).
     Studio,
+    /// `#/settings`: who the trainee is, the LRS, the outbox.
+    Settings,
+    /// `#/team`: the trainer's dashboard.
+    Team,
 }
 
 impl Route {
@@ -27,6 +31,8 @@ impl Route {
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
             (Some("studio"), _) => Route::Studio,
+            (Some("settings"), _) => Route::Settings,
+            (Some("team"), _) => Route::Team,
             _ => Route::Library,
         }
     }
@@ -39,6 +45,8 @@ impl Route {
             Route::Transcript(id) => format!("#/history/{id}"),
             Route::Exam => "#/exam".into(),
             Route::Studio => "#/studio".into(),
+            Route::Settings => "#/settings".into(),
+            Route::Team => "#/team".into(),
         }
     }
 }
@@ -176,6 +184,8 @@ mod tests {
             Route::Practise("apology".into()),
             Route::History,
             Route::Exam,
+            Route::Settings,
+            Route::Team,
         ] {
             assert_eq!(Route::parse(&r.hash()), r);
         }

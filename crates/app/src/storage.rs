@@ -21,6 +21,11 @@ pub const LOCAL_FILES: &str = "kefu.local";
 pub const EXAM: &str = "kefu.exam";
 /// The UI language the trainee last picked.
 pub const LANG: &str = "kefu.lang";
+/// Who the trainee is (`xapi::Identity`), the trainee's own LRS (`xapi::LrsConfig`) and the
+/// statements waiting for an LRS (`xapi::Outbox`).
+pub const IDENTITY: &str = "kefu.identity";
+pub const LRS: &str = "kefu.lrs";
+pub const OUTBOX: &str = "kefu.outbox";
 
 pub fn session_key(id: &str) -> String {
     format!("kefu.session.{id}")

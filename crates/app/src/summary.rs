@@ -70,6 +70,9 @@ pub fn Summary(p: &SummaryProps) -> Html {
     html! {
         <section class="summary" aria-labelledby="sum-title">
             <h2 id="sum-title">{ tr("sum.title") }</h2>
+            if let Some(who) = &ctx.lrs.state.identity {
+                <p class="trainee">{ tf(lang, "summary.trainee", &[("name", &who.name)]) }</p>
+            }
             <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
             <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
             <figure class="radar">

@@ -5,6 +5,7 @@
 //! dependency: the app links this crate and nothing that judges.
 
 pub mod chart;
+pub mod cohort;
 pub mod data;
 pub mod dialogue;
 pub mod exam;
@@ -16,3 +17,4 @@ pub mod progress;
 pub mod scenario;
 pub mod spelling;
 pub mod view;
+pub mod xapi;

@@ -117,11 +117,7 @@ fn is_violation(id: &str) -> bool {
     crate::principles::get(id).is_some_and(|p| p.violation)
 }
 
-/// xAPI extension IRIs (after the base IRI) that carry what an import back needs.
-const X_ATTEMPT: &str = "/xapi/attempt";
-const X_OUTCOME: &str = "/xapi/outcome";
-const X_PRINCIPLES: &str = "/xapi/principles";
-const X_EXPECTED: &str = "/xapi/expected";
+use crate::xapi::{X_ATTEMPT, X_EXPECTED, X_OUTCOME, X_PRINCIPLES};
 
 /// The score a finished attempt needs to pass.
 pub const PASS_SCORE: u8 = 60;
@@ -297,11 +293,20 @@ impl Store {
         let stmts = v
             .as_array()
             .ok_or_else(|| LoadError::Corrupt("expected an array of xAPI statements".into()))?;
-        let ext = |x: &Value, suffix: &str| -> Option<Value> {
+        Store::from_statements(stmts.iter())
+    }
+
+    /// [`Store::from_xapi`] over statements held elsewhere (a cohort's, grouped by trainee).
+    pub fn from_statements<'a>(
+        stmts: impl ExactSizeIterator<Item = &'a Value>,
+    ) -> Result<Store, LoadError> {
+        let any = stmts.len() > 0;
+        static NULL: Value = Value::Null;
+        let ext = |x: &'a Value, suffix: &str| -> Option<&'a Value> {
             x.as_object()?
                 .iter()
                 .find(|(k, _)| k.ends_with(suffix))
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| v)
         };
         let first_name = |x: &Value| -> String {
             x["definition"]["name"]
@@ -314,7 +319,7 @@ impl Store {
         let mut found: Vec<Attempt> = Vec::new();
         for st in stmts {
             let ctx = &st["context"];
-            let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(Value::Null);
+            let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(&NULL);
             let Some(key) = meta["id"]
                 .as_str()
                 .or_else(|| ctx["registration"].as_str())
@@ -323,14 +328,19 @@ impl Store {
                 continue;
             };
             let object_id = st["object"]["id"].as_str().unwrap_or_default();
-            let Some(at) = object_id.find("/scenario/") else {
+            let Some(at) = object_id.rfind("/scenario/") else {
                 continue;
             };
+            // Ids are percent-encoded path segments (`xapi::iri_segment`).
             let rest = &object_id[at + "/scenario/".len()..];
             let (scenario, turn) = match rest.split_once("/turn/") {
-                Some((s, t)) => (s.to_string(), Some(t.to_string())),
-                None => (rest.to_string(), None),
+                Some((s, t)) => (
+                    crate::xapi::decode_segment(s),
+                    Some(crate::xapi::decode_segment(t)),
+                ),
+                None => (crate::xapi::decode_segment(rest), None),
             };
+            let scenario = meta["scenario"].as_str().map_or(scenario, str::to_string);
             let lang = ctx["language"]
                 .as_str()
                 .and_then(Lang::parse)
@@ -399,7 +409,7 @@ impl Store {
                 _ => {}
             }
         }
-        if found.is_empty() && !stmts.is_empty() {
+        if found.is_empty() && any {
             return Err(LoadError::Corrupt(
                 "no Kefu Dojo statements in this xAPI file".into(),
             ));
@@ -516,110 +526,33 @@ impl Store {
         out
     }
 
-    /// xAPI 1.0.3 statements: per turn `answered` (long-fill-in, the reply as response, the
-    /// scaled score), per finished attempt `completed` and `passed`/`failed`. Ids are
-    /// deterministic, so re-exporting gives the same statements; every statement of one
-    /// attempt shares `context.registration` (also derived from the attempt id).
+    /// xAPI 1.0.3 statements (`xapi::store_statements`): per turn `answered` (long-fill-in,
+    /// the reply as response, the scaled score), per finished attempt `completed` and
+    /// `passed`/`failed`, per finished exam run `passed`/`failed`. Ids are stable UUIDs, so
+    /// re-exporting gives the same statements; every statement of one attempt shares
+    /// `context.registration`. The actor is an `account` named `actor_name` on `base_iri`;
+    /// see [`Store::to_xapi_as`] for a trainee's identity. An invalid `base_iri` is replaced
+    /// by `https://kefu-dojo.invalid`.
     pub fn to_xapi(&self, actor_name: &str, base_iri: &str) -> Value {
-        let base = base_iri.trim_end_matches('/');
+        let base = crate::xapi::Base::new(base_iri).unwrap_or_else(|_| {
+            crate::xapi::Base::new("https://kefu-dojo.invalid").expect("a valid IRI")
+        });
         let actor = json!({
             "objectType": "Agent",
             "name": actor_name,
-            "account": { "homePage": base, "name": actor_name },
+            "account": { "homePage": base.as_str(), "name": actor_name },
         });
-        let verb = |v: &str| json!({ "id": format!("http://adlnet.gov/expapi/verbs/{v}"), "display": { "en-US": v } });
-        let mut out = Vec::new();
-        for a in &self.attempts {
-            let registration = uuid_of(&a.id);
-            // What an LRS does not need but an import back into the app does.
-            let attempt_ext = json!({
-                format!("{base}{X_ATTEMPT}"): {
-                    "id": a.id, "title": a.title, "kind": a.kind, "seed": a.seed, "exam": a.exam,
-                    "started_ms": a.started_ms, "finished_ms": a.finished_ms,
-                    "exam_run": a.exam_run,
-                },
-            });
-            let scen_iri = format!("{base}/scenario/{}", a.scenario);
-            let scen = json!({
-                "objectType": "Activity",
-                "id": scen_iri,
-                "definition": {
-                    "name": { lang_tag(a.lang): a.title },
-                    "type": "http://adlnet.gov/expapi/activities/simulation",
-                },
-            });
-            let mut t_ms = a.started_ms;
-            for (i, t) in a.turns.iter().enumerate() {
-                t_ms += t.secs.unwrap_or(0.0) * 1000.0;
-                let mut result = json!({
-                    "response": t.reply,
-                    "score": { "scaled": f64::from(t.score) / 100.0, "raw": t.score, "min": 0, "max": 100 },
-                });
-                if let Some(s) = t.secs {
-                    result["duration"] = json!(iso_duration(s));
-                }
-                result["extensions"] = json!({
-                    format!("{base}{X_PRINCIPLES}"): t.principles,
-                    format!("{base}{X_EXPECTED}"): t.expected,
-                });
-                out.push(json!({
-                    "id": uuid_of(&format!("{}#{}", a.id, i)),
-                    "actor": actor,
-                    "verb": verb("answered"),
-                    "object": {
-                        "objectType": "Activity",
-                        "id": format!("{scen_iri}/turn/{}", t.turn),
-                        "definition": {
-                            "name": { lang_tag(a.lang): t.customer },
-                            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                            "interactionType": "long-fill-in",
-                        },
-                    },
-                    "result": result,
-                    "context": {
-                        "registration": registration,
-                        "contextActivities": { "parent": [ { "objectType": "Activity", "id": scen_iri } ] },
-                        "language": lang_tag(a.lang),
-                        "extensions": attempt_ext.clone(),
-                    },
-                    "timestamp": iso_time(t_ms),
-                }));
-            }
-            if let Some(end) = a.finished_ms {
-                let scaled = f64::from(a.score()) / 100.0;
-                for v in ["completed", if a.passed() { "passed" } else { "failed" }] {
-                    let mut result = json!({
-                        "score": { "scaled": scaled, "raw": a.score(), "min": 0, "max": 100 },
-                        "success": a.passed(),
-                        "completion": true,
-                        "duration": iso_duration((end - a.started_ms).max(0.0) / 1000.0),
-                    });
-                    if let Some(o) = &a.outcome {
-                        result["extensions"] = json!({ format!("{base}{X_OUTCOME}"): o });
-                    }
-                    out.push(json!({
-                        "id": uuid_of(&format!("{}#{v}", a.id)),
-                        "actor": actor,
-                        "verb": verb(v),
-                        "object": scen,
-                        "result": result,
-                        "context": { "registration": registration, "language": lang_tag(a.lang), "extensions": attempt_ext.clone() },
-                        "timestamp": iso_time(end),
-                    }));
-                }
-            }
-        }
-        Value::Array(out)
+        self.to_xapi_as(&actor, &base)
+    }
+
+    /// xAPI statements as `actor` (`xapi::Identity::actor`) under `base`.
+    pub fn to_xapi_as(&self, actor: &Value, base: &crate::xapi::Base) -> Value {
+        Value::Array(crate::xapi::store_statements(self, actor, base))
     }
 }
 
-/// The attempt's language as an RFC 5646 tag for language maps.
-fn lang_tag(l: Lang) -> &'static str {
-    l.locale()
-}
-
 /// One CSV cell: quoted when needed; a leading `= + - @` is neutralised (formula injection).
-fn csv_cell(s: &str) -> String {
+pub(crate) fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -674,35 +607,10 @@ fn parse_duration(d: &str) -> Option<f64> {
     Some(whole + part)
 }
 
-/// ISO 8601 duration (`PT12.5S`).
-fn iso_duration(secs: f64) -> String {
-    let s = if secs.is_finite() { secs.max(0.0) } else { 0.0 };
-    format!("PT{}S", (s * 100.0).round() / 100.0)
-}
-
-/// A deterministic UUID-shaped id (version 5 layout) from FNV-1a hashes of `key`.
-fn uuid_of(key: &str) -> String {
-    let h = |seed: u64| {
-        key.bytes().fold(seed, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        })
-    };
-    let (a, b) = (h(0xcbf2_9ce4_8422_2325), h(0x8422_2325_cbf2_9ce4));
-    let hex = format!("{a:016x}{b:016x}");
-    format!(
-        "{}-{}-5{}-{}{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        ["8", "9", "a", "b"][(b & 3) as usize],
-        &hex[17..20],
-        &hex[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xapi::iso_duration;
 
     fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {
         Attempt {

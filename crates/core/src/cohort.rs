@@ -1,0 +1,532 @@
+//! A trainer's view of a cohort: the statements of many trainees (from an LRS, or from their
+//! exported files) grouped by trainee into attempts, and what the dashboard shows — a trainees ×
+//! principles grid of rates over the turns that expected each principle, the cohort's weakest
+//! principles, each scenario's pass rate and outcomes, each trainee's scores over time — with
+//! filters (date, scenario, practice or exam) and CSV out. Pure; `#/team` renders it.
+
+#![warn(missing_docs)]
+
+use crate::progress::{iso_time, Attempt, LoadError, Store};
+use crate::xapi::actor_key;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One trainee and what they did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trainee {
+    /// Identifies the trainee across sources (`mailto:…`, `HOMEPAGE#account`, or a name).
+    pub key: String,
+    /// The name shown.
+    pub name: String,
+    /// Their attempts.
+    pub store: Store,
+}
+
+/// Every trainee read so far.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cohort {
+    /// In order of name, then key.
+    pub trainees: Vec<Trainee>,
+}
+
+/// Which attempts count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Practice and exams.
+    #[default]
+    All,
+    /// Practice only.
+    Practice,
+    /// Exam attempts only.
+    Exam,
+}
+
+/// The dashboard's filters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filter {
+    /// Attempts started at or after (ms since the epoch).
+    pub from_ms: Option<f64>,
+    /// Attempts started before.
+    pub to_ms: Option<f64>,
+    /// One scenario only.
+    pub scenario: Option<String>,
+    /// Practice, exam or both.
+    pub kind: Kind,
+}
+
+impl Filter {
+    /// Does attempt `a` count?
+    pub fn keeps(&self, a: &Attempt) -> bool {
+        self.from_ms.is_none_or(|f| a.started_ms >= f)
+            && self.to_ms.is_none_or(|t| a.started_ms < t)
+            && self.scenario.as_ref().is_none_or(|s| *s == a.scenario)
+            && match self.kind {
+                Kind::All => true,
+                Kind::Practice => !a.exam,
+                Kind::Exam => a.exam,
+            }
+    }
+}
+
+/// A principle over some turns: `good` of `of` (shown, for a principle the turn expected;
+/// avoided, for a violation, over every turn): higher is better for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rate {
+    /// Turns that did it right.
+    pub good: u32,
+    /// Turns that counted.
+    pub of: u32,
+}
+
+impl Rate {
+    /// `good / of` (none without turns).
+    pub fn value(self) -> Option<f64> {
+        (self.of > 0).then(|| f64::from(self.good) / f64::from(self.of))
+    }
+}
+
+/// One trainee's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The trainee's key and name.
+    pub key: String,
+    /// …
+    pub name: String,
+    /// One per column of [`Report::principles`].
+    pub cells: Vec<Rate>,
+    /// Attempts counted, finished ones, passed ones.
+    pub attempts: u32,
+    /// …
+    pub finished: u32,
+    /// …
+    pub passed: u32,
+    /// `(started_ms, score)` of each finished attempt, in time order.
+    pub scores: Vec<(f64, u8)>,
+}
+
+/// One scenario's results over the cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioRow {
+    /// The scenario's id and title.
+    pub id: String,
+    /// …
+    pub title: String,
+    /// Attempts, finished, passed.
+    pub attempts: u32,
+    /// …
+    pub finished: u32,
+    /// …
+    pub passed: u32,
+    /// Finished attempts by outcome id (`resolved`, `escalated`, `lost`).
+    pub outcomes: BTreeMap<String, u32>,
+}
+
+/// What the dashboard shows for a filter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    /// The principles judged in the counted turns, in the rulebook's order.
+    pub principles: Vec<String>,
+    /// One per trainee with at least one counted attempt.
+    pub rows: Vec<Row>,
+    /// The cohort's principles, weakest first (rate, then id).
+    pub weakest: Vec<(String, Rate)>,
+    /// Per scenario, by id.
+    pub scenarios: Vec<ScenarioRow>,
+    /// Every scenario any trainee played (for the filter), by id, with its title.
+    pub all_scenarios: Vec<(String, String)>,
+}
+
+impl Cohort {
+    /// Trainees from xAPI statements (an LRS's answer, or exported files): grouped by actor,
+    /// each statement counted once (by id), our statements read back into attempts.
+    pub fn add_statements(&mut self, stmts: &[Value]) {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut by_actor: HashMap<String, (String, Vec<&Value>)> = HashMap::new();
+        for s in stmts {
+            if let Some(id) = s["id"].as_str() {
+                if !seen.insert(id) {
+                    continue;
+                }
+            }
+            let key = actor_key(&s["actor"]);
+            let e = by_actor.entry(key).or_insert_with_key(|k| {
+                let name = s["actor"]["name"].as_str().unwrap_or(k).to_string();
+                (name, Vec::new())
+            });
+            e.1.push(s);
+        }
+        let mut found: Vec<(String, String, Store)> = by_actor
+            .into_iter()
+            .filter_map(|(key, (name, list))| {
+                Store::from_statements(list.into_iter())
+                    .ok()
+                    .map(|s| (key, name, s))
+            })
+            .collect();
+        found.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        for (key, name, store) in found {
+            self.add(key, name, store);
+        }
+    }
+
+    /// A trainee's exported file: our xAPI export (its actor names the trainee) or our JSON
+    /// export (named `fallback_name`, usually the file's name). Returns the attempts read.
+    pub fn add_file(&mut self, json: &str, fallback_name: &str) -> Result<usize, LoadError> {
+        let v: Value = serde_json::from_str(json).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        if let Some(a) = v
+            .as_array()
+            .filter(|a| a.first().is_some_and(|x| x.get("verb").is_some()))
+        {
+            let before = self.attempts();
+            self.add_statements(a);
+            let n = self.attempts() - before;
+            if n == 0 && !a.is_empty() {
+                return Err(LoadError::Corrupt("no Kefu Dojo statements".into()));
+            }
+            return Ok(n);
+        }
+        let store = Store::from_json(json)?;
+        let n = store.attempts.len();
+        self.add(fallback_name.to_string(), fallback_name.to_string(), store);
+        Ok(n)
+    }
+
+    fn attempts(&self) -> usize {
+        self.trainees.iter().map(|t| t.store.attempts.len()).sum()
+    }
+
+    /// Add (or merge into the trainee with the same key) a trainee's attempts.
+    pub fn add(&mut self, key: String, name: String, store: Store) {
+        match self.trainees.iter_mut().find(|t| t.key == key) {
+            Some(t) => {
+                t.store.merge(store);
+            }
+            None => {
+                let at = self.trainees.partition_point(|t| {
+                    (t.name.as_str(), t.key.as_str()) < (name.as_str(), key.as_str())
+                });
+                self.trainees.insert(at, Trainee { key, name, store });
+            }
+        }
+    }
+
+    /// What the dashboard shows for `f`.
+    pub fn report(&self, f: &Filter) -> Report {
+        let order: Vec<&str> = crate::principles::all()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        let mut cohort: BTreeMap<String, Rate> = BTreeMap::new();
+        let mut per: Vec<(usize, BTreeMap<String, Rate>, Row)> = Vec::new();
+        let mut scen: BTreeMap<String, ScenarioRow> = BTreeMap::new();
+        let mut all_scenarios: BTreeMap<String, String> = BTreeMap::new();
+        for (i, t) in self.trainees.iter().enumerate() {
+            let mut rates: BTreeMap<String, Rate> = BTreeMap::new();
+            let mut row = Row {
+                key: t.key.clone(),
+                name: t.name.clone(),
+                cells: Vec::new(),
+                attempts: 0,
+                finished: 0,
+                passed: 0,
+                scores: Vec::new(),
+            };
+            for a in &t.store.attempts {
+                all_scenarios
+                    .entry(a.scenario.clone())
+                    .or_insert_with(|| a.title.clone());
+                if !f.keeps(a) {
+                    continue;
+                }
+                let (done, passed) = (a.finished(), a.passed());
+                row.attempts += 1;
+                row.finished += u32::from(done);
+                row.passed += u32::from(passed);
+                if done {
+                    row.scores.push((a.started_ms, a.score()));
+                }
+                let s = scen
+                    .entry(a.scenario.clone())
+                    .or_insert_with(|| ScenarioRow {
+                        id: a.scenario.clone(),
+                        title: a.title.clone(),
+                        attempts: 0,
+                        finished: 0,
+                        passed: 0,
+                        outcomes: BTreeMap::new(),
+                    });
+                s.attempts += 1;
+                s.finished += u32::from(done);
+                s.passed += u32::from(passed);
+                if let (true, Some(o)) = (done, a.outcome) {
+                    *s.outcomes.entry(o.id().to_string()).or_default() += 1;
+                }
+                for turn in &a.turns {
+                    for (id, hit) in &turn.principles {
+                        let violation = crate::principles::get(id).is_some_and(|p| p.violation);
+                        if !violation && !turn.expects(id) {
+                            continue;
+                        }
+                        let good = if violation { !hit } else { *hit };
+                        for m in [&mut rates, &mut cohort] {
+                            let r = m.entry(id.clone()).or_default();
+                            r.of += 1;
+                            r.good += u32::from(good);
+                        }
+                    }
+                }
+            }
+            if row.attempts > 0 {
+                row.scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+                per.push((i, rates, row));
+            }
+        }
+        let rank = |id: &str| order.iter().position(|o| *o == id).unwrap_or(usize::MAX);
+        let mut principles: Vec<String> = cohort.keys().cloned().collect();
+        principles.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
+        let rows = per
+            .into_iter()
+            .map(|(_, rates, mut row)| {
+                row.cells = principles
+                    .iter()
+                    .map(|p| rates.get(p).copied().unwrap_or_default())
+                    .collect();
+                row
+            })
+            .collect();
+        let mut weakest: Vec<(String, Rate)> = cohort.into_iter().collect();
+        weakest.sort_by(|a, b| {
+            let (x, y) = (a.1.value().unwrap_or(1.0), b.1.value().unwrap_or(1.0));
+            x.total_cmp(&y).then(a.0.cmp(&b.0))
+        });
+        Report {
+            principles,
+            rows,
+            weakest,
+            scenarios: scen.into_values().collect(),
+            all_scenarios: all_scenarios.into_iter().collect(),
+        }
+    }
+}
+
+impl Report {
+    /// One row per trainee (RFC 4180, a UTF-8 byte-order mark, formulas neutralised): name,
+    /// key, attempts, finished, passed, mean score, then each principle's rate (0–1, empty
+    /// when no turn counted).
+    pub fn to_csv(&self) -> String {
+        let mut head = vec![
+            "trainee".to_string(),
+            "id".into(),
+            "attempts".into(),
+            "finished".into(),
+            "passed".into(),
+            "mean_score".into(),
+            "last_played".into(),
+        ];
+        head.extend(self.principles.iter().cloned());
+        let mut out = String::from("\u{feff}");
+        out.push_str(&head.join(","));
+        out.push_str("\r\n");
+        for r in &self.rows {
+            let mean = if r.scores.is_empty() {
+                String::new()
+            } else {
+                let s: u32 = r.scores.iter().map(|x| u32::from(x.1)).sum();
+                format!("{:.1}", f64::from(s) / r.scores.len() as f64)
+            };
+            let mut cells = vec![
+                crate::progress::csv_cell(&r.name),
+                crate::progress::csv_cell(&r.key),
+                r.attempts.to_string(),
+                r.finished.to_string(),
+                r.passed.to_string(),
+                mean,
+                r.scores.last().map(|x| iso_time(x.0)).unwrap_or_default(),
+            ];
+            cells.extend(
+                r.cells
+                    .iter()
+                    .map(|c| c.value().map(|v| format!("{v:.3}")).unwrap_or_default()),
+            );
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judgement::ScenarioKind;
+    use crate::principles::Lang;
+    use crate::progress::TurnRecord;
+    use crate::scenario::Outcome;
+    use crate::xapi::{Base, Identity};
+
+    fn attempt(id: &str, scenario: &str, start: f64, hits: &[(&str, bool)], exam: bool) -> Attempt {
+        Attempt {
+            id: id.into(),
+            scenario: scenario.into(),
+            title: scenario.to_uppercase(),
+            kind: ScenarioKind::Angry,
+            lang: Lang::En,
+            seed: 1,
+            started_ms: start,
+            finished_ms: Some(start + 60_000.0),
+            outcome: Some(Outcome::Resolved),
+            exam,
+            exam_run: None,
+            turns: vec![TurnRecord {
+                turn: "t".into(),
+                customer: "c".into(),
+                reply: "r".into(),
+                secs: Some(1.0),
+                score: if hits.iter().all(|h| h.1 != (h.0 == "blame")) {
+                    90
+                } else {
+                    30
+                },
+                principles: hits.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+                expected: Some(vec!["apology".into(), "empathy".into()]),
+            }],
+        }
+    }
+
+    fn statements(name: &str, id: &str, atts: Vec<Attempt>) -> Vec<Value> {
+        let b = Base::new("https://example.org/kefu-dojo").unwrap();
+        let mut s = Store::default();
+        for a in atts {
+            s.upsert(a);
+        }
+        s.to_xapi_as(&Identity::new(name, id).unwrap().actor(&b), &b)
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn grid_weakest_scenarios_and_filters() {
+        let mut st = statements(
+            "Li",
+            "li@example.com",
+            vec![
+                attempt(
+                    "l1",
+                    "late",
+                    1000.0,
+                    &[("apology", true), ("empathy", false), ("blame", true)],
+                    false,
+                ),
+                attempt(
+                    "l2",
+                    "refund",
+                    2000.0,
+                    &[("apology", true), ("empathy", true)],
+                    true,
+                ),
+            ],
+        );
+        st.extend(statements(
+            "Wang",
+            "E7",
+            vec![attempt(
+                "w1",
+                "late",
+                1500.0,
+                &[("apology", false), ("empathy", false)],
+                false,
+            )],
+        ));
+        // The same statements again (an LRS read and a file of the same trainee): counted once.
+        let again = st.clone();
+        let mut c = Cohort::default();
+        c.add_statements(&st);
+        c.add_statements(&again);
+        assert_eq!(c.trainees.len(), 2);
+        let r = c.report(&Filter::default());
+        assert_eq!(
+            r.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["Li", "Wang"]
+        );
+        let col = |p: &str| r.principles.iter().position(|x| x == p).unwrap();
+        let li = &r.rows[0];
+        assert_eq!(li.cells[col("apology")], Rate { good: 2, of: 2 });
+        assert_eq!(li.cells[col("empathy")], Rate { good: 1, of: 2 });
+        // Blame committed once in Li's one turn that judged it: avoided 0 of 1.
+        assert_eq!(li.cells[col("blame")], Rate { good: 0, of: 1 });
+        assert_eq!(
+            r.rows[1].cells[col("blame")],
+            Rate::default(),
+            "never judged: no rate"
+        );
+        assert_eq!(r.weakest[0].0, "blame");
+        assert_eq!(
+            r.weakest[1],
+            ("empathy".to_string(), Rate { good: 1, of: 3 })
+        );
+        let late = r.scenarios.iter().find(|s| s.id == "late").unwrap();
+        assert_eq!((late.attempts, late.finished, late.passed), (2, 2, 0));
+        assert_eq!(late.outcomes["resolved"], 2);
+        // Filters: exams only; a date range; a scenario.
+        let ex = c.report(&Filter {
+            kind: Kind::Exam,
+            ..Filter::default()
+        });
+        assert_eq!(ex.rows.len(), 1);
+        assert_eq!(ex.rows[0].attempts, 1);
+        let early = c.report(&Filter {
+            to_ms: Some(1600.0),
+            ..Filter::default()
+        });
+        assert_eq!(early.rows.iter().map(|r| r.attempts).sum::<u32>(), 2);
+        let refund = c.report(&Filter {
+            scenario: Some("refund".into()),
+            ..Filter::default()
+        });
+        assert_eq!(refund.scenarios.len(), 1);
+        assert_eq!(
+            refund.all_scenarios.len(),
+            2,
+            "the filter still lists every scenario"
+        );
+        let csv = r.to_csv();
+        assert!(csv.starts_with("\u{feff}trainee,id,attempts"), "{csv}");
+        assert!(csv.contains("Li,mailto:li@example.com,2,2,"), "{csv}");
+    }
+
+    #[test]
+    fn files_and_the_lrs_give_the_same_cohort() {
+        let li = statements(
+            "Li",
+            "li@example.com",
+            vec![attempt("l1", "late", 1000.0, &[("apology", true)], false)],
+        );
+        let wang = statements(
+            "Wang",
+            "",
+            vec![attempt("w1", "late", 1000.0, &[("apology", false)], false)],
+        );
+        let mut from_lrs = Cohort::default();
+        from_lrs.add_statements(&[wang.clone(), li.clone()].concat());
+        let mut from_files = Cohort::default();
+        from_files
+            .add_file(&serde_json::to_string(&li).unwrap(), "li.json")
+            .unwrap();
+        from_files
+            .add_file(&serde_json::to_string(&wang).unwrap(), "wang.json")
+            .unwrap();
+        assert_eq!(from_lrs, from_files);
+        assert_eq!(
+            from_lrs.report(&Filter::default()),
+            from_files.report(&Filter::default())
+        );
+        // A JSON export has no actor: it is named by its file.
+        let mut s = Store::default();
+        s.upsert(attempt("z", "late", 1.0, &[], false));
+        assert_eq!(from_files.add_file(&s.to_json(), "zhao.json"), Ok(1));
+        assert!(from_files.trainees.iter().any(|t| t.name == "zhao.json"));
+        assert!(from_files.add_file("{oops", "x").is_err());
+        assert!(from_files.add_file("[{\"verb\":{}}]", "x").is_err());
+    }
+}
