@@ -32,7 +32,7 @@ fn library() -> Vec<Scenario> {
         .iter()
         .map(|(stem, src)| {
             check_source(&format!("scenarios/{stem}.toml"), src)
-                .scenario
+                .value
                 .unwrap_or_else(|| panic!("{stem} checks clean"))
         })
         .collect()

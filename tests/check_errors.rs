@@ -192,7 +192,7 @@ fn a_dangling_branch_gives_one_error_suggesting_the_nearest_id() {
 fn the_binary_prints_file_line_column_and_exits_1() {
     let dir = std::env::temp_dir().join(format!("kefu-check-errors-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("broken.toml");
+    let file = dir.join("late.toml");
     let src = edit(BASE, r#"goto = "compensation""#, r#"goto = "compensaton""#);
     std::fs::write(&file, &src).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kefu"))

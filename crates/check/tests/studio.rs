@@ -24,7 +24,7 @@ fn every_template_is_complete_and_checks_clean() {
         let out = check_source(name, src);
         let msgs: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
         assert!(msgs.is_empty(), "{name}: {msgs:#?}");
-        let s = out.scenario.expect("plays");
+        let s = out.value.expect("plays");
         assert_eq!(
             format!("{:?}", s.kind).to_lowercase(),
             name.trim_end_matches(".toml")
@@ -42,7 +42,7 @@ fn every_template_is_complete_and_checks_clean() {
 
 fn one(name: &str, src: &str) -> String {
     let out = check_source(name, src);
-    assert!(out.scenario.is_none(), "{name} should fail");
+    assert!(out.value.is_none(), "{name} should fail");
     out.diagnostics[0].to_string()
 }
 
@@ -87,7 +87,7 @@ fn typing_mistakes_are_named_by_their_real_cause() {
     assert!(m.starts_with("angry.toml:19:"), "{m}");
     assert!(m.contains("string is not closed on its line"), "{m}");
     // Full-width punctuation inside quoted text is text: no error.
-    assert!(check_source("angry.toml", angry).scenario.is_some());
+    assert!(check_source("angry.toml", angry).value.is_some());
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn an_id_that_is_not_the_file_name_is_named() {
         ),
         "{m}"
     );
-    assert!(out.scenario.is_some(), "a warning: the file still plays");
+    assert!(out.value.is_some(), "a warning: the file still plays");
 }
 
 #[test]

@@ -100,7 +100,8 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
             let last_line_start = src.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
             // The real cause, when the parser's message is about its symptom: a full-width or
             // curly character where TOML needs ASCII punctuation, a string broken by a line break.
-            if let Some((at, msg)) = checker::real_cause(src, at) {
+            let cut_short = !src.is_empty() && !src.ends_with('\n') && at >= last_line_start;
+            if let Some((at, msg)) = checker::real_cause(src, at).filter(|_| !cut_short) {
                 ck.push(Severity::Error, at, msg);
                 return (
                     CheckOutput {
@@ -110,7 +111,7 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
                     None,
                 );
             }
-            let msg = if !src.is_empty() && !src.ends_with('\n') && at >= last_line_start {
+            let msg = if cut_short {
                 let first = e.message().lines().next().unwrap_or("").trim();
                 format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line")
             } else {
@@ -140,7 +141,7 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
     ck.out.sort_by_key(|d| (d.line, d.col));
     (
         CheckOutput {
-            scenario,
+            value: scenario,
             diagnostics: ck.out,
         },
         played,
