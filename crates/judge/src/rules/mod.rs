@@ -111,6 +111,16 @@ mod tests {
             "close"
         ));
         assert!(hit("sorry sir, pls ask", "close"));
+        assert!(hit(
+            "I can send a 10-yuan voucher instead. Would that be ok?",
+            "close"
+        ));
+        assert!(hit("Sorry, that was curt. What's your question?", "close"));
+        assert!(hit(
+            "Two options: resend today or refund. Which would you prefer?",
+            "close"
+        ));
+        assert!(hit("不好意思,刚才急了。您说吧。", "close"));
         assert!(!hit("有问题随时找我。", "close"));
         assert!(!hit("Feel free to message me anytime.", "close"));
     }
