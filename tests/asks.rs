@@ -238,3 +238,34 @@ fn the_checker_validates_asks_at_its_place() {
     let out = check_source("t.toml", &src);
     assert!(!out.has_errors(), "{:#?}", out.diagnostics);
 }
+
+#[test]
+fn no_brief_gives_away_an_answer() {
+    for s in library() {
+        for &lang in &s.languages {
+            let brief = s.brief.get(lang).to_lowercase().replace(' ', "");
+            for t in &s.turns {
+                for f in &t.facts {
+                    for say in &f.say {
+                        let say = say.to_lowercase().replace(' ', "");
+                        assert!(
+                            say.chars().count() < 3 || !brief.contains(&say),
+                            "{} brief ({lang:?}) gives away fact `{}`: {say}",
+                            s.id,
+                            f.id
+                        );
+                    }
+                }
+                if let Some(o) = t.asks.as_ref().map(|a| &a.options) {
+                    for o in o {
+                        assert!(
+                            !brief.contains(&o.to_lowercase()),
+                            "{} brief names option {o}",
+                            s.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
