@@ -23,6 +23,7 @@ import { CSS } from './style.js';
 import angry from './templates/angry.toml';
 import objection from './templates/objection.toml';
 import product from './templates/product.toml';
+import STRINGS from 'kefu:strings';
 
 const TEMPLATES = { angry, objection, product };
 // CodeMirror's basic setup without autocompletion (nothing to complete yet; 30 KB less).
@@ -79,9 +80,9 @@ export function rangeAt(doc, d) {
 
 export function mount(el, opts) {
   if (el.kefuGone) return;
-  const strings = opts.strings || {};
+  const strings = STRINGS[opts.lang] || {};
   const t = (k, args = {}) => {
-    let s = strings[k] ?? k;
+    let s = strings[k] ?? STRINGS.en?.[k] ?? k;
     for (const [a, v] of Object.entries(args)) s = s.split(`{${a}}`).join(String(v));
     return s;
   };
@@ -166,7 +167,7 @@ export function mount(el, opts) {
     status.textContent = t('studio.checking');
     const r = await checker.check(name || 'scenario.toml', text);
     if (v.state.doc.toString() !== text) return [];
-    report = r;
+    report = Object.assign(r, { text });
     render();
     return r.diagnostics.map((d) => {
       const rg = rangeAt(v.state.doc, d);
