@@ -114,7 +114,7 @@ test('template → clean → a turn and a branch on the map → a typo is an err
   assert.ok(shown - typed <= 300, `the error took ${Math.round(shown - typed)} ms`);
   // In the gutter and underlined.
   await page.locator('.cm-lint-marker-error').first().waitFor();
-  assert.equal(await page.locator('.cm-lintRange-error').first().textContent(), '"apolgy"');
+  assert.equal((await page.locator('.cm-lintRange-error').allTextContents()).join(''), '"apolgy"');
   // Clicking it puts the cursor there; its quick fix repairs it.
   await err.first().locator('.studio-goto').click();
   const [at] = await cursor();
