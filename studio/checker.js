@@ -3,7 +3,7 @@
 // A check in flight is not cancelled by typing: the newest text waits and is checked next
 // (the editor drops answers about text it no longer holds). A check over BUDGET_MS stops the
 // worker (the next starts a new one); the budget counts from when the module is loaded.
-const BUDGET_MS = 5000;
+const BUDGET_MS = 15000;
 
 function named(n) {
   const v = document.querySelector(`meta[name="${n}"]`)?.content;

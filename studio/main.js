@@ -140,6 +140,7 @@ export function mount(el, opts) {
     status.dataset.state = errors ? 'errors' : warnings ? 'warnings' : 'clean';
     status.textContent = r.failed ? t('studio.checker_failed', { error: r.failed })
       : errors || warnings ? t('studio.counts', { errors, warnings }) : t('studio.clean');
+    if (r.failed) { status.dataset.state = 'failed'; return; }
     problems.replaceChildren(...r.diagnostics.map((d) => {
       const rg = rangeAt(view.state.doc, d);
       const fix = d.fix ? h('button', { type: 'button', class: 'studio-fix',
@@ -153,7 +154,14 @@ export function mount(el, opts) {
     samples.replaceChildren(...(r.samples.length ? r.samples.map((s) => {
       const path = s.path.map(([turn, mood]) => `${turn} (${mood})`)
         .concat(s.at ? [`${s.at[0]} (${s.at[1]})`] : []).join(' → ');
-      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass) },
+      // The path drawn on the map while the sample is pointed at or focused.
+      const ids = s.path.map(([turn]) => turn).concat(s.at ? [s.at[0]] : []);
+      const show = (on) => map.querySelectorAll('.edge').forEach((e) => {
+        const i = ids.indexOf(e.dataset.from);
+        e.classList.toggle('on-path', on && i >= 0 && ids[i + 1] === e.dataset.to);
+      });
+      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass),
+        onmouseenter: () => show(true), onmouseleave: () => show(false), onfocusin: () => show(true), onfocusout: () => show(false) },
         h('button', { type: 'button', onclick: () => jump(s.line) },
           `${s.pass ? '✓' : '✗'} ${s.label ? s.label + ' · ' : ''}${t('studio.sample_line', { line: s.line, turn: s.turn, expect: s.expect })}`),
         h('span', { class: 'studio-path' }, s.at ? t('studio.sample_path', { path }) : t('studio.sample_not_played')));
