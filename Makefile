@@ -89,8 +89,7 @@ dist: setup-wasm setup-node
 	  target/$(TARGET)/wasm/kefu_engine.wasm
 	cp crates/engine/worker.js dist/engine/kefu_worker.js
 	@# The trainer studio (studio/: CodeMirror 6 and the map), one ES module imported only by #/studio.
-	NODE_PATH=$(TOOLS) $(TOOLS)/.bin/esbuild studio/main.js --bundle --format=esm --minify --loader:.toml=text \
-	  --log-level=warning --outfile=dist/studio.js
+	node studio/build.mjs dist/studio.js
 	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
 	for m in score check; do \
 	  $(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_$${m}_bg.wasm -o dist/engine/kefu_$${m}_bg.wasm; done

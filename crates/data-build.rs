@@ -102,6 +102,11 @@ fn catalogue(data: &Path, out: &str) {
                     "{}: `{key}` must be a string",
                     path.display()
                 );
+                // The trainer studio's strings (`studio.*`) go into its own bundle
+                // (`studio/build.mjs`), not into the app's first load.
+                if key.starts_with("studio.") {
+                    continue;
+                }
                 texts.insert(key.clone(), text.clone());
             }
         }

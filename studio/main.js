@@ -23,6 +23,7 @@ import { CSS } from './style.js';
 import angry from './templates/angry.toml';
 import objection from './templates/objection.toml';
 import product from './templates/product.toml';
+import STRINGS from 'kefu:strings';
 
 const TEMPLATES = { angry, objection, product };
 // CodeMirror's basic setup without autocompletion (nothing to complete yet; 30 KB less).
@@ -79,9 +80,9 @@ export function rangeAt(doc, d) {
 
 export function mount(el, opts) {
   if (el.kefuGone) return;
-  const strings = opts.strings || {};
+  const strings = STRINGS[opts.lang] || {};
   const t = (k, args = {}) => {
-    let s = strings[k] ?? k;
+    let s = strings[k] ?? STRINGS.en?.[k] ?? k;
     for (const [a, v] of Object.entries(args)) s = s.split(`{${a}}`).join(String(v));
     return s;
   };
@@ -139,6 +140,7 @@ export function mount(el, opts) {
     status.dataset.state = errors ? 'errors' : warnings ? 'warnings' : 'clean';
     status.textContent = r.failed ? t('studio.checker_failed', { error: r.failed })
       : errors || warnings ? t('studio.counts', { errors, warnings }) : t('studio.clean');
+    if (r.failed) { status.dataset.state = 'failed'; return; }
     problems.replaceChildren(...r.diagnostics.map((d) => {
       const rg = rangeAt(view.state.doc, d);
       const fix = d.fix ? h('button', { type: 'button', class: 'studio-fix',
@@ -152,7 +154,14 @@ export function mount(el, opts) {
     samples.replaceChildren(...(r.samples.length ? r.samples.map((s) => {
       const path = s.path.map(([turn, mood]) => `${turn} (${mood})`)
         .concat(s.at ? [`${s.at[0]} (${s.at[1]})`] : []).join(' → ');
-      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass) },
+      // The path drawn on the map while the sample is pointed at or focused.
+      const ids = s.path.map(([turn]) => turn).concat(s.at ? [s.at[0]] : []);
+      const show = (on) => map.querySelectorAll('.edge').forEach((e) => {
+        const i = ids.indexOf(e.dataset.from);
+        e.classList.toggle('on-path', on && i >= 0 && ids[i + 1] === e.dataset.to);
+      });
+      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass),
+        onmouseenter: () => show(true), onmouseleave: () => show(false), onfocusin: () => show(true), onfocusout: () => show(false) },
         h('button', { type: 'button', onclick: () => jump(s.line) },
           `${s.pass ? '✓' : '✗'} ${s.label ? s.label + ' · ' : ''}${t('studio.sample_line', { line: s.line, turn: s.turn, expect: s.expect })}`),
         h('span', { class: 'studio-path' }, s.at ? t('studio.sample_path', { path }) : t('studio.sample_not_played')));
@@ -166,7 +175,7 @@ export function mount(el, opts) {
     status.textContent = t('studio.checking');
     const r = await checker.check(name || 'scenario.toml', text);
     if (v.state.doc.toString() !== text) return [];
-    report = r;
+    report = Object.assign(r, { text });
     render();
     return r.diagnostics.map((d) => {
       const rg = rangeAt(v.state.doc, d);

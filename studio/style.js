@@ -32,6 +32,7 @@ export const CSS = `
 .studio-graph .edge.up path{stroke:#1a7f37}
 .studio-graph .edge.dangling path{stroke-dasharray:3 3}
 .studio-graph .arrowhead{fill:#66768c}
+.studio-graph .edge.on-path path{stroke:#1565c0;stroke-width:3.5}
 .studio-graph .label{font-size:10px;fill:currentColor;paint-order:stroke;stroke:Canvas;stroke-width:3px}
 .studio-lists{display:grid;grid-template-columns:1fr 1fr;gap:1em;margin-top:.8em}
 .studio-lists ul{list-style:none;padding:0;margin:0}

@@ -72,9 +72,9 @@ export function kefu_call(kind, op, args, budget_ms) {
     k.w.postMessage({ id, op, args });
   });
 }
-export function kefu_studio(el, lang, strings, play) {
-  el.textContent = JSON.parse(strings)['studio.loading'] || '';
-  return import(named('kefu-studio')).then((m) => m.mount(el, { lang, strings: JSON.parse(strings), play }));
+export function kefu_studio(el, lang, loading, play) {
+  el.textContent = loading;
+  return import(named('kefu-studio')).then((m) => m.mount(el, { lang, play }));
 }
 export function kefu_studio_stop(el) { if (el.kefuStop) el.kefuStop(); else el.kefuGone = true; }
 export function kefu_cancel(kind) {
@@ -96,21 +96,25 @@ extern "C" {
     async fn kefu_studio(
         el: &web_sys::Element,
         lang: &str,
-        strings: &str,
+        loading: &str,
         play: &js_sys::Function,
     ) -> Result<JsValue, JsValue>;
-    fn kefu_studio_stop(el: &web_sys::Element);
+    // `catch` also keeps wasm-bindgen from importing it directly (a namespace import of the
+    // snippet that `make dist` would not rename to its hashed name).
+    #[wasm_bindgen(catch)]
+    fn kefu_studio_stop(el: &web_sys::Element) -> Result<(), JsValue>;
 }
 
-/// Load the studio's bundle (`<meta name="kefu-studio">`) and mount it in `el`; `play` gets
-/// `(file name, text)` to play-test. Resolves once mounted, or with why it could not load.
+/// Load the studio's bundle (`<meta name="kefu-studio">`) and mount it in `el` (showing
+/// `loading` meanwhile); `play` gets `(file name, text)` to play-test. Resolves once mounted,
+/// or with why it could not load.
 pub async fn studio(
     el: &web_sys::Element,
     lang: &str,
-    strings: &str,
+    loading: &str,
     play: &js_sys::Function,
 ) -> Result<(), String> {
-    kefu_studio(el, lang, strings, play)
+    kefu_studio(el, lang, loading, play)
         .await
         .map(|_| ())
         .map_err(js_error)
@@ -118,7 +122,7 @@ pub async fn studio(
 
 /// Unmount the studio from `el` (its draft is saved; its checker worker stops).
 pub fn studio_stop(el: &web_sys::Element) {
-    kefu_studio_stop(el);
+    let _ = kefu_studio_stop(el);
 }
 
 /// Which worker: the scorer (play) or the checker (opened files).

@@ -1,0 +1,18 @@
+import { serve, launch, newPage } from './harness.mjs';
+const srv = await serve(); const b = await launch(); const p = await newPage(b);
+await p.goto(`${srv.base}/?lang=en`); await p.locator('.cards .card').first().waitFor(); await p.getByRole('link', { name: 'Studio' }).click();
+await p.locator('.studio .cm-editor').waitFor();
+await p.waitForTimeout(3000);
+const dump = async (w) => console.log(w, await p.locator('.studio-status').innerText(), '|', (await p.locator('.studio-problems').innerText()).slice(0, 600), '|', await p.locator('.studio-graph [data-node]').count(), await p.evaluate(() => JSON.stringify(document.querySelector('.studio-root').kefuStudio.report).slice(0, 300)));
+await dump('initial'); await p.locator('#studio-new').selectOption('angry'); await p.waitForTimeout(2000); await dump('template');
+await p.evaluate(() => { const v = document.querySelector('.studio-root').kefuStudio.view; v.dispatch({ selection: { anchor: v.state.doc.length } }); v.focus(); });
+await p.keyboard.insertText('\n[[turn]]\nid = "calm"\nsay = [{ zh-Hans = "好吧,谢谢。", en = "All right, thanks." }]\nexpects = { gratitude = 1 }\n\n[[turn.next]]\ngoto = "resolved"\nmood = 10\n');
+await p.waitForTimeout(1000);
+await dump('after');
+await p.evaluate(([w]) => { const v = document.querySelector('.studio-root').kefuStudio.view; const at = v.state.doc.toString().indexOf(w); v.dispatch({ selection: { anchor: at, head: at + w.length } }); v.focus(); }, ['[[turn.next]]\ngoto = "escalated"\nmood = -30']);
+await p.keyboard.press('ArrowLeft');
+await p.keyboard.insertText('[[turn.next]]\nany = ["gratitude"]\ngoto = "calm"\nmood = 5\n\n');
+await p.waitForTimeout(3000);
+await dump('branch');
+console.log(p.errors);
+await b.close(); srv.server.close(); process.exit(0);
