@@ -76,12 +76,12 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     await page.goto(`${base}/?lang=en#/settings`);
     // No LRS: nothing leaves the browser, and the settings say so.
     await page.getByText('No LRS is set').waitFor();
-    await page.getByLabel('Name').fill('Li Wei');
-    await page.getByLabel('Email or employee ID').fill('li.wei@example.com');
+    await page.getByLabel('Name', { exact: true }).fill('Li Wei');
+    await page.getByLabel('Email or employee ID (optional)', { exact: true }).fill('li.wei@example.com');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
-    await page.getByLabel('LRS endpoint').fill(`${lrsUrl}/xAPI/`);
-    await page.getByLabel('Username').fill(USER);
+    await page.getByLabel('LRS endpoint', { exact: true }).fill(`${lrsUrl}/xAPI/`);
+    await page.getByLabel('Username', { exact: true }).fill(USER);
     await page.getByLabel('Password', { exact: true }).fill(PASS);
     await page.getByRole('button', { name: 'Save LRS' }).click();
     await page.getByText(`sent to your LRS, ${lrsUrl}/xAPI/`).waitFor();

@@ -12,6 +12,7 @@ mod route;
 mod settings;
 mod storage;
 mod summary;
+mod team;
 mod worker;
 
 use kefu_core::i18n::t;
@@ -972,7 +973,7 @@ pub fn App() -> Html {
         }
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
         Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
-        Route::Team => html! { <settings::SettingsPage key={lang.code()} /> },
+        Route::Team => html! { <team::TeamPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);
     html! {
