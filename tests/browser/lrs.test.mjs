@@ -32,6 +32,9 @@ function ralph(dir, port, origin) {
     ...process.env,
     RALPH_APP_DIR: dir,
     RALPH_RUNSERVER_BACKEND: 'fs',
+    // The LRS backend's own setting (the DATA one is for `ralph push`/`list`); without it the
+    // statements file is written in the current folder.
+    RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH: path.join(dir, 'data'),
     RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH: path.join(dir, 'data'),
     RALPH_RUNSERVER_CORS_ALLOW_ORIGINS: JSON.stringify([origin]),
   };
@@ -40,8 +43,9 @@ function ralph(dir, port, origin) {
     execFileSync(path.join(VENV, 'bin/ralph'), ['auth', '-u', USER, '-p', PASS, '-s', 'all', '-M', `mailto:${USER}@example.com`, '-w'], { env, stdio: 'ignore' });
   }
   // uvicorn directly (what `ralph runserver` starts, without its file-watching reloader): one
-  // process, so killing it is killing the LRS.
-  const child = spawn(path.join(VENV, 'bin/uvicorn'), ['ralph.api:app', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
+  // process, so killing it is killing the LRS. scripts/ralph_fs.py makes the fs backend append
+  // (Ralph 5.1.0's refuses every write after the first).
+  const child = spawn(path.join(VENV, 'bin/uvicorn'), ['--app-dir', path.resolve('../../scripts'), 'ralph_fs:app', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
   process.on('exit', () => child.kill('SIGKILL'));
   return child;
 }
@@ -92,8 +96,11 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     const first = await until('the first scenario in the LRS', async () => {
       const got = await statements(lrsUrl);
       return got.length >= turns + 2 && got;
+    }).catch(async (e) => {
+      const o = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.outbox')) || '{}');
+      throw new Error(`${e.message}; outbox: ${(o.pending || []).length} waiting, ${(o.rejected || []).length} refused, last error ${o.last_error}`);
     });
-    assert.equal(first.length, turns + 2, 'one answered per reply, completed, passed/failed');
+    assert.equal(first.length, turns + 2, `one answered per reply, completed, passed/failed: ${JSON.stringify(first.map((s) => [s.id.slice(0, 8), s.verb.id.split('/').pop(), s.object.id.split('/').slice(-2).join('/'), s.context.registration.slice(0, 8)]))}`);
     assert.equal(new Set(first.map((s) => s.id)).size, first.length);
     for (const s of first) assert.deepEqual(s.actor.mbox, 'mailto:li.wei@example.com');
     assert.deepEqual(first.map((s) => s.verb.id.split('/').pop()).sort(),
