@@ -125,10 +125,10 @@ dist: setup-wasm setup-node
 	$(KEFU) bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
 	$(KEFU) bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
-	$(KEFU) compress dist > /dev/null
-	@# The deploying team's settings (docs/xapi.md; null: no LRS, nothing leaves the browser),
-	@# copied after compressing: no stale .br/.gz variant hides the team's edit.
+	@# The deploying team's settings (docs/xapi.md; null: no LRS, nothing leaves the browser).
+	@# Compressed like every file: after editing dist/config.json, run `kefu compress dist`.
 	cp config.json dist/config.json
+	$(KEFU) compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
 	  table() { local b=0 g=0; for f in "$$@"; do x=$$(size $$f br); y=$$(size $$f gz); b=$$((b+x)); g=$$((g+y)); \
 	    printf '  %-68s %8d %8d\n' $$f $$x $$y; done; \
