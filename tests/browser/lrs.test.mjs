@@ -131,6 +131,23 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     assert.equal(new Set(all.map((s) => s.context.registration)).size, 2, 'two attempts');
     const m = validStatements(all.filter((s) => !first.some((f) => f.id === s.id)));
     console.log(`# ${turns} + ${turns2} replies; ${n + m} statements from the app validated in Ralph`);
+    // The trainer's dashboard reads that cohort from the LRS, and the same from an exported file.
+    await page.goto(`${base}/?lang=en#/team`);
+    await page.getByLabel('LRS endpoint', { exact: true }).fill(`${lrsUrl}/xAPI/`);
+    await page.getByLabel('Username', { exact: true }).fill(USER);
+    await page.getByLabel('Password', { exact: true }).fill(PASS);
+    await page.getByRole('button', { name: 'Load statements' }).click();
+    await page.getByText(`Read ${all.length} statements.`).waitFor();
+    const grid = page.locator('table.heat');
+    await grid.locator('tr[data-trainee="mailto:li.wei@example.com"]').waitFor();
+    assert.equal(await grid.getAttribute('data-trainees'), '1');
+    const fromLrs = await grid.innerHTML();
+    const file = path.join(dir, 'li-wei-xapi.json');
+    fs.writeFileSync(file, JSON.stringify(all));
+    await page.reload();
+    await page.getByLabel(/exported files/).setInputFiles(file);
+    await page.getByText('li-wei-xapi.json: 2 attempts.').waitFor();
+    assert.equal(await grid.innerHTML(), fromLrs, 'the same grid from the LRS and from a file');
     assert.deepEqual(page.errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|NetworkError|fetch/i.test(e)), []);
   } finally {
     await browser.close();
