@@ -128,6 +128,9 @@ dist: setup-wasm setup-node
 	$(KEFU) bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
 	$(KEFU) bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
+	@# The deploying team's settings (docs/xapi.md; null: no LRS, nothing leaves the browser).
+	@# Compressed like every file: after editing dist/config.json, run `kefu compress dist`.
+	cp config.json dist/config.json
 	$(KEFU) compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \
 	  table() { local b=0 g=0; for f in "$$@"; do x=$$(size $$f br); y=$$(size $$f gz); b=$$((b+x)); g=$$((g+y)); \
@@ -219,9 +222,11 @@ setup-lrs:
 
 # Ralph on the file system (LRS_DIR), at 127.0.0.1:LRS_PORT, accepting the app served by
 # `make serve` (http://127.0.0.1:PORT and localhost). Credentials LRS_USER / LRS_PASSWORD.
+# scripts/ralph_fs.py: Ralph's app with its fs backend appending (5.1.0's refuses a second write).
 lrs: setup-lrs
 	@mkdir -p $(LRS_DIR)/data
 	@export RALPH_APP_DIR=$(abspath $(LRS_DIR)) RALPH_RUNSERVER_BACKEND=fs \
+	  RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH=$(abspath $(LRS_DIR))/data \
 	  RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH=$(abspath $(LRS_DIR))/data \
 	  RALPH_RUNSERVER_CORS_ALLOW_ORIGINS='["http://127.0.0.1:$(PORT)","http://localhost:$(PORT)"]'; \
 	if ! grep -qs '"username": *"$(LRS_USER)"' $(LRS_DIR)/auth.json; then \
@@ -229,4 +234,4 @@ lrs: setup-lrs
 	fi; \
 	echo "Ralph LRS at http://127.0.0.1:$(LRS_PORT)/xAPI/ (user $(LRS_USER), password $(LRS_PASSWORD)); statements in $(LRS_DIR)/data"; \
 	echo "Point the app at it: Settings → LRS endpoint http://127.0.0.1:$(LRS_PORT)/xAPI/, or dist/config.json (README: LRS)"; \
-	exec $(LRS_VENV)/bin/uvicorn ralph.api:app --host 127.0.0.1 --port $(LRS_PORT)
+	exec $(LRS_VENV)/bin/uvicorn --app-dir scripts ralph_fs:app --host 127.0.0.1 --port $(LRS_PORT)

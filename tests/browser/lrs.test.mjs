@@ -32,6 +32,9 @@ function ralph(dir, port, origin) {
     ...process.env,
     RALPH_APP_DIR: dir,
     RALPH_RUNSERVER_BACKEND: 'fs',
+    // The LRS backend's own setting (the DATA one is for `ralph push`/`list`); without it the
+    // statements file is written in the current folder.
+    RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH: path.join(dir, 'data'),
     RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH: path.join(dir, 'data'),
     RALPH_RUNSERVER_CORS_ALLOW_ORIGINS: JSON.stringify([origin]),
   };
@@ -40,8 +43,9 @@ function ralph(dir, port, origin) {
     execFileSync(path.join(VENV, 'bin/ralph'), ['auth', '-u', USER, '-p', PASS, '-s', 'all', '-M', `mailto:${USER}@example.com`, '-w'], { env, stdio: 'ignore' });
   }
   // uvicorn directly (what `ralph runserver` starts, without its file-watching reloader): one
-  // process, so killing it is killing the LRS.
-  const child = spawn(path.join(VENV, 'bin/uvicorn'), ['ralph.api:app', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
+  // process, so killing it is killing the LRS. scripts/ralph_fs.py makes the fs backend append
+  // (Ralph 5.1.0's refuses every write after the first).
+  const child = spawn(path.join(VENV, 'bin/uvicorn'), ['--app-dir', path.resolve('../../scripts'), 'ralph_fs:app', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
   process.on('exit', () => child.kill('SIGKILL'));
   return child;
 }
@@ -76,12 +80,12 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     await page.goto(`${base}/?lang=en#/settings`);
     // No LRS: nothing leaves the browser, and the settings say so.
     await page.getByText('No LRS is set').waitFor();
-    await page.getByLabel('Name').fill('Li Wei');
-    await page.getByLabel('Email or employee ID').fill('li.wei@example.com');
+    await page.getByLabel('Name', { exact: true }).fill('Li Wei');
+    await page.getByLabel('Email or employee ID (optional)', { exact: true }).fill('li.wei@example.com');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
-    await page.getByLabel('LRS endpoint').fill(`${lrsUrl}/xAPI/`);
-    await page.getByLabel('Username').fill(USER);
+    await page.getByLabel('LRS endpoint', { exact: true }).fill(`${lrsUrl}/xAPI/`);
+    await page.getByLabel('Username', { exact: true }).fill(USER);
     await page.getByLabel('Password', { exact: true }).fill(PASS);
     await page.getByRole('button', { name: 'Save LRS' }).click();
     await page.getByText(`sent to your LRS, ${lrsUrl}/xAPI/`).waitFor();
@@ -92,8 +96,11 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     const first = await until('the first scenario in the LRS', async () => {
       const got = await statements(lrsUrl);
       return got.length >= turns + 2 && got;
+    }).catch(async (e) => {
+      const o = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.outbox')) || '{}');
+      throw new Error(`${e.message}; outbox: ${(o.pending || []).length} waiting, ${(o.rejected || []).length} refused, last error ${o.last_error}`);
     });
-    assert.equal(first.length, turns + 2, 'one answered per reply, completed, passed/failed');
+    assert.equal(first.length, turns + 2, `one answered per reply, completed, passed/failed: ${JSON.stringify(first.map((s) => [s.id.slice(0, 8), s.verb.id.split('/').pop(), s.object.id.split('/').slice(-2).join('/'), s.context.registration.slice(0, 8)]))}`);
     assert.equal(new Set(first.map((s) => s.id)).size, first.length);
     for (const s of first) assert.deepEqual(s.actor.mbox, 'mailto:li.wei@example.com');
     assert.deepEqual(first.map((s) => s.verb.id.split('/').pop()).sort(),
@@ -124,6 +131,23 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     assert.equal(new Set(all.map((s) => s.context.registration)).size, 2, 'two attempts');
     const m = validStatements(all.filter((s) => !first.some((f) => f.id === s.id)));
     console.log(`# ${turns} + ${turns2} replies; ${n + m} statements from the app validated in Ralph`);
+    // The trainer's dashboard reads that cohort from the LRS, and the same from an exported file.
+    await page.goto(`${base}/?lang=en#/team`);
+    await page.getByLabel('LRS endpoint', { exact: true }).fill(`${lrsUrl}/xAPI/`);
+    await page.getByLabel('Username', { exact: true }).fill(USER);
+    await page.getByLabel('Password', { exact: true }).fill(PASS);
+    await page.getByRole('button', { name: 'Load statements' }).click();
+    await page.getByText(`Read ${all.length} statements.`).waitFor();
+    const grid = page.locator('table.heat');
+    await grid.locator('tr[data-trainee="mailto:li.wei@example.com"]').waitFor();
+    assert.equal(await grid.getAttribute('data-trainees'), '1');
+    const fromLrs = await grid.innerHTML();
+    const file = path.join(dir, 'li-wei-xapi.json');
+    fs.writeFileSync(file, JSON.stringify(all));
+    await page.reload();
+    await page.getByLabel(/exported files/).setInputFiles(file);
+    await page.getByText('li-wei-xapi.json: 2 attempts.').waitFor();
+    assert.equal(await grid.innerHTML(), fromLrs, 'the same grid from the LRS and from a file');
     assert.deepEqual(page.errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|NetworkError|fetch/i.test(e)), []);
   } finally {
     await browser.close();

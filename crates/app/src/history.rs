@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Offer `body` as a download named `name`.
-fn download(name: &str, mime: &str, body: &str) {
+pub(crate) fn download(name: &str, mime: &str, body: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);

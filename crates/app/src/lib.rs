@@ -13,6 +13,7 @@ mod settings;
 mod storage;
 mod studio;
 mod summary;
+mod team;
 mod worker;
 
 use kefu_core::i18n::t;
@@ -974,7 +975,7 @@ pub fn App() -> Html {
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
         Route::Studio => html! { <studio::StudioPage key={lang.code()} /> },
         Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
-        Route::Team => html! { <settings::SettingsPage key={lang.code()} /> },
+        Route::Team => html! { <team::TeamPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);
     html! {

@@ -16,6 +16,20 @@ fn value(r: &NodeRef) -> String {
         .unwrap_or_default()
 }
 
+/// The fields as typed (a field not typed in shows what is stored): the page re-renders when
+/// storage or `config.json` arrive, and must not reset what the trainee is typing.
+type Typed = std::collections::BTreeMap<&'static str, String>;
+
+fn typing(typed: &UseStateHandle<Typed>, field: &'static str) -> Callback<InputEvent> {
+    let typed = typed.clone();
+    Callback::from(move |e: InputEvent| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        let mut t = (*typed).clone();
+        t.insert(field, v);
+        typed.set(t);
+    })
+}
+
 #[component]
 pub fn SettingsPage() -> Html {
     let ctx = use_ctx();
@@ -30,6 +44,7 @@ pub fn SettingsPage() -> Html {
         use_node_ref(),
         use_node_ref(),
     );
+    let typed = use_state(Typed::new);
     let id_msg = use_state(|| None::<String>);
     let lrs_msg = use_state(|| None::<String>);
 
@@ -107,6 +122,12 @@ pub fn SettingsPage() -> Html {
         home_page: String::new(),
     });
     let o = &st.outbox;
+    let shown = |field: &'static str, stored: &str| -> String {
+        typed
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| stored.to_string())
+    };
     let where_to = match (&st.mine, &st.site) {
         (Some(c), _) => tf(lang, "settings.lrs_mine", &[("endpoint", &c.endpoint)]),
         (None, Some(c)) => tf(lang, "settings.lrs_site", &[("endpoint", &c.endpoint)]),
@@ -119,10 +140,10 @@ pub fn SettingsPage() -> Html {
                 <h2 id="who">{ tr("settings.who") }</h2>
                 <p>{ tr("settings.who_help") }</p>
                 <label>{ tr("settings.name") }
-                    <input ref={name} name="name" autocomplete="name" value={who.name.clone()} />
+                    <input ref={name} name="name" autocomplete="name" value={shown("name", &who.name)} oninput={typing(&typed, "name")} />
                 </label>
                 <label>{ tr("settings.id") }
-                    <input ref={id} name="id" value={who.id.clone()} />
+                    <input ref={id} name="id" value={shown("id", &who.id)} oninput={typing(&typed, "id")} />
                 </label>
                 <button type="submit">{ tr("settings.save") }</button>
                 if let Some(m) = &*id_msg { <p role="status">{ m.clone() }</p> }
@@ -135,16 +156,16 @@ pub fn SettingsPage() -> Html {
                     <p class="error">{ tr("settings.need_name") }</p>
                 }
                 <label>{ tr("settings.endpoint") }
-                    <input ref={endpoint} type="url" name="endpoint" placeholder="https://lrs.example.com/xAPI/" value={m.endpoint.clone()} />
+                    <input ref={endpoint} type="url" name="endpoint" placeholder="https://lrs.example.com/xAPI/" value={shown("endpoint", &m.endpoint)} oninput={typing(&typed, "endpoint")} />
                 </label>
                 <label>{ tr("settings.user") }
-                    <input ref={user} name="username" autocomplete="off" value={m.username.clone()} />
+                    <input ref={user} name="username" autocomplete="off" value={shown("username", &m.username)} oninput={typing(&typed, "username")} />
                 </label>
                 <label>{ tr("settings.pass") }
-                    <input ref={pass} type="password" name="password" autocomplete="off" value={m.password.clone()} />
+                    <input ref={pass} type="password" name="password" autocomplete="off" value={shown("password", &m.password)} oninput={typing(&typed, "password")} />
                 </label>
                 <label>{ tr("settings.token") }
-                    <input ref={token} type="password" name="token" autocomplete="off" value={m.token.clone()} />
+                    <input ref={token} type="password" name="token" autocomplete="off" value={shown("token", &m.token)} oninput={typing(&typed, "token")} />
                 </label>
                 <label class="check">
                     <input ref={text} type="checkbox" checked={m.send.text} />
@@ -169,6 +190,7 @@ pub fn SettingsPage() -> Html {
                 }
                 <button type="button" onclick={retry}>{ tr("settings.retry") }</button>
             </section>
+            <p><a href="#/team">{ tr("nav.team") }</a></p>
         </section>
     }
 }

@@ -9,7 +9,7 @@
 use crate::progress::{iso_time, Attempt, LoadError, Store};
 use crate::xapi::actor_key;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One trainee and what they did.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,8 +140,8 @@ impl Cohort {
     /// Trainees from xAPI statements (an LRS's answer, or exported files): grouped by actor,
     /// each statement counted once (by id), our statements read back into attempts.
     pub fn add_statements(&mut self, stmts: &[Value]) {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut by_actor: HashMap<String, (String, Vec<&Value>)> = HashMap::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut by_actor: BTreeMap<String, (String, Vec<&Value>)> = BTreeMap::new();
         for s in stmts {
             if let Some(id) = s["id"].as_str() {
                 if !seen.insert(id) {
