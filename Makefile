@@ -98,7 +98,8 @@ dist: setup-wasm setup-node
 	  for f in dist/snippets/*/*.js; do \
 	    d=$$(basename "$$(dirname "$$f")"); n=$$(basename "$$f" .js); x=$$(h "$$f"); \
 	    mv "$$f" "dist/snippets/$$d/$$n.$$x.js"; \
-	    sed -i "s#/snippets/$$d/$$n\.js'#/snippets/$$d/$$n.$$x.js'#g" dist/kefu_dojo.js; \
+	    sed -i -e "s#/snippets/$$d/$$n\.js'#/snippets/$$d/$$n.$$x.js'#g" \
+	      -e "s#from \"\./snippets/$$d/$$n\.js\"#from \"./snippets/$$d/$$n.$$x.js\"#g" dist/kefu_dojo.js; \
 	  done; \
 	  w=kefu_dojo_bg.$$(h dist/kefu_dojo_bg.wasm).wasm; mv dist/kefu_dojo_bg.wasm dist/$$w; \
 	  sed -i "s#'kefu_dojo_bg\.wasm'#'$$w'#g" dist/kefu_dojo.js; \
@@ -111,7 +112,7 @@ dist: setup-wasm setup-node
 	  wj=kefu_worker.$$(h dist/engine/kefu_worker.js).js; mv dist/engine/kefu_worker.js dist/engine/$$wj; \
 	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
 	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" index.html > dist/index.html; \
-	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
+	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
 	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check"
 	cp scenarios/*.toml dist/scenarios/

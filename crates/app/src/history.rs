@@ -10,7 +10,7 @@ use kefu_core::chart;
 use kefu_core::dialogue::{Saved, SavedReply, Session};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
-use kefu_core::progress::{Attempt, Store};
+use kefu_core::progress::Attempt;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -92,7 +92,7 @@ pub fn HistoryPage() -> Html {
             let app = app.clone();
             let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
                 app.emit(match res {
-                    Ok(text) => AppAction::Import(Store::import(&text)),
+                    Ok(text) => AppAction::ImportFile(text),
                     Err(_) => AppAction::ImportUnreadable,
                 });
             });
@@ -106,9 +106,16 @@ pub fn HistoryPage() -> Html {
         .as_ref()
         .filter(|(n, _)| *n > *seen)
         .map(|(_, r)| match r {
-            ImportResult::Merged(rep) => {
-                tf(lang, "hist.imported", &[("n", &rep.added.to_string())])
-            }
+            ImportResult::Merged(rep) => tf(
+                lang,
+                "hist.import_report",
+                &[
+                    ("n", &rep.added.to_string()),
+                    ("updated", &rep.updated.to_string()),
+                    ("both", &rep.kept_both.to_string()),
+                    ("same", &rep.duplicates.to_string()),
+                ],
+            ),
             ImportResult::Failed(e) => e.message(lang),
             ImportResult::Unreadable => tr("import.unreadable"),
         });
