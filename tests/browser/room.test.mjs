@@ -229,7 +229,7 @@ test('(16.4) a bad file gets a plain translated message; our xAPI export imports
   await page.getByRole('button', { name: '清除记录' }).click();
   await page.getByText('还没有练习记录。').waitFor();
   await page.locator('input[type=file]').setInputFiles(xapi);
-  await page.getByText('已导入 1 条新记录。').waitFor();
+  await page.getByText(/已导入 1 条新练习；/).waitFor();
   assert.equal(await rows.count(), 1);
   await page.locator('input[type=file]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{oops') });
   const msg = page.getByRole('status').filter({ hasText: '客服道场' });
