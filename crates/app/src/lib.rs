@@ -1018,28 +1018,21 @@ pub fn App() -> Html {
                     let json =
                         match worker::call(worker::Kind::Score, "read_import", &[&text], 0).await {
                             Ok(j) => j,
-                            // No worker: read here.
-                            Err(_) => match Store::import(&text) {
-                                Ok(s) => s.to_json(),
-                                Err(e) => {
-                                    app.dispatch(AppAction::Import(Err(e)));
-                                    return;
-                                }
-                            },
+                            // No worker (the scorer could not be loaded): said, nothing
+                            // changed. Not read here: the reader (JSON, xAPI) stays out of the
+                            // app's download.
+                            Err(_) => {
+                                app.dispatch(AppAction::ImportUnreadable);
+                                return;
+                            }
                         };
                     drop(text);
                     if json.starts_with("{\"error\"") {
-                        #[derive(serde::Deserialize)]
-                        struct Failed {
-                            error: String,
-                            version: Option<u32>,
-                        }
-                        let f: Option<Failed> = serde_json::from_str(&json).ok();
-                        let e = match f {
-                            Some(Failed {
-                                version: Some(v), ..
-                            }) => LoadError::TooNew(v),
-                            f => LoadError::Corrupt(f.map(|f| f.error).unwrap_or_default()),
+                        // `{"error": "corrupt" | "too_new", "version": N}` (engine `read_import`).
+                        let f: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+                        let e = match f["version"].as_u64() {
+                            Some(v) => LoadError::TooNew(u32::try_from(v).unwrap_or(u32::MAX)),
+                            None => LoadError::Corrupt(f["error"].as_str().unwrap_or("").into()),
                         };
                         app.dispatch(AppAction::Import(Err(e)));
                         return;

@@ -300,7 +300,7 @@ async fn parse_records(v: JsValue) -> Vec<Attempt> {
     let mut out = Vec::with_capacity(arr.length() as usize);
     let mut since = js_sys::Date::now();
     for x in arr.iter() {
-        if let Some(a) = x.as_string().and_then(|j| serde_json::from_str(&j).ok()) {
+        if let Some(a) = x.as_string().and_then(|j| Attempt::from_json(&j)) {
             out.push(a);
         }
         if js_sys::Date::now() - since > 25.0 {
@@ -415,10 +415,9 @@ impl Db {
         store_json: String,
         tab: Option<String>,
     ) -> Result<Written, StoreError> {
-        db_merge(store_json, tab).await.map_err(|e| {
-            gloo::console::warn!("kefu: write failed:", e);
-            StoreError::Full
-        })
+        db_merge(store_json, tab)
+            .await
+            .map_err(|_| StoreError::Full)
     }
 
     /// The records named (another tab changed them), or every one (`None`).
@@ -559,7 +558,6 @@ impl Io {
                 .and_then(|v| v.as_string())
                 .unwrap_or_else(|| "IndexedDB".into());
             if !why.is_empty() {
-                gloo::console::warn!("kefu: no IndexedDB:", why);
                 return Err(StoreError::NoDatabase);
             }
             // Unreadable, it is the caller's to keep aside (`quarantine`); it is never written over.

@@ -304,6 +304,14 @@ fn continues(a: &Attempt, b: &Attempt) -> bool {
 }
 
 impl Attempt {
+    /// One attempt from its JSON record. Read through `Value`, as a store is: the app's wasm
+    /// then holds one copy of the attempt's deserializer, not two (first-load bytes).
+    pub fn from_json(s: &str) -> Option<Attempt> {
+        serde_json::from_str::<Value>(s)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+    }
+
     /// How `copy` (an attempt with this id) relates to this stored one.
     pub fn verdict(&self, copy: &Attempt) -> Verdict {
         let rank = |a: &Attempt| (a.finished(), a.turns.len());
@@ -363,7 +371,7 @@ pub enum Decision {
 /// Decide what to do with `copy` given what is stored under its id (both JSON). A stored
 /// record that cannot be read is never overwritten: the copy is kept beside it.
 pub fn decide(writer: Writer, stored: &str, copy: &str) -> Decision {
-    let Ok(c) = serde_json::from_str::<Attempt>(copy) else {
+    let Some(c) = Attempt::from_json(copy) else {
         return Decision::Bad;
     };
     let tab = match writer {
@@ -376,7 +384,7 @@ pub fn decide(writer: Writer, stored: &str, copy: &str) -> Decision {
         let json = serde_json::to_string(&c).unwrap_or_default();
         Decision::Fork(c.id, json)
     };
-    let Ok(s) = serde_json::from_str::<Attempt>(stored) else {
+    let Some(s) = Attempt::from_json(stored) else {
         return fork(c);
     };
     match (s.verdict(&c), writer) {
