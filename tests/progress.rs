@@ -187,7 +187,8 @@ fn merge_counts_duplicates_and_is_idempotent() {
         MergeReport {
             added: 1,
             updated: 1,
-            duplicates: 2
+            duplicates: 2,
+            kept_both: 0,
         }
     );
     assert_eq!(mine.attempts.len(), 3);

@@ -82,3 +82,29 @@ export async function playToEnd(page, text, max = 10) {
 
 export const SHOTS = path.resolve('../../target/screenshots');
 fs.mkdirSync(SHOTS, { recursive: true });
+
+/** The attempts saved in this browser's progress database (IndexedDB `kefu`, one record per
+ * attempt), oldest first; [] before the app created it. */
+export async function savedAttempts(page) {
+  return page.evaluate(() => new Promise((res, rej) => {
+    const o = indexedDB.open('kefu');
+    o.onerror = () => rej(o.error);
+    o.onsuccess = () => {
+      const db = o.result;
+      if (!db.objectStoreNames.contains('attempts')) { db.close(); res([]); return; }
+      const r = db.transaction('attempts').objectStore('attempts').getAll();
+      r.onsuccess = () => { db.close(); res(r.result.map((x) => JSON.parse(x.json)).sort((a, b) => a.started_ms - b.started_ms)); };
+      r.onerror = () => { db.close(); rej(r.error); };
+    };
+  }));
+}
+
+/** `savedAttempts` once `ok` holds of them (or after `ms`: the caller's assertions then say why). */
+export async function savedWhen(page, ok, ms = 5000) {
+  const t0 = Date.now();
+  for (;;) {
+    const a = await savedAttempts(page);
+    if (ok(a) || Date.now() - t0 > ms) return a;
+    await page.waitForTimeout(50);
+  }
+}

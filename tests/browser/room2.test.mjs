@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { serve, launch, newPage, titleOf, GOOD, reply, SHOTS } from './harness.mjs';
+import { serve, launch, newPage, titleOf, GOOD, reply, SHOTS, savedWhen } from './harness.mjs';
 
 const DIST = path.resolve(process.env.DIST || '../../dist');
 const ID = 'angry-late-delivery';
@@ -156,7 +156,7 @@ test('(16.10) switching language mid-session switches every message, feedback an
   }
   await page.locator('.summary').waitFor();
   for (const line of await page.locator('.summary .transcript .customer').allInnerTexts()) assert.match(line, CJK, line);
-  const turns = await page.evaluate(() => JSON.parse(localStorage.getItem('kefu.progress')).attempts[0].turns);
+  const turns = (await savedWhen(page, (a) => a.length && a[0].finished_ms))[0].turns;
   assert.ok(turns.length >= 2);
   for (const t of turns) assert.match(t.customer, CJK, `recorded customer line: ${t.customer}`);
   assert.deepEqual(page.errors, []);

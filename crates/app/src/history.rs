@@ -47,12 +47,17 @@ fn date_of(ms: f64) -> String {
     iso.chars().take(16).collect::<String>().replace('T', " ")
 }
 
+/// The rows a history table draws at first (a button draws the rest), and the attempts the
+/// trends are drawn over: a history of thousands never blocks the page.
+pub const HIST_ROWS: usize = 100;
+
 #[component]
 pub fn HistoryPage() -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
     let tr = |k: &str| ctx.t(k);
     let reader = use_mut_ref(|| None::<FileReader>);
+    let show_all = use_state_eq(|| false);
     let store = ctx.progress.clone();
 
     // The trainee's identity (settings) is the export's actor, under the LRS's activity base.
@@ -107,7 +112,7 @@ pub fn HistoryPage() -> Html {
             let app = app.clone();
             let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
                 app.emit(match res {
-                    Ok(text) => AppAction::Import(Store::import(&text)),
+                    Ok(text) => AppAction::ImportFile(text),
                     Err(_) => AppAction::ImportUnreadable,
                 });
             });
@@ -121,9 +126,16 @@ pub fn HistoryPage() -> Html {
         .as_ref()
         .filter(|(n, _)| *n > *seen)
         .map(|(_, r)| match r {
-            ImportResult::Merged(rep) => {
-                tf(lang, "hist.imported", &[("n", &rep.added.to_string())])
-            }
+            ImportResult::Merged(rep) => tf(
+                lang,
+                "hist.import_report",
+                &[
+                    ("n", &rep.added.to_string()),
+                    ("updated", &rep.updated.to_string()),
+                    ("both", &rep.kept_both.to_string()),
+                    ("same", &rep.duplicates.to_string()),
+                ],
+            ),
             ImportResult::Failed(e) => e.message(lang),
             ImportResult::Unreadable => tr("import.unreadable"),
         });
@@ -156,12 +168,37 @@ pub fn HistoryPage() -> Html {
             None => runs.push((a.exam_run.as_ref(), vec![a])),
         }
     }
-    let trend_ids: Vec<&str> = principles::all()
+    // Trends over the latest `HIST_ROWS` finished attempts (a long history draws no more).
+    let recent = {
+        let mut done: Vec<Attempt> = attempts
+            .iter()
+            .filter(|a| a.finished())
+            .take(HIST_ROWS)
+            .map(|a| (*a).clone())
+            .collect();
+        done.reverse();
+        Store {
+            attempts: done,
+            ..Store::default()
+        }
+    };
+    let trends: Vec<(&str, Vec<(f64, f32)>)> = principles::all()
         .iter()
+        .filter(|p| !p.violation)
+        .map(|p| (p.id.as_str(), recent.principle_trend(p.id.as_str())))
         // A principle no turn asked for has no trend (product facts in an angry run).
-        .filter(|p| !p.violation && !store.principle_trend(p.id.as_str()).is_empty())
-        .map(|p| p.id.as_str())
+        .filter(|(_, pts)| !pts.is_empty())
         .collect();
+    let more = (!*show_all && practice.len() > HIST_ROWS).then_some(practice.len());
+    let practice_shown = if more.is_some() {
+        &practice[..HIST_ROWS]
+    } else {
+        &practice[..]
+    };
+    let on_all = {
+        let show_all = show_all.clone();
+        Callback::from(move |_| show_all.set(true))
+    };
     let row = |a: &Attempt| -> Html {
         html! {
             <tr data-attempt={a.id.clone()} data-exam={a.exam.to_string()}>
@@ -205,7 +242,10 @@ pub fn HistoryPage() -> Html {
             } else {
                 <section class="practice" aria-labelledby="hist-practice">
                     <h2 id="hist-practice">{ tr("hist.practice") }</h2>
-                    if practice.is_empty() { <p>{ tr("hist.empty") }</p> } else { { table(&practice) } }
+                    if practice.is_empty() { <p>{ tr("hist.empty") }</p> } else { { table(practice_shown) } }
+                    if let Some(n) = more {
+                        <button class="show-all" onclick={on_all}>{ tf(lang, "hist.show_all", &[("n", &n.to_string()), ("shown", &HIST_ROWS.to_string())]) }</button>
+                    }
                 </section>
                 if !runs.is_empty() {
                     <section class="exams" aria-labelledby="hist-exams">
@@ -236,9 +276,8 @@ pub fn HistoryPage() -> Html {
                 }
                 <h2>{ tr("hist.trend") }</h2>
                 <div class="trends">
-                    { for trend_ids.iter().map(|id| {
-                        let pts = store.principle_trend(id);
-                        let t = chart::trend(&pts, 220.0, 60.0);
+                    { for trends.iter().map(|(id, pts)| {
+                        let t = chart::trend(pts, 220.0, 60.0);
                         let name = principles::get(id).map_or(id.to_string(), |p| p.name.get(lang).to_string());
                         html! {
                             <figure class="trend" data-principle={id.to_string()}>

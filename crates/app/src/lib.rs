@@ -131,6 +131,17 @@ pub struct AppState {
     lang_rev: u32,
     pub notices: Vec<StoreError>,
     pub import: Option<(u32, ImportResult)>,
+    /// Where progress is kept (`None` until the database was opened, or could not be).
+    backend: Option<storage::Backend>,
+    /// Attempts changed here that the database does not have yet: id → the `progress_rev` of
+    /// the change (database only; the old one-value store is written whole).
+    dirty: BTreeMap<String, u32>,
+    /// A file to import: its number and text (read and merged off the page by an effect).
+    import_file: Option<(u32, Rc<String>)>,
+    /// Records another tab changed, to read again: a number and the ids (`None`: all).
+    stale: (u32, Option<Vec<String>>),
+    /// Bumped by "clear history" (the database is cleared by an effect).
+    clear_rev: u32,
 }
 
 impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
@@ -152,7 +163,41 @@ impl AppState {
             lang_rev: 0,
             notices: Vec::new(),
             import: None,
+            backend: None,
+            dirty: BTreeMap::new(),
+            import_file: None,
+            stale: (0, Some(Vec::new())),
+            clear_rev: 0,
         }
+    }
+    /// Take in attempts as the database has them (every one when `all`), except those this
+    /// tab changed and has not written yet. Nothing to write back: the database has them.
+    fn refresh(&mut self, got: Vec<Attempt>, all: bool) {
+        let mut p = (*self.progress.0).clone();
+        if all {
+            p.attempts.retain(|a| self.dirty.contains_key(&a.id));
+        }
+        let mut at: BTreeMap<String, usize> = p
+            .attempts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        for a in got {
+            if self.dirty.contains_key(&a.id) {
+                continue;
+            }
+            match at.get(&a.id) {
+                Some(&i) => p.attempts[i] = a,
+                None => {
+                    at.insert(a.id.clone(), p.attempts.len());
+                    p.attempts.push(a);
+                }
+            }
+        }
+        p.attempts
+            .sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
+        self.progress = Shared(Rc::new(p));
     }
     fn next_import(&mut self, r: ImportResult) {
         let n = self.import.as_ref().map_or(0, |x| x.0) + 1;
@@ -167,13 +212,27 @@ impl AppState {
 /// Everything that changes the app's state.
 #[derive(Debug)]
 pub enum AppAction {
-    /// What storage held at start (`None` where nothing could be read).
-    Loaded {
-        progress: Option<Store>,
+    /// The small things storage held at start (`None` where nothing could be read).
+    Prefs {
         local: Option<BTreeMap<String, String>>,
         /// The language the trainee last picked (used when the URL names none).
         lang: Option<Lang>,
     },
+    /// The stored progress, read at start (`None`: it could not be read), and where it is kept.
+    Loaded {
+        progress: Option<Store>,
+        backend: storage::Backend,
+    },
+    /// A file to import (its text): read and merged off the page.
+    ImportFile(String),
+    /// An import merged into the database: what it saved, and those records.
+    Imported(MergeReport, Vec<Attempt>),
+    /// This tab's changes were written (`(id, rev)`); the records as the database has them.
+    Wrote(Vec<(String, u32)>, Vec<Attempt>),
+    /// Another tab changed these records (`None`: all of them).
+    Changed(Option<Vec<String>>),
+    /// The records read again after `Changed` number `n` (every one when `all`).
+    Refreshed(u32, Vec<Attempt>, bool),
     /// Save an attempt (new, or the same attempt with more turns).
     Record(Attempt),
     /// Merge an imported store, or report why the file was not one.
@@ -201,41 +260,85 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: AppAction) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            AppAction::Loaded {
-                progress: stored,
-                local,
-                lang,
-            } => {
+            AppAction::Prefs { local, lang } => {
                 if let Some(l) = lang.filter(|_| s.lang_rev == 0) {
                     s.lang = l;
                 }
-                // Anything recorded before storage was read is merged into what it held.
-                let mine = (*s.progress.0).clone();
-                let mut p = stored.unwrap_or_default();
-                let early = !mine.attempts.is_empty();
-                p.merge(mine);
-                s.progress = Shared(Rc::new(p));
-                if early {
-                    s.progress_rev += 1;
-                }
-                s.progress_loaded = true;
                 if let Some(mut l) = local {
                     l.extend(s.local.0.iter().map(|(k, v)| (k.clone(), v.clone())));
                     s.local = Shared(Rc::new(l));
                 }
             }
+            AppAction::Loaded {
+                progress: stored,
+                backend,
+            } => {
+                // Anything recorded before storage was read is kept with what it held (and
+                // still to be written: `dirty`).
+                let mut p = stored.unwrap_or_default();
+                let early = !s.progress.attempts.is_empty();
+                for a in &s.progress.attempts {
+                    p.upsert(a.clone());
+                }
+                s.progress = Shared(Rc::new(p));
+                if early {
+                    s.progress_rev += 1;
+                }
+                s.progress_loaded = true;
+                s.backend = Some(backend);
+            }
             AppAction::Record(a) => {
                 let mut p = (*s.progress.0).clone();
+                s.dirty.insert(a.id.clone(), s.progress_rev + 1);
                 p.upsert(a);
                 s.set_progress(p);
+            }
+            AppAction::ImportFile(text) => {
+                let n = s.import_file.as_ref().map_or(0, |x| x.0) + 1;
+                s.import_file = Some((n, Rc::new(text)));
+            }
+            AppAction::Imported(report, got) => {
+                s.refresh(got, false);
+                s.import_file = None;
+                s.next_import(ImportResult::Merged(report));
+            }
+            AppAction::Wrote(written, got) => {
+                for (id, rev) in written {
+                    if s.dirty.get(&id) == Some(&rev) {
+                        s.dirty.remove(&id);
+                    }
+                }
+                s.refresh(got, false);
+            }
+            AppAction::Changed(ids) => {
+                let ids = match (s.stale.1.take(), ids) {
+                    (Some(mut a), Some(b)) => {
+                        a.extend(b);
+                        a.sort();
+                        a.dedup();
+                        Some(a)
+                    }
+                    _ => None,
+                };
+                s.stale = (s.stale.0 + 1, ids);
+            }
+            AppAction::Refreshed(n, got, all) => {
+                if s.stale.0 == n {
+                    s.stale.1 = Some(Vec::new());
+                }
+                s.refresh(got, all);
             }
             AppAction::Import(Ok(other)) => {
                 let mut p = (*s.progress.0).clone();
                 let report = p.merge(other);
                 s.set_progress(p);
+                s.import_file = None;
                 s.next_import(ImportResult::Merged(report));
             }
-            AppAction::Import(Err(e)) => s.next_import(ImportResult::Failed(e)),
+            AppAction::Import(Err(e)) => {
+                s.import_file = None;
+                s.next_import(ImportResult::Failed(e));
+            }
             AppAction::ImportUnreadable => s.next_import(ImportResult::Unreadable),
             AppAction::Synced(other) => {
                 let mut p = (*s.progress.0).clone();
@@ -253,7 +356,11 @@ impl Reducible for AppState {
                     s.progress_rev += 1;
                 }
             }
-            AppAction::Clear => s.set_progress(Store::default()),
+            AppAction::Clear => {
+                s.dirty.clear();
+                s.clear_rev += 1;
+                s.set_progress(Store::default());
+            }
             AppAction::AddLocal(name, src) => {
                 let mut l = (*s.local.0).clone();
                 l.insert(name, src);
@@ -733,6 +840,7 @@ pub fn App() -> Html {
                 let route = route.clone();
                 move |_| route.set(route::current())
             });
+            let tabs = app.clone();
             let on_storage = gloo::events::EventListener::new(&win, "storage", move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
                     return;
@@ -741,10 +849,13 @@ pub fn App() -> Html {
                     return;
                 }
                 if let Some(Ok(s)) = e.new_value().map(|v| Store::from_json(&v)) {
+                    // The old one-value store (a tab without the database) saved.
                     app.dispatch(AppAction::Synced(s));
                 }
             });
             let on_scroll = route::track_scroll();
+            // Another tab's committed write to the database (storage::listen_tabs).
+            storage::listen_tabs(move |ids| tabs.dispatch(AppAction::Changed(ids)));
             move || drop((on_hash, on_storage, on_scroll))
         });
     }
@@ -808,13 +919,36 @@ pub fn App() -> Html {
                 .flatten()
                 .and_then(|l| Lang::parse(&l));
             let files = local.clone().unwrap_or_default();
-            app.dispatch(AppAction::Loaded {
-                progress,
+            app.dispatch(AppAction::Prefs {
                 local,
                 lang: picked,
             });
             for p in problems {
                 app.dispatch(AppAction::Notify(p));
+            }
+            // Progress: the database (the old store migrated into it once), or, without one,
+            // the old store as read above.
+            {
+                let app = app.clone();
+                let opened = io.open_progress();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match opened.await {
+                        Ok(attempts) => app.dispatch(AppAction::Loaded {
+                            progress: Some(Store {
+                                attempts,
+                                ..Store::default()
+                            }),
+                            backend: storage::Backend::Database,
+                        }),
+                        Err(e) => {
+                            app.dispatch(AppAction::Notify(e));
+                            app.dispatch(AppAction::Loaded {
+                                progress,
+                                backend: storage::Backend::Local,
+                            });
+                        }
+                    }
+                });
             }
             wasm_bindgen_futures::spawn_local(async move {
                 // List the shipped library's cards at once; then check the files that are not in
@@ -831,17 +965,134 @@ pub fn App() -> Html {
         });
     }
 
-    // Write what changed, after it changed: progress, the trainer's files.
+    // Write what changed, after it changed: progress (into the database, the attempts this
+    // tab changed, merged in one transaction; or the whole old one-value store), the files.
     {
         let app = state.dispatcher();
         let progress = state.progress.clone();
+        let dirty = state.dirty.clone();
         storage::use_io_effect(
-            (state.progress_rev, state.progress_loaded, state.held),
-            move |io, &(rev, loaded, held)| {
-                if rev > 0 && loaded && !held {
+            (state.progress_rev, state.backend, state.held),
+            move |io, &(rev, backend, held)| match backend {
+                Some(storage::Backend::Local) if rev > 0 && !held => {
                     if let Err(e) = io.set_raw(storage::PROGRESS, &progress.to_json()) {
                         app.dispatch(AppAction::Notify(e));
                     }
+                }
+                Some(storage::Backend::Database) if !dirty.is_empty() => {
+                    let changed = Store {
+                        attempts: progress
+                            .attempts
+                            .iter()
+                            .filter(|a| dirty.contains_key(&a.id))
+                            .cloned()
+                            .collect(),
+                        ..Store::default()
+                    };
+                    let db = io.db();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match db.write(changed.to_json(), Some(storage::tab_id())).await {
+                            Ok(w) => {
+                                if w.forked {
+                                    app.dispatch(AppAction::Notify(StoreError::Conflict));
+                                }
+                                app.dispatch(AppAction::Wrote(
+                                    dirty.into_iter().collect(),
+                                    w.attempts,
+                                ));
+                            }
+                            Err(e) => app.dispatch(AppAction::Notify(e)),
+                        }
+                    });
+                }
+                _ => {}
+            },
+        );
+    }
+    // An imported file: read in the scorer worker (off the page), merged into the database in
+    // one transaction, the records it saved read back in batches.
+    {
+        let app = state.dispatcher();
+        let file = state.import_file.clone();
+        storage::use_io_effect(
+            (file.as_ref().map(|f| f.0), state.backend),
+            move |io, &(_, backend)| {
+                let (Some((_, text)), Some(backend)) = (file, backend) else {
+                    return;
+                };
+                let db = io.db();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let json =
+                        match worker::call(worker::Kind::Score, "read_import", &[&text], 0).await {
+                            Ok(j) => j,
+                            // No worker (the scorer could not be loaded): said, nothing
+                            // changed. Not read here: the reader (JSON, xAPI) stays out of the
+                            // app's download.
+                            Err(_) => {
+                                app.dispatch(AppAction::ImportUnreadable);
+                                return;
+                            }
+                        };
+                    drop(text);
+                    if json.starts_with("{\"error\"") {
+                        // `{"error": "corrupt" | "too_new", "version": N}` (engine `read_import`).
+                        let f: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+                        let e = match f["version"].as_u64() {
+                            Some(v) => LoadError::TooNew(u32::try_from(v).unwrap_or(u32::MAX)),
+                            None => LoadError::Corrupt(f["error"].as_str().unwrap_or("").into()),
+                        };
+                        app.dispatch(AppAction::Import(Err(e)));
+                        return;
+                    }
+                    match backend {
+                        storage::Backend::Database => match db.write(json, None).await {
+                            Ok(w) => app.dispatch(AppAction::Imported(w.report, w.attempts)),
+                            Err(e) => {
+                                app.dispatch(AppAction::Notify(e.clone()));
+                                app.dispatch(AppAction::Import(Err(LoadError::Corrupt(
+                                    e.key().into(),
+                                ))));
+                            }
+                        },
+                        storage::Backend::Local => {
+                            app.dispatch(AppAction::Import(Store::from_json(&json)))
+                        }
+                    }
+                });
+            },
+        );
+    }
+    // Another tab wrote: read the records it names again.
+    {
+        let app = state.dispatcher();
+        let stale = state.stale.clone();
+        storage::use_io_effect((stale.0, state.backend), move |io, &(n, backend)| {
+            if n == 0 || backend != Some(storage::Backend::Database) {
+                return;
+            }
+            let db = io.db();
+            let ids = stale.1;
+            wasm_bindgen_futures::spawn_local(async move {
+                let all = ids.is_none();
+                if let Ok(got) = db.read(ids).await {
+                    app.dispatch(AppAction::Refreshed(n, got, all));
+                }
+            });
+        });
+    }
+    // "Clear history" empties the database (and the other tabs are told).
+    {
+        let app = state.dispatcher();
+        storage::use_io_effect(
+            (state.clear_rev, state.backend),
+            move |io, &(rev, backend)| {
+                if rev > 0 && backend == Some(storage::Backend::Database) {
+                    let db = io.db();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Err(e) = db.clear().await {
+                            app.dispatch(AppAction::Notify(e));
+                        }
+                    });
                 }
             },
         );
@@ -1106,8 +1357,7 @@ mod tests {
         let s = s.reduce(AppAction::Record(attempt("early", 1)));
         let s = s.reduce(AppAction::Loaded {
             progress: Some(store(&[attempt("stored", 1)])),
-            local: None,
-            lang: None,
+            backend: storage::Backend::Local,
         });
         assert_eq!(ids(&s), ["early", "stored"]);
         let rev = s.progress_rev;

@@ -367,12 +367,76 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
         return wait;
     }
     match ctx.lib.get(&p.id) {
-        Some(s) => html! { <Play scenario={Shared(s.clone())} exam={false} /> },
+        Some(s) => {
+            html! { <OneTab id={p.id.clone()}><Play scenario={Shared(s.clone())} exam={false} /></OneTab> }
+        }
         // A trainer's own file may still be being checked.
         None if ctx.checking => html! { <p role="status">{ ctx.t("lib.loading") }</p> },
         None => html! {
             <section>
                 <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>
+                <a href="#/">{ ctx.t("play.back") }</a>
+            </section>
+        },
+    }
+}
+
+/// Whether this tab may play a scenario: one tab at a time does (Web Locks, `storage::lock_session`),
+/// since both would save the same stored session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Turn {
+    Asking,
+    Mine,
+    /// Another tab plays it.
+    Elsewhere,
+    /// Another tab took it over.
+    Lost,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct OneTabProps {
+    pub id: String,
+    pub children: Html,
+}
+
+/// Plays its children only while this tab holds the scenario; otherwise says so plainly and
+/// offers to take over (the other tab then stops; nothing is overwritten silently).
+#[component]
+pub fn OneTab(p: &OneTabProps) -> Html {
+    let ctx = use_ctx();
+    let turn = use_state_eq(|| Turn::Asking);
+    let ask = {
+        let turn = turn.clone();
+        let id = p.id.clone();
+        Callback::from(move |steal: bool| {
+            let turn = turn.clone();
+            let id = id.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let lost = {
+                    let turn = turn.clone();
+                    move || turn.set(Turn::Lost)
+                };
+                let mine = storage::lock_session(&id, steal, lost).await;
+                turn.set(if mine { Turn::Mine } else { Turn::Elsewhere });
+            });
+        })
+    };
+    {
+        let ask = ask.clone();
+        use_effect_with(p.id.clone(), move |id| {
+            ask.emit(false);
+            let id = id.clone();
+            move || storage::unlock_session(&id)
+        });
+    }
+    let take = Callback::from(move |_| ask.emit(true));
+    match *turn {
+        Turn::Asking => html! { <p role="status">{ ctx.t("lib.loading") }</p> },
+        Turn::Mine => p.children.clone(),
+        Turn::Elsewhere | Turn::Lost => html! {
+            <section class="one-tab" role="alert" data-one-tab={if *turn == Turn::Lost { "lost" } else { "elsewhere" }}>
+                <p>{ ctx.t(if *turn == Turn::Lost { "play.taken_over" } else { "play.elsewhere" }) }</p>
+                <button onclick={take}>{ ctx.t("play.take_over") }</button>
                 <a href="#/">{ ctx.t("play.back") }</a>
             </section>
         },

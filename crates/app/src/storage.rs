@@ -9,14 +9,38 @@
 //! component body or an event handler never holds one, so neither can read or write storage:
 //! handlers change state, effects store it. `no_storage_outside_io` (a native test) checks
 //! nothing bypasses this module.
+//!
+//! Progress lives in IndexedDB (database `kefu`, [`DB_VERSION`]): one record per attempt in
+//! the object store `attempts`, `{id, json}`, keyed by the attempt's id. Every write is one
+//! transaction that reads each record it is about to write and follows
+//! `kefu_core::progress::decide` (a copy replaces only what it continues; a different play
+//! under the same id is kept beside it), never a whole store written from a snapshot. After a
+//! write commits, a `BroadcastChannel("kefu")` message names the records changed and the other
+//! tabs read them again. The old store (one localStorage value, `kefu.progress`, schema v1)
+//! is migrated once, at start: merged into the database, and removed from localStorage only
+//! after that transaction committed (and only if unchanged meanwhile). Without IndexedDB
+//! (blocked, some private modes) progress stays in that localStorage value, with a notice.
+//! localStorage keeps the small things: the language, drafts, the session being played, the
+//! trainer's files, the exam run.
+//!
+//! To add another object store (e.g. an xAPI `outbox`): bump `DB_VERSION`, create it in `onupgradeneeded` under `if (e.oldVersion < N)`, and add
+//! its operations as `Io` methods beside the attempts' ones.
 
 use gloo::storage::{errors::StorageError, LocalStorage, Storage};
 use kefu_core::i18n::tf;
 use kefu_core::principles::Lang;
+use kefu_core::progress::{decide, Attempt, Decision, MergeReport, Verdict, Writer};
 use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The old store (schema v1): every attempt in one localStorage value. Migrated into the
+/// database at start; still the store where IndexedDB is not available.
 pub const PROGRESS: &str = "kefu.progress";
+/// The database's schema version (v1 being the localStorage value above, the database starts
+/// at 2 so the two are never confused): `attempts` and `meta`.
+pub const DB_VERSION: u32 = 2;
 pub const LOCAL_FILES: &str = "kefu.local";
 pub const EXAM: &str = "kefu.exam";
 /// The UI language the trainee last picked.
@@ -41,6 +65,13 @@ pub enum StoreError {
     Unavailable,
     /// A write failed: most likely the quota is full.
     Full,
+    /// No IndexedDB: progress is kept in localStorage, as before.
+    NoDatabase,
+    /// The old store could not be moved into the database: it stays where it was and this
+    /// tab keeps using it.
+    MigrationFailed,
+    /// Another tab saved a different play under the id of one played here: both are kept.
+    Conflict,
     /// Stored data under `key` could not be read; it is kept whole under `aside`, in `place`.
     Corrupt {
         key: String,
@@ -65,6 +96,9 @@ impl StoreError {
         match self {
             StoreError::Unavailable => "store.unavailable",
             StoreError::Full => "store.full",
+            StoreError::NoDatabase => "store.no_db",
+            StoreError::MigrationFailed => "store.migrate_failed",
+            StoreError::Conflict => "store.conflict",
             StoreError::Corrupt { .. } => "store.corrupt",
         }
     }
@@ -102,6 +136,110 @@ where
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+// The progress database, opened at `version` (DB_VERSION in storage.rs; adding a store: one
+// more `if (e.oldVersion < N)` in onupgradeneeded).
+let db = null, chan = null;
+const channel = () => {
+  if (!chan && typeof BroadcastChannel === 'function') chan = new BroadcastChannel('kefu');
+  return chan;
+};
+export function kefu_db_open(version) {
+  return new Promise((resolve) => {
+    let open;
+    try { open = indexedDB.open('kefu', version); } catch (e) { resolve(String((e && e.message) || e)); return; }
+    open.onupgradeneeded = (e) => {
+      const d = open.result;
+      if (e.oldVersion < 2) { d.createObjectStore('attempts', { keyPath: 'id' }); d.createObjectStore('meta'); }
+    };
+    open.onerror = (e) => { e.preventDefault(); resolve(String((open.error && open.error.message) || 'IndexedDB')); };
+    open.onblocked = () => resolve('blocked by another tab');
+    open.onsuccess = () => {
+      if (db) { open.result.close(); resolve(''); return; }
+      db = open.result;
+      db.onversionchange = () => { db.close(); db = null; };
+      resolve('');
+    };
+  });
+}
+const need = () => { if (!db) throw new Error('the database is closed'); return db; };
+export function kefu_db_get(ids) {
+  return new Promise((resolve, reject) => {
+    const tx = need().transaction('attempts');
+    const os = tx.objectStore('attempts');
+    const out = [];
+    if (ids === null) {
+      const r = os.getAll();
+      r.onsuccess = () => { for (const x of r.result) out.push(x.json); };
+    } else {
+      for (const id of ids) { const r = os.get(id); r.onsuccess = () => { if (r.result) out.push(r.result.json); }; }
+    }
+    tx.oncomplete = () => resolve(out);
+    tx.onerror = tx.onabort = () => reject(tx.error || new Error('IndexedDB'));
+  });
+}
+// Write the attempts of a store's JSON ({"attempts": [...]}) in one transaction: each record
+// already there is decided by `decide(writer, stored, copy)` (Rust, kefu_core::progress::decide):
+// [0 put | 1 keep | 2 fork | 3 bad, verdict, fork id, fork json]. Answers [[id, verdict, first id]].
+export function kefu_db_merge(text, writer, decide) {
+  return new Promise((resolve, reject) => {
+    let recs;
+    try { recs = JSON.parse(text).attempts.map((a) => [String(a.id), JSON.stringify(a)]); } catch (e) { reject(e); return; }
+    let tx;
+    try { tx = need().transaction('attempts', 'readwrite'); } catch (e) { reject(e); return; }
+    const os = tx.objectStore('attempts');
+    const out = [];
+    const step = (id, json, first) => {
+      const g = os.get(id);
+      g.onsuccess = () => {
+        if (!g.result) { os.put({ id, json }); out.push([id, first === id ? 0 : 4, first]); return; }
+        const d = decide(writer, g.result.json, json);
+        if (d[0] === 0) { os.put({ id, json }); out.push([id, d[1], first]); }
+        else if (d[0] === 1) out.push([id, d[1], first]);
+        else if (d[0] === 2 && first === id) step(d[2], d[3], first);
+        else if (d[0] === 2) out.push([id, 1, first]);
+      };
+    };
+    for (const [id, json] of recs) step(id, json, id);
+    tx.oncomplete = () => {
+      const changed = out.filter((x) => x[1] === 0 || x[1] === 2 || x[1] === 4).map((x) => x[0]);
+      if (changed.length) channel()?.postMessage({ ids: changed });
+      resolve(out);
+    };
+    tx.onerror = tx.onabort = () => reject(tx.error || new Error('IndexedDB'));
+  });
+}
+export function kefu_db_clear() {
+  return new Promise((resolve, reject) => {
+    const tx = need().transaction('attempts', 'readwrite');
+    tx.objectStore('attempts').clear();
+    tx.oncomplete = () => { channel()?.postMessage({ ids: null }); resolve(); };
+    tx.onerror = tx.onabort = () => reject(tx.error || new Error('IndexedDB'));
+  });
+}
+// Another tab's committed write: `f(ids)` (null: everything changed).
+export function kefu_tabs_listen(f) {
+  const c = channel();
+  if (c) c.onmessage = (e) => f(e.data && Array.isArray(e.data.ids) ? e.data.ids : null);
+}
+// One tab at a time plays a scenario (Web Locks). Resolves true when this tab holds the lock
+// (taking it from the other tab when `steal`), false when another tab holds it; `lost()` runs
+// when another tab takes it away. Without Web Locks every tab may play (true).
+const held = new Map();
+export function kefu_lock(name, steal, lost) {
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    navigator.locks.request(name, steal ? { steal: true } : { ifAvailable: true }, (lock) => {
+      if (!lock) { resolve(false); return undefined; }
+      resolve(true);
+      return new Promise((release) => held.set(name, release));
+    }).catch(() => { if (held.has(name)) { held.delete(name); lost(); } });
+  });
+}
+export function kefu_unlock(name) {
+  const r = held.get(name);
+  held.delete(name);
+  if (r) r();
+}
 export function kefu_move_aside(key, aside) {
   return new Promise((resolve, reject) => {
     const value = localStorage.getItem(key);
@@ -125,6 +263,207 @@ export function kefu_move_aside(key, aside) {
 "#)]
 extern "C" {
     fn kefu_move_aside(key: &str, aside: &str) -> js_sys::Promise;
+    fn kefu_db_open(version: u32) -> js_sys::Promise;
+    fn kefu_db_get(ids: JsValue) -> js_sys::Promise;
+    fn kefu_db_merge(text: &str, writer: &str, decide: &js_sys::Function) -> js_sys::Promise;
+    fn kefu_db_clear() -> js_sys::Promise;
+    fn kefu_tabs_listen(f: &js_sys::Function);
+    fn kefu_lock(name: &str, steal: bool, lost: &js_sys::Function) -> js_sys::Promise;
+    fn kefu_unlock(name: &str);
+}
+
+/// This page's id among the tabs (a different play it saves under a stored id is kept as
+/// `{id}~{tab}`).
+pub fn tab_id() -> String {
+    thread_local!(static TAB: String = format!("{:08x}", (js_sys::Math::random() * 4e9) as u32));
+    TAB.with(Clone::clone)
+}
+
+/// Where progress is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// IndexedDB: one record per attempt, shared safely by tabs.
+    Database,
+    /// The old localStorage value (no IndexedDB, or the migration failed).
+    Local,
+}
+
+/// What one write did: the report, and the attempts as the database now has them (every
+/// record the write touched, to show in this tab).
+pub struct Written {
+    pub report: MergeReport,
+    pub attempts: Vec<Attempt>,
+    /// A different play was kept beside one under the same id.
+    pub forked: bool,
+}
+
+/// Read attempts' JSON records, a batch at a time, letting the page breathe between batches
+/// (1 MB of records never blocks it). A record that cannot be read is skipped (and left in the
+/// database as it is).
+async fn parse_records(v: JsValue) -> Vec<Attempt> {
+    let arr: js_sys::Array = v.unchecked_into();
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    let mut since = js_sys::Date::now();
+    for x in arr.iter() {
+        if let Some(a) = x.as_string().and_then(|j| Attempt::from_json(&j)) {
+            out.push(a);
+        }
+        if js_sys::Date::now() - since > 25.0 {
+            let tick = js_sys::Promise::new(&mut |res, _| {
+                let _ = gloo::utils::window()
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&res, 0);
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
+            since = js_sys::Date::now();
+        }
+    }
+    out
+}
+
+async fn db_get(ids: Option<Vec<String>>) -> Result<Vec<Attempt>, String> {
+    let arg = match ids {
+        Some(ids) => ids
+            .into_iter()
+            .map(JsValue::from)
+            .collect::<js_sys::Array>()
+            .into(),
+        None => JsValue::NULL,
+    };
+    let v = wasm_bindgen_futures::JsFuture::from(kefu_db_get(arg))
+        .await
+        .map_err(crate::worker::js_error)?;
+    Ok(parse_records(v).await)
+}
+
+/// Merge a store's JSON into the database in one transaction (see the shim), then read back
+/// every record it touched.
+async fn db_merge(text: String, tab: Option<String>) -> Result<Written, String> {
+    let decide = Closure::<dyn FnMut(String, String, String) -> js_sys::Array>::new(
+        |writer: String, stored: String, copy: String| {
+            let w = if writer.is_empty() {
+                Writer::Import
+            } else {
+                Writer::Tab(&writer)
+            };
+            let out = js_sys::Array::new();
+            let (a, v, fork) = match decide(w, &stored, &copy) {
+                Decision::Put(v) => (0, v.code(), None),
+                Decision::Keep(v) => (1, v.code(), None),
+                Decision::Fork(id, json) => (2, Verdict::Forked.code(), Some((id, json))),
+                Decision::Bad => (3, 0, None),
+            };
+            out.push(&JsValue::from(a));
+            out.push(&JsValue::from(v));
+            if let Some((id, json)) = fork {
+                out.push(&JsValue::from(id));
+                out.push(&JsValue::from(json));
+            }
+            out
+        },
+    );
+    let p = kefu_db_merge(
+        &text,
+        tab.as_deref().unwrap_or(""),
+        decide.as_ref().unchecked_ref(),
+    );
+    drop(text);
+    let got = wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .map_err(crate::worker::js_error);
+    drop(decide);
+    let got: js_sys::Array = got?.unchecked_into();
+    let mut report = MergeReport::default();
+    let mut touched = Vec::new();
+    let mut forked = false;
+    for x in got.iter() {
+        let x: js_sys::Array = x.unchecked_into();
+        let id = x.get(0).as_string().unwrap_or_default();
+        let v = x
+            .get(1)
+            .as_f64()
+            .and_then(|c| Verdict::from_code(c as u8))
+            .unwrap_or(Verdict::Same);
+        let first = x.get(2).as_string().unwrap_or_default();
+        report.count(v);
+        if v == Verdict::Forked {
+            forked = true;
+            touched.push(first);
+        }
+        if v != Verdict::Same {
+            touched.push(id);
+        }
+    }
+    touched.sort();
+    touched.dedup();
+    let attempts = if touched.is_empty() {
+        Vec::new()
+    } else {
+        db_get(Some(touched)).await?
+    };
+    Ok(Written {
+        report,
+        attempts,
+        forked,
+    })
+}
+
+/// The progress database's operations (see the module doc); only an `Io` gives one.
+pub struct Db {
+    _private: (),
+}
+
+impl Db {
+    /// Write attempts (a store's JSON) in one merging transaction: `tab` for this tab's own
+    /// play, `None` for an import. Answers the report and the records as now stored.
+    pub async fn write(
+        &self,
+        store_json: String,
+        tab: Option<String>,
+    ) -> Result<Written, StoreError> {
+        db_merge(store_json, tab)
+            .await
+            .map_err(|_| StoreError::Full)
+    }
+
+    /// The records named (another tab changed them), or every one (`None`).
+    pub async fn read(&self, ids: Option<Vec<String>>) -> Result<Vec<Attempt>, StoreError> {
+        db_get(ids).await.map_err(|_| StoreError::Unavailable)
+    }
+
+    /// Delete every attempt (the other tabs are told).
+    pub async fn clear(&self) -> Result<(), StoreError> {
+        wasm_bindgen_futures::JsFuture::from(kefu_db_clear())
+            .await
+            .map(|_| ())
+            .map_err(|_| StoreError::Full)
+    }
+}
+
+/// Hold the right to play scenario `id` in this tab (Web Locks, `kefu.play.ID`): `true` when
+/// held (taken from another tab when `steal`), `false` when another tab plays it. `lost` runs
+/// if another tab takes it over later.
+pub async fn lock_session(id: &str, steal: bool, lost: impl FnOnce() + 'static) -> bool {
+    let lost = Closure::once_into_js(lost);
+    let p = kefu_lock(&format!("kefu.play.{id}"), steal, lost.unchecked_ref());
+    wasm_bindgen_futures::JsFuture::from(p)
+        .await
+        .map(|v| v.as_bool().unwrap_or(true))
+        .unwrap_or(true)
+}
+
+/// Let another tab play scenario `id`.
+pub fn unlock_session(id: &str) {
+    kefu_unlock(&format!("kefu.play.{id}"));
+}
+
+/// Call `f` with the ids of the records another tab changed (`None`: all of them).
+pub fn listen_tabs(f: impl Fn(Option<Vec<String>>) + 'static) {
+    let c = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
+        f(v.dyn_ref::<js_sys::Array>()
+            .map(|a| a.iter().filter_map(|x| x.as_string()).collect()))
+    });
+    kefu_tabs_listen(c.as_ref().unchecked_ref());
+    c.forget();
 }
 
 fn available() -> bool {
@@ -209,6 +548,51 @@ impl Io {
         }
     }
 
+    /// Open the progress database and migrate the old store into it (once: the old value is
+    /// removed only after the transaction committed, and only if unchanged meanwhile). Answers
+    /// where progress is kept and, for the database, every attempt in it; `Err` when the old
+    /// value is to be read as before (no database, or the migration failed: the notice).
+    pub fn open_progress(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Vec<Attempt>, StoreError>> {
+        let old = self.get_raw(PROGRESS).ok().flatten();
+        async move {
+            let why = wasm_bindgen_futures::JsFuture::from(kefu_db_open(DB_VERSION))
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_else(|| "IndexedDB".into());
+            if !why.is_empty() {
+                return Err(StoreError::NoDatabase);
+            }
+            // Unreadable, it is the caller's to keep aside (`quarantine`); it is never written over.
+            if let Some((raw, s)) = old.and_then(|r| {
+                kefu_core::progress::Store::from_json(&r)
+                    .ok()
+                    .map(|s| (r, s))
+            }) {
+                if db_merge(s.to_json(), None).await.is_err() {
+                    return Err(StoreError::MigrationFailed);
+                }
+                if LocalStorage::raw()
+                    .get_item(PROGRESS)
+                    .ok()
+                    .flatten()
+                    .as_deref()
+                    == Some(&raw)
+                {
+                    LocalStorage::delete(PROGRESS);
+                }
+            }
+            db_get(None).await.map_err(|_| StoreError::MigrationFailed)
+        }
+    }
+
+    /// The progress database, for an effect's asynchronous work (moved into its future).
+    pub fn db(&self) -> Db {
+        Db { _private: () }
+    }
+
     pub fn save<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
         let json = serde_json::to_string(value).map_err(|_| StoreError::Full)?;
         self.set_raw(key, &json)
@@ -217,7 +601,8 @@ impl Io {
 
 #[cfg(test)]
 mod tests {
-    /// No file of the app reaches browser storage except through this module's `Io`.
+    /// No file of the app reaches browser storage (localStorage, the IndexedDB database, the
+    /// channel that tells other tabs) except through this module's `Io`.
     #[test]
     fn no_storage_outside_io() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -234,6 +619,8 @@ mod tests {
                 "local_storage",
                 "session_storage",
                 "localStorage",
+                "indexedDB",
+                "BroadcastChannel",
                 "gloo::storage",
                 "Io {",
                 "with_io",

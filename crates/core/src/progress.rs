@@ -233,10 +233,162 @@ impl Default for Store {
 pub struct MergeReport {
     /// Attempts new to this store.
     pub added: usize,
-    /// Attempts already stored, replaced by the imported copy (finished where the stored one was not).
+    /// Attempts already stored, replaced by the imported copy, which continues them (more
+    /// replies, or finished where the stored one was not).
     pub updated: usize,
-    /// Attempts already stored as they are.
+    /// Attempts already stored as they are, or stored with more replies than the copy.
     pub duplicates: usize,
+    /// A different play under an id already stored: both kept, the copy under a new id.
+    pub kept_both: usize,
+}
+
+impl MergeReport {
+    /// Count one record's fate.
+    pub fn count(&mut self, v: Verdict) {
+        match v {
+            Verdict::Added => self.added += 1,
+            Verdict::Newer => self.updated += 1,
+            Verdict::Same | Verdict::Older => self.duplicates += 1,
+            Verdict::Forked => self.kept_both += 1,
+        }
+    }
+}
+
+/// How a copy of an attempt relates to the one stored under its id: the one rule every write
+/// follows (an import, another tab's save, this tab's own), so nothing is replaced silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing stored under the id: the copy is saved.
+    Added,
+    /// The same play with the same replies: nothing to do.
+    Same,
+    /// The copy continues the stored play (its replies and more, or finished where the stored
+    /// one was not): it replaces it.
+    Newer,
+    /// The stored play continues the copy: the stored one stays.
+    Older,
+    /// Two different plays under one id: both are kept, the copy under a new id.
+    Forked,
+}
+
+impl Verdict {
+    /// The number the browser store passes around (`storage.rs`'s transaction).
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+    /// Back from [`Verdict::code`].
+    pub fn from_code(c: u8) -> Option<Verdict> {
+        [
+            Verdict::Added,
+            Verdict::Same,
+            Verdict::Newer,
+            Verdict::Older,
+            Verdict::Forked,
+        ]
+        .get(usize::from(c))
+        .copied()
+    }
+}
+
+/// Does `b` continue `a` (every reply of `a`, in order, then perhaps more)?
+fn continues(a: &Attempt, b: &Attempt) -> bool {
+    b.turns.len() >= a.turns.len()
+        && a.turns
+            .iter()
+            .zip(&b.turns)
+            .all(|(x, y)| x.turn == y.turn && x.reply == y.reply)
+}
+
+impl Attempt {
+    /// One attempt from its JSON record. Read through `Value`, as a store is: the app's wasm
+    /// then holds one copy of the attempt's deserializer, not two (first-load bytes).
+    pub fn from_json(s: &str) -> Option<Attempt> {
+        serde_json::from_str::<Value>(s)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+    }
+
+    /// How `copy` (an attempt with this id) relates to this stored one.
+    pub fn verdict(&self, copy: &Attempt) -> Verdict {
+        let rank = |a: &Attempt| (a.finished(), a.turns.len());
+        match (continues(self, copy), continues(copy, self)) {
+            // The same replies: the finished one is the later copy.
+            (true, true) if rank(copy) > rank(self) => Verdict::Newer,
+            (true, true) if rank(copy) < rank(self) => Verdict::Older,
+            (true, true) => Verdict::Same,
+            (true, false) if !self.finished() || copy.finished() => Verdict::Newer,
+            (false, true) if !copy.finished() || self.finished() => Verdict::Older,
+            _ => Verdict::Forked,
+        }
+    }
+
+    /// The id a different play with this attempt's id is kept under: `{id}~{suffix}`, where
+    /// the suffix is the tab's for its own writes and, for an import, a hash of the copy's
+    /// replies (importing the same file again finds it there, a duplicate).
+    pub fn fork_id(&self, tab: Option<&str>) -> String {
+        match tab {
+            Some(t) => format!("{}~{t}", self.id),
+            None => {
+                let h = self.turns.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, t| {
+                    (t.turn.bytes().chain([0]).chain(t.reply.bytes()).chain([1]))
+                        .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+                });
+                format!("{}~{:08x}", self.id, h as u32)
+            }
+        }
+    }
+}
+
+/// Who writes a copy into the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer<'a> {
+    /// An imported file (or the one-time migration of the old store).
+    Import,
+    /// The tab playing the attempt (its id given): it owns the attempt, so a copy with the
+    /// same replies but other details (a language switch) replaces the stored one.
+    Tab(&'a str),
+}
+
+/// What the store does with one copy: the browser store's transaction asks this for each
+/// record it finds already stored (`stored`, its JSON) before writing `copy` (JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Write the copy over the stored one (`Verdict::Newer`, or the same replies from the tab
+    /// that plays it).
+    Put(Verdict),
+    /// Leave the stored one.
+    Keep(Verdict),
+    /// Keep both: the copy is to be stored under this id (decided again there).
+    Fork(String, String),
+    /// The copy is not an attempt (never written).
+    Bad,
+}
+
+/// Decide what to do with `copy` given what is stored under its id (both JSON). A stored
+/// record that cannot be read is never overwritten: the copy is kept beside it.
+pub fn decide(writer: Writer, stored: &str, copy: &str) -> Decision {
+    let Some(c) = Attempt::from_json(copy) else {
+        return Decision::Bad;
+    };
+    let tab = match writer {
+        Writer::Tab(t) => Some(t),
+        Writer::Import => None,
+    };
+    let fork = |c: Attempt| {
+        let mut c = c;
+        c.id = c.fork_id(tab);
+        let json = serde_json::to_string(&c).unwrap_or_default();
+        Decision::Fork(c.id, json)
+    };
+    let Some(s) = Attempt::from_json(stored) else {
+        return fork(c);
+    };
+    match (s.verdict(&c), writer) {
+        (Verdict::Newer, _) => Decision::Put(Verdict::Newer),
+        (Verdict::Same, Writer::Tab(_)) if s != c => Decision::Put(Verdict::Newer),
+        (Verdict::Forked, _) => fork(c),
+        (v, _) => Decision::Keep(v),
+    }
 }
 
 impl Store {
@@ -432,20 +584,44 @@ impl Store {
     /// unfinished one, anything else already present is a duplicate and ignored.
     pub fn merge(&mut self, other: Store) -> MergeReport {
         let mut r = MergeReport::default();
-        for a in other.attempts {
-            match self.attempts.iter_mut().find(|x| x.id == a.id) {
+        let mut index: BTreeMap<String, usize> = self
+            .attempts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        for mut a in other.attempts {
+            let mut forked = false;
+            // A different play under a stored id is kept under its fork id (decided again).
+            let fate = loop {
+                let Some(&i) = index.get(&a.id) else {
+                    break None;
+                };
+                match self.attempts[i].verdict(&a) {
+                    Verdict::Forked if !forked => {
+                        a.id = a.fork_id(None);
+                        forked = true;
+                    }
+                    // The same replies' hash under a fork id: already kept.
+                    Verdict::Forked => break Some((i, Verdict::Same)),
+                    v => break Some((i, v)),
+                }
+            };
+            match fate {
                 None => {
+                    r.count(if forked {
+                        Verdict::Forked
+                    } else {
+                        Verdict::Added
+                    });
+                    index.insert(a.id.clone(), self.attempts.len());
                     self.attempts.push(a);
-                    r.added += 1;
                 }
-                Some(x)
-                    if (!x.finished() && a.finished())
-                        || (x.finished() == a.finished() && a.turns.len() > x.turns.len()) =>
-                {
-                    *x = a;
-                    r.updated += 1;
+                Some((i, Verdict::Newer)) => {
+                    r.count(Verdict::Newer);
+                    self.attempts[i] = a;
                 }
-                Some(_) => r.duplicates += 1,
+                Some((_, v)) => r.count(v),
             }
         }
         self.attempts
@@ -686,6 +862,112 @@ mod tests {
         let again = s.merge(other);
         assert_eq!((again.added, again.updated, again.duplicates), (0, 0, 2));
         assert_eq!(s.attempts.len(), 2);
+    }
+
+    /// The one rule of every write: a copy replaces the stored attempt only when it continues
+    /// it; a different play under the same id is kept beside it; nothing is dropped.
+    #[test]
+    fn copies_replace_only_what_they_continue() {
+        let stored = attempt("a", false, "Sorry");
+        let mut shorter = stored.clone();
+        shorter.turns.truncate(1);
+        let finished = attempt("a", true, "Sorry");
+        let other = attempt("a", false, "Not our fault");
+        assert_eq!(stored.verdict(&stored.clone()), Verdict::Same);
+        assert_eq!(stored.verdict(&finished), Verdict::Newer);
+        assert_eq!(finished.verdict(&stored), Verdict::Older);
+        assert_eq!(stored.verdict(&shorter), Verdict::Older);
+        assert_eq!(shorter.verdict(&stored), Verdict::Newer);
+        assert_eq!(stored.verdict(&other), Verdict::Forked);
+        // A longer copy of a finished play that differs in the end is another play.
+        let mut more = finished.clone();
+        more.turns.push(more.turns[0].clone());
+        more.finished_ms = None;
+        assert_eq!(finished.verdict(&more), Verdict::Forked);
+        for v in [
+            Verdict::Added,
+            Verdict::Same,
+            Verdict::Newer,
+            Verdict::Older,
+            Verdict::Forked,
+        ] {
+            assert_eq!(Verdict::from_code(v.code()), Some(v));
+        }
+        assert_eq!(Verdict::from_code(9), None);
+    }
+
+    #[test]
+    fn decide_keeps_both_plays_and_lets_the_owner_tab_rewrite_its_own() {
+        let j = |a: &Attempt| serde_json::to_string(a).unwrap();
+        let stored = attempt("a", false, "Sorry");
+        let other = attempt("a", false, "Not our fault");
+        // An import of a different play: kept under a fork id that depends on its replies.
+        let Decision::Fork(id, json) = decide(Writer::Import, &j(&stored), &j(&other)) else {
+            panic!("forked")
+        };
+        assert!(id.starts_with("a~") && id.len() == 2 + 8, "{id}");
+        let forked: Attempt = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            (forked.id.as_str(), &forked.turns),
+            (id.as_str(), &other.turns)
+        );
+        assert_eq!(
+            other.fork_id(None),
+            id,
+            "the same file forks to the same id"
+        );
+        // Tab `t1`'s own diverging write goes to its own fork, every time.
+        assert!(matches!(decide(Writer::Tab("t1"), &j(&stored), &j(&other)),
+            Decision::Fork(id, _) if id == "a~t1"));
+        // The same replies in another language: the owner tab rewrites, an import does not.
+        let mut relabelled = stored.clone();
+        relabelled.title = "包裹迟到".into();
+        assert_eq!(
+            decide(Writer::Tab("t1"), &j(&stored), &j(&relabelled)),
+            Decision::Put(Verdict::Newer)
+        );
+        assert_eq!(
+            decide(Writer::Import, &j(&stored), &j(&relabelled)),
+            Decision::Keep(Verdict::Same)
+        );
+        // Another tab saved more of the play: this tab's shorter copy never overwrites it.
+        let mut shorter = stored.clone();
+        shorter.turns.truncate(1);
+        assert_eq!(
+            decide(Writer::Tab("t1"), &j(&stored), &j(&shorter)),
+            Decision::Keep(Verdict::Older)
+        );
+        // An unreadable stored record is never written over; a copy that is not an attempt is
+        // never written.
+        assert!(matches!(
+            decide(Writer::Import, "{oops", &j(&stored)),
+            Decision::Fork(..)
+        ));
+        assert_eq!(decide(Writer::Import, &j(&stored), "[]"), Decision::Bad);
+    }
+
+    #[test]
+    fn merge_keeps_both_plays_under_one_id_and_a_second_import_adds_nothing() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "Sorry"));
+        let mut file = Store::default();
+        file.upsert(attempt("a", true, "Not our fault"));
+        file.upsert(attempt("b", false, "Hi"));
+        let r = s.merge(file.clone());
+        assert_eq!(
+            (r.added, r.updated, r.duplicates, r.kept_both),
+            (1, 0, 0, 1)
+        );
+        assert_eq!(s.attempts.len(), 3);
+        assert!(s.attempts.iter().any(|a| a.turns[0].reply == "Sorry"));
+        assert!(s
+            .attempts
+            .iter()
+            .any(|a| a.turns[0].reply == "Not our fault"));
+        let before = s.clone();
+        let again = s.merge(file);
+        assert_eq!((again.added, again.kept_both, again.duplicates), (0, 0, 2));
+        assert_eq!(s, before);
     }
 
     #[test]

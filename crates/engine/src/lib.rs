@@ -94,3 +94,19 @@ mod tests {
         assert!(r.judgements.is_empty() && r.error.is_some());
     }
 }
+
+/// Read a results file the trainee imports (`Store::import`: our JSON export, an older store,
+/// our xAPI export) here, off the page: `{"version":1,"attempts":[…]}` in the current format, or
+/// `{"error":"corrupt"}` / `{"error":"too_new","version":N}`. The page hands the attempts to
+/// the browser store as they are (it never parses the whole file itself).
+#[wasm_bindgen]
+pub fn read_import(text: &str) -> String {
+    use kefu_core::progress::{LoadError, Store};
+    match Store::import(text) {
+        Ok(s) => s.to_json(),
+        Err(LoadError::TooNew(v)) => format!(r#"{{"error":"too_new","version":{v}}}"#),
+        Err(LoadError::Corrupt(m)) => {
+            serde_json::json!({"error": "corrupt", "detail": m}).to_string()
+        }
+    }
+}
