@@ -97,13 +97,15 @@ dist: setup-wasm setup-node
 	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
 	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
 	@# engine's .js its .wasm, index.html the app, the worker and the engine) is rewritten before it is hashed.
-	@# wasm-bindgen names a snippet in single or double quotes (twice, when an import takes only JS
-	@# values): both are rewritten, and the check below fails the build on either left unhashed.
+	@# wasm-bindgen imports a snippet in single quotes and, when an import takes only JS values, a
+	@# second time as `import * as … from "…"`: both are rewritten (not the import object's keys,
+	@# which are the wasm's own module names), and the check below fails the build on either left.
 	@h() { sha256sum "$$1" | cut -c1-16; }; \
 	  for f in dist/snippets/*/*.js; do \
 	    d=$$(basename "$$(dirname "$$f")"); n=$$(basename "$$f" .js); x=$$(h "$$f"); \
 	    mv "$$f" "dist/snippets/$$d/$$n.$$x.js"; \
-	    sed -i "s#/snippets/$$d/$$n\.js\(['\"]\)#/snippets/$$d/$$n.$$x.js\1#g" dist/kefu_dojo.js; \
+	    sed -i -e "s#/snippets/$$d/$$n\.js'#/snippets/$$d/$$n.$$x.js'#g" \
+	      -e "s#from \"\./snippets/$$d/$$n\.js\"#from \"./snippets/$$d/$$n.$$x.js\"#g" dist/kefu_dojo.js; \
 	  done; \
 	  w=kefu_dojo_bg.$$(h dist/kefu_dojo_bg.wasm).wasm; mv dist/kefu_dojo_bg.wasm dist/$$w; \
 	  sed -i "s#'kefu_dojo_bg\.wasm'#'$$w'#g" dist/kefu_dojo.js; \
@@ -117,7 +119,7 @@ dist: setup-wasm setup-node
 	  sj=studio.$$(h dist/studio.js).js; mv dist/studio.js dist/$$sj; \
 	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
 	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" -e "s#KEFU_STUDIO_JS#$$sj#g" index.html > dist/index.html; \
-	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)['\"]|/inline[0-9]+\.js['\"]" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
+	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
 	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check $$sj"
 	cp scenarios/*.toml dist/scenarios/
