@@ -4,7 +4,7 @@
 // and reopens a transcript read-only; an exam naming a missing scenario offers the way back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage, GOOD } from './harness.mjs';
+import { serve, launch, newPage, GOOD, savedWhen } from './harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
@@ -177,6 +177,8 @@ test('the time limit ends the exam: a scenario not finished and those not reache
   const page = await newPage(browser);
   await start(page, 9);
   await send(page, GOOD.en);
+  // The reply is saved (the progress store commits in the background) before the clock jumps.
+  assert.ok((await savedWhen(page, (a) => a.length >= 1)).length >= 1, 'the exam reply is saved');
   // As if 31 minutes had passed since the start (the clock is the stored start time).
   await page.evaluate(() => {
     const r = JSON.parse(localStorage.getItem('kefu.exam'));

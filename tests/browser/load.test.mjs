@@ -12,7 +12,11 @@ import { serve, launch, newPage } from './harness.mjs';
 // worker's client joined the app's wasm, which is 273 KB brotli of it). Lower it as the wasm
 // shrinks; raising it is a decision to record in the commit that does it.
 const TARGET = 200 * 1024;
-const BUDGET = 300 * 1024;
+// Raised from 300 to 370 KB on 2026-12-03, a recorded regression of #17: the IndexedDB progress
+// store (+12 KB) and the settings page, LRS outbox and trainer dashboard (#19, about +61 KB) joined
+// the app's wasm; the first load measured 362.7 KB. The way back under 300 KB and on to 200 KB is
+// a second app module for the pages that are not the library, loaded on intent (ARCHITECTURE.md).
+const BUDGET = 370 * 1024;
 // The engine (scorer, checker) is fetched on the trainee's intent or when idle, never for the
 // first screen: it is reported apart from the first load.
 const LATER = /\/engine\//;
@@ -60,7 +64,9 @@ test('first load: the library within the budget on the wire (brotli)', async () 
   for (const r of later) console.log(`  later: ${String(r.bytes).padStart(8)} ${r.encoding.padEnd(8)} ${r.url}`);
   for (const r of first) {
     assert.equal(r.status, 200, `${r.url}: HTTP ${r.status}`);
-    if (/\.(wasm|js|json|html)$|\/$/.test(r.url)) assert.equal(r.encoding, 'br', `${r.url} is sent with brotli`);
+    // Every file of code or data goes with brotli, except one too small to gain from it (kefu
+    // compress writes a variant only when it is smaller: config.json's `{"lrs": null}`).
+    if (/\.(wasm|js|json|html)$|\/$/.test(r.url) && r.bytes >= 256) assert.equal(r.encoding, 'br', `${r.url} is sent with brotli`);
   }
   assert.ok(!first.some((r) => r.url.endsWith('/library.json')), 'the full library waits until it is wanted');
   assert.ok(first.some((r) => r.url.endsWith('/cards.json')), 'the cards come from cards.json');
