@@ -8,8 +8,8 @@ import { serve, launch, newPage } from './harness.mjs';
 
 // First load (the library, ready to use), in bytes on the wire (compressed bodies).
 // The issue's target is 200 KB brotli (TARGET, printed). BUDGET is asserted: a ratchet just
-// above what the build reaches (291 KB after the exam, the trainee room's pages and the scorer
-// worker's client joined the app's wasm, which is 273 KB brotli of it). Lower it as the wasm
+// above what the build reaches (295 KB, 301,784 bytes: the app's wasm is 283 KB brotli of it;
+// `make wasm-size` shows what is in it). Lower it as the wasm
 // shrinks; raising it is a decision to record in the commit that does it.
 const TARGET = 200 * 1024;
 const BUDGET = 300 * 1024;
