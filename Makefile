@@ -239,3 +239,16 @@ lrs: setup-lrs
 	echo "Ralph LRS at http://127.0.0.1:$(LRS_PORT)/xAPI/ (user $(LRS_USER), password $(LRS_PASSWORD)); statements in $(LRS_DIR)/data"; \
 	echo "Point the app at it: Settings → LRS endpoint http://127.0.0.1:$(LRS_PORT)/xAPI/, or dist/config.json (README: LRS)"; \
 	exec $(LRS_VENV)/bin/uvicorn --app-dir scripts ralph_fs:app --host 127.0.0.1 --port $(LRS_PORT)
+
+# What is big in the app's wasm (#17): the module as `make dist` optimises it, with the function
+# names kept (the same code byte for byte; only the name section is added), by section, function
+# and crate (scripts/wasm-size.py). Reuses the wasm build of the last `make dist`.
+.PHONY: wasm-size
+wasm-size: setup-wasm setup-node
+	cargo build --profile wasm --target $(TARGET) -p kefu-app
+	rm -rf target/wasm-size && mkdir -p target/wasm-size
+	wasm-bindgen --target web --no-typescript --out-dir target/wasm-size --out-name kefu_dojo \
+	  target/$(TARGET)/wasm/kefu_app.wasm
+	$(WASM_OPT) $(filter-out --strip-debug,$(WASM_OPT_FLAGS)) -g --strip-dwarf \
+	  target/wasm-size/kefu_dojo_bg.wasm -o target/wasm-size/kefu_dojo_bg.wasm
+	python3 scripts/wasm-size.py target/wasm-size/kefu_dojo_bg.wasm 40
