@@ -153,8 +153,10 @@ pub fn ExamPage() -> Html {
         }
     };
     // Time is up: the exam ends with what was played so far (the current scenario's replies
-    // are kept, unfinished); every record of the run gets its result.
-    let due = run.as_ref().is_some_and(|r| r.due(*now));
+    // are kept, unfinished); every record of the run gets its result. Not before the progress
+    // store has been read (it is read in the background): the replies of the current scenario
+    // would be missed.
+    let due = ctx.progress_loaded && run.as_ref().is_some_and(|r| r.due(*now));
     {
         let save = save.clone();
         let run = run.clone();

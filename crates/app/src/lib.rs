@@ -56,6 +56,8 @@ pub struct Ctx {
     pub loaded: bool,
     /// The library's cards are known (`scenarios/cards.json`, or the full library).
     pub listed: bool,
+    /// The progress store has been read (IndexedDB is read in the background at start).
+    pub progress_loaded: bool,
     /// The trainee shows intent (a pointer or focus on the cards): fetch the full library now.
     pub want_full: Callback<()>,
     /// Scenario files (a trainer's own, or added to a deployed site) still being checked.
@@ -1187,6 +1189,7 @@ pub fn App() -> Html {
         },
         engine: (*engine).clone(),
         progress: state.progress.clone(),
+        progress_loaded: state.progress_loaded,
         import: state.import.clone(),
         dispatch,
         add_file,
