@@ -110,6 +110,43 @@ test('a 1 MB scenario file is checked in the worker; the page never blocks', asy
   assert.ok(await page.locator('.cards .card').count() > 1, 'the library is still there');
 });
 
+test('a scenario file over 1 MB is refused with the checker\'s size message; the library stays', async () => {
+  const page = await watched();
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const file = path.join(os.tmpdir(), `too-big-${process.pid}.toml`);
+  fs.writeFileSync(file, '# padding\n'.repeat(3 * MB / 10));
+  const took = await longTasks(page, async () => {
+    await page.locator('.open-file input[type=file]').setInputFiles(file);
+    await page.getByRole('alert', { name: 'Scenario files with errors' }).filter({ hasText: 'too-big-' }).waitFor({ timeout: 20000 });
+  });
+  const text = await page.locator(`[data-file="too-big-${process.pid}.toml"]`).innerText();
+  assert.match(text, /:1:1: error: the file is over 1024 KB, the most a scenario may be: split it/);
+  assert.ok(worst(took) <= LIMIT_MS, `a 3 MB file blocked the page ${worst(took)} ms`);
+  assert.ok(await page.locator('.cards .card').count() > 1, 'the library is still there');
+  fs.rmSync(file);
+});
+
+test('a file the checker takes too long on is refused with a message, and not kept', async () => {
+  const page = await watched();
+  // A checker that takes 30 s for anything: the budget (5 s) ends it.
+  await page.route(/\/engine\/kefu_check\.[0-9a-f]{16}\.js$/, (r) => r.fulfill({ contentType: 'text/javascript', body:
+    'export default async function () {}\n' +
+    'export function check_file() { const t = Date.now(); while (Date.now() - t < 30000) {} return "{}"; }\n' }));
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const took = await longTasks(page, async () => {
+    await page.locator('.open-file input[type=file]').setInputFiles({ name: 'slow.toml', mimeType: 'text/plain',
+      buffer: Buffer.from('id = "slow"\n') });
+    await page.locator('[data-file="slow.toml"]').waitFor({ timeout: 20000 });
+  });
+  assert.match(await page.locator('[data-file="slow.toml"]').innerText(), /took longer than 5 s to check, so it was not opened/);
+  assert.ok(worst(took) <= LIMIT_MS, `the slow check blocked the page ${worst(took)} ms`);
+  assert.equal(await page.locator('.local-files [data-local-file="slow.toml"]').count(), 0, 'not kept');
+  assert.doesNotMatch(await page.evaluate(() => localStorage.getItem('kefu.local') || ''), /slow\.toml/);
+  assert.deepEqual(page.errors, []);
+});
+
 // The file is read in the scorer worker, merged into the database in one transaction (a
 // request per record, each its own task) and its records read back in batches that yield.
 test('a 1 MB import never blocks the page, reports what it saved, and nothing stored is lost', async () => {
@@ -188,28 +225,123 @@ test('two tabs playing at once lose nothing', async () => {
   await context.close();
 });
 
-test('a deploy whose app wasm is missing explains itself in three languages', async () => {
+/** A copy of dist/ without the files `drop` matches, served by `kefu serve` for `f(base)`. */
+async function brokenDeploy(drop, f) {
   const dist = path.resolve(process.env.DIST || '../../dist');
   const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-broken-'));
   fs.cpSync(dist, broken, { recursive: true });
-  for (const f of fs.readdirSync(broken)) if (/^kefu_dojo_bg\..*\.wasm/.test(f)) fs.rmSync(path.join(broken, f));
+  const gone = fs.readdirSync(broken).filter((f) => drop.test(f));
+  assert.ok(gone.length > 0, `nothing matches ${drop}`);
+  for (const f of gone) fs.rmSync(path.join(broken, f));
   const kefu = path.resolve(process.env.KEFU || '../../target/release/kefu');
   const child = spawn(kefu, ['serve', broken, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise((res) => readline.createInterface({ input: child.stdout }).once('line', res));
-    const base = line.match(/(http:\/\/127\.0\.0\.1:\d+)\//)[1];
-    const page = await browser.newPage();
-    await page.goto(`${base}/?lang=en`);
-    const box = page.locator('#fallback');
-    await box.waitFor();
-    const text = await box.innerText();
-    assert.match(text, /客服道场无法加载/);
-    assert.match(text, /客服道場無法載入/);
-    assert.match(text, /Kefu Dojo could not load/);
-    assert.equal(await box.getAttribute('role'), 'alert');
-    await page.close();
+    await f(line.match(/(http:\/\/127\.0\.0\.1:\d+)\//)[1]);
   } finally {
     child.kill();
     fs.rmSync(broken, { recursive: true, force: true });
   }
+}
+
+for (const [what, drop] of [['app wasm', /^kefu_dojo_bg\..*\.wasm/], ['app script (kefu_dojo.js)', /^kefu_dojo\.[0-9a-f]+\.js/]]) {
+  test(`a deploy whose ${what} is missing explains itself in three languages`, async () => {
+    await brokenDeploy(drop, async (base) => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/?lang=en`);
+      const box = page.locator('#fallback');
+      await box.waitFor();
+      const text = await box.innerText();
+      assert.match(text, /客服道场无法加载/);
+      assert.match(text, /客服道場無法載入/);
+      assert.match(text, /Kefu Dojo could not load/);
+      assert.equal(await box.getAttribute('role'), 'alert');
+      await page.close();
+    });
+  });
+}
+
+test('a garbage scenarios/index.json is told, not ignored; the library still loads', async () => {
+  const page = await newPage(browser);
+  await page.route('**/scenarios/index.json', (r) => r.fulfill({ body: '<html>Not Found</html>', contentType: 'text/html' }));
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
+  await broken.locator('[data-file="scenarios/index.json"]').waitFor();
+  assert.match(await broken.innerText(), /scenarios\/index\.json\) could not be read .*make dist/s);
+  // Entries that are not plain file names are skipped and named, never fetched.
+  const odd = await newPage(browser);
+  const asked = [];
+  odd.on('request', (r) => { if (/secret|evil/.test(r.url())) asked.push(r.url()); });
+  await odd.route('**/scenarios/index.json', (r) => r.fulfill({ json: ['../secret.toml', 'https://evil.example/x.toml', 7] }));
+  await odd.goto(`${srv.base}/?lang=en`);
+  const told = odd.getByRole('alert', { name: 'Scenario files with errors' }).locator('[data-file="scenarios/index.json"]');
+  await told.waitFor();
+  assert.match(await told.innerText(), /not scenario file names, skipped: "\.\.\/secret\.toml", "https:\/\/evil\.example\/x\.toml", 7/);
+  assert.deepEqual(asked, []);
+  assert.deepEqual(page.errors.concat(odd.errors), []);
+});
+
+test('2,000 missing files listed in index.json fire at most 50 requests, and the visitor is told', async () => {
+  const page = await watched();
+  const dist = process.env.DIST || '../../dist';
+  const names = JSON.parse(fs.readFileSync(path.join(dist, 'scenarios/index.json'), 'utf8'));
+  const missing = Array.from({ length: 2000 }, (_, i) => `missing-${i}.toml`);
+  let asked = 0;
+  page.on('request', (r) => { if (/\/scenarios\/missing-\d+\.toml$/.test(r.url())) asked++; });
+  await page.route('**/scenarios/index.json', (r) => r.fulfill({ json: [...names, ...missing] }));
+  const t0 = Date.now();
+  await page.goto(`${srv.base}/?lang=en`);
+  const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
+  await broken.locator('[data-file="missing-49.toml"]').waitFor();
+  await page.waitForTimeout(500);
+  console.log(`# 2,000 missing listed files: ${asked} requests, ${Date.now() - t0} ms to list them`);
+  assert.equal(asked, 50, 'the first 50 are fetched, no more');
+  assert.equal(await broken.locator('[data-file="missing-50.toml"]').count(), 0);
+  assert.match(await broken.locator('[data-file="scenarios/index.json"]').innerText(),
+    /names 2000 files that are not in its library; only the first 50 were fetched/);
+  assert.ok(await page.locator('.cards .card').count() >= names.length, 'the library is all there');
+  const errors = page.errors.filter((e) => !/status of 404/.test(e));
+  assert.deepEqual(errors, [], 'nothing but the 50 missing files');
+  assert.equal(page.errors.length - errors.length, 50);
+});
+
+test('an exam whose scenario was removed from the library offers a way out', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=101#/exam`);
+  await page.locator('.exam-card[data-exam=foundation]').getByRole('button', { name: 'Start the exam' }).click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const ids = await page.evaluate(() => JSON.parse(localStorage.getItem('kefu.exam')).ids);
+  // The next deploy no longer has the scenarios of this run.
+  await page.route('**/scenarios/library.json', async (route) => {
+    const res = await route.fetch();
+    const b = await res.json();
+    b.scenarios = b.scenarios.filter((s) => !ids.includes(s.id));
+    await route.fulfill({ response: res, json: b });
+  });
+  await page.reload();
+  const alert = page.getByRole('alert').filter({ hasText: 'no longer in the library' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), new RegExp(ids[0]));
+  assert.equal(await page.getByRole('link', { name: 'Back to library' }).count() > 0, true);
+  await page.getByRole('button', { name: 'End this exam' }).click();
+  await page.locator('.exam-landing').waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('kefu.exam')), null, 'the run is ended');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a notice about unreadable data names what it was, and never shows a {placeholder}', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  await page.evaluate((id) => localStorage.setItem(`kefu.session.${id}`, '{"oops'), ID);
+  await page.goto(`${srv.base}/?lang=en#/play/${ID}`);
+  const notice = page.locator('[data-store-error="store.corrupt"]');
+  await notice.waitFor();
+  const text = await notice.innerText();
+  assert.match(text, /The conversation you were playing could not be read/);
+  assert.ok(text.includes(`kefu.session.${ID}.corrupt.`), text);
+  assert.doesNotMatch(text, /[{}]|Saved progress/);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.deepEqual(page.errors, []);
 });

@@ -480,47 +480,86 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 const CARDS: &str = "scenarios/cards.json";
 const FULL: &str = "scenarios/library.json";
 
-/// The library as shipped: a bundle (`CARDS` or `FULL`) and `scenarios/index.json` (every file
-/// in the folder). A file listed but not in the bundle (a trainer copied it into a deployed
-/// `dist/scenarios/`) is fetched for the checker. Returns the library (files that could not be
-/// fetched listed as broken), whether it is the full one, and the files still to check. Without
-/// `CARDS` (a site built before it existed) the full bundle is the first load, as it was.
-async fn fetch_library(url: &'static str) -> (Library, bool, Vec<(String, String)>) {
-    let mut failed = Vec::new();
-    let (bundle, index) =
-        futures::future::join(fetch_text(url), fetch_text("scenarios/index.json")).await;
+/// The library as shipped: a bundle (`CARDS` or `FULL`) and, when `with_index`,
+/// `scenarios/index.json` (every file in the folder) read by `view::read_index`: the files
+/// listed but not in the bundle (a trainer copied them into a deployed `dist/scenarios/`), to
+/// be fetched for the checker, at most `view::MAX_LISTED_FILES`, and what is wrong with the
+/// list. Returns the library (a bundle that could not be fetched listed as broken), whether it
+/// is the full one, and the list. Without `CARDS` (a site built before it existed) the full
+/// bundle is the first load, as it was.
+async fn fetch_library(url: &'static str, with_index: bool) -> (Library, bool, view::Listed) {
+    let index = async {
+        if with_index {
+            fetch_text("scenarios/index.json").await.ok()
+        } else {
+            None
+        }
+    };
+    let (bundle, index) = futures::future::join(fetch_text(url), index).await;
     let (url, bundle) = match bundle {
         Err(_) if url == CARDS => (FULL, fetch_text(FULL).await),
         got => (url, got),
     };
-    let (mut lib, covered) = match bundle.and_then(|b| Library::from_bundle(&b)) {
+    let (lib, covered) = match bundle.and_then(|b| Library::from_bundle(&b)) {
         Ok(got) => got,
         Err(e) => {
-            failed.push((url.to_string(), vec![e]));
-            (Library::default(), Vec::new())
+            let mut lib = Library::default();
+            lib.broken.push((url.to_string(), vec![e]));
+            (lib, Vec::new())
         }
     };
-    // index.json is optional: without it the bundle is the library.
-    let names: Vec<String> = index
-        .ok()
-        .and_then(|i| serde_json::from_str(&i).ok())
-        .unwrap_or_default();
-    let extra: Vec<&String> = names.iter().filter(|n| !covered.contains(n)).collect();
-    let fetched = futures::future::join_all(
-        extra
-            .into_iter()
-            .map(|n| async move { (n.clone(), fetch_text(&format!("scenarios/{n}")).await) }),
-    )
-    .await;
-    let mut files = Vec::new();
-    for (n, got) in fetched {
-        match got {
-            Ok(src) => files.push((n, src)),
-            Err(e) => failed.push((n, vec![e])),
-        }
-    }
-    lib.broken.extend(failed);
-    (lib, url == FULL, files)
+    // index.json is optional (absent: the bundle is the library); when it is there it must
+    // be a list of file names, else the visitor is told.
+    let listed = index.map_or_else(view::Listed::default, |i| view::read_index(&i, &covered));
+    (lib, url == FULL, listed)
+}
+
+/// The listed files beyond the bundle, fetched a few at a time (a long list never fires all
+/// its requests at once): `(name, text)` for each, a failed fetch as a broken file.
+async fn fetch_listed(names: Vec<String>) -> Vec<Result<(String, String), view::Checked>> {
+    use futures::stream::{self, StreamExt};
+    stream::iter(names)
+        .map(|n| async move {
+            match fetch_text(&format!("scenarios/{n}")).await {
+                Ok(src) => Ok((n, src)),
+                Err(e) => Err(view::Checked {
+                    diagnostics: vec![e],
+                    file: n,
+                    scenario: None,
+                }),
+            }
+        })
+        .buffered(6)
+        .collect()
+        .await
+}
+
+/// What is wrong with `scenarios/index.json`, as a broken "file" the library lists, in the
+/// visitor's language.
+fn index_problems(lang: Lang, problems: &[view::IndexProblem]) -> Option<view::Checked> {
+    use kefu_core::i18n::tf;
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| match p {
+            view::IndexProblem::Unreadable(e) => tf(lang, "lib.index_unreadable", &[("error", e)]),
+            view::IndexProblem::BadNames(names) => {
+                tf(lang, "lib.index_bad_names", &[("names", &names.join(", "))])
+            }
+            view::IndexProblem::TooMany { listed, fetched } => tf(
+                lang,
+                "lib.index_too_many",
+                &[
+                    ("listed", &listed.to_string()),
+                    ("fetched", &fetched.to_string()),
+                ],
+            ),
+        })
+        .collect();
+    (!lines.is_empty()).then(|| view::Checked {
+        file: "scenarios/index.json".to_string(),
+        scenario: None,
+        diagnostics: lines,
+    })
 }
 
 /// Whether the engine module is there to judge replies.
@@ -825,7 +864,7 @@ pub fn App() -> Html {
         use_effect_with(wanted, move |wanted| {
             if *wanted && !std::mem::replace(&mut *full_asked.borrow_mut(), true) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let (l, full, _) = fetch_library(FULL).await;
+                    let (l, full, _) = fetch_library(FULL, false).await;
                     lib.dispatch(LibAction::Set(l, full));
                 });
             }
@@ -955,10 +994,26 @@ pub fn App() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 // List the shipped library's cards at once; then check the files that are not in
                 // its bundle (a trainer's own), one at a time, with the engine module.
-                let (l, full, mut more) = fetch_library(CARDS).await;
-                more.extend(files);
-                lib.dispatch(LibAction::Checking(more.len()));
+                // The files index.json lists beyond the bundle are fetched only here, once
+                // (not again with the full library), a few at a time and at most
+                // `view::MAX_LISTED_FILES`; what is wrong with the list is shown as a broken file.
+                let (l, full, listed) = fetch_library(CARDS, true).await;
+                let told = index_problems(lang, &listed.problems);
+                lib.dispatch(LibAction::Checking(
+                    listed.fetch.len() + files.len() + usize::from(told.is_some()),
+                ));
                 lib.dispatch(LibAction::Set(l, full));
+                if let Some(c) = told {
+                    lib.dispatch(LibAction::Add(Box::new(c)));
+                }
+                let mut more = Vec::new();
+                for got in fetch_listed(listed.fetch).await {
+                    match got {
+                        Ok(file) => more.push(file),
+                        Err(c) => lib.dispatch(LibAction::Add(Box::new(c))),
+                    }
+                }
+                more.extend(files);
                 for (name, src) in &more {
                     let c = check_file(lang, name, src).await;
                     lib.dispatch(LibAction::Add(Box::new(c)));

@@ -42,6 +42,14 @@ fn read_files(
         let Some(f) = list.get(i) else { continue };
         let file = File::from(f);
         let name = file.name();
+        // A file over the checker's limit is read no further than just past it (a 1.5 GB file
+        // is never loaded whole): the checker refuses it with its size message.
+        let limit = kefu_core::scenario::MAX_FILE_BYTES as u64;
+        let file = if file.size() > limit {
+            file.slice(0, limit + 1)
+        } else {
+            file
+        };
         let add = add.clone();
         let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
             let text = res.unwrap_or_else(|e| format!("# could not read the file: {e}"));

@@ -102,16 +102,41 @@ impl StoreError {
             StoreError::Corrupt { .. } => "store.corrupt",
         }
     }
-    /// The notice, through the catalogue.
+    /// The notice, through the catalogue: a corrupt one names what the data was (progress, the
+    /// conversation, the exam, the trainer's files) and where it is kept.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            StoreError::Corrupt { aside, place, key } => match place {
-                Aside::Local => tf(lang, "store.corrupt", &[("key", aside)]),
-                Aside::Database => tf(lang, "store.corrupt_db", &[("key", aside)]),
-                Aside::Held => tf(lang, "store.corrupt_held", &[("key", key)]),
-            },
+            StoreError::Corrupt { aside, place, key } => {
+                let what = kefu_core::i18n::t(lang, what_it_holds(key));
+                match place {
+                    Aside::Local => {
+                        tf(lang, "store.corrupt_of", &[("what", &what), ("key", aside)])
+                    }
+                    Aside::Database => tf(
+                        lang,
+                        "store.corrupt_db_of",
+                        &[("what", &what), ("key", aside)],
+                    ),
+                    Aside::Held => tf(
+                        lang,
+                        "store.corrupt_held_of",
+                        &[("what", &what), ("key", key)],
+                    ),
+                }
+            }
             _ => tf(lang, self.key(), &[]),
         }
+    }
+}
+
+/// The catalogue key naming what a storage key holds, for notices.
+pub fn what_it_holds(key: &str) -> &'static str {
+    match key {
+        PROGRESS => "store.what.progress",
+        EXAM => "store.what.exam",
+        LOCAL_FILES => "store.what.local",
+        k if k.starts_with("kefu.session.") => "store.what.session",
+        _ => "store.what.other",
     }
 }
 
@@ -630,5 +655,39 @@ mod tests {
             checked += 1;
         }
         assert!(checked >= 8, "read {checked} files");
+    }
+}
+
+#[cfg(test)]
+mod notice_tests {
+    use super::*;
+
+    /// A notice names what could not be read, and never shows a `{placeholder}` unfilled.
+    #[test]
+    fn a_corrupt_notice_names_what_it_is_about_and_is_filled() {
+        let cases = [
+            (PROGRESS.to_string(), "progress"),
+            (session_key("angry-late-delivery"), "conversation"),
+            (EXAM.to_string(), "exam"),
+            (LOCAL_FILES.to_string(), "scenario files"),
+            ("kefu.other".to_string(), "Data this app saved"),
+        ];
+        for (key, about) in cases {
+            for place in [Aside::Local, Aside::Database, Aside::Held] {
+                let e = StoreError::Corrupt {
+                    key: key.clone(),
+                    aside: format!("{key}.corrupt.2026"),
+                    place,
+                };
+                let en = e.message(Lang::En);
+                assert!(en.contains(about), "{key} {place:?}: {en}");
+                assert!(!en.contains("Saved progress") || key == PROGRESS, "{en}");
+                for l in Lang::ALL {
+                    let m = e.message(l);
+                    assert!(!m.contains('{') && !m.contains('⟦'), "{l:?}: {m}");
+                    assert!(m.contains(&key), "{l:?}: the notice names the key: {m}");
+                }
+            }
+        }
     }
 }

@@ -727,9 +727,13 @@ impl Store {
     }
 }
 
-/// One CSV cell: quoted when needed; a leading `= + - @` is neutralised (formula injection).
+/// One CSV cell: quoted when needed; a leading `= + - @` is neutralised (formula injection),
+/// also behind spaces or line breaks (a spreadsheet may skip them and still read a formula).
 pub(crate) fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let formula = s
+        .trim_start_matches(char::is_whitespace)
+        .starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']);
+    let s = if formula || s.starts_with(['\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -997,6 +1001,26 @@ mod tests {
         assert!(csv.contains(",80,12.5,apology,,"), "{csv}");
         assert!(csv.contains(",61,,,apology,"), "{csv}");
         assert_eq!(csv.matches("\r\n").count(), 3);
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_behind_spaces_and_line_breaks() {
+        for evil in [
+            " =1+1",
+            "\n=HYPERLINK(\"x\")",
+            " \r\n @SUM(A1)",
+            "\u{3000}+cmd",
+            "\t-1",
+            "＝1+1",
+        ] {
+            let cell = csv_cell(evil);
+            let inner = cell
+                .strip_prefix('"')
+                .and_then(|c| c.strip_suffix('"'))
+                .unwrap_or(&cell);
+            assert!(inner.starts_with('\''), "{evil:?} → {cell:?}");
+        }
+        assert_eq!(csv_cell("  sorry = fine"), "  sorry = fine");
     }
 
     #[test]

@@ -322,6 +322,10 @@ pub struct Scenario {
     pub policy: BTreeMap<String, f64>,
 }
 
+/// The largest scenario or exam file the checker takes (1 MB); the CLI and the app read a
+/// file no further than just past it.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+
 /// The products (000 第五章), by id: scenario files name one, the library filters by it. Their
 /// names in each language are catalogue keys `product.ID` (`data/i18n/CODE.toml`), for
 /// `{product}` and the library filter. (A 1-tuple, so `p.0` is the id as before.)

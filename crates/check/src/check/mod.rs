@@ -29,7 +29,7 @@ use samples::{check_models, run_samples};
 pub const MAX_TERM_CHARS: usize = 60;
 pub const MAX_TERMS_PER_TURN: usize = 200;
 pub const MAX_TURNS: usize = 200;
-pub const MAX_FILE_BYTES: usize = 1 << 20;
+pub use kefu_core::scenario::MAX_FILE_BYTES;
 /// How deep placeholders may fill each other (`a = ["…{b}…"]`, `b = ["…{c}…"]`: 3 levels).
 pub const MAX_PLACEHOLDER_DEPTH: usize = 3;
 /// The most chars a placeholder's value, or a text, may grow to once placeholders are filled.
@@ -78,8 +78,7 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
             Severity::Error,
             0,
             format!(
-                "the file is {} KB; a scenario may be at most {} KB: split it",
-                src.len() / 1024,
+                "the file is over {} KB, the most a scenario may be: split it",
                 MAX_FILE_BYTES / 1024
             ),
         );

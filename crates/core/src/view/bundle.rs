@@ -76,3 +76,138 @@ impl Library {
         }
     }
 }
+
+/// The most files `scenarios/index.json` may have the app fetch beyond its bundle (a trainer's
+/// files copied into a deployed site): 2,000 listed files must not fire 2,000 requests.
+pub const MAX_LISTED_FILES: usize = 50;
+
+/// What a deployed `scenarios/index.json` asks the app to fetch beyond its bundle, and what is
+/// wrong with it: a garbage file, entries that are not file names, or too many to fetch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listed {
+    /// The files to fetch (at most `MAX_LISTED_FILES`), in the order listed, each once.
+    pub fetch: Vec<String>,
+    /// What the app tells the visitor about the list.
+    pub problems: Vec<IndexProblem>,
+}
+
+/// Something wrong with `scenarios/index.json`; each maps to a message in the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexProblem {
+    /// Not a JSON list: the reason.
+    Unreadable(String),
+    /// Entries that are not a scenario file's name (`NAME.toml`, no folder), as written (the
+    /// first few, each escaped on one line).
+    BadNames(Vec<String>),
+    /// More files listed beyond the bundle than are fetched.
+    TooMany {
+        /// Listed beyond the bundle.
+        listed: usize,
+        /// Fetched (`MAX_LISTED_FILES`).
+        fetched: usize,
+    },
+}
+
+/// Read a deployed `scenarios/index.json` (a JSON list of the scenario folder's file names):
+/// the names not `covered` by the bundle, to fetch, at most `MAX_LISTED_FILES` of them; entries
+/// that are not a plain `NAME.toml` (a folder, `..`, a URL, not a string) are skipped and named.
+pub fn read_index(json: &str, covered: &[String]) -> Listed {
+    let mut out = Listed::default();
+    let entries: Vec<serde_json::Value> = match serde_json::from_str(json) {
+        Ok(v) => v,
+        Err(e) => {
+            out.problems.push(IndexProblem::Unreadable(e.to_string()));
+            return out;
+        }
+    };
+    let (mut bad, mut extra) = (Vec::new(), Vec::new());
+    for e in entries {
+        match e.as_str().filter(|n| is_file_name(n)) {
+            Some(n) if covered.iter().any(|c| c == n) || extra.iter().any(|x| x == n) => {}
+            Some(n) => extra.push(n.to_string()),
+            None => bad.push(match &e {
+                serde_json::Value::String(s) => format!("{s:?}"),
+                other => other.to_string(),
+            }),
+        }
+    }
+    if !bad.is_empty() {
+        let n = bad.len();
+        bad.truncate(3);
+        bad.iter_mut()
+            .for_each(|b| *b = b.chars().take(80).collect());
+        if n > 3 {
+            bad.push(format!("… ({n})"));
+        }
+        out.problems.push(IndexProblem::BadNames(bad));
+    }
+    if extra.len() > MAX_LISTED_FILES {
+        out.problems.push(IndexProblem::TooMany {
+            listed: extra.len(),
+            fetched: MAX_LISTED_FILES,
+        });
+        extra.truncate(MAX_LISTED_FILES);
+    }
+    out.fetch = extra;
+    out
+}
+
+/// A scenario file's plain name in the site's `scenarios/` folder: `NAME.toml`, no folder, no
+/// leading dot, no control characters, at most 200 bytes.
+fn is_file_name(n: &str) -> bool {
+    n.len() <= 200
+        && n.len() > ".toml".len()
+        && n.ends_with(".toml")
+        && !n.starts_with('.')
+        && !n.contains(['/', '\\', '?', '#', '%', ':'])
+        && !n.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    #[test]
+    fn a_garbage_index_is_a_problem_not_silence() {
+        for junk in ["<html>404</html>", "{\"files\": []}", "\"a.toml\"", ""] {
+            let l = read_index(junk, &[]);
+            assert!(l.fetch.is_empty());
+            assert!(
+                matches!(l.problems.as_slice(), [IndexProblem::Unreadable(_)]),
+                "{junk}: {l:?}"
+            );
+        }
+        assert_eq!(read_index("[]", &[]), Listed::default());
+    }
+
+    #[test]
+    fn only_plain_file_names_beyond_the_bundle_are_fetched_once() {
+        let covered = vec!["a.toml".to_string()];
+        let l = read_index(
+            r#"["a.toml", "b.toml", "b.toml", "../secret.toml", "https://x/y.toml", 5, "c.txt", "sub/d.toml", "e.toml"]"#,
+            &covered,
+        );
+        assert_eq!(l.fetch, ["b.toml", "e.toml"]);
+        let [IndexProblem::BadNames(bad)] = l.problems.as_slice() else {
+            panic!("{l:?}");
+        };
+        assert_eq!(bad.len(), 4, "three named and a count: {bad:?}");
+        assert_eq!(bad[0], r#""../secret.toml""#);
+        assert_eq!(bad[3], "… (5)");
+    }
+
+    #[test]
+    fn at_most_the_cap_is_fetched_and_the_rest_is_told() {
+        let names: Vec<String> = (0..2000).map(|i| format!("missing-{i}.toml")).collect();
+        let l = read_index(&serde_json::to_string(&names).unwrap(), &[]);
+        assert_eq!(l.fetch.len(), MAX_LISTED_FILES);
+        assert_eq!(l.fetch[0], "missing-0.toml");
+        assert_eq!(
+            l.problems,
+            [IndexProblem::TooMany {
+                listed: 2000,
+                fetched: MAX_LISTED_FILES
+            }]
+        );
+    }
+}

@@ -14,7 +14,7 @@ pub mod highlight;
 pub mod lang;
 pub mod library;
 
-pub use bundle::{Bundle, Checked, BUNDLE_VERSION};
+pub use bundle::{read_index, Bundle, Checked, IndexProblem, Listed, BUNDLE_VERSION};
 pub use highlight::{highlight, Piece};
 pub use lang::ui_lang;
 pub use library::Library;
