@@ -558,7 +558,12 @@ proptest! {
         let rows = parse_csv(&store(vec![a]).to_csv());
         prop_assert_eq!(rows.len(), 2);
         let got = &rows[1][12];
-        let expect = if reply.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        // A formula sign first, or behind spaces and line breaks (a spreadsheet skips them), or a
+        // tab or carriage return first: neutralised with a quote; anything else exactly as typed.
+        let formula = reply
+            .trim_start_matches(char::is_whitespace)
+            .starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']);
+        let expect = if formula || reply.starts_with(['\t', '\r']) {
             format!("'{reply}")
         } else {
             reply
