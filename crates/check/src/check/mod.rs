@@ -100,21 +100,13 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
             // The real cause, when the parser's message is about its symptom: a full-width or
             // curly character where TOML needs ASCII punctuation, a string broken by a line break.
             let cut_short = !src.is_empty() && !src.ends_with('\n') && at >= last_line_start;
-            if let Some((at, msg)) = checker::real_cause(src, at).filter(|_| !cut_short) {
-                ck.push(Severity::Error, at, msg);
-                return (
-                    CheckOutput {
-                        value: None,
-                        diagnostics: ck.out,
-                    },
-                    None,
-                );
-            }
-            let msg = if cut_short {
-                let first = e.message().lines().next().unwrap_or("").trim();
-                format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line")
-            } else {
-                friendly_toml_error(e.message())
+            let (at, msg) = match checker::real_cause(src, at).filter(|_| !cut_short) {
+                Some(found) => found,
+                None if cut_short => {
+                    let first = e.message().lines().next().unwrap_or("").trim();
+                    (at, format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line"))
+                }
+                None => (at, friendly_toml_error(e.message())),
             };
             ck.push(Severity::Error, at, msg);
             return (
