@@ -34,6 +34,32 @@ mod tests {
         assert!(blame("Please file a claim with the courier."));
     }
 
+    /// One line per cue added to data/lexicon/blame.toml for issue #14 (structure: the
+    /// customer's own slip, a denial of what was said or done, the agent vouching for their
+    /// own manner, a conditional apology), and their look-alikes.
+    #[test]
+    fn customer_slips_and_defensive_denials() {
+        assert!(blame("您签收前没检查包装吧。"));
+        assert!(blame("肯定是您家里电压不稳。"));
+        assert!(blame("我可没说过包邮。"));
+        assert!(blame("我沒有敷衍您,我一直在回答。"));
+        assert!(blame("我什麼時候說過三天到?"));
+        assert!(blame("我已经很客气了。"));
+        assert!(blame("如果您觉得被冒犯了,那我道歉。"));
+        assert!(blame("抱歉你会这样认为。"));
+        assert!(blame("You must have misread the size chart."));
+        assert!(blame("You didn't select the right colour."));
+        assert!(blame("I never said it would arrive today."));
+        assert!(blame("I'm not being rude, that's the policy."));
+        assert!(blame("I'm just telling you how it works."));
+        assert!(blame("There is no attitude, the parcel is on the way."));
+        assert!(blame("I've been nothing but polite."));
+        // Look-alikes: a question about the step, the customer cleared, an apology for rushing.
+        assert!(!blame("您看一下有没有装好?"));
+        assert!(!blame("您没选错,是我们发错了,今天给您补发。"));
+        assert!(!blame("I'm sorry, I didn't mean to rush you."));
+    }
+
     #[test]
     fn a_cause_stated_while_taking_the_case_on_is_not() {
         assert!(!blame("快递在途中延误了,我来帮您催。"));
