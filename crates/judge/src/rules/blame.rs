@@ -60,6 +60,37 @@ mod tests {
         assert!(!blame("I'm sorry, I didn't mean to rush you."));
     }
 
+    /// One line per role cue added to data/rules/{third_party,deflect}.toml for issue #14: the
+    /// party's own fault (发错, 整烂, the courier broke it), what the agent's side cannot do,
+    /// the customer sent to "them" in any wording.
+    #[test]
+    fn third_party_fault_and_deflection_in_other_words() {
+        assert!(blame("是仓库那边发错了,不归我们客服管。"));
+        assert!(blame("係速遞整爛嘅,你自己搵佢哋索償。"));
+        assert!(blame("系统出的错,我这边也处理不了。"));
+        assert!(blame("呢個要問倉庫,我哋客服管唔到。"));
+        assert!(blame("快递公司的锅,您去找他们吧。"));
+        assert!(blame("是物流延误,您跟物流沟通一下。"));
+        assert!(blame(
+            "It was damaged by the courier, please contact them for a claim."
+        ));
+        assert!(blame("The warehouse sent the wrong item."));
+        assert!(blame("The delay is on the carrier's side."));
+        assert!(blame("It's up to the warehouse."));
+        assert!(blame("That's between you and the courier."));
+        assert!(blame("The system made the error, I can't fix it."));
+        assert!(blame("That's not something customer service handles."));
+        assert!(blame("Sorry, it's not up to me."));
+        assert!(blame("That's beyond our control."));
+        assert!(blame("I have no control over the schedule."));
+        assert!(blame("You'll need to reach out to the bank."));
+        // Look-alikes: the agent contacts them and takes the case on.
+        assert!(!blame("我这边联系快递,明天给您答复。"));
+        assert!(!blame(
+            "The courier delayed it; I'll contact them now and update you by 5pm."
+        ));
+    }
+
     #[test]
     fn a_cause_stated_while_taking_the_case_on_is_not() {
         assert!(!blame("快递在途中延误了,我来帮您催。"));
