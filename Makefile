@@ -192,6 +192,12 @@ test-browser: dist setup-browser setup-lrs
 eval:
 	cargo run --release --example eval
 
+# The judge's learned component (blame, rudeness): data/model/learned.json from the trainee
+# corpus's tuning part only (examples/train.rs; deterministic). Then `make eval`.
+.PHONY: train
+train:
+	cargo run --example train
+
 # After reviewing what `cargo test --test golden` printed: write the judge's new expectations.
 golden:
 	UPDATE_GOLDEN=1 cargo test --test golden

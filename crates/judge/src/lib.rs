@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod data;
 pub mod detect;
+pub mod learned;
 pub mod lexicon;
 pub mod policy;
 mod rules;

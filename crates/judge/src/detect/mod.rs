@@ -92,6 +92,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         stated: stated_clauses(&a),
     };
     crate::rules::apply(&mut spans, &facts);
+    crate::learned::apply(&f.text, &a.clauses, &mut spans);
 
     let (findings, first_sentence) = evidence::findings(&a, &spans, &extra);
     Detection {

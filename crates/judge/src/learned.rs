@@ -1,0 +1,206 @@
+//! A small learned component for the two violations a phrase list misses most (issue #14):
+//! `blame` and `rudeness`. A naive-Bayes reading of the reply's character 1–3-grams (on the
+//! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
+//! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
+//! `data/model/learned.json`. It adds a hit only where the rules found none (and blame only where
+//! the reply takes nothing on), and every hit keeps an evidence span: the clause whose n-grams
+//! weigh most towards the violation.
+//!
+//! Linear in the length of the reply: each n-gram is hashed once; weights are integers
+//! (hundredths), so the sum does not depend on the order a hash set yields them.
+
+use crate::lexicon::Owner;
+use crate::rules::Spans;
+use crate::text::Seg;
+use kefu_core::principles::PrincipleId;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// The longest n-gram (in chars) the model reads.
+pub const MAX_GRAM: usize = 3;
+
+/// One principle's model: log-odds in hundredths.
+#[derive(Debug, Deserialize)]
+pub struct Model {
+    pub bias: i64,
+    /// A reply is a hit when `bias + Σ weights` exceeds this.
+    pub threshold: i64,
+    pub weights: HashMap<String, i64>,
+}
+
+/// `data/model/learned.json`: principle id → model.
+#[derive(Debug, Deserialize)]
+pub struct Models {
+    pub principles: BTreeMap<String, Model>,
+}
+
+const LEARNED: &str = include_str!("../../../data/model/learned.json");
+
+/// The embedded models (parsed once). A model that does not parse is no model: the rules alone
+/// judge (a test checks the embedded file parses).
+pub fn builtin() -> Option<&'static Models> {
+    static M: OnceLock<Option<Models>> = OnceLock::new();
+    M.get_or_init(|| serde_json::from_str(LEARNED).ok())
+        .as_ref()
+}
+
+/// Every char 1..=`MAX_GRAM`-gram of `text` as a byte range, skipping grams that are only
+/// whitespace. The features of training and scoring alike.
+pub fn grams(text: &str) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let mut out = Vec::with_capacity(starts.len() * MAX_GRAM);
+    for i in 0..starts.len().saturating_sub(1) {
+        for n in 1..=MAX_GRAM {
+            let Some(&end) = starts.get(i + n) else { break };
+            if !text[starts[i]..end].trim().is_empty() {
+                out.push((starts[i], end));
+            }
+        }
+    }
+    out
+}
+
+/// The model's score for `text` (folded): bias plus the weight of each distinct n-gram.
+pub fn score(m: &Model, text: &str) -> i64 {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut s = m.bias;
+    for (a, b) in grams(text) {
+        let g = &text[a..b];
+        if seen.insert(g) {
+            s = s.saturating_add(m.weights.get(g).copied().unwrap_or(0));
+        }
+    }
+    s
+}
+
+/// The learned hits of the folded `text`: for each modelled principle above its threshold, the
+/// clause (byte span) whose n-grams weigh most towards it.
+pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
+    let Some(models) = builtin() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (id, m) in &models.principles {
+        let Some(p) = PrincipleId::parse(id) else {
+            continue;
+        };
+        if score(m, text) <= m.threshold {
+            continue;
+        }
+        if let Some(span) = best_clause(m, text, clauses) {
+            out.push((p, span));
+        }
+    }
+    out
+}
+
+/// Add the learned hits to the rules' spans: only where the rules found nothing, and blame only
+/// where the reply takes nothing on (no ownership, no remedy): a cause stated while the case is
+/// taken on is not blame (快递在途中延误了,我来帮您催), whatever its words.
+pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
+    let has = |spans: &Spans, id: PrincipleId| {
+        spans
+            .get(&Owner::Principle(id))
+            .is_some_and(|v| !v.is_empty())
+    };
+    for (id, span) in hits(text, clauses) {
+        if has(spans, id)
+            || (id == PrincipleId::Blame
+                && (has(spans, PrincipleId::Ownership) || has(spans, PrincipleId::Solution)))
+        {
+            continue;
+        }
+        spans.entry(Owner::Principle(id)).or_default().push(span);
+    }
+}
+
+/// The clause with the largest sum of positive n-gram weights (whole text if no clause).
+fn best_clause(m: &Model, text: &str, clauses: &[Seg]) -> Option<(usize, usize)> {
+    if clauses.is_empty() {
+        return (!text.is_empty()).then_some((0, text.len()));
+    }
+    let mut sums = vec![0i64; clauses.len()];
+    let mut ci = 0;
+    for (a, b) in grams(text) {
+        while ci < clauses.len() && clauses[ci].end <= a {
+            ci += 1;
+        }
+        let Some(c) = clauses.get(ci) else { break };
+        if a < c.start || b > c.end {
+            continue;
+        }
+        let w = m.weights.get(&text[a..b]).copied().unwrap_or(0);
+        if w > 0 {
+            sums[ci] = sums[ci].saturating_add(w);
+        }
+    }
+    let (i, _) = sums
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, s)| (*s, -(i as i64)))?;
+    clauses.get(i).map(|c| (c.start, c.end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_models_parse_and_cover_blame_and_rudeness() {
+        let m = builtin().expect("data/model/learned.json parses");
+        assert!(m.principles.contains_key("blame"));
+        assert!(m.principles.contains_key("rudeness"));
+        assert!(m.principles.values().all(|p| !p.weights.is_empty()));
+    }
+
+    fn learned(t: &str, spans: &mut Spans) -> Vec<PrincipleId> {
+        let f = crate::text::Folded::new(t);
+        apply(&f.text, &crate::text::clauses(&f.text), spans);
+        spans
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .filter_map(|(o, _)| o.principle())
+            .collect()
+    }
+
+    /// The model adds blame where the reply takes nothing on, never where it takes the case on
+    /// (a remedy or ownership beside a cause is not blame), and never beside a rule's own hit.
+    #[test]
+    fn learned_blame_only_where_nothing_is_taken_on() {
+        let t = "你们自己没看好尺码,我们也没办法";
+        assert!(learned(t, &mut Spans::new()).contains(&PrincipleId::Blame));
+        let mut owned = Spans::new();
+        owned.insert(Owner::Principle(PrincipleId::Ownership), vec![(0, 3)]);
+        assert!(!learned(t, &mut owned).contains(&PrincipleId::Blame));
+        let mut ruled = Spans::new();
+        ruled.insert(Owner::Principle(PrincipleId::Blame), vec![(0, 3)]);
+        learned(t, &mut ruled);
+        assert_eq!(ruled[&Owner::Principle(PrincipleId::Blame)], vec![(0, 3)]);
+    }
+
+    /// A learned hit's evidence is one clause of the reply, as typed.
+    #[test]
+    fn a_learned_hit_points_at_a_clause() {
+        use crate::detect::{detect, Context};
+        let t = "那是您自己没注意,我们页面写得很明白";
+        let d = detect(t, crate::lexicon::Lexicon::builtin(), &Context::default());
+        let r = &d.findings[&PrincipleId::Rudeness];
+        assert!(r.hit);
+        assert_eq!(r.evidence, vec![(0, 9)]);
+    }
+
+    #[test]
+    fn grams_are_char_ranges_without_blank_ones() {
+        let g: Vec<&str> = grams("您 好")
+            .iter()
+            .map(|&(a, b)| &"您 好"[a..b])
+            .collect();
+        assert_eq!(g, ["您", "您 ", "您 好", " 好", "好"]);
+        assert!(grams("").is_empty());
+    }
+}
