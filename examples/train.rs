@@ -2,12 +2,15 @@
 //! (`kefu_judge::learned`) from the trainee corpus's **tuning** part only, and writes
 //! `data/model/learned.json`. Deterministic: the same corpus gives the same file.
 //!
-//! For `blame` and `rudeness`: a naive-Bayes weight (log-odds, in hundredths) for every char
-//! 1–3-gram of the folded reply seen in at least `MIN_COUNT` replies and weighing at least
-//! `MIN_WEIGHT`; the bias is the prior log-odds. The threshold is chosen by 5-fold
-//! cross-validation on the tuning part (folds by line number mod 5): the lowest of the candidate
-//! thresholds whose cross-validated precision reaches `MIN_PRECISION` (the model only adds hits
-//! where the rules found none, so it must be precise). The locked validation part is never read.
+//! For `blame` and `rudeness`: a logistic regression over the char 1–3-grams of the folded reply
+//! (binary features, those seen in at least `MIN_COUNT` replies; L2 `L2`; `EPOCHS` passes of
+//! stochastic gradient descent in a fixed pseudo-random order), written as weights in hundredths
+//! (those under `MIN_WEIGHT` left out). The threshold is chosen by 5-fold cross-validation on the
+//! tuning part (folds by line number mod 5): the lowest of the candidate thresholds whose
+//! cross-validated precision reaches `MIN_PRECISION` (the model only adds hits where the rules
+//! found none, so it must be precise). The locked validation part is never read.
+//! (Naive Bayes over the same n-grams, the first version, cross-validated lower: blame P .82 R .54
+//! against the regression's P .85 R .63 at a threshold of equal precision.)
 
 use kefu_judge::learned::grams;
 use kefu_judge::text::Folded;
@@ -17,10 +20,13 @@ use std::collections::{BTreeMap, HashSet};
 const TUNING: &str = "tests/data/trainee/tuning.jsonl";
 const OUT: &str = "data/model/learned.json";
 const PRINCIPLES: &[&str] = &["blame", "rudeness"];
-const MIN_COUNT: usize = 3;
-const MIN_WEIGHT: f64 = 1.0;
+const MIN_COUNT: usize = 2;
+const MIN_WEIGHT: f64 = 0.05;
+const L2: f64 = 0.01;
+const RATE: f64 = 0.2;
+const EPOCHS: usize = 30;
 const MIN_PRECISION: f64 = 0.8;
-const CANDIDATES: &[i64] = &[0, 200, 400, 600, 800];
+const CANDIDATES: &[i64] = &[-100, -50, 0, 50, 100, 150, 200];
 
 struct Doc {
     grams: Vec<String>,
@@ -51,30 +57,63 @@ fn docs() -> Result<Vec<Doc>, String> {
     Ok(out)
 }
 
-/// (bias, weights) from the docs whose index `keep` accepts.
+/// (bias, weights) in hundredths from the docs whose index `keep` accepts.
 fn fit(docs: &[Doc], p: &str, keep: impl Fn(usize) -> bool) -> (i64, BTreeMap<String, i64>) {
-    let mut n = [0usize; 2];
-    let mut counts: BTreeMap<&str, [usize; 2]> = BTreeMap::new();
-    for (_, d) in docs.iter().enumerate().filter(|(i, _)| keep(*i)) {
-        let y = usize::from(d.gold[p]);
-        n[y] += 1;
+    let train: Vec<&Doc> = docs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, d)| d)
+        .collect();
+    // The vocabulary: n-grams in at least MIN_COUNT training replies, as ids.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &train {
         for g in &d.grams {
-            counts.entry(g).or_default()[y] += 1;
+            *counts.entry(g).or_default() += 1;
         }
     }
-    let (n0, n1) = (n[0] as f64, n[1] as f64);
-    let bias = ((n1.max(1.0) / n0.max(1.0)).ln() * 100.0).round() as i64;
-    let mut weights = BTreeMap::new();
-    for (g, [b, a]) in counts {
-        if a + b < MIN_COUNT {
-            continue;
+    let vocab: Vec<&str> = counts
+        .into_iter()
+        .filter(|(_, c)| *c >= MIN_COUNT)
+        .map(|(g, _)| g)
+        .collect();
+    let id = |g: &str| vocab.binary_search(&g).ok();
+    let xs: Vec<Vec<usize>> = train
+        .iter()
+        .map(|d| d.grams.iter().filter_map(|g| id(g)).collect())
+        .collect();
+    let ys: Vec<f64> = train
+        .iter()
+        .map(|d| if d.gold[p] { 1.0 } else { 0.0 })
+        .collect();
+    let mut w = vec![0.0f64; vocab.len()];
+    let mut b = 0.0f64;
+    let mut order: Vec<usize> = (0..xs.len()).collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..EPOCHS {
+        // Fisher-Yates with a fixed linear congruential generator: the same order every run.
+        for i in (1..order.len()).rev() {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            order.swap(i, (seed >> 33) as usize % (i + 1));
         }
-        let w = ((a as f64 + 0.5) / (n1 + 1.0)).ln() - ((b as f64 + 0.5) / (n0 + 1.0)).ln();
-        if w.abs() >= MIN_WEIGHT {
-            weights.insert(g.to_string(), (w * 100.0).round() as i64);
+        for &i in &order {
+            let z: f64 = b + xs[i].iter().map(|&j| w[j]).sum::<f64>();
+            let g = 1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp()) - ys[i];
+            b -= RATE * g;
+            for &j in &xs[i] {
+                w[j] -= RATE * (g + L2 * w[j]);
+            }
         }
     }
-    (bias, weights)
+    let weights = vocab
+        .iter()
+        .zip(&w)
+        .filter(|(_, w)| w.abs() >= MIN_WEIGHT)
+        .map(|(g, w)| (g.to_string(), (w * 100.0).round() as i64))
+        .collect();
+    ((b * 100.0).round() as i64, weights)
 }
 
 fn score(bias: i64, w: &BTreeMap<String, i64>, d: &Doc) -> i64 {

@@ -1,8 +1,10 @@
 //! A small learned component for the two violations a phrase list misses most (issue #14):
-//! `blame` and `rudeness`. A naive-Bayes reading of the reply's character 1–3-grams (on the
+//! `blame` and `rudeness`. A logistic regression over the reply's character 1–3-grams (on the
 //! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
-//! `data/model/learned.json`. It adds a hit only where the rules found none (and blame only where
+//! `data/model/learned.json`. It reads only what it was trained on, a reply to a customer's line
+//! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
+//! hit only where the rules found none (and blame only where
 //! the reply takes nothing on), and every hit keeps an evidence span: the clause whose n-grams
 //! weigh most towards the violation.
 //!
@@ -188,10 +190,23 @@ mod tests {
     fn a_learned_hit_points_at_a_clause() {
         use crate::detect::{detect, Context};
         let t = "那是您自己没注意,我们页面写得很明白";
-        let d = detect(t, crate::lexicon::Lexicon::builtin(), &Context::default());
+        let cx = Context {
+            customer_said: Some("你们的产品有问题!"),
+            ..Context::default()
+        };
+        let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
         let r = &d.findings[&PrincipleId::Rudeness];
         assert!(r.hit);
-        assert_eq!(r.evidence, vec![(0, 9)]);
+        assert_eq!(r.evidence.len(), 1);
+        let (a, b) = r.evidence[0];
+        let clause: String = t.chars().skip(a).take(b - a).collect();
+        assert!(
+            t.split(',').any(|c| clause.trim_end_matches(',') == c),
+            "{clause}"
+        );
+        // Scored on its own (no customer line: not what the model was trained on), the rules alone.
+        let alone = detect(t, crate::lexicon::Lexicon::builtin(), &Context::default());
+        assert!(!alone.findings[&PrincipleId::Rudeness].hit);
     }
 
     #[test]

@@ -92,7 +92,10 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         stated: stated_clauses(&a),
     };
     crate::rules::apply(&mut spans, &facts);
-    crate::learned::apply(&f.text, &a.clauses, &mut spans);
+    // The learned component reads what it was trained on: a reply to a customer's line.
+    if cx.customer_said.is_some() {
+        crate::learned::apply(&f.text, &a.clauses, &mut spans);
+    }
 
     let (findings, first_sentence) = evidence::findings(&a, &spans, &extra);
     Detection {
