@@ -4,9 +4,9 @@
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
 //! `data/model/learned.json`. It reads only what it was trained on, a reply to a customer's line
 //! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
-//! hit only where the rules found none (and blame only where
-//! the reply takes nothing on), and every hit keeps an evidence span: the clause whose n-grams
-//! weigh most towards the violation.
+//! hit only where the rules found none (blame only where the reply takes nothing on, rudeness not
+//! where it both apologises and takes the case on). Every hit keeps an evidence span: the clause
+//! whose n-grams weigh most towards the violation.
 //!
 //! Linear in the length of the reply: each n-gram is hashed once; weights are integers
 //! (hundredths), so the sum does not depend on the order a hash set yields them.
@@ -101,9 +101,10 @@ pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
     out
 }
 
-/// Add the learned hits to the rules' spans: only where the rules found nothing, and blame only
-/// where the reply takes nothing on (no ownership, no remedy): a cause stated while the case is
-/// taken on is not blame (快递在途中延误了,我来帮您催), whatever its words.
+/// Add the learned hits to the rules' spans: only where the rules found nothing; blame only where
+/// the reply takes nothing on (no ownership, no remedy): a cause stated while the case is taken
+/// on is not blame (快递在途中延误了,我来帮您催), whatever its words; rudeness not where the reply
+/// both apologises and takes the case on.
 pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
     let has = |spans: &Spans, id: PrincipleId| {
         spans
@@ -111,10 +112,19 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
             .is_some_and(|v| !v.is_empty())
     };
     for (id, span) in hits(text, clauses) {
-        if has(spans, id)
-            || (id == PrincipleId::Blame
-                && (has(spans, PrincipleId::Ownership) || has(spans, PrincipleId::Solution)))
-        {
+        // Blame: a cause stated while the case is taken on (ownership or a remedy) is not blame.
+        // Rudeness: a reply that both apologises and takes the case on is read by the rules
+        // alone (the n-grams of "I'll get back to you" are not a taunt).
+        let guard: &[PrincipleId] = match id {
+            PrincipleId::Blame => &[PrincipleId::Ownership, PrincipleId::Solution],
+            PrincipleId::Rudeness => &[PrincipleId::Apology, PrincipleId::Ownership],
+            _ => &[],
+        };
+        let guarded = match id {
+            PrincipleId::Rudeness => guard.iter().all(|g| has(spans, *g)),
+            _ => guard.iter().any(|g| has(spans, *g)),
+        };
+        if has(spans, id) || guarded {
             continue;
         }
         spans.entry(Owner::Principle(id)).or_default().push(span);
@@ -183,6 +193,23 @@ mod tests {
         ruled.insert(Owner::Principle(PrincipleId::Blame), vec![(0, 3)]);
         learned(t, &mut ruled);
         assert_eq!(ruled[&Owner::Principle(PrincipleId::Blame)], vec![(0, 3)]);
+    }
+
+    /// A reply that apologises and takes the case on is not called rude for its n-grams: the
+    /// shipped model answer of angry-refund-not-received's `angrier` turn.
+    #[test]
+    fn an_apology_with_the_case_taken_on_is_not_learned_rude() {
+        use crate::detect::{detect, Context};
+        let cx = Context {
+            customer_said: Some("You're the ones who haven't refunded me, and you blame me?"),
+            ..Context::default()
+        };
+        let t = "I'm very sorry, I shouldn't have said that. I'll take care of your refund \
+                 myself: I'm checking and submitting it now, and I'll get back to you within ten \
+                 minutes.";
+        let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
+        assert!(!d.findings[&PrincipleId::Rudeness].hit);
+        assert!(!d.findings[&PrincipleId::Blame].hit);
     }
 
     /// A learned hit's evidence is one clause of the reply, as typed.
