@@ -116,6 +116,10 @@ mod tests {
             "Can it handle both jobs?",
             "What size is your kit? Then I can help you pick the right bay."
         ));
+        assert!(explains(
+            "Which model should I buy?",
+            "What will you use it for? Let me check which one fits."
+        ));
         // The same offer with no question is a step, not the reason for one; a request to be
         // shown something is the request itself.
         assert!(!explains(said, "我帮您推荐一个合适的码。"));
