@@ -90,6 +90,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     let facts = crate::rules::Facts {
         asked_why: said.as_ref().is_some_and(|s| asks_why(lex, s)),
         stated: stated_clauses(&a),
+        sentences: a.sentences.iter().map(|s| (s.start, s.end)).collect(),
     };
     crate::rules::apply(&mut spans, &facts);
     // The learned component reads what it was trained on: a reply to a customer's line.

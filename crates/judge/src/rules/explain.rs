@@ -2,24 +2,65 @@
 //! with grounds of its own — two or more stated clauses, with no blame or rudeness — gives the
 //! reason, whether or not it says 因为 (001 No:015: explain the reason for what you do). A reply
 //! that only asks back, apologises in one line or blames someone else does not.
+//!
+//! A question's purpose: next to a question about the customer's case (a probe), the agent
+//! saying what it will do for them with the answer (请问您平时穿什么码?我帮您推荐一个; I can
+//! check compatibility for you) explains why it asks.
+//!
+//! Not in a reply that blames or is rude: there a cause or a fact is a smear of a third party
+//! or used to contradict the customer (principles.md: blame, not explain).
 
-use super::{any, Facts, Spans};
+use super::{any, has, Facts, Spans, PURPOSE};
 use crate::lexicon::Owner;
 use kefu_core::principles::PrincipleId::{self, *};
 
-/// A reply doing any of these is not answering the "why" with grounds.
+/// A reply doing any of these is not answering the "why" with grounds, and its causes and
+/// facts are a way out or a contradiction, not a reason.
 const DEFLECTS: &[PrincipleId] = &[Blame, Rudeness];
 /// Stated clauses needed: one bare claim ("我们是官方店") asserts, it does not give grounds.
 const GROUNDS: usize = 2;
 
 pub fn apply(spans: &mut Spans, facts: &Facts) {
-    if !facts.asked_why || facts.stated.len() < GROUNDS || any(spans, DEFLECTS) {
+    if any(spans, DEFLECTS) {
+        spans.remove(&Owner::Principle(Explain));
+        return;
+    }
+    question_purpose(spans, facts);
+    if !facts.asked_why || facts.stated.len() < GROUNDS {
         return;
     }
     spans
         .entry(Owner::Principle(Explain))
         .or_default()
         .extend(facts.stated.iter().copied());
+}
+
+/// A purpose cue in the sentence of a probe or the one next to it explains the question.
+fn question_purpose(spans: &mut Spans, facts: &Facts) {
+    if !has(spans, PURPOSE) || !has(spans, Owner::Principle(Probe)) {
+        return;
+    }
+    let sentence = |pos: usize| facts.sentences.partition_point(|&(_, end)| end <= pos);
+    let mut asked: Vec<usize> = spans[&Owner::Principle(Probe)]
+        .iter()
+        .map(|&(s, _)| sentence(s))
+        .collect();
+    asked.sort_unstable();
+    let near = |i: usize| {
+        let k = asked.partition_point(|&q| q + 1 < i);
+        asked.get(k).is_some_and(|&q| q <= i + 1)
+    };
+    let purposes: Vec<(usize, usize)> = spans[&PURPOSE]
+        .iter()
+        .copied()
+        .filter(|&(s, _)| near(sentence(s)))
+        .collect();
+    if !purposes.is_empty() {
+        spans
+            .entry(Owner::Principle(Explain))
+            .or_default()
+            .extend(purposes);
+    }
 }
 
 #[cfg(test)]
@@ -52,6 +93,55 @@ mod tests {
         assert!(!explains(
             "能开发票吗?",
             "我们是品牌授权店,三年保修,坏了上门修。"
+        ));
+    }
+
+    /// A question's purpose (data/rules/purpose.toml, one line per cue group): what the agent
+    /// will do for the customer with the answer, next to a question about their case.
+    #[test]
+    fn the_purpose_of_a_question_explains_it() {
+        let said = "这条裙子要是不合身能退吗?";
+        assert!(explains(said, "您平时穿什么尺码?我帮您推荐一个合适的码。"));
+        assert!(explains(
+            said,
+            "您方便说下身高体重吗,我帮您把尺码的事讲清楚。"
+        ));
+        assert!(explains(said, "請問您平常穿什麼尺碼?我先看看尺寸表。"));
+        assert!(explains(said, "你平時著咩size?我好幫你揀。"));
+        assert!(explains(
+            "Can it handle both jobs?",
+            "Which sensors would you be using? I can check compatibility for you."
+        ));
+        assert!(explains(
+            "Can it handle both jobs?",
+            "What size is your kit? Then I can help you pick the right bay."
+        ));
+        assert!(explains(
+            "Which model should I buy?",
+            "What will you use it for? Let me check which one fits."
+        ));
+        // The same offer with no question is a step, not the reason for one; a request to be
+        // shown something is the request itself.
+        assert!(!explains(said, "我帮您推荐一个合适的码。"));
+        assert!(!explains(said, "您能拍张照片给我看看吗?"));
+    }
+
+    /// A cause or fact in a reply that blames or is rude is a way out, not a reason
+    /// (principles.md: a smear of a third party; a fact used to contradict the customer).
+    #[test]
+    fn no_reason_in_a_reply_that_blames() {
+        let said = "打开箱子一地碎片,你说怎么办吧!";
+        assert!(!explains(
+            said,
+            "我们发货前检查过的,应该是快递路上摔的,您联系快递理赔吧。"
+        ));
+        assert!(!explains(
+            "Why is it so late?",
+            "The courier delayed it, so that's not on us, take it up with them."
+        ));
+        assert!(explains(
+            said,
+            "是我们包装没做好,路上磕坏了,我马上给您补发。"
         ));
     }
 }

@@ -22,6 +22,8 @@ const THIRD_PARTY: Owner = Owner::Role("role.third_party");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
 /// Matched in the customer's line, not the reply (`Facts::asked_why`).
 pub const ASKS_WHY: Owner = Owner::Role("role.asks_why");
+/// What the agent will do for this customer with what it asks (`rules/explain.rs`).
+const PURPOSE: Owner = Owner::Role("role.purpose");
 
 fn has(spans: &Spans, who: Owner) -> bool {
     spans.get(&who).is_some_and(|v| !v.is_empty())
@@ -49,6 +51,8 @@ pub struct Facts {
     /// Byte spans (folded) of the reply's stated clauses: clauses of sentences that do not ask,
     /// with some content.
     pub stated: Vec<(usize, usize)>,
+    /// Byte spans (folded) of the reply's sentences, in order.
+    pub sentences: Vec<(usize, usize)>,
 }
 
 /// Apply every structural rule to the spans of one reply.
