@@ -788,11 +788,12 @@ fn parse_duration(d: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::xapi::iso_duration;
 
-    fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {
+    /// An English attempt of two replies (also the xAPI tests' fixture).
+    pub(crate) fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {
         Attempt {
             id: id.into(),
             scenario: "angry-late-delivery".into(),
