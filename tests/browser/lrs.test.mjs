@@ -88,12 +88,6 @@ async function pending(page) {
   return Number(await page.locator('.outbox').getAttribute('data-pending'));
 }
 
-/** Kill Ralph and wait until it is gone. */
-async function kill(lrs) {
-  lrs.kill('SIGKILL');
-  if (lrs.exitCode === null && lrs.signalCode === null) await new Promise((r) => lrs.once('exit', r));
-}
-
 /** The dashboard's cohort from the LRS, then from `file`: the grid, the weakest principles and
  * the scenarios' table are the same both ways. */
 async function sameFromLrsAndFile(page, base, lrsUrl, n, file, fileSays) {
@@ -117,18 +111,42 @@ async function sameFromLrsAndFile(page, base, lrsUrl, n, file, fileSays) {
   }
 }
 
-const netErrors = (errors) => errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|NetworkError|fetch/i.test(e));
-
-test('statements reach Ralph once each, and wait in the outbox while it is down', { timeout: 240_000 }, async () => {
+/** A test's world: `kefu serve`, a browser, and Ralph's folder and port (`start` runs Ralph
+ * there, `stop` kills it); all of it cleaned up after `body`. */
+async function withLrs(body) {
   if (!fs.existsSync(path.join(VENV, 'bin/uvicorn'))) throw new Error(`${VENV} has no Ralph: run make setup-lrs`);
   const { server, base } = await serve();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-lrs-'));
   const port = await freePort();
   const lrsUrl = `http://127.0.0.1:${port}`;
-  let lrs = ralph(dir, port, base);
   const browser = await launch();
+  let lrs = null;
+  const w = {
+    base, dir, lrsUrl, browser,
+    async start() {
+      lrs = ralph(dir, port, base);
+      await until('Ralph to answer', async () => Array.isArray(await statements(lrsUrl)));
+    },
+    async stop() {
+      lrs.kill('SIGKILL');
+      if (lrs.exitCode === null && lrs.signalCode === null) await new Promise((r) => lrs.once('exit', r));
+    },
+  };
   try {
-    await until('Ralph to answer', async () => Array.isArray(await statements(lrsUrl)));
+    await body(w);
+  } finally {
+    await browser.close();
+    lrs?.kill('SIGKILL');
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const netErrors = (errors) => errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|NetworkError|fetch/i.test(e));
+
+test('statements reach Ralph once each, and wait in the outbox while it is down', { timeout: 240_000 }, async () => {
+  await withLrs(async ({ base, dir, lrsUrl, browser, start, stop }) => {
+    await start();
     const page = await newPage(browser);
     await page.goto(`${base}/?lang=en#/settings`);
     // No LRS: nothing leaves the browser, and the settings say so.
@@ -153,7 +171,7 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     const n = validStatements(first);
 
     // Ralph dies mid-run: the next scenario's statements wait.
-    await kill(lrs);
+    await stop();
     await page.goto(`${base}/?lang=en&seed=2#/play/angry-late-delivery`);
     const turns2 = await playToEnd(page, GOOD.en);
     await page.goto(`${base}/?lang=en#/settings`);
@@ -164,8 +182,7 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     await until('the outbox after a reload', async () => await pending(page) === turns2 + 2);
 
     // Ralph is back, on the same data: retry now, and they arrive, once.
-    lrs = ralph(dir, port, base);
-    await until('Ralph to answer again', async () => Array.isArray(await statements(lrsUrl)));
+    await start();
     await page.getByRole('button', { name: 'Retry now' }).click();
     await until('the outbox to empty', async () => await pending(page) === 0, 30_000);
     const all = await statements(lrsUrl);
@@ -179,12 +196,7 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     fs.writeFileSync(file, JSON.stringify(all));
     await sameFromLrsAndFile(page, base, lrsUrl, all.length, file, 'li-wei-xapi.json: 2 attempts.');
     assert.deepEqual(netErrors(page.errors), []);
-  } finally {
-    await browser.close();
-    lrs.kill('SIGKILL');
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 /** Reply in the exam's current scenario until it ends; returns the replies sent. */
@@ -212,15 +224,8 @@ async function exported(page, button, dir) {
 }
 
 test('an exam against Ralph: per reply, per scenario and per exam, once each, with Ralph down for part of it', { timeout: 300_000 }, async () => {
-  if (!fs.existsSync(path.join(VENV, 'bin/uvicorn'))) throw new Error(`${VENV} has no Ralph: run make setup-lrs`);
-  const { server, base } = await serve();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-lrs-'));
-  const port = await freePort();
-  const lrsUrl = `http://127.0.0.1:${port}`;
-  let lrs = ralph(dir, port, base);
-  const browser = await launch();
-  try {
-    await until('Ralph to answer', async () => Array.isArray(await statements(lrsUrl)));
+  await withLrs(async ({ base, dir, lrsUrl, browser, start, stop }) => {
+    await start();
     const page = await newPage(browser);
     await configure(page, base, lrsUrl);
     await page.goto(`${base}/?lang=en&seed=7#/exam`);
@@ -231,7 +236,7 @@ test('an exam against Ralph: per reply, per scenario and per exam, once each, wi
     // The first scenario reaches Ralph (no exam statement yet: the exam is not over).
     await until('the first scenario in the LRS', async () => (await statements(lrsUrl)).length === replies[0] + 2);
     // Ralph dies; the rest of the exam is played without it.
-    await kill(lrs);
+    await stop();
     for (let i = 1; i < 3; i++) {
       await page.getByRole('button', { name: 'Continue' }).click();
       replies.push(await playExamScenario(page));
@@ -243,8 +248,7 @@ test('an exam against Ralph: per reply, per scenario and per exam, once each, wi
     await page.goto(`${base}/?lang=en#/settings`);
     const waiting = replies[1] + replies[2] + 2 * 2 + 1;
     await until('the outbox to hold the rest of the exam', async () => await pending(page) === waiting);
-    lrs = ralph(dir, port, base);
-    await until('Ralph to answer again', async () => Array.isArray(await statements(lrsUrl)));
+    await start();
     await page.getByRole('button', { name: 'Retry now' }).click();
     await until('the outbox to empty', async () => await pending(page) === 0, 30_000);
 
@@ -278,23 +282,11 @@ test('an exam against Ralph: per reply, per scenario and per exam, once each, wi
     await sameFromLrsAndFile(page, base, lrsUrl, all.length, xapiFile, /kefu-dojo-xapi\.json: 3 attempts\./);
     await sameFromLrsAndFile(page, base, lrsUrl, all.length, jsonFile, /kefu-dojo-results\.json: 3 attempts\./);
     assert.deepEqual(netErrors(page.errors), []);
-  } finally {
-    await browser.close();
-    lrs.kill('SIGKILL');
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('two tabs, one outbox: both queue while the LRS is down; one sends; each statement arrives once', { timeout: 300_000 }, async () => {
-  if (!fs.existsSync(path.join(VENV, 'bin/uvicorn'))) throw new Error(`${VENV} has no Ralph: run make setup-lrs`);
-  const { server, base } = await serve();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-lrs-'));
-  const port = await freePort();
-  const lrsUrl = `http://127.0.0.1:${port}`;
-  let lrs = null;
-  const browser = await launch();
-  try {
+  await withLrs(async ({ base, lrsUrl, browser, start }) => {
     // Two tabs of one browser (one context: one storage, one set of Web Locks).
     const one = await newPage(browser);
     const two = await one.context().newPage();
@@ -321,8 +313,7 @@ test('two tabs, one outbox: both queue while the LRS is down; one sends; each st
     assert.equal(new Set((await stored()).pending.map((s) => s.id)).size, expected, 'queued once each');
 
     // The LRS comes up; "retry now" in either tab; one tab sends.
-    lrs = ralph(dir, port, base);
-    await until('Ralph to answer', async () => Array.isArray(await statements(lrsUrl)));
+    await start();
     posts.set(one, 0).set(two, 0);
     await two.getByRole('button', { name: 'Retry now' }).click();
     for (const p of [one, two]) await until('the outbox to empty in both tabs', async () => await pending(p) === 0, 30_000);
@@ -335,10 +326,5 @@ test('two tabs, one outbox: both queue while the LRS is down; one sends; each st
     assert.equal([...posts.values()].filter((n) => n > 0).length, 1, `one tab sends: ${[...posts.values()]}`);
     assert.equal(await one.locator('.outbox').getAttribute('data-sent'), await two.locator('.outbox').getAttribute('data-sent'));
     assert.deepEqual(netErrors(one.errors.concat(two.errors)), []);
-  } finally {
-    await browser.close();
-    lrs?.kill('SIGKILL');
-    server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
