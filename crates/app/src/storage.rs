@@ -265,23 +265,15 @@ export function kefu_unlock(name) {
   held.delete(name);
   if (r) r();
 }
-// Read-change-write of one localStorage value with no other tab in between (Web Locks,
-// `kefu.write.KEY`; without them, in one task): `f(text|null)` answers the text to store (null:
-// leave it as it is). Resolves what `f` answered.
 export function kefu_update(key, f) {
-  const run = () => { const n = f(localStorage.getItem(key)); if (typeof n === 'string') localStorage.setItem(key, n); return n; };
-  if (!navigator.locks) { try { return Promise.resolve(run()); } catch (e) { return Promise.reject(e); } }
-  return navigator.locks.request(`kefu.write.${key}`, run);
+  const run = () => { const n = f(localStorage.getItem(key)); if (typeof n == 'string') localStorage.setItem(key, n); return n; };
+  return navigator.locks ? navigator.locks.request('kefu.write.' + key, run) : new Promise((r) => r(run()));
 }
-// Another tab changed a localStorage value: `f(key, text|null)`.
 export function kefu_storage_listen(f) {
   addEventListener('storage', (e) => { if (e.storageArea === localStorage && e.key !== null) f(e.key, e.newValue); });
 }
-// Wait for the Web Lock `name`, then hold it while the page lives; `got()` once held (at once
-// without Web Locks). The next tab waiting gets it when this one closes.
 export function kefu_hold(name, got) {
-  if (!navigator.locks) { got(); return; }
-  navigator.locks.request(name, () => { got(); return new Promise(() => {}); }).catch(() => {});
+  if (navigator.locks) navigator.locks.request(name, () => { got(); return new Promise(() => {}); }).catch(() => {}); else got();
 }
 export function kefu_move_aside(key, aside) {
   return new Promise((resolve, reject) => {
@@ -313,8 +305,14 @@ extern "C" {
     fn kefu_tabs_listen(f: &js_sys::Function);
     fn kefu_lock(name: &str, steal: bool, lost: &js_sys::Function) -> js_sys::Promise;
     fn kefu_unlock(name: &str);
+    /// Read-change-write of one localStorage value with no other tab in between (Web Locks,
+    /// `kefu.write.KEY`; without them, in one task): `f(text|null)` answers the text to store
+    /// (null: leave it as it is). Resolves what `f` answered.
     fn kefu_update(key: &str, f: &JsValue) -> js_sys::Promise;
+    /// Another tab changed a localStorage value: `f(key, text|null)`.
     fn kefu_storage_listen(f: &js_sys::Function);
+    /// Wait for the Web Lock `name`, then hold it while the page lives; `got()` once held (at
+    /// once without Web Locks). The next tab waiting gets it when this one closes.
     fn kefu_hold(name: &str, got: &JsValue);
 }
 

@@ -404,13 +404,17 @@ impl Store {
         let Some(w) = who else {
             return self.to_json();
         };
-        let mut v = serde_json::to_value(self).unwrap_or_else(|_| json!({}));
         let mut t = json!({ "name": w.name });
         if !w.id.is_empty() {
             t["id"] = json!(w.id);
         }
-        v["trainee"] = t;
-        serde_json::to_string(&v).unwrap_or_else(|_| self.to_json())
+        // Spliced into the store's own text (`to_json` is an object): no second serialiser
+        // in the app's wasm.
+        let store = self.to_json();
+        match (store.strip_prefix('{'), serde_json::to_string(&t)) {
+            (Some(rest), Ok(t)) => format!("{{\"trainee\":{t},{rest}"),
+            _ => store,
+        }
     }
 
     /// The trainee an export names (`to_json_as`): name and id (empty when not set).
