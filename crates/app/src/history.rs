@@ -69,9 +69,13 @@ pub fn HistoryPage() -> Html {
             "json" => download(
                 "kefu-dojo-results.json",
                 "application/json",
-                &store.to_json(),
+                &store.to_json_as(lrs.identity.as_ref()),
             ),
-            "csv" => download("kefu-dojo-results.csv", "text/csv", &store.to_csv()),
+            "csv" => download(
+                "kefu-dojo-results.csv",
+                "text/csv",
+                &store.to_csv_as(lrs.identity.as_ref()),
+            ),
             _ => {
                 let site = super::lrs::site();
                 let v = match (&lrs.identity, lrs.config()) {

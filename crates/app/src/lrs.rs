@@ -3,12 +3,20 @@
 //! (settings), the outbox kept in storage, and the sender. Nothing leaves the browser unless an
 //! LRS is configured: without one nothing is queued and no request is made.
 //!
+//! Tabs share one outbox, the stored one (`kefu.outbox`): every change (queue, settle, retry)
+//! is a read-merge-write of what storage holds now (`Outbox::rewrite`, one tab at a time under a
+//! Web Lock), never a write of a tab's own copy; each tab shows what storage holds, refreshed on
+//! the `storage` event. Only the tab holding the Web Lock `kefu-outbox` sends (the next tab
+//! takes over when it closes); a browser without Web Locks sends from every tab (same ids: the
+//! LRS keeps each once).
+//!
 //! The logic is `kefu_core::xapi` (tested natively); this module only stores, times and posts.
 
-use super::storage::{self, use_io_effect};
+use super::storage::{self, use_io_effect, SharedValue};
 use super::Shared;
 use kefu_core::progress::Store;
 use kefu_core::xapi::{Identity, LrsConfig, Outbox, Reply};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -21,16 +29,25 @@ pub struct LrsState {
     /// The trainee's own LRS (settings): used instead of the site's when set.
     pub mine: Option<LrsConfig>,
     pub identity: Option<Identity>,
+    /// The outbox as storage last held it (shared by the tabs).
     pub outbox: Shared<Outbox>,
     /// Storage has been read (nothing is queued or written before).
     pub loaded: bool,
+    /// This tab sends (it holds the Web Lock `kefu-outbox`).
+    pub sender: bool,
     /// A batch is on its way.
     pub sending: bool,
     /// Bumped by timers and "retry now": the sender looks again.
     pub tick: u32,
+    /// Why the stored outbox could not be changed (storage unavailable or full).
+    pub store_error: Option<storage::StoreError>,
     outbox_rev: u32,
     identity_rev: u32,
     mine_rev: u32,
+    retry_rev: u32,
+    /// Another tab changed the outbox: look again for what to queue (its marks may have lost
+    /// a race without Web Locks).
+    enqueue_rev: u32,
 }
 
 impl LrsState {
@@ -51,15 +68,16 @@ pub enum LrsAction {
     Site(Result<Option<LrsConfig>, String>),
     SetIdentity(Identity),
     SetMine(Option<LrsConfig>),
-    /// Queue what the store has that was not queued yet.
-    Enqueue(Shared<Store>),
+    /// The outbox as storage now holds it (after this tab's change), or why it could not be
+    /// changed.
+    Stored(Result<Outbox, storage::StoreError>),
+    /// Another tab changed a stored value: its key and text.
+    OtherTab(String, Option<String>),
+    /// This tab holds the sender's lock.
+    Sender,
     Sending,
-    Settled {
-        ids: Vec<String>,
-        reply: Reply,
-        error: Option<String>,
-        now: f64,
-    },
+    /// The batch is settled in storage.
+    Settled,
     RetryNow,
     Tick,
 }
@@ -76,11 +94,13 @@ impl Reducible for LrsState {
     type Action = LrsAction;
     fn reduce(self: Rc<Self>, action: LrsAction) -> Rc<Self> {
         let mut s = (*self).clone();
-        fn ob(s: &mut LrsState, f: &dyn Fn(&mut Outbox)) {
-            let mut o = (*s.outbox.0).clone();
-            f(&mut o);
+        fn show(s: &mut LrsState, o: Outbox) -> bool {
+            if *s.outbox.0 == o {
+                return false;
+            }
             s.outbox = Shared(Rc::new(o));
             s.outbox_rev += 1;
+            true
         }
         match action {
             LrsAction::Loaded {
@@ -91,9 +111,7 @@ impl Reducible for LrsState {
                 s.identity = s.identity.or(identity);
                 s.mine = s.mine.or(mine);
                 if let Some(o) = outbox {
-                    let mut o = o;
-                    o.absorb((*s.outbox.0).clone());
-                    s.outbox = Shared(Rc::new(o));
+                    show(&mut s, o);
                 }
                 s.loaded = true;
             }
@@ -106,41 +124,65 @@ impl Reducible for LrsState {
             LrsAction::SetMine(c) => {
                 s.mine = c;
                 s.mine_rev += 1;
-                ob(&mut s, &|o| o.retry_now());
+                s.retry_rev += 1;
             }
-            LrsAction::Enqueue(store) => {
-                let (Some(c), Some(who), true) =
-                    (s.config().cloned(), s.identity.clone(), s.loaded)
-                else {
-                    return self;
-                };
-                let site = site();
-                let actor = who.actor(&c.home_page(&site));
-                let mut o = (*s.outbox.0).clone();
-                let before = o.marks.clone();
-                if o.enqueue(&store, &actor, &c.base(&site), &c.send) == 0 && o.marks == before {
+            LrsAction::Stored(Ok(o)) => {
+                let changed = show(&mut s, o);
+                if !changed && s.store_error.is_none() {
                     return self;
                 }
-                s.outbox = Shared(Rc::new(o));
-                s.outbox_rev += 1;
+                s.store_error = None;
             }
+            LrsAction::Stored(Err(e)) => s.store_error = Some(e),
+            LrsAction::OtherTab(key, text) => match key.as_str() {
+                storage::OUTBOX => {
+                    show(
+                        &mut s,
+                        text.as_deref()
+                            .and_then(Outbox::from_json)
+                            .unwrap_or_default(),
+                    );
+                    s.enqueue_rev += 1;
+                }
+                storage::IDENTITY => {
+                    s.identity = text.and_then(|t| serde_json::from_str(&t).ok());
+                }
+                storage::LRS => {
+                    s.mine = text.and_then(|t| serde_json::from_str(&t).ok());
+                }
+                _ => return self,
+            },
+            LrsAction::Sender => s.sender = true,
             LrsAction::Sending => s.sending = true,
-            LrsAction::Settled {
-                ids,
-                reply,
-                error,
-                now,
-            } => {
-                s.sending = false;
-                ob(&mut s, &|o| o.settle(&ids, reply, error.clone(), now));
-            }
+            LrsAction::Settled => s.sending = false,
             LrsAction::RetryNow => {
-                ob(&mut s, &|o| o.retry_now());
+                s.retry_rev += 1;
                 s.tick += 1;
             }
             LrsAction::Tick => s.tick += 1,
         }
         Rc::new(s)
+    }
+}
+
+type Dispatcher = UseReducerDispatcher<LrsState>;
+
+/// Change the stored outbox (read-merge-write: `Outbox::rewrite`) and show what it now holds.
+async fn change(shared: &SharedValue, d: &Dispatcher, f: impl FnOnce(&mut Outbox) + 'static) {
+    let seen = Rc::new(RefCell::new(None));
+    let put = seen.clone();
+    let r = shared
+        .update(move |text| {
+            let (o, text) = Outbox::rewrite(text.as_deref(), f);
+            *put.borrow_mut() = Some(o);
+            text
+        })
+        .await;
+    let o = seen.borrow_mut().take();
+    match (r, o) {
+        (Ok(_), Some(o)) => d.dispatch(LrsAction::Stored(Ok(o))),
+        (Err(e), _) => d.dispatch(LrsAction::Stored(Err(e))),
+        (Ok(_), None) => {}
     }
 }
 
@@ -177,14 +219,20 @@ async fn post(c: &LrsConfig, batch: &[serde_json::Value]) -> (u16, Option<String
 }
 
 /// The LRS machinery, run once by the app: reads storage, fetches `config.json`, queues the
-/// statements of what `progress` holds, keeps the outbox stored and sends it.
+/// statements of what `progress` holds into the stored outbox, follows the other tabs' changes,
+/// and sends when this tab is the sender.
 #[hook]
 pub fn use_lrs(progress: Shared<Store>) -> Handle {
     let state = use_reducer(LrsState::default);
-    // Start: what storage holds, then the deploying team's config (absent: no LRS).
+    // The stored outbox, for the sender's settling (set by the first effect).
+    let outbox_store = use_mut_ref(|| None::<SharedValue>);
+    // Start: what storage holds, then the deploying team's config (absent: no LRS); the other
+    // tabs' changes; the sender's lock.
     {
         let d = state.dispatcher();
+        let keep = outbox_store.clone();
         use_io_effect((), move |io, _| {
+            *keep.borrow_mut() = Some(io.shared(storage::OUTBOX));
             let identity = io.load::<Identity>(storage::IDENTITY).ok().flatten();
             let mine = io.load::<LrsConfig>(storage::LRS).ok().flatten();
             let outbox = io
@@ -196,6 +244,14 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
                 identity,
                 mine,
                 outbox,
+            });
+            storage::listen_storage({
+                let d = d.clone();
+                move |k, v| d.dispatch(LrsAction::OtherTab(k, v))
+            });
+            storage::hold_lock("kefu-outbox", {
+                let d = d.clone();
+                move || d.dispatch(LrsAction::Sender)
             });
             wasm_bindgen_futures::spawn_local(async move {
                 let got = gloo::net::http::Request::get("config.json").send().await;
@@ -212,27 +268,48 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
             });
         });
     }
-    // Queue what is new whenever progress, the identity or the LRS change.
+    // Queue what is new whenever progress, the identity or the LRS change, or another tab
+    // changed the outbox.
     {
         let d = state.dispatcher();
+        let who = state.identity.clone();
+        let config = state.config().cloned();
         let deps = (
             progress.clone(),
-            state.identity.clone(),
-            state.config().cloned(),
+            who.clone(),
+            config.clone(),
             state.loaded,
+            state.enqueue_rev,
         );
-        use_effect_with(deps, move |(p, _, _, _)| {
-            d.dispatch(LrsAction::Enqueue(p.clone()));
+        use_io_effect(deps, move |io, (p, _, _, loaded, _)| {
+            let (Some(c), Some(who), true) = (config, who, *loaded) else {
+                return;
+            };
+            let (shared, p) = (io.shared(storage::OUTBOX), p.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                change(&shared, &d, move |o| {
+                    let site = site();
+                    let actor = who.actor(&c.home_page(&site));
+                    o.enqueue(&p, &actor, &c.base(&site), &c.send);
+                })
+                .await;
+            });
+        });
+    }
+    // "Retry now" (or a new LRS): everything waiting is due at once.
+    {
+        let d = state.dispatcher();
+        use_io_effect(state.retry_rev, move |io, &rev| {
+            if rev > 0 {
+                let shared = io.shared(storage::OUTBOX);
+                wasm_bindgen_futures::spawn_local(async move {
+                    change(&shared, &d, Outbox::retry_now).await;
+                });
+            }
         });
     }
     // Keep what changed.
     {
-        let o = state.outbox.clone();
-        use_io_effect(state.outbox_rev, move |io, &rev| {
-            if rev > 0 {
-                let _ = io.set_raw(storage::OUTBOX, &o.to_json());
-            }
-        });
         let who = state.identity.clone();
         use_io_effect(state.identity_rev, move |io, &rev| {
             if let (true, Some(w)) = (rev > 0, &who) {
@@ -251,19 +328,22 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
             }
         });
     }
-    // Send when due; otherwise wake up when the next try is due, or when the browser is online.
+    // The sender sends when due; otherwise it wakes up when the next try is due, or when the
+    // browser is online.
     {
         let d = state.dispatcher();
-        let config = state.config().cloned();
+        let config = state.config().cloned().filter(|_| state.sender);
         let outbox = state.outbox.clone();
         let deps = (state.outbox_rev, state.tick, state.sending, config.clone());
+        let outbox_store = outbox_store.clone();
         use_effect_with(deps, move |&(_, _, sending, _)| {
             let mut timer = None;
             let online = gloo::events::EventListener::new(&gloo::utils::window(), "online", {
                 let d = d.clone();
                 move |_| d.dispatch(LrsAction::Tick)
             });
-            if let (Some(c), false) = (config, sending) {
+            let shared = outbox_store.borrow().clone();
+            if let (Some(c), false, Some(shared)) = (config, sending, shared) {
                 let now = js_sys::Date::now();
                 if outbox.due(now) {
                     let batch = outbox.batch();
@@ -275,12 +355,12 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
                     let d = d.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         let (status, error) = post(&c, &batch).await;
-                        d.dispatch(LrsAction::Settled {
-                            ids,
-                            reply: Reply::of_status(status),
-                            error,
-                            now: js_sys::Date::now(),
-                        });
+                        let now = js_sys::Date::now();
+                        change(&shared, &d, move |o| {
+                            o.settle(&ids, Reply::of_status(status), error, now);
+                        })
+                        .await;
+                        d.dispatch(LrsAction::Settled);
                     });
                 } else if !outbox.pending.is_empty() {
                     let wait = (outbox.next_ms - now).clamp(0.0, 600_000.0) as u32 + 10;

@@ -78,9 +78,6 @@ pub fn SettingsPage() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let c = LrsConfig {
-                endpoint: value(&refs.0).trim().to_string(),
-                username: value(&refs.1),
-                password: value(&refs.2),
                 token: value(&refs.3).trim().to_string(),
                 send: Sending {
                     text: refs
@@ -89,8 +86,7 @@ pub fn SettingsPage() -> Html {
                         .is_none_or(|i| i.checked()),
                     ..Sending::default()
                 },
-                activity_base: String::new(),
-                home_page: String::new(),
+                ..LrsConfig::basic(&value(&refs.0), &value(&refs.1), &value(&refs.2))
             };
             match c.check() {
                 Ok(()) => {
@@ -112,15 +108,7 @@ pub fn SettingsPage() -> Html {
 
     let who = st.identity.clone().unwrap_or_default();
     let mine = st.mine.clone();
-    let m = mine.clone().unwrap_or(LrsConfig {
-        endpoint: String::new(),
-        username: String::new(),
-        password: String::new(),
-        token: String::new(),
-        send: Sending::default(),
-        activity_base: String::new(),
-        home_page: String::new(),
-    });
+    let m = mine.clone().unwrap_or_else(|| LrsConfig::basic("", "", ""));
     let o = &st.outbox;
     let shown = |field: &'static str, stored: &str| -> String {
         typed
@@ -185,6 +173,9 @@ pub fn SettingsPage() -> Html {
                     ("sent", &o.sent.to_string()),
                     ("rejected", &o.rejected.len().to_string()),
                 ]) }</p>
+                if let Some(e) = &st.store_error {
+                    <p class="error">{ e.message(lang) }</p>
+                }
                 if let Some(e) = &o.last_error {
                     <p class="error" data-last-error="">{ tf(lang, "settings.last_error", &[("error", e)]) }</p>
                 }

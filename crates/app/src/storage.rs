@@ -265,6 +265,16 @@ export function kefu_unlock(name) {
   held.delete(name);
   if (r) r();
 }
+export function kefu_update(key, f) {
+  const run = () => { const n = f(localStorage.getItem(key)); if (typeof n == 'string') localStorage.setItem(key, n); return n; };
+  return navigator.locks ? navigator.locks.request('kefu.write.' + key, run) : new Promise((r) => r(run()));
+}
+export function kefu_storage_listen(f) {
+  addEventListener('storage', (e) => { if (e.storageArea === localStorage && e.key !== null) f(e.key, e.newValue); });
+}
+export function kefu_hold(name, got) {
+  if (navigator.locks) navigator.locks.request(name, () => { got(); return new Promise(() => {}); }).catch(() => {}); else got();
+}
 export function kefu_move_aside(key, aside) {
   return new Promise((resolve, reject) => {
     const value = localStorage.getItem(key);
@@ -295,6 +305,15 @@ extern "C" {
     fn kefu_tabs_listen(f: &js_sys::Function);
     fn kefu_lock(name: &str, steal: bool, lost: &js_sys::Function) -> js_sys::Promise;
     fn kefu_unlock(name: &str);
+    /// Read-change-write of one localStorage value with no other tab in between (Web Locks,
+    /// `kefu.write.KEY`; without them, in one task): `f(text|null)` answers the text to store
+    /// (null: leave it as it is). Resolves what `f` answered.
+    fn kefu_update(key: &str, f: &JsValue) -> js_sys::Promise;
+    /// Another tab changed a localStorage value: `f(key, text|null)`.
+    fn kefu_storage_listen(f: &js_sys::Function);
+    /// Wait for the Web Lock `name`, then hold it while the page lives; `got()` once held (at
+    /// once without Web Locks). The next tab waiting gets it when this one closes.
+    fn kefu_hold(name: &str, got: &JsValue);
 }
 
 /// This page's id among the tabs (a different play it saves under a stored id is kept as
@@ -491,6 +510,50 @@ pub fn listen_tabs(f: impl Fn(Option<Vec<String>>) + 'static) {
     c.forget();
 }
 
+/// Call `f(key, text)` when another tab changes a localStorage value (`None`: removed).
+pub fn listen_storage(f: impl Fn(String, Option<String>) + 'static) {
+    let c =
+        Closure::<dyn Fn(String, JsValue)>::new(move |k: String, v: JsValue| f(k, v.as_string()));
+    kefu_storage_listen(c.as_ref().unchecked_ref());
+    c.forget();
+}
+
+/// Wait for the Web Lock `name` and hold it while the page lives; `got` runs once it is held
+/// (at once in a browser without Web Locks).
+pub fn hold_lock(name: &str, got: impl FnOnce() + 'static) {
+    kefu_hold(name, &Closure::once_into_js(got));
+}
+
+/// One localStorage value that tabs change in turn (see [`Io::shared`]).
+#[derive(Clone)]
+pub struct SharedValue {
+    key: &'static str,
+}
+
+impl SharedValue {
+    /// Read what is stored now, change it with `f` (its answer is stored; `None` leaves it)
+    /// and write it, with no other tab in between (Web Locks; without them, in one task).
+    /// Answers what `f` answered.
+    pub async fn update(
+        &self,
+        f: impl FnOnce(Option<String>) -> Option<String> + 'static,
+    ) -> Result<Option<String>, StoreError> {
+        let f = Closure::once_into_js(move |v: JsValue| -> JsValue {
+            f(v.as_string()).map_or(JsValue::NULL, JsValue::from)
+        });
+        wasm_bindgen_futures::JsFuture::from(kefu_update(self.key, &f))
+            .await
+            .map(|v| v.as_string())
+            .map_err(|_| {
+                if available() {
+                    StoreError::Full
+                } else {
+                    StoreError::Unavailable
+                }
+            })
+    }
+}
+
 fn available() -> bool {
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
@@ -616,6 +679,12 @@ impl Io {
     /// The progress database, for an effect's asynchronous work (moved into its future).
     pub fn db(&self) -> Db {
         Db { _private: () }
+    }
+
+    /// A localStorage value the tabs change by read-change-write (the LRS outbox), for an
+    /// effect's asynchronous work.
+    pub fn shared(&self, key: &'static str) -> SharedValue {
+        SharedValue { key }
     }
 
     pub fn save<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {

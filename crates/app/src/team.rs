@@ -114,15 +114,7 @@ pub fn TeamPage() -> Html {
         let refs = (endpoint.clone(), user.clone(), pass.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let c = LrsConfig {
-                endpoint: value(&refs.0).trim().to_string(),
-                username: value(&refs.1),
-                password: value(&refs.2),
-                token: String::new(),
-                send: Default::default(),
-                activity_base: String::new(),
-                home_page: String::new(),
-            };
+            let c = LrsConfig::basic(&value(&refs.0), &value(&refs.1), &value(&refs.2));
             if let Err(e) = c.check() {
                 status.set(Some(e));
                 return;

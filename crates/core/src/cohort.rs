@@ -170,7 +170,8 @@ impl Cohort {
     }
 
     /// A trainee's exported file: our xAPI export (its actor names the trainee) or our JSON
-    /// export (named `fallback_name`, usually the file's name). Returns the attempts read.
+    /// export (its `trainee`, else named `fallback_name`, usually the file's name). Returns
+    /// the attempts read.
     pub fn add_file(&mut self, json: &str, fallback_name: &str) -> Result<usize, LoadError> {
         let v: Value = serde_json::from_str(json).map_err(|e| LoadError::Corrupt(e.to_string()))?;
         if let Some(a) = v
@@ -187,7 +188,15 @@ impl Cohort {
         }
         let store = Store::from_json(json)?;
         let n = store.attempts.len();
-        self.add(fallback_name.to_string(), fallback_name.to_string(), store);
+        // The trainee the export names (keyed as the xAPI actor of an email is, so one
+        // trainee's JSON and xAPI files are one row), else the file's name.
+        let (key, name) = match Store::trainee_of(&v) {
+            Some((name, id)) if id.contains('@') => (format!("mailto:{id}"), name),
+            Some((name, id)) if !id.is_empty() => (id, name),
+            Some((name, _)) => (name.clone(), name),
+            None => (fallback_name.to_string(), fallback_name.to_string()),
+        };
+        self.add(key, name, store);
         Ok(n)
     }
 
@@ -528,5 +537,35 @@ mod tests {
         assert!(from_files.trainees.iter().any(|t| t.name == "zhao.json"));
         assert!(from_files.add_file("{oops", "x").is_err());
         assert!(from_files.add_file("[{\"verb\":{}}]", "x").is_err());
+    }
+
+    #[test]
+    fn a_json_export_naming_its_trainee_is_that_trainee() {
+        let mut c = Cohort::default();
+        let li_xapi = statements(
+            "Li",
+            "li@example.com",
+            vec![attempt("l1", "late", 1000.0, &[("apology", true)], false)],
+        );
+        c.add_file(&serde_json::to_string(&li_xapi).unwrap(), "a.json")
+            .unwrap();
+        // Li's JSON export (another attempt) joins Li's row; Wang's is named Wang.
+        let mut s = Store::default();
+        s.upsert(attempt("l2", "late", 2000.0, &[("apology", false)], false));
+        let li = Identity::new("Li", "li@example.com").unwrap();
+        assert_eq!(c.add_file(&s.to_json_as(Some(&li)), "b.json"), Ok(1));
+        let mut w = Store::default();
+        w.upsert(attempt("w1", "late", 1000.0, &[], false));
+        let wang = Identity::new("Wang", "").unwrap();
+        assert_eq!(c.add_file(&w.to_json_as(Some(&wang)), "c.json"), Ok(1));
+        let rows: Vec<(&str, &str, usize)> = c
+            .trainees
+            .iter()
+            .map(|t| (t.name.as_str(), t.key.as_str(), t.store.attempts.len()))
+            .collect();
+        assert_eq!(
+            rows,
+            [("Li", "mailto:li@example.com", 2), ("Wang", "Wang", 1)]
+        );
     }
 }

@@ -397,6 +397,37 @@ impl Store {
         serde_json::to_string(self).unwrap_or_else(|_| "{\"version\":1,\"attempts\":[]}".into())
     }
 
+    /// The export file: [`Store::to_json`] naming the trainee (`who`, from the settings) as
+    /// `"trainee": {"name", "id"}` (`id` only when set). `from_json` and `import` read it as
+    /// before; the trainer's dashboard takes the trainee from it.
+    pub fn to_json_as(&self, who: Option<&crate::xapi::Identity>) -> String {
+        let Some(w) = who else {
+            return self.to_json();
+        };
+        let mut t = json!({ "name": w.name });
+        if !w.id.is_empty() {
+            t["id"] = json!(w.id);
+        }
+        // Spliced into the store's own text (`to_json` is an object): no second serialiser
+        // in the app's wasm.
+        let store = self.to_json();
+        match (store.strip_prefix('{'), serde_json::to_string(&t)) {
+            (Some(rest), Ok(t)) => format!("{{\"trainee\":{t},{rest}"),
+            _ => store,
+        }
+    }
+
+    /// The trainee an export names (`to_json_as`): name and id (empty when not set).
+    pub fn trainee_of(v: &Value) -> Option<(String, String)> {
+        let t = v.get("trainee")?;
+        let name = t["name"]
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())?;
+        let id = t["id"].as_str().unwrap_or_default().trim();
+        Some((name.to_string(), id.to_string()))
+    }
+
     /// Read a store; a bare array of attempts is the legacy version 0 and is migrated.
     pub fn from_json(s: &str) -> Result<Store, LoadError> {
         let v: Value = serde_json::from_str(s).map_err(|e| LoadError::Corrupt(e.to_string()))?;
@@ -661,9 +692,20 @@ impl Store {
     /// like a formula. `hits`/`misses` are the positive principles shown/missed; the last
     /// column, `violations`, lists the violations committed (blame, jargon, rudeness).
     pub fn to_csv(&self) -> String {
+        self.to_csv_as(None)
+    }
+
+    /// [`Store::to_csv`] naming the trainee (`who`, from the settings): two more columns,
+    /// `trainee` and `trainee_id` (empty when no id is set), neutralised like every cell.
+    pub fn to_csv_as(&self, who: Option<&crate::xapi::Identity>) -> String {
         let mut out = String::from(
-            "\u{feff}attempt_id,scenario,title,lang,exam,started,outcome,turn,score,secs,hits,misses,reply,violations\r\n",
+            "\u{feff}attempt_id,scenario,title,lang,exam,started,outcome,turn,score,secs,hits,misses,reply,violations",
         );
+        let who = who.map(|w| [csv_cell(&w.name), csv_cell(&w.id)]);
+        if who.is_some() {
+            out.push_str(",trainee,trainee_id");
+        }
+        out.push_str("\r\n");
         for a in &self.attempts {
             for t in &a.turns {
                 let ids = |hit: bool, violation: bool| -> String {
@@ -696,6 +738,9 @@ impl Store {
                         .collect::<Vec<_>>()
                         .join(","),
                 );
+                if let Some([name, id]) = &who {
+                    out.push_str(&format!(",{name},{id}"));
+                }
                 out.push_str("\r\n");
             }
         }
@@ -788,11 +833,12 @@ fn parse_duration(d: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::xapi::iso_duration;
 
-    fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {
+    /// An English attempt of two replies (also the xAPI tests' fixture).
+    pub(crate) fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {
         Attempt {
             id: id.into(),
             scenario: "angry-late-delivery".into(),
@@ -1001,6 +1047,50 @@ mod tests {
         assert!(csv.contains(",80,12.5,apology,,"), "{csv}");
         assert!(csv.contains(",61,,,apology,"), "{csv}");
         assert_eq!(csv.matches("\r\n").count(), 3);
+    }
+
+    #[test]
+    fn exports_name_the_trainee() {
+        let mut s = Store::default();
+        s.upsert(attempt("a", true, "Sorry"));
+        let who = crate::xapi::Identity::new("=Li, \"Wei\"", "E-1024").unwrap();
+        // JSON: the trainee beside the attempts; it reads back as the same store.
+        let json = s.to_json_as(Some(&who));
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            v["trainee"],
+            json!({ "name": "=Li, \"Wei\"", "id": "E-1024" })
+        );
+        assert_eq!(
+            Store::trainee_of(&v),
+            Some(("=Li, \"Wei\"".to_string(), "E-1024".to_string()))
+        );
+        assert_eq!(Store::import(&json).unwrap(), s);
+        let no_id = crate::xapi::Identity::new("Ana", "").unwrap();
+        let v: Value = serde_json::from_str(&s.to_json_as(Some(&no_id))).unwrap();
+        assert_eq!(v["trainee"], json!({ "name": "Ana" }));
+        assert_eq!(s.to_json_as(None), s.to_json());
+        assert_eq!(
+            Store::trainee_of(&serde_json::from_str(&s.to_json()).unwrap()),
+            None
+        );
+        // CSV: two more columns on every row, the name neutralised and quoted.
+        let csv = s.to_csv_as(Some(&who));
+        let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert!(
+            lines[0].ends_with(",reply,violations,trainee,trainee_id"),
+            "{csv}"
+        );
+        assert_eq!(lines.len(), 3);
+        for row in &lines[1..] {
+            assert!(row.ends_with(",\"'=Li, \"\"Wei\"\"\",E-1024"), "{row}");
+        }
+        let csv = s.to_csv_as(Some(&no_id));
+        assert!(
+            csv.split("\r\n").nth(1).unwrap().ends_with(",Ana,"),
+            "{csv}"
+        );
+        assert_eq!(s.to_csv_as(None), s.to_csv());
     }
 
     #[test]

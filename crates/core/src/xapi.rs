@@ -507,6 +507,20 @@ pub struct LrsConfig {
 }
 
 impl LrsConfig {
+    /// An LRS at `endpoint` (trimmed) with basic credentials (none when both are empty),
+    /// sending everything, under the default activity base: what the settings and the
+    /// dashboard's forms make.
+    pub fn basic(endpoint: &str, username: &str, password: &str) -> LrsConfig {
+        LrsConfig {
+            endpoint: endpoint.trim().to_string(),
+            username: username.to_string(),
+            password: password.to_string(),
+            token: String::new(),
+            send: Sending::default(),
+            activity_base: String::new(),
+            home_page: String::new(),
+        }
+    }
     /// Read `{"lrs": {...}}` (a `config.json`) or a bare config; `Ok(None)` when there is no
     /// `lrs` (nothing leaves the browser). A config that is there but wrong is an error.
     pub fn from_config_json(s: &str) -> Result<Option<LrsConfig>, String> {
@@ -736,19 +750,23 @@ impl Outbox {
         self.next_ms = 0.0;
     }
 
-    /// Take in another tab's stored outbox: statements either has (once), the marks of both.
-    pub fn absorb(&mut self, other: Outbox) {
-        for s in other.pending {
-            if !self.pending.iter().any(|p| p["id"] == s["id"]) {
-                self.pending.push(s);
-            }
-        }
-        for (k, m) in other.marks {
-            let e = self.marks.entry(k).or_default();
-            e.replies = e.replies.max(m.replies);
-            e.end |= m.end;
-        }
-        self.exams.extend(other.exams);
+    /// Read-merge-write, the rule every tab follows to change the outbox they share: `change`
+    /// is applied to the outbox as storage holds it now (`stored`: another tab may have
+    /// queued, sent or retried since this tab last read it), never to this tab's own older
+    /// copy. So no tab drops another's statements, a statement leaves only when the change
+    /// settles its id, and the marks (shared too) queue each statement once whichever tab
+    /// sees the attempt first. An absent or unreadable stored outbox counts as empty: what it
+    /// held is queued again from progress, under the same stable ids (the LRS keeps each once).
+    /// Answers the outbox and the text to store (`None`: the change left it as it was).
+    pub fn rewrite(
+        stored: Option<&str>,
+        change: impl FnOnce(&mut Outbox),
+    ) -> (Outbox, Option<String>) {
+        let before = stored.and_then(Outbox::from_json).unwrap_or_default();
+        let mut o = before.clone();
+        change(&mut o);
+        let text = (o != before).then(|| o.to_json());
+        (o, text)
     }
 }
 
@@ -761,40 +779,31 @@ pub fn backoff_ms(failures: u32) -> f64 {
 mod tests {
     use super::*;
     use crate::exam::ExamTag;
-    use crate::judgement::ScenarioKind;
     use crate::principles::Lang;
     use crate::progress::TurnRecord;
-    use crate::scenario::Outcome;
 
     fn base() -> Base {
         Base::new("https://example.org/kefu-dojo/").unwrap()
     }
 
+    /// The progress tests' attempt, in Traditional Chinese, with `turns` replies alike.
     fn attempt(id: &str, scenario: &str, turns: usize, finished: bool) -> Attempt {
-        Attempt {
-            id: id.into(),
-            scenario: scenario.into(),
-            title: "The late parcel".into(),
-            kind: ScenarioKind::Angry,
-            lang: Lang::ZhHant,
-            seed: 7,
-            started_ms: 1_764_000_000_000.0,
-            finished_ms: finished.then_some(1_764_000_090_000.0),
-            outcome: finished.then_some(Outcome::Resolved),
-            exam: false,
-            exam_run: None,
-            turns: (0..turns)
-                .map(|i| TurnRecord {
-                    turn: format!("t{i}"),
-                    customer: "Where is it?".into(),
-                    reply: "Sorry".into(),
-                    secs: Some(3.0),
-                    score: 80,
-                    principles: [("apology".to_string(), true)].into(),
-                    expected: Some(vec!["apology".into()]),
-                })
-                .collect(),
-        }
+        let mut a = crate::progress::tests::attempt(id, finished, "Sorry");
+        let turn = TurnRecord {
+            secs: Some(3.0),
+            principles: [("apology".to_string(), true)].into(),
+            expected: Some(vec!["apology".into()]),
+            ..a.turns[0].clone()
+        };
+        a.scenario = scenario.into();
+        a.lang = Lang::ZhHant;
+        a.turns = (0..turns)
+            .map(|i| TurnRecord {
+                turn: format!("t{i}"),
+                ..turn.clone()
+            })
+            .collect();
+        a
     }
 
     #[test]
@@ -1000,6 +1009,114 @@ mod tests {
         assert_eq!((o.pending.len(), o.rejected.len()), (1, 0));
     }
 
+    /// One read-merge-write of the stored outbox, as a tab does it.
+    fn rw(stored: &mut Option<String>, f: impl FnOnce(&mut Outbox)) -> Outbox {
+        let (o, text) = Outbox::rewrite(stored.as_deref(), f);
+        if let Some(t) = text {
+            *stored = Some(t);
+        }
+        o
+    }
+
+    fn ids(v: &[Value]) -> Vec<String> {
+        v.iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn two_tabs_share_one_stored_outbox_and_each_statement_reaches_the_lrs_once() {
+        let b = base();
+        let actor = Identity::new("Li", "").unwrap().actor(&b);
+        let send = Sending::default();
+        let mut stored = None;
+        // Tab A played attempt a; tab B sees a (the progress channel) and plays b.
+        let mut store_a = Store::default();
+        store_a.upsert(attempt("a", "s", 1, false));
+        let mut store_b = store_a.clone();
+        store_b.upsert(attempt("b", "s", 1, false));
+        let view_a = rw(&mut stored, |o| {
+            o.enqueue(&store_a, &actor, &b, &send);
+        });
+        assert_eq!(view_a.pending.len(), 1);
+        let view_b = rw(&mut stored, |o| {
+            o.enqueue(&store_b, &actor, &b, &send);
+        });
+        assert_eq!(
+            view_b.pending.len(),
+            2,
+            "a's reply is queued once, by the first tab"
+        );
+        // A (the sender) posts what it saw; meanwhile B finishes b (two more replies, the end).
+        let batch = ids(&view_a.batch());
+        store_b.upsert(attempt("b", "s", 3, true));
+        rw(&mut stored, |o| {
+            o.enqueue(&store_b, &actor, &b, &send);
+        });
+        let before_settle = stored.clone();
+        let after = rw(&mut stored, |o| {
+            o.settle(&batch, Reply::Accepted, None, 1.0)
+        });
+        let mut lrs: BTreeSet<String> = batch.iter().cloned().collect();
+        assert_eq!(after.sent, 1);
+        assert_eq!(
+            ids(&after.pending),
+            ids(&view_b.pending[1..])
+                .into_iter()
+                .chain(ids(
+                    &attempt_statements(&store_b.attempts[1], &actor, &b).replies[1..]
+                ))
+                .chain(ids(
+                    &attempt_statements(&store_b.attempts[1], &actor, &b).end
+                ))
+                .collect::<Vec<_>>(),
+            "only the settled id left; B's statements queued meanwhile are all there"
+        );
+        // Writing A's own older copy back (the old rule) would have lost them.
+        assert!(view_a.pending.len() < after.pending.len());
+        // Without Web Locks two tabs may still interleave: B's write of what it read before
+        // the settle lands after it. The accepted statement is back, and is dropped on the
+        // LRS's 409; nothing is lost, nothing reaches the LRS twice.
+        stored = before_settle;
+        rw(&mut stored, |o| {
+            o.enqueue(&store_b, &actor, &b, &send);
+        });
+        for _ in 0..20 {
+            let view = rw(&mut stored, |_| {});
+            if view.pending.is_empty() {
+                break;
+            }
+            let batch = ids(&view.batch());
+            let status = if batch.iter().any(|i| lrs.contains(i)) {
+                409
+            } else {
+                lrs.extend(batch.iter().cloned());
+                200
+            };
+            rw(&mut stored, |o| {
+                o.settle(&batch, Reply::of_status(status), None, 2.0)
+            });
+        }
+        let all: BTreeSet<String> = ids(&store_statements(&store_b, &actor, &b))
+            .into_iter()
+            .collect();
+        assert_eq!(lrs, all, "every statement of both tabs, once");
+        assert!(rw(&mut stored, |_| {}).pending.is_empty());
+        // A change that changes nothing writes nothing (no storage event for the other tabs).
+        assert_eq!(
+            Outbox::rewrite(stored.as_deref(), |o| {
+                o.enqueue(&store_b, &actor, &b, &send);
+            })
+            .1,
+            None
+        );
+        // An unreadable stored outbox counts as empty, and is replaced by the change.
+        let (o, text) = Outbox::rewrite(Some("{oops"), |o| {
+            o.enqueue(&store_a, &actor, &b, &send);
+        });
+        assert_eq!((o.pending.len(), text.is_some()), (1, true));
+    }
+
     #[test]
     fn backoff_grows_and_caps() {
         assert_eq!(backoff_ms(1), 2000.0);
@@ -1048,5 +1165,10 @@ mod tests {
             ..c
         };
         assert_eq!(t.authorization().unwrap(), "Bearer abc");
+        let b = LrsConfig::basic(" http://127.0.0.1:8100/xAPI/ ", "kefu", "secret");
+        assert_eq!(b.statements_url(), "http://127.0.0.1:8100/xAPI/statements");
+        assert_eq!(b.authorization().unwrap(), "Basic a2VmdTpzZWNyZXQ=");
+        assert!(b.check().is_ok() && b.send == Sending::default());
+        assert_eq!(LrsConfig::basic("", "", "").authorization(), None);
     }
 }
