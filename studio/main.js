@@ -163,8 +163,10 @@ export function mount(el, opts) {
     const ok = drafts.save(name, view.state.doc.toString(), [sel.anchor, sel.head], view.scrollDOM.scrollTop);
     if (ok === false) {
       notice.textContent = t('studio.quota', { name });
+      notice.dataset.state = 'quota';
       notice.hidden = false;
-    } else if (ok === true) {
+    } else if (ok === true && notice.dataset.state === 'quota') {
+      // Saved again: the quota notice goes (any other notice stays until the next one).
       notice.hidden = true;
     }
   };
@@ -229,8 +231,9 @@ export function mount(el, opts) {
       list: r.languages.filter((l) => l.declared || l.texts).map((l) => t(l.declared ? 'studio.lang_count' : 'studio.lang_undeclared',
         { lang: l.code, n: l.texts, of: l.of })).join(' · '),
     }) : '';
-    playBtn.setAttribute('aria-disabled', String(errors > 0));
-    addBtn.setAttribute('aria-disabled', String(errors > 0));
+    // Still pressable (it then says why in the notice); marked and titled meanwhile.
+    playBtn.dataset.blocked = String(errors > 0);
+    addBtn.dataset.blocked = String(errors > 0);
     playBtn.title = errors ? t('studio.play_broken') : '';
     addBtn.title = errors ? t('studio.add_broken') : '';
   };
@@ -319,7 +322,7 @@ export function mount(el, opts) {
     try {
       const list = await (await fetch('scenarios/index.json')).json();
       libSelect.append(...list.map((f) => h('option', { value: f }, f)));
-    } catch (e) { notice.textContent = t('studio.library_failed'); notice.hidden = false; }
+    } catch (e) { say(t('studio.library_failed')); }
   }, { once: true });
   libSelect.addEventListener('change', async () => {
     const f = libSelect.value;
@@ -329,7 +332,7 @@ export function mount(el, opts) {
       const res = await fetch(`scenarios/${encodeURIComponent(f)}`);
       if (!res.ok) throw new Error(res.status);
       open(unique(f), await res.text());
-    } catch (e) { notice.textContent = t('studio.library_failed'); notice.hidden = false; }
+    } catch (e) { say(t('studio.library_failed')); }
   });
   draftSelect.addEventListener('change', () => {
     const d = drafts.get(draftSelect.value);
@@ -362,7 +365,7 @@ export function mount(el, opts) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   };
-  const say = (msg) => { notice.textContent = msg; notice.hidden = false; };
+  const say = (msg, state = 'said') => { notice.textContent = msg; notice.dataset.state = state; notice.hidden = false; };
   const broken = () => !report || report.failed || report.diagnostics.some((d) => d.severity === 'error');
   const play = () => {
     if (broken()) { say(t('studio.play_broken')); return; }
@@ -378,20 +381,17 @@ export function mount(el, opts) {
     if (broken()) { say(t('studio.add_broken')); return; }
     const n = name || 'scenario.toml';
     save(true);
-    say(t('studio.adding', { name: n }));
-    notice.dataset.state = 'adding';
+    say(t('studio.adding', { name: n }), 'adding');
     try {
       const r = JSON.parse(await opts.add(n, view.state.doc.toString()));
       if (r.id) {
         notice.replaceChildren(t('studio.added', { name: n }), ' ', h('a', { href: '#/' }, t('studio.library_link')));
         notice.dataset.state = 'added';
       } else {
-        say(t('studio.add_failed', { name: n, error: (r.errors || []).join('\n') }));
-        notice.dataset.state = 'failed';
+        say(t('studio.add_failed', { name: n, error: (r.errors || []).join('\n') }), 'failed');
       }
     } catch (e) {
-      say(t('studio.add_failed', { name: n, error: String(e && e.message || e) }));
-      notice.dataset.state = 'failed';
+      say(t('studio.add_failed', { name: n, error: String(e && e.message || e) }), 'failed');
     }
   };
 
