@@ -383,7 +383,7 @@ export function mount(el, opts) {
     save(true);
     say(t('studio.adding', { name: n }), 'adding');
     try {
-      const r = JSON.parse(await opts.add(n, view.state.doc.toString()));
+      const r = JSON.parse(await new Promise((done) => opts.add(n, view.state.doc.toString(), done)));
       if (r.id) {
         notice.replaceChildren(t('studio.added', { name: n }), ' ', h('a', { href: '#/' }, t('studio.library_link')));
         notice.dataset.state = 'added';

@@ -35,19 +35,24 @@ pub fn studio_page() -> Html {
                     add_file.emit((name, src));
                 },
             );
-            let add = Closure::<dyn Fn(String, String) -> js_sys::Promise>::new(
-                move |name: String, src: String| {
-                    let keep = keep_file.clone();
-                    js_sys::Promise::new(&mut |resolve, _| {
-                        let done = Callback::from(move |r: Result<String, Vec<String>>| {
-                            let v = match r {
-                                Ok(id) => serde_json::json!({ "id": id }),
-                                Err(errors) => serde_json::json!({ "errors": errors }),
-                            };
-                            let _ = resolve.call1(&JsValue::NULL, &v.to_string().into());
-                        });
-                        keep.emit((name.clone(), src.clone(), done));
-                    })
+            // Add to my library: `done` gets `{"id": …}` or `{"errors": […]}` as JSON.
+            let add = Closure::<dyn Fn(String, String, js_sys::Function)>::new(
+                move |name: String, src: String, done: js_sys::Function| {
+                    #[derive(serde::Serialize)]
+                    struct Kept {
+                        #[serde(skip_serializing_if = "Option::is_none")]
+                        id: Option<String>,
+                        errors: Vec<String>,
+                    }
+                    let done = Callback::from(move |r: Result<String, Vec<String>>| {
+                        let (id, errors) = match r {
+                            Ok(id) => (Some(id), Vec::new()),
+                            Err(e) => (None, e),
+                        };
+                        let v = serde_json::to_string(&Kept { id, errors }).unwrap_or_default();
+                        let _ = done.call1(&JsValue::NULL, &v.into());
+                    });
+                    keep_file.emit((name, src, done));
                 },
             );
             let f: js_sys::Function = play.as_ref().unchecked_ref::<js_sys::Function>().clone();

@@ -108,8 +108,8 @@ extern "C" {
 
 /// Load the studio's bundle (`<meta name="kefu-studio">`) and mount it in `el` (showing
 /// `loading` meanwhile); `play` gets `(file name, text, turn, mood)` to play-test (from the
-/// start when `turn` is empty), `add` `(file name, text)` to keep in the library (it returns a
-/// promise of `{"id": …}` or `{"errors": […]}`). Resolves once mounted, or with why it could
+/// start when `turn` is empty), `add` `(file name, text, done)` to keep in the library (`done`
+/// gets `{"id": …}` or `{"errors": […]}` as JSON). Resolves once mounted, or with why it could
 /// not load.
 pub async fn studio(
     el: &web_sys::Element,
