@@ -1,4 +1,5 @@
-// The studio's drafts, in localStorage: kefu.studio.drafts = { "name.toml": { text, sel, at } }
+// The studio's drafts, in localStorage: kefu.studio.drafts = { "name.toml": { text, sel, top, at } }
+// (`sel` the selection, `top` how far the editor was scrolled)
 // and kefu.studio.current = the name last open. A write the browser refuses (a full quota)
 // returns false and changes nothing: the drafts saved before stay, the editor keeps the text.
 const KEY = 'kefu.studio.drafts';
@@ -24,10 +25,10 @@ export class Drafts {
   current() { try { return store()?.getItem(CURRENT) || null; } catch (e) { return null; } }
   setCurrent(n) { try { store()?.setItem(CURRENT, n); } catch (e) { /* full: not needed to keep text */ } }
   // true: written; false: refused (quota); null: nothing changed.
-  save(n, text, sel) {
+  save(n, text, sel, top = 0) {
     const old = this.all[n];
-    if (old && old.text === text && String(old.sel) === String(sel) && !this.dirty) return null;
-    this.all[n] = { text, sel, at: Date.now() };
+    if (old && old.text === text && String(old.sel) === String(sel) && old.top === top && !this.dirty) return null;
+    this.all[n] = { text, sel, top, at: Date.now() };
     return this.flush();
   }
   flush() {

@@ -4,10 +4,10 @@
 // only when #/studio opens (crates/app/src/studio.rs mounts it). Drafts live in localStorage
 // under kefu.studio.* (drafts.js); the app's own storage stays in crates/app/src/storage.rs.
 import {
-  EditorView, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars, drawSelection,
+  EditorView, Decoration, WidgetType, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars, drawSelection,
   dropCursor, rectangularSelection, crosshairCursor, highlightActiveLine,
 } from '@codemirror/view';
-import { EditorState, EditorSelection } from '@codemirror/state';
+import { EditorState, EditorSelection, StateField, StateEffect } from '@codemirror/state';
 import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
   StreamLanguage, foldGutter, indentOnInput, syntaxHighlighting, defaultHighlightStyle,
@@ -78,6 +78,49 @@ export function rangeAt(doc, d) {
   return { from, to: Math.max(ln.from + end, from), word };
 }
 
+// The languages each text lacks (the checker's `texts`), as a badge after the text's line: set
+// after each check, moved along with the text as it is edited until the next check.
+const setLacks = StateEffect.define();
+class LacksBadge extends WidgetType {
+  constructor(lacks, label, title) { super(); this.lacks = lacks; this.label = label; this.title = title; }
+  eq(o) { return o.lacks === this.lacks && o.label === this.label; }
+  toDOM() {
+    const e = document.createElement('span');
+    e.className = 'studio-lacks';
+    e.dataset.lacks = this.lacks;
+    e.title = this.title;
+    e.textContent = this.label;
+    return e;
+  }
+}
+const lacksField = StateField.define({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    for (const e of tr.effects) if (e.is(setLacks)) return e.value;
+    return deco.map(tr.changes);
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+/** The badges for `texts` ({line, col, lacks}) in `doc`, one per line (the first text's lacks
+ * first, then any other on the line). */
+export function lacksDecorations(doc, texts, t) {
+  const byLine = new Map();
+  for (const x of texts || []) {
+    if (x.line < 1 || x.line > doc.lines) continue;
+    const l = byLine.get(x.line) || new Set();
+    x.lacks.forEach((c) => l.add(c));
+    byLine.set(x.line, l);
+  }
+  const ranges = [...byLine.entries()].sort((a, b) => a[0] - b[0]).map(([line, set]) => {
+    const langs = [...set].join(', ');
+    return Decoration.widget({
+      widget: new LacksBadge([...set].join(' '), t('studio.lacks', { langs }), t('studio.lacks_title', { langs })),
+      side: 1,
+    }).range(doc.line(line).to);
+  });
+  return Decoration.set(ranges);
+}
+
 export function mount(el, opts) {
   if (el.kefuGone) return;
   const strings = STRINGS[opts.lang] || {};
@@ -103,6 +146,12 @@ export function mount(el, opts) {
     ...Object.keys(TEMPLATES).map((k) => h('option', { value: k }, t(`studio.new_${k}`))));
   const libSelect = h('select', { id: 'studio-library' }, h('option', { value: '' }, t('studio.open_library')));
   const fileInput = h('input', { id: 'studio-file', type: 'file', accept: '.toml,text/plain' });
+  // Play-test from: the start, or a turn with a mood (the mood there is the trainer's choice).
+  const fromSelect = h('select', { id: 'studio-from' }, h('option', { value: '' }, t('studio.play_start')));
+  const moodInput = h('input', { id: 'studio-mood', type: 'number', min: '0', max: '100', step: '1',
+    inputmode: 'numeric', value: '30', disabled: true });
+  fromSelect.addEventListener('change', () => { moodInput.disabled = !fromSelect.value; });
+  const langs = h('p', { class: 'studio-langs' });
   const problems = h('ul', { class: 'studio-problems' });
   const samples = h('ul', { class: 'studio-samples' });
   const map = h('div', { class: 'studio-map', 'aria-label': t('studio.map') });
@@ -111,11 +160,13 @@ export function mount(el, opts) {
   const save = (now) => {
     if (!name) return;
     const sel = view.state.selection.main;
-    const ok = drafts.save(name, view.state.doc.toString(), [sel.anchor, sel.head], now);
+    const ok = drafts.save(name, view.state.doc.toString(), [sel.anchor, sel.head], view.scrollDOM.scrollTop);
     if (ok === false) {
       notice.textContent = t('studio.quota', { name });
+      notice.dataset.state = 'quota';
       notice.hidden = false;
-    } else if (ok === true) {
+    } else if (ok === true && notice.dataset.state === 'quota') {
+      // Saved again: the quota notice goes (any other notice stays until the next one).
       notice.hidden = true;
     }
   };
@@ -167,7 +218,27 @@ export function mount(el, opts) {
         h('span', { class: 'studio-path' }, s.at ? t('studio.sample_path', { path }) : t('studio.sample_not_played')));
     }) : [h('li', { class: 'none' }, errors ? t('studio.samples_wait') : t('studio.samples_none'))]));
     drawMap(map, r.graph, t, (line) => jump(line));
+    // The turns to play from (kept while the chosen one is still there), and the start mood.
+    const turns = r.graph ? r.graph.nodes.filter((n) => n.kind === 'turn').map((n) => n.id) : [];
+    const chosen = fromSelect.value;
+    fromSelect.replaceChildren(h('option', { value: '' }, t('studio.play_start')),
+      ...turns.map((id) => h('option', { value: id }, id)));
+    fromSelect.value = turns.includes(chosen) ? chosen : '';
+    moodInput.disabled = !fromSelect.value;
+    if (!moodTouched && r.graph) moodInput.value = String(r.graph.mood);
+    // Which languages each text has: counted per language, and a badge on each text lacking one.
+    langs.textContent = (r.languages || []).length ? t('studio.langs', {
+      list: r.languages.filter((l) => l.declared || l.texts).map((l) => t(l.declared ? 'studio.lang_count' : 'studio.lang_undeclared',
+        { lang: l.code, n: l.texts, of: l.of })).join(' · '),
+    }) : '';
+    // Still pressable (it then says why in the notice); marked and titled meanwhile.
+    playBtn.dataset.blocked = String(errors > 0);
+    addBtn.dataset.blocked = String(errors > 0);
+    playBtn.title = errors ? t('studio.play_broken') : '';
+    addBtn.title = errors ? t('studio.add_broken') : '';
   };
+  let moodTouched = false;
+  moodInput.addEventListener('input', () => { moodTouched = true; });
 
   const lint = linter(async (v) => {
     const text = v.state.doc.toString();
@@ -177,6 +248,7 @@ export function mount(el, opts) {
     if (v.state.doc.toString() !== text) return [];
     report = Object.assign(r, { text });
     render();
+    v.dispatch({ effects: setLacks.of(lacksDecorations(v.state.doc, r.texts, t)) });
     return r.diagnostics.map((d) => {
       const rg = rangeAt(v.state.doc, d);
       return { from: rg.from, to: rg.to, severity: d.severity, message: d.message,
@@ -197,6 +269,7 @@ export function mount(el, opts) {
       StreamLanguage.define(toml),
       lintGutter(),
       lint,
+      lacksField,
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ 'aria-label': t('studio.editor'), lang: opts.lang || 'en' }),
       EditorView.updateListener.of((u) => {
@@ -212,10 +285,13 @@ export function mount(el, opts) {
     draftSelect.replaceChildren(...drafts.names().map((n) => h('option', { value: n, selected: n === name }, n)));
     nameInput.value = name || '';
   };
-  const open = (n, text, sel) => {
+  const open = (n, text, sel, top) => {
     if (name) save(true);
     name = n;
+    moodTouched = false;
     view.setState(stateFor(text, sel));
+    // Back where it was scrolled (once laid out), else the cursor in view.
+    if (top > 0) requestAnimationFrame(() => { view.scrollDOM.scrollTop = top; });
     drafts.setCurrent(n);
     save(true);
     refreshDrafts();
@@ -246,7 +322,7 @@ export function mount(el, opts) {
     try {
       const list = await (await fetch('scenarios/index.json')).json();
       libSelect.append(...list.map((f) => h('option', { value: f }, f)));
-    } catch (e) { notice.textContent = t('studio.library_failed'); notice.hidden = false; }
+    } catch (e) { say(t('studio.library_failed')); }
   }, { once: true });
   libSelect.addEventListener('change', async () => {
     const f = libSelect.value;
@@ -256,11 +332,11 @@ export function mount(el, opts) {
       const res = await fetch(`scenarios/${encodeURIComponent(f)}`);
       if (!res.ok) throw new Error(res.status);
       open(unique(f), await res.text());
-    } catch (e) { notice.textContent = t('studio.library_failed'); notice.hidden = false; }
+    } catch (e) { say(t('studio.library_failed')); }
   });
   draftSelect.addEventListener('change', () => {
     const d = drafts.get(draftSelect.value);
-    if (d) open(draftSelect.value, d.text, d.sel);
+    if (d) open(draftSelect.value, d.text, d.sel, d.top);
   });
   nameInput.addEventListener('change', () => {
     if (!name) return;
@@ -278,7 +354,7 @@ export function mount(el, opts) {
     drafts.remove(name);
     const next = drafts.names()[0];
     name = null;
-    if (next) { const d = drafts.get(next); open(next, d.text, d.sel); } else start();
+    if (next) { const d = drafts.get(next); open(next, d.text, d.sel, d.top); } else start();
   };
   const download = () => {
     const text = view.state.doc.toString();
@@ -289,11 +365,38 @@ export function mount(el, opts) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   };
+  const say = (msg, state = 'said') => { notice.textContent = msg; notice.dataset.state = state; notice.hidden = false; };
+  const broken = () => !report || report.failed || report.diagnostics.some((d) => d.severity === 'error');
   const play = () => {
+    if (broken()) { say(t('studio.play_broken')); return; }
+    const turn = fromSelect.value;
+    const mood = moodInput.value.trim();
+    if (turn && !(/^\d+$/.test(mood) && Number(mood) <= 100)) { say(t('studio.mood_range')); moodInput.focus(); return; }
     save(true);
-    opts.play(name || 'scenario.toml', view.state.doc.toString());
+    opts.play(name || 'scenario.toml', view.state.doc.toString(), turn, turn ? mood : '');
+  };
+  // Add to my library: the app checks the text again and keeps it with the files opened in
+  // the library (the same store), so it is a card there, survives reload and can be removed.
+  const add = async () => {
+    if (broken()) { say(t('studio.add_broken')); return; }
+    const n = name || 'scenario.toml';
+    save(true);
+    say(t('studio.adding', { name: n }), 'adding');
+    try {
+      const r = JSON.parse(await new Promise((done) => opts.add(n, view.state.doc.toString(), done)));
+      if (r.id) {
+        notice.replaceChildren(t('studio.added', { name: n }), ' ', h('a', { href: '#/' }, t('studio.library_link')));
+        notice.dataset.state = 'added';
+      } else {
+        say(t('studio.add_failed', { name: n, error: (r.errors || []).join('\n') }), 'failed');
+      }
+    } catch (e) {
+      say(t('studio.add_failed', { name: n, error: String(e && e.message || e) }), 'failed');
+    }
   };
 
+  const playBtn = h('button', { type: 'button', id: 'studio-play', class: 'primary', onclick: play }, t('studio.play'));
+  const addBtn = h('button', { type: 'button', id: 'studio-add', onclick: add }, t('studio.add'));
   const root = h('section', { class: 'studio', 'aria-labelledby': 'studio-title' },
     h('h1', { id: 'studio-title' }, t('studio.title')),
     h('p', { class: 'studio-intro' }, t('studio.intro')),
@@ -305,8 +408,11 @@ export function mount(el, opts) {
       h('label', {}, h('span', {}, t('studio.name')), nameInput),
       h('button', { type: 'button', id: 'studio-delete', onclick: remove }, t('studio.delete')),
       h('button', { type: 'button', id: 'studio-download', onclick: download }, t('studio.download')),
-      h('button', { type: 'button', id: 'studio-play', class: 'primary', onclick: play }, t('studio.play'))),
-    notice, status,
+      h('label', {}, h('span', {}, t('studio.play_from')), fromSelect),
+      h('label', {}, h('span', {}, t('studio.play_mood')), moodInput),
+      playBtn,
+      addBtn),
+    notice, status, langs,
     h('div', { class: 'studio-main' }, editorBox,
       h('section', { class: 'studio-side', 'aria-label': t('studio.map') }, h('h2', {}, t('studio.map')), map)),
     h('div', { class: 'studio-lists' },
@@ -321,8 +427,8 @@ export function mount(el, opts) {
   const cur = drafts.current();
   const d = cur && drafts.get(cur);
   if (d) {
-    open(cur, d.text, d.sel);
-    view.dispatch({ scrollIntoView: true, effects: EditorView.scrollIntoView(view.state.selection.main.head, { y: 'center' }) });
+    open(cur, d.text, d.sel, d.top);
+    if (!(d.top > 0)) view.dispatch({ effects: EditorView.scrollIntoView(view.state.selection.main.head, { y: 'center' }) });
   } else start();
   const stop = () => { clearTimeout(saveTimer); save(true); checker.stop(); };
   window.addEventListener('pagehide', stop);

@@ -44,6 +44,10 @@ export const CSS = `
 .studio-lists li button.studio-fix{display:inline-block;margin:.2em .4em;border:1px solid #1565c0;color:#1565c0}
 .studio-lists li.pass>button{color:#1a7f37}
 .studio-lists li.fail>button{color:#c62828}
+.studio-lacks{display:inline-block;margin-left:.8em;padding:0 .4em;border-radius:3px;font:11px system-ui,sans-serif;background:#fde9c8;color:#5c3400;border:1px solid #b35900;vertical-align:middle}
+.studio-langs{margin:.2em 0;font-size:.85em;opacity:.9}
+.studio-bar input[type=number]{width:5em}
+.studio-bar button[data-blocked=true]{opacity:.6}
 .studio-path{display:block;font-size:.85em;padding-left:1.6em;opacity:.85}
 @media (max-width:720px){.studio-main,.studio-lists{grid-template-columns:minmax(0,1fr)}
 .studio-editor .cm-editor{height:55vh}.studio-bar input[type=text]{min-width:0;width:100%}}

@@ -265,3 +265,116 @@ fn the_checker_reports_a_line_said_without_what_it_requires() {
         .iter()
         .any(|d| d.message.contains("`mood_below` is from 1 to 100")));
 }
+
+#[test]
+fn a_play_test_starts_at_a_chosen_turn_and_mood_and_replays_from_there() {
+    use kefu_core::dialogue::{Start, StartError};
+    let src = format!(
+        r#"{HEAD}
+[[turn]]
+id = "open"
+say = [{{ en = "Where is it?" }}]
+hint = {{ en = "h" }}
+model = [{{ en = "m" }}]
+[[turn.next]]
+all = ["apology"]
+goto = "when"
+mood = 20
+[[turn.next]]
+goto = "lost"
+mood = -30
+final = true
+[[turn]]
+id = "when"
+say = [{{ en = "When, then?" }}]
+hint = {{ en = "h" }}
+model = [{{ en = "m" }}]
+[[turn.next]]
+mood_below = 20
+goto = "lost"
+final = true
+[[turn.next]]
+any = ["solution"]
+goto = "resolved"
+mood = 10
+[[turn.next]]
+goto = "when"
+mood = -5
+{ENDINGS}"#
+    );
+    let s = scenario(&src);
+    let start = |turn: &str, mood: i32| Start {
+        turn: turn.into(),
+        mood,
+    };
+    // At `when` with mood 15: the customer speaks that turn's line, and the mood-below-20
+    // branch (never met from the start, where the mood there is 50) is what a reply takes.
+    let mut x = Session::starting_at(&s, 7, Lang::En, &start("when", 15)).expect("valid");
+    assert_eq!((at(&s, &x), x.mood), ("when".into(), 15));
+    assert_eq!(x.customer_line, "When, then?");
+    x.reply_with(&s, "solution", None, &judge);
+    assert_eq!(at(&s, &x), "lost");
+    // With mood 60 the solution resolves it; replies count from the chosen turn.
+    let mut x = Session::starting_at(&s, 7, Lang::En, &start("when", 60)).expect("valid");
+    x.reply_with(&s, "nothing", None, &judge);
+    x.reply_with(&s, "solution", None, &judge);
+    assert_eq!(
+        (at(&s, &x), x.mood, x.log.len()),
+        ("resolved".into(), 65, 2)
+    );
+    // Stored and replayed (a reload, the engine's replay): the same place, the same start.
+    let saved = x.saved(&s.id);
+    assert_eq!(saved.start, Some(start("when", 60)));
+    let back = serde_json::from_str(&serde_json::to_string(&saved).unwrap()).unwrap();
+    assert_eq!(saved, back);
+    let y = Session::replay_with(&s, &back, &judge);
+    assert_eq!(
+        (at(&s, &y), y.mood, y.log.len()),
+        ("resolved".into(), 65, 2)
+    );
+    assert_eq!(y.start, Some(start("when", 60)));
+    // A normal session stores no start (its stored form is as before).
+    let z = Session::new(&s, 7, Lang::En);
+    assert!(!serde_json::to_string(&z.saved(&s.id))
+        .unwrap()
+        .contains("start"));
+    // Bad starts are refused with the reason, never a panic.
+    let err =
+        |turn: &str, mood: i32| Session::starting_at(&s, 7, Lang::En, &start(turn, mood)).err();
+    assert_eq!(
+        err("wehn", 30),
+        Some(StartError::UnknownTurn("wehn".into()))
+    );
+    assert_eq!(
+        err("resolved", 30),
+        Some(StartError::Ending("resolved".into()))
+    );
+    assert_eq!(err("when", 101), Some(StartError::Mood(101)));
+    assert_eq!(err("when", -1), Some(StartError::Mood(-1)));
+    assert!(err("when", 0).is_none() && err("open", 100).is_none());
+    let m = StartError::UnknownTurn("wehn".into()).message(Lang::En);
+    assert!(m.contains("wehn"), "{m}");
+    for l in [Lang::En, Lang::ZhHans, Lang::ZhHant] {
+        for e in [
+            StartError::UnknownTurn("x".into()),
+            StartError::Ending("x".into()),
+            StartError::Mood(200),
+        ] {
+            assert!(!e.message(l).contains('⟦'), "{l:?}: {e:?} has no message");
+        }
+    }
+    // What a page's query gives: no turn, no start; a mood that is not a number is refused.
+    assert_eq!(Start::from_query(None, Some("40")), None);
+    assert_eq!(Start::from_query(Some(" "), Some("40")), None);
+    assert_eq!(
+        Start::from_query(Some("when"), Some("40")),
+        Some(start("when", 40))
+    );
+    let odd = Start::from_query(Some("when"), Some("forty")).unwrap();
+    assert!(matches!(odd.check(&s), Err(StartError::Mood(_))));
+    // A stored play-test whose turn is gone (the file was edited): it begins again at the start.
+    let mut gone = saved.clone();
+    gone.start = Some(start("gone", 50));
+    let g = Session::replay_with(&s, &gone, &judge);
+    assert_eq!((at(&s, &g), g.log.len()), ("open".into(), 0));
+}

@@ -152,7 +152,7 @@ proptest! {
             text: ["对不起让您久等了，我马上为您处理。", "这跟我们没关系", "Sorry, I'll fix it today.", "", "亲"][i % 5].to_string(),
             secs: Some((i % 90) as f64),
         }).collect();
-        let saved = Saved { scenario: s.id.clone(), seed, lang: Lang::ZhHans, replies };
+        let saved = Saved { scenario: s.id.clone(), seed, lang: Lang::ZhHans, replies, start: None };
         let req = serde_json::json!({ "scenario": &s, "saved": &saved }).to_string();
         let got = kefu_engine::replay_request(&req);
         prop_assert!(got.error.is_none(), "{:?}", got.error);

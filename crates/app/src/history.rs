@@ -328,6 +328,7 @@ pub fn Transcript(p: &TranscriptProps) -> Html {
                 secs: t.secs,
             })
             .collect(),
+        start: None,
     };
     // The replies judged again in the scorer worker (its `replay`), off the page.
     let judged = use_state(|| None::<Vec<kefu_core::judgement::Judgement>>);

@@ -71,6 +71,10 @@ pub struct Ctx {
     pub dispatch: Callback<AppAction>,
     /// A scenario file the trainer opened: `(name, source)`.
     pub add_file: Callback<(String, String)>,
+    /// A scenario file kept in the library without opening it (the studio's "add to my
+    /// library"): `(name, source, done)`; `done` gets its id, or the checker's messages (a
+    /// broken file is not kept).
+    pub keep_file: Callback<(String, String, KeepDone)>,
     /// The last file the trainer opened that failed the checker: `(number, file)`, so the
     /// library shows its errors where the trainer is looking and moves focus there.
     pub opened_broken: Option<(u32, String)>,
@@ -81,6 +85,9 @@ pub struct Ctx {
     /// Who the trainee is, the LRS and its outbox (`lrs.rs`).
     pub lrs: lrs::Handle,
 }
+
+/// Told when a file to keep was checked: its scenario id, or the checker's messages.
+pub type KeepDone = Callback<Result<String, Vec<String>>>;
 
 /// A trainer's file kept in this browser, and what it is in the library.
 #[derive(Debug, Clone, PartialEq)]
@@ -682,6 +689,8 @@ enum LibAction {
     Checking(usize),
     /// A checked file (boxed: a whole scenario, far larger than the other actions).
     Add(Box<view::Checked>),
+    /// A clean file the studio added (it was checked there, not counted in `Checking`).
+    Kept(Box<view::Checked>),
     /// A file the trainer just opened, checked.
     Opened(Box<view::Checked>),
     /// Forget an added file (by name): the library is the shipped one plus the others.
@@ -703,6 +712,8 @@ impl Reducible for LibState {
             }
             Shared(Rc::new(l))
         };
+        // A file the studio added was not counted as being checked here.
+        let counted = !matches!(action, LibAction::Kept(_));
         let lib = match action {
             // The cards never replace the full library (a late answer to the first fetch), nor
             // does a failed fetch replace a full library that arrived.
@@ -749,9 +760,11 @@ impl Reducible for LibState {
                 checking += n;
                 self.lib.clone()
             }
-            LibAction::Add(c) => {
+            LibAction::Add(c) | LibAction::Kept(c) => {
+                if counted {
+                    checking = checking.saturating_sub(1);
+                }
                 let c = *c;
-                checking = checking.saturating_sub(1);
                 let mut l = (*self.lib.0).clone();
                 l.add_checked(c.clone());
                 added.retain(|x| x.file != c.file);
@@ -1206,6 +1219,26 @@ pub fn App() -> Html {
         })
     };
 
+    let keep_file = {
+        let lib = lib.dispatcher();
+        let app = state.dispatcher();
+        Callback::from(move |(name, src, done): (String, String, KeepDone)| {
+            let lib = lib.clone();
+            let app = app.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let c = check_file(lang, &name, &src).await;
+                match c.scenario.as_ref().map(|s| s.id.clone()) {
+                    Some(id) => {
+                        lib.dispatch(LibAction::Kept(Box::new(c)));
+                        app.dispatch(AppAction::AddLocal(name, src));
+                        done.emit(Ok(id));
+                    }
+                    None => done.emit(Err(c.diagnostics)),
+                }
+            });
+        })
+    };
+
     let remove_local = {
         let lib = lib.dispatcher();
         let app = state.dispatcher();
@@ -1248,6 +1281,7 @@ pub fn App() -> Html {
         import: state.import.clone(),
         dispatch,
         add_file,
+        keep_file,
         opened_broken: lib.opened_broken.clone(),
         local: Shared(Rc::new(local_files)),
         remove_local,

@@ -8,7 +8,7 @@ use super::summary::Summary;
 use super::worker::{self, CallError};
 use super::{route, use_ctx, AppAction, Ctx, Engine, Shared};
 use gloo::timers::callback::{Interval, Timeout};
-use kefu_core::dialogue::{Saved, Session};
+use kefu_core::dialogue::{Saved, Session, Start};
 use kefu_core::i18n::tf;
 use kefu_core::judgement::Judgement;
 use kefu_core::principles::{self, Lang};
@@ -112,6 +112,16 @@ pub struct PlayState {
     pub cancelled: bool,
     /// "Try again" was asked for: the effect forgets the stored session and starts afresh.
     pub again: bool,
+    /// A play-test asked to start where it cannot (`?turn=&mood=`): why.
+    pub bad_start: Option<String>,
+}
+
+/// The play-test start the page was asked for (`?turn=ID&mood=N`, from the studio).
+pub fn wanted_start() -> Option<Start> {
+    Start::from_query(
+        route::query("turn").as_deref(),
+        route::query("mood").as_deref(),
+    )
 }
 
 pub enum PlayAction {
@@ -142,6 +152,7 @@ impl PlayState {
             error: None,
             cancelled: false,
             again: false,
+            bad_start: None,
         }
     }
 
@@ -166,6 +177,10 @@ impl PlayState {
         let s = &self.scenario;
         let lang = self.ui;
         let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
+        // A play-test from a chosen turn resumes only a stored session that started there, and
+        // a normal play never resumes a play-test.
+        let want_start = if self.exam { None } else { wanted_start() };
+        let mut bad_start = None;
         let resumed = stored
             .filter(|st| st.saved.scenario == s.id && st.exam == self.exam)
             .filter(|st| {
@@ -173,7 +188,8 @@ impl PlayState {
                     .as_ref()
                     .is_none_or(|h| *h == super::fingerprint(s))
             })
-            .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed));
+            .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed))
+            .filter(|st| st.saved.start == want_start);
         let (session, started_ms, turn_ms, failed, pending) = match resumed {
             Some(st) => {
                 let mut saved = st.saved;
@@ -203,7 +219,20 @@ impl PlayState {
                 (sess, st.started_ms, turn_ms, failed, pending)
             }
             None => (
-                Session::new(s, want_seed.unwrap_or_else(route::fresh_seed), lang),
+                {
+                    let seed = want_seed.unwrap_or_else(route::fresh_seed);
+                    match want_start
+                        .as_ref()
+                        .map(|st| Session::starting_at(s, seed, lang, st))
+                    {
+                        Some(Ok(sess)) => sess,
+                        Some(Err(e)) => {
+                            bad_start = Some(e.message(lang));
+                            Session::new(s, seed, lang)
+                        }
+                        None => Session::new(s, seed, lang),
+                    }
+                },
                 now,
                 now,
                 None,
@@ -223,6 +252,7 @@ impl PlayState {
             error: failed,
             cancelled: false,
             again: false,
+            bad_start,
         }
     }
 }
@@ -296,6 +326,7 @@ impl Reducible for PlayState {
             error,
             cancelled,
             again,
+            bad_start: self.bad_start.clone(),
         })
     }
 }
@@ -514,6 +545,7 @@ pub fn Play(p: &PlayProps) -> Html {
                 .as_ref()
                 .filter(|st| st.saved.scenario == s.id && st.exam == state.exam)
                 .filter(|st| !st.saved.replies.is_empty())
+                .filter(|st| st.saved.start == if state.exam { None } else { wanted_start() })
                 .map(|st| {
                     let mut saved = st.saved.clone();
                     saved.lang = state.ui;
@@ -545,7 +577,7 @@ pub fn Play(p: &PlayProps) -> Html {
         storage::use_io_effect(
             (phase, log_len, state.pending.is_some()),
             move |io, &(phase, log_len, _)| {
-                if phase != Phase::Ready || state.error.is_some() {
+                if phase != Phase::Ready || state.error.is_some() || state.bad_start.is_some() {
                     // Not read yet, or a replay or a judgement the engine could not finish:
                     // keep the stored session (and a reply waiting in it) as it is.
                     return;
@@ -567,12 +599,29 @@ pub fn Play(p: &PlayProps) -> Html {
                 if grew {
                     io.remove(&storage::draft_key(&s.id));
                     draft.set(String::new());
+                }
+                // A play-test from a chosen turn is not an attempt: it is not recorded.
+                if grew && state.session.start.is_none() {
                     let mut a = attempt_of(s, &state, exam);
                     a.exam_run = tag.clone();
                     app.emit(AppAction::Record(a));
                 }
             },
         );
+    }
+    // A play-test's start (`?turn=&mood=`) is for this page only: leaving it (back to the
+    // studio or the library) drops it from the URL, so nothing else starts there. A reload or
+    // a language switch (the same page again) keeps it.
+    {
+        let id = s.id.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if route::current() != route::Route::Play(id) {
+                    route::set_query("turn", None);
+                    route::set_query("mood", None);
+                }
+            }
+        });
     }
     // The draft is kept as it is typed.
     {
@@ -765,6 +814,15 @@ pub fn Play(p: &PlayProps) -> Html {
         Phase::Ready => {}
     }
 
+    if let Some(e) = &state.bad_start {
+        return html! {
+            <section class="play">
+                <p role="alert" class="bad-start">{ e.clone() }</p>
+                <a href="#/studio">{ ctx.t("play.back_studio") }</a>{ " " }
+                <a href="#/">{ ctx.t("play.back") }</a>
+            </section>
+        };
+    }
     let sess = &state.session;
     let play_lang = sess.lang;
     let tr = |k: &str| ctx.t(k);
@@ -818,6 +876,12 @@ pub fn Play(p: &PlayProps) -> Html {
         <section class="play">
             <div class="play-head">
                 <a href="#/" class="back">{ tr("play.back") }</a>
+                if let Some(st) = &sess.start {
+                    <p class="test-note" role="note">
+                        { tf(lang, "play.test_from", &[("turn", &st.turn), ("mood", &st.mood.to_string())]) }
+                        { " " }<a href="#/studio" class="back-studio">{ tr("play.back_studio") }</a>
+                    </p>
+                }
                 if let Some(n) = &p.progress_note { <p class="exam-note">{ n.clone() }</p> }
                 <h1>{ s.title.get(play_lang).to_string() }</h1>
                 <details class="brief" open={sess.log.is_empty()}>

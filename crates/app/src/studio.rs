@@ -1,10 +1,12 @@
 //! `#/studio`: the trainer studio. Its editor, live check, map and samples are a separate
 //! JS bundle (`studio/`, `dist/studio.<hash>.js`) imported only when this page opens, so none
 //! of it is in the first load (nor its strings: the catalogue's `studio.*` keys are built into
-//! the bundle); this component only mounts it and plays the text through the library's
-//! opened-file flow.
+//! the bundle); this component only mounts it, plays the text through the library's
+//! opened-file flow (from the start, or from a chosen turn and mood: `?turn=&mood=`, see
+//! `play::wanted_start`) and keeps it in the library ("add to my library": `Ctx::keep_file`,
+//! the same store as a file opened in the library).
 
-use crate::{use_ctx, worker};
+use crate::{route, use_ctx, worker};
 use kefu_core::i18n::{self, t};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -18,17 +20,46 @@ pub fn studio_page() -> Html {
     {
         let node = node.clone();
         let add_file = ctx.add_file.clone();
+        let keep_file = ctx.keep_file.clone();
         let failed = failed.clone();
         use_effect_with(lang, move |&lang| {
             let el = node.cast::<web_sys::Element>();
             let loading = t(lang, "nav.studio_loading");
-            let play = Closure::<dyn Fn(String, String)>::new(move |name, src| {
-                add_file.emit((name, src));
-            });
+            // Play-test: from the start (`turn` empty) or from a turn with a mood, which the
+            // play page reads from the URL (and checks: a bad one is a message there).
+            let play = Closure::<dyn Fn(String, String, String, String)>::new(
+                move |name, src, turn: String, mood: String| {
+                    let from = (!turn.is_empty()).then_some(turn);
+                    route::set_query("turn", from.as_deref());
+                    route::set_query("mood", from.as_ref().map(|_| mood.as_str()));
+                    add_file.emit((name, src));
+                },
+            );
+            // Add to my library: `done` gets `{"id": …}` or `{"errors": […]}` as JSON.
+            let add = Closure::<dyn Fn(String, String, js_sys::Function)>::new(
+                move |name: String, src: String, done: js_sys::Function| {
+                    #[derive(serde::Serialize)]
+                    struct Kept {
+                        #[serde(skip_serializing_if = "Option::is_none")]
+                        id: Option<String>,
+                        errors: Vec<String>,
+                    }
+                    let done = Callback::from(move |r: Result<String, Vec<String>>| {
+                        let (id, errors) = match r {
+                            Ok(id) => (Some(id), Vec::new()),
+                            Err(e) => (None, e),
+                        };
+                        let v = serde_json::to_string(&Kept { id, errors }).unwrap_or_default();
+                        let _ = done.call1(&JsValue::NULL, &v.into());
+                    });
+                    keep_file.emit((name, src, done));
+                },
+            );
             let f: js_sys::Function = play.as_ref().unchecked_ref::<js_sys::Function>().clone();
+            let a: js_sys::Function = add.as_ref().unchecked_ref::<js_sys::Function>().clone();
             if let Some(el) = el.clone() {
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = worker::studio(&el, lang.code(), &loading, &f).await {
+                    if let Err(e) = worker::studio(&el, lang.code(), &loading, &f, &a).await {
                         failed.set(Some(e));
                     }
                 });
@@ -38,6 +69,7 @@ pub fn studio_page() -> Html {
                     worker::studio_stop(&el);
                 }
                 drop(play);
+                drop(add);
             }
         });
     }

@@ -72,9 +72,9 @@ export function kefu_call(kind, op, args, budget_ms) {
     k.w.postMessage({ id, op, args });
   });
 }
-export function kefu_studio(el, lang, loading, play) {
+export function kefu_studio(el, lang, loading, play, add) {
   el.textContent = loading;
-  return import(named('kefu-studio')).then((m) => m.mount(el, { lang, play }));
+  return import(named('kefu-studio')).then((m) => m.mount(el, { lang, play, add }));
 }
 export function kefu_studio_stop(el) { if (el.kefuStop) el.kefuStop(); else el.kefuGone = true; }
 export function kefu_cancel(kind) {
@@ -98,6 +98,7 @@ extern "C" {
         lang: &str,
         loading: &str,
         play: &js_sys::Function,
+        add: &js_sys::Function,
     ) -> Result<JsValue, JsValue>;
     // `catch` also keeps wasm-bindgen from importing it directly (a namespace import of the
     // snippet that `make dist` would not rename to its hashed name).
@@ -106,15 +107,18 @@ extern "C" {
 }
 
 /// Load the studio's bundle (`<meta name="kefu-studio">`) and mount it in `el` (showing
-/// `loading` meanwhile); `play` gets `(file name, text)` to play-test. Resolves once mounted,
-/// or with why it could not load.
+/// `loading` meanwhile); `play` gets `(file name, text, turn, mood)` to play-test (from the
+/// start when `turn` is empty), `add` `(file name, text, done)` to keep in the library (`done`
+/// gets `{"id": …}` or `{"errors": […]}` as JSON). Resolves once mounted, or with why it could
+/// not load.
 pub async fn studio(
     el: &web_sys::Element,
     lang: &str,
     loading: &str,
     play: &js_sys::Function,
+    add: &js_sys::Function,
 ) -> Result<(), String> {
-    kefu_studio(el, lang, loading, play)
+    kefu_studio(el, lang, loading, play, add)
         .await
         .map(|_| ())
         .map_err(js_error)

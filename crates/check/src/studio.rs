@@ -3,7 +3,8 @@
 //! (drawn even while the file has errors), and each sample with the path and mood it took.
 //! The engine's checker module returns it as JSON (`check_studio`); the messages are the CLI's.
 
-use crate::raw::{RawCond, RawScenario};
+use crate::raw::{RawCond, RawScenario, RawText, Spanned};
+use kefu_core::principles::Lang;
 use kefu_core::scenario::{Scenario, Severity};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -18,6 +19,34 @@ pub struct Report {
     pub graph: Option<Graph>,
     /// The `[[sample]]`s in file order; empty while other errors keep them from being played.
     pub samples: Vec<SampleRun>,
+    /// Each text (`{ zh-Hans = "…", en = "…" }`) that lacks a language the file declares or
+    /// writes elsewhere, in file order (empty while the file is not a scenario's TOML).
+    pub texts: Vec<TextLangs>,
+    /// Every UI language: whether the file declares it and how many of its texts have it.
+    pub languages: Vec<LangUse>,
+}
+
+/// A text table and the languages it lacks.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct TextLangs {
+    /// Where the table starts: 1-based line and column (in chars).
+    pub line: usize,
+    pub col: usize,
+    /// Its languages, in the language list's order.
+    pub has: Vec<&'static str>,
+    /// The languages the file declares or writes elsewhere that it has no text in.
+    pub lacks: Vec<&'static str>,
+}
+
+/// One UI language in a file.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct LangUse {
+    pub code: &'static str,
+    /// Listed in `languages`.
+    pub declared: bool,
+    /// How many of the file's texts have it, of `of`.
+    pub texts: usize,
+    pub of: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,6 +66,8 @@ pub struct Diag {
 #[derive(Debug, Serialize)]
 pub struct Graph {
     pub start: String,
+    /// The customer's mood at the start, as written (30 when not written).
+    pub mood: i64,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
 }
@@ -111,12 +142,96 @@ pub fn check_studio(file: &str, src: &str) -> Report {
         (Some(r), Some(s)) => samples(r, s, &lines, &diagnostics),
         _ => Vec::new(),
     };
+    let (texts, languages) = raw
+        .as_ref()
+        .map(|r| text_langs(r, src, &lines))
+        .unwrap_or_default();
     Report {
         ok: !out.has_errors(),
         diagnostics,
         graph,
         samples,
+        texts,
+        languages,
     }
+}
+
+/// Every text table of the file, in file order.
+fn text_tables(raw: &RawScenario) -> Vec<&Spanned<RawText>> {
+    let mut v = vec![&raw.title, &raw.brief];
+    let c = raw.customer.get_ref();
+    v.push(&c.name);
+    v.extend(c.persona.as_ref());
+    for t in &raw.turn {
+        let t = t.get_ref();
+        v.extend(t.say.get_ref());
+        v.extend(&t.model);
+        v.extend(t.hint.as_ref());
+        for l in &t.line {
+            v.extend(l.get_ref().say.get_ref());
+        }
+    }
+    for e in &raw.ending {
+        let e = e.get_ref();
+        v.push(&e.text);
+        v.extend(e.line.iter().map(|l| &l.get_ref().text));
+    }
+    v.sort_by_key(|t| t.span().start);
+    v
+}
+
+/// Which languages each text lacks (of those the file declares or writes anywhere), and each
+/// UI language's use in the file.
+fn text_langs(raw: &RawScenario, src: &str, lines: &LineIndex) -> (Vec<TextLangs>, Vec<LangUse>) {
+    let code = |k: &str| Lang::from_code(k);
+    let tables = text_tables(raw);
+    let has: Vec<Vec<Lang>> = tables
+        .iter()
+        .map(|t| {
+            Lang::ALL
+                .into_iter()
+                .filter(|l| t.get_ref().keys().any(|k| code(k.get_ref()) == Some(*l)))
+                .collect()
+        })
+        .collect();
+    let declared: Vec<Lang> = raw
+        .languages
+        .get_ref()
+        .iter()
+        .filter_map(|l| code(l.get_ref()))
+        .collect();
+    let wanted: Vec<Lang> = Lang::ALL
+        .into_iter()
+        .filter(|l| declared.contains(l) || has.iter().any(|h| h.contains(l)))
+        .collect();
+    let texts = tables
+        .iter()
+        .zip(&has)
+        .filter_map(|(t, h)| {
+            let lacks: Vec<&'static str> = wanted
+                .iter()
+                .filter(|l| !h.contains(l))
+                .map(|l| l.code())
+                .collect();
+            let at = t.span().start;
+            (!lacks.is_empty()).then(|| TextLangs {
+                line: lines.line(at),
+                col: lines.col(src, at),
+                has: h.iter().map(|l| l.code()).collect(),
+                lacks,
+            })
+        })
+        .collect();
+    let languages = Lang::ALL
+        .into_iter()
+        .map(|l| LangUse {
+            code: l.code(),
+            declared: declared.contains(&l),
+            texts: has.iter().filter(|h| h.contains(&l)).count(),
+            of: tables.len(),
+        })
+        .collect();
+    (texts, languages)
 }
 
 /// The suggestion in "did you mean `x`?".
@@ -136,6 +251,11 @@ impl LineIndex {
     /// The 1-based line of a byte offset.
     fn line(&self, byte: usize) -> usize {
         self.0.partition_point(|&s| s <= byte).max(1)
+    }
+    /// The 1-based column (in chars) of a byte offset.
+    fn col(&self, src: &str, byte: usize) -> usize {
+        let start = self.0[self.line(byte) - 1];
+        src.get(start..byte).map_or(1, |s| s.chars().count() + 1)
     }
 }
 
@@ -279,6 +399,12 @@ fn graph(raw: &RawScenario, lines: &LineIndex) -> Option<Graph> {
         .collect();
     Some(Graph {
         start,
+        mood: raw
+            .customer
+            .get_ref()
+            .mood
+            .as_ref()
+            .map_or(30, |m| *m.get_ref()),
         nodes,
         edges,
     })

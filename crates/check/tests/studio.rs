@@ -157,3 +157,57 @@ fn the_studio_report_has_the_graph_the_typo_and_the_failing_sample() {
     assert_eq!(s.at.as_ref().map(|a| a.0.as_str()), Some("angrier"));
     assert!(r.samples[2].pass, "{:?}", r.samples);
 }
+
+#[test]
+fn the_report_names_the_languages_each_text_lacks() {
+    let angry = TEMPLATES[0].1;
+    // The template writes zh-Hans and en everywhere: no text lacks a language; zh-Hant is
+    // neither declared nor written.
+    let r = check_studio("angry.toml", angry);
+    assert!(r.texts.is_empty(), "{:?}", r.texts);
+    let of = r.languages[0].of;
+    assert!(of >= 10, "{:?}", r.languages);
+    let use_of = |r: &kefu_check::studio::Report, code: &str| {
+        let l = r.languages.iter().find(|l| l.code == code).unwrap();
+        (l.declared, l.texts, l.of)
+    };
+    assert_eq!(use_of(&r, "zh-Hans"), (true, of, of));
+    assert_eq!(use_of(&r, "en"), (true, of, of));
+    assert_eq!(use_of(&r, "zh-Hant"), (false, 0, of));
+    // One text with a zh-Hant version: every other text now lacks zh-Hant (a language the
+    // file writes), and the one without `en` lacks `en` (declared), at its line and column.
+    let edited = angry
+        .replace(
+            "title = { zh-Hans = \"还没到的快递\", en = \"The parcel that hasn't come\" }",
+            "title = { zh-Hans = \"还没到的快递\", zh-Hant = \"還沒到的快遞\", en = \"The parcel that hasn't come\" }",
+        )
+        .replace(
+            "text = { zh-Hans = \"我要找你们领导投诉。\", en = \"I want your manager; I'm filing a complaint.\" }",
+            "text = { zh-Hans = \"我要找你们领导投诉。\" }",
+        );
+    let r = check_studio("angry.toml", &edited);
+    assert!(!r.ok, "a declared language missing is an error");
+    assert_eq!(r.texts.len(), of - 1, "{:?}", r.texts);
+    assert!(r.texts.iter().all(|t| t.lacks.contains(&"zh-Hant")));
+    let line = edited
+        .lines()
+        .position(|l| l == "text = { zh-Hans = \"我要找你们领导投诉。\" }")
+        .unwrap()
+        + 1;
+    let t = r
+        .texts
+        .iter()
+        .find(|t| t.line == line)
+        .expect("the ending's text");
+    assert_eq!(
+        (t.col, t.has.clone(), t.lacks.clone()),
+        (8, vec!["zh-Hans"], vec!["zh-Hant", "en"])
+    );
+    assert_eq!(use_of(&r, "zh-Hant"), (false, 1, of));
+    assert_eq!(use_of(&r, "en"), (true, of - 1, of));
+    // The title (line 7) has all three: not listed.
+    assert!(r.texts.iter().all(|t| t.line != 7));
+    // A file that is not TOML yet: nothing to say about its texts (and no panic).
+    let r = check_studio("angry.toml", "title = { en = ");
+    assert!(r.texts.is_empty() && r.languages.is_empty());
+}

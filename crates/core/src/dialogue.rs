@@ -50,6 +50,75 @@ pub struct Saved {
     pub lang: Lang,
     /// The replies in order.
     pub replies: Vec<SavedReply>,
+    /// Where a play-test started, when not at the scenario's start (absent for a normal play).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Start>,
+}
+
+/// Where a play-test starts instead of the scenario's start: a turn (by id) and the customer's
+/// mood there (the trainer studio's "play from here"). Replies are counted from that turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Start {
+    /// The id of the turn to start at (`[[turn]] id`).
+    pub turn: String,
+    /// The customer's mood there, 0 to 100.
+    pub mood: i32,
+}
+
+/// Why a play-test cannot start where it was asked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartError {
+    /// The scenario has an ending with this id, not a turn: there is nothing to reply to.
+    Ending(String),
+    /// No turn has this id.
+    UnknownTurn(String),
+    /// The mood is outside 0 to 100.
+    Mood(i32),
+}
+
+impl StartError {
+    /// The message for the trainer, in `lang` (catalogue keys `play.start_*`).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StartError::Ending(id) => crate::i18n::tf(lang, "play.start_ending", &[("id", id)]),
+            StartError::UnknownTurn(id) => {
+                crate::i18n::tf(lang, "play.start_unknown_turn", &[("id", id)])
+            }
+            StartError::Mood(m) => {
+                crate::i18n::tf(lang, "play.start_mood", &[("mood", &m.to_string())])
+            }
+        }
+    }
+}
+
+impl Start {
+    /// The start read from the text a page was given (`?turn=ID&mood=N`): `None` when no turn
+    /// is named; a mood that is not a whole number is out of range (`Mood(-1)`), never a panic.
+    pub fn from_query(turn: Option<&str>, mood: Option<&str>) -> Option<Start> {
+        let turn = turn.map(str::trim).filter(|t| !t.is_empty())?;
+        Some(Start {
+            turn: turn.to_string(),
+            mood: match mood.map(str::trim) {
+                None | Some("") => -1,
+                Some(m) => m.parse::<i32>().unwrap_or(-1),
+            },
+        })
+    }
+
+    /// The turn's index in the scenario, if this start is valid there.
+    pub fn check(&self, s: &Scenario) -> Result<usize, StartError> {
+        let i = match s.turns.iter().position(|t| t.id == self.turn) {
+            Some(i) => i,
+            None if s.endings.iter().any(|e| e.id == self.turn) => {
+                return Err(StartError::Ending(self.turn.clone()))
+            }
+            None => return Err(StartError::UnknownTurn(self.turn.clone())),
+        };
+        if !(0..=100).contains(&self.mood) {
+            return Err(StartError::Mood(self.mood));
+        }
+        Ok(i)
+    }
 }
 
 /// One exchange: the customer's line, the trainee's reply, its judgement, where it led.
@@ -95,11 +164,45 @@ pub struct Session {
     pub customer_line: String,
     /// Every exchange so far.
     pub log: Vec<Exchange>,
+    /// Where this session started, when not at the scenario's start (a play-test).
+    pub start: Option<Start>,
 }
 
 impl Session {
     /// A session at the scenario's start, its random choices seeded by `seed`.
     pub fn new(s: &Scenario, seed: u64, ui: Lang) -> Session {
+        let start = Target::Turn(s.start.min(s.turns.len().saturating_sub(1)));
+        Session::begin(s, seed, ui, start, s.mood, None)
+    }
+
+    /// A session at turn `start.turn` with the customer's mood `start.mood` (a play-test from
+    /// a chosen turn), its random choices seeded by `seed` as in `new`. An unknown turn, an
+    /// ending or a mood outside 0 to 100 is refused with the reason.
+    pub fn starting_at(
+        s: &Scenario,
+        seed: u64,
+        ui: Lang,
+        start: &Start,
+    ) -> Result<Session, StartError> {
+        let i = start.check(s)?;
+        Ok(Session::begin(
+            s,
+            seed,
+            ui,
+            Target::Turn(i),
+            start.mood,
+            Some(start.clone()),
+        ))
+    }
+
+    fn begin(
+        s: &Scenario,
+        seed: u64,
+        ui: Lang,
+        at: Target,
+        mood: i32,
+        start: Option<Start>,
+    ) -> Session {
         let lang = s.play_lang(ui);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut fills = BTreeMap::new();
@@ -122,10 +225,11 @@ impl Session {
             lang,
             rng,
             fills,
-            at: Target::Turn(s.start.min(s.turns.len().saturating_sub(1))),
-            mood: s.mood,
+            at,
+            mood,
             customer_line: String::new(),
             log: Vec::new(),
+            start,
         };
         me.enter(s);
         me
@@ -337,6 +441,7 @@ impl Session {
                     secs: e.secs,
                 })
                 .collect(),
+            start: self.start.clone(),
         }
     }
 
@@ -356,7 +461,15 @@ impl Session {
         saved: &Saved,
         judge: TryJudge<E>,
     ) -> (Session, Option<E>) {
-        let mut me = Session::new(s, saved.seed, saved.lang);
+        let mut me = match &saved.start {
+            None => Session::new(s, saved.seed, saved.lang),
+            Some(st) => match Session::starting_at(s, saved.seed, saved.lang, st) {
+                Ok(me) => me,
+                // The file changed since (no such turn now): its replies answered other turns,
+                // so none is replayed; the session begins again at the scenario's start.
+                Err(_) => return (Session::new(s, saved.seed, saved.lang), None),
+            },
+        };
         for r in &saved.replies {
             let Some(rules) = me.rules_now(s) else {
                 break;
