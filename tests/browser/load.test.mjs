@@ -14,11 +14,11 @@ import { serve, launch, newPage, reply, GOOD } from './harness.mjs';
 // see the note on BUDGET for the current figure). Lower it as the wasm
 // shrinks; raising it is a decision to record in the commit that does it.
 const TARGET = 200 * 1024;
-// Raised from 300 to 370 KB on 2026-12-03, a recorded regression of #17: the IndexedDB progress
-// store (+12 KB) and the settings page, LRS outbox and trainer dashboard (#19, about +61 KB) joined
-// the app's wasm; the first load measured 362.7 KB. The way back under 300 KB and on to 200 KB is
-// a second app module for the pages that are not the library, loaded on intent (ARCHITECTURE.md).
-const BUDGET = 370 * 1024;
+// Raised from 300 to 370 KB on 2026-12-03 (the IndexedDB store and #19's pages joined the one
+// app module: 362.7 KB), then lowered to 230 KB the same day when the library page got its own
+// module (kefu_library; every other page is the full module, fetched on intent or idle): the
+// first load measured 227.9 KB (233,352 bytes), of which the library module's wasm is 212.5 KB.
+const BUDGET = 230 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
