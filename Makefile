@@ -76,8 +76,9 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 dist: setup-wasm setup-node
 	$(KEFU_BUILD)
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
-	@# Three modules: the app (kefu-app, which has no judge in its dependencies), the scorer
-	@# (kefu-engine) and the checker (kefu-engine --features check), each bound right after its build.
+	@# Four modules: the app (kefu-app, which has no judge in its dependencies) and its library
+	@# module (kefu-app without `full`: the first load), the scorer (kefu-engine) and the checker
+	@# (kefu-engine --features check), each bound right after its build.
 	cargo build --profile wasm --target $(TARGET) -p kefu-app
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_app.wasm
@@ -95,10 +96,10 @@ dist: setup-wasm setup-node
 	cp crates/engine/worker.js dist/engine/kefu_worker.js
 	@# The trainer studio (studio/: CodeMirror 6 and the map), one ES module imported only by #/studio.
 	node studio/build.mjs dist/studio.js
-	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
-	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/lite/kefu_library_bg.wasm -o dist/lite/kefu_library_bg.wasm
-	for m in score check; do \
-	  $(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_$${m}_bg.wasm -o dist/engine/kefu_$${m}_bg.wasm; done
+	@# The four modules optimised at once (one process each; CI has two cores), each waited for.
+	pids=""; for f in dist/kefu_dojo_bg.wasm dist/lite/kefu_library_bg.wasm dist/engine/kefu_score_bg.wasm dist/engine/kefu_check_bg.wasm; do \
+	  $(WASM_OPT) $(WASM_OPT_FLAGS) $$f -o $$f & pids="$$pids $$!"; done; \
+	  for p in $$pids; do wait $$p; done
 	@# Name every file of code by its content (kefu_dojo.<hash>.js, kefu_dojo_bg.<hash>.wasm, the
 	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
 	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
