@@ -76,10 +76,16 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 dist: setup-wasm setup-node
 	$(KEFU_BUILD)
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
-	@# Three modules: the app (kefu-app, which has no judge in its dependencies), the scorer
-	@# (kefu-engine) and the checker (kefu-engine --features check), each bound right after its build.
+	@# Four modules: the app (kefu-app, which has no judge in its dependencies) and its library
+	@# module (kefu-app without `full`: the first load), the scorer (kefu-engine) and the checker
+	@# (kefu-engine --features check), each bound right after its build.
 	cargo build --profile wasm --target $(TARGET) -p kefu-app
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
+	  target/$(TARGET)/wasm/kefu_app.wasm
+	@# The same crate without its feature `full`: the library page alone (the first load); its
+	@# snippets are bound apart (dist/lite/) and moved beside the full module's once hashed.
+	cargo build --profile wasm --target $(TARGET) -p kefu-app --no-default-features
+	wasm-bindgen --target web --no-typescript --out-dir dist/lite --out-name kefu_library \
 	  target/$(TARGET)/wasm/kefu_app.wasm
 	cargo build --profile wasm --target $(TARGET) -p kefu-engine
 	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_score \
@@ -90,9 +96,10 @@ dist: setup-wasm setup-node
 	cp crates/engine/worker.js dist/engine/kefu_worker.js
 	@# The trainer studio (studio/: CodeMirror 6 and the map), one ES module imported only by #/studio.
 	node studio/build.mjs dist/studio.js
-	$(WASM_OPT) $(WASM_OPT_FLAGS) dist/kefu_dojo_bg.wasm -o dist/kefu_dojo_bg.wasm
-	for m in score check; do \
-	  $(WASM_OPT) $(WASM_OPT_FLAGS) dist/engine/kefu_$${m}_bg.wasm -o dist/engine/kefu_$${m}_bg.wasm; done
+	@# The four modules optimised at once (one process each; CI has two cores), each waited for.
+	pids=""; for f in dist/kefu_dojo_bg.wasm dist/lite/kefu_library_bg.wasm dist/engine/kefu_score_bg.wasm dist/engine/kefu_check_bg.wasm; do \
+	  $(WASM_OPT) $(WASM_OPT_FLAGS) $$f -o $$f & pids="$$pids $$!"; done; \
+	  for p in $$pids; do wait $$p; done
 	@# Name every file of code by its content (kefu_dojo.<hash>.js, kefu_dojo_bg.<hash>.wasm, the
 	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
 	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
@@ -101,27 +108,32 @@ dist: setup-wasm setup-node
 	@# second time as `import * as … from "…"`: both are rewritten (not the import object's keys,
 	@# which are the wasm's own module names), and the check below fails the build on either left.
 	@h() { sha256sum "$$1" | cut -c1-16; }; \
-	  for f in dist/snippets/*/*.js; do \
-	    d=$$(basename "$$(dirname "$$f")"); n=$$(basename "$$f" .js); x=$$(h "$$f"); \
-	    mv "$$f" "dist/snippets/$$d/$$n.$$x.js"; \
-	    sed -i -e "s#/snippets/$$d/$$n\.js'#/snippets/$$d/$$n.$$x.js'#g" \
-	      -e "s#from \"\./snippets/$$d/$$n\.js\"#from \"./snippets/$$d/$$n.$$x.js\"#g" dist/kefu_dojo.js; \
-	  done; \
-	  w=kefu_dojo_bg.$$(h dist/kefu_dojo_bg.wasm).wasm; mv dist/kefu_dojo_bg.wasm dist/$$w; \
-	  sed -i "s#'kefu_dojo_bg\.wasm'#'$$w'#g" dist/kefu_dojo.js; \
-	  j=kefu_dojo.$$(h dist/kefu_dojo.js).js; mv dist/kefu_dojo.js dist/$$j; \
+	  app() { local dir=$$1 name=$$2 f d n x; \
+	    for f in $$dir/snippets/*/*.js; do \
+	      [ -e "$$f" ] || continue; \
+	      d=$$(basename "$$(dirname "$$f")"); n=$$(basename "$$f" .js); x=$$(h "$$f"); \
+	      mkdir -p dist/snippets/$$d; mv "$$f" "dist/snippets/$$d/$$n.$$x.js"; \
+	      sed -i -e "s#/snippets/$$d/$$n\.js'#/snippets/$$d/$$n.$$x.js'#g" \
+	        -e "s#from \"\./snippets/$$d/$$n\.js\"#from \"./snippets/$$d/$$n.$$x.js\"#g" $$dir/$$name.js; \
+	    done; \
+	    w=$${name}_bg.$$(h $$dir/$${name}_bg.wasm).wasm; mv $$dir/$${name}_bg.wasm dist/$$w; \
+	    sed -i "s#'$${name}_bg\.wasm'#'$$w'#g" $$dir/$$name.js; \
+	    j=$$name.$$(h $$dir/$$name.js).js; mv $$dir/$$name.js dist/$$j; }; \
+	  app dist kefu_dojo; aj=$$j; aw=$$w; \
+	  app dist/lite kefu_library; lj=$$j; lw=$$w; rm -r dist/lite; j=$$aj; w=$$aw; \
 	  for m in score check; do \
 	    ew=kefu_$${m}_bg.$$(h dist/engine/kefu_$${m}_bg.wasm).wasm; mv dist/engine/kefu_$${m}_bg.wasm dist/engine/$$ew; \
 	    sed -i "s#'kefu_$${m}_bg\.wasm'#'$$ew'#g" dist/engine/kefu_$$m.js; \
 	    ej=kefu_$$m.$$(h dist/engine/kefu_$$m.js).js; mv dist/engine/kefu_$$m.js dist/engine/$$ej; \
-	    eval "ej_$$m=$$ej"; done; \
+	    eval "ej_$$m=$$ej ew_$$m=$$ew"; done; \
 	  wj=kefu_worker.$$(h dist/engine/kefu_worker.js).js; mv dist/engine/kefu_worker.js dist/engine/$$wj; \
 	  sj=studio.$$(h dist/studio.js).js; mv dist/studio.js dist/$$sj; \
 	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
+	    -e "s#KEFU_LITE_JS#$$lj#g" -e "s#KEFU_LITE_WASM#$$lw#g" -e "s#KEFU_SCORER_WASM#engine/$$ew_score#g" \
 	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" -e "s#KEFU_STUDIO_JS#$$sj#g" index.html > dist/index.html; \
-	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
+	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|library|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
-	  echo "content-hashed: $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check $$sj"
+	  echo "content-hashed: $$lj $$lw $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check $$sj"
 	cp scenarios/*.toml dist/scenarios/
 	mkdir -p dist/exams && cp exams/*.toml dist/exams/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
@@ -140,9 +152,12 @@ dist: setup-wasm setup-node
 	  table() { local b=0 g=0; for f in "$$@"; do x=$$(size $$f br); y=$$(size $$f gz); b=$$((b+x)); g=$$((g+y)); \
 	    printf '  %-68s %8d %8d\n' $$f $$x $$y; done; \
 	    printf '  %-68s %8d %8d bytes (%d KB brotli, %d KB gzip)\n' TOTAL $$b $$g $$((b/1024)) $$((g/1024)); }; \
-	  printf '%-70s %8s %8s\n' "Download on first load (bytes):" brotli gzip; \
-	  table dist/index.html dist/kefu_dojo.*.js dist/snippets/*/*.js dist/kefu_dojo_bg.*.wasm \
+	  lite=$$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_library.*.js | sort -u | sed 's#^#dist/#'); \
+	  printf '%-70s %8s %8s\n' "Download on first load: the library module (bytes):" brotli gzip; \
+	  table dist/index.html dist/kefu_library.*.js $$lite dist/kefu_library_bg.*.wasm \
 	    dist/scenarios/cards.json dist/scenarios/index.json; \
+	  printf '%-70s %8s %8s\n' "The full app, prefetched on intent or idle, run on any other page:" brotli gzip; \
+	  table dist/kefu_dojo.*.js $$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_dojo.*.js | sort -u | sed 's#^#dist/#' | grep -vxF "$$lite") dist/kefu_dojo_bg.*.wasm; \
 	  printf '%-70s %8s %8s\n' "The whole library, when a scenario is opened or on intent:" brotli gzip; \
 	  table dist/scenarios/library.json; \
 	  printf '%-70s %8s %8s\n' "The scorer, prefetched on intent (a card hovered or focused, idle) or play:" brotli gzip; \
@@ -250,8 +265,9 @@ lrs: setup-lrs
 # names kept (the same code byte for byte; only the name section is added), by section, function
 # and crate (scripts/wasm-size.py). Reuses the wasm build of the last `make dist`.
 .PHONY: wasm-size
+# `make wasm-size LITE=1`: the library module (kefu-app without its feature `full`) instead.
 wasm-size: setup-wasm setup-node
-	cargo build --profile wasm --target $(TARGET) -p kefu-app
+	cargo build --profile wasm --target $(TARGET) -p kefu-app $(if $(LITE),--no-default-features)
 	rm -rf target/wasm-size && mkdir -p target/wasm-size
 	wasm-bindgen --target web --no-typescript --out-dir target/wasm-size --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_app.wasm

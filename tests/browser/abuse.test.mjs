@@ -244,7 +244,8 @@ async function brokenDeploy(drop, f) {
   }
 }
 
-for (const [what, drop] of [['app wasm', /^kefu_dojo_bg\..*\.wasm/], ['app script (kefu_dojo.js)', /^kefu_dojo\.[0-9a-f]+\.js/]]) {
+// Both app modules (the library module, kefu_library, starts the library page; #17).
+for (const [what, drop] of [['app wasm', /^kefu_(dojo|library)_bg\..*\.wasm/], ['app script (kefu_dojo.js, kefu_library.js)', /^kefu_(dojo|library)\.[0-9a-f]+\.js/]]) {
   test(`a deploy whose ${what} is missing explains itself in three languages`, async () => {
     await brokenDeploy(drop, async (base) => {
       const page = await browser.newPage();

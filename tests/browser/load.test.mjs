@@ -4,7 +4,9 @@
 // only printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, newPage } from './harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, launch, newPage, reply, GOOD } from './harness.mjs';
 
 // First load (the library, ready to use), in bytes on the wire (compressed bodies).
 // The issue's target is 200 KB brotli (TARGET, printed). BUDGET is asserted: a ratchet just
@@ -12,21 +14,36 @@ import { serve, launch, newPage } from './harness.mjs';
 // see the note on BUDGET for the current figure). Lower it as the wasm
 // shrinks; raising it is a decision to record in the commit that does it.
 const TARGET = 200 * 1024;
-// Raised from 300 to 370 KB on 2026-12-03, a recorded regression of #17: the IndexedDB progress
-// store (+12 KB) and the settings page, LRS outbox and trainer dashboard (#19, about +61 KB) joined
-// the app's wasm; the first load measured 362.7 KB. The way back under 300 KB and on to 200 KB is
-// a second app module for the pages that are not the library, loaded on intent (ARCHITECTURE.md).
-const BUDGET = 370 * 1024;
-// The engine (scorer, checker) is fetched on the trainee's intent or when idle, never for the
-// first screen: it is reported apart from the first load.
-const LATER = /\/engine\//;
+// Raised from 300 to 370 KB on 2026-12-03 (the IndexedDB store and #19's pages joined the one
+// app module: 362.7 KB), then lowered to 230 KB the same day when the library page got its own
+// module (kefu_library; every other page is the full module, fetched on intent or idle): the
+// first load measured 227.9 KB (233,352 bytes), of which the library module's wasm is 212.5 KB.
+const BUDGET = 230 * 1024;
+// Fetched on the trainee's intent or when the browser is idle after the library is shown, never
+// for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
+// page but the library, #17) with the snippets only it imports. Reported apart from the first
+// load, and asserted to be requested only after the cards are shown.
+const DIST = process.env.DIST || '../../dist';
+const snippets = (re) => {
+  const js = fs.readdirSync(DIST).find((f) => re.test(f));
+  return new Set(fs.readFileSync(path.join(DIST, js), 'utf8').match(/snippets\/[^'"]+\.js/g) || []);
+};
+const liteSnippets = snippets(/^kefu_library\.[0-9a-f]{16}\.js$/);
+const fullOnly = [...snippets(/^kefu_dojo\.[0-9a-f]{16}\.js$/)].filter((s) => !liteSnippets.has(s)).map((s) => `/${s}`);
+const isLater = (url) => /\/engine\/|^\/kefu_dojo[._]/.test(url) || fullOnly.includes(url);
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); srv?.server.close(); });
 
-/** Open the library and wait until its cards are shown and the network is quiet. */
+/** Open the library and wait until its cards are shown and the network is quiet. The page
+ * notes when the first card appeared (`window.__cardsAt`, in performance.now() time). */
 async function openLibrary(page, url) {
+  await page.addInitScript(() => {
+    new MutationObserver((_, o) => {
+      if (document.querySelector('.cards .card')) { window.__cardsAt = performance.now(); o.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
   await page.goto(url);
   await page.locator('.cards .card').first().waitFor();
   await page.waitForLoadState('networkidle');
@@ -55,8 +72,8 @@ test('first load: the library within the budget on the wire (brotli)', async () 
   const log = recordResponses(page);
   await openLibrary(page, `${srv.base}/?lang=en`);
   await page.waitForTimeout(300);
-  const first = log.filter((r) => !LATER.test(r.url));
-  const later = log.filter((r) => LATER.test(r.url));
+  const first = log.filter((r) => !isLater(r.url));
+  const later = log.filter((r) => isLater(r.url));
   const total = first.reduce((s, r) => s + r.bytes, 0);
   console.log('first load (bytes on the wire):');
   for (const r of first) console.log(`  ${String(r.bytes).padStart(8)} ${r.encoding.padEnd(8)} ${r.url}`);
@@ -69,6 +86,16 @@ test('first load: the library within the budget on the wire (brotli)', async () 
     if (/\.(wasm|js|json|html)$|\/$/.test(r.url) && r.bytes >= 256) assert.equal(r.encoding, 'br', `${r.url} is sent with brotli`);
   }
   assert.ok(!first.some((r) => r.url.endsWith('/library.json')), 'the full library waits until it is wanted');
+  assert.ok(first.some((r) => /^\/kefu_library_bg\.[0-9a-f]{16}\.wasm$/.test(r.url)), 'the library module is the first load');
+  // What is left out of the first load is really fetched after it: no request of the full
+  // module or the engine starts before the first card is shown.
+  const { cardsAt, started } = await page.evaluate(() => ({
+    cardsAt: window.__cardsAt,
+    started: performance.getEntriesByType('resource').map((e) => ({ url: new URL(e.name).pathname, at: e.startTime })),
+  }));
+  assert.ok(cardsAt > 0, 'the cards were shown');
+  const early = started.filter((e) => isLater(e.url) && e.at < cardsAt);
+  assert.deepEqual(early, [], `requested before the cards were shown (at ${cardsAt} ms)`);
   assert.ok(first.some((r) => r.url.endsWith('/cards.json')), 'the cards come from cards.json');
   assert.ok(total <= BUDGET, `first load ${total} bytes > budget ${BUDGET}`);
   assert.deepEqual(page.errors, []);
@@ -153,6 +180,56 @@ test('on a 1.6 Mbit/s, 150 ms link: when the library shows (reported)', async ()
     setTimeout(() => resolve(null), 2000);
   }));
   console.log(`throttled (1.6 Mbit/s, 150 ms): library cards shown after ${shown} ms; LCP ${lcp == null ? '?' : Math.round(lcp)} ms (target 1500 ms)`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the library module hands over: a card plays in the full module, a reply is scored, back shows the library', async () => {
+  const page = await newPage(browser);
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${srv.base}/?lang=en&seed=1`);
+  await page.locator('.cards .card').first().waitFor();
+  const lite = () => page.evaluate(() => typeof window.kefuLiteStop === 'function');
+  assert.ok(await lite(), 'the library is the library module');
+  // The click on a card is the one that lands: the full module loads and opens that scenario.
+  const card = page.locator('.cards .card a').first();
+  const title = await card.innerText();
+  const t0 = Date.now();
+  await card.click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await page.locator('main h1').first().innerText(), title, 'the card clicked is the scenario opened');
+  assert.equal(await lite(), false, 'the library module is gone');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  await reply(page, GOOD.en);
+  console.log(`card click to a scored first reply, through the hand-over: ${Date.now() - t0} ms`);
+  const fb = page.getByRole('region', { name: 'Feedback' });
+  assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
+  assert.ok(asked.some((u) => /^\/kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/.test(u)), 'the full module was loaded');
+  // Back: the full module shows the library now (no second hand-over, one app).
+  await page.goBack();
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await page.locator('header.top').count(), 1);
+  assert.equal(await page.locator('main h1').first().innerText(), 'Library');
+  await page.locator('header.top nav a', { hasText: 'History' }).click();
+  await page.locator('main h1').filter({ hasText: 'History' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a deep link to another page loads the full module straight away (not the library module)', async () => {
+  const page = await newPage(browser);
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${srv.base}/?lang=en#/settings`);
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.ok(!asked.some((u) => u.startsWith('/kefu_library')), `no library module: ${asked.join(' ')}`);
+  assert.ok(asked.some((u) => /^\/kefu_dojo_bg\./.test(u)));
+  // Its language switch and nav work as in the library module; back to the library stays here.
+  await page.locator('header.top nav a', { hasText: 'Library' }).click();
+  await page.locator('.cards .card').first().waitFor();
+  assert.ok(!asked.some((u) => u.startsWith('/kefu_library')));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

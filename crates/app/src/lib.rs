@@ -2,17 +2,36 @@
 //! `score` compute; its own logic is limited to effects (fetching the library, storage, timers,
 //! files). One component per file. Built for wasm32 by `make dist`; its pure parts are tested natively.
 
+//!
+//! One crate, two modules (#17): with the default feature `full` it is every page (`make dist`:
+//! `kefu_dojo`); without it (`--no-default-features`: `kefu_library`) only what the library
+//! page needs — the header, the cards, filters, best scores, opening a file — so the first
+//! load stays small. The library module hands every other route over to the full one
+//! (`handover`): index.html loads it, and its start unmounts the library module first.
+// The library module leaves out the pages, so code only they call is unused there (not an error).
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "full")]
 mod exam;
+#[cfg(feature = "full")]
 mod feedback;
+mod handover;
+#[cfg(feature = "full")]
 mod history;
 mod library;
+#[cfg(feature = "full")]
 mod lrs;
+#[cfg(feature = "full")]
 mod play;
 mod route;
+#[cfg(feature = "full")]
 mod settings;
 mod storage;
+#[cfg(feature = "full")]
 mod studio;
+#[cfg(feature = "full")]
 mod summary;
+#[cfg(feature = "full")]
 mod team;
 mod worker;
 
@@ -83,7 +102,7 @@ pub struct Ctx {
     /// Forget a trainer's file (by file name): a shipped scenario it replaced comes back.
     pub remove_local: Callback<String>,
     /// Who the trainee is, the LRS and its outbox (`lrs.rs`).
-    pub lrs: lrs::Handle,
+    pub lrs: LrsHandle,
 }
 
 /// Told when a file to keep was checked: its scenario id, or the checker's messages.
@@ -434,7 +453,12 @@ pub fn start() {
     let root = gloo::utils::document()
         .get_element_by_id("app")
         .unwrap_or_else(|| gloo::utils::body().into());
-    yew::Renderer::<App>::with_root(root).render();
+    // The full module takes the library module's place (never both mounted: `handover`).
+    #[cfg(feature = "full")]
+    handover::stop_library();
+    let _app = yew::Renderer::<App>::with_root(root).render();
+    #[cfg(not(feature = "full"))]
+    handover::register(_app);
 }
 
 /// Replace the page with a readable message instead of a dead screen.
@@ -471,6 +495,10 @@ fn browser_langs() -> Vec<String> {
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {
+    // Fetched already by the library module before it handed over (`handover`).
+    if let Some(text) = handover::take(url) {
+        return Ok(text);
+    }
     let resp = gloo::net::http::Request::get(url)
         .send()
         .await
@@ -478,7 +506,9 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     if !resp.ok() {
         return Err(format!("{url}: HTTP {}", resp.status()));
     }
-    resp.text().await.map_err(|e| e.to_string())
+    let text = resp.text().await.map_err(|e| e.to_string())?;
+    handover::keep(url, &text);
+    Ok(text)
 }
 
 /// The shipped library, checked by `kefu bundle` at `make dist`: for the first screen only the
@@ -805,7 +835,7 @@ pub fn App() -> Html {
     let want_full = use_state_eq(|| false);
     let full_asked = use_mut_ref(|| false);
     let engine = use_state(|| Engine::Idle);
-    let lrs = lrs::use_lrs(state.progress.clone());
+    let lrs = use_lrs(state.progress.clone());
 
     // The scorer worker is started (its module fetched and compiled while it downloads) when
     // the trainee shows intent: a pointer over or focus on a library card, the browser idle
@@ -816,6 +846,11 @@ pub fn App() -> Html {
         let started = use_mut_ref(|| false);
         Rc::new(move || {
             if std::mem::replace(&mut *started.borrow_mut(), true) {
+                return;
+            }
+            // The library module: the full module and the scorer into the HTTP cache.
+            if cfg!(not(feature = "full")) {
+                handover::prefetch();
                 return;
             }
             let engine = engine.clone();
@@ -847,7 +882,7 @@ pub fn App() -> Html {
                     let on_card = e
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .and_then(|el| el.closest(".card").ok().flatten())
+                        .and_then(|el| el.closest(INTENT).ok().flatten())
                         .is_some();
                     if on_card {
                         warm();
@@ -915,6 +950,12 @@ pub fn App() -> Html {
     }
     // Each page opens at its top; back and forward return to where the trainee was.
     use_effect_with((*route).clone(), |_| route::arrive());
+    // The library module: any other page is the full module's, which takes over at this URL.
+    use_effect_with((*route).clone(), |r| {
+        if cfg!(not(feature = "full")) && !handover::is_library(r) {
+            handover::to_full();
+        }
+    });
 
     // At start: read progress and the trainer's files, then fetch the library.
     {
@@ -1308,16 +1349,26 @@ pub fn App() -> Html {
         Route::Practise(id) => {
             html! { <library::LibraryPage key={format!("practise-{id}")} principle={Some(id.clone())} /> }
         }
+        // The library module: any other page is the full module's (`handover::to_full`).
+        #[cfg(not(feature = "full"))]
+        _ => html! { <p role="status">{ t(lang, "lib.loading") }</p> },
+        #[cfg(feature = "full")]
         Route::Play(id) => {
             html! { <play::PlayPage id={id.clone()} key={format!("{id}-{}", lang.code())} /> }
         }
+        #[cfg(feature = "full")]
         Route::History => html! { <history::HistoryPage /> },
+        #[cfg(feature = "full")]
         Route::Transcript(id) => {
             html! { <history::TranscriptPage id={id.clone()} key={id.clone()} /> }
         }
+        #[cfg(feature = "full")]
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
+        #[cfg(feature = "full")]
         Route::Studio => html! { <studio::StudioPage key={lang.code()} /> },
+        #[cfg(feature = "full")]
         Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
+        #[cfg(feature = "full")]
         Route::Team => html! { <team::TeamPage key={lang.code()} /> },
     };
     let tr = |k: &str| t(lang, k);
@@ -1351,10 +1402,37 @@ pub fn App() -> Html {
     }
 }
 
+/// What shows intent to play (the scorer is warmed): a card; in the library module also a link
+/// or button to another page (the full module is warmed too).
+const INTENT: &str = if cfg!(feature = "full") {
+    ".card"
+} else {
+    ".card, header.top a, .toolbar a, .toolbar button"
+};
+
 /// Whether a page plays scenarios (and so needs the engine and the full library).
 fn plays(route: &Route) -> bool {
     matches!(route, Route::Play(_) | Route::Exam | Route::Transcript(_))
 }
+
+/// The LRS and its outbox (`lrs.rs`); none in the library module.
+#[cfg(feature = "full")]
+#[hook]
+fn use_lrs(progress: Shared<Store>) -> lrs::Handle {
+    lrs::use_lrs(progress)
+}
+#[cfg(not(feature = "full"))]
+#[hook]
+fn use_lrs(_progress: Shared<Store>) -> LrsHandle {
+    NoLrs
+}
+#[cfg(feature = "full")]
+pub type LrsHandle = lrs::Handle;
+#[cfg(not(feature = "full"))]
+pub type LrsHandle = NoLrs;
+/// The library module's stand-in for the LRS handle: it sends nothing.
+#[derive(Clone, PartialEq)]
+pub struct NoLrs;
 
 /// The context, for components.
 #[hook]

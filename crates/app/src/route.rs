@@ -134,6 +134,28 @@ pub fn track_scroll() -> Option<gloo::events::EventListener> {
     }))
 }
 
+/// Every remembered scroll position, as `[entry key, y, …]`: what the library module hands
+/// over to the full module (`handover`), so back to the library returns to where it was.
+#[cfg_attr(feature = "full", allow(dead_code))]
+pub fn scrolls() -> Vec<f64> {
+    SCROLL.with(|s| {
+        s.borrow()
+            .iter()
+            .flat_map(|(k, y)| [f64::from_bits(*k), *y])
+            .collect()
+    })
+}
+
+/// Take in scroll positions `scrolls` gave (the ones known here are kept).
+pub fn restore_scrolls(v: &[f64]) {
+    SCROLL.with(|s| {
+        let mut m = s.borrow_mut();
+        for p in v.chunks_exact(2) {
+            m.entry(p[0].to_bits()).or_insert(p[1]);
+        }
+    });
+}
+
 /// A page was reached: a new history entry opens at its top; an entry visited before (back,
 /// forward) returns to where it was scrolled.
 pub fn arrive() {
@@ -190,5 +212,15 @@ mod tests {
             assert_eq!(Route::parse(&r.hash()), r);
         }
         assert_eq!(Route::parse("#/practise/"), Route::Library);
+    }
+
+    #[test]
+    fn scroll_positions_hand_over_and_known_ones_are_kept() {
+        super::restore_scrolls(&[1.5, 300.0, 2.25, 40.0]);
+        super::restore_scrolls(&[1.5, 999.0]);
+        let got = super::scrolls();
+        let mut pairs: Vec<(f64, f64)> = got.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert_eq!(pairs, [(1.5, 300.0), (2.25, 40.0)]);
     }
 }
