@@ -110,28 +110,16 @@ mod tests {
             time_limit_mins: 20,
             hints: false,
         });
-        assert_eq!(
-            lib.title_in("late", Lang::En, "迟到的快递"),
-            "Late delivery"
-        );
-        assert_eq!(
-            lib.title_in("late", Lang::ZhHans, "Late delivery"),
-            "迟到的快递"
-        );
         // zh-Hant falls back to the simplified title the scenario has.
-        assert_eq!(
-            lib.title_in("late", Lang::ZhHant, "Late delivery"),
-            "迟到的快递"
-        );
+        for (lang, scenario, exam) in [
+            (Lang::En, "Late delivery", "Final exam"),
+            (Lang::ZhHans, "迟到的快递", "结业考试"),
+            (Lang::ZhHant, "迟到的快递", "结业考试"),
+        ] {
+            assert_eq!(lib.title_in("late", lang, "stored"), scenario, "{lang:?}");
+            assert_eq!(lib.exam_title_in("final", lang, "stored"), exam, "{lang:?}");
+        }
         assert_eq!(lib.title_in("gone", Lang::En, "旧的"), "旧的");
-        assert_eq!(
-            lib.exam_title_in("final", Lang::En, "结业考试"),
-            "Final exam"
-        );
-        assert_eq!(
-            lib.exam_title_in("final", Lang::ZhHans, "Final exam"),
-            "结业考试"
-        );
         assert_eq!(lib.exam_title_in("old", Lang::En, "旧考试"), "旧考试");
     }
 }
