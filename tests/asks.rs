@@ -8,35 +8,12 @@ use kefu_check::check_source;
 use kefu_core::dialogue::choose;
 use kefu_core::judgement::AskKind;
 use kefu_core::principles::{Lang, PrincipleId};
-use kefu_core::scenario::{Outcome, Scenario, Severity, State, Target};
+use kefu_core::scenario::{Outcome, Severity, State, Target};
 use kefu_judge::score;
 use std::path::PathBuf;
 
-fn files() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("scenarios/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (stem, std::fs::read_to_string(&p).expect("readable"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn library() -> Vec<Scenario> {
-    files()
-        .iter()
-        .map(|(stem, src)| {
-            check_source(&format!("scenarios/{stem}.toml"), src)
-                .value
-                .unwrap_or_else(|| panic!("{stem} checks clean"))
-        })
-        .collect()
-}
+mod common;
+use common::library;
 
 /// Replies that ignore any question: courteous, owning the case, answering nothing.
 fn ignoring(lang: Lang, name: &str) -> String {
@@ -52,7 +29,7 @@ fn a_reply_that_ignores_the_question_does_not_resolve_the_turn() {
     let lib = library();
     let mut turns = 0;
     let mut kinds = std::collections::BTreeSet::new();
-    for s in &lib {
+    for s in lib {
         for (ti, t) in s.turns.iter().enumerate() {
             let Some(ask) = &t.asks else { continue };
             turns += 1;

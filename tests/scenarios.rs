@@ -10,34 +10,9 @@ use kefu_judge::score::{self, JudgeRequest, Judgement, ScenarioKind, TurnRules};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
-/// Every scenario file: (file stem, source).
-fn files() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("scenarios/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (stem, std::fs::read_to_string(&p).expect("readable"))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-/// Every scenario, checked once per test binary.
-fn library() -> &'static [Scenario] {
-    static LIB: OnceLock<Vec<Scenario>> = OnceLock::new();
-    LIB.get_or_init(|| {
-        files()
-            .iter()
-            .filter_map(|(stem, src)| check_source(&format!("scenarios/{stem}.toml"), src).value)
-            .collect()
-    })
-}
+mod common;
+use common::{files, library};
 
 #[test]
 fn every_file_checks_clean_and_runs_its_samples() {

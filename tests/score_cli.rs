@@ -522,3 +522,30 @@ fn usage_errors_echo_arguments_on_one_line() {
         ran.stderr
     );
 }
+
+/// At a turn that asks a yes/no question, the reply is judged against what the customer asked
+/// there (the turn's line, as the app passes it): "这次我们会用双层纸箱包装" answers "能不能包装好一点?"
+/// by saying the asked verb again, with no "可以" or "yes" in it. A reply that says neither
+/// does not answer.
+#[test]
+fn a_turn_passes_the_customers_line_to_the_judge() {
+    let input = [
+        r#"{"id": "zh", "text": "这次我们会用双层纸箱加泡沫包装每个杯子,到货后我再跟您确认。", "lang": "zh"}"#,
+        r#"{"id": "en", "text": "This time we will pack each cup in foam inside a double box, and I'll call you once it arrives.", "lang": "en"}"#,
+        r#"{"id": "neither", "text": "感谢您的耐心,到货后我再跟您确认。", "lang": "zh"}"#,
+    ]
+    .join("\n");
+    let args = [
+        "score",
+        "--scenario",
+        "scenarios/angry-damaged-goods.toml",
+        "--turn",
+        "packaging",
+    ];
+    let (out, code) = kefu(&args, &input);
+    assert_eq!(code, 0, "{out:?}");
+    let answers = |i: usize| out[i]["principles"]["answers"]["hit"].clone();
+    assert_eq!(answers(0), true, "{}", out[0]);
+    assert_eq!(answers(1), true, "{}", out[1]);
+    assert_eq!(answers(2), false, "{}", out[2]);
+}

@@ -775,7 +775,10 @@ fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>)
         }
     };
     let j = match turn {
-        Some((s, i)) => score::judge(text, lang, &s.rules(*i, lang, None), None),
+        Some((s, i)) => {
+            let said = first_line(s, *i, lang);
+            score::judge(text, lang, &s.rules(*i, lang, said.as_deref()), None)
+        }
         None => score::score(text, lang),
     };
     let principles: serde_json::Map<String, Value> = j
@@ -793,6 +796,29 @@ fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>)
         courtesy,
     };
     serde_json::to_string(&out).unwrap_or_else(|e| error_line(id, &e.to_string()))
+}
+
+/// What the customer says at turn `i` in `lang` when the app reaches it by its plain line:
+/// the turn's first `say`, its placeholders filled as a session fills them (`{name}` and
+/// `{product}` in `lang`, any other with its first choice). The judge reads the question from
+/// it (a yes/no answered by the asked verb said again, a restatement, the customer's own
+/// words that are not jargon), as it does in the app.
+fn first_line(s: &kefu_core::scenario::Scenario, i: usize, lang: Lang) -> Option<String> {
+    let mut line = s.turns.get(i)?.say.first()?.get(lang).to_string();
+    let product = s
+        .product
+        .as_deref()
+        .and_then(|p| kefu_core::scenario::product_name(p, lang));
+    let fills = s
+        .placeholders
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.first()?.as_str())))
+        .chain([("name", s.customer_name.get(lang))])
+        .chain(product.map(|p| ("product", p)));
+    for (k, v) in fills {
+        line = line.replace(&format!("{{{k}}}"), v);
+    }
+    Some(line)
 }
 
 /// A JSON value's kind, for messages.

@@ -309,23 +309,31 @@ test('if the scorer cannot be loaded, play says so and the library still works',
   await page.getByRole('link', { name: titleOf(ID) }).waitFor();
 });
 
-test('mobile width 360px: play and summary fit', async () => {
+test('mobile width 360px: the library, play and summary fit', async () => {
   const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  // The library, in English (the longest product names) and Chinese: the filters wrap or shrink.
+  for (const lang of ['en', 'zh-Hans']) {
+    await page.goto(`${srv.base}/?lang=${lang}#/`);
+    await page.locator('.cards .card').first().waitFor();
+    assert.ok(await overflow() <= 0, `no horizontal scrolling on the library at 360px (${lang}, overflow ${await overflow()}px)`);
+  }
   await page.goto(`${srv.base}/?lang=zh-Hans&seed=4#/play/${ID}`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   const box = page.getByRole('textbox', { name: '回复' });
   await box.fill(GOOD.zh);
   await page.getByRole('button', { name: '发送' }).click();
   await page.getByRole('region', { name: '反馈' }).waitFor();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `no horizontal scrolling at 360px (overflow ${overflow}px)`);
+  assert.ok(await overflow() <= 0, `no horizontal scrolling at 360px (overflow ${await overflow()}px)`);
   await page.screenshot({ path: path.join(SHOTS, 'play-360.png'), fullPage: true });
   for (let i = 0; i < 10 && !(await page.locator('.summary').count()); i++) {
+    const judged = await page.locator('[role=log] .msg.agent:not(.pending)').count();
     await box.fill(GOOD.zh);
     await page.keyboard.press('Control+Enter');
-    await page.waitForTimeout(700);
+    await page.locator('[role=log] .msg.agent:not(.pending)').nth(judged).or(page.locator('.summary')).first().waitFor();
   }
   await page.locator('.summary').waitFor();
+  assert.ok(await overflow() <= 0, `no horizontal scrolling on the summary at 360px (overflow ${await overflow()}px)`);
   await page.screenshot({ path: path.join(SHOTS, 'summary-360.png'), fullPage: true });
 });
 

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, newPage, GOOD, playToEnd } from './harness.mjs';
+import { serve, launch, newPage, GOOD, playToEnd, titleOf } from './harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
@@ -39,4 +39,13 @@ test('export JSON, clear (asks first), import back: same attempts, no duplicates
   await page.locator('input[type=file]').setInputFiles(file);
   await page.getByText(`Imported 0 new attempts; 0 replaced by a longer copy of the same play; 0 kept beside a different play with the same id; ${n} already saved.`).waitFor();
   assert.equal(await rows.count(), n, 'a second import adds no duplicates');
+  // Played in English, the history shows the record in the language chosen now (#16): the
+  // scenario's title from the library, in Chinese, in the list and on the transcript.
+  await page.goto(`${srv.base}/?lang=zh-Hans#/history`);
+  const zh = titleOf('angry-late-delivery', 'zh-Hans');
+  await rows.first().getByRole('link', { name: zh }).waitFor();
+  assert.equal(await rows.getByRole('link', { name: titleOf('angry-late-delivery') }).count(), 0);
+  await rows.first().locator('a.view').click();
+  await page.getByRole('heading', { level: 1, name: zh }).waitFor();
+  assert.deepEqual(page.errors, []);
 });

@@ -28,5 +28,6 @@ for (const file of files) {
     await summary.waitFor({ timeout: 3000 });
     assert.match(await summary.locator('.ending').getAttribute('data-outcome'), /^(resolved|escalated|lost)$/);
     assert.deepEqual(page.errors, []);
+    await page.context().close();
   });
 }

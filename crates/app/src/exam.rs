@@ -357,12 +357,8 @@ fn result(ctx: &Ctx, r: &Run, save: impl Fn(Option<Run>, Vec<String>) + 'static)
     let again = Callback::from(move |_| save(None, Vec::new()));
     let name =
         |id: &str| principles::get(id).map_or(id.to_string(), |p| p.name.get(lang).to_string());
-    let scenario_title = |id: &str, a: Option<&Attempt>| {
-        ctx.lib.get(id).map_or_else(
-            || a.map_or(id.to_string(), |a| a.title.clone()),
-            |s| s.title.get(s.play_lang(lang)).to_string(),
-        )
-    };
+    let scenario_title =
+        |id: &str, a: Option<&Attempt>| ctx.lib.title_in(id, lang, a.map_or(id, |a| &a.title));
     let verdict = if res.passed {
         tr("exam.passed")
     } else {

@@ -207,7 +207,7 @@ pub fn HistoryPage() -> Html {
         html! {
             <tr data-attempt={a.id.clone()} data-exam={a.exam.to_string()}>
                 <td>{ date_of(a.started_ms) }</td>
-                <td><a href={format!("#/play/{}", a.scenario)}>{ a.title.clone() }</a>{ if a.exam { " ★" } else { "" } }</td>
+                <td><a href={format!("#/play/{}", a.scenario)}>{ ctx.lib.title_in(&a.scenario, lang, &a.title) }</a>{ if a.exam { " ★" } else { "" } }</td>
                 <td>{ a.score() }</td>
                 <td>{ a.outcome.map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_else(|| "…".into()) }</td>
                 <td><a class="view" href={format!("#/history/{}", a.id)}>{ tr("hist.view") }</a></td>
@@ -257,7 +257,7 @@ pub fn HistoryPage() -> Html {
                         <p class="legend">{ tr("hist.legend") }</p>
                         { for runs.iter().map(|(tag, rows)| {
                             let head = match tag {
-                                Some(t) => format!("{} · {}", t.title, rows.first().map(|a| date_of(a.started_ms)).unwrap_or_default()),
+                                Some(t) => format!("{} · {}", ctx.lib.exam_title_in(&t.exam, lang, &t.title), rows.first().map(|a| date_of(a.started_ms)).unwrap_or_default()),
                                 None => tr("hist.exam_old"),
                             };
                             let total = tag.map(|t| match (t.total, t.passed) {
@@ -438,9 +438,9 @@ pub fn TranscriptPage(p: &TranscriptPageProps) -> Html {
     html! {
         <section class="transcript-page" aria-labelledby="tr-title" data-exam={a.exam.to_string()}>
             <p><a href="#/history">{ tr("tr.back") }</a></p>
-            <h1 id="tr-title">{ a.title.clone() }{ if a.exam { " ★" } else { "" } }</h1>
+            <h1 id="tr-title">{ ctx.lib.title_in(&a.scenario, lang, &a.title) }{ if a.exam { " ★" } else { "" } }</h1>
             <p class="meta">{ tf(lang, "tr.meta", &[("date", &date_of(a.started_ms)), ("score", &a.score().to_string()), ("ending", &ending)]) }</p>
-            if let Some(t) = &a.exam_run { <p class="exam-name">{ t.title.clone() }</p> }
+            if let Some(t) = &a.exam_run { <p class="exam-name">{ ctx.lib.exam_title_in(&t.exam, lang, &t.title) }</p> }
             <h2>{ tr("tr.title") }</h2>
             <Transcript attempt={a.clone()} />
         </section>

@@ -73,41 +73,21 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
         out: Vec::new(),
         fills: BTreeMap::new(),
     };
-    if src.len() > MAX_FILE_BYTES {
-        ck.push(
-            Severity::Error,
+    // A file too large to read and one TOML cannot parse: one error, and nothing to build.
+    let raw = if src.len() > MAX_FILE_BYTES {
+        Err((
             0,
             format!(
                 "the file is over {} KB, the most a scenario may be: split it",
                 MAX_FILE_BYTES / 1024
             ),
-        );
-        return (
-            CheckOutput {
-                value: None,
-                diagnostics: ck.out,
-            },
-            None,
-        );
-    }
-    let raw: RawScenario = match toml::from_str(src) {
+        ))
+    } else {
+        toml::from_str::<RawScenario>(src).map_err(|e| unparsable(src, &e))
+    };
+    let raw = match raw {
         Ok(r) => r,
-        Err(e) => {
-            let at = e.span().map_or(0, |s| s.start).min(src.len());
-            // An editor ends a saved file with a newline; a file cut short (a failed copy, an
-            // interrupted save) usually stops mid-line. Say so when the error is on that line.
-            let last_line_start = src.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
-            // The real cause, when the parser's message is about its symptom: a full-width or
-            // curly character where TOML needs ASCII punctuation, a string broken by a line break.
-            let cut_short = !src.is_empty() && !src.ends_with('\n') && at >= last_line_start;
-            let (at, msg) = match checker::real_cause(src, at).filter(|_| !cut_short) {
-                Some(found) => found,
-                None if cut_short => {
-                    let first = e.message().lines().next().unwrap_or("").trim();
-                    (at, format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line"))
-                }
-                None => (at, friendly_toml_error(e.message())),
-            };
+        Err((at, msg)) => {
             ck.push(Severity::Error, at, msg);
             return (
                 CheckOutput {
@@ -137,6 +117,27 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
         },
         played,
     )
+}
+
+/// Where and why TOML could not parse `src`: the real cause when the parser's message is about
+/// its symptom, "cut short" for a file that stops mid-line, else the parser's message in plain
+/// words.
+fn unparsable(src: &str, e: &toml::de::Error) -> (usize, String) {
+    let at = e.span().map_or(0, |s| s.start).min(src.len());
+    // An editor ends a saved file with a newline; a file cut short (a failed copy, an
+    // interrupted save) usually stops mid-line. Say so when the error is on that line.
+    let last_line_start = src.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+    // The real cause, when the parser's message is about its symptom: a full-width or
+    // curly character where TOML needs ASCII punctuation, a string broken by a line break.
+    let cut_short = !src.is_empty() && !src.ends_with('\n') && at >= last_line_start;
+    match checker::real_cause(src, at).filter(|_| !cut_short) {
+        Some(found) => found,
+        None if cut_short => {
+            let first = e.message().lines().next().unwrap_or("").trim();
+            (at, format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line"))
+        }
+        None => (at, friendly_toml_error(e.message())),
+    }
 }
 
 /// The library finds a scenario file by its id: a file `x.toml` whose `id` is `y` is a copy

@@ -2,6 +2,7 @@
 //! and a random pick.
 
 use crate::judgement::ScenarioKind;
+use crate::principles::Lang;
 use crate::scenario::Scenario;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -35,6 +36,24 @@ impl Library {
         self.scenarios.iter().find(|s| s.id == id)
     }
 
+    /// A scenario's title in the UI language `lang`, where the library has the scenario; else
+    /// `stored`, the title a saved record holds (in the language it was played in). So a record
+    /// is shown by its id in the language chosen now, not the one it was played in.
+    pub fn title_in(&self, id: &str, lang: Lang, stored: &str) -> String {
+        self.get(id).map_or_else(
+            || stored.to_string(),
+            |s| s.title.get(s.play_lang(lang)).to_string(),
+        )
+    }
+
+    /// An exam's title in `lang`, where the library has the exam; else `stored`, likewise.
+    pub fn exam_title_in(&self, id: &str, lang: Lang, stored: &str) -> String {
+        self.exams
+            .iter()
+            .find(|e| e.id == id)
+            .map_or_else(|| stored.to_string(), |e| e.title.get(lang).to_string())
+    }
+
     /// Scenarios matching a kind and a product filter (`None` = all).
     pub fn filtered(
         &self,
@@ -55,5 +74,52 @@ impl Library {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         Some(ids[rng.random_range(0..ids.len())])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exam::Exam;
+    use crate::scenario::Loc;
+
+    fn loc(en: &str, zh: &str) -> Loc {
+        Loc([(Lang::En, en.to_string()), (Lang::ZhHans, zh.to_string())].into())
+    }
+
+    /// A record keeps the title it was played in; the history shows the library's title in the
+    /// language chosen now (a scenario or exam the library no longer has: the stored title).
+    #[test]
+    fn a_record_is_titled_in_the_language_chosen_now() {
+        let mut s: Scenario = serde_json::from_value(serde_json::json!({
+            "id": "late", "kind": "angry", "languages": ["zh-Hans", "en"], "product": null,
+            "difficulty": 1, "minutes": 3, "title": {"en": "t"}, "brief": {"en": "b"},
+            "customer_name": {"en": "c"}, "persona": null, "mood": 50, "gives_up": 0,
+            "placeholders": {}, "start": 0, "max_turns": 3, "turns": [], "endings": []
+        }))
+        .unwrap();
+        s.title = loc("Late delivery", "迟到的快递");
+        let mut lib = Library::default();
+        lib.put(s);
+        lib.exams.push(Exam {
+            id: "final".into(),
+            title: loc("Final exam", "结业考试"),
+            intro: None,
+            draws: Vec::new(),
+            pass_mark: 70,
+            time_limit_mins: 20,
+            hints: false,
+        });
+        // zh-Hant falls back to the simplified title the scenario has.
+        for (lang, scenario, exam) in [
+            (Lang::En, "Late delivery", "Final exam"),
+            (Lang::ZhHans, "迟到的快递", "结业考试"),
+            (Lang::ZhHant, "迟到的快递", "结业考试"),
+        ] {
+            assert_eq!(lib.title_in("late", lang, "stored"), scenario, "{lang:?}");
+            assert_eq!(lib.exam_title_in("final", lang, "stored"), exam, "{lang:?}");
+        }
+        assert_eq!(lib.title_in("gone", Lang::En, "旧的"), "旧的");
+        assert_eq!(lib.exam_title_in("old", Lang::En, "旧考试"), "旧考试");
     }
 }
