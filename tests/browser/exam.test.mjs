@@ -139,8 +139,10 @@ test('an exam: nothing scored until the end, then every transcript; history keep
     const t = transcripts.nth(i);
     assert.equal(await t.getAttribute('data-scenario'), ids[i]);
     assert.ok(await t.locator('.transcript > li').count() >= 1);
-    // Now the feedback held back is there: scores, evidence, model answers.
-    assert.equal(await t.locator('.transcript').getAttribute('data-replayed'), 'true');
+    // Now the feedback held back is there: scores, evidence, model answers. The evidence comes
+    // from replaying the run in the scorer worker, which answers after the page has drawn the
+    // transcript (under load, seconds after): wait for it rather than read it at once.
+    await t.locator('.transcript[data-replayed=true]').waitFor({ timeout: 30_000 });
     assert.ok(await t.locator('.turn-score').count() >= 1);
   }
   await transcripts.first().locator('details.turn-feedback summary').first().click();
