@@ -175,6 +175,42 @@ test('an exam: nothing scored until the end, then every transcript; history keep
   assert.deepEqual(page.errors, []);
 });
 
+test('an exam in two tabs: the second is told and may take over where the first left off; its scenario is not practised meanwhile', async () => {
+  const a = await newPage(browser);
+  const ids = await start(a, 11);
+  await playScenario(a);
+  await a.getByRole('button', { name: 'Continue' }).click();
+  await a.locator('.exam-note').getByText(/Exam: scenario 2 of 3/).waitFor();
+  await a.getByRole('log').locator('.msg.customer').first().waitFor();
+  const tab = async () => {
+    const p = await a.context().newPage();
+    p.errors = [];
+    p.on('pageerror', (e) => p.errors.push(String(e)));
+    return p;
+  };
+  // The scenario being examined cannot be practised in another tab meanwhile (one stored session).
+  const c = await tab();
+  await c.goto(`${srv.base}/?lang=en#/play/${ids[1]}`);
+  await c.locator('[data-one-tab="elsewhere"]').waitFor();
+  assert.match(await c.locator('[data-one-tab="elsewhere"]').innerText(), /This scenario is open in another tab/);
+  await c.close();
+  // The exam itself, in a second tab: told, nothing started or saved there.
+  const b = await tab();
+  await b.goto(`${srv.base}/?lang=en#/exam`);
+  const told = b.locator('[data-one-tab="elsewhere"]');
+  await told.waitFor();
+  assert.match(await told.innerText(), /The exam is open in another tab/);
+  assert.equal(await b.locator('.exam-card, .exam, [role=log]').count(), 0, 'no landing, no run here meanwhile');
+  // Taking over reads the run as the first tab left it: scenario 2 of the same draw.
+  await b.getByRole('button', { name: 'Take over here' }).click();
+  await b.locator('.exam-note').getByText(/Exam: scenario 2 of 3/).waitFor();
+  assert.deepEqual((await run(b)).ids, ids);
+  await a.locator('[data-one-tab="lost"]').waitFor();
+  assert.match(await a.locator('[data-one-tab="lost"]').innerText(), /The exam was taken over in another tab/);
+  assert.equal(await a.getByRole('log').count(), 0, 'the first tab plays no more');
+  assert.deepEqual(a.errors.concat(b.errors), []);
+});
+
 test('the time limit ends the exam: a scenario not finished and those not reached score 0', async () => {
   const page = await newPage(browser);
   await start(page, 9);

@@ -4,9 +4,11 @@
 //! nothing scored on screen under a clock that ends the exam when it runs out, and ends on a
 //! result: the total against the pass mark, each principle, each scenario, every transcript.
 //! The run is stored (`storage::EXAM`), so a reload resumes it and the clock keeps running.
+//! One tab at a time takes the exam, and the scenario being examined is not practised in another
+//! (`play::OneTab`, Web Locks).
 
 use super::history::Transcript;
-use super::play::Play;
+use super::play::{OneTab, Play};
 use super::storage;
 use super::{route, use_ctx, AppAction, Ctx, Shared};
 use gloo::timers::callback::Interval;
@@ -72,8 +74,20 @@ fn tagged(run: &Run, title: &str) -> Vec<Attempt> {
         .collect()
 }
 
+/// The name of the exam's tab lock: one stored run, so one tab takes the exam (not a scenario
+/// id, which never starts with a colon).
+const EXAM_LOCK: &str = ":exam";
+
+/// `#/exam`: the landing, the run or its result, in one tab at a time (`play::OneTab`): two tabs
+/// would each save their own copy of the one stored run. The tab that takes over reads the run
+/// afresh.
 #[component]
 pub fn ExamPage() -> Html {
+    html! { <OneTab id={EXAM_LOCK} exam={true}><ExamRun /></OneTab> }
+}
+
+#[component]
+fn ExamRun() -> Html {
     let ctx = use_ctx();
     let load = use_state(|| Load::Reading);
     let now = use_state(route::now_ms);
@@ -339,9 +353,12 @@ fn taking(
                     { tf(lang, "exam.clock", &[("left", &clock(left)), ("mins", &mins.to_string())]) }
                 </span>
             </div>
-            <Play key={format!("{}-{}", r.id, s.id)} scenario={Shared(s.clone())} exam={true}
-                on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
-                exam_hints={exam.is_some_and(|e| e.hints)} />
+            // The scenario's own lock too: its stored session is the one practice uses.
+            <OneTab key={format!("{}-{}", r.id, s.id)} id={s.id.clone()}>
+                <Play scenario={Shared(s.clone())} exam={true}
+                    on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
+                    exam_hints={exam.is_some_and(|e| e.hints)} />
+            </OneTab>
         </section>
     }
 }

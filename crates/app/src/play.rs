@@ -428,6 +428,9 @@ enum Turn {
 pub struct OneTabProps {
     pub id: String,
     pub children: Html,
+    /// The lock is a whole exam's (it says "the exam", not "this scenario").
+    #[prop_or_default]
+    pub exam: bool,
 }
 
 /// Plays its children only while this tab holds the scenario; otherwise says so plainly and
@@ -466,7 +469,12 @@ pub fn OneTab(p: &OneTabProps) -> Html {
         Turn::Mine => p.children.clone(),
         Turn::Elsewhere | Turn::Lost => html! {
             <section class="one-tab" role="alert" data-one-tab={if *turn == Turn::Lost { "lost" } else { "elsewhere" }}>
-                <p>{ ctx.t(if *turn == Turn::Lost { "play.taken_over" } else { "play.elsewhere" }) }</p>
+                <p>{ ctx.t(match (p.exam, *turn == Turn::Lost) {
+                    (false, true) => "play.taken_over",
+                    (false, false) => "play.elsewhere",
+                    (true, true) => "exam.taken_over",
+                    (true, false) => "exam.elsewhere",
+                }) }</p>
                 <button onclick={take}>{ ctx.t("play.take_over") }</button>
                 <a href="#/">{ ctx.t("play.back") }</a>
             </section>
