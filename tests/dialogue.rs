@@ -69,6 +69,14 @@ outcome = "lost"
 text = { en = "Bye." }
 "#;
 
+/// A turn's header: its id and what the customer says (hint and model answer are stand-ins);
+/// its branches and lines follow it.
+fn turn(id: &str, say: &str) -> String {
+    format!(
+        "\n[[turn]]\nid = \"{id}\"\nsay = [{{ en = \"{say}\" }}]\nhint = {{ en = \"h\" }}\nmodel = [{{ en = \"m\" }}]\n"
+    )
+}
+
 fn at(s: &Scenario, x: &Session) -> String {
     s.target_name(x.at).to_string()
 }
@@ -77,14 +85,9 @@ fn at(s: &Scenario, x: &Session) -> String {
 fn branches_on_mood_and_turns_taken_follow_the_mood_before_the_change() {
     // `ask` loops: each reply without a solution costs 10. With the mood below 20 (before this
     // reply's change) the customer leaves; from the 4th reply on, an apology is not enough.
+    let ask = turn("ask", "Well?");
     let src = format!(
-        r#"{HEAD}
-[[turn]]
-id = "ask"
-say = [{{ en = "Well?" }}]
-hint = {{ en = "h" }}
-model = [{{ en = "m" }}]
-[[turn.next]]
+        r#"{HEAD}{ask}[[turn.next]]
 mood_below = 20
 goto = "lost"
 final = true
@@ -121,14 +124,9 @@ mood = -10
 
 #[test]
 fn turns_taken_counts_the_reply_being_judged() {
+    let ask = turn("ask", "Well?");
     let src = format!(
-        r#"{HEAD}
-[[turn]]
-id = "ask"
-say = [{{ en = "Well?" }}]
-hint = {{ en = "h" }}
-model = [{{ en = "m" }}]
-[[turn.next]]
+        r#"{HEAD}{ask}[[turn.next]]
 turns_taken = 3
 goto = "resolved"
 [[turn.next]]
@@ -145,44 +143,39 @@ goto = "ask"
     assert_eq!(x.log.len(), 3);
 }
 
-const LINES: &str = r#"
-[[turn]]
-id = "open"
-say = [{ en = "Where is it?" }]
-hint = { en = "h" }
-model = [{ en = "m" }]
-[[turn.next]]
+/// Two turns; the second has lines chosen by the reply before it and by the mood.
+fn lines() -> String {
+    let (open, again) = (turn("open", "Where is it?"), turn("again", "Is that all?"));
+    format!(
+        r#"{open}[[turn.next]]
 any = ["blame"]
 goto = "again"
 mood = -10
 [[turn.next]]
 goto = "again"
 mood = 20
-
-[[turn]]
-id = "again"
-say = [{ en = "Is that all?" }]
-hint = { en = "h" }
-model = [{ en = "m" }]
-[[turn.line]]
+{again}[[turn.line]]
 all = ["apology"]
 requires = ["apology"]
-say = [{ en = "Just sorry?" }]
+say = [{{ en = "Just sorry?" }}]
 [[turn.line]]
 mood_below = 25
-say = [{ en = "Don't push me." }]
+say = [{{ en = "Don't push me." }}]
 [[turn.next]]
 any = ["solution"]
 goto = "resolved"
 mood = 10
 [[turn.next]]
 goto = "lost"
-"#;
+"#
+    )
+}
 
 #[test]
 fn a_customer_line_fits_the_reply_before_it() {
     let src = format!(
-        "{HEAD}{LINES}{}",
+        "{HEAD}{}{}",
+        lines(),
         ENDINGS.replace(
             "text = { en = \"OK.\" }",
             "text = { en = \"OK.\" }\n[[ending.line]]\nmood_above = 55\ntext = { en = \"Great, thanks!\" }"
@@ -226,7 +219,7 @@ fn the_checker_reports_a_line_said_without_what_it_requires() {
     // Drop the line's `all`: after the opening's branches, a reply may not have apologised.
     let src = format!(
         "{HEAD}{}{ENDINGS}",
-        LINES.replacen("all = [\"apology\"]\nrequires", "requires", 1)
+        lines().replacen("all = [\"apology\"]\nrequires", "requires", 1)
     );
     let out = check_source("t.toml", &src);
     let errs: Vec<String> = out
@@ -257,7 +250,7 @@ fn the_checker_reports_a_line_said_without_what_it_requires() {
     // A bad value in a line's condition is located like a branch's.
     let src = format!(
         "{HEAD}{}{ENDINGS}",
-        LINES.replacen("mood_below = 25", "mood_below = 0", 1)
+        lines().replacen("mood_below = 25", "mood_below = 0", 1)
     );
     let out = check_source("t.toml", &src);
     assert!(out
@@ -269,27 +262,17 @@ fn the_checker_reports_a_line_said_without_what_it_requires() {
 #[test]
 fn a_play_test_starts_at_a_chosen_turn_and_mood_and_replays_from_there() {
     use kefu_core::dialogue::{Start, StartError};
+    let open = turn("open", "Where is it?");
+    let when = turn("when", "When, then?");
     let src = format!(
-        r#"{HEAD}
-[[turn]]
-id = "open"
-say = [{{ en = "Where is it?" }}]
-hint = {{ en = "h" }}
-model = [{{ en = "m" }}]
-[[turn.next]]
+        r#"{HEAD}{open}[[turn.next]]
 all = ["apology"]
 goto = "when"
 mood = 20
 [[turn.next]]
 goto = "lost"
 mood = -30
-final = true
-[[turn]]
-id = "when"
-say = [{{ en = "When, then?" }}]
-hint = {{ en = "h" }}
-model = [{{ en = "m" }}]
-[[turn.next]]
+final = true{when}[[turn.next]]
 mood_below = 20
 goto = "lost"
 final = true
