@@ -744,6 +744,8 @@ impl Reducible for LibState {
         };
         // A file the studio added was not counted as being checked here.
         let counted = !matches!(action, LibAction::Kept(_));
+        // A file the trainer opened: the last one that would not load is named on the page.
+        let opened = matches!(action, LibAction::Opened(_));
         let lib = match action {
             // The cards never replace the full library (a late answer to the first fetch), nor
             // does a failed fetch replace a full library that arrived.
@@ -774,23 +776,16 @@ impl Reducible for LibState {
                 }
                 rebuild(&shipped, &added)
             }
-            LibAction::Opened(c) => {
-                let n = opened_broken.as_ref().map_or(0, |x| x.0) + 1;
-                opened_broken = c.scenario.is_none().then(|| (n, c.file.clone()));
-                checking = checking.saturating_sub(1);
-                let c = *c;
-                let mut l = (*self.lib.0).clone();
-                l.add_checked(c.clone());
-                added.retain(|x| x.file != c.file);
-                added.push(c);
-                Shared(Rc::new(l))
-            }
             // Only the count changes: the library stays the same value (no re-render for it).
             LibAction::Checking(n) => {
                 checking += n;
                 self.lib.clone()
             }
-            LibAction::Add(c) | LibAction::Kept(c) => {
+            LibAction::Add(c) | LibAction::Kept(c) | LibAction::Opened(c) => {
+                if opened {
+                    let n = opened_broken.as_ref().map_or(0, |x| x.0) + 1;
+                    opened_broken = c.scenario.is_none().then(|| (n, c.file.clone()));
+                }
                 if counted {
                     checking = checking.saturating_sub(1);
                 }
