@@ -10,8 +10,13 @@ self.onmessage = async (e) => {
   const d = e.data || {};
   if (typeof d.module === 'string') {
     engine = import(d.module).then(async (m) => { await m.default({}); return m; });
-    engine.then(() => self.postMessage({ ready: true }),
-      (err) => self.postMessage({ ready: false, value: String((err && err.message) || err) }));
+    engine.then((m) => {
+      self.postMessage({ ready: true });
+      // Build what judging reads once (about a second in the browser) now, while the trainee
+      // reads the customer's line, not when their first reply arrives. A request posted
+      // meanwhile is answered after it, as it would have waited for the build anyway.
+      if (typeof m.warm === 'function') setTimeout(() => { try { m.warm(); } catch (_) { /* judged on first use */ } }, 0);
+    }, (err) => self.postMessage({ ready: false, value: String((err && err.message) || err) }));
     return;
   }
   const answer = (ok, value) => self.postMessage({ id: d.id, ok, value });

@@ -188,6 +188,17 @@ test('the library module hands over: a card plays in the full module, a reply is
   const page = await newPage(browser);
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  // When things happen, noted by the page itself (the test's own polling would add up to half
+  // a second to each figure): the click, the customer's first line, the feedback.
+  await page.addInitScript(() => {
+    window.__at = {};
+    new MutationObserver(() => {
+      for (const [k, sel] of [['line', '[role=log] .msg.customer'], ['feedback', '[role=region][aria-label=Feedback]']]) {
+        if (!window.__at[k] && document.querySelector(sel)) window.__at[k] = performance.now();
+      }
+    }).observe(document, { childList: true, subtree: true });
+    document.addEventListener('click', () => { window.__at.click ??= performance.now(); }, true);
+  });
   await page.goto(`${srv.base}/?lang=en&seed=1`);
   await page.locator('.cards .card').first().waitFor();
   const lite = () => page.evaluate(() => typeof window.kefuLiteStop === 'function');
@@ -195,14 +206,20 @@ test('the library module hands over: a card plays in the full module, a reply is
   // The click on a card is the one that lands: the full module loads and opens that scenario.
   const card = page.locator('.cards .card a').first();
   const title = await card.innerText();
-  const t0 = Date.now();
   await card.click();
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   assert.equal(await page.locator('main h1').first().innerText(), title, 'the card clicked is the scenario opened');
   assert.equal(await lite(), false, 'the library module is gone');
   assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  const sent = await page.evaluate(() => performance.now());
   await reply(page, GOOD.en);
-  console.log(`card click to a scored first reply, through the hand-over: ${Date.now() - t0} ms`);
+  const at = await page.evaluate(() => window.__at);
+  // Reported, not asserted (target: ≤ 1 s on loopback). The reply is sent as soon as the line
+  // shows, so the scorer may still be building what it reads (about a second after it loads),
+  // which a trainee reading and typing would not wait for; sent → feedback includes the
+  // customer's 400 ms reading pause.
+  console.log(`card click to a scored first reply, through the hand-over: ${Math.round(at.feedback - at.click)} ms`
+    + ` (click → customer's line ${Math.round(at.line - at.click)} ms; sent → feedback ${Math.round(at.feedback - sent)} ms)`);
   const fb = page.getByRole('region', { name: 'Feedback' });
   assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
   assert.ok(asked.some((u) => /^\/kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/.test(u)), 'the full module was loaded');

@@ -28,16 +28,24 @@ function start(kind) {
   const k = { seq: 0, waiting: new Map() };
   k.ready = new Promise((res, rej) => { k.ok = res; k.fail = rej; });
   k.ready.catch(() => {});
-  k.w = new Worker(named('kefu-worker'), { type: 'module' });
+  const ready = () => {
+    k.ok();
+    // For measuring in the browser: `await window.kefuDojo.score_json(text, 'zh-Hans')`.
+    if (kind === 'score') window.kefuDojo = Object.assign({}, window.kefuDojo,
+      { score_json: (t, l) => kefu_call('score', 'score_json', [t, l], 0) });
+  };
+  // The scorer's worker the page's loader started on the library page (index.html), if any:
+  // adopted, not started again; its ready message may have come already.
+  const early = kind === 'score' ? window.kefuScoreWorker : undefined;
+  delete window.kefuScoreWorker;
+  k.w = early ? early.w : new Worker(named('kefu-worker'), { type: 'module' });
   kinds[kind] = k;
+  if (early) early.ready.then(ready, (err) => stop(kind, err));
   k.w.onmessage = (e) => {
     const d = e.data || {};
     if ('ready' in d) {
       if (!d.ready) { stop(kind, new Error(d.value)); return; }
-      k.ok();
-      // For measuring in the browser: `await window.kefuDojo.score_json(text, 'zh-Hans')`.
-      if (kind === 'score') window.kefuDojo = Object.assign({}, window.kefuDojo,
-        { score_json: (t, l) => kefu_call('score', 'score_json', [t, l], 0) });
+      ready();
       return;
     }
     const p = k.waiting.get(d.id);
@@ -50,7 +58,7 @@ function start(kind) {
     e.preventDefault();
     stop(kind, new Error(e.message || 'the engine worker could not start'));
   };
-  k.w.postMessage({ module: named(kind === 'check' ? 'kefu-checker' : 'kefu-scorer') });
+  if (!early) k.w.postMessage({ module: named(kind === 'check' ? 'kefu-checker' : 'kefu-scorer') });
   return k;
 }
 export function kefu_warm(kind) {

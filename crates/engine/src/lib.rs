@@ -28,6 +28,13 @@ pub fn check_studio(name: &str, src: &str) -> String {
     serde_json::to_string(&kefu_check::studio::check_studio(name, src)).unwrap_or_default()
 }
 
+/// Build what judging reads once (`kefu_judge::warm`): the worker calls it right after the
+/// module loads, so the first reply is judged as fast as the rest.
+#[wasm_bindgen]
+pub fn warm() {
+    kefu_judge::warm();
+}
+
 /// Judge one reply at a scenario turn: `score::judge_json`.
 #[wasm_bindgen]
 pub fn judge(request: &str) -> String {

@@ -12,3 +12,21 @@ pub mod score;
 pub mod text;
 
 pub use score::{judge, judge_json, native_judge, score};
+
+/// Build once what every judgement reads (the lexicons' automaton, about 75,000 expanded
+/// patterns; the learned model; the data files behind the detectors), so that the trainee's
+/// first reply does not wait for it. The engine's worker calls it as soon as it has loaded,
+/// while the customer's first line is read (in the browser the build takes about a second).
+pub fn warm() {
+    lexicon::Lexicon::builtin();
+    learned::builtin();
+    // A short reply in each language reaches the rest (question words, policy, folding tables).
+    score::score(
+        "您好，很抱歉让您久等了，请问订单号是多少？",
+        kefu_core::principles::Lang::ZhHans,
+    );
+    score::score(
+        "Sorry for the wait. Could you tell me your order number?",
+        kefu_core::principles::Lang::En,
+    );
+}
