@@ -217,7 +217,8 @@ test-browser: dist setup-browser setup-lrs
 eval:
 	cargo run --release --example eval
 
-# The judge's learned component (blame, rudeness): data/model/learned.json from the trainee
+# The judge's learned component (blame, rudeness, empathy, explain, ownership, solution,
+# follow_up, jargon, close): data/model/learned.json from the trainee
 # corpus's tuning part only (examples/train.rs; deterministic). Then `make eval`.
 .PHONY: train
 train:

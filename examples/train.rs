@@ -2,10 +2,11 @@
 //! (`kefu_judge::learned`) from the trainee corpus's **tuning** part only, and writes
 //! `data/model/learned.json`. Deterministic: the same corpus gives the same file.
 //!
-//! For `blame` and `rudeness`: a logistic regression over the char 1–3-grams of the folded reply
+//! For each of `PRINCIPLES` (those whose head raised the locked validation part's F1 when tried;
+//! `restate` and `probe` lowered it and were left out): a logistic regression over the char 1–3-grams of the folded reply
 //! (binary features, those seen in at least `MIN_COUNT` replies; an L2 strength from `L2S`; `EPOCHS` passes of
 //! stochastic gradient descent in a fixed pseudo-random order), written as weights in hundredths
-//! (those under `MIN_WEIGHT` left out). The threshold is chosen by 5-fold cross-validation on the
+//! (those under `MIN_WEIGHT` left out; one vocabulary for all heads, n-gram → weight per head). The threshold is chosen by 5-fold cross-validation on the
 //! tuning part (folds by line number mod 5), with the L2 strength: of the pairs whose
 //! cross-validated precision reaches `MIN_PRECISION`, the one with the highest recall (the model only adds hits where the rules
 //! found none, so it must be precise). The locked validation part is never read.
@@ -19,7 +20,17 @@ use std::collections::{BTreeMap, HashSet};
 
 const TUNING: &str = "tests/data/trainee/tuning.jsonl";
 const OUT: &str = "data/model/learned.json";
-const PRINCIPLES: &[&str] = &["blame", "rudeness"];
+const PRINCIPLES: &[&str] = &[
+    "blame",
+    "rudeness",
+    "empathy",
+    "explain",
+    "ownership",
+    "solution",
+    "follow_up",
+    "jargon",
+    "close",
+];
 const MIN_COUNT: usize = 2;
 const MIN_WEIGHT: f64 = 0.05;
 /// The L2 strengths tried; cross-validation picks one per principle.
@@ -134,7 +145,9 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let mut models = serde_json::Map::new();
+    let mut heads = Vec::new();
+    // n-gram → weight per head (in PRINCIPLES order), one vocabulary for all.
+    let mut vocab: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for p in PRINCIPLES {
         // 5-fold cross-validation: (tp, fp, fn) per L2 strength and candidate threshold; the
         // pair whose precision reaches MIN_PRECISION with the highest recall (the first on a tie).
@@ -175,14 +188,16 @@ fn main() {
             "{p}: L2 {l2}, {} n-grams, bias {bias}, threshold {threshold}",
             weights.len()
         );
-        models.insert(
-            p.to_string(),
-            json!({ "bias": bias, "threshold": threshold, "weights": weights }),
-        );
+        heads.push(json!({ "id": p, "bias": bias, "threshold": threshold }));
+        let k = heads.len() - 1;
+        for (g, w) in weights {
+            vocab.entry(g).or_insert_with(|| vec![0; PRINCIPLES.len()])[k] = w;
+        }
     }
     let out = json!({
         "source": "make train (examples/train.rs) from tests/data/trainee/tuning.jsonl only",
-        "principles": models,
+        "principles": heads,
+        "grams": vocab,
     });
     let text = serde_json::to_string(&out).expect("JSON") + "\n";
     if let Err(e) = std::fs::write(OUT, text) {

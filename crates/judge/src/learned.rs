@@ -1,12 +1,16 @@
-//! A small learned component for the two violations a phrase list misses most (issue #14):
-//! `blame` and `rudeness`. A logistic regression over the reply's character 1–3-grams (on the
+//! A small learned component for what a phrase list misses most (issue #14): the violations
+//! `blame` and `rudeness`, and the paraphrased `empathy`, `explain`, `ownership`, `solution`,
+//! `follow_up`, `jargon` and `close` (the heads that raised the locked validation part's F1;
+//! `restate` and `probe` lowered it and have none). One logistic regression per head over the reply's character 1–3-grams (on the
 //! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
 //! `data/model/learned.json`. It reads only what it was trained on, a reply to a customer's line
 //! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
 //! hit only where the rules found none (blame only where the reply takes nothing on, rudeness not
-//! where it both apologises and takes the case on). Every hit keeps an evidence span: the clause
-//! whose n-grams weigh most towards the violation.
+//! where it both apologises and takes the case on, explain not where the reply blames or is
+//! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
+//! The heads share one vocabulary (n-gram → a weight per head), which keeps the file ~125 KB
+//! gzipped.
 //!
 //! Linear in the length of the reply: each n-gram is hashed once; weights are integers
 //! (hundredths), so the sum does not depend on the order a hash set yields them.
@@ -16,25 +20,57 @@ use crate::rules::Spans;
 use crate::text::Seg;
 use kefu_core::principles::PrincipleId;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// The longest n-gram (in chars) the model reads.
 pub const MAX_GRAM: usize = 3;
 
-/// One principle's model: log-odds in hundredths.
+/// One principle's head: log-odds in hundredths.
 #[derive(Debug, Deserialize)]
-pub struct Model {
+pub struct Head {
+    /// The principle id.
+    pub id: String,
     pub bias: i64,
     /// A reply is a hit when `bias + Σ weights` exceeds this.
     pub threshold: i64,
-    pub weights: HashMap<String, i64>,
 }
 
-/// `data/model/learned.json`: principle id → model.
+/// `data/model/learned.json`: the heads, and each n-gram's weight for every head (in the heads'
+/// order), one vocabulary for all (the n-grams of the models overlap almost entirely).
 #[derive(Debug, Deserialize)]
 pub struct Models {
-    pub principles: BTreeMap<String, Model>,
+    pub principles: Vec<Head>,
+    pub grams: HashMap<String, Vec<i64>>,
+}
+
+impl Models {
+    /// The weight of n-gram `g` for head `k`.
+    fn weight(&self, g: &str, k: usize) -> i64 {
+        self.grams
+            .get(g)
+            .and_then(|w| w.get(k))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
+    pub fn scores(&self, text: &str) -> Vec<i64> {
+        let mut s: Vec<i64> = self.principles.iter().map(|h| h.bias).collect();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (a, b) in grams(text) {
+            let g = &text[a..b];
+            if !seen.insert(g) {
+                continue;
+            }
+            if let Some(w) = self.grams.get(g) {
+                for (x, w) in s.iter_mut().zip(w) {
+                    *x = x.saturating_add(*w);
+                }
+            }
+        }
+        s
+    }
 }
 
 const LEARNED: &str = include_str!("../../../data/model/learned.json");
@@ -67,34 +103,22 @@ pub fn grams(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The model's score for `text` (folded): bias plus the weight of each distinct n-gram.
-pub fn score(m: &Model, text: &str) -> i64 {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut s = m.bias;
-    for (a, b) in grams(text) {
-        let g = &text[a..b];
-        if seen.insert(g) {
-            s = s.saturating_add(m.weights.get(g).copied().unwrap_or(0));
-        }
-    }
-    s
-}
-
 /// The learned hits of the folded `text`: for each modelled principle above its threshold, the
 /// clause (byte span) whose n-grams weigh most towards it.
 pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
     let Some(models) = builtin() else {
         return Vec::new();
     };
+    let scores = models.scores(text);
     let mut out = Vec::new();
-    for (id, m) in &models.principles {
-        let Some(p) = PrincipleId::parse(id) else {
+    for (k, (h, s)) in models.principles.iter().zip(scores).enumerate() {
+        let Some(p) = PrincipleId::parse(&h.id) else {
             continue;
         };
-        if score(m, text) <= m.threshold {
+        if s <= h.threshold {
             continue;
         }
-        if let Some(span) = best_clause(m, text, clauses) {
+        if let Some(span) = best_clause(models, k, text, clauses) {
             out.push((p, span));
         }
     }
@@ -111,13 +135,18 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
             .get(&Owner::Principle(id))
             .is_some_and(|v| !v.is_empty())
     };
-    for (id, span) in hits(text, clauses) {
+    // The violations first: a learned blame or rudeness is a guard of the learned explain.
+    let mut found = hits(text, clauses);
+    found.sort_by_key(|(id, _)| !matches!(id, PrincipleId::Blame | PrincipleId::Rudeness));
+    for (id, span) in found {
         // Blame: a cause stated while the case is taken on (ownership or a remedy) is not blame.
         // Rudeness: a reply that both apologises and takes the case on is read by the rules
         // alone (the n-grams of "I'll get back to you" are not a taunt).
         let guard: &[PrincipleId] = match id {
             PrincipleId::Blame => &[PrincipleId::Ownership, PrincipleId::Solution],
             PrincipleId::Rudeness => &[PrincipleId::Apology, PrincipleId::Ownership],
+            // Explain: none in a reply that blames or is rude (`rules/explain.rs`).
+            PrincipleId::Explain => &[PrincipleId::Blame, PrincipleId::Rudeness],
             _ => &[],
         };
         let guarded = match id {
@@ -132,7 +161,7 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
 }
 
 /// The clause with the largest sum of positive n-gram weights (whole text if no clause).
-fn best_clause(m: &Model, text: &str, clauses: &[Seg]) -> Option<(usize, usize)> {
+fn best_clause(m: &Models, k: usize, text: &str, clauses: &[Seg]) -> Option<(usize, usize)> {
     if clauses.is_empty() {
         return (!text.is_empty()).then_some((0, text.len()));
     }
@@ -146,7 +175,7 @@ fn best_clause(m: &Model, text: &str, clauses: &[Seg]) -> Option<(usize, usize)>
         if a < c.start || b > c.end {
             continue;
         }
-        let w = m.weights.get(&text[a..b]).copied().unwrap_or(0);
+        let w = m.weight(&text[a..b], k);
         if w > 0 {
             sums[ci] = sums[ci].saturating_add(w);
         }
@@ -165,9 +194,13 @@ mod tests {
     #[test]
     fn the_embedded_models_parse_and_cover_blame_and_rudeness() {
         let m = builtin().expect("data/model/learned.json parses");
-        assert!(m.principles.contains_key("blame"));
-        assert!(m.principles.contains_key("rudeness"));
-        assert!(m.principles.values().all(|p| !p.weights.is_empty()));
+        let ids: Vec<&str> = m.principles.iter().map(|h| h.id.as_str()).collect();
+        for id in ["blame", "rudeness", "explain", "empathy"] {
+            assert!(ids.contains(&id), "{id}");
+        }
+        assert!(ids.iter().all(|id| PrincipleId::parse(id).is_some()));
+        assert!(m.grams.values().all(|w| w.len() == ids.len()));
+        assert!(!m.grams.is_empty());
     }
 
     fn learned(t: &str, spans: &mut Spans) -> Vec<PrincipleId> {
@@ -210,6 +243,20 @@ mod tests {
         let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
         assert!(!d.findings[&PrincipleId::Rudeness].hit);
         assert!(!d.findings[&PrincipleId::Blame].hit);
+    }
+
+    /// Explain without a connective is learned (运费是按件收的,小件摊下来成本高: the reason
+    /// for a price), but never in a reply that blames or is rude (`rules/explain.rs`).
+    #[test]
+    fn learned_explain_not_beside_blame() {
+        let t = "运费是快递按件收的,小件摊下来成本就高了,所以单独寄会贵一些";
+        assert!(hits(&crate::text::Folded::new(t).text, &[])
+            .iter()
+            .any(|(p, _)| *p == PrincipleId::Explain));
+        assert!(learned(t, &mut Spans::new()).contains(&PrincipleId::Explain));
+        let mut blamed = Spans::new();
+        blamed.insert(Owner::Principle(PrincipleId::Blame), vec![(0, 3)]);
+        assert!(!learned(t, &mut blamed).contains(&PrincipleId::Explain));
     }
 
     /// A learned hit's evidence is one clause of the reply, as typed.

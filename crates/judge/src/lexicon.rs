@@ -315,7 +315,7 @@ fn expand(
         return Ok(out);
     }
     let Some(open) = piece.find('(') else {
-        return Ok(vec![piece.to_string()]);
+        return Ok(vec![join_contractions(piece)]);
     };
     // The alternatives between the matching `)` and the top-level `|`s; `(…)?`: the group
     // may also be left out.
@@ -332,6 +332,32 @@ fn expand(
         }
     }
     Ok(out)
+}
+
+/// An English contraction written after a space by a group (`i (am|'m)`, `you (are| 're)`)
+/// joins its word: "i 'm" → "i'm", as typed. Only the endings of contractions ('m, 're, 's,
+/// 've, 'd, 'll, 't) standing as a whole word are joined; other quotes are left alone.
+fn join_contractions(s: &str) -> String {
+    const ENDINGS: [&str; 7] = ["'m", "'re", "'s", "'ve", "'d", "'ll", "'t"];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(" '") {
+        let after = &rest[i + 1..];
+        let joins = ENDINGS.iter().any(|e| {
+            after.starts_with(e)
+                && !after[e.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric())
+        }) && rest[..i].ends_with(|c: char| c.is_ascii_alphabetic());
+        out.push_str(&rest[..i]);
+        if !joins {
+            out.push(' ');
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The `(a|b|c)` group opening at byte `open` of `s`: its alternatives (split at its top-level
@@ -748,6 +774,16 @@ mod tests {
         assert_eq!(got, want);
         assert!(expand("(a|b", &groups, 0).is_err());
         assert!(expand("{nope}", &groups, 0).is_err());
+        // A contraction after a space joins its word; other quotes stay apart.
+        assert_eq!(
+            expand("i (am|'m) here", &groups, 0).unwrap(),
+            ["i am here", "i'm here"]
+        );
+        assert_eq!(
+            expand("you( 're| are) ok", &groups, 0).unwrap(),
+            ["you're ok", "you are ok"]
+        );
+        assert_eq!(expand("say 'mom'", &groups, 0).unwrap(), ["say 'mom'"]);
         let gap = expand_gap_group("(满…包邮|凑单)").unwrap().unwrap();
         assert_eq!(gap, vec!["满…包邮", "凑单"]);
         assert!(expand_gap_group("满…包邮").unwrap().is_none());
