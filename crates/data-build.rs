@@ -19,6 +19,9 @@ fn main() {
                 let value = compile(&data, name, &out);
                 if *name == "principles" {
                     principle_ids(&value, &out);
+                    if std::env::var_os("CARGO_FEATURE_FULL_CATALOGUE").is_none() {
+                        library_principles(value.clone(), &out);
+                    }
                 }
                 if *name == "languages" {
                     lang_ids(&value, &out);
@@ -78,6 +81,9 @@ fn catalogue(data: &Path, out: &str) {
                 .to_string()
         })
         .collect();
+    // Without the feature `full-catalogue` (the library module, kefu-app built without `full`:
+    // the first load, #17) only the keys `data/i18n/library.keys` selects are embedded.
+    let wanted = library_keys(&dir);
     let mut all = serde_json::Map::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
@@ -104,7 +110,7 @@ fn catalogue(data: &Path, out: &str) {
                 );
                 // The trainer studio's strings (`studio.*`) go into its own bundle
                 // (`studio/build.mjs`), not into the app's first load.
-                if key.starts_with("studio.") {
+                if key.starts_with("studio.") || wanted.as_ref().is_some_and(|w| !w.selects(key)) {
                     continue;
                 }
                 texts.insert(key.clone(), text.clone());
@@ -121,6 +127,9 @@ fn catalogue(data: &Path, out: &str) {
             let texts = texts
                 .as_object()
                 .unwrap_or_else(|| panic!("data/i18n.toml: `{key}` must be {{ CODE = \"…\" }}"));
+            if wanted.as_ref().is_some_and(|w| !w.selects(key)) {
+                continue;
+            }
             for (lang, text) in texts {
                 let file = all.get_mut(lang).unwrap_or_else(|| {
                     panic!("data/i18n.toml: `{key}`: no language `{lang}` in data/languages.toml")
@@ -134,6 +143,62 @@ fn catalogue(data: &Path, out: &str) {
         serde_json::to_string(&all).expect("JSON"),
     )
     .expect("OUT_DIR is writable");
+}
+
+/// The library module's `OUT_DIR/principles.json` (without the feature `full-catalogue`): each
+/// principle without what only feedback shows (its tips, citations, handbook source), since the
+/// library page shows names and the kinds' weights only.
+fn library_principles(mut value: serde_json::Value, out: &str) {
+    for p in value["principle"]
+        .as_array_mut()
+        .expect("data/principles.toml has [[principle]]")
+    {
+        let p = p.as_object_mut().expect("a [[principle]] is a table");
+        for field in ["tip", "tip_for", "cite", "source"] {
+            p.remove(field);
+        }
+    }
+    std::fs::write(
+        Path::new(out).join("principles.json"),
+        serde_json::to_string(&value).expect("JSON"),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// `data/i18n/library.keys`: the catalogue keys of the library module — one per line, a line
+/// ending in `.` a prefix (`lib.` is every `lib.…` key), `#` a comment. `None` (every key) when
+/// the crate is built with its feature `full-catalogue`.
+struct KeyList {
+    keys: Vec<String>,
+}
+
+impl KeyList {
+    fn selects(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| {
+            if k.ends_with('.') {
+                key.starts_with(k.as_str())
+            } else {
+                key == k
+            }
+        })
+    }
+}
+
+fn library_keys(dir: &Path) -> Option<KeyList> {
+    if std::env::var_os("CARGO_FEATURE_FULL_CATALOGUE").is_some() {
+        return None;
+    }
+    let path = dir.join("library.keys");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let src = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+    let keys = src
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    Some(KeyList { keys })
 }
 
 /// `OUT_DIR/lang_ids.rs`: `enum Lang`, one variant per `[[language]]` of `data/languages.toml`

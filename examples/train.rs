@@ -1,6 +1,6 @@
 //! `make train` (`cargo run --example train`): trains the learned component of the judge
 //! (`kefu_judge::learned`) from the trainee corpus's **tuning** part only, and writes
-//! `data/model/learned.json`. Deterministic: the same corpus gives the same file.
+//! `data/model/learned.txt` (`kefu_judge::learned::write`'s compact text form). Deterministic: the same corpus gives the same file.
 //!
 //! For `blame` and `rudeness`: a logistic regression over the char 1–3-grams of the folded reply
 //! (binary features, those seen in at least `MIN_COUNT` replies; an L2 strength from `L2S`; `EPOCHS` passes of
@@ -14,11 +14,11 @@
 
 use kefu_judge::learned::grams;
 use kefu_judge::text::Folded;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
 const TUNING: &str = "tests/data/trainee/tuning.jsonl";
-const OUT: &str = "data/model/learned.json";
+const OUT: &str = "data/model/learned.txt";
 const PRINCIPLES: &[&str] = &["blame", "rudeness"];
 const MIN_COUNT: usize = 2;
 const MIN_WEIGHT: f64 = 0.05;
@@ -134,7 +134,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let mut models = serde_json::Map::new();
+    let mut models: Vec<(&str, i64, i64, BTreeMap<String, i64>)> = Vec::new();
     for p in PRINCIPLES {
         // 5-fold cross-validation: (tp, fp, fn) per L2 strength and candidate threshold; the
         // pair whose precision reaches MIN_PRECISION with the highest recall (the first on a tie).
@@ -175,16 +175,20 @@ fn main() {
             "{p}: L2 {l2}, {} n-grams, bias {bias}, threshold {threshold}",
             weights.len()
         );
-        models.insert(
-            p.to_string(),
-            json!({ "bias": bias, "threshold": threshold, "weights": weights }),
-        );
+        models.push((p, bias, threshold, weights));
     }
-    let out = json!({
-        "source": "make train (examples/train.rs) from tests/data/trainee/tuning.jsonl only",
-        "principles": models,
-    });
-    let text = serde_json::to_string(&out).expect("JSON") + "\n";
+    models.sort_by_key(|m| m.0);
+    let models: Vec<_> = models.iter().map(|(p, b, t, w)| (*p, *b, *t, w)).collect();
+    let text = match kefu_judge::learned::write(
+        "make train (examples/train.rs) from tests/data/trainee/tuning.jsonl only",
+        &models,
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("train: {e}");
+            std::process::exit(1);
+        }
+    };
     if let Err(e) = std::fs::write(OUT, text) {
         eprintln!("train: {OUT}: {e}");
         std::process::exit(1);

@@ -64,3 +64,75 @@ fn the_studio_uses_only_known_keys() {
         assert!(i18n::t(l, "studio.title").starts_with('⟦'));
     }
 }
+
+/// The library module (kefu-app without `full`, the first load) embeds only the keys
+/// `data/i18n/library.keys` selects (`crates/data-build.rs`). Every catalogue key written in
+/// the code it keeps — the modules `lib.rs` declares without `#[cfg(feature = "full")]` — and
+/// every key the core's code it calls builds at run time (product names, import errors) is
+/// selected, so the first load never shows a raw `⟦key⟧`.
+#[test]
+fn the_library_module_carries_every_key_it_uses() {
+    let list = std::fs::read_to_string("data/i18n/library.keys").unwrap();
+    let entries: Vec<&str> = list
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let selects = |key: &str| {
+        entries.iter().any(|e| {
+            if e.ends_with('.') {
+                key.starts_with(e)
+            } else {
+                key == *e
+            }
+        })
+    };
+    let known: Vec<&str> = i18n::keys().collect();
+    for e in &entries {
+        assert!(
+            known.iter().any(|k| k.starts_with(e)),
+            "data/i18n/library.keys: `{e}` selects no key of the catalogue"
+        );
+    }
+    assert!(!selects("studio.title") && !selects("play.send"));
+    // The modules the library module keeps: those lib.rs declares without the feature gate.
+    let lib = std::fs::read_to_string("crates/app/src/lib.rs").unwrap();
+    let lines: Vec<&str> = lib.lines().map(str::trim).collect();
+    let mut files = vec!["lib".to_string()];
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(m) = l.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
+            if i == 0 || lines[i - 1] != "#[cfg(feature = \"full\")]" {
+                files.push(m.to_string());
+            }
+        }
+    }
+    assert!(files.contains(&"library".to_string()) && !files.contains(&"play".to_string()));
+    let literal = Regex::new(r#""([a-z_]+\.[a-z_.]+)""#).unwrap();
+    let mut used: Vec<(String, String)> = Vec::new();
+    for f in &files {
+        let path = format!("crates/app/src/{f}.rs");
+        let src = std::fs::read_to_string(&path).unwrap();
+        for c in literal.captures_iter(&src) {
+            if known.contains(&&c[1]) {
+                used.push((path.clone(), c[1].to_string()));
+            }
+        }
+    }
+    assert!(used.len() > 30, "found only {} keys", used.len());
+    // Built at run time by the core's code the library calls.
+    for (id,) in kefu_core::scenario::PRODUCTS {
+        used.push(("scenario::product_name".into(), format!("product.{id}")));
+    }
+    for e in [
+        kefu_core::progress::LoadError::Corrupt(String::new()),
+        kefu_core::progress::LoadError::TooNew(9),
+    ] {
+        used.push(("progress::LoadError".into(), e.key().to_string()));
+    }
+    for (path, key) in used {
+        assert!(
+            selects(&key),
+            "{path}: key {key} is not in data/i18n/library.keys (the library module would show ⟦{key}⟧)"
+        );
+    }
+}

@@ -102,6 +102,24 @@ test('first load: the library within the budget on the wire (brotli)', async () 
   await page.context().close();
 });
 
+test('the library module carries every string it shows, in every language (no raw ⟦key⟧)', async () => {
+  // It embeds only the keys data/i18n/library.keys selects (tests/i18n_keys.rs checks the code's
+  // keys against the list; this checks what the page really shows, text and attributes).
+  for (const lang of ['zh-Hans', 'zh-Hant', 'en']) {
+    const page = await newPage(browser);
+    await openLibrary(page, `${srv.base}/?lang=${lang}`);
+    assert.ok(await page.evaluate(() => typeof window.kefuLiteStop === 'function'), 'the library module');
+    const html = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!html.includes('⟦'), `${lang}: ${html.match(/⟦[^⟧]*⟧/g)}`);
+    await page.goto(`${srv.base}/?lang=${lang}#/practise/apology`);
+    await page.locator('main h1').first().waitFor();
+    const practise = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!practise.includes('⟦'), `${lang} #/practise: ${practise.match(/⟦[^⟧]*⟧/g)}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
 test('the full library is fetched on intent, and a card opened from the cards plays', async () => {
   const page = await newPage(browser);
   const log = recordResponses(page);

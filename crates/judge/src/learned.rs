@@ -2,7 +2,7 @@
 //! `blame` and `rudeness`. A logistic regression over the reply's character 1–3-grams (on the
 //! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
-//! `data/model/learned.json`. It reads only what it was trained on, a reply to a customer's line
+//! `data/model/learned.txt`. It reads only what it was trained on, a reply to a customer's line
 //! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
 //! hit only where the rules found none (blame only where the reply takes nothing on, rudeness not
 //! where it both apologises and takes the case on). Every hit keeps an evidence span: the clause
@@ -15,7 +15,6 @@ use crate::lexicon::Owner;
 use crate::rules::Spans;
 use crate::text::Seg;
 use kefu_core::principles::PrincipleId;
-use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -23,28 +22,109 @@ use std::sync::OnceLock;
 pub const MAX_GRAM: usize = 3;
 
 /// One principle's model: log-odds in hundredths.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Model {
     pub bias: i64,
     /// A reply is a hit when `bias + Σ weights` exceeds this.
     pub threshold: i64,
-    pub weights: HashMap<String, i64>,
+    /// n-gram → weight (never 0: a gram the model leaves out weighs nothing).
+    pub weights: HashMap<&'static str, i64>,
 }
 
-/// `data/model/learned.json`: principle id → model.
-#[derive(Debug, Deserialize)]
+/// `data/model/learned.txt`: principle id → model.
+#[derive(Debug)]
 pub struct Models {
     pub principles: BTreeMap<String, Model>,
 }
 
-const LEARNED: &str = include_str!("../../../data/model/learned.json");
+/// The models in a compact text form (#17: the scorer module embeds it; as JSON, one object of
+/// n-gram keys per model, it was 152 KB and 40 KB brotli): `#` comment lines, then one line per
+/// principle, `ID BIAS THRESHOLD W1 W2 … WN` (space-separated integers, hundredths; `0`: the
+/// n-gram is not in this model), then a line `--`, then the N n-grams, one per line, sorted (an
+/// n-gram never holds a line break: `make train` refuses one). The n-grams are written once
+/// for every model, and their weights apart from them, so each compresses well.
+const LEARNED: &str = include_str!("../../../data/model/learned.txt");
 
 /// The embedded models (parsed once). A model that does not parse is no model: the rules alone
 /// judge (a test checks the embedded file parses).
 pub fn builtin() -> Option<&'static Models> {
     static M: OnceLock<Option<Models>> = OnceLock::new();
-    M.get_or_init(|| serde_json::from_str(LEARNED).ok())
-        .as_ref()
+    M.get_or_init(|| parse(LEARNED).ok()).as_ref()
+}
+
+/// Read the text form (see `LEARNED`).
+pub fn parse(src: &'static str) -> Result<Models, String> {
+    let (head, grams) = src
+        .split_once("\n--\n")
+        .ok_or("learned: no `--` line before the n-grams")?;
+    let grams: Vec<&'static str> = grams.split_terminator('\n').collect();
+    let mut principles = BTreeMap::new();
+    for line in head
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut f = line.split(' ');
+        let id = f.next().unwrap_or_default().to_string();
+        let mut num = || -> Result<i64, String> {
+            f.next()
+                .and_then(|x| x.parse().ok())
+                .ok_or_else(|| format!("learned: {id}: a number expected"))
+        };
+        let (bias, threshold) = (num()?, num()?);
+        let mut weights = HashMap::new();
+        for g in &grams {
+            let w = num()?;
+            if w != 0 {
+                weights.insert(*g, w);
+            }
+        }
+        if f.next().is_some() {
+            return Err(format!("learned: {id}: more weights than n-grams"));
+        }
+        principles.insert(
+            id,
+            Model {
+                bias,
+                threshold,
+                weights,
+            },
+        );
+    }
+    Ok(Models { principles })
+}
+
+/// Write the text form (`make train`): `comment`, then each model as `(id, bias, threshold,
+/// weights)`. `Err` names an n-gram the format cannot hold (a line break in it).
+pub fn write(
+    comment: &str,
+    models: &[(&str, i64, i64, &BTreeMap<String, i64>)],
+) -> Result<String, String> {
+    let mut grams: Vec<&str> = models
+        .iter()
+        .flat_map(|m| m.3.keys().map(String::as_str))
+        .collect();
+    grams.sort_unstable();
+    grams.dedup();
+    if let Some(g) = grams.iter().find(|g| g.contains('\n') || g.is_empty()) {
+        return Err(format!("learned: the n-gram {g:?} cannot be written"));
+    }
+    let mut out = String::new();
+    for l in comment.lines() {
+        out.push_str(&format!("# {l}\n"));
+    }
+    for (id, bias, threshold, w) in models {
+        out.push_str(&format!("{id} {bias} {threshold}"));
+        for g in &grams {
+            out.push_str(&format!(" {}", w.get(*g).copied().unwrap_or(0)));
+        }
+        out.push('\n');
+    }
+    out.push_str("--\n");
+    for g in &grams {
+        out.push_str(g);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// Every char 1..=`MAX_GRAM`-gram of `text` as a byte range, skipping grams that are only
@@ -164,10 +244,57 @@ mod tests {
 
     #[test]
     fn the_embedded_models_parse_and_cover_blame_and_rudeness() {
-        let m = builtin().expect("data/model/learned.json parses");
+        let m = builtin().expect("data/model/learned.txt parses");
         assert!(m.principles.contains_key("blame"));
         assert!(m.principles.contains_key("rudeness"));
         assert!(m.principles.values().all(|p| !p.weights.is_empty()));
+    }
+
+    /// The text form reads back exactly what `make train` writes: the embedded file is what
+    /// `write` makes of the models parsed from it, and a model's weights are its own.
+    #[test]
+    fn the_text_form_round_trips() {
+        let m = builtin().expect("parses");
+        let maps: Vec<(&str, i64, i64, BTreeMap<String, i64>)> = m
+            .principles
+            .iter()
+            .map(|(id, p)| {
+                let w = p.weights.iter().map(|(g, w)| (g.to_string(), *w)).collect();
+                (id.as_str(), p.bias, p.threshold, w)
+            })
+            .collect();
+        let maps: Vec<_> = maps.iter().map(|(id, b, t, w)| (*id, *b, *t, w)).collect();
+        let comment = LEARNED.lines().next().unwrap().trim_start_matches("# ");
+        assert_eq!(write(comment, &maps).unwrap(), LEARNED);
+        let two = write(
+            "c",
+            &[
+                ("a", 1, 2, &BTreeMap::from([("x y".to_string(), 5)])),
+                (
+                    "b",
+                    -3,
+                    0,
+                    &BTreeMap::from([(" z".to_string(), -7), ("x y".to_string(), 9)]),
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(two, "# c\na 1 2 0 5\nb -3 0 -7 9\n--\n z\nx y\n");
+        let back = parse(Box::leak(two.into_boxed_str())).unwrap();
+        assert_eq!(back.principles["a"].weights, HashMap::from([("x y", 5)]));
+        assert_eq!(
+            back.principles["b"].weights,
+            HashMap::from([(" z", -7), ("x y", 9)])
+        );
+        assert_eq!(
+            (back.principles["b"].bias, back.principles["b"].threshold),
+            (-3, 0)
+        );
+        assert!(write(
+            "c",
+            &[("a", 0, 0, &BTreeMap::from([("x\ny".to_string(), 1)]))]
+        )
+        .is_err());
     }
 
     fn learned(t: &str, spans: &mut Spans) -> Vec<PrincipleId> {
