@@ -229,7 +229,7 @@ struct File {
 fn file() -> &'static File {
     static F: OnceLock<File> = OnceLock::new();
     F.get_or_init(|| {
-        serde_json::from_str::<File>(DATA).expect("data/principles.toml is checked by tests")
+        crate::json::from_str::<File>(DATA).expect("data/principles.toml is checked by tests")
     })
 }
 
