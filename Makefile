@@ -217,7 +217,7 @@ test-browser: dist setup-browser setup-lrs
 eval:
 	cargo run --release --example eval
 
-# The judge's learned component (blame, rudeness): data/model/learned.json from the trainee
+# The judge's learned component (blame, rudeness): data/model/learned.txt from the trainee
 # corpus's tuning part only (examples/train.rs; deterministic). Then `make eval`.
 .PHONY: train
 train:
