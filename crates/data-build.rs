@@ -19,7 +19,9 @@ fn main() {
                 let value = compile(&data, name, &out);
                 if *name == "principles" {
                     principle_ids(&value, &out);
-                    if std::env::var_os("CARGO_FEATURE_FULL_CATALOGUE").is_none() {
+                    // The tips and citations are shown by feedback (the full module) and
+                    // written by the judge (the scorer): not by the library module.
+                    if !feature("FULL_CATALOGUE") && !feature("SCORER_CATALOGUE") {
                         library_principles(value.clone(), &out);
                     }
                 }
@@ -81,9 +83,10 @@ fn catalogue(data: &Path, out: &str) {
                 .to_string()
         })
         .collect();
-    // Without the feature `full-catalogue` (the library module, kefu-app built without `full`:
-    // the first load, #17) only the keys `data/i18n/library.keys` selects are embedded.
-    let wanted = library_keys(&dir);
+    // Without the feature `full-catalogue` only the keys of the listed parts are embedded
+    // (`library-catalogue`: the library module, the first load, #17; `scorer-catalogue`: the
+    // judge, in the scorer module).
+    let wanted = selected_keys(&dir);
     let mut all = serde_json::Map::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
@@ -165,9 +168,11 @@ fn library_principles(mut value: serde_json::Value, out: &str) {
     .expect("OUT_DIR is writable");
 }
 
-/// `data/i18n/library.keys`: the catalogue keys of the library module — one per line, a line
-/// ending in `.` a prefix (`lib.` is every `lib.…` key), `#` a comment. `None` (every key) when
-/// the crate is built with its feature `full-catalogue`.
+/// The catalogue keys a crate built without `full-catalogue` embeds: those of each part its
+/// features name, `data/i18n/PART.keys` (`library-catalogue`: `library.keys`, the library
+/// module's; `scorer-catalogue`: `scorer.keys`, the judge's and the scorer module's) — one key
+/// per line, a line ending in `.` a prefix (`lib.` is every `lib.…` key), `#` a comment; no part,
+/// no strings. `None` (every key) with the feature `full-catalogue` (kefu-core's default).
 struct KeyList {
     keys: Vec<String>,
 }
@@ -184,20 +189,33 @@ impl KeyList {
     }
 }
 
-fn library_keys(dir: &Path) -> Option<KeyList> {
-    if std::env::var_os("CARGO_FEATURE_FULL_CATALOGUE").is_some() {
+fn feature(name: &str) -> bool {
+    std::env::var_os(format!("CARGO_FEATURE_{name}")).is_some()
+}
+
+fn selected_keys(dir: &Path) -> Option<KeyList> {
+    if feature("FULL_CATALOGUE") {
         return None;
     }
-    let path = dir.join("library.keys");
-    println!("cargo:rerun-if-changed={}", path.display());
-    let src = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
-    let keys = src
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or_default().trim())
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut keys = Vec::new();
+    for (part, wanted) in [
+        ("library", feature("LIBRARY_CATALOGUE")),
+        ("scorer", feature("SCORER_CATALOGUE")),
+    ] {
+        let path = dir.join(format!("{part}.keys"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        if !wanted {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+        keys.extend(
+            src.lines()
+                .map(|l| l.split('#').next().unwrap_or_default().trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+    }
     Some(KeyList { keys })
 }
 
