@@ -148,9 +148,9 @@ fn catalogue(data: &Path, out: &str) {
     .expect("OUT_DIR is writable");
 }
 
-/// The library module's `OUT_DIR/principles.json` (without the feature `full-catalogue`): each
-/// principle without what only feedback shows (its tips, citations, handbook source), since the
-/// library page shows names and the kinds' weights only.
+/// The library module's `OUT_DIR/principles.json` (kefu-core with neither `full-catalogue` nor
+/// `scorer-catalogue`): each principle without what only feedback and the judge use (its tips,
+/// citations, handbook source), since the library page shows names and the kinds' weights only.
 fn library_principles(mut value: serde_json::Value, out: &str) {
     for p in value["principle"]
         .as_array_mut()
