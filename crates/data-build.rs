@@ -19,6 +19,11 @@ fn main() {
                 let value = compile(&data, name, &out);
                 if *name == "principles" {
                     principle_ids(&value, &out);
+                    // The tips and citations are shown by feedback (the full module) and
+                    // written by the judge (the scorer): not by the library module.
+                    if !feature("FULL_CATALOGUE") && !feature("SCORER_CATALOGUE") {
+                        library_principles(value.clone(), &out);
+                    }
                 }
                 if *name == "languages" {
                     lang_ids(&value, &out);
@@ -78,6 +83,10 @@ fn catalogue(data: &Path, out: &str) {
                 .to_string()
         })
         .collect();
+    // Without the feature `full-catalogue` only the keys of the listed parts are embedded
+    // (`library-catalogue`: the library module, the first load, #17; `scorer-catalogue`: the
+    // judge, in the scorer module).
+    let wanted = selected_keys(&dir);
     let mut all = serde_json::Map::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
@@ -104,7 +113,7 @@ fn catalogue(data: &Path, out: &str) {
                 );
                 // The trainer studio's strings (`studio.*`) go into its own bundle
                 // (`studio/build.mjs`), not into the app's first load.
-                if key.starts_with("studio.") {
+                if key.starts_with("studio.") || wanted.as_ref().is_some_and(|w| !w.selects(key)) {
                     continue;
                 }
                 texts.insert(key.clone(), text.clone());
@@ -121,6 +130,9 @@ fn catalogue(data: &Path, out: &str) {
             let texts = texts
                 .as_object()
                 .unwrap_or_else(|| panic!("data/i18n.toml: `{key}` must be {{ CODE = \"…\" }}"));
+            if wanted.as_ref().is_some_and(|w| !w.selects(key)) {
+                continue;
+            }
             for (lang, text) in texts {
                 let file = all.get_mut(lang).unwrap_or_else(|| {
                     panic!("data/i18n.toml: `{key}`: no language `{lang}` in data/languages.toml")
@@ -134,6 +146,77 @@ fn catalogue(data: &Path, out: &str) {
         serde_json::to_string(&all).expect("JSON"),
     )
     .expect("OUT_DIR is writable");
+}
+
+/// The library module's `OUT_DIR/principles.json` (kefu-core with neither `full-catalogue` nor
+/// `scorer-catalogue`): each principle without what only feedback and the judge use (its tips,
+/// citations, handbook source), since the library page shows names and the kinds' weights only.
+fn library_principles(mut value: serde_json::Value, out: &str) {
+    for p in value["principle"]
+        .as_array_mut()
+        .expect("data/principles.toml has [[principle]]")
+    {
+        let p = p.as_object_mut().expect("a [[principle]] is a table");
+        for field in ["tip", "tip_for", "cite", "source"] {
+            p.remove(field);
+        }
+    }
+    std::fs::write(
+        Path::new(out).join("principles.json"),
+        serde_json::to_string(&value).expect("JSON"),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// The catalogue keys a crate built without `full-catalogue` embeds: those of each part its
+/// features name, `data/i18n/PART.keys` (`library-catalogue`: `library.keys`, the library
+/// module's; `scorer-catalogue`: `scorer.keys`, the judge's and the scorer module's) — one key
+/// per line, a line ending in `.` a prefix (`lib.` is every `lib.…` key), `#` a comment; no part,
+/// no strings. `None` (every key) with the feature `full-catalogue` (kefu-core's default).
+struct KeyList {
+    keys: Vec<String>,
+}
+
+impl KeyList {
+    fn selects(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| {
+            if k.ends_with('.') {
+                key.starts_with(k.as_str())
+            } else {
+                key == k
+            }
+        })
+    }
+}
+
+fn feature(name: &str) -> bool {
+    std::env::var_os(format!("CARGO_FEATURE_{name}")).is_some()
+}
+
+fn selected_keys(dir: &Path) -> Option<KeyList> {
+    if feature("FULL_CATALOGUE") {
+        return None;
+    }
+    let mut keys = Vec::new();
+    for (part, wanted) in [
+        ("library", feature("LIBRARY_CATALOGUE")),
+        ("scorer", feature("SCORER_CATALOGUE")),
+    ] {
+        let path = dir.join(format!("{part}.keys"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        if !wanted {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+        keys.extend(
+            src.lines()
+                .map(|l| l.split('#').next().unwrap_or_default().trim())
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
+    }
+    Some(KeyList { keys })
 }
 
 /// `OUT_DIR/lang_ids.rs`: `enum Lang`, one variant per `[[language]]` of `data/languages.toml`

@@ -64,3 +64,140 @@ fn the_studio_uses_only_known_keys() {
         assert!(i18n::t(l, "studio.title").starts_with('⟦'));
     }
 }
+
+/// `data/i18n/PART.keys` as the build reads it (`crates/data-build.rs`): whether it selects a key.
+fn part(name: &str) -> impl Fn(&str) -> bool {
+    let path = format!("data/i18n/{name}.keys");
+    let list = std::fs::read_to_string(&path).unwrap();
+    let entries: Vec<String> = list
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let known: Vec<&str> = i18n::keys().collect();
+    for e in &entries {
+        assert!(
+            known.iter().any(|k| k.starts_with(e.as_str())),
+            "{path}: `{e}` selects no key of the catalogue"
+        );
+    }
+    move |key: &str| {
+        entries.iter().any(|e| {
+            if e.ends_with('.') {
+                key.starts_with(e.as_str())
+            } else {
+                key == e
+            }
+        })
+    }
+}
+
+/// Every catalogue key written as a string literal in `files`, with the file.
+fn keys_in(files: &[String]) -> Vec<(String, String)> {
+    let known: Vec<&str> = i18n::keys().collect();
+    let literal = Regex::new(r#""([a-z_]+\.[a-z_.]+)""#).unwrap();
+    let mut used = Vec::new();
+    for path in files {
+        let src = std::fs::read_to_string(path).unwrap();
+        for c in literal.captures_iter(&src) {
+            if known.contains(&&c[1]) {
+                used.push((path.clone(), c[1].to_string()));
+            }
+        }
+    }
+    used
+}
+
+/// The keys the core builds at run time in code both browser parts call: product names
+/// (`scenario::product_name`) and an import's errors (`progress::LoadError`).
+fn runtime_keys() -> Vec<(String, String)> {
+    let mut used = Vec::new();
+    for (id,) in kefu_core::scenario::PRODUCTS {
+        used.push(("scenario::product_name".into(), format!("product.{id}")));
+    }
+    for e in [
+        kefu_core::progress::LoadError::Corrupt(String::new()),
+        kefu_core::progress::LoadError::TooNew(9),
+    ] {
+        used.push(("progress::LoadError".into(), e.key().to_string()));
+    }
+    used
+}
+
+/// The library module (kefu-app without `full`, the first load) embeds only the keys
+/// `data/i18n/library.keys` selects (`crates/data-build.rs`). Every catalogue key written in
+/// the code it keeps — the modules `lib.rs` declares without `#[cfg(feature = "full")]` — and
+/// every key the core's code it calls builds at run time (product names, import errors) is
+/// selected, so the first load never shows a raw `⟦key⟧`.
+#[test]
+fn the_library_module_carries_every_key_it_uses() {
+    let selects = part("library");
+    assert!(!selects("studio.title") && !selects("play.send"));
+    // The modules the library module keeps: those lib.rs declares without the feature gate.
+    let lib = std::fs::read_to_string("crates/app/src/lib.rs").unwrap();
+    let lines: Vec<&str> = lib.lines().map(str::trim).collect();
+    let mut files = vec!["crates/app/src/lib.rs".to_string()];
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(m) = l.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
+            if i == 0 || lines[i - 1] != "#[cfg(feature = \"full\")]" {
+                files.push(format!("crates/app/src/{m}.rs"));
+            }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("/library.rs"))
+            && !files.iter().any(|f| f.ends_with("/play.rs"))
+    );
+    let used = keys_in(&files);
+    assert!(used.len() > 30, "found only {} keys", used.len());
+    for (path, key) in used.into_iter().chain(runtime_keys()) {
+        assert!(
+            selects(&key),
+            "{path}: key {key} is not in data/i18n/library.keys (the library module would show ⟦{key}⟧)"
+        );
+    }
+}
+
+/// The scorer module (kefu-engine: the judge turns on only `scorer-catalogue`) embeds only the
+/// keys `data/i18n/scorer.keys` selects. Every key the judge's and the engine's code name, the
+/// core code they run names (the dialogue a replay plays, the principles' tips, an import), or
+/// builds at run time (`answers.asked.KIND`, products, import errors) is selected, so a tip
+/// never shows a raw `⟦key⟧`.
+#[test]
+fn the_scorer_module_carries_every_key_it_uses() {
+    let selects = part("scorer");
+    assert!(!selects("lib.title") && !selects("play.send"));
+    fn rs_files(dir: &str, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rs_files(p.to_str().unwrap(), out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p.display().to_string());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rs_files("crates/judge/src", &mut files);
+    rs_files("crates/engine/src", &mut files);
+    for f in [
+        "dialogue",
+        "principles",
+        "progress",
+        "scenario",
+        "judgement",
+    ] {
+        files.push(format!("crates/core/src/{f}.rs"));
+    }
+    let used = keys_in(&files);
+    assert!(used.len() >= 5, "found only {} keys", used.len());
+    let asked = i18n::keys()
+        .filter(|k| k.starts_with("answers.asked."))
+        .map(|k| ("score::answers_tip".to_string(), k.to_string()));
+    for (path, key) in used.into_iter().chain(runtime_keys()).chain(asked) {
+        assert!(
+            selects(&key),
+            "{path}: key {key} is not in data/i18n/scorer.keys (a tip would show ⟦{key}⟧)"
+        );
+    }
+}

@@ -18,7 +18,10 @@ const TARGET = 200 * 1024;
 // app module: 362.7 KB), then lowered to 230 KB the same day when the library page got its own
 // module (kefu_library; every other page is the full module, fetched on intent or idle): the
 // first load measured 227.9 KB (233,352 bytes), of which the library module's wasm is 212.5 KB.
-const BUDGET = 230 * 1024;
+// Lowered to 213 KB on 2026-12-04: the library module carries only its own catalogue keys
+// (data/i18n/library.keys) and reads JSON through serde_json::Value (one deserializer per type):
+// 211.8 KB (216,926 bytes), its wasm 195.9 KB.
+const BUDGET = 213 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
@@ -100,6 +103,24 @@ test('first load: the library within the budget on the wire (brotli)', async () 
   assert.ok(total <= BUDGET, `first load ${total} bytes > budget ${BUDGET}`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('the library module carries every string it shows, in every language (no raw ⟦key⟧)', async () => {
+  // It embeds only the keys data/i18n/library.keys selects (tests/i18n_keys.rs checks the code's
+  // keys against the list; this checks what the page really shows, text and attributes).
+  for (const lang of ['zh-Hans', 'zh-Hant', 'en']) {
+    const page = await newPage(browser);
+    await openLibrary(page, `${srv.base}/?lang=${lang}`);
+    assert.ok(await page.evaluate(() => typeof window.kefuLiteStop === 'function'), 'the library module');
+    const html = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!html.includes('⟦'), `${lang}: ${html.match(/⟦[^⟧]*⟧/g)}`);
+    await page.goto(`${srv.base}/?lang=${lang}#/practise/apology`);
+    await page.locator('main h1').first().waitFor();
+    const practise = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!practise.includes('⟦'), `${lang} #/practise: ${practise.match(/⟦[^⟧]*⟧/g)}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });
 
 test('the full library is fetched on intent, and a card opened from the cards plays', async () => {

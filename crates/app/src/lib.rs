@@ -672,7 +672,7 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
     )
     .await
     {
-        Ok(j) => serde_json::from_str::<view::Checked>(&j).map_err(|e| e.to_string()),
+        Ok(j) => kefu_core::json::from_str::<view::Checked>(&j),
         Err(worker::CallError::OverBudget) => Err(kefu_core::i18n::tf(
             lang,
             "lib.check_over_budget",

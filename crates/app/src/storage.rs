@@ -26,7 +26,7 @@
 //! To add another object store (e.g. an xAPI `outbox`): bump `DB_VERSION`, create it in `onupgradeneeded` under `if (e.oldVersion < N)`, and add
 //! its operations as `Io` methods beside the attempts' ones.
 
-use gloo::storage::{errors::StorageError, LocalStorage, Storage};
+use gloo::storage::{LocalStorage, Storage};
 use kefu_core::i18n::tf;
 use kefu_core::principles::Lang;
 use kefu_core::progress::{decide, Attempt, Decision, MergeReport, Verdict, Writer};
@@ -591,11 +591,14 @@ impl Io {
         if !available() {
             return Err(StoreError::Unavailable);
         }
-        match LocalStorage::get::<T>(key) {
-            Ok(v) => Ok(Some(v)),
-            Err(StorageError::KeyNotFound(_)) => Ok(None),
-            Err(StorageError::SerdeError(_)) => Err(self.quarantine(key)),
-            Err(StorageError::JsError(_)) => Err(StoreError::Unavailable),
+        // Parsed through `Value` (`kefu_core::json`), as every other read: one deserializer
+        // per type in the wasm (first load, #17).
+        match self.get_raw(key)? {
+            None => Ok(None),
+            Some(raw) => match kefu_core::json::from_str::<T>(&raw) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => Err(self.quarantine(key)),
+            },
         }
     }
 

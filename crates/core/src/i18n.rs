@@ -2,6 +2,9 @@
 //! language of `data/languages.toml` (a leftover old-form `data/i18n.toml` is read too until
 //! `scripts/split-catalogue.py` moves it). A key a language lacks falls back along the
 //! language's `fallback` list; a key no language has shows itself (`⟦key⟧`) rather than panic.
+//! Built without the feature `full-catalogue` (the library module, the first load) the catalogue
+//! holds only the keys `data/i18n/library.keys` selects (`tests/i18n_keys.rs` keeps the list
+//! complete for the code that module keeps).
 
 #![warn(missing_docs)]
 

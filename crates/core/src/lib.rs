@@ -10,6 +10,7 @@ pub mod data;
 pub mod dialogue;
 pub mod exam;
 pub mod i18n;
+pub mod json;
 pub mod judgement;
 pub mod lang;
 pub mod principles;

@@ -191,18 +191,22 @@ pub struct Principle {
     /// Points a fault takes off the 0–100 score: a violation's hit, or a false claim (`facts`).
     #[serde(default)]
     pub penalty: f32,
-    /// The handbook passage it comes from.
+    /// The handbook passage it comes from. (This, `tip`, `tip_for` and `cite` are left out of
+    /// the library module's copy: kefu-core without `full-catalogue`, `crates/data-build.rs`.)
+    #[serde(default)]
     pub source: String,
     /// Its name in each UI language.
     pub name: Text,
     /// The tip shown when a reply misses it (or commits it, for a violation); `{name}` stands
     /// for the customer's name.
+    #[serde(default)]
     pub tip: Text,
     /// Tips for one kind of scenario (`angry`, `objection`, `product`), where the general one
     /// would not fit its turns.
     #[serde(default)]
     pub tip_for: BTreeMap<String, Text>,
     /// The handbook passage, in each UI language, shown once after the tip.
+    #[serde(default)]
     pub cite: Text,
 }
 
@@ -225,7 +229,7 @@ struct File {
 fn file() -> &'static File {
     static F: OnceLock<File> = OnceLock::new();
     F.get_or_init(|| {
-        serde_json::from_str::<File>(DATA).expect("data/principles.toml is checked by tests")
+        crate::json::from_str::<File>(DATA).expect("data/principles.toml is checked by tests")
     })
 }
 

@@ -43,7 +43,7 @@ impl Library {
     /// The shipped library from its bundle (JSON). A bundle from a newer version or one that
     /// does not parse is an error the app shows; the trainer's own files still load.
     pub fn from_bundle(json: &str) -> Result<(Library, Vec<String>), String> {
-        let b: Bundle = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let b: Bundle = crate::json::from_str(json)?;
         if b.version > BUNDLE_VERSION {
             return Err(format!(
                 "bundle version {} is newer than this app ({BUNDLE_VERSION})",

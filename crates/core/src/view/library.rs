@@ -4,8 +4,6 @@
 use crate::judgement::ScenarioKind;
 use crate::principles::Lang;
 use crate::scenario::Scenario;
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use std::rc::Rc;
 
 /// The scenario library: the files that checked clean, and the others with their messages.
@@ -67,13 +65,19 @@ impl Library {
             .collect()
     }
 
-    /// A seeded random pick among `ids` (random practice).
+    /// A seeded random pick among `ids` (random practice): the seed mixed by SplitMix64's
+    /// finaliser, then reduced to an index (the library module's only randomness, so no RNG is
+    /// linked into the first load for it; a session's RNG is `dialogue`'s, in the full module).
     pub fn random_pick<'a>(ids: &[&'a Rc<Scenario>], seed: u64) -> Option<&'a Rc<Scenario>> {
         if ids.is_empty() {
             return None;
         }
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        Some(ids[rng.random_range(0..ids.len())])
+        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        // Multiply-shift: an index in 0..len from the high bits, without a modulo's bias.
+        Some(ids[((z as u128 * ids.len() as u128) >> 64) as usize])
     }
 }
 
@@ -85,6 +89,34 @@ mod tests {
 
     fn loc(en: &str, zh: &str) -> Loc {
         Loc([(Lang::En, en.to_string()), (Lang::ZhHans, zh.to_string())].into())
+    }
+
+    /// The random pick is one of the pool, the same for the same seed, and over fresh seeds
+    /// every scenario comes up about as often as the others.
+    #[test]
+    fn a_random_pick_is_from_the_pool_and_fair() {
+        let pool: Vec<Rc<Scenario>> = (0..5)
+            .map(|i| {
+                let mut s: Scenario = serde_json::from_value(serde_json::json!({
+                    "id": "s", "kind": "angry", "languages": ["en"], "product": null,
+                    "difficulty": 1, "minutes": 3, "title": {"en": "t"}, "brief": {"en": "b"},
+                    "customer_name": {"en": "c"}, "persona": null, "mood": 50, "gives_up": 0,
+                    "placeholders": {}, "start": 0, "max_turns": 3, "turns": [], "endings": []
+                }))
+                .unwrap();
+                s.id = format!("s{i}");
+                Rc::new(s)
+            })
+            .collect();
+        let ids: Vec<&Rc<Scenario>> = pool.iter().collect();
+        assert!(Library::random_pick(&[], 7).is_none());
+        let mut count = [0usize; 5];
+        for seed in 0..5000u64 {
+            let a = Library::random_pick(&ids, seed).unwrap();
+            assert_eq!(a.id, Library::random_pick(&ids, seed).unwrap().id);
+            count[a.id[1..].parse::<usize>().unwrap()] += 1;
+        }
+        assert!(count.iter().all(|&c| (850..1150).contains(&c)), "{count:?}");
     }
 
     /// A record keeps the title it was played in; the history shows the library's title in the
