@@ -146,14 +146,19 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
             PrincipleId::Blame => &[PrincipleId::Ownership, PrincipleId::Solution],
             PrincipleId::Rudeness => &[PrincipleId::Apology, PrincipleId::Ownership],
             // Explain: none in a reply that blames or is rude (`rules/explain.rs`).
-            PrincipleId::Explain => &[PrincipleId::Blame, PrincipleId::Rudeness],
+            PrincipleId::Explain => crate::rules::explain::DEFLECTS,
             _ => &[],
         };
         let guarded = match id {
             PrincipleId::Rudeness => guard.iter().all(|g| has(spans, *g)),
             _ => guard.iter().any(|g| has(spans, *g)),
         };
-        if has(spans, id) || guarded {
+        // Jargon: not in a clause holding a term the reply may use (its n-grams are the term's).
+        let excused = id == PrincipleId::Jargon
+            && spans
+                .get(&crate::rules::EXCUSED_JARGON)
+                .is_some_and(|v| v.iter().any(|&(s, e)| s < span.1 && span.0 < e));
+        if has(spans, id) || guarded || excused {
             continue;
         }
         spans.entry(Owner::Principle(id)).or_default().push(span);

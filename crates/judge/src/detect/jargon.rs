@@ -75,11 +75,11 @@ pub(super) fn scenario_terms(c: &Analysis, cx: &Context, said: Option<&Folded>, 
             gap_from: end,
             last_from: end,
         };
-        if !excused(c, &h, said, cx.allowed_terms) {
-            spans
-                .entry(Owner::Principle(Jargon))
-                .or_default()
-                .push((h.start, h.end));
-        }
+        let owner = if excused(c, &h, said, cx.allowed_terms) {
+            crate::rules::EXCUSED_JARGON
+        } else {
+            Owner::Principle(Jargon)
+        };
+        spans.entry(owner).or_default().push((h.start, h.end));
     }
 }

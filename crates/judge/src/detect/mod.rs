@@ -134,6 +134,11 @@ fn cue_spans(a: &Analysis, hits: &[Hit], cx: &Context, said: Option<&Folded>, sp
         };
         if !excused {
             spans.entry(p).or_default().push((h.start, h.end));
+        } else if p == Owner::Principle(Jargon) {
+            spans
+                .entry(crate::rules::EXCUSED_JARGON)
+                .or_default()
+                .push((h.start, h.end));
         }
     }
 }

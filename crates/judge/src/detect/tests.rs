@@ -179,3 +179,26 @@ fn nothing_panics_on_odd_input() {
         let _ = detect(t, Lexicon::builtin(), &Context::default());
     }
 }
+
+/// A term the scenario allows, or that the customer used first, is no jargon, whether the rules
+/// or the learned component would read it as such (the learned jargon head reads the reply
+/// alone: it must not add back what the rules excused).
+#[test]
+fn allowed_or_echoed_terms_are_no_jargon_in_a_reply_to_the_customer() {
+    let reply = "Your SKU is out of stock. Open an RMA ticket via the ERP portal.";
+    let jargon = |said: &str, allowed: &[String]| {
+        let cx = Context {
+            customer_said: Some(said),
+            allowed_terms: allowed,
+            ..Context::default()
+        };
+        detect(reply, Lexicon::builtin(), &cx).findings[&Jargon].hit
+    };
+    assert!(jargon("Where is my order?", &[]));
+    let allowed: Vec<String> = ["sku", "rma", "erp", "ticket"].map(String::from).to_vec();
+    assert!(!jargon("Where is my order?", &allowed));
+    assert!(!jargon(
+        "Is the SKU in stock? Do I need an RMA ticket in the ERP portal?",
+        &[]
+    ));
+}

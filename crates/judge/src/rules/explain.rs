@@ -16,7 +16,7 @@ use kefu_core::principles::PrincipleId::{self, *};
 
 /// A reply doing any of these is not answering the "why" with grounds, and its causes and
 /// facts are a way out or a contradiction, not a reason.
-const DEFLECTS: &[PrincipleId] = &[Blame, Rudeness];
+pub(crate) const DEFLECTS: &[PrincipleId] = &[Blame, Rudeness];
 /// Stated clauses needed: one bare claim ("我们是官方店") asserts, it does not give grounds.
 const GROUNDS: usize = 2;
 

@@ -4,7 +4,7 @@
 //! rule is linear in the number of hits. Every hit it adds keeps the role cue's span as evidence.
 
 mod blame;
-mod explain;
+pub(crate) mod explain;
 mod probe;
 mod rudeness;
 
@@ -24,6 +24,9 @@ const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
 pub const ASKS_WHY: Owner = Owner::Role("role.asks_why");
 /// What the agent will do for this customer with what it asks (`rules/explain.rs`).
 const PURPOSE: Owner = Owner::Role("role.purpose");
+/// A jargon term the reply may use (the customer said it first, the scenario allows it, or the
+/// reply explains it: `detect::jargon::excused`): the learned component adds no jargon there.
+pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
 
 fn has(spans: &Spans, who: Owner) -> bool {
     spans.get(&who).is_some_and(|v| !v.is_empty())
