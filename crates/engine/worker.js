@@ -2,7 +2,8 @@
 // run here, never on the page. The page (crates/app/src/worker.rs) starts one worker for the
 // scorer and another for the checker, and first posts { module: URL } naming the engine module
 // to import (content-hashed by `make dist`); the module's .wasm is compiled while it downloads
-// (instantiateStreaming). Then each request { id, op, args } gets one answer
+// (instantiateStreaming); with `warm: true` (the scorer) it then calls the module's `warm`.
+// Then each request { id, op, args } gets one answer
 // { id, ok, value }: `value` is the export's return value, or the error's message. Requests
 // are answered in order; the page terminates the worker to cancel one (and starts a new one).
 let engine = null;
@@ -15,7 +16,7 @@ self.onmessage = async (e) => {
       // Build what judging reads once (about a second in the browser) now, while the trainee
       // reads the customer's line, not when their first reply arrives. A request posted
       // meanwhile is answered after it, as it would have waited for the build anyway.
-      if (typeof m.warm === 'function') setTimeout(() => { try { m.warm(); } catch (_) { /* judged on first use */ } }, 0);
+      if (d.warm && typeof m.warm === 'function') setTimeout(() => { try { m.warm(); } catch (_) { /* judged on first use */ } }, 0);
     }, (err) => self.postMessage({ ready: false, value: String((err && err.message) || err) }));
     return;
   }

@@ -204,6 +204,9 @@ test('an exam in two tabs: the second is told and may take over where the first 
   // Taking over reads the run as the first tab left it: scenario 2 of the same draw.
   await b.getByRole('button', { name: 'Take over here' }).click();
   await b.locator('.exam-note').getByText(/Exam: scenario 2 of 3/).waitFor();
+  // …and plays it with one click: the scenario's own lock is taken from the first tab too.
+  await b.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await b.locator('[data-one-tab]').count(), 0);
   assert.deepEqual((await run(b)).ids, ids);
   await a.locator('[data-one-tab="lost"]').waitFor();
   assert.match(await a.locator('[data-one-tab="lost"]').innerText(), /The exam was taken over in another tab/);

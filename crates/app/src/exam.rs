@@ -353,8 +353,9 @@ fn taking(
                     { tf(lang, "exam.clock", &[("left", &clock(left)), ("mins", &mins.to_string())]) }
                 </span>
             </div>
-            // The scenario's own lock too: its stored session is the one practice uses.
-            <OneTab key={format!("{}-{}", r.id, s.id)} id={s.id.clone()}>
+            // The scenario's own lock too (its stored session is the one practice uses), taken
+            // from a practice tab: this tab holds the exam.
+            <OneTab key={format!("{}-{}", r.id, s.id)} id={s.id.clone()} take={true}>
                 <Play scenario={Shared(s.clone())} exam={true}
                     on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
                     exam_hints={exam.is_some_and(|e| e.hints)} />

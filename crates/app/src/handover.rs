@@ -4,8 +4,9 @@
 //! route and defines what this module calls on the window (through `Reflect`, not a JS snippet:
 //! a snippet would be one more request on the first load):
 //!
-//! - `kefuPrefetch()` — warm the HTTP cache with the full module and the scorer (intent: a
-//!   pointer or focus on a card or a link; or the browser idle once the cards are shown);
+//! - `kefuPrefetch()` — warm the HTTP cache with the full module and start the scorer's worker,
+//!   which the full module adopts (`worker.rs`; intent: a pointer or focus on a card or a link;
+//!   or the browser idle once the cards are shown);
 //! - `kefuFull()` — load the full module and start it (once); the library module asks for it
 //!   when the route leaves the library, and keeps the URL as it is, so the click that caused
 //!   it lands on its page;
@@ -32,7 +33,7 @@ fn call(name: &str) {
     }
 }
 
-/// Warm the cache with what the next page needs (the full module, the scorer).
+/// Get what the next page needs ready: the full module into the cache, the scorer's worker started.
 pub fn prefetch() {
     call("kefuPrefetch");
 }

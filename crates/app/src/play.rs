@@ -431,6 +431,11 @@ pub struct OneTabProps {
     /// The lock is a whole exam's (it says "the exam", not "this scenario").
     #[prop_or_default]
     pub exam: bool,
+    /// Take the lock at once, even from another tab (which is told it was taken over): the
+    /// exam's scenario in the tab that holds the exam, so that taking the exam over never asks
+    /// twice, and a practice tab of that scenario stops.
+    #[prop_or_default]
+    pub take: bool,
 }
 
 /// Plays its children only while this tab holds the scenario; otherwise says so plainly and
@@ -457,8 +462,9 @@ pub fn OneTab(p: &OneTabProps) -> Html {
     };
     {
         let ask = ask.clone();
+        let take = p.take;
         use_effect_with(p.id.clone(), move |id| {
-            ask.emit(false);
+            ask.emit(take);
             let id = id.clone();
             move || storage::unlock_session(&id)
         });

@@ -249,21 +249,30 @@ export function kefu_tabs_listen(f) {
 // One tab at a time plays a scenario (Web Locks). Resolves true when this tab holds the lock
 // (taking it from the other tab when `steal`), false when another tab holds it; `lost()` runs
 // when another tab takes it away. Without Web Locks every tab may play (true).
-const held = new Map();
+// Locks held (name → release), asked for and not yet granted, and asked for then let go before
+// the grant (released as soon as it comes, so this tab does not keep what it no longer plays).
+const held = new Map(), asking = new Set(), dropped = new Set();
 export function kefu_lock(name, steal, lost) {
   if (!navigator.locks) return Promise.resolve(true);
+  asking.add(name);
   return new Promise((resolve) => {
     navigator.locks.request(name, steal ? { steal: true } : { ifAvailable: true }, (lock) => {
-      if (!lock) { resolve(false); return undefined; }
+      asking.delete(name);
+      if (dropped.delete(name) || !lock) { resolve(false); return undefined; }
       resolve(true);
       return new Promise((release) => held.set(name, release));
-    }).catch(() => { if (held.has(name)) { held.delete(name); lost(); } });
+    }).catch(() => {
+      asking.delete(name);
+      dropped.delete(name);
+      // Taken over by another tab; or the request itself failed: play as without Web Locks.
+      if (held.has(name)) { held.delete(name); lost(); } else resolve(true);
+    });
   });
 }
 export function kefu_unlock(name) {
   const r = held.get(name);
   held.delete(name);
-  if (r) r();
+  if (r) r(); else if (asking.has(name)) dropped.add(name);
 }
 export function kefu_update(key, f) {
   const run = () => { const n = f(localStorage.getItem(key)); if (typeof n == 'string') localStorage.setItem(key, n); return n; };

@@ -37,10 +37,11 @@ function start(kind) {
   // The scorer's worker the page's loader started on the library page (index.html), if any:
   // adopted, not started again; its ready message may have come already.
   const early = kind === 'score' ? window.kefuScoreWorker : undefined;
-  delete window.kefuScoreWorker;
+  if (early) delete window.kefuScoreWorker;
   k.w = early ? early.w : new Worker(named('kefu-worker'), { type: 'module' });
   kinds[kind] = k;
-  if (early) early.ready.then(ready, (err) => stop(kind, err));
+  // (An early worker that failed fails this start; the next request starts a fresh one.)
+  if (early) early.ready.then(ready, (err) => { if (kinds[kind] === k) stop(kind, err); });
   k.w.onmessage = (e) => {
     const d = e.data || {};
     if ('ready' in d) {
@@ -58,7 +59,9 @@ function start(kind) {
     e.preventDefault();
     stop(kind, new Error(e.message || 'the engine worker could not start'));
   };
-  if (!early) k.w.postMessage({ module: named(kind === 'check' ? 'kefu-checker' : 'kefu-scorer') });
+  // The scorer builds what judging reads as soon as it has loaded (`warm`); the checker does
+  // not, so an opened file's time budget is all its own.
+  if (!early) k.w.postMessage(kind === 'check' ? { module: named('kefu-checker') } : { module: named('kefu-scorer'), warm: true });
   return k;
 }
 export function kefu_warm(kind) {
