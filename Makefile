@@ -218,8 +218,8 @@ eval:
 	cargo run --release --example eval
 
 # The judge's learned component (blame, rudeness, empathy, explain, ownership, solution,
-# follow_up, jargon, close): data/model/learned.json from the trainee
-# corpus's tuning part only (examples/train.rs; deterministic). Then `make eval`.
+# follow_up, jargon, close): data/model/learned.txt (a compact text form, learned::write) from
+# the trainee corpus's tuning part only (examples/train.rs; deterministic). Then `make eval`.
 .PHONY: train
 train:
 	cargo run --example train

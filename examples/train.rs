@@ -1,6 +1,7 @@
 //! `make train` (`cargo run --example train`): trains the learned component of the judge
 //! (`kefu_judge::learned`) from the trainee corpus's **tuning** part only, and writes
-//! `data/model/learned.json`. Deterministic: the same corpus gives the same file.
+//! `data/model/learned.txt` (`kefu_judge::learned::write`'s compact text form). Deterministic:
+//! the same corpus gives the same file.
 //!
 //! For each of `PRINCIPLES` (those whose head raised the locked validation part's F1 when tried;
 //! `restate` and `probe` lowered it and were left out): a logistic regression over the char 1–3-grams of the folded reply
@@ -13,13 +14,13 @@
 //! (Naive Bayes over the same n-grams, the first version, cross-validated lower: blame P .82 R .54
 //! against the regression's P .85 R .63 at a threshold of equal precision.)
 
-use kefu_judge::learned::grams;
+use kefu_judge::learned::{grams, Head, Models};
 use kefu_judge::text::Folded;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
 const TUNING: &str = "tests/data/trainee/tuning.jsonl";
-const OUT: &str = "data/model/learned.json";
+const OUT: &str = "data/model/learned.txt";
 const PRINCIPLES: &[&str] = &[
     "blame",
     "rudeness",
@@ -188,18 +189,30 @@ fn main() {
             "{p}: L2 {l2}, {} n-grams, bias {bias}, threshold {threshold}",
             weights.len()
         );
-        heads.push(json!({ "id": p, "bias": bias, "threshold": threshold }));
+        heads.push(Head {
+            id: p.to_string(),
+            bias,
+            threshold,
+        });
         let k = heads.len() - 1;
         for (g, w) in weights {
             vocab.entry(g).or_insert_with(|| vec![0; PRINCIPLES.len()])[k] = w;
         }
     }
-    let out = json!({
-        "source": "make train (examples/train.rs) from tests/data/trainee/tuning.jsonl only",
-        "principles": heads,
-        "grams": vocab,
-    });
-    let text = serde_json::to_string(&out).expect("JSON") + "\n";
+    let models = Models {
+        principles: heads,
+        grams: vocab.into_iter().collect(),
+    };
+    let text = match kefu_judge::learned::write(
+        "make train (examples/train.rs) from tests/data/trainee/tuning.jsonl only",
+        &models,
+    ) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("train: {e}");
+            std::process::exit(1);
+        }
+    };
     if let Err(e) = std::fs::write(OUT, text) {
         eprintln!("train: {OUT}: {e}");
         std::process::exit(1);

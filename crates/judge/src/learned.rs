@@ -4,13 +4,13 @@
 //! `restate` and `probe` lowered it and have none). One logistic regression per head over the reply's character 1–3-grams (on the
 //! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
-//! `data/model/learned.json`. It reads only what it was trained on, a reply to a customer's line
+//! `data/model/learned.txt`. It reads only what it was trained on, a reply to a customer's line
 //! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
 //! hit only where the rules found none (blame only where the reply takes nothing on, rudeness not
 //! where it both apologises and takes the case on, explain not where the reply blames or is
 //! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
-//! The heads share one vocabulary (n-gram → a weight per head), which keeps the file ~125 KB
-//! gzipped.
+//! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
+//! form (see `LEARNED`; 375 KB, ~118 KB gzipped).
 //!
 //! Linear in the length of the reply: each n-gram is hashed once; weights are integers
 //! (hundredths), so the sum does not depend on the order a hash set yields them.
@@ -19,7 +19,6 @@ use crate::lexicon::Owner;
 use crate::rules::Spans;
 use crate::text::Seg;
 use kefu_core::principles::PrincipleId;
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -27,7 +26,7 @@ use std::sync::OnceLock;
 pub const MAX_GRAM: usize = 3;
 
 /// One principle's head: log-odds in hundredths.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Head {
     /// The principle id.
     pub id: String,
@@ -36,9 +35,9 @@ pub struct Head {
     pub threshold: i64,
 }
 
-/// `data/model/learned.json`: the heads, and each n-gram's weight for every head (in the heads'
+/// `data/model/learned.txt`: the heads, and each n-gram's weight for every head (in the heads'
 /// order), one vocabulary for all (the n-grams of the models overlap almost entirely).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Models {
     pub principles: Vec<Head>,
     pub grams: HashMap<String, Vec<i64>>,
@@ -73,14 +72,133 @@ impl Models {
     }
 }
 
-const LEARNED: &str = include_str!("../../../data/model/learned.json");
+/// The models in a compact text form (#17: the scorer module embeds it; as JSON, an array of
+/// nine weights per n-gram key, it was 423 KB): `#` comment lines, then one line per head,
+/// `ID BIAS THRESHOLD W1 W2 … WN` (space-separated integers, hundredths; `0`: the n-gram weighs
+/// nothing for this head), then a line `--`, then the N n-grams, one per line, sorted and
+/// distinct, with `\\`, `\n` and `\r` for a backslash, a line feed and a carriage return (a
+/// reply's n-grams may span a line break). The n-grams are written once for every head, and each
+/// head's weights apart from them, so both compress well.
+const LEARNED: &str = include_str!("../../../data/model/learned.txt");
 
 /// The embedded models (parsed once). A model that does not parse is no model: the rules alone
 /// judge (a test checks the embedded file parses).
 pub fn builtin() -> Option<&'static Models> {
     static M: OnceLock<Option<Models>> = OnceLock::new();
-    M.get_or_init(|| serde_json::from_str(LEARNED).ok())
-        .as_ref()
+    M.get_or_init(|| parse(LEARNED).ok()).as_ref()
+}
+
+/// Read the text form (see `LEARNED`). Linear in the length of `src`; `Err` for anything but
+/// what `write` makes (a missing `--` line, a number that does not parse, a head with more or
+/// fewer weights than there are n-grams, an unknown escape, n-grams out of order or repeated).
+pub fn parse(src: &str) -> Result<Models, String> {
+    let (head, tail) = src
+        .split_once("\n--\n")
+        .ok_or("learned: no `--` line before the n-grams")?;
+    let mut names: Vec<String> = Vec::new();
+    for line in tail.split_terminator('\n') {
+        let g = unescape(line)?;
+        if names.last().is_some_and(|last| *last >= g) {
+            return Err(format!(
+                "learned: the n-gram {g:?} is out of order or repeated"
+            ));
+        }
+        names.push(g);
+    }
+    let mut principles = Vec::new();
+    // Head by head, then n-gram by n-gram: the weights as the file holds them.
+    let mut columns: Vec<Vec<i64>> = Vec::new();
+    for line in head
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut f = line.split(' ');
+        let id = f.next().unwrap_or_default().to_string();
+        let mut num = || -> Result<i64, String> {
+            f.next()
+                .and_then(|x| x.parse().ok())
+                .ok_or_else(|| format!("learned: {id}: a number expected"))
+        };
+        let (bias, threshold) = (num()?, num()?);
+        let weights = (0..names.len())
+            .map(|_| num())
+            .collect::<Result<Vec<_>, _>>()?;
+        if f.next().is_some() {
+            return Err(format!("learned: {id}: more weights than n-grams"));
+        }
+        principles.push(Head {
+            id,
+            bias,
+            threshold,
+        });
+        columns.push(weights);
+    }
+    let grams = names
+        .into_iter()
+        .enumerate()
+        .map(|(j, g)| (g, columns.iter().map(|c| c[j]).collect()))
+        .collect();
+    Ok(Models { principles, grams })
+}
+
+/// Write the text form (`make train`): `comment` (one `#` line per line), then `models`. `Err`
+/// for an n-gram the form cannot hold (an empty one) or one without a weight for every head.
+pub fn write(comment: &str, models: &Models) -> Result<String, String> {
+    use std::fmt::Write as _;
+    let mut grams: Vec<(&String, &Vec<i64>)> = models.grams.iter().collect();
+    grams.sort_unstable_by_key(|(g, _)| *g);
+    let heads = models.principles.len();
+    if let Some((g, _)) = grams.iter().find(|(g, w)| g.is_empty() || w.len() != heads) {
+        return Err(format!("learned: the n-gram {g:?} cannot be written"));
+    }
+    let mut out = String::new();
+    for l in comment.lines() {
+        let _ = writeln!(out, "# {l}");
+    }
+    for (k, h) in models.principles.iter().enumerate() {
+        if h.id.is_empty() || h.id.contains([' ', '\n', '#']) {
+            return Err(format!("learned: the head {:?} cannot be written", h.id));
+        }
+        let _ = write!(out, "{} {} {}", h.id, h.bias, h.threshold);
+        for (_, w) in &grams {
+            let _ = write!(out, " {}", w[k]);
+        }
+        out.push('\n');
+    }
+    out.push_str("--\n");
+    for (g, _) in &grams {
+        for c in g.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// An n-gram as written (see `LEARNED`).
+fn unescape(line: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(line.len());
+    let mut cs = line.chars();
+    while let Some(c) = cs.next() {
+        out.push(match c {
+            '\\' => match cs.next() {
+                Some('\\') => '\\',
+                Some('n') => '\n',
+                Some('r') => '\r',
+                _ => return Err(format!("learned: a bad escape in the n-gram {line:?}")),
+            },
+            c => c,
+        });
+    }
+    if out.is_empty() {
+        return Err("learned: an empty n-gram".to_string());
+    }
+    Ok(out)
 }
 
 /// Every char 1..=`MAX_GRAM`-gram of `text` as a byte range, skipping grams that are only
@@ -198,7 +316,7 @@ mod tests {
 
     #[test]
     fn the_embedded_models_parse_and_cover_blame_and_rudeness() {
-        let m = builtin().expect("data/model/learned.json parses");
+        let m = builtin().expect("data/model/learned.txt parses");
         let ids: Vec<&str> = m.principles.iter().map(|h| h.id.as_str()).collect();
         for id in ["blame", "rudeness", "explain", "empathy"] {
             assert!(ids.contains(&id), "{id}");
@@ -206,6 +324,80 @@ mod tests {
         assert!(ids.iter().all(|id| PrincipleId::parse(id).is_some()));
         assert!(m.grams.values().all(|w| w.len() == ids.len()));
         assert!(!m.grams.is_empty());
+    }
+
+    /// The text form reads back exactly what `make train` writes: the embedded file is what
+    /// `write` makes of the models parsed from it, and each head's weights are its own.
+    #[test]
+    fn the_text_form_round_trips() {
+        let m = builtin().expect("parses");
+        let comment: Vec<&str> = LEARNED
+            .lines()
+            .map_while(|l| l.strip_prefix("# "))
+            .collect();
+        assert_eq!(write(&comment.join("\n"), m).unwrap(), LEARNED);
+        let two = Models {
+            principles: vec![
+                Head {
+                    id: "a".into(),
+                    bias: 1,
+                    threshold: 2,
+                },
+                Head {
+                    id: "b".into(),
+                    bias: -3,
+                    threshold: 0,
+                },
+            ],
+            grams: HashMap::from([
+                ("x y".to_string(), vec![5, 9]),
+                (",\n\\".to_string(), vec![0, -7]),
+            ]),
+        };
+        let text = write("c", &two).unwrap();
+        assert_eq!(text, "# c\na 1 2 0 5\nb -3 0 -7 9\n--\n,\\n\\\\\nx y\n");
+        let back = parse(&text).unwrap();
+        assert_eq!(back, two);
+        assert_eq!(back.scores("x y"), [6, 6]);
+        let empty = Models {
+            grams: HashMap::from([(String::new(), vec![1, 1])]),
+            ..two.clone()
+        };
+        assert!(write("c", &empty).is_err());
+        let short = Models {
+            grams: HashMap::from([("x".to_string(), vec![1])]),
+            ..two
+        };
+        assert!(write("c", &short).is_err());
+    }
+
+    /// A file that is not what `write` makes is an `Err` (then the rules alone judge), never a
+    /// panic nor a model read askew.
+    #[test]
+    fn a_malformed_text_form_is_an_error() {
+        for bad in [
+            "",
+            "a 1 2 5\n",
+            "--\nx\n",
+            "a 1 2 5\n--\n",
+            "a 1 2\n--\nx\n",
+            "a 1 2 5 6\n--\nx\n",
+            "a 1 2 five\n--\nx\n",
+            "a 1\n--\nx\n",
+            "a 1 2 5 6\n--\ny\nx\n",
+            "a 1 2 5 6\n--\nx\nx\n",
+            "a 1 2 5 6\n--\nx\n\ny\n",
+            "a 1 2 5\n--\n\\q\n",
+            "a 1 2 5\n--\nx\\\n",
+            "a 99999999999999999999 2 5\n--\nx\n",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let cut = &LEARNED[..LEARNED.len() / 2];
+        assert!(parse(cut).is_err());
+        let (one_gram_less, _) = LEARNED.trim_end_matches('\n').rsplit_once('\n').unwrap();
+        assert!(parse(one_gram_less).is_err());
+        assert!(parse("# c\na 1 2 5\n--\nx\n").is_ok());
     }
 
     fn learned(t: &str, spans: &mut Spans) -> Vec<PrincipleId> {
