@@ -175,7 +175,7 @@ test('an exam: nothing scored until the end, then every transcript; history keep
   assert.deepEqual(page.errors, []);
 });
 
-test('an exam in two tabs: the second is told and may take over where the first left off; its scenario is not practised meanwhile', async () => {
+test('an exam in two tabs: the second is told and may take over where the first left off; its scenario may be practised meanwhile', async () => {
   const a = await newPage(browser);
   const ids = await start(a, 11);
   await playScenario(a);
@@ -188,11 +188,12 @@ test('an exam in two tabs: the second is told and may take over where the first 
     p.on('pageerror', (e) => p.errors.push(String(e)));
     return p;
   };
-  // The scenario being examined cannot be practised in another tab meanwhile (one stored session).
+  // The scenario being examined may be practised in another tab meanwhile (its sessions are apart).
   const c = await tab();
   await c.goto(`${srv.base}/?lang=en#/play/${ids[1]}`);
-  await c.locator('[data-one-tab="elsewhere"]').waitFor();
-  assert.match(await c.locator('[data-one-tab="elsewhere"]').innerText(), /This scenario is open in another tab/);
+  await c.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await c.locator('[data-one-tab]').count(), 0, 'practice is not locked by the exam');
+  assert.equal(await a.locator('[data-one-tab]').count(), 0, 'nor the exam by practice');
   await c.close();
   // The exam itself, in a second tab: told, nothing started or saved there.
   const b = await tab();
@@ -204,7 +205,7 @@ test('an exam in two tabs: the second is told and may take over where the first 
   // Taking over reads the run as the first tab left it: scenario 2 of the same draw.
   await b.getByRole('button', { name: 'Take over here' }).click();
   await b.locator('.exam-note').getByText(/Exam: scenario 2 of 3/).waitFor();
-  // …and plays it with one click: the scenario's own lock is taken from the first tab too.
+  // …and plays it with one click.
   await b.getByRole('log').locator('.msg.customer').first().waitFor();
   assert.equal(await b.locator('[data-one-tab]').count(), 0);
   assert.deepEqual((await run(b)).ids, ids);
@@ -212,6 +213,56 @@ test('an exam in two tabs: the second is told and may take over where the first 
   assert.match(await a.locator('[data-one-tab="lost"]').innerText(), /The exam was taken over in another tab/);
   assert.equal(await a.getByRole('log').count(), 0, 'the first tab plays no more');
   assert.deepEqual(a.errors.concat(b.errors), []);
+});
+
+/** The trainee's replies shown in a tab's chat, once the stored session has been replayed. */
+async function replies(page) {
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.locator('[role=log] .msg.agent:not(.pending)').first().waitFor({ timeout: 30_000 });
+  return page.locator('[role=log] .msg.agent:not(.pending) p').allInnerTexts();
+}
+
+test('the exam and practice of one scenario keep their own sessions; a run stored by the previous version resumes', async () => {
+  const a = await newPage(browser);
+  const ids = await start(a, 11);
+  const S = ids[0];
+  const zh = /[\u4e00-\u9fff]/.test(await a.locator('h1').innerText());
+  const examReply = zh ? GOOD.zh : GOOD.en;
+  const practiceReply = zh
+    ? '非常抱歉给您带来不便，我马上为您查询，稍后给您回复。'
+    : "I'm sorry about this. Let me look into it for you right away and get back to you.";
+  await send(a, examReply);
+  // A practice tab of the scenario being examined, in the same browser: it plays at once, from
+  // its own start, and replies.
+  const c = await a.context().newPage();
+  c.errors = [];
+  c.on('pageerror', (e) => c.errors.push(String(e)));
+  await c.goto(`${srv.base}/?lang=en#/play/${S}`);
+  await c.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await c.locator('[data-one-tab]').count(), 0, 'not locked by the exam');
+  assert.equal(await c.locator('[role=log] .msg.agent').count(), 0, "practice does not go on from the exam's replies");
+  await send(c, practiceReply);
+  // Back in the exam's tab, after a reload: its own replies, none of practice's.
+  await a.reload();
+  await a.locator('.exam-note').getByText(/Exam: scenario 1 of 3/).waitFor();
+  assert.deepEqual(await replies(a), [examReply], 'the exam keeps its own session');
+  // And the practice tab its own.
+  await c.reload();
+  assert.deepEqual(await replies(c), [practiceReply], 'practice keeps its own session');
+  await c.close();
+
+  // A run in progress stored by the previous version: the exam's session under practice's key.
+  await a.evaluate((id) => {
+    localStorage.setItem(`kefu.session.${id}`, localStorage.getItem(`kefu.exam-session.${id}`));
+    localStorage.removeItem(`kefu.exam-session.${id}`);
+  }, S);
+  await a.reload();
+  await a.locator('.exam-note').getByText(/Exam: scenario 1 of 3/).waitFor();
+  assert.deepEqual(await replies(a), [examReply], 'the exam resumes where it was');
+  const keys = await a.evaluate((id) => [localStorage.getItem(`kefu.session.${id}`), localStorage.getItem(`kefu.exam-session.${id}`)], S);
+  assert.equal(keys[0], null, "moved from practice's key");
+  assert.equal(JSON.parse(keys[1]).exam, true, "to the exam's own");
+  assert.deepEqual(a.errors.concat(c.errors), []);
 });
 
 test('the time limit ends the exam: a scenario not finished and those not reached score 0', async () => {

@@ -4,11 +4,12 @@
 //! nothing scored on screen under a clock that ends the exam when it runs out, and ends on a
 //! result: the total against the pass mark, each principle, each scenario, every transcript.
 //! The run is stored (`storage::EXAM`), so a reload resumes it and the clock keeps running.
-//! One tab at a time takes the exam, and the scenario being examined is not practised in another
-//! (`play::OneTab`, Web Locks).
+//! One tab at a time takes the exam (`play::OneTab`, Web Locks). The exam keeps each scenario's
+//! session and draft under keys of its own (`storage::session_key(id, true)`), so the scenario
+//! being examined may be practised in another tab meanwhile: neither saves over the other.
 
 use super::history::Transcript;
-use super::play::{OneTab, Play};
+use super::play::{OneTab, Play, Stored};
 use super::storage;
 use super::{route, use_ctx, AppAction, Ctx, Shared};
 use gloo::timers::callback::Interval;
@@ -74,6 +75,38 @@ fn tagged(run: &Run, title: &str) -> Vec<Attempt> {
         .collect()
 }
 
+/// A run in progress stored by an older version kept its current scenario's session (and draft)
+/// under practice's keys: moved once under the exam's own, so the scenario resumes where it was.
+/// Only a session marked as the exam's, started during this run, and only if the exam has none
+/// of its own yet; anything else under practice's keys is practice's and stays.
+fn adopt_old_session(io: &storage::Io, r: &Run) {
+    let Some(id) = r.current() else {
+        return;
+    };
+    let (old, new) = (
+        storage::session_key(id, false),
+        storage::session_key(id, true),
+    );
+    if !matches!(io.get_raw(&new), Ok(None)) {
+        return;
+    }
+    let Ok(Some(raw)) = io.get_raw(&old) else {
+        return;
+    };
+    let theirs = kefu_core::json::from_str::<Stored>(&raw)
+        .is_ok_and(|st| st.exam && st.saved.scenario == id && st.started_ms >= r.started_ms);
+    if !theirs || io.set_raw(&new, &raw).is_err() {
+        return;
+    }
+    io.remove(&old);
+    let (old_draft, new_draft) = (storage::draft_key(id, false), storage::draft_key(id, true));
+    if let Ok(Some(d)) = io.get_raw(&old_draft) {
+        if io.set_raw(&new_draft, &d).is_ok() {
+            io.remove(&old_draft);
+        }
+    }
+}
+
 /// The name of the exam's tab lock: one stored run, so one tab takes the exam (not a scenario
 /// id, which never starts with a colon).
 const EXAM_LOCK: &str = ":exam";
@@ -103,6 +136,9 @@ fn ExamRun() -> Html {
                     None
                 })
                 .filter(|r| !r.exam.is_empty());
+            if let Some(r) = &run {
+                adopt_old_session(io, r);
+            }
             load.set(Load::Ready {
                 run,
                 forget: Vec::new(),
@@ -124,8 +160,8 @@ fn ExamRun() -> Html {
                 return;
             }
             for id in forget {
-                io.remove(&storage::session_key(id));
-                io.remove(&storage::draft_key(id));
+                io.remove(&storage::session_key(id, true));
+                io.remove(&storage::draft_key(id, true));
             }
             let r = match run {
                 Some(s) => io.save(storage::EXAM, s),
@@ -353,13 +389,10 @@ fn taking(
                     { tf(lang, "exam.clock", &[("left", &clock(left)), ("mins", &mins.to_string())]) }
                 </span>
             </div>
-            // The scenario's own lock too (its stored session is the one practice uses), taken
-            // from a practice tab: this tab holds the exam.
-            <OneTab key={format!("{}-{}", r.id, s.id)} id={s.id.clone()} take={true}>
-                <Play scenario={Shared(s.clone())} exam={true}
-                    on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
-                    exam_hints={exam.is_some_and(|e| e.hints)} />
-            </OneTab>
+            // No lock of the scenario's own: the exam's session of it is apart from practice's.
+            <Play key={format!("{}-{}", r.id, s.id)} scenario={Shared(s.clone())} exam={true}
+                on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
+                exam_hints={exam.is_some_and(|e| e.hints)} />
         </section>
     }
 }

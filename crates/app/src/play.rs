@@ -412,8 +412,9 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
     }
 }
 
-/// Whether this tab may play a scenario: one tab at a time does (Web Locks, `storage::lock_session`),
-/// since both would save the same stored session.
+/// Whether this tab may practise a scenario, or take the exam: one tab at a time does (Web Locks,
+/// `storage::lock_session`), since both would save the same stored session or run. (The exam's
+/// sessions are apart from practice's: examining a scenario does not lock its practice.)
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Turn {
     Asking,
@@ -431,11 +432,6 @@ pub struct OneTabProps {
     /// The lock is a whole exam's (it says "the exam", not "this scenario").
     #[prop_or_default]
     pub exam: bool,
-    /// Take the lock at once, even from another tab (which is told it was taken over): the
-    /// exam's scenario in the tab that holds the exam, so that taking the exam over never asks
-    /// twice, and a practice tab of that scenario stops.
-    #[prop_or_default]
-    pub take: bool,
 }
 
 /// Plays its children only while this tab holds the scenario; otherwise says so plainly and
@@ -462,9 +458,8 @@ pub fn OneTab(p: &OneTabProps) -> Html {
     };
     {
         let ask = ask.clone();
-        let take = p.take;
         use_effect_with(p.id.clone(), move |id| {
-            ask.emit(take);
+            ask.emit(false);
             let id = id.clone();
             move || storage::unlock_session(&id)
         });
@@ -540,7 +535,7 @@ pub fn Play(p: &PlayProps) -> Html {
                 return;
             }
             let s = state.scenario.clone();
-            let stored = match io.load::<Stored>(&storage::session_key(&s.id)) {
+            let stored = match io.load::<Stored>(&storage::session_key(&s.id, state.exam)) {
                 Ok(v) => v,
                 Err(e) => {
                     app.emit(AppAction::Notify(e));
@@ -548,7 +543,7 @@ pub fn Play(p: &PlayProps) -> Html {
                 }
             };
             let (d, was) = clip_reply(
-                io.get_raw(&storage::draft_key(&s.id))
+                io.get_raw(&storage::draft_key(&s.id, state.exam))
                     .ok()
                     .flatten()
                     .unwrap_or_default(),
@@ -607,11 +602,11 @@ pub fn Play(p: &PlayProps) -> Html {
                     turn_ms: Some(state.turn_ms),
                     scenario_hash: Some(super::fingerprint(s)),
                 };
-                if let Err(e) = io.save(&storage::session_key(&s.id), &stored) {
+                if let Err(e) = io.save(&storage::session_key(&s.id, exam), &stored) {
                     app.emit(AppAction::Notify(e));
                 }
                 if grew {
-                    io.remove(&storage::draft_key(&s.id));
+                    io.remove(&storage::draft_key(&s.id, exam));
                     draft.set(String::new());
                 }
                 // A play-test from a chosen turn is not an attempt: it is not recorded.
@@ -640,7 +635,7 @@ pub fn Play(p: &PlayProps) -> Html {
     // The draft is kept as it is typed.
     {
         let app = ctx.dispatch.clone();
-        let key = storage::draft_key(&s.id);
+        let key = storage::draft_key(&s.id, exam);
         let typed = use_mut_ref(|| false);
         storage::use_io_effect((*draft).clone(), move |io, d| {
             // The first run is the draft as read, not typed: nothing to write.
@@ -663,7 +658,7 @@ pub fn Play(p: &PlayProps) -> Html {
         let id = s.id.clone();
         storage::use_io_effect(state.again, move |io, &again| {
             if again {
-                io.remove(&storage::session_key(&id));
+                io.remove(&storage::session_key(&id, exam));
                 route::set_query("seed", None);
                 // A fresh Play (new seed) replaces this one.
                 let _ = gloo::utils::window().location().reload();

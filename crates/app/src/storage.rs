@@ -20,8 +20,8 @@
 //! is migrated once, at start: merged into the database, and removed from localStorage only
 //! after that transaction committed (and only if unchanged meanwhile). Without IndexedDB
 //! (blocked, some private modes) progress stays in that localStorage value, with a notice.
-//! localStorage keeps the small things: the language, drafts, the session being played, the
-//! trainer's files, the exam run.
+//! localStorage keeps the small things: the language, drafts, the session being played (the
+//! exam's apart from practice's, [`session_key`]), the trainer's files, the exam run.
 //!
 //! To add another object store (e.g. an xAPI `outbox`): bump `DB_VERSION`, create it in `onupgradeneeded` under `if (e.oldVersion < N)`, and add
 //! its operations as `Io` methods beside the attempts' ones.
@@ -51,11 +51,24 @@ pub const IDENTITY: &str = "kefu.identity";
 pub const LRS: &str = "kefu.lrs";
 pub const OUTBOX: &str = "kefu.outbox";
 
-pub fn session_key(id: &str) -> String {
-    format!("kefu.session.{id}")
+/// The session being played of a scenario, and its draft reply: practice's under
+/// `kefu.session.ID` and `kefu.draft.ID`, the exam's apart under `kefu.exam-session.ID` and
+/// `kefu.exam-draft.ID`, so practising a scenario and examining it never save over each other.
+/// (Before, the exam used practice's keys: a run in progress stored then is moved once, see
+/// `exam::adopt_old_session`.)
+pub fn session_key(id: &str, exam: bool) -> String {
+    if exam {
+        format!("kefu.exam-session.{id}")
+    } else {
+        format!("kefu.session.{id}")
+    }
 }
-pub fn draft_key(id: &str) -> String {
-    format!("kefu.draft.{id}")
+pub fn draft_key(id: &str, exam: bool) -> String {
+    if exam {
+        format!("kefu.exam-draft.{id}")
+    } else {
+        format!("kefu.draft.{id}")
+    }
 }
 
 /// What went wrong with storage; each maps to a notice in the catalogue.
@@ -135,7 +148,9 @@ pub fn what_it_holds(key: &str) -> &'static str {
         PROGRESS => "store.what.progress",
         EXAM => "store.what.exam",
         LOCAL_FILES => "store.what.local",
-        k if k.starts_with("kefu.session.") => "store.what.session",
+        k if k.starts_with("kefu.session.") || k.starts_with("kefu.exam-session.") => {
+            "store.what.session"
+        }
         _ => "store.what.other",
     }
 }
@@ -743,12 +758,41 @@ mod tests {
 mod notice_tests {
     use super::*;
 
+    /// Practice and the exam keep a scenario's session and draft under keys of their own, none
+    /// of which is the stored run's.
+    #[test]
+    fn the_exam_and_practice_keep_a_scenario_apart() {
+        let keys = [
+            session_key("a", false),
+            session_key("a", true),
+            draft_key("a", false),
+            draft_key("a", true),
+            EXAM.to_string(),
+        ];
+        for (i, k) in keys.iter().enumerate() {
+            for l in &keys[i + 1..] {
+                assert_ne!(k, l);
+            }
+        }
+        assert_eq!(
+            session_key("a", false),
+            "kefu.session.a",
+            "practice's key is unchanged"
+        );
+        assert_eq!(
+            draft_key("a", false),
+            "kefu.draft.a",
+            "practice's key is unchanged"
+        );
+    }
+
     /// A notice names what could not be read, and never shows a `{placeholder}` unfilled.
     #[test]
     fn a_corrupt_notice_names_what_it_is_about_and_is_filled() {
         let cases = [
             (PROGRESS.to_string(), "progress"),
-            (session_key("angry-late-delivery"), "conversation"),
+            (session_key("angry-late-delivery", false), "conversation"),
+            (session_key("angry-late-delivery", true), "conversation"),
             (EXAM.to_string(), "exam"),
             (LOCAL_FILES.to_string(), "scenario files"),
             ("kefu.other".to_string(), "Data this app saved"),
