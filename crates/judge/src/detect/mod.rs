@@ -92,11 +92,13 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         stated: stated_clauses(&a),
         sentences: a.sentences.iter().map(|s| (s.start, s.end)).collect(),
     };
-    crate::rules::apply(&mut spans, &facts);
-    // The learned component reads what it was trained on: a reply to a customer's line.
+    // The learned component reads what it was trained on: a reply to a customer's line. It
+    // runs before the structural rules, so that they weigh its verdicts too (a learned blame
+    // drops a reply's probes and explain; a learned remedy takes the case on).
     if cx.customer_said.is_some() {
         crate::learned::apply(&f.text, &a.clauses, &mut spans);
     }
+    crate::rules::apply(&mut spans, &facts);
 
     let (findings, first_sentence) = evidence::findings(&a, &spans, &extra);
     Detection {
