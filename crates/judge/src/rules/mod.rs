@@ -1,12 +1,13 @@
 //! Structural rules: they combine the hits of *roles* (cues in `data/rules/*.toml` that are not
 //! principles: a feeling told away, a wry emoji, a cause put on a third party, the customer sent
-//! elsewhere) with what else the reply does, into principle hits. One file per concern; each
+//! elsewhere, a chase and a time) with what else the reply does, into principle hits. One file per concern; each
 //! rule is linear in the number of hits. Every hit it adds keeps the role cue's span as evidence.
 
 mod blame;
 pub(crate) mod explain;
 mod probe;
 mod rudeness;
+mod solution;
 
 use crate::lexicon::Owner;
 use kefu_core::principles::PrincipleId;
@@ -17,6 +18,10 @@ pub type Spans = BTreeMap<Owner, Vec<(usize, usize)>>;
 
 /// The roles of `data/rules/*.toml` (their `principle = "role.…"`).
 const CALM_DOWN: Owner = Owner::Role("role.calm_down");
+/// The agent chases or escalates the case; with a time (`WHEN`) it is a solution.
+const CHASE: Owner = Owner::Role("role.chase");
+/// A time the customer can hold the agent to (today, by 5 pm, 24小时内).
+const WHEN: Owner = Owner::Role("role.when");
 const DEFLECT: Owner = Owner::Role("role.deflect");
 const THIRD_PARTY: Owner = Owner::Role("role.third_party");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
@@ -60,6 +65,7 @@ pub struct Facts {
 
 /// Apply every structural rule to the spans of one reply.
 pub fn apply(spans: &mut Spans, facts: &Facts) {
+    solution::apply(spans);
     blame::apply(spans);
     rudeness::apply(spans);
     explain::apply(spans, facts);
