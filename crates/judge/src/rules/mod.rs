@@ -6,6 +6,7 @@
 mod blame;
 pub(crate) mod explain;
 mod probe;
+mod restate;
 mod rudeness;
 mod solution;
 
@@ -18,6 +19,9 @@ pub type Spans = BTreeMap<Owner, Vec<(usize, usize)>>;
 
 /// The roles of `data/rules/*.toml` (their `principle = "role.…"`).
 const CALM_DOWN: Owner = Owner::Role("role.calm_down");
+/// An acknowledgement (明白了, got it): opening a sentence that says the customer's words back,
+/// it restates (`rules/restate.rs`).
+const ACK: Owner = Owner::Role("role.ack");
 /// The agent chases or escalates the case; with a time (`WHEN`) it is a solution.
 const CHASE: Owner = Owner::Role("role.chase");
 /// A time the customer can hold the agent to (today, by 5 pm, 24小时内).
@@ -61,6 +65,11 @@ pub struct Facts {
     pub stated: Vec<(usize, usize)>,
     /// Byte spans (folded) of the reply's sentences, in order.
     pub sentences: Vec<(usize, usize)>,
+    /// Per sentence: where its first letter, digit or CJK character is (byte, folded).
+    pub opens: Vec<usize>,
+    /// Per sentence: how many distinct words (CJK character pairs, Latin words of four letters
+    /// or more) it shares with the customer's line (all 0 without one).
+    pub echoes: Vec<usize>,
 }
 
 /// Apply every structural rule to the spans of one reply.
@@ -70,6 +79,7 @@ pub fn apply(spans: &mut Spans, facts: &Facts) {
     rudeness::apply(spans);
     explain::apply(spans, facts);
     probe::apply(spans);
+    restate::apply(spans, facts);
 }
 
 #[cfg(test)]
