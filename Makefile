@@ -215,6 +215,7 @@ test-browser: dist setup-browser setup-lrs
 
 # The judge's figures: the trainee corpus (tuning, then the locked validation part), our older
 # labelled set, and ../shared/eval's public sets (regression guards only).
+# The tuning part is reported out of fold (heads trained on the other four fifths: src/learn.rs).
 eval:
 	cargo run --release --example eval
 

@@ -12,17 +12,23 @@
 //! Default files: the trainee corpus's tuning and locked validation parts, then
 //! `tests/data/labelled.jsonl`, then every file in `../shared/eval/` that has gold labels
 //! (regression guards); missing files are skipped, so this runs without `../shared`.
+//! The tuning part is reported *out of fold*: its replies are split as `make train` splits them
+//! (index mod 5), and each is judged with learned heads trained (`kefu_dojo::learn`) on the
+//! other four fifths, so the figure is not the heads' memory of it (`--in-sample` judges it with
+//! the shipped heads instead). Every other file is judged with the shipped heads.
 //! `--show PRINCIPLE` lists the false positives and false negatives of that principle — never
 //! for the validation part, which is read for its figures only (no rule is written from it);
 //! `--trace TEXT` lists every lexicon hit in one text and the principles it shows.
 
 use kefu_core::principles::{self, Lang};
 use kefu_core::scenario::Scenario;
-use kefu_dojo::corpus;
+use kefu_dojo::{corpus, learn};
+use kefu_judge::learned::{self, Models};
 use kefu_judge::score;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Default, Clone, Copy)]
 struct Counts {
@@ -118,6 +124,7 @@ fn eval_file(
     path: &Path,
     show: Option<&str>,
     scenarios: &BTreeMap<String, Scenario>,
+    oof: Option<&[Arc<Models>]>,
 ) -> Result<FileResult, String> {
     let show = if corpus::locked(path) { None } else { show };
     let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -129,7 +136,7 @@ fn eval_file(
         politeness: vec![],
         errors: vec![],
     };
-    for line in src.lines().filter(|l| !l.trim().is_empty()) {
+    for (i, line) in src.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         r.lines += 1;
         let Ok(v) = serde_json::from_str::<Value>(line) else {
             r.bad += 1;
@@ -142,7 +149,13 @@ fn eval_file(
         let Some(gold) = corpus::gold(&v) else {
             continue;
         };
-        let Some(j) = corpus::judge_line(&v, scenarios) else {
+        let judged = match oof {
+            Some(models) => learned::with_models(models[i % models.len()].clone(), || {
+                corpus::judge_line(&v, scenarios)
+            }),
+            None => corpus::judge_line(&v, scenarios),
+        };
+        let Some(j) = judged else {
             continue;
         };
         for (k, g) in gold {
@@ -203,11 +216,13 @@ fn default_files() -> Vec<PathBuf> {
 
 fn main() {
     let mut show = None;
+    let mut in_sample = false;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--show" => show = args.next(),
+            "--in-sample" => in_sample = true,
             "--trace" => {
                 // Every raw lexicon hit in a text (before context rules), for tuning.
                 let text = args.next().unwrap_or_default();
@@ -237,7 +252,9 @@ fn main() {
                 return;
             }
             "-h" | "--help" => {
-                println!("usage: eval [--show PRINCIPLE] [FILES…] | eval --trace TEXT");
+                println!(
+                    "usage: eval [--show PRINCIPLE] [--in-sample] [FILES…] | eval --trace TEXT"
+                );
                 return;
             }
             _ => files.push(PathBuf::from(a)),
@@ -259,7 +276,25 @@ fn main() {
             println!("{name}: not found, skipped\n");
             continue;
         }
-        let r = match eval_file(path, show.as_deref(), &scenarios) {
+        // The tuning part, out of fold: heads trained on the other four fifths of it.
+        let tuning = path.ends_with(learn::TUNING) && !in_sample;
+        let oof = if tuning {
+            match learn::docs(learn::TUNING) {
+                Ok(docs) => Some(
+                    learn::out_of_fold(&docs)
+                        .into_iter()
+                        .map(Arc::new)
+                        .collect::<Vec<_>>(),
+                ),
+                Err(e) => {
+                    println!("{name}: cannot train ({e}), skipped\n");
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let r = match eval_file(path, show.as_deref(), &scenarios, oof.as_deref()) {
             Ok(r) => r,
             Err(e) => {
                 println!("{name}: cannot read ({e}), skipped\n");
@@ -267,8 +302,13 @@ fn main() {
             }
         };
         println!(
-            "== {name}  ({} lines{})",
+            "== {name}  ({} lines{}{})",
             r.lines,
+            if tuning {
+                ", learned heads out of fold"
+            } else {
+                ""
+            },
             if r.bad > 0 {
                 format!(", {} unreadable", r.bad)
             } else {

@@ -19,8 +19,9 @@ use crate::lexicon::Owner;
 use crate::rules::Spans;
 use crate::text::Seg;
 use kefu_core::principles::PrincipleId;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The longest n-gram (in chars) the model reads.
 pub const MAX_GRAM: usize = 3;
@@ -86,6 +87,26 @@ const LEARNED: &str = include_str!("../../../data/model/learned.txt");
 pub fn builtin() -> Option<&'static Models> {
     static M: OnceLock<Option<Models>> = OnceLock::new();
     M.get_or_init(|| parse(LEARNED).ok()).as_ref()
+}
+
+thread_local! {
+    /// Models given by `with_models` (on this thread), in place of the embedded ones.
+    static GIVEN: RefCell<Option<Arc<Models>>> = const { RefCell::new(None) };
+}
+
+/// Run `f` with `models` in place of the embedded ones on this thread (`make eval` scores each
+/// tuning reply with heads that were not trained on it). The embedded models are back when `f`
+/// returns or unwinds.
+pub fn with_models<R>(models: Arc<Models>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<Models>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let prev = self.0.take();
+            GIVEN.with(|g| *g.borrow_mut() = prev);
+        }
+    }
+    let _restore = Restore(GIVEN.with(|g| g.borrow_mut().replace(models)));
+    f()
 }
 
 /// Read the text form (see `LEARNED`). Linear in the length of `src`; `Err` for anything but
@@ -224,7 +245,8 @@ pub fn grams(text: &str) -> Vec<(usize, usize)> {
 /// The learned hits of the folded `text`: for each modelled principle above its threshold, the
 /// clause (byte span) whose n-grams weigh most towards it.
 pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
-    let Some(models) = builtin() else {
+    let given = GIVEN.with(|g| g.borrow().clone());
+    let Some(models) = given.as_deref().or_else(|| builtin()) else {
         return Vec::new();
     };
     let scores = models.scores(text);
@@ -478,6 +500,37 @@ mod tests {
         // Scored on its own (no customer line: not what the model was trained on), the rules alone.
         let alone = detect(t, crate::lexicon::Lexicon::builtin(), &Context::default());
         assert!(!alone.findings[&PrincipleId::Rudeness].hit);
+    }
+
+    /// Models given by `with_models` judge in place of the embedded ones, on this thread and
+    /// only while the closure runs (make eval's out-of-fold tuning figure).
+    #[test]
+    fn given_models_stand_in_for_the_embedded_ones() {
+        let t = &crate::text::Folded::new("你们自己没看好尺码,我们也没办法").text;
+        let blame =
+            |h: Vec<(PrincipleId, (usize, usize))>| h.iter().any(|(p, _)| *p == PrincipleId::Blame);
+        assert!(blame(hits(t, &[])));
+        let none = Arc::new(Models {
+            principles: vec![],
+            grams: HashMap::new(),
+        });
+        assert!(!with_models(none.clone(), || blame(hits(t, &[]))));
+        let eager = Arc::new(Models {
+            principles: vec![Head {
+                id: "blame".into(),
+                bias: 1,
+                threshold: 0,
+            }],
+            grams: HashMap::new(),
+        });
+        let (inner, after_inner) = with_models(eager, || {
+            let inner = with_models(none, || blame(hits("x", &[])));
+            (inner, blame(hits("x", &[])))
+        });
+        assert!(!inner, "the innermost models judge");
+        assert!(after_inner, "the outer models are back");
+        assert!(!blame(hits("x", &[])), "the embedded models are back");
+        assert!(blame(hits(t, &[])));
     }
 
     #[test]

@@ -91,12 +91,25 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         asked_why: said.as_ref().is_some_and(|s| asks_why(lex, s)),
         stated: stated_clauses(&a),
         sentences: a.sentences.iter().map(|s| (s.start, s.end)).collect(),
+        opens: a
+            .sentences
+            .iter()
+            .map(|s| {
+                s.slice(&f.text)
+                    .char_indices()
+                    .find(|(_, c)| c.is_alphanumeric())
+                    .map_or(s.end, |(i, _)| s.start + i)
+            })
+            .collect(),
+        echoes: echoes(&a, said.as_ref()),
     };
-    crate::rules::apply(&mut spans, &facts);
-    // The learned component reads what it was trained on: a reply to a customer's line.
+    // The learned component reads what it was trained on: a reply to a customer's line. It
+    // runs before the structural rules, so that they weigh its verdicts too (a learned blame
+    // drops a reply's probes and explain; a learned remedy takes the case on).
     if cx.customer_said.is_some() {
         crate::learned::apply(&f.text, &a.clauses, &mut spans);
     }
+    crate::rules::apply(&mut spans, &facts);
 
     let (findings, first_sentence) = evidence::findings(&a, &spans, &extra);
     Detection {
@@ -154,6 +167,48 @@ fn asks_why(lex: &Lexicon, said: &Folded) -> bool {
                     .ends_with('?')
             })
     })
+}
+
+/// The words of a folded text that tell whether one line says another back: each pair of
+/// adjacent CJK characters, and each Latin word of four letters or more. Linear.
+fn echo_words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut prev: Option<(usize, char)> = None;
+    let mut word: Option<usize> = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        if let Some((p, pc)) = prev {
+            if text::is_cjk(pc) && text::is_cjk(c) && i < text.len() {
+                out.push(&text[p..i + c.len_utf8()]);
+            }
+        }
+        prev = Some((i, c));
+        if c.is_ascii_alphabetic() {
+            word.get_or_insert(i);
+        } else if let Some(w) = word.take() {
+            if i - w >= 4 {
+                out.push(&text[w..i]);
+            }
+        }
+    }
+    out
+}
+
+/// Per sentence of the reply: the distinct words it shares with the customer's line.
+fn echoes(a: &Analysis, said: Option<&Folded>) -> Vec<usize> {
+    let Some(said) = said else {
+        return vec![0; a.sentences.len()];
+    };
+    let theirs: std::collections::HashSet<&str> = echo_words(&said.text).into_iter().collect();
+    a.sentences
+        .iter()
+        .map(|s| {
+            let mine: std::collections::HashSet<&str> = echo_words(s.slice(&a.f.text))
+                .into_iter()
+                .filter(|w| theirs.contains(w))
+                .collect();
+            mine.len()
+        })
+        .collect()
 }
 
 /// The reply's stated clauses: clauses of sentences that do not ask, with at least four

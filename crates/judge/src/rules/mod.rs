@@ -1,12 +1,14 @@
 //! Structural rules: they combine the hits of *roles* (cues in `data/rules/*.toml` that are not
 //! principles: a feeling told away, a wry emoji, a cause put on a third party, the customer sent
-//! elsewhere) with what else the reply does, into principle hits. One file per concern; each
+//! elsewhere, a chase and a time) with what else the reply does, into principle hits. One file per concern; each
 //! rule is linear in the number of hits. Every hit it adds keeps the role cue's span as evidence.
 
 mod blame;
 pub(crate) mod explain;
 mod probe;
+mod restate;
 mod rudeness;
+mod solution;
 
 use crate::lexicon::Owner;
 use kefu_core::principles::PrincipleId;
@@ -17,6 +19,13 @@ pub type Spans = BTreeMap<Owner, Vec<(usize, usize)>>;
 
 /// The roles of `data/rules/*.toml` (their `principle = "role.…"`).
 const CALM_DOWN: Owner = Owner::Role("role.calm_down");
+/// An acknowledgement (明白了, got it): opening a sentence that says the customer's words back,
+/// it restates (`rules/restate.rs`).
+const ACK: Owner = Owner::Role("role.ack");
+/// The agent chases or escalates the case; with a time (`WHEN`) it is a solution.
+const CHASE: Owner = Owner::Role("role.chase");
+/// A time the customer can hold the agent to (today, by 5 pm, 24小时内).
+const WHEN: Owner = Owner::Role("role.when");
 const DEFLECT: Owner = Owner::Role("role.deflect");
 const THIRD_PARTY: Owner = Owner::Role("role.third_party");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
@@ -56,14 +65,21 @@ pub struct Facts {
     pub stated: Vec<(usize, usize)>,
     /// Byte spans (folded) of the reply's sentences, in order.
     pub sentences: Vec<(usize, usize)>,
+    /// Per sentence: where its first letter, digit or CJK character is (byte, folded).
+    pub opens: Vec<usize>,
+    /// Per sentence: how many distinct words (CJK character pairs, Latin words of four letters
+    /// or more) it shares with the customer's line (all 0 without one).
+    pub echoes: Vec<usize>,
 }
 
 /// Apply every structural rule to the spans of one reply.
 pub fn apply(spans: &mut Spans, facts: &Facts) {
+    solution::apply(spans);
     blame::apply(spans);
     rudeness::apply(spans);
     explain::apply(spans, facts);
     probe::apply(spans);
+    restate::apply(spans, facts);
 }
 
 #[cfg(test)]
