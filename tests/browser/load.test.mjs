@@ -153,6 +153,33 @@ test('a link straight to a scenario plays it (the full library is fetched for it
   await page.context().close();
 });
 
+test('a link straight to #/practise/ID (a fresh page) lists, from the cards alone, the scenarios that ask for it, and one plays', async () => {
+  // The first screen has only the cards (cards.json): each carries the principles its
+  // scenario's turns expect, so the library module filters without the scenarios' turns.
+  const bundle = JSON.parse(fs.readFileSync(path.join(DIST, 'scenarios/library.json'), 'utf8'));
+  const asks = (s, p) => s.turns.some((t) => t.weights.some(([k, w]) => k === p && w > 0));
+  const ids = [...new Set(bundle.scenarios.flatMap((s) => s.turns.flatMap((t) => t.weights.map(([k]) => k))))].sort();
+  const p = ids.find((id) => { const n = bundle.scenarios.filter((s) => asks(s, id)).length; return n > 0 && n < bundle.scenarios.length; });
+  assert.ok(p, 'a principle some scenarios ask for and others do not');
+  const want = bundle.scenarios.filter((s) => asks(s, p)).map((s) => s.title.en).sort();
+  const page = await newPage(browser);
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(`${srv.base}/?lang=en&seed=1#/practise/${p}`);
+  await page.locator('ul.cards:not(.loading)').waitFor();
+  assert.ok(await page.evaluate(() => typeof window.kefuLiteStop === 'function'), 'shown by the library module');
+  assert.ok(asked.includes('/scenarios/cards.json'));
+  const titles = (await page.locator('.cards .card h2').allInnerTexts()).sort();
+  assert.deepEqual(titles, want, `the scenarios whose turns ask for ${p}`);
+  const card = page.locator('.cards .card a').first();
+  const title = await card.innerText();
+  await card.click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await page.locator('main h1').first().innerText(), title, 'the card clicked is the scenario played');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 /** The library's cumulative layout shift from navigation until it is ready and quiet. */
 async function libraryCls(width, height) {
   const page = await newPage(browser, { viewport: { width, height } });

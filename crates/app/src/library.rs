@@ -7,8 +7,7 @@ use kefu_core::i18n::tf;
 use kefu_core::judgement::ScenarioKind;
 use kefu_core::principles;
 use kefu_core::scenario::product_name;
-use kefu_core::scenario::Scenario;
-use kefu_core::view::Library;
+use kefu_core::view::{Card, Library};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -57,19 +56,6 @@ fn read_files(
         });
         readers.borrow_mut().push(reader);
     }
-}
-
-/// Whether some turn of the scenario expects the principle (its weights, or its kind's
-/// defaults for a turn without weights: what the judge asks of the turn).
-pub fn expects(s: &Scenario, principle: &str) -> bool {
-    s.turns.iter().any(|t| {
-        let w: &[(String, f32)] = if t.weights.is_empty() {
-            s.kind.default_weights()
-        } else {
-            &t.weights
-        };
-        w.iter().any(|(k, w)| k == principle && *w > 0.0)
-    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -128,7 +114,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
         });
     }
     let practise = props.principle.clone();
-    let wanted = move |s: &&std::rc::Rc<Scenario>| practise.as_ref().is_none_or(|p| expects(s, p));
+    let wanted = move |s: &&Rc<Card>| practise.as_ref().is_none_or(|p| s.expects(p));
     let shown: Vec<_> = ctx
         .lib
         .filtered(*kind, product.as_deref())
