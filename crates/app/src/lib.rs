@@ -1171,7 +1171,9 @@ pub fn App() -> Html {
         );
     }
     // An imported file: read in the scorer worker (off the page), merged into the database in
-    // one transaction, the records it saved read back in batches.
+    // one transaction, the records it saved read back in batches. (Not in the library module:
+    // files are imported on the history page.)
+    #[cfg(feature = "full")]
     {
         let app = state.dispatcher();
         let file = state.import_file.clone();
@@ -1241,7 +1243,9 @@ pub fn App() -> Html {
             });
         });
     }
-    // "Clear history" empties the database (and the other tabs are told).
+    // "Clear history" empties the database (and the other tabs are told). (Not in the library
+    // module: the history page clears.)
+    #[cfg(feature = "full")]
     {
         let app = state.dispatcher();
         storage::use_io_effect(
