@@ -497,26 +497,36 @@ fn browser_langs() -> Vec<String> {
 /// A file of the site as text. The browser's `fetch` through web-sys, not gloo's request
 /// builder: less code in the first load (#17).
 async fn fetch_text(url: &str) -> Result<String, String> {
+    start_fetch(url).await
+}
+
+/// `fetch_text`, with the request sent now (before the future is first polled), so that
+/// several can be in flight while they are awaited one after the other (`fetch_listed`).
+fn start_fetch(url: &str) -> impl std::future::Future<Output = Result<String, String>> + 'static {
     use wasm_bindgen_futures::JsFuture;
+    let url = url.to_string();
     // Fetched already by the library module before it handed over (`handover`).
-    if let Some(text) = handover::take(url) {
-        return Ok(text);
+    let taken = handover::take(&url);
+    let sent = taken
+        .is_none()
+        .then(|| JsFuture::from(gloo::utils::window().fetch_with_str(&url)));
+    async move {
+        let failed = |e: JsValue| String::from(e.unchecked_into::<js_sys::Error>().to_string());
+        let Some(sent) = sent else {
+            return Ok(taken.unwrap_or_default());
+        };
+        let resp: web_sys::Response = sent.await.map_err(failed)?.unchecked_into();
+        if !resp.ok() {
+            return Err(format!("{url}: HTTP {}", resp.status()));
+        }
+        let text = JsFuture::from(resp.text().map_err(failed)?)
+            .await
+            .map_err(failed)?
+            .as_string()
+            .unwrap_or_default();
+        handover::keep(&url, &text);
+        Ok(text)
     }
-    let failed = |e: JsValue| String::from(e.unchecked_into::<js_sys::Error>().to_string());
-    let resp: web_sys::Response = JsFuture::from(gloo::utils::window().fetch_with_str(url))
-        .await
-        .map_err(failed)?
-        .unchecked_into();
-    if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
-    let text = JsFuture::from(resp.text().map_err(failed)?)
-        .await
-        .map_err(failed)?
-        .as_string()
-        .unwrap_or_default();
-    handover::keep(url, &text);
-    Ok(text)
 }
 
 /// The shipped library, checked by `kefu bundle` at `make dist`: for the first screen only the
@@ -583,25 +593,29 @@ fn read_bundle(_: &str) -> Result<(Library, Vec<String>), String> {
     Err(FULL.to_string())
 }
 
-/// The listed files beyond the bundle, fetched a few at a time (a long list never fires all
-/// its requests at once): `(name, text)` for each, a failed fetch as a broken file.
+/// The listed files beyond the bundle, fetched six at a time (a long list never fires all its
+/// requests at once; plain futures, not a stream combinator: less code in the first load):
+/// `(name, text)` for each, in order, a failed fetch as a broken file.
 async fn fetch_listed(names: Vec<String>) -> Vec<Result<(String, String), view::Checked>> {
-    use futures::stream::{self, StreamExt};
-    stream::iter(names)
-        .map(|n| async move {
-            match fetch_text(&format!("scenarios/{n}")).await {
-                Ok(src) => Ok((n, src)),
+    let mut out = Vec::with_capacity(names.len());
+    for chunk in names.chunks(6) {
+        let sent: Vec<_> = chunk
+            .iter()
+            .map(|n| start_fetch(&format!("scenarios/{n}")))
+            .collect();
+        for (n, got) in chunk.iter().zip(sent) {
+            out.push(match got.await {
+                Ok(src) => Ok((n.clone(), src)),
                 Err(e) => Err(view::Checked {
                     diagnostics: vec![e],
-                    file: n,
+                    file: n.clone(),
                     scenario: None,
                     card: None,
                 }),
-            }
-        })
-        .buffered(6)
-        .collect()
-        .await
+            });
+        }
+    }
+    out
 }
 
 /// What is wrong with `scenarios/index.json`, as a broken "file" the library lists, in the
