@@ -72,28 +72,44 @@ fn a_broken_file_is_listed_with_its_messages_and_the_others_still_load() {
     assert_eq!(code, 2, "no path is a usage error");
 }
 
-/// `kefu bundle --cards` (dist/scenarios/cards.json, the first screen's library): the same files
-/// and scenarios, each with what its card shows and none of its dialogue, and far smaller.
+/// `kefu bundle --cards` (dist/scenarios/cards.json, the first screen's library): the same files,
+/// a card per scenario with what the card shows and the principles its turns expect (what
+/// `#/practise/ID` filters by), no exams and no dialogue, and far smaller.
 #[test]
 fn the_cards_bundle_lists_every_card_without_the_dialogue() {
-    let (full, _, code) = bundle(&["scenarios"]);
+    let (full, _, code) = bundle(&["scenarios", "exams"]);
     assert_eq!(code, 0);
-    let (cards, err, code) = bundle(&["--cards", "scenarios"]);
+    let (cards, err, code) = bundle(&["--cards", "scenarios", "exams"]);
     assert_eq!(code, 0, "{err}");
     let (full_lib, full_files) = Library::from_bundle(&full).unwrap();
-    let (lib, files) = Library::from_bundle(&cards).expect("the cards parse as a bundle");
+    let (lib, files) = Library::from_cards(&cards).expect("the cards parse");
     assert_eq!(files, full_files);
-    assert_eq!(lib.scenarios.len(), full_lib.scenarios.len());
-    for (c, f) in lib.scenarios.iter().zip(&full_lib.scenarios) {
+    assert!(
+        lib.scenarios.is_empty() && lib.exams.is_empty(),
+        "cards only"
+    );
+    assert!(!full_lib.exams.is_empty());
+    assert_eq!(
+        lib.cards, full_lib.cards,
+        "the cards are the full library's"
+    );
+    assert_eq!(lib.cards.len(), full_lib.scenarios.len());
+    for (c, f) in lib.cards.iter().zip(&full_lib.scenarios) {
         assert_eq!(
             (&c.id, c.kind, &c.languages, &c.product, &c.title, &c.brief),
             (&f.id, f.kind, &f.languages, &f.product, &f.title, &f.brief),
             "what the card shows is kept"
         );
         assert_eq!((c.difficulty, c.minutes), (f.difficulty, f.minutes));
-        assert!(c.turns.is_empty() && c.endings.is_empty() && c.persona.is_none());
-        assert!(!f.turns.is_empty());
+        assert!(
+            !c.expects.is_empty(),
+            "{}: its turns expect something",
+            c.id
+        );
     }
+    let v: serde_json::Value = serde_json::from_str(&cards).unwrap();
+    assert!(v.get("exams").is_none() && v.get("scenarios").is_none());
+    assert!(!cards.contains("\"turns\""), "no dialogue");
     assert!(
         cards.len() * 5 < full.len(),
         "cards {} bytes, full {}",

@@ -366,8 +366,9 @@ fn sibling_scenarios(exam: &Path) -> Option<Vec<(String, kefu_core::judgement::S
 /// The library the browser app loads without a TOML parser: every file checked as `kefu check`
 /// does (sample replies played); broken files are listed with their messages, and the exit
 /// status says whether any was broken. File names are given without their folder, as the app
-/// fetches them from `scenarios/`. With `--cards`, each scenario keeps only what its library card
-/// shows (the first screen loads that; the whole bundle is fetched when a scenario is opened).
+/// fetches them from `scenarios/`. With `--cards`, only the library's cards (`view::Cards`: what
+/// a card shows and filters by, no exams, no dialogue): the first screen loads that; the whole
+/// bundle is fetched when a scenario is opened.
 fn bundle(args: &[String]) -> ExitCode {
     let cards = args.iter().any(|a| a == "--cards");
     let paths: Vec<String> = args.iter().filter(|a| *a != "--cards").cloned().collect();
@@ -403,15 +404,17 @@ fn bundle(args: &[String]) -> ExitCode {
         b.files.push(name.clone());
         b.broken.push((name, lines));
     }
-    if cards {
-        b.scenarios.iter_mut().for_each(card_only);
-    }
     for (_, lines) in b.broken.iter().chain(&b.broken_exams) {
         for l in lines {
             eprintln!("{}", one_line(l));
         }
     }
-    match serde_json::to_string(&b) {
+    let json = if cards {
+        serde_json::to_string(&kefu_core::view::Cards::of(&b))
+    } else {
+        serde_json::to_string(&b)
+    };
+    match json {
         Ok(json) => println!("{json}"),
         Err(e) => {
             eprintln!("kefu bundle: {e}");
@@ -423,19 +426,6 @@ fn bundle(args: &[String]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
-}
-
-/// A scenario reduced to its library card: id, kind, languages, product, difficulty, minutes,
-/// title, brief, the customer's name. Its dialogue (turns, endings, persona, placeholders) is
-/// emptied: the app never plays a scenario from the cards, it fetches the whole bundle first.
-fn card_only(s: &mut kefu_core::scenario::Scenario) {
-    s.persona = None;
-    s.placeholders.clear();
-    s.turns.clear();
-    s.endings.clear();
-    s.samples.clear();
-    s.start = 0;
-    s.max_turns = 0;
 }
 
 fn score_cmd(args: &[String]) -> ExitCode {

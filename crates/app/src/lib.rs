@@ -494,26 +494,45 @@ fn browser_langs() -> Vec<String> {
     out
 }
 
+/// A file of the site as text. The browser's `fetch` through web-sys, not gloo's request
+/// builder: less code in the first load (#17).
 async fn fetch_text(url: &str) -> Result<String, String> {
+    start_fetch(url).await
+}
+
+/// `fetch_text`, with the request sent now (before the future is first polled), so that
+/// several can be in flight while they are awaited one after the other (`fetch_listed`).
+fn start_fetch(url: &str) -> impl std::future::Future<Output = Result<String, String>> + 'static {
+    use wasm_bindgen_futures::JsFuture;
+    let url = url.to_string();
     // Fetched already by the library module before it handed over (`handover`).
-    if let Some(text) = handover::take(url) {
-        return Ok(text);
+    let taken = handover::take(&url);
+    let sent = taken
+        .is_none()
+        .then(|| JsFuture::from(gloo::utils::window().fetch_with_str(&url)));
+    async move {
+        let failed = |e: JsValue| String::from(e.unchecked_into::<js_sys::Error>().to_string());
+        let Some(sent) = sent else {
+            return Ok(taken.unwrap_or_default());
+        };
+        let resp: web_sys::Response = sent.await.map_err(failed)?.unchecked_into();
+        if !resp.ok() {
+            return Err(format!("{url}: HTTP {}", resp.status()));
+        }
+        let text = JsFuture::from(resp.text().map_err(failed)?)
+            .await
+            .map_err(failed)?
+            .as_string()
+            .unwrap_or_default();
+        handover::keep(&url, &text);
+        Ok(text)
     }
-    let resp = gloo::net::http::Request::get(url)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
-    let text = resp.text().await.map_err(|e| e.to_string())?;
-    handover::keep(url, &text);
-    Ok(text)
 }
 
 /// The shipped library, checked by `kefu bundle` at `make dist`: for the first screen only the
-/// cards (`scenarios/cards.json`, a few KB: each scenario without its dialogue), the whole of it
-/// (`scenarios/library.json`) when a scenario is opened or the trainee shows intent.
+/// cards (`scenarios/cards.json`, a few KB: `view::Cards`, what each card shows), the whole of it
+/// (`scenarios/library.json`, a `view::Bundle`) when a scenario is opened or the trainee shows
+/// intent.
 const CARDS: &str = "scenarios/cards.json";
 const FULL: &str = "scenarios/library.json";
 
@@ -522,9 +541,13 @@ const FULL: &str = "scenarios/library.json";
 /// listed but not in the bundle (a trainer copied them into a deployed `dist/scenarios/`), to
 /// be fetched for the checker, at most `view::MAX_LISTED_FILES`, and what is wrong with the
 /// list. Returns the library (a bundle that could not be fetched listed as broken), whether it
-/// is the full one, and the list. Without `CARDS` (a site built before it existed) the full
-/// bundle is the first load, as it was.
-async fn fetch_library(url: &'static str, with_index: bool) -> (Library, bool, view::Listed) {
+/// is the full one, and the list. Without `CARDS` (a site built before it) the full
+/// bundle is the first load, as it was (the library module hands that over to the full module,
+/// `None`: it reads cards only).
+async fn fetch_library(
+    url: &'static str,
+    with_index: bool,
+) -> Option<(Library, bool, view::Listed)> {
     let index = async {
         if with_index {
             fetch_text("scenarios/index.json").await.ok()
@@ -534,10 +557,18 @@ async fn fetch_library(url: &'static str, with_index: bool) -> (Library, bool, v
     };
     let (bundle, index) = futures::future::join(fetch_text(url), index).await;
     let (url, bundle) = match bundle {
+        Err(_) if url == CARDS && cfg!(not(feature = "full")) => return None,
         Err(_) if url == CARDS => (FULL, fetch_text(FULL).await),
         got => (url, got),
     };
-    let (lib, covered) = match bundle.and_then(|b| Library::from_bundle(&b)) {
+    let read = |b: String| {
+        if url == CARDS {
+            Library::from_cards(&b)
+        } else {
+            read_bundle(&b)
+        }
+    };
+    let (lib, covered) = match bundle.and_then(read) {
         Ok(got) => got,
         Err(e) => {
             let mut lib = Library::default();
@@ -548,27 +579,43 @@ async fn fetch_library(url: &'static str, with_index: bool) -> (Library, bool, v
     // index.json is optional (absent: the bundle is the library); when it is there it must
     // be a list of file names, else the visitor is told.
     let listed = index.map_or_else(view::Listed::default, |i| view::read_index(&i, &covered));
-    (lib, url == FULL, listed)
+    Some((lib, url == FULL, listed))
 }
 
-/// The listed files beyond the bundle, fetched a few at a time (a long list never fires all
-/// its requests at once): `(name, text)` for each, a failed fetch as a broken file.
+/// The whole bundle into the library: the full module only (the library module reads cards,
+/// and so holds no scenario deserializer).
+#[cfg(feature = "full")]
+fn read_bundle(json: &str) -> Result<(Library, Vec<String>), String> {
+    Library::from_bundle(json)
+}
+#[cfg(not(feature = "full"))]
+fn read_bundle(_: &str) -> Result<(Library, Vec<String>), String> {
+    Err(FULL.to_string())
+}
+
+/// The listed files beyond the bundle, fetched six at a time (a long list never fires all its
+/// requests at once; plain futures, not a stream combinator: less code in the first load):
+/// `(name, text)` for each, in order, a failed fetch as a broken file.
 async fn fetch_listed(names: Vec<String>) -> Vec<Result<(String, String), view::Checked>> {
-    use futures::stream::{self, StreamExt};
-    stream::iter(names)
-        .map(|n| async move {
-            match fetch_text(&format!("scenarios/{n}")).await {
-                Ok(src) => Ok((n, src)),
+    let mut out = Vec::with_capacity(names.len());
+    for chunk in names.chunks(6) {
+        let sent: Vec<_> = chunk
+            .iter()
+            .map(|n| start_fetch(&format!("scenarios/{n}")))
+            .collect();
+        for (n, got) in chunk.iter().zip(sent) {
+            out.push(match got.await {
+                Ok(src) => Ok((n.clone(), src)),
                 Err(e) => Err(view::Checked {
                     diagnostics: vec![e],
-                    file: n,
+                    file: n.clone(),
                     scenario: None,
+                    card: None,
                 }),
-            }
-        })
-        .buffered(6)
-        .collect()
-        .await
+            });
+        }
+    }
+    out
 }
 
 /// What is wrong with `scenarios/index.json`, as a broken "file" the library lists, in the
@@ -595,6 +642,7 @@ fn index_problems(lang: Lang, problems: &[view::IndexProblem]) -> Option<view::C
     (!lines.is_empty()).then(|| view::Checked {
         file: "scenarios/index.json".to_string(),
         scenario: None,
+        card: None,
         diagnostics: lines,
     })
 }
@@ -672,7 +720,7 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
     )
     .await
     {
-        Ok(j) => kefu_core::json::from_str::<view::Checked>(&j),
+        Ok(j) => read_checked(&j),
         Err(worker::CallError::OverBudget) => Err(kefu_core::i18n::tf(
             lang,
             "lib.check_over_budget",
@@ -688,8 +736,20 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
     got.unwrap_or_else(|e| view::Checked {
         file: name.to_string(),
         scenario: None,
+        card: None,
         diagnostics: vec![format!("{name}: {e}")],
     })
+}
+
+/// The checker's answer: the scenario and its card (the full module), or the card alone (the
+/// library module, which plays nothing and so reads no scenario).
+#[cfg(feature = "full")]
+fn read_checked(json: &str) -> Result<view::Checked, String> {
+    kefu_core::json::from_str::<view::Checked>(json)
+}
+#[cfg(not(feature = "full"))]
+fn read_checked(json: &str) -> Result<view::Checked, String> {
+    kefu_core::json::from_str::<view::CheckedCard>(json).map(Into::into)
 }
 
 /// The library state: changed only through actions, so that files checked asynchronously are
@@ -784,7 +844,7 @@ impl Reducible for LibState {
             LibAction::Add(c) | LibAction::Kept(c) | LibAction::Opened(c) => {
                 if opened {
                     let n = opened_broken.as_ref().map_or(0, |x| x.0) + 1;
-                    opened_broken = c.scenario.is_none().then(|| (n, c.file.clone()));
+                    opened_broken = c.card.is_none().then(|| (n, c.file.clone()));
                 }
                 if counted {
                     checking = checking.saturating_sub(1);
@@ -900,15 +960,20 @@ pub fn App() -> Html {
         });
     }
 
-    // The full library: fetched when a scenario or the exam is opened, or on intent.
+    // The full library: fetched when a scenario, the exam or the history is opened, or on
+    // intent. The library module only fetches it (its text kept for the full module, `handover`):
+    // it shows cards and reads no scenario.
     {
         let lib = lib.dispatcher();
-        let wanted = *want_full || plays(&route);
+        let wanted = *want_full || plays(&route) || *route == Route::History;
         use_effect_with(wanted, move |wanted| {
             if *wanted && !std::mem::replace(&mut *full_asked.borrow_mut(), true) {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let (l, full, _) = fetch_library(FULL, false).await;
-                    lib.dispatch(LibAction::Set(l, full));
+                    if cfg!(not(feature = "full")) {
+                        let _ = fetch_text(FULL).await;
+                    } else if let Some((l, full, _)) = fetch_library(FULL, false).await {
+                        lib.dispatch(LibAction::Set(l, full));
+                    }
                 });
             }
         });
@@ -1046,7 +1111,11 @@ pub fn App() -> Html {
                 // The files index.json lists beyond the bundle are fetched only here, once
                 // (not again with the full library), a few at a time and at most
                 // `view::MAX_LISTED_FILES`; what is wrong with the list is shown as a broken file.
-                let (l, full, listed) = fetch_library(CARDS, true).await;
+                // No cards (a site built before them): the full module reads the whole bundle.
+                let Some((l, full, listed)) = fetch_library(CARDS, true).await else {
+                    handover::to_full();
+                    return;
+                };
                 let told = index_problems(lang, &listed.problems);
                 lib.dispatch(LibAction::Checking(
                     listed.fetch.len() + files.len() + usize::from(told.is_some()),
@@ -1116,7 +1185,9 @@ pub fn App() -> Html {
         );
     }
     // An imported file: read in the scorer worker (off the page), merged into the database in
-    // one transaction, the records it saved read back in batches.
+    // one transaction, the records it saved read back in batches. (Not in the library module:
+    // files are imported on the history page.)
+    #[cfg(feature = "full")]
     {
         let app = state.dispatcher();
         let file = state.import_file.clone();
@@ -1186,7 +1257,9 @@ pub fn App() -> Html {
             });
         });
     }
-    // "Clear history" empties the database (and the other tabs are told).
+    // "Clear history" empties the database (and the other tabs are told). (Not in the library
+    // module: the history page clears.)
+    #[cfg(feature = "full")]
     {
         let app = state.dispatcher();
         storage::use_io_effect(
@@ -1245,7 +1318,7 @@ pub fn App() -> Html {
             lib.dispatch(LibAction::Checking(1));
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
-                let id = c.scenario.as_ref().map(|s| s.id.clone());
+                let id = c.card.as_ref().map(|s| s.id.clone());
                 lib.dispatch(LibAction::Opened(Box::new(c)));
                 if let Some(id) = id {
                     app.dispatch(AppAction::AddLocal(name, src));
@@ -1263,7 +1336,7 @@ pub fn App() -> Html {
             let app = app.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
-                match c.scenario.as_ref().map(|s| s.id.clone()) {
+                match c.card.as_ref().map(|s| s.id.clone()) {
                     Some(id) => {
                         lib.dispatch(LibAction::Kept(Box::new(c)));
                         app.dispatch(AppAction::AddLocal(name, src));
@@ -1291,9 +1364,9 @@ pub fn App() -> Html {
                 .added
                 .iter()
                 .find(|c| c.file == *file)
-                .and_then(|c| c.scenario.as_ref())
+                .and_then(|c| c.card.as_ref())
                 .map(|s| s.id.clone());
-            let replaces_shipped = id.as_ref().is_some_and(|i| lib.shipped.get(i).is_some());
+            let replaces_shipped = id.as_ref().is_some_and(|i| lib.shipped.card(i).is_some());
             LocalFile {
                 file: file.clone(),
                 id,
@@ -1489,29 +1562,48 @@ mod tests {
         Library::from_bundle(&json).expect("a bundle").0
     }
 
+    /// A library of cards alone (`cards.json`); `tag` is every title.
+    fn cards(ids: &[&str], tag: &str) -> Library {
+        let cards: Vec<String> = ids
+            .iter()
+            .map(|id| {
+                format!(
+                    r#"{{"id":"{id}","kind":"angry","languages":["en"],"difficulty":1,"minutes":5,
+                    "title":{{"en":"{tag}"}},"brief":{{"en":"B"}},"expects":["apology"]}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"version":1,"files":[],"cards":[{}],"broken":[]}}"#,
+            cards.join(",")
+        );
+        Library::from_cards(&json).expect("cards").0
+    }
+
     #[test]
     fn the_cards_list_the_library_and_the_full_library_is_never_lost() {
         let s = Rc::new(LibState::default());
         assert!(!s.listed && !s.full);
-        let s = s.reduce(LibAction::Set(bundle(&["a", "b"], "card"), false));
+        let s = s.reduce(LibAction::Set(cards(&["a", "b"], "card"), false));
         assert!(s.listed && !s.full, "cards: listed, not playable yet");
+        assert!(s.lib.get("a").is_none() && s.lib.card("a").is_some());
         let s = s.reduce(LibAction::Set(bundle(&["a", "b"], "full"), true));
         assert!(s.full);
         assert_eq!(s.lib.get("a").unwrap().title.get(Lang::En), "full");
         // A late answer with the cards, or a failed fetch, keeps the full library.
         let late = s
             .clone()
-            .reduce(LibAction::Set(bundle(&["a"], "card"), false));
+            .reduce(LibAction::Set(cards(&["a"], "card"), false));
         assert!(Rc::ptr_eq(&late, &s));
         let mut failed = Library::default();
         failed.broken.push((FULL.into(), vec!["HTTP 500".into()]));
         let kept = s.clone().reduce(LibAction::Set(failed.clone(), true));
         assert!(Rc::ptr_eq(&kept, &s));
         // Without a full library, a failed fetch is shown and no card-only scenario stays.
-        let cards =
-            Rc::new(LibState::default()).reduce(LibAction::Set(bundle(&["a"], "card"), false));
-        let f = cards.reduce(LibAction::Set(failed, true));
-        assert!(f.full && f.lib.scenarios.is_empty());
+        let listed =
+            Rc::new(LibState::default()).reduce(LibAction::Set(cards(&["a"], "card"), false));
+        let f = listed.reduce(LibAction::Set(failed, true));
+        assert!(f.full && f.lib.scenarios.is_empty() && f.lib.cards.is_empty());
         assert_eq!(f.lib.broken[0].0, FULL);
     }
 

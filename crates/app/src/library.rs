@@ -2,14 +2,11 @@
 //! practice, exam mode, and opening a local scenario file (picker or drag-and-drop).
 
 use super::{route, use_ctx};
-use gloo::file::{callbacks::FileReader, File};
 use kefu_core::i18n::tf;
 use kefu_core::judgement::ScenarioKind;
 use kefu_core::principles;
 use kefu_core::scenario::product_name;
-use kefu_core::scenario::Scenario;
-use kefu_core::view::Library;
-use std::cell::RefCell;
+use kefu_core::view::{Card, Library};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -31,45 +28,37 @@ pub fn kind_key(k: ScenarioKind) -> &'static str {
     }
 }
 
-/// Read the first `.toml` file of a list and hand it to the app.
-fn read_files(
-    files: Option<web_sys::FileList>,
-    readers: Rc<RefCell<Vec<FileReader>>>,
-    add: Callback<(String, String)>,
-) {
+/// Read the files of a list (the browser's `Blob.text()`, not gloo's FileReader: less code in
+/// the first load) and hand each to the app.
+fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, String)>) {
+    use wasm_bindgen::JsCast;
     let Some(list) = files else { return };
     for i in 0..list.length() {
-        let Some(f) = list.get(i) else { continue };
-        let file = File::from(f);
+        let Some(file) = list.get(i) else { continue };
         let name = file.name();
         // A file over the checker's limit is read no further than just past it (a 1.5 GB file
         // is never loaded whole): the checker refuses it with its size message.
-        let limit = kefu_core::scenario::MAX_FILE_BYTES as u64;
-        let file = if file.size() > limit {
-            file.slice(0, limit + 1)
+        let limit = kefu_core::scenario::MAX_FILE_BYTES as f64;
+        let blob: web_sys::Blob = if file.size() > limit {
+            match file.slice_with_f64_and_f64(0.0, limit + 1.0) {
+                Ok(b) => b,
+                Err(_) => file.into(),
+            }
         } else {
-            file
+            file.into()
         };
         let add = add.clone();
-        let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
-            let text = res.unwrap_or_else(|e| format!("# could not read the file: {e}"));
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = match wasm_bindgen_futures::JsFuture::from(blob.text()).await {
+                Ok(t) => t.as_string().unwrap_or_default(),
+                Err(e) => format!(
+                    "# could not read the file: {}",
+                    String::from(e.unchecked_into::<js_sys::Error>().to_string())
+                ),
+            };
             add.emit((name, text));
         });
-        readers.borrow_mut().push(reader);
     }
-}
-
-/// Whether some turn of the scenario expects the principle (its weights, or its kind's
-/// defaults for a turn without weights: what the judge asks of the turn).
-pub fn expects(s: &Scenario, principle: &str) -> bool {
-    s.turns.iter().any(|t| {
-        let w: &[(String, f32)] = if t.weights.is_empty() {
-            s.kind.default_weights()
-        } else {
-            &t.weights
-        };
-        w.iter().any(|(k, w)| k == principle && *w > 0.0)
-    })
 }
 
 #[derive(Properties, PartialEq)]
@@ -84,7 +73,6 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
     let ctx = use_ctx();
     let kind = use_state(|| None::<ScenarioKind>);
     let product = use_state(|| None::<String>);
-    let readers = use_mut_ref(Vec::<FileReader>::new);
     let dragging = use_state(|| false);
     let tr = |k: &str| ctx.t(k);
     let lang = ctx.lang;
@@ -128,7 +116,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
         });
     }
     let practise = props.principle.clone();
-    let wanted = move |s: &&std::rc::Rc<Scenario>| practise.as_ref().is_none_or(|p| expects(s, p));
+    let wanted = move |s: &&Rc<Card>| practise.as_ref().is_none_or(|p| s.expects(p));
     let shown: Vec<_> = ctx
         .lib
         .filtered(*kind, product.as_deref())
@@ -153,25 +141,19 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
     };
     let on_pick = {
         let add = ctx.add_file.clone();
-        let readers = readers.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
-            read_files(input.files(), readers.clone(), add.clone());
+            read_files(input.files(), add.clone());
             input.set_value("");
         })
     };
     let on_drop = {
         let add = ctx.add_file.clone();
-        let readers = readers.clone();
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            read_files(
-                e.data_transfer().and_then(|d| d.files()),
-                readers.clone(),
-                add.clone(),
-            );
+            read_files(e.data_transfer().and_then(|d| d.files()), add.clone());
         })
     };
     let on_dragover = {

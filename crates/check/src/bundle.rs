@@ -2,7 +2,7 @@
 //! returns for a trainer's file), the shipped library checked into a `Bundle` (`kefu bundle`,
 //! run by `make dist`), and a `Library` loaded from sources (tests, the CLI).
 
-use kefu_core::view::{Bundle, Checked, Library, BUNDLE_VERSION};
+use kefu_core::view::{Bundle, Card, Checked, Library, BUNDLE_VERSION};
 
 /// Check one file (`play`: also play its sample replies and model answers, as `kefu check`).
 pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
@@ -14,6 +14,7 @@ pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
     };
     Checked {
         file: name.to_string(),
+        card: out.value.as_ref().map(Card::of),
         scenario: out.value,
         diagnostics,
     }

@@ -3,6 +3,7 @@
 use kefu_check::{build_bundle, check_file, load_library};
 use kefu_core::judgement::ScenarioKind;
 use kefu_core::principles::Lang;
+use kefu_core::scenario::Loc;
 use kefu_core::view::*;
 use kefu_judge::score;
 
@@ -132,4 +133,88 @@ fn mood_bands() {
     assert_eq!(mood_key(30), "play.mood.upset");
     assert_eq!(mood_key(60), "play.mood.neutral");
     assert_eq!(mood_key(100), "play.mood.happy");
+}
+
+/// A library card carries what the card shows and the principles the scenario's turns expect:
+/// a turn's own weights above 0, or its kind's defaults for a turn without weights (what
+/// `#/practise/ID` filters by; the first screen has cards only).
+#[test]
+fn a_card_expects_what_the_turns_ask_for() {
+    let mut s = check_file("mini.toml", MINI, true).scenario.unwrap();
+    let c = Card::of(&s);
+    assert_eq!(
+        (c.id.as_str(), c.kind, &c.title),
+        ("mini", s.kind, &s.title)
+    );
+    // The first turn weighs apology, empathy and solution; the others take the angry defaults.
+    assert_eq!(
+        c.expects,
+        [
+            "address",
+            "apology",
+            "empathy",
+            "follow_up",
+            "order",
+            "ownership",
+            "solution"
+        ]
+    );
+    assert!(c.expects("ownership") && !c.expects("facts"));
+    for t in &mut s.turns {
+        t.weights = vec![("apology".into(), 2.0), ("blame".into(), 0.0)];
+    }
+    assert_eq!(
+        Card::of(&s).expects,
+        ["apology"],
+        "a weight of 0 asks for nothing"
+    );
+    assert_eq!(c.play_lang(Lang::ZhHant), s.play_lang(Lang::ZhHant));
+}
+
+/// What the library module reads of a checked file: the card, never the scenario; listed, not
+/// playable, and it replaces the shipped scenario with its id (a trainer's local copy wins).
+#[test]
+fn a_checked_file_read_as_a_card_lists_it_without_its_scenario() {
+    let checked = check_file("mini.toml", MINI, true);
+    let json = serde_json::to_string(&checked).unwrap();
+    let read: CheckedCard = kefu_core::json::from_str(&json).unwrap();
+    assert_eq!(read.card.as_ref(), checked.card.as_ref());
+    assert_eq!(
+        read.card,
+        Some(Card::of(checked.scenario.as_ref().unwrap()))
+    );
+    let mut lib = load_library(&[("mini.toml".into(), MINI.into())]);
+    assert!(lib.get("mini").is_some() && lib.card("mini").is_some());
+    let mut card = read.clone();
+    card.card.as_mut().unwrap().title = Loc([(Lang::En, "Mine".to_string())].into());
+    assert_eq!(
+        lib.add_checked(Checked::from(card)).as_deref(),
+        Some("mini")
+    );
+    assert!(
+        lib.get("mini").is_none(),
+        "no stale scenario under the card"
+    );
+    assert_eq!(lib.title_in("mini", Lang::En, "stored"), "Mine");
+    assert_eq!(lib.cards.len(), 1);
+    // A broken file read the same way is listed broken.
+    let bad = check_file("bad.toml", "id = \"x\"\nkind = [", true);
+    let bad: CheckedCard =
+        kefu_core::json::from_str(&serde_json::to_string(&bad).unwrap()).unwrap();
+    assert_eq!(lib.add_checked(bad.into()), None);
+    assert_eq!(lib.broken[0].0, "bad.toml");
+}
+
+/// `cards.json` from a newer build is refused with a message, as a newer bundle is.
+#[test]
+fn newer_cards_are_refused() {
+    let b = build_bundle(&[("mini.toml".into(), MINI.into())]);
+    let mut cards = Cards::of(&b);
+    let (lib, files) = Library::from_cards(&serde_json::to_string(&cards).unwrap()).unwrap();
+    assert_eq!(files, ["mini.toml"]);
+    assert_eq!(lib.cards.len(), 1);
+    assert!(lib.scenarios.is_empty());
+    cards.version = BUNDLE_VERSION + 1;
+    let e = Library::from_cards(&serde_json::to_string(&cards).unwrap()).unwrap_err();
+    assert!(e.contains("newer than this app"), "{e}");
 }

@@ -382,13 +382,19 @@ impl Scenario {
     /// Languages to play in: the UI language if offered, else the first of its fallbacks of
     /// the same family offered (a zh-Hant UI plays zh-Hans), else the first offered.
     pub fn play_lang(&self, ui: Lang) -> Lang {
-        ui.fallbacks()
-            .into_iter()
-            .filter(|l| l.family() == ui.family())
-            .find(|l| self.languages.contains(l))
-            .or_else(|| self.languages.first().copied())
-            .unwrap_or(Lang::En)
+        play_lang(&self.languages, ui)
     }
+}
+
+/// The language a scenario written in `languages` is played in for the UI language `ui`
+/// (`Scenario::play_lang`; a library card's too).
+pub fn play_lang(languages: &[Lang], ui: Lang) -> Lang {
+    ui.fallbacks()
+        .into_iter()
+        .filter(|l| l.family() == ui.family())
+        .find(|l| languages.contains(l))
+        .or_else(|| languages.first().copied())
+        .unwrap_or(Lang::En)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -35,6 +35,10 @@ pub struct Checked {
     pub file: String,
     /// The scenario, when the file checked clean.
     pub scenario: Option<Scenario>,
+    /// Its card (`Card::of`), when the file checked clean: what the library module reads of a
+    /// checked file (`CheckedCard`).
+    #[serde(default)]
+    pub card: Option<super::Card>,
     /// Every diagnostic as a `FILE:LINE:COL: error: …` line.
     pub diagnostics: Vec<String>,
 }
@@ -51,10 +55,10 @@ impl Library {
             ));
         }
         let mut lib = Library {
-            scenarios: Vec::new(),
             broken: b.broken,
             exams: b.exams,
             broken_exams: b.broken_exams,
+            ..Library::default()
         };
         for s in b.scenarios {
             lib.put(s);
@@ -62,14 +66,15 @@ impl Library {
         Ok((lib, b.files))
     }
 
-    /// Add a checked file; returns the scenario id when it checked clean. A later file with the
-    /// same id replaces an earlier one (a trainer's local copy wins); a broken file never stops
-    /// the others.
+    /// Add a checked file; returns the scenario id when it checked clean (its scenario, or only
+    /// its card as the library module reads it). A later file with the same id replaces an
+    /// earlier one (a trainer's local copy wins); a broken file never stops the others.
     pub fn add_checked(&mut self, c: Checked) -> Option<String> {
         self.broken.retain(|(f, _)| *f != c.file);
-        match c.scenario {
-            Some(s) => Some(self.put(s)),
-            None => {
+        match (c.scenario, c.card) {
+            (Some(s), _) => Some(self.put(s)),
+            (None, Some(card)) => Some(self.put_card(card)),
+            (None, None) => {
                 self.broken.push((c.file, c.diagnostics));
                 None
             }

@@ -1,6 +1,7 @@
-//! The library model: the scenarios that checked clean and the files that did not, filters,
-//! and a random pick.
+//! The library model: the scenarios that checked clean (their cards, and the scenarios in
+//! full once the whole bundle is there) and the files that did not, filters, and a random pick.
 
+use super::Card;
 use crate::judgement::ScenarioKind;
 use crate::principles::Lang;
 use crate::scenario::Scenario;
@@ -9,7 +10,11 @@ use std::rc::Rc;
 /// The scenario library: the files that checked clean, and the others with their messages.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Library {
-    /// The scenarios, sorted by id (one per id: a later file replaces an earlier one).
+    /// A card per scenario, sorted by id (one per id: a later file replaces an earlier one):
+    /// what the library page shows. With only `cards.json` loaded there are cards and no
+    /// scenarios.
+    pub cards: Vec<Rc<Card>>,
+    /// The scenarios in full, sorted by id (one per id), each with its card in `cards`.
     pub scenarios: Vec<Rc<Scenario>>,
     /// `(file, diagnostics as "FILE:LINE:COL: error: …" lines)` for files that failed.
     pub broken: Vec<(String, Vec<String>)>,
@@ -22,14 +27,29 @@ pub struct Library {
 impl Library {
     /// Add a scenario that checked clean, replacing one with the same id; its id.
     pub(super) fn put(&mut self, s: Scenario) -> String {
-        let id = s.id.clone();
-        self.scenarios.retain(|x| x.id != id);
+        let id = self.put_card(Card::of(&s));
         self.scenarios.push(Rc::new(s));
         self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
         id
     }
 
-    /// The scenario with this id.
+    /// Add a card alone (the scenario is not there in full), replacing the card and the
+    /// scenario with the same id; its id.
+    pub(super) fn put_card(&mut self, c: Card) -> String {
+        let id = c.id.clone();
+        self.scenarios.retain(|x| x.id != id);
+        self.cards.retain(|x| x.id != id);
+        self.cards.push(Rc::new(c));
+        self.cards.sort_by(|a, b| a.id.cmp(&b.id));
+        id
+    }
+
+    /// The card of the scenario with this id.
+    pub fn card(&self, id: &str) -> Option<&Rc<Card>> {
+        self.cards.iter().find(|c| c.id == id)
+    }
+
+    /// The scenario with this id, in full (none while only the cards are loaded).
     pub fn get(&self, id: &str) -> Option<&Rc<Scenario>> {
         self.scenarios.iter().find(|s| s.id == id)
     }
@@ -38,7 +58,7 @@ impl Library {
     /// `stored`, the title a saved record holds (in the language it was played in). So a record
     /// is shown by its id in the language chosen now, not the one it was played in.
     pub fn title_in(&self, id: &str, lang: Lang, stored: &str) -> String {
-        self.get(id).map_or_else(
+        self.card(id).map_or_else(
             || stored.to_string(),
             |s| s.title.get(s.play_lang(lang)).to_string(),
         )
@@ -52,13 +72,9 @@ impl Library {
             .map_or_else(|| stored.to_string(), |e| e.title.get(lang).to_string())
     }
 
-    /// Scenarios matching a kind and a product filter (`None` = all).
-    pub fn filtered(
-        &self,
-        kind: Option<ScenarioKind>,
-        product: Option<&str>,
-    ) -> Vec<&Rc<Scenario>> {
-        self.scenarios
+    /// The cards matching a kind and a product filter (`None` = all).
+    pub fn filtered(&self, kind: Option<ScenarioKind>, product: Option<&str>) -> Vec<&Rc<Card>> {
+        self.cards
             .iter()
             .filter(|s| kind.is_none_or(|k| s.kind == k))
             .filter(|s| product.is_none_or(|p| s.product.as_deref() == Some(p)))
@@ -68,7 +84,7 @@ impl Library {
     /// A seeded random pick among `ids` (random practice): the seed mixed by SplitMix64's
     /// finaliser, then reduced to an index (the library module's only randomness, so no RNG is
     /// linked into the first load for it; a session's RNG is `dialogue`'s, in the full module).
-    pub fn random_pick<'a>(ids: &[&'a Rc<Scenario>], seed: u64) -> Option<&'a Rc<Scenario>> {
+    pub fn random_pick<'a, T>(ids: &[&'a T], seed: u64) -> Option<&'a T> {
         if ids.is_empty() {
             return None;
         }
@@ -109,7 +125,7 @@ mod tests {
             })
             .collect();
         let ids: Vec<&Rc<Scenario>> = pool.iter().collect();
-        assert!(Library::random_pick(&[], 7).is_none());
+        assert!(Library::random_pick::<Rc<Scenario>>(&[], 7).is_none());
         let mut count = [0usize; 5];
         for seed in 0..5000u64 {
             let a = Library::random_pick(&ids, seed).unwrap();

@@ -4,17 +4,20 @@
 //!
 //! - [`library`]: the library model (`Library`), filters, random pick, exam plan;
 //! - [`bundle`]: the bundle format (`Bundle`, `Checked`) into the library;
+//! - [`card`]: a library card (`Card`) and the first screen's cards (`Cards`);
 //! - [`lang`]: language negotiation (`ui_lang`);
 //! - [`highlight`]: evidence highlighting (`highlight`, `Piece`).
 
 #![warn(missing_docs)]
 
 pub mod bundle;
+pub mod card;
 pub mod highlight;
 pub mod lang;
 pub mod library;
 
 pub use bundle::{read_index, Bundle, Checked, IndexProblem, Listed, BUNDLE_VERSION};
+pub use card::{Card, Cards, CheckedCard};
 pub use highlight::{highlight, Piece};
 pub use lang::ui_lang;
 pub use library::Library;
