@@ -182,6 +182,8 @@ pub struct Lexicon {
     pub courtesy_model: CourtesyModel,
     /// Capitalised words that are not shouting (folded).
     pub acronyms: Vec<String>,
+    /// Blame cues that only state a fact (`_context.toml`'s `soft_blame`, folded text).
+    pub soft_blame: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -230,6 +232,7 @@ struct ContextFile {
     interrogative_starts: Vec<String>,
     handoff: Vec<String>,
     jargon_gloss: Vec<String>,
+    soft_blame: Vec<String>,
     acronyms: Vec<String>,
     courtesy: Vec<CourtesyFeature>,
     courtesy_model: CourtesyModel,
@@ -640,6 +643,7 @@ impl Lexicon {
                 .iter()
                 .map(|a| Folded::fold_pattern(a))
                 .collect(),
+            soft_blame: ctx.soft_blame,
         })
     }
 

@@ -72,7 +72,7 @@ fn soft_blame(a: &Analysis, spans: &Spans, findings: &mut BTreeMap<PrincipleId, 
         .get(&Owner::Principle(Blame))
         .map(|v| {
             v.iter()
-                .filter(|(s, e)| !is_soft_blame(&f.text[*s..*e]))
+                .filter(|(s, e)| !is_soft_blame(a, &f.text[*s..*e]))
                 .map(|&(s, e)| f.span(s, e))
                 .collect()
         })
@@ -99,18 +99,8 @@ fn evidence_len(cue: &str) -> usize {
     cue.len()
 }
 
-/// Blame cues that only state a fact; they are blame when nothing is taken on.
-fn is_soft_blame(cue: &str) -> bool {
-    const SOFT: &[&str] = &[
-        "系统显示",
-        "记录显示",
-        "显示您",
-        "快递的问题",
-        "物流的问题",
-        "是快递",
-        "the system shows",
-        "our records show",
-        "according to our records",
-    ];
-    SOFT.iter().any(|s| cue.contains(s))
+/// Blame cues that only state a fact (`data/lexicon/_context.toml`, `soft_blame`); they are
+/// blame when nothing is taken on.
+fn is_soft_blame(a: &Analysis, cue: &str) -> bool {
+    a.lex.soft_blame.iter().any(|s| cue.contains(s.as_str()))
 }

@@ -202,3 +202,15 @@ fn allowed_or_echoed_terms_are_no_jargon_in_a_reply_to_the_customer() {
         &[]
     ));
 }
+
+#[test]
+fn a_fact_that_contradicts_the_customer_is_blame_only_when_nothing_is_taken_on() {
+    // `soft_blame` in data/lexicon/_context.toml: the record says it was signed for.
+    assert!(hit("系统显示您已经签收了。", "blame"));
+    assert!(!hit(
+        "系统显示您已经签收了,我来帮您联系快递核实,今天下午给您回复",
+        "blame"
+    ));
+    // A hard cue stays blame beside ownership.
+    assert!(hit("这是您自己填错了地址,我来帮您改一下", "blame"));
+}
