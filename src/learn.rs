@@ -32,7 +32,7 @@ pub const PRINCIPLES: &[&str] = &[
     "jargon",
     "close",
 ];
-const MIN_COUNT: usize = 2;
+const MIN_COUNT: usize = 3;
 const MIN_WEIGHT: f64 = 0.05;
 /// The L2 strengths tried; cross-validation picks one per principle.
 const L2S: &[f64] = &[0.003, 0.01, 0.03];
