@@ -18,10 +18,36 @@
 //! linear in the reply whatever the lexicon holds.
 
 use crate::text::Folded;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use kefu_core::principles::PrincipleId;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hash (FxHash's mixing) for the strings the lexicon is built from: some 75,000 patterns
+/// are hashed when the scorer starts, where SipHash's resistance to chosen keys buys nothing (the
+/// keys are our own data). Only for look-ups: nothing iterates these maps.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = BuildHasherDefault<Fx>;
 
 /// Largest gap (in chars) allowed between two parts of a `A…B` pattern.
 pub const GAP_CHARS: usize = 12;
@@ -428,7 +454,7 @@ fn expand_gap_group(raw: &str) -> Result<Option<Vec<String>>, String> {
 
 struct Builder {
     patterns: Vec<String>,
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, FxBuild>,
     entries: Vec<Entry>,
     users: Vec<Vec<User>>,
 }
@@ -483,7 +509,7 @@ impl Builder {
                     .collect();
                 alts.extend(extra);
             }
-            let mut seen = std::collections::HashSet::new();
+            let mut seen: HashSet<(String, bool, bool), FxBuild> = HashSet::default();
             for alt in alts {
                 let prefix_open = alt.ends_with('*');
                 let suffix_open = alt.starts_with('*');
@@ -545,7 +571,7 @@ impl Lexicon {
     pub fn build(extra: &[(PrincipleId, &str)]) -> Result<Lexicon, String> {
         let mut b = Builder {
             patterns: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             entries: Vec::new(),
             users: Vec::new(),
         };
@@ -630,6 +656,9 @@ impl Lexicon {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            // The NFA as built, not converted into a contiguous one: the same matches, a
+            // reply judged as fast, and the scorer's start (`warm`) about 35 % sooner (#17).
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .build(&b.patterns)
             .map_err(|e| format!("lexicon automaton: {e}"))?;
         Ok(Lexicon {
@@ -797,7 +826,7 @@ mod tests {
     fn a_pattern_can_not_blow_up_the_automaton() {
         let mut b = Builder {
             patterns: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             entries: Vec::new(),
             users: Vec::new(),
         };
