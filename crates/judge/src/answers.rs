@@ -353,17 +353,14 @@ fn choice(f: &Folded, options: &[String]) -> Vec<(usize, usize)> {
         .map(|o| Folded::fold_pattern(o).trim().to_string())
         .filter(|k| !k.is_empty())
         .collect();
-    let Ok(ac) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&keys)
-    else {
+    let Some(ac) = crate::ac::Ac::new(crate::ac::MatchKind::LeftmostLongest, &keys) else {
         return vec![];
     };
     let clauses = Clauses::new(&f.text);
     given(
         &f.text,
         &clauses,
-        ac.find_iter(&f.text)
+        ac.find(&f.text)
             .map(|m| (m.start(), m.end()))
             .filter(|&(s, e)| text::on_word_boundaries(&f.text, s, e)),
     )

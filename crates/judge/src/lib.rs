@@ -1,6 +1,7 @@
 //! Kefu Dojo's scorer (`kefu-judge`): text folding and segmentation, the lexicons, the principle
 //! detectors and scoring. A reply in, a `kefu_core::judgement::Judgement` out; never panics.
 
+pub mod ac;
 pub mod answers;
 pub mod data;
 pub mod detect;
