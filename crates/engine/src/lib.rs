@@ -65,7 +65,7 @@ pub fn replay_request(request: &str) -> Replayed {
         scenario: Scenario,
         saved: Saved,
     }
-    match serde_json::from_str::<Req>(request) {
+    match kefu_core::json::from_str::<Req>(request) {
         Ok(r) => {
             let judgements = std::cell::RefCell::new(Vec::new());
             let judge = |t: &str, l, rules: &_, secs| {

@@ -63,7 +63,7 @@ fn alternation(patterns: &[String]) -> Option<PikeVM> {
 fn compiled() -> &'static Compiled {
     static C: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
     C.get_or_init(|| {
-        let data: Data = serde_json::from_str(crate::data::ANSWERS)
+        let data: Data = kefu_core::json::from_str(crate::data::ANSWERS)
             .expect("data/answers.toml is checked by tests");
         Compiled {
             time: alternation(&data.time),

@@ -305,7 +305,7 @@ pub fn sources() -> Result<Vec<(String, String)>, String> {
     crate::data::LEXICONS
         .iter()
         .map(|(name, src)| {
-            serde_json::from_str::<PrincipleFile>(src)
+            kefu_core::json::from_str::<PrincipleFile>(src)
                 .map(|f| (f.principle, f.source))
                 .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))
         })
@@ -575,14 +575,14 @@ impl Lexicon {
             entries: Vec::new(),
             users: Vec::new(),
         };
-        let ctx: ContextFile = serde_json::from_str(crate::data::LEXICON_CONTEXT)
+        let ctx: ContextFile = kefu_core::json::from_str(crate::data::LEXICON_CONTEXT)
             .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
         for (name, src) in crate::data::LEXICONS
             .iter()
             .chain(crate::data::ROLE_LEXICONS)
         {
-            let f: PrincipleFile =
-                serde_json::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
+            let f: PrincipleFile = kefu_core::json::from_str(src)
+                .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let owner =
                 Owner::named(&f.principle).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let mut groups = ctx.groups.clone();

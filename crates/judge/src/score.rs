@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// The engine module's `judge`: a `JudgeRequest` as JSON in, a `Judgement` as JSON out, or
 /// `{"error": …}` for a request that does not parse. Never panics.
 pub fn judge_json(request: &str) -> String {
-    match serde_json::from_str::<JudgeRequest>(request) {
+    match kefu_core::json::from_str::<JudgeRequest>(request) {
         Ok(r) => {
             let j = judge(&r.text, r.lang, &r.rules, r.secs);
             serde_json::to_string(&j).unwrap_or_default()
