@@ -278,12 +278,15 @@ lrs: setup-lrs
 # names kept (the same code byte for byte; only the name section is added), by section, function
 # and crate (scripts/wasm-size.py). Reuses the wasm build of the last `make dist`.
 .PHONY: wasm-size
-# `make wasm-size LITE=1`: the library module (kefu-app without its feature `full`) instead.
+# `make wasm-size LITE=1`: the library module (kefu-app without `full`) instead; `make wasm-size
+# SCORER=1`: the engine's scorer module (kefu-engine without `check`, dist/engine/kefu_score).
+WS_CRATE = $(if $(SCORER),kefu-engine,kefu-app)
+WS_WASM = $(if $(SCORER),kefu_engine,kefu_app)
 wasm-size: setup-wasm setup-node
-	cargo build --profile wasm --target $(TARGET) -p kefu-app $(if $(LITE),--no-default-features)
+	cargo build --profile wasm --target $(TARGET) -p $(WS_CRATE) $(if $(LITE),--no-default-features)
 	rm -rf target/wasm-size && mkdir -p target/wasm-size
 	wasm-bindgen --target web --no-typescript --out-dir target/wasm-size --out-name kefu_dojo \
-	  target/$(TARGET)/wasm/kefu_app.wasm
+	  target/$(TARGET)/wasm/$(WS_WASM).wasm
 	$(WASM_OPT) $(filter-out --strip-debug,$(WASM_OPT_FLAGS)) -g --strip-dwarf \
 	  target/wasm-size/kefu_dojo_bg.wasm -o target/wasm-size/kefu_dojo_bg.wasm
 	python3 scripts/wasm-size.py target/wasm-size/kefu_dojo_bg.wasm 40

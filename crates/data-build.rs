@@ -6,6 +6,11 @@
 
 use std::path::Path;
 
+// The learned models' text and packed forms (one file, also the judge's own module).
+#[allow(dead_code)]
+#[path = "judge/src/learned/form.rs"]
+mod learned_form;
+
 const CORE: &[&str] = &["principles", "languages"];
 
 fn main() {
@@ -36,9 +41,28 @@ fn main() {
             compile(&data, "policy", &out);
             compile(&data, "answers", &out);
             compile(&data, "questions", &out);
+            learned(&data, &out);
         }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }
+}
+
+/// `data/model/learned.txt` (the text form `make train` writes) → `OUT_DIR/learned.bin`, the
+/// packed form the judge reads in place (`learned::Packed`); a file that does not parse, or does
+/// not read back from its packed form exactly, fails the build.
+fn learned(data: &Path, out: &str) {
+    println!("cargo:rerun-if-changed=src/learned/form.rs");
+    let path = data.join("model/learned.txt").display().to_string();
+    println!("cargo:rerun-if-changed={path}");
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: cannot read: {e}"));
+    let models = learned_form::parse(&src).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let packed = learned_form::pack(&models).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let back = learned_form::Packed::read(&packed).map(|p| p.to_models());
+    assert!(
+        back.as_ref() == Ok(&models),
+        "{path}: the packed form does not read back"
+    );
+    std::fs::write(Path::new(out).join("learned.bin"), packed).expect("OUT_DIR is writable");
 }
 
 /// `data/NAME.toml` → `OUT_DIR/NAME.json`, parsed (a malformed file fails the build at

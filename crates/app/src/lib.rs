@@ -1184,7 +1184,8 @@ pub fn App() -> Html {
             },
         );
     }
-    // An imported file: read in the scorer worker (off the page), merged into the database in
+    // An imported file: read in the checker worker (off the page; the scorer, which play
+    // loads, carries no reader of results files), merged into the database in
     // one transaction, the records it saved read back in batches. (Not in the library module:
     // files are imported on the history page.)
     #[cfg(feature = "full")]
@@ -1200,9 +1201,9 @@ pub fn App() -> Html {
                 let db = io.db();
                 wasm_bindgen_futures::spawn_local(async move {
                     let json =
-                        match worker::call(worker::Kind::Score, "read_import", &[&text], 0).await {
+                        match worker::call(worker::Kind::Check, "read_import", &[&text], 0).await {
                             Ok(j) => j,
-                            // No worker (the scorer could not be loaded): said, nothing
+                            // No worker (the checker could not be loaded): said, nothing
                             // changed. Not read here: the reader (JSON, xAPI) stays out of the
                             // app's download.
                             Err(_) => {

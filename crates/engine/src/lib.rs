@@ -1,8 +1,9 @@
 //! The engine modules, run in a Web Worker (`crates/engine/worker.js`) so that scoring and
 //! checking never block the page. `make dist` builds this crate twice: the scorer (play needs
-//! only this: `judge`, `replay`, `score_json`) and, with feature `check`, the checker
-//! (`check_file` besides) that the app's worker loads only when a trainer opens a file. Every
-//! export takes and returns JSON.
+//! only this: `judge`, `replay`, `score_json`, `warm`) and, with feature `check`, the checker
+//! (`check_file`, `check_studio` and `read_import` besides) that the app's worker loads only
+//! when a trainer opens a file or the trainee imports results. Every export takes and returns
+//! JSON.
 
 use kefu_core::dialogue::{Saved, Session};
 use kefu_core::judgement::JudgementWire;
@@ -64,7 +65,7 @@ pub fn replay_request(request: &str) -> Replayed {
         scenario: Scenario,
         saved: Saved,
     }
-    match serde_json::from_str::<Req>(request) {
+    match kefu_core::json::from_str::<Req>(request) {
         Ok(r) => {
             let judgements = std::cell::RefCell::new(Vec::new());
             let judge = |t: &str, l, rules: &_, secs| {
@@ -103,9 +104,10 @@ mod tests {
 }
 
 /// Read a results file the trainee imports (`Store::import`: our JSON export, an older store,
-/// our xAPI export) here, off the page: `{"version":1,"attempts":[…]}` in the current format, or
+/// our xAPI export) here, off the page, in the checker module (play never needs the reader): `{"version":1,"attempts":[…]}` in the current format, or
 /// `{"error":"corrupt"}` / `{"error":"too_new","version":N}`. The page hands the attempts to
 /// the browser store as they are (it never parses the whole file itself).
+#[cfg(feature = "check")]
 #[wasm_bindgen]
 pub fn read_import(text: &str) -> String {
     use kefu_core::progress::{LoadError, Store};

@@ -4,13 +4,14 @@
 //! Simplified and Traditional Chinese (folded to Simplified) and English. The patterns and
 //! word lists are data (`data/answers.toml`); a time, span, amount or option that a negator
 //! denies ("不是周四", "not by Friday") or that sits in a clause asking back ("请问您周四在家
-//! 吗?") is no answer. Linear in the reply: each pattern is one `regex` pass (linear time by
+//! 吗?") is no answer. Linear in the reply: each kind's patterns are one pass of regex's PikeVM
+//! (`regex-automata`, the `regex` crate's own engine without its meta layer: linear time by
 //! construction), the options one Aho-Corasick pass, and every match looks at its own clause
 //! (found by binary search) and a bounded window before it.
 
 use crate::text::{self, Folded, Seg};
 use kefu_core::judgement::{Ask, AskKind, Finding};
-use regex::Regex;
+use regex_automata::nfa::thompson::pikevm::PikeVM;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -40,14 +41,14 @@ struct YesNo {
 
 struct Compiled {
     data: Data,
-    time: Option<Regex>,
-    duration: Option<Regex>,
-    amount: Option<Regex>,
+    time: Option<PikeVM>,
+    duration: Option<PikeVM>,
+    amount: Option<PikeVM>,
 }
 
 /// One alternation of the patterns, compiled once; `None` for an empty list or a pattern that
 /// does not compile (the tests compile every one).
-fn alternation(patterns: &[String]) -> Option<Regex> {
+fn alternation(patterns: &[String]) -> Option<PikeVM> {
     if patterns.is_empty() {
         return None;
     }
@@ -56,13 +57,13 @@ fn alternation(patterns: &[String]) -> Option<Regex> {
         .map(|p| format!("(?:{p})"))
         .collect::<Vec<_>>()
         .join("|");
-    Regex::new(&joined).ok()
+    PikeVM::new(&joined).ok()
 }
 
 fn compiled() -> &'static Compiled {
     static C: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
     C.get_or_init(|| {
-        let data: Data = serde_json::from_str(crate::data::ANSWERS)
+        let data: Data = kefu_core::json::from_str(crate::data::ANSWERS)
             .expect("data/answers.toml is checked by tests");
         Compiled {
             time: alternation(&data.time),
@@ -173,11 +174,12 @@ pub fn extract(f: &Folded, t: Typed) -> Vec<(usize, usize)> {
         return vec![];
     };
     let clauses = Clauses::new(&f.text);
+    let mut cache = re.create_cache();
     given(
         &f.text,
         &clauses,
-        re.find_iter(&f.text)
-            .filter(|m| !m.as_str().is_empty())
+        re.find_iter(&mut cache, f.text.as_bytes())
+            .filter(|m| !m.is_empty())
             .map(|m| (m.start(), m.end())),
     )
 }
@@ -351,17 +353,14 @@ fn choice(f: &Folded, options: &[String]) -> Vec<(usize, usize)> {
         .map(|o| Folded::fold_pattern(o).trim().to_string())
         .filter(|k| !k.is_empty())
         .collect();
-    let Ok(ac) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&keys)
-    else {
+    let Some(ac) = crate::ac::Ac::new(crate::ac::MatchKind::LeftmostLongest, &keys) else {
         return vec![];
     };
     let clauses = Clauses::new(&f.text);
     given(
         &f.text,
         &clauses,
-        ac.find_iter(&f.text)
+        ac.find(&f.text)
             .map(|m| (m.start(), m.end()))
             .filter(|&(s, e)| text::on_word_boundaries(&f.text, s, e)),
     )

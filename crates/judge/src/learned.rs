@@ -11,83 +11,34 @@
 //! where it both apologises and takes the case on, explain not where the reply blames or is
 //! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (see `LEARNED`; 371 KB, ~123 KB gzipped, n-grams seen in at least 3 tuning replies).
+//! form (`form::parse`; 371 KB, ~105 KB brotli; n-grams seen in at least 3 tuning replies) and
+//! embedded packed (`PACKED`).
 //!
-//! Linear in the length of the reply: each n-gram is hashed once; weights are integers
-//! (hundredths), so the sum does not depend on the order a hash set yields them.
+//! Linear in the length of the reply: each n-gram is looked up once (a binary search in the
+//! fixed vocabulary); weights are integers (hundredths), so the sum does not depend on the
+//! order a hash set yields them.
 
 use crate::lexicon::Owner;
 use crate::rules::Spans;
 use crate::text::Seg;
 use kefu_core::principles::PrincipleId;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
-/// The longest n-gram (in chars) the model reads.
-pub const MAX_GRAM: usize = 3;
+mod form;
+pub use form::{grams, pack, parse, write, Head, Models, Packed, Weights, MAX_GRAM};
 
-/// One principle's head: log-odds in hundredths.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Head {
-    /// The principle id.
-    pub id: String,
-    pub bias: i64,
-    /// A reply is a hit when `bias + Σ weights` exceeds this.
-    pub threshold: i64,
-}
+/// The embedded models: `data/model/learned.txt` (the text form `make train` writes, the source
+/// of truth) packed by `crates/data-build.rs` at build time (`pack`; a file that does not parse
+/// fails the build at its path), read in place (#17: the scorer module carries neither the text,
+/// 375 KB, nor its parser, and opening it at start only sums the n-grams' lengths).
+static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/learned.bin"));
 
-/// `data/model/learned.txt`: the heads, and each n-gram's weight for every head (in the heads'
-/// order), one vocabulary for all (the n-grams of the models overlap almost entirely).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Models {
-    pub principles: Vec<Head>,
-    pub grams: HashMap<String, Vec<i64>>,
-}
-
-impl Models {
-    /// The weight of n-gram `g` for head `k`.
-    fn weight(&self, g: &str, k: usize) -> i64 {
-        self.grams
-            .get(g)
-            .and_then(|w| w.get(k))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
-    pub fn scores(&self, text: &str) -> Vec<i64> {
-        let mut s: Vec<i64> = self.principles.iter().map(|h| h.bias).collect();
-        let mut seen: HashSet<&str> = HashSet::new();
-        for (a, b) in grams(text) {
-            let g = &text[a..b];
-            if !seen.insert(g) {
-                continue;
-            }
-            if let Some(w) = self.grams.get(g) {
-                for (x, w) in s.iter_mut().zip(w) {
-                    *x = x.saturating_add(*w);
-                }
-            }
-        }
-        s
-    }
-}
-
-/// The models in a compact text form (#17: the scorer module embeds it; as JSON, an array of
-/// nine weights per n-gram key, it was 423 KB): `#` comment lines, then one line per head,
-/// `ID BIAS THRESHOLD W1 W2 … WN` (space-separated integers, hundredths; `0`: the n-gram weighs
-/// nothing for this head), then a line `--`, then the N n-grams, one per line, sorted and
-/// distinct, with `\\`, `\n` and `\r` for a backslash, a line feed and a carriage return (a
-/// reply's n-grams may span a line break). The n-grams are written once for every head, and each
-/// head's weights apart from them, so both compress well.
-const LEARNED: &str = include_str!("../../../data/model/learned.txt");
-
-/// The embedded models (parsed once). A model that does not parse is no model: the rules alone
-/// judge (a test checks the embedded file parses).
-pub fn builtin() -> Option<&'static Models> {
-    static M: OnceLock<Option<Models>> = OnceLock::new();
-    M.get_or_init(|| parse(LEARNED).ok()).as_ref()
+/// The embedded models (opened once). Bytes that are not the packed form are no model: the
+/// rules alone judge (a test checks the embedded models open and equal the text form's).
+pub fn builtin() -> Option<&'static Packed<'static>> {
+    static M: OnceLock<Option<Packed<'static>>> = OnceLock::new();
+    M.get_or_init(|| Packed::read(PACKED).ok()).as_ref()
 }
 
 thread_local! {
@@ -110,149 +61,18 @@ pub fn with_models<R>(models: Arc<Models>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// Read the text form (see `LEARNED`). Linear in the length of `src`; `Err` for anything but
-/// what `write` makes (a missing `--` line, a number that does not parse, a head with more or
-/// fewer weights than there are n-grams, an unknown escape, n-grams out of order or repeated).
-pub fn parse(src: &str) -> Result<Models, String> {
-    let (head, tail) = src
-        .split_once("\n--\n")
-        .ok_or("learned: no `--` line before the n-grams")?;
-    let mut names: Vec<String> = Vec::new();
-    for line in tail.split_terminator('\n') {
-        let g = unescape(line)?;
-        if names.last().is_some_and(|last| *last >= g) {
-            return Err(format!(
-                "learned: the n-gram {g:?} is out of order or repeated"
-            ));
-        }
-        names.push(g);
-    }
-    let mut principles = Vec::new();
-    // Head by head, then n-gram by n-gram: the weights as the file holds them.
-    let mut columns: Vec<Vec<i64>> = Vec::new();
-    for line in head
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let mut f = line.split(' ');
-        let id = f.next().unwrap_or_default().to_string();
-        let mut num = || -> Result<i64, String> {
-            f.next()
-                .and_then(|x| x.parse().ok())
-                .ok_or_else(|| format!("learned: {id}: a number expected"))
-        };
-        let (bias, threshold) = (num()?, num()?);
-        let weights = (0..names.len())
-            .map(|_| num())
-            .collect::<Result<Vec<_>, _>>()?;
-        if f.next().is_some() {
-            return Err(format!("learned: {id}: more weights than n-grams"));
-        }
-        principles.push(Head {
-            id,
-            bias,
-            threshold,
-        });
-        columns.push(weights);
-    }
-    let grams = names
-        .into_iter()
-        .enumerate()
-        .map(|(j, g)| (g, columns.iter().map(|c| c[j]).collect()))
-        .collect();
-    Ok(Models { principles, grams })
-}
-
-/// Write the text form (`make train`): `comment` (one `#` line per line), then `models`. `Err`
-/// for an n-gram the form cannot hold (an empty one) or one without a weight for every head.
-pub fn write(comment: &str, models: &Models) -> Result<String, String> {
-    use std::fmt::Write as _;
-    let mut grams: Vec<(&String, &Vec<i64>)> = models.grams.iter().collect();
-    grams.sort_unstable_by_key(|(g, _)| *g);
-    let heads = models.principles.len();
-    if let Some((g, _)) = grams.iter().find(|(g, w)| g.is_empty() || w.len() != heads) {
-        return Err(format!("learned: the n-gram {g:?} cannot be written"));
-    }
-    let mut out = String::new();
-    for l in comment.lines() {
-        let _ = writeln!(out, "# {l}");
-    }
-    for (k, h) in models.principles.iter().enumerate() {
-        if h.id.is_empty() || h.id.contains([' ', '\n', '#']) {
-            return Err(format!("learned: the head {:?} cannot be written", h.id));
-        }
-        let _ = write!(out, "{} {} {}", h.id, h.bias, h.threshold);
-        for (_, w) in &grams {
-            let _ = write!(out, " {}", w[k]);
-        }
-        out.push('\n');
-    }
-    out.push_str("--\n");
-    for (g, _) in &grams {
-        for c in g.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                c => out.push(c),
-            }
-        }
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-/// An n-gram as written (see `LEARNED`).
-fn unescape(line: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(line.len());
-    let mut cs = line.chars();
-    while let Some(c) = cs.next() {
-        out.push(match c {
-            '\\' => match cs.next() {
-                Some('\\') => '\\',
-                Some('n') => '\n',
-                Some('r') => '\r',
-                _ => return Err(format!("learned: a bad escape in the n-gram {line:?}")),
-            },
-            c => c,
-        });
-    }
-    if out.is_empty() {
-        return Err("learned: an empty n-gram".to_string());
-    }
-    Ok(out)
-}
-
-/// Every char 1..=`MAX_GRAM`-gram of `text` as a byte range, skipping grams that are only
-/// whitespace. The features of training and scoring alike.
-pub fn grams(text: &str) -> Vec<(usize, usize)> {
-    let starts: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    let mut out = Vec::with_capacity(starts.len() * MAX_GRAM);
-    for i in 0..starts.len().saturating_sub(1) {
-        for n in 1..=MAX_GRAM {
-            let Some(&end) = starts.get(i + n) else { break };
-            if !text[starts[i]..end].trim().is_empty() {
-                out.push((starts[i], end));
-            }
-        }
-    }
-    out
-}
-
 /// The learned hits of the folded `text`: for each modelled principle above its threshold, the
 /// clause (byte span) whose n-grams weigh most towards it.
 pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
     let given = GIVEN.with(|g| g.borrow().clone());
-    let Some(models) = given.as_deref().or_else(|| builtin()) else {
-        return Vec::new();
+    let models: &dyn Weights = match (&given, builtin()) {
+        (Some(m), _) => &**m,
+        (None, Some(m)) => m,
+        (None, None) => return Vec::new(),
     };
     let scores = models.scores(text);
     let mut out = Vec::new();
-    for (k, (h, s)) in models.principles.iter().zip(scores).enumerate() {
+    for (k, (h, s)) in models.heads().iter().zip(scores).enumerate() {
         let Some(p) = PrincipleId::parse(&h.id) else {
             continue;
         };
@@ -312,7 +132,7 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
 }
 
 /// The clause with the largest sum of positive n-gram weights (whole text if no clause).
-fn best_clause(m: &Models, k: usize, text: &str, clauses: &[Seg]) -> Option<(usize, usize)> {
+fn best_clause(m: &dyn Weights, k: usize, text: &str, clauses: &[Seg]) -> Option<(usize, usize)> {
     if clauses.is_empty() {
         return (!text.is_empty()).then_some((0, text.len()));
     }
@@ -341,10 +161,14 @@ fn best_clause(m: &Models, k: usize, text: &str, clauses: &[Seg]) -> Option<(usi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    /// The source of truth the embedded models are packed from.
+    const LEARNED: &str = include_str!("../../../data/model/learned.txt");
 
     #[test]
-    fn the_embedded_models_parse_and_cover_blame_and_rudeness() {
-        let m = builtin().expect("data/model/learned.txt parses");
+    fn the_embedded_models_open_and_cover_blame_and_rudeness() {
+        let m = builtin().expect("the packed models open").to_models();
         let ids: Vec<&str> = m.principles.iter().map(|h| h.id.as_str()).collect();
         for id in ["blame", "rudeness", "explain", "empathy"] {
             assert!(ids.contains(&id), "{id}");
@@ -354,16 +178,60 @@ mod tests {
         assert!(!m.grams.is_empty());
     }
 
+    /// The embedded (packed) models are exactly the text form's: every head, n-gram and weight,
+    /// and the same scores and evidence weights for a reply.
+    #[test]
+    fn the_packed_models_are_the_text_forms() {
+        let text = parse(LEARNED).expect("data/model/learned.txt parses");
+        let packed = builtin().expect("opens");
+        assert_eq!(packed.to_models(), text);
+        for t in [
+            "你们自己没看好尺码,我们也没办法",
+            "I'm so sorry, I'll fix it now.\n",
+        ] {
+            let f = crate::text::Folded::new(t).text;
+            assert_eq!(Weights::scores(packed, &f), text.scores(&f), "{t}");
+            for (a, b) in grams(&f) {
+                for k in 0..text.principles.len() + 1 {
+                    assert_eq!(packed.weight(&f[a..b], k), text.weight(&f[a..b], k));
+                }
+            }
+        }
+        // Weights outside a byte and heads as they come: packed and read back exactly.
+        let wide = Models {
+            principles: vec![Head {
+                id: "a".into(),
+                bias: i64::MIN,
+                threshold: i64::MAX,
+            }],
+            grams: HashMap::from([
+                ("x".to_string(), vec![-128]),
+                ("y".to_string(), vec![127]),
+                ("z".to_string(), vec![1 << 40]),
+                ("\n您".to_string(), vec![-129]),
+            ]),
+        };
+        let bytes = pack(&wide).unwrap();
+        assert_eq!(Packed::read(&bytes).unwrap().to_models(), wide);
+        assert!(Packed::read(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Packed::read(b"").is_err());
+        let empty_gram = Models {
+            grams: HashMap::from([(String::new(), vec![1])]),
+            ..wide
+        };
+        assert!(pack(&empty_gram).is_err());
+    }
+
     /// The text form reads back exactly what `make train` writes: the embedded file is what
     /// `write` makes of the models parsed from it, and each head's weights are its own.
     #[test]
     fn the_text_form_round_trips() {
-        let m = builtin().expect("parses");
+        let m = builtin().expect("opens").to_models();
         let comment: Vec<&str> = LEARNED
             .lines()
             .map_while(|l| l.strip_prefix("# "))
             .collect();
-        assert_eq!(write(&comment.join("\n"), m).unwrap(), LEARNED);
+        assert_eq!(write(&comment.join("\n"), &m).unwrap(), LEARNED);
         let two = Models {
             principles: vec![
                 Head {

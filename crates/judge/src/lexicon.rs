@@ -17,11 +17,37 @@
 //! lexicon is built (with a cap), and gaps are checked with a bounded look-up, so matching is
 //! linear in the reply whatever the lexicon holds.
 
+use crate::ac::{Ac, MatchKind};
 use crate::text::Folded;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use kefu_core::principles::PrincipleId;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hash (FxHash's mixing) for the strings the lexicon is built from: some 75,000 patterns
+/// are hashed when the scorer starts, where SipHash's resistance to chosen keys buys nothing (the
+/// keys are our own data). Only for look-ups: nothing iterates these maps.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = BuildHasherDefault<Fx>;
 
 /// Largest gap (in chars) allowed between two parts of a `A…B` pattern.
 pub const GAP_CHARS: usize = 12;
@@ -172,7 +198,7 @@ pub struct Hit {
 }
 
 pub struct Lexicon {
-    ac: AhoCorasick,
+    ac: Ac,
     pub entries: Vec<Entry>,
     /// pattern index → its uses
     users: Vec<Vec<User>>,
@@ -279,7 +305,7 @@ pub fn sources() -> Result<Vec<(String, String)>, String> {
     crate::data::LEXICONS
         .iter()
         .map(|(name, src)| {
-            serde_json::from_str::<PrincipleFile>(src)
+            kefu_core::json::from_str::<PrincipleFile>(src)
                 .map(|f| (f.principle, f.source))
                 .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))
         })
@@ -428,7 +454,7 @@ fn expand_gap_group(raw: &str) -> Result<Option<Vec<String>>, String> {
 
 struct Builder {
     patterns: Vec<String>,
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, FxBuild>,
     entries: Vec<Entry>,
     users: Vec<Vec<User>>,
 }
@@ -483,7 +509,7 @@ impl Builder {
                     .collect();
                 alts.extend(extra);
             }
-            let mut seen = std::collections::HashSet::new();
+            let mut seen: HashSet<(String, bool, bool), FxBuild> = HashSet::default();
             for alt in alts {
                 let prefix_open = alt.ends_with('*');
                 let suffix_open = alt.starts_with('*');
@@ -545,18 +571,18 @@ impl Lexicon {
     pub fn build(extra: &[(PrincipleId, &str)]) -> Result<Lexicon, String> {
         let mut b = Builder {
             patterns: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             entries: Vec::new(),
             users: Vec::new(),
         };
-        let ctx: ContextFile = serde_json::from_str(crate::data::LEXICON_CONTEXT)
+        let ctx: ContextFile = kefu_core::json::from_str(crate::data::LEXICON_CONTEXT)
             .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
         for (name, src) in crate::data::LEXICONS
             .iter()
             .chain(crate::data::ROLE_LEXICONS)
         {
-            let f: PrincipleFile =
-                serde_json::from_str(src).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
+            let f: PrincipleFile = kefu_core::json::from_str(src)
+                .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let owner =
                 Owner::named(&f.principle).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let mut groups = ctx.groups.clone();
@@ -628,10 +654,10 @@ impl Lexicon {
                 &BTreeMap::new(),
             )?;
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&b.patterns)
-            .map_err(|e| format!("lexicon automaton: {e}"))?;
+        // The NFA as built (`crate::ac`), not converted into a contiguous one: the same
+        // matches, a reply judged as fast, and the scorer's start (`warm`) about 35 % sooner.
+        let ac = Ac::new(MatchKind::Standard, &b.patterns)
+            .ok_or_else(|| "lexicon automaton: too many states".to_string())?;
         Ok(Lexicon {
             ac,
             entries: b.entries,
@@ -672,7 +698,7 @@ impl Lexicon {
         let mut firsts: Vec<(u32, usize, usize)> = Vec::new();
         // (entry, part, start, end) of later parts, sorted for binary search.
         let mut later: Vec<(u32, u8, usize, usize)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(text) {
+        for m in self.ac.overlapping(text) {
             let (s, e) = (m.start(), m.end());
             for u in &self.users[m.pattern().as_usize()] {
                 if (u.word_start && !boundary_ok(s, true)) || (u.word_end && !boundary_ok(e, false))
@@ -797,7 +823,7 @@ mod tests {
     fn a_pattern_can_not_blow_up_the_automaton() {
         let mut b = Builder {
             patterns: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             entries: Vec::new(),
             users: Vec::new(),
         };

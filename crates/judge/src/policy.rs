@@ -38,7 +38,8 @@ struct Unit {
 fn data() -> &'static Data {
     static D: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
     D.get_or_init(|| {
-        serde_json::from_str(crate::data::POLICY).expect("data/policy.toml is checked by tests")
+        kefu_core::json::from_str(crate::data::POLICY)
+            .expect("data/policy.toml is checked by tests")
     })
 }
 

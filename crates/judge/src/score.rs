@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// The engine module's `judge`: a `JudgeRequest` as JSON in, a `Judgement` as JSON out, or
 /// `{"error": …}` for a request that does not parse. Never panics.
 pub fn judge_json(request: &str) -> String {
-    match serde_json::from_str::<JudgeRequest>(request) {
+    match kefu_core::json::from_str::<JudgeRequest>(request) {
         Ok(r) => {
             let j = judge(&r.text, r.lang, &r.rules, r.secs);
             serde_json::to_string(&j).unwrap_or_default()
@@ -335,8 +335,8 @@ fn judge_facts(
     keys.sort_unstable();
     keys.dedup();
     let mut occurrences: Vec<Vec<(usize, usize)>> = vec![Vec::new(); keys.len()];
-    if let Ok(ac) = aho_corasick::AhoCorasick::new(&keys) {
-        for m in ac.find_overlapping_iter(&compact) {
+    if let Some(ac) = crate::ac::Ac::new(crate::ac::MatchKind::Standard, &keys) {
+        for m in ac.overlapping(&compact) {
             let (first, last) = (back[m.start()], back[m.end() - 1]);
             let end = last + f.text[last..].chars().next().map_or(0, char::len_utf8);
             if crate::text::on_word_boundaries(&f.text, first, end) {

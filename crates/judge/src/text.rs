@@ -79,7 +79,14 @@ impl Folded {
 
     /// Fold a lexicon pattern the same way as replies (no offsets needed).
     pub fn fold_pattern(p: &str) -> String {
-        Folded::new(p).text
+        // As `new` makes its text, without the map back to the original (the lexicon folds
+        // some 75,000 patterns when the scorer starts).
+        let simplified = fast2s::convert(p);
+        let mut text = String::with_capacity(simplified.len());
+        for c in simplified.chars() {
+            fold_char(c, &mut text);
+        }
+        text
     }
 
     /// Map a byte range of the folded text to a `[start, end)` char range of the original.

@@ -34,7 +34,7 @@ fn said(t: Typed, reply: &str) -> Vec<String> {
 fn every_pattern_compiles() {
     let d = &compiled().data;
     for p in d.time.iter().chain(&d.duration).chain(&d.amount) {
-        assert!(Regex::new(p).is_ok(), "data/answers.toml: {p}");
+        assert!(regex::Regex::new(p).is_ok(), "data/answers.toml: {p}");
     }
     assert!(compiled().time.is_some() && compiled().duration.is_some());
     assert!(compiled().amount.is_some());
@@ -252,6 +252,48 @@ fn odd_input_never_panics() {
                 policy: Some("nope".into()),
             };
             let _ = judge(&Folded::new(reply), &a, Some(reply), &[], &BTreeMap::new());
+        }
+    }
+}
+
+/// The patterns run on regex's PikeVM alone (not the `regex` crate's meta layer, #17) find
+/// exactly what `regex::Regex` finds: Unicode word boundaries (a CJK char is a word char beside
+/// "friday"), `.` over any char, leftmost-first alternation, empty matches skipped.
+#[test]
+fn the_pikevm_finds_what_regex_finds() {
+    let d = &compiled().data;
+    let texts = [
+        "明天friday下午五点前给您回复, by friday 5 pm",
+        "最晚周四,或者星期天,3号前,6月3日;17:30到五点半",
+        "两三天, 48小时内, 1-3个工作日, within two days, half an hour, 1.5 hours",
+        "¥59, 59元, 五十九块, 10 yuan, free, 免费, won't pay, wonxt pay, o'clock, 5 o’clock",
+        "à friday, éfree, free!, _free, 9free, free9 tomorrow…tonight\nmonday",
+        "",
+    ];
+    for (list, re) in [
+        (&d.time, &compiled().time),
+        (&d.duration, &compiled().duration),
+        (&d.amount, &compiled().amount),
+    ] {
+        let joined = list
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let reference = regex::Regex::new(&joined).unwrap();
+        let pike = re.as_ref().unwrap();
+        let mut cache = pike.create_cache();
+        for t in texts {
+            let f = Folded::new(t);
+            let want: Vec<(usize, usize)> = reference
+                .find_iter(&f.text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let got: Vec<(usize, usize)> = pike
+                .find_iter(&mut cache, f.text.as_bytes())
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(got, want, "{t}");
         }
     }
 }

@@ -22,11 +22,11 @@ fn find_terms(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
         .map(String::as_str)
         .filter(|t| !t.is_empty())
         .collect();
-    let Ok(ac) = aho_corasick::AhoCorasick::new(&terms) else {
+    let Some(ac) = crate::ac::Ac::new(crate::ac::MatchKind::Standard, &terms) else {
         return Vec::new();
     };
     let mut out: Vec<(usize, usize)> = ac
-        .find_overlapping_iter(text)
+        .overlapping(text)
         .filter(|m| text::on_word_boundaries(text, m.start(), m.end()))
         .map(|m| (m.start(), m.end()))
         .collect();

@@ -34,7 +34,7 @@ pub(super) struct Words {
 pub(super) fn words() -> &'static Words {
     static W: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
     W.get_or_init(|| {
-        serde_json::from_str(crate::data::QUESTIONS)
+        kefu_core::json::from_str(crate::data::QUESTIONS)
             .expect("data/questions.toml is checked by tests")
     })
 }

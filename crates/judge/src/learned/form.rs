@@ -1,0 +1,452 @@
+//! The learned models' data, apart from how the judge uses them: the heads and n-gram weights
+//! (`Models`), the n-grams a text is read as (`grams`), the text form `make train` writes
+//! (`data/model/learned.txt`: `parse`, `write`) and the packed form the scorer embeds (`pack`,
+//! `Packed`). Only `std`: `crates/data-build.rs` includes this file (`#[path]`) to pack the text
+//! form at build time, so the scorer module carries neither the text nor its parser (#17).
+
+use std::collections::{HashMap, HashSet};
+
+/// The longest n-gram (in chars) the model reads.
+pub const MAX_GRAM: usize = 3;
+
+/// One principle's head: log-odds in hundredths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// The principle id.
+    pub id: String,
+    pub bias: i64,
+    /// A reply is a hit when `bias + Σ weights` exceeds this.
+    pub threshold: i64,
+}
+
+/// `data/model/learned.txt`: the heads, and each n-gram's weight for every head (in the heads'
+/// order), one vocabulary for all (the n-grams of the models overlap almost entirely).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Models {
+    pub principles: Vec<Head>,
+    pub grams: HashMap<String, Vec<i64>>,
+}
+
+/// What the judge reads of a model, whichever form holds it: `Models` (trained, or given by
+/// `with_models`) or `Packed` (the embedded one).
+pub trait Weights {
+    /// The heads, in the weights' order.
+    fn heads(&self) -> &[Head];
+    /// The weights of n-gram `g` into `out`, one per head; `false` (and `out` untouched) when
+    /// the vocabulary does not hold it.
+    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool;
+
+    /// The weight of n-gram `g` for head `k`.
+    fn weight(&self, g: &str, k: usize) -> i64 {
+        let mut row = Vec::new();
+        self.row(g, &mut row);
+        row.get(k).copied().unwrap_or(0)
+    }
+
+    /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
+    fn scores(&self, text: &str) -> Vec<i64> {
+        let mut s: Vec<i64> = self.heads().iter().map(|h| h.bias).collect();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut row = Vec::with_capacity(s.len());
+        for (a, b) in grams(text) {
+            let g = &text[a..b];
+            if !seen.insert(g) {
+                continue;
+            }
+            if self.row(g, &mut row) {
+                for (x, w) in s.iter_mut().zip(&row) {
+                    *x = x.saturating_add(*w);
+                }
+            }
+        }
+        s
+    }
+}
+
+impl Weights for Models {
+    fn heads(&self) -> &[Head] {
+        &self.principles
+    }
+    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool {
+        let Some(w) = self.grams.get(g) else {
+            return false;
+        };
+        out.clear();
+        out.extend_from_slice(w);
+        true
+    }
+}
+
+impl Models {
+    /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
+    pub fn scores(&self, text: &str) -> Vec<i64> {
+        Weights::scores(self, text)
+    }
+}
+
+/// Every char 1..=`MAX_GRAM`-gram of `text` as a byte range, skipping grams that are only
+/// whitespace. The features of training and scoring alike.
+pub fn grams(text: &str) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let mut out = Vec::with_capacity(starts.len() * MAX_GRAM);
+    for i in 0..starts.len().saturating_sub(1) {
+        for n in 1..=MAX_GRAM {
+            let Some(&end) = starts.get(i + n) else { break };
+            if !text[starts[i]..end].trim().is_empty() {
+                out.push((starts[i], end));
+            }
+        }
+    }
+    out
+}
+
+/// Read the text form (`data/model/learned.txt`, what `write` makes): `#` comment lines, then
+/// one line per head, `ID BIAS THRESHOLD W1 W2 … WN` (space-separated integers, hundredths;
+/// `0`: the n-gram weighs nothing for this head), then a line `--`, then the N n-grams, one per
+/// line, sorted and distinct, with `\\`, `\n` and `\r` for a backslash, a line feed and a
+/// carriage return (a reply's n-grams may span a line break). Linear in the length of `src`;
+/// `Err` for anything but what `write` makes (a missing `--` line, a number that does not parse,
+/// a head with more or fewer weights than there are n-grams, an unknown escape, n-grams out of
+/// order or repeated).
+pub fn parse(src: &str) -> Result<Models, String> {
+    let (head, tail) = src
+        .split_once("\n--\n")
+        .ok_or("learned: no `--` line before the n-grams")?;
+    let mut names: Vec<String> = Vec::new();
+    for line in tail.split_terminator('\n') {
+        let g = unescape(line)?;
+        if names.last().is_some_and(|last| *last >= g) {
+            return Err(format!(
+                "learned: the n-gram {g:?} is out of order or repeated"
+            ));
+        }
+        names.push(g);
+    }
+    let mut principles = Vec::new();
+    // Head by head, then n-gram by n-gram: the weights as the file holds them.
+    let mut columns: Vec<Vec<i64>> = Vec::new();
+    for line in head
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut f = line.split(' ');
+        let id = f.next().unwrap_or_default().to_string();
+        let mut num = || -> Result<i64, String> {
+            f.next()
+                .and_then(|x| x.parse().ok())
+                .ok_or_else(|| format!("learned: {id}: a number expected"))
+        };
+        let (bias, threshold) = (num()?, num()?);
+        let weights = (0..names.len())
+            .map(|_| num())
+            .collect::<Result<Vec<_>, _>>()?;
+        if f.next().is_some() {
+            return Err(format!("learned: {id}: more weights than n-grams"));
+        }
+        principles.push(Head {
+            id,
+            bias,
+            threshold,
+        });
+        columns.push(weights);
+    }
+    let grams = names
+        .into_iter()
+        .enumerate()
+        .map(|(j, g)| (g, columns.iter().map(|c| c[j]).collect()))
+        .collect();
+    Ok(Models { principles, grams })
+}
+
+/// Write the text form (`make train`): `comment` (one `#` line per line), then `models`. `Err`
+/// for an n-gram the form cannot hold (an empty one) or one without a weight for every head.
+pub fn write(comment: &str, models: &Models) -> Result<String, String> {
+    use std::fmt::Write as _;
+    let mut grams: Vec<(&String, &Vec<i64>)> = models.grams.iter().collect();
+    grams.sort_unstable_by_key(|(g, _)| *g);
+    let heads = models.principles.len();
+    if let Some((g, _)) = grams.iter().find(|(g, w)| g.is_empty() || w.len() != heads) {
+        return Err(format!("learned: the n-gram {g:?} cannot be written"));
+    }
+    let mut out = String::new();
+    for l in comment.lines() {
+        let _ = writeln!(out, "# {l}");
+    }
+    for (k, h) in models.principles.iter().enumerate() {
+        if h.id.is_empty() || h.id.contains([' ', '\n', '#']) {
+            return Err(format!("learned: the head {:?} cannot be written", h.id));
+        }
+        let _ = write!(out, "{} {} {}", h.id, h.bias, h.threshold);
+        for (_, w) in &grams {
+            let _ = write!(out, " {}", w[k]);
+        }
+        out.push('\n');
+    }
+    out.push_str("--\n");
+    for (g, _) in &grams {
+        for c in g.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// An n-gram as written (see `parse`).
+fn unescape(line: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(line.len());
+    let mut cs = line.chars();
+    while let Some(c) = cs.next() {
+        out.push(match c {
+            '\\' => match cs.next() {
+                Some('\\') => '\\',
+                Some('n') => '\n',
+                Some('r') => '\r',
+                _ => return Err(format!("learned: a bad escape in the n-gram {line:?}")),
+            },
+            c => c,
+        });
+    }
+    if out.is_empty() {
+        return Err("learned: an empty n-gram".to_string());
+    }
+    Ok(out)
+}
+
+/// The packed form's first bytes.
+const MAGIC: &[u8; 4] = b"KLM1";
+/// A weight the packed form keeps in its exceptions (outside -127..=127).
+const ESCAPE: i8 = i8::MIN;
+
+/// The packed form of `models` (little-endian; read in place by `Packed`, no text to parse):
+///
+/// ```text
+/// "KLM1"  u8 H  H × (u8 len, id, i64 bias, i64 threshold)
+/// u32 N   N × u8: each n-gram's length in bytes   the n-grams' UTF-8, sorted, back to back
+/// N × H i8: the weights, n-gram by n-gram (-128: in the exceptions)
+/// u32 E   E × (u32 n-gram × H + head, i64 weight), in order
+/// ```
+///
+/// Lossless: every weight is kept exactly (a weight outside -127..=127 as an exception), so the
+/// judge reads the same model from either form. `Err` for what the form cannot hold (more than
+/// 255 heads, an id or n-gram over 255 bytes, an empty n-gram, a row of the wrong length).
+pub fn pack(models: &Models) -> Result<Vec<u8>, String> {
+    let h = models.principles.len();
+    let too_long = |what: &str, s: &str| format!("learned: the {what} {s:?} cannot be packed");
+    let mut out = MAGIC.to_vec();
+    out.push(u8::try_from(h).map_err(|_| "learned: more than 255 heads".to_string())?);
+    for head in &models.principles {
+        out.push(u8::try_from(head.id.len()).map_err(|_| too_long("head", &head.id))?);
+        out.extend_from_slice(head.id.as_bytes());
+        out.extend_from_slice(&head.bias.to_le_bytes());
+        out.extend_from_slice(&head.threshold.to_le_bytes());
+    }
+    let mut grams: Vec<(&String, &Vec<i64>)> = models.grams.iter().collect();
+    grams.sort_unstable_by_key(|(g, _)| *g);
+    let n = u32::try_from(grams.len()).map_err(|_| "learned: too many n-grams".to_string())?;
+    out.extend_from_slice(&n.to_le_bytes());
+    for (g, w) in &grams {
+        if g.is_empty() || w.len() != h {
+            return Err(too_long("n-gram", g));
+        }
+        out.push(u8::try_from(g.len()).map_err(|_| too_long("n-gram", g))?);
+    }
+    for (g, _) in &grams {
+        out.extend_from_slice(g.as_bytes());
+    }
+    let mut exceptions: Vec<(u32, i64)> = Vec::new();
+    for (j, (_, w)) in grams.iter().enumerate() {
+        for (k, &x) in w.iter().enumerate() {
+            match i8::try_from(x) {
+                Ok(b) if b != ESCAPE => out.push(b as u8),
+                _ => {
+                    let at = u32::try_from(j * h + k)
+                        .map_err(|_| "learned: too many weights".to_string())?;
+                    exceptions.push((at, x));
+                    out.push(ESCAPE as u8);
+                }
+            }
+        }
+    }
+    out.extend_from_slice(&(exceptions.len() as u32).to_le_bytes());
+    for (at, x) in exceptions {
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    Ok(out)
+}
+
+/// The packed form (`pack`), read in place: the n-grams are found by binary search in the
+/// sorted bytes, the weights read where they lie. Opening it only sums the n-grams' lengths
+/// into their ends (one pass over N bytes).
+#[derive(Debug)]
+pub struct Packed<'a> {
+    principles: Vec<Head>,
+    /// Where each n-gram ends in `text`.
+    ends: Vec<u32>,
+    text: &'a [u8],
+    weights: &'a [u8],
+    exceptions: &'a [u8],
+}
+
+/// A little-endian reader over the packed form.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if self.0.len() < n {
+            return Err("learned: the packed form is cut short".to_string());
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or([0; 4]),
+        ))
+    }
+    fn i64(&mut self) -> Result<i64, String> {
+        Ok(i64::from_le_bytes(
+            self.take(8)?.try_into().unwrap_or([0; 8]),
+        ))
+    }
+}
+
+impl<'a> Packed<'a> {
+    /// Open the packed form; `Err` for bytes `pack` did not make.
+    pub fn read(bytes: &'a [u8]) -> Result<Packed<'a>, String> {
+        let mut r = Reader(bytes);
+        if r.take(4)? != MAGIC {
+            return Err("learned: not the packed form".to_string());
+        }
+        let h = r.u8()? as usize;
+        let mut principles = Vec::with_capacity(h);
+        for _ in 0..h {
+            let len = r.u8()? as usize;
+            let id = std::str::from_utf8(r.take(len)?)
+                .map_err(|_| "learned: a head's id is not UTF-8".to_string())?
+                .to_string();
+            let (bias, threshold) = (r.i64()?, r.i64()?);
+            principles.push(Head {
+                id,
+                bias,
+                threshold,
+            });
+        }
+        let n = r.u32()? as usize;
+        let mut ends = Vec::with_capacity(n);
+        let mut end = 0u32;
+        for &len in r.take(n)? {
+            end += u32::from(len);
+            ends.push(end);
+        }
+        let text = r.take(end as usize)?;
+        let weights = r.take(n * h)?;
+        let e = r.u32()? as usize;
+        let exceptions = r.take(e * 12)?;
+        if !r.0.is_empty() {
+            return Err("learned: bytes after the packed form".to_string());
+        }
+        Ok(Packed {
+            principles,
+            ends,
+            text,
+            weights,
+            exceptions,
+        })
+    }
+
+    /// N-gram `j`'s bytes.
+    fn gram(&self, j: usize) -> &'a [u8] {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] as usize };
+        &self.text[start..self.ends[j] as usize]
+    }
+
+    /// Where n-gram `g` is in the sorted vocabulary.
+    fn find(&self, g: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.gram(mid).cmp(g.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The weight at `at` (n-gram × H + head).
+    fn at(&self, at: usize) -> i64 {
+        let b = self.weights[at] as i8;
+        if b != ESCAPE {
+            return i64::from(b);
+        }
+        // The exceptions are in order of `at`: binary search (12 bytes each).
+        let e = self.exceptions;
+        let (mut lo, mut hi) = (0, e.len() / 12);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let rec = &e[mid * 12..mid * 12 + 12];
+            let i = u32::from_le_bytes(rec[..4].try_into().unwrap_or([0; 4])) as usize;
+            match i.cmp(&at) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    return i64::from_le_bytes(rec[4..].try_into().unwrap_or([0; 8]))
+                }
+            }
+        }
+        0
+    }
+
+    /// The models as `Models` (tests: the packed form holds exactly what the text form does).
+    pub fn to_models(&self) -> Models {
+        let h = self.principles.len();
+        let grams = (0..self.ends.len())
+            .map(|j| {
+                let g = String::from_utf8_lossy(self.gram(j)).into_owned();
+                (g, (0..h).map(|k| self.at(j * h + k)).collect())
+            })
+            .collect();
+        Models {
+            principles: self.principles.clone(),
+            grams,
+        }
+    }
+}
+
+impl Weights for Packed<'_> {
+    fn heads(&self) -> &[Head] {
+        &self.principles
+    }
+    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool {
+        let Some(j) = self.find(g) else {
+            return false;
+        };
+        let h = self.principles.len();
+        out.clear();
+        out.extend((0..h).map(|k| self.at(j * h + k)));
+        true
+    }
+    fn weight(&self, g: &str, k: usize) -> i64 {
+        let h = self.principles.len();
+        match self.find(g) {
+            Some(j) if k < h => self.at(j * h + k),
+            _ => 0,
+        }
+    }
+}
