@@ -110,6 +110,16 @@ fn question_kinds() {
         "probe"
     ));
     assert!(!hit("Do you want to talk?", "probe"));
+    // An offer or a consent check put as a question asks nothing about the case; the agent
+    // asking someone else for the customer neither.
+    assert!(!hit("要不我帮您算一下用券后的到手价?", "probe"));
+    assert!(!hit("需要我帮您登记一下吗?", "probe"));
+    assert!(!hit("我明天下午再联系您,您看方便吗?", "probe"));
+    assert!(!hit("这个我帮您问一下。", "probe"));
+    assert!(!hit("手册没写,我去问问技术。", "probe"));
+    assert!(hit("请问您是在哪个平台下的单?", "probe"));
+    assert!(hit("我问一下,您是什么时候收到的?", "probe"));
+    assert!(hit("您现在方便说一下是哪里漏水吗?", "probe"));
     assert!(hit("How long has it been doing that?", "probe"));
     assert!(hit("Can you tell me what happened", "probe"));
     // Asking for a procedural step is not a probe; a bare echo doesn't ask.
