@@ -138,11 +138,14 @@ dist: setup-wasm setup-node
 	mkdir -p dist/exams && cp exams/*.toml dist/exams/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
 	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it. The
-	@# first screen loads only the cards (cards.json: each scenario without its dialogue); the
+	@# first screen has only the cards (cards.json, inline in index.html: each scenario without its dialogue); the
 	@# whole bundle (library.json) when a scenario is opened or the trainee points at the cards.
 	@# The exams (exams/*.toml) are checked against the scenarios into the same bundle.
 	$(KEFU) bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
 	$(KEFU) bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
+	@# The library page as static HTML in index.html (#17): the cards inline and the page in each
+	@# UI language, shown before the library module runs and replaced by its first render.
+	$(KEFU) prerender dist/scenarios/cards.json dist/index.html
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
 	@# The deploying team's settings (docs/xapi.md; null: no LRS, nothing leaves the browser).
 	@# Compressed like every file: after editing dist/config.json, run `kefu compress dist`.
@@ -154,8 +157,7 @@ dist: setup-wasm setup-node
 	    printf '  %-68s %8d %8d bytes (%d KB brotli, %d KB gzip)\n' TOTAL $$b $$g $$((b/1024)) $$((g/1024)); }; \
 	  lite=$$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_library.*.js | sort -u | sed 's#^#dist/#'); \
 	  printf '%-70s %8s %8s\n' "Download on first load: the library module (bytes):" brotli gzip; \
-	  table dist/index.html dist/kefu_library.*.js $$lite dist/kefu_library_bg.*.wasm \
-	    dist/scenarios/cards.json dist/scenarios/index.json; \
+	  table dist/index.html dist/kefu_library.*.js $$lite dist/kefu_library_bg.*.wasm dist/scenarios/index.json; \
 	  printf '%-70s %8s %8s\n' "The full app, prefetched on intent or idle, run on any other page:" brotli gzip; \
 	  table dist/kefu_dojo.*.js $$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_dojo.*.js | sort -u | sed 's#^#dist/#' | grep -vxF "$$lite") dist/kefu_dojo_bg.*.wasm; \
 	  printf '%-70s %8s %8s\n' "The whole library, when a scenario is opened or on intent:" brotli gzip; \

@@ -27,6 +27,7 @@ const USAGE: &str = "usage:
   kefu schema                              print the JSON Schema of the scenario format
   kefu bundle [--cards] PATH...            print the checked library as JSON for the browser app (dist/scenarios/library.json;
                                            --cards: only what the library's cards show, dist/scenarios/cards.json)
+  kefu prerender CARDS HTML                the library page (CARDS: cards.json) as static HTML into HTML at <!--kefu:prerender--> (make dist)
   kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
   kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)
   kefu xapi [--name NAME] [--id EMAIL|ID] [--base IRI] FILE
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         }
         Some("bundle") => bundle(&args[1..]),
         Some("compress") => kefu_dojo::compress::main(&args[1..]),
+        Some("prerender") => kefu_dojo::prerender::main(&args[1..]),
         Some("serve") => kefu_dojo::serve::main(&args[1..]),
         Some("xapi") => xapi_cmd(&args[1..]),
         Some("-h" | "--help" | "help") => {

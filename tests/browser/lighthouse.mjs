@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import fs from 'node:fs';
 import { serve } from './harness.mjs';
 
 const run = promisify(execFile);
@@ -31,6 +32,8 @@ try {
     try {
       const { stdout } = await run(LH, args, { env: { ...process.env, CHROME_PATH: CHROME }, maxBuffer: 256 << 20 });
       report = JSON.parse(stdout);
+      // LH_OUT=DIR keeps each report (lighthouse-mobile.json, …) for its diagnostics.
+      if (process.env.LH_OUT) fs.writeFileSync(path.join(process.env.LH_OUT, `lighthouse-${preset}.json`), stdout);
     } catch (e) {
       console.error(`lighthouse (${preset}) failed: ${e.stderr || e.message}`);
       failed = true;

@@ -27,7 +27,11 @@ const TARGET = 200 * 1024;
 // deserializer in it), fetches with web-sys and reads an opened file with Blob.text() (no
 // gloo-net, no gloo-file, no futures-util stream): 194.2 KB (198,881 bytes, from 218,053),
 // its wasm 174.0 KB.
-const BUDGET = 196 * 1024;
+// Raised to 198 KB on 2026-12-04 (still under the 200 KB target): index.html carries the cards
+// (no cards.json request, 5.4 KB) and a static picture of the library in each UI language
+// (`kefu prerender`, #17: Lighthouse mobile LCP ~2.1-2.3 s -> ~0.75 s), 12.6 KB brotli from
+// 4.5 KB: 197.3 KB (202,029 bytes), the library module's wasm 174.3 KB.
+const BUDGET = 198 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
@@ -105,7 +109,8 @@ test('first load: the library within the budget on the wire (brotli)', async () 
   assert.ok(cardsAt > 0, 'the cards were shown');
   const early = started.filter((e) => isLater(e.url) && e.at < cardsAt);
   assert.deepEqual(early, [], `requested before the cards were shown (at ${cardsAt} ms)`);
-  assert.ok(first.some((r) => r.url.endsWith('/cards.json')), 'the cards come from cards.json');
+  // The cards come with index.html (inline, `kefu prerender`), not in a request of their own.
+  assert.ok(!first.some((r) => r.url.endsWith('/cards.json')), 'the cards are not fetched apart');
   assert.ok(total <= BUDGET, `first load ${total} bytes > budget ${BUDGET}`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
@@ -200,7 +205,7 @@ test('a link straight to #/practise/ID (a fresh page) lists, from the cards alon
   await page.goto(`${srv.base}/?lang=en&seed=1#/practise/${p}`);
   await page.locator('ul.cards:not(.loading)').waitFor();
   assert.ok(await page.evaluate(() => typeof window.kefuLiteStop === 'function'), 'shown by the library module');
-  assert.ok(asked.includes('/scenarios/cards.json'));
+  assert.ok(!asked.includes('/scenarios/cards.json'), 'the cards inline in index.html');
   const titles = (await page.locator('.cards .card h2').allInnerTexts()).sort();
   assert.deepEqual(titles, want, `the scenarios whose turns ask for ${p}`);
   const card = page.locator('.cards .card a').first();
@@ -259,10 +264,49 @@ test('on a 1.6 Mbit/s, 150 ms link: when the library shows (reported)', async ()
       .observe({ type: 'largest-contentful-paint', buffered: true });
     setTimeout(() => resolve(null), 2000);
   }));
-  console.log(`throttled (1.6 Mbit/s, 150 ms): library cards shown after ${shown} ms; LCP ${lcp == null ? '?' : Math.round(lcp)} ms (target 1500 ms)`);
+  // LCP: the library as index.html paints it (its static picture); "ready": the module's own
+  // cards, which take clicks and filters.
+  console.log(`throttled (1.6 Mbit/s, 150 ms): library shown (LCP) ${lcp == null ? '?' : Math.round(lcp)} ms (target 1500 ms); the module's cards ready after ${shown} ms`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+/** The library's cards as the page shows them: titles, and where each sits. */
+const placed = (page, list) => page.locator(`${list} .card h2`).evaluateAll((hs) => hs.map((h) => {
+  const r = h.getBoundingClientRect();
+  return { title: h.textContent, x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width) };
+}));
+
+for (const [name, opts, url, lang] of [
+  ['?lang=en', {}, '/?lang=en', 'en'],
+  ['a zh-TW browser', { locale: 'zh-TW' }, '/', 'zh-Hant'],
+]) {
+  test(`index.html paints the library before the module runs, and the module's page takes its place (${name})`, async () => {
+    // The static picture (`kefu prerender`): in the language the app shows, inert and hidden
+    // from assistive technology; the module's cards replace it in the same places.
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 }, ...opts });
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(/\/kefu_library_bg\.[0-9a-f]{16}\.wasm$/, async (r) => { await held; await r.continue(); });
+    await page.goto(`${srv.base}${url}`);
+    await page.locator('.pre-cards .card').first().waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), lang);
+    const pre = page.locator('#app > .pre');
+    assert.equal(await pre.getAttribute('aria-hidden'), 'true');
+    assert.equal(await pre.evaluate((e) => e.inert), true, 'nothing on the picture takes a click');
+    assert.equal(await page.locator('.cards .card').count(), 0, 'not the module\'s cards');
+    const picture = await placed(page, '.pre-cards');
+    const cards = JSON.parse(await page.locator('#kefu-cards').textContent()).cards;
+    assert.equal(picture.length, cards.length, 'every card');
+    release();
+    await page.locator('.cards .card').first().waitFor();
+    assert.equal(await page.locator('.pre').count(), 0, 'the picture is gone');
+    assert.deepEqual(await placed(page, '.cards'), picture, 'the same cards in the same places');
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
 
 test('the library module hands over: a card plays in the full module, a reply is scored, back shows the library', async () => {
   const page = await newPage(browser);

@@ -456,9 +456,55 @@ pub fn start() {
     // The full module takes the library module's place (never both mounted: `handover`).
     #[cfg(feature = "full")]
     handover::stop_library();
-    let _app = yew::Renderer::<App>::with_root(root).render();
+    #[cfg(feature = "full")]
+    yew::Renderer::<App>::with_root(root).render();
+    // Apart from the page (`apart`), the first render waits for a task of its own: the
+    // module's compilation and its first render are two tasks on a phone, not one.
     #[cfg(not(feature = "full"))]
-    handover::register(_app);
+    {
+        let root = apart(root);
+        let mount = move || handover::register(yew::Renderer::<App>::with_root(root).render());
+        if APART.with(|a| a.borrow().is_some()) {
+            gloo::timers::callback::Timeout::new(0, mount).forget();
+        } else {
+            mount();
+        }
+    }
+}
+
+thread_local! {
+    /// The library module's root while it renders apart from the page (`apart`).
+    static APART: std::cell::RefCell<Option<web_sys::Element>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Over index.html's static picture of the library (`kefu prerender`, #17) the library module
+/// renders into a root of its own, off the page: its start is then a few shorter tasks (the
+/// page, then its cards, then one layout) instead of one long one on a phone, and the picture
+/// stays until `swap_in` puts the root in its place with the cards shown (new elements in the
+/// same places: nothing moves).
+#[cfg(not(feature = "full"))]
+fn apart(root: web_sys::Element) -> web_sys::Element {
+    let pictured = root
+        .first_element_child()
+        .is_some_and(|c| c.class_name() == "pre");
+    let Ok(own) = gloo::utils::document().create_element("div") else {
+        return root;
+    };
+    if !pictured {
+        return root;
+    }
+    own.set_id("app");
+    APART.with(|a| *a.borrow_mut() = Some(own.clone()));
+    own
+}
+
+/// The root `apart` made, in the static picture's place (once; nothing when there was none).
+fn swap_in() {
+    if let Some(own) = APART.with(|a| a.borrow_mut().take()) {
+        if let Some(old) = gloo::utils::document().get_element_by_id("app") {
+            let _ = old.replace_with_with_node_1(&own);
+        }
+    }
 }
 
 /// Replace the page with a readable message instead of a dead screen.
@@ -505,8 +551,9 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 fn start_fetch(url: &str) -> impl std::future::Future<Output = Result<String, String>> + 'static {
     use wasm_bindgen_futures::JsFuture;
     let url = url.to_string();
-    // Fetched already by the library module before it handed over (`handover`).
-    let taken = handover::take(&url);
+    // Fetched already by the library module before it handed over (`handover`); the cards,
+    // carried by index.html.
+    let taken = handover::take(&url).or_else(|| (url == CARDS).then(inline_cards).flatten());
     let sent = taken
         .is_none()
         .then(|| JsFuture::from(gloo::utils::window().fetch_with_str(&url)));
@@ -535,6 +582,14 @@ fn start_fetch(url: &str) -> impl std::future::Future<Output = Result<String, St
 /// intent.
 const CARDS: &str = "scenarios/cards.json";
 const FULL: &str = "scenarios/library.json";
+
+/// The cards index.html carries inline (`kefu prerender` at `make dist`, #17: the page's static
+/// picture of the library is drawn from them), read instead of fetching `CARDS`.
+fn inline_cards() -> Option<String> {
+    gloo::utils::document()
+        .get_element_by_id("kefu-cards")?
+        .text_content()
+}
 
 /// The library as shipped: a bundle (`CARDS` or `FULL`) and, when `with_index`,
 /// `scenarios/index.json` (every file in the folder) read by `view::read_index`: the files
@@ -886,6 +941,12 @@ pub fn App() -> Html {
     let lang = state.lang;
     let route = use_state(route::current);
     let lib = use_reducer(LibState::default);
+    // Shown with the cards: the module's root in place of index.html's picture (`apart`).
+    use_effect_with(lib.listed, |listed| {
+        if *listed {
+            swap_in();
+        }
+    });
     // Asked for the full library (by a route that plays, or the trainee's intent); fetched once.
     let want_full = use_state_eq(|| false);
     let full_asked = use_mut_ref(|| false);
@@ -1105,6 +1166,17 @@ pub fn App() -> Html {
                     }
                 });
             }
+            // The cards index.html carries: listed in a task of their own, after the first
+            // render (a phone's start in shorter tasks, `apart`).
+            if inline_cards().is_some() {
+                let lib = lib.clone();
+                gloo::timers::callback::Timeout::new(0, move || {
+                    if let Some(Ok((l, _))) = inline_cards().map(|c| Library::from_cards(&c)) {
+                        lib.dispatch(LibAction::Set(l, false));
+                    }
+                })
+                .forget();
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 // List the shipped library's cards at once; then check the files that are not in
                 // its bundle (a trainer's own), one at a time, with the engine module.
@@ -1112,6 +1184,7 @@ pub fn App() -> Html {
                 // (not again with the full library), a few at a time and at most
                 // `view::MAX_LISTED_FILES`; what is wrong with the list is shown as a broken file.
                 // No cards (a site built before them): the full module reads the whole bundle.
+                let inline = inline_cards().is_some();
                 let Some((l, full, listed)) = fetch_library(CARDS, true).await else {
                     handover::to_full();
                     return;
@@ -1120,7 +1193,11 @@ pub fn App() -> Html {
                 lib.dispatch(LibAction::Checking(
                     listed.fetch.len() + files.len() + usize::from(told.is_some()),
                 ));
-                lib.dispatch(LibAction::Set(l, full));
+                // The cards index.html carries are listed apart (the `Timeout` above):
+                // the same library again would only render the page again.
+                if full || !inline || !l.broken.is_empty() {
+                    lib.dispatch(LibAction::Set(l, full));
+                }
                 if let Some(c) = told {
                     lib.dispatch(LibAction::Add(Box::new(c)));
                 }

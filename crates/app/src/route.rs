@@ -106,6 +106,8 @@ thread_local! {
     /// The history entry shown now (its key in `history.state`) and where each entry was
     /// scrolled to when last seen.
     static ENTRY: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// `arrive` has run once in this module.
+    static ARRIVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static SCROLL: std::cell::RefCell<std::collections::HashMap<u64, f64>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
@@ -169,6 +171,12 @@ pub fn arrive() {
         k
     });
     ENTRY.with(|e| e.set(key));
+    // The library module's first page is where the page loaded: at its top, or where the
+    // trainee scrolled its static picture (index.html) to. No scroll then, which would also force
+    // a layout of the page being built inside the module's start (#17: a long task on a phone).
+    if cfg!(not(feature = "full")) && !ARRIVED.with(|a| a.replace(true)) && back_to.is_none() {
+        return;
+    }
     let y = back_to.unwrap_or(0.0);
     w.scroll_to_with_x_and_y(0.0, y);
     // The page may still be filling in (a restored session): try once more after it has.
