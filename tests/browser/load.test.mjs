@@ -123,8 +123,9 @@ const SCORER_TARGET = 250 * 1024;
 // Set to 399 KB on 2026-12-04 at 405,470 bytes (396.0 KB; 479,404 before): the learned model
 // packed at build time, the results-file reader in the checker only, the answer patterns on
 // regex's PikeVM alone, Aho-Corasick's noncontiguous NFA alone, JSON read through
-// serde_json::Value only.
-const SCORER_BUDGET = 399 * 1024;
+// serde_json::Value only. Raised to 402 KB the same day at 409,234 bytes (399.6 KB): the heads
+// retrained on the trainee corpus's second round (more weights outside a byte, kept exactly).
+const SCORER_BUDGET = 402 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
