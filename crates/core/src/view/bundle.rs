@@ -28,6 +28,17 @@ pub struct Bundle {
 /// The bundle format this app reads; a newer bundle is refused with a message.
 pub const BUNDLE_VERSION: u32 = 1;
 
+/// A bundle or cards file of `version` is one this app reads (not from a newer app); else the
+/// error the app shows.
+pub(super) fn readable(version: u32) -> Result<(), String> {
+    if version > BUNDLE_VERSION {
+        return Err(format!(
+            "bundle version {version} is newer than this app ({BUNDLE_VERSION})"
+        ));
+    }
+    Ok(())
+}
+
 /// One scenario file, checked: its scenario when it checked clean, else every diagnostic line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checked {
@@ -48,12 +59,7 @@ impl Library {
     /// does not parse is an error the app shows; the trainer's own files still load.
     pub fn from_bundle(json: &str) -> Result<(Library, Vec<String>), String> {
         let b: Bundle = crate::json::from_str(json)?;
-        if b.version > BUNDLE_VERSION {
-            return Err(format!(
-                "bundle version {} is newer than this app ({BUNDLE_VERSION})",
-                b.version
-            ));
-        }
+        readable(b.version)?;
         let mut lib = Library {
             broken: b.broken,
             exams: b.exams,

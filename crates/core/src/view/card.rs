@@ -3,7 +3,7 @@
 //! `Cards`, written by `kefu bundle --cards`), so it holds no deserializer of whole scenarios;
 //! each scenario in full comes with the whole bundle (`library.json`) when one is opened.
 
-use super::bundle::{Checked, BUNDLE_VERSION};
+use super::bundle::Checked;
 use super::Library;
 use crate::judgement::ScenarioKind;
 use crate::principles::Lang;
@@ -132,12 +132,7 @@ impl Library {
     /// newer format or one that does not parse is an error the app shows.
     pub fn from_cards(json: &str) -> Result<(Library, Vec<String>), String> {
         let c: Cards = crate::json::from_str(json)?;
-        if c.version > BUNDLE_VERSION {
-            return Err(format!(
-                "bundle version {} is newer than this app ({BUNDLE_VERSION})",
-                c.version
-            ));
-        }
+        super::bundle::readable(c.version)?;
         let mut lib = Library {
             broken: c.broken,
             ..Library::default()
