@@ -14,31 +14,14 @@
 //! so nothing waiting for the module's cards mistakes the picture for them.
 
 use kefu_core::i18n::{t, tf};
-use kefu_core::judgement::ScenarioKind;
 use kefu_core::principles::Lang;
 use kefu_core::scenario::{product_name, PRODUCTS};
-use kefu_core::view::Library;
+use kefu_core::view::{kind_key, Library, LISTED_KINDS};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 /// Where index.html takes the prerendered page.
 pub const MARKER: &str = "<!--kefu:prerender-->";
-
-/// The kind filter's options, as the library page lists them (`library.rs` `KINDS`).
-const KINDS: [(ScenarioKind, &str); 3] = [
-    (ScenarioKind::Angry, "angry"),
-    (ScenarioKind::Objection, "objection"),
-    (ScenarioKind::Product, "product"),
-];
-
-fn kind_key(k: ScenarioKind) -> &'static str {
-    match k {
-        ScenarioKind::Angry => "kind.angry",
-        ScenarioKind::Objection => "kind.objection",
-        ScenarioKind::Product => "kind.product",
-        ScenarioKind::General => "kind.general",
-    }
-}
 
 /// Text for an element's content or a quoted attribute.
 fn esc(s: &str) -> String {
@@ -107,8 +90,13 @@ pub fn library_html(lib: &Library, lang: Lang) -> String {
         tr("lib.filter.kind"),
         tr("lib.filter.all")
     );
-    for (k, id) in KINDS {
-        let _ = write!(h, "<option value=\"{id}\">{}</option>", tr(kind_key(k)));
+    for k in LISTED_KINDS {
+        let _ = write!(
+            h,
+            "<option value=\"{}\">{}</option>",
+            k.id(),
+            tr(kind_key(k))
+        );
     }
     let _ = write!(
         h,

@@ -6,27 +6,12 @@ use kefu_core::i18n::tf;
 use kefu_core::judgement::ScenarioKind;
 use kefu_core::principles;
 use kefu_core::scenario::product_name;
-use kefu_core::view::{Card, Library};
+use kefu_core::view::{kind_key, Card, Library, LISTED_KINDS};
 use std::rc::Rc;
 use yew::prelude::*;
 
-const KINDS: [(ScenarioKind, &str); 3] = [
-    (ScenarioKind::Angry, "angry"),
-    (ScenarioKind::Objection, "objection"),
-    (ScenarioKind::Product, "product"),
-];
-
 /// Skeleton cards shown while the library's cards load.
 const SKELETONS: usize = 6;
-
-pub fn kind_key(k: ScenarioKind) -> &'static str {
-    match k {
-        ScenarioKind::Angry => "kind.angry",
-        ScenarioKind::Objection => "kind.objection",
-        ScenarioKind::Product => "kind.product",
-        ScenarioKind::General => "kind.general",
-    }
-}
 
 /// Read the files of a list (the browser's `Blob.text()`, not gloo's FileReader: less code in
 /// the first load) and hand each to the app.
@@ -83,7 +68,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            kind.set(KINDS.iter().find(|(_, id)| *id == v).map(|(k, _)| *k));
+            kind.set(LISTED_KINDS.into_iter().find(|k| k.id() == v));
         })
     };
     let on_product = {
@@ -101,10 +86,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
     let product_sel = use_node_ref();
     {
         let (ks, ps) = (kind_sel.clone(), product_sel.clone());
-        let k = KINDS
-            .iter()
-            .find(|(x, _)| Some(*x) == *kind)
-            .map_or("", |(_, id)| *id);
+        let k = kind.map_or("", ScenarioKind::id);
         let p = (*product).clone().unwrap_or_default();
         use_effect(move || {
             if let Some(s) = ks.cast::<web_sys::HtmlSelectElement>() {
@@ -241,8 +223,8 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                 <label>{ tr("lib.filter.kind") }
                     <select onchange={on_kind} ref={kind_sel}>
                         <option value="" selected={kind.is_none()}>{ tr("lib.filter.all") }</option>
-                        { for KINDS.iter().map(|(k, id)| html! {
-                            <option value={*id} selected={*kind == Some(*k)}>{ tr(kind_key(*k)) }</option>
+                        { for LISTED_KINDS.into_iter().map(|k| html! {
+                            <option value={k.id()} selected={*kind == Some(k)}>{ tr(kind_key(k)) }</option>
                         }) }
                     </select>
                 </label>

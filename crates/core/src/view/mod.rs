@@ -22,6 +22,26 @@ pub use highlight::{highlight, Piece};
 pub use lang::ui_lang;
 pub use library::Library;
 
+use crate::judgement::ScenarioKind;
+
+/// The kinds a scenario file names, in the order the library's kind filter lists them (the
+/// app's library page and `kefu prerender` alike).
+pub const LISTED_KINDS: [ScenarioKind; 3] = [
+    ScenarioKind::Angry,
+    ScenarioKind::Objection,
+    ScenarioKind::Product,
+];
+
+/// The catalogue key of a scenario kind's name (`kind.angry`, …).
+pub fn kind_key(k: ScenarioKind) -> &'static str {
+    match k {
+        ScenarioKind::Angry => "kind.angry",
+        ScenarioKind::Objection => "kind.objection",
+        ScenarioKind::Product => "kind.product",
+        ScenarioKind::General => "kind.general",
+    }
+}
+
 /// The catalogue key of the mood band a 0–100 mood falls in.
 pub fn mood_key(mood: i32) -> &'static str {
     match mood {
