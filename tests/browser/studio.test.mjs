@@ -87,7 +87,10 @@ test('template → clean → a turn and a branch on the map → a typo is an err
     v.dispatch({ selection: { anchor: v.state.doc.length } });
     v.focus();
   }, studio);
-  await paste('\n[[turn]]\nid = "calm"\nsay = [{ zh-Hans = "好吧,谢谢。", en = "All right, thanks." }]\nexpects = { gratitude = 1 }\n\n[[turn.next]]\ngoto = "resolved"\nmood = 10\n');
+  await paste('\n[[turn]]\nid = "calm"\nsay = [{ zh-Hans = "好吧,谢谢。", en = "All right, thanks." }]\nexpects = { gratitude = 1 }\n'
+    + 'hint = { zh-Hans = "谢谢他的耐心。", en = "Thank him for his patience." }\n'
+    + 'model = [{ zh-Hans = "谢谢您的耐心,有消息我马上通知您。", en = "Thank you for your patience; I\'ll let you know as soon as I hear." }]\n'
+    + '\n[[turn.next]]\ngoto = "resolved"\nmood = 10\n');
   await select('[[turn.next]]\ngoto = "escalated"\nmood = -30');
   await page.keyboard.press('ArrowLeft');
   await paste('[[turn.next]]\nany = ["gratitude"]\ngoto = "calm"\nmood = 5\n\n');
@@ -283,7 +286,7 @@ test('a reload keeps the draft; the download is the text; a full quota loses not
   await page.locator('.studio-notice:not([hidden])').waitFor();
   assert.match(await page.locator('.studio-notice').innerText(), /storage is full/);
   assert.ok((await text()).endsWith('# more\n'));
-  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('kefu.studio.drafts'))['my-angry-2.toml'].text);
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('kefu.studio.draft.my-angry-2.toml')).text);
   assert.equal(saved, was);
   await page.evaluate(() => { Storage.prototype.setItem = window.__setItem; });
   await page.keyboard.insertText('# saved\n');
@@ -312,9 +315,11 @@ test('the editor shows which languages each text lacks', async () => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('#studio-new').selectOption('angry');
   await settled();
-  // Every text has zh-Hans and en: no badge; zh-Hant is counted as not declared.
+  // Every text has zh-Hans and en: no badge; zh-Hant, in no text, is said to be missing from
+  // the file. Languages by their names.
   assert.equal(await page.locator('.studio-lacks').count(), 0);
-  assert.match(await page.locator('.studio-langs').innerText(), /zh-Hans (\d+)\/\1 · en \1\/\1$/);
+  assert.match(await page.locator('.studio-langs').innerText(),
+    /^Texts per language: Simplified Chinese (\d+)\/\1, Traditional Chinese: none \(not in the file\), English \1\/\1$/);
   // A zh-Hant title: now every other text lacks zh-Hant, each marked at its line.
   await select('title = { zh-Hans = "还没到的快递", ');
   await page.keyboard.press('ArrowRight');
@@ -323,18 +328,18 @@ test('the editor shows which languages each text lacks', async () => {
   await page.waitForFunction(() => document.querySelectorAll('.studio-lacks').length > 5);
   const doc = await text();
   const badges = await page.locator('.studio-lacks').evaluateAll((es) => es.map((e) => [e.closest('.cm-line').textContent, e.dataset.lacks, e.textContent]));
-  assert.ok(badges.every(([, lacks, label]) => lacks === 'zh-Hant' && label === 'no zh-Hant'), JSON.stringify(badges));
+  assert.ok(badges.every(([, lacks, label]) => lacks === 'zh-Hant' && label === 'no Traditional Chinese'), JSON.stringify(badges));
   assert.ok(!badges.some(([line]) => line.startsWith('title =')), 'the title has every language');
   assert.ok(badges.some(([line]) => line.startsWith('brief =')));
-  assert.match(await page.locator('.studio-langs').innerText(), /zh-Hant 1\/(\d+) \(not in languages\)/);
+  assert.match(await page.locator('.studio-langs').innerText(), /Traditional Chinese 1\/(\d+) \(not in languages\)/);
   // An ending without its English text lacks both, and the checker says so too.
   await select(', en = "I want your manager; I\'m filing a complaint."');
   await page.keyboard.press('Delete');
   await page.waitForFunction(() => [...document.querySelectorAll('.studio-lacks')].some((e) => e.dataset.lacks === 'zh-Hant en'));
   const line = await page.locator('.studio-lacks[data-lacks="zh-Hant en"]').evaluate((e) => e.closest('.cm-line').textContent);
   assert.match(line, /^text = \{ zh-Hans = "我要找你们领导投诉。" \}/);
-  assert.match(await page.locator('.studio-lacks[data-lacks="zh-Hant en"]').getAttribute('title'), /no zh-Hant, en version/);
-  assert.ok(doc.length > 0);
+  assert.match(await page.locator('.studio-lacks[data-lacks="zh-Hant en"]').getAttribute('title'), /no Traditional Chinese, English version/);
+  assert.ok(doc.includes('I want your manager') && !(await text()).includes('I want your manager'));
   // In Chinese, the badge speaks Chinese.
   await page.goto(`${srv.base}/?lang=zh-Hans#/studio`);
   await page.locator('.studio .cm-editor').waitFor();
@@ -399,32 +404,155 @@ test('open a .toml file, and a library scenario as a copy', async () => {
   await settled();
   assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
   assert.match(await page.locator('#studio-drafts').innerText(), /shop-q\.toml/);
-  // A scenario of the library, as a copy: its text, under a name of its own; the site's file
-  // is not changed by editing the copy.
+  // A scenario of the library, as a copy: its text with an id and a file name of its own
+  // (`ID-copy`, then `ID-copy-2`), so it never stands in for the shipped scenario.
   const lib = page.locator('#studio-library');
   await lib.focus();
   await page.waitForFunction(() => document.querySelectorAll('#studio-library option').length > 5);
   await lib.selectOption('angry-late-delivery.toml');
-  await page.waitForFunction((s) => document.querySelector(s).kefuStudio.name === 'angry-late-delivery.toml', studio);
+  await page.waitForFunction((s) => document.querySelector(s).kefuStudio.name === 'angry-late-delivery-copy.toml', studio);
   const original = await (await fetch(`${srv.base}/scenarios/angry-late-delivery.toml`)).text();
-  assert.equal(await text(), original);
+  assert.match(original, /^id = "angry-late-delivery"$/m);
+  assert.equal(await text(), original.replace(/^id = "angry-late-delivery"$/m, 'id = "angry-late-delivery-copy"'));
   await settled();
-  assert.notEqual(await state(), 'errors', await page.locator('.studio-problems').innerText());
+  // Clean: the id is the file name's (no "does not match the file name" warning).
+  assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
   await page.locator('.cm-content').focus();
   await page.keyboard.press('Control+End');
   await page.keyboard.insertText('# my copy\n');
   await lib.selectOption('angry-late-delivery.toml');
-  await page.waitForFunction((s) => document.querySelector(s).kefuStudio.name === 'angry-late-delivery-2.toml', studio);
-  assert.equal(await text(), original);
-  assert.equal(await (await fetch(`${srv.base}/scenarios/angry-late-delivery.toml`)).text(), original);
-  const drafts = await page.evaluate(() => JSON.parse(localStorage.getItem('kefu.studio.drafts')));
-  assert.ok(drafts['angry-late-delivery.toml'].text.endsWith('# my copy\n'));
+  await page.waitForFunction((s) => document.querySelector(s).kefuStudio.name === 'angry-late-delivery-copy-2.toml', studio);
+  assert.match(await text(), /^id = "angry-late-delivery-copy-2"$/m);
+  const first = await page.evaluate(() => JSON.parse(localStorage.getItem('kefu.studio.draft.angry-late-delivery-copy.toml')));
+  assert.ok(first.text.endsWith('# my copy\n'));
+  // Play-tested, the copy is not the shipped scenario: the library's card still plays the
+  // shipped text, and nothing was added.
+  const files = await kept();
+  await settled();
+  await page.locator('#studio-play').click();
+  await page.waitForURL(/#\/studio\/play$/);
+  await page.getByRole('textbox', { name: 'Reply' }).waitFor();
+  assert.deepEqual(await kept(), files);
+  await page.getByRole('link', { name: 'Back to the studio' }).click();
+  await page.locator('.studio .cm-editor').waitFor();
+});
+
+test('a placeholder\'s quick fix replaces the placeholder and keeps the text', async () => {
+  await page.locator('#studio-new').selectOption('angry');
+  await settled();
+  await select('"{name},非常抱歉');
+  await paste('"{nmae},非常抱歉');
+  const err = page.locator('.studio-problems li.error');
+  await err.first().waitFor();
+  const doc = await text();
+  const line = lineOf(doc, '{nmae}');
+  const col = [...doc.split('\n')[line - 1].slice(0, doc.split('\n')[line - 1].indexOf('{nmae}'))].length + 1;
+  assert.equal(await err.first().getAttribute('data-line'), String(line));
+  assert.equal(await err.first().getAttribute('data-col'), String(col));
+  assert.equal((await page.locator('.cm-lintRange-error').allTextContents()).join(''), '{nmae}');
+  await err.first().getByRole('button', { name: 'Replace with “{name}”' }).click();
+  await settled();
+  assert.equal(await text(), doc.replace('{nmae}', '{name}'));
+  assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
+  // Full-width punctuation outside quotes: fixed to the ASCII character.
+  await select('max_turns = 6');
+  await paste('max_turns ＝ 6');
+  await page.locator('.studio-problems li.error').first().waitFor();
+  await page.locator('.studio-problems li.error').first().getByRole('button', { name: 'Replace with “=”' }).click();
+  await settled();
+  assert.match(await text(), /^max_turns = 6$/m);
+  assert.equal(await state(), 'clean');
+});
+
+test('while a half-typed turn keeps the text from reading, the map, samples and badges stay, marked', async () => {
+  await select('title = { zh-Hans = "还没到的快递", ');
+  await page.keyboard.press('ArrowRight');
+  await paste('zh-Hant = "還沒到的快遞", ');
+  await settled();
+  await page.waitForFunction(() => document.querySelectorAll('.studio-lacks').length > 5);
+  const badges = await page.locator('.studio-lacks').count();
+  const nodes = await page.locator('.studio-graph [data-node]').count();
+  assert.equal(await page.locator('.studio-map.stale').count(), 0);
+  // A turn begun at the end: the text no longer reads as a scenario.
+  await page.evaluate((s) => {
+    const v = document.querySelector(s).kefuStudio.view;
+    v.dispatch({ selection: { anchor: v.state.doc.length } });
+    v.focus();
+  }, studio);
+  await paste('\n[[turn]]\nid = "half"\n');
+  await settled();
+  assert.equal(await state(), 'errors');
+  assert.equal(await page.evaluate((s) => document.querySelector(s).kefuStudio.report.graph, studio), null);
+  // The last map, samples and badges, marked as from the last text that read.
+  await page.locator('.studio-map.stale .studio-stale-note').waitFor();
+  assert.match(await page.locator('.studio-map .studio-stale-note').innerText(), /from the last text that read/);
+  assert.equal(await page.locator('.studio-graph [data-node]').count(), nodes);
+  assert.equal(await page.locator('.studio-samples li[data-pass]').count(), 4);
+  assert.equal(await page.locator('.studio-samples li.stale-note').count(), 1);
+  assert.equal(await page.locator('.studio-lacks').count(), badges);
+  assert.equal(await page.locator('.studio-editor.stale-badges').count(), 1);
+  assert.match(await page.locator('.studio-langs').innerText(), /from the last text that read/);
+  // Finished, the turn is on the map and nothing is marked.
+  await paste('say = [{ zh-Hans = "嗯", zh-Hant = "嗯", en = "Hm." }]\nexpects = { empathy = 1 }\n\n[[turn.next]]\ngoto = "resolved"\n');
+  await page.locator('.studio-graph [data-node=half]').waitFor();
+  assert.equal(await page.locator('.studio-map.stale').count(), 0);
+  assert.equal(await page.locator('.studio-editor.stale-badges').count(), 0);
+  // With no turn at all, the map says so.
+  await page.evaluate((s) => {
+    const v = document.querySelector(s).kefuStudio.view;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: 'id = "x"\n' } });
+  }, studio);
+  await settled();
+  assert.match(await page.locator('.studio-map').innerText(), /once the file has a \[\[turn\]\]/);
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Control+z');
+  await settled();
+});
+
+test('drafts: a deleted draft can be brought back; two studio tabs keep each other\'s drafts', async () => {
+  await page.locator('#studio-new').selectOption('objection');
+  await settled();
+  const name = await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio);
+  const was = await text();
+  await page.locator('#studio-delete').click();
+  await page.locator('.studio-notice[data-state=deleted]').waitFor();
+  assert.match(await page.locator('.studio-notice').innerText(), new RegExp(`Draft ${name.replace('.', '\\.')} deleted`));
+  assert.ok(!(await page.locator('#studio-drafts').innerText()).includes(name));
+  assert.equal(await page.evaluate((n) => localStorage.getItem(`kefu.studio.draft.${n}`), name), null);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.waitForFunction(([s, n]) => document.querySelector(s).kefuStudio.name === n, [studio, name]);
+  assert.equal(await text(), was);
+  assert.ok((await page.locator('#studio-drafts').innerText()).includes(name));
+  assert.ok(await page.evaluate((n) => localStorage.getItem(`kefu.studio.draft.${n}`), name));
+
+  // A second studio tab makes a draft of its own while this one edits: neither is lost.
+  const other = await page.context().newPage();
+  await other.goto(`${srv.base}/?lang=en#/studio`);
+  await other.locator('.studio .cm-editor').waitFor();
+  await other.locator('#studio-new').selectOption('product');
+  await other.waitForFunction((s) => /^id = "my-product/m.test(document.querySelector(s).kefuStudio.view.state.doc.toString()), studio);
+  const theirs = await other.evaluate((s) => document.querySelector(s).kefuStudio.name, studio);
+  await other.evaluate((s) => {
+    const v = document.querySelector(s).kefuStudio.view;
+    v.dispatch({ changes: { from: v.state.doc.length, insert: '# theirs\n' } });
+  }, studio);
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText('# mine\n');
+  await page.waitForFunction((n) => (JSON.parse(localStorage.getItem(`kefu.studio.draft.${n}`)) || {}).text?.endsWith('# mine\n'), name);
+  await other.waitForFunction((n) => (JSON.parse(localStorage.getItem(`kefu.studio.draft.${n}`)) || {}).text?.endsWith('# theirs\n'), theirs);
+  // This tab lists the other's draft, and both texts are in storage.
+  await page.waitForFunction((n) => document.querySelector('#studio-drafts').innerText.includes(n), theirs);
+  const stored = await page.evaluate(([a, b]) => [a, b].map((n) => JSON.parse(localStorage.getItem(`kefu.studio.draft.${n}`)).text), [name, theirs]);
+  assert.ok(stored[0].endsWith('# mine\n') && stored[1].endsWith('# theirs\n'));
+  await other.close();
 });
 
 test('keyboard alone: from the editor to the play-test controls, a play-test from a turn, and back', async () => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.locator('#studio-new').selectOption('angry');
   await settled();
+  const name = await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio);
   // Leaving the editor: Escape, then Tab (Tab alone indents).
   await page.locator('.cm-content').focus();
   await page.keyboard.press('Escape');
@@ -447,7 +575,7 @@ test('keyboard alone: from the editor to the play-test controls, a play-test fro
   await page.keyboard.press('Tab');
   assert.equal(await active(), 'studio-play');
   await page.keyboard.press('Enter');
-  await page.waitForURL(/turn=when&mood=60#\/play\/my-angry-4/);
+  await page.waitForURL(/turn=when&mood=60#\/studio\/play$/);
   const box = page.getByRole('textbox', { name: 'Reply' });
   await box.waitFor();
   await page.waitForFunction(() => document.activeElement.id === 'reply');
@@ -457,5 +585,5 @@ test('keyboard alone: from the editor to the play-test controls, a play-test fro
   await page.locator('.test-note a').focus();
   await page.keyboard.press('Enter');
   await page.locator('.studio .cm-editor').waitFor();
-  assert.equal(await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio), 'my-angry-4.toml');
+  assert.equal(await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio), name);
 });

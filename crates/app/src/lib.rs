@@ -997,7 +997,8 @@ pub fn App() -> Html {
     };
     {
         let warm = warm.clone();
-        let wanted = plays(&route);
+        // A play-test needs the scorer too, not the full library.
+        let wanted = plays(&route) || *route == Route::StudioPlay;
         use_effect_with(wanted, move |wanted| {
             if *wanted {
                 warm();

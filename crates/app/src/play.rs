@@ -144,7 +144,6 @@ impl PlayState {
         PlayState {
             scenario: s.clone(),
             exam,
-            trial,
             ui: lang,
             phase: Phase::Reading,
             session: Session::new(s, 0, lang),
@@ -385,6 +384,11 @@ pub fn not_ready(ctx: &Ctx) -> Option<Html> {
     if !ctx.loaded {
         return Some(html! { <p role="status">{ ctx.t("lib.loading") }</p> });
     }
+    engine_failed(ctx)
+}
+
+/// What to show instead of play when the engine (the scorer) could not be loaded.
+pub fn engine_failed(ctx: &Ctx) -> Option<Html> {
     match &ctx.engine {
         Engine::Failed(e) => Some(html! {
             <section>

@@ -114,7 +114,8 @@ pub fn trial_page() -> Html {
             None => {}
         });
     }
-    if let Some(wait) = play::not_ready(&ctx) {
+    // (The library is not needed: the text is all there is to play.)
+    if let Some(wait) = play::engine_failed(&ctx) {
         return wait;
     }
     let back = html! { <a href="#/studio" class="back-studio">{ ctx.t("play.back_studio") }</a> };
