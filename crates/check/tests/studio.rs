@@ -114,7 +114,9 @@ fn quick_fixes_replace_only_what_is_wrong() {
     let r = check_studio("angry.toml", &typo);
     let d = &r.diagnostics[0];
     assert_eq!((d.line, d.col), (line, want_col), "{}", d.message);
-    assert!(d.message.starts_with("unknown placeholder `{nmae}`: did you mean `{name}`?"));
+    assert!(d
+        .message
+        .starts_with("unknown placeholder `{nmae}`: did you mean `{name}`?"));
     let (_, fixed) = fixed_line("angry.toml", &typo);
     assert_eq!(fixed, angry.lines().nth(line - 1).unwrap());
     // A typo in a principle id inside quotes: the text inside the quotes.
@@ -132,13 +134,22 @@ fn quick_fixes_replace_only_what_is_wrong() {
         "languages = [\"zh-Hans\",\"en\"]"
     );
     // A string ended with a curly quote.
-    let curly = angry.replace("name = { zh-Hans = \"王先生\",", "name = { zh-Hans = \"王先生”,");
+    let curly = angry.replace(
+        "name = { zh-Hans = \"王先生\",",
+        "name = { zh-Hans = \"王先生”,",
+    );
     let (m, fixed) = fixed_line("angry.toml", &curly);
     assert!(m.starts_with("`”` is a curly quote"), "{m}");
-    assert!(fixed.starts_with("name = { zh-Hans = \"王先生\","), "{fixed}");
+    assert!(
+        fixed.starts_with("name = { zh-Hans = \"王先生\","),
+        "{fixed}"
+    );
     // An id that is not the file name (a warning): the id inside the quotes.
     let (m, fixed) = fixed_line("my-copy.toml", angry);
-    assert!(m.starts_with("the id `angry` does not match the file name"), "{m}");
+    assert!(
+        m.starts_with("the id `angry` does not match the file name"),
+        "{m}"
+    );
     assert_eq!(fixed, "id = \"my-copy\"");
 }
 

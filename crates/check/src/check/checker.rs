@@ -313,7 +313,11 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
             .filter(|(_, c)| closing.contains(c))
             .chain(line.char_indices().filter(|(_, c)| opening.contains(c)))
             .find_map(|(i, c)| {
-                let q = if matches!(c, '‘' | '’') { '\'' } else { '"' };
+                let q = if matches!(c, '‘' | '’') {
+                    '\''
+                } else {
+                    '"'
+                };
                 let fixed = format!("{}{q}{}", &line[..i], &line[i + c.len_utf8()..]);
                 outside_strings(&fixed).1.is_none().then_some((i, c, q))
             });
