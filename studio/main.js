@@ -7,12 +7,13 @@ import {
   EditorView, Decoration, WidgetType, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars, drawSelection,
   dropCursor, rectangularSelection, crosshairCursor, highlightActiveLine,
 } from '@codemirror/view';
-import { EditorState, EditorSelection, StateField, StateEffect } from '@codemirror/state';
+import { EditorState, EditorSelection, StateField, StateEffect, Compartment } from '@codemirror/state';
 import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
   StreamLanguage, foldGutter, indentOnInput, syntaxHighlighting, defaultHighlightStyle,
-  bracketMatching, foldKeymap,
+  bracketMatching, foldKeymap, HighlightStyle,
 } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { toml } from '@codemirror/legacy-modes/mode/toml';
 import { linter, lintGutter, forceLinting, lintKeymap } from '@codemirror/lint';
@@ -53,6 +54,34 @@ const SETUP = [
   rectangularSelection(), crosshairCursor(), highlightActiveLine(), highlightSelectionMatches(),
   keymap.of([...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
 ];
+// The editor in the page's dark mode (index.html's colours under prefers-color-scheme: dark):
+// a dark theme and TOML colours that read on it, switched as the system's mode changes.
+const DARK = [
+  EditorView.theme({
+    '&': { backgroundColor: '#161b21', color: '#e8ebef' },
+    '.cm-content': { caretColor: '#e8ebef' },
+    '.cm-cursor, .cm-dropCursor': { borderLeftColor: '#e8ebef' },
+    '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: '#35507a' },
+    '.cm-gutters': { backgroundColor: '#1a2027', color: '#aeb7c4', borderRight: '1px solid #3b4552' },
+    '.cm-activeLine': { backgroundColor: '#ffffff0a' },
+    '.cm-activeLineGutter': { backgroundColor: '#ffffff14' },
+    '.cm-selectionMatch': { backgroundColor: '#3b4a2c' },
+    '&.cm-focused .cm-matchingBracket': { backgroundColor: '#2f5d3a' },
+    '.cm-panels': { backgroundColor: '#1a2027', color: '#e8ebef' },
+    '.cm-tooltip': { backgroundColor: '#1a2027', color: '#e8ebef', border: '1px solid #3b4552' },
+    '.cm-searchMatch': { backgroundColor: '#6b5a1f88' },
+  }, { dark: true }),
+  syntaxHighlighting(HighlightStyle.define([
+    { tag: tags.propertyName, color: '#8ab4f8' },
+    { tag: tags.string, color: '#a5d6a7' },
+    { tag: tags.atom, color: '#f4b183' },
+    { tag: tags.number, color: '#f4b183' },
+    { tag: tags.comment, color: '#9aa4b2', fontStyle: 'italic' },
+    { tag: tags.bracket, color: '#cfd6df' },
+  ], { themeType: 'dark' })),
+];
+const darkQuery = () => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null);
+
 // How long typing must pause before the file is checked (the issue: errors within 300 ms of
 // typing stopping; a check of a small file takes a few tens of ms in the worker).
 export const CHECK_DELAY_MS = 150;
@@ -336,6 +365,9 @@ export function mount(el, opts) {
   }, { delay: CHECK_DELAY_MS });
 
   let saveTimer = 0;
+  const theme = new Compartment();
+  const onScheme = (e) => view.dispatch({ effects: theme.reconfigure(e.matches ? DARK : []) });
+  darkQuery()?.addEventListener('change', onScheme);
   const view = new EditorView({
     parent: editorBox,
     state: EditorState.create({ doc: '', extensions: [] }),
@@ -350,6 +382,7 @@ export function mount(el, opts) {
       lint,
       lacksField,
       EditorView.lineWrapping,
+      theme.of(darkQuery()?.matches ? DARK : []),
       EditorState.phrases.of(Object.fromEntries(Object.entries(CM_PHRASES).map(([p, k]) => [p, t(k)]))),
       EditorView.contentAttributes.of({ 'aria-label': t('studio.editor'), lang: opts.lang || 'en' }),
       EditorView.updateListener.of((u) => {
@@ -541,6 +574,7 @@ export function mount(el, opts) {
   el.kefuStop = () => {
     window.removeEventListener('pagehide', stop);
     window.removeEventListener('storage', onStorage);
+    darkQuery()?.removeEventListener('change', onScheme);
     stop();
     view.destroy();
   };

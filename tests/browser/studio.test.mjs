@@ -587,3 +587,42 @@ test('keyboard alone: from the editor to the play-test controls, a play-test fro
   await page.locator('.studio .cm-editor').waitFor();
   assert.equal(await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio), name);
 });
+
+test('Chinese typed through an input method (composition) lands once, where the cursor is', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator('#studio-new').selectOption('angry');
+  await settled();
+  const was = await text();
+  await select('王先生的包裹');
+  await page.keyboard.press('ArrowLeft');
+  const [at] = await cursor();
+  // As an IME does: the pinyin composed (shown, not yet committed), then the characters chosen.
+  const cdp = await page.context().newCDPSession(page);
+  for (const c of ['n', 'ni', 'nih', 'niha', 'nihao']) {
+    await cdp.send('Input.imeSetComposition', { text: c, selectionStart: c.length, selectionEnd: c.length });
+  }
+  await cdp.send('Input.insertText', { text: '你好,' });
+  await page.waitForFunction(([s, w]) => document.querySelector(s).kefuStudio.view.state.doc.toString() !== w, [studio, was]);
+  await settled();
+  const now = await text();
+  assert.equal(now, `${was.slice(0, at)}你好,${was.slice(at)}`);
+  assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
+  // One undo takes the whole word back.
+  await page.keyboard.press('Control+z');
+  await page.waitForFunction(([s, w]) => document.querySelector(s).kefuStudio.view.state.doc.toString() === w, [studio, was]);
+  await cdp.detach();
+});
+
+test('in the page\'s dark mode the editor is dark too, and light again in light mode', async () => {
+  const bg = () => page.locator('.studio .cm-editor').evaluate((e) => getComputedStyle(e).backgroundColor);
+  const light = await bg();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.querySelector('.studio .cm-editor').classList.contains('cm-editor') && getComputedStyle(document.querySelector('.studio .cm-editor')).backgroundColor === 'rgb(22, 27, 33)');
+  const dark = await bg();
+  assert.notEqual(dark, light);
+  // The strings are coloured for the dark background (not the light theme's dark red).
+  const str = await page.locator('.cm-line span').evaluateAll((ss) => ss.map((x) => getComputedStyle(x).color));
+  assert.ok(str.includes('rgb(165, 214, 167)'), JSON.stringify([...new Set(str)]));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForFunction((l) => getComputedStyle(document.querySelector('.studio .cm-editor')).backgroundColor === l, light);
+});
