@@ -1,13 +1,18 @@
 // The trainer studio (#/studio, issue #18): a template checks clean, a turn and a branch
 // added show on the map, a typo in a principle id is an error at its line and column with the
-// suggestion (within 300 ms of typing stopping) and its quick fix cleans it, a sample fails
-// after an edit and passes after undo, play-test plays the text (from the start, or from a
-// chosen turn and mood, to an ending) and the studio comes back with the text, cursor and
-// scroll as they were, a reload keeps the draft, the download is the text, a full storage
-// quota gives a notice and loses nothing, each text's missing languages are marked, "add to my
-// library" gives a card that plays (refused while broken), a .toml file and a library
-// scenario open as copies, the studio's code is not part of the first load, and it works at
-// 360 px and from the keyboard alone. One page, reused.
+// suggestion (the time from typing to the error is printed, not asserted) and its quick fix
+// cleans it, a sample fails after an edit and passes after undo (its path drawn on request),
+// play-test plays the text (from the start, or from a chosen turn and mood, to an ending) at
+// #/studio/play without a card or an attempt, and the studio comes back with the text, cursor
+// and scroll as they were, a reload keeps the draft, the download is the text, a full storage
+// quota gives a notice and loses nothing, each text's missing languages are marked (by name, in
+// the UI's language, CodeMirror's own words too), "add to my library" gives a card that plays
+// (refused while broken), a .toml file opens and a library scenario opens as a copy with an id
+// of its own, quick fixes replace only what is wrong (a placeholder, a full-width character),
+// the map, samples and badges stay (marked) while a half-typed turn keeps the text from
+// reading, a deleted draft can be undone and two tabs keep each other's drafts, Chinese typed
+// through an IME lands once, the editor follows the dark mode, the studio's code is not part of
+// the first load, and it works at 360 px and from the keyboard alone. One page, reused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -346,6 +351,18 @@ test('the editor shows which languages each text lacks', async () => {
   await settled();
   await page.locator('.studio-lacks').first().waitFor();
   assert.match(await page.locator('.studio-lacks').first().innerText(), /^缺 /);
+  assert.match(await page.locator('.studio-lacks').first().innerText(), /^缺 繁体中文$/);
+  // The map's branches, outcomes and the language counts in Chinese, with Chinese punctuation.
+  const labels = await page.locator('.studio-graph .edge text').allTextContents();
+  assert.ok(labels.some((l) => l.startsWith('全部 apology')) && labels.some((l) => l.startsWith('其他情况')), JSON.stringify(labels));
+  assert.match(await page.locator('.studio-graph [data-node=resolved]').getAttribute('aria-label'), /^resolved、已解决/);
+  assert.match(await page.locator('.studio-langs').innerText(), /^各语言的文字：简体中文 /);
+  // CodeMirror's own words too: its search panel.
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Control+f');
+  assert.equal(await page.locator('.cm-search input[name=search]').getAttribute('placeholder'), '查找');
+  assert.equal(await page.locator('.cm-search button[name=close]').getAttribute('aria-label'), '关闭');
+  await page.keyboard.press('Escape');
   await page.goto(`${srv.base}/?lang=en#/studio`);
   await page.locator('.studio .cm-editor').waitFor();
 });
