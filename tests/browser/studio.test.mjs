@@ -195,6 +195,14 @@ test('play-test plays the text to an ending, leaves no card and no history; the 
   assert.equal((await savedAttempts(page)).length, attempts);
   assert.deepEqual(await kept(), files);
   assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => /my-angry-2/.test(k) && !k.startsWith('kefu.studio.')).length), 0);
+  // "Try again" starts the play-test afresh, in place; still nothing recorded.
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.locator('.summary').waitFor({ state: 'detached' });
+  await page.getByRole('textbox', { name: 'Reply' }).waitFor();
+  assert.match(page.url(), /#\/studio\/play$/);
+  assert.match(await page.locator('.msg.customer p').first().innerText(), /supposed to take three days/);
+  assert.equal(await page.locator('.msg.agent').count(), 0);
+  assert.equal((await savedAttempts(page)).length, attempts);
   await page.locator('.test-note').getByRole('link', { name: 'Back to the studio' }).click();
   await page.locator('.studio .cm-editor').waitFor();
   assert.equal(await text(), was);

@@ -198,6 +198,7 @@ fn the_studio_report_has_the_graph_the_typo_and_the_failing_sample() {
         .find(|e| e.from == "open" && e.to == "when")
         .unwrap();
     assert_eq!((e.label.as_str(), e.mood), ("all apology", 25));
+    assert_eq!(e.conds, [("all", "apology".to_string())]);
     assert!(g.edges.iter().any(|e| e.label == "otherwise"));
 
     // A typo in a principle id: an error at its line and column with the fix.
