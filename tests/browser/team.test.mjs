@@ -86,7 +86,7 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     assert.equal(csv.filter((l) => l).length, 4, 'a header and three trainees');
 
     // Filters: exams only; a scenario; a date range.
-    const kind = page.getByLabel('Kind', { exact: true });
+    const kind = page.locator('select[name=kind]');
     await kind.selectOption('exam');
     await page.locator('table.heat[data-trainees="1"]').waitFor();
     assert.deepEqual(await rows(page), ['mailto:li@example.com']);
@@ -94,11 +94,11 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     await page.locator('table.heat[data-trainees="3"]').waitFor();
     assert.equal(await page.locator('.exam-verdict').count(), 0, 'no exam counted in practice');
     await kind.selectOption('all');
-    await page.getByLabel('Scenario', { exact: true }).selectOption('late');
+    await page.locator('select[name=scenario]').selectOption('late');
     await page.locator('table.heat[data-trainees="2"]').waitFor();
     assert.deepEqual(await rows(page), ['mailto:li@example.com', 'account:Zhao']);
     assert.deepEqual(await page.locator('table.scenarios tbody tr').evaluateAll((t) => t.map((r) => r.dataset.scenario)), ['late']);
-    await page.getByLabel('Scenario', { exact: true }).selectOption('');
+    await page.locator('select[name=scenario]').selectOption('');
     await page.getByLabel('From', { exact: true }).fill('2026-01-15');
     await page.getByLabel('To', { exact: true }).fill('2026-01-31');
     await page.locator('table.heat[data-trainees="1"]').waitFor();
@@ -172,7 +172,7 @@ async function measure(browser, base, files, what) {
   // A filter on the whole cohort: the grid follows.
   await page.evaluate(() => { window.longTasks = []; });
   const f = Date.now();
-  await page.getByLabel('Kind', { exact: true }).selectOption('exam');
+  await page.locator('select[name=kind]').selectOption('exam');
   await page.locator('table.heat tbody tr td:nth-child(2)').first().filter({ hasText: '/10' }).waitFor();
   const fl = await page.evaluate(() => window.longTasks);
   console.log(`#   filter "exam" on it: ${Date.now() - f} ms, longest task ${Math.round(Math.max(0, ...fl))} ms`);

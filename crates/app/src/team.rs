@@ -137,10 +137,26 @@ fn file_said(
     }
 }
 
-/// Is `v` an xAPI export (an array of statements)?
-fn is_xapi(v: &serde_json::Value) -> bool {
-    v.as_array()
-        .is_some_and(|a| a.first().is_some_and(|x| x.get("verb").is_some()))
+/// The statements of an xAPI export (an array whose first element has a `verb`), parsed
+/// `CHUNK` at a time, yielding to the browser between; `None` when `text` is not one (a JSON
+/// export, or an older store's bare array of attempts).
+async fn read_statements(
+    text: &str,
+) -> Option<Result<Vec<serde_json::Value>, kefu_core::progress::LoadError>> {
+    let mut chunks = kefu_core::cohort::ArrayChunks::new(text)?;
+    let mut all: Vec<serde_json::Value> = Vec::new();
+    while let Some(c) = chunks.next_chunk(CHUNK) {
+        let mut c = match c {
+            Ok(c) => c,
+            Err(e) => return Some(Err(e)),
+        };
+        if all.is_empty() && c.first().is_none_or(|x| x.get("verb").is_none()) {
+            return None;
+        }
+        all.append(&mut c);
+        yield_to_browser().await;
+    }
+    (!all.is_empty()).then_some(Ok(all))
 }
 
 fn ms_of_date(s: &str, end: bool) -> Option<f64> {
@@ -306,37 +322,36 @@ pub fn TeamPage() -> Html {
                     continue;
                 }
                 let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
-                let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
-                    let text = match res {
-                        Ok(t) => t,
-                        Err(_) => {
+                let r = gloo::file::callbacks::read_as_bytes(&File::from(f), move |res| {
+                    let text = match res.ok().and_then(|b| String::from_utf8(b).ok()) {
+                        Some(t) => t,
+                        None => {
                             let e = kefu_core::progress::LoadError::Corrupt(String::new());
                             status.set(Some(format!("{name}: {}", e.message(lang))));
                             return;
                         }
                     };
-                    // An xAPI export (a whole cohort's, perhaps) is added a few trainees at a
+                    // An xAPI export (a whole cohort's, perhaps) is parsed and added a piece at a
                     // time; a JSON export (one trainee) at once.
-                    match serde_json::from_str::<serde_json::Value>(&text) {
-                        Ok(v) if is_xapi(&v) => {
-                            let (status, changed) = (status.clone(), changed.clone());
-                            wasm_bindgen_futures::spawn_local(async move {
-                                let stmts = v.as_array().map_or(&[][..], Vec::as_slice);
-                                let n = add_in_chunks(&cohort, stmts, &*changed).await;
-                                let r = if n == 0 {
-                                    Err(kefu_core::progress::LoadError::Corrupt(String::new()))
-                                } else {
-                                    Ok(n)
-                                };
-                                status.set(Some(file_said(lang, &name, r)));
-                            });
-                        }
-                        _ => {
-                            let r = cohort.borrow_mut().add_file(&text, &name);
-                            status.set(Some(file_said(lang, &name, r)));
-                            changed();
-                        }
-                    }
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let r = match read_statements(&text).await {
+                            Some(Ok(stmts)) => {
+                                match add_in_chunks(&cohort, &stmts, &*changed).await {
+                                    0 => {
+                                        Err(kefu_core::progress::LoadError::Corrupt(String::new()))
+                                    }
+                                    n => Ok(n),
+                                }
+                            }
+                            Some(Err(e)) => Err(e),
+                            None => {
+                                let r = cohort.borrow_mut().add_file(&text, &name);
+                                changed();
+                                r
+                            }
+                        };
+                        status.set(Some(file_said(lang, &name, r)));
+                    });
                 });
                 readers.borrow_mut().push(r);
             }

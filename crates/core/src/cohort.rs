@@ -155,6 +155,109 @@ pub struct Report {
     pub all_scenarios: Vec<(String, String)>,
 }
 
+/// The elements of a JSON array's text, read a few at a time: a large file (a whole cohort's
+/// statements, ~100 MB for 200 trainees × 50 sessions) is parsed in pieces, so the browser can
+/// run between them. The text is only scanned for where each element ends (strings and
+/// nesting followed); each piece is then parsed by serde_json.
+#[derive(Debug, Clone)]
+pub struct ArrayChunks<'a> {
+    text: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> ArrayChunks<'a> {
+    /// `None` unless `text` (after white space) starts a JSON array.
+    pub fn new(text: &'a str) -> Option<ArrayChunks<'a>> {
+        let start = text.len() - text.trim_start().len();
+        (text.as_bytes().get(start) == Some(&b'[')).then_some(ArrayChunks {
+            text,
+            pos: start + 1,
+            done: false,
+        })
+    }
+
+    /// The bytes read so far, of all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.pos, self.text.len())
+    }
+
+    /// The next (at most) `n` elements; `None` after the last. An error when the text is not
+    /// JSON (or is cut short).
+    pub fn next_chunk(&mut self, n: usize) -> Option<Result<Vec<Value>, LoadError>> {
+        if self.done {
+            return None;
+        }
+        let b = self.text.as_bytes();
+        let corrupt = || LoadError::Corrupt("not a JSON array".into());
+        let skip_ws = |mut i: usize| {
+            while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            i
+        };
+        // After the `,` that ended the last piece.
+        let mut start = skip_ws(self.pos);
+        if b.get(start) == Some(&b',') {
+            start = skip_ws(start + 1);
+        }
+        let mut i = start;
+        let mut count = 0;
+        let mut end = start;
+        while count < n {
+            i = skip_ws(i);
+            match b.get(i) {
+                None => {
+                    self.done = true;
+                    return Some(Err(corrupt()));
+                }
+                Some(b']') => {
+                    self.done = true;
+                    break;
+                }
+                Some(b',') if count > 0 => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            // One element: to the `,` or `]` outside strings and brackets.
+            let (mut depth, mut in_str, mut esc) = (0i32, false, false);
+            while let Some(&c) = b.get(i) {
+                if in_str {
+                    match (esc, c) {
+                        (true, _) => esc = false,
+                        (false, b'\\') => esc = true,
+                        (false, b'"') => in_str = false,
+                        _ => {}
+                    }
+                } else {
+                    match c {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' if depth > 0 => depth -= 1,
+                        b',' | b']' if depth == 0 => break,
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            if i >= b.len() {
+                self.done = true;
+                return Some(Err(corrupt()));
+            }
+            end = i;
+            count += 1;
+        }
+        self.pos = i;
+        if count == 0 {
+            return None;
+        }
+        let piece = format!("[{}]", &self.text[start..end]);
+        Some(serde_json::from_str(&piece).map_err(|e| LoadError::Corrupt(e.to_string())))
+    }
+}
+
 /// One trainee's statements, as [`by_trainee`] groups them.
 #[derive(Debug, Clone)]
 pub struct Group<'a> {
@@ -744,5 +847,28 @@ mod tests {
                 .unwrap();
             assert_eq!(all.report(&f), r);
         }
+    }
+
+    #[test]
+    fn a_large_array_is_read_in_pieces_as_a_whole() {
+        let text = r#" [ {"a": "x,]\"}{"}, [1, [2]] ,"s]", 3 , {"b": {"c": []}}, null ] "#;
+        let whole: Vec<Value> = serde_json::from_str(text).unwrap();
+        for n in 1..=7 {
+            let mut chunks = ArrayChunks::new(text).unwrap();
+            let mut got = Vec::new();
+            while let Some(c) = chunks.next_chunk(n) {
+                let c = c.unwrap();
+                assert!(c.len() <= n);
+                got.extend(c);
+            }
+            assert_eq!(got, whole, "by {n}");
+        }
+        assert!(ArrayChunks::new(" {}").is_none());
+        let mut empty = ArrayChunks::new("[ ]").unwrap();
+        assert!(empty.next_chunk(5).is_none());
+        let mut cut = ArrayChunks::new("[1, {\"a\": [").unwrap();
+        assert_eq!(cut.next_chunk(1).unwrap().unwrap(), vec![Value::from(1)]);
+        assert!(cut.next_chunk(1).unwrap().is_err());
+        assert!(cut.next_chunk(1).is_none());
     }
 }
