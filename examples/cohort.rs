@@ -7,7 +7,7 @@
 //! `tests/browser/team.test.mjs`'s.
 
 #[path = "../crates/core/tests/cohort_scale.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod scale;
 
 use kefu_core::cohort::{by_trainee, Cohort, Filter, Kind};
