@@ -269,6 +269,11 @@ test('an exam against Ralph: per reply, per scenario and per exam, once each, wi
     const total = page.locator('.exam-result .total');
     await total.waitFor();
     const [score, passed] = [Number(await total.getAttribute('data-score')), await total.getAttribute('data-passed') === 'true'];
+    // Printouts name the trainee: the exam result, and a saved transcript.
+    assert.equal(await page.locator('.exam-result .trainee').innerText(), 'Trainee: Li Wei · li.wei@example.com');
+    const [firstAttempt] = await savedAttempts(page);
+    await page.goto(`${base}/?lang=en#/history/${firstAttempt.id}`);
+    assert.equal(await page.locator('.transcript-page .trainee').innerText(), 'Trainee: Li Wei · li.wei@example.com');
     await page.goto(`${base}/?lang=en#/settings`);
     const waiting = replies[1] + replies[2] + 2 * 2 + 1;
     await until('the outbox to hold the rest of the exam', async () => await pending(page) === waiting);
