@@ -101,7 +101,8 @@ async fn read_lrs(
 
 /// Add `stmts` to the cohort a few trainees at a time, yielding to the browser after each
 /// `CHUNK` statements; `changed` once at the end (drawing the growing grid after each piece
-/// made a 98 MB file take 8.9 s instead of 3.5). Returns the attempts the statements hold.
+/// made a 98 MB file take 8.9 s to the grid instead of 3.7). Returns the attempts the
+/// statements hold.
 async fn add_in_chunks(
     cohort: &Rc<RefCell<Cohort>>,
     stmts: &[serde_json::Value],
