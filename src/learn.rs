@@ -3,8 +3,9 @@
 //! `make eval` (`examples/eval.rs`, which reports the tuning part *out of fold*: each reply
 //! scored by heads trained on the other four fifths, so the tuning figure is not memory).
 //!
-//! For each of `PRINCIPLES`: a logistic regression over the char 1–3-grams of the folded reply
-//! (binary features, those seen in at least `MIN_COUNT` training replies; an L2 strength from
+//! For each of `PRINCIPLES`: a logistic regression over the features of the folded reply
+//! (`kefu_judge::learned::features`: char 1–3-grams of all but Latin letters, English words and
+//! word pairs; binary, those seen in at least `MIN_COUNT` training replies; an L2 strength from
 //! `L2S`; `EPOCHS` passes of stochastic gradient descent in a fixed pseudo-random order), written
 //! as weights in hundredths (those under `MIN_WEIGHT` left out; one vocabulary for all heads).
 //! The threshold and L2 strength are chosen by 5-fold cross-validation on the training replies
@@ -12,7 +13,7 @@
 //! the one with the highest recall (the model only adds hits where the rules found none, so it
 //! must be precise). Deterministic: the same replies give the same models.
 
-use kefu_judge::learned::{grams, Head, Models};
+use kefu_judge::learned::{features, Head, Models};
 use kefu_judge::text::Folded;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -53,8 +54,11 @@ impl Doc {
     /// A reply and its labelled line (`gold.ID` = 1 is a positive).
     pub fn new(text: &str, line: &Value) -> Doc {
         let f = Folded::new(text);
-        let set: HashSet<&str> = grams(&f.text).iter().map(|&(a, b)| &f.text[a..b]).collect();
-        let mut grams: Vec<String> = set.into_iter().map(str::to_string).collect();
+        let set: HashSet<String> = features(&f.text)
+            .into_iter()
+            .map(|(g, _)| g.into_owned())
+            .collect();
+        let mut grams: Vec<String> = set.into_iter().collect();
         grams.sort();
         let gold = PRINCIPLES
             .iter()
