@@ -14,7 +14,8 @@
 //! where it both apologises and takes the case on, explain not where the reply blames or is
 //! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (`form::parse`; 338 KB, 110 KB gzipped; features seen in at least 3 tuning replies) and
+//! form (`form::parse`; 373 KB, 120 KB gzipped; n-grams seen in at least 3 tuning replies, words
+//! and pairs in 2) and
 //! embedded packed (`PACKED`).
 //!
 //! Linear in the length of the reply: each n-gram is looked up once (a binary search in the

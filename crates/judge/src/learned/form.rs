@@ -110,7 +110,8 @@ pub fn grams(text: &str) -> Vec<(usize, usize)> {
 // The feature switches, as measured (2026-12-04, `make eval --fresh`; tuning out of fold /
 // validation macro-F1; char n-grams alone 0.837 / 0.824): words, pairs and stems without Latin
 // n-grams 0.838 / 0.826 (the one kept: the model also the smallest); with Latin n-grams too
-// 0.839 / 0.823; without pairs 0.837 / 0.825; without stems 0.836 / 0.825.
+// 0.839 / 0.823; without pairs 0.837 / 0.825; without stems 0.836 / 0.825 (all with words kept
+// from 3 tuning replies; from 2, `src/learn.rs`: 0.840 / 0.832).
 /// Whether Latin text is read as words (`words`).
 pub const WORDS: bool = true;
 /// Whether Latin letters are read as char n-grams too (besides words).
