@@ -194,7 +194,8 @@ fn library_principles(mut value: serde_json::Value, out: &str) {
 
 /// The catalogue keys a crate built without `full-catalogue` embeds: those of each part its
 /// features name, `data/i18n/PART.keys` (`library-catalogue`: `library.keys`, the library
-/// module's; `scorer-catalogue`: `scorer.keys`, the judge's and the scorer module's) — one key
+/// module's; `team-catalogue`: `team.keys`, the dashboard module's; `scorer-catalogue`:
+/// `scorer.keys`, the judge's and the scorer module's) — one key
 /// per line, a line ending in `.` a prefix (`lib.` is every `lib.…` key), `#` a comment; no part,
 /// no strings. `None` (every key) with the feature `full-catalogue` (kefu-core's default).
 struct KeyList {
@@ -224,6 +225,7 @@ fn selected_keys(dir: &Path) -> Option<KeyList> {
     let mut keys = Vec::new();
     for (part, wanted) in [
         ("library", feature("LIBRARY_CATALOGUE")),
+        ("team", feature("TEAM_CATALOGUE")),
         ("scorer", feature("SCORER_CATALOGUE")),
     ] {
         let path = dir.join(format!("{part}.keys"));
