@@ -111,6 +111,10 @@ fn catalogue(data: &Path, out: &str) {
     // (`library-catalogue`: the library module, the first load, #17; `scorer-catalogue`: the
     // judge, in the scorer module).
     let wanted = selected_keys(&dir);
+    // The app's full module (kefu-app with `full` alone: the whole catalogue for the app, without
+    // the dashboard's part), which does not show the dashboard.
+    let full_module =
+        feature("FULL_CATALOGUE") && feature("LIBRARY_CATALOGUE") && !feature("TEAM_CATALOGUE");
     let mut all = serde_json::Map::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
@@ -136,8 +140,12 @@ fn catalogue(data: &Path, out: &str) {
                     path.display()
                 );
                 // The trainer studio's strings (`studio.*`) go into its own bundle
-                // (`studio/build.mjs`), not into the app's first load.
-                if key.starts_with("studio.") || wanted.as_ref().is_some_and(|w| !w.selects(key)) {
+                // (`studio/build.mjs`), not into the app's first load; the dashboard's
+                // (`team.*`) into the dashboard module, not the full one (#19).
+                if key.starts_with("studio.")
+                    || (key.starts_with("team.") && full_module)
+                    || wanted.as_ref().is_some_and(|w| !w.selects(key))
+                {
                     continue;
                 }
                 texts.insert(key.clone(), text.clone());

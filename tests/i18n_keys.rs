@@ -188,6 +188,20 @@ fn the_dashboard_module_carries_every_key_it_uses() {
         "found only {} keys",
         used.len()
     );
+    // The full module leaves the dashboard's keys out (`crates/data-build.rs`): no other page
+    // may name one.
+    let src = std::path::Path::new("crates/app/src");
+    let others: Vec<String> = std::fs::read_dir(src)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".rs") && !p.ends_with("/team.rs") && !p.ends_with("/team_app.rs"))
+        .collect();
+    for (path, key) in keys_in(&others) {
+        assert!(
+            !key.starts_with("team."),
+            "{path}: {key} is the dashboard's (not in the full module)"
+        );
+    }
     let outcomes = i18n::keys()
         .filter(|k| k.starts_with("outcome."))
         .map(|k| ("team.rs: outcome.{o}".to_string(), k.to_string()));
