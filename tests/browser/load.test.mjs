@@ -146,6 +146,31 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
   assert.ok(bytes <= SCORER_BUDGET, `scorer module ${bytes} bytes > budget ${SCORER_BUDGET}`);
 });
 
+// The full app module (dist/kefu_dojo_bg.*.wasm: every page but the library's first screen and
+// the dashboard) and the dashboard module (dist/kefu_team_bg.*.wasm, #/team alone), in bytes on
+// the wire: ratchets like BUDGET (`make wasm-size` and `make wasm-size TEAM=1` show what is in
+// them). Set on 2026-12-04 when the dashboard left the full module (#19): the full module
+// 334,721 bytes (326.9 KB; 357,173 with the dashboard), the dashboard module 160,897 (157.1 KB).
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 330 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 160 * 1024]];
+
+test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
+  for (const [what, re, budget] of MODULE_BUDGETS) {
+    const name = fs.readdirSync(DIST).find((f) => re.test(f));
+    assert.ok(name, `make dist wrote the ${what} module`);
+    const { bytes, encoding, status } = await new Promise((resolve, reject) => {
+      http.get(`${srv.base}/${name}`, { headers: { 'Accept-Encoding': 'br, gzip' } }, (res) => {
+        let bytes = 0;
+        res.on('data', (c) => { bytes += c.length; });
+        res.on('end', () => resolve({ bytes, encoding: res.headers['content-encoding'], status: res.statusCode }));
+      }).on('error', reject);
+    });
+    console.log(`${what} module: ${bytes} bytes ${encoding} (${(bytes / 1024).toFixed(1)} KB; budget ${budget / 1024} KB)`);
+    assert.equal(status, 200);
+    assert.equal(encoding, 'br', `the ${what} module is sent with brotli`);
+    assert.ok(bytes <= budget, `${what} module ${bytes} bytes > budget ${budget}`);
+  }
+});
+
 test('the library module carries every string it shows, in every language (no raw ⟦key⟧)', async () => {
   // It embeds only the keys data/i18n/library.keys selects (tests/i18n_keys.rs checks the code's
   // keys against the list; this checks what the page really shows, text and attributes).
