@@ -4,6 +4,7 @@
 // only printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -470,6 +471,12 @@ test('a link straight to #/team loads the dashboard module alone, in the languag
     assert.equal(await page.evaluate(() => window.kefuShown), 'team');
     assert.ok(asked.some((u) => /^\/kefu_team_bg\.[0-9a-f]{16}\.wasm$/.test(u)), 'the dashboard module');
     assert.ok(!asked.some((u) => /^\/kefu_(library|dojo)|\/engine\//.test(u)), `neither the library, the full module nor the engine: ${asked.join(' ')}`);
+    // Named by its content, like every module (make dist): each name's hash is its file's.
+    for (const u of asked.filter((x) => /^\/(kefu_team|snippets\/)/.test(x))) {
+      const [, hash] = u.match(/\.([0-9a-f]{16})\.(js|wasm)$/) || [];
+      assert.ok(hash, `${u} is named by its content`);
+      assert.equal(crypto.createHash('sha256').update(fs.readFileSync(path.join(DIST, u))).digest('hex').slice(0, 16), hash, u);
+    }
     assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
     const html = await page.evaluate(() => document.documentElement.outerHTML);
     assert.ok(!html.includes('⟦'), `${lang}: ${html.match(/⟦[^⟧]*⟧/g)}`);
@@ -484,4 +491,21 @@ test('a link straight to #/team loads the dashboard module alone, in the languag
     assert.deepEqual(page.errors, []);
     await page.context().close();
   }
+});
+
+test('from the library module, #/team hands over to the dashboard module, and back shows the library in the full module', async () => {
+  const page = await newPage(browser);
+  await openLibrary(page, `${srv.base}/?lang=en`);
+  assert.equal(await page.evaluate(() => window.kefuShown), 'library');
+  await page.evaluate(() => { location.hash = '#/team'; });
+  await page.getByRole('heading', { name: 'Team dashboard', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => window.kefuShown), 'team');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  await page.goBack();
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await page.evaluate(() => window.kefuShown), 'full');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  assert.equal(await page.locator('main h1').first().innerText(), 'Library');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
 });
