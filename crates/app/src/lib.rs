@@ -3,11 +3,13 @@
 //! files). One component per file. Built for wasm32 by `make dist`; its pure parts are tested natively.
 
 //!
-//! One crate, two modules (#17): with the default feature `full` it is every page (`make dist`:
-//! `kefu_dojo`); without it (`--no-default-features`: `kefu_library`) only what the library
+//! One crate, three modules (#17, #19): with the feature `full` alone it is every page but the
+//! dashboard (`make dist`: `kefu_dojo`); without features (`kefu_library`) only what the library
 //! page needs — the header, the cards, filters, best scores, opening a file — so the first
-//! load stays small. The library module hands every other route over to the full one
-//! (`handover`): index.html loads it, and its start unmounts the library module first.
+//! load stays small; with `team` alone (`kefu_team`) the header and the trainer's dashboard
+//! (`team_app`), which no trainee downloads. The default, both features, is every page in one
+//! module (native tests). A module hands a route it does not show over to the one that does
+//! (`handover`): index.html loads or mounts that one again, and it unmounts the one shown first.
 // The library module leaves out the pages, so code only they call is unused there (not an error).
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
