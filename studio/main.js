@@ -7,12 +7,13 @@ import {
   EditorView, Decoration, WidgetType, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars, drawSelection,
   dropCursor, rectangularSelection, crosshairCursor, highlightActiveLine,
 } from '@codemirror/view';
-import { EditorState, EditorSelection, StateField, StateEffect } from '@codemirror/state';
+import { EditorState, EditorSelection, StateField, StateEffect, Compartment } from '@codemirror/state';
 import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirror/commands';
 import {
   StreamLanguage, foldGutter, indentOnInput, syntaxHighlighting, defaultHighlightStyle,
-  bracketMatching, foldKeymap,
+  bracketMatching, foldKeymap, HighlightStyle,
 } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { toml } from '@codemirror/legacy-modes/mode/toml';
 import { linter, lintGutter, forceLinting, lintKeymap } from '@codemirror/lint';
@@ -26,6 +27,25 @@ import product from './templates/product.toml';
 import STRINGS from 'kefu:strings';
 
 const TEMPLATES = { angry, objection, product };
+// The catalogue keys of the branch conditions' words (the checker's `conds`), of the UI
+// languages' names, and of CodeMirror's own phrases (EditorState.phrases).
+const COND = {
+  all: 'studio.cond_all', any: 'studio.cond_any', none: 'studio.cond_none', min_score: 'studio.cond_min_score',
+  max_score: 'studio.cond_max_score', mood_below: 'studio.cond_mood_below', mood_above: 'studio.cond_mood_above',
+  turns_taken: 'studio.cond_turns_taken',
+};
+const LANG_NAMES = { 'zh-Hans': 'studio.lang_zh_hans', 'zh-Hant': 'studio.lang_zh_hant', en: 'studio.lang_en' };
+const CM_PHRASES = {
+  Find: 'studio.cm_find', Replace: 'studio.cm_replace', next: 'studio.cm_next', previous: 'studio.cm_previous',
+  all: 'studio.cm_all', 'match case': 'studio.cm_match_case', regexp: 'studio.cm_regexp', 'by word': 'studio.cm_by_word',
+  replace: 'studio.cm_replace_one', 'replace all': 'studio.cm_replace_all', close: 'studio.cm_close',
+  'current match': 'studio.cm_current_match', 'on line': 'studio.cm_on_line', 'replaced $ matches': 'studio.cm_replaced_n',
+  'replaced match on line $': 'studio.cm_replaced_on_line', 'Go to line': 'studio.cm_go_to_line', go: 'studio.cm_go',
+  to: 'studio.cm_to', Diagnostics: 'studio.cm_diagnostics', 'No diagnostics': 'studio.cm_no_diagnostics',
+  'Control character': 'studio.cm_control_char', 'Selection deleted': 'studio.cm_selection_deleted',
+  'folded code': 'studio.cm_folded_code', unfold: 'studio.cm_unfold', 'Folded lines': 'studio.cm_folded_lines',
+  'Unfolded lines': 'studio.cm_unfolded_lines', 'Fold line': 'studio.cm_fold_line', 'Unfold line': 'studio.cm_unfold_line',
+};
 // CodeMirror's basic setup without autocompletion (nothing to complete yet; 30 KB less).
 const SETUP = [
   lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(), foldGutter(),
@@ -34,6 +54,34 @@ const SETUP = [
   rectangularSelection(), crosshairCursor(), highlightActiveLine(), highlightSelectionMatches(),
   keymap.of([...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap, indentWithTab]),
 ];
+// The editor in the page's dark mode (index.html's colours under prefers-color-scheme: dark):
+// a dark theme and TOML colours that read on it, switched as the system's mode changes.
+const DARK = [
+  EditorView.theme({
+    '&': { backgroundColor: '#161b21', color: '#e8ebef' },
+    '.cm-content': { caretColor: '#e8ebef' },
+    '.cm-cursor, .cm-dropCursor': { borderLeftColor: '#e8ebef' },
+    '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: '#35507a' },
+    '.cm-gutters': { backgroundColor: '#1a2027', color: '#aeb7c4', borderRight: '1px solid #3b4552' },
+    '.cm-activeLine': { backgroundColor: '#ffffff0a' },
+    '.cm-activeLineGutter': { backgroundColor: '#ffffff14' },
+    '.cm-selectionMatch': { backgroundColor: '#3b4a2c' },
+    '&.cm-focused .cm-matchingBracket': { backgroundColor: '#2f5d3a' },
+    '.cm-panels': { backgroundColor: '#1a2027', color: '#e8ebef' },
+    '.cm-tooltip': { backgroundColor: '#1a2027', color: '#e8ebef', border: '1px solid #3b4552' },
+    '.cm-searchMatch': { backgroundColor: '#6b5a1f88' },
+  }, { dark: true }),
+  syntaxHighlighting(HighlightStyle.define([
+    { tag: tags.propertyName, color: '#8ab4f8' },
+    { tag: tags.string, color: '#a5d6a7' },
+    { tag: tags.atom, color: '#f4b183' },
+    { tag: tags.number, color: '#f4b183' },
+    { tag: tags.comment, color: '#9aa4b2', fontStyle: 'italic' },
+    { tag: tags.bracket, color: '#cfd6df' },
+  ], { themeType: 'dark' })),
+];
+const darkQuery = () => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null);
+
 // How long typing must pause before the file is checked (the issue: errors within 300 ms of
 // typing stopping; a check of a small file takes a few tens of ms in the worker).
 export const CHECK_DELAY_MS = 150;
@@ -56,17 +104,28 @@ export function fileName(name) {
   return `${base}.toml`;
 }
 
+// The document position of a 1-based line and column (in chars, as the checker counts them).
+export function posAt(doc, line, col) {
+  const ln = doc.line(Math.min(Math.max(line, 1), doc.lines));
+  const text = ln.text;
+  let i = 0;
+  for (let c = 1; c < col && i < text.length; c++) i += text.codePointAt(i) > 0xffff ? 2 : 1;
+  return ln.from + i;
+}
+
 // Where a checker diagnostic (1-based line, column in chars) falls in the document, and the
-// range to underline: the quoted string or the word there.
+// range to underline: the quoted string, the `{placeholder}` or the word there.
 export function rangeAt(doc, d) {
   const ln = doc.line(Math.min(Math.max(d.line, 1), doc.lines));
   const text = ln.text;
-  let i = 0;
-  for (let c = 1; c < d.col && i < text.length; c++) i += text.codePointAt(i) > 0xffff ? 2 : 1;
+  const i = posAt(doc, d.line, d.col) - ln.from;
   const from = ln.from + i;
   let end = i;
   let word = null;
-  if (text[i] === '"') {
+  if (text[i] === '{' && text.indexOf('}', i) > i) {
+    end = text.indexOf('}', i) + 1;
+    word = { from, to: ln.from + end };
+  } else if (text[i] === '"') {
     const close = text.indexOf('"', i + 1);
     end = close > i ? close + 1 : text.length;
     word = { from: from + 1, to: ln.from + Math.max(i + 1, end - 1) };
@@ -103,7 +162,7 @@ const lacksField = StateField.define({
 });
 /** The badges for `texts` ({line, col, lacks}) in `doc`, one per line (the first text's lacks
  * first, then any other on the line). */
-export function lacksDecorations(doc, texts, t) {
+export function lacksDecorations(doc, texts, t, name = (c) => c) {
   const byLine = new Map();
   for (const x of texts || []) {
     if (x.line < 1 || x.line > doc.lines) continue;
@@ -112,13 +171,20 @@ export function lacksDecorations(doc, texts, t) {
     byLine.set(x.line, l);
   }
   const ranges = [...byLine.entries()].sort((a, b) => a[0] - b[0]).map(([line, set]) => {
-    const langs = [...set].join(', ');
+    const langs = [...set].map(name).join(t('studio.list_sep'));
     return Decoration.widget({
       widget: new LacksBadge([...set].join(' '), t('studio.lacks', { langs }), t('studio.lacks_title', { langs })),
       side: 1,
     }).range(doc.line(line).to);
   });
   return Decoration.set(ranges);
+}
+
+/** What a diagnostic's quick fix replaces: the columns the checker gives (`fix_at`), else the
+ * word or quoted text at it. */
+export function fixRange(doc, d) {
+  if (d.fix_at) return { from: posAt(doc, d.line, d.fix_at[0]), to: posAt(doc, d.line, d.fix_at[1]) };
+  return rangeAt(doc, d).word;
 }
 
 export function mount(el, opts) {
@@ -154,6 +220,7 @@ export function mount(el, opts) {
   const langs = h('p', { class: 'studio-langs' });
   const problems = h('ul', { class: 'studio-problems' });
   const samples = h('ul', { class: 'studio-samples' });
+  const samplesBox = h('section', {}, h('h2', {}, t('studio.samples')), samples);
   const map = h('div', { class: 'studio-map', 'aria-label': t('studio.map') });
   const editorBox = h('div', { class: 'studio-editor' });
 
@@ -178,10 +245,28 @@ export function mount(el, opts) {
     view.focus();
   };
 
-  const fixAction = (d, r) => d.fix && [{
+  const fixAction = (d) => d.fix != null && [{
     name: t('studio.fix', { fix: d.fix }),
-    apply: (v) => v.dispatch({ changes: { from: r.word.from, to: r.word.to, insert: d.fix } }),
+    apply: (v) => v.dispatch({ changes: { ...fixRange(v.state.doc, d), insert: d.fix } }),
   }];
+
+  // The map, the samples and the languages of the last text that read as a scenario: kept,
+  // marked as from then, while the text has errors that keep them from being read now.
+  let good = { graph: null, samples: null, languages: null };
+  let pathShown = null;
+  const staleNote = () => h('p', { class: 'studio-stale-note' }, t('studio.stale'));
+  const hasTurn = (text) => /^[ \t]*\[\[[ \t]*turn[ \t]*\]\]/m.test(text);
+  const langName = (code) => t(LANG_NAMES[code] || code);
+  // A sample's path drawn on the map (turns and the branches taken between them, in order, so
+  // a turn visited twice draws both of its branches), or none.
+  const drawPath = (s) => {
+    const ids = s ? s.path.map(([turn]) => turn).concat(s.at ? [s.at[0]] : []) : [];
+    const pairs = new Set(ids.slice(1).map((to, i) => `${ids[i]}>${to}`));
+    map.querySelectorAll('.edge').forEach((e) => e.classList.toggle('on-path', pairs.has(`${e.dataset.from}>${e.dataset.to}`)));
+    map.querySelectorAll('[data-node]').forEach((n) => n.classList.toggle('on-path', ids.includes(n.dataset.node)));
+  };
+  const edgeLabel = (e) => (e.conds && e.conds.length
+    ? e.conds.map(([k, v]) => t(COND[k] || 'studio.cond_otherwise', { v })).join(' · ') : t('studio.cond_otherwise'));
 
   const render = () => {
     const r = report;
@@ -193,31 +278,44 @@ export function mount(el, opts) {
       : errors || warnings ? t('studio.counts', { errors, warnings }) : t('studio.clean');
     if (r.failed) { status.dataset.state = 'failed'; return; }
     problems.replaceChildren(...r.diagnostics.map((d) => {
-      const rg = rangeAt(view.state.doc, d);
-      const fix = d.fix ? h('button', { type: 'button', class: 'studio-fix',
-        onclick: () => { view.dispatch({ changes: { from: rg.word.from, to: rg.word.to, insert: d.fix } }); view.focus(); } },
+      const fix = d.fix != null ? h('button', { type: 'button', class: 'studio-fix',
+        onclick: () => { view.dispatch({ changes: { ...fixRange(view.state.doc, d), insert: d.fix } }); view.focus(); } },
       t('studio.fix', { fix: d.fix })) : null;
       return h('li', { class: d.severity, 'data-line': d.line, 'data-col': d.col },
         h('button', { type: 'button', class: 'studio-goto', onclick: () => jump(d.line, d.col) },
-          `${d.line}:${d.col} ${t(`studio.${d.severity}`)}: ${d.message}`), fix);
+          `${d.line}:${d.col} ${t(d.severity === 'error' ? 'studio.error' : 'studio.warning')}${t('studio.colon')}${d.message}`), fix);
     }));
     if (!r.diagnostics.length) problems.replaceChildren(h('li', { class: 'none' }, t('studio.no_problems')));
-    samples.replaceChildren(...(r.samples.length ? r.samples.map((s) => {
+
+    // Samples: this text's, else (while it has errors) the last ones played, marked.
+    if (r.samples.length) good.samples = r.samples;
+    const shownSamples = r.samples.length ? r.samples : errors && good.samples ? good.samples : [];
+    const samplesStale = !r.samples.length && shownSamples.length > 0;
+    samplesBox.classList.toggle('stale', samplesStale);
+    if (pathShown != null && !shownSamples.some((s) => s.line === pathShown)) pathShown = null;
+    samples.replaceChildren(...(shownSamples.length ? shownSamples.map((s) => {
       const path = s.path.map(([turn, mood]) => `${turn} (${mood})`)
         .concat(s.at ? [`${s.at[0]} (${s.at[1]})`] : []).join(' → ');
-      // The path drawn on the map while the sample is pointed at or focused.
-      const ids = s.path.map(([turn]) => turn).concat(s.at ? [s.at[0]] : []);
-      const show = (on) => map.querySelectorAll('.edge').forEach((e) => {
-        const i = ids.indexOf(e.dataset.from);
-        e.classList.toggle('on-path', on && i >= 0 && ids[i + 1] === e.dataset.to);
-      });
-      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass),
-        onmouseenter: () => show(true), onmouseleave: () => show(false), onfocusin: () => show(true), onfocusout: () => show(false) },
-        h('button', { type: 'button', onclick: () => jump(s.line) },
+      const on = pathShown === s.line;
+      const toggle = s.at ? h('button', { type: 'button', class: 'studio-show-path', 'aria-pressed': String(on),
+        onclick: () => { pathShown = pathShown === s.line ? null : s.line; render(); } }, t('studio.show_path')) : null;
+      return h('li', { class: s.pass ? 'pass' : 'fail', 'data-line': s.line, 'data-pass': String(s.pass) },
+        h('button', { type: 'button', class: 'studio-goto', onclick: () => jump(s.line) },
           `${s.pass ? '✓' : '✗'} ${s.label ? s.label + ' · ' : ''}${t('studio.sample_line', { line: s.line, turn: s.turn, expect: s.expect })}`),
+        toggle,
         h('span', { class: 'studio-path' }, s.at ? t('studio.sample_path', { path }) : t('studio.sample_not_played')));
     }) : [h('li', { class: 'none' }, errors ? t('studio.samples_wait') : t('studio.samples_none'))]));
-    drawMap(map, r.graph, t, (line) => jump(line));
+    if (samplesStale) samples.prepend(h('li', { class: 'stale-note' }, t('studio.stale')));
+
+    // The map: this text's, else (while it has errors and a turn) the last one drawn, marked.
+    if (r.graph) good.graph = r.graph;
+    const g = r.graph || (hasTurn(r.text) ? good.graph : null);
+    const mapStale = !r.graph && !!g;
+    drawMap(map, g, t, (line) => jump(line), { edgeLabel,
+      none: hasTurn(r.text) ? t('studio.map_unreadable') : t('studio.map_none') });
+    map.classList.toggle('stale', mapStale);
+    if (mapStale) map.prepend(staleNote());
+    drawPath(shownSamples.find((s) => s.line === pathShown));
     // The turns to play from (kept while the chosen one is still there), and the start mood.
     const turns = r.graph ? r.graph.nodes.filter((n) => n.kind === 'turn').map((n) => n.id) : [];
     const chosen = fromSelect.value;
@@ -226,11 +324,20 @@ export function mount(el, opts) {
     fromSelect.value = turns.includes(chosen) ? chosen : '';
     moodInput.disabled = !fromSelect.value;
     if (!moodTouched && r.graph) moodInput.value = String(r.graph.mood);
-    // Which languages each text has: counted per language, and a badge on each text lacking one.
-    langs.textContent = (r.languages || []).length ? t('studio.langs', {
-      list: r.languages.filter((l) => l.declared || l.texts).map((l) => t(l.declared ? 'studio.lang_count' : 'studio.lang_undeclared',
-        { lang: l.code, n: l.texts, of: l.of })).join(' · '),
-    }) : '';
+    // Which languages the texts have: each language counted (one missing from the whole file
+    // too), a badge on each text lacking one; the last ones kept while the text does not read.
+    const read = (r.languages || []).length > 0;
+    if (read) good.languages = r.languages;
+    const ls = read ? r.languages : good.languages || [];
+    langs.classList.toggle('stale', !read && ls.length > 0);
+    editorBox.classList.toggle('stale-badges', !read);
+    langs.textContent = ls.length ? t('studio.langs', {
+      list: ls.map((l) => {
+        const lang = langName(l.code);
+        if (!l.declared && !l.texts) return t('studio.lang_missing', { lang });
+        return t(l.declared ? 'studio.lang_count' : 'studio.lang_undeclared', { lang, n: l.texts, of: l.of });
+      }).join(t('studio.list_sep')),
+    }) + (!read ? ` (${t('studio.stale')})` : '') : '';
     // Still pressable (it then says why in the notice); marked and titled meanwhile.
     playBtn.dataset.blocked = String(errors > 0);
     addBtn.dataset.blocked = String(errors > 0);
@@ -248,15 +355,19 @@ export function mount(el, opts) {
     if (v.state.doc.toString() !== text) return [];
     report = Object.assign(r, { text });
     render();
-    v.dispatch({ effects: setLacks.of(lacksDecorations(v.state.doc, r.texts, t)) });
+    // The badges of a text that does not read stay where they were (marked, by render).
+    if ((r.languages || []).length) v.dispatch({ effects: setLacks.of(lacksDecorations(v.state.doc, r.texts, t, langName)) });
     return r.diagnostics.map((d) => {
       const rg = rangeAt(v.state.doc, d);
       return { from: rg.from, to: rg.to, severity: d.severity, message: d.message,
-        actions: fixAction(d, rg) || undefined };
+        actions: fixAction(d) || undefined };
     });
   }, { delay: CHECK_DELAY_MS });
 
   let saveTimer = 0;
+  const theme = new Compartment();
+  const onScheme = (e) => view.dispatch({ effects: theme.reconfigure(e.matches ? DARK : []) });
+  darkQuery()?.addEventListener('change', onScheme);
   const view = new EditorView({
     parent: editorBox,
     state: EditorState.create({ doc: '', extensions: [] }),
@@ -271,6 +382,8 @@ export function mount(el, opts) {
       lint,
       lacksField,
       EditorView.lineWrapping,
+      theme.of(darkQuery()?.matches ? DARK : []),
+      EditorState.phrases.of(Object.fromEntries(Object.entries(CM_PHRASES).map(([p, k]) => [p, t(k)]))),
       EditorView.contentAttributes.of({ 'aria-label': t('studio.editor'), lang: opts.lang || 'en' }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged || u.selectionSet) {
@@ -289,6 +402,8 @@ export function mount(el, opts) {
     if (name) save(true);
     name = n;
     moodTouched = false;
+    good = { graph: null, samples: null, languages: null };
+    pathShown = null;
     view.setState(stateFor(text, sel));
     // Back where it was scrolled (once laid out), else the cursor in view.
     if (top > 0) requestAnimationFrame(() => { view.scrollDOM.scrollTop = top; });
@@ -331,7 +446,13 @@ export function mount(el, opts) {
     try {
       const res = await fetch(`scenarios/${encodeURIComponent(f)}`);
       if (!res.ok) throw new Error(res.status);
-      open(unique(f), await res.text());
+      // A copy: an id and a file name of its own (`ID-copy`, `ID-copy-2`, …), so adding it to
+      // the library or play-testing it never stands in for the shipped scenario.
+      const src = await res.text();
+      const idLine = /^(id[ \t]*=[ \t]*)"([^"\n]*)"/m;
+      const was = (src.match(idLine) || [])[2] || f.replace(/\.toml$/, '');
+      const copy = unique(`${was}-copy`);
+      open(copy, src.replace(idLine, (_, k) => `${k}"${copy.replace(/\.toml$/, '')}"`));
     } catch (e) { say(t('studio.library_failed')); }
   });
   draftSelect.addEventListener('change', () => {
@@ -349,12 +470,27 @@ export function mount(el, opts) {
     refreshDrafts();
     forceLinting(view);
   });
+  // Delete the open draft, with a way back: the notice offers to undo it.
   const remove = () => {
     if (!name) return;
-    drafts.remove(name);
+    clearTimeout(saveTimer);
+    save(true);
+    const gone = name;
+    const d = drafts.remove(gone);
     const next = drafts.names()[0];
     name = null;
-    if (next) { const d = drafts.get(next); open(next, d.text, d.sel, d.top); } else start();
+    if (next) { const n = drafts.get(next); open(next, n.text, n.sel, n.top); } else start();
+    if (!d) return;
+    const undo = h('button', { type: 'button', id: 'studio-undo-delete', onclick: () => {
+      drafts.restore(gone, d);
+      open(gone, d.text, d.sel, d.top);
+      notice.hidden = true;
+      view.focus();
+    } }, t('studio.undo_delete'));
+    notice.replaceChildren(t('studio.deleted', { name: gone }), ' ', undo);
+    notice.dataset.state = 'deleted';
+    notice.hidden = false;
+    undo.focus();
   };
   const download = () => {
     const text = view.state.doc.toString();
@@ -417,13 +553,16 @@ export function mount(el, opts) {
       h('section', { class: 'studio-side', 'aria-label': t('studio.map') }, h('h2', {}, t('studio.map')), map)),
     h('div', { class: 'studio-lists' },
       h('section', {}, h('h2', {}, t('studio.problems')), problems),
-      h('section', {}, h('h2', {}, t('studio.samples')), samples)));
+      samplesBox));
 
   const start = () => {
     const f = unique('my-angry');
     open(f, TEMPLATES.angry.replace(/^id = ".*"$/m, `id = "${f.replace(/\.toml$/, '')}"`));
   };
   el.replaceChildren(root);
+  // Another tab's drafts: listed as they come and go (each draft has its own key).
+  const onStorage = (e) => { if (e.key == null || Drafts.isDraftKey(e.key)) refreshDrafts(); };
+  window.addEventListener('storage', onStorage);
   const cur = drafts.current();
   const d = cur && drafts.get(cur);
   if (d) {
@@ -432,7 +571,13 @@ export function mount(el, opts) {
   } else start();
   const stop = () => { clearTimeout(saveTimer); save(true); checker.stop(); };
   window.addEventListener('pagehide', stop);
-  el.kefuStop = () => { window.removeEventListener('pagehide', stop); stop(); view.destroy(); };
+  el.kefuStop = () => {
+    window.removeEventListener('pagehide', stop);
+    window.removeEventListener('storage', onStorage);
+    darkQuery()?.removeEventListener('change', onScheme);
+    stop();
+    view.destroy();
+  };
   // For tests and scripts: the editor's text, and a way to type through CodeMirror.
   el.kefuStudio = { view, get report() { return report; }, get name() { return name; } };
   return true;

@@ -42,11 +42,16 @@ export function layout(g) {
   return { pos, width, height: 20 + rows.length * (H + GY) - GY + 20 };
 }
 
-export function drawMap(box, g, t, go) {
+const OUTCOME = { resolved: 'studio.outcome_resolved', escalated: 'studio.outcome_escalated', lost: 'studio.outcome_lost' };
+
+/** Draw `g` in `box`; without a graph, `opts.none` says why. `opts.edgeLabel(edge)` words a
+ * branch's condition (the catalogue's), else the checker's `label`. */
+export function drawMap(box, g, t, go, opts = {}) {
   if (!g) {
-    box.replaceChildren(Object.assign(document.createElement('p'), { className: 'none', textContent: t('studio.map_none') }));
+    box.replaceChildren(Object.assign(document.createElement('p'), { className: 'none', textContent: opts.none || t('studio.map_none') }));
     return;
   }
+  const outcome = (o) => (o && OUTCOME[o] ? t(OUTCOME[o]) : o);
   const { pos, width, height } = layout(g);
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, role: 'group', class: 'studio-graph',
     'aria-label': t('studio.map') });
@@ -61,7 +66,7 @@ export function drawMap(box, g, t, go) {
     const nth = pairs.get(k) || 0;
     pairs.set(k, nth + 1);
     const mood = e.mood > 0 ? `+${e.mood}` : `${e.mood}`;
-    const label = `${e.label} (${mood})`;
+    const label = `${opts.edgeLabel ? opts.edgeLabel(e) : e.label} (${mood})`;
     const x1 = a.x + W / 2, y1 = a.y + H;
     let d, lx, ly;
     if (!b) {
@@ -89,8 +94,8 @@ export function drawMap(box, g, t, go) {
       n.id === g.start ? 'start' : null].filter(Boolean).join(' ');
     const marks = [!n.reachable && t('studio.unreachable'), n.kind === 'turn' && n.dead_end && t('studio.dead_end')].filter(Boolean);
     const node = s('g', { class: cls, 'data-node': n.id, 'data-line': n.line, tabindex: 0, role: 'button',
-      transform: `translate(${p.x} ${p.y})`, 'aria-label': [n.id, n.outcome, ...marks].filter(Boolean).join(', ') },
-    s('title', {}, [n.id, n.outcome, ...marks].filter(Boolean).join(' · ')),
+      transform: `translate(${p.x} ${p.y})`, 'aria-label': [n.id, outcome(n.outcome), ...marks].filter(Boolean).join(t('studio.list_sep')) },
+    s('title', {}, [n.id, outcome(n.outcome), ...marks].filter(Boolean).join(' · ')),
     s('rect', { width: W, height: H, rx: n.kind === 'ending' ? 17 : 5 }),
     s('text', { x: W / 2, y: H / 2 + 5, 'text-anchor': 'middle' }, short(`${marks.length ? '⚠ ' : ''}${n.id}`, 16)));
     node.addEventListener('click', () => go(n.line));

@@ -49,6 +49,12 @@ export const CSS = `
 .studio-bar input[type=number]{width:5em}
 .studio-bar button[data-blocked=true]{opacity:.6}
 .studio-path{display:block;font-size:.85em;padding-left:1.6em;opacity:.85}
+.studio-map.stale .studio-graph,.studio-lists section.stale li:not(.stale-note),.studio-langs.stale{opacity:.5}
+.studio-stale-note,.studio-lists li.stale-note{font-size:.85em;font-style:italic;margin:.3em .5em}
+.studio-editor.stale-badges .studio-lacks{opacity:.5;border-style:dashed}
+.studio-graph .node.on-path rect{stroke:#1565c0;stroke-width:3.5}
+.studio-lists li button.studio-show-path{display:inline-block;margin:.2em .4em;border:1px solid #1565c0;color:#1565c0;font-size:.85em}
+.studio-lists li button.studio-show-path[aria-pressed=true]{background:#1565c0;color:#fff}
 @media (max-width:720px){.studio-main,.studio-lists{grid-template-columns:minmax(0,1fr)}
 .studio-editor .cm-editor{height:55vh}.studio-bar input[type=text]{min-width:0;width:100%}}
 `;

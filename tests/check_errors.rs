@@ -252,7 +252,7 @@ fn semantic_errors_are_located_and_say_what_to_write() {
         (
             "我的订单{order_id}",
             "我的订单{order_di}",
-            "\"我的订单{order_di}",
+            "{order_di}",
             &["unknown placeholder `{order_di}`", "did you mean `{order_id}`?"],
         ),
         // An unknown kind.

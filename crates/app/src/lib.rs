@@ -101,12 +101,28 @@ pub struct Ctx {
     /// The last file the trainer opened that failed the checker: `(number, file)`, so the
     /// library shows its errors where the trainer is looking and moves focus there.
     pub opened_broken: Option<(u32, String)>,
+    /// The studio's play-test (`#/studio/play`): the text being played, checked. Never in the
+    /// library nor in storage other than this tab's (`studio::TrialPage`).
+    pub trial: Option<Shared<Trial>>,
+    /// Play-test a studio text: `(name, source, go)`; it is checked, held in `trial` and, with
+    /// `go`, played at `#/studio/play`.
+    pub play_test: Callback<(String, String, bool)>,
     /// The trainer's own files kept in this browser.
     pub local: Shared<Vec<LocalFile>>,
     /// Forget a trainer's file (by file name): a shipped scenario it replaced comes back.
     pub remove_local: Callback<String>,
     /// Who the trainee is, the LRS and its outbox (`lrs.rs`).
     pub lrs: LrsHandle,
+}
+
+/// A studio text being play-tested: its name and source, and what the checker made of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub name: String,
+    pub src: String,
+    /// The scenario when it checked clean, else the checker's messages.
+    pub scenario: Option<Shared<kefu_core::scenario::Scenario>>,
+    pub diagnostics: Vec<String>,
 }
 
 /// Told when a file to keep was checked: its scenario id, or the checker's messages.
@@ -1013,7 +1029,8 @@ pub fn App() -> Html {
     };
     {
         let warm = warm.clone();
-        let wanted = plays(&route);
+        // A play-test needs the scorer too, not the full library.
+        let wanted = plays(&route) || *route == Route::StudioPlay;
         use_effect_with(wanted, move |wanted| {
             if *wanted {
                 warm();
@@ -1435,6 +1452,26 @@ pub fn App() -> Html {
         })
     };
 
+    let trial = use_state_eq(|| None::<Shared<Trial>>);
+    let play_test = {
+        let trial = trial.clone();
+        Callback::from(move |(name, src, go): (String, String, bool)| {
+            let trial = trial.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let c = check_file(lang, &name, &src).await;
+                trial.set(Some(Shared(Rc::new(Trial {
+                    name,
+                    src,
+                    scenario: c.scenario.map(|s| Shared(Rc::new(s))),
+                    diagnostics: c.diagnostics,
+                }))));
+                if go {
+                    route::go(&Route::StudioPlay);
+                }
+            });
+        })
+    };
+
     let keep_file = {
         let lib = lib.dispatcher();
         let app = state.dispatcher();
@@ -1499,6 +1536,8 @@ pub fn App() -> Html {
         add_file,
         keep_file,
         opened_broken: lib.opened_broken.clone(),
+        trial: (*trial).clone(),
+        play_test,
         local: Shared(Rc::new(local_files)),
         remove_local,
         lrs,
@@ -1541,6 +1580,8 @@ pub fn App() -> Html {
         Route::Exam => html! { <exam::ExamPage key={lang.code()} /> },
         #[cfg(feature = "full")]
         Route::Studio => html! { <studio::StudioPage key={lang.code()} /> },
+        #[cfg(feature = "full")]
+        Route::StudioPlay => html! { <studio::TrialPage key={lang.code()} /> },
         #[cfg(feature = "full")]
         Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
         #[cfg(all(feature = "full", feature = "team"))]

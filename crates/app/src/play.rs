@@ -114,6 +114,8 @@ pub struct PlayState {
     pub again: bool,
     /// A play-test asked to start where it cannot (`?turn=&mood=`): why.
     pub bad_start: Option<String>,
+    /// A studio play-test: it may start at a chosen turn (`?turn=&mood=`).
+    pub trial: bool,
 }
 
 /// The play-test start the page was asked for (`?turn=ID&mood=N`, from the studio).
@@ -138,7 +140,7 @@ pub enum PlayAction {
 }
 
 impl PlayState {
-    fn blank(s: &Rc<Scenario>, lang: Lang, exam: bool) -> Self {
+    fn blank(s: &Rc<Scenario>, lang: Lang, exam: bool, trial: bool) -> Self {
         PlayState {
             scenario: s.clone(),
             exam,
@@ -153,6 +155,7 @@ impl PlayState {
             cancelled: false,
             again: false,
             bad_start: None,
+            trial,
         }
     }
 
@@ -179,7 +182,7 @@ impl PlayState {
         let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
         // A play-test from a chosen turn resumes only a stored session that started there, and
         // a normal play never resumes a play-test.
-        let want_start = if self.exam { None } else { wanted_start() };
+        let want_start = if self.trial { wanted_start() } else { None };
         let mut bad_start = None;
         let resumed = stored
             .filter(|st| st.saved.scenario == s.id && st.exam == self.exam)
@@ -253,6 +256,7 @@ impl PlayState {
             cancelled: false,
             again: false,
             bad_start,
+            trial: self.trial,
         }
     }
 }
@@ -327,6 +331,7 @@ impl Reducible for PlayState {
             cancelled,
             again,
             bad_start: self.bad_start.clone(),
+            trial: self.trial,
         })
     }
 }
@@ -379,6 +384,11 @@ pub fn not_ready(ctx: &Ctx) -> Option<Html> {
     if !ctx.loaded {
         return Some(html! { <p role="status">{ ctx.t("lib.loading") }</p> });
     }
+    engine_failed(ctx)
+}
+
+/// What to show instead of play when the engine (the scorer) could not be loaded.
+pub fn engine_failed(ctx: &Ctx) -> Option<Html> {
     match &ctx.engine {
         Engine::Failed(e) => Some(html! {
             <section>
@@ -499,6 +509,10 @@ pub struct PlayProps {
     /// Exam mode: the exam allows hints.
     #[prop_or_default]
     pub exam_hints: bool,
+    /// A studio play-test (`studio::TrialPage`): nothing is read from or written to storage
+    /// (no session, no draft, no attempt), and "try again" calls this to start afresh.
+    #[prop_or_default]
+    pub trial: Option<Callback<()>>,
 }
 
 #[component]
@@ -507,9 +521,10 @@ pub fn Play(p: &PlayProps) -> Html {
     let lang = ctx.lang;
     let s = p.scenario.0.clone();
     let exam = p.exam;
+    let trial = p.trial.is_some();
     let state = {
         let s = s.clone();
-        use_reducer(move || PlayState::blank(&s, lang, exam))
+        use_reducer(move || PlayState::blank(&s, lang, exam, trial))
     };
     let draft = use_state(String::new);
     let tick = use_state(|| 0u32);
@@ -535,26 +550,30 @@ pub fn Play(p: &PlayProps) -> Html {
                 return;
             }
             let s = state.scenario.clone();
+            // A play-test starts afresh and reads nothing (its id may be a card's).
             let stored = match io.load::<Stored>(&storage::session_key(&s.id, state.exam)) {
+                _ if trial => None,
                 Ok(v) => v,
                 Err(e) => {
                     app.emit(AppAction::Notify(e));
                     None
                 }
             };
-            let (d, was) = clip_reply(
+            let (d, was) = clip_reply(if trial {
+                String::new()
+            } else {
                 io.get_raw(&storage::draft_key(&s.id, state.exam))
                     .ok()
                     .flatten()
-                    .unwrap_or_default(),
-            );
+                    .unwrap_or_default()
+            });
             draft.set(d);
             cut.set(was);
             let replay = stored
                 .as_ref()
                 .filter(|st| st.saved.scenario == s.id && st.exam == state.exam)
                 .filter(|st| !st.saved.replies.is_empty())
-                .filter(|st| st.saved.start == if state.exam { None } else { wanted_start() })
+                .filter(|st| st.saved.start.is_none())
                 .map(|st| {
                     let mut saved = st.saved.clone();
                     saved.lang = state.ui;
@@ -593,6 +612,13 @@ pub fn Play(p: &PlayProps) -> Html {
                 }
                 let grew = seen_len.borrow().is_some_and(|n| log_len > n);
                 *seen_len.borrow_mut() = Some(log_len);
+                if trial {
+                    // A play-test: nothing stored, nothing recorded.
+                    if grew {
+                        draft.set(String::new());
+                    }
+                    return;
+                }
                 let s = &state.scenario;
                 let stored = Stored {
                     saved: state.session.saved(&s.id),
@@ -622,10 +648,14 @@ pub fn Play(p: &PlayProps) -> Html {
     // studio or the library) drops it from the URL, so nothing else starts there. A reload or
     // a language switch (the same page again) keeps it.
     {
-        let id = s.id.clone();
+        let here = if trial {
+            route::Route::StudioPlay
+        } else {
+            route::Route::Play(s.id.clone())
+        };
         use_effect_with((), move |_| {
             move || {
-                if route::current() != route::Route::Play(id) {
+                if route::current() != here {
                     route::set_query("turn", None);
                     route::set_query("mood", None);
                 }
@@ -638,8 +668,9 @@ pub fn Play(p: &PlayProps) -> Html {
         let key = storage::draft_key(&s.id, exam);
         let typed = use_mut_ref(|| false);
         storage::use_io_effect((*draft).clone(), move |io, d| {
-            // The first run is the draft as read, not typed: nothing to write.
-            if !std::mem::replace(&mut *typed.borrow_mut(), true) {
+            // The first run is the draft as read, not typed: nothing to write (nor ever in a
+            // play-test).
+            if !std::mem::replace(&mut *typed.borrow_mut(), true) || trial {
                 return;
             }
             let r = if d.is_empty() {
@@ -656,8 +687,13 @@ pub fn Play(p: &PlayProps) -> Html {
     // "Try again": forget the stored session and start afresh.
     {
         let id = s.id.clone();
+        let restart = p.trial.clone();
         storage::use_io_effect(state.again, move |io, &again| {
-            if again {
+            if let (true, Some(restart)) = (again, &restart) {
+                // A play-test stores nothing: it starts afresh in place.
+                route::set_query("seed", None);
+                restart.emit(());
+            } else if again {
                 io.remove(&storage::session_key(&id, exam));
                 route::set_query("seed", None);
                 // A fresh Play (new seed) replaces this one.
@@ -885,9 +921,12 @@ pub fn Play(p: &PlayProps) -> Html {
         <section class="play">
             <div class="play-head">
                 <a href="#/" class="back">{ tr("play.back") }</a>
-                if let Some(st) = &sess.start {
+                if trial {
                     <p class="test-note" role="note">
-                        { tf(lang, "play.test_from", &[("turn", &st.turn), ("mood", &st.mood.to_string())]) }
+                        { match &sess.start {
+                            Some(st) => tf(lang, "play.test_from", &[("turn", &st.turn), ("mood", &st.mood.to_string())]),
+                            None => tr("play.test_start"),
+                        } }
                         { " " }<a href="#/studio" class="back-studio">{ tr("play.back_studio") }</a>
                     </p>
                 }

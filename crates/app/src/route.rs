@@ -14,6 +14,8 @@ pub enum Route {
     Exam,
     /// The trainer studio: write, check and play-test a scenario (`studio/`, loaded on demand).
     Studio,
+    /// `#/studio/play`: the studio's text played as a test (`Ctx::trial`), recorded nowhere.
+    StudioPlay,
     /// `#/settings`: who the trainee is, the LRS, the outbox.
     Settings,
     /// `#/team`: the trainer's dashboard.
@@ -30,6 +32,7 @@ impl Route {
             (Some("history"), Some(id)) if !id.is_empty() => Route::Transcript(id.to_string()),
             (Some("history"), _) => Route::History,
             (Some("exam"), _) => Route::Exam,
+            (Some("studio"), Some("play")) => Route::StudioPlay,
             (Some("studio"), _) => Route::Studio,
             (Some("settings"), _) => Route::Settings,
             (Some("team"), _) => Route::Team,
@@ -45,6 +48,7 @@ impl Route {
             Route::Transcript(id) => format!("#/history/{id}"),
             Route::Exam => "#/exam".into(),
             Route::Studio => "#/studio".into(),
+            Route::StudioPlay => "#/studio/play".into(),
             Route::Settings => "#/settings".into(),
             Route::Team => "#/team".into(),
         }

@@ -644,6 +644,22 @@ impl Io {
             .map_err(|_| StoreError::Full)
     }
 
+    /// This tab's own storage (sessionStorage): what a reload of the tab finds again and no
+    /// other tab sees. Nothing there is the trainee's data (a play-test's text): a refused
+    /// write is not reported.
+    pub fn get_tab(&self, key: &str) -> Option<String> {
+        web_sys::window()?
+            .session_storage()
+            .ok()??
+            .get_item(key)
+            .ok()?
+    }
+    pub fn set_tab(&self, key: &str, value: &str) {
+        if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+            let _ = s.set_item(key, value);
+        }
+    }
+
     pub fn remove(&self, key: &str) {
         if available() {
             LocalStorage::delete(key);

@@ -57,10 +57,14 @@ pub struct Diag {
     /// `error` or `warning`.
     pub severity: &'static str,
     pub message: String,
-    /// The word to write instead of the one at `line:col`, when the message suggests one
-    /// ("did you mean `apology`?").
+    /// What to write instead, when the checker knows it ("did you mean `apology`?", an ASCII
+    /// character for a full-width one, the id the file name asks for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The columns (1-based, in chars, `[from, to)`) on `line` that `fix` replaces: the word,
+    /// the text inside the quotes, the `{placeholder}` or the one character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix_at: Option<[usize; 2]>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +98,8 @@ pub struct Edge {
     pub to: String,
     /// The condition in short (`all apology · mood < 30`), `otherwise` when there is none.
     pub label: String,
+    /// The condition part by part (`cond_parts`), for the studio to word in the UI's language.
+    pub conds: Vec<(&'static str, String)>,
     pub mood: i64,
     /// The line of its `goto`.
     pub line: usize,
@@ -120,20 +126,34 @@ pub struct SampleRun {
 
 /// Check `src` (named `file`) with its samples played, for the studio.
 pub fn check_studio(file: &str, src: &str) -> Report {
-    let (out, played) = crate::check::check_played(file, src, true);
+    // The editor's text seldom ends with a line break (a saved file does): checked as if it
+    // did, so a last line is not taken for a file cut short. Positions are the same.
+    let owned;
+    let checked = if src.is_empty() || src.ends_with('\n') {
+        src
+    } else {
+        owned = format!("{src}\n");
+        &owned
+    };
+    let (out, played) = crate::check::check_played(file, checked, true);
     let lines = LineIndex::new(src);
     let diagnostics: Vec<Diag> = out
         .diagnostics
         .iter()
-        .map(|d| Diag {
-            line: d.line,
-            col: d.col,
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
-            fix: fix_of(&d.message),
-            message: d.message.clone(),
+        .map(|d| {
+            let text = src.lines().nth(d.line.saturating_sub(1)).unwrap_or("");
+            let fix = fix_of(text, d.col, &d.message);
+            Diag {
+                line: d.line,
+                col: d.col,
+                severity: match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                fix_at: fix.as_ref().map(|f| [f.1, f.2]),
+                fix: fix.map(|f| f.0),
+                message: d.message.clone(),
+            }
         })
         .collect();
     let raw = toml::from_str::<RawScenario>(src).ok();
@@ -234,10 +254,57 @@ fn text_langs(raw: &RawScenario, src: &str, lines: &LineIndex) -> (Vec<TextLangs
     (texts, languages)
 }
 
-/// The suggestion in "did you mean `x`?".
-fn fix_of(msg: &str) -> Option<String> {
-    let rest = &msg[msg.find("did you mean `")? + "did you mean `".len()..];
-    Some(rest[..rest.find('`')?].to_string())
+/// The text between `before` and the next backquote in `msg`.
+fn quoted_after<'m>(msg: &'m str, before: &str) -> Option<&'m str> {
+    let rest = &msg[msg.find(before)? + before.len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+/// The quick fix for a diagnostic at column `col` of `line`: what to write and the columns
+/// `[from, to)` it replaces. From the checker's message: "did you mean `x`?" (the word, the
+/// quoted text or the `{placeholder}` there), a full-width or curly character ("TOML needs
+/// `,`", "must end with a straight `\"`": that one character), an id that is not the file's
+/// name ("write `id = \"x\"`": the text inside the quotes).
+fn fix_of(line: &str, col: usize, msg: &str) -> Option<(String, usize, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let from = col.checked_sub(1).filter(|&i| i < chars.len())?;
+    let at = chars[from];
+    // The text inside the quotes that start at `from`.
+    let inside = || {
+        let close = chars[from + 1..].iter().position(|&c| c == at)?;
+        Some((from + 2, from + 2 + close))
+    };
+    if let Some(x) = quoted_after(msg, "did you mean `") {
+        let (a, b) = if at == '{' && x.starts_with('{') {
+            let close = chars[from..].iter().position(|&c| c == '}')?;
+            (col, col + close + 1)
+        } else if at == '"' || at == '\'' {
+            inside()?
+        } else {
+            let n = chars[from..]
+                .iter()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                .count();
+            (col, col + n.max(1))
+        };
+        return Some((x.to_string(), a, b));
+    }
+    let one = |w: &str| {
+        let w = if w == "a plain space" { " " } else { w };
+        Some((w.to_string(), col, col + 1))
+    };
+    if let Some(w) = quoted_after(msg, "TOML needs `") {
+        return one(w);
+    }
+    if let Some(w) = quoted_after(msg, "must end with a straight `") {
+        return one(w);
+    }
+    if msg.starts_with("the id `") && (at == '"' || at == '\'') {
+        let stem = quoted_after(msg, "write `id = \"")?.strip_suffix('"')?;
+        let (a, b) = inside()?;
+        return Some((stem.to_string(), a, b));
+    }
+    None
 }
 
 struct LineIndex(Vec<usize>);
@@ -259,7 +326,10 @@ impl LineIndex {
     }
 }
 
-fn cond_label(c: RawCond) -> String {
+/// A branch's condition, part by part: `(what, value)`, `what` one of `all`, `any`, `none`
+/// (principle ids, joined), `min_score`, `max_score`, `mood_below`, `mood_above`,
+/// `turns_taken`; empty for "otherwise". The studio words each part in the UI's language.
+fn cond_parts(c: RawCond) -> Vec<(&'static str, String)> {
     let ids = |v: &[toml::Spanned<String>], sep: &str| {
         v.iter()
             .map(|s| s.get_ref().as_str())
@@ -268,31 +338,49 @@ fn cond_label(c: RawCond) -> String {
     };
     let mut parts = Vec::new();
     if !c.all.is_empty() {
-        parts.push(format!("all {}", ids(c.all, "+")));
+        parts.push(("all", ids(c.all, "+")));
     }
     if !c.any.is_empty() {
-        parts.push(format!("any {}", ids(c.any, "/")));
+        parts.push(("any", ids(c.any, "/")));
     }
     if !c.none.is_empty() {
-        parts.push(format!("none {}", ids(c.none, "/")));
+        parts.push(("none", ids(c.none, "/")));
     }
     let num = |o: &Option<toml::Spanned<i64>>| o.as_ref().map(|v| *v.get_ref());
     for (v, what) in [
-        (num(c.min_score), "score ≥"),
-        (num(c.max_score), "score ≤"),
-        (num(c.mood_below), "mood <"),
-        (num(c.mood_above), "mood >"),
-        (num(c.turns_taken), "reply ≥"),
+        (num(c.min_score), "min_score"),
+        (num(c.max_score), "max_score"),
+        (num(c.mood_below), "mood_below"),
+        (num(c.mood_above), "mood_above"),
+        (num(c.turns_taken), "turns_taken"),
     ] {
         if let Some(v) = v {
-            parts.push(format!("{what} {v}"));
+            parts.push((what, v.to_string()));
         }
     }
+    parts
+}
+
+/// The condition in short, in English (`all apology · mood < 30`, `otherwise`).
+fn cond_label(parts: &[(&'static str, String)]) -> String {
     if parts.is_empty() {
-        "otherwise".into()
-    } else {
-        parts.join(" · ")
+        return "otherwise".into();
     }
+    parts
+        .iter()
+        .map(|(what, v)| {
+            let w = match *what {
+                "min_score" => "score ≥",
+                "max_score" => "score ≤",
+                "mood_below" => "mood <",
+                "mood_above" => "mood >",
+                "turns_taken" => "reply ≥",
+                w => w,
+            };
+            format!("{w} {v}")
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn graph(raw: &RawScenario, lines: &LineIndex) -> Option<Graph> {
@@ -386,11 +474,13 @@ fn graph(raw: &RawScenario, lines: &LineIndex) -> Option<Graph> {
             t.next.iter().map(move |n| {
                 let n = n.get_ref();
                 let to = n.goto.get_ref().clone();
+                let conds = cond_parts(n.cond());
                 Edge {
                     from: t.id.get_ref().clone(),
                     dangling: !index.contains_key(to.as_str()) && !is_ending(&to),
                     to,
-                    label: cond_label(n.cond()),
+                    label: cond_label(&conds),
+                    conds,
                     mood: n.mood.as_ref().map_or(0, |m| *m.get_ref()),
                     line: lines.line(n.goto.span().start),
                 }

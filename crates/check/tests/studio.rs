@@ -90,17 +90,94 @@ fn typing_mistakes_are_named_by_their_real_cause() {
     assert!(check_source("angry.toml", angry).value.is_some());
 }
 
+/// The fix of the first diagnostic of `src`, applied to its line as the studio does.
+fn fixed_line(name: &str, src: &str) -> (String, String) {
+    let r = check_studio(name, src);
+    let d = r.diagnostics.first().expect("a diagnostic");
+    let [from, to] = d.fix_at.unwrap_or_else(|| panic!("no fix: {d:?}"));
+    let line: Vec<char> = src.lines().nth(d.line - 1).unwrap().chars().collect();
+    let mut out: String = line[..from - 1].iter().collect();
+    out.push_str(d.fix.as_deref().unwrap());
+    out.extend(&line[to - 1..]);
+    (d.message.clone(), out)
+}
+
 #[test]
-fn an_id_that_is_not_the_file_name_is_named() {
-    let out = check_source("my-copy.toml", TEMPLATES[0].1);
-    let m = out.diagnostics[0].to_string();
+fn quick_fixes_replace_only_what_is_wrong() {
+    let angry = TEMPLATES[0].1;
+    // A mistyped placeholder: the error is at the `{…}` inside the string, and its fix
+    // replaces just that, keeping the rest of the text.
+    let typo = angry.replacen("\"{name},非常抱歉", "\"{nmae},非常抱歉", 1);
+    let line = typo.lines().position(|l| l.contains("{nmae}")).unwrap() + 1;
+    let text = typo.lines().nth(line - 1).unwrap();
+    let want_col = text[..text.find("{nmae}").unwrap()].chars().count() + 1;
+    let r = check_studio("angry.toml", &typo);
+    let d = &r.diagnostics[0];
+    assert_eq!((d.line, d.col), (line, want_col), "{}", d.message);
+    assert!(d
+        .message
+        .starts_with("unknown placeholder `{nmae}`: did you mean `{name}`?"));
+    let (_, fixed) = fixed_line("angry.toml", &typo);
+    assert_eq!(fixed, angry.lines().nth(line - 1).unwrap());
+    // A typo in a principle id inside quotes: the text inside the quotes.
+    let typo = angry.replacen("all = [\"apology\"]", "all = [\"apolgy\"]", 1);
+    assert_eq!(fixed_line("angry.toml", &typo).1, "all = [\"apology\"]");
+    // Full-width punctuation outside quotes: that one character.
+    let fw = angry.replace("max_turns = 6", "max_turns ＝ 6");
+    assert_eq!(fixed_line("angry.toml", &fw).1, "max_turns = 6");
+    let fw = angry.replace(
+        "languages = [\"zh-Hans\", \"en\"]",
+        "languages = [\"zh-Hans\"，\"en\"]",
+    );
+    assert_eq!(
+        fixed_line("angry.toml", &fw).1,
+        "languages = [\"zh-Hans\",\"en\"]"
+    );
+    // A string ended with a curly quote.
+    let curly = angry.replace(
+        "name = { zh-Hans = \"王先生\",",
+        "name = { zh-Hans = \"王先生”,",
+    );
+    let (m, fixed) = fixed_line("angry.toml", &curly);
+    assert!(m.starts_with("`”` is a curly quote"), "{m}");
     assert!(
-        m.starts_with(
-            "my-copy.toml:2:6: warning: the id `angry` does not match the file name `my-copy.toml`"
-        ),
+        fixed.starts_with("name = { zh-Hans = \"王先生\","),
+        "{fixed}"
+    );
+    // An id that is not the file name (a warning): the id inside the quotes.
+    let (m, fixed) = fixed_line("my-copy.toml", angry);
+    assert!(
+        m.starts_with("the id `angry` does not match the file name"),
         "{m}"
     );
-    assert!(out.value.is_some(), "a warning: the file still plays");
+    assert_eq!(fixed, "id = \"my-copy\"");
+}
+
+#[test]
+fn the_studio_names_the_real_cause_of_a_broken_line() {
+    let angry = TEMPLATES[0].1;
+    // The editor's text usually has no line break at its end: its last line is not "cut short".
+    let open = angry.trim_end().to_string() + "\n[[turn]]\nid = \"x";
+    let r = check_studio("angry.toml", &open);
+    let m = &r.diagnostics[0].message;
+    assert!(!m.contains("cut short"), "{m}");
+    assert!(m.contains("string is not closed on its line"), "{m}");
+    let r = check_studio("angry.toml", angry.trim_end());
+    assert!(r.ok && r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    // (A file on disk that stops mid-line is still said to be cut short.)
+    assert!(one("angry.toml", &open).contains("cut short"));
+    // A string opened with `"` and ended with a curly or full-width quote: named as such.
+    for (end, what) in [("”", "a curly quote"), ("＂", "a full-width quote")] {
+        let src = angry.replace(
+            "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
+            &format!("name = {{ zh-Hans = \"王先生\", en = \"Mr. Wang{end} }}"),
+        );
+        let m = one("angry.toml", &src);
+        let line = src.lines().position(|l| l.contains(end)).unwrap() + 1;
+        assert!(m.starts_with(&format!("angry.toml:{line}:")), "{m}");
+        assert!(m.contains(&format!("`{end}` is {what}")), "{m}");
+        assert!(!m.contains("line break"), "{m}");
+    }
 }
 
 #[test]
@@ -121,6 +198,7 @@ fn the_studio_report_has_the_graph_the_typo_and_the_failing_sample() {
         .find(|e| e.from == "open" && e.to == "when")
         .unwrap();
     assert_eq!((e.label.as_str(), e.mood), ("all apology", 25));
+    assert_eq!(e.conds, [("all", "apology".to_string())]);
     assert!(g.edges.iter().any(|e| e.label == "otherwise"));
 
     // A typo in a principle id: an error at its line and column with the fix.

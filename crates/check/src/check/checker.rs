@@ -171,8 +171,21 @@ impl Checker<'_> {
                     format!("filling its placeholders would add {grows} characters to this text (at most {MAX_FILLED_CHARS}): use fewer placeholders, or shorter values for them"),
                 );
             }
+            // Where the string's text starts in the file, when it is written as it reads (no
+            // escapes): then each placeholder's error is at its own `{`, not at the string.
+            let span = v.span();
+            let as_written = self.src.get(span.clone()).is_some_and(|w| {
+                w.len() == s.len() + 2
+                    && (w.starts_with('"') || w.starts_with('\''))
+                    && &w[1..w.len() - 1] == s
+            });
             let mut rest = s.as_str();
             while let Some(open) = rest.find('{') {
+                let at = if as_written {
+                    span.start + 1 + (s.len() - rest.len()) + open
+                } else {
+                    span.start
+                };
                 let after = &rest[open + 1..];
                 let Some(close) = after.find('}') else { break };
                 let name = &after[..close];
@@ -189,7 +202,11 @@ impl Checker<'_> {
                             known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")
                         ),
                         };
-                    self.err(v, format!("unknown placeholder `{{{name}}}`: {hint}"));
+                    self.push(
+                        Severity::Error,
+                        at,
+                        format!("unknown placeholder `{{{name}}}`: {hint}"),
+                    );
                 }
                 rest = &after[close + 1..];
             }
@@ -285,16 +302,46 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
             )));
         }
     }
+    // A string left open whose end was typed as a curly or full-width quote (`"你好”`): that
+    // quote is the cause, not a line break. The quote that, made straight, closes every string
+    // on the line (a closing one first: `"他说“你好”` means its `”`).
+    let curly = |lstart: usize, line: &str| {
+        let closing = ['”', '＂', '」', '’'];
+        let opening = ['“', '「', '‘'];
+        let found = line
+            .char_indices()
+            .filter(|(_, c)| closing.contains(c))
+            .chain(line.char_indices().filter(|(_, c)| opening.contains(c)))
+            .find_map(|(i, c)| {
+                let q = if matches!(c, '‘' | '’') {
+                    '\''
+                } else {
+                    '"'
+                };
+                let fixed = format!("{}{q}{}", &line[..i], &line[i + c.len_utf8()..]);
+                outside_strings(&fixed).1.is_none().then_some((i, c, q))
+            });
+        found.map(|(i, c, q)| {
+            let what = NOT_ASCII
+                .iter()
+                .find(|(x, _, _)| *x == c)
+                .map_or("a curly quote", |x| x.1);
+            (lstart + i, format!(
+                "`{c}` is {what}: a string must end with a straight `{q}` as it began; type `{q}` in its place (switch the input method to half-width)"
+            ))
+        })
+    };
     let unclosed = "this string is not closed on its line: a `\"…\"` string cannot hold a line break; end it with `\"` on the same line, write `\\n` for a line break, or use `\"\"\"` for text over several lines".to_string();
     // The line before first: a string broken by a line break leaves its end on this line,
     // where it looks like a string opened and not closed.
     if start > 0 {
         let pstart = src[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        if let (_, Some(i)) = outside_strings(&src[pstart..start - 1]) {
-            return Some((pstart + i, unclosed));
+        let pline = &src[pstart..start - 1];
+        if let (_, Some(i)) = outside_strings(pline) {
+            return Some(curly(pstart, pline).unwrap_or((pstart + i, unclosed)));
         }
     }
-    open.map(|i| (start + i, unclosed))
+    open.map(|i| curly(start, line).unwrap_or((start + i, unclosed)))
 }
 
 pub(super) fn friendly_toml_error(msg: &str) -> String {
