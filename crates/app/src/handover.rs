@@ -267,6 +267,7 @@ mod tests {
             Route::Transcript("x".into()),
             Route::Exam,
             Route::Studio,
+            Route::StudioPlay,
             Route::Settings,
             Route::Team,
         ];

@@ -99,6 +99,8 @@ pub fn TeamApp() -> Html {
         add_file: Callback::noop(),
         keep_file: Callback::noop(),
         opened_broken: None,
+        trial: None,
+        play_test: Callback::noop(),
         local: Shared::default(),
         remove_local: Callback::noop(),
         lrs: NoLrs,
