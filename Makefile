@@ -109,6 +109,8 @@ dist: setup-wasm setup-node
 	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
 	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
 	@# engine's .js its .wasm, index.html the app, the worker and the engine) is rewritten before it is hashed.
+	@# index.html's whole-line `// ` comments (its inline scripts', for readers of the source) are
+	@# left out of dist/: bytes of the first load (#19).
 	@# wasm-bindgen imports a snippet in single quotes and, when an import takes only JS values, a
 	@# second time as `import * as … from "…"`: both are rewritten (not the import object's keys,
 	@# which are the wasm's own module names), and the check below fails the build on either left.
@@ -134,7 +136,7 @@ dist: setup-wasm setup-node
 	    eval "ej_$$m=$$ej ew_$$m=$$ew"; done; \
 	  wj=kefu_worker.$$(h dist/engine/kefu_worker.js).js; mv dist/engine/kefu_worker.js dist/engine/$$wj; \
 	  sj=studio.$$(h dist/studio.js).js; mv dist/studio.js dist/$$sj; \
-	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
+	  sed -e '/^[[:space:]]*\/\/ /d' -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
 	    -e "s#KEFU_LITE_JS#$$lj#g" -e "s#KEFU_LITE_WASM#$$lw#g" -e "s#KEFU_TEAM_JS#$$tj#g" -e "s#KEFU_TEAM_WASM#$$tw#g" \
 	    -e "s#KEFU_SCORER_WASM#engine/$$ew_score#g" \
 	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" -e "s#KEFU_STUDIO_JS#$$sj#g" index.html > dist/index.html; \
