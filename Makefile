@@ -31,7 +31,7 @@ help:
 	@echo "make dist    write the static site to dist/ and print its download size"
 	@echo "make eval    scorer precision/recall/F1 on the labelled sets (tuning and locked validation)"
 	@echo "make golden  rewrite the judge's golden expectations (after reviewing the diff)"
-	@echo "make bench   scorer speed"
+	@echo "make bench   scorer speed; the dashboard's aggregation at 200 trainees × 50 sessions"
 	@echo "make lighthouse  Lighthouse 12.2.3 (mobile and desktop) against kefu serve dist: scores reported"
 	@echo "make lrs     run Ralph, an xAPI Learning Record Store, at http://127.0.0.1:$(LRS_PORT)/xAPI/ (README: LRS)"
 
@@ -245,6 +245,7 @@ golden:
 
 bench:
 	cargo run --release --example bench
+	cargo run --release --example cohort
 
 clean:
 	rm -rf dist target
@@ -253,7 +254,8 @@ clean:
 
 # Ralph (PyPI ralph-malph, an open-source xAPI Learning Record Store) in a local virtual
 # environment: the browser tests send statements to it (tests/browser/lrs.test.mjs) and `make lrs`
-# runs it for people trying the product. ~100 s on this machine, 86 MB.
+# runs it for people trying the product. ~100 s on this machine, 86 MB. Its dependencies are pinned
+# by scripts/ralph-constraints.txt.
 LRS_VENV := .venv-lrs
 RALPH_VERSION := 5.1.0
 LRS_PORT ?= 8100
@@ -268,22 +270,33 @@ setup-lrs:
 	  fi; \
 	  echo "Installing Ralph $(RALPH_VERSION) into $(LRS_VENV) (about two minutes)…"; \
 	  rm -rf $(LRS_VENV) && python3 -m venv $(LRS_VENV) && \
-	  $(LRS_VENV)/bin/pip install -q 'ralph-malph[cli,lrs]==$(RALPH_VERSION)' 'requests==2.34.2'; \
+	  $(LRS_VENV)/bin/pip install -q -c scripts/ralph-constraints.txt 'ralph-malph[cli,lrs]==$(RALPH_VERSION)' requests; \
 	fi
 
 # Ralph on the file system (LRS_DIR), at 127.0.0.1:LRS_PORT, accepting the app served by
-# `make serve` (http://127.0.0.1:PORT and localhost). Credentials LRS_USER / LRS_PASSWORD.
+# `make serve` (http://127.0.0.1:PORT and localhost), with scopes enforced (Ralph 5.1.0:
+# RALPH_LRS_RESTRICT_BY_SCOPES needs RALPH_LRS_RESTRICT_BY_AUTHORITY). Two users: LRS_USER /
+# LRS_PASSWORD can only write statements (for Settings or dist/config.json, which anyone can
+# read); LRS_TRAINER / LRS_TRAINER_PASSWORD can do everything (the dashboard, #/team).
 # scripts/ralph_fs.py: Ralph's app with its fs backend appending (5.1.0's refuses a second write).
+LRS_TRAINER ?= trainer
+LRS_TRAINER_PASSWORD ?= kefu-trainer
 lrs: setup-lrs
 	@mkdir -p $(LRS_DIR)/data
 	@export RALPH_APP_DIR=$(abspath $(LRS_DIR)) RALPH_RUNSERVER_BACKEND=fs \
 	  RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH=$(abspath $(LRS_DIR))/data \
 	  RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH=$(abspath $(LRS_DIR))/data \
+	  RALPH_LRS_RESTRICT_BY_SCOPES=true RALPH_LRS_RESTRICT_BY_AUTHORITY=true \
 	  RALPH_RUNSERVER_CORS_ALLOW_ORIGINS='["http://127.0.0.1:$(PORT)","http://localhost:$(PORT)"]'; \
 	if ! grep -qs '"username": *"$(LRS_USER)"' $(LRS_DIR)/auth.json; then \
-	  $(LRS_VENV)/bin/ralph auth -u $(LRS_USER) -p $(LRS_PASSWORD) -s all -M mailto:$(LRS_USER)@example.com -w >/dev/null; \
+	  $(LRS_VENV)/bin/ralph auth -u $(LRS_USER) -p $(LRS_PASSWORD) -s statements/write -M mailto:$(LRS_USER)@example.com -w >/dev/null; \
 	fi; \
-	echo "Ralph LRS at http://127.0.0.1:$(LRS_PORT)/xAPI/ (user $(LRS_USER), password $(LRS_PASSWORD)); statements in $(LRS_DIR)/data"; \
+	if ! grep -qs '"username": *"$(LRS_TRAINER)"' $(LRS_DIR)/auth.json; then \
+	  $(LRS_VENV)/bin/ralph auth -u $(LRS_TRAINER) -p $(LRS_TRAINER_PASSWORD) -s all -M mailto:$(LRS_TRAINER)@example.com -w >/dev/null; \
+	fi; \
+	echo "Ralph LRS at http://127.0.0.1:$(LRS_PORT)/xAPI/; statements in $(LRS_DIR)/data"; \
+	echo "  trainees (Settings or dist/config.json): user $(LRS_USER), password $(LRS_PASSWORD) (write only)"; \
+	echo "  trainer (#/team): user $(LRS_TRAINER), password $(LRS_TRAINER_PASSWORD) (read and write)"; \
 	echo "Point the app at it: Settings → LRS endpoint http://127.0.0.1:$(LRS_PORT)/xAPI/, or dist/config.json (README: LRS)"; \
 	exec $(LRS_VENV)/bin/uvicorn --app-dir scripts ralph_fs:app --host 127.0.0.1 --port $(LRS_PORT)
 

@@ -39,7 +39,8 @@ fn main() {
         Ok("kefu-judge") => {
             lexicons(&data, &out);
             compile(&data, "policy", &out);
-            compile(&data, "answers", &out);
+            let answers = compile(&data, "answers", &out);
+            answer_nfas(&answers, &out);
             compile(&data, "questions", &out);
             learned(&data, &out);
         }
@@ -63,6 +64,126 @@ fn learned(data: &Path, out: &str) {
         "{path}: the packed form does not read back"
     );
     std::fs::write(Path::new(out).join("learned.bin"), packed).expect("OUT_DIR is writable");
+}
+
+/// The typed answers' patterns of `data/answers.toml` (`time`, `duration`, `amount`), each kind's
+/// joined into one alternation as `kefu_judge::answers` matches them, compiled here into
+/// Thompson NFAs and written to `OUT_DIR/answers_nfa.bin` (`answers::nfa`, which rebuilds each
+/// NFA state by state and runs regex's PikeVM on it): the scorer module carries neither the
+/// regex parser nor the NFA compiler (#17), and matches exactly as `PikeVM::new` would (a test
+/// compares the NFAs). A pattern that does not compile fails the build.
+///
+/// The form: per kind, LEB128 numbers: the count of states (0: no patterns), the anchored,
+/// unanchored and pattern start states, then each state as a tag and its fields.
+fn answer_nfas(answers: &serde_json::Value, out: &str) {
+    use regex_automata::nfa::thompson::{State, NFA};
+    use regex_automata::PatternID;
+    fn num(buf: &mut Vec<u8>, mut n: usize) {
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                buf.push(b);
+                return;
+            }
+            buf.push(b | 0x80);
+        }
+    }
+    let mut buf = Vec::new();
+    for kind in ["time", "duration", "amount"] {
+        let patterns: Vec<&str> = answers[kind]
+            .as_array()
+            .unwrap_or_else(|| panic!("data/answers.toml: `{kind}` must be a list of patterns"))
+            .iter()
+            .map(|p| {
+                p.as_str()
+                    .expect("data/answers.toml: a pattern is a string")
+            })
+            .collect();
+        if patterns.is_empty() {
+            num(&mut buf, 0);
+            continue;
+        }
+        for p in &patterns {
+            if let Err(e) = NFA::new(p) {
+                panic!("data/answers.toml: `{kind}`: pattern `{p}` does not compile: {e}");
+            }
+        }
+        // The same alternation as `answers::alternation` (its tests compare the two NFAs).
+        let joined = patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let nfa = NFA::new(&joined).expect("each pattern compiles");
+        let pid = PatternID::ZERO;
+        assert!(nfa.pattern_len() == 1 && nfa.is_utf8() && !nfa.is_reverse());
+        num(&mut buf, nfa.states().len());
+        num(&mut buf, nfa.start_anchored().as_usize());
+        num(&mut buf, nfa.start_unanchored().as_usize());
+        num(
+            &mut buf,
+            nfa.start_pattern(pid).expect("one pattern").as_usize(),
+        );
+        for state in nfa.states() {
+            match state {
+                State::ByteRange { trans } => {
+                    buf.extend([0, trans.start, trans.end]);
+                    num(&mut buf, trans.next.as_usize());
+                }
+                State::Sparse(s) => {
+                    buf.push(1);
+                    num(&mut buf, s.transitions.len());
+                    for t in s.transitions.iter() {
+                        buf.extend([t.start, t.end]);
+                        num(&mut buf, t.next.as_usize());
+                    }
+                }
+                State::Look { look, next } => {
+                    buf.push(2);
+                    num(&mut buf, look.as_repr() as usize);
+                    num(&mut buf, next.as_usize());
+                }
+                State::Union { alternates } => {
+                    buf.push(3);
+                    num(&mut buf, alternates.len());
+                    for a in alternates.iter() {
+                        num(&mut buf, a.as_usize());
+                    }
+                }
+                State::BinaryUnion { alt1, alt2 } => {
+                    buf.push(4);
+                    num(&mut buf, alt1.as_usize());
+                    num(&mut buf, alt2.as_usize());
+                }
+                State::Capture {
+                    next,
+                    pattern_id,
+                    group_index,
+                    slot,
+                } => {
+                    assert!(*pattern_id == pid);
+                    let g = group_index.as_usize();
+                    assert!(
+                        nfa.group_info().to_name(pid, g).is_none(),
+                        "data/answers.toml: `{kind}`: no named groups"
+                    );
+                    // A group's start or its end, told apart by the slot.
+                    let start = nfa.group_info().slot(pid, g) == Some(slot.as_usize());
+                    buf.push(if start { 5 } else { 6 });
+                    num(&mut buf, g);
+                    num(&mut buf, next.as_usize());
+                }
+                State::Fail => buf.push(7),
+                State::Match { pattern_id } => {
+                    assert!(*pattern_id == pid);
+                    buf.push(8);
+                }
+                State::Dense(_) => panic!("a compiled NFA has no dense states"),
+            }
+        }
+    }
+    std::fs::write(Path::new(out).join("answers_nfa.bin"), buf).expect("OUT_DIR is writable");
 }
 
 /// `data/NAME.toml` → `OUT_DIR/NAME.json`, parsed (a malformed file fails the build at

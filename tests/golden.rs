@@ -26,7 +26,7 @@ fn golden_path(set: &str) -> String {
     format!("tests/data/golden/{name}.hits.jsonl")
 }
 
-/// `id → principles hit`, in the set's order.
+/// `id → principles hit`, in the set's order (and each judgement's JSON checked).
 fn judge_set(
     set: &str,
     scenarios: &BTreeMap<String, kefu_core::scenario::Scenario>,
@@ -42,6 +42,13 @@ fn judge_set(
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| v["id"].to_string());
+            // The engine writes judgements by hand (`judgement::write`, #17): byte for byte what
+            // serde_json writes, for every reply of every set (only the id is named: the locked
+            // part's replies are never printed).
+            assert!(
+                j.to_json() == serde_json::to_string(&j).expect("a judgement is JSON"),
+                "{set}: {id}: the judgement's hand-written JSON is not serde_json's"
+            );
             let hits = j
                 .principles
                 .iter()

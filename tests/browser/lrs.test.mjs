@@ -2,8 +2,10 @@
 // loopback port, accepting the app's origin. A trainee enters a name and the LRS in the settings
 // and plays a scenario: the LRS holds its statements, each once, valid, with the trainee as
 // actor. Then Ralph is killed mid-run: the next scenario's statements wait in the outbox (the
-// settings show them and the error), Ralph restarts on the same data, they arrive, and nothing is
-// duplicated. The dashboard shows that cohort from the LRS and from the exported file alike.
+// settings show them and the error), Ralph restarts on the same data, the outbox's own back-off
+// delivers them, and nothing is duplicated. The dashboard shows that cohort from the LRS and from
+// the exported files alike (an employee-id trainee there, an email one in the exam). Ralph runs
+// with scopes enforced: the app writes with write-only credentials, the trainer reads.
 // An exam, Ralph killed after its first scenario: every statement (per reply, per scenario, per
 // exam) arrives once, valid, the trainee as actor. Two tabs queue while the LRS is down: one
 // tab sends, each statement arrives once, and both tabs' outboxes empty.
@@ -18,6 +20,10 @@ import { serve, launch, newPage, GOOD, playToEnd, reply, savedAttempts } from '.
 import { validStatements } from './xapi-check.mjs';
 
 const VENV = path.resolve(process.env.RALPH_VENV || '../../.venv-lrs');
+// Two users, as `make lrs` makes them, with Ralph enforcing scopes: the trainee's app writes
+// with credentials that can only write (what a site's config.json may hold); the trainer reads.
+const WRITER = 'kefu-writer';
+const WRITER_PASS = 'writer-secret-for-tests';
 const USER = 'trainer';
 const PASS = 'secret-for-tests';
 const AUTH = 'Basic ' + Buffer.from(`${USER}:${PASS}`).toString('base64');
@@ -40,10 +46,14 @@ function ralph(dir, port, origin) {
     RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH: path.join(dir, 'data'),
     RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH: path.join(dir, 'data'),
     RALPH_RUNSERVER_CORS_ALLOW_ORIGINS: JSON.stringify([origin]),
+    RALPH_LRS_RESTRICT_BY_SCOPES: 'true',
+    RALPH_LRS_RESTRICT_BY_AUTHORITY: 'true',
   };
   if (!fs.existsSync(path.join(dir, 'auth.json'))) {
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
-    execFileSync(path.join(VENV, 'bin/ralph'), ['auth', '-u', USER, '-p', PASS, '-s', 'all', '-M', `mailto:${USER}@example.com`, '-w'], { env, stdio: 'ignore' });
+    const auth = (u, p, scope) => execFileSync(path.join(VENV, 'bin/ralph'), ['auth', '-u', u, '-p', p, '-s', scope, '-M', `mailto:${u}@example.com`, '-w'], { env, stdio: 'ignore' });
+    auth(WRITER, WRITER_PASS, 'statements/write');
+    auth(USER, PASS, 'all');
   }
   // uvicorn directly (what `ralph runserver` starts, without its file-watching reloader): one
   // process, so killing it is killing the LRS. scripts/ralph_fs.py makes the fs backend append
@@ -69,16 +79,17 @@ async function until(what, f, ms = 60_000) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
-/** The trainee's name and email, then the LRS, in the settings. */
-async function configure(page, base, lrsUrl) {
+/** The trainee's name and email (or employee id), then the LRS (write-only credentials), in
+ * the settings. */
+async function configure(page, base, lrsUrl, id = 'li.wei@example.com') {
   await page.goto(`${base}/?lang=en#/settings`);
   await page.getByLabel('Name', { exact: true }).fill('Li Wei');
-  await page.getByLabel('Email or employee ID (optional)', { exact: true }).fill('li.wei@example.com');
+  await page.getByLabel('Email or employee ID (optional)', { exact: true }).fill(id);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('status').getByText('Saved.').waitFor();
   await page.getByLabel('LRS endpoint', { exact: true }).fill(`${lrsUrl}/xAPI/`);
-  await page.getByLabel('Username', { exact: true }).fill(USER);
-  await page.getByLabel('Password', { exact: true }).fill(PASS);
+  await page.getByLabel('Username', { exact: true }).fill(WRITER);
+  await page.getByLabel('Password', { exact: true }).fill(WRITER_PASS);
   await page.getByRole('button', { name: 'Save LRS' }).click();
   await page.getByText(`sent to your LRS, ${lrsUrl}/xAPI/`).waitFor();
 }
@@ -89,8 +100,8 @@ async function pending(page) {
 }
 
 /** The dashboard's cohort from the LRS, then from `file`: the grid, the weakest principles and
- * the scenarios' table are the same both ways. */
-async function sameFromLrsAndFile(page, base, lrsUrl, n, file, fileSays) {
+ * the scenarios' table are the same both ways; the trainee's row is keyed `key`. */
+async function sameFromLrsAndFile(page, base, lrsUrl, n, file, fileSays, key = 'mailto:li.wei@example.com') {
   await page.goto(`${base}/?lang=en#/team`);
   await page.getByLabel('LRS endpoint', { exact: true }).fill(`${lrsUrl}/xAPI/`);
   await page.getByLabel('Username', { exact: true }).fill(USER);
@@ -98,7 +109,7 @@ async function sameFromLrsAndFile(page, base, lrsUrl, n, file, fileSays) {
   await page.getByRole('button', { name: 'Load statements' }).click();
   await page.getByText(`Read ${n} statements.`).waitFor();
   const grid = page.locator('table.heat');
-  await grid.locator('tr[data-trainee="mailto:li.wei@example.com"]').waitFor();
+  await grid.locator(`tr[data-trainee="${key}"]`).waitFor();
   assert.equal(await grid.getAttribute('data-trainees'), '1');
   const parts = ['table.heat', 'ol.weakest', 'table.scenarios'];
   const fromLrs = await Promise.all(parts.map((p) => page.locator(p).innerHTML()));
@@ -144,14 +155,18 @@ async function withLrs(body) {
 
 const netErrors = (errors) => errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|NetworkError|fetch/i.test(e));
 
-test('statements reach Ralph once each, and wait in the outbox while it is down', { timeout: 240_000 }, async () => {
+test('statements reach Ralph once each, and wait in the outbox while it is down', { timeout: 360_000 }, async () => {
   await withLrs(async ({ base, dir, lrsUrl, browser, start, stop }) => {
     await start();
     const page = await newPage(browser);
     await page.goto(`${base}/?lang=en#/settings`);
     // No LRS: nothing leaves the browser, and the settings say so.
     await page.getByText('No LRS is set').waitFor();
-    await configure(page, base, lrsUrl);
+    // An employee id (the actor is an account), the LRS's write-only user.
+    await configure(page, base, lrsUrl, 'E1024');
+    // Scopes are enforced: the trainee's credentials cannot read the LRS.
+    const mine = await fetch(`${lrsUrl}/xAPI/statements`, { headers: { Authorization: 'Basic ' + Buffer.from(`${WRITER}:${WRITER_PASS}`).toString('base64'), 'X-Experience-API-Version': '1.0.3' } });
+    assert.equal(mine.status, 401, 'write-only credentials cannot read');
 
     // A scenario, played through.
     await page.goto(`${base}/?lang=en&seed=1#/play/angry-late-delivery`);
@@ -165,7 +180,7 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     });
     assert.equal(first.length, turns + 2, `one answered per reply, completed, passed/failed: ${JSON.stringify(first.map((s) => [s.id.slice(0, 8), s.verb.id.split('/').pop(), s.object.id.split('/').slice(-2).join('/'), s.context.registration.slice(0, 8)]))}`);
     assert.equal(new Set(first.map((s) => s.id)).size, first.length);
-    for (const s of first) assert.deepEqual(s.actor.mbox, 'mailto:li.wei@example.com');
+    for (const s of first) assert.equal(s.actor.account.name, 'E1024');
     assert.deepEqual(first.map((s) => s.verb.id.split('/').pop()).sort(),
       [...Array(turns).fill('answered'), 'completed', first.some((s) => s.verb.id.endsWith('passed')) ? 'passed' : 'failed'].sort());
     const n = validStatements(first);
@@ -181,10 +196,13 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     await page.reload();
     await until('the outbox after a reload', async () => await pending(page) === turns2 + 2);
 
-    // Ralph is back, on the same data: retry now, and they arrive, once.
+    // Ralph is back, on the same data: the outbox's own back-off (2 s, doubling, at most 5
+    // minutes) sends them, once, without "Retry now".
+    const failures = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.outbox'))).failures;
+    const back = Date.now();
     await start();
-    await page.getByRole('button', { name: 'Retry now' }).click();
-    await until('the outbox to empty', async () => await pending(page) === 0, 30_000);
+    await until('the outbox to empty by its own back-off', async () => await pending(page) === 0, 180_000);
+    console.log(`# Ralph down after ${failures} failed tries: the outbox delivered ${((Date.now() - back) / 1000).toFixed(1)} s after Ralph was started again`);
     const all = await statements(lrsUrl);
     assert.equal(all.length, turns + turns2 + 4, 'every statement once');
     assert.equal(new Set(all.map((s) => s.id)).size, all.length, 'no statement twice');
@@ -194,7 +212,13 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     // The trainer's dashboard reads that cohort from the LRS, and the same from an exported file.
     const file = path.join(dir, 'li-wei-xapi.json');
     fs.writeFileSync(file, JSON.stringify(all));
-    await sameFromLrsAndFile(page, base, lrsUrl, all.length, file, 'li-wei-xapi.json: 2 attempts.');
+    const key = 'account:E1024';
+    await sameFromLrsAndFile(page, base, lrsUrl, all.length, file, 'li-wei-xapi.json: 2 attempts.', key);
+    // And from the trainee's own JSON export, which names an employee id, not an account.
+    await page.goto(`${base}/?lang=en#/history`);
+    const jsonFile = await exported(page, 'Export JSON', dir);
+    assert.deepEqual(JSON.parse(fs.readFileSync(jsonFile, 'utf8')).trainee, { name: 'Li Wei', id: 'E1024' });
+    await sameFromLrsAndFile(page, base, lrsUrl, all.length, jsonFile, /kefu-dojo-results\.json: 2 attempts\./, key);
     assert.deepEqual(netErrors(page.errors), []);
   });
 });
@@ -245,6 +269,11 @@ test('an exam against Ralph: per reply, per scenario and per exam, once each, wi
     const total = page.locator('.exam-result .total');
     await total.waitFor();
     const [score, passed] = [Number(await total.getAttribute('data-score')), await total.getAttribute('data-passed') === 'true'];
+    // Printouts name the trainee: the exam result, and a saved transcript.
+    assert.equal(await page.locator('.exam-result .trainee').innerText(), 'Trainee: Li Wei · li.wei@example.com');
+    const [firstAttempt] = await savedAttempts(page);
+    await page.goto(`${base}/?lang=en#/history/${firstAttempt.id}`);
+    assert.equal(await page.locator('.transcript-page .trainee').innerText(), 'Trainee: Li Wei · li.wei@example.com');
     await page.goto(`${base}/?lang=en#/settings`);
     const waiting = replies[1] + replies[2] + 2 * 2 + 1;
     await until('the outbox to hold the rest of the exam', async () => await pending(page) === waiting);

@@ -418,6 +418,7 @@ fn result(ctx: &Ctx, r: &Run, save: impl Fn(Option<Run>, Vec<String>) + 'static)
     html! {
         <section class="exam-result" aria-labelledby="exam-title" data-run={r.id.clone()}>
             <h1 id="exam-title">{ tr("exam.result") }{ " · " }{ exam_title(ctx, r) }</h1>
+            { super::summary::trainee_line(lang, ctx.lrs.state.identity.as_ref()) }
             <p class="total" data-score={res.total.to_string()} data-passed={res.passed.to_string()}>
                 { tf(lang, "exam.total", &[("total", &res.total.to_string()), ("mark", &r.pass_mark.to_string())]) }{ " — " }
                 <strong>{ verdict }</strong>

@@ -412,6 +412,7 @@ pub fn TranscriptPage(p: &TranscriptPageProps) -> Html {
         <section class="transcript-page" aria-labelledby="tr-title" data-exam={a.exam.to_string()}>
             <p><a href="#/history">{ tr("tr.back") }</a></p>
             <h1 id="tr-title">{ ctx.lib.title_in(&a.scenario, lang, &a.title) }{ if a.exam { " ★" } else { "" } }</h1>
+            { super::summary::trainee_line(lang, ctx.lrs.state.identity.as_ref()) }
             <p class="meta">{ tf(lang, "tr.meta", &[("date", &date_of(a.started_ms)), ("score", &a.score().to_string()), ("ending", &ending)]) }</p>
             if let Some(t) = &a.exam_run { <p class="exam-name">{ ctx.lib.exam_title_in(&t.exam, lang, &t.title) }</p> }
             <h2>{ tr("tr.title") }</h2>

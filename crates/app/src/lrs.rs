@@ -25,7 +25,7 @@ use yew::prelude::*;
 pub struct LrsState {
     /// The deploying team's LRS (`config.json`), and why it could not be read.
     pub site: Option<LrsConfig>,
-    pub site_error: Option<String>,
+    pub site_error: Option<kefu_core::xapi::ConfigError>,
     /// The trainee's own LRS (settings): used instead of the site's when set.
     pub mine: Option<LrsConfig>,
     pub identity: Option<Identity>,
@@ -65,7 +65,7 @@ pub enum LrsAction {
         outbox: Option<Outbox>,
     },
     /// `config.json`: an LRS, none, or why it is unreadable.
-    Site(Result<Option<LrsConfig>, String>),
+    Site(Result<Option<LrsConfig>, kefu_core::xapi::ConfigError>),
     SetIdentity(Identity),
     SetMine(Option<LrsConfig>),
     /// The outbox as storage now holds it (after this tab's change), or why it could not be
@@ -259,9 +259,9 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
                     Ok(r) if r.status() == 404 => Ok(None),
                     Ok(r) if r.ok() => match r.text().await {
                         Ok(t) => LrsConfig::from_config_json(&t),
-                        Err(e) => Err(e.to_string()),
+                        Err(e) => Err(kefu_core::xapi::ConfigError::NotJson(e.to_string())),
                     },
-                    Ok(r) => Err(format!("config.json: HTTP {}", r.status())),
+                    Ok(r) => Err(kefu_core::xapi::ConfigError::Http(r.status())),
                     Err(_) => Ok(None),
                 };
                 d.dispatch(LrsAction::Site(r));

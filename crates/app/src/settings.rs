@@ -93,7 +93,11 @@ pub fn SettingsPage() -> Html {
                     d.emit(LrsAction::SetMine(Some(c)));
                     msg.set(Some(kefu_core::i18n::t(lang, "settings.saved")));
                 }
-                Err(err) => msg.set(Some(tf(lang, "settings.err_lrs", &[("error", &err)]))),
+                Err(err) => msg.set(Some(tf(
+                    lang,
+                    "settings.err_lrs",
+                    &[("error", &err.message(lang))],
+                ))),
             }
         })
     };
@@ -139,7 +143,7 @@ pub fn SettingsPage() -> Html {
             <form onsubmit={save_lrs} aria-labelledby="lrs">
                 <h2 id="lrs">{ tr("settings.lrs") }</h2>
                 <p data-lrs={st.config().is_some().to_string()}>{ where_to }</p>
-                if let Some(e) = &st.site_error { <p class="error">{ e.clone() }</p> }
+                if let Some(e) = &st.site_error { <p class="error">{ e.message(lang) }</p> }
                 if st.config().is_some() && st.identity.is_none() {
                     <p class="error">{ tr("settings.need_name") }</p>
                 }

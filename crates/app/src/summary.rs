@@ -70,9 +70,7 @@ pub fn Summary(p: &SummaryProps) -> Html {
     html! {
         <section class="summary" aria-labelledby="sum-title">
             <h2 id="sum-title">{ tr("sum.title") }</h2>
-            if let Some(who) = &ctx.lrs.state.identity {
-                <p class="trainee">{ tf(lang, "summary.trainee", &[("name", &who.name)]) }</p>
-            }
+            { trainee_line(lang, ctx.lrs.state.identity.as_ref()) }
             <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
             <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
             <figure class="radar">
@@ -120,4 +118,21 @@ pub fn Summary(p: &SummaryProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// Who the trainee is (Settings), as the summary, the exam result and a saved transcript print
+/// it: the name, and the email or employee id when set. Nothing without a name.
+pub(crate) fn trainee_line(
+    lang: kefu_core::principles::Lang,
+    who: Option<&kefu_core::xapi::Identity>,
+) -> Html {
+    let Some(who) = who else {
+        return Html::default();
+    };
+    let name = if who.id.is_empty() {
+        who.name.clone()
+    } else {
+        format!("{} · {}", who.name, who.id)
+    };
+    html! { <p class="trainee">{ tf(lang, "summary.trainee", &[("name", &name)]) }</p> }
 }

@@ -9,6 +9,7 @@ use kefu_core::cohort::{Cohort, Filter, Kind, Rate, Report};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
 use kefu_core::xapi::LrsConfig;
+use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -19,37 +20,144 @@ fn value(r: &NodeRef) -> String {
         .unwrap_or_default()
 }
 
-/// Every statement the LRS holds, page by page (`more`).
-async fn read_lrs(c: &LrsConfig) -> Result<Vec<serde_json::Value>, String> {
+/// Why the LRS could not be read: a catalogue message each.
+enum ReadError {
+    /// It answered with this HTTP status.
+    Status(u16),
+    /// No answer (down, wrong address, or it refused this origin).
+    Unreachable,
+    /// An answer that is not a statement result.
+    NotJson,
+}
+
+impl ReadError {
+    fn message(&self, lang: kefu_core::principles::Lang) -> String {
+        match self {
+            ReadError::Status(s) => tf(lang, "team.lrs_status", &[("status", &s.to_string())]),
+            ReadError::Unreachable => kefu_core::i18n::t(lang, "team.lrs_unreachable"),
+            ReadError::NotJson => kefu_core::i18n::t(lang, "team.lrs_not_json"),
+        }
+    }
+}
+
+/// Most pages read from an LRS (Ralph gives at most 100 statements a page): past it the
+/// dashboard says it stopped, with what it read.
+const MAX_PAGES: usize = 2000;
+/// Statements added to the cohort between two yields to the browser (whole trainees: see
+/// `cohort::by_trainee`), so no task runs long while a large read is added.
+const CHUNK: usize = 2000;
+
+/// Let the browser run (paint, input) before going on: a macrotask (`setTimeout(0)`).
+async fn yield_to_browser() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+/// Every statement the LRS holds, oldest first (`ascending`), page by page (`more`), at most
+/// `MAX_PAGES` pages; `progress` is told the count as pages arrive. Returns the statements and
+/// whether it stopped before the end.
+async fn read_lrs(
+    c: &LrsConfig,
+    progress: impl Fn(usize),
+) -> Result<(Vec<serde_json::Value>, bool), ReadError> {
     let origin = {
         let e = c.endpoint.trim();
         let rest = e.split_once("://").map_or(e, |x| x.1);
         let host = rest.split('/').next().unwrap_or_default();
         format!("{}://{host}", e.split_once("://").map_or("https", |x| x.0))
     };
-    let mut url = format!("{}?limit=500", c.statements_url());
+    let mut url = format!("{}?limit=500&ascending=true", c.statements_url());
     let mut all = Vec::new();
-    for _ in 0..1000 {
+    for page in 0..MAX_PAGES {
         let mut req =
             gloo::net::http::Request::get(&url).header("X-Experience-API-Version", "1.0.3");
         if let Some(a) = c.authorization() {
             req = req.header("Authorization", &a);
         }
-        let r = req.send().await.map_err(|e| e.to_string())?;
+        let r = req.send().await.map_err(|_| ReadError::Unreachable)?;
         if !r.ok() {
-            return Err(format!("HTTP {}", r.status()));
+            return Err(ReadError::Status(r.status()));
         }
-        let v: serde_json::Value = r.json().await.map_err(|e| e.to_string())?;
-        if let Some(a) = v["statements"].as_array() {
-            all.extend(a.iter().cloned());
+        let mut v: serde_json::Value = r.json().await.map_err(|_| ReadError::NotJson)?;
+        match v["statements"].as_array_mut() {
+            Some(a) => all.append(a),
+            None => return Err(ReadError::NotJson),
+        }
+        if page % 10 == 9 {
+            progress(all.len());
         }
         match v["more"].as_str().filter(|m| !m.is_empty()) {
             Some(m) if m.starts_with('/') => url = format!("{origin}{m}"),
             Some(m) => url = m.to_string(),
-            None => break,
+            None => return Ok((all, false)),
         }
     }
-    Ok(all)
+    Ok((all, true))
+}
+
+/// Add `stmts` to the cohort a few trainees at a time, yielding to the browser after each
+/// `CHUNK` statements; `changed` once at the end (drawing the growing grid after each piece
+/// made a 98 MB file take 8.9 s to the grid instead of 3.7). Returns the attempts the
+/// statements hold.
+async fn add_in_chunks(
+    cohort: &Rc<RefCell<Cohort>>,
+    stmts: &[serde_json::Value],
+    changed: &dyn Fn(),
+) -> usize {
+    let mut read = 0;
+    let mut since = 0;
+    for g in kefu_core::cohort::by_trainee(stmts) {
+        since += g.statements.len();
+        read += cohort.borrow_mut().add_group(g);
+        if since >= CHUNK {
+            since = 0;
+            yield_to_browser().await;
+        }
+    }
+    changed();
+    read
+}
+
+/// What the status line says of a file read.
+fn file_said(
+    lang: kefu_core::principles::Lang,
+    name: &str,
+    r: Result<usize, kefu_core::progress::LoadError>,
+) -> String {
+    match r {
+        Ok(n) => tf(
+            lang,
+            "team.file_read",
+            &[("file", name), ("n", &n.to_string())],
+        ),
+        Err(e) => format!("{name}: {}", e.message(lang)),
+    }
+}
+
+/// The statements of an xAPI export (an array whose first element has a `verb`), parsed
+/// `CHUNK` at a time, yielding to the browser between; `None` when `text` is not one (a JSON
+/// export, or an older store's bare array of attempts).
+async fn read_statements(
+    text: &str,
+) -> Option<Result<Vec<serde_json::Value>, kefu_core::progress::LoadError>> {
+    let mut chunks = kefu_core::cohort::ArrayChunks::new(text)?;
+    let mut all: Vec<serde_json::Value> = Vec::new();
+    while let Some(c) = chunks.next_chunk(CHUNK) {
+        let mut c = match c {
+            Ok(c) => c,
+            Err(e) => return Some(Err(e)),
+        };
+        if all.is_empty() && c.first().is_none_or(|x| x.get("verb").is_none()) {
+            return None;
+        }
+        all.append(&mut c);
+        yield_to_browser().await;
+    }
+    (!all.is_empty()).then_some(Ok(all))
 }
 
 fn ms_of_date(s: &str, end: bool) -> Option<f64> {
@@ -68,25 +176,42 @@ fn heat(r: Rate) -> String {
     }
 }
 
-/// Scores over time as a small inline SVG line.
+/// Scores over time as a small inline SVG line: x is the time each attempt started (the first
+/// at the left, the last at the right), y the score; one attempt is a dot.
 fn spark(scores: &[(f64, u8)]) -> Html {
-    let (w, h) = (120.0, 24.0);
-    let n = scores.len().max(2) - 1;
+    let (w, h, pad) = (120.0, 24.0, 2.0);
+    let (t0, t1) = scores
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {
+            (a.min(s.0), b.max(s.0))
+        });
+    let xy = |(t, s): (f64, u8)| {
+        let x = if t1 > t0 {
+            pad + (t - t0) / (t1 - t0) * (w - 2.0 * pad)
+        } else {
+            w / 2.0
+        };
+        (x, pad + (1.0 - f64::from(s) / 100.0) * (h - 2.0 * pad))
+    };
     let pts: Vec<String> = scores
         .iter()
-        .enumerate()
-        .map(|(i, (_, s))| {
-            format!(
-                "{:.1},{:.1}",
-                i as f64 * w / n as f64,
-                h - f64::from(*s) / 100.0 * h
-            )
+        .map(|s| {
+            let (x, y) = xy(*s);
+            format!("{x:.1},{y:.1}")
         })
         .collect();
+    let label = scores
+        .iter()
+        .map(|s| s.1.to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
     html! {
-        <svg class="spark" width="120" height="24" viewBox="0 0 120 24" role="img"
-            aria-label={scores.iter().map(|s| s.1.to_string()).collect::<Vec<_>>().join(" ")}>
-            <polyline points={pts.join(" ")} fill="none" stroke="currentColor" stroke-width="1.5" />
+        <svg class="spark" width="120" height="24" viewBox="0 0 120 24" role="img" aria-label={label}>
+            if scores.len() == 1 {
+                <circle cx={format!("{:.1}", xy(scores[0]).0)} cy={format!("{:.1}", xy(scores[0]).1)} r="2" fill="currentColor" />
+            } else {
+                <polyline points={pts.join(" ")} fill="none" stroke="currentColor" stroke-width="1.5" />
+            }
         </svg>
     }
 }
@@ -96,72 +221,138 @@ pub fn TeamPage() -> Html {
     let ctx = use_ctx();
     let lang = ctx.lang;
     let tr = |k: &str| ctx.t(k);
-    let cohort = use_state(|| Rc::new(Cohort::default()));
+    // The cohort is changed in place (files and LRS reads add to it); `version` counts the
+    // changes, and the report is computed again only when it or the filter changes.
+    let cohort = use_mut_ref(Cohort::default);
+    let version = use_mut_ref(|| 0u64);
+    let redraw = use_force_update();
+    let pending_redraw = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     let status = use_state(|| None::<String>);
     let filter = use_state(Filter::default);
     let open = use_state(|| None::<String>);
     let readers = use_mut_ref(Vec::<FileReader>::new);
-    let (endpoint, user, pass) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let (endpoint, user, pass, token) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
     let (from, to) = (use_node_ref(), use_node_ref());
     let report: Rc<Report> = {
-        let c = cohort.clone();
-        let f = (*filter).clone();
-        Rc::new(c.report(&f))
+        let cohort = cohort.clone();
+        use_memo((*version.borrow(), (*filter).clone()), move |(_, f)| {
+            cohort.borrow().report(f)
+        })
+    };
+    // The cohort changed: redraw soon, once for many changes (a folder of files is read one
+    // file at a time).
+    let changed: Rc<dyn Fn()> = {
+        let (version, redraw, pending) = (version.clone(), redraw.clone(), pending_redraw.clone());
+        Rc::new(move || {
+            *version.borrow_mut() += 1;
+            if pending.borrow().is_some() {
+                return;
+            }
+            let (redraw, p) = (redraw.clone(), pending.clone());
+            *pending.borrow_mut() = Some(gloo::timers::callback::Timeout::new(30, move || {
+                p.borrow_mut().take();
+                redraw.force_update();
+            }));
+        })
     };
 
     let load_lrs = {
-        let (cohort, status) = (cohort.clone(), status.clone());
-        let refs = (endpoint.clone(), user.clone(), pass.clone());
+        let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
+        let refs = (endpoint.clone(), user.clone(), pass.clone(), token.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let c = LrsConfig::basic(&value(&refs.0), &value(&refs.1), &value(&refs.2));
+            let c = LrsConfig {
+                token: value(&refs.3).trim().to_string(),
+                ..LrsConfig::basic(&value(&refs.0), &value(&refs.1), &value(&refs.2))
+            };
             if let Err(e) = c.check() {
-                status.set(Some(e));
+                status.set(Some(e.message(lang)));
                 return;
             }
-            let (cohort, status) = (cohort.clone(), status.clone());
+            let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
             status.set(Some(kefu_core::i18n::t(lang, "team.loading")));
             wasm_bindgen_futures::spawn_local(async move {
-                match read_lrs(&c).await {
-                    Ok(st) => {
-                        let mut next = (**cohort).clone();
-                        next.add_statements(&st);
-                        status.set(Some(tf(
-                            lang,
-                            "team.loaded",
-                            &[("n", &st.len().to_string())],
-                        )));
-                        cohort.set(Rc::new(next));
+                let s = status.clone();
+                let progress = move |n: usize| {
+                    s.set(Some(tf(lang, "team.reading", &[("n", &n.to_string())])));
+                };
+                match read_lrs(&c, progress).await {
+                    Ok((st, cut)) => {
+                        let n = st.len().to_string();
+                        status.set(Some(tf(lang, "team.adding", &[("n", &n)])));
+                        add_in_chunks(&cohort, &st, &*changed).await;
+                        status.set(Some(if cut {
+                            tf(
+                                lang,
+                                "team.lrs_more",
+                                &[("n", &n), ("pages", &MAX_PAGES.to_string())],
+                            )
+                        } else {
+                            tf(lang, "team.loaded", &[("n", &n)])
+                        }));
                     }
-                    Err(e) => status.set(Some(tf(lang, "team.lrs_failed", &[("error", &e)]))),
+                    Err(e) => status.set(Some(tf(
+                        lang,
+                        "team.lrs_failed",
+                        &[("error", &e.message(lang))],
+                    ))),
                 }
             });
         })
     };
     let on_files = {
-        let (cohort, status, readers) = (cohort.clone(), status.clone(), readers.clone());
+        let (cohort, status, readers, changed) = (
+            cohort.clone(),
+            status.clone(),
+            readers.clone(),
+            changed.clone(),
+        );
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(list) = input.files() else { return };
             for i in 0..list.length() {
                 let Some(f) = list.get(i) else { continue };
                 let name = f.name();
-                let (cohort, status) = (cohort.clone(), status.clone());
-                let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
-                    let mut next = (**cohort).clone();
-                    let msg = match res
-                        .map_err(|e| e.to_string())
-                        .and_then(|t| next.add_file(&t, &name).map_err(|e| e.message(lang)))
-                    {
-                        Ok(n) => tf(
-                            lang,
-                            "team.file_read",
-                            &[("file", &name), ("n", &n.to_string())],
-                        ),
-                        Err(e) => format!("{name}: {e}"),
+                // A folder holds other files too: only JSON is read from it.
+                if !name.to_ascii_lowercase().ends_with(".json") {
+                    continue;
+                }
+                let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
+                let r = gloo::file::callbacks::read_as_bytes(&File::from(f), move |res| {
+                    let text = match res.ok().and_then(|b| String::from_utf8(b).ok()) {
+                        Some(t) => t,
+                        None => {
+                            let e = kefu_core::progress::LoadError::Corrupt(String::new());
+                            status.set(Some(format!("{name}: {}", e.message(lang))));
+                            return;
+                        }
                     };
-                    status.set(Some(msg));
-                    cohort.set(Rc::new(next));
+                    // An xAPI export (a whole cohort's, perhaps) is parsed and added a piece at a
+                    // time; a JSON export (one trainee) at once.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let r = match read_statements(&text).await {
+                            Some(Ok(stmts)) => {
+                                match add_in_chunks(&cohort, &stmts, &*changed).await {
+                                    0 => {
+                                        Err(kefu_core::progress::LoadError::Corrupt(String::new()))
+                                    }
+                                    n => Ok(n),
+                                }
+                            }
+                            Some(Err(e)) => Err(e),
+                            None => {
+                                let r = cohort.borrow_mut().add_file(&text, &name);
+                                changed();
+                                r
+                            }
+                        };
+                        status.set(Some(file_said(lang, &name, r)));
+                    });
                 });
                 readers.borrow_mut().push(r);
             }
@@ -194,13 +385,41 @@ pub fn TeamPage() -> Html {
     };
     let pname =
         |id: &str| principles::get(id).map_or(id.to_string(), |p| p.name.get(lang).to_string());
-    let pct = |r: Rate| {
-        r.value()
-            .map_or("–".to_string(), |v| format!("{:.0}%", v * 100.0))
+    let cell = |r: Rate| match r.value() {
+        Some(v) => html! { { format!("{:.0}%", v * 100.0) } },
+        None => {
+            html! { <span title={tr("team.no_turns")} aria-label={tr("team.no_turns")}>{ "–" }</span> }
+        }
     };
+    // A principle judged on a reply: shown or missing; for a violation, committed (a warning,
+    // never a tick) or avoided.
+    let hit = |id: &str, v: bool| {
+        let violation = principles::get(id).is_some_and(|p| p.violation);
+        let (key, class) = match (violation, v) {
+            (false, true) => ("team.shown", "hit shown"),
+            (false, false) => ("team.missed", "hit missed"),
+            (true, true) => ("team.committed", "hit committed"),
+            (true, false) => ("team.avoided", "hit avoided"),
+        };
+        html! { <span class={class} data-principle={id.to_string()}>{ tf(lang, key, &[("p", &pname(id))]) }</span> }
+    };
+    let exam = |e: &kefu_core::cohort::ExamResult| {
+        let key = if e.passed {
+            "team.exam_passed"
+        } else {
+            "team.exam_failed"
+        };
+        html! {
+            <span class={if e.passed { "exam-verdict passed" } else { "exam-verdict failed" }}
+                data-exam={e.exam.clone()} data-passed={e.passed.to_string()} data-total={e.total.to_string()}>
+                { tf(lang, key, &[("title", &e.title), ("total", &e.total.to_string())]) }
+            </span>
+        }
+    };
+    let c = cohort.borrow();
     let drill = (*open)
         .as_ref()
-        .and_then(|k| cohort.trainees.iter().find(|t| &t.key == k));
+        .and_then(|k| c.trainees.iter().find(|t| &t.key == k));
     html! {
         <section class="team">
             <h1>{ tr("team.title") }</h1>
@@ -209,10 +428,14 @@ pub fn TeamPage() -> Html {
                 <label>{ tr("settings.endpoint") }<input ref={endpoint} type="url" name="endpoint" /></label>
                 <label>{ tr("settings.user") }<input ref={user} name="username" autocomplete="off" /></label>
                 <label>{ tr("settings.pass") }<input ref={pass} type="password" name="password" autocomplete="off" /></label>
+                <label>{ tr("settings.token") }<input ref={token} type="password" name="token" autocomplete="off" /></label>
                 <button type="submit">{ tr("team.load") }</button>
             </form>
             <label class="files">{ tr("team.files") }
-                <input type="file" multiple=true accept=".json,application/json" onchange={on_files} />
+                <input type="file" multiple=true accept=".json,application/json" onchange={on_files.clone()} />
+            </label>
+            <label class="files">{ tr("team.folder") }
+                <input type="file" multiple=true webkitdirectory=true onchange={on_files} />
             </label>
             if let Some(s) = &*status { <p role="status">{ s.clone() }</p> }
             <fieldset class="filters" onchange={on_filter}>
@@ -239,7 +462,7 @@ pub fn TeamPage() -> Html {
             <h2>{ tr("team.grid") }</h2>
             <table class="heat" data-trainees={report.rows.len().to_string()}>
                 <thead><tr>
-                    <th>{ tr("team.trainee") }</th><th>{ tr("team.passed") }</th><th>{ tr("team.progress") }</th>
+                    <th>{ tr("team.trainee") }</th><th>{ tr("team.passed") }</th><th>{ tr("team.exams") }</th><th>{ tr("team.progress") }</th>
                     { for report.principles.iter().map(|p| html! { <th>{ pname(p) }</th> }) }
                 </tr></thead>
                 <tbody>
@@ -251,9 +474,10 @@ pub fn TeamPage() -> Html {
                         <tr data-trainee={r.key.clone()}>
                             <th><button class="link" {onclick}>{ r.name.clone() }</button></th>
                             <td>{ format!("{}/{}", r.passed, r.finished) }</td>
+                            <td class="exams">{ for r.exams.iter().map(exam) }</td>
                             <td>{ spark(&r.scores) }</td>
                             { for r.cells.iter().zip(&report.principles).map(|(c, p)| html! {
-                                <td style={heat(*c)} data-principle={p.clone()} data-good={c.good.to_string()} data-of={c.of.to_string()}>{ pct(*c) }</td>
+                                <td style={heat(*c)} data-principle={p.clone()} data-good={c.good.to_string()} data-of={c.of.to_string()}>{ cell(*c) }</td>
                             }) }
                         </tr>
                     }
@@ -262,7 +486,7 @@ pub fn TeamPage() -> Html {
             </table>
             <h2>{ tr("team.weakest") }</h2>
             <ol class="weakest">
-                { for report.weakest.iter().take(5).map(|(p, r)| html! { <li data-principle={p.clone()}>{ format!("{} {}", pname(p), pct(*r)) }</li> }) }
+                { for report.weakest.iter().take(5).map(|(p, r)| html! { <li data-principle={p.clone()}>{ pname(p) }{ " " }{ cell(*r) }</li> }) }
             </ol>
             <h2>{ tr("team.scenarios") }</h2>
             <table class="scenarios">
@@ -276,16 +500,16 @@ pub fn TeamPage() -> Html {
                 }) }</tbody>
             </table>
             if let Some(t) = drill {
-                <section class="drill" aria-label={t.name.clone()}>
+                <section class="drill" aria-label={t.name.clone()} data-trainee={t.key.clone()}>
                     <h2>{ t.name.clone() }</h2>
                     { for t.store.attempts.iter().filter(|a| filter.keeps(a)).map(|a| html! {
-                        <details>
+                        <details data-attempt={a.id.clone()}>
                             <summary>{ format!("{} · {} · {}", kefu_core::progress::iso_time(a.started_ms).get(..16).unwrap_or_default(), a.title, a.score()) }</summary>
                             <ol>{ for a.turns.iter().map(|turn| html! {
                                 <li>
                                     <p class="customer">{ turn.customer.clone() }</p>
                                     <p class="agent">{ turn.reply.clone() }</p>
-                                    <p class="hits">{ turn.principles.iter().map(|(k, v)| format!("{}{}", if *v { "✓" } else { "✗" }, pname(k))).collect::<Vec<_>>().join(" ") }</p>
+                                    <p class="hits">{ for turn.principles.iter().map(|(k, v)| html! { <>{ hit(k, *v) }{ " " }</> }) }</p>
                                 </li>
                             }) }</ol>
                         </details>

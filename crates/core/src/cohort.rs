@@ -7,7 +7,7 @@
 #![warn(missing_docs)]
 
 use crate::progress::{iso_time, Attempt, LoadError, Store};
-use crate::xapi::actor_key;
+use crate::xapi::{actor_key, Identity};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,6 +102,25 @@ pub struct Row {
     pub passed: u32,
     /// `(started_ms, score)` of each finished attempt, in time order.
     pub scores: Vec<(f64, u8)>,
+    /// Each exam the trainee finished (of the counted attempts), in time order.
+    pub exams: Vec<ExamResult>,
+}
+
+/// One exam run's verdict, as the exam statement (or the export's attempts) gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExamResult {
+    /// The run's id.
+    pub run: String,
+    /// The exam's id and title.
+    pub exam: String,
+    /// …
+    pub title: String,
+    /// When its last scenario ended (ms since the epoch).
+    pub ended_ms: f64,
+    /// The run's total (0–100).
+    pub total: u8,
+    /// Whether it passed.
+    pub passed: bool,
 }
 
 /// One scenario's results over the cohort.
@@ -136,51 +155,182 @@ pub struct Report {
     pub all_scenarios: Vec<(String, String)>,
 }
 
+/// The elements of a JSON array's text, read a few at a time: a large file (a whole cohort's
+/// statements, ~100 MB for 200 trainees × 50 sessions) is parsed in pieces, so the browser can
+/// run between them. The text is only scanned for where each element ends (strings and
+/// nesting followed); each piece is then parsed by serde_json.
+#[derive(Debug, Clone)]
+pub struct ArrayChunks<'a> {
+    text: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> ArrayChunks<'a> {
+    /// `None` unless `text` (after white space) starts a JSON array.
+    pub fn new(text: &'a str) -> Option<ArrayChunks<'a>> {
+        let start = text.len() - text.trim_start().len();
+        (text.as_bytes().get(start) == Some(&b'[')).then_some(ArrayChunks {
+            text,
+            pos: start + 1,
+            done: false,
+        })
+    }
+
+    /// The bytes read so far, of all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.pos, self.text.len())
+    }
+
+    /// The next (at most) `n` elements; `None` after the last. An error when the text is not
+    /// JSON (or is cut short).
+    pub fn next_chunk(&mut self, n: usize) -> Option<Result<Vec<Value>, LoadError>> {
+        if self.done {
+            return None;
+        }
+        let b = self.text.as_bytes();
+        let corrupt = || LoadError::Corrupt("not a JSON array".into());
+        let skip_ws = |mut i: usize| {
+            while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            i
+        };
+        // After the `,` that ended the last piece.
+        let mut start = skip_ws(self.pos);
+        if b.get(start) == Some(&b',') {
+            start = skip_ws(start + 1);
+        }
+        let mut i = start;
+        let mut count = 0;
+        let mut end = start;
+        while count < n {
+            i = skip_ws(i);
+            match b.get(i) {
+                None => {
+                    self.done = true;
+                    return Some(Err(corrupt()));
+                }
+                Some(b']') => {
+                    self.done = true;
+                    break;
+                }
+                Some(b',') if count > 0 => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            // One element: to the `,` or `]` outside strings and brackets.
+            let (mut depth, mut in_str, mut esc) = (0i32, false, false);
+            while let Some(&c) = b.get(i) {
+                if in_str {
+                    match (esc, c) {
+                        (true, _) => esc = false,
+                        (false, b'\\') => esc = true,
+                        (false, b'"') => in_str = false,
+                        _ => {}
+                    }
+                } else {
+                    match c {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' if depth > 0 => depth -= 1,
+                        b',' | b']' if depth == 0 => break,
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            if i >= b.len() {
+                self.done = true;
+                return Some(Err(corrupt()));
+            }
+            end = i;
+            count += 1;
+        }
+        self.pos = i;
+        if count == 0 {
+            return None;
+        }
+        let piece = format!("[{}]", &self.text[start..end]);
+        Some(serde_json::from_str(&piece).map_err(|e| LoadError::Corrupt(e.to_string())))
+    }
+}
+
+/// One trainee's statements, as [`by_trainee`] groups them.
+#[derive(Debug, Clone)]
+pub struct Group<'a> {
+    /// [`actor_key`] of their actor.
+    pub key: String,
+    /// The actor's name (else the key).
+    pub name: String,
+    /// Their statements, each once, in the order read.
+    pub statements: Vec<&'a Value>,
+}
+
+/// Statements grouped by trainee ([`actor_key`]), each statement once (by id), in order of
+/// name then key. Whole trainees, because an attempt must be read from all its statements at
+/// once (a part of it would be an unfinished attempt that the rest then replaces).
+pub fn by_trainee(stmts: &[Value]) -> Vec<Group<'_>> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut by_actor: BTreeMap<String, Group<'_>> = BTreeMap::new();
+    for s in stmts {
+        if let Some(id) = s["id"].as_str() {
+            if !seen.insert(id) {
+                continue;
+            }
+        }
+        let key = actor_key(&s["actor"]);
+        by_actor
+            .entry(key)
+            .or_insert_with_key(|k| Group {
+                key: k.clone(),
+                name: s["actor"]["name"].as_str().unwrap_or(k).to_string(),
+                statements: Vec::new(),
+            })
+            .statements
+            .push(s);
+    }
+    let mut out: Vec<Group<'_>> = by_actor.into_values().collect();
+    out.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
+    out
+}
+
 impl Cohort {
     /// Trainees from xAPI statements (an LRS's answer, or exported files): grouped by actor,
     /// each statement counted once (by id), our statements read back into attempts.
-    pub fn add_statements(&mut self, stmts: &[Value]) {
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        let mut by_actor: BTreeMap<String, (String, Vec<&Value>)> = BTreeMap::new();
-        for s in stmts {
-            if let Some(id) = s["id"].as_str() {
-                if !seen.insert(id) {
-                    continue;
-                }
-            }
-            let key = actor_key(&s["actor"]);
-            let e = by_actor.entry(key).or_insert_with_key(|k| {
-                let name = s["actor"]["name"].as_str().unwrap_or(k).to_string();
-                (name, Vec::new())
-            });
-            e.1.push(s);
-        }
-        let mut found: Vec<(String, String, Store)> = by_actor
+    /// Returns the attempts the statements hold (some may have been read before).
+    pub fn add_statements(&mut self, stmts: &[Value]) -> usize {
+        by_trainee(stmts)
             .into_iter()
-            .filter_map(|(key, (name, list))| {
-                Store::from_statements(list.into_iter())
-                    .ok()
-                    .map(|s| (key, name, s))
-            })
-            .collect();
-        found.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-        for (key, name, store) in found {
-            self.add(key, name, store);
-        }
+            .map(|g| self.add_group(g))
+            .sum()
     }
 
+    /// One trainee's statements (from [`by_trainee`]) read back into attempts and added. The
+    /// dashboard adds a large read a few trainees at a time, yielding to the browser between.
+    /// Returns the attempts read from them.
+    pub fn add_group(&mut self, g: Group<'_>) -> usize {
+        match Store::from_statements(g.statements.into_iter()) {
+            Ok(store) => {
+                let n = store.attempts.len();
+                self.add(g.key, g.name, store);
+                n
+            }
+            Err(_) => 0,
+        }
+    }
     /// A trainee's exported file: our xAPI export (its actor names the trainee) or our JSON
     /// export (its `trainee`, else named `fallback_name`, usually the file's name). Returns
-    /// the attempts read.
+    /// the attempts the file holds (those read before are counted, not added twice).
     pub fn add_file(&mut self, json: &str, fallback_name: &str) -> Result<usize, LoadError> {
         let v: Value = serde_json::from_str(json).map_err(|e| LoadError::Corrupt(e.to_string()))?;
         if let Some(a) = v
             .as_array()
             .filter(|a| a.first().is_some_and(|x| x.get("verb").is_some()))
         {
-            let before = self.attempts();
-            self.add_statements(a);
-            let n = self.attempts() - before;
+            let n = self.add_statements(a);
             if n == 0 && !a.is_empty() {
                 return Err(LoadError::Corrupt("no Kefu Dojo statements".into()));
             }
@@ -188,20 +338,17 @@ impl Cohort {
         }
         let store = Store::from_json(json)?;
         let n = store.attempts.len();
-        // The trainee the export names (keyed as the xAPI actor of an email is, so one
-        // trainee's JSON and xAPI files are one row), else the file's name.
+        // The trainee the export names, keyed as that trainee's xAPI actor is (one trainee's
+        // JSON and xAPI files and statements are one row), else the file's name.
         let (key, name) = match Store::trainee_of(&v) {
-            Some((name, id)) if id.contains('@') => (format!("mailto:{id}"), name),
-            Some((name, id)) if !id.is_empty() => (id, name),
-            Some((name, _)) => (name.clone(), name),
+            Some((name, id)) => {
+                let who = Identity { name, id };
+                (who.key(), who.name)
+            }
             None => (fallback_name.to_string(), fallback_name.to_string()),
         };
         self.add(key, name, store);
         Ok(n)
-    }
-
-    fn attempts(&self) -> usize {
-        self.trainees.iter().map(|t| t.store.attempts.len()).sum()
     }
 
     /// Add (or merge into the trainee with the same key) a trainee's attempts.
@@ -239,7 +386,9 @@ impl Cohort {
                 finished: 0,
                 passed: 0,
                 scores: Vec::new(),
+                exams: Vec::new(),
             };
+            let mut exams: BTreeMap<&str, ExamResult> = BTreeMap::new();
             for a in &t.store.attempts {
                 all_scenarios
                     .entry(a.scenario.clone())
@@ -253,6 +402,22 @@ impl Cohort {
                 row.passed += u32::from(passed);
                 if done {
                     row.scores.push((a.started_ms, a.score()));
+                }
+                if let Some((tag, total, passed)) = a
+                    .exam_run
+                    .as_ref()
+                    .and_then(|t| Some((t, t.total?, t.passed?)))
+                {
+                    let end = a.finished_ms.unwrap_or(a.started_ms);
+                    let e = exams.entry(&tag.run).or_insert_with(|| ExamResult {
+                        run: tag.run.clone(),
+                        exam: tag.exam.clone(),
+                        title: tag.title.clone(),
+                        ended_ms: end,
+                        total,
+                        passed,
+                    });
+                    e.ended_ms = e.ended_ms.max(end);
                 }
                 let s = scen
                     .entry(a.scenario.clone())
@@ -287,6 +452,8 @@ impl Cohort {
             }
             if row.attempts > 0 {
                 row.scores.sort_by(|a, b| a.0.total_cmp(&b.0));
+                row.exams = exams.into_values().collect();
+                row.exams.sort_by(|a, b| a.ended_ms.total_cmp(&b.ended_ms));
                 per.push((i, rates, row));
             }
         }
@@ -320,8 +487,9 @@ impl Cohort {
 
 impl Report {
     /// One row per trainee (RFC 4180, a UTF-8 byte-order mark, formulas neutralised): name,
-    /// key, attempts, finished, passed, mean score, then each principle's rate (0–1, empty
-    /// when no turn counted).
+    /// key, attempts, finished, passed, mean score, last played, exams finished and passed, the
+    /// last exam's title, total and verdict, then each principle's rate (0–1, empty when no turn
+    /// counted).
     pub fn to_csv(&self) -> String {
         let mut head = vec![
             "trainee".to_string(),
@@ -331,6 +499,11 @@ impl Report {
             "passed".into(),
             "mean_score".into(),
             "last_played".into(),
+            "exams".into(),
+            "exams_passed".into(),
+            "last_exam".into(),
+            "last_exam_score".into(),
+            "last_exam_passed".into(),
         ];
         head.extend(self.principles.iter().cloned());
         let mut out = String::from("\u{feff}");
@@ -351,7 +524,17 @@ impl Report {
                 r.passed.to_string(),
                 mean,
                 r.scores.last().map(|x| iso_time(x.0)).unwrap_or_default(),
+                r.exams.len().to_string(),
+                r.exams.iter().filter(|e| e.passed).count().to_string(),
             ];
+            match r.exams.last() {
+                Some(e) => cells.extend([
+                    crate::progress::csv_cell(&e.title),
+                    e.total.to_string(),
+                    e.passed.to_string(),
+                ]),
+                None => cells.extend([String::new(), String::new(), String::new()]),
+            }
             cells.extend(
                 r.cells
                     .iter()
@@ -371,7 +554,7 @@ mod tests {
     use crate::principles::Lang;
     use crate::progress::TurnRecord;
     use crate::scenario::Outcome;
-    use crate::xapi::{Base, Identity};
+    use crate::xapi::Base;
 
     fn attempt(id: &str, scenario: &str, start: f64, hits: &[(&str, bool)], exam: bool) -> Attempt {
         Attempt {
@@ -565,7 +748,127 @@ mod tests {
             .collect();
         assert_eq!(
             rows,
-            [("Li", "mailto:li@example.com", 2), ("Wang", "Wang", 1)]
+            [
+                ("Li", "mailto:li@example.com", 2),
+                ("Wang", "account:Wang", 1)
+            ]
         );
+    }
+
+    /// An exam attempt of run `run` (its verdict not known yet).
+    fn exam_attempt(id: &str, run: &str, start: f64, hits: &[(&str, bool)]) -> Attempt {
+        let mut a = attempt(id, "late", start, hits, true);
+        a.turns.push(TurnRecord {
+            turn: "t2".into(),
+            reply: "second".into(),
+            ..a.turns[0].clone()
+        });
+        a.exam_run = Some(crate::exam::ExamTag {
+            run: run.into(),
+            exam: "foundation".into(),
+            title: "Foundation".into(),
+            of: 1,
+            pass_mark: 60,
+            total: None,
+            passed: None,
+        });
+        a
+    }
+
+    #[test]
+    fn every_source_gives_one_dashboard_for_every_kind_of_trainee() {
+        use crate::xapi::{Identity, Outbox, Sending};
+        let site = Base::new("https://kefu.example/kefu-dojo").unwrap();
+        let home = Base::new("https://hr.example/staff").unwrap();
+        for who in [
+            Identity::new("Li Wei", "li.wei@example.com").unwrap(),
+            Identity::new("Li Wei", "E1024").unwrap(),
+            Identity::new("王芳", "").unwrap(),
+        ] {
+            let actor = who.actor(&home);
+            // Played as the LRS sees it: the exam's scenario is queued before the exam ends
+            // (its record carries no verdict yet), then the exam's own statement.
+            let mut store = Store::default();
+            store.upsert(attempt("p1", "refund", 1000.0, &[("apology", true)], false));
+            store.upsert(exam_attempt("x1", "run1", 5000.0, &[("apology", false)]));
+            let mut outbox = Outbox::default();
+            outbox.enqueue(&store, &actor, &site, &Sending::default());
+            let tag = store.attempts[1].exam_run.as_mut().unwrap();
+            (tag.total, tag.passed) = (Some(42), Some(false));
+            outbox.enqueue(&store, &actor, &site, &Sending::default());
+            let mut lrs = outbox.pending.clone();
+            assert_eq!(lrs.len(), 3 + 4 + 1, "replies, ends, the exam");
+            // An LRS may answer newest first (Ralph on ClickHouse).
+            lrs.reverse();
+            let mut from_lrs = Cohort::default();
+            from_lrs.add_statements(&lrs);
+            let xapi = serde_json::to_string(&store.to_xapi_as(&actor, &site)).unwrap();
+            let mut from_xapi = Cohort::default();
+            assert_eq!(from_xapi.add_file(&xapi, "x.json"), Ok(2));
+            let mut from_json = Cohort::default();
+            assert_eq!(
+                from_json.add_file(&store.to_json_as(Some(&who)), "y.json"),
+                Ok(2)
+            );
+            let f = Filter::default();
+            let r = from_lrs.report(&f);
+            assert_eq!(r.rows.len(), 1, "{who:?}");
+            assert_eq!(r.rows[0].key, who.key());
+            assert_eq!(r.rows[0].name, who.name);
+            assert_eq!(r, from_xapi.report(&f), "LRS and xAPI export: {who:?}");
+            assert_eq!(r, from_json.report(&f), "LRS and JSON export: {who:?}");
+            // The exam's verdict is read from its statement.
+            let e = &r.rows[0].exams;
+            assert_eq!(e.len(), 1);
+            assert_eq!(
+                (e[0].exam.as_str(), e[0].total, e[0].passed),
+                ("foundation", 42, false)
+            );
+            assert!(
+                r.to_csv().contains(",1,0,Foundation,42,false,"),
+                "{}",
+                r.to_csv()
+            );
+            // Turns in the order played, though read newest first.
+            let x = &from_lrs.trainees[0].store.attempts;
+            let x1 = x.iter().find(|a| a.id == "x1").unwrap();
+            assert_eq!(
+                x1.turns
+                    .iter()
+                    .map(|t| t.reply.as_str())
+                    .collect::<Vec<_>>(),
+                ["r", "second"]
+            );
+            // All three at once: one trainee.
+            let mut all = Cohort::default();
+            all.add_statements(&lrs);
+            all.add_file(&xapi, "x.json").unwrap();
+            all.add_file(&store.to_json_as(Some(&who)), "y.json")
+                .unwrap();
+            assert_eq!(all.report(&f), r);
+        }
+    }
+
+    #[test]
+    fn a_large_array_is_read_in_pieces_as_a_whole() {
+        let text = r#" [ {"a": "x,]\"}{"}, [1, [2]] ,"s]", 3 , {"b": {"c": []}}, null ] "#;
+        let whole: Vec<Value> = serde_json::from_str(text).unwrap();
+        for n in 1..=7 {
+            let mut chunks = ArrayChunks::new(text).unwrap();
+            let mut got = Vec::new();
+            while let Some(c) = chunks.next_chunk(n) {
+                let c = c.unwrap();
+                assert!(c.len() <= n);
+                got.extend(c);
+            }
+            assert_eq!(got, whole, "by {n}");
+        }
+        assert!(ArrayChunks::new(" {}").is_none());
+        let mut empty = ArrayChunks::new("[ ]").unwrap();
+        assert!(empty.next_chunk(5).is_none());
+        let mut cut = ArrayChunks::new("[1, {\"a\": [").unwrap();
+        assert_eq!(cut.next_chunk(1).unwrap().unwrap(), vec![Value::from(1)]);
+        assert!(cut.next_chunk(1).unwrap().is_err());
+        assert!(cut.next_chunk(1).is_none());
     }
 }

@@ -233,3 +233,271 @@ impl Judgement {
         self.principles.get(id.as_ref()).is_some_and(|f| f.hit)
     }
 }
+
+/// Writing a `Judgement` as JSON by hand (#17): byte for byte what `serde_json::to_string`
+/// writes (a test compares the two over the labelled sets and many floats), so the scorer
+/// module carries no serde serializer and no `serde_json` writer (nor its float writer).
+pub mod write {
+    use super::Judgement;
+    use std::fmt::Write;
+
+    /// `s` as a JSON string, escaped as serde_json escapes it: `"`, `\`, the control
+    /// characters (`\b \t \n \f \r` by name, the rest as `\u00xx`); everything else as is.
+    pub fn string(out: &mut String, s: &str) {
+        out.push('"');
+        let mut from = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let esc = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                b'\t' => "\\t",
+                b'\n' => "\\n",
+                0x0c => "\\f",
+                b'\r' => "\\r",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            out.push_str(&s[from..i]);
+            if esc.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0xf)] as char);
+            } else {
+                out.push_str(esc);
+            }
+            from = i + 1;
+        }
+        out.push_str(&s[from..]);
+        out.push('"');
+    }
+
+    /// An `f32` as serde_json writes it (zmij's shortest form: `0.0`, `0.35`, `1.0`, `1e-7`,
+    /// `1.5e+20`), `null` when it is not finite. Where two shortest forms are equally near
+    /// (2110626.25), Rust's formatting rounds up and zmij to the even digit (`2110626.2`): so
+    /// does this.
+    pub fn f32(out: &mut String, v: f32) {
+        if !v.is_finite() {
+            out.push_str("null");
+            return;
+        }
+        // The shortest digits that read back, and the exponent: `d.ddde±x`.
+        let e = format!("{v:e}");
+        let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+        let (sign, mantissa) = match mantissa.strip_prefix('-') {
+            Some(m) => ("-", m),
+            None => ("", mantissa),
+        };
+        out.push_str(sign);
+        let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+        if digits.bytes().all(|b| b == b'0') {
+            out.push_str("0.0");
+            return;
+        }
+        // A tie: the exact value has one digit more, a 5, and the last digit was rounded up
+        // to an odd one; the even one below it is as near and reads back as well.
+        if digits.ends_with(['1', '3', '5', '7', '9']) {
+            let exact = format!("{:.120e}", v.abs());
+            let exact = exact.split_once('e').map_or(exact.as_str(), |(m, _)| m);
+            let exact: String = exact.chars().filter(|c| *c != '.').collect();
+            let exact = exact.trim_end_matches('0');
+            if exact.len() == digits.len() + 1 && exact.ends_with('5') {
+                let last = digits.pop().map_or(b'0', |c| c as u8);
+                digits.push(char::from(last - 1));
+            }
+        }
+        let exp: isize = exp.parse().unwrap_or(0);
+        // As serde_json's float writer (zmij): `digits` × 10^k, the value below 10^kk; fixed
+        // notation for 10^-7 ≤ |v| < 10^13, else `d.ddde±x`.
+        let length = digits.len() as isize;
+        let kk = exp + 1;
+        let k = kk - length;
+        if (0..).contains(&k) && kk <= 13 {
+            out.push_str(&digits);
+            out.extend((length..kk).map(|_| '0'));
+            out.push_str(".0");
+        } else if 0 < kk && kk <= 13 {
+            let (a, b) = digits.split_at(kk as usize);
+            out.push_str(a);
+            out.push('.');
+            out.push_str(b);
+        } else if -6 < kk && kk <= 0 {
+            out.push_str("0.");
+            out.extend((kk..0).map(|_| '0'));
+            out.push_str(&digits);
+        } else {
+            let (a, b) = digits.split_at(1);
+            out.push_str(a);
+            if !b.is_empty() {
+                out.push('.');
+                out.push_str(b);
+            }
+            let _ = write!(out, "e{:+}", kk - 1);
+        }
+    }
+
+    /// `{"error":MESSAGE}`, as the engine answers a request it cannot read.
+    pub fn error(message: &str) -> String {
+        let mut out = String::from("{\"error\":");
+        string(&mut out, message);
+        out.push('}');
+        out
+    }
+
+    impl Judgement {
+        /// This judgement as JSON: exactly `serde_json::to_string(self)`.
+        pub fn to_json(&self) -> String {
+            let mut out = String::with_capacity(512);
+            self.write_json(&mut out);
+            out
+        }
+
+        /// Append this judgement as JSON to `out` (`to_json`).
+        pub fn write_json(&self, out: &mut String) {
+            let _ = write!(out, "{{\"score\":{},\"principles\":{{", self.score);
+            for (i, (id, f)) in self.principles.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(out, id);
+                out.push_str(if f.hit {
+                    ":{\"hit\":true,\"evidence\":["
+                } else {
+                    ":{\"hit\":false,\"evidence\":["
+                });
+                for (j, (a, b)) in f.evidence.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "[{a},{b}]");
+                }
+                out.push_str("]}");
+            }
+            out.push_str("},\"courtesy\":");
+            f32(out, self.courtesy);
+            out.push_str(",\"expected\":[");
+            for (i, e) in self.expected.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(out, e);
+            }
+            out.push_str("],\"tips\":[");
+            for (i, t) in self.tips.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str("{\"principle\":");
+                string(out, &t.principle);
+                out.push_str(",\"text\":");
+                string(out, &t.text);
+                out.push_str(",\"source\":");
+                string(out, &t.source);
+                out.push('}');
+            }
+            out.push_str("]}");
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::{Finding, Judgement, Tip};
+
+        #[test]
+        // The ties (2110626.25) are written out exactly: they are what is tested.
+        #[allow(clippy::excessive_precision)]
+        fn floats_are_written_as_serde_json_writes_them() {
+            let mut values = vec![
+                0.0f32,
+                -0.0,
+                1.0,
+                -1.0,
+                0.5,
+                0.35,
+                0.1,
+                1e-5,
+                1e-6,
+                1e-7,
+                1.5e-7,
+                123456.78,
+                1e12,
+                1e13,
+                1.25e13,
+                1e14,
+                3.4028235e38,
+                f32::MIN_POSITIVE,
+                1e-45,
+                2.0 / 3.0,
+                2110626.25,
+                145090.625,
+                2110626.75,
+                f32::NAN,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                100.0,
+                12345678.0,
+                0.033333335,
+            ];
+            // A sweep of bit patterns over every exponent, and the ties of `f32`.
+            let mut x: u32 = 0x9e37_79b9;
+            for _ in 0..200_000 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                values.push(f32::from_bits(x));
+            }
+            values.extend((0..=1000).map(|i| i as f32 / 1000.0));
+            for v in values {
+                let mut got = String::new();
+                super::f32(&mut got, v);
+                let want = serde_json::to_string(&v).unwrap();
+                assert_eq!(got, want, "{v:e} ({:#x})", v.to_bits());
+            }
+        }
+
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them() {
+            let all: String = (0u32..0x300).filter_map(char::from_u32).collect();
+            for s in [
+                "",
+                "plain",
+                "引号\"与\\反斜杠",
+                "\u{7f}\u{2028}😀",
+                "a\nb\tc\r\u{1}",
+                &all,
+            ] {
+                let mut got = String::new();
+                super::string(&mut got, s);
+                assert_eq!(got, serde_json::to_string(s).unwrap());
+            }
+            assert_eq!(
+                super::error("bad \"x\""),
+                serde_json::json!({ "error": "bad \"x\"" }).to_string()
+            );
+        }
+
+        #[test]
+        fn a_judgement_is_written_as_serde_json_writes_it() {
+            let mut j = Judgement::default();
+            assert_eq!(j.to_json(), serde_json::to_string(&j).unwrap());
+            j.score = 87;
+            j.courtesy = 0.62;
+            j.principles.insert(
+                "apology".into(),
+                Finding {
+                    hit: true,
+                    evidence: vec![(0, 3), (10, 12)],
+                },
+            );
+            j.principles.insert("blame".into(), Finding::default());
+            j.expected = vec!["apology".into(), "empathy".into()];
+            j.tips = vec![Tip {
+                principle: "empathy".into(),
+                text: "说\"我理解\"".into(),
+                source: "§2\n".into(),
+            }];
+            assert_eq!(j.to_json(), serde_json::to_string(&j).unwrap());
+        }
+    }
+}

@@ -117,7 +117,7 @@ fn is_violation(id: &str) -> bool {
     crate::principles::get(id).is_some_and(|p| p.violation)
 }
 
-use crate::xapi::{X_ATTEMPT, X_EXPECTED, X_OUTCOME, X_PRINCIPLES};
+use crate::xapi::{X_ATTEMPT, X_EXAM, X_EXPECTED, X_OUTCOME, X_PRINCIPLES};
 
 /// The score a finished attempt needs to pass.
 pub const PASS_SCORE: u8 = 60;
@@ -500,8 +500,25 @@ impl Store {
                 .to_string()
         };
         let mut found: Vec<Attempt> = Vec::new();
+        // Each attempt's turns' times (the statements' `timestamp`), to put them in order: an
+        // LRS may answer newest first (Ralph on ClickHouse does).
+        let mut when: Vec<Vec<f64>> = Vec::new();
+        // Exam runs' verdicts (run id → total, passed), from the exam statements.
+        let mut verdicts: BTreeMap<String, (u8, bool)> = BTreeMap::new();
         for st in stmts {
             let ctx = &st["context"];
+            if let Some(run) = ext(&ctx["extensions"], X_EXAM).and_then(|x| x["run"].as_str()) {
+                let r = &st["result"];
+                if let (Some(total), Some(passed)) =
+                    (r["score"]["raw"].as_f64(), r["success"].as_bool())
+                {
+                    verdicts.insert(
+                        run.to_string(),
+                        (total.clamp(0.0, 100.0).round() as u8, passed),
+                    );
+                }
+                continue;
+            }
             let meta = ext(&ctx["extensions"], X_ATTEMPT).unwrap_or(&NULL);
             let Some(key) = meta["id"]
                 .as_str()
@@ -545,6 +562,7 @@ impl Store {
                         exam_run: serde_json::from_value(meta["exam_run"].clone()).ok(),
                         turns: Vec::new(),
                     });
+                    when.push(Vec::new());
                     found.len() - 1
                 }
             };
@@ -554,6 +572,12 @@ impl Store {
             match (verb.rsplit('/').next(), turn) {
                 (Some("answered"), Some(turn)) => {
                     let rx = &result["extensions"];
+                    when[i].push(
+                        st["timestamp"]
+                            .as_str()
+                            .and_then(parse_iso_ms)
+                            .unwrap_or(f64::INFINITY),
+                    );
                     a.turns.push(TurnRecord {
                         turn,
                         customer: first_name(&st["object"]),
@@ -596,6 +620,22 @@ impl Store {
             return Err(LoadError::Corrupt(
                 "no Kefu Dojo statements in this xAPI file".into(),
             ));
+        }
+        for (a, times) in found.iter_mut().zip(when) {
+            // Turns in time order; a stable sort, so turns of one instant keep the order read.
+            let mut turns: Vec<(f64, TurnRecord)> = times
+                .into_iter()
+                .zip(std::mem::take(&mut a.turns))
+                .collect();
+            turns.sort_by(|x, y| x.0.total_cmp(&y.0));
+            a.turns = turns.into_iter().map(|t| t.1).collect();
+            // An exam run's verdict on each of its attempts, as the exam left them.
+            if let Some(tag) = a.exam_run.as_mut() {
+                if let Some(&(total, passed)) = verdicts.get(&tag.run) {
+                    tag.total = Some(total);
+                    tag.passed = Some(passed);
+                }
+            }
         }
         Ok(Store {
             version: CURRENT_VERSION,
@@ -817,6 +857,56 @@ pub fn iso_time(ms: f64) -> String {
     )
 }
 
+/// Milliseconds since the epoch from an ISO 8601 timestamp as xAPI writes them
+/// (`YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`; what `iso_time` writes
+/// and what an LRS gives back). Digits by hand, as in `parse_duration`.
+pub fn parse_iso_ms(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter().try_fold(0i64, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hh, mm, ss) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut i = 19;
+    let mut frac = 0.0;
+    if b.get(i) == Some(&b'.') {
+        let mut scale = 100.0;
+        i += 1;
+        while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            frac += f64::from(c - b'0') * scale;
+            scale /= 10.0;
+            i += 1;
+        }
+    }
+    let offset_min = match b.get(i) {
+        None | Some(b'Z' | b'z') => 0,
+        Some(&sign @ (b'+' | b'-')) => {
+            let (oh, om) = (num(i + 1, 2)?, num(i + 4, 2).unwrap_or(0));
+            (oh * 60 + om) * if sign == b'-' { -1 } else { 1 }
+        }
+        _ => return None,
+    };
+    // Days from civil (Howard Hinnant's algorithm), the inverse of `iso_time`'s.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss - offset_min * 60;
+    Some(secs as f64 * 1000.0 + frac)
+}
+
 /// Seconds from the durations `iso_duration` writes (`PT12.5S`). Digits by hand: the float
 /// parser of `str::parse` would add ~15 KB to the app's download.
 fn parse_duration(d: &str) -> Option<f64> {
@@ -836,6 +926,25 @@ fn parse_duration(d: &str) -> Option<f64> {
 pub(crate) mod tests {
     use super::*;
     use crate::xapi::iso_duration;
+
+    #[test]
+    fn timestamps_read_back_as_written_and_as_an_lrs_gives_them() {
+        for ms in [
+            0.0,
+            1_764_000_123_456.0,
+            951_782_400_000.0,
+            4_107_542_399_999.0,
+        ] {
+            assert_eq!(parse_iso_ms(&iso_time(ms)), Some(ms), "{}", iso_time(ms));
+        }
+        let t = 1_764_000_123_456.0;
+        assert_eq!(parse_iso_ms("2025-11-24T16:02:03.456+00:00"), Some(t));
+        assert_eq!(parse_iso_ms("2025-11-24T16:02:03.456000Z"), Some(t));
+        assert_eq!(parse_iso_ms("2025-11-25T00:02:03.456+08:00"), Some(t));
+        assert_eq!(parse_iso_ms("2025-11-24T16:02:03Z"), Some(t - 456.0));
+        assert_eq!(parse_iso_ms("2025-11-24"), None);
+        assert_eq!(parse_iso_ms("yesterday at noon"), None);
+    }
 
     /// An English attempt of two replies (also the xAPI tests' fixture).
     pub(crate) fn attempt(id: &str, finished: bool, reply: &str) -> Attempt {

@@ -119,14 +119,66 @@ pub fn is_lang_tag(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Base(String);
 
+/// Why an LRS setting (the trainee's, the dashboard's or the site's `config.json`) was not
+/// taken: each a catalogue message ([`ConfigError::message`]); `Display` is the English one
+/// for the command line and logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `config.json` is not JSON (the parser's detail, for logs).
+    NotJson(String),
+    /// Its `lrs` is not an LRS setting (a field missing or of the wrong kind; the detail).
+    BadLrs(String),
+    /// The endpoint (as written) is not an http(s) address.
+    Endpoint(String),
+    /// An activity base or home page (as written) is not an absolute IRI.
+    NotIri(String),
+    /// `config.json` answered with this HTTP status.
+    Http(u16),
+}
+
+impl ConfigError {
+    /// The catalogue key of the message.
+    pub fn key(&self) -> &'static str {
+        match self {
+            ConfigError::NotJson(_) => "xapi.err_json",
+            ConfigError::BadLrs(_) => "xapi.err_lrs",
+            ConfigError::Endpoint(_) => "xapi.err_endpoint",
+            ConfigError::NotIri(_) => "xapi.err_iri",
+            ConfigError::Http(_) => "xapi.err_http",
+        }
+    }
+    /// The message, in `lang`.
+    pub fn message(&self, lang: crate::principles::Lang) -> String {
+        let value = match self {
+            ConfigError::Endpoint(v) | ConfigError::NotIri(v) => v.clone(),
+            ConfigError::Http(s) => s.to_string(),
+            ConfigError::NotJson(_) | ConfigError::BadLrs(_) => String::new(),
+        };
+        crate::i18n::tf(lang, self.key(), &[("value", &value)])
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::NotJson(e) => write!(f, "config.json: {e}"),
+            ConfigError::BadLrs(e) => write!(f, "config.json lrs: {e}"),
+            ConfigError::Endpoint(e) => write!(f, "`{e}` is not an http(s) address of an LRS"),
+            ConfigError::NotIri(s) => write!(
+                f,
+                "`{s}` is not an absolute IRI such as https://example.com/kefu-dojo"
+            ),
+            ConfigError::Http(s) => write!(f, "config.json: HTTP {s}"),
+        }
+    }
+}
+
 impl Base {
-    /// The base, checked: an invalid IRI is refused (with the reason for the trainer).
-    pub fn new(s: &str) -> Result<Base, String> {
+    /// The base, checked: an invalid IRI is refused.
+    pub fn new(s: &str) -> Result<Base, ConfigError> {
         let s = s.trim().trim_end_matches('/');
         if !is_iri(s) || !s.contains("://") {
-            return Err(format!(
-                "`{s}` is not an absolute IRI such as https://example.com/kefu-dojo"
-            ));
+            return Err(ConfigError::NotIri(s.to_string()));
         }
         Ok(Base(s.to_string()))
     }
@@ -217,6 +269,20 @@ impl Identity {
         })
     }
 
+    /// The dashboard's key of this trainee: [`actor_key`] of [`Identity::actor`] under any
+    /// home page (a JSON export naming its trainee and that trainee's statements are one row).
+    pub fn key(&self) -> String {
+        if is_email(&self.id) {
+            return format!("mailto:{}", self.id);
+        }
+        let account = if self.id.is_empty() {
+            &self.name
+        } else {
+            &self.id
+        };
+        format!("account:{account}")
+    }
+
     /// The xAPI actor: `mbox` (`mailto:`) for an email, else an `account` on `home_page` named
     /// by the employee id, or by the name when there is no id.
     pub fn actor(&self, home_page: &Base) -> Value {
@@ -236,17 +302,23 @@ impl Identity {
     }
 }
 
-/// The key that identifies an actor across statements (`mbox`, else `account` home page and
-/// name, else the name).
+/// The key that identifies a trainee on the trainer's dashboard, whatever the source (LRS
+/// statements, an xAPI export, a JSON export): `mailto:EMAIL` for an `mbox`, else
+/// `account:NAME` for an `account` (employee id, or the name when there is none), else the
+/// actor's `mbox_sha1sum`/`openid`, else its name. The account's home page is not part of it:
+/// it follows the site's address (or `home_page`) and a JSON export does not carry it, and one
+/// dashboard is one organisation's trainees. [`Identity::key`] is the same key for an identity.
 pub fn actor_key(actor: &Value) -> String {
     if let Some(m) = actor["mbox"].as_str() {
         return m.to_string();
     }
     if let Some(n) = actor["account"]["name"].as_str() {
-        return format!(
-            "{}#{n}",
-            actor["account"]["homePage"].as_str().unwrap_or_default()
-        );
+        return format!("account:{n}");
+    }
+    for k in ["mbox_sha1sum", "openid"] {
+        if let Some(v) = actor[k].as_str() {
+            return format!("{k}:{v}");
+        }
     }
     actor["name"].as_str().unwrap_or_default().to_string()
 }
@@ -523,21 +595,21 @@ impl LrsConfig {
     }
     /// Read `{"lrs": {...}}` (a `config.json`) or a bare config; `Ok(None)` when there is no
     /// `lrs` (nothing leaves the browser). A config that is there but wrong is an error.
-    pub fn from_config_json(s: &str) -> Result<Option<LrsConfig>, String> {
-        let v: Value = serde_json::from_str(s).map_err(|e| format!("config.json: {e}"))?;
+    pub fn from_config_json(s: &str) -> Result<Option<LrsConfig>, ConfigError> {
+        let v: Value = serde_json::from_str(s).map_err(|e| ConfigError::NotJson(e.to_string()))?;
         let Some(l) = v.get("lrs").filter(|l| !l.is_null()) else {
             return Ok(None);
         };
         let c: LrsConfig =
-            serde_json::from_value(l.clone()).map_err(|e| format!("config.json lrs: {e}"))?;
+            serde_json::from_value(l.clone()).map_err(|e| ConfigError::BadLrs(e.to_string()))?;
         c.check()?;
         Ok(Some(c))
     }
     /// The endpoint must be http(s); the activity base and home page, if set, IRIs.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), ConfigError> {
         let e = self.endpoint.trim();
         if !(e.starts_with("https://") || e.starts_with("http://")) || !is_iri(e) {
-            return Err(format!("`{e}` is not an http(s) address of an LRS"));
+            return Err(ConfigError::Endpoint(e.to_string()));
         }
         for b in [&self.activity_base, &self.home_page] {
             if !b.is_empty() {
@@ -890,6 +962,17 @@ mod tests {
         assert_eq!(bare["account"]["name"], "王芳");
         assert_ne!(actor_key(&emp), actor_key(&bare));
         assert_eq!(actor_key(&a), "mailto:li.wei@example.com");
+        // One key per trainee, whatever the home page, the same as the identity's own.
+        let other = Base::new("https://other.example/x").unwrap();
+        for who in [
+            mail,
+            Identity::new("Li Wei", "E1024").unwrap(),
+            Identity::new("王芳", "").unwrap(),
+        ] {
+            assert_eq!(actor_key(&who.actor(&b)), who.key());
+            assert_eq!(actor_key(&who.actor(&other)), who.key());
+        }
+        assert_eq!(actor_key(&emp), "account:E1024");
     }
 
     #[test]
@@ -1147,7 +1230,36 @@ mod tests {
     fn config() {
         assert_eq!(LrsConfig::from_config_json("{}"), Ok(None));
         assert!(LrsConfig::from_config_json("{\"lrs\":{\"endpoint\":\"ftp://x\"}}").is_err());
-        assert!(LrsConfig::from_config_json("{oops").is_err());
+        assert!(matches!(
+            LrsConfig::from_config_json("{oops"),
+            Err(ConfigError::NotJson(_))
+        ));
+        assert!(matches!(
+            LrsConfig::from_config_json("{\"lrs\":{\"endpoint\":3}}"),
+            Err(ConfigError::BadLrs(_))
+        ));
+        // Each refusal is a catalogue message in every language, naming what was written.
+        let bad = LrsConfig {
+            activity_base: "not an iri".into(),
+            ..LrsConfig::basic("https://lrs.example/xAPI/", "", "")
+        };
+        for (e, shows) in [
+            (LrsConfig::basic("ftp://x", "", "").check(), "ftp://x"),
+            (bad.check(), "not an iri"),
+            (Err(ConfigError::Http(503)), "503"),
+        ] {
+            let e = e.unwrap_err();
+            for l in crate::principles::Lang::ALL {
+                let m = e.message(l);
+                assert!(m.contains(shows) && !m.contains('⟦'), "{l:?}: {m}");
+            }
+        }
+        for e in [
+            ConfigError::NotJson("x".into()),
+            ConfigError::BadLrs("x".into()),
+        ] {
+            assert!(!e.message(crate::principles::Lang::ZhHans).contains('⟦'));
+        }
         let c = LrsConfig::from_config_json(
             r#"{"lrs":{"endpoint":"http://127.0.0.1:8100/xAPI/","username":"kefu","password":"secret","send":{"text":false}}}"#,
         )

@@ -1,6 +1,7 @@
 //! The dashboard's aggregation at the scale: 200 trainees × 50 sessions (6 replies
 //! each, 80,000 statements), from statements to the report. Prints the time (a measurement for
-//! the record, not a timed assertion) and checks the totals.
+//! the record, not a timed assertion) and checks the totals. `examples/cohort.rs` (`make bench`)
+//! times the same cohort in release.
 
 use kefu_core::cohort::{Cohort, Filter, Kind};
 use kefu_core::judgement::ScenarioKind;
@@ -19,7 +20,7 @@ const PRINCIPLES: [&str; 6] = [
     "jargon",
 ];
 
-fn cohort_statements(trainees: usize, sessions: usize) -> Vec<serde_json::Value> {
+pub fn cohort_statements(trainees: usize, sessions: usize) -> Vec<serde_json::Value> {
     let b = Base::new("https://example.org/kefu-dojo").unwrap();
     let mut all = Vec::new();
     for t in 0..trainees {

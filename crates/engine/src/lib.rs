@@ -9,7 +9,6 @@ use kefu_core::dialogue::{Saved, Session};
 use kefu_core::judgement::JudgementWire;
 use kefu_core::scenario::Scenario;
 use kefu_judge::score;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Check one scenario file as `kefu check` does, sample replies included; returns a
@@ -45,18 +44,38 @@ pub fn judge(request: &str) -> String {
 /// The judgements of a stored session's replies, in order, as the app replays it on reload
 /// (the dialogue decides which turn each reply answers, so the replay runs here, off the
 /// page). The page then rebuilds the session from these judgements without scoring again.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Replayed {
     pub judgements: Vec<JudgementWire>,
     /// Why the request could not be read (the page keeps the stored session as it is).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl Replayed {
+    /// `{"judgements":[…]}`, with `"error"` after them when there is one: written by hand, as
+    /// the judgements are (`judgement::write`), so the scorer has no JSON serializer (#17).
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"judgements\":[");
+        for (i, j) in self.judgements.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            j.write_json(&mut out);
+        }
+        out.push(']');
+        if let Some(e) = &self.error {
+            out.push_str(",\"error\":");
+            kefu_core::judgement::write::string(&mut out, e);
+        }
+        out.push('}');
+        out
+    }
 }
 
 /// Replay a stored session: `{"scenario": Scenario, "saved": Saved}` in, `Replayed` out.
 #[wasm_bindgen]
 pub fn replay(request: &str) -> String {
-    serde_json::to_string(&replay_request(request)).unwrap_or_default()
+    replay_request(request).to_json()
 }
 
 pub fn replay_request(request: &str) -> Replayed {
@@ -91,11 +110,42 @@ pub fn replay_request(request: &str) -> Replayed {
 #[wasm_bindgen]
 pub fn score_json(text: &str, lang: &str) -> String {
     let l = kefu_core::principles::Lang::parse(lang).unwrap_or(kefu_core::principles::Lang::En);
-    serde_json::to_string(&score::score(text, l)).unwrap_or_default()
+    score::score(text, l).to_json()
 }
 
 #[cfg(test)]
 mod tests {
+    /// `Replayed` is written as serde would write it (the page reads it as before).
+    #[test]
+    fn a_replay_is_written_as_serde_json_wrote_it() {
+        #[derive(serde::Serialize)]
+        struct Was<'a> {
+            judgements: &'a [kefu_core::judgement::Judgement],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            error: Option<&'a str>,
+        }
+        let j = kefu_judge::score(
+            "抱歉让您久等了，我马上为您查询。",
+            kefu_core::principles::Lang::ZhHans,
+        );
+        for r in [
+            super::Replayed {
+                judgements: vec![j.clone(), j],
+                error: None,
+            },
+            super::Replayed {
+                judgements: vec![],
+                error: Some("bad \"json\"\n".into()),
+            },
+        ] {
+            let was = Was {
+                judgements: &r.judgements,
+                error: r.error.as_deref(),
+            };
+            assert_eq!(r.to_json(), serde_json::to_string(&was).unwrap());
+        }
+    }
+
     #[test]
     fn a_request_that_is_not_a_replay_is_an_error_not_a_panic() {
         let r = super::replay_request("{\"scenario\": 1}");

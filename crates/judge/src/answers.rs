@@ -20,8 +20,12 @@ struct Data {
     weight: f32,
     negators: Vec<String>,
     gaps: Vec<String>,
+    // The patterns, read only by the tests: the judge runs the build script's NFAs (`NFAS`).
+    #[cfg(test)]
     time: Vec<String>,
+    #[cfg(test)]
     duration: Vec<String>,
+    #[cfg(test)]
     amount: Vec<String>,
     yes_no: YesNo,
     policy: BTreeMap<String, String>,
@@ -46,18 +50,114 @@ struct Compiled {
     amount: Option<PikeVM>,
 }
 
-/// One alternation of the patterns, compiled once; `None` for an empty list or a pattern that
-/// does not compile (the tests compile every one).
-fn alternation(patterns: &[String]) -> Option<PikeVM> {
-    if patterns.is_empty() {
-        return None;
+/// The NFAs of the kinds' alternations (`time`, `duration`, `amount`), compiled from
+/// `data/answers.toml` by `crates/data-build.rs` (`answer_nfas`: each kind's patterns as
+/// `(?:p1)|(?:p2)|…`), so the scorer carries no regex parser or compiler (#17).
+const NFAS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/answers_nfa.bin"));
+
+/// The build script's NFAs, read back state by state: the same states, starts and capture
+/// groups as `PikeVM::new` on the joined patterns (a test compares them), for regex's PikeVM.
+/// `None` for a kind without patterns (or a form that does not read, which the tests rule out).
+pub mod nfa {
+    use regex_automata::nfa::thompson::{Builder, State, Transition, NFA};
+    use regex_automata::util::look::Look;
+    use regex_automata::util::primitives::StateID;
+
+    struct Reader<'a>(&'a [u8]);
+
+    impl Reader<'_> {
+        fn byte(&mut self) -> Option<u8> {
+            let (&b, rest) = self.0.split_first()?;
+            self.0 = rest;
+            Some(b)
+        }
+        fn num(&mut self) -> Option<usize> {
+            let mut n = 0usize;
+            for shift in (0..35).step_by(7) {
+                let b = self.byte()?;
+                n |= usize::from(b & 0x7f) << shift;
+                if b & 0x80 == 0 {
+                    return Some(n);
+                }
+            }
+            None
+        }
+        fn id(&mut self) -> Option<StateID> {
+            StateID::new(self.num()?).ok()
+        }
     }
-    let joined = patterns
-        .iter()
-        .map(|p| format!("(?:{p})"))
-        .collect::<Vec<_>>()
-        .join("|");
-    PikeVM::new(&joined).ok()
+
+    /// The three kinds' NFAs in the build script's order: time, duration, amount.
+    pub fn read(bytes: &[u8]) -> Option<[Option<NFA>; 3]> {
+        let mut r = Reader(bytes);
+        Some([one(&mut r)?, one(&mut r)?, one(&mut r)?])
+    }
+
+    fn one(r: &mut Reader) -> Option<Option<NFA>> {
+        let len = r.num()?;
+        if len == 0 {
+            return Some(None);
+        }
+        let (anchored, unanchored, pattern) = (r.id()?, r.id()?, r.id()?);
+        let mut b = Builder::new();
+        b.start_pattern().ok()?;
+        for _ in 0..len {
+            // Each state is added as the NFA compiler's builder added it, so it keeps its id.
+            match r.byte()? {
+                0 => {
+                    let (start, end) = (r.byte()?, r.byte()?);
+                    b.add_range(Transition {
+                        start,
+                        end,
+                        next: r.id()?,
+                    })
+                }
+                1 => {
+                    let n = r.num()?;
+                    let mut ts = Vec::with_capacity(n.min(256));
+                    for _ in 0..n {
+                        let (start, end) = (r.byte()?, r.byte()?);
+                        ts.push(Transition {
+                            start,
+                            end,
+                            next: r.id()?,
+                        });
+                    }
+                    b.add_sparse(ts)
+                }
+                2 => {
+                    let look = Look::from_repr(u32::try_from(r.num()?).ok()?)?;
+                    b.add_look(r.id()?, look)
+                }
+                3 => {
+                    let n = r.num()?;
+                    let mut alts = Vec::with_capacity(n.min(256));
+                    for _ in 0..n {
+                        alts.push(r.id()?);
+                    }
+                    b.add_union(alts)
+                }
+                4 => b.add_union(vec![r.id()?, r.id()?]),
+                5 => {
+                    let g = u32::try_from(r.num()?).ok()?;
+                    b.add_capture_start(r.id()?, g, None)
+                }
+                6 => {
+                    let g = u32::try_from(r.num()?).ok()?;
+                    b.add_capture_end(r.id()?, g)
+                }
+                7 => b.add_fail(),
+                8 => b.add_match(),
+                _ => return None,
+            }
+            .ok()?;
+        }
+        b.finish_pattern(pattern).ok()?;
+        let nfa = b.build(anchored, unanchored).ok()?;
+        // Every state kept its id (none was merged away), or the form is not the compiler's.
+        (nfa.states().len() == len && !nfa.states().iter().any(|s| matches!(s, State::Dense(_))))
+            .then_some(Some(nfa))
+    }
 }
 
 fn compiled() -> &'static Compiled {
@@ -65,10 +165,13 @@ fn compiled() -> &'static Compiled {
     C.get_or_init(|| {
         let data: Data = kefu_core::json::from_str(crate::data::ANSWERS)
             .expect("data/answers.toml is checked by tests");
+        let [time, duration, amount] = nfa::read(NFAS)
+            .unwrap_or_default()
+            .map(|n| n.and_then(|n| PikeVM::new_from_nfa(n).ok()));
         Compiled {
-            time: alternation(&data.time),
-            duration: alternation(&data.duration),
-            amount: alternation(&data.amount),
+            time,
+            duration,
+            amount,
             data,
         }
     })

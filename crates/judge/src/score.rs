@@ -15,11 +15,9 @@ use std::collections::BTreeMap;
 /// `{"error": …}` for a request that does not parse. Never panics.
 pub fn judge_json(request: &str) -> String {
     match kefu_core::json::from_str::<JudgeRequest>(request) {
-        Ok(r) => {
-            let j = judge(&r.text, r.lang, &r.rules, r.secs);
-            serde_json::to_string(&j).unwrap_or_default()
-        }
-        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+        Ok(r) => judge(&r.text, r.lang, &r.rules, r.secs).to_json(),
+        // Written by hand, as the judgement is (`judgement::write`): no serializer here (#17).
+        Err(e) => kefu_core::judgement::write::error(&e),
     }
 }
 

@@ -297,3 +297,39 @@ fn the_pikevm_finds_what_regex_finds() {
         }
     }
 }
+
+/// The NFAs the build script compiled (`answers_nfa.bin`), read back state by state, are
+/// exactly those `PikeVM::new` compiles from the joined patterns at run time: the same states,
+/// starts and capture groups, so the scorer matches as it did when it compiled them at start.
+#[test]
+fn the_built_nfas_are_those_the_regex_compiler_makes() {
+    use regex_automata::nfa::thompson::NFA;
+    let d = &compiled().data;
+    let read = super::nfa::read(super::NFAS).expect("the build script's form reads back");
+    for (list, got) in [&d.time, &d.duration, &d.amount].into_iter().zip(read) {
+        let joined = list
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let want = NFA::new(&joined).unwrap();
+        let got = got.expect("a kind with patterns has its NFA");
+        assert_eq!(got.states(), want.states());
+        assert_eq!(got.start_anchored(), want.start_anchored());
+        assert_eq!(got.start_unanchored(), want.start_unanchored());
+        assert_eq!(
+            got.start_pattern(regex_automata::PatternID::ZERO),
+            want.start_pattern(regex_automata::PatternID::ZERO)
+        );
+        assert_eq!(got.group_info().slot_len(), want.group_info().slot_len());
+        assert_eq!(
+            got.group_info().group_len(regex_automata::PatternID::ZERO),
+            want.group_info().group_len(regex_automata::PatternID::ZERO)
+        );
+        assert_eq!(got.look_set_any(), want.look_set_any());
+        assert_eq!(
+            format!("{:?}", got.byte_classes()),
+            format!("{:?}", want.byte_classes())
+        );
+    }
+}
