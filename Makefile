@@ -76,16 +76,21 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 dist: setup-wasm setup-node
 	$(KEFU_BUILD)
 	rm -rf dist && mkdir -p dist/scenarios dist/engine
-	@# Four modules: the app (kefu-app, which has no judge in its dependencies) and its library
-	@# module (kefu-app without `full`: the first load), the scorer (kefu-engine) and the checker
-	@# (kefu-engine --features check), each bound right after its build.
-	cargo build --profile wasm --target $(TARGET) -p kefu-app
+	@# Five modules: the app (kefu-app, which has no judge in its dependencies: every page but
+	@# the dashboard), its library module (kefu-app without `full`: the first load) and its
+	@# dashboard module (kefu-app with `team` alone: #/team), the scorer (kefu-engine) and the
+	@# checker (kefu-engine --features check), each bound right after its build.
+	cargo build --profile wasm --target $(TARGET) -p kefu-app --no-default-features --features full
 	wasm-bindgen --target web --no-typescript --out-dir dist --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/kefu_app.wasm
-	@# The same crate without its feature `full`: the library page alone (the first load); its
+	@# The same crate without its features: the library page alone (the first load); its
 	@# snippets are bound apart (dist/lite/) and moved beside the full module's once hashed.
 	cargo build --profile wasm --target $(TARGET) -p kefu-app --no-default-features
 	wasm-bindgen --target web --no-typescript --out-dir dist/lite --out-name kefu_library \
+	  target/$(TARGET)/wasm/kefu_app.wasm
+	@# With `team` alone: the trainer's dashboard (#/team) alone, bound apart likewise (dist/team/).
+	cargo build --profile wasm --target $(TARGET) -p kefu-app --no-default-features --features team
+	wasm-bindgen --target web --no-typescript --out-dir dist/team --out-name kefu_team \
 	  target/$(TARGET)/wasm/kefu_app.wasm
 	cargo build --profile wasm --target $(TARGET) -p kefu-engine
 	wasm-bindgen --target web --no-typescript --out-dir dist/engine --out-name kefu_score \
@@ -96,14 +101,16 @@ dist: setup-wasm setup-node
 	cp crates/engine/worker.js dist/engine/kefu_worker.js
 	@# The trainer studio (studio/: CodeMirror 6 and the map), one ES module imported only by #/studio.
 	node studio/build.mjs dist/studio.js
-	@# The four modules optimised at once (one process each; CI has two cores), each waited for.
-	pids=""; for f in dist/kefu_dojo_bg.wasm dist/lite/kefu_library_bg.wasm dist/engine/kefu_score_bg.wasm dist/engine/kefu_check_bg.wasm; do \
+	@# The five modules optimised at once (one process each; CI has two cores), each waited for.
+	pids=""; for f in dist/kefu_dojo_bg.wasm dist/lite/kefu_library_bg.wasm dist/team/kefu_team_bg.wasm dist/engine/kefu_score_bg.wasm dist/engine/kefu_check_bg.wasm; do \
 	  $(WASM_OPT) $(WASM_OPT_FLAGS) $$f -o $$f & pids="$$pids $$!"; done; \
 	  for p in $$pids; do wait $$p; done
 	@# Name every file of code by its content (kefu_dojo.<hash>.js, kefu_dojo_bg.<hash>.wasm, the
 	@# snippets and the engine likewise), so a host may cache them forever and a browser never mixes
 	@# files of two builds: a file that names another (the app's .js its snippets and its .wasm, the
 	@# engine's .js its .wasm, index.html the app, the worker and the engine) is rewritten before it is hashed.
+	@# index.html's whole-line `// ` comments (its inline scripts', for readers of the source) are
+	@# left out of dist/: bytes of the first load (#19).
 	@# wasm-bindgen imports a snippet in single quotes and, when an import takes only JS values, a
 	@# second time as `import * as … from "…"`: both are rewritten (not the import object's keys,
 	@# which are the wasm's own module names), and the check below fails the build on either left.
@@ -120,7 +127,8 @@ dist: setup-wasm setup-node
 	    sed -i "s#'$${name}_bg\.wasm'#'$$w'#g" $$dir/$$name.js; \
 	    j=$$name.$$(h $$dir/$$name.js).js; mv $$dir/$$name.js dist/$$j; }; \
 	  app dist kefu_dojo; aj=$$j; aw=$$w; \
-	  app dist/lite kefu_library; lj=$$j; lw=$$w; rm -r dist/lite; j=$$aj; w=$$aw; \
+	  app dist/lite kefu_library; lj=$$j; lw=$$w; rm -r dist/lite; \
+	  app dist/team kefu_team; tj=$$j; tw=$$w; rm -r dist/team; j=$$aj; w=$$aw; \
 	  for m in score check; do \
 	    ew=kefu_$${m}_bg.$$(h dist/engine/kefu_$${m}_bg.wasm).wasm; mv dist/engine/kefu_$${m}_bg.wasm dist/engine/$$ew; \
 	    sed -i "s#'kefu_$${m}_bg\.wasm'#'$$ew'#g" dist/engine/kefu_$$m.js; \
@@ -128,12 +136,13 @@ dist: setup-wasm setup-node
 	    eval "ej_$$m=$$ej ew_$$m=$$ew"; done; \
 	  wj=kefu_worker.$$(h dist/engine/kefu_worker.js).js; mv dist/engine/kefu_worker.js dist/engine/$$wj; \
 	  sj=studio.$$(h dist/studio.js).js; mv dist/studio.js dist/$$sj; \
-	  sed -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
-	    -e "s#KEFU_LITE_JS#$$lj#g" -e "s#KEFU_LITE_WASM#$$lw#g" -e "s#KEFU_SCORER_WASM#engine/$$ew_score#g" \
+	  sed -e '/^[[:space:]]*\/\/ /d' -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
+	    -e "s#KEFU_LITE_JS#$$lj#g" -e "s#KEFU_LITE_WASM#$$lw#g" -e "s#KEFU_TEAM_JS#$$tj#g" -e "s#KEFU_TEAM_WASM#$$tw#g" \
+	    -e "s#KEFU_SCORER_WASM#engine/$$ew_score#g" \
 	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" -e "s#KEFU_STUDIO_JS#$$sj#g" index.html > dist/index.html; \
-	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|library|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
+	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|library|team|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \
-	  echo "content-hashed: $$lj $$lw $$j $$w engine/$$wj engine/$$ej_score engine/$$ej_check $$sj"
+	  echo "content-hashed: $$lj $$lw $$j $$w $$tj $$tw engine/$$wj engine/$$ej_score engine/$$ej_check $$sj"
 	cp scenarios/*.toml dist/scenarios/
 	mkdir -p dist/exams && cp exams/*.toml dist/exams/
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
@@ -158,8 +167,10 @@ dist: setup-wasm setup-node
 	  lite=$$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_library.*.js | sort -u | sed 's#^#dist/#'); \
 	  printf '%-70s %8s %8s\n' "Download on first load: the library module (bytes):" brotli gzip; \
 	  table dist/index.html dist/kefu_library.*.js $$lite dist/kefu_library_bg.*.wasm dist/scenarios/index.json; \
-	  printf '%-70s %8s %8s\n' "The full app, prefetched on intent or idle, run on any other page:" brotli gzip; \
+	  printf '%-70s %8s %8s\n' "The full app, prefetched on intent or idle, run on any other page but #/team:" brotli gzip; \
 	  table dist/kefu_dojo.*.js $$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_dojo.*.js | sort -u | sed 's#^#dist/#' | grep -vxF "$$lite") dist/kefu_dojo_bg.*.wasm; \
+	  printf '%-70s %8s %8s\n' "The trainer's dashboard, loaded only when #/team opens:" brotli gzip; \
+	  table dist/kefu_team.*.js $$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_team.*.js | sort -u | sed 's#^#dist/#' | grep -vxF "$$lite") dist/kefu_team_bg.*.wasm; \
 	  printf '%-70s %8s %8s\n' "The whole library, when a scenario is opened or on intent:" brotli gzip; \
 	  table dist/scenarios/library.json; \
 	  printf '%-70s %8s %8s\n' "The scorer, prefetched on intent (a card hovered or focused, idle) or play:" brotli gzip; \
@@ -293,12 +304,14 @@ lrs: setup-lrs
 # names kept (the same code byte for byte; only the name section is added), by section, function
 # and crate (scripts/wasm-size.py). Reuses the wasm build of the last `make dist`.
 .PHONY: wasm-size
-# `make wasm-size LITE=1`: the library module (kefu-app without `full`) instead; `make wasm-size
+# `make wasm-size LITE=1`: the library module (kefu-app without its features) instead; `make
+# wasm-size TEAM=1`: the dashboard module (kefu-app with `team` alone); `make wasm-size
 # SCORER=1`: the engine's scorer module (kefu-engine without `check`, dist/engine/kefu_score).
 WS_CRATE = $(if $(SCORER),kefu-engine,kefu-app)
 WS_WASM = $(if $(SCORER),kefu_engine,kefu_app)
+WS_FEATURES = $(if $(SCORER),,--no-default-features $(if $(LITE),,--features $(if $(TEAM),team,full)))
 wasm-size: setup-wasm setup-node
-	cargo build --profile wasm --target $(TARGET) -p $(WS_CRATE) $(if $(LITE),--no-default-features)
+	cargo build --profile wasm --target $(TARGET) -p $(WS_CRATE) $(WS_FEATURES)
 	rm -rf target/wasm-size && mkdir -p target/wasm-size
 	wasm-bindgen --target web --no-typescript --out-dir target/wasm-size --out-name kefu_dojo \
 	  target/$(TARGET)/wasm/$(WS_WASM).wasm

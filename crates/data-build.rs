@@ -232,6 +232,10 @@ fn catalogue(data: &Path, out: &str) {
     // (`library-catalogue`: the library module, the first load, #17; `scorer-catalogue`: the
     // judge, in the scorer module).
     let wanted = selected_keys(&dir);
+    // The app's full module (kefu-app with `full` alone: the whole catalogue for the app, without
+    // the dashboard's part), which does not show the dashboard.
+    let full_module =
+        feature("FULL_CATALOGUE") && feature("LIBRARY_CATALOGUE") && !feature("TEAM_CATALOGUE");
     let mut all = serde_json::Map::new();
     if let Ok(rd) = std::fs::read_dir(&dir) {
         for p in rd.filter_map(|e| e.ok().map(|e| e.path())) {
@@ -257,8 +261,12 @@ fn catalogue(data: &Path, out: &str) {
                     path.display()
                 );
                 // The trainer studio's strings (`studio.*`) go into its own bundle
-                // (`studio/build.mjs`), not into the app's first load.
-                if key.starts_with("studio.") || wanted.as_ref().is_some_and(|w| !w.selects(key)) {
+                // (`studio/build.mjs`), not into the app's first load; the dashboard's
+                // (`team.*`) into the dashboard module, not the full one (#19).
+                if key.starts_with("studio.")
+                    || (key.starts_with("team.") && full_module)
+                    || wanted.as_ref().is_some_and(|w| !w.selects(key))
+                {
                     continue;
                 }
                 texts.insert(key.clone(), text.clone());
@@ -315,7 +323,8 @@ fn library_principles(mut value: serde_json::Value, out: &str) {
 
 /// The catalogue keys a crate built without `full-catalogue` embeds: those of each part its
 /// features name, `data/i18n/PART.keys` (`library-catalogue`: `library.keys`, the library
-/// module's; `scorer-catalogue`: `scorer.keys`, the judge's and the scorer module's) — one key
+/// module's; `team-catalogue`: `team.keys`, the dashboard module's; `scorer-catalogue`:
+/// `scorer.keys`, the judge's and the scorer module's) — one key
 /// per line, a line ending in `.` a prefix (`lib.` is every `lib.…` key), `#` a comment; no part,
 /// no strings. `None` (every key) with the feature `full-catalogue` (kefu-core's default).
 struct KeyList {
@@ -345,6 +354,7 @@ fn selected_keys(dir: &Path) -> Option<KeyList> {
     let mut keys = Vec::new();
     for (part, wanted) in [
         ("library", feature("LIBRARY_CATALOGUE")),
+        ("team", feature("TEAM_CATALOGUE")),
         ("scorer", feature("SCORER_CATALOGUE")),
     ] {
         let path = dir.join(format!("{part}.keys"));

@@ -126,29 +126,37 @@ fn runtime_keys() -> Vec<(String, String)> {
     used
 }
 
-/// The library module (kefu-app without `full`, the first load) embeds only the keys
+/// The modules `lib.rs` declares without a feature gate: in every app module (the library's,
+/// the dashboard's, the full one), with `lib.rs` itself.
+fn ungated_app_modules() -> Vec<String> {
+    let lib = std::fs::read_to_string("crates/app/src/lib.rs").unwrap();
+    let lines: Vec<&str> = lib.lines().map(str::trim).collect();
+    let mut files = vec!["crates/app/src/lib.rs".to_string()];
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(m) = l.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
+            if i == 0 || !lines[i - 1].starts_with("#[cfg(") {
+                files.push(format!("crates/app/src/{m}.rs"));
+            }
+        }
+    }
+    files
+}
+
+/// The library module (kefu-app without its features, the first load) embeds only the keys
 /// `data/i18n/library.keys` selects (`crates/data-build.rs`). Every catalogue key written in
-/// the code it keeps — the modules `lib.rs` declares without `#[cfg(feature = "full")]` — and
+/// the code it keeps — the modules `lib.rs` declares without a feature gate — and
 /// every key the core's code it calls builds at run time (product names, import errors) is
 /// selected, so the first load never shows a raw `⟦key⟧`.
 #[test]
 fn the_library_module_carries_every_key_it_uses() {
     let selects = part("library");
     assert!(!selects("studio.title") && !selects("play.send"));
-    // The modules the library module keeps: those lib.rs declares without the feature gate.
-    let lib = std::fs::read_to_string("crates/app/src/lib.rs").unwrap();
-    let lines: Vec<&str> = lib.lines().map(str::trim).collect();
-    let mut files = vec!["crates/app/src/lib.rs".to_string()];
-    for (i, l) in lines.iter().enumerate() {
-        if let Some(m) = l.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
-            if i == 0 || lines[i - 1] != "#[cfg(feature = \"full\")]" {
-                files.push(format!("crates/app/src/{m}.rs"));
-            }
-        }
-    }
+    // The modules the library module keeps: those lib.rs declares without a feature gate.
+    let files = ungated_app_modules();
     assert!(
         files.iter().any(|f| f.ends_with("/library.rs"))
             && !files.iter().any(|f| f.ends_with("/play.rs"))
+            && !files.iter().any(|f| f.ends_with("/team.rs"))
     );
     let used = keys_in(&files);
     assert!(used.len() > 30, "found only {} keys", used.len());
@@ -156,6 +164,53 @@ fn the_library_module_carries_every_key_it_uses() {
         assert!(
             selects(&key),
             "{path}: key {key} is not in data/i18n/library.keys (the library module would show ⟦{key}⟧)"
+        );
+    }
+}
+
+/// The dashboard module (kefu-app with `team` alone, `#/team`, #19) embeds the keys
+/// `data/i18n/team.keys` and `library.keys` select (kefu-core's `team-catalogue` beside
+/// `library-catalogue`). Every catalogue key written in the code it keeps — the ungated modules,
+/// the dashboard (`team.rs`) and its app (`team_app.rs`) — and every key the core builds at run
+/// time in code the dashboard calls (an outcome's name, import errors) is selected, so the
+/// dashboard never shows a raw `⟦key⟧`.
+#[test]
+fn the_dashboard_module_carries_every_key_it_uses() {
+    let (team, library) = (part("team"), part("library"));
+    let selects = |k: &str| team(k) || library(k);
+    assert!(!selects("play.send") && !selects("hist.title") && selects("team.title"));
+    let mut files = ungated_app_modules();
+    files.extend([
+        "crates/app/src/team.rs".into(),
+        "crates/app/src/team_app.rs".into(),
+    ]);
+    let used = keys_in(&files);
+    assert!(
+        used.iter().filter(|(f, _)| f.ends_with("/team.rs")).count() > 20,
+        "found only {} keys",
+        used.len()
+    );
+    // The full module leaves the dashboard's keys out (`crates/data-build.rs`): no other page
+    // may name one.
+    let src = std::path::Path::new("crates/app/src");
+    let others: Vec<String> = std::fs::read_dir(src)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".rs") && !p.ends_with("/team.rs") && !p.ends_with("/team_app.rs"))
+        .collect();
+    for (path, key) in keys_in(&others) {
+        assert!(
+            !key.starts_with("team."),
+            "{path}: {key} is the dashboard's (not in the full module)"
+        );
+    }
+    let outcomes = i18n::keys()
+        .filter(|k| k.starts_with("outcome."))
+        .map(|k| ("team.rs: outcome.{o}".to_string(), k.to_string()));
+    for (path, key) in used.into_iter().chain(runtime_keys()).chain(outcomes) {
+        assert!(
+            selects(&key),
+            "{path}: key {key} is not in data/i18n/team.keys or library.keys (the dashboard would show ⟦{key}⟧)"
         );
     }
 }

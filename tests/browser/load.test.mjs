@@ -4,6 +4,7 @@
 // only printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -43,7 +44,10 @@ const snippets = (re) => {
 };
 const liteSnippets = snippets(/^kefu_library\.[0-9a-f]{16}\.js$/);
 const fullOnly = [...snippets(/^kefu_dojo\.[0-9a-f]{16}\.js$/)].filter((s) => !liteSnippets.has(s)).map((s) => `/${s}`);
-const isLater = (url) => /\/engine\/|^\/kefu_dojo[._]/.test(url) || fullOnly.includes(url);
+const isLater = (url) => /\/engine\/|^\/kefu_(dojo|team)[._]/.test(url) || fullOnly.includes(url);
+// The dashboard module (kefu_team, #/team alone, #19): its code and the snippets only it imports.
+const teamOnly = [...snippets(/^kefu_team\.[0-9a-f]{16}\.js$/)].filter((s) => !liteSnippets.has(s) && !fullOnly.includes(`/${s}`)).map((s) => `/${s}`);
+const isTeam = (url) => /^\/kefu_team[._]/.test(url) || teamOnly.includes(url);
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
@@ -146,13 +150,39 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
   assert.ok(bytes <= SCORER_BUDGET, `scorer module ${bytes} bytes > budget ${SCORER_BUDGET}`);
 });
 
+// The full app module (dist/kefu_dojo_bg.*.wasm: every page but the library's first screen and
+// the dashboard) and the dashboard module (dist/kefu_team_bg.*.wasm, #/team alone), in bytes on
+// the wire: ratchets like BUDGET (`make wasm-size` and `make wasm-size TEAM=1` show what is in
+// them). Set on 2026-12-04 when the dashboard left the full module (#19): the full module
+// 339,553 bytes (331.6 KB; 370,713 with the dashboard), the dashboard module 173,577 (169.5 KB:
+// the cohort read in chunks, folders, the token).
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 332 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 171 * 1024]];
+
+test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
+  for (const [what, re, budget] of MODULE_BUDGETS) {
+    const name = fs.readdirSync(DIST).find((f) => re.test(f));
+    assert.ok(name, `make dist wrote the ${what} module`);
+    const { bytes, encoding, status } = await new Promise((resolve, reject) => {
+      http.get(`${srv.base}/${name}`, { headers: { 'Accept-Encoding': 'br, gzip' } }, (res) => {
+        let bytes = 0;
+        res.on('data', (c) => { bytes += c.length; });
+        res.on('end', () => resolve({ bytes, encoding: res.headers['content-encoding'], status: res.statusCode }));
+      }).on('error', reject);
+    });
+    console.log(`${what} module: ${bytes} bytes ${encoding} (${(bytes / 1024).toFixed(1)} KB; budget ${budget / 1024} KB)`);
+    assert.equal(status, 200);
+    assert.equal(encoding, 'br', `the ${what} module is sent with brotli`);
+    assert.ok(bytes <= budget, `${what} module ${bytes} bytes > budget ${budget}`);
+  }
+});
+
 test('the library module carries every string it shows, in every language (no raw ⟦key⟧)', async () => {
   // It embeds only the keys data/i18n/library.keys selects (tests/i18n_keys.rs checks the code's
   // keys against the list; this checks what the page really shows, text and attributes).
   for (const lang of ['zh-Hans', 'zh-Hant', 'en']) {
     const page = await newPage(browser);
     await openLibrary(page, `${srv.base}/?lang=${lang}`);
-    assert.ok(await page.evaluate(() => typeof window.kefuLiteStop === 'function'), 'the library module');
+    assert.ok(await page.evaluate(() => window.kefuShown === 'library'), 'the library module');
     const html = await page.evaluate(() => document.documentElement.outerHTML);
     assert.ok(!html.includes('⟦'), `${lang}: ${html.match(/⟦[^⟧]*⟧/g)}`);
     await page.goto(`${srv.base}/?lang=${lang}#/practise/apology`);
@@ -208,7 +238,7 @@ test('a link straight to #/practise/ID (a fresh page) lists, from the cards alon
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.goto(`${srv.base}/?lang=en&seed=1#/practise/${p}`);
   await page.locator('ul.cards:not(.loading)').waitFor();
-  assert.ok(await page.evaluate(() => typeof window.kefuLiteStop === 'function'), 'shown by the library module');
+  assert.ok(await page.evaluate(() => window.kefuShown === 'library'), 'shown by the library module');
   assert.ok(!asked.includes('/scenarios/cards.json'), 'the cards inline in index.html');
   const titles = (await page.locator('.cards .card h2').allInnerTexts()).sort();
   assert.deepEqual(titles, want, `the scenarios whose turns ask for ${p}`);
@@ -329,7 +359,7 @@ test('the library module hands over: a card plays in the full module, a reply is
   });
   await page.goto(`${srv.base}/?lang=en&seed=1`);
   await page.locator('.cards .card').first().waitFor();
-  const lite = () => page.evaluate(() => typeof window.kefuLiteStop === 'function');
+  const lite = () => page.evaluate(() => window.kefuShown === 'library');
   assert.ok(await lite(), 'the library is the library module');
   // The click on a card is the one that lands: the full module loads and opens that scenario.
   const card = page.locator('.cards .card a').first();
@@ -375,6 +405,118 @@ test('a deep link to another page loads the full module straight away (not the l
   await page.locator('header.top nav a', { hasText: 'Library' }).click();
   await page.locator('.cards .card').first().waitFor();
   assert.ok(!asked.some((u) => u.startsWith('/kefu_library')));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+// The trainer's dashboard (#/team) is a module of its own (kefu_team, #19): a trainee never
+// downloads it, neither with the library nor with the full module (which no longer holds it), and
+// a trainer gets it only when #/team opens, from any page or by a link straight to it.
+test('the dashboard module is fetched only for #/team: not on first load, not in play; it hands over both ways', async () => {
+  const page = await newPage(browser);
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  const shown = () => page.evaluate(() => window.kefuShown);
+  const count = (re) => asked.filter((u) => re.test(u)).length;
+  await openLibrary(page, `${srv.base}/?lang=en&seed=1`);
+  // Idle after the cards: the full module and the scorer are prefetched, never the dashboard.
+  await page.waitForTimeout(300);
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(asked.filter(isTeam), [], 'no dashboard code on the first load');
+  await page.locator('.cards .card a').first().click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  assert.equal(await shown(), 'full');
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(asked.filter(isTeam), [], 'no dashboard code in play');
+  // (Asked for twice already: the idle prefetch into the HTTP cache, then its start.)
+  const fullAsked = count(/^\/kefu_dojo_bg\./);
+  // From the full module (settings' link): the dashboard module takes the page.
+  await page.locator('header.top nav a', { hasText: 'Settings' }).click();
+  await page.locator('main a[href="#/team"]').click();
+  await page.getByRole('heading', { name: 'Team dashboard', level: 1 }).waitFor();
+  assert.equal(await shown(), 'team');
+  assert.equal(count(/^\/kefu_team_bg\.[0-9a-f]{16}\.wasm$/), 1, 'the dashboard module was fetched');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  assert.equal(await page.getByRole('button', { name: 'Load statements' }).count(), 1);
+  // Its language switch is the app's: the page and the URL follow it.
+  await page.locator('header.top select').selectOption('zh-Hans');
+  await page.getByRole('heading', { name: '团队看板', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
+  assert.match(page.url(), /lang=zh-Hans/);
+  // Back to another page: the full module again (mounted anew, not fetched again), in the
+  // language picked on the dashboard.
+  await page.locator('header.top nav a', { hasText: '练习记录' }).click();
+  await page.locator('main h1').filter({ hasText: '练习记录' }).waitFor();
+  assert.equal(await shown(), 'full');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  // Mounted again, the full module still sends the LRS outbox: this page holds the outbox's
+  // lock and does not queue behind itself for it.
+  const locks = await page.evaluate(async () => {
+    const q = await navigator.locks.query();
+    return { held: q.held.map((l) => l.name), pending: q.pending.map((l) => l.name) };
+  });
+  assert.ok(locks.held.includes('kefu-outbox') && !locks.pending.includes('kefu-outbox'), JSON.stringify(locks));
+  // Back and forward between them: each module mounted again, none fetched twice.
+  await page.goBack();
+  await page.getByRole('heading', { name: '团队看板', level: 1 }).waitFor();
+  assert.equal(await shown(), 'team');
+  await page.locator('header.top a.brand').click();
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await shown(), 'full');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  assert.equal(count(/^\/kefu_team_bg\./), 1, 'the dashboard module fetched once');
+  assert.equal(count(/^\/kefu_dojo_bg\./), fullAsked, 'the full module not fetched again');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a link straight to #/team loads the dashboard module alone, in the language chosen, and its links hand over', async () => {
+  for (const [lang, title, library] of [['zh-Hant', '團隊看板', '場景庫'], ['en', 'Team dashboard', 'Library'], ['zh-Hans', '团队看板', '场景库']]) {
+    const page = await newPage(browser);
+    const asked = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await page.goto(`${srv.base}/?lang=${lang}#/team`);
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.evaluate(() => window.kefuShown), 'team');
+    assert.ok(asked.some((u) => /^\/kefu_team_bg\.[0-9a-f]{16}\.wasm$/.test(u)), 'the dashboard module');
+    assert.ok(!asked.some((u) => /^\/kefu_(library|dojo)|\/engine\//.test(u)), `neither the library, the full module nor the engine: ${asked.join(' ')}`);
+    // Named by its content, like every module (make dist): each name's hash is its file's.
+    for (const u of asked.filter((x) => /^\/(kefu_team|snippets\/)/.test(x))) {
+      const [, hash] = u.match(/\.([0-9a-f]{16})\.(js|wasm)$/) || [];
+      assert.ok(hash, `${u} is named by its content`);
+      assert.equal(crypto.createHash('sha256').update(fs.readFileSync(path.join(DIST, u))).digest('hex').slice(0, 16), hash, u);
+    }
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+    const html = await page.evaluate(() => document.documentElement.outerHTML);
+    assert.ok(!html.includes('⟦'), `${lang}: ${html.match(/⟦[^⟧]*⟧/g)}`);
+    // The dashboard's styles are index.html's, as in the full module: its grid is a table.heat.
+    assert.equal(await page.locator('section.team table.heat').count(), 1);
+    // The header's library link: the full module shows the library, in the same language.
+    await page.locator('header.top nav a', { hasText: library }).click();
+    await page.locator('.cards .card').first().waitFor();
+    assert.equal(await page.evaluate(() => window.kefuShown), 'full');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+    assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
+test('from the library module, #/team hands over to the dashboard module, and back shows the library in the full module', async () => {
+  const page = await newPage(browser);
+  await openLibrary(page, `${srv.base}/?lang=en`);
+  assert.equal(await page.evaluate(() => window.kefuShown), 'library');
+  await page.evaluate(() => { location.hash = '#/team'; });
+  await page.getByRole('heading', { name: 'Team dashboard', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => window.kefuShown), 'team');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  await page.goBack();
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await page.evaluate(() => window.kefuShown), 'full');
+  assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
+  assert.equal(await page.locator('main h1').first().innerText(), 'Library');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

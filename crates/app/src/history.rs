@@ -4,7 +4,7 @@
 //! and clearing (asks first).
 
 use super::feedback::{highlighted, Feedback};
-use super::{use_ctx, AppAction, Engine, ImportResult, Shared};
+use super::{download, use_ctx, AppAction, Engine, ImportResult, Shared};
 use gloo::file::{callbacks::FileReader, File};
 use kefu_core::chart;
 use kefu_core::dialogue::{Saved, SavedReply, Session};
@@ -12,34 +12,7 @@ use kefu_core::i18n::tf;
 use kefu_core::principles;
 use kefu_core::progress::{Attempt, Store};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// Offer `body` as a download named `name`.
-pub(crate) fn download(name: &str, mime: &str, body: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let doc = gloo::utils::document();
-    if let Some(a) = doc
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        let _ = gloo::utils::body().append_child(&a);
-        a.click();
-        a.remove();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
 
 fn date_of(ms: f64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));

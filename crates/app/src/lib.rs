@@ -3,11 +3,13 @@
 //! files). One component per file. Built for wasm32 by `make dist`; its pure parts are tested natively.
 
 //!
-//! One crate, two modules (#17): with the default feature `full` it is every page (`make dist`:
-//! `kefu_dojo`); without it (`--no-default-features`: `kefu_library`) only what the library
+//! One crate, three modules (#17, #19): with the feature `full` alone it is every page but the
+//! dashboard (`make dist`: `kefu_dojo`); without features (`kefu_library`) only what the library
 //! page needs — the header, the cards, filters, best scores, opening a file — so the first
-//! load stays small. The library module hands every other route over to the full one
-//! (`handover`): index.html loads it, and its start unmounts the library module first.
+//! load stays small; with `team` alone (`kefu_team`) the header and the trainer's dashboard
+//! (`team_app`), which no trainee downloads. The default, both features, is every page in one
+//! module (native tests). A module hands a route it does not show over to the one that does
+//! (`handover`): index.html loads or mounts that one again, and it unmounts the one shown first.
 // The library module leaves out the pages, so code only they call is unused there (not an error).
 #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
@@ -31,8 +33,10 @@ mod storage;
 mod studio;
 #[cfg(feature = "full")]
 mod summary;
-#[cfg(feature = "full")]
+#[cfg(feature = "team")]
 mod team;
+#[cfg(all(feature = "team", not(feature = "full")))]
+mod team_app;
 mod worker;
 
 use kefu_core::i18n::t;
@@ -466,17 +470,45 @@ pub fn start() {
         console_error_panic_hook::hook(info);
         show_panic(&info.to_string());
     }));
+    mount();
+}
+
+/// Show this module's app again, after another module took the page (`handover`: the loader's
+/// `kefuFull()`/`kefuTeam()` call it when the module has started before). Nothing if it is shown.
+#[cfg(any(feature = "full", feature = "team"))]
+#[wasm_bindgen]
+pub fn kefu_mount() {
+    mount();
+}
+
+/// Mount this module's app in `#app`, in the place of the module shown (never both mounted:
+/// `handover`).
+fn mount() {
+    if handover::mounted() {
+        return;
+    }
     let root = gloo::utils::document()
         .get_element_by_id("app")
         .unwrap_or_else(|| gloo::utils::body().into());
-    // The full module takes the library module's place (never both mounted: `handover`).
     #[cfg(feature = "full")]
-    handover::stop_library();
-    #[cfg(feature = "full")]
-    yew::Renderer::<App>::with_root(root).render();
+    {
+        handover::stop_shown();
+        handover::register(yew::Renderer::<App>::with_root(root).render());
+    }
+    // The dashboard module. The route left `#/team` while it loaded: the module shown follows
+    // the route itself; with none shown, the one that shows it is started.
+    #[cfg(all(feature = "team", not(feature = "full")))]
+    {
+        let r = route::current();
+        if !handover::shows(&r) && handover::any_shown() {
+            return;
+        }
+        handover::stop_shown();
+        handover::register(yew::Renderer::<team_app::TeamApp>::with_root(root).render());
+    }
     // Apart from the page (`apart`), the first render waits for a task of its own: the
     // module's compilation and its first render are two tasks on a phone, not one.
-    #[cfg(not(feature = "full"))]
+    #[cfg(not(any(feature = "full", feature = "team")))]
     {
         let root = apart(root);
         let mount = move || handover::register(yew::Renderer::<App>::with_root(root).render());
@@ -1088,12 +1120,9 @@ pub fn App() -> Html {
     }
     // Each page opens at its top; back and forward return to where the trainee was.
     use_effect_with((*route).clone(), |_| route::arrive());
-    // The library module: any other page is the full module's, which takes over at this URL.
-    use_effect_with((*route).clone(), |r| {
-        if cfg!(not(feature = "full")) && !handover::is_library(r) {
-            handover::to_full();
-        }
-    });
+    // A page this module does not show: the module that shows it takes over at this URL (the
+    // library module's: the full module's or the dashboard's; the full module's: the dashboard).
+    use_effect_with((*route).clone(), handover::follow);
 
     // At start: read progress and the trainer's files, then fetch the library.
     {
@@ -1555,37 +1584,56 @@ pub fn App() -> Html {
         Route::StudioPlay => html! { <studio::TrialPage key={lang.code()} /> },
         #[cfg(feature = "full")]
         Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
-        #[cfg(feature = "full")]
+        #[cfg(all(feature = "full", feature = "team"))]
         Route::Team => html! { <team::TeamPage key={lang.code()} /> },
+        // The dashboard module shows it (`handover::follow`).
+        #[cfg(all(feature = "full", not(feature = "team")))]
+        Route::Team => html! { <p role="status">{ t(lang, "lib.loading") }</p> },
     };
-    let tr = |k: &str| t(lang, k);
     html! {
         <ContextProvider<Ctx> context={ctx}>
-            <header class="top">
-                <a class="brand" href="#/">{ tr("app.name") }</a>
-                <nav aria-label={tr("nav.main")}>
-                    <a href="#/" aria-current={(*route == Route::Library).then_some("page")}>{ tr("nav.library") }</a>
-                    <a href="#/history" aria-current={(*route == Route::History).then_some("page")}>{ tr("nav.history") }</a>
-                    <a href="#/studio" aria-current={(*route == Route::Studio).then_some("page")}>{ tr("nav.studio") }</a>
-                    <a href="#/settings" aria-current={(*route == Route::Settings).then_some("page")}>{ tr("nav.settings") }</a>
-                </nav>
-                <label class="lang">
-                    <span>{ tr("nav.language") }</span>
-                    <select onchange={on_lang}>
-                        { for Lang::ALL.into_iter().map(|l| html! {
-                            <option value={l.code()} selected={l == lang}>{ l.native_name() }</option>
-                        }) }
-                    </select>
-                </label>
-            </header>
-            if !state.notices.is_empty() {
-                <div class="notice" role="alert">
-                    { for state.notices.iter().map(|n| html! { <p data-store-error={n.key()}>{ n.message(lang) }</p> }) }
-                    <button onclick={dismiss}>{ tr("store.dismiss") }</button>
-                </div>
-            }
+            { header(lang, &route, on_lang) }
+            { notices(lang, &state.notices, dismiss) }
             <main id="main">{ page }</main>
         </ContextProvider<Ctx>>
+    }
+}
+
+/// The header every module draws the same: the brand, the main links and the language switch
+/// (`on_lang` gets the `change` of its select).
+fn header(lang: Lang, route: &Route, on_lang: Callback<Event>) -> Html {
+    let tr = |k: &str| t(lang, k);
+    html! {
+        <header class="top">
+            <a class="brand" href="#/">{ tr("app.name") }</a>
+            <nav aria-label={tr("nav.main")}>
+                <a href="#/" aria-current={(*route == Route::Library).then_some("page")}>{ tr("nav.library") }</a>
+                <a href="#/history" aria-current={(*route == Route::History).then_some("page")}>{ tr("nav.history") }</a>
+                <a href="#/studio" aria-current={(*route == Route::Studio).then_some("page")}>{ tr("nav.studio") }</a>
+                <a href="#/settings" aria-current={(*route == Route::Settings).then_some("page")}>{ tr("nav.settings") }</a>
+            </nav>
+            <label class="lang">
+                <span>{ tr("nav.language") }</span>
+                <select onchange={on_lang}>
+                    { for Lang::ALL.into_iter().map(|l| html! {
+                        <option value={l.code()} selected={l == lang}>{ l.native_name() }</option>
+                    }) }
+                </select>
+            </label>
+        </header>
+    }
+}
+
+/// Storage problems, shown until dismissed (the app goes on).
+fn notices(lang: Lang, notices: &[StoreError], dismiss: Callback<MouseEvent>) -> Html {
+    if notices.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="notice" role="alert">
+            { for notices.iter().map(|n| html! { <p data-store-error={n.key()}>{ n.message(lang) }</p> }) }
+            <button onclick={dismiss}>{ t(lang, "store.dismiss") }</button>
+        </div>
     }
 }
 
@@ -1620,6 +1668,32 @@ pub type LrsHandle = NoLrs;
 /// The library module's stand-in for the LRS handle: it sends nothing.
 #[derive(Clone, PartialEq)]
 pub struct NoLrs;
+
+/// Offer `body` as a download named `name` (the history's exports, the dashboard's CSV).
+pub(crate) fn download(name: &str, mime: &str, body: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = gloo::utils::document();
+    if let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        let _ = gloo::utils::body().append_child(&a);
+        a.click();
+        a.remove();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
 
 /// The context, for components.
 #[hook]

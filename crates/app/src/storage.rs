@@ -543,9 +543,49 @@ pub fn listen_storage(f: impl Fn(String, Option<String>) + 'static) {
 }
 
 /// Wait for the Web Lock `name` and hold it while the page lives; `got` runs once it is held
-/// (at once in a browser without Web Locks).
+/// (at once in a browser without Web Locks). Asked for once per page: the full module mounted
+/// again (after the dashboard module, `handover`) asks again, and is told when this page holds
+/// it (at once if it does already), instead of queueing behind itself forever.
 pub fn hold_lock(name: &str, got: impl FnOnce() + 'static) {
-    kefu_hold(name, &Closure::once_into_js(got));
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// A lock this page asked for: held, or the callers waiting for it.
+    enum Hold {
+        Held,
+        Waiting(Vec<Box<dyn FnOnce()>>),
+    }
+    thread_local! {
+        static HOLDS: RefCell<HashMap<String, Hold>> = RefCell::new(HashMap::new());
+    }
+    // Decided under the borrow, done after it (without Web Locks `granted` runs at once).
+    let got: Box<dyn FnOnce()> = Box::new(got);
+    let (now, ask) = HOLDS.with(|h| {
+        let mut h = h.borrow_mut();
+        match h.get_mut(name) {
+            Some(Hold::Held) => (Some(got), false),
+            Some(Hold::Waiting(w)) => {
+                w.push(got);
+                (None, false)
+            }
+            None => {
+                h.insert(name.to_string(), Hold::Waiting(vec![got]));
+                (None, true)
+            }
+        }
+    });
+    if let Some(f) = now {
+        f();
+    }
+    if ask {
+        let key = name.to_string();
+        let granted = move || {
+            let waiting = HOLDS.with(|h| h.borrow_mut().insert(key, Hold::Held));
+            if let Some(Hold::Waiting(w)) = waiting {
+                w.into_iter().for_each(|f| f());
+            }
+        };
+        kefu_hold(name, &Closure::once_into_js(granted));
+    }
 }
 
 /// One localStorage value that tabs change in turn (see [`Io::shared`]).

@@ -381,9 +381,7 @@ pub fn TeamPage() -> Html {
     };
     let csv = {
         let report = report.clone();
-        Callback::from(move |_| {
-            super::history::download("kefu-dojo-team.csv", "text/csv", &report.to_csv())
-        })
+        Callback::from(move |_| super::download("kefu-dojo-team.csv", "text/csv", &report.to_csv()))
     };
     let pname =
         |id: &str| principles::get(id).map_or(id.to_string(), |p| p.name.get(lang).to_string());
