@@ -3,10 +3,8 @@
 //! `make eval` (`examples/eval.rs`, which reports the tuning part *out of fold*: each reply
 //! scored by heads trained on the other four fifths, so the tuning figure is not memory).
 //!
-//! For each of `PRINCIPLES`: a logistic regression over the features of the folded reply
-//! (`kefu_judge::learned::features`: char 1–3-grams of all but Latin letters, English words and
-//! word pairs; binary, those seen in at least `MIN_COUNT` training replies, words and pairs in
-//! `MIN_WORD_COUNT`; an L2 strength from
+//! For each of `PRINCIPLES`: a logistic regression over the char 1–3-grams of the folded reply
+//! (binary features, those seen in at least `MIN_COUNT` training replies; an L2 strength from
 //! `L2S`; `EPOCHS` passes of stochastic gradient descent in a fixed pseudo-random order), written
 //! as weights in hundredths (those under `MIN_WEIGHT` left out; one vocabulary for all heads).
 //! The threshold and L2 strength are chosen by 5-fold cross-validation on the training replies
@@ -14,7 +12,7 @@
 //! the one with the highest recall (the model only adds hits where the rules found none, so it
 //! must be precise). Deterministic: the same replies give the same models.
 
-use kefu_judge::learned::{features, Head, Models};
+use kefu_judge::learned::{grams, Head, Models};
 use kefu_judge::text::Folded;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -35,10 +33,6 @@ pub const PRINCIPLES: &[&str] = &[
     "close",
 ];
 const MIN_COUNT: usize = 3;
-/// The same for words and word pairs (keys `w/…/`; a char n-gram never starts so, Latin letters
-/// not being read as n-grams): 2, chosen on the tuning part out of fold (words in at least 2 /
-/// 3 / 5 replies: 0.840 / 0.838 / 0.838).
-const MIN_WORD_COUNT: usize = 2;
 const MIN_WEIGHT: f64 = 0.05;
 /// The L2 strengths tried; cross-validation picks one per principle.
 const L2S: &[f64] = &[0.003, 0.01, 0.03];
@@ -59,11 +53,8 @@ impl Doc {
     /// A reply and its labelled line (`gold.ID` = 1 is a positive).
     pub fn new(text: &str, line: &Value) -> Doc {
         let f = Folded::new(text);
-        let set: HashSet<String> = features(&f.text)
-            .into_iter()
-            .map(|(g, _)| g.into_owned())
-            .collect();
-        let mut grams: Vec<String> = set.into_iter().collect();
+        let set: HashSet<&str> = grams(&f.text).iter().map(|&(a, b)| &f.text[a..b]).collect();
+        let mut grams: Vec<String> = set.into_iter().map(str::to_string).collect();
         grams.sort();
         let gold = PRINCIPLES
             .iter()
@@ -99,13 +90,7 @@ fn fit(train: &[&Doc], p: &str, l2: f64) -> (i64, BTreeMap<String, i64>) {
     }
     let vocab: Vec<&str> = counts
         .into_iter()
-        .filter(|(g, c)| {
-            *c >= if g.starts_with("w/") {
-                MIN_WORD_COUNT
-            } else {
-                MIN_COUNT
-            }
-        })
+        .filter(|(_, c)| *c >= MIN_COUNT)
         .map(|(g, _)| g)
         .collect();
     let id = |g: &str| vocab.binary_search(&g).ok();

@@ -1,11 +1,8 @@
 //! A small learned component for what a phrase list misses most (issue #14): the violations
 //! `blame` and `rudeness`, and the paraphrased `empathy`, `explain`, `ownership`, `solution`,
 //! `follow_up`, `jargon` and `close` (the heads that raised the locked validation part's F1;
-//! `restate` and `probe` lowered it and have none). One logistic regression per head over the
-//! reply's features (`features`, on the folded text, so Traditional and Simplified, full- and
-//! half-width, upper and lower case read alike): the character 1–3-grams of all but Latin
-//! letters, and English read as words (stemmed by a tiny suffix rule, digits as one word) and
-//! pairs of words (char n-grams of "difference" had read a reason for a price as blame), trained from the
+//! `restate` and `probe` lowered it and have none). One logistic regression per head over the reply's character 1–3-grams (on the
+//! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
 //! `data/model/learned.txt`. It reads only what it was trained on, a reply to a customer's line
 //! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
@@ -14,8 +11,7 @@
 //! where it both apologises and takes the case on, explain not where the reply blames or is
 //! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (`form::parse`; 373 KB, 120 KB gzipped; n-grams seen in at least 3 tuning replies, words
-//! and pairs in 2) and
+//! form (`form::parse`; 371 KB, ~105 KB brotli; n-grams seen in at least 3 tuning replies) and
 //! embedded packed (`PACKED`).
 //!
 //! Linear in the length of the reply: each n-gram is looked up once (a binary search in the
@@ -30,9 +26,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 mod form;
-pub use form::{
-    features, grams, pack, parse, stem, words, write, Head, Models, Packed, Weights, MAX_GRAM,
-};
+pub use form::{grams, pack, parse, write, Head, Models, Packed, Weights, MAX_GRAM};
 
 /// The embedded models: `data/model/learned.txt` (the text form `make train` writes, the source
 /// of truth) packed by `crates/data-build.rs` at build time (`pack`; a file that does not parse
@@ -143,30 +137,18 @@ fn best_clause(m: &dyn Weights, k: usize, text: &str, clauses: &[Seg]) -> Option
         return (!text.is_empty()).then_some((0, text.len()));
     }
     let mut sums = vec![0i64; clauses.len()];
-    // The char n-grams, then the words: each in order of where its features start, so one walk
-    // over the clauses each.
-    let grams: Vec<(std::borrow::Cow<str>, (usize, usize))> = grams(text)
-        .into_iter()
-        .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b)))
-        .collect();
-    let words: Vec<(std::borrow::Cow<str>, (usize, usize))> = words(text)
-        .into_iter()
-        .map(|(g, span)| (std::borrow::Cow::Owned(g), span))
-        .collect();
-    for part in [&grams, &words] {
-        let mut ci = 0;
-        for (g, (a, b)) in part {
-            while ci < clauses.len() && clauses[ci].end <= *a {
-                ci += 1;
-            }
-            let Some(c) = clauses.get(ci) else { break };
-            if *a < c.start || *b > c.end {
-                continue;
-            }
-            let w = m.weight(g, k);
-            if w > 0 {
-                sums[ci] = sums[ci].saturating_add(w);
-            }
+    let mut ci = 0;
+    for (a, b) in grams(text) {
+        while ci < clauses.len() && clauses[ci].end <= a {
+            ci += 1;
+        }
+        let Some(c) = clauses.get(ci) else { break };
+        if a < c.start || b > c.end {
+            continue;
+        }
+        let w = m.weight(&text[a..b], k);
+        if w > 0 {
+            sums[ci] = sums[ci].saturating_add(w);
         }
     }
     let (i, _) = sums
@@ -264,21 +246,15 @@ mod tests {
                 },
             ],
             grams: HashMap::from([
-                ("好 的".to_string(), vec![5, 9]),
+                ("x y".to_string(), vec![5, 9]),
                 (",\n\\".to_string(), vec![0, -7]),
-                ("w/ok/".to_string(), vec![10, 0]),
             ]),
         };
         let text = write("c", &two).unwrap();
-        assert_eq!(
-            text,
-            "# c\na 1 2 0 10 5\nb -3 0 -7 0 9\n--\n,\\n\\\\\nw/ok/\n好 的\n"
-        );
+        assert_eq!(text, "# c\na 1 2 0 5\nb -3 0 -7 9\n--\n,\\n\\\\\nx y\n");
         let back = parse(&text).unwrap();
         assert_eq!(back, two);
-        assert_eq!(back.scores("好 的"), [6, 6]);
-        // A word is read as a word (its key), not as char n-grams.
-        assert_eq!(back.scores("ok 好 的"), [16, 6]);
+        assert_eq!(back.scores("x y"), [6, 6]);
         let empty = Models {
             grams: HashMap::from([(String::new(), vec![1, 1])]),
             ..two.clone()
@@ -429,67 +405,6 @@ mod tests {
         assert!(after_inner, "the outer models are back");
         assert!(!blame(hits("x", &[])), "the embedded models are back");
         assert!(blame(hits(t, &[])));
-    }
-
-    /// Latin text is read as words (lower-cased by the fold, stemmed, digits as one word `0`)
-    /// and pairs of words only blanks part, each with the bytes it covers; never as char
-    /// n-grams, and no word key is an n-gram (a key is longer than `MAX_GRAM` chars).
-    #[test]
-    fn latin_text_is_read_as_words() {
-        let t = "we're checking 2 refunds, today";
-        let w = words(t);
-        let keys: Vec<&str> = w.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            keys,
-            [
-                "w/we're/",
-                "w/we're check/",
-                "w/check/",
-                "w/check 0/",
-                "w/0/",
-                "w/0 refund/",
-                "w/refund/",
-                "w/today/"
-            ]
-        );
-        let (_, (a, b)) = &w[5];
-        assert_eq!(&t[*a..*b], "2 refunds");
-        assert!(w.iter().all(|(k, _)| k.chars().count() > MAX_GRAM));
-        assert!(grams("ok, 好的")
-            .iter()
-            .all(|&(a, b)| !"ok, 好的"[a..b].bytes().any(|c| c.is_ascii_alphabetic())));
-        for (word, key) in [
-            ("replies", "reply"),
-            ("boxes", "box"),
-            ("delayed", "delay"),
-            ("checking", "check"),
-            ("customer's", "customer"),
-            ("status", "status"),
-            ("address", "address"),
-            ("was", "was"),
-        ] {
-            assert_eq!(stem(word), key, "{word}");
-        }
-    }
-
-    /// The English model answer of objection-price-too-high's `repeat` turn states what the
-    /// difference in price buys; char n-grams of "difference" had read it as blame.
-    #[test]
-    fn a_reason_for_a_price_is_not_learned_blame() {
-        use crate::detect::{detect, Context};
-        let cx = Context {
-            customer_said: Some(
-                "Anyone can say \"our price is fair\". I want to know what the extra money \
-                 actually pays for.",
-            ),
-            ..Context::default()
-        };
-        let t = "Fair question. The difference is mainly because we're the official store: \
-                 guaranteed genuine, a two-year warranty, 7-day no-questions returns, and any \
-                 problem goes straight to the brand's own service team.";
-        let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
-        assert!(!d.findings[&PrincipleId::Blame].hit);
-        assert!(d.findings[&PrincipleId::Explain].hit);
     }
 
     #[test]
