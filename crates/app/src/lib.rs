@@ -1544,15 +1544,7 @@ pub fn App() -> Html {
     };
     let on_lang = {
         let app = state.dispatcher();
-        Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            if let Some(l) = Lang::parse(&v) {
-                route::set_query("lang", Some(l.code()));
-                app.dispatch(AppAction::ChooseLang(l));
-            }
-        })
+        Callback::from(move |l: Lang| app.dispatch(AppAction::ChooseLang(l)))
     };
     let dismiss = {
         let app = state.dispatcher();
@@ -1600,9 +1592,18 @@ pub fn App() -> Html {
 }
 
 /// The header every module draws the same: the brand, the main links and the language switch
-/// (`on_lang` gets the `change` of its select).
-fn header(lang: Lang, route: &Route, on_lang: Callback<Event>) -> Html {
+/// (`on_lang` gets the language picked in its select, already put in the URL's `?lang=`).
+fn header(lang: Lang, route: &Route, on_lang: Callback<Lang>) -> Html {
     let tr = |k: &str| t(lang, k);
+    let on_change = Callback::from(move |e: Event| {
+        let v = e
+            .target_unchecked_into::<web_sys::HtmlSelectElement>()
+            .value();
+        if let Some(l) = Lang::parse(&v) {
+            route::set_query("lang", Some(l.code()));
+            on_lang.emit(l);
+        }
+    });
     html! {
         <header class="top">
             <a class="brand" href="#/">{ tr("app.name") }</a>
@@ -1614,7 +1615,7 @@ fn header(lang: Lang, route: &Route, on_lang: Callback<Event>) -> Html {
             </nav>
             <label class="lang">
                 <span>{ tr("nav.language") }</span>
-                <select onchange={on_lang}>
+                <select onchange={on_change}>
                     { for Lang::ALL.into_iter().map(|l| html! {
                         <option value={l.code()} selected={l == lang}>{ l.native_name() }</option>
                     }) }

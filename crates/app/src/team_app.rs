@@ -68,15 +68,9 @@ pub fn TeamApp() -> Html {
 
     let on_lang = {
         let (lang, picked) = (lang.clone(), picked.clone());
-        Callback::from(move |e: Event| {
-            let v = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
-            if let Some(l) = Lang::parse(&v) {
-                route::set_query("lang", Some(l.code()));
-                lang.set(l);
-                picked.set(*picked + 1);
-            }
+        Callback::from(move |l: Lang| {
+            lang.set(l);
+            picked.set(*picked + 1);
         })
     };
     let dismiss = {
