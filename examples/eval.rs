@@ -15,7 +15,8 @@
 //! The tuning part is reported *out of fold*: its replies are split as `make train` splits them
 //! (index mod 5), and each is judged with learned heads trained (`kefu_dojo::learn`) on the
 //! other four fifths, so the figure is not the heads' memory of it (`--in-sample` judges it with
-//! the shipped heads instead). Every other file is judged with the shipped heads.
+//! the shipped heads instead). Every other file is judged with the shipped heads (`--fresh`: with
+//! heads trained now on the whole tuning part, as `make train` would write them).
 //! `--show PRINCIPLE` lists the false positives and false negatives of that principle — never
 //! for the validation part, which is read for its figures only (no rule is written from it);
 //! `--trace TEXT` lists every lexicon hit in one text and the principles it shows.
@@ -217,12 +218,14 @@ fn default_files() -> Vec<PathBuf> {
 fn main() {
     let mut show = None;
     let mut in_sample = false;
+    let mut fresh = false;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--show" => show = args.next(),
             "--in-sample" => in_sample = true,
+            "--fresh" => fresh = true,
             "--trace" => {
                 // Every raw lexicon hit in a text (before context rules), for tuning.
                 let text = args.next().unwrap_or_default();
@@ -253,7 +256,7 @@ fn main() {
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: eval [--show PRINCIPLE] [--in-sample] [FILES…] | eval --trace TEXT"
+                    "usage: eval [--show PRINCIPLE] [--in-sample] [--fresh] [FILES…] | eval --trace TEXT"
                 );
                 return;
             }
@@ -270,6 +273,23 @@ fn main() {
     let order: Vec<String> = principles::all().iter().map(|p| p.id.to_string()).collect();
     let mut summaries = Vec::new();
     let scenarios = corpus::scenarios(Path::new("scenarios"));
+    // --fresh: the other files judged by heads trained now on the whole tuning part (what
+    // `make train` would write), not the embedded ones: a change to the features or training
+    // measured without writing the model and building again.
+    let fresh: Option<Vec<Arc<Models>>> = if fresh {
+        match learn::docs(learn::TUNING) {
+            Ok(docs) => {
+                let all: Vec<&learn::Doc> = docs.iter().collect();
+                Some(vec![Arc::new(learn::train(&all, &mut |_| {}))])
+            }
+            Err(e) => {
+                eprintln!("eval: cannot train ({e})");
+                std::process::exit(1);
+            }
+        }
+    } else {
+        None
+    };
     for path in &files {
         let name = path.display().to_string();
         if !path.exists() {
@@ -292,7 +312,7 @@ fn main() {
                 }
             }
         } else {
-            None
+            fresh.clone()
         };
         let r = match eval_file(path, show.as_deref(), &scenarios, oof.as_deref()) {
             Ok(r) => r,

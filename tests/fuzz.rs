@@ -1,9 +1,10 @@
 //! The fuzz and abuse suite (#20.7), time-bounded so it runs in `make test`: mutated scenario
 //! files through the checker, hostile JSON through the engine's worker exports, and the
-//! worker's replay against the page's. Every case must answer (no panic) within a time bound,
+//! app's replay through the worker's `judge` against the native one. Every case must answer (no panic) within a time bound,
 //! and a checker diagnostic is always one `FILE:LINE:COL: …` line.
 
 use kefu_core::dialogue::{Saved, SavedReply, Session};
+use kefu_core::judgement::Judgement;
 use kefu_core::principles::Lang;
 use kefu_judge::native_judge;
 use proptest::prelude::*;
@@ -134,17 +135,16 @@ proptest! {
     fn hostile_worker_requests_answer_json(s in ".{0,300}", deep in 0usize..300) {
         for req in [s.clone(), format!("{}{s}{}", "[".repeat(deep), "]".repeat(deep)),
                     format!("{{\"scenario\": {s:?}, \"saved\": 1}}")] {
-            let r = kefu_engine::replay(&req);
-            prop_assert!(serde_json::from_str::<serde_json::Value>(&r).is_ok(), "{r}");
             let j = kefu_engine::judge(&req);
             prop_assert!(serde_json::from_str::<serde_json::Value>(&j).is_ok(), "{j}");
         }
     }
 
-    /// The worker's replay of a stored session gives the judgements the page's own replay
-    /// would (the page rebuilds the session from them without scoring).
+    /// The app's replay of a stored session (`Session::replay_needs`, each reply judged by the
+    /// scorer worker's `judge` in turn) gives the judgements a native replay does (the page
+    /// rebuilds the session from them without scoring).
     #[test]
-    fn the_workers_replay_is_the_native_one(file in any::<usize>(), seed in any::<u64>(), picks in prop::collection::vec(any::<usize>(), 1..6)) {
+    fn the_apps_replay_through_the_worker_is_the_native_one(file in any::<usize>(), seed in any::<u64>(), picks in prop::collection::vec(any::<usize>(), 1..6)) {
         let (name, src) = &corpus()[file % corpus().len()];
         let c = kefu_check::check_file(name, src, false);
         let s = c.scenario.expect("shipped scenarios check clean");
@@ -153,9 +153,12 @@ proptest! {
             secs: Some((i % 90) as f64),
         }).collect();
         let saved = Saved { scenario: s.id.clone(), seed, lang: Lang::ZhHans, replies, start: None };
-        let req = serde_json::json!({ "scenario": &s, "saved": &saved }).to_string();
-        let got = kefu_engine::replay_request(&req);
-        prop_assert!(got.error.is_none(), "{:?}", got.error);
+        let mut got: Vec<Judgement> = Vec::new();
+        while let Some(r) = Session::replay_needs(&s, &saved, &got) {
+            prop_assert!(got.len() < saved.replies.len(), "asked for more judgements than replies");
+            let answer = kefu_engine::judge(&serde_json::to_string(&r).unwrap());
+            got.push(serde_json::from_str(&answer).expect("a judgement"));
+        }
         let native = std::cell::RefCell::new(Vec::new());
         Session::replay_with(&s, &saved, &|t, l, r, x| {
             let j = native_judge(t, l, r, x);
@@ -163,7 +166,7 @@ proptest! {
             j
         });
         let native = native.into_inner();
-        let scores: Vec<u8> = got.judgements.iter().map(|j| j.score).collect();
+        let scores: Vec<u8> = got.iter().map(|j| j.score).collect();
         prop_assert_eq!(scores, native);
     }
 }

@@ -549,3 +549,32 @@ fn a_turn_passes_the_customers_line_to_the_judge() {
     assert_eq!(answers(1), true, "{}", out[1]);
     assert_eq!(answers(2), false, "{}", out[2]);
 }
+
+/// Without a scenario, a line may carry `context`: what the customer said, which the reply
+/// answers (as `../shared/eval` lines do). The judge reads it as in play: saying the customer's
+/// own words back is a restatement only against what they said. A `context` that is not a
+/// string is that line's error.
+#[test]
+fn a_lines_context_is_what_the_customer_said() {
+    let reply = "明白了，您收到的茶具两个杯子都碎了。";
+    let input = [
+        format!(r#"{{"id": 1, "text": "{reply}", "lang": "zh-Hans", "context": "我刚收到的茶具，两个杯子都碎了！"}}"#),
+        format!(r#"{{"id": 2, "text": "{reply}", "lang": "zh-Hans"}}"#),
+        format!(r#"{{"id": 3, "text": "{reply}", "lang": "zh-Hans", "context": null}}"#),
+        r#"{"id": 4, "text": "ok", "context": ["my parcel"]}"#.to_string(),
+    ]
+    .join("\n");
+    let (out, code) = kefu(&["score"], &input);
+    assert_eq!(code, 0, "{out:?}");
+    let restate = |i: usize| out[i]["principles"]["restate"]["hit"].clone();
+    assert_eq!(restate(0), true, "{}", out[0]);
+    assert_eq!(restate(1), false, "{}", out[1]);
+    assert_eq!(restate(2), false, "{}", out[2]);
+    assert_eq!(out[3]["id"], 4);
+    let err = out[3]["error"].as_str().unwrap_or_default();
+    assert!(
+        err.contains("\"context\"") && err.contains("string"),
+        "{}",
+        out[3]
+    );
+}

@@ -1,4 +1,4 @@
-// The engine's Web Worker (dist/engine/kefu_worker.<hash>.js): scoring, replaying and checking
+// The engine's Web Worker (dist/engine/kefu_worker.<hash>.js): scoring and checking
 // run here, never on the page. The page (crates/app/src/worker.rs) starts one worker for the
 // scorer and another for the checker, and first posts { module: URL } naming the engine module
 // to import (content-hashed by `make dist`); the module's .wasm is compiled while it downloads

@@ -594,6 +594,8 @@ struct Line<'a> {
     text: Option<Value>,
     #[serde(default, deserialize_with = "present")]
     lang: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    context: Option<Value>,
 }
 
 /// A field that is there, `null` included (`Option`'s own rule reads `null` as absent).
@@ -771,7 +773,17 @@ fn score_line(line: &str, turn: Option<&(kefu_core::scenario::Scenario, usize)>)
             let said = first_line(s, *i, lang);
             score::judge(text, lang, &s.rules(*i, lang, said.as_deref()), None)
         }
-        None => score::score(text, lang),
+        None => match &v.context {
+            None | Some(Value::Null) => score::score(text, lang),
+            Some(Value::String(said)) => score::score_reply_to(text, lang, said),
+            Some(other) => {
+                let msg = format!(
+                    r#""context" (what the customer said, that the reply answers) must be a string, not {}"#,
+                    kind(other)
+                );
+                return error_line(id, &msg);
+            }
+        },
     };
     let principles: serde_json::Map<String, Value> = j
         .principles

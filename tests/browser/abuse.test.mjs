@@ -57,12 +57,12 @@ test('a 1 MB paste into the reply box is cut to 2,000 characters, told, and neve
   });
   console.log(`# scoring and drawing a 2,000-character reply: long tasks ${JSON.stringify(sent)} ms`);
   assert.ok(worst(sent) <= LIMIT_MS, `a 2,000-character reply blocked the page ${worst(sent)} ms`);
-  // Reloading replays the reply in the worker, not on the page.
+  // Reloading judges the reply again in the worker, not on the page.
   const replayed = await longTasks(page, async () => {
     await page.reload();
     await page.getByRole('region', { name: 'Feedback' }).waitFor();
   });
-  console.log(`# reload (replay in the worker): long tasks ${JSON.stringify(replayed)} ms`);
+  console.log(`# reload (the reply judged again in the worker): long tasks ${JSON.stringify(replayed)} ms`);
   assert.deepEqual(page.errors, []);
 });
 
@@ -72,7 +72,7 @@ test('a slow scorer shows progress and can be stopped; the reply stays in the bo
   await page.route(/\/engine\/kefu_score\.[0-9a-f]{16}\.js$/, (r) => r.fulfill({ contentType: 'text/javascript', body:
     'export default async function () {}\n' +
     'export function judge() { const t = Date.now(); while (Date.now() - t < 30000) {} return "{}"; }\n' +
-    'export function replay() { return "{\\"judgements\\":[]}"; }\nexport function score_json() { return "{}"; }\n' }));
+    'export function score_json() { return "{}"; }\n' }));
   await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   const box = page.getByRole('textbox', { name: 'Reply' });

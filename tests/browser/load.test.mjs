@@ -134,8 +134,13 @@ const SCORER_TARGET = 250 * 1024;
 // retrained on the trainee corpus's second round (more weights outside a byte, kept exactly).
 // Lowered to 357 KB the same day at 363,186 bytes (354.7 KB): the answer patterns compiled into
 // NFAs at build time (no regex parser or compiler) and judgements written by hand (no serde
-// serializer).
-const SCORER_BUDGET = 357 * 1024;
+// serializer). Lowered to 331 KB on 2026-12-05 at 336,831 bytes (328.9 KB; 362,987 before): a
+// stored session replayed on the page (no dialogue engine or scenario reader in the scorer), the
+// judge's sorts through one instantiation, floats written by zmij, two maps built by insertion.
+// Raised to 354 KB the same day at 360,354 bytes (351.9 KB): the heads retrained on the corpus's
+// third and fourth rounds (tuning 2,267 -> 3,904 replies) read a larger vocabulary (n-grams in
+// at least 4 replies, was 3: with 3 it was 382,704 bytes; validation 0.807 with 3, 0.808 with 4).
+const SCORER_BUDGET = 354 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
@@ -286,14 +291,34 @@ for (const [width, height] of [[1280, 800], [360, 740]]) {
   });
 }
 
-test('on a 1.6 Mbit/s, 150 ms link: when the library shows (reported)', async () => {
-  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
+/** The page on a 1.6 Mbit/s, 150 ms link (750 kbit/s up); `cache: false` also disables the cache. */
+async function throttle(page, { cache }) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (!cache) await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8,
   });
+}
+
+/** When things happen, noted by the page itself in `window.__at` (the test's own polling would
+ * add up to half a second to each figure): the first click, the customer's first line, the
+ * feedback. */
+function noteMoments(page) {
+  return page.addInitScript(() => {
+    window.__at = {};
+    new MutationObserver(() => {
+      for (const [k, sel] of [['line', '[role=log] .msg.customer'], ['feedback', '[role=region][aria-label=Feedback]']]) {
+        if (!window.__at[k] && document.querySelector(sel)) window.__at[k] = performance.now();
+      }
+    }).observe(document, { childList: true, subtree: true });
+    document.addEventListener('click', () => { window.__at.click ??= performance.now(); }, true);
+  });
+}
+
+test('on a 1.6 Mbit/s, 150 ms link: when the library shows (reported)', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
+  await throttle(page, { cache: false });
   const t0 = Date.now();
   await page.goto(`${srv.base}/?lang=en`);
   await page.locator('.cards .card').first().waitFor({ timeout: 60000 });
@@ -308,6 +333,33 @@ test('on a 1.6 Mbit/s, 150 ms link: when the library shows (reported)', async ()
   console.log(`throttled (1.6 Mbit/s, 150 ms): library shown (LCP) ${lcp == null ? '?' : Math.round(lcp)} ms (target 1500 ms); the module's cards ready after ${shown} ms`);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+// Issue #17's "from clicking a scenario to a scored first reply ≤ 3 s on the throttled link",
+// for a trainee who clicks a card as soon as the cards are ready and one who reads them for 5 s
+// first (the full module and the scorer are prefetched when idle and on intent). The reply is
+// sent as soon as the customer's line shows (a trainee typing would give the scorer longer).
+// Reported, not asserted; the reply must be scored.
+test('on a 1.6 Mbit/s, 150 ms link: card click to a scored first reply (reported)', async () => {
+  for (const wait of [0, 5000]) {
+    const page = await newPage(browser, { viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'Accept-Encoding': 'br, gzip' } });
+    await noteMoments(page);
+    // A fresh context: nothing cached, and the cache kept (what is prefetched is used).
+    await throttle(page, { cache: true });
+    await page.goto(`${srv.base}/?lang=en&seed=1`);
+    await page.locator('.cards .card').first().waitFor({ timeout: 60000 });
+    await page.waitForTimeout(wait);
+    await page.locator('.cards .card a').first().click();
+    await page.getByRole('log').locator('.msg.customer').first().waitFor({ timeout: 60000 });
+    await reply(page, GOOD.en);
+    const at = await page.evaluate(() => window.__at);
+    console.log(`throttled (1.6 Mbit/s, 150 ms), cards read for ${wait / 1000} s: card click to a scored first reply ${Math.round(at.feedback - at.click)} ms`
+      + ` (target 3000 ms; click → customer's line ${Math.round(at.line - at.click)} ms)`);
+    const fb = page.getByRole('region', { name: 'Feedback' });
+    assert.equal(await fb.locator('[data-principle="apology"]').getAttribute('data-hit'), 'true');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
 });
 
 /** The library's cards as the page shows them: titles, and where each sits. */
@@ -351,17 +403,7 @@ test('the library module hands over: a card plays in the full module, a reply is
   const page = await newPage(browser);
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  // When things happen, noted by the page itself (the test's own polling would add up to half
-  // a second to each figure): the click, the customer's first line, the feedback.
-  await page.addInitScript(() => {
-    window.__at = {};
-    new MutationObserver(() => {
-      for (const [k, sel] of [['line', '[role=log] .msg.customer'], ['feedback', '[role=region][aria-label=Feedback]']]) {
-        if (!window.__at[k] && document.querySelector(sel)) window.__at[k] = performance.now();
-      }
-    }).observe(document, { childList: true, subtree: true });
-    document.addEventListener('click', () => { window.__at.click ??= performance.now(); }, true);
-  });
+  await noteMoments(page);
   await page.goto(`${srv.base}/?lang=en&seed=1`);
   await page.locator('.cards .card').first().waitFor();
   const lite = () => page.evaluate(() => window.kefuShown === 'library');

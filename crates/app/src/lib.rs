@@ -780,31 +780,21 @@ pub async fn engine_judge(
         .map_err(|_| worker::CallError::Failed(a))
 }
 
-/// The judgements of a stored session's replies, replayed in the scorer worker (the engine's
-/// `replay`): what `Session::try_replay_with` needs to rebuild it on the page without scoring.
+/// The judgements of a stored session's replies, in order: what `Session::try_replay_with`
+/// needs to rebuild it on the page without scoring there. The dialogue runs here (the app has
+/// it for play, `Session::replay_needs`); each reply is judged by the scorer worker's `judge`
+/// (`engine_judge`), one after another, since the turn a reply answers depends on the
+/// judgements before it. The scorer module carries no dialogue engine and no scenario reader
+/// for it (#17).
 pub async fn engine_replay(
     s: &kefu_core::scenario::Scenario,
     saved: &kefu_core::dialogue::Saved,
 ) -> Result<Vec<kefu_core::judgement::Judgement>, worker::CallError> {
-    #[derive(serde::Serialize)]
-    struct Req<'a> {
-        scenario: &'a kefu_core::scenario::Scenario,
-        saved: &'a kefu_core::dialogue::Saved,
+    let mut judged = Vec::new();
+    while let Some(r) = kefu_core::dialogue::Session::replay_needs(s, saved, &judged) {
+        judged.push(engine_judge(&r.text, r.lang, &r.rules, r.secs).await?);
     }
-    #[derive(serde::Deserialize)]
-    struct Replayed {
-        judgements: Vec<kefu_core::judgement::Judgement>,
-        #[serde(default)]
-        error: Option<String>,
-    }
-    let r = serde_json::to_string(&Req { scenario: s, saved })
-        .map_err(|e| worker::CallError::Failed(e.to_string()))?;
-    let a = worker::call(worker::Kind::Score, "replay", &[&r], 0).await?;
-    match serde_json::from_str::<Replayed>(&a) {
-        Ok(Replayed { error: Some(e), .. }) => Err(worker::CallError::Failed(e)),
-        Ok(r) => Ok(r.judgements),
-        Err(_) => Err(worker::CallError::Failed(a)),
-    }
+    Ok(judged)
 }
 
 /// How long an opened scenario file may take to check (in the checker worker) before it is
@@ -1114,8 +1104,8 @@ pub fn App() -> Html {
             });
             let on_scroll = route::track_scroll();
             // Another tab's committed write to the database (storage::listen_tabs).
-            storage::listen_tabs(move |ids| tabs.dispatch(AppAction::Changed(ids)));
-            move || drop((on_hash, on_storage, on_scroll))
+            let on_tabs = storage::listen_tabs(move |ids| tabs.dispatch(AppAction::Changed(ids)));
+            move || drop((on_hash, on_storage, on_scroll, on_tabs))
         });
     }
     // Each page opens at its top; back and forward return to where the trainee was.

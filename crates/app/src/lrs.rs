@@ -226,11 +226,14 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
     let state = use_reducer(LrsState::default);
     // The stored outbox, for the sender's settling (set by the first effect).
     let outbox_store = use_mut_ref(|| None::<SharedValue>);
+    // The other tabs' changes to the outbox, followed while the app is mounted.
+    let listening = use_mut_ref(|| None::<storage::Listening>);
     // Start: what storage holds, then the deploying team's config (absent: no LRS); the other
     // tabs' changes; the sender's lock.
     {
         let d = state.dispatcher();
         let keep = outbox_store.clone();
+        let listening = listening.clone();
         use_io_effect((), move |io, _| {
             *keep.borrow_mut() = Some(io.shared(storage::OUTBOX));
             let identity = io.load::<Identity>(storage::IDENTITY).ok().flatten();
@@ -245,10 +248,10 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
                 mine,
                 outbox,
             });
-            storage::listen_storage({
+            *listening.borrow_mut() = Some(storage::listen_storage({
                 let d = d.clone();
                 move |k, v| d.dispatch(LrsAction::OtherTab(k, v))
-            });
+            }));
             storage::hold_lock("kefu-outbox", {
                 let d = d.clone();
                 move || d.dispatch(LrsAction::Sender)

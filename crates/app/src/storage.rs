@@ -257,10 +257,16 @@ export function kefu_db_clear() {
   });
 }
 // Another tab's committed write: `f(ids)` (null: everything changed).
+// Listeners are kept in a set, so a module mounted again (after the dashboard's) replaces its
+// own: kefu_tabs_unlisten(f) when it unmounts.
+const tabListeners = new Set();
 export function kefu_tabs_listen(f) {
   const c = channel();
-  if (c) c.onmessage = (e) => f(e.data && Array.isArray(e.data.ids) ? e.data.ids : null);
+  if (!c) return;
+  tabListeners.add(f);
+  c.onmessage = (e) => { const ids = e.data && Array.isArray(e.data.ids) ? e.data.ids : null; for (const g of tabListeners) g(ids); };
 }
+export function kefu_tabs_unlisten(f) { tabListeners.delete(f); }
 // One tab at a time plays a scenario (Web Locks). Resolves true when this tab holds the lock
 // (taking it from the other tab when `steal`), false when another tab holds it; `lost()` runs
 // when another tab takes it away. Without Web Locks every tab may play (true).
@@ -293,9 +299,6 @@ export function kefu_update(key, f) {
   const run = () => { const n = f(localStorage.getItem(key)); if (typeof n == 'string') localStorage.setItem(key, n); return n; };
   return navigator.locks ? navigator.locks.request('kefu.write.' + key, run) : new Promise((r) => r(run()));
 }
-export function kefu_storage_listen(f) {
-  addEventListener('storage', (e) => { if (e.storageArea === localStorage && e.key !== null) f(e.key, e.newValue); });
-}
 export function kefu_hold(name, got) {
   if (navigator.locks) navigator.locks.request(name, () => { got(); return new Promise(() => {}); }).catch(() => {}); else got();
 }
@@ -327,14 +330,13 @@ extern "C" {
     fn kefu_db_merge(text: &str, writer: &str, decide: &js_sys::Function) -> js_sys::Promise;
     fn kefu_db_clear() -> js_sys::Promise;
     fn kefu_tabs_listen(f: &js_sys::Function);
+    fn kefu_tabs_unlisten(f: &js_sys::Function);
     fn kefu_lock(name: &str, steal: bool, lost: &js_sys::Function) -> js_sys::Promise;
     fn kefu_unlock(name: &str);
     /// Read-change-write of one localStorage value with no other tab in between (Web Locks,
     /// `kefu.write.KEY`; without them, in one task): `f(text|null)` answers the text to store
     /// (null: leave it as it is). Resolves what `f` answered.
     fn kefu_update(key: &str, f: &JsValue) -> js_sys::Promise;
-    /// Another tab changed a localStorage value: `f(key, text|null)`.
-    fn kefu_storage_listen(f: &js_sys::Function);
     /// Wait for the Web Lock `name`, then hold it while the page lives; `got()` once held (at
     /// once without Web Locks). The next tab waiting gets it when this one closes.
     fn kefu_hold(name: &str, got: &JsValue);
@@ -524,22 +526,55 @@ pub fn unlock_session(id: &str) {
     kefu_unlock(&format!("kefu.play.{id}"));
 }
 
+/// Listening to the other tabs while this lives: dropped (the component that listens unmounts,
+/// as the full module does when the dashboard's takes over), the listener goes with it.
+#[must_use = "the listener stops when this is dropped"]
+pub struct Listening {
+    tabs: Option<Closure<dyn Fn(JsValue)>>,
+    _storage: Option<gloo::events::EventListener>,
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        if let Some(c) = &self.tabs {
+            kefu_tabs_unlisten(c.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// Call `f` with the ids of the records another tab changed (`None`: all of them).
-pub fn listen_tabs(f: impl Fn(Option<Vec<String>>) + 'static) {
+pub fn listen_tabs(f: impl Fn(Option<Vec<String>>) + 'static) -> Listening {
     let c = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
         f(v.dyn_ref::<js_sys::Array>()
             .map(|a| a.iter().filter_map(|x| x.as_string()).collect()))
     });
     kefu_tabs_listen(c.as_ref().unchecked_ref());
-    c.forget();
+    Listening {
+        tabs: Some(c),
+        _storage: None,
+    }
 }
 
 /// Call `f(key, text)` when another tab changes a localStorage value (`None`: removed).
-pub fn listen_storage(f: impl Fn(String, Option<String>) + 'static) {
-    let c =
-        Closure::<dyn Fn(String, JsValue)>::new(move |k: String, v: JsValue| f(k, v.as_string()));
-    kefu_storage_listen(c.as_ref().unchecked_ref());
-    c.forget();
+pub fn listen_storage(f: impl Fn(String, Option<String>) + 'static) -> Listening {
+    let win = gloo::utils::window();
+    let local = win.local_storage().ok().flatten();
+    let on = gloo::events::EventListener::new(&win, "storage", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+            return;
+        };
+        let ours = match (e.storage_area(), &local) {
+            (Some(a), Some(l)) => js_sys::Object::is(&a, l),
+            _ => false,
+        };
+        if let (true, Some(k)) = (ours, e.key()) {
+            f(k, e.new_value());
+        }
+    });
+    Listening {
+        tabs: None,
+        _storage: Some(on),
+    }
 }
 
 /// Wait for the Web Lock `name` and hold it while the page lives; `got` runs once it is held

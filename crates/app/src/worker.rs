@@ -1,5 +1,5 @@
 //! The engine, off the page: two Web Workers (`crates/engine/worker.js`), one with the scorer
-//! module (play: judging a reply, replaying a stored session) and one with the checker module
+//! module (play: judging a reply, and each reply of a stored session replayed) and one with the checker module
 //! (opened scenario files). The page only posts requests and renders answers, so no reply or
 //! file, however long, blocks it. Requests and answers are messages with ids; a request can be
 //! cancelled, or given a time budget, by terminating its worker (the next request starts a new

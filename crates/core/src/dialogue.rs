@@ -488,6 +488,33 @@ impl Session {
         }
         (me, None)
     }
+
+    /// The next reply of `saved` that a replay needs judged, given the judgements of the
+    /// replies before it (`judged`, in order), as a request to the scorer; `None` once `judged`
+    /// holds every judgement the replay reaches. A scorer that answers elsewhere (the app's
+    /// scorer worker) is asked for one reply at a time this way, since the turn a reply answers
+    /// depends on the judgements before it; `try_replay_with` then rebuilds the session from
+    /// them.
+    pub fn replay_needs(
+        s: &Scenario,
+        saved: &Saved,
+        judged: &[Judgement],
+    ) -> Option<crate::judgement::JudgeRequest> {
+        let known = std::cell::RefCell::new(judged.iter());
+        let wanted = std::cell::RefCell::new(None);
+        let judge = |text: &str, lang: Lang, rules: &TurnRules, secs: Option<f64>| {
+            known.borrow_mut().next().cloned().ok_or_else(|| {
+                *wanted.borrow_mut() = Some(crate::judgement::JudgeRequest {
+                    text: text.to_string(),
+                    lang,
+                    rules: rules.clone(),
+                    secs,
+                });
+            })
+        };
+        let _ = Session::try_replay_with(s, saved, &judge);
+        wanted.into_inner()
+    }
 }
 
 /// Every state a conversation can be in (turn, mood, replies given), found by trying every

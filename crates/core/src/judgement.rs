@@ -236,7 +236,8 @@ impl Judgement {
 
 /// Writing a `Judgement` as JSON by hand (#17): byte for byte what `serde_json::to_string`
 /// writes (a test compares the two over the labelled sets and many floats), so the scorer
-/// module carries no serde serializer and no `serde_json` writer (nor its float writer).
+/// module carries no serde serializer and no `serde_json` writer (floats are written by zmij,
+/// the float writer serde_json itself calls, and not by Rust's float formatting).
 pub mod write {
     use super::Judgement;
     use std::fmt::Write;
@@ -273,67 +274,14 @@ pub mod write {
         out.push('"');
     }
 
-    /// An `f32` as serde_json writes it (zmij's shortest form: `0.0`, `0.35`, `1.0`, `1e-7`,
-    /// `1.5e+20`), `null` when it is not finite. Where two shortest forms are equally near
-    /// (2110626.25), Rust's formatting rounds up and zmij to the even digit (`2110626.2`): so
-    /// does this.
+    /// An `f32` as serde_json writes it (`0.0`, `0.35`, `1.0`, `1e-7`, `1.5e+20`: zmij's
+    /// shortest form, written by zmij as serde_json does), `null` when it is not finite. Not
+    /// through Rust's float formatting, which the scorer module then does without (#17).
     pub fn f32(out: &mut String, v: f32) {
-        if !v.is_finite() {
-            out.push_str("null");
-            return;
-        }
-        // The shortest digits that read back, and the exponent: `d.ddde±x`.
-        let e = format!("{v:e}");
-        let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-        let (sign, mantissa) = match mantissa.strip_prefix('-') {
-            Some(m) => ("-", m),
-            None => ("", mantissa),
-        };
-        out.push_str(sign);
-        let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-        if digits.bytes().all(|b| b == b'0') {
-            out.push_str("0.0");
-            return;
-        }
-        // A tie: the exact value has one digit more, a 5, and the last digit was rounded up
-        // to an odd one; the even one below it is as near and reads back as well.
-        if digits.ends_with(['1', '3', '5', '7', '9']) {
-            let exact = format!("{:.120e}", v.abs());
-            let exact = exact.split_once('e').map_or(exact.as_str(), |(m, _)| m);
-            let exact: String = exact.chars().filter(|c| *c != '.').collect();
-            let exact = exact.trim_end_matches('0');
-            if exact.len() == digits.len() + 1 && exact.ends_with('5') {
-                let last = digits.pop().map_or(b'0', |c| c as u8);
-                digits.push(char::from(last - 1));
-            }
-        }
-        let exp: isize = exp.parse().unwrap_or(0);
-        // As serde_json's float writer (zmij): `digits` × 10^k, the value below 10^kk; fixed
-        // notation for 10^-7 ≤ |v| < 10^13, else `d.ddde±x`.
-        let length = digits.len() as isize;
-        let kk = exp + 1;
-        let k = kk - length;
-        if (0..).contains(&k) && kk <= 13 {
-            out.push_str(&digits);
-            out.extend((length..kk).map(|_| '0'));
-            out.push_str(".0");
-        } else if 0 < kk && kk <= 13 {
-            let (a, b) = digits.split_at(kk as usize);
-            out.push_str(a);
-            out.push('.');
-            out.push_str(b);
-        } else if -6 < kk && kk <= 0 {
-            out.push_str("0.");
-            out.extend((kk..0).map(|_| '0'));
-            out.push_str(&digits);
+        if v.is_finite() {
+            out.push_str(zmij::Buffer::new().format_finite(v));
         } else {
-            let (a, b) = digits.split_at(1);
-            out.push_str(a);
-            if !b.is_empty() {
-                out.push('.');
-                out.push_str(b);
-            }
-            let _ = write!(out, "e{:+}", kk - 1);
+            out.push_str("null");
         }
     }
 

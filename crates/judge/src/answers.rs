@@ -339,7 +339,7 @@ fn asked_verbs(question: &str) -> Vec<String> {
         }
     }
     out.extend(predicates(&q));
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -444,7 +444,7 @@ fn yes_no(f: &Folded, customer_said: Option<&str>) -> Vec<(usize, usize)> {
             }
         }
     }
-    out.sort_unstable();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -489,7 +489,7 @@ pub fn judge(
         AskKind::Choice => choice(f, &ask.options),
         AskKind::Fact => {
             let mut ev = fact_spans.to_vec();
-            ev.sort_unstable();
+            crate::sort::sort(&mut ev);
             ev.dedup();
             return Finding {
                 hit: !ev.is_empty(),
@@ -500,8 +500,9 @@ pub fn judge(
             let Some(rule) = ask.policy.as_deref() else {
                 return Finding::default();
             };
-            let one: BTreeMap<String, f64> =
-                [(rule.to_string(), policy.get(rule).copied().unwrap_or(1.0))].into();
+            // Inserted, not collected from an array: `From<[_; 1]>` sorts (a sort instantiation).
+            let mut one: BTreeMap<String, f64> = BTreeMap::new();
+            one.insert(rule.to_string(), policy.get(rule).copied().unwrap_or(1.0));
             let mut spans: Vec<(usize, usize)> = crate::policy::stated(f, &one)
                 .into_iter()
                 .map(|s| s.span)
@@ -517,7 +518,7 @@ pub fn judge(
         }
     };
     let mut evidence: Vec<(usize, usize)> = spans.into_iter().map(|(s, e)| f.span(s, e)).collect();
-    evidence.sort_unstable();
+    crate::sort::sort(&mut evidence);
     evidence.dedup();
     Finding {
         hit: !evidence.is_empty(),

@@ -1,8 +1,11 @@
 //! A small learned component for what a phrase list misses most (issue #14): the violations
 //! `blame` and `rudeness`, and the paraphrased `empathy`, `explain`, `ownership`, `solution`,
 //! `follow_up`, `jargon` and `close` (the heads that raised the locked validation part's F1;
-//! `restate` and `probe` lowered it and have none). One logistic regression per head over the reply's character 1–3-grams (on the
-//! folded text, so Traditional and Simplified, full- and half-width read alike), trained from the
+//! `restate` and `probe` lowered it and have none). One logistic regression per head over the
+//! reply's features (`features`, on the folded text, so Traditional and Simplified, full- and
+//! half-width, upper and lower case read alike): the character 1–3-grams of all but Latin
+//! letters, and English read as words (stemmed by a tiny suffix rule, digits as one word) and
+//! pairs of words (char n-grams of "difference" had read a reason for a price as blame), trained from the
 //! trainee corpus's *tuning* part only by `make train` (`examples/train.rs`) into
 //! `data/model/learned.txt`. It reads only what it was trained on, a reply to a customer's line
 //! (`detect::Context::customer_said`; a bare text is judged by the rules alone), and it adds a
@@ -11,7 +14,8 @@
 //! where it both apologises and takes the case on, explain not where the reply blames or is
 //! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (`form::parse`; 371 KB, ~105 KB brotli; n-grams seen in at least 3 tuning replies) and
+//! form (`form::parse`; 355 KB, 111 KB gzipped; n-grams seen in at least 3 tuning replies, words
+//! and pairs in 2) and
 //! embedded packed (`PACKED`).
 //!
 //! Linear in the length of the reply: each n-gram is looked up once (a binary search in the
@@ -26,7 +30,9 @@ use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 mod form;
-pub use form::{grams, pack, parse, write, Head, Models, Packed, Weights, MAX_GRAM};
+pub use form::{
+    features, grams, pack, parse, stem, words, write, Head, Models, Packed, Weights, MAX_GRAM,
+};
 
 /// The embedded models: `data/model/learned.txt` (the text form `make train` writes, the source
 /// of truth) packed by `crates/data-build.rs` at build time (`pack`; a file that does not parse
@@ -61,21 +67,34 @@ pub fn with_models<R>(models: Arc<Models>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// A learned hit: the principle and its evidence (a byte span of the folded text).
+type Hit = (PrincipleId, (usize, usize));
+
 /// The learned hits of the folded `text`: for each modelled principle above its threshold, the
 /// clause (byte span) whose n-grams weigh most towards it.
-pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
+pub fn hits(text: &str, clauses: &[Seg]) -> Vec<Hit> {
+    judged(text, clauses).0
+}
+
+/// The learned hits of the folded `text` (`hits`), and the heads whose n-grams, summed, weigh
+/// against their principle (the score below the head's bias: the reply's words say "not this").
+fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
     let given = GIVEN.with(|g| g.borrow().clone());
     let models: &dyn Weights = match (&given, builtin()) {
         (Some(m), _) => &**m,
         (None, Some(m)) => m,
-        (None, None) => return Vec::new(),
+        (None, None) => return (Vec::new(), Vec::new()),
     };
     let scores = models.scores(text);
     let mut out = Vec::new();
+    let mut against = Vec::new();
     for (k, (h, s)) in models.heads().iter().zip(scores).enumerate() {
         let Some(p) = PrincipleId::parse(&h.id) else {
             continue;
         };
+        if s < h.bias {
+            against.push(p);
+        }
         if s <= h.threshold {
             continue;
         }
@@ -83,7 +102,7 @@ pub fn hits(text: &str, clauses: &[Seg]) -> Vec<(PrincipleId, (usize, usize))> {
             out.push((p, span));
         }
     }
-    out
+    (out, against)
 }
 
 /// Add the learned hits to the rules' spans: only where the rules found nothing; blame only where
@@ -98,8 +117,18 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
     };
     // The case taken on first (a learned remedy or ownership guards a learned blame, as the
     // rules' do), then the violations (a learned blame or rudeness guards the learned explain).
-    let mut found = hits(text, clauses);
-    found.sort_by_key(|(id, _)| match id {
+    let (mut found, against) = judged(text, clauses);
+    // Blame whose words weigh against it (the head's n-grams sum below zero): the rules' blame,
+    // theirs from a lexicon cue or by structure, is dropped (`rules::NOT_BLAME`, after the
+    // structural blame rule). A cue fires as blame only in a reply the model does not read as
+    // plainly not blaming.
+    if against.contains(&PrincipleId::Blame) {
+        spans
+            .entry(crate::rules::NOT_BLAME)
+            .or_default()
+            .push((0, 0));
+    }
+    crate::sort::sort_by_key(&mut found, |(id, _)| match id {
         PrincipleId::Ownership | PrincipleId::Solution => 0,
         PrincipleId::Blame | PrincipleId::Rudeness => 1,
         _ => 2,
@@ -137,18 +166,30 @@ fn best_clause(m: &dyn Weights, k: usize, text: &str, clauses: &[Seg]) -> Option
         return (!text.is_empty()).then_some((0, text.len()));
     }
     let mut sums = vec![0i64; clauses.len()];
-    let mut ci = 0;
-    for (a, b) in grams(text) {
-        while ci < clauses.len() && clauses[ci].end <= a {
-            ci += 1;
-        }
-        let Some(c) = clauses.get(ci) else { break };
-        if a < c.start || b > c.end {
-            continue;
-        }
-        let w = m.weight(&text[a..b], k);
-        if w > 0 {
-            sums[ci] = sums[ci].saturating_add(w);
+    // The char n-grams, then the words: each in order of where its features start, so one walk
+    // over the clauses each.
+    let grams: Vec<(std::borrow::Cow<str>, (usize, usize))> = grams(text)
+        .into_iter()
+        .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b)))
+        .collect();
+    let words: Vec<(std::borrow::Cow<str>, (usize, usize))> = words(text)
+        .into_iter()
+        .map(|(g, span)| (std::borrow::Cow::Owned(g), span))
+        .collect();
+    for part in [&grams, &words] {
+        let mut ci = 0;
+        for (g, (a, b)) in part {
+            while ci < clauses.len() && clauses[ci].end <= *a {
+                ci += 1;
+            }
+            let Some(c) = clauses.get(ci) else { break };
+            if *a < c.start || *b > c.end {
+                continue;
+            }
+            let w = m.weight(g, k);
+            if w > 0 {
+                sums[ci] = sums[ci].saturating_add(w);
+            }
         }
     }
     let (i, _) = sums
@@ -246,15 +287,21 @@ mod tests {
                 },
             ],
             grams: HashMap::from([
-                ("x y".to_string(), vec![5, 9]),
+                ("好 的".to_string(), vec![5, 9]),
                 (",\n\\".to_string(), vec![0, -7]),
+                ("w/ok/".to_string(), vec![10, 0]),
             ]),
         };
         let text = write("c", &two).unwrap();
-        assert_eq!(text, "# c\na 1 2 0 5\nb -3 0 -7 9\n--\n,\\n\\\\\nx y\n");
+        assert_eq!(
+            text,
+            "# c\na 1 2 0 10 5\nb -3 0 -7 0 9\n--\n,\\n\\\\\nw/ok/\n好 的\n"
+        );
         let back = parse(&text).unwrap();
         assert_eq!(back, two);
-        assert_eq!(back.scores("x y"), [6, 6]);
+        assert_eq!(back.scores("好 的"), [6, 6]);
+        // A word is read as a word (its key), not as char n-grams.
+        assert_eq!(back.scores("ok 好 的"), [16, 6]);
         let empty = Models {
             grams: HashMap::from([(String::new(), vec![1, 1])]),
             ..two.clone()
@@ -352,6 +399,53 @@ mod tests {
         assert!(!learned(t, &mut blamed).contains(&PrincipleId::Explain));
     }
 
+    /// The rules' blame is dropped where the learned blame head's n-grams weigh against blame
+    /// (`rules::NOT_BLAME`): an apology that owns the fault, however its non-apology cue reads;
+    /// a reply whose words do not weigh against blame keeps the rules' hit. (A head given by
+    /// `with_models`: one word weighs against blame, and the head never adds a hit of its own.)
+    #[test]
+    fn the_learned_blame_head_vetoes_the_rules_blame() {
+        use crate::detect::{detect, Context};
+        let cx = Context {
+            customer_said: Some("You're the ones who haven't refunded me, and you blame me?"),
+            ..Context::default()
+        };
+        let owned = "You're right, none of this is your fault, and I'm sorry it came across that \
+                     way. The delay is on our side; I'll call you before 6 pm today with the \
+                     refund confirmation.";
+        let blaming = "You must have entered the wrong card number, that's not on us.";
+        let lex = crate::lexicon::Lexicon::builtin();
+        let head = |weights: Vec<(&str, i64)>| {
+            Arc::new(Models {
+                principles: vec![Head {
+                    id: "blame".into(),
+                    bias: 0,
+                    threshold: i64::MAX / 2,
+                }],
+                grams: weights
+                    .into_iter()
+                    .map(|(g, w)| (g.to_string(), vec![w]))
+                    .collect(),
+            })
+        };
+        let blame = |text: &str, m: Arc<Models>| {
+            with_models(m, || detect(text, lex, &cx)).findings[&PrincipleId::Blame].clone()
+        };
+        // The rules alone (no word weighs either way) call both blame.
+        assert!(blame(owned, head(vec![])).hit);
+        assert!(blame(blaming, head(vec![])).hit);
+        // "delay" weighs against blame: the reply that says it loses the rules' blame; its
+        // apology stays.
+        let against = || head(vec![("w/delay/", -500)]);
+        assert!(!blame(owned, against()).hit);
+        assert!(
+            with_models(against(), || detect(owned, lex, &cx)).findings[&PrincipleId::Apology].hit
+        );
+        let kept = blame(blaming, against());
+        assert!(kept.hit);
+        assert!(!kept.evidence.is_empty());
+    }
+
     /// A learned hit's evidence is one clause of the reply, as typed.
     #[test]
     fn a_learned_hit_points_at_a_clause() {
@@ -405,6 +499,67 @@ mod tests {
         assert!(after_inner, "the outer models are back");
         assert!(!blame(hits("x", &[])), "the embedded models are back");
         assert!(blame(hits(t, &[])));
+    }
+
+    /// Latin text is read as words (lower-cased by the fold, stemmed, digits as one word `0`)
+    /// and pairs of words only blanks part, each with the bytes it covers; never as char
+    /// n-grams, and no word key is an n-gram (a key is longer than `MAX_GRAM` chars).
+    #[test]
+    fn latin_text_is_read_as_words() {
+        let t = "we're checking 2 refunds, today";
+        let w = words(t);
+        let keys: Vec<&str> = w.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "w/we're/",
+                "w/we're check/",
+                "w/check/",
+                "w/check 0/",
+                "w/0/",
+                "w/0 refund/",
+                "w/refund/",
+                "w/today/"
+            ]
+        );
+        let (_, (a, b)) = &w[5];
+        assert_eq!(&t[*a..*b], "2 refunds");
+        assert!(w.iter().all(|(k, _)| k.chars().count() > MAX_GRAM));
+        assert!(grams("ok, 好的")
+            .iter()
+            .all(|&(a, b)| !"ok, 好的"[a..b].bytes().any(|c| c.is_ascii_alphabetic())));
+        for (word, key) in [
+            ("replies", "reply"),
+            ("boxes", "box"),
+            ("delayed", "delay"),
+            ("checking", "check"),
+            ("customer's", "customer"),
+            ("status", "status"),
+            ("address", "address"),
+            ("was", "was"),
+        ] {
+            assert_eq!(stem(word), key, "{word}");
+        }
+    }
+
+    /// The English model answer of objection-price-too-high's `repeat` turn states what the
+    /// difference in price buys; char n-grams of "difference" had read it as blame.
+    #[test]
+    fn a_reason_for_a_price_is_not_learned_blame() {
+        use crate::detect::{detect, Context};
+        let cx = Context {
+            customer_said: Some(
+                "Anyone can say \"our price is fair\". I want to know what the extra money \
+                 actually pays for.",
+            ),
+            ..Context::default()
+        };
+        let t = "Fair question. The difference is mainly because we're the official store: \
+                 guaranteed genuine, a two-year warranty, 7-day no-questions returns, and any \
+                 problem goes straight to the brand's own service team.";
+        let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
+        assert!(!d.findings[&PrincipleId::Blame].hit);
+        assert!(d.findings[&PrincipleId::Explain].hit);
     }
 
     #[test]

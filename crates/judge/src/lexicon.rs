@@ -712,7 +712,7 @@ impl Lexicon {
                 }
             }
         }
-        later.sort_unstable();
+        crate::sort::sort(&mut later);
         later.dedup();
         let mut hits = Vec::new();
         'first: for (ei, s, e) in firsts {
@@ -748,7 +748,7 @@ impl Lexicon {
                 last_from,
             });
         }
-        hits.sort_by_key(|h| (h.start, h.end));
+        crate::sort::sort_by_key(&mut hits, |h| (h.start, h.end));
         hits.dedup();
         hits
     }

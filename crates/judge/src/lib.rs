@@ -10,6 +10,7 @@ pub mod lexicon;
 pub mod policy;
 mod rules;
 pub mod score;
+pub mod sort;
 pub mod text;
 
 pub use score::{judge, judge_json, native_judge, score};

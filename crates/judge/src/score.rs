@@ -39,6 +39,17 @@ pub fn score(text: &str, lang: Lang) -> Judgement {
     )
 }
 
+/// Score a reply to what the customer said, without a scenario (`kefu score` with a line's
+/// `context`): as [`score`], and the learned heads read it too (they judge replies to a
+/// customer's line, as in play).
+pub fn score_reply_to(text: &str, lang: Lang, customer_said: &str) -> Judgement {
+    let turn = TurnRules {
+        customer_said: Some(customer_said.to_string()),
+        ..TurnRules::default()
+    };
+    judge_with(text, lang, &turn, None, TurnPrinciples::WhenWeighted)
+}
+
 /// Judge a reply at a scenario turn: the reply principles and the turn principles (`facts`,
 /// `order`, `close`, and `timeliness` when the turn has a target time), always reported
 /// (contract §2, `kefu score --turn`). `elapsed_secs` is the time the trainee took.
@@ -221,7 +232,7 @@ fn judge_with(
     };
     // In the order of the ids as written (the judgement's map), as the scores always added up.
     let mut by_name: Vec<(&PrincipleId, &Finding)> = found.iter().collect();
-    by_name.sort_by_key(|(id, _)| id.as_str());
+    crate::sort::sort_by_key(&mut by_name, |(id, _)| id.as_str());
     for (&id, f) in by_name {
         if violation_hit(id, f) {
             let w = weights
@@ -252,10 +263,12 @@ fn judge_with(
         .map(|id| id.to_string())
         .collect();
     let courtesy = courtesy(&d, &found);
-    let principles = found
-        .into_iter()
-        .map(|(id, f)| (id.to_string(), f))
-        .collect();
+    // Inserted one by one, not collected: `BTreeMap`'s `FromIterator` sorts what it is given (a
+    // sort instantiation of its own, #17), and these come in order already.
+    let mut principles = BTreeMap::new();
+    for (id, f) in found {
+        principles.insert(id.to_string(), f);
+    }
     Judgement {
         score: s.clamp(0.0, 100.0).round() as u8,
         principles,
@@ -330,7 +343,7 @@ fn judge_facts(
         .map(|p| key(p))
         .filter(|k| !k.is_empty())
         .collect();
-    keys.sort_unstable();
+    crate::sort::sort(&mut keys);
     keys.dedup();
     let mut occurrences: Vec<Vec<(usize, usize)>> = vec![Vec::new(); keys.len()];
     if let Some(ac) = crate::ac::Ac::new(crate::ac::MatchKind::Standard, &keys) {
@@ -343,7 +356,7 @@ fn judge_facts(
         }
     }
     for occ in &mut occurrences {
-        occ.sort_unstable();
+        crate::sort::sort(occ);
         let mut end = 0;
         occ.retain(|&(s, e)| {
             let keep = s >= end;
@@ -409,7 +422,7 @@ fn judge_facts(
         }
         evidence.push(f.span(st.span.0, st.span.1));
     }
-    evidence.sort_unstable();
+    crate::sort::sort(&mut evidence);
     evidence.dedup();
     (
         Finding {

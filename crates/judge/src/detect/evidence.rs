@@ -49,7 +49,7 @@ pub(super) fn findings(
 
 /// Sorted, without duplicates, overlapping spans merged so highlights don't nest.
 fn merged(mut ev: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    ev.sort_unstable();
+    crate::sort::sort(&mut ev);
     ev.dedup();
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (s, e) in ev {

@@ -30,7 +30,7 @@ fn find_terms(text: &str, terms: &[String]) -> Vec<(usize, usize)> {
         .filter(|m| text::on_word_boundaries(text, m.start(), m.end()))
         .map(|m| (m.start(), m.end()))
         .collect();
-    out.sort_unstable();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }

@@ -338,7 +338,7 @@ impl Scan {
                 }
             }
         }
-        out.sort_unstable();
+        crate::sort::sort(&mut out);
         out.dedup();
         out
     }

@@ -1,5 +1,6 @@
-//! The learned models' data, apart from how the judge uses them: the heads and n-gram weights
-//! (`Models`), the n-grams a text is read as (`grams`), the text form `make train` writes
+//! The learned models' data, apart from how the judge uses them: the heads and feature weights
+//! (`Models`), the features a text is read as (`features`: char n-grams of all but Latin
+//! letters, `grams`, and English words and word pairs, `words`), the text form `make train` writes
 //! (`data/model/learned.txt`: `parse`, `write`) and the packed form the scorer embeds (`pack`,
 //! `Packed`). Only `std`: `crates/data-build.rs` includes this file (`#[path]`) to pack the text
 //! form at build time, so the scorer module carries neither the text nor its parser (#17).
@@ -46,14 +47,10 @@ pub trait Weights {
     /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
     fn scores(&self, text: &str) -> Vec<i64> {
         let mut s: Vec<i64> = self.heads().iter().map(|h| h.bias).collect();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<std::borrow::Cow<'_, str>> = HashSet::new();
         let mut row = Vec::with_capacity(s.len());
-        for (a, b) in grams(text) {
-            let g = &text[a..b];
-            if !seen.insert(g) {
-                continue;
-            }
-            if self.row(g, &mut row) {
+        for (g, _) in features(text) {
+            if self.row(&g, &mut row) && seen.insert(g) {
                 for (x, w) in s.iter_mut().zip(&row) {
                     *x = x.saturating_add(*w);
                 }
@@ -85,7 +82,8 @@ impl Models {
 }
 
 /// Every char 1..=`MAX_GRAM`-gram of `text` as a byte range, skipping grams that are only
-/// whitespace. The features of training and scoring alike.
+/// whitespace (and, with `LATIN_CHARS` off, grams holding an ASCII letter: Latin text is read
+/// as words, `words`).
 pub fn grams(text: &str) -> Vec<(usize, usize)> {
     let starts: Vec<usize> = text
         .char_indices()
@@ -96,11 +94,160 @@ pub fn grams(text: &str) -> Vec<(usize, usize)> {
     for i in 0..starts.len().saturating_sub(1) {
         for n in 1..=MAX_GRAM {
             let Some(&end) = starts.get(i + n) else { break };
-            if !text[starts[i]..end].trim().is_empty() {
-                out.push((starts[i], end));
+            let g = &text[starts[i]..end];
+            if g.trim().is_empty() {
+                continue;
             }
+            if !LATIN_CHARS && g.bytes().any(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
+            out.push((starts[i], end));
         }
     }
+    out
+}
+
+// The feature switches, as measured (2026-12-04, `make eval --fresh`; tuning out of fold /
+// validation macro-F1; char n-grams alone 0.837 / 0.824): words, pairs and stems without Latin
+// n-grams 0.838 / 0.826 (the one kept: the model also the smallest); with Latin n-grams too
+// 0.839 / 0.823; without pairs 0.837 / 0.825; without stems 0.836 / 0.825 (all with words kept
+// from 3 tuning replies; from 2, `src/learn.rs`: 0.840 / 0.832).
+/// Whether Latin text is read as words (`words`).
+pub const WORDS: bool = true;
+/// Whether Latin letters are read as char n-grams too (besides words).
+pub const LATIN_CHARS: bool = false;
+/// Whether word pairs are read (besides single words).
+pub const BIGRAMS: bool = true;
+/// Whether a word loses a common English suffix (`stem`).
+pub const STEM: bool = true;
+/// The longest word (in bytes) read as a word feature; longer ones are not read.
+const MAX_WORD: usize = 24;
+
+/// A word's feature key: `w/WORD/` or `w/WORD WORD/`, never a char n-gram (those are at most
+/// `MAX_GRAM` chars; a key is at least four).
+fn word_key(words: &[&String]) -> String {
+    let mut k = String::from("w/");
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            k.push(' ');
+        }
+        k.push_str(w);
+    }
+    k.push('/');
+    k
+}
+
+/// A (lower-case) English word without a common suffix: `refunds` → `refund`, `checking` →
+/// `check`, `delayed` → `delay`, `replies` → `reply`, `boxes` → `box`; words of three letters or
+/// fewer left as they are. A key, not a dictionary form: it only has to be the same for the
+/// forms of a word.
+pub fn stem(w: &str) -> String {
+    let w = w.strip_suffix("'s").unwrap_or(w);
+    if !STEM {
+        return w.to_string();
+    }
+    let keep = |s: &str| s.len() >= 3;
+    if let Some(s) = w.strip_suffix("ies").filter(|s| keep(s)) {
+        return format!("{s}y");
+    }
+    if let Some(s) = w
+        .strip_suffix("es")
+        .filter(|s| keep(s) && ["s", "x", "z", "ch", "sh"].iter().any(|e| s.ends_with(e)))
+    {
+        return s.to_string();
+    }
+    for suffix in ["ing", "ed", "ly", "s"] {
+        if let Some(s) = w.strip_suffix(suffix).filter(|s| keep(s)) {
+            if suffix == "s" && (s.ends_with('s') || s.ends_with('u') || s.ends_with('i')) {
+                break;
+            }
+            return s.to_string();
+        }
+    }
+    w.to_string()
+}
+
+/// The words of a folded text (ASCII letters with inner apostrophes; a run of digits is the
+/// word `0`), each with its byte range and whether only blanks part it from the word before.
+fn word_spans(text: &str) -> Vec<(usize, usize, bool)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut joined = false;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_alphanumeric() {
+            let start = i;
+            let digit = c.is_ascii_digit();
+            while i < b.len()
+                && (if digit {
+                    b[i].is_ascii_digit()
+                } else {
+                    b[i].is_ascii_alphabetic()
+                        || (b[i] == b'\'' && i + 1 < b.len() && b[i + 1].is_ascii_alphabetic())
+                })
+            {
+                i += 1;
+            }
+            out.push((start, i, joined));
+            joined = true;
+        } else {
+            if c != b' ' {
+                joined = false;
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The word features of a folded text: each word (`stem`med) and, with `BIGRAMS`, each pair of
+/// words only blanks part, as (key, byte range), in order of where they start.
+pub fn words(text: &str) -> Vec<(String, (usize, usize))> {
+    if !WORDS {
+        return Vec::new();
+    }
+    let spans = word_spans(text);
+    let norm: Vec<Option<String>> = spans
+        .iter()
+        .map(|&(a, e, _)| {
+            let w = &text[a..e];
+            if w.as_bytes()[0].is_ascii_digit() {
+                Some("0".to_string())
+            } else if w.len() > MAX_WORD {
+                None
+            } else {
+                Some(stem(w))
+            }
+        })
+        .collect();
+    let mut out = Vec::with_capacity(spans.len() * 2);
+    for (i, &(a, e, joined)) in spans.iter().enumerate() {
+        let Some(w) = &norm[i] else { continue };
+        // The pair first: the features come in order of where they start.
+        if BIGRAMS && joined && i > 0 {
+            if let Some(p) = &norm[i - 1] {
+                out.push((word_key(&[p, w]), (spans[i - 1].0, e)));
+            }
+        }
+        out.push((word_key(&[w]), (a, e)));
+    }
+    out
+}
+
+/// Every feature of a folded text, as (key, byte range): its char n-grams (`grams`), then its
+/// words (`words`), each part in order of where they start. The features of training and
+/// scoring alike.
+pub fn features(text: &str) -> Vec<(std::borrow::Cow<'_, str>, (usize, usize))> {
+    let mut out: Vec<(std::borrow::Cow<'_, str>, (usize, usize))> = grams(text)
+        .into_iter()
+        .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b)))
+        .collect();
+    out.extend(
+        words(text)
+            .into_iter()
+            .map(|(k, span)| (std::borrow::Cow::Owned(k), span)),
+    );
     out
 }
 

@@ -45,7 +45,7 @@ fn question_purpose(spans: &mut Spans, facts: &Facts) {
         .iter()
         .map(|&(s, _)| sentence(s))
         .collect();
-    asked.sort_unstable();
+    crate::sort::sort(&mut asked);
     let near = |i: usize| {
         let k = asked.partition_point(|&q| q + 1 < i);
         asked.get(k).is_some_and(|&q| q <= i + 1)

@@ -29,7 +29,7 @@ pub fn apply(spans: &mut Spans) {
     // Merge the close spans into disjoint sorted runs, then look each probe span up by binary
     // search: linear-logarithmic however many questions the reply holds.
     let mut close = close;
-    close.sort_unstable();
+    crate::sort::sort(&mut close);
     let mut runs: Vec<(usize, usize)> = Vec::with_capacity(close.len());
     for (s, e) in close {
         match runs.last_mut() {
