@@ -67,6 +67,10 @@ pub fn with_models<R>(models: Arc<Models>, f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// The heads whose n-grams, summed below the head's bias, drop the rules' hits of their
+/// principle, as blame's do (`rules::NOT_BLAME`): `rules::apply` removes them last.
+const VETOES: &[PrincipleId] = &[PrincipleId::Solution];
+
 /// A learned hit: the principle and its evidence (a byte span of the folded text).
 type Hit = (PrincipleId, (usize, usize));
 
@@ -109,7 +113,7 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
 /// the reply takes nothing on (no ownership, no remedy): a cause stated while the case is taken
 /// on is not blame (快递在途中延误了,我来帮您催), whatever its words; rudeness not where the reply
 /// both apologises and takes the case on.
-pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
+pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId> {
     let has = |spans: &Spans, id: PrincipleId| {
         spans
             .get(&Owner::Principle(id))
@@ -128,6 +132,11 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
             .or_default()
             .push((0, 0));
     }
+    let vetoed: Vec<PrincipleId> = against
+        .iter()
+        .copied()
+        .filter(|p| VETOES.contains(p))
+        .collect();
     crate::sort::sort_by_key(&mut found, |(id, _)| match id {
         PrincipleId::Ownership | PrincipleId::Solution => 0,
         PrincipleId::Blame | PrincipleId::Rudeness => 1,
@@ -158,6 +167,7 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) {
         }
         spans.entry(Owner::Principle(id)).or_default().push(span);
     }
+    vetoed
 }
 
 /// The clause with the largest sum of positive n-gram weights (whole text if no clause).
@@ -444,6 +454,43 @@ mod tests {
         let kept = blame(blaming, against());
         assert!(kept.hit);
         assert!(!kept.evidence.is_empty());
+    }
+
+    /// The solution head vetoes as blame's does (`VETOES`): a reply whose words weigh against a
+    /// remedy loses the rules' solution, even one a structural rule made; the other principles
+    /// of that reply stay, and a reply whose words do not weigh against it keeps its solution.
+    #[test]
+    fn the_learned_solution_head_vetoes_the_rules_solution() {
+        use crate::detect::{detect, Context};
+        let cx = Context {
+            customer_said: Some("我的快递三天了还没到,到底怎么回事?"),
+            ..Context::default()
+        };
+        // "这两天就到了,您再看看" promises nothing the agent does; "补发" is a remedy.
+        let vague = "抱歉,我马上为您补发,应该这两天就到了,您再看看。";
+        let lex = crate::lexicon::Lexicon::builtin();
+        let head = |weights: Vec<(&str, i64)>| {
+            Arc::new(Models {
+                principles: vec![Head {
+                    id: "solution".into(),
+                    bias: 0,
+                    threshold: i64::MAX / 2,
+                }],
+                grams: weights
+                    .into_iter()
+                    .map(|(g, w)| (g.to_string(), vec![w]))
+                    .collect(),
+            })
+        };
+        let judge = |m: Arc<Models>| with_models(m, || detect(vague, lex, &cx));
+        // No word weighs either way: the rules' solution stands.
+        assert!(judge(head(vec![])).findings[&PrincipleId::Solution].hit);
+        // "看看" weighs against a remedy: no solution; the apology stays.
+        let d = judge(head(vec![("看看", -500)]));
+        assert!(!d.findings[&PrincipleId::Solution].hit);
+        assert!(d.findings[&PrincipleId::Apology].hit);
+        // A word that weighs towards it changes nothing (the head adds no hit over its threshold).
+        assert!(judge(head(vec![("补发", 500)])).findings[&PrincipleId::Solution].hit);
     }
 
     /// A learned hit's evidence is one clause of the reply, as typed.

@@ -87,7 +87,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     extra.extend(scan.shouting(lex).into_iter().map(|sp| (Rudeness, sp)));
     extra.extend(scan.bangs().into_iter().map(|sp| (Rudeness, sp)));
 
-    let facts = crate::rules::Facts {
+    let mut facts = crate::rules::Facts {
         asked_why: said.as_ref().is_some_and(|s| asks_why(lex, s)),
         stated: stated_clauses(&a),
         sentences: a.sentences.iter().map(|s| (s.start, s.end)).collect(),
@@ -102,12 +102,13 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             })
             .collect(),
         echoes: echoes(&a, said.as_ref()),
+        vetoed: Vec::new(),
     };
     // The learned component reads what it was trained on: a reply to a customer's line. It
     // runs before the structural rules, so that they weigh its verdicts too (a learned blame
     // drops a reply's probes and explain; a learned remedy takes the case on).
     if cx.customer_said.is_some() {
-        crate::learned::apply(&f.text, &a.clauses, &mut spans);
+        facts.vetoed = crate::learned::apply(&f.text, &a.clauses, &mut spans);
     }
     crate::rules::apply(&mut spans, &facts);
 

@@ -74,6 +74,9 @@ pub struct Facts {
     /// Per sentence: how many distinct words (CJK character pairs, Latin words of four letters
     /// or more) it shares with the customer's line (all 0 without one).
     pub echoes: Vec<usize>,
+    /// The principles the learned heads' words weigh against (`learned::apply`): their hits
+    /// are dropped after every other rule.
+    pub vetoed: Vec<PrincipleId>,
 }
 
 /// Apply every structural rule to the spans of one reply.
@@ -87,6 +90,9 @@ pub fn apply(spans: &mut Spans, facts: &Facts) {
     explain::apply(spans, facts);
     probe::apply(spans);
     restate::apply(spans, facts);
+    for p in &facts.vetoed {
+        spans.remove(&Owner::Principle(*p));
+    }
 }
 
 #[cfg(test)]
