@@ -409,6 +409,22 @@ mod tests {
         assert!(!learned(t, &mut blamed).contains(&PrincipleId::Explain));
     }
 
+    /// One head for `id` over `weights` (n-gram, weight), bias 0, whose threshold no sum reaches:
+    /// it never adds a hit, it only weighs for or against its principle.
+    fn vetoing_head(id: &str, weights: Vec<(&str, i64)>) -> Arc<Models> {
+        Arc::new(Models {
+            principles: vec![Head {
+                id: id.into(),
+                bias: 0,
+                threshold: i64::MAX / 2,
+            }],
+            grams: weights
+                .into_iter()
+                .map(|(g, w)| (g.to_string(), vec![w]))
+                .collect(),
+        })
+    }
+
     /// The rules' blame is dropped where the learned blame head's n-grams weigh against blame
     /// (`rules::NOT_BLAME`): an apology that owns the fault, however its non-apology cue reads;
     /// a reply whose words do not weigh against blame keeps the rules' hit. (A head given by
@@ -425,19 +441,7 @@ mod tests {
                      refund confirmation.";
         let blaming = "You must have entered the wrong card number, that's not on us.";
         let lex = crate::lexicon::Lexicon::builtin();
-        let head = |weights: Vec<(&str, i64)>| {
-            Arc::new(Models {
-                principles: vec![Head {
-                    id: "blame".into(),
-                    bias: 0,
-                    threshold: i64::MAX / 2,
-                }],
-                grams: weights
-                    .into_iter()
-                    .map(|(g, w)| (g.to_string(), vec![w]))
-                    .collect(),
-            })
-        };
+        let head = |weights| vetoing_head("blame", weights);
         let blame = |text: &str, m: Arc<Models>| {
             with_models(m, || detect(text, lex, &cx)).findings[&PrincipleId::Blame].clone()
         };
@@ -469,19 +473,7 @@ mod tests {
         // "这两天就到了,您再看看" promises nothing the agent does; "补发" is a remedy.
         let vague = "抱歉,我马上为您补发,应该这两天就到了,您再看看。";
         let lex = crate::lexicon::Lexicon::builtin();
-        let head = |weights: Vec<(&str, i64)>| {
-            Arc::new(Models {
-                principles: vec![Head {
-                    id: "solution".into(),
-                    bias: 0,
-                    threshold: i64::MAX / 2,
-                }],
-                grams: weights
-                    .into_iter()
-                    .map(|(g, w)| (g.to_string(), vec![w]))
-                    .collect(),
-            })
-        };
+        let head = |weights| vetoing_head("solution", weights);
         let judge = |m: Arc<Models>| with_models(m, || detect(vague, lex, &cx));
         // No word weighs either way: the rules' solution stands.
         assert!(judge(head(vec![])).findings[&PrincipleId::Solution].hit);
