@@ -186,10 +186,11 @@ pub fn train(train: &[&Doc], log: &mut dyn FnMut(String)) -> Models {
     for p in PRINCIPLES {
         // (tp, fp, fn) per L2 strength and candidate threshold; the pair whose precision
         // reaches MIN_PRECISION with the highest recall (the first on a tie).
-        let mut best: Option<(f64, i64, f64)> = None;
+        // (index into L2S, threshold, recall)
+        let mut best: Option<(usize, i64, f64)> = None;
         // The fold models of each strength: the head is their average (`bag`).
         let mut folds: Vec<Vec<(i64, BTreeMap<String, i64>)>> = Vec::new();
-        for &l2 in L2S {
+        for (li, &l2) in L2S.iter().enumerate() {
             let mut c = vec![[0usize; 3]; CANDIDATES.len()];
             let mut mine = Vec::new();
             for k in 0..FOLDS {
@@ -222,14 +223,14 @@ pub fn train(train: &[&Doc], log: &mut dyn FnMut(String)) -> Models {
                     "{p}: L2 {l2}, threshold {thr:>4}: cross-validated P {prec:.3} R {rec:.3}"
                 ));
                 if prec >= MIN_PRECISION && best.is_none_or(|(_, _, r)| rec > r) {
-                    best = Some((l2, *thr, rec));
+                    best = Some((li, *thr, rec));
                 }
             }
         }
         // None precise enough: the middle strength and the highest candidate.
-        let (l2, threshold, _) =
-            best.unwrap_or((L2S[L2S.len() / 2], CANDIDATES[CANDIDATES.len() - 1], 0.0));
-        let chosen = L2S.iter().position(|x| *x == l2).unwrap_or(0);
+        let (chosen, threshold, _) =
+            best.unwrap_or((L2S.len() / 2, CANDIDATES[CANDIDATES.len() - 1], 0.0));
+        let l2 = L2S[chosen];
         let (bias, weights) = bag(&folds[chosen]);
         log(format!(
             "{p}: L2 {l2}, {} n-grams, bias {bias}, threshold {threshold}",

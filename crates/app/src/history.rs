@@ -303,7 +303,7 @@ pub fn Transcript(p: &TranscriptProps) -> Html {
             .collect(),
         start: None,
     };
-    // The replies judged again in the scorer worker (its `replay`), off the page.
+    // The replies judged again by the scorer worker, one at a time (`engine_replay`).
     let judged = use_state(|| None::<Vec<kefu_core::judgement::Judgement>>);
     {
         let judged = judged.clone();

@@ -1090,14 +1090,11 @@ pub fn App() -> Html {
                 move |_| route.set(route::current())
             });
             let tabs = app.clone();
-            let on_storage = gloo::events::EventListener::new(&win, "storage", move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
-                    return;
-                };
-                if e.key().as_deref() != Some(storage::PROGRESS) {
+            let on_storage = storage::listen_storage(move |key, value| {
+                if key != storage::PROGRESS {
                     return;
                 }
-                if let Some(Ok(s)) = e.new_value().map(|v| Store::from_json(&v)) {
+                if let Some(Ok(s)) = value.map(|v| Store::from_json(&v)) {
                     // The old one-value store (a tab without the database) saved.
                     app.dispatch(AppAction::Synced(s));
                 }

@@ -199,7 +199,8 @@ impl PlayState {
                 saved.lang = lang;
                 // A reply the engine cannot judge ends the replay there: nothing is made up,
                 // and the stored session is not overwritten (see the save effect).
-                // The judgements come from the scorer worker's replay of the same replies.
+                // The judgements come from `engine_replay`: the scorer worker's `judge`, one
+                // reply at a time, replayed on the page.
                 let (judged, err) = match judged {
                     Ok(v) => (v, None),
                     Err(e) => (Vec::new(), Some(self.failure(e))),

@@ -209,11 +209,6 @@ pub struct Judgement {
     pub tips: Vec<Tip>,
 }
 
-/// The judgement as it travels between the engine module and the app: the same type now
-/// (formerly a copy of `Judgement`'s fields). An alias so that code written against the old
-/// name still merges; write `Judgement`.
-pub type JudgementWire = Judgement;
-
 /// What the app asks the engine module to judge.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JudgeRequest {

@@ -36,10 +36,6 @@ const PURPOSE: Owner = Owner::Role("role.purpose");
 /// A jargon term the reply may use (the customer said it first, the scenario allows it, or the
 /// reply explains it: `detect::jargon::excused`): the learned component adds no jargon there.
 pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
-/// The learned blame head reads the reply's words as weighing against blame (its n-grams sum
-/// below zero, `learned::apply`): no blame, the rules' cues' included (issue #14: the cues fire
-/// on unseen replies the labellers did not call blame).
-pub const NOT_BLAME: Owner = Owner::Role("role.learned_not_blame");
 
 fn has(spans: &Spans, who: Owner) -> bool {
     spans.get(&who).is_some_and(|v| !v.is_empty())
@@ -83,7 +79,10 @@ pub struct Facts {
 pub fn apply(spans: &mut Spans, facts: &Facts) {
     solution::apply(spans);
     blame::apply(spans);
-    if has(spans, NOT_BLAME) {
+    // Blame the learned head's words weigh against: no blame, the rules' cues' included (issue
+    // #14: the cues fire on unseen replies the labellers did not call blame), before the rules
+    // that read it.
+    if facts.vetoed.contains(&PrincipleId::Blame) {
         spans.remove(&Owner::Principle(PrincipleId::Blame));
     }
     rudeness::apply(spans);
