@@ -31,7 +31,8 @@ use std::sync::{Arc, OnceLock};
 
 mod form;
 pub use form::{
-    features, grams, pack, parse, stem, words, write, Head, Models, Packed, Weights, MAX_GRAM,
+    features, grams, pack, parse, stem, words, write, Feature, Head, Models, Packed, Weights,
+    MAX_GRAM,
 };
 
 /// The embedded models: `data/model/learned.txt` (the text form `make train` writes, the source
@@ -98,7 +99,9 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
         (None, Some(m)) => m,
         (None, None) => return (Vec::new(), Vec::new()),
     };
-    let scores = models.scores(text);
+    // Read once: for the scores and for each hit's evidence.
+    let feats = features(text);
+    let scores = models.scores_of(&feats);
     let mut out = Vec::new();
     let mut against = Vec::new();
     for (k, (h, s)) in models.heads().iter().zip(scores).enumerate() {
@@ -111,7 +114,7 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
         if s <= h.threshold {
             continue;
         }
-        if let Some(span) = best_clause(models, k, text, clauses) {
+        if let Some(span) = best_clause(models, k, text, &feats, clauses) {
             out.push((p, span));
         }
     }
@@ -173,36 +176,38 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
     vetoed
 }
 
-/// The clause with the largest sum of positive n-gram weights (whole text if no clause).
-fn best_clause(m: &dyn Weights, k: usize, text: &str, clauses: &[Seg]) -> Option<(usize, usize)> {
+/// The clause with the largest sum of positive n-gram weights for head `k` (whole text if no
+/// clause), over the text's `feats` (`features`: the char n-grams, then the words, each part in
+/// order of where they start, so one walk over the clauses each).
+fn best_clause(
+    m: &dyn Weights,
+    k: usize,
+    text: &str,
+    feats: &[Feature<'_>],
+    clauses: &[Seg],
+) -> Option<(usize, usize)> {
     if clauses.is_empty() {
         return (!text.is_empty()).then_some((0, text.len()));
     }
     let mut sums = vec![0i64; clauses.len()];
-    // The char n-grams, then the words: each in order of where its features start, so one walk
-    // over the clauses each.
-    let grams: Vec<(std::borrow::Cow<str>, (usize, usize))> = grams(text)
-        .into_iter()
-        .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b)))
-        .collect();
-    let words: Vec<(std::borrow::Cow<str>, (usize, usize))> = words(text)
-        .into_iter()
-        .map(|(g, span)| (std::borrow::Cow::Owned(g), span))
-        .collect();
-    for part in [&grams, &words] {
-        let mut ci = 0;
-        for (g, (a, b)) in part {
-            while ci < clauses.len() && clauses[ci].end <= *a {
-                ci += 1;
-            }
-            let Some(c) = clauses.get(ci) else { break };
-            if *a < c.start || *b > c.end {
-                continue;
-            }
-            let w = m.weight(g, k);
-            if w > 0 {
-                sums[ci] = sums[ci].saturating_add(w);
-            }
+    let mut ci = 0;
+    let mut last = 0;
+    for (g, (a, b)) in feats {
+        // The words begin before where the n-grams ended: the second walk.
+        if *a < last {
+            ci = 0;
+        }
+        last = *a;
+        while ci < clauses.len() && clauses[ci].end <= *a {
+            ci += 1;
+        }
+        let Some(c) = clauses.get(ci) else { continue };
+        if *a < c.start || *b > c.end {
+            continue;
+        }
+        let w = m.weight(g, k);
+        if w > 0 {
+            sums[ci] = sums[ci].saturating_add(w);
         }
     }
     let (i, _) = sums

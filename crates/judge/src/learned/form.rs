@@ -46,11 +46,16 @@ pub trait Weights {
 
     /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
     fn scores(&self, text: &str) -> Vec<i64> {
+        self.scores_of(&features(text))
+    }
+
+    /// Every head's score for a text's `features` (what `features` returned for it).
+    fn scores_of(&self, features: &[Feature<'_>]) -> Vec<i64> {
         let mut s: Vec<i64> = self.heads().iter().map(|h| h.bias).collect();
-        let mut seen: HashSet<std::borrow::Cow<'_, str>> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut row = Vec::with_capacity(s.len());
-        for (g, _) in features(text) {
-            if self.row(&g, &mut row) && seen.insert(g) {
+        for (g, _) in features {
+            if self.row(g, &mut row) && seen.insert(g) {
                 for (x, w) in s.iter_mut().zip(&row) {
                     *x = x.saturating_add(*w);
                 }
@@ -235,11 +240,15 @@ pub fn words(text: &str) -> Vec<(String, (usize, usize))> {
     out
 }
 
+/// A feature of a text: its key (a char n-gram of the text, or a word key `w/…/`) and the byte
+/// range it was read from.
+pub type Feature<'a> = (std::borrow::Cow<'a, str>, (usize, usize));
+
 /// Every feature of a folded text, as (key, byte range): its char n-grams (`grams`), then its
 /// words (`words`), each part in order of where they start. The features of training and
 /// scoring alike.
-pub fn features(text: &str) -> Vec<(std::borrow::Cow<'_, str>, (usize, usize))> {
-    let mut out: Vec<(std::borrow::Cow<'_, str>, (usize, usize))> = grams(text)
+pub fn features(text: &str) -> Vec<Feature<'_>> {
+    let mut out: Vec<Feature<'_>> = grams(text)
         .into_iter()
         .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b)))
         .collect();
