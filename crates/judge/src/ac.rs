@@ -13,12 +13,18 @@ pub use aho_corasick::{Match, MatchKind};
 pub struct Ac(NFA);
 
 impl Ac {
-    /// `None` when it cannot be built (too many states).
+    /// `None` when it cannot be built (too many states) or there is nothing to find (no
+    /// patterns: a turn without jargon terms, facts or options builds no automaton, which
+    /// would cost a reply more than the search).
     pub fn new<I, P>(kind: MatchKind, patterns: I) -> Option<Ac>
     where
         I: IntoIterator<Item = P>,
         P: AsRef<[u8]>,
     {
+        let patterns: Vec<P> = patterns.into_iter().collect();
+        if patterns.is_empty() {
+            return None;
+        }
         NFA::builder().match_kind(kind).build(patterns).ok().map(Ac)
     }
 
