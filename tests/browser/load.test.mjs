@@ -140,7 +140,12 @@ const SCORER_TARGET = 250 * 1024;
 // Raised to 354 KB the same day at 360,354 bytes (351.9 KB): the heads retrained on the corpus's
 // third and fourth rounds (tuning 2,267 -> 3,904 replies) read a larger vocabulary (n-grams in
 // at least 4 replies, was 3: with 3 it was 382,704 bytes; validation 0.807 with 3, 0.808 with 4).
-const SCORER_BUDGET = 354 * 1024;
+// Raised to 366 KB on 2026-12-05 at 372,936 bytes (364.2 KB; 359,588 before): two more heads,
+// probe's and restate's, which only veto the rules' hits (validation 0.811 -> 0.815: probe 0.77
+// -> 0.80, restate 0.68 -> 0.71); their weights pruned harder to pay for it (MIN_WEIGHT 0.1) lost
+// 0.002 of validation and 0.004 of tuning, so they were not. 1.8 KB of room: a clean clone's
+// build has measured a few hundred bytes apart from a warm tree's.
+const SCORER_BUDGET = 366 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));

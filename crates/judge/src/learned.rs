@@ -1,7 +1,9 @@
 //! A small learned component for what a phrase list misses most (issue #14): the violations
 //! `blame` and `rudeness`, and the paraphrased `empathy`, `explain`, `ownership`, `solution`,
-//! `follow_up`, `jargon` and `close` (the heads that raised the locked validation part's F1;
-//! `restate` and `probe` lowered it and have none). One logistic regression per head over the
+//! `follow_up`, `jargon` and `close` (the heads that raised the locked validation part's F1),
+//! and `probe` and `restate`, whose heads only veto (`VETO_ONLY`: adding their hits lowered
+//! validation; dropping the rules' hits their words weigh against raised it). One logistic
+//! regression per head over the
 //! reply's features (`features`, on the folded text, so Traditional and Simplified, full- and
 //! half-width, upper and lower case read alike): the character 1–3-grams of all but Latin
 //! letters, and English read as words (stemmed by a tiny suffix rule, digits as one word) and
@@ -14,7 +16,7 @@
 //! where it both apologises and takes the case on, explain not where the reply blames or is
 //! rude). Every hit keeps an evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (`form::parse`; 355 KB, 111 KB gzipped; n-grams seen in at least 3 tuning replies, words
+//! form (`form::parse`; 520 KB, 159 KB gzipped; n-grams seen in at least 4 tuning replies, words
 //! and pairs in 2) and
 //! embedded packed (`PACKED`).
 //!
@@ -72,13 +74,20 @@ pub fn with_models<R>(models: Arc<Models>, f: impl FnOnce() -> R) -> R {
 /// principle), drop the rules' hits of their principle (`apply` returns them,
 /// `rules::Facts::vetoed`; `rules::apply` removes blame's right after the structural blame rule,
 /// the others after every rule). Each raised both the tuning part (out of fold) and the locked
-/// validation part: blame (its precision 0.72 → 0.77), then solution 0.808 → 0.809 and explain
-/// 0.809 → 0.811 (validation macro); close lowered both and is not here.
+/// validation part: blame (its precision 0.72 → 0.77), then solution 0.808 → 0.809, explain
+/// 0.809 → 0.811, probe and restate 0.811 → 0.815 (validation macro; probe 0.77 → 0.80,
+/// restate 0.68 → 0.71); close lowered both and is not here.
 const VETOES: &[PrincipleId] = &[
     PrincipleId::Blame,
     PrincipleId::Solution,
     PrincipleId::Explain,
+    PrincipleId::Probe,
+    PrincipleId::Restate,
 ];
+
+/// The heads that only veto: they add no hit of their own (a probe or restate head that added
+/// hits lowered the validation part's F1, 2026-12-04).
+const VETO_ONLY: &[PrincipleId] = &[PrincipleId::Probe, PrincipleId::Restate];
 
 /// A learned hit: the principle and its evidence (a byte span of the folded text).
 type Hit = (PrincipleId, (usize, usize));
@@ -134,6 +143,7 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
     // The case taken on first (a learned remedy or ownership guards a learned blame, as the
     // rules' do), then the violations (a learned blame or rudeness guards the learned explain).
     let (mut found, against) = judged(text, clauses);
+    found.retain(|(p, _)| !VETO_ONLY.contains(p));
     // The vetoes (`VETOES`): e.g. blame whose words weigh against it (the head's n-grams sum
     // below zero): the rules' blame, theirs from a lexicon cue or by structure, is dropped
     // (`rules::apply`, right after the structural blame rule). A cue fires as blame only in a
@@ -420,11 +430,16 @@ mod tests {
     /// One head for `id` over `weights` (n-gram, weight), bias 0, whose threshold no sum reaches:
     /// it never adds a hit, it only weighs for or against its principle.
     fn vetoing_head(id: &str, weights: Vec<(&str, i64)>) -> Arc<Models> {
+        one_head(id, i64::MAX / 2, weights)
+    }
+
+    /// One head for `id` over `weights`, bias 0, a hit over `threshold`.
+    fn one_head(id: &str, threshold: i64, weights: Vec<(&str, i64)>) -> Arc<Models> {
         Arc::new(Models {
             principles: vec![Head {
                 id: id.into(),
                 bias: 0,
-                threshold: i64::MAX / 2,
+                threshold,
             }],
             grams: weights
                 .into_iter()
@@ -466,6 +481,31 @@ mod tests {
         let kept = blame(blaming, against());
         assert!(kept.hit);
         assert!(!kept.evidence.is_empty());
+    }
+
+    /// A probe head only vetoes (`VETO_ONLY`): however far over its threshold a reply's words
+    /// weigh, it adds no probe where the rules found none; where they weigh against a probe, the
+    /// rules' probe is dropped.
+    #[test]
+    fn the_probe_head_only_vetoes() {
+        use crate::detect::{detect, Context};
+        let cx = Context {
+            customer_said: Some("这个耳机能连两台手机吗?"),
+            ..Context::default()
+        };
+        let lex = crate::lexicon::Lexicon::builtin();
+        let head = |threshold, weights| one_head("probe", threshold, weights);
+        let probe = |text: &str, m: Arc<Models>| {
+            with_models(m, || detect(text, lex, &cx)).findings[&PrincipleId::Probe].hit
+        };
+        // No question: the rules find no probe, and a head far over its threshold adds none.
+        let stated = "可以的,这款支持双设备连接。";
+        assert!(!probe(stated, head(i64::MAX / 2, vec![])));
+        assert!(!probe(stated, head(-1000, vec![("支持", 500)])));
+        // A question the rules call a probe: kept unless the head's words weigh against it.
+        let asks = "请问您两台手机分别是什么型号?";
+        assert!(probe(asks, head(i64::MAX / 2, vec![])));
+        assert!(!probe(asks, head(i64::MAX / 2, vec![("型号", -500)])));
     }
 
     /// The solution head vetoes as blame's does (`VETOES`): a reply whose words weigh against a
