@@ -120,7 +120,8 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
         if s < h.bias {
             against.push(p);
         }
-        if s <= h.threshold {
+        // A head that only vetoes adds no hit: no evidence clause is looked for.
+        if s <= h.threshold || VETO_ONLY.contains(&p) {
             continue;
         }
         if let Some(span) = best_clause(models, k, text, &feats, clauses) {
@@ -143,7 +144,6 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
     // The case taken on first (a learned remedy or ownership guards a learned blame, as the
     // rules' do), then the violations (a learned blame or rudeness guards the learned explain).
     let (mut found, against) = judged(text, clauses);
-    found.retain(|(p, _)| !VETO_ONLY.contains(p));
     // The vetoes (`VETOES`): e.g. blame whose words weigh against it (the head's n-grams sum
     // below zero): the rules' blame, theirs from a lexicon cue or by structure, is dropped
     // (`rules::apply`, right after the structural blame rule). A cue fires as blame only in a
