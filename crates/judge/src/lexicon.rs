@@ -698,6 +698,9 @@ impl Lexicon {
         let mut firsts: Vec<(u32, usize, usize)> = Vec::new();
         // (entry, part, start, end) of later parts, sorted for binary search.
         let mut later: Vec<(u32, u8, usize, usize)> = Vec::new();
+        // The entries of several parts with a first part found (a bit each): only their later
+        // parts are kept, so few are sorted (most later parts found are common words').
+        let mut has_first = vec![0u64; self.entries.len().div_ceil(64)];
         for m in self.ac.overlapping(text) {
             let (s, e) = (m.start(), m.end());
             for u in &self.users[m.pattern().as_usize()] {
@@ -706,17 +709,28 @@ impl Lexicon {
                     continue;
                 }
                 if u.part == 0 {
+                    has_first[u.entry as usize / 64] |= 1 << (u.entry % 64);
                     firsts.push((u.entry, s, e));
                 } else {
                     later.push((u.entry, u.part, s, e));
                 }
             }
         }
+        later.retain(|l| has_first[l.0 as usize / 64] & (1 << (l.0 % 64)) != 0);
+        // Then the entries with a later part kept: any other first part of several is dropped
+        // without a search.
+        let mut has_later = vec![0u64; has_first.len()];
+        for l in &later {
+            has_later[l.0 as usize / 64] |= 1 << (l.0 % 64);
+        }
         crate::sort::sort(&mut later);
         later.dedup();
         let mut hits = Vec::new();
         'first: for (ei, s, e) in firsts {
             let entry = &self.entries[ei as usize];
+            if !entry.wide.is_empty() && has_later[ei as usize / 64] & (1 << (ei % 64)) == 0 {
+                continue;
+            }
             let mut end = e;
             let mut last_from = e;
             for (k, &wide) in entry.wide.iter().enumerate() {

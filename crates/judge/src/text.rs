@@ -50,7 +50,7 @@ fn fold_char(c: char, out: &mut String) {
     };
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
-    } else if c.is_uppercase() {
+    } else if !is_han(c) && c.is_uppercase() {
         out.extend(c.to_lowercase());
     } else {
         out.push(c);
@@ -181,7 +181,7 @@ fn is_sentence_end(text: &str, i: usize, c: char) -> bool {
             let before = text[..i - word.len()].chars().next_back();
             let initial = word.len() == 1
                 && word.starts_with(|l: char| l.is_ascii_alphabetic() && l != 'i' && l != 'a')
-                && !matches!(before, Some(b) if b.is_alphanumeric() || b == '\'' || b == '.');
+                && !matches!(before, Some(b) if is_alnum(b) || b == '\'' || b == '.');
             let name_follows = after.len() < text.len() - i - 1
                 && after.starts_with(|n: char| n.is_ascii_alphabetic());
             !(ABBREVIATIONS.contains(&word.as_str()) || initial && name_follows)
@@ -270,6 +270,21 @@ pub fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     })
 }
 
+/// `c.is_alphanumeric()`, without the Unicode table search for ASCII and the common Han
+/// ideographs (all letters), which most replies are made of.
+pub fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_han(c) || c.is_alphanumeric()
+    }
+}
+
+/// The CJK Unified Ideographs and Extension A: every one is a letter (no case, no table).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
 /// Is this char part of a CJK word (Han, kana, hangul)?
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -291,6 +306,17 @@ pub fn detect_lang(text: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_tests_agree_with_the_unicode_tables() {
+        // Every char: the fast paths change no answer.
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+            if is_han(c) {
+                assert!(!c.is_uppercase(), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn folds_traditional_fullwidth_and_case() {

@@ -97,7 +97,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
             .map(|s| {
                 s.slice(&f.text)
                     .char_indices()
-                    .find(|(_, c)| c.is_alphanumeric())
+                    .find(|(_, c)| text::is_alnum(*c))
                     .map_or(s.end, |(i, _)| s.start + i)
             })
             .collect(),
@@ -223,7 +223,7 @@ fn stated_clauses(a: &Analysis) -> Vec<(usize, usize)> {
                 && cl
                     .slice(&a.f.text)
                     .chars()
-                    .filter(|c| c.is_alphanumeric())
+                    .filter(|c| text::is_alnum(*c))
                     .nth(3)
                     .is_some()
         })

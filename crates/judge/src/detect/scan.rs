@@ -12,7 +12,7 @@ pub(super) struct Scan {
 }
 
 pub(super) fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !text::is_cjk(c) || c == '_'
+    !text::is_cjk(c) && text::is_alnum(c) || c == '_'
 }
 
 impl Scan {
