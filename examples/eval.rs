@@ -195,6 +195,7 @@ fn default_files() -> Vec<PathBuf> {
     let mut files = vec![
         PathBuf::from("tests/data/trainee/tuning.jsonl"),
         PathBuf::from("tests/data/trainee/validation.jsonl"),
+        PathBuf::from("tests/data/trainee/pending.jsonl"),
         PathBuf::from("tests/data/labelled.jsonl"),
     ];
     let shared = Path::new("../shared/eval");
