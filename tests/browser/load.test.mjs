@@ -145,7 +145,11 @@ const SCORER_TARGET = 250 * 1024;
 // -> 0.80, restate 0.68 -> 0.71); their weights pruned harder to pay for it (MIN_WEIGHT 0.1) lost
 // 0.002 of validation and 0.004 of tuning, so they were not. 1.8 KB of room: a clean clone's
 // build has measured a few hundred bytes apart from a warm tree's.
-const SCORER_BUDGET = 366 * 1024;
+// Lowered to 334 KB on 2026-12-05 at 339,804 bytes (331.8 KB; 373,391 before): the bagged
+// weights rounded to multiples of 0.12 (`learn::QUANTUM`; chosen on the tuning part, out of fold:
+// 0.03 / 0.05 / 0.08 / 0.12 / 0.16 / 0.25 gave 0.822 / 0.822 / 0.822 / 0.822 / 0.821 / 0.817;
+// validation 0.814 -> 0.815), so the packed weights take fewer values and compress better.
+const SCORER_BUDGET = 334 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
