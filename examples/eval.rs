@@ -273,7 +273,10 @@ fn main() {
     }
     let order: Vec<String> = principles::all().iter().map(|p| p.id.to_string()).collect();
     let mut summaries = Vec::new();
-    let scenarios = corpus::scenarios(Path::new("scenarios"));
+    let (scenarios, broken) = corpus::scenarios(Path::new("scenarios"));
+    for (file, why) in &broken {
+        eprintln!("eval: warning: {file} does not load, its lines are judged without it: {why}");
+    }
     // --fresh: the other files judged by heads trained now on the whole tuning part (what
     // `make train` would write), not the embedded ones: a change to the features or training
     // measured without writing the model and building again.

@@ -10,8 +10,11 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The shipped scenarios under `dir` (checked, broken files left out), by id.
-pub fn scenarios(dir: &Path) -> BTreeMap<String, Scenario> {
+/// The shipped scenarios under `dir` (checked, broken files left out), by id, and the broken
+/// files with their first diagnostic: a line of a broken scenario is judged without it (as
+/// `kefu score`), so a caller reports them rather than let a figure move unexplained (a
+/// retrained model that fails a scenario's sample replies drops that scenario).
+pub fn scenarios(dir: &Path) -> (BTreeMap<String, Scenario>, Vec<(String, String)>) {
     let mut files = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {
@@ -23,11 +26,18 @@ pub fn scenarios(dir: &Path) -> BTreeMap<String, Scenario> {
             }
         }
     }
-    kefu_check::load_library(&files)
+    let lib = kefu_check::load_library(&files);
+    let broken = lib
+        .broken
+        .iter()
+        .map(|(f, d)| (f.clone(), d.first().cloned().unwrap_or_default()))
+        .collect();
+    let ok = lib
         .scenarios
         .iter()
         .map(|s| (s.id.clone(), (**s).clone()))
-        .collect()
+        .collect();
+    (ok, broken)
 }
 
 /// The language a line is scored in: its `lang` if given, else detected (as `kefu score`).
