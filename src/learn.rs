@@ -8,8 +8,8 @@
 //! word pairs; binary, those seen in at least `MIN_COUNT` training replies, words and pairs in
 //! `MIN_WORD_COUNT`; an L2 strength from
 //! `L2S`; `EPOCHS` passes of stochastic gradient descent in a fixed pseudo-random order), written
-//! as weights in hundredths (multiples of `QUANTUM`, those under `MIN_WEIGHT` left out; one
-//! vocabulary for all heads).
+//! as weights in hundredths (each fold's under `MIN_WEIGHT` left out; their average rounded to a
+//! multiple of `QUANTUM`, those under half a quantum left out; one vocabulary for all heads).
 //! The threshold and L2 strength are chosen by 5-fold cross-validation on the training replies
 //! (folds by index mod 5): of the pairs whose cross-validated precision reaches `MIN_PRECISION`,
 //! the one with the highest recall (the model only adds hits where the rules found none, so it
@@ -164,7 +164,8 @@ fn fit(train: &[&Doc], p: &str, l2: f64) -> (i64, BTreeMap<String, i64>) {
 /// The average of the cross-validation's fold models (bagging: each trained on four fifths of
 /// the replies, whose threshold they chose): a weight one fold's replies alone carry is
 /// shrunk, so a reply made only of common words ("is it", "are you", "?") does not cross the
-/// threshold on them. Weights in hundredths, those under `MIN_WEIGHT` left out.
+/// threshold on them. Weights in hundredths, multiples of `QUANTUM`: those that round to 0 (under
+/// half a quantum) left out.
 fn bag(folds: &[(i64, BTreeMap<String, i64>)]) -> (i64, BTreeMap<String, i64>) {
     let n = folds.len().max(1) as f64;
     let bias = (folds.iter().map(|f| f.0 as f64).sum::<f64>() / n).round() as i64;
@@ -177,7 +178,7 @@ fn bag(folds: &[(i64, BTreeMap<String, i64>)]) -> (i64, BTreeMap<String, i64>) {
     let weights = sum
         .into_iter()
         .map(|(g, x)| (g.to_string(), quantise(x as f64 / n)))
-        .filter(|(_, x)| x.abs() as f64 >= MIN_WEIGHT * 100.0)
+        .filter(|(_, x)| *x != 0)
         .collect();
     (bias, weights)
 }

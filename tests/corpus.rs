@@ -62,7 +62,11 @@ fn the_split_rule_is_the_one_the_readme_states() {
 
 #[test]
 fn every_line_is_on_its_side_of_the_split_once_at_a_shipped_turn() {
-    let (scenarios, _) = kefu_dojo::corpus::scenarios(Path::new("scenarios"));
+    let (scenarios, broken) = kefu_dojo::corpus::scenarios(Path::new("scenarios"));
+    assert!(
+        broken.is_empty(),
+        "shipped scenarios do not load: {broken:?}"
+    );
     let turns: BTreeMap<&str, BTreeSet<&str>> = scenarios
         .iter()
         .map(|(id, s)| (id.as_str(), s.turns.iter().map(|t| t.id.as_str()).collect()))
@@ -81,7 +85,10 @@ fn every_line_is_on_its_side_of_the_split_once_at_a_shipped_turn() {
                 problems.push(format!("{at}: not JSON"));
                 continue;
             };
-            let id = v["id"].as_str().unwrap_or_default().to_string();
+            let Some(id) = v["id"].as_str().map(str::to_string) else {
+                problems.push(format!("{at}: no id"));
+                continue;
+            };
             if validation_side(&id) != locked {
                 problems.push(format!("{at}: {id} belongs on the other side of the split"));
             }

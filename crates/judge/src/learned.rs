@@ -291,6 +291,37 @@ mod tests {
         assert!(pack(&empty_gram).is_err());
     }
 
+    #[test]
+    fn packed_form_refuses_bad_front_coding() {
+        let two = Models {
+            principles: vec![Head {
+                id: "h".to_string(),
+                bias: 0,
+                threshold: 0,
+            }],
+            grams: HashMap::from([("ab".to_string(), vec![1]), ("ac".to_string(), vec![2])]),
+        };
+        let bytes = pack(&two).unwrap();
+        // "KLM2", 1 head ("h", bias, threshold), N = 2, then "ab" as (0, 2, "ab"), "ac" as (1, 1, "c").
+        let second = 4 + 1 + (1 + 1 + 16) + 4 + 4;
+        assert_eq!(&bytes[second..second + 3], &[1, 1, b'c']);
+        assert_eq!(Packed::read(&bytes).unwrap().weight("ac", 0), 2);
+        let with = |at: usize, b: u8| {
+            let mut v = bytes.clone();
+            v[at] = b;
+            Packed::read(&v).map(|_| ())
+        };
+        // Sharing more than the n-gram before has: an error, not a slice out of bounds.
+        assert!(with(second, 3).is_err());
+        // "aa" after "ab", and "ab" twice: not sorted, so not searchable.
+        assert!(with(second + 2, b'a').is_err());
+        assert!(with(second + 2, b'b').is_err());
+        // A count of n-grams far beyond the bytes: an error, not a huge allocation.
+        let mut v = bytes.clone();
+        v[second - 8..second - 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Packed::read(&v).is_err());
+    }
+
     /// The text form reads back exactly what `make train` writes: the embedded file is what
     /// `write` makes of the models parsed from it, and each head's weights are its own.
     #[test]

@@ -698,8 +698,8 @@ impl Lexicon {
         let mut firsts: Vec<(u32, usize, usize)> = Vec::new();
         // (entry, part, start, end) of later parts, sorted for binary search.
         let mut later: Vec<(u32, u8, usize, usize)> = Vec::new();
-        // The entries of several parts with a first part found (a bit each): only their later
-        // parts are kept, so few are sorted (most later parts found are common words').
+        // The entries with a first part found (a bit each): only their later parts are kept,
+        // so few are sorted (most later parts found are common words', of entries not begun).
         let mut has_first = vec![0u64; self.entries.len().div_ceil(64)];
         for m in self.ac.overlapping(text) {
             let (s, e) = (m.start(), m.end());

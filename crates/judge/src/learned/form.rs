@@ -386,7 +386,7 @@ const ESCAPE: i8 = i8::MIN;
 /// The packed form of `models` (little-endian; read in place by `Packed`, no text to parse):
 ///
 /// ```text
-/// "KLM1"  u8 H  H × (u8 len, id, i64 bias, i64 threshold)
+/// "KLM2"  u8 H  H × (u8 len, id, i64 bias, i64 threshold)
 /// u32 N   N × (u8 P, u8 S, S bytes): the n-grams' UTF-8, sorted, each as the P bytes it
 ///         shares with the one before and its S bytes after them (front coding: the sorted
 ///         n-grams share their first chars, ~9 KB brotli less than whole n-grams, #17)
@@ -418,6 +418,9 @@ pub fn pack(models: &Models) -> Result<Vec<u8>, String> {
             return Err(too_long("n-gram", g));
         }
         let b = g.as_bytes();
+        if b.len() > 255 {
+            return Err(too_long("n-gram", g));
+        }
         let shared = b.iter().zip(prev).take_while(|(x, y)| x == y).count();
         out.push(u8::try_from(shared).map_err(|_| too_long("n-gram", g))?);
         out.push(u8::try_from(b.len() - shared).map_err(|_| too_long("n-gram", g))?);
@@ -508,7 +511,9 @@ impl<'a> Packed<'a> {
             });
         }
         let n = r.u32()? as usize;
-        let mut ends = Vec::with_capacity(n);
+        // No more n-grams than the bytes left could code (2 each): a bad count asks for no
+        // huge allocation.
+        let mut ends = Vec::with_capacity(n.min(r.0.len() / 2));
         let mut text: Vec<u8> = Vec::new();
         let mut start = 0;
         for _ in 0..n {
@@ -519,12 +524,19 @@ impl<'a> Packed<'a> {
             let next = text.len();
             text.extend_from_within(start..start + shared);
             text.extend_from_slice(r.take(len)?);
+            // Sorted and distinct, or the binary search would answer wrongly.
+            if next > 0 && text[next..] <= text[start..next] || len == 0 {
+                return Err("learned: the n-grams are not sorted".to_string());
+            }
             start = next;
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+            let end = u32::try_from(text.len())
+                .map_err(|_| "learned: the n-grams are too long".to_string())?;
+            ends.push(end);
         }
-        let weights = r.take(n * h)?;
+        let too_many = || "learned: the packed form is cut short".to_string();
+        let weights = r.take(n.checked_mul(h).ok_or_else(too_many)?)?;
         let e = r.u32()? as usize;
-        let exceptions = r.take(e * 12)?;
+        let exceptions = r.take(e.checked_mul(12).ok_or_else(too_many)?)?;
         if !r.0.is_empty() {
             return Err("learned: bytes after the packed form".to_string());
         }
