@@ -33,7 +33,7 @@ use std::sync::{Arc, OnceLock};
 
 mod form;
 pub use form::{
-    features, grams, pack, parse, stem, words, write, Feature, Head, Models, Packed, Weights,
+    features, grams, pack, parse, stem, words, write, Feature, Head, Models, Packed, Rows, Weights,
     MAX_GRAM,
 };
 
@@ -112,7 +112,7 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
     // evidence (a lookup per feature and head made a reply with a customer's line 5× slower).
     let feats = features(text);
     let rows = Rows::new(models, &feats);
-    let scores = rows.scores(models, &feats);
+    let scores = rows.scores(models.heads(), &feats);
     let mut out = Vec::new();
     let mut against = Vec::new();
     for (k, (h, s)) in models.heads().iter().zip(scores).enumerate() {
@@ -191,49 +191,6 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
 /// The clause with the largest sum of positive n-gram weights for head `k` (whole text if no
 /// clause), over the text's `feats` (`features`: the char n-grams, then the words, each part in
 /// order of where they start, so one walk over the clauses each).
-/// Each feature's weights (one per head), looked up once: `at[i]` is where feature `i`'s row
-/// starts in `flat`, `None` for an n-gram the vocabulary does not hold.
-struct Rows {
-    flat: Vec<i64>,
-    at: Vec<Option<usize>>,
-}
-
-impl Rows {
-    fn new(m: &dyn Weights, feats: &[Feature<'_>]) -> Rows {
-        let mut flat = Vec::new();
-        let mut row = Vec::with_capacity(m.heads().len());
-        let at = feats
-            .iter()
-            .map(|(g, _)| {
-                m.row(g, &mut row).then(|| {
-                    flat.extend_from_slice(&row);
-                    flat.len() - row.len()
-                })
-            })
-            .collect();
-        Rows { flat, at }
-    }
-
-    /// Feature `i`'s weight for head `k`.
-    fn weight(&self, i: usize, k: usize) -> i64 {
-        self.at[i].map_or(0, |o| self.flat[o + k])
-    }
-
-    /// Every head's score: its bias plus the weight of each distinct n-gram (`scores_of`).
-    fn scores(&self, m: &dyn Weights, feats: &[Feature<'_>]) -> Vec<i64> {
-        let mut s: Vec<i64> = m.heads().iter().map(|h| h.bias).collect();
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for (i, (g, _)) in feats.iter().enumerate() {
-            if self.at[i].is_some() && seen.insert(g) {
-                for (k, x) in s.iter_mut().enumerate() {
-                    *x = x.saturating_add(self.weight(i, k));
-                }
-            }
-        }
-        s
-    }
-}
-
 fn best_clause(
     rows: &Rows,
     k: usize,

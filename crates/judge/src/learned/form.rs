@@ -51,13 +51,46 @@ pub trait Weights {
 
     /// Every head's score for a text's `features` (what `features` returned for it).
     fn scores_of(&self, features: &[Feature<'_>]) -> Vec<i64> {
-        let mut s: Vec<i64> = self.heads().iter().map(|h| h.bias).collect();
+        Rows::new(self, features).scores(self.heads(), features)
+    }
+}
+
+/// Each feature's weights (one per head), looked up once: `at[i]` is where feature `i`'s row
+/// starts in `flat`, `None` for an n-gram the vocabulary does not hold.
+pub struct Rows {
+    flat: Vec<i64>,
+    at: Vec<Option<usize>>,
+}
+
+impl Rows {
+    pub fn new<W: Weights + ?Sized>(m: &W, feats: &[Feature<'_>]) -> Rows {
+        let mut flat = Vec::new();
+        let mut row = Vec::with_capacity(m.heads().len());
+        let at = feats
+            .iter()
+            .map(|(g, _)| {
+                m.row(g, &mut row).then(|| {
+                    flat.extend_from_slice(&row);
+                    flat.len() - row.len()
+                })
+            })
+            .collect();
+        Rows { flat, at }
+    }
+
+    /// Feature `i`'s weight for head `k`.
+    pub fn weight(&self, i: usize, k: usize) -> i64 {
+        self.at[i].map_or(0, |o| self.flat[o + k])
+    }
+
+    /// Every head's score: its bias plus the weight of each distinct n-gram.
+    pub fn scores(&self, heads: &[Head], feats: &[Feature<'_>]) -> Vec<i64> {
+        let mut s: Vec<i64> = heads.iter().map(|h| h.bias).collect();
         let mut seen: HashSet<&str> = HashSet::new();
-        let mut row = Vec::with_capacity(s.len());
-        for (g, _) in features {
-            if self.row(g, &mut row) && seen.insert(g) {
-                for (x, w) in s.iter_mut().zip(&row) {
-                    *x = x.saturating_add(*w);
+        for (i, (g, _)) in feats.iter().enumerate() {
+            if self.at[i].is_some() && seen.insert(g) {
+                for (k, x) in s.iter_mut().enumerate() {
+                    *x = x.saturating_add(self.weight(i, k));
                 }
             }
         }
