@@ -717,20 +717,11 @@ impl Lexicon {
             }
         }
         later.retain(|l| has_first[l.0 as usize / 64] & (1 << (l.0 % 64)) != 0);
-        // Then the entries with a later part kept: any other first part of several is dropped
-        // without a search.
-        let mut has_later = vec![0u64; has_first.len()];
-        for l in &later {
-            has_later[l.0 as usize / 64] |= 1 << (l.0 % 64);
-        }
         crate::sort::sort(&mut later);
         later.dedup();
         let mut hits = Vec::new();
         'first: for (ei, s, e) in firsts {
             let entry = &self.entries[ei as usize];
-            if !entry.wide.is_empty() && has_later[ei as usize / 64] & (1 << (ei % 64)) == 0 {
-                continue;
-            }
             let mut end = e;
             let mut last_from = e;
             for (k, &wide) in entry.wide.iter().enumerate() {
