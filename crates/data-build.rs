@@ -6,6 +6,11 @@
 
 use std::path::Path;
 
+// The hash the learned models' packed form indexes its vocabulary by.
+#[allow(dead_code)]
+#[path = "judge/src/fx.rs"]
+mod fx;
+
 // The learned models' text and packed forms (one file, also the judge's own module).
 #[allow(dead_code)]
 #[path = "judge/src/learned/form.rs"]

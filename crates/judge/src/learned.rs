@@ -20,8 +20,8 @@
 //! and pairs in 2) and
 //! embedded packed (`PACKED`).
 //!
-//! Linear in the length of the reply: each n-gram is looked up once (a binary search in the
-//! fixed vocabulary); weights are integers (hundredths), so the sum does not depend on the
+//! Linear in the length of the reply: each n-gram is looked up once (by hash, in the fixed
+//! vocabulary's index); weights are integers (hundredths), so the sum does not depend on the
 //! order a hash set yields them.
 
 use crate::lexicon::Owner;
@@ -256,6 +256,15 @@ mod tests {
         let text = parse(LEARNED).expect("data/model/learned.txt parses");
         let packed = builtin().expect("opens");
         assert_eq!(packed.to_models(), text);
+        // The hash index finds every n-gram with its row, and nothing else.
+        let mut row = Vec::new();
+        for (g, w) in &text.grams {
+            assert!(packed.row(g, &mut row), "{g:?} not found");
+            assert_eq!(&row, w, "{g:?}");
+        }
+        for g in ["\u{0}", "zzzz", "鿿鿿", "您好吗?"] {
+            assert_eq!(packed.row(g, &mut row), text.grams.contains_key(g), "{g:?}");
+        }
         for t in [
             "你们自己没看好尺码,我们也没办法",
             "I'm so sorry, I'll fix it now.\n",

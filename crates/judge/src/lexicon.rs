@@ -18,36 +18,11 @@
 //! linear in the reply whatever the lexicon holds.
 
 use crate::ac::{Ac, MatchKind};
+use crate::fx::FxBuild;
 use crate::text::Folded;
 use kefu_core::principles::PrincipleId;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A fast hash (FxHash's mixing) for the strings the lexicon is built from: some 75,000 patterns
-/// are hashed when the scorer starts, where SipHash's resistance to chosen keys buys nothing (the
-/// keys are our own data). Only for look-ups: nothing iterates these maps.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxBuild = BuildHasherDefault<Fx>;
 
 /// Largest gap (in chars) allowed between two parts of a `A…B` pattern.
 pub const GAP_CHARS: usize = 12;

@@ -5,6 +5,7 @@ pub mod ac;
 pub mod answers;
 pub mod data;
 pub mod detect;
+pub mod fx;
 pub mod learned;
 pub mod lexicon;
 pub mod policy;

@@ -199,11 +199,12 @@ fn echoes(a: &Analysis, said: Option<&Folded>) -> Vec<usize> {
     let Some(said) = said else {
         return vec![0; a.sentences.len()];
     };
-    let theirs: std::collections::HashSet<&str> = echo_words(&said.text).into_iter().collect();
+    type Set<'a> = std::collections::HashSet<&'a str, crate::fx::FxBuild>;
+    let theirs: Set = echo_words(&said.text).into_iter().collect();
     a.sentences
         .iter()
         .map(|s| {
-            let mine: std::collections::HashSet<&str> = echo_words(s.slice(&a.f.text))
+            let mine: Set = echo_words(s.slice(&a.f.text))
                 .into_iter()
                 .filter(|w| theirs.contains(w))
                 .collect();
