@@ -79,6 +79,11 @@ impl Rows {
         Rows { flat, at }
     }
 
+    /// How many of the features the vocabulary holds.
+    pub fn known(&self) -> usize {
+        self.at.iter().filter(|a| a.is_some()).count()
+    }
+
     /// Feature `i`'s weight for head `k`.
     pub fn weight(&self, i: usize, k: usize) -> i64 {
         self.at[i].map_or(0, |o| self.flat[o + k])
