@@ -8,6 +8,8 @@ def load(fs):
     return d
 A=load(sys.argv[1].split(',')); B=load(sys.argv[2].split(','))
 ids=[i for i in A if i in B]
+# The principles the labels carry (the 13 of any reply for real agents' replies: no `close`).
+P=[p for p in P if p in A[ids[0]]] if ids else P
 print(len(A),len(B),len(ids))
 print(f"{'principle':10} {'A+':>5} {'B+':>5} {'agree':>6} {'kappa':>6}")
 dis=[]
