@@ -11,7 +11,7 @@
 //! as weights in hundredths (each fold's under `MIN_WEIGHT` left out; their average rounded to a
 //! multiple of `QUANTUM`, those under half a quantum left out; one vocabulary for all heads).
 //! The threshold and L2 strength are chosen by 5-fold cross-validation on the training replies
-//! (folds by index mod 5): of the pairs whose cross-validated precision reaches `MIN_PRECISION`,
+//! (folds by index mod 5): of the pairs whose cross-validated precision reaches `min_precision` (per head),
 //! the one with the highest recall (the model only adds hits where the rules found none, so it
 //! must be precise). The head written is the average of that strength's five fold models
 //! (`bag`), not one fitted again on all the replies. Deterministic: the same replies give the
@@ -58,7 +58,18 @@ const QUANTUM: i64 = 12;
 const L2S: &[f64] = &[0.003, 0.01, 0.03];
 const RATE: f64 = 0.2;
 const EPOCHS: usize = 30;
-const MIN_PRECISION: f64 = 0.8;
+/// The cross-validated precision a head's threshold must reach (it adds hits where the rules
+/// found none, so it must be precise): 0.8, and 0.7 for the paraphrase heads `empathy` and
+/// `explain` (2026-12-05; each head's tuning figure out of fold at 0.8 / 0.75 / 0.7: empathy
+/// 0.709 / 0.712 / 0.728, explain 0.666 / 0.680 / 0.681 — both up on validation too, 0.718 →
+/// 0.745 and 0.661 → 0.682; rudeness 0.788 / 0.798 / 0.783 on tuning but 0.786 → 0.770 on
+/// validation at 0.75, and blame best at 0.8: left at 0.8).
+fn min_precision(principle: &str) -> f64 {
+    match principle {
+        "empathy" | "explain" => 0.7,
+        _ => 0.8,
+    }
+}
 const CANDIDATES: &[i64] = &[-100, -50, 0, 50, 100, 150, 200];
 /// Folds of the cross-validation (and of `make eval`'s out-of-fold tuning figure).
 pub const FOLDS: usize = 5;
@@ -200,7 +211,7 @@ pub fn train(train: &[&Doc], log: &mut dyn FnMut(String)) -> Models {
     let mut vocab: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for p in PRINCIPLES {
         // (tp, fp, fn) per L2 strength and candidate threshold; the pair whose precision
-        // reaches MIN_PRECISION with the highest recall (the first on a tie).
+        // reaches `min_precision` with the highest recall (the first on a tie).
         // (index into L2S, threshold, recall)
         let mut best: Option<(usize, i64, f64)> = None;
         // The fold models of each strength: the head is their average (`bag`).
@@ -237,7 +248,7 @@ pub fn train(train: &[&Doc], log: &mut dyn FnMut(String)) -> Models {
                 log(format!(
                     "{p}: L2 {l2}, threshold {thr:>4}: cross-validated P {prec:.3} R {rec:.3}"
                 ));
-                if prec >= MIN_PRECISION && best.is_none_or(|(_, _, r)| rec > r) {
+                if prec >= min_precision(p) && best.is_none_or(|(_, _, r)| rec > r) {
                     best = Some((li, *thr, rec));
                 }
             }
