@@ -232,7 +232,8 @@ fn agent_replies() -> BTreeMap<String, Value> {
 const AGENT_REPLIES: &str = "../shared/eval/agent_replies_zh.jsonl";
 
 /// The key our labels carry for a real agent's reply: the first 16 hex digits of
-/// sha256("kefu-agent-2026:" + id), the rule the sample was drawn by (`tests/data/agent/`).
+/// sha256("kefu-agent-2026:" + id), the rule the sample was drawn by (`tests/data/agent/`;
+/// `tests/corpus.rs` derives it again on purpose, as an independent check of the labels' keys).
 fn agent_key(id: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(format!("kefu-agent-2026:{id}").as_bytes())
@@ -425,7 +426,7 @@ fn main() {
                 .filter(|c| c.tp + c.fn_ >= 5)
                 .map(Counts::f1)
                 .collect();
-            if common.len() < f1s.len() {
+            if !common.is_empty() && common.len() < f1s.len() {
                 let m = common.iter().sum::<f64>() / common.len().max(1) as f64;
                 println!(
                     "  macro F1 over the {} principles with at least 5 positives {m:.3}",

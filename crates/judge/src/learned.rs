@@ -109,7 +109,8 @@ fn hits(text: &str, clauses: &[Seg]) -> Vec<Hit> {
 /// every trainee figure, rudeness most: the rude one-word replies are short and rare).
 const MIN_KNOWN: f64 = 0.51;
 
-/// Replies with fewer features (about 20 chars) are not held to `MIN_KNOWN`: a short reply's
+/// Replies with fewer features (about 20 Chinese chars, 30 English words: a word and a pair
+/// each) are not held to `MIN_KNOWN`: a short reply's
 /// share swings with one rare word (the tuning part's out-of-fold misses under the bare share
 /// were all under 15 chars: 找售后啊,这还用问吗).
 const MIN_FEATURES: usize = 60;
@@ -313,6 +314,13 @@ mod tests {
         assert_eq!(Packed::read(&bytes).unwrap().to_models(), wide);
         assert!(Packed::read(&bytes[..bytes.len() - 1]).is_err());
         assert!(Packed::read(b"").is_err());
+        // No n-grams: nothing is found, nothing panics.
+        let none = Models {
+            principles: wide.principles.clone(),
+            grams: HashMap::new(),
+        };
+        let bytes = pack(&none).unwrap();
+        assert!(!Packed::read(&bytes).unwrap().row("您", &mut Vec::new()));
         let empty_gram = Models {
             grams: HashMap::from([(String::new(), vec![1])]),
             ..wide
@@ -581,6 +589,9 @@ mod tests {
         // A question the rules call a probe: kept unless the head's words weigh against it.
         assert!(probe(asks, head(i64::MAX / 2, vec![])));
         assert!(!probe(asks, head(i64::MAX / 2, vec![("型号", -500)])));
+        // A short reply (under `MIN_FEATURES`) is vetoed by heads that know one n-gram of it.
+        let few = one_head("probe", i64::MAX / 2, vec![("型号", -500)]);
+        assert!(!probe(asks, few));
     }
 
     /// The solution head vetoes as blame's does (`VETOES`): a reply whose words weigh against a
