@@ -152,7 +152,11 @@ const SCORER_TARGET = 250 * 1024;
 // Lowered to 326 KB the same day at 330,832 bytes (323.1 KB): the packed model's n-grams front
 // coded (each as the bytes it shares with the one before and the rest), no judgement changed;
 // with the learned heads' shared feature rows a clean clone's build measured 332,152 bytes.
-const SCORER_BUDGET = 326 * 1024;
+// Raised to 328 KB on 2026-12-05 at 333,381 bytes (325.6 KB; 332,444 before): the heads' L2
+// strength may be 0.001 too (`learn::L2S`, chosen per head by cross-validation; larger weights,
+// the packed model +2.2 KB brotli) for tuning 0.8243 -> 0.8256, pending 0.8051 -> 0.8081,
+// validation 0.8184 -> 0.8210; 2 KB of room for a clean clone's build.
+const SCORER_BUDGET = 328 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
