@@ -9,8 +9,8 @@
 //! that turn of the shipped scenario, as the app judges it (so `close` is judged too); other
 //! lines are scored on their own, as `kefu score` without `--scenario`.
 //!
-//! Default files: the trainee corpus's tuning and locked validation parts and the lines not yet
-//! learned from (`pending.jsonl`), then `tests/data/labelled.jsonl`, then, where `../shared/eval/`
+//! Default files: the trainee corpus's tuning and locked validation parts, then
+//! `tests/data/labelled.jsonl`, then, where `../shared/eval/`
 //! is there, our labels of real agents' replies (`tests/data/agent/validation.jsonl`: a line
 //! carries a hashed id, `key`, and the reply is read from `../shared/eval/agent_replies_zh.jsonl`;
 //! judged with the customer's line, as in play; locked like the validation part) and every file
@@ -247,7 +247,6 @@ fn default_files() -> Vec<PathBuf> {
     let mut files = vec![
         PathBuf::from("tests/data/trainee/tuning.jsonl"),
         PathBuf::from("tests/data/trainee/validation.jsonl"),
-        PathBuf::from("tests/data/trainee/pending.jsonl"),
         PathBuf::from("tests/data/labelled.jsonl"),
     ];
     if Path::new(AGENT_REPLIES).exists() {

@@ -15,7 +15,6 @@ use std::path::Path;
 const SETS: &[&str] = &[
     "tests/data/trainee/tuning.jsonl",
     "tests/data/trainee/validation.jsonl",
-    "tests/data/trainee/pending.jsonl",
     "tests/data/labelled.jsonl",
 ];
 

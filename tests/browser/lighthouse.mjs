@@ -51,6 +51,13 @@ try {
     for (const it of (report.audits['layout-shifts']?.details?.items || []).slice(0, 3)) {
       console.log(`  shift ${it.score.toFixed(3)}  ${it.node?.selector || it.node?.snippet || '?'}`);
     }
+    // The element Largest Contentful Paint was timed on, and its phases.
+    const lcp = report.audits['largest-contentful-paint-element']?.details?.items || [];
+    const node = lcp[0]?.items?.[0]?.node;
+    if (node) console.log(`  LCP element  ${node.selector || ''}  ${(node.snippet || '').slice(0, 80)}`);
+    for (const ph of lcp[1]?.items || []) {
+      console.log(`    ${String(ph.phase).padEnd(16)} ${String(Math.round(ph.timing)).padStart(6)} ms`);
+    }
     for (const it of (report.audits['long-tasks']?.details?.items || []).slice(0, 3)) {
       console.log(`  long task ${Math.round(it.duration)} ms at ${Math.round(it.startTime)} ms  ${it.url || ''}`);
     }

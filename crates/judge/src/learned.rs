@@ -104,8 +104,8 @@ fn hits(text: &str, clauses: &[Seg]) -> Vec<Hit> {
 /// heads to veto the rules: below it the reply is not like those they learned from (a helpdesk
 /// template, another trade's words), and a sum of the few n-grams they know says little about
 /// what the reply does. Fixed before it was measured, as the 5th percentile of that share over
-/// the corpus's replies not learned from (`pending.jsonl`; tuning's own replies are known by
-/// construction); vetoes only — the heads' own hits are kept (abstaining from those too lowered
+/// the corpus's replies then not learned from (the fifth round's tuning side, since learned;
+/// tuning's own replies are known by construction); vetoes only — the heads' own hits are kept (abstaining from those too lowered
 /// every trainee figure, rudeness most: the rude one-word replies are short and rare).
 const MIN_KNOWN: f64 = 0.51;
 
