@@ -17,8 +17,8 @@
 //! rude); and no head vetoes a reply it mostly does not know (`MIN_KNOWN`). Every hit keeps an
 //! evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (`form::parse`; 520 KB, 159 KB gzipped; n-grams seen in at least 4 tuning replies, words
-//! and pairs in 2) and
+//! form (`form::parse`; 472 KB, 101 KB gzipped; n-grams seen in at least 6 tuning replies, words
+//! and pairs in 3) and
 //! embedded packed (`PACKED`).
 //!
 //! Linear in the length of the reply: each n-gram is looked up once (by hash, in the fixed
@@ -131,7 +131,7 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
     let rows = Rows::new(models, &feats);
     let known =
         feats.len() < MIN_FEATURES || (rows.known() as f64) >= MIN_KNOWN * feats.len() as f64;
-    let scores = rows.scores(models.heads(), &feats);
+    let scores = rows.scores(models.heads());
     let mut out = Vec::new();
     let mut against = Vec::new();
     for (k, (h, s)) in models.heads().iter().zip(scores).enumerate() {

@@ -6,7 +6,7 @@
 //! form at build time, so the scorer module carries neither the text nor its parser (#17).
 
 use crate::fx::{self, FxBuild};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The longest n-gram (in chars) the model reads.
 pub const MAX_GRAM: usize = 3;
@@ -52,34 +52,42 @@ pub trait Weights {
 
     /// Every head's score for a text's `features` (what `features` returned for it).
     fn scores_of(&self, features: &[Feature<'_>]) -> Vec<i64> {
-        Rows::new(self, features).scores(self.heads(), features)
+        Rows::new(self, features).scores(self.heads())
     }
 }
 
-/// Each feature's weights (one per head), looked up once: `at[i]` is where feature `i`'s row
-/// starts in `flat`, `None` for an n-gram the vocabulary does not hold.
+/// The weights of a text's features, each distinct feature looked up once: `flat` holds one row
+/// (a weight per head) per distinct feature the vocabulary holds, `at[i]` where feature `i`'s
+/// row starts in `flat` (a repeated feature shares its first occurrence's row), `None` for one
+/// the vocabulary does not hold.
 pub struct Rows {
     flat: Vec<i64>,
     at: Vec<Option<usize>>,
+    heads: usize,
 }
 
 impl Rows {
     pub fn new<W: Weights + ?Sized>(m: &W, feats: &[Feature<'_>]) -> Rows {
-        let mut flat = Vec::new();
-        let mut row = Vec::with_capacity(m.heads().len());
+        let heads = m.heads().len();
+        let mut flat = Vec::with_capacity(feats.len() * heads);
+        let mut row = Vec::with_capacity(heads);
+        let mut seen: HashMap<&str, Option<usize>, FxBuild> =
+            HashMap::with_capacity_and_hasher(feats.len(), FxBuild::default());
         let at = feats
             .iter()
             .map(|(g, _)| {
-                m.row(g, &mut row).then(|| {
-                    flat.extend_from_slice(&row);
-                    flat.len() - row.len()
+                *seen.entry(g.as_ref()).or_insert_with(|| {
+                    m.row(g, &mut row).then(|| {
+                        flat.extend_from_slice(&row);
+                        flat.len() - row.len()
+                    })
                 })
             })
             .collect();
-        Rows { flat, at }
+        Rows { flat, at, heads }
     }
 
-    /// How many of the features the vocabulary holds.
+    /// How many of the features (counted as they occur) the vocabulary holds.
     pub fn known(&self) -> usize {
         self.at.iter().filter(|a| a.is_some()).count()
     }
@@ -89,16 +97,15 @@ impl Rows {
         self.at[i].map_or(0, |o| self.flat[o + k])
     }
 
-    /// Every head's score: its bias plus the weight of each distinct n-gram.
-    pub fn scores(&self, heads: &[Head], feats: &[Feature<'_>]) -> Vec<i64> {
+    /// Every head's score: its bias plus the weight of each distinct n-gram (each row once).
+    pub fn scores(&self, heads: &[Head]) -> Vec<i64> {
         let mut s: Vec<i64> = heads.iter().map(|h| h.bias).collect();
-        let mut seen: HashSet<&str, FxBuild> =
-            HashSet::with_capacity_and_hasher(feats.len(), FxBuild::default());
-        for (i, (g, _)) in feats.iter().enumerate() {
-            if self.at[i].is_some() && seen.insert(g) {
-                for (k, x) in s.iter_mut().enumerate() {
-                    *x = x.saturating_add(self.weight(i, k));
-                }
+        if self.heads == 0 {
+            return s;
+        }
+        for row in self.flat.chunks_exact(self.heads) {
+            for (x, w) in s.iter_mut().zip(row) {
+                *x = x.saturating_add(*w);
             }
         }
         s
