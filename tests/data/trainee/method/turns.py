@@ -1,5 +1,6 @@
-import tomllib,json,glob,os
-out=open('/work/corpus5/turns.jsonl','w')
+"""usage: turns.py OUT — the scenarios' turns (customer lines, brief, policy) for corpus writers."""
+import tomllib,json,glob,os,sys
+out=open(sys.argv[1] if len(sys.argv)>1 else '/work/corpus5/turns.jsonl','w')
 for f in sorted(glob.glob('/work/main/scenarios/*.toml')):
     s=tomllib.load(open(f,'rb'))
     for t in s.get('turn',[]):
