@@ -24,7 +24,8 @@
 //! heads trained now on the whole tuning part, as `make train` would write them).
 //! `--show PRINCIPLE` lists the false positives and false negatives of that principle — never
 //! for the validation part, which is read for its figures only (no rule is written from it);
-//! `--trace TEXT` lists every lexicon hit in one text and the principles it shows.
+//! `--trace TEXT` lists every lexicon hit in one text and the principles it shows; `--coverage`
+//! the share of each tuning reply's features the heads know, out of fold (`learned::MIN_KNOWN`).
 
 use kefu_core::principles::{self, Lang};
 use kefu_core::scenario::Scenario;
@@ -270,6 +271,62 @@ fn default_files() -> Vec<PathBuf> {
     files
 }
 
+/// `--coverage`: how much of each tuning reply's features the heads know, out of fold (reply `i`
+/// read by the fold model that never saw it), as percentiles over every reply and over those
+/// with `learned::MIN_FEATURES` features or more: where `learned::MIN_KNOWN` is set from (its 5th
+/// percentile over replies not learned from).
+fn coverage() {
+    let src = match std::fs::read_to_string(learn::TUNING) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("eval: {}: {e}", learn::TUNING);
+            std::process::exit(1);
+        }
+    };
+    let docs = match learn::docs(learn::TUNING) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("eval: {e}");
+            std::process::exit(1);
+        }
+    };
+    let models = learn::out_of_fold(&docs);
+    let (mut all, mut long) = (Vec::new(), Vec::new());
+    for (i, line) in src.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+        let f = kefu_judge::text::Folded::new(v["text"].as_str().unwrap_or_default());
+        let feats = learned::features(&f.text);
+        if feats.is_empty() {
+            continue;
+        }
+        let known = learned::Rows::new(&models[i % learn::FOLDS], &feats).known();
+        let share = known as f64 / feats.len() as f64;
+        all.push(share);
+        if feats.len() >= learned::MIN_FEATURES {
+            long.push(share);
+        }
+    }
+    for (name, v) in [
+        ("every reply", &mut all),
+        ("replies of MIN_FEATURES or more", &mut long),
+    ] {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            v.get(((v.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        println!(
+            "{name} ({}): known share out of fold p1 {:.3}, p5 {:.3}, p10 {:.3}, median {:.3}",
+            v.len(),
+            at(0.01),
+            at(0.05),
+            at(0.10),
+            at(0.5)
+        );
+    }
+}
+
 fn main() {
     let mut show = None;
     let mut in_sample = false;
@@ -309,9 +366,13 @@ fn main() {
                 println!("=> {hits:?} courtesy {}", j.courtesy);
                 return;
             }
+            "--coverage" => {
+                coverage();
+                return;
+            }
             "-h" | "--help" => {
                 println!(
-                    "usage: eval [--show PRINCIPLE] [--in-sample] [--fresh] [FILES…] | eval --trace TEXT"
+                    "usage: eval [--show PRINCIPLE] [--in-sample] [--fresh] [FILES…] | eval --trace TEXT | eval --coverage"
                 );
                 return;
             }
