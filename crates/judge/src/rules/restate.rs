@@ -67,4 +67,15 @@ mod tests {
         assert!(!restates(said, "明白了,我马上给您换一台。"));
         assert!(!restates(said, "完全没反应,灯也不亮,真的很抱歉。"));
     }
+
+    /// The customer's worry put back as theirs (data/lexicon/restate.toml, one line per cue):
+    /// asked as a check, or named in English; a bare fact after "so" is not.
+    #[test]
+    fn the_customer_s_worry_put_back_restates() {
+        let said = "这个价格我还得想想,怕买了不合适。";
+        assert!(restates(said, "您是担心尺码不合适吗?"));
+        assert!(restates(said, "So your main worry is the price."));
+        assert!(restates(said, "So what's bothering you is the wait."));
+        assert!(!restates(said, "So the price is 20 yuan."));
+    }
 }
