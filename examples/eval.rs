@@ -276,6 +276,7 @@ fn default_files() -> Vec<PathBuf> {
 /// with `learned::MIN_FEATURES` features or more: where `learned::MIN_KNOWN` is set from (its 5th
 /// percentile over replies not learned from).
 fn coverage() {
+    // The file read once: each reply's text (its features as they occur) beside its `Doc`.
     let src = match std::fs::read_to_string(learn::TUNING) {
         Ok(s) => s,
         Err(e) => {
@@ -283,19 +284,28 @@ fn coverage() {
             std::process::exit(1);
         }
     };
-    let docs = match learn::docs(learn::TUNING) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("eval: {e}");
-            std::process::exit(1);
-        }
-    };
+    let mut texts = Vec::new();
+    let mut docs = Vec::new();
+    for (n, line) in src
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let v: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("eval: {}:{}: {e}", learn::TUNING, n + 1);
+                std::process::exit(1);
+            }
+        };
+        let text = v["text"].as_str().unwrap_or_default();
+        docs.push(learn::Doc::new(text, &v));
+        texts.push(kefu_judge::text::Folded::new(text).text);
+    }
     let models = learn::out_of_fold(&docs);
     let (mut all, mut long) = (Vec::new(), Vec::new());
-    for (i, line) in src.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
-        let f = kefu_judge::text::Folded::new(v["text"].as_str().unwrap_or_default());
-        let feats = learned::features(&f.text);
+    for (i, text) in texts.iter().enumerate() {
+        let feats = learned::features(text);
         if feats.is_empty() {
             continue;
         }
