@@ -350,7 +350,7 @@ impl Scenario {
             facts: t.facts.clone(),
             false_claims: t.false_claims.clone(),
             jargon: t.jargon.clone(),
-            allowed_terms: t.allow.clone(),
+            allowed_terms: allowed_terms(self, t),
             target_secs: t.target_secs,
             customer_names: self
                 .customer_name
@@ -434,4 +434,23 @@ impl fmt::Display for Diagnostic {
             self.file, self.line, self.col, sev, self.message
         )
     }
+}
+
+/// The terms a turn's reply may use without being told it used jargon: its `allow` list, and
+/// the acronyms the scenario's own model replies use (a word of 2–6 capitals standing alone, in
+/// any turn and language: AM/FM/FSK in a model answer about modulation are the scenario's plain
+/// words), but not those the turn lists as its jargon.
+fn allowed_terms(s: &Scenario, t: &Turn) -> Vec<String> {
+    let mut out = t.allow.clone();
+    let models = s.turns.iter().flat_map(|t| &t.model);
+    for text in models.flat_map(|m| m.0.values()) {
+        for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let acronym = (2..=6).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase());
+            let listed = |list: &[String]| list.iter().any(|j| j.eq_ignore_ascii_case(w));
+            if acronym && !listed(&t.jargon) && !listed(&out) {
+                out.push(w.to_string());
+            }
+        }
+    }
+    out
 }

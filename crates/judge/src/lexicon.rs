@@ -183,6 +183,10 @@ pub struct Lexicon {
     pub courtesy_model: CourtesyModel,
     /// Capitalised words that are not shouting (folded).
     pub acronyms: Vec<String>,
+    /// Acronyms customers know (folded): not jargon by their shape (`detect::jargon::acronyms`).
+    pub plain_acronyms: Vec<String>,
+    /// English words written in capitals for emphasis (folded): not acronyms.
+    pub caps_words: Vec<String>,
     /// Blame cues that only state a fact (`_context.toml`'s `soft_blame`, folded text).
     pub soft_blame: Vec<String>,
 }
@@ -235,6 +239,8 @@ struct ContextFile {
     jargon_gloss: Vec<String>,
     soft_blame: Vec<String>,
     acronyms: Vec<String>,
+    plain_acronyms: Vec<String>,
+    caps_words: Vec<String>,
     courtesy: Vec<CourtesyFeature>,
     courtesy_model: CourtesyModel,
 }
@@ -645,6 +651,16 @@ impl Lexicon {
                 .map(|a| Folded::fold_pattern(a))
                 .collect(),
             soft_blame: ctx.soft_blame,
+            plain_acronyms: ctx
+                .plain_acronyms
+                .iter()
+                .map(|a| Folded::fold_pattern(a))
+                .collect(),
+            caps_words: ctx
+                .caps_words
+                .iter()
+                .map(|a| Folded::fold_pattern(a))
+                .collect(),
         })
     }
 

@@ -3,6 +3,7 @@
 //! agent explains it right away.
 
 use super::analysis::Analysis;
+use super::scan::Scan;
 use super::Context;
 use crate::lexicon::{Ctx, Hit, Owner};
 use crate::rules::Spans;
@@ -81,5 +82,65 @@ pub(super) fn scenario_terms(c: &Analysis, cx: &Context, said: Option<&Folded>, 
             Owner::Principle(Jargon)
         };
         spans.entry(owner).or_default().push((h.start, h.end));
+    }
+}
+
+/// Acronyms a customer can't be expected to know, by their shape (the scenario lists only some
+/// of its field's: BMS, MTOW, IQC, FAE): a word of 2–6 capital letters standing alone
+/// (`Scan::capitals`), in a reply that is not shouting (three such words or more making up 30 %
+/// of its Latin letters: "READ THE PAGE" is rudeness's); not one customers know
+/// (`plain_acronyms`: PDF, VIP, USB), nor an English word in capitals for emphasis (`caps_words`:
+/// "I did NOT say that"); unless excused as the scenario's terms are: the customer's own, the
+/// scenario's (its allowed terms, which hold its model replies' acronyms: `Scenario::rules`), a
+/// gloss right after. A term the lexicon or the scenario already found is not found twice.
+pub(super) fn acronyms(
+    c: &Analysis,
+    scan: &Scan,
+    cx: &Context,
+    said: Option<&Folded>,
+    spans: &mut Spans,
+) {
+    let (caps, letters) = scan.capitals();
+    let capital_letters: usize = caps.iter().map(|(s, e)| e - s).sum();
+    if caps.len() >= 3 && capital_letters * 10 > letters * 3 {
+        return;
+    }
+    let text = &c.f.text;
+    for (s, e) in caps {
+        let (Some(start), end) = (
+            c.f.byte_of_char(s),
+            c.f.byte_of_char(e).unwrap_or(text.len()),
+        ) else {
+            continue;
+        };
+        let Some(term) = text.get(start..end) else {
+            continue;
+        };
+        // The folded word is the acronym in lower case (nothing else folds into it).
+        if term.len() != e - s || !term.bytes().all(|b| b.is_ascii_lowercase()) {
+            continue;
+        }
+        let lex = c.lex;
+        if lex.plain_acronyms.iter().any(|a| a == term) || lex.caps_words.iter().any(|a| a == term)
+        {
+            continue;
+        }
+        let found = |o: Owner| spans.get(&o).is_some_and(|v| v.contains(&(start, end)));
+        if found(Owner::Principle(Jargon)) || found(crate::rules::EXCUSED_JARGON) {
+            continue;
+        }
+        let h = Hit {
+            entry: usize::MAX,
+            start,
+            end,
+            gap_from: end,
+            last_from: end,
+        };
+        let owner = if excused(c, &h, said, cx.allowed_terms) {
+            crate::rules::EXCUSED_JARGON
+        } else {
+            Owner::Principle(Jargon)
+        };
+        spans.entry(owner).or_default().push((start, end));
     }
 }

@@ -73,15 +73,17 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
 
     // Byte spans (folded) per principle or role.
     let mut spans = Spans::new();
+    // The original text as chars (case kept): acronyms, names, shouting.
+    let scan = scan::Scan::new(original);
     cue_spans(&a, &hits, cx, said.as_ref(), &mut spans);
     jargon::scenario_terms(&a, cx, said.as_ref(), &mut spans);
+    jargon::acronyms(&a, &scan, cx, said.as_ref(), &mut spans);
     question_kind::question_spans(&a, &mut spans);
     handoff(&a, &mut spans);
     names::customer_names(&f.text, cx.customer_names, &mut spans);
 
     // Names and titles (English), shouting and rows of "!!!", scanned on the original text:
     // char spans already.
-    let scan = scan::Scan::new(original);
     let mut extra: Vec<(PrincipleId, (usize, usize))> = Vec::new();
     extra.extend(scan.names().into_iter().map(|sp| (Address, sp)));
     extra.extend(scan.shouting(lex).into_iter().map(|sp| (Rudeness, sp)));

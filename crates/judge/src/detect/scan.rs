@@ -70,6 +70,41 @@ impl Scan {
         }
         out
     }
+    /// Words of 2–6 capital letters standing alone (no ASCII letter or digit either side: a
+    /// model code, AFG2100, is no acronym; nor one glued to a code's `{`, `-`, `_` or `#`, nor a
+    /// placeholder of one letter repeated, XX), as char spans; and how many ASCII letters the
+    /// text has in all.
+    pub(super) fn capitals(&self) -> (Vec<(usize, usize)>, usize) {
+        let mut out = Vec::new();
+        let mut letters = 0;
+        let mut i = 0;
+        let n = self.chars.len();
+        while i < n {
+            if self.chars[i].is_ascii_alphanumeric() {
+                let s = i;
+                while i < n && self.chars[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                let w = &self.chars[s..i];
+                letters += w.iter().filter(|c| c.is_ascii_alphabetic()).count();
+                // Not part of a code or a placeholder: RF{order_id}, SN-2024, XX路.
+                let glued =
+                    |c: Option<char>| c.is_some_and(|c| matches!(c, '{' | '}' | '-' | '_' | '#'));
+                let code = glued(s.checked_sub(1).and_then(|p| self.at(p))) || glued(self.at(i));
+                let filler = w.iter().all(|c| *c == w[0]);
+                if (2..=6).contains(&w.len())
+                    && w.iter().all(char::is_ascii_uppercase)
+                    && !code
+                    && !filler
+                {
+                    out.push((s, i));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        (out, letters)
+    }
     /// Rows of "!!!" (or "?!!!"), as char spans.
     pub(super) fn bangs(&self) -> Vec<(usize, usize)> {
         let mut out = Vec::new();

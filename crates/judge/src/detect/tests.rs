@@ -213,6 +213,42 @@ fn allowed_or_echoed_terms_are_no_jargon_in_a_reply_to_the_customer() {
     ));
 }
 
+/// Jargon by shape (`jargon::acronyms`): an acronym of the trade that no list names is jargon,
+/// in Chinese and English replies alike; one customers know, a model code, a placeholder, a word
+/// in capitals for emphasis, shouting, the customer's own word, the scenario's and a glossed one
+/// are not.
+#[test]
+fn an_acronym_of_the_trade_is_jargon_unless_the_customer_knows_it() {
+    assert!(hit("已经转给FAE跟进了。", "jargon"));
+    assert!(hit("每批都做IQC抽检。", "jargon"));
+    assert!(hit("Endurance depends on MTOW and payload.", "jargon"));
+    // Customers know these; a model code and a placeholder are names.
+    assert!(!hit("说明书PDF发您了,USB线在盒子里。", "jargon"));
+    assert!(!hit("AFG2100支持调频。", "jargon"));
+    assert!(!hit("寄回地址是XX路88号,单号RF{order_id}。", "jargon"));
+    // Emphasis and shouting are not acronyms (shouting is rudeness's).
+    assert!(!hit("I did NOT say that.", "jargon"));
+    assert!(!hit("READ THE PAGE FIRST.", "jargon"));
+    // Glossed right after.
+    assert!(!hit("接入BMS(电池管理系统)就能看到。", "jargon"));
+    // The customer's own word; a term the scenario allows (its model replies' acronyms).
+    fn jargon(text: &str, said: &str, allowed: &[String]) -> bool {
+        let cx = Context {
+            customer_said: Some(said),
+            allowed_terms: allowed,
+            ..Context::default()
+        };
+        detect(text, Lexicon::builtin(), &cx).findings[&Jargon].hit
+    }
+    assert!(!jargon("BMS可以直接读取。", "能接我们的BMS吗?", &[]));
+    assert!(jargon("FSK只有AFG2100有。", "能调制吗?", &[]));
+    assert!(!jargon(
+        "FSK只有AFG2100有。",
+        "能调制吗?",
+        &["fsk".to_string()]
+    ));
+}
+
 #[test]
 fn a_fact_that_contradicts_the_customer_is_blame_only_when_nothing_is_taken_on() {
     // `soft_blame` in data/lexicon/_context.toml: the record says it was signed for.
