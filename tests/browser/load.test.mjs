@@ -159,8 +159,10 @@ const SCORER_TARGET = 250 * 1024;
 // Lowered to 322 KB on 2026-12-05 at 326,666 bytes (319.0 KB; a clean clone's build 327,705,
 // 320.0 KB): the heads retrained on the corpus's fifth and sixth rounds with a coarser
 // vocabulary (char n-grams in 6 tuning replies, words in 3: the model text 529 -> 472 KB),
-// validation 0.822 -> 0.828; 2 KB of room for a clean clone's build, as before.
-const SCORER_BUDGET = 322 * 1024;
+// validation 0.822 -> 0.828; 2 KB of room for a clean clone's build, as before. Raised to 324 KB
+// the same day at 328,455 bytes (320.8 KB): jargon by shape (the acronym scan and its two word
+// lists, `plain_acronyms` and `caps_words`), validation 0.829 -> 0.833.
+const SCORER_BUDGET = 324 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
