@@ -105,7 +105,7 @@ fn every_path_ends() {
     }
 }
 
-/// The acronyms a scenario's own model replies use are its plain words (`Scenario::rules`): a
+/// The acronyms a scenario's own model replies use are its plain words (`Scenario::rules`, `model_terms`): a
 /// reply at its turn may use them, while the same reply to a bare customer line is read as
 /// using jargon (an acronym no list names: `kefu_judge`'s jargon by shape).
 #[test]
@@ -117,9 +117,9 @@ fn a_scenario_s_model_acronyms_are_no_jargon_at_its_turns() {
     let said = "预算有限,想买AFG2000。调频(FM)功能它有吧?";
     let rules = s.rules(i, Lang::ZhHans, Some(said));
     assert!(
-        rules.allowed_terms.iter().any(|t| t == "FSK"),
+        rules.model_terms.iter().any(|t| t == "FSK"),
         "{:?}",
-        rules.allowed_terms
+        rules.model_terms
     );
     let reply = "AFG2000没有调频,AM和FSK调制也只有AFG2100系列有。";
     let at_turn = native_judge(reply, Lang::ZhHans, &rules, None);

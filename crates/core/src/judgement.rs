@@ -158,8 +158,12 @@ pub struct TurnRules {
     pub false_claims: Vec<ClaimRule>,
     /// The scenario's own jargon, on top of the lexicon's.
     pub jargon: Vec<String>,
-    /// Terms that are not jargon here (the customer used them first).
+    /// Terms that are not jargon here (the scenario's `allow`).
     pub allowed_terms: Vec<String>,
+    /// The acronyms of the scenario's model replies: no jargon by their shape alone (a term
+    /// the lexicon or the scenario lists as jargon stays jargon).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_terms: Vec<String>,
     /// The target reply time, for `timeliness`.
     pub target_secs: Option<u32>,
     /// The customer's names and titles (for `address`).

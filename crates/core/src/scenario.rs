@@ -350,7 +350,8 @@ impl Scenario {
             facts: t.facts.clone(),
             false_claims: t.false_claims.clone(),
             jargon: t.jargon.clone(),
-            allowed_terms: allowed_terms(self, t),
+            allowed_terms: t.allow.clone(),
+            model_terms: model_terms(self),
             target_secs: t.target_secs,
             customer_names: self
                 .customer_name
@@ -436,18 +437,34 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The terms a turn's reply may use without being told it used jargon: its `allow` list, and
-/// the acronyms the scenario's own model replies use (a word of 2–6 capitals standing alone, in
-/// any turn and language: AM/FM/FSK in a model answer about modulation are the scenario's plain
-/// words), but not those the turn lists as its jargon.
-fn allowed_terms(s: &Scenario, t: &Turn) -> Vec<String> {
-    let mut out = t.allow.clone();
-    let models = s.turns.iter().flat_map(|t| &t.model);
-    for text in models.flat_map(|m| m.0.values()) {
-        for w in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+/// The acronyms the scenario's own model replies use (a word of 2–6 capitals standing alone,
+/// full-width or not, in any turn and language: AM/FM/FSK in a model answer about modulation),
+/// but none any turn lists as its jargon: its plain words, which a reply may use
+/// (`TurnRules::model_terms`).
+fn model_terms(s: &Scenario) -> Vec<String> {
+    let listed = |w: &str| {
+        s.turns
+            .iter()
+            .flat_map(|t| &t.jargon)
+            .any(|j| j.eq_ignore_ascii_case(w))
+    };
+    let mut out: Vec<String> = Vec::new();
+    for text in s
+        .turns
+        .iter()
+        .flat_map(|t| &t.model)
+        .flat_map(|m| m.0.values())
+    {
+        let half: String = text
+            .chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .collect();
+        for w in half.split(|c: char| !c.is_ascii_alphanumeric()) {
             let acronym = (2..=6).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase());
-            let listed = |list: &[String]| list.iter().any(|j| j.eq_ignore_ascii_case(w));
-            if acronym && !listed(&t.jargon) && !listed(&out) {
+            if acronym && !listed(w) && !out.iter().any(|o| o == w) {
                 out.push(w.to_string());
             }
         }

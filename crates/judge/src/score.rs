@@ -125,11 +125,17 @@ fn judge_with(
         .iter()
         .map(|j| Folded::fold_pattern(j))
         .collect();
+    let folded_model: Vec<String> = turn
+        .model_terms
+        .iter()
+        .map(|j| Folded::fold_pattern(j))
+        .collect();
     let cx = Context {
         customer_names: &turn.customer_names,
         customer_said: turn.customer_said.as_deref(),
         extra_jargon: &folded_jargon,
         allowed_terms: &folded_allowed,
+        model_terms: &folded_model,
     };
     let d = detect::detect(text, Lexicon::builtin(), &cx);
     // Findings by id; the judgement's map (keyed by the ids as written) is built at the end.

@@ -48,7 +48,7 @@ pub(super) fn excused(c: &Analysis, h: &Hit, said: Option<&Folded>, allowed: &[S
         .borrow_mut()
         .entry(term)
         .or_insert_with(|| {
-            said.is_some_and(|s| s.text.contains(term)) || allowed.iter().any(|a| a == term)
+            said.is_some_and(|s| said_it(&s.text, term)) || allowed.iter().any(|a| a == term)
         });
     if known {
         return true;
@@ -65,48 +65,84 @@ pub(super) fn excused(c: &Analysis, h: &Hit, said: Option<&Folded>, allowed: &[S
     c.ctx_in(Ctx::JargonGloss, h.end, end).next().is_some()
 }
 
+/// Does the customer's line hold `term` (folded), a Latin one on word boundaries ("po" is not in
+/// "post")?
+fn said_it(said: &str, term: &str) -> bool {
+    said.match_indices(term)
+        .any(|(i, _)| text::on_word_boundaries(said, i, i + term.len()))
+}
+
+/// The term at `start..end` of the folded text as jargon, or as excused jargon (`excused`).
+fn push_term(
+    c: &Analysis,
+    (start, end): (usize, usize),
+    said: Option<&Folded>,
+    allowed: &[String],
+    spans: &mut Spans,
+) {
+    let h = Hit {
+        entry: usize::MAX,
+        start,
+        end,
+        gap_from: end,
+        last_from: end,
+    };
+    let owner = if excused(c, &h, said, allowed) {
+        crate::rules::EXCUSED_JARGON
+    } else {
+        Owner::Principle(Jargon)
+    };
+    spans.entry(owner).or_default().push((start, end));
+}
+
 /// Scenario jargon: every term at once through an automaton, a Latin term on word boundaries
 /// ("sku" is not in "skunk"), unless excused.
 pub(super) fn scenario_terms(c: &Analysis, cx: &Context, said: Option<&Folded>, spans: &mut Spans) {
-    for (start, end) in find_terms(&c.f.text, cx.extra_jargon) {
-        let h = Hit {
-            entry: usize::MAX,
-            start,
-            end,
-            gap_from: end,
-            last_from: end,
-        };
-        let owner = if excused(c, &h, said, cx.allowed_terms) {
-            crate::rules::EXCUSED_JARGON
-        } else {
-            Owner::Principle(Jargon)
-        };
-        spans.entry(owner).or_default().push((h.start, h.end));
+    for span in find_terms(&c.f.text, cx.extra_jargon) {
+        push_term(c, span, said, cx.allowed_terms, spans);
     }
 }
 
 /// Acronyms a customer can't be expected to know, by their shape (the scenario lists only some
 /// of its field's: BMS, MTOW, IQC, FAE): a word of 2–6 capital letters standing alone
-/// (`Scan::capitals`), in a reply that is not shouting (three such words or more making up 30 %
-/// of its Latin letters: "READ THE PAGE" is rudeness's); not one customers know
-/// (`plain_acronyms`: PDF, VIP, USB), nor an English word in capitals for emphasis (`caps_words`:
-/// "I did NOT say that"); unless excused as the scenario's terms are: the customer's own, the
-/// scenario's (its allowed terms, which hold its model replies' acronyms: `Scenario::rules`), a
-/// gloss right after. A term the lexicon or the scenario already found is not found twice.
+/// (`Scan::capitals`), not in a run of words shouted (`Scan::shouting`: "READ THE PAGE" is
+/// rudeness's); not one customers know (`plain_acronyms`: PDF, VIP, USB, XL), nor an English
+/// word in capitals for emphasis (`caps_words`: "I did NOT say that"); not where a lexicon
+/// entry of jargon, cue or block, already read it ("the ETA" is blocked); unless excused as the
+/// scenario's terms are (the customer's own word, the scenario's allowed terms, a gloss right
+/// after) or the scenario's model replies use it (`Context::model_terms`).
 pub(super) fn acronyms(
     c: &Analysis,
+    hits: &[Hit],
     scan: &Scan,
     cx: &Context,
     said: Option<&Folded>,
     spans: &mut Spans,
 ) {
-    let (caps, letters) = scan.capitals();
-    let capital_letters: usize = caps.iter().map(|(s, e)| e - s).sum();
-    if caps.len() >= 3 && capital_letters * 10 > letters * 3 {
+    let caps = scan.capitals();
+    if caps.is_empty() {
         return;
     }
+    let shouted = scan.shouting(c.lex);
     let text = &c.f.text;
+    let lex = c.lex;
+    // What the lexicon's jargon entries (cues and blocks) cover: read already, either way.
+    let read: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| lex.entries[h.entry].owner == Owner::Principle(Jargon))
+        .map(|h| (h.start, h.end))
+        .collect();
+    let known: std::collections::HashSet<(usize, usize)> =
+        [Owner::Principle(Jargon), crate::rules::EXCUSED_JARGON]
+            .iter()
+            .filter_map(|o| spans.get(o))
+            .flatten()
+            .copied()
+            .collect();
     for (s, e) in caps {
+        if shouted.iter().any(|&(a, b)| a <= s && e <= b) {
+            continue;
+        }
         let (Some(start), end) = (
             c.f.byte_of_char(s),
             c.f.byte_of_char(e).unwrap_or(text.len()),
@@ -120,27 +156,20 @@ pub(super) fn acronyms(
         if term.len() != e - s || !term.bytes().all(|b| b.is_ascii_lowercase()) {
             continue;
         }
-        let lex = c.lex;
-        if lex.plain_acronyms.iter().any(|a| a == term) || lex.caps_words.iter().any(|a| a == term)
+        if lex.plain_acronyms.iter().any(|a| a == term)
+            || lex.caps_words.iter().any(|a| a == term)
+            || known.contains(&(start, end))
+            || read.iter().any(|&(a, b)| a <= start && end <= b)
         {
             continue;
         }
-        let found = |o: Owner| spans.get(&o).is_some_and(|v| v.contains(&(start, end)));
-        if found(Owner::Principle(Jargon)) || found(crate::rules::EXCUSED_JARGON) {
+        if cx.model_terms.iter().any(|m| m == term) {
+            spans
+                .entry(crate::rules::EXCUSED_JARGON)
+                .or_default()
+                .push((start, end));
             continue;
         }
-        let h = Hit {
-            entry: usize::MAX,
-            start,
-            end,
-            gap_from: end,
-            last_from: end,
-        };
-        let owner = if excused(c, &h, said, cx.allowed_terms) {
-            crate::rules::EXCUSED_JARGON
-        } else {
-            Owner::Principle(Jargon)
-        };
-        spans.entry(owner).or_default().push((start, end));
+        push_term(c, (start, end), said, cx.allowed_terms, spans);
     }
 }

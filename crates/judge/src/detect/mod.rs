@@ -11,9 +11,11 @@
 //! - [`negation`]: whether a negator before (or inside) a cue cancels it;
 //! - [`questions`]: question form: whether a sentence asks, is declarative, closes, confirms;
 //! - [`question_kind`]: what an asking sentence does (probe, confirm, other);
-//! - [`scan`]: the original text as chars, for case and punctuation (shouting, "!!!");
+//! - [`scan`]: the original text as chars, for case and punctuation (shouting, "!!!", words in
+//!   capitals);
 //! - [`names`]: names and titles (`address`);
-//! - [`jargon`]: scenario jargon and excused (explained, echoed, allowed) terms;
+//! - [`jargon`]: scenario jargon, jargon by shape (acronyms no list names) and excused
+//!   (explained, echoed, allowed) terms;
 //! - [`evidence`]: the findings: spans merged into evidence, soft blame.
 //!
 //! What each principle does (negatable, quotable) is in `data/principles.toml`; structural
@@ -61,6 +63,9 @@ pub struct Context<'a> {
     /// Extra jargon terms (folded) and whitelisted terms (folded).
     pub extra_jargon: &'a [String],
     pub allowed_terms: &'a [String],
+    /// The acronyms of the scenario's model replies (folded): its own plain words, no jargon
+    /// by shape (`jargon::acronyms`; a lexicon or scenario jargon term stays jargon).
+    pub model_terms: &'a [String],
 }
 
 /// Detect every reply principle (and `close`) in `original`.
@@ -77,7 +82,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
     let scan = scan::Scan::new(original);
     cue_spans(&a, &hits, cx, said.as_ref(), &mut spans);
     jargon::scenario_terms(&a, cx, said.as_ref(), &mut spans);
-    jargon::acronyms(&a, &scan, cx, said.as_ref(), &mut spans);
+    jargon::acronyms(&a, &hits, &scan, cx, said.as_ref(), &mut spans);
     question_kind::question_spans(&a, &mut spans);
     handoff(&a, &mut spans);
     names::customer_names(&f.text, cx.customer_names, &mut spans);

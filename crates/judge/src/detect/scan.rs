@@ -1,5 +1,6 @@
 //! The original text as chars, for the few scans that need case or exact punctuation:
-//! words, shouting (runs of words in capitals), rows of "!!!". Names are in `names`.
+//! words, shouting (runs of words in capitals), rows of "!!!", words in capitals standing alone
+//! (acronyms: `jargon::acronyms`). Names are in `names`.
 
 use crate::lexicon::Lexicon;
 use crate::text;
@@ -72,11 +73,10 @@ impl Scan {
     }
     /// Words of 2–6 capital letters standing alone (no ASCII letter or digit either side: a
     /// model code, AFG2100, is no acronym; nor one glued to a code's `{`, `-`, `_` or `#`, nor a
-    /// placeholder of one letter repeated, XX), as char spans; and how many ASCII letters the
-    /// text has in all.
-    pub(super) fn capitals(&self) -> (Vec<(usize, usize)>, usize) {
+    /// placeholder of one letter repeated, XX, nor the first part of a contraction, HAVEN'T), as
+    /// char spans.
+    pub(super) fn capitals(&self) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        let mut letters = 0;
         let mut i = 0;
         let n = self.chars.len();
         while i < n {
@@ -86,15 +86,17 @@ impl Scan {
                     i += 1;
                 }
                 let w = &self.chars[s..i];
-                letters += w.iter().filter(|c| c.is_ascii_alphabetic()).count();
                 // Not part of a code or a placeholder: RF{order_id}, SN-2024, XX路.
                 let glued =
                     |c: Option<char>| c.is_some_and(|c| matches!(c, '{' | '}' | '-' | '_' | '#'));
                 let code = glued(s.checked_sub(1).and_then(|p| self.at(p))) || glued(self.at(i));
+                let contraction = matches!(self.at(i), Some('\'' | '’'))
+                    && self.at(i + 1).is_some_and(|c| c.is_ascii_alphabetic());
                 let filler = w.iter().all(|c| *c == w[0]);
                 if (2..=6).contains(&w.len())
                     && w.iter().all(char::is_ascii_uppercase)
                     && !code
+                    && !contraction
                     && !filler
                 {
                     out.push((s, i));
@@ -103,7 +105,7 @@ impl Scan {
                 i += 1;
             }
         }
-        (out, letters)
+        out
     }
     /// Rows of "!!!" (or "?!!!"), as char spans.
     pub(super) fn bangs(&self) -> Vec<(usize, usize)> {
