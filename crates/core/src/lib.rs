@@ -18,4 +18,5 @@ pub mod progress;
 pub mod scenario;
 pub mod spelling;
 pub mod view;
+pub mod width;
 pub mod xapi;

@@ -455,13 +455,7 @@ fn model_terms(s: &Scenario) -> Vec<String> {
         .flat_map(|t| &t.model)
         .flat_map(|m| m.0.values())
     {
-        let half: String = text
-            .chars()
-            .map(|c| match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                c => c,
-            })
-            .collect();
+        let half: String = text.chars().map(crate::width::half_width).collect();
         for w in half.split(|c: char| !c.is_ascii_alphanumeric()) {
             let acronym = (2..=6).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_uppercase());
             if acronym && !listed(w) && !out.iter().any(|o| o == w) {

@@ -19,15 +19,10 @@ pub struct Folded {
     run: std::cell::Cell<(usize, usize)>,
 }
 
-/// Full-width ASCII (`Ａ`, `！`, `１`) and the ideographic space to their half-width forms;
-/// every other char as it is. The one width fold: `fold_char` and the name scan use it.
-pub fn half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
-}
+/// Full-width ASCII (`Ａ`, `！`, `１`) and the ideographic space to their half-width forms
+/// (`kefu_core::width`, which the scenario's model-reply acronyms use too): `fold_char` and the
+/// name scan use it.
+pub use kefu_core::width::half_width;
 
 /// Fold one char (already converted to Simplified) into the matching alphabet.
 fn fold_char(c: char, out: &mut String) {
