@@ -121,6 +121,10 @@ pub const CASES: &[Case] = &[
         build: |n| plain(mixed_lexicon(n)),
     },
     Case {
+        name: "acronyms a lexicon block covers, then shouting (the ETA … AB CDE …)",
+        build: |n| plain(repeat_to("the ETA ", n / 2) + &repeat_to("AB CDE ", n / 2)),
+    },
+    Case {
         name: "one-char jargon and fact vs a Latin word (aaa…)",
         build: |n| one_char_terms("a".repeat(n)),
     },

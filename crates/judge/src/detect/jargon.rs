@@ -123,15 +123,17 @@ pub(super) fn acronyms(
     if caps.is_empty() {
         return;
     }
-    let shouted = scan.shouting(c.lex);
     let text = &c.f.text;
     let lex = c.lex;
-    // What the lexicon's jargon entries (cues and blocks) cover: read already, either way.
-    let read: Vec<(usize, usize)> = hits
-        .iter()
-        .filter(|h| lex.entries[h.entry].owner == Owner::Principle(Jargon))
-        .map(|h| (h.start, h.end))
-        .collect();
+    // Words shouted (char spans), and what the lexicon's jargon entries (cues and blocks) cover,
+    // read already either way (folded bytes): each as `reach`, so a word is looked up in O(1).
+    let shouted = reach(scan.chars.len(), scan.shouting(lex));
+    let read = reach(
+        text.len(),
+        hits.iter()
+            .filter(|h| lex.entries[h.entry].owner == Owner::Principle(Jargon))
+            .map(|h| (h.start, h.end)),
+    );
     let known: std::collections::HashSet<(usize, usize)> =
         [Owner::Principle(Jargon), crate::rules::EXCUSED_JARGON]
             .iter()
@@ -140,7 +142,7 @@ pub(super) fn acronyms(
             .copied()
             .collect();
     for (s, e) in caps {
-        if shouted.iter().any(|&(a, b)| a <= s && e <= b) {
+        if inside(&shouted, (s, e)) {
             continue;
         }
         let (Some(start), end) = (
@@ -159,7 +161,7 @@ pub(super) fn acronyms(
         if lex.plain_acronyms.iter().any(|a| a == term)
             || lex.caps_words.iter().any(|a| a == term)
             || known.contains(&(start, end))
-            || read.iter().any(|&(a, b)| a <= start && end <= b)
+            || inside(&read, (start, end))
         {
             continue;
         }
@@ -172,4 +174,29 @@ pub(super) fn acronyms(
         }
         push_term(c, (start, end), said, cx.allowed_terms, spans);
     }
+}
+
+/// For each position `p < len`, the furthest end of the `spans` that start at or before `p`
+/// (empty without spans): a span `[s, e)` lies inside one of them exactly when `reach[s] >= e`.
+/// Linear in `len` and the spans (a reply of 20,000 acronyms each checked against every span
+/// had made the scan quadratic).
+fn reach(len: usize, spans: impl IntoIterator<Item = (usize, usize)>) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for (a, b) in spans {
+        if a < len {
+            if out.is_empty() {
+                out = vec![0; len];
+            }
+            out[a] = out[a].max(b);
+        }
+    }
+    for p in 1..out.len() {
+        out[p] = out[p].max(out[p - 1]);
+    }
+    out
+}
+
+/// Does `[s, e)` lie inside one of the spans `reach` was made from?
+fn inside(reach: &[usize], (s, e): (usize, usize)) -> bool {
+    reach.get(s).is_some_and(|&r| r >= e)
 }
