@@ -138,7 +138,7 @@ dist: setup-wasm setup-node
 	  sj=studio.$$(h dist/studio.js).js; mv dist/studio.js dist/$$sj; \
 	  sed -e '/^[[:space:]]*\/\/ /d' -e "s#KEFU_APP_JS#$$j#g" -e "s#KEFU_APP_WASM#$$w#g" -e "s#KEFU_WORKER_JS#engine/$$wj#g" \
 	    -e "s#KEFU_LITE_JS#$$lj#g" -e "s#KEFU_LITE_WASM#$$lw#g" -e "s#KEFU_TEAM_JS#$$tj#g" -e "s#KEFU_TEAM_WASM#$$tw#g" \
-	    -e "s#KEFU_SCORER_WASM#engine/$$ew_score#g" \
+	    -e "s#KEFU_SCORER_WASM#engine/$$ew_score#g" -e "s#KEFU_CHECKER_WASM#engine/$$ew_check#g" \
 	    -e "s#KEFU_SCORER_JS#engine/$$ej_score#g" -e "s#KEFU_CHECKER_JS#engine/$$ej_check#g" -e "s#KEFU_STUDIO_JS#$$sj#g" index.html > dist/index.html; \
 	  if grep -nE "KEFU_[A-Z_]+|['/]kefu_(dojo|library|team|score|check|worker)(_bg\.wasm|\.js)'|/inline[0-9]+\.js'|from \"[^\"]*/inline[0-9]+\.js\"" dist/index.html dist/*.js dist/engine/*.js dist/snippets/*/*.js; then \
 	    echo "make dist: a file above still names an unhashed file"; exit 1; fi; \

@@ -1,7 +1,7 @@
 // The engine's Web Worker (dist/engine/kefu_worker.<hash>.js): scoring and checking
 // run here, never on the page. The page (crates/app/src/worker.rs) starts one worker for the
-// scorer and another for the checker, and first posts { module: URL } naming the engine module
-// to import (content-hashed by `make dist`); the module's .wasm is compiled while it downloads
+// scorer and another for the checker, and first posts { module: URL, wasm: URL } naming the
+// engine module to import and its .wasm (content-hashed by `make dist`); the .wasm is compiled while it downloads
 // (instantiateStreaming); with `warm: true` (the scorer) it then calls the module's `warm`.
 // Then each request { id, op, args } gets one answer
 // { id, ok, value }: `value` is the export's return value, or the error's message. Requests
@@ -10,7 +10,11 @@ let engine = null;
 self.onmessage = async (e) => {
   const d = e.data || {};
   if (typeof d.module === 'string') {
-    engine = import(d.module).then(async (m) => { await m.default({}); return m; });
+    // The module's .wasm, when the page names it, is requested now, beside its JS glue, not
+    // once the glue has loaded (one round trip less before the download starts on a slow link).
+    const wasm = typeof d.wasm === 'string' ? fetch(d.wasm) : undefined;
+    if (wasm) wasm.catch(() => {});
+    engine = import(d.module).then(async (m) => { await m.default(wasm ? { module_or_path: wasm } : {}); return m; });
     engine.then((m) => {
       self.postMessage({ ready: true });
       // Build what judging reads once (about a second in the browser) now, while the trainee

@@ -4,7 +4,8 @@
 //! file, however long, blocks it. Requests and answers are messages with ids; a request can be
 //! cancelled, or given a time budget, by terminating its worker (the next request starts a new
 //! one). `make dist` names the worker and both modules by their content in the page's
-//! `<meta name="kefu-worker|kefu-scorer|kefu-checker">`.
+//! `<meta name="kefu-worker|kefu-scorer|kefu-checker">` (and the modules' .wasm in
+//! `kefu-scorer-wasm|kefu-checker-wasm`).
 
 use wasm_bindgen::prelude::*;
 
@@ -61,7 +62,10 @@ function start(kind) {
   };
   // The scorer builds what judging reads as soon as it has loaded (`warm`); the checker does
   // not, so an opened file's time budget is all its own.
-  if (!early) k.w.postMessage(kind === 'check' ? { module: named('kefu-checker') } : { module: named('kefu-scorer'), warm: true });
+  // The .wasm is named too, so the worker requests it beside the module's JS.
+  if (!early) k.w.postMessage(kind === 'check'
+    ? { module: named('kefu-checker'), wasm: named('kefu-checker-wasm') }
+    : { module: named('kefu-scorer'), wasm: named('kefu-scorer-wasm'), warm: true });
   return k;
 }
 export function kefu_warm(kind) {
