@@ -75,7 +75,6 @@ fn every_line_is_on_its_side_of_the_split_once_at_a_shipped_turn() {
     let mut problems = Vec::new();
     for (file, locked) in [
         ("tests/data/trainee/tuning.jsonl", false),
-        ("tests/data/trainee/pending.jsonl", false),
         ("tests/data/trainee/validation.jsonl", true),
     ] {
         let src = std::fs::read_to_string(file).unwrap();

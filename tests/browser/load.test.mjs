@@ -161,8 +161,11 @@ const SCORER_TARGET = 250 * 1024;
 // vocabulary (char n-grams in 6 tuning replies, words in 3: the model text 529 -> 472 KB),
 // validation 0.822 -> 0.828; 2 KB of room for a clean clone's build, as before. Raised to 324 KB
 // the same day at 328,455 bytes (320.8 KB): jargon by shape (the acronym scan and its two word
-// lists, `plain_acronyms` and `caps_words`), validation 0.829 -> 0.833.
-const SCORER_BUDGET = 324 * 1024;
+// lists, `plain_acronyms` and `caps_words`), validation 0.829 -> 0.833. Raised to 340 KB the
+// same day at 346,097 bytes (338.0 KB; 329,509 before): the heads learn the corpus's seventh
+// and eighth rounds too (tuning 5,438 -> 6,936 lines, the same vocabulary floors: the packed
+// model 70 -> 85 KB brotli), validation (3,717 lines) 0.8387 -> 0.8448.
+const SCORER_BUDGET = 340 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
