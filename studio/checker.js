@@ -15,7 +15,8 @@ export class Checker {
   constructor() { this.w = null; this.seq = 0; this.waiting = new Map(); }
   start() {
     if (this.w) return;
-    this.w = new Worker(named('kefu-worker'), { type: 'module' });
+    const urls = [named('kefu-worker'), named('kefu-checker'), named('kefu-checker-wasm')];
+    this.w = new Worker(urls[0], { type: 'module' });
     this.ready = new Promise((res) => { this.isReady = res; });
     this.w.onmessage = (e) => {
       const d = e.data || {};
@@ -27,7 +28,8 @@ export class Checker {
       if (d.ok) p.resolve(d.value); else p.reject(new Error(d.value));
     };
     this.w.onerror = (e) => { e.preventDefault(); this.fail(new Error(e.message || 'the checker could not start')); };
-    this.w.postMessage({ module: named('kefu-checker') });
+    // The .wasm named too: the worker requests it beside the module's JS.
+    this.w.postMessage({ module: urls[1], wasm: urls[2] });
   }
   fail(err) {
     if (this.w) this.w.terminate();

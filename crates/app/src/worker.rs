@@ -38,8 +38,13 @@ function start(kind) {
   // The scorer's worker the page's loader started on the library page (index.html), if any:
   // adopted, not started again; its ready message may have come already.
   const early = kind === 'score' ? window.kefuScoreWorker : undefined;
+  // Every name read before a worker exists: a page without one throws here, leaving none behind.
+  const first = early ? null : (kind === 'check'
+    ? { module: named('kefu-checker'), wasm: named('kefu-checker-wasm') }
+    : { module: named('kefu-scorer'), wasm: named('kefu-scorer-wasm'), warm: true });
+  const url = early ? null : named('kefu-worker');
   if (early) delete window.kefuScoreWorker;
-  k.w = early ? early.w : new Worker(named('kefu-worker'), { type: 'module' });
+  k.w = early ? early.w : new Worker(url, { type: 'module' });
   kinds[kind] = k;
   // (An early worker that failed fails this start; the next request starts a fresh one.)
   if (early) early.ready.then(ready, (err) => { if (kinds[kind] === k) stop(kind, err); });
@@ -63,9 +68,7 @@ function start(kind) {
   // The scorer builds what judging reads as soon as it has loaded (`warm`); the checker does
   // not, so an opened file's time budget is all its own.
   // The .wasm is named too, so the worker requests it beside the module's JS.
-  if (!early) k.w.postMessage(kind === 'check'
-    ? { module: named('kefu-checker'), wasm: named('kefu-checker-wasm') }
-    : { module: named('kefu-scorer'), wasm: named('kefu-scorer-wasm'), warm: true });
+  if (!early) k.w.postMessage(first);
   return k;
 }
 export function kefu_warm(kind) {

@@ -1,8 +1,10 @@
 //! Blame by structure: a cause put on a third party (or out of the agent's hands) plus the
 //! customer sent to it is the handbook's textbook case; either alone is blame when the reply
-//! takes nothing on (no ownership, no remedy).
+//! takes nothing on (no ownership, no remedy). So is a rule, process or price declared final
+//! (规定就是这样, that's how it works: principles.md's defensive denial); beside a remedy or
+//! the case taken on it is the policy stated, not a way out.
 
-use super::{any, has, promote, Spans, DEFLECT, THIRD_PARTY};
+use super::{any, has, promote, Spans, DEFLECT, FINAL_RULE, THIRD_PARTY};
 use kefu_core::principles::PrincipleId::{self, *};
 
 const TAKES_ON: &[PrincipleId] = &[Ownership, Solution];
@@ -13,6 +15,9 @@ pub fn apply(spans: &mut Spans) {
     if (cause && sent) || ((cause || sent) && !any(spans, TAKES_ON)) {
         promote(spans, THIRD_PARTY, Blame);
         promote(spans, DEFLECT, Blame);
+    }
+    if has(spans, FINAL_RULE) && !any(spans, TAKES_ON) {
+        promote(spans, FINAL_RULE, Blame);
     }
 }
 
@@ -58,6 +63,24 @@ mod tests {
         assert!(!blame("您看一下有没有装好?"));
         assert!(!blame("您没选错,是我们发错了,今天给您补发。"));
         assert!(!blame("I'm sorry, I didn't mean to rush you."));
+    }
+
+    /// data/rules/final_rule.toml: a rule or price declared final is blame where nothing is
+    /// taken on; with the case taken on or a remedy (a policy's terms) it is not.
+    #[test]
+    fn a_rule_declared_final_is_blame_only_when_nothing_is_taken_on() {
+        assert!(blame("我们是官方店,价格就是这样的。"));
+        assert!(blame("規矩就係規矩,退貨運費買家出。"));
+        assert!(blame("规定就这么写的,您看着办。"));
+        assert!(blame("Rules are rules."));
+        assert!(blame("That's just how it works."));
+        assert!(!blame("规定就这么写的,我帮您申请退货。"));
+        assert!(!blame("流程就是这样:先退货再退款,退款3个工作日内到账。"));
+        assert!(!blame(
+            "That's the policy, but I'll process your refund today."
+        ));
+        // A customer's slip said outright stays blame beside a remedy, final words or not.
+        assert!(blame("您就这样没看尺码表就下单了,我给您换一个吧。"));
     }
 
     /// One line per role cue added to data/rules/{third_party,deflect}.toml for issue #14: the

@@ -28,6 +28,9 @@ const CHASE: Owner = Owner::Role("role.chase");
 const WHEN: Owner = Owner::Role("role.when");
 const DEFLECT: Owner = Owner::Role("role.deflect");
 const THIRD_PARTY: Owner = Owner::Role("role.third_party");
+/// A rule, process or price declared final (规定就是这样, rules are rules): blame only where the
+/// reply takes nothing on (`rules/blame.rs`).
+const FINAL_RULE: Owner = Owner::Role("role.final_rule");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
 /// Matched in the customer's line, not the reply (`Facts::asked_why`).
 pub const ASKS_WHY: Owner = Owner::Role("role.asks_why");
