@@ -190,12 +190,13 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
         let guard: &[PrincipleId] = match id {
             PrincipleId::Blame => &[PrincipleId::Ownership, PrincipleId::Solution],
             PrincipleId::Rudeness => &[PrincipleId::Apology, PrincipleId::Ownership],
-            // Explain: none in a reply that blames or is rude (`rules/explain.rs`).
-            PrincipleId::Explain => crate::rules::explain::DEFLECTS,
             _ => &[],
         };
         let guarded = match id {
             PrincipleId::Rudeness => guard.iter().all(|g| has(spans, *g)),
+            // Explain: none in a reply that blames a third party or sends the customer
+            // elsewhere (`rules/explain.rs`).
+            PrincipleId::Explain => crate::rules::smears(spans),
             _ => guard.iter().any(|g| has(spans, *g)),
         };
         // Jargon: not in a clause holding a term the reply may use (its n-grams are the term's).
@@ -486,9 +487,10 @@ mod tests {
     }
 
     /// Explain without a connective is learned (运费是按件收的,小件摊下来成本高: the reason
-    /// for a price), but never in a reply that blames or is rude (`rules/explain.rs`).
+    /// for a price), but never in a reply that blames a third party or sends the customer
+    /// elsewhere (`rules/explain.rs`); beside other blame it is still learned.
     #[test]
-    fn learned_explain_not_beside_blame() {
+    fn learned_explain_not_beside_a_smear() {
         let t = "运费是快递按件收的,小件摊下来成本就高了,所以单独寄会贵一些";
         assert!(hits(&crate::text::Folded::new(t).text, &[])
             .iter()
@@ -496,6 +498,8 @@ mod tests {
         assert!(learned(t, &mut Spans::new()).contains(&PrincipleId::Explain));
         let mut blamed = Spans::new();
         blamed.insert(Owner::Principle(PrincipleId::Blame), vec![(0, 3)]);
+        assert!(learned(t, &mut blamed.clone()).contains(&PrincipleId::Explain));
+        blamed.insert(Owner::Role("role.third_party"), vec![(0, 3)]);
         assert!(!learned(t, &mut blamed).contains(&PrincipleId::Explain));
     }
 

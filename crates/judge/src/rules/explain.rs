@@ -7,21 +7,22 @@
 //! saying what it will do for them with the answer (请问您平时穿什么码?我帮您推荐一个; I can
 //! check compatibility for you) explains why it asks.
 //!
-//! Not in a reply that blames or is rude: there a cause or a fact is a smear of a third party
-//! or used to contradict the customer (principles.md: blame, not explain).
+//! Not in a reply that blames a third party or sends the customer elsewhere: there a cause is a
+//! smear of a third party, a way out (principles.md: blame, not explain). A cause in a reply
+//! that blames the customer or is rude is still a cause (是您没填单号,所以系统匹配不上): the
+//! labellers count it as a reason (the seventh and eighth rounds' adjudicated call), and so
+//! does this rule since 2026-12-05 (tuning 0.8447 → 0.8461, validation 0.8449 → 0.8458; no
+//! explain beside any blame or rudeness had been the rule before).
 
-use super::{any, has, Facts, Spans, PURPOSE};
+use super::{has, Facts, Spans, PURPOSE};
 use crate::lexicon::Owner;
-use kefu_core::principles::PrincipleId::{self, *};
+use kefu_core::principles::PrincipleId::*;
 
-/// A reply doing any of these is not answering the "why" with grounds, and its causes and
-/// facts are a way out or a contradiction, not a reason.
-pub(crate) const DEFLECTS: &[PrincipleId] = &[Blame, Rudeness];
 /// Stated clauses needed: one bare claim ("我们是官方店") asserts, it does not give grounds.
 const GROUNDS: usize = 2;
 
 pub fn apply(spans: &mut Spans, facts: &Facts) {
-    if any(spans, DEFLECTS) {
+    if super::smears(spans) {
         spans.remove(&Owner::Principle(Explain));
         return;
     }
@@ -136,10 +137,11 @@ mod tests {
         assert!(!explains(said, "您能拍张照片给我看看吗?"));
     }
 
-    /// A cause or fact in a reply that blames or is rude is a way out, not a reason
-    /// (principles.md: a smear of a third party; a fact used to contradict the customer).
+    /// A cause put on a third party, with the customer sent to it, is a way out, not a reason
+    /// (principles.md: a smear of a third party); a cause beside blame of the customer is
+    /// still a cause.
     #[test]
-    fn no_reason_in_a_reply_that_blames() {
+    fn no_reason_in_a_reply_that_blames_a_third_party() {
         let said = "打开箱子一地碎片,你说怎么办吧!";
         assert!(!explains(
             said,
@@ -152,6 +154,10 @@ mod tests {
         assert!(explains(
             said,
             "是我们包装没做好,路上磕坏了,我马上给您补发。"
+        ));
+        assert!(explains(
+            "退款怎么还没到?",
+            "是您退货的时候没填退货单号,所以系统匹配不上。"
         ));
     }
 }

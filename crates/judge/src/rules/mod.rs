@@ -40,6 +40,11 @@ const PURPOSE: Owner = Owner::Role("role.purpose");
 /// reply explains it: `detect::jargon::excused`): the learned component adds no jargon there.
 pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
 
+/// A cause put on a third party or the customer sent elsewhere, as blame: a way out, not a reason.
+pub(crate) fn smears(spans: &Spans) -> bool {
+    any(spans, &[PrincipleId::Blame]) && (has(spans, THIRD_PARTY) || has(spans, DEFLECT))
+}
+
 fn has(spans: &Spans, who: Owner) -> bool {
     spans.get(&who).is_some_and(|v| !v.is_empty())
 }
