@@ -42,9 +42,8 @@ function start(kind) {
   const first = early ? null : (kind === 'check'
     ? { module: named('kefu-checker'), wasm: named('kefu-checker-wasm') }
     : { module: named('kefu-scorer'), wasm: named('kefu-scorer-wasm'), warm: true });
-  const url = early ? null : named('kefu-worker');
   if (early) delete window.kefuScoreWorker;
-  k.w = early ? early.w : new Worker(url, { type: 'module' });
+  k.w = early ? early.w : new Worker(named('kefu-worker'), { type: 'module' });
   kinds[kind] = k;
   // (An early worker that failed fails this start; the next request starts a fresh one.)
   if (early) early.ready.then(ready, (err) => { if (kinds[kind] === k) stop(kind, err); });

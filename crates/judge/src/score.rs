@@ -115,21 +115,14 @@ fn judge_with(
     elapsed_secs: Option<f64>,
     turn_principles: TurnPrinciples,
 ) -> Judgement {
-    let folded_jargon: Vec<String> = turn
-        .jargon
-        .iter()
-        .map(|j| Folded::fold_pattern(j))
-        .collect();
-    let folded_allowed: Vec<String> = turn
-        .allowed_terms
-        .iter()
-        .map(|j| Folded::fold_pattern(j))
-        .collect();
-    let folded_model: Vec<String> = turn
-        .model_terms
-        .iter()
-        .map(|j| Folded::fold_pattern(j))
-        .collect();
+    let fold = |terms: &[String]| -> Vec<String> {
+        terms.iter().map(|j| Folded::fold_pattern(j)).collect()
+    };
+    let (folded_jargon, folded_allowed, folded_model) = (
+        fold(&turn.jargon),
+        fold(&turn.allowed_terms),
+        fold(&turn.model_terms),
+    );
     let cx = Context {
         customer_names: &turn.customer_names,
         customer_said: turn.customer_said.as_deref(),

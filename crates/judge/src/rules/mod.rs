@@ -42,7 +42,8 @@ pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
 
 /// A cause put on a third party or the customer sent elsewhere, as blame: a way out, not a reason.
 pub(crate) fn smears(spans: &Spans) -> bool {
-    any(spans, &[PrincipleId::Blame]) && (has(spans, THIRD_PARTY) || has(spans, DEFLECT))
+    has(spans, Owner::Principle(PrincipleId::Blame))
+        && (has(spans, THIRD_PARTY) || has(spans, DEFLECT))
 }
 
 fn has(spans: &Spans, who: Owner) -> bool {
