@@ -181,6 +181,12 @@ fn asks_why(lex: &Lexicon, said: &Folded) -> bool {
 /// adjacent CJK characters, and each Latin word of four letters or more. Linear.
 fn echo_words(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    echo_words_into(text, &mut out);
+    out
+}
+
+/// `echo_words`, appended to `out`.
+fn echo_words_into<'a>(text: &'a str, out: &mut Vec<&'a str>) {
     let mut prev: Option<(usize, char)> = None;
     let mut word: Option<usize> = None;
     for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
@@ -198,7 +204,6 @@ fn echo_words(text: &str) -> Vec<&str> {
             }
         }
     }
-    out
 }
 
 /// Per sentence of the reply: the distinct words it shares with the customer's line.
@@ -208,13 +213,16 @@ fn echoes(a: &Analysis, said: Option<&Folded>) -> Vec<usize> {
     };
     type Set<'a> = std::collections::HashSet<&'a str, crate::fx::FxBuild>;
     let theirs: Set = echo_words(&said.text).into_iter().collect();
+    // One buffer for every sentence's words, counted distinct by sorting.
+    let mut mine = Vec::new();
     a.sentences
         .iter()
         .map(|s| {
-            let mine: Set = echo_words(s.slice(&a.f.text))
-                .into_iter()
-                .filter(|w| theirs.contains(w))
-                .collect();
+            mine.clear();
+            echo_words_into(s.slice(&a.f.text), &mut mine);
+            mine.retain(|w| theirs.contains(w));
+            mine.sort_unstable();
+            mine.dedup();
             mine.len()
         })
         .collect()

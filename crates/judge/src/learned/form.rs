@@ -34,9 +34,21 @@ pub struct Models {
 pub trait Weights {
     /// The heads, in the weights' order.
     fn heads(&self) -> &[Head];
+    /// A number naming n-gram `g` in the vocabulary (the same for the same n-gram, another for
+    /// another one), `None` when the vocabulary does not hold it.
+    fn id(&self, g: &str) -> Option<usize>;
+    /// The weights of n-gram `g`, which `id` named `id`, into `out` (cleared), one per head.
+    fn row_of(&self, g: &str, id: usize, out: &mut Vec<i64>);
+
     /// The weights of n-gram `g` into `out`, one per head; `false` (and `out` untouched) when
     /// the vocabulary does not hold it.
-    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool;
+    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool {
+        let Some(id) = self.id(g) else {
+            return false;
+        };
+        self.row_of(g, id, out);
+        true
+    }
 
     /// The weight of n-gram `g` for head `k`.
     fn weight(&self, g: &str, k: usize) -> i64 {
@@ -71,17 +83,20 @@ impl Rows {
         let heads = m.heads().len();
         let mut flat = Vec::with_capacity(feats.len() * heads);
         let mut row = Vec::with_capacity(heads);
-        let mut seen: HashMap<&str, Option<usize>, FxBuild> =
+        // Each feature is looked up once (its id); a repeated one is found again by that number,
+        // not by its text (hashing every feature's text twice was a fifth of judging a reply
+        // with the customer's line).
+        let mut seen: HashMap<usize, usize, FxBuild> =
             HashMap::with_capacity_and_hasher(feats.len(), FxBuild::default());
         let at = feats
             .iter()
             .map(|(g, _)| {
-                *seen.entry(g.as_ref()).or_insert_with(|| {
-                    m.row(g, &mut row).then(|| {
-                        flat.extend_from_slice(&row);
-                        flat.len() - row.len()
-                    })
-                })
+                let id = m.id(g)?;
+                Some(*seen.entry(id).or_insert_with(|| {
+                    m.row_of(g, id, &mut row);
+                    flat.extend_from_slice(&row);
+                    flat.len() - row.len()
+                }))
             })
             .collect();
         Rows { flat, at, heads }
@@ -116,13 +131,17 @@ impl Weights for Models {
     fn heads(&self) -> &[Head] {
         &self.principles
     }
-    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool {
-        let Some(w) = self.grams.get(g) else {
-            return false;
-        };
+    /// Where the vocabulary keeps `g` (its key's address: distinct keys, distinct addresses).
+    fn id(&self, g: &str) -> Option<usize> {
+        self.grams
+            .get_key_value(g)
+            .map(|(k, _)| k.as_ptr() as usize)
+    }
+    fn row_of(&self, g: &str, _: usize, out: &mut Vec<i64>) {
         out.clear();
-        out.extend_from_slice(w);
-        true
+        if let Some(w) = self.grams.get(g) {
+            out.extend_from_slice(w);
+        }
     }
 }
 
@@ -147,7 +166,7 @@ pub fn grams(text: &str) -> Vec<(usize, usize)> {
         for n in 1..=MAX_GRAM {
             let Some(&end) = starts.get(i + n) else { break };
             let g = &text[starts[i]..end];
-            if g.trim().is_empty() {
+            if g.chars().all(char::is_whitespace) {
                 continue;
             }
             if !LATIN_CHARS && g.bytes().any(|b| b.is_ascii_alphabetic()) {
@@ -677,14 +696,14 @@ impl Weights for Packed<'_> {
     fn heads(&self) -> &[Head] {
         &self.principles
     }
-    fn row(&self, g: &str, out: &mut Vec<i64>) -> bool {
-        let Some(j) = self.find(g) else {
-            return false;
-        };
+    /// Where `g` is in the sorted vocabulary.
+    fn id(&self, g: &str) -> Option<usize> {
+        self.find(g)
+    }
+    fn row_of(&self, _: &str, j: usize, out: &mut Vec<i64>) {
         let h = self.principles.len();
         out.clear();
         out.extend((0..h).map(|k| self.at(j * h + k)));
-        true
     }
     fn weight(&self, g: &str, k: usize) -> i64 {
         let h = self.principles.len();
