@@ -164,8 +164,11 @@ const SCORER_TARGET = 250 * 1024;
 // lists, `plain_acronyms` and `caps_words`), validation 0.829 -> 0.833. Raised to 340 KB the
 // same day at 346,097 bytes (338.0 KB; 329,509 before): the heads learn the corpus's seventh
 // and eighth rounds too (tuning 5,438 -> 6,936 lines, the same vocabulary floors: the packed
-// model 70 -> 85 KB brotli), validation (3,717 lines) 0.8387 -> 0.8448.
-const SCORER_BUDGET = 340 * 1024;
+// model 70 -> 85 KB brotli), validation (3,717 lines) 0.8387 -> 0.8448. Raised to 349 KB at
+// 355,160 bytes (346.8 KB): the heads learn the corpus's ninth round too (tuning 7,743 lines,
+// the same floors), validation (4,210 lines) 0.8490 -> 0.8514; the floor raised to 7 replies
+// to keep the size gave 0.8490.
+const SCORER_BUDGET = 349 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
