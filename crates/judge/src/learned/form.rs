@@ -35,9 +35,12 @@ pub trait Weights {
     /// The heads, in the weights' order.
     fn heads(&self) -> &[Head];
     /// A number naming n-gram `g` in the vocabulary (the same for the same n-gram, another for
-    /// another one), `None` when the vocabulary does not hold it.
+    /// another one, while this model is borrowed; numbers of two models are not comparable),
+    /// `None` when the vocabulary does not hold it.
     fn id(&self, g: &str) -> Option<usize>;
     /// The weights of n-gram `g`, which `id` named `id`, into `out` (cleared), one per head.
+    /// Only for an `id` this model's `id(g)` returned: another number may panic (`Packed`) or
+    /// give an empty row (`Models`).
     fn row_of(&self, g: &str, id: usize, out: &mut Vec<i64>);
 
     /// The weights of n-gram `g` into `out`, one per head; `false` (and `out` untouched) when
