@@ -168,8 +168,10 @@ const SCORER_TARGET = 250 * 1024;
 // 355,160 bytes (346.8 KB): the heads learn the corpus's ninth round too (tuning 7,743 lines,
 // the same floors), validation (4,210 lines) 0.8490 -> 0.8514; the floor raised to 7 replies
 // to keep the size gave 0.8490. Raised to 357 KB at 362,901 bytes (354.4 KB): the tenth round
-// learned too (tuning 8,315 lines), validation (4,518 lines) 0.8512 -> 0.8531.
-const SCORER_BUDGET = 357 * 1024;
+// learned too (tuning 8,315 lines), validation (4,518 lines) 0.8512 -> 0.8531. Raised to
+// 361 KB at 368,910 bytes (360.3 KB): the eleventh round learned too (tuning 8,889 lines),
+// validation (4,804 lines) 0.8532 -> 0.8576, blame 0.790 -> 0.801.
+const SCORER_BUDGET = 361 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
