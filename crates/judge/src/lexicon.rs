@@ -189,6 +189,9 @@ pub struct Lexicon {
     pub caps_words: Vec<String>,
     /// Blame cues that only state a fact (`_context.toml`'s `soft_blame`, folded text).
     pub soft_blame: Vec<String>,
+    /// Hedges and verbs a negator reaches through to a cue opening with 是 (`_context.toml`'s
+    /// `copula_reach`, folded; `detect::negation`).
+    pub copula_reach: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -238,6 +241,7 @@ struct ContextFile {
     handoff: Vec<String>,
     jargon_gloss: Vec<String>,
     soft_blame: Vec<String>,
+    copula_reach: Vec<String>,
     acronyms: Vec<String>,
     plain_acronyms: Vec<String>,
     caps_words: Vec<String>,
@@ -651,6 +655,11 @@ impl Lexicon {
                 .map(|a| Folded::fold_pattern(a))
                 .collect(),
             soft_blame: ctx.soft_blame,
+            copula_reach: ctx
+                .copula_reach
+                .iter()
+                .map(|w| Folded::fold_pattern(w))
+                .collect(),
             plain_acronyms: ctx
                 .plain_acronyms
                 .iter()

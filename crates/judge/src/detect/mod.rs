@@ -142,7 +142,8 @@ fn cue_spans(a: &Analysis, hits: &[Hit], cx: &Context, said: Option<&Folded>, sp
         let principle = p.principle().map(PrincipleId::principle);
         if !a.mode_ok(h)
             || a.blocked(h, p)
-            || (principle.is_some_and(|pr| pr.negatable) && a.negated(h))
+            || ((principle.is_some_and(|pr| pr.negatable) || crate::rules::NEGATABLE.contains(&p))
+                && a.negated(h))
             || (principle.is_some_and(|pr| pr.quotable) && a.reported(h))
         {
             continue;

@@ -115,6 +115,11 @@ impl<'a> Analysis<'a> {
         for n in negs.hits.starting_in(clause.start, h.start).iter().rev() {
             if n.end <= h.start {
                 let (ascii, words, chars) = g.measure(t, n.end, h.start);
+                // 物流不更新是快递的问题: the negator negates the verb after it, not the copula's
+                // cue; a farther negator's gap holds that verb too.
+                if !ascii && self.past_the_verb(&t[n.end..h.start], &t[h.start..]) {
+                    return false;
+                }
                 if if ascii {
                     words <= gap_en
                 } else {
@@ -131,6 +136,29 @@ impl<'a> Analysis<'a> {
             let (ascii, words, chars) = g.measure(t, from, h.start);
             if chars > gap_zh && (!ascii || words > gap_en) {
                 return false;
+            }
+        }
+        false
+    }
+    /// Whether a negator followed by `gap` (the text up to a cue that opens `rest`) stops short
+    /// of the cue: a copula 是 comes first, in the gap or opening the cue, after something other
+    /// than hedges and verbs of thinking or saying (`Lexicon::copula_reach`): 不更新是 vs 不是,
+    /// 不一定是, 不觉得是. (Cantonese 係 folds to 系, as in 系统, so it is not read as one.)
+    fn past_the_verb(&self, gap: &str, rest: &str) -> bool {
+        let before = match gap.find('是') {
+            Some(p) => &gap[..p],
+            None if rest.starts_with('是') => gap,
+            None => return false,
+        };
+        let reach = &self.lex.copula_reach;
+        let mut g = before;
+        while !g.is_empty() {
+            match reach
+                .iter()
+                .find(|w| !w.is_empty() && g.starts_with(w.as_str()))
+            {
+                Some(w) => g = &g[w.len()..],
+                None => return true,
             }
         }
         false

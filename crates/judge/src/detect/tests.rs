@@ -260,3 +260,20 @@ fn a_fact_that_contradicts_the_customer_is_blame_only_when_nothing_is_taken_on()
     // A hard cue stays blame beside ownership.
     assert!(hit("这是您自己填错了地址,我来帮您改一下", "blame"));
 }
+
+/// `copula_reach` (_context.toml): a negator before a verb negates the verb, not a cue that
+/// opens with 是 after it; it still reaches the cue with nothing, or only a hedge, between.
+#[test]
+fn a_negated_verb_does_not_negate_the_copula_after_it() {
+    assert!(hit("物流不更新是快递公司的问题。", "blame"));
+    assert!(hit(
+        "物流不更新是快递那边的问题,您打快递电话问问。",
+        "blame"
+    ));
+    assert!(hit("券用不了那是系统的问题,我这边也看不到。", "blame"));
+    assert!(!hit(
+        "不是快递公司的问题,是我们发错了,今天给您补发。",
+        "blame"
+    ));
+    assert!(!hit("这并不是快递公司的问题。", "blame"));
+}

@@ -40,6 +40,11 @@ const PURPOSE: Owner = Owner::Role("role.purpose");
 /// reply explains it: `detect::jargon::excused`): the learned component adds no jargon there.
 pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
 
+/// The roles a negator before them cancels, as it does a negatable principle's cues ("并不是快递
+/// 公司的问题", "您不用联系快递,我来处理"); not `calm_down`, whose cues hold their own negators
+/// (别激动), nor the emoji.
+pub const NEGATABLE: &[Owner] = &[THIRD_PARTY, DEFLECT, FINAL_RULE, CHASE, WHEN, ACK, PURPOSE];
+
 /// A cause put on a third party or the customer sent elsewhere, as blame: a way out, not a reason.
 pub(crate) fn smears(spans: &Spans) -> bool {
     has(spans, Owner::Principle(PrincipleId::Blame))
