@@ -109,6 +109,12 @@ pub const CASES: &[Case] = &[
         build: |n| plain(repeat_to("跟我们没关系", n)),
     },
     Case {
+        // A far negator, then many cues a copula 是 might open (`detect::negation`'s
+        // `past_the_verb` reads a gap only when it is short).
+        name: "a negator, then one clause of blame cues (不快递说…)",
+        build: |n| plain(format!("不{}", repeat_to("快递说", n))),
+    },
+    Case {
         name: "repeated apologies (对不起…)",
         build: |n| plain(repeat_to("对不起", n)),
     },

@@ -655,11 +655,16 @@ impl Lexicon {
                 .map(|a| Folded::fold_pattern(a))
                 .collect(),
             soft_blame: ctx.soft_blame,
-            copula_reach: ctx
-                .copula_reach
-                .iter()
-                .map(|w| Folded::fold_pattern(w))
-                .collect(),
+            copula_reach: {
+                // Longest first: a word that begins another (说, 说过) is tried after it.
+                let mut w: Vec<String> = ctx
+                    .copula_reach
+                    .iter()
+                    .map(|w| Folded::fold_pattern(w))
+                    .collect();
+                w.sort_by_key(|w| std::cmp::Reverse(w.len()));
+                w
+            },
             plain_acronyms: ctx
                 .plain_acronyms
                 .iter()

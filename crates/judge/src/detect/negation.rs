@@ -96,8 +96,10 @@ impl<'a> Analysis<'a> {
         } else {
             (NEG_GAP_ZH, NEG_GAP_EN)
         };
-        // A negator in the gap of a cue ("我们不可能给您退款").
-        if h.gap_from < h.last_from
+        // A negator in the gap of a cue ("我们不可能给您退款"); not a role's (a cause's gap in
+        // "快递什么时候派送不好说…我们也不知道" holds the party's words, not the role's).
+        if !matches!(owner, Owner::Role(_))
+            && h.gap_from < h.last_from
             && self
                 .ctx_in(Ctx::Negator, h.gap_from, h.last_from)
                 .any(|n| !self.negator_in_cue(n, owner, h))
@@ -115,16 +117,17 @@ impl<'a> Analysis<'a> {
         for n in negs.hits.starting_in(clause.start, h.start).iter().rev() {
             if n.end <= h.start {
                 let (ascii, words, chars) = g.measure(t, n.end, h.start);
-                // 物流不更新是快递的问题: the negator negates the verb after it, not the copula's
-                // cue; a farther negator's gap holds that verb too.
-                if !ascii && self.past_the_verb(&t[n.end..h.start], &t[h.start..]) {
-                    return false;
-                }
                 if if ascii {
                     words <= gap_en
                 } else {
                     chars <= gap_zh
                 } {
+                    // 物流不更新是快递的问题: the negator negates the verb after it, not the
+                    // copula's cue (a gap of at most `gap_zh` chars: constant time); a farther
+                    // negator may still reach it (不是…).
+                    if !ascii && self.past_the_verb(&t[n.end..h.start], &t[h.start..]) {
+                        continue;
+                    }
                     return true;
                 }
             }
@@ -150,14 +153,16 @@ impl<'a> Analysis<'a> {
             None if rest.starts_with('是') => gap,
             None => return false,
         };
+        // The longest word first (说过 before 说: the list is sorted so when it is built);
+        // spaces are skipped.
         let reach = &self.lex.copula_reach;
-        let mut g = before;
+        let mut g = before.trim_start();
         while !g.is_empty() {
             match reach
                 .iter()
                 .find(|w| !w.is_empty() && g.starts_with(w.as_str()))
             {
-                Some(w) => g = &g[w.len()..],
+                Some(w) => g = g[w.len()..].trim_start(),
                 None => return true,
             }
         }

@@ -276,4 +276,13 @@ fn a_negated_verb_does_not_negate_the_copula_after_it() {
         "blame"
     ));
     assert!(!hit("这并不是快递公司的问题。", "blame"));
+    // A space between, a longer verb of saying, a hedge of knowing: still negated.
+    assert!(!hit("不 是快递公司的问题。", "blame"));
+    assert!(!hit("不知道是不是快递的问题。", "blame"));
+    assert!(!hit("我不确定是不是快递的问题。", "blame"));
+    // A role's own negator (in its gap) does not cancel it; a remedy's roles are not
+    // negatable (没问题, 不用担心 open a reply as often as they negate).
+    assert!(hit("快递什么时候派送不好说我们也不知道。", "blame"));
+    assert!(hit("没问题我帮您催一下,今天下午前给您回复。", "solution"));
+    assert!(hit("不用担心我马上帮您催,今天下午给您答复。", "solution"));
 }

@@ -41,9 +41,10 @@ const PURPOSE: Owner = Owner::Role("role.purpose");
 pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
 
 /// The roles a negator before them cancels, as it does a negatable principle's cues ("并不是快递
-/// 公司的问题", "您不用联系快递,我来处理"); not `calm_down`, whose cues hold their own negators
-/// (别激动), nor the emoji.
-pub const NEGATABLE: &[Owner] = &[THIRD_PARTY, DEFLECT, FINAL_RULE, CHASE, WHEN, ACK, PURPOSE];
+/// 公司的问题", "您不用联系快递,我来处理"): those that make blame. Not a negator inside a role
+/// cue's gap (`detect::negation`), nor the roles of a remedy or a reason: a chase, a time or a
+/// purpose comes after 没问题, 不用担心, 别急 or 不超过 as often as after a negation of it.
+pub const NEGATABLE: &[Owner] = &[THIRD_PARTY, DEFLECT, FINAL_RULE];
 
 /// A cause put on a third party or the customer sent elsewhere, as blame: a way out, not a reason.
 pub(crate) fn smears(spans: &Spans) -> bool {
