@@ -244,12 +244,20 @@ fn agent_key(id: &str) -> String {
         .collect()
 }
 
+/// The trainee corpus's tuning-side lines waiting to be learned, if any.
+const PENDING: &str = "tests/data/trainee/pending.jsonl";
+
 fn default_files() -> Vec<PathBuf> {
     let mut files = vec![
         PathBuf::from("tests/data/trainee/tuning.jsonl"),
         PathBuf::from("tests/data/trainee/validation.jsonl"),
         PathBuf::from("tests/data/labelled.jsonl"),
     ];
+    // A round's tuning side the heads have not learned yet (`tests/data/trainee/README.md`):
+    // judged as unseen replies.
+    if Path::new(PENDING).exists() {
+        files.insert(2, PathBuf::from(PENDING));
+    }
     if Path::new(AGENT_REPLIES).exists() {
         files.push(PathBuf::from("tests/data/agent/validation.jsonl"));
     }
