@@ -170,8 +170,10 @@ const SCORER_TARGET = 250 * 1024;
 // to keep the size gave 0.8490. Raised to 357 KB at 362,901 bytes (354.4 KB): the tenth round
 // learned too (tuning 8,315 lines), validation (4,518 lines) 0.8512 -> 0.8531. Raised to
 // 361 KB at 368,910 bytes (360.3 KB): the eleventh round learned too (tuning 8,889 lines),
-// validation (4,804 lines) 0.8532 -> 0.8576, blame 0.790 -> 0.801.
-const SCORER_BUDGET = 361 * 1024;
+// validation (4,804 lines) 0.8532 -> 0.8576, blame 0.790 -> 0.801. Raised to 364 KB at
+// 371,352 bytes in a clean clone (362.6 KB; 368,910 here before it): the negation scope's
+// copula rule and its word list (#14), with the ~0.7 KB a clean clone's build differs by.
+const SCORER_BUDGET = 364 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
