@@ -17,7 +17,7 @@ self.onmessage = async (e) => {
     engine = import(d.module).then(async (m) => { await m.default(wasm ? { module_or_path: wasm } : {}); return m; });
     engine.then((m) => {
       self.postMessage({ ready: true });
-      // Build what judging reads once (about a second in the browser) now, while the trainee
+      // Build what judging reads once (about a third of a second in the browser) now, while the trainee
       // reads the customer's line, not when their first reply arrives. A request posted
       // meanwhile is answered after it, as it would have waited for the build anyway.
       if (d.warm && typeof m.warm === 'function') setTimeout(() => { try { m.warm(); } catch (_) { /* judged on first use */ } }, 0);

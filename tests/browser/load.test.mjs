@@ -173,7 +173,10 @@ const SCORER_TARGET = 250 * 1024;
 // validation (4,804 lines) 0.8532 -> 0.8576, blame 0.790 -> 0.801. Raised to 364 KB at
 // 371,352 bytes in a clean clone (362.6 KB; 368,910 here before it): the negation scope's
 // copula rule and its word list (#14), with the ~0.7 KB a clean clone's build differs by.
-const SCORER_BUDGET = 364 * 1024;
+// Raised to 366 KB at 372,793 bytes here (364.1 KB; 370,945 before it): the lexicon's parts
+// cut into chunks matched end to end (`lexicon::chunks`, #17: the scorer's start builds an
+// automaton of ~23,000 strings, not ~76,000, about three times sooner; the same matches).
+const SCORER_BUDGET = 366 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
@@ -453,7 +456,7 @@ test('the library module hands over: a card plays in the full module, a reply is
   await reply(page, GOOD.en);
   const at = await page.evaluate(() => window.__at);
   // Reported, not asserted (target: ≤ 1 s on loopback). The reply is sent as soon as the line
-  // shows, so the scorer may still be building what it reads (about a second after it loads),
+  // shows, so the scorer may still be building what it reads (a third of a second after it loads),
   // which a trainee reading and typing would not wait for; sent → feedback includes the
   // customer's 400 ms reading pause.
   console.log(`card click to a scored first reply, through the hand-over: ${Math.round(at.feedback - at.click)} ms`

@@ -115,6 +115,16 @@ pub const CASES: &[Case] = &[
         build: |n| plain(format!("不{}", repeat_to("快递说", n))),
     },
     Case {
+        // Cues whose parts are stored as chunks matched end to end (`lexicon::chunks`), each
+        // way through them followed, back to back in one clause.
+        name: "cues stored as chunks, end to end (it has been so bad…)",
+        build: |n| plain(repeat_to("it has been so bad it really upsets you ", n)),
+    },
+    Case {
+        name: "cues stored as chunks, Chinese, one clause (您直接找一下他们快递那边弄错…)",
+        build: |n| plain(repeat_to("您直接找一下他们快递那边弄错", n)),
+    },
+    Case {
         name: "repeated apologies (对不起…)",
         build: |n| plain(repeat_to("对不起", n)),
     },

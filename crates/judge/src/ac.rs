@@ -2,7 +2,7 @@
 //! its `Automaton` trait. The `AhoCorasick` type picks an implementation at run time (an NFA, a
 //! contiguous NFA or a DFA), so all three and their conversions end up in the scorer module;
 //! the matches depend only on the match kind, not on the implementation (#17: less code, and no
-//! contiguous copy of the lexicon's 75,000 patterns built at start).
+//! contiguous copy of the lexicon's ~23,000 fixed strings built at start).
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::noncontiguous::NFA;

@@ -1,4 +1,4 @@
-//! A fast hash (FxHash's mixing) for the judge's own keys: the lexicon's ~75,000 patterns hashed
+//! A fast hash (FxHash's mixing) for the judge's own keys: the lexicon's ~23,000 fixed strings hashed
 //! when the scorer starts, the learned vocabulary's index, the n-grams and words of one reply.
 //! Every table is either our own data or the keys of one reply, looked up, never iterated into a
 //! result. Not resistant to chosen keys as SipHash is: a reply crafted to collide slows only its

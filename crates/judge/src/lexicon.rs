@@ -14,8 +14,10 @@
 //!   business, not the other principles').
 //!
 //! Every pattern is a fixed string for the automaton: alternatives are expanded when the
-//! lexicon is built (with a cap), and gaps are checked with a bounded look-up, so matching is
-//! linear in the reply whatever the lexicon holds.
+//! lexicon is built (with a cap), a part whose groups multiply is stored as chunks matched
+//! end to end ([`chunks`]: the automaton holds the sum of their alternatives, ~23,000 strings,
+//! not the product, ~76,000, and builds three times sooner), and gaps are checked with a
+//! bounded look-up, so matching is linear in the reply whatever the lexicon holds.
 
 use crate::ac::{Ac, MatchKind};
 use crate::fx::FxBuild;
@@ -32,6 +34,11 @@ pub const WIDE_GAP_CHARS: usize = 30;
 pub const MAX_PARTS: usize = 4;
 /// Most fixed strings one part of one pattern may expand to.
 const MAX_ALTERNATIVES: usize = 5000;
+/// A part whose alternatives multiply past this many strings is stored as adjacent sub-parts
+/// (see [`chunks`]).
+const SPLIT_OVER: usize = 64;
+/// Most sub-parts (parts and their adjacent chunks) one pattern may have.
+const MAX_PHYSICAL_PARTS: usize = 64;
 
 /// What a lexicon entry is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,17 +148,24 @@ pub struct Entry {
     pub owner: Owner,
     pub class: Class,
     pub mode: Mode,
-    /// For each part after the first: is the gap before it a wide one (`……`)?
-    wide: Vec<bool>,
+    /// For each stored sub-part after the first: what may lie before it. A part written
+    /// `A…B` or `A……B` starts after a `Clause` or `Sentence` gap; a part whose alternatives
+    /// multiply is stored as chunks, each `Adjacent` to the one before ([`chunks`]).
+    gaps: Vec<Gap>,
 }
 
-impl Entry {
-    fn parts(&self) -> usize {
-        self.wide.len() + 1
-    }
+/// What lies between one stored sub-part of an entry and the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Nothing: the next chunk of the same part starts where this one ends.
+    Adjacent,
+    /// `…`: up to [`GAP_CHARS`] chars of the same clause.
+    Clause,
+    /// `……`: up to [`WIDE_GAP_CHARS`] chars of the same sentence.
+    Sentence,
 }
 
-/// One fixed string's use: (entry, part, word boundary needed before, after).
+/// One fixed string's use: (entry, sub-part, word boundary needed before, after).
 #[derive(Debug, Clone, Copy)]
 struct User {
     entry: u32,
@@ -192,6 +206,9 @@ pub struct Lexicon {
     /// Hedges and verbs a negator reaches through to a cue opening with 是 (`_context.toml`'s
     /// `copula_reach`, folded; `detect::negation`).
     pub copula_reach: Vec<String>,
+    /// The automaton's fixed strings (the tests compare lexicons by them).
+    #[cfg(test)]
+    patterns: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -437,7 +454,119 @@ fn expand_gap_group(raw: &str) -> Result<Option<Vec<String>>, String> {
     Ok(Some(out))
 }
 
+/// One top-level unit of a part (a run of plain text, a `(…)` group or a `{name}`): where it
+/// starts in the part, how many strings it expands to, and bits of `UNIT_*`.
+struct Unit {
+    at: usize,
+    count: usize,
+    flags: u8,
+}
+/// It may match nothing (`(…)?`, or an alternative that folds to nothing).
+const UNIT_EMPTY: u8 = 1;
+/// An alternative starts with an English contraction's quote (`'m`, ` 're`), which
+/// `join_contractions` joins to the word before.
+const UNIT_QUOTE_START: u8 = 2;
+/// An alternative ends with a quote.
+const UNIT_QUOTE_END: u8 = 4;
+/// An alternative holds `您` (which a principle's cue also matches as `你`).
+const UNIT_NIN: u8 = 8;
+
+/// A part cut into chunks that are matched as adjacent sub-parts: a part whose groups multiply
+/// (`(has|have|'s|'ve) been (a |so |really |…)?{bad_en}`: 4,896 strings) then costs the
+/// automaton the sum of its chunks' alternatives, not their product, and the scorer's start
+/// builds a much smaller automaton; what matches is the same (a chunk's alternatives
+/// concatenated with the next's are exactly the part's: `chunked_parts_find_what_whole_strings_found`).
+/// A cut is made only between top-level units, once the chunk before it expands to more than
+/// `split_over` strings; never where an English contraction would join across it, so that a
+/// chunk could be empty, or (when `您` also matches `你`) so that two chunks hold `您`. Returns
+/// where each chunk starts in the part (`[0]`: one chunk, the whole part).
+fn chunks(
+    piece: &str,
+    groups: &BTreeMap<String, Vec<String>>,
+    ni: bool,
+    split_over: usize,
+) -> Result<Vec<usize>, String> {
+    let b = piece.as_bytes();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let end = match b[i] {
+            b'(' => group_at(piece, i)?.2,
+            b'{' => match b[i..].iter().position(|&c| c == b'}') {
+                Some(c) => i + c + 1,
+                None => return Err(format!("unclosed `{{` in `{piece}`")),
+            },
+            _ => {
+                i + b[i..]
+                    .iter()
+                    .position(|&c| c == b'(' || c == b'{')
+                    .unwrap_or(b.len() - i)
+            }
+        };
+        if i == 0 && end == b.len() {
+            return Ok(vec![0]);
+        }
+        let alts = expand(&piece[i..end], groups, 0)?;
+        let mut flags = 0;
+        for a in &alts {
+            if Folded::fold_pattern(a).trim_matches('*').is_empty() {
+                flags |= UNIT_EMPTY;
+            }
+            if a.starts_with('\'') || a.starts_with(" '") {
+                flags |= UNIT_QUOTE_START;
+            }
+            if a.ends_with('\'') {
+                flags |= UNIT_QUOTE_END;
+            }
+            if a.contains('您') {
+                flags |= UNIT_NIN;
+            }
+        }
+        units.push(Unit {
+            at: i,
+            count: alts.len(),
+            flags,
+        });
+        i = end;
+    }
+    let mut cuts = vec![0];
+    let (mut product, mut required, mut nin_chunks, mut nin) = (1usize, false, 0, false);
+    for (k, u) in units.iter().enumerate() {
+        // A contraction's quote at the start of what would follow the cut (through units that
+        // may be left out).
+        let quote_after = units[k..]
+            .iter()
+            .find(|u| u.flags & (UNIT_QUOTE_START | UNIT_EMPTY) != UNIT_EMPTY)
+            .is_some_and(|u| u.flags & UNIT_QUOTE_START != 0);
+        if k > 0
+            && required
+            && product.saturating_mul(u.count) > split_over
+            && units[k - 1].flags & UNIT_QUOTE_END == 0
+            && !quote_after
+        {
+            cuts.push(u.at);
+            (product, required, nin) = (1, false, false);
+        }
+        product = product.saturating_mul(u.count);
+        required |= u.flags & UNIT_EMPTY == 0;
+        if u.flags & UNIT_NIN != 0 && !nin {
+            nin = true;
+            nin_chunks += 1;
+        }
+    }
+    if !required {
+        // The last chunk could be empty: it stays with the one before.
+        cuts.pop();
+    }
+    if ni && nin_chunks > 1 {
+        return Ok(vec![0]);
+    }
+    Ok(cuts)
+}
+
 struct Builder {
+    /// Parts expanding to more strings than this are cut into chunks ([`chunks`]).
+    split_over: usize,
     patterns: Vec<String>,
     index: HashMap<String, usize, FxBuild>,
     entries: Vec<Entry>,
@@ -481,9 +610,34 @@ impl Builder {
         let ni = matches!(class, Class::Cue | Class::Block)
             && owner != Owner::Shared
             && owner != Owner::Principle(PrincipleId::Address);
+        // The stored sub-parts: each part's chunks, with what lies before each and whether it
+        // opens or closes its part (where word boundaries are checked).
+        let mut gaps = Vec::new();
+        let mut subs: Vec<(&str, bool, bool)> = Vec::new();
+        for (pi, piece) in pieces.iter().enumerate() {
+            let cuts = chunks(piece, groups, ni, self.split_over)
+                .map_err(|e| format!("{}: {e}", owner.as_str()))?;
+            let n = cuts.len();
+            for (ci, &from) in cuts.iter().enumerate() {
+                let c = &piece[from..cuts.get(ci + 1).copied().unwrap_or(piece.len())];
+                if ci > 0 {
+                    gaps.push(Gap::Adjacent);
+                } else if pi > 0 {
+                    gaps.push(if wide[pi - 1] {
+                        Gap::Sentence
+                    } else {
+                        Gap::Clause
+                    });
+                }
+                subs.push((c, ci == 0, ci + 1 == n));
+            }
+        }
+        if subs.len() > MAX_PHYSICAL_PARTS {
+            return Err(format!("`{raw}` has too many groups"));
+        }
         let entry = self.entries.len() as u32;
         let mut any = false;
-        for (pi, piece) in pieces.iter().enumerate() {
+        for (pi, &(piece, opens, closes)) in subs.iter().enumerate() {
             let mut alts =
                 expand(piece, groups, 0).map_err(|e| format!("{}: {e}", owner.as_str()))?;
             if ni {
@@ -500,17 +654,19 @@ impl Builder {
                 let suffix_open = alt.starts_with('*');
                 let body = Folded::fold_pattern(alt.trim_matches('*'));
                 if body.is_empty() {
-                    if pieces.len() == 1 {
+                    if subs.len() == 1 {
                         continue;
                     }
                     return Err(format!("`{raw}` has an empty part"));
                 }
-                let word_start = !suffix_open
+                let word_start = opens
+                    && !suffix_open
                     && body
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_ascii_alphanumeric());
-                let word_end = !prefix_open
+                let word_end = closes
+                    && !prefix_open
                     && body
                         .chars()
                         .last()
@@ -538,11 +694,50 @@ impl Builder {
                 owner,
                 class,
                 mode,
-                wide,
+                gaps,
             });
         }
         Ok(())
     }
+}
+
+/// `Lexicon::find`'s sorted (entry, sub-part, start, end) list of later sub-parts found.
+type Later = [(u32, u8, usize, usize)];
+
+/// The first of `later` at or after (entry, sub-part, start).
+fn seek(later: &Later, key: (u32, u8, usize)) -> usize {
+    later.partition_point(|&(e, p, s, _)| (e, p, s) < key)
+}
+
+/// Follow entry `ei`'s chunks from sub-part `k` while each is `Adjacent` to the one before:
+/// `ends` holds where the way so far ends and, on return, where every way through them ends
+/// (without repeats; empty when there is none). Returns the first sub-part after them.
+fn follow_adjacent(
+    later: &Later,
+    ei: u32,
+    gaps: &[Gap],
+    mut k: usize,
+    ends: &mut Vec<usize>,
+    next: &mut Vec<usize>,
+) -> usize {
+    while k <= gaps.len() && gaps[k - 1] == Gap::Adjacent {
+        next.clear();
+        for &at in ends.iter() {
+            let key = (ei, k as u8, at);
+            for l in &later[seek(later, key)..] {
+                if (l.0, l.1, l.2) != key {
+                    break;
+                }
+                // A handful at most: the lengths of one chunk's alternatives.
+                if !next.contains(&l.3) {
+                    next.push(l.3);
+                }
+            }
+        }
+        std::mem::swap(ends, next);
+        k += 1;
+    }
+    k
 }
 
 fn leak(s: &str) -> &'static str {
@@ -554,7 +749,14 @@ impl Lexicon {
     /// literally: no groups or gaps), e.g. a scenario's jargon. Errors name the file that
     /// failed.
     pub fn build(extra: &[(PrincipleId, &str)]) -> Result<Lexicon, String> {
+        Lexicon::build_split(extra, SPLIT_OVER)
+    }
+
+    /// As `build`, with parts cut into chunks past `split_over` strings (`usize::MAX`: never,
+    /// every alternative one fixed string, as the tests compare).
+    fn build_split(extra: &[(PrincipleId, &str)], split_over: usize) -> Result<Lexicon, String> {
         let mut b = Builder {
+            split_over,
             patterns: Vec::new(),
             index: HashMap::default(),
             entries: Vec::new(),
@@ -645,6 +847,8 @@ impl Lexicon {
             .ok_or_else(|| "lexicon automaton: too many states".to_string())?;
         Ok(Lexicon {
             ac,
+            #[cfg(test)]
+            patterns: b.patterns,
             entries: b.entries,
             users: b.users,
             courtesy,
@@ -725,40 +929,67 @@ impl Lexicon {
         crate::sort::sort(&mut later);
         later.dedup();
         let mut hits = Vec::new();
-        'first: for (ei, s, e) in firsts {
-            let entry = &self.entries[ei as usize];
-            let mut end = e;
-            let mut last_from = e;
-            for (k, &wide) in entry.wide.iter().enumerate() {
-                let part = (k + 1) as u8;
-                // The nearest later part: a farther one has a longer gap.
-                let i = later.partition_point(|&(e, p, s2, _)| (e, p, s2) < (ei, part, end));
-                let Some(&(_, _, s2, e2)) = later.get(i).filter(|l| l.0 == ei && l.1 == part)
-                else {
-                    continue 'first;
-                };
-                let (max, stops): (usize, &[char]) = if wide {
-                    (WIDE_GAP_CHARS, &['.', '!', '?', ';', '\n'])
-                } else {
-                    (GAP_CHARS, &['.', '!', '?', ';', '\n', ',', ':'])
-                };
-                let gap = &text[end..s2];
-                if s2 - end > max * 4 || gap.chars().count() > max || gap.contains(stops) {
-                    continue 'first;
+        let (mut ways, mut way, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+        for (ei, s, e) in firsts {
+            let gaps = &self.entries[ei as usize].gaps;
+            // Every way through the first part's chunks: one hit each (as every alternative
+            // of the part is its own string).
+            ways.clear();
+            ways.push(e);
+            let k0 = follow_adjacent(&later, ei, gaps, 1, &mut ways, &mut scratch);
+            'way: for &gap_from in &ways {
+                let (mut end, mut last_from, mut k) = (gap_from, gap_from, k0);
+                while k <= gaps.len() {
+                    let part = k as u8;
+                    let (max, stops): (usize, &[char]) = if gaps[k - 1] == Gap::Sentence {
+                        (WIDE_GAP_CHARS, &['.', '!', '?', ';', '\n'])
+                    } else {
+                        (GAP_CHARS, &['.', '!', '?', ';', '\n', ',', ':'])
+                    };
+                    // The nearest later part (a farther one has a longer gap): the first
+                    // start with a way through its chunks, and the shortest such way.
+                    let mut i = seek(&later, (ei, part, end));
+                    let mut nearest = None;
+                    while let Some(&(e2, p2, s2, _)) = later.get(i) {
+                        if e2 != ei || p2 != part || s2 - end > max * 4 {
+                            break;
+                        }
+                        way.clear();
+                        while let Some(l) =
+                            later.get(i).filter(|l| (l.0, l.1, l.2) == (ei, part, s2))
+                        {
+                            way.push(l.3);
+                            i += 1;
+                        }
+                        let next = follow_adjacent(&later, ei, gaps, k + 1, &mut way, &mut scratch);
+                        if let Some(&e3) = way.iter().min() {
+                            nearest = Some((s2, e3, next));
+                            break;
+                        }
+                    }
+                    let Some((s2, e2, next)) = nearest else {
+                        continue 'way;
+                    };
+                    let gap = &text[end..s2];
+                    if gap.chars().count() > max || gap.contains(stops) {
+                        continue 'way;
+                    }
+                    (end, last_from, k) = (e2, s2, next);
                 }
-                end = e2;
-                last_from = s2;
+                hits.push(Hit {
+                    entry: ei as usize,
+                    start: s,
+                    end,
+                    gap_from,
+                    last_from,
+                });
             }
-            debug_assert!(entry.parts() >= 1);
-            hits.push(Hit {
-                entry: ei as usize,
-                start: s,
-                end,
-                gap_from: e,
-                last_from,
-            });
         }
-        crate::sort::sort_by_key(&mut hits, |h| (h.start, h.end));
+        // In one order whatever order the automaton reported them in (two ways through an
+        // entry's chunks can make the same hit).
+        crate::sort::sort_by_key(&mut hits, |h| {
+            (h.start, h.end, h.entry, h.gap_from, h.last_from)
+        });
         hits.dedup();
         hits
     }
@@ -832,22 +1063,29 @@ mod tests {
     #[test]
     fn a_pattern_can_not_blow_up_the_automaton() {
         let mut b = Builder {
+            split_over: SPLIT_OVER,
             patterns: Vec::new(),
             index: HashMap::default(),
             entries: Vec::new(),
             users: Vec::new(),
         };
-        let huge =
-            "(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)(a|b|c|d|e|f|g|h|i|j)";
-        assert!(b
-            .add(
+        // Groups that multiply are stored as chunks (their sum, not their product)…
+        let ten = "(a|b|c|d|e|f|g|h|i|j)";
+        let huge = ten.repeat(4);
+        let cue = |b: &mut Builder, p: &str| {
+            b.add(
                 PrincipleId::Probe.into(),
                 Class::Cue,
                 Mode::Any,
-                huge,
-                &BTreeMap::new()
+                p,
+                &BTreeMap::new(),
             )
-            .is_err());
+        };
+        cue(&mut b, &huge).unwrap();
+        assert!(b.patterns.len() <= 20, "{} strings", b.patterns.len());
+        // …and where they cannot be cut (`您` in each, which also matches `你`), capped.
+        let nin = "(您a|b|c|d|e|f|g|h|i|j)".repeat(4);
+        assert!(cue(&mut b, &nin).is_err());
         assert!(b
             .add(
                 PrincipleId::Probe.into(),
@@ -857,6 +1095,52 @@ mod tests {
                 &BTreeMap::new()
             )
             .is_err());
+    }
+
+    /// The folded texts of a corpus file's replies.
+    fn corpus(path: &str) -> Vec<String> {
+        let path = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
+        let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        src.lines()
+            .filter_map(|l| kefu_core::json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| Some(Folded::new(v.get("text")?.as_str()?).text))
+            .collect()
+    }
+
+    /// Parts cut into chunks (`chunks`) find what their whole strings found, with the same
+    /// spans: in every one of those strings (a sample of them) and in the corpus's replies.
+    #[test]
+    fn chunked_parts_find_what_whole_strings_found() {
+        let whole = Lexicon::build_split(&[], usize::MAX).unwrap();
+        let cut = Lexicon::builtin();
+        assert_eq!(whole.entries.len(), cut.entries.len());
+        assert!(
+            cut.pattern_count() * 3 < whole.pattern_count(),
+            "{} strings cut, {} whole",
+            cut.pattern_count(),
+            whole.pattern_count()
+        );
+        let mut texts: Vec<String> = whole.patterns.iter().step_by(7).cloned().collect();
+        texts.extend(corpus("tests/data/labelled.jsonl"));
+        texts.extend(
+            corpus("tests/data/trainee/tuning.jsonl")
+                .into_iter()
+                .step_by(3),
+        );
+        let mut differ = Vec::new();
+        for t in &texts {
+            let (a, b) = (whole.find(t), cut.find(t));
+            if a != b {
+                differ.push(format!("{t}\n  whole: {a:?}\n  cut:   {b:?}"));
+            }
+        }
+        assert!(
+            differ.is_empty(),
+            "{} of {} texts differ:\n{}",
+            differ.len(),
+            texts.len(),
+            differ[..differ.len().min(5)].join("\n")
+        );
     }
 
     #[test]

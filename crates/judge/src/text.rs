@@ -75,7 +75,7 @@ impl Folded {
     /// Fold a lexicon pattern the same way as replies (no offsets needed).
     pub fn fold_pattern(p: &str) -> String {
         // As `new` makes its text, without the map back to the original (the lexicon folds
-        // some 75,000 patterns when the scorer starts).
+        // some 25,000 strings when the scorer starts).
         let simplified = fast2s::convert(p);
         let mut text = String::with_capacity(simplified.len());
         for c in simplified.chars() {
