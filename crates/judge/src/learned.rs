@@ -143,7 +143,7 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
     let known =
         feats.len() < MIN_FEATURES || (rows.known() as f64) >= MIN_KNOWN * feats.len() as f64;
     let scores = rows.scores(models.heads());
-    let mut out = Vec::new();
+    let mut firing = Vec::new();
     let mut against = Vec::new();
     for (k, (h, s)) in models.heads().iter().zip(scores).enumerate() {
         let Some(p) = PrincipleId::parse(&h.id) else {
@@ -153,13 +153,17 @@ fn judged(text: &str, clauses: &[Seg]) -> (Vec<Hit>, Vec<PrincipleId>) {
             against.push(p);
         }
         // A head that only vetoes adds no hit: no evidence clause is looked for.
-        if s <= h.threshold || VETO_ONLY.contains(&p) {
-            continue;
-        }
-        if let Some(span) = best_clause(&rows, k, text, &feats, clauses) {
-            out.push((p, span));
+        if s > h.threshold && !VETO_ONLY.contains(&p) {
+            firing.push((k, p));
         }
     }
+    let heads: Vec<usize> = firing.iter().map(|&(k, _)| k).collect();
+    let spans = best_clauses(&rows, &heads, text, &feats, clauses);
+    let out = firing
+        .into_iter()
+        .zip(spans)
+        .filter_map(|((_, p), span)| Some((p, span?)))
+        .collect();
     (out, against)
 }
 
@@ -219,20 +223,23 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
     vetoed
 }
 
-/// The clause with the largest sum of positive n-gram weights for head `k` (whole text if no
-/// clause), over the text's `feats` (`features`: the char n-grams, then the words, each part in
-/// order of where they start, so one walk over the clauses each).
-fn best_clause(
+/// For each head of `heads`, the clause with the largest sum of positive n-gram weights for it
+/// (whole text if no clause), over the text's `feats` (`features`: the char n-grams, then the
+/// words, each part in order of where they start): one walk over the clauses for every head.
+fn best_clauses(
     rows: &Rows,
-    k: usize,
+    heads: &[usize],
     text: &str,
     feats: &[Feature<'_>],
     clauses: &[Seg],
-) -> Option<(usize, usize)> {
-    if clauses.is_empty() {
-        return (!text.is_empty()).then_some((0, text.len()));
+) -> Vec<Option<(usize, usize)>> {
+    if clauses.is_empty() || heads.is_empty() {
+        let whole = (!text.is_empty()).then_some((0, text.len()));
+        return vec![whole; heads.len()];
     }
-    let mut sums = vec![0i64; clauses.len()];
+    // sums[clause * heads.len() + j]: head `heads[j]`'s sum over the clause.
+    let n = heads.len();
+    let mut sums = vec![0i64; clauses.len() * n];
     let mut ci = 0;
     let mut last = 0;
     for (i, (_, (a, b))) in feats.iter().enumerate() {
@@ -248,16 +255,23 @@ fn best_clause(
         if *a < c.start || *b > c.end {
             continue;
         }
-        let w = rows.weight(i, k);
-        if w > 0 {
-            sums[ci] = sums[ci].saturating_add(w);
+        let Some(row) = rows.row(i) else { continue };
+        for (sum, &k) in sums[ci * n..][..n].iter_mut().zip(heads) {
+            let w = row[k];
+            if w > 0 {
+                *sum = sum.saturating_add(w);
+            }
         }
     }
-    let (i, _) = sums
-        .iter()
-        .enumerate()
-        .max_by_key(|&(i, s)| (*s, -(i as i64)))?;
-    clauses.get(i).map(|c| (c.start, c.end))
+    (0..n)
+        .map(|j| {
+            let (i, _) = (0..clauses.len())
+                .map(|c| sums[c * n + j])
+                .enumerate()
+                .max_by_key(|&(i, s)| (s, -(i as i64)))?;
+            clauses.get(i).map(|c| (c.start, c.end))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -110,9 +110,9 @@ impl Rows {
         self.at.iter().filter(|a| a.is_some()).count()
     }
 
-    /// Feature `i`'s weight for head `k`.
-    pub fn weight(&self, i: usize, k: usize) -> i64 {
-        self.at[i].map_or(0, |o| self.flat[o + k])
+    /// Feature `i`'s weights, one per head (`None`: not in the vocabulary).
+    pub fn row(&self, i: usize) -> Option<&[i64]> {
+        self.at[i].map(|o| &self.flat[o..o + self.heads])
     }
 
     /// Every head's score: its bias plus the weight of each distinct n-gram (each row once).
