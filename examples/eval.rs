@@ -244,7 +244,7 @@ fn agent_key(id: &str) -> String {
         .collect()
 }
 
-/// The trainee corpus's tuning-side lines waiting to be learned, if any.
+/// The trainee corpus's tuning-side lines waiting to be learned, if any (empty: none).
 const PENDING: &str = "tests/data/trainee/pending.jsonl";
 
 fn default_files() -> Vec<PathBuf> {
@@ -255,7 +255,7 @@ fn default_files() -> Vec<PathBuf> {
     ];
     // A round's tuning side the heads have not learned yet (`tests/data/trainee/README.md`):
     // judged as unseen replies.
-    if Path::new(PENDING).exists() {
+    if std::fs::metadata(PENDING).is_ok_and(|m| m.len() > 0) {
         files.insert(2, PathBuf::from(PENDING));
     }
     if Path::new(AGENT_REPLIES).exists() {

@@ -50,8 +50,10 @@ pub const PRINCIPLES: &[&str] = &[
 /// and 85 KB at 6: 6 kept, 9 KB of the scorer for 0.002 (words from 2: 0.8441 / 0.8446; weights
 /// of one quantum left out: 0.8301 / 0.8345). With the ninth round's too (7,743 replies), 6 / 7
 /// gave 0.8503 / 0.8488 out of fold and 0.8514 / 0.8490 on validation (4,210): 6 kept (also with
-/// the tenth round's, 8,315 replies: 0.8501 / 0.8531, not measured at 7). Before, 4 (3,904
-/// replies: out of fold 3 / 4 / 5, words 2 / 2 / 3, 0.818 / 0.818 / 0.812).
+/// the tenth round's, 8,315 replies: 0.8501 / 0.8531, not measured at 7). With the twelfth and
+/// thirteenth rounds' too (9,993 replies), 6 / 7 gave 0.8545 / 0.8337 out of fold (jargon
+/// 0.79 / 0.59, close 0.81 / 0.76), the scorer module 384,252 / 375,038 bytes brotli: 6 kept.
+/// Before, 4 (3,904 replies: out of fold 3 / 4 / 5, words 2 / 2 / 3, 0.818 / 0.818 / 0.812).
 const MIN_COUNT: usize = 6;
 /// The same for words and word pairs (keys `w/…/`; a char n-gram never starts so, Latin letters
 /// not being read as n-grams): 3, with `MIN_COUNT` (2 before, chosen on 2,267 replies: words in

@@ -176,7 +176,11 @@ const SCORER_TARGET = 250 * 1024;
 // Raised to 366 KB at 372,793 bytes here (364.1 KB; 370,945 before it): the lexicon's parts
 // cut into chunks matched end to end (`lexicon::chunks`, #17: the scorer's start builds an
 // automaton of ~23,000 strings, not ~76,000, about three times sooner; the same matches).
-const SCORER_BUDGET = 366 * 1024;
+// Raised to 377 KB at 384,500 bytes here (375.5 KB): the twelfth and thirteenth rounds learned
+// (tuning 9,993 lines), validation (5,413 lines) 0.8590 -> 0.8599, blame 0.802 -> 0.805; the
+// n-grams in 7 replies or more instead of 6 would have kept 375,038 bytes but fell to 0.834
+// out of fold (#14).
+const SCORER_BUDGET = 377 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
