@@ -709,6 +709,14 @@ fn seek(later: &Later, key: (u32, u8, usize)) -> usize {
     later.partition_point(|&(e, p, s, _)| (e, p, s) < key)
 }
 
+/// The run of `later` from `from` whose (entry, sub-part, start) is `key`: the ends of one
+/// sub-part's alternatives found at one place.
+fn run_at(later: &Later, from: usize, key: (u32, u8, usize)) -> &Later {
+    let rest = &later[from.min(later.len())..];
+    let n = rest.iter().take_while(|l| (l.0, l.1, l.2) == key).count();
+    &rest[..n]
+}
+
 /// Follow entry `ei`'s chunks from sub-part `k` while each is `Adjacent` to the one before:
 /// `ends` holds where the way so far ends and, on return, where every way through them ends
 /// (without repeats; empty when there is none). Returns the first sub-part after them.
@@ -724,10 +732,7 @@ fn follow_adjacent(
         next.clear();
         for &at in ends.iter() {
             let key = (ei, k as u8, at);
-            for l in &later[seek(later, key)..] {
-                if (l.0, l.1, l.2) != key {
-                    break;
-                }
+            for l in run_at(later, seek(later, key), key) {
                 // A handful at most: the lengths of one chunk's alternatives.
                 if !next.contains(&l.3) {
                     next.push(l.3);
@@ -954,13 +959,10 @@ impl Lexicon {
                         if e2 != ei || p2 != part || s2 - end > max * 4 {
                             break;
                         }
+                        let run = run_at(&later, i, (ei, part, s2));
+                        i += run.len();
                         way.clear();
-                        while let Some(l) =
-                            later.get(i).filter(|l| (l.0, l.1, l.2) == (ei, part, s2))
-                        {
-                            way.push(l.3);
-                            i += 1;
-                        }
+                        way.extend(run.iter().map(|l| l.3));
                         let next = follow_adjacent(&later, ei, gaps, k + 1, &mut way, &mut scratch);
                         if let Some(&e3) = way.iter().min() {
                             nearest = Some((s2, e3, next));
