@@ -368,8 +368,9 @@ mod tests {
             grams: HashMap::from([("ab".to_string(), vec![1]), ("ac".to_string(), vec![2])]),
         };
         let bytes = pack(&two).unwrap();
-        // "KLM2", 1 head ("h", bias, threshold), N = 2, then "ab" as (0, 2, "ab"), "ac" as (1, 1, "c").
-        let second = 4 + 1 + (1 + 1 + 16) + 4 + 4;
+        // "KLM3", 1 head ("h", bias, threshold, unit), N = 2, then "ab" as (0, 2, "ab"), "ac" as
+        // (1, 1, "c").
+        let second = 4 + 1 + (1 + 1 + 24) + 4 + 4;
         assert_eq!(&bytes[second..second + 3], &[1, 1, b'c']);
         assert_eq!(Packed::read(&bytes).unwrap().weight("ac", 0), 2);
         let with = |at: usize, b: u8| {
