@@ -368,10 +368,13 @@ mod tests {
             grams: HashMap::from([("ab".to_string(), vec![1]), ("ac".to_string(), vec![2])]),
         };
         let bytes = pack(&two).unwrap();
-        // "KLM3", 1 head ("h", bias, threshold, unit), N = 2, then "ab" as (0, 2, "ab"), "ac" as
-        // (1, 1, "c").
-        let second = 4 + 1 + (1 + 1 + 24) + 4 + 4;
-        assert_eq!(&bytes[second..second + 3], &[1, 1, b'c']);
+        // "KLM4", 1 head ("h", bias, threshold, unit), N = 2, then "ab" as (0, 2), "ac" as
+        // (1, 1), then their suffixes "ab" and "c".
+        let first = 4 + 1 + (1 + 1 + 24) + 4;
+        let second = first + 2;
+        let c = first + 4 + 2;
+        assert_eq!(&bytes[second..second + 2], &[1, 1]);
+        assert_eq!(bytes[c], b'c');
         assert_eq!(Packed::read(&bytes).unwrap().weight("ac", 0), 2);
         let with = |at: usize, b: u8| {
             let mut v = bytes.clone();
@@ -381,11 +384,13 @@ mod tests {
         // Sharing more than the n-gram before has: an error, not a slice out of bounds.
         assert!(with(second, 3).is_err());
         // "aa" after "ab", and "ab" twice: not sorted, so not searchable.
-        assert!(with(second + 2, b'a').is_err());
-        assert!(with(second + 2, b'b').is_err());
+        assert!(with(c, b'a').is_err());
+        assert!(with(c, b'b').is_err());
+        // A suffix that is not UTF-8 (a continuation byte where a char must begin).
+        assert!(with(c, 0x80).is_err());
         // A count of n-grams far beyond the bytes: an error, not a huge allocation.
         let mut v = bytes.clone();
-        v[second - 8..second - 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        v[first - 4..first].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(Packed::read(&v).is_err());
     }
 

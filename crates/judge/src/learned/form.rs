@@ -448,17 +448,18 @@ fn unescape(line: &str) -> Result<String, String> {
 }
 
 /// The packed form's first bytes.
-const MAGIC: &[u8; 4] = b"KLM3";
+const MAGIC: &[u8; 4] = b"KLM4";
 /// A weight the packed form keeps in its exceptions (outside -127..=127 units).
 const ESCAPE: i8 = i8::MIN;
 
 /// The packed form of `models` (little-endian; read in place by `Packed`, no text to parse):
 ///
 /// ```text
-/// "KLM3"  u8 H  H × (u8 len, id, i64 bias, i64 threshold, i64 unit)
-/// u32 N   N × (u8 P, u8 S, S bytes): the n-grams' UTF-8, sorted, each as the P bytes it
-///         shares with the one before and its S bytes after them (front coding: the sorted
-///         n-grams share their first chars, ~9 KB brotli less than whole n-grams, #17)
+/// "KLM4"  u8 H  H × (u8 len, id, i64 bias, i64 threshold, i64 unit)
+/// u32 N   N × (u8 P, u8 S), then the N suffixes' UTF-8: the n-grams, sorted, each as the P
+///         chars it shares with the one before and its S chars after them (front coding: the
+///         sorted n-grams share their first chars, ~9 KB brotli less than whole n-grams; counts
+///         in chars, all before the suffixes, 3.2 KB less than byte counts beside each, #17)
 /// N × H i8: the weights in their head's units, n-gram by n-gram (-128: in the exceptions)
 /// u32 E   E × (u32 n-gram × H + head, i64 weight), in order
 /// ```
@@ -468,7 +469,8 @@ const ESCAPE: i8 = i8::MIN;
 /// hundredths, and the exceptions all but vanish (3.6 KB brotli less at a quantum of 12 for
 /// every head, #17). Lossless: every weight is kept exactly (one outside -127..=127 units as an
 /// exception), so the judge reads the same model from either form. `Err` for what the form cannot hold (more than
-/// 255 heads, an id or n-gram over 255 bytes, an empty n-gram, a row of the wrong length).
+/// 255 heads, an id over 255 bytes or an n-gram over 255 chars, an empty n-gram, a row of the
+/// wrong length).
 pub fn pack(models: &Models) -> Result<Vec<u8>, String> {
     let h = models.principles.len();
     let too_long = |what: &str, s: &str| format!("learned: the {what} {s:?} cannot be packed");
@@ -500,21 +502,25 @@ pub fn pack(models: &Models) -> Result<Vec<u8>, String> {
     }
     let n = u32::try_from(grams.len()).map_err(|_| "learned: too many n-grams".to_string())?;
     out.extend_from_slice(&n.to_le_bytes());
-    let mut prev: &[u8] = &[];
+    let mut prev: &str = "";
+    let mut suffixes: Vec<u8> = Vec::new();
     for (g, w) in &grams {
         if g.is_empty() || w.len() != h {
             return Err(too_long("n-gram", g));
         }
-        let b = g.as_bytes();
-        if b.len() > 255 {
-            return Err(too_long("n-gram", g));
-        }
-        let shared = b.iter().zip(prev).take_while(|(x, y)| x == y).count();
+        let shared = g
+            .chars()
+            .zip(prev.chars())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let chars = g.chars().count();
         out.push(u8::try_from(shared).map_err(|_| too_long("n-gram", g))?);
-        out.push(u8::try_from(b.len() - shared).map_err(|_| too_long("n-gram", g))?);
-        out.extend_from_slice(&b[shared..]);
-        prev = b;
+        out.push(u8::try_from(chars - shared).map_err(|_| too_long("n-gram", g))?);
+        let at = g.char_indices().nth(shared).map_or(g.len(), |(i, _)| i);
+        suffixes.extend_from_slice(&g.as_bytes()[at..]);
+        prev = g;
     }
+    out.extend_from_slice(&suffixes);
     let mut exceptions: Vec<(u32, i64)> = Vec::new();
     for (j, (_, w)) in grams.iter().enumerate() {
         for (k, &x) in w.iter().enumerate() {
@@ -554,6 +560,17 @@ pub struct Packed<'a> {
     index: Vec<u32>,
     weights: &'a [u8],
     exceptions: &'a [u8],
+}
+
+/// The length of the UTF-8 char a byte leads (0: not a lead byte).
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 0,
+    }
 }
 
 /// A little-endian reader over the packed form.
@@ -610,16 +627,32 @@ impl<'a> Packed<'a> {
         // No more n-grams than the bytes left could code (2 each): a bad count asks for no
         // huge allocation.
         let mut ends = Vec::with_capacity(n.min(r.0.len() / 2));
+        let counts = r.take(
+            n.checked_mul(2)
+                .ok_or_else(|| "learned: too many n-grams".to_string())?,
+        )?;
         let mut text: Vec<u8> = Vec::new();
         let mut start = 0;
-        for _ in 0..n {
-            let (shared, len) = (r.u8()? as usize, r.u8()? as usize);
-            if shared > text.len() - start {
-                return Err("learned: an n-gram shares more than the one before".to_string());
+        for pair in counts.chunks_exact(2) {
+            let (shared, len) = (pair[0] as usize, pair[1] as usize);
+            // The bytes of the first `shared` chars of the n-gram before.
+            let mut cut = 0;
+            for _ in 0..shared {
+                let step = text.get(start + cut).map_or(0, |&b| utf8_len(b));
+                if step == 0 || start + cut + step > text.len() {
+                    return Err("learned: an n-gram shares more than the one before".to_string());
+                }
+                cut += step;
             }
             let next = text.len();
-            text.extend_from_within(start..start + shared);
-            text.extend_from_slice(r.take(len)?);
+            text.extend_from_within(start..start + cut);
+            for _ in 0..len {
+                let step = r.0.first().map_or(0, |&b| utf8_len(b));
+                if step == 0 {
+                    return Err("learned: an n-gram is not UTF-8".to_string());
+                }
+                text.extend_from_slice(r.take(step)?);
+            }
             // Sorted and distinct, as `pack` writes them: a repeated n-gram would shadow its twin
             // in the index, and the front coding relies on the order.
             if next > 0 && text[next..] <= text[start..next] || len == 0 {
