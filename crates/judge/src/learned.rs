@@ -17,7 +17,7 @@
 //! rude); and no head vetoes a reply it mostly does not know (`MIN_KNOWN`). Every hit keeps an
 //! evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
-//! form (`form::parse`; 472 KB, 101 KB gzipped; n-grams seen in at least 6 tuning replies, words
+//! form (`form::parse`; 739 KB, 147 KB gzipped; n-grams seen in at least 6 tuning replies, words
 //! and pairs in 3) and
 //! embedded packed (`PACKED`).
 //!
