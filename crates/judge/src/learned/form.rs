@@ -166,23 +166,23 @@ impl Models {
 /// whitespace (and, with `LATIN_CHARS` off, grams holding an ASCII letter: Latin text is read
 /// as words, `words`).
 pub fn grams(text: &str) -> Vec<(usize, usize)> {
-    let starts: Vec<usize> = text
+    // Each char once: where it starts, whether it is whitespace, whether an ASCII letter (a
+    // gram's are its chars': read per char, not again per gram).
+    let chars: Vec<(usize, bool, bool)> = text
         .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
+        .map(|(i, c)| (i, c.is_whitespace(), c.is_ascii_alphabetic()))
         .collect();
-    let mut out = Vec::with_capacity(starts.len() * MAX_GRAM);
-    for i in 0..starts.len().saturating_sub(1) {
-        for n in 1..=MAX_GRAM {
-            let Some(&end) = starts.get(i + n) else { break };
-            let g = &text[starts[i]..end];
-            if g.chars().all(char::is_whitespace) {
+    let end = |k: usize| chars.get(k).map_or(text.len(), |c| c.0);
+    let mut out = Vec::with_capacity(chars.len() * MAX_GRAM);
+    for (i, &(start, ..)) in chars.iter().enumerate() {
+        let (mut blank, mut latin) = (true, false);
+        for (k, &(_, space, letter)) in chars.iter().enumerate().skip(i).take(MAX_GRAM) {
+            blank &= space;
+            latin |= letter;
+            if blank || !LATIN_CHARS && latin {
                 continue;
             }
-            if !LATIN_CHARS && g.bytes().any(|b| b.is_ascii_alphabetic()) {
-                continue;
-            }
-            out.push((starts[i], end));
+            out.push((start, end(k + 1)));
         }
     }
     out
