@@ -183,7 +183,10 @@ const SCORER_TARGET = 250 * 1024;
 // model keeps each weight in its head's unit (384,500 -> ~380,000), counts its front coding
 // in chars, all before the suffixes (~ -2,500), and the heads' weights are multiples of 0.18,
 // not 0.12 (~ -11,200; tuning out of fold 0.8545 -> 0.8539, validation 0.8599 -> 0.8604).
-const SCORER_BUDGET = 359 * 1024;
+// Raised to 360 KB at 366,791 bytes here (358.2 KB): the learned model's char n-grams also
+// held as a trie of chars (`learned::form::Chars`, #14: a reply with the customer's line
+// 99 -> 85 µs natively), ~0.9 KB of code.
+const SCORER_BUDGET = 360 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
