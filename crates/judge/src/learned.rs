@@ -290,6 +290,10 @@ mod tests {
     #[test]
     fn the_char_walk_finds_what_the_index_finds() {
         let m = builtin().expect("opens");
+        assert!(
+            m.walks_chars(),
+            "the embedded model's char n-grams are not held as a trie"
+        );
         let mut texts: Vec<String> = [
             "您好  ,  \t\n 很抱歉 ok 让您久等了😅😅",
             "\0\0您\0好",
@@ -385,6 +389,29 @@ mod tests {
         let bytes = pack(&wide).unwrap();
         assert_eq!(Packed::read(&bytes).unwrap().to_models(), wide);
         assert!(Packed::read(&bytes[..bytes.len() - 1]).is_err());
+        // Two heads in units of 18 and 7 (as `make train` writes them), each with weights
+        // beyond 127 units (exceptions, -128 units among them) and within: read back exactly.
+        let units = Models {
+            principles: ["a", "b"]
+                .iter()
+                .map(|id| Head {
+                    id: id.to_string(),
+                    bias: 0,
+                    threshold: 0,
+                })
+                .collect(),
+            grams: HashMap::from([
+                ("了".to_string(), vec![18 * 200, 7 * -128]),
+                ("了吗".to_string(), vec![18 * -128, 7 * 127]),
+                ("吗".to_string(), vec![18, 0]),
+                ("w/ok/".to_string(), vec![-18 * 127, 7 * 300]),
+            ]),
+        };
+        let bytes = pack(&units).unwrap();
+        let read = Packed::read(&bytes).unwrap();
+        assert_eq!(read.to_models(), units);
+        assert_eq!(read.weight("了吗", 0), 18 * -128);
+        assert_eq!(read.weight("w/ok/", 1), 7 * 300);
         assert!(Packed::read(b"").is_err());
         // No n-grams: nothing is found, nothing panics.
         let none = Models {
@@ -431,6 +458,18 @@ mod tests {
         assert!(with(c, b'b').is_err());
         // A suffix that is not UTF-8 (a continuation byte where a char must begin).
         assert!(with(c, 0x80).is_err());
+        // A lead byte whose continuation bytes are not: "abc" read as one char is no UTF-8.
+        let abc = Models {
+            grams: HashMap::from([("abc".to_string(), vec![1])]),
+            ..two.clone()
+        };
+        let mut v = pack(&abc).unwrap();
+        // One n-gram: its counts (0, 3), then its chars.
+        assert_eq!(&v[first..first + 5], &[0, 3, b'a', b'b', b'c']);
+        assert!(Packed::read(&v).is_ok());
+        v[first + 1] = 1;
+        v[first + 2] = 0xe4;
+        assert!(Packed::read(&v).is_err());
         // A count of n-grams far beyond the bytes: an error, not a huge allocation.
         let mut v = bytes.clone();
         v[first - 4..first].copy_from_slice(&u32::MAX.to_le_bytes());

@@ -475,9 +475,9 @@ const ESCAPE: i8 = i8::MIN;
 /// train`'s weights are multiples of the head's quantum, so a byte holds 127 quanta, not 127
 /// hundredths, and the exceptions all but vanish (3.6 KB brotli less at a quantum of 12 for
 /// every head, #17). Lossless: every weight is kept exactly (one outside -127..=127 units as an
-/// exception), so the judge reads the same model from either form. `Err` for what the form cannot hold (more than
-/// 255 heads, an id over 255 bytes or an n-gram over 255 chars, an empty n-gram, a row of the
-/// wrong length).
+/// exception), so the judge reads the same model from either form. `Err` for what the form
+/// cannot hold (more than 255 heads, an id over 255 bytes, an n-gram sharing or adding more than
+/// 255 chars, an empty n-gram, a row of the wrong length).
 pub fn pack(models: &Models) -> Result<Vec<u8>, String> {
     let h = models.principles.len();
     let too_long = |what: &str, s: &str| format!("learned: the {what} {s:?} cannot be packed");
@@ -637,7 +637,17 @@ impl Chars {
     fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
+}
 
+#[cfg(test)]
+impl Packed<'_> {
+    /// Whether the char n-grams are held as a trie (`Chars`): tests of `ids` check they are.
+    pub fn walks_chars(&self) -> bool {
+        !self.chars.is_empty()
+    }
+}
+
+impl Chars {
     /// The first slot to probe for (`node`, `c`), and the slot's key bits.
     fn key(&self, node: u32, c: char) -> (usize, u64) {
         let key = u64::from(c) | u64::from(node) << Self::CHAR_BITS;
@@ -777,6 +787,14 @@ impl<'a> Packed<'a> {
                     return Err("learned: an n-gram is not UTF-8".to_string());
                 }
                 text.extend_from_slice(r.take(step)?);
+            }
+            if std::str::from_utf8(&text[next..]).is_err() {
+                return Err("learned: an n-gram is not UTF-8".to_string());
+            }
+            // Shared prefixes copy at most 255 chars from 2 bytes of counts: n-grams far longer
+            // than the bytes that code them are no model (and ask for no huge allocation).
+            if text.len() > 64 * bytes.len() {
+                return Err("learned: the n-grams are too long".to_string());
             }
             // Sorted and distinct, as `pack` writes them: a repeated n-gram would shadow its twin
             // in the index, and the front coding relies on the order.
