@@ -599,6 +599,8 @@ impl Chars {
     /// Nodes are numbered below this (21 bits in a slot).
     const MAX_NODES: usize = 1 << 21;
     const CHAR_BITS: u32 = 21;
+    /// A slot's key bits: the char and the parent node.
+    const KEY: u64 = (1 << (2 * Self::CHAR_BITS)) - 1;
 
     /// The trie of `grams` (n-gram `j` the `j`-th); empty (so unused) if a gram is not UTF-8 or
     /// the nodes would not fit a slot.
@@ -663,23 +665,24 @@ impl Chars {
         // At most half full (a link per node but the root's), so a miss ends soon.
         if 2 * self.ends.len() > self.slots.len() {
             let grown = vec![0; 2 * self.slots.len()];
-            let old = std::mem::replace(&mut self.slots, grown);
-            let mask = self.slots.len() - 1;
-            for slot in old.into_iter().filter(|&s| s != 0) {
-                let key = slot & ((1u64 << (2 * Self::CHAR_BITS)) - 1);
-                let mut at = Self::slot_of(key) & mask;
-                while self.slots[at] != 0 {
-                    at = (at + 1) & mask;
+            for slot in std::mem::replace(&mut self.slots, grown) {
+                if slot != 0 {
+                    self.put(slot);
                 }
-                self.slots[at] = slot;
             }
         }
-        let (mut at, key) = self.key(node, c);
+        let (_, key) = self.key(node, c);
+        self.put(key | u64::from(child) << (2 * Self::CHAR_BITS));
+    }
+
+    /// Put a link in the first free slot from its key's.
+    fn put(&mut self, slot: u64) {
         let mask = self.slots.len() - 1;
+        let mut at = Self::slot_of(slot & Self::KEY) & mask;
         while self.slots[at] != 0 {
             at = (at + 1) & mask;
         }
-        self.slots[at] = key | u64::from(child) << (2 * Self::CHAR_BITS);
+        self.slots[at] = slot;
     }
 
     /// The node after `node` by `c`, if an n-gram continues so.
@@ -689,13 +692,12 @@ impl Chars {
         }
         let (mut at, key) = self.key(node, c);
         let mask = self.slots.len() - 1;
-        let low = (1u64 << (2 * Self::CHAR_BITS)) - 1;
         loop {
             let slot = self.slots[at];
             if slot == 0 {
                 return None;
             }
-            if slot & low == key {
+            if slot & Self::KEY == key {
                 return Some((slot >> (2 * Self::CHAR_BITS)) as u32);
             }
             at = (at + 1) & mask;
