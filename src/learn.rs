@@ -17,7 +17,7 @@
 //! (`bag`), not one fitted again on all the replies. Deterministic: the same replies give the
 //! same models.
 
-use kefu_judge::learned::{features, Head, Models};
+use kefu_judge::learned::{features, Head, Models, WORD_PREFIX};
 use kefu_judge::text::Folded;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -149,7 +149,7 @@ fn fit(train: &[&Doc], p: &str, l2: f64) -> (i64, BTreeMap<String, i64>) {
     let vocab: Vec<&str> = counts
         .into_iter()
         .filter(|(g, c)| {
-            *c >= if g.starts_with("w/") {
+            *c >= if g.starts_with(WORD_PREFIX) {
                 MIN_WORD_COUNT
             } else {
                 MIN_COUNT

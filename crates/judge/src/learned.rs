@@ -35,7 +35,7 @@ use std::sync::{Arc, OnceLock};
 mod form;
 pub use form::{
     features, grams, pack, parse, stem, words, write, Feature, Head, Models, Packed, Rows, Weights,
-    MAX_GRAM,
+    MAX_GRAM, WORD_PREFIX,
 };
 
 /// The embedded models: `data/model/learned.txt` (the text form `make train` writes, the source

@@ -204,10 +204,14 @@ pub const STEM: bool = true;
 /// The longest word (in bytes) read as a word feature; longer ones are not read.
 const MAX_WORD: usize = 24;
 
+/// How a word's feature key begins (`word_key`); no char n-gram begins so (Latin letters are
+/// not read as n-grams).
+pub const WORD_PREFIX: &str = "w/";
+
 /// A word's feature key: `w/WORD/` or `w/WORD WORD/`, never a char n-gram (those are at most
 /// `MAX_GRAM` chars; a key is at least four).
 fn word_key(words: &[&String]) -> String {
-    let mut k = String::from("w/");
+    let mut k = String::from(WORD_PREFIX);
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
             k.push(' ');
@@ -610,7 +614,7 @@ impl Chars {
             ends: vec![0],
         };
         for (j, g) in grams.enumerate() {
-            if g.starts_with(b"w/") {
+            if g.starts_with(WORD_PREFIX.as_bytes()) {
                 continue;
             }
             let Ok(g) = std::str::from_utf8(g) else {
@@ -639,17 +643,7 @@ impl Chars {
     fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
-}
 
-#[cfg(test)]
-impl Packed<'_> {
-    /// Whether the char n-grams are held as a trie (`Chars`): tests of `ids` check they are.
-    pub fn walks_chars(&self) -> bool {
-        !self.chars.is_empty()
-    }
-}
-
-impl Chars {
     /// The first slot to probe for (`node`, `c`), and the slot's key bits.
     fn key(&self, node: u32, c: char) -> (usize, u64) {
         let key = u64::from(c) | u64::from(node) << Self::CHAR_BITS;
@@ -707,6 +701,14 @@ impl Chars {
     /// The n-gram `node` ends, if any.
     fn gram(&self, node: u32) -> Option<usize> {
         (*self.ends.get(node as usize)? as usize).checked_sub(1)
+    }
+}
+
+#[cfg(test)]
+impl Packed<'_> {
+    /// Whether the char n-grams are held as a trie (`Chars`): tests of `ids` check they are.
+    pub fn walks_chars(&self) -> bool {
+        !self.chars.is_empty()
     }
 }
 
@@ -918,7 +920,7 @@ impl Weights for Packed<'_> {
         // The key before and the node its walk reached (`None`: no n-gram begins so).
         let mut last: Option<(&str, Option<u32>)> = None;
         for (g, _) in feats {
-            if self.chars.is_empty() || g.starts_with("w/") {
+            if self.chars.is_empty() || g.starts_with(WORD_PREFIX) {
                 out.push(self.find(g));
                 continue;
             }
