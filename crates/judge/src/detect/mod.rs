@@ -168,14 +168,15 @@ fn cue_spans(a: &Analysis, hits: &[Hit], cx: &Context, said: Option<&Folded>, sp
 /// Does the customer's line ask why (a `role.asks_why` cue in a sentence that asks)?
 fn asks_why(lex: &Lexicon, said: &Folded) -> bool {
     let sentences = text::sentences(&said.text);
-    lex.find(&said.text).iter().any(|h| {
-        lex.entries[h.entry].owner == crate::rules::ASKS_WHY
-            && analysis::seg_of(&sentences, h.start).is_some_and(|s| {
+    lex.find_of(crate::rules::ASKS_WHY, &said.text)
+        .iter()
+        .any(|h| {
+            analysis::seg_of(&sentences, h.start).is_some_and(|s| {
                 analysis::trim_tail(s.slice(&said.text))
                     .trim_end()
                     .ends_with('?')
             })
-    })
+        })
 }
 
 /// The words of a folded text that tell whether one line says another back: each pair of
