@@ -527,9 +527,24 @@ fn lexicons(data: &Path, out: &str) {
             dir.display()
         );
     }
+    // Each file's handbook citation (`source`): required, and kept out of the embedded JSON
+    // (no judgement reads it; the scorer module carried ~4 KB of them), in a file of its own.
+    let mut sources = serde_json::Map::new();
     for n in &names {
-        compile(data, &format!("lexicon/{n}"), out);
+        if n.starts_with('_') {
+            compile(data, &format!("lexicon/{n}"), out);
+            continue;
+        }
+        let value = compile_cited(data, &format!("lexicon/{n}"), out);
+        if let (Some(p), Some(src)) = (value["principle"].as_str(), value.get("source")) {
+            sources.insert(p.to_string(), src.clone());
+        }
     }
+    std::fs::write(
+        Path::new(out).join("lexicon_sources.json"),
+        serde_json::Value::Object(sources).to_string(),
+    )
+    .expect("OUT_DIR is writable");
     let mut rs = String::from(
         "/// `data/lexicon/_context.toml`.\npub const LEXICON_CONTEXT: &str = data!(\"lexicon/_context\");\n\
          /// `data/lexicon/PRINCIPLE.toml`, one per principle with cues, in display order.\n\
@@ -558,11 +573,35 @@ fn lexicons(data: &Path, out: &str) {
          pub const ROLE_LEXICONS: &[(&str, &str)] = &[\n",
     );
     for r in &roles {
-        compile(data, &format!("rules/{r}"), out);
+        compile_cited(data, &format!("rules/{r}"), out);
         rs.push_str(&format!("    (\"rules/{r}\", data!(\"rules/{r}\")),\n"));
     }
     rs.push_str("];\n");
+    rs.push_str(
+        "/// Each lexicon file's handbook citation (`source`), by principle: `{ID: SOURCE}`.\n\
+         pub const LEXICON_SOURCES: &str = data!(\"lexicon_sources\");\n",
+    );
     std::fs::write(Path::new(out).join("lexicons.rs"), rs).expect("OUT_DIR is writable");
+}
+
+/// `compile` for a lexicon or role file: its `source` (the handbook passage it cites) must be a
+/// string, and is left out of the JSON written (returned with it).
+fn compile_cited(data: &Path, name: &str, out: &str) -> serde_json::Value {
+    let mut value = compile(data, name, out);
+    assert!(
+        value.get("source").is_some_and(|s| s.is_string()),
+        "data/{name}.toml: no `source = \"…\"` (the handbook passage its cues come from)"
+    );
+    let full = value.clone();
+    if let Some(table) = value.as_object_mut() {
+        table.remove("source");
+    }
+    std::fs::write(
+        Path::new(out).join(format!("{name}.json")),
+        serde_json::to_string(&value).expect("JSON"),
+    )
+    .expect("OUT_DIR is writable");
+    full
 }
 
 fn compile_value(path: &Path) -> serde_json::Value {

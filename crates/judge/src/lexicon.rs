@@ -165,10 +165,10 @@ enum Gap {
     Sentence,
 }
 
-/// The roles searched alone, by an automaton of their own strings (`Lexicon::find_of`): the
+/// The role searched alone, by an automaton of its own strings (`Lexicon::find_alone`): the
 /// customer's line is searched only for whether it asks why (`detect`), and the whole lexicon's
 /// automaton over it was a sixteenth of judging a reply with the customer's line.
-const ALONE: &[&str] = &["role.asks_why"];
+pub const ALONE: &str = "role.asks_why";
 
 /// One fixed string's use: (entry, sub-part, word boundary needed before, after).
 #[derive(Debug, Clone, Copy)]
@@ -196,9 +196,8 @@ pub struct Lexicon {
     pub entries: Vec<Entry>,
     /// pattern index → its uses
     users: Vec<Vec<User>>,
-    /// For each owner of `ALONE`: an automaton of its entries' strings alone and their uses
-    /// (`find_of`).
-    alone: Vec<(Owner, Ac, Vec<Vec<User>>)>,
+    /// An automaton of the `ALONE` role's strings alone, and their uses (`find_alone`).
+    alone: Option<(Ac, Vec<Vec<User>>)>,
     /// The courtesy features (index = `Class::Courtesy(i)`).
     pub courtesy: Vec<CourtesyFeat>,
     /// How features and principles add up to `courtesy`.
@@ -238,7 +237,6 @@ struct LangSection {
 #[serde(deny_unknown_fields)]
 struct PrincipleFile {
     principle: String,
-    source: String,
     #[serde(default)]
     groups: BTreeMap<String, Vec<String>>,
     #[serde(default)]
@@ -309,17 +307,12 @@ pub struct CourtesyModel {
     pub principles: BTreeMap<String, f32>,
 }
 
-/// The embedded lexicon files, one per principle plus the shared context.
-/// The handbook citation each lexicon file gives (`source`), by principle.
+/// The handbook citation each lexicon file gives (`source`), by principle (kept apart from
+/// the files the judge reads: `crate::data::LEXICON_SOURCES`).
 pub fn sources() -> Result<Vec<(String, String)>, String> {
-    crate::data::LEXICONS
-        .iter()
-        .map(|(name, src)| {
-            kefu_core::json::from_str::<PrincipleFile>(src)
-                .map(|f| (f.principle, f.source))
-                .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))
-        })
-        .collect()
+    let map: BTreeMap<String, String> = kefu_core::json::from_str(crate::data::LEXICON_SOURCES)
+        .map_err(|e| format!("lexicon sources: {e}"))?;
+    Ok(map.into_iter().collect())
 }
 
 /// Expand `{group}` references, then `(a|b)` alternatives, into fixed strings.
@@ -894,25 +887,19 @@ impl Lexicon {
         // matches, a reply judged as fast, and the scorer's start (`warm`) about 35 % sooner.
         let ac = Ac::new(MatchKind::Standard, &b.patterns)
             .ok_or_else(|| "lexicon automaton: too many states".to_string())?;
-        let alone = ALONE
-            .iter()
-            .filter_map(|&name| {
-                let owner = Owner::Role(name);
-                let (mut patterns, mut users) = (Vec::new(), Vec::new());
-                for (p, us) in b.patterns.iter().zip(&b.users) {
-                    let mine: Vec<User> = us
-                        .iter()
-                        .copied()
-                        .filter(|u| b.entries[u.entry as usize].owner == owner)
-                        .collect();
-                    if !mine.is_empty() {
-                        patterns.push(p);
-                        users.push(mine);
-                    }
-                }
-                Some((owner, Ac::new(MatchKind::Standard, patterns)?, users))
-            })
-            .collect();
+        let (mut patterns, mut users) = (Vec::new(), Vec::new());
+        for (p, us) in b.patterns.iter().zip(&b.users) {
+            let mine: Vec<User> = us
+                .iter()
+                .copied()
+                .filter(|u| b.entries[u.entry as usize].owner == Owner::Role(ALONE))
+                .collect();
+            if !mine.is_empty() {
+                patterns.push(p.clone());
+                users.push(mine);
+            }
+        }
+        let alone = Ac::new(MatchKind::Standard, &patterns).map(|ac| (ac, users));
         Ok(Lexicon {
             ac,
             alone,
@@ -967,16 +954,12 @@ impl Lexicon {
         self.find_with(&self.ac, &self.users, text)
     }
 
-    /// The hits of `owner`'s entries alone: `find`'s, filtered, but for an owner of `ALONE`
-    /// through an automaton of its own strings, not all ~23,000.
-    pub fn find_of(&self, owner: Owner, text: &str) -> Vec<Hit> {
-        match self.alone.iter().find(|a| a.0 == owner) {
-            Some((_, ac, users)) => self.find_with(ac, users, text),
-            None => {
-                let mut hits = self.find(text);
-                hits.retain(|h| self.entries[h.entry].owner == owner);
-                hits
-            }
+    /// The hits of the `ALONE` role's entries: `find`'s of that role, through an automaton of
+    /// its own strings, not all ~23,000.
+    pub fn find_alone(&self, text: &str) -> Vec<Hit> {
+        match &self.alone {
+            Some((ac, users)) => self.find_with(ac, users, text),
+            None => Vec::new(),
         }
     }
 
@@ -1201,18 +1184,15 @@ mod tests {
             .collect()
     }
 
-    /// An owner searched alone (`ALONE`) has an automaton of its own, and it finds exactly the
-    /// hits of that owner the whole lexicon finds: in the corpus's customer lines and replies
+    /// The role searched alone (`ALONE`, the one `detect` asks of the customer's line) has an
+    /// automaton of its own, and it finds exactly the hits of that role the whole lexicon finds: in the corpus's customer lines and replies
     /// and in questions made to hold its cues (English words on their boundaries, a cue with a
     /// group, Cantonese).
     #[test]
     fn an_owner_searched_alone_finds_what_the_whole_lexicon_finds() {
         let l = Lexicon::builtin();
-        let owner = Owner::Role("role.asks_why");
-        assert!(
-            l.alone.iter().any(|a| a.0 == owner),
-            "no automaton of its own: find_of would search the whole lexicon"
-        );
+        let owner = Owner::Role(ALONE);
+        assert!(l.alone.is_some(), "no automaton of its own");
         let path = format!(
             "{}/../../tests/data/trainee/tuning.jsonl",
             env!("CARGO_MANIFEST_DIR")
@@ -1243,7 +1223,7 @@ mod tests {
         for t in &texts {
             let mut all = l.find(t);
             all.retain(|h| l.entries[h.entry].owner == owner);
-            let alone = l.find_of(owner, t);
+            let alone = l.find_alone(t);
             assert_eq!(alone, all, "{t}");
             found += alone.len();
         }

@@ -165,18 +165,17 @@ fn cue_spans(a: &Analysis, hits: &[Hit], cx: &Context, said: Option<&Folded>, sp
     }
 }
 
-/// Does the customer's line ask why (a `role.asks_why` cue in a sentence that asks)?
+/// Does the customer's line ask why (a `role.asks_why` cue, `lexicon::ALONE`, in a sentence that
+/// asks)?
 fn asks_why(lex: &Lexicon, said: &Folded) -> bool {
     let sentences = text::sentences(&said.text);
-    lex.find_of(crate::rules::ASKS_WHY, &said.text)
-        .iter()
-        .any(|h| {
-            analysis::seg_of(&sentences, h.start).is_some_and(|s| {
-                analysis::trim_tail(s.slice(&said.text))
-                    .trim_end()
-                    .ends_with('?')
-            })
+    lex.find_alone(&said.text).iter().any(|h| {
+        analysis::seg_of(&sentences, h.start).is_some_and(|s| {
+            analysis::trim_tail(s.slice(&said.text))
+                .trim_end()
+                .ends_with('?')
         })
+    })
 }
 
 /// The words of a folded text that tell whether one line says another back: each pair of

@@ -32,8 +32,6 @@ const THIRD_PARTY: Owner = Owner::Role("role.third_party");
 /// reply takes nothing on (`rules/blame.rs`).
 const FINAL_RULE: Owner = Owner::Role("role.final_rule");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
-/// Matched in the customer's line, not the reply (`Facts::asked_why`).
-pub const ASKS_WHY: Owner = Owner::Role("role.asks_why");
 /// What the agent will do for this customer with what it asks (`rules/explain.rs`).
 const PURPOSE: Owner = Owner::Role("role.purpose");
 /// A jargon term the reply may use (the customer said it first, the scenario allows it, or the
