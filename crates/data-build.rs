@@ -536,9 +536,12 @@ fn lexicons(data: &Path, out: &str) {
             continue;
         }
         let value = compile_cited(data, &format!("lexicon/{n}"), out);
-        if let (Some(p), Some(src)) = (value["principle"].as_str(), value.get("source")) {
-            sources.insert(p.to_string(), src.clone());
-        }
+        assert!(
+            value["principle"].as_str() == Some(n.as_str()),
+            "{}/{n}.toml: `principle = \"{n}\"` expected (a lexicon is named after its principle)",
+            dir.display()
+        );
+        sources.insert(n.clone(), value["source"].clone());
     }
     std::fs::write(
         Path::new(out).join("lexicon_sources.json"),

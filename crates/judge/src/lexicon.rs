@@ -179,6 +179,36 @@ struct User {
     word_end: bool,
 }
 
+/// Every fixed string's uses in one table: string `p`'s are `all[starts[p]..starts[p + 1]]`
+/// (one allocation for all, not one per string: the search reads them at every match).
+struct Uses {
+    starts: Vec<u32>,
+    all: Vec<User>,
+}
+
+impl Uses {
+    fn new(lists: &[Vec<User>]) -> Uses {
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        let mut all = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        starts.push(0);
+        for l in lists {
+            all.extend_from_slice(l);
+            starts.push(all.len() as u32);
+        }
+        Uses { starts, all }
+    }
+
+    /// String `p`'s uses (`p` a pattern number of the automaton built from the same list).
+    fn of(&self, p: usize) -> &[User] {
+        &self.all[self.starts[p] as usize..self.starts[p + 1] as usize]
+    }
+
+    /// How many strings.
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+}
+
 /// A found entry: byte range in the folded text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
@@ -195,9 +225,9 @@ pub struct Lexicon {
     ac: Ac,
     pub entries: Vec<Entry>,
     /// pattern index → its uses
-    users: Vec<Vec<User>>,
+    users: Uses,
     /// An automaton of the `ALONE` role's strings alone, and their uses (`find_alone`).
-    alone: Option<(Ac, Vec<Vec<User>>)>,
+    alone: (Ac, Uses),
     /// The courtesy features (index = `Class::Courtesy(i)`).
     pub courtesy: Vec<CourtesyFeat>,
     /// How features and principles add up to `courtesy`.
@@ -899,14 +929,18 @@ impl Lexicon {
                 users.push(mine);
             }
         }
-        let alone = Ac::new(MatchKind::Standard, &patterns).map(|ac| (ac, users));
+        // Without it the customer's line would never ask why: a lexicon that lost the role's
+        // cues (its file renamed or emptied) does not build.
+        let alone = Ac::new(MatchKind::Standard, &patterns)
+            .map(|ac| (ac, Uses::new(&users)))
+            .ok_or_else(|| format!("data/rules: no cues of `{ALONE}` (asks_why.toml)"))?;
         Ok(Lexicon {
             ac,
             alone,
             #[cfg(test)]
             patterns: b.patterns,
             entries: b.entries,
-            users: b.users,
+            users: Uses::new(&b.users),
             courtesy,
             courtesy_model: ctx.courtesy_model,
             acronyms: ctx
@@ -957,14 +991,11 @@ impl Lexicon {
     /// The hits of the `ALONE` role's entries: `find`'s of that role, through an automaton of
     /// its own strings, not all ~23,000.
     pub fn find_alone(&self, text: &str) -> Vec<Hit> {
-        match &self.alone {
-            Some((ac, users)) => self.find_with(ac, users, text),
-            None => Vec::new(),
-        }
+        self.find_with(&self.alone.0, &self.alone.1, text)
     }
 
     /// The hits of the strings `ac` finds, whose uses `users` lists by its pattern index.
-    fn find_with(&self, ac: &Ac, users: &[Vec<User>], text: &str) -> Vec<Hit> {
+    fn find_with(&self, ac: &Ac, users: &Uses, text: &str) -> Vec<Hit> {
         let boundary_ok = |pos: usize, before: bool| -> bool {
             let c = if before {
                 text[..pos].chars().next_back()
@@ -982,7 +1013,7 @@ impl Lexicon {
         let mut has_first = vec![0u64; self.entries.len().div_ceil(64)];
         for m in ac.overlapping(text) {
             let (s, e) = (m.start(), m.end());
-            for u in &users[m.pattern().as_usize()] {
+            for u in users.of(m.pattern().as_usize()) {
                 if (u.word_start && !boundary_ok(s, true)) || (u.word_end && !boundary_ok(e, false))
                 {
                     continue;
@@ -1192,7 +1223,6 @@ mod tests {
     fn an_owner_searched_alone_finds_what_the_whole_lexicon_finds() {
         let l = Lexicon::builtin();
         let owner = Owner::Role(ALONE);
-        assert!(l.alone.is_some(), "no automaton of its own");
         let path = format!(
             "{}/../../tests/data/trainee/tuning.jsonl",
             env!("CARGO_MANIFEST_DIR")
