@@ -1005,9 +1005,12 @@ impl Lexicon {
             !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '\'')
         };
         // First parts, and the later parts' hits per (entry, part).
-        let mut firsts: Vec<(u32, usize, usize)> = Vec::new();
+        // Room for about one of each per byte (a 200-char Chinese reply finds ~500 of each),
+        // up to a few thousand: a long text grows them, a short one does not.
+        let room = text.len().min(4096);
+        let mut firsts: Vec<(u32, usize, usize)> = Vec::with_capacity(room);
         // (entry, part, start, end) of later parts, sorted for binary search.
-        let mut later: Vec<(u32, u8, usize, usize)> = Vec::new();
+        let mut later: Vec<(u32, u8, usize, usize)> = Vec::with_capacity(room);
         // The entries with a first part found (a bit each): only their later parts are kept,
         // so few are sorted (most later parts found are common words', of entries not begun).
         let mut has_first = vec![0u64; self.entries.len().div_ceil(64)];

@@ -328,12 +328,17 @@ pub type Feature<'a> = (std::borrow::Cow<'a, str>, (usize, usize));
 /// words (`words`), each part in order of where they start. The features of training and
 /// scoring alike.
 pub fn features(text: &str) -> Vec<Feature<'_>> {
-    let mut out: Vec<Feature<'_>> = grams(text)
-        .into_iter()
-        .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b)))
-        .collect();
+    let (grams, words) = (grams(text), words(text));
+    // Both parts' room at once: growing the list for the words copied all ~600 n-grams of a
+    // 200-char reply (~1 µs of ~68 with the customer's line).
+    let mut out: Vec<Feature<'_>> = Vec::with_capacity(grams.len() + words.len());
     out.extend(
-        words(text)
+        grams
+            .into_iter()
+            .map(|(a, b)| (std::borrow::Cow::Borrowed(&text[a..b]), (a, b))),
+    );
+    out.extend(
+        words
             .into_iter()
             .map(|(k, span)| (std::borrow::Cow::Owned(k), span)),
     );
