@@ -46,8 +46,12 @@ pub const NEGATABLE: &[Owner] = &[THIRD_PARTY, DEFLECT, FINAL_RULE];
 
 /// A cause put on a third party or the customer sent elsewhere, as blame: a way out, not a reason.
 pub(crate) fn smears(spans: &Spans) -> bool {
-    has(spans, Owner::Principle(PrincipleId::Blame))
-        && (has(spans, THIRD_PARTY) || has(spans, DEFLECT))
+    smears_if(spans, has(spans, Owner::Principle(PrincipleId::Blame)))
+}
+
+/// `smears`, for a reply that `blames` (its blame found, or about to be added).
+pub(crate) fn smears_if(spans: &Spans, blames: bool) -> bool {
+    blames && (has(spans, THIRD_PARTY) || has(spans, DEFLECT))
 }
 
 fn has(spans: &Spans, who: Owner) -> bool {
