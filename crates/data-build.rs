@@ -194,23 +194,31 @@ fn answer_nfas(answers: &serde_json::Value, out: &str) {
 /// `data/NAME.toml` → `OUT_DIR/NAME.json`, parsed (a malformed file fails the build at
 /// `FILE:LINE:COLUMN`).
 fn compile(data: &Path, name: &str, out: &str) -> serde_json::Value {
+    let value = parse(data, name);
+    write_json(name, &value, out);
+    value
+}
+
+/// `data/NAME.toml` read into a JSON value; a file that does not parse fails the build with its
+/// path, line and column.
+fn parse(data: &Path, name: &str) -> serde_json::Value {
     let src_path = data.join(format!("{name}.toml")).display().to_string();
     println!("cargo:rerun-if-changed={src_path}");
     let src = std::fs::read_to_string(&src_path)
         .unwrap_or_else(|e| panic!("{src_path}: cannot read: {e}"));
-    let value: serde_json::Value = toml::from_str(&src).unwrap_or_else(|e| {
+    toml::from_str(&src).unwrap_or_else(|e| {
         let (line, col) = e.span().map_or((0, 0), |s| line_col(&src, s.start));
         panic!("{src_path}:{line}:{col}: {}", e.message())
-    });
+    })
+}
+
+/// `value` as minified JSON to `OUT_DIR/NAME.json`.
+fn write_json(name: &str, value: &serde_json::Value, out: &str) {
     let dest = Path::new(out).join(format!("{name}.json"));
     std::fs::create_dir_all(dest.parent().expect("a file has a parent"))
         .expect("OUT_DIR is writable");
-    std::fs::write(
-        &dest,
-        serde_json::to_string(&value).expect("JSON from TOML"),
-    )
-    .expect("OUT_DIR is writable");
-    value
+    std::fs::write(&dest, serde_json::to_string(value).expect("JSON from TOML"))
+        .expect("OUT_DIR is writable");
 }
 
 /// The UI catalogue: one file per language of `data/languages.toml`, `data/i18n/CODE.toml`
@@ -590,20 +598,16 @@ fn lexicons(data: &Path, out: &str) {
 /// `compile` for a lexicon or role file: its `source` (the handbook passage it cites) must be a
 /// string, and is left out of the JSON written (returned with it).
 fn compile_cited(data: &Path, name: &str, out: &str) -> serde_json::Value {
-    let mut value = compile(data, name, out);
+    let full = parse(data, name);
     assert!(
-        value.get("source").is_some_and(|s| s.is_string()),
+        full.get("source").is_some_and(|s| s.is_string()),
         "data/{name}.toml: no `source = \"…\"` (the handbook passage its cues come from)"
     );
-    let full = value.clone();
+    let mut value = full.clone();
     if let Some(table) = value.as_object_mut() {
         table.remove("source");
     }
-    std::fs::write(
-        Path::new(out).join(format!("{name}.json")),
-        serde_json::to_string(&value).expect("JSON"),
-    )
-    .expect("OUT_DIR is writable");
+    write_json(name, &value, out);
     full
 }
 

@@ -748,14 +748,30 @@ fn run_at(later: &Later, from: usize, key: (u32, u8, usize)) -> &Later {
     &rest[..n]
 }
 
-/// Put `later` in order of entry (stably), each entry one of `begun`'s set bits: a counting
-/// sort by the entry's rank among them. The automaton reports the later parts in text order, so
-/// by entry they are shuffled (the general sort took a tenth of `find`); grouped, each entry's
-/// few are nearly in order of part and start already, which `sort::sort` finishes cheaply.
-fn group_by_entry(later: &mut Vec<(u32, u8, usize, usize)>, begun: &[u64]) {
+/// A set of entries, a bit each (`find`'s entries begun and continued).
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: u32) {
+        self.0[i as usize / 64] |= 1 << (i % 64);
+    }
+    fn has(&self, i: u32) -> bool {
+        self.0[i as usize / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// Put `later` in order of entry (stably), each entry one of `begun`'s: a counting sort by the
+/// entry's rank among them. The automaton reports the later parts in text order, so by entry
+/// they are shuffled (the general sort took a tenth of `find`); grouped, each entry's few are
+/// nearly in order of part and start already, which `sort::sort` finishes cheaply.
+fn group_by_entry(later: &mut Vec<(u32, u8, usize, usize)>, begun: &Bits) {
     if later.len() < 2 {
         return;
     }
+    let begun = &begun.0;
     // rank[w]: how many entries of `begun`'s words before `w` are set.
     let mut rank = Vec::with_capacity(begun.len());
     let mut total = 0usize;
@@ -1013,7 +1029,7 @@ impl Lexicon {
         let mut later: Vec<(u32, u8, usize, usize)> = Vec::with_capacity(room);
         // The entries with a first part found (a bit each): only their later parts are kept,
         // so few are sorted (most later parts found are common words', of entries not begun).
-        let mut has_first = vec![0u64; self.entries.len().div_ceil(64)];
+        let mut has_first = Bits::new(self.entries.len());
         for m in ac.overlapping(text) {
             let (s, e) = (m.start(), m.end());
             for u in users.of(m.pattern().as_usize()) {
@@ -1022,28 +1038,28 @@ impl Lexicon {
                     continue;
                 }
                 if u.part == 0 {
-                    has_first[u.entry as usize / 64] |= 1 << (u.entry % 64);
+                    has_first.set(u.entry);
                     firsts.push((u.entry, s, e));
                 } else {
                     later.push((u.entry, u.part, s, e));
                 }
             }
         }
-        later.retain(|l| has_first[l.0 as usize / 64] & (1 << (l.0 % 64)) != 0);
+        later.retain(|l| has_first.has(l.0));
         group_by_entry(&mut later, &has_first);
         crate::sort::sort(&mut later);
         later.dedup();
         // The entries with a later part found: an entry of several parts without one has no
         // hit, and most first parts found are of such entries (no search of `later` for them).
-        let mut has_later = vec![0u64; has_first.len()];
+        let mut has_later = Bits::new(self.entries.len());
         for l in &later {
-            has_later[l.0 as usize / 64] |= 1 << (l.0 % 64);
+            has_later.set(l.0);
         }
         let mut hits = Vec::new();
         let (mut ways, mut way, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
         for (ei, s, e) in firsts {
             let gaps = &self.entries[ei as usize].gaps;
-            if !gaps.is_empty() && has_later[ei as usize / 64] & (1 << (ei % 64)) == 0 {
+            if !gaps.is_empty() && !has_later.has(ei) {
                 continue;
             }
             // Every way through the first part's chunks: one hit each (as every alternative
@@ -1210,32 +1226,29 @@ mod tests {
 
     /// The folded texts of a corpus file's replies.
     fn corpus(path: &str) -> Vec<String> {
+        corpus_field(path, "text")
+    }
+
+    /// The folded texts of a corpus file's `field` (`text`: the replies, `context`: the
+    /// customer's lines).
+    fn corpus_field(path: &str, field: &str) -> Vec<String> {
         let path = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
         let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         src.lines()
             .filter_map(|l| kefu_core::json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| Some(Folded::new(v.get("text")?.as_str()?).text))
+            .filter_map(|v| Some(Folded::new(v.get(field)?.as_str()?).text))
             .collect()
     }
 
     /// The role searched alone (`ALONE`, the one `detect` asks of the customer's line) has an
-    /// automaton of its own, and it finds exactly the hits of that role the whole lexicon finds: in the corpus's customer lines and replies
-    /// and in questions made to hold its cues (English words on their boundaries, a cue with a
+    /// automaton of its own, and it finds exactly the hits of that role the whole lexicon finds:
+    /// in the corpus's customer lines and replies and in questions made to hold its cues (English words on their boundaries, a cue with a
     /// group, Cantonese).
     #[test]
     fn an_owner_searched_alone_finds_what_the_whole_lexicon_finds() {
         let l = Lexicon::builtin();
         let owner = Owner::Role(ALONE);
-        let path = format!(
-            "{}/../../tests/data/trainee/tuning.jsonl",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let mut texts: Vec<String> = src
-            .lines()
-            .filter_map(|l| kefu_core::json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| Some(Folded::new(v.get("context")?.as_str()?).text))
-            .collect();
+        let mut texts = corpus_field("tests/data/trainee/tuning.jsonl", "context");
         texts.extend(
             corpus("tests/data/trainee/tuning.jsonl")
                 .into_iter()
