@@ -230,7 +230,7 @@ fn write_json(name: &str, value: &serde_json::Value, out: &str) {
 fn catalogue(data: &Path, out: &str) {
     let dir = data.join("i18n");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let codes: Vec<String> = compile_value(&data.join("languages.toml"))["language"]
+    let codes: Vec<String> = parse(data, "languages")["language"]
         .as_array()
         .expect("data/languages.toml has [[language]]")
         .iter()
@@ -514,7 +514,7 @@ fn principle_ids(principles: &serde_json::Value, out: &str) {
 fn lexicons(data: &Path, out: &str) {
     let dir = data.join("lexicon");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let principles = compile_value(&data.join("principles.toml"));
+    let principles = parse(data, "principles");
     let order: Vec<String> = principles["principle"]
         .as_array()
         .expect("data/principles.toml has [[principle]]")
@@ -609,11 +609,6 @@ fn compile_cited(data: &Path, name: &str, out: &str) -> serde_json::Value {
     }
     write_json(name, &value, out);
     full
-}
-
-fn compile_value(path: &Path) -> serde_json::Value {
-    let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    toml::from_str(&src).unwrap_or_else(|e| panic!("{}: {}", path.display(), e.message()))
 }
 
 fn line_col(src: &str, byte: usize) -> (usize, usize) {
