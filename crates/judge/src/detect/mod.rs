@@ -178,30 +178,31 @@ fn asks_why(lex: &Lexicon, said: &Folded) -> bool {
     })
 }
 
-/// The words of a folded text that tell whether one line says another back: each pair of
-/// adjacent CJK characters, and each Latin word of four letters or more. Linear.
-fn echo_words(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    echo_words_into(text, &mut out);
-    out
+/// A word that tells whether one line says another back: a pair of adjacent CJK characters
+/// (the two chars, packed: compared as integers, not hashed as text) or a Latin word of four
+/// letters or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum EchoWord<'a> {
+    Pair(u64),
+    Word(&'a str),
 }
 
-/// `echo_words`, appended to `out`.
-fn echo_words_into<'a>(text: &'a str, out: &mut Vec<&'a str>) {
-    let mut prev: Option<(usize, char)> = None;
+/// Each echo word of a folded text, in order, to `each`. Linear.
+fn echo_words<'a>(text: &'a str, mut each: impl FnMut(EchoWord<'a>)) {
+    let mut prev: Option<char> = None;
     let mut word: Option<usize> = None;
     for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-        if let Some((p, pc)) = prev {
+        if let Some(pc) = prev {
             if text::is_cjk(pc) && text::is_cjk(c) && i < text.len() {
-                out.push(&text[p..i + c.len_utf8()]);
+                each(EchoWord::Pair(u64::from(pc) << 32 | u64::from(c)));
             }
         }
-        prev = Some((i, c));
+        prev = Some(c);
         if c.is_ascii_alphabetic() {
             word.get_or_insert(i);
         } else if let Some(w) = word.take() {
             if i - w >= 4 {
-                out.push(&text[w..i]);
+                each(EchoWord::Word(&text[w..i]));
             }
         }
     }
@@ -212,16 +213,33 @@ fn echoes(a: &Analysis, said: Option<&Folded>) -> Vec<usize> {
     let Some(said) = said else {
         return vec![0; a.sentences.len()];
     };
-    type Set<'a> = std::collections::HashSet<&'a str, crate::fx::FxBuild>;
-    let theirs: Set = echo_words(&said.text).into_iter().collect();
-    // One buffer for every sentence's words, counted distinct by sorting.
+    // The customer's words sorted, each looked up by binary search (a line is short), and a
+    // bitmap of their pairs' last chars that rules out most of the reply's pairs at once.
+    let mut theirs = Vec::new();
+    let mut last = [0u64; 16];
+    echo_words(&said.text, |w| {
+        if let EchoWord::Pair(p) = w {
+            last[(p >> 6) as usize & 15] |= 1 << (p & 63);
+        }
+        theirs.push(w);
+    });
+    theirs.sort_unstable();
+    theirs.dedup();
+    // One buffer for every sentence's shared words, counted distinct by sorting.
     let mut mine = Vec::new();
     a.sentences
         .iter()
         .map(|s| {
             mine.clear();
-            echo_words_into(s.slice(&a.f.text), &mut mine);
-            mine.retain(|w| theirs.contains(w));
+            echo_words(s.slice(&a.f.text), |w| {
+                let maybe = match w {
+                    EchoWord::Pair(p) => last[(p >> 6) as usize & 15] & (1 << (p & 63)) != 0,
+                    EchoWord::Word(_) => true,
+                };
+                if maybe && theirs.binary_search(&w).is_ok() {
+                    mine.push(w);
+                }
+            });
             mine.sort_unstable();
             mine.dedup();
             mine.len()

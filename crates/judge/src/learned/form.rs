@@ -85,6 +85,8 @@ pub struct Rows {
     flat: Vec<i64>,
     at: Vec<Option<usize>>,
     heads: usize,
+    /// Per head, the sum of the distinct rows, added up as each row is read.
+    sums: Vec<i64>,
 }
 
 impl Rows {
@@ -97,6 +99,9 @@ impl Rows {
         // with the customer's line).
         let mut seen: HashMap<usize, usize, FxBuild> =
             HashMap::with_capacity_and_hasher(feats.len(), FxBuild::default());
+        // Wrapping: a weight is at most 127 units of a hundredth-scale unit, so no reply's sum
+        // comes near `i64`'s range, and the sum vectorises as a saturating one does not.
+        let mut sums = vec![0i64; heads];
         let at = feats
             .iter()
             .zip(m.ids(feats))
@@ -104,12 +109,20 @@ impl Rows {
                 let id = id?;
                 Some(*seen.entry(id).or_insert_with(|| {
                     m.row_of(g, id, &mut row);
+                    for (s, w) in sums.iter_mut().zip(&row) {
+                        *s = s.wrapping_add(*w);
+                    }
                     flat.extend_from_slice(&row);
                     flat.len() - row.len()
                 }))
             })
             .collect();
-        Rows { flat, at, heads }
+        Rows {
+            flat,
+            at,
+            heads,
+            sums,
+        }
     }
 
     /// How many of the features (counted as they occur) the vocabulary holds.
@@ -124,16 +137,14 @@ impl Rows {
 
     /// Every head's score: its bias plus the weight of each distinct n-gram (each row once).
     pub fn scores(&self, heads: &[Head]) -> Vec<i64> {
-        let mut s: Vec<i64> = heads.iter().map(|h| h.bias).collect();
-        if self.heads == 0 {
-            return s;
-        }
-        for row in self.flat.chunks_exact(self.heads) {
-            for (x, w) in s.iter_mut().zip(row) {
-                *x = x.saturating_add(*w);
-            }
-        }
-        s
+        heads
+            .iter()
+            .enumerate()
+            .map(|(k, h)| {
+                h.bias
+                    .saturating_add(self.sums.get(k).copied().unwrap_or(0))
+            })
+            .collect()
     }
 }
 
@@ -944,7 +955,17 @@ impl Weights for Packed<'_> {
     fn row_of(&self, _: &str, j: usize, out: &mut Vec<i64>) {
         let h = self.principles.len();
         out.clear();
-        out.extend((0..h).map(|k| self.at(j, k)));
+        // A row with no exception (nearly all) is its bytes times the units, in one pass the
+        // compiler vectorises; `at` looks each exception up.
+        match self.weights.get(j * h..j * h + h) {
+            Some(bytes) if !bytes.contains(&(ESCAPE as u8)) => out.extend(
+                bytes
+                    .iter()
+                    .zip(&self.units)
+                    .map(|(&b, &u)| i64::from(b as i8).saturating_mul(u)),
+            ),
+            _ => out.extend((0..h).map(|k| self.at(j, k))),
+        }
     }
     fn weight(&self, g: &str, k: usize) -> i64 {
         let h = self.principles.len();
