@@ -175,7 +175,7 @@ fn judged(
         .map(|(f, _)| f)
         .collect();
     let heads: Vec<usize> = firing.iter().map(|&(k, _)| k).collect();
-    let spans = best_clauses(&rows, &heads, text, &feats, clauses);
+    let spans = best_clauses(models, &rows, &heads, text, &feats, clauses);
     let out = firing
         .into_iter()
         .zip(spans)
@@ -264,6 +264,7 @@ fn held(spans: &Spans, added: &[PrincipleId], id: PrincipleId) -> bool {
 /// (whole text if no clause), over the text's `feats` (`features`: the char n-grams, then the
 /// words, each part in order of where they start): one walk over the clauses for every head.
 fn best_clauses(
+    models: &dyn Weights,
     rows: &Rows,
     heads: &[usize],
     text: &str,
@@ -292,9 +293,10 @@ fn best_clauses(
         if *a < c.start || *b > c.end {
             continue;
         }
-        let Some(row) = rows.row(i) else { continue };
         for (sum, &k) in sums[ci * n..][..n].iter_mut().zip(heads) {
-            let w = row[k];
+            let Some(w) = rows.weight(models, feats, i, k) else {
+                break;
+            };
             if w > 0 {
                 *sum = sum.saturating_add(w);
             }

@@ -6,7 +6,7 @@
 //! form at build time, so the scorer module carries neither the text nor its parser (#17).
 
 use crate::fx::{self, FxBuild};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The longest n-gram (in chars) the model reads.
 pub const MAX_GRAM: usize = 3;
@@ -42,6 +42,8 @@ pub trait Weights {
     /// Only for an `id` this model's `id(g)` returned: another number may panic (`Packed`) or
     /// give an empty row (`Models`).
     fn row_of(&self, g: &str, id: usize, out: &mut Vec<i64>);
+    /// The weight of n-gram `g` (named `id`, as for `row_of`) for head `k`; 0 past the heads.
+    fn weight_of(&self, g: &str, id: usize, k: usize) -> i64;
 
     /// `id` of each feature's key, in order (a model may find a run of n-grams that begin
     /// alike faster than one by one: `Packed`).
@@ -77,14 +79,12 @@ pub trait Weights {
     }
 }
 
-/// The weights of a text's features, each distinct feature looked up once: `flat` holds one row
-/// (a weight per head) per distinct feature the vocabulary holds, `at[i]` where feature `i`'s
-/// row starts in `flat` (a repeated feature shares its first occurrence's row), `None` for one
-/// the vocabulary does not hold.
+/// The weights of a text's features, each distinct feature looked up once: `ids[i]` the
+/// vocabulary's number for feature `i` (`None` for one it does not hold), and per head the sum
+/// of the distinct features' weights. One feature's weight for one head is read again only where
+/// a hit's evidence is looked for (`weight`): no row per feature is kept.
 pub struct Rows {
-    flat: Vec<i64>,
-    at: Vec<Option<usize>>,
-    heads: usize,
+    ids: Vec<Option<usize>>,
     /// Per head, the sum of the distinct rows, added up as each row is read.
     sums: Vec<i64>,
 }
@@ -92,47 +92,45 @@ pub struct Rows {
 impl Rows {
     pub fn new<W: Weights + ?Sized>(m: &W, feats: &[Feature<'_>]) -> Rows {
         let heads = m.heads().len();
-        let mut flat = Vec::with_capacity(feats.len() * heads);
         let mut row = Vec::with_capacity(heads);
         // Each feature is looked up once (its id); a repeated one is found again by that number,
         // not by its text (hashing every feature's text twice was a fifth of judging a reply
         // with the customer's line).
-        let mut seen: HashMap<usize, usize, FxBuild> =
-            HashMap::with_capacity_and_hasher(feats.len(), FxBuild::default());
+        let mut seen: HashSet<usize, FxBuild> =
+            HashSet::with_capacity_and_hasher(feats.len(), FxBuild::default());
         // Wrapping: a weight is at most 127 units of a hundredth-scale unit, so no reply's sum
         // comes near `i64`'s range, and the sum vectorises as a saturating one does not.
         let mut sums = vec![0i64; heads];
-        let at = feats
-            .iter()
-            .zip(m.ids(feats))
-            .map(|((g, _), id)| {
-                let id = id?;
-                Some(*seen.entry(id).or_insert_with(|| {
+        let ids = m.ids(feats);
+        for ((g, _), id) in feats.iter().zip(&ids) {
+            if let Some(id) = *id {
+                if seen.insert(id) {
                     m.row_of(g, id, &mut row);
                     for (s, w) in sums.iter_mut().zip(&row) {
                         *s = s.wrapping_add(*w);
                     }
-                    flat.extend_from_slice(&row);
-                    flat.len() - row.len()
-                }))
-            })
-            .collect();
-        Rows {
-            flat,
-            at,
-            heads,
-            sums,
+                }
+            }
         }
+        Rows { ids, sums }
     }
 
     /// How many of the features (counted as they occur) the vocabulary holds.
     pub fn known(&self) -> usize {
-        self.at.iter().filter(|a| a.is_some()).count()
+        self.ids.iter().filter(|a| a.is_some()).count()
     }
 
-    /// Feature `i`'s weights, one per head (`None`: not in the vocabulary).
-    pub fn row(&self, i: usize) -> Option<&[i64]> {
-        self.at[i].map(|o| &self.flat[o..o + self.heads])
+    /// Feature `i`'s weight for head `k` (`feats` the features the rows were made of; `None`:
+    /// not in the vocabulary).
+    pub fn weight<W: Weights + ?Sized>(
+        &self,
+        m: &W,
+        feats: &[Feature<'_>],
+        i: usize,
+        k: usize,
+    ) -> Option<i64> {
+        let id = (*self.ids.get(i)?)?;
+        Some(m.weight_of(&feats.get(i)?.0, id, k))
     }
 
     /// Every head's score: its bias plus the weight of each distinct n-gram (each row once).
@@ -163,6 +161,13 @@ impl Weights for Models {
         if let Some(w) = self.grams.get(g) {
             out.extend_from_slice(w);
         }
+    }
+    fn weight_of(&self, g: &str, _: usize, k: usize) -> i64 {
+        self.grams
+            .get(g)
+            .and_then(|w| w.get(k))
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -965,6 +970,13 @@ impl Weights for Packed<'_> {
                     .map(|(&b, &u)| i64::from(b as i8).saturating_mul(u)),
             ),
             _ => out.extend((0..h).map(|k| self.at(j, k))),
+        }
+    }
+    fn weight_of(&self, _: &str, j: usize, k: usize) -> i64 {
+        if k < self.principles.len() {
+            self.at(j, k)
+        } else {
+            0
         }
     }
     fn weight(&self, g: &str, k: usize) -> i64 {
