@@ -289,8 +289,14 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Guess the language of a reply: "zh" when it has any Han text, else "en".
 pub fn detect_lang(text: &str) -> &'static str {
-    let han = text.chars().filter(|c| is_cjk(*c)).count();
-    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let (mut han, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if is_cjk(c) {
+            han += 1;
+        }
+    }
     if han > 0 && han * 4 >= latin.min(8) {
         "zh"
     } else {

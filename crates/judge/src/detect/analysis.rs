@@ -218,8 +218,14 @@ pub(super) fn seg_of(segs: &[Seg], pos: usize) -> Option<Seg> {
 
 /// Mostly Latin letters: an English sentence or clause.
 pub(super) fn is_latin(t: &str) -> bool {
-    let latin = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
-    let cjk = t.chars().filter(|c| text::is_cjk(*c)).count();
+    let (mut latin, mut cjk) = (0usize, 0usize);
+    for c in t.chars() {
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        } else if text::is_cjk(c) {
+            cjk += 1;
+        }
+    }
     latin > 0 && cjk * 3 <= latin
 }
 

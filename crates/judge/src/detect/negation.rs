@@ -23,48 +23,38 @@ pub(super) struct Negators<'a> {
 /// Counts over every prefix of the folded text, so that the size of any gap (in words, in
 /// non-space chars, ASCII or not) is known in constant time.
 pub(super) struct GapCounts {
-    /// Before each byte offset: non-ASCII chars, non-space chars, words (runs of non-space).
-    non_ascii: Vec<u32>,
-    non_space: Vec<u32>,
-    word_starts: Vec<u32>,
+    /// Before each byte offset: non-ASCII chars, non-space chars, words (runs of non-space);
+    /// one entry per byte, so a char of three bytes pushes one entry three times.
+    before: Vec<[u32; 3]>,
 }
 
 impl GapCounts {
     fn new(t: &str) -> GapCounts {
-        let mut g = GapCounts {
-            non_ascii: Vec::with_capacity(t.len() + 1),
-            non_space: Vec::with_capacity(t.len() + 1),
-            word_starts: Vec::with_capacity(t.len() + 1),
-        };
+        let mut before = Vec::with_capacity(t.len() + 1);
         let (mut a, mut s, mut w, mut prev_space) = (0u32, 0u32, 0u32, true);
         for c in t.chars() {
-            for _ in 0..c.len_utf8() {
-                g.non_ascii.push(a);
-                g.non_space.push(s);
-                g.word_starts.push(w);
-            }
+            before.extend(std::iter::repeat_n([a, s, w], c.len_utf8()));
             let space = c.is_whitespace();
             a += u32::from(!c.is_ascii());
             s += u32::from(!space);
             w += u32::from(!space && prev_space);
             prev_space = space;
         }
-        g.non_ascii.push(a);
-        g.non_space.push(s);
-        g.word_starts.push(w);
-        g
+        before.push([a, s, w]);
+        GapCounts { before }
     }
     /// `t[a..b]` (char boundaries): all ASCII, its `split_whitespace` count, its non-space chars.
     fn measure(&self, t: &str, a: usize, b: usize) -> (bool, u32, u32) {
-        let ascii = self.non_ascii[b] == self.non_ascii[a];
+        let ([na, sa, wa], [nb, sb, wb]) = (self.before[a], self.before[b]);
+        let ascii = nb == na;
         let mid_word = a < b
             && !t[a..].starts_with(char::is_whitespace)
             && t[..a]
                 .chars()
                 .next_back()
                 .is_some_and(|c| !c.is_whitespace());
-        let words = self.word_starts[b] - self.word_starts[a] + u32::from(mid_word);
-        (ascii, words, self.non_space[b] - self.non_space[a])
+        let words = wb - wa + u32::from(mid_word);
+        (ascii, words, sb - sa)
     }
 }
 
