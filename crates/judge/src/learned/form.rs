@@ -45,6 +45,12 @@ pub trait Weights {
     /// The weight of n-gram `g` (named `id`, as for `row_of`) for head `k`; 0 past the heads.
     fn weight_of(&self, g: &str, id: usize, k: usize) -> i64;
 
+    /// A bound on the numbers `id` gives (all below it), if they are dense enough that a bit
+    /// per number is cheaper than a hash set: `Packed`'s, the n-grams' places.
+    fn id_bound(&self) -> Option<usize> {
+        None
+    }
+
     /// `id` of each feature's key, in order (a model may find a run of n-grams that begin
     /// alike faster than one by one: `Packed`).
     fn ids(&self, feats: &[Feature<'_>]) -> Vec<Option<usize>> {
@@ -96,15 +102,28 @@ impl Rows {
         // Each feature is looked up once (its id); a repeated one is found again by that number,
         // not by its text (hashing every feature's text twice was a fifth of judging a reply
         // with the customer's line).
-        let mut seen: HashSet<usize, FxBuild> =
-            HashSet::with_capacity_and_hasher(feats.len(), FxBuild::default());
+        // A bit per vocabulary number where the numbers are dense (~19,000 n-grams: 2.4 KB),
+        // else a hash set.
+        let bound = m.id_bound().unwrap_or(0);
+        let mut bits = vec![0u64; bound.div_ceil(64)];
+        let mut seen: HashSet<usize, FxBuild> = HashSet::default();
+        let mut first = |id: usize| {
+            if id < bound {
+                let (word, bit) = (id / 64, 1u64 << (id % 64));
+                let new = bits[word] & bit == 0;
+                bits[word] |= bit;
+                new
+            } else {
+                seen.insert(id)
+            }
+        };
         // Wrapping: a weight is at most 127 units of a hundredth-scale unit, so no reply's sum
         // comes near `i64`'s range, and the sum vectorises as a saturating one does not.
         let mut sums = vec![0i64; heads];
         let ids = m.ids(feats);
         for ((g, _), id) in feats.iter().zip(&ids) {
             if let Some(id) = *id {
-                if seen.insert(id) {
+                if first(id) {
                     m.row_of(g, id, &mut row);
                     for (s, w) in sums.iter_mut().zip(&row) {
                         *s = s.wrapping_add(*w);
@@ -930,6 +949,9 @@ impl Weights for Packed<'_> {
     /// Where `g` is in the sorted vocabulary.
     fn id(&self, g: &str) -> Option<usize> {
         self.find(g)
+    }
+    fn id_bound(&self) -> Option<usize> {
+        Some(self.ends.len())
     }
     /// The char n-grams by a walk over their chars, continued from the feature before when
     /// its key begins this one's (`features` lists a char's 1-, 2- and 3-grams in a row): one
