@@ -317,7 +317,7 @@ fn coverage() {
         if feats.is_empty() {
             continue;
         }
-        let known = learned::Rows::new(&models[i % learn::FOLDS], &feats).known();
+        let known = learned::Summed::new(&models[i % learn::FOLDS], &feats).known();
         let share = known as f64 / feats.len() as f64;
         all.push(share);
         if feats.len() >= learned::MIN_FEATURES {

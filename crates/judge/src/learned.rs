@@ -34,8 +34,8 @@ use std::sync::{Arc, OnceLock};
 
 mod form;
 pub use form::{
-    features, grams, pack, parse, stem, words, write, Feature, Head, Models, Packed, Rows, Weights,
-    MAX_GRAM, WORD_PREFIX,
+    features, grams, pack, parse, stem, words, write, Feature, Head, Models, Packed, Summed,
+    Weights, MAX_GRAM, WORD_PREFIX,
 };
 
 /// The embedded models: `data/model/learned.txt` (the text form `make train` writes, the source
@@ -147,7 +147,7 @@ fn judged(
     // Read once, and each feature's weights looked up once: for the scores and for each hit's
     // evidence (a lookup per feature and head made a reply with a customer's line 5× slower).
     let feats = features(text);
-    let rows = Rows::new(models, &feats);
+    let rows = Summed::new(models, &feats);
     let known =
         feats.len() < MIN_FEATURES || (rows.known() as f64) >= MIN_KNOWN * feats.len() as f64;
     let scores = rows.scores(models.heads());
@@ -265,7 +265,7 @@ fn held(spans: &Spans, added: &[PrincipleId], id: PrincipleId) -> bool {
 /// words, each part in order of where they start): one walk over the clauses for every head.
 fn best_clauses(
     models: &dyn Weights,
-    rows: &Rows,
+    rows: &Summed,
     heads: &[usize],
     text: &str,
     feats: &[Feature<'_>],
@@ -317,6 +317,43 @@ fn best_clauses(
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// A head's score is its bias plus the exact sum of the distinct n-grams' weights, clamped
+    /// to `i64`, whatever the weights (a given model's may be extreme) and in whatever order
+    /// the n-grams come: no overflow, no panic in a debug build.
+    #[test]
+    fn extreme_weights_sum_exactly_and_clamp() {
+        let head = |bias| Head {
+            id: "blame".into(),
+            bias,
+            threshold: 0,
+        };
+        let grams = |w: [i64; 3]| -> HashMap<String, Vec<i64>> {
+            ["甲", "乙", "丙"]
+                .iter()
+                .zip(w)
+                .map(|(g, w)| (g.to_string(), vec![w]))
+                .collect()
+        };
+        let score = |bias, w, text: &str| {
+            let m = Models {
+                principles: vec![head(bias)],
+                grams: grams(w),
+            };
+            m.scores(text)[0]
+        };
+        let (max, min) = (i64::MAX, i64::MIN);
+        // MAX + MAX + MIN = MAX - 1, whichever n-gram comes first; a repeated one counts once.
+        assert_eq!(score(0, [max, max, min], "甲乙丙"), max - 1);
+        assert_eq!(score(0, [max, max, min], "丙甲乙"), max - 1);
+        assert_eq!(score(0, [max, max, min], "甲甲乙丙丙"), max - 1);
+        assert_eq!(score(min, [-5, 10, 0], "甲乙"), min + 5);
+        // Past the range: clamped.
+        assert_eq!(score(0, [max, max, 0], "甲乙"), max);
+        assert_eq!(score(0, [min, min, 0], "乙甲"), min);
+        assert_eq!(score(max, [max, 0, 0], "甲"), max);
+        assert_eq!(score(min, [min, 0, 0], "甲"), min);
+    }
 
     /// The embedded model's walk over chars (`Packed::ids`) finds exactly the n-grams its hash
     /// index finds one by one (`id`), in every corpus reply and in texts made to trip it:

@@ -214,12 +214,13 @@ fn echoes(a: &Analysis, said: Option<&Folded>) -> Vec<usize> {
         return vec![0; a.sentences.len()];
     };
     // The customer's words sorted, each looked up by binary search (a line is short), and a
-    // bitmap of their pairs' last chars that rules out most of the reply's pairs at once.
+    // filter of 1,024 bits on the low 10 bits of their pairs' second chars, which rules out
+    // most of the reply's pairs without a search.
     let mut theirs = Vec::new();
-    let mut last = [0u64; 16];
+    let mut pair_filter = [0u64; 16];
     echo_words(&said.text, |w| {
         if let EchoWord::Pair(p) = w {
-            last[(p >> 6) as usize & 15] |= 1 << (p & 63);
+            pair_filter[(p >> 6) as usize & 15] |= 1 << (p & 63);
         }
         theirs.push(w);
     });
@@ -233,7 +234,7 @@ fn echoes(a: &Analysis, said: Option<&Folded>) -> Vec<usize> {
             mine.clear();
             echo_words(s.slice(&a.f.text), |w| {
                 let maybe = match w {
-                    EchoWord::Pair(p) => last[(p >> 6) as usize & 15] & (1 << (p & 63)) != 0,
+                    EchoWord::Pair(p) => pair_filter[(p >> 6) as usize & 15] & (1 << (p & 63)) != 0,
                     EchoWord::Word(_) => true,
                 };
                 if maybe && theirs.binary_search(&w).is_ok() {

@@ -81,33 +81,33 @@ pub trait Weights {
 
     /// Every head's score for a text's `features` (what `features` returned for it).
     fn scores_of(&self, features: &[Feature<'_>]) -> Vec<i64> {
-        Rows::new(self, features).scores(self.heads())
+        Summed::new(self, features).scores(self.heads())
     }
 }
 
-/// The weights of a text's features, each distinct feature looked up once: `ids[i]` the
-/// vocabulary's number for feature `i` (`None` for one it does not hold), and per head the sum
-/// of the distinct features' weights. One feature's weight for one head is read again only where
-/// a hit's evidence is looked for (`weight`): no row per feature is kept.
-pub struct Rows {
+/// A text's features looked up in a model and summed: `ids[i]` the vocabulary's number for
+/// feature `i` (`None` for one it does not hold), and per head the sum of the distinct features'
+/// weights. No row of weights is kept: one feature's weight for one head is read again only
+/// where a hit's evidence is looked for (`weight`).
+pub struct Summed {
     ids: Vec<Option<usize>>,
-    /// Per head, the sum of the distinct rows, added up as each row is read.
-    sums: Vec<i64>,
+    /// Per head, the exact sum of the distinct features' weights (`i128`: no text's sum can
+    /// overflow it, whatever the weights; the scores clamp it to `i64`).
+    sums: Vec<i128>,
 }
 
-impl Rows {
-    pub fn new<W: Weights + ?Sized>(m: &W, feats: &[Feature<'_>]) -> Rows {
+impl Summed {
+    pub fn new<W: Weights + ?Sized>(m: &W, feats: &[Feature<'_>]) -> Summed {
         let heads = m.heads().len();
         let mut row = Vec::with_capacity(heads);
         // Each feature is looked up once (its id); a repeated one is found again by that number,
         // not by its text (hashing every feature's text twice was a fifth of judging a reply
-        // with the customer's line).
-        // A bit per vocabulary number where the numbers are dense (~19,000 n-grams: 2.4 KB),
-        // else a hash set.
+        // with the customer's line): by a bit per vocabulary number where the numbers are dense
+        // (~19,000 n-grams: 2.4 KB), else by a hash set.
         let bound = m.id_bound().unwrap_or(0);
         let mut bits = vec![0u64; bound.div_ceil(64)];
         let mut seen: HashSet<usize, FxBuild> = HashSet::default();
-        let mut first = |id: usize| {
+        let mut first_time = |id: usize| {
             if id < bound {
                 let (word, bit) = (id / 64, 1u64 << (id % 64));
                 let new = bits[word] & bit == 0;
@@ -117,21 +117,20 @@ impl Rows {
                 seen.insert(id)
             }
         };
-        // Wrapping: a weight is at most 127 units of a hundredth-scale unit, so no reply's sum
-        // comes near `i64`'s range, and the sum vectorises as a saturating one does not.
-        let mut sums = vec![0i64; heads];
+        // Each distinct row is added to the sums as it is read, not kept for a second pass.
+        let mut sums = vec![0i128; heads];
         let ids = m.ids(feats);
         for ((g, _), id) in feats.iter().zip(&ids) {
             if let Some(id) = *id {
-                if first(id) {
+                if first_time(id) {
                     m.row_of(g, id, &mut row);
                     for (s, w) in sums.iter_mut().zip(&row) {
-                        *s = s.wrapping_add(*w);
+                        *s += i128::from(*w);
                     }
                 }
             }
         }
-        Rows { ids, sums }
+        Summed { ids, sums }
     }
 
     /// How many of the features (counted as they occur) the vocabulary holds.
@@ -139,8 +138,9 @@ impl Rows {
         self.ids.iter().filter(|a| a.is_some()).count()
     }
 
-    /// Feature `i`'s weight for head `k` (`feats` the features the rows were made of; `None`:
-    /// not in the vocabulary).
+    /// Feature `i`'s weight for head `k`. `m` and `feats` must be the model and features these
+    /// sums were made of (`new`); `None` for a feature the vocabulary does not hold, or past
+    /// the features.
     pub fn weight<W: Weights + ?Sized>(
         &self,
         m: &W,
@@ -152,14 +152,15 @@ impl Rows {
         Some(m.weight_of(&feats.get(i)?.0, id, k))
     }
 
-    /// Every head's score: its bias plus the weight of each distinct n-gram (each row once).
+    /// Every head's score: its bias plus the weight of each distinct n-gram (each row once),
+    /// clamped to `i64`.
     pub fn scores(&self, heads: &[Head]) -> Vec<i64> {
         heads
             .iter()
             .enumerate()
             .map(|(k, h)| {
-                h.bias
-                    .saturating_add(self.sums.get(k).copied().unwrap_or(0))
+                let s = i128::from(h.bias) + self.sums.get(k).copied().unwrap_or(0);
+                s.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
             })
             .collect()
     }
@@ -181,6 +182,7 @@ impl Weights for Models {
             out.extend_from_slice(w);
         }
     }
+    /// A hash of `g` per call: `Models` serves `make train` and `make eval`, not the app.
     fn weight_of(&self, g: &str, _: usize, k: usize) -> i64 {
         self.grams
             .get(g)
