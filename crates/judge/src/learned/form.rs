@@ -67,11 +67,9 @@ pub trait Weights {
         true
     }
 
-    /// The weight of n-gram `g` for head `k`.
+    /// The weight of n-gram `g` for head `k` (0: not in the vocabulary, or past the heads).
     fn weight(&self, g: &str, k: usize) -> i64 {
-        let mut row = Vec::new();
-        self.row(g, &mut row);
-        row.get(k).copied().unwrap_or(0)
+        self.id(g).map_or(0, |id| self.weight_of(g, id, k))
     }
 
     /// Every head's score for `text` (folded): bias plus the weight of each distinct n-gram.
@@ -1001,13 +999,6 @@ impl Weights for Packed<'_> {
             self.at(j, k)
         } else {
             0
-        }
-    }
-    fn weight(&self, g: &str, k: usize) -> i64 {
-        let h = self.principles.len();
-        match self.find(g) {
-            Some(j) if k < h => self.at(j, k),
-            _ => 0,
         }
     }
 }
