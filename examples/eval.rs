@@ -11,9 +11,9 @@
 //!
 //! Default files: the trainee corpus's tuning and locked validation parts, then
 //! `tests/data/labelled.jsonl`, then, where `../shared/eval/`
-//! is there, our labels of real agents' replies (`tests/data/agent/validation.jsonl`: a line
-//! carries a hashed id, `key`, and the reply is read from `../shared/eval/agent_replies_zh.jsonl`;
-//! judged with the customer's line, as in play; locked like the validation part) and every file
+//! is there, our labels of real agents' replies (`tests/data/agent/tuning.jsonl` and the locked
+//! `validation.jsonl`: a line carries a hashed id, `key`, and the reply is read from
+//! `../shared/eval/agent_replies_zh.jsonl`; judged with the customer's line, as in play) and every file
 //! in `../shared/eval/` that has gold labels (regression guards); missing files are skipped, so
 //! this runs without `../shared`. Where a principle has fewer than 5 positives, the macro is
 //! also given without it.
@@ -210,9 +210,15 @@ fn eval_file(
                 (false, false) => c.tn += 1,
             }
             if show == Some(k.as_str()) && g != pred {
-                let id = v.get("id").map(|i| i.to_string()).unwrap_or_default();
+                let id = v.get("id").or_else(|| v.get("key"));
+                let id = id.map(|i| i.to_string()).unwrap_or_default();
                 let kind = if pred { "FP" } else { "FN" };
-                r.errors.push((k.clone(), kind, id, text.to_string()));
+                // A real agent's reply is judged with the customer's line: shown before it.
+                let shown = match v.get("context").and_then(Value::as_str) {
+                    Some(said) if joined => format!("〔{said}〕 {text}"),
+                    _ => text.to_string(),
+                };
+                r.errors.push((k.clone(), kind, id, shown));
             }
         }
     }
@@ -259,7 +265,16 @@ fn default_files() -> Vec<PathBuf> {
         files.insert(2, PathBuf::from(PENDING));
     }
     if Path::new(AGENT_REPLIES).exists() {
-        files.push(PathBuf::from("tests/data/agent/validation.jsonl"));
+        // Our labels of real agents' replies: the tuning sample (rules may be written from its
+        // errors, `--show`), then the locked one.
+        for f in [
+            "tests/data/agent/tuning.jsonl",
+            "tests/data/agent/validation.jsonl",
+        ] {
+            if Path::new(f).exists() {
+                files.push(PathBuf::from(f));
+            }
+        }
     }
     let shared = Path::new("../shared/eval");
     if let Ok(rd) = std::fs::read_dir(shared) {

@@ -132,51 +132,60 @@ fn every_line_is_on_its_side_of_the_split_once_at_a_shipped_turn() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Our labels of real agents' replies (`tests/data/agent/`) carry no reply and no id of the
-/// licensed set, only a key: 16 hex digits, each once, labelled 0/1 on the 13 principles any
-/// reply is judged on (not `close`: no turn asked); and where `../shared/eval/` is there, every
-/// key finds the reply it was drawn from (sha256("kefu-agent-2026:" + id)), or `make eval` would
-/// skip lines without a word.
+/// Our labels of real agents' replies (`tests/data/agent/`: the tuning sample and the locked
+/// one) carry no reply and no id of the licensed set, only a key: 16 hex digits, each once in
+/// either file (no reply is in both samples), labelled 0/1 on the 13 principles any reply is
+/// judged on (not `close`: no turn asked); and where `../shared/eval/` is there, every key finds
+/// the reply it was drawn from (sha256("kefu-agent-2026:" + id)), or `make eval` would skip
+/// lines without a word.
 #[test]
 fn the_agent_labels_are_keys_and_labels_that_find_their_replies() {
     assert_eq!(PRINCIPLES[13], "close", "the 13 are the others");
-    let src = std::fs::read_to_string("tests/data/agent/validation.jsonl").unwrap();
     let mut keys = BTreeSet::new();
     let mut problems = Vec::new();
-    for (n, line) in src.lines().enumerate() {
-        let Ok(v) = serde_json::from_str::<Value>(line) else {
-            problems.push(format!("line {}: not JSON", n + 1));
-            continue;
-        };
-        let fields: BTreeSet<&str> = v
-            .as_object()
-            .map(|o| o.keys().map(String::as_str).collect())
-            .unwrap_or_default();
-        if fields != BTreeSet::from(["gold", "key"]) {
-            problems.push(format!(
-                "line {}: holds {fields:?}, not key and gold",
-                n + 1
-            ));
+    for file in ["tuning", "validation"] {
+        let path = format!("tests/data/agent/{file}.jsonl");
+        let src = std::fs::read_to_string(&path).unwrap();
+        let before = keys.len();
+        for (n, line) in src.lines().enumerate() {
+            let Ok(v) = serde_json::from_str::<Value>(line) else {
+                problems.push(format!("{path}:{}: not JSON", n + 1));
+                continue;
+            };
+            let fields: BTreeSet<&str> = v
+                .as_object()
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            if fields != BTreeSet::from(["gold", "key"]) {
+                problems.push(format!(
+                    "{path}:{}: holds {fields:?}, not key and gold",
+                    n + 1
+                ));
+            }
+            let key = v["key"].as_str().unwrap_or_default().to_string();
+            if key.len() != 16 || !key.bytes().all(|b| b.is_ascii_hexdigit()) || !keys.insert(key) {
+                problems.push(format!("{path}:{}: a bad or repeated key", n + 1));
+            }
+            let gold = v["gold"].as_object();
+            let labelled = gold.is_some_and(|g| {
+                g.len() == 13
+                    && PRINCIPLES[..13]
+                        .iter()
+                        .all(|p| matches!(g.get(*p).and_then(Value::as_i64), Some(0 | 1)))
+            });
+            if !labelled {
+                problems.push(format!(
+                    "{path}:{}: not labelled 0/1 on the 13 principles",
+                    n + 1
+                ));
+            }
         }
-        let key = v["key"].as_str().unwrap_or_default().to_string();
-        if key.len() != 16 || !key.bytes().all(|b| b.is_ascii_hexdigit()) || !keys.insert(key) {
-            problems.push(format!("line {}: a bad or repeated key", n + 1));
-        }
-        let gold = v["gold"].as_object();
-        let labelled = gold.is_some_and(|g| {
-            g.len() == 13
-                && PRINCIPLES[..13]
-                    .iter()
-                    .all(|p| matches!(g.get(*p).and_then(Value::as_i64), Some(0 | 1)))
-        });
-        if !labelled {
-            problems.push(format!(
-                "line {}: not labelled 0/1 on the 13 principles",
-                n + 1
-            ));
-        }
+        assert_eq!(
+            keys.len() - before,
+            400,
+            "{path}: 400 replies, none in the other sample"
+        );
     }
-    assert_eq!(keys.len(), 400);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let Ok(shared) = std::fs::read_to_string("../shared/eval/agent_replies_zh.jsonl") else {
         return;
