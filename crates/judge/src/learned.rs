@@ -255,6 +255,8 @@ fn held(spans: &Spans, added: &[PrincipleId], id: PrincipleId) -> bool {
     let guarded = match id {
         PrincipleId::Rudeness => guard.iter().all(|&g| has(g)),
         PrincipleId::Explain => crate::rules::smears_if(spans, has(PrincipleId::Blame)),
+        // The case routed to other staff with no report back is not taken on (`rules::ownership`).
+        PrincipleId::Ownership => crate::rules::ownership::routed_away(spans),
         _ => guard.iter().any(|&g| has(g)),
     };
     has(id) || guarded
@@ -813,6 +815,33 @@ mod tests {
         // not like those they learned from, and the rules' solution stands.
         let stranger = vetoing_head("solution", vec![("看看", -500)]);
         assert!(judge(stranger).findings[&PrincipleId::Solution].hit);
+    }
+
+    /// The explain head's veto drops the rules' explain, but not a request's purpose found by
+    /// structure (`rules::explain`, next to the request: 请私信…,以便我们为您核实): the helpdesk
+    /// template the heads' words weigh against is what the rulebook calls explain.
+    #[test]
+    fn a_request_s_purpose_survives_the_explain_head_s_veto() {
+        use crate::detect::{detect, Context};
+        let cx = Context {
+            customer_said: Some("我的宽带又断了,你们到底管不管?"),
+            ..Context::default()
+        };
+        let purpose = "请您私信提供宽带账号,以便我们为您核实处理。";
+        let cause = "宽带断了是因为线路在检修,明天恢复。";
+        let lex = crate::lexicon::Lexicon::builtin();
+        let head = |weights| knowing(vetoing_head("explain", weights), &[purpose, cause]);
+        let explains = |text: &str, m: Arc<Models>| {
+            with_models(m, || detect(text, lex, &cx)).findings[&PrincipleId::Explain].hit
+        };
+        // No word weighs either way: both explain.
+        assert!(explains(purpose, head(vec![])));
+        assert!(explains(cause, head(vec![])));
+        // Words that weigh against explain: the cause's cue is dropped, the request's purpose is
+        // not.
+        let against = || head(vec![("宽带", -500)]);
+        assert!(!explains(cause, against()));
+        assert!(explains(purpose, against()));
     }
 
     /// A learned hit's evidence is one clause of the reply, as typed.

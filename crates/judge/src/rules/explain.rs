@@ -5,7 +5,9 @@
 //!
 //! A question's purpose: next to a question about the customer's case (a probe), the agent
 //! saying what it will do for them with the answer (请问您平时穿什么码?我帮您推荐一个; I can
-//! check compatibility for you) explains why it asks.
+//! check compatibility for you) explains why it asks; so does what the agent's side will do on
+//! the case with the details it asks for (请私信您的账号,以便我们为您核实; 我们将安排专人跟进处理:
+//! `role.details_purpose`), which the learned explain head does not take back.
 //!
 //! Not in a reply that blames a third party or sends the customer elsewhere: there a cause is a
 //! smear of a third party, a way out (principles.md: blame, not explain). A cause in a reply
@@ -14,32 +16,36 @@
 //! does this rule since 2026-12-05 (tuning 0.8447 → 0.8461, validation 0.8449 → 0.8458; no
 //! explain beside any blame or rudeness had been the rule before).
 
-use super::{has, Facts, Spans, PURPOSE};
+use super::{has, Facts, Spans, DETAILS_PURPOSE, PURPOSE};
 use crate::lexicon::Owner;
 use kefu_core::principles::PrincipleId::*;
 
 /// Stated clauses needed: one bare claim ("我们是官方店") asserts, it does not give grounds.
 const GROUNDS: usize = 2;
 
-pub fn apply(spans: &mut Spans, facts: &Facts) {
+/// Returns the spans of the details' purposes it found (`role.details_purpose` next to a
+/// request): a structure the learned explain head does not veto (`rules::apply`).
+pub fn apply(spans: &mut Spans, facts: &Facts) -> Vec<(usize, usize)> {
     if super::smears(spans) {
         spans.remove(&Owner::Principle(Explain));
-        return;
+        return Vec::new();
     }
-    question_purpose(spans, facts);
-    if !facts.asked_why || facts.stated.len() < GROUNDS {
-        return;
+    question_purpose(spans, facts, PURPOSE);
+    let details = question_purpose(spans, facts, DETAILS_PURPOSE);
+    if facts.asked_why && facts.stated.len() >= GROUNDS {
+        spans
+            .entry(Owner::Principle(Explain))
+            .or_default()
+            .extend(facts.stated.iter().copied());
     }
-    spans
-        .entry(Owner::Principle(Explain))
-        .or_default()
-        .extend(facts.stated.iter().copied());
+    details
 }
 
-/// A purpose cue in the sentence of a probe or the one next to it explains the question.
-fn question_purpose(spans: &mut Spans, facts: &Facts) {
-    if !has(spans, PURPOSE) || !has(spans, Owner::Principle(Probe)) {
-        return;
+/// A purpose cue (of `role`) in the sentence of a probe or the one next to it explains the
+/// question; returns the purposes' spans.
+fn question_purpose(spans: &mut Spans, facts: &Facts, role: Owner) -> Vec<(usize, usize)> {
+    if !has(spans, role) || !has(spans, Owner::Principle(Probe)) {
+        return Vec::new();
     }
     let sentence = |pos: usize| facts.sentences.partition_point(|&(_, end)| end <= pos);
     let mut asked: Vec<usize> = spans[&Owner::Principle(Probe)]
@@ -51,7 +57,7 @@ fn question_purpose(spans: &mut Spans, facts: &Facts) {
         let k = asked.partition_point(|&q| q + 1 < i);
         asked.get(k).is_some_and(|&q| q <= i + 1)
     };
-    let purposes: Vec<(usize, usize)> = spans[&PURPOSE]
+    let purposes: Vec<(usize, usize)> = spans[&role]
         .iter()
         .copied()
         .filter(|&(s, _)| near(sentence(s)))
@@ -60,8 +66,9 @@ fn question_purpose(spans: &mut Spans, facts: &Facts) {
         spans
             .entry(Owner::Principle(Explain))
             .or_default()
-            .extend(purposes);
+            .extend(purposes.iter().copied());
     }
+    purposes
 }
 
 #[cfg(test)]

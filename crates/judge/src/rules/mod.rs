@@ -5,6 +5,7 @@
 
 mod blame;
 pub(crate) mod explain;
+pub(crate) mod ownership;
 mod probe;
 mod restate;
 mod rudeness;
@@ -34,6 +35,12 @@ const FINAL_RULE: Owner = Owner::Role("role.final_rule");
 const WRY_EMOJI: Owner = Owner::Role("role.wry_emoji");
 /// What the agent will do for this customer with what it asks (`rules/explain.rs`).
 const PURPOSE: Owner = Owner::Role("role.purpose");
+/// The case routed to other staff (转交工作人员核查): ownership only with a report back
+/// (`rules/ownership.rs`).
+pub(crate) const ROUTE: Owner = Owner::Role("role.route");
+/// What the agent's side will do on the case with the details it asks for (以便我们为您核实):
+/// explain next to the request, whatever the learned explain head's words (`rules/explain.rs`).
+const DETAILS_PURPOSE: Owner = Owner::Role("role.details_purpose");
 /// A jargon term the reply may use (the customer said it first, the scenario allows it, or the
 /// reply explains it: `detect::jargon::excused`): the learned component adds no jargon there.
 pub const EXCUSED_JARGON: Owner = Owner::Role("role.excused_jargon");
@@ -94,6 +101,7 @@ pub struct Facts {
 
 /// Apply every structural rule to the spans of one reply.
 pub fn apply(spans: &mut Spans, facts: &Facts) {
+    ownership::apply(spans, facts);
     solution::apply(spans);
     blame::apply(spans);
     // Blame the learned head's words weigh against: no blame, the rules' cues' included (issue
@@ -103,11 +111,20 @@ pub fn apply(spans: &mut Spans, facts: &Facts) {
         spans.remove(&Owner::Principle(PrincipleId::Blame));
     }
     rudeness::apply(spans);
-    explain::apply(spans, facts);
+    let purposes = explain::apply(spans, facts);
     probe::apply(spans);
     restate::apply(spans, facts);
     for p in &facts.vetoed {
         spans.remove(&Owner::Principle(*p));
+    }
+    // What the agent's side will do with the details it asks for, next to the request, explains
+    // the request by its structure: the explain head's words do not take it back (they weigh
+    // against helpdesk templates, 请私信您的号码,以便我们为您核实, that the rulebook calls explain).
+    if !purposes.is_empty() {
+        spans
+            .entry(Owner::Principle(PrincipleId::Explain))
+            .or_default()
+            .extend(purposes);
     }
 }
 
