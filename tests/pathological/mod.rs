@@ -125,6 +125,12 @@ pub const CASES: &[Case] = &[
         build: |n| plain(repeat_to("您直接找一下他们快递那边弄错", n)),
     },
     Case {
+        // Every routing overlaps ownership cues: each span's routing found by binary search
+        // (`rules::ownership`), not by a scan of all of them.
+        name: "routings to other staff, one clause (小沃为您转交工作人员…)",
+        build: |n| plain(repeat_to("小沃为您转交工作人员", n)),
+    },
+    Case {
         name: "repeated apologies (对不起…)",
         build: |n| plain(repeat_to("对不起", n)),
     },

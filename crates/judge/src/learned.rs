@@ -14,7 +14,8 @@
 //! hit only where the rules found none (blame only where the reply takes nothing on — a learned
 //! remedy or ownership, weighed first, counts as taking it on — rudeness not
 //! where it both apologises and takes the case on, explain not where the reply blames or is
-//! rude); and no head vetoes a reply it mostly does not know (`MIN_KNOWN`). Every hit keeps an
+//! rude, ownership not where the reply routes the case to other staff with no report back);
+//! and no head vetoes a reply it mostly does not know (`MIN_KNOWN`). Every hit keeps an
 //! evidence span: the clause whose n-grams weigh most towards it.
 //! The heads share one vocabulary (n-gram → a weight per head), written once in a compact text
 //! form (`form::parse`; 739 KB, 147 KB gzipped; n-grams seen in at least 6 tuning replies, words
@@ -239,7 +240,8 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
 /// cause stated while the case is taken on (ownership or a remedy) is not blame. Rudeness: a
 /// reply that both apologises and takes the case on is read by the rules alone (the n-grams of
 /// "I'll get back to you" are not a taunt). Explain: none in a reply that blames a third party
-/// or sends the customer elsewhere (`rules/explain.rs`).
+/// or sends the customer elsewhere (`rules/explain.rs`). Ownership: none in a reply that routes
+/// the case to other staff with no report back the rules found (`rules/ownership.rs`).
 fn held(spans: &Spans, added: &[PrincipleId], id: PrincipleId) -> bool {
     let has = |id: PrincipleId| {
         added.contains(&id)

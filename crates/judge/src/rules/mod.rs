@@ -101,7 +101,6 @@ pub struct Facts {
 
 /// Apply every structural rule to the spans of one reply.
 pub fn apply(spans: &mut Spans, facts: &Facts) {
-    ownership::apply(spans, facts);
     solution::apply(spans);
     blame::apply(spans);
     // Blame the learned head's words weigh against: no blame, the rules' cues' included (issue
@@ -114,6 +113,8 @@ pub fn apply(spans: &mut Spans, facts: &Facts) {
     let purposes = explain::apply(spans, facts);
     probe::apply(spans);
     restate::apply(spans, facts);
+    // Last of the rules: blame and rudeness read ownership, and a routing is not nothing.
+    ownership::apply(spans);
     for p in &facts.vetoed {
         spans.remove(&Owner::Principle(*p));
     }

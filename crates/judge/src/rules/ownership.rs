@@ -1,11 +1,14 @@
 //! Ownership by structure: the case routed to other staff (小沃为您转交工作人员核查, 记录并反馈给
-//! 工程师: `role.route`) is not taken on unless the customer will hear back (principles.md:
-//! ownership does not count "handing the case to other staff unless the agent will report the
-//! result back"). Without a follow-up, the ownership cues in the routing's clause are dropped
-//! here, and the learned ownership head adds none (`learned::held`); with one,
-//! `detect::handoff` has made the handing-on ownership.
+//! 工程师: `role.route`, its cues reaching back over 为您 and 记录 before the hand-over) is not
+//! taken on unless the customer will hear back (principles.md: ownership does not count
+//! "handing the case to other staff unless the agent will report the result back"). Without a
+//! follow-up, the ownership cues that overlap a routing are dropped here, after the rules that
+//! read ownership (a routing still does something for the customer: it is no blame's or
+//! rudeness's "takes nothing on"), and the learned ownership head adds none to the reply
+//! (`learned::held`); with one, `detect::handoff` has made the handing-on ownership. Linear:
+//! the routings are sorted, and each ownership span finds its neighbours by binary search.
 
-use super::{has, Facts, Spans, ROUTE};
+use super::{has, Spans, ROUTE};
 use crate::lexicon::Owner;
 use kefu_core::principles::PrincipleId::{FollowUp, Ownership};
 
@@ -14,25 +17,27 @@ pub(crate) fn routed_away(spans: &Spans) -> bool {
     has(spans, ROUTE) && !has(spans, Owner::Principle(FollowUp))
 }
 
-pub fn apply(spans: &mut Spans, facts: &Facts) {
+pub fn apply(spans: &mut Spans) {
     if !routed_away(spans) {
         return;
     }
-    // The clause of each routing (小沃为您转交工作人员核查: its persona and 为您 are the routing's
-    // too), or the routing itself where it is in no stated clause.
-    let routes: Vec<(usize, usize)> = spans[&ROUTE]
-        .iter()
-        .map(|&(rs, re)| {
-            facts
-                .stated
-                .iter()
-                .copied()
-                .find(|&(cs, ce)| cs <= rs && re <= ce)
-                .unwrap_or((rs, re))
-        })
-        .collect();
+    // The routings as disjoint sorted intervals (merged), so one binary search per span.
+    let mut routes = spans[&ROUTE].clone();
+    crate::sort::sort(&mut routes);
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(routes.len());
+    for (s, e) in routes {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let overlaps = |(s, e): (usize, usize)| {
+        // The first routing that ends after `s`: it overlaps if it starts before `e`.
+        let k = merged.partition_point(|&(_, re)| re <= s);
+        merged.get(k).is_some_and(|&(rs, _)| rs < e)
+    };
     if let Some(v) = spans.get_mut(&Owner::Principle(Ownership)) {
-        v.retain(|&(s, e)| !routes.iter().any(|&(rs, re)| s < re && rs < e));
+        v.retain(|&span| !overlaps(span));
         if v.is_empty() {
             spans.remove(&Owner::Principle(Ownership));
         }
@@ -59,7 +64,31 @@ mod tests {
         assert!(owns(
             "我们已为您转交工作人员核查,核实结果后将第一时间回复您。"
         ));
-        // Ownership elsewhere in the reply stands.
+        // Ownership elsewhere in the reply, or in the same clause before the routing, stands.
         assert!(owns("我马上帮您催一下快递,这个问题也反馈给相关部门。"));
+        assert!(owns("我马上帮您催一下快递并反馈给相关部门。"));
+        assert!(owns(
+            "请您私信提供手机号码,以便我们为您核实并转交相关部门处理。"
+        ));
+    }
+
+    /// A routing is not taken on, but it is not nothing either: it makes no blame of a cause
+    /// stated, and no rudeness of a "calm down", that ownership would have held back.
+    #[test]
+    fn routing_the_case_makes_no_blame_or_rudeness() {
+        let judged = |t: &str| detect(t, Lexicon::builtin(), &Context::default()).findings;
+        use kefu_core::principles::PrincipleId::{Blame, Rudeness};
+        for t in [
+            "这是快递的问题,我帮您反馈给相关部门。",
+            "这是快递的问题,我帮您反馈一下。",
+        ] {
+            assert!(!judged(t)[&Blame].hit, "{t}");
+        }
+        for t in [
+            "您别激动,我已经帮您转交给相关部门了。",
+            "您别激动,我已经帮您转交了。",
+        ] {
+            assert!(!judged(t)[&Rudeness].hit, "{t}");
+        }
     }
 }
