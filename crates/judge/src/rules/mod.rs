@@ -69,6 +69,25 @@ fn any(spans: &Spans, ids: &[PrincipleId]) -> bool {
     ids.iter().any(|id| has(spans, Owner::Principle(*id)))
 }
 
+/// Drop the spans of `target` that overlap any of `by`: `by` merged into disjoint sorted runs,
+/// then each span looked up by binary search (linear-logarithmic however many there are).
+fn drop_overlapping(spans: &mut Spans, target: Owner, mut by: Vec<(usize, usize)>) {
+    crate::sort::sort(&mut by);
+    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(by.len());
+    for (s, e) in by {
+        match runs.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => runs.push((s, e)),
+        }
+    }
+    if let Some(v) = spans.get_mut(&target) {
+        v.retain(|&(a, b)| {
+            let i = runs.partition_point(|&(_, e)| e <= a);
+            runs.get(i).is_none_or(|&(s, _)| s >= b)
+        });
+    }
+}
+
 /// Add the spans of `role` to `principle`.
 fn promote(spans: &mut Spans, role: Owner, principle: PrincipleId) {
     if let Some(v) = spans.get(&role).cloned() {

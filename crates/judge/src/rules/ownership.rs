@@ -5,8 +5,9 @@
 //! follow-up, the ownership cues that overlap a routing are dropped here, after the rules that
 //! read ownership (a routing still does something for the customer: it is no blame's or
 //! rudeness's "takes nothing on"), and the learned ownership head adds none to the reply
-//! (`learned::held`); with one, `detect::handoff` has made the handing-on ownership. Linear:
-//! the routings are sorted, and each ownership span finds its neighbours by binary search.
+//! (`learned::held`); with one, `detect::handoff` has made the handing-on ownership.
+//! Linear-logarithmic (`rules::drop_overlapping`, as `probe.rs` drops the probes a close
+//! overlaps).
 
 use super::{has, Spans, ROUTE};
 use crate::lexicon::Owner;
@@ -21,26 +22,13 @@ pub fn apply(spans: &mut Spans) {
     if !routed_away(spans) {
         return;
     }
-    // The routings as disjoint sorted intervals (merged), so one binary search per span.
-    let mut routes = spans[&ROUTE].clone();
-    crate::sort::sort(&mut routes);
-    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(routes.len());
-    for (s, e) in routes {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    let overlaps = |(s, e): (usize, usize)| {
-        // The first routing that ends after `s`: it overlaps if it starts before `e`.
-        let k = merged.partition_point(|&(_, re)| re <= s);
-        merged.get(k).is_some_and(|&(rs, _)| rs < e)
-    };
-    if let Some(v) = spans.get_mut(&Owner::Principle(Ownership)) {
-        v.retain(|&span| !overlaps(span));
-        if v.is_empty() {
-            spans.remove(&Owner::Principle(Ownership));
-        }
+    let routes = spans[&ROUTE].clone();
+    super::drop_overlapping(spans, Owner::Principle(Ownership), routes);
+    if spans
+        .get(&Owner::Principle(Ownership))
+        .is_some_and(Vec::is_empty)
+    {
+        spans.remove(&Owner::Principle(Ownership));
     }
 }
 

@@ -26,23 +26,8 @@ pub fn apply(spans: &mut Spans) {
     if close.is_empty() {
         return;
     }
-    // Merge the close spans into disjoint sorted runs, then look each probe span up by binary
-    // search: linear-logarithmic however many questions the reply holds.
-    let mut close = close;
-    crate::sort::sort(&mut close);
-    let mut runs: Vec<(usize, usize)> = Vec::with_capacity(close.len());
-    for (s, e) in close {
-        match runs.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => runs.push((s, e)),
-        }
-    }
-    if let Some(probe) = spans.get_mut(&Owner::Principle(Probe)) {
-        probe.retain(|&(a, b)| {
-            let i = runs.partition_point(|&(_, e)| e <= a);
-            runs.get(i).is_none_or(|&(s, _)| s >= b)
-        });
-    }
+    // Linear-logarithmic however many questions the reply holds.
+    super::drop_overlapping(spans, Owner::Principle(Probe), close);
 }
 
 #[cfg(test)]
