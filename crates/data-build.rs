@@ -1,8 +1,12 @@
 //! The build script of `kefu-core` and `kefu-judge` (one file, named by both manifests).
-//! Compiles the data files under the workspace's `data/` that the crate owns (core: principles
-//! and the UI catalogue; judge: the lexicons), written in TOML for people, into minified JSON for
-//! the crate to embed: comments and layout stay out of the app, and the browser app needs no
-//! TOML parser for them. A malformed data file fails the build with its path, line and column.
+//! Compiles the data files under the workspace's `data/` that the crate owns (core: principles,
+//! languages and the UI catalogue; judge: the lexicons, shop rules, answer and question words,
+//! the learned model), written in TOML for people, into Rust the crate `include!`s: each file an
+//! expression of the struct that reads it (`rust_expr`, by its `Shape`), so no module parses its
+//! data at run time and the scorer module needs no JSON deserializer (#17). A malformed data
+//! file fails the build with its path, line and column; an unknown or missing field, or a value
+//! of the wrong type, with the file and the field. (The lexicons are also written as minified
+//! JSON, for tests that walk every word.)
 
 use std::path::Path;
 
@@ -16,8 +20,6 @@ mod fx;
 #[path = "judge/src/learned/form.rs"]
 mod learned_form;
 
-const CORE: &[&str] = &["principles", "languages"];
-
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -25,28 +27,47 @@ fn main() {
     println!("cargo:rerun-if-changed=../data-build.rs");
     match std::env::var("CARGO_PKG_NAME").as_deref() {
         Ok("kefu-core") => {
-            for name in CORE {
-                let value = compile(&data, name, &out);
-                if *name == "principles" {
-                    principle_ids(&value, &out);
-                    // The tips and citations are shown by feedback (the full module) and
-                    // written by the judge (the scorer): not by the library module.
-                    if !feature("FULL_CATALOGUE") && !feature("SCORER_CATALOGUE") {
-                        library_principles(value.clone(), &out);
-                    }
-                }
-                if *name == "languages" {
-                    lang_ids(&value, &out);
-                }
+            let b = "crate::built";
+            let languages = parse(&data, "languages");
+            lang_ids(&languages, &out);
+            write_rust(
+                "languages",
+                &languages,
+                LANGUAGES,
+                "data/languages.toml",
+                b,
+                &out,
+            );
+            let codes = lang_codes(&languages);
+            let mut principles = parse(&data, "principles");
+            principle_ids(&principles, &out);
+            texts_in(&principles, &codes, "data/principles.toml");
+            // The tips and citations are shown by feedback (the full module) and written by the
+            // judge (the scorer): not by the library module.
+            if !feature("FULL_CATALOGUE") && !feature("SCORER_CATALOGUE") {
+                library_principles(&mut principles);
             }
-            catalogue(&data, &out);
+            let rs = static_expr(&principles, PRINCIPLES, "data/principles.toml", "");
+            std::fs::write(Path::new(&out).join("principles.rs"), rs).expect("OUT_DIR is writable");
+            catalogue(&data, &codes, &out);
         }
         Ok("kefu-judge") => {
             lexicons(&data, &out);
-            compile(&data, "policy", &out);
-            let answers = compile(&data, "answers", &out);
+            let b = "kefu_core::built";
+            let policy = parse(&data, "policy");
+            write_rust("policy", &policy, POLICY, "data/policy.toml", b, &out);
+            let answers = parse(&data, "answers");
+            write_rust("answers", &answers, ANSWERS, "data/answers.toml", b, &out);
             answer_nfas(&answers, &out);
-            compile(&data, "questions", &out);
+            let questions = parse(&data, "questions");
+            write_rust(
+                "questions",
+                &questions,
+                QUESTIONS,
+                "data/questions.toml",
+                b,
+                &out,
+            );
             learned(&data, &out);
         }
         other => panic!("data-build.rs: no data files for package {other:?}"),
@@ -222,25 +243,14 @@ fn write_json(name: &str, value: &serde_json::Value, out: &str) {
 }
 
 /// The UI catalogue: one file per language of `data/languages.toml`, `data/i18n/CODE.toml`
-/// (`"key" = "text"`), gathered into `OUT_DIR/i18n.json` as `{CODE: {key: text}}`; a listed
+/// (`"key" = "text"`), gathered into `OUT_DIR/i18n.rs` (`[(CODE, records)]`); a listed
 /// language without a file has no strings of its own (they fall back), a file of an unlisted
 /// language fails the build. A leftover old-form `data/i18n.toml` (`"key" = { CODE = "text", … }`,
 /// e.g. brought in by a merge) is read too and wins; `scripts/split-catalogue.py` moves it into
 /// the per-language files.
-fn catalogue(data: &Path, out: &str) {
+fn catalogue(data: &Path, codes: &[String], out: &str) {
     let dir = data.join("i18n");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let codes: Vec<String> = parse(data, "languages")["language"]
-        .as_array()
-        .expect("data/languages.toml has [[language]]")
-        .iter()
-        .map(|l| {
-            l["code"]
-                .as_str()
-                .expect("every [[language]] has a code")
-                .to_string()
-        })
-        .collect();
     // Without the feature `full-catalogue` only the keys of the listed parts are embedded
     // (`library-catalogue`: the library module, the first load, #17; `scorer-catalogue`: the
     // judge, in the scorer module).
@@ -260,7 +270,7 @@ fn catalogue(data: &Path, out: &str) {
             );
         }
     }
-    for code in &codes {
+    for code in codes {
         // (Watched through `dir` above: a path that does not exist would make cargo rebuild
         // every time, and a listed language may have no file yet.)
         let path = dir.join(format!("{code}.toml"));
@@ -307,17 +317,29 @@ fn catalogue(data: &Path, out: &str) {
             }
         }
     }
-    std::fs::write(
-        Path::new(out).join("i18n.json"),
-        serde_json::to_string(&all).expect("JSON"),
-    )
-    .expect("OUT_DIR is writable");
+    // As Rust: `&[(CODE, TEXTS)]`, each language's texts one string of `key US text` records
+    // joined by RS (`kefu_core::lang::Catalogue::from_records`), read with no parser.
+    let mut rs = String::from("&[");
+    for (code, texts) in &all {
+        let mut records = Vec::new();
+        for (key, text) in texts.as_object().into_iter().flatten() {
+            let text = text.as_str().unwrap_or_default();
+            assert!(
+                !(key.to_string() + text).contains(['\u{1e}', '\u{1f}']),
+                "data/i18n/{code}.toml: `{key}`: no control characters U+001E, U+001F"
+            );
+            records.push(format!("{key}\u{1f}{text}"));
+        }
+        rs.push_str(&format!("({code:?}, {:?}), ", records.join("\u{1e}")));
+    }
+    rs.push(']');
+    std::fs::write(Path::new(out).join("i18n.rs"), rs).expect("OUT_DIR is writable");
 }
 
-/// The library module's `OUT_DIR/principles.json` (kefu-core with neither `full-catalogue` nor
-/// `scorer-catalogue`): each principle without what only feedback and the judge use (its tips,
-/// citations, handbook source), since the library page shows names and the kinds' weights only.
-fn library_principles(mut value: serde_json::Value, out: &str) {
+/// The library module's principles (kefu-core with neither `full-catalogue` nor
+/// `scorer-catalogue`): each without what only feedback and the judge use (its tips, citations,
+/// handbook source), since the library page shows names and the kinds' weights only.
+fn library_principles(value: &mut serde_json::Value) {
     for p in value["principle"]
         .as_array_mut()
         .expect("data/principles.toml has [[principle]]")
@@ -327,11 +349,43 @@ fn library_principles(mut value: serde_json::Value, out: &str) {
             p.remove(field);
         }
     }
-    std::fs::write(
-        Path::new(out).join("principles.json"),
-        serde_json::to_string(&value).expect("JSON"),
-    )
-    .expect("OUT_DIR is writable");
+}
+
+/// The codes of `data/languages.toml`'s `[[language]]`s, in order.
+fn lang_codes(languages: &serde_json::Value) -> Vec<String> {
+    languages["language"]
+        .as_array()
+        .expect("data/languages.toml has [[language]]")
+        .iter()
+        .map(|l| {
+            l["code"]
+                .as_str()
+                .expect("every [[language]] has a code")
+                .to_string()
+        })
+        .collect()
+}
+
+/// Every text map of the principles (`name`, `tip`, `cite`, `tip_for`'s) is keyed by listed
+/// language codes.
+fn texts_in(principles: &serde_json::Value, codes: &[String], file: &str) {
+    let check = |t: &serde_json::Value, at: &str| {
+        for k in t.as_object().into_iter().flatten().map(|(k, _)| k) {
+            assert!(
+                codes.contains(k),
+                "{file}: `{at}`: no language `{k}` in data/languages.toml (one of {codes:?})"
+            );
+        }
+    };
+    for p in principles["principle"].as_array().into_iter().flatten() {
+        let id = p["id"].as_str().unwrap_or_default();
+        for f in ["name", "tip", "cite"] {
+            check(&p[f], &format!("{id}.{f}"));
+        }
+        for (kind, t) in p["tip_for"].as_object().into_iter().flatten() {
+            check(t, &format!("{id}.tip_for.{kind}"));
+        }
+    }
 }
 
 /// The catalogue keys a crate built without `full-catalogue` embeds: those of each part its
@@ -477,21 +531,7 @@ fn principle_ids(principles: &serde_json::Value, out: &str) {
         .iter()
         .map(|p| p["id"].as_str().expect("every [[principle]] has an id"))
         .collect();
-    let variant = |id: &str| -> String {
-        assert!(
-            !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-            "data/principles.toml: id `{id}` must be lower-case ASCII letters and `_`"
-        );
-        id.split('_')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next().map_or(String::new(), |f| {
-                    f.to_ascii_uppercase().to_string() + c.as_str()
-                })
-            })
-            .collect()
-    };
-    let ids: Vec<(String, &str)> = ids.iter().map(|id| (variant(id), *id)).collect();
+    let ids: Vec<(String, &str)> = ids.iter().map(|id| (principle_variant(id), *id)).collect();
     let rs = id_enum(
         "PrincipleId",
         "/// A principle's id: one variant per `[[principle]]` of `data/principles.toml`, in its\n\
@@ -538,9 +578,20 @@ fn lexicons(data: &Path, out: &str) {
     // Each file's handbook citation (`source`): required, and kept out of the embedded JSON
     // (no judgement reads it; the scorer module carried ~4 KB of them), in a file of its own.
     let mut sources = serde_json::Map::new();
+    // Every lexicon file and role file as `(name, PrincipleFile)`, in the order of `LEXICONS`
+    // then `ROLE_LEXICONS` (`OUT_DIR/lexicon_files.rs`, read by `Lexicon::build`).
+    let mut files = Vec::new();
+    let mut parsed = std::collections::BTreeMap::new();
+    let b = "kefu_core::built";
     for n in &names {
         if n.starts_with('_') {
-            compile(data, &format!("lexicon/{n}"), out);
+            let value = compile(data, &format!("lexicon/{n}"), out);
+            let file = format!("data/lexicon/{n}.toml");
+            assert!(
+                n == "_context",
+                "{file}: the only `_` file is `_context.toml`"
+            );
+            write_rust("lexicon_context", &value, CONTEXT_FILE, &file, b, out);
             continue;
         }
         let value = compile_cited(data, &format!("lexicon/{n}"), out);
@@ -550,12 +601,24 @@ fn lexicons(data: &Path, out: &str) {
             dir.display()
         );
         sources.insert(n.clone(), value["source"].clone());
+        parsed.insert(n.clone(), value);
     }
-    std::fs::write(
-        Path::new(out).join("lexicon_sources.json"),
-        serde_json::Value::Object(sources).to_string(),
-    )
-    .expect("OUT_DIR is writable");
+    for id in order.iter().filter(|id| names.contains(id)) {
+        let file = format!("data/lexicon/{id}.toml");
+        let value = &parsed[id];
+        files.push(format!(
+            "({id:?}, {})",
+            rust_expr(value, PRINCIPLE_FILE, &file, "", b)
+        ));
+    }
+    write_rust(
+        "lexicon_sources",
+        &serde_json::Value::Object(sources),
+        Shape::Map(&Shape::Str),
+        "data/lexicon",
+        b,
+        out,
+    );
     let mut rs = String::from(
         "/// `data/lexicon/_context.toml`.\npub const LEXICON_CONTEXT: &str = data!(\"lexicon/_context\");\n\
          /// `data/lexicon/PRINCIPLE.toml`, one per principle with cues, in display order.\n\
@@ -584,15 +647,21 @@ fn lexicons(data: &Path, out: &str) {
          pub const ROLE_LEXICONS: &[(&str, &str)] = &[\n",
     );
     for r in &roles {
-        compile_cited(data, &format!("rules/{r}"), out);
+        let value = compile_cited(data, &format!("rules/{r}"), out);
+        let file = format!("data/rules/{r}.toml");
+        files.push(format!(
+            "(\"rules/{r}\", {})",
+            rust_expr(&value, PRINCIPLE_FILE, &file, "", b)
+        ));
         rs.push_str(&format!("    (\"rules/{r}\", data!(\"rules/{r}\")),\n"));
     }
     rs.push_str("];\n");
-    rs.push_str(
-        "/// Each lexicon file's handbook citation (`source`), by principle: `{ID: SOURCE}`.\n\
-         pub const LEXICON_SOURCES: &str = data!(\"lexicon_sources\");\n",
-    );
     std::fs::write(Path::new(out).join("lexicons.rs"), rs).expect("OUT_DIR is writable");
+    std::fs::write(
+        Path::new(out).join("lexicon_files.rs"),
+        format!("vec![{}]", files.join(",\n")),
+    )
+    .expect("OUT_DIR is writable");
 }
 
 /// `compile` for a lexicon or role file: its `source` (the handbook passage it cites) must be a
@@ -616,4 +685,585 @@ fn line_col(src: &str, byte: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
+}
+
+/// What a data file's value is read into: the shape of the crate's struct for it (its fields'
+/// types), so the build writes the value as a Rust expression of that struct (`rust_expr`) and
+/// the crate reads its data with no parser (#17: no JSON deserializer in the scorer module). A
+/// field the struct lacks, one it needs and the file lacks, or a value of another type fails
+/// the build with the file's name; the compiler checks the shapes against the structs.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// `String`.
+    Str,
+    /// `Vec<String>`.
+    Lines,
+    F32,
+    F64,
+    Bool,
+    /// `Option<u8>`.
+    OptU8,
+    /// `Option<String>`.
+    OptStr,
+    /// `BTreeMap<String, _>`.
+    Map(&'static Shape),
+    /// `Vec<_>`.
+    List(&'static Shape),
+    /// A struct: its name (in the module that includes the expression) and fields.
+    Obj(&'static str, &'static [Field]),
+    /// `kefu_core::principles::Text`: a text per language code.
+    Text,
+    /// `Vec<(String, f32)>`, written `[["id", 1.5], …]`.
+    Weights,
+    /// A variant of an enum named by the string, as `variant` spells it: `(enum, variant)`.
+    Variant(&'static str, fn(&str) -> String),
+}
+
+/// One field of a struct: its key in the file, its shape, and whether the file must give it.
+#[derive(Clone, Copy)]
+struct Field(&'static str, Shape, Need);
+
+#[derive(Clone, Copy, PartialEq)]
+enum Need {
+    /// The file must give it.
+    Required,
+    /// `Default::default()` when the file does not.
+    Default,
+    /// Required, and only in the crate's test build (`#[cfg(test)]`).
+    Test,
+    /// Allowed in the file and not read (the struct has no such field).
+    Skip,
+}
+
+use Need::{Default as Opt, Required as Req};
+
+/// `data/languages.toml`: `kefu_core::lang::Languages`.
+const LANGUAGES: Shape = Shape::Obj(
+    "Languages",
+    &[
+        Field("default", Shape::Str, Req),
+        Field(
+            "language",
+            Shape::List(&Shape::Obj(
+                "LangInfo",
+                &[
+                    Field("code", Shape::Str, Req),
+                    Field("native", Shape::Str, Req),
+                    Field("fallback", Shape::Lines, Opt),
+                    Field("family", Shape::Str, Opt),
+                    Field("tags", Shape::Lines, Opt),
+                    Field("locale", Shape::OptStr, Opt),
+                ],
+            )),
+            Req,
+        ),
+    ],
+);
+
+/// `data/principles.toml`: `kefu_core::principles::RawFile`, static (`static_expr`; the library module's copy without
+/// `source`, `tip`, `tip_for` and `cite`: `library_principles`).
+const PRINCIPLES: Shape = Shape::Obj(
+    "RawFile",
+    &[
+        Field(
+            "principle",
+            Shape::List(&Shape::Obj(
+                "RawPrinciple",
+                &[
+                    Field("id", Shape::Variant("PrincipleId", principle_variant), Req),
+                    Field("kind", Shape::Variant("Kind", kind_variant), Req),
+                    Field("violation", Shape::Bool, Opt),
+                    Field("negatable", Shape::Bool, Opt),
+                    Field("quotable", Shape::Bool, Opt),
+                    Field("penalty", Shape::F32, Opt),
+                    Field("source", Shape::Str, Opt),
+                    Field("name", Shape::Text, Req),
+                    Field("tip", Shape::Text, Opt),
+                    Field("tip_for", Shape::Map(&Shape::Text), Opt),
+                    Field("cite", Shape::Text, Opt),
+                ],
+            )),
+            Req,
+        ),
+        Field(
+            "kind",
+            Shape::List(&Shape::Obj(
+                "RawKind",
+                &[
+                    Field("id", Shape::Str, Req),
+                    Field("weights", Shape::Weights, Req),
+                ],
+            )),
+            Req,
+        ),
+    ],
+);
+
+/// `follow_up` → `FollowUp`: the variant of `PrincipleId` for a principle's id.
+fn principle_variant(id: &str) -> String {
+    assert!(
+        !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+        "data/principles.toml: id `{id}` must be lower-case ASCII letters and `_`"
+    );
+    id.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
+        })
+        .collect()
+}
+
+/// `reply` → `Reply`: `kefu_core::principles::Kind`'s variants.
+fn kind_variant(id: &str) -> String {
+    match id {
+        "reply" => "Reply".into(),
+        "turn" => "Turn".into(),
+        _ => panic!("data/principles.toml: kind `{id}` must be `reply` or `turn`"),
+    }
+}
+
+/// `data/questions.toml`: `kefu_judge::detect::questions::Words`.
+const QUESTIONS: Shape = Shape::Obj(
+    "Words",
+    &[
+        Field("asking_verbs", Shape::Lines, Req),
+        Field("asking_elliptic", Shape::Lines, Req),
+        Field("ne_question_words", Shape::Lines, Req),
+        Field("interjections", Shape::Lines, Req),
+        Field("wh_words", Shape::Lines, Req),
+        Field("declarative_breakers", Shape::Lines, Req),
+        Field("restating_subjects", Shape::Lines, Req),
+        Field("restating_modals", Shape::Lines, Req),
+        Field("opening_offer", Shape::Lines, Req),
+        Field("opening_offer_not", Shape::Lines, Req),
+        Field("checks_number", Shape::Lines, Req),
+        Field("tells", Shape::Lines, Req),
+        Field("offers", Shape::Lines, Req),
+        Field("agreement_checks", Shape::Lines, Req),
+        Field("asking_words_zh", Shape::Lines, Req),
+        Field("first_person", Shape::Lines, Req),
+        Field("number_words", Shape::Lines, Req),
+        Field("hedges", Shape::Lines, Req),
+        Field("vague_tails", Shape::Lines, Req),
+    ],
+);
+
+/// `data/policy.toml`: `kefu_judge::policy::Data` (a rule's `name` is for people).
+const POLICY: Shape = Shape::Obj(
+    "Data",
+    &[
+        Field("negators", Shape::Lines, Req),
+        Field("not_ours", Shape::Lines, Req),
+        Field("words", Shape::Map(&Shape::Map(&Shape::F64)), Req),
+        Field(
+            "rule",
+            Shape::List(&Shape::Obj(
+                "Rule",
+                &[
+                    Field("id", Shape::Str, Req),
+                    Field("name", Shape::Str, Need::Skip),
+                    Field("topic", Shape::Lines, Req),
+                    Field(
+                        "units",
+                        Shape::List(&Shape::Obj(
+                            "Unit",
+                            &[
+                                Field("say", Shape::Lines, Req),
+                                Field("times", Shape::F64, Req),
+                            ],
+                        )),
+                        Req,
+                    ),
+                    Field("prefix", Shape::Lines, Opt),
+                    Field("clause", Shape::Bool, Opt),
+                ],
+            )),
+            Req,
+        ),
+    ],
+);
+
+/// `data/answers.toml`: `kefu_judge::answers::Data` (the patterns only in tests: the judge
+/// runs their NFAs, `answer_nfas`).
+const ANSWERS: Shape = Shape::Obj(
+    "Data",
+    &[
+        Field("weight", Shape::F32, Req),
+        Field("negators", Shape::Lines, Req),
+        Field("gaps", Shape::Lines, Req),
+        Field("time", Shape::Lines, Need::Test),
+        Field("duration", Shape::Lines, Need::Test),
+        Field("amount", Shape::Lines, Need::Test),
+        Field(
+            "yes_no",
+            Shape::Obj(
+                "YesNo",
+                &[
+                    Field("opens", Shape::Lines, Req),
+                    Field("alone", Shape::Lines, Req),
+                    Field("particles", Shape::Lines, Req),
+                    Field("not_after", Shape::Lines, Req),
+                    Field("not_words", Shape::Lines, Opt),
+                    Field("verbs_zh", Shape::Lines, Req),
+                    Field("verbs_en", Shape::Map(&Shape::Lines), Req),
+                ],
+            ),
+            Req,
+        ),
+        Field("policy", Shape::Map(&Shape::Str), Req),
+    ],
+);
+
+/// A section of a lexicon or role file (`[zh]`, `[en]`): `kefu_judge::lexicon::LangSection`.
+const LANG_SECTION: Shape = Shape::Obj(
+    "LangSection",
+    &[
+        Field("cues", Shape::Lines, Opt),
+        Field("statement", Shape::Lines, Opt),
+        Field("question", Shape::Lines, Opt),
+        Field("start", Shape::Lines, Opt),
+        Field("block", Shape::Lines, Opt),
+    ],
+);
+
+/// `data/lexicon/PRINCIPLE.toml`, `data/rules/ROLE.toml`: `kefu_judge::lexicon::PrincipleFile`
+/// (`source` is written apart: `lexicon_sources`).
+const PRINCIPLE_FILE: Shape = Shape::Obj(
+    "PrincipleFile",
+    &[
+        Field("principle", Shape::Str, Req),
+        Field("source", Shape::Str, Need::Skip),
+        Field("groups", Shape::Map(&Shape::Lines), Opt),
+        Field("zh", LANG_SECTION, Opt),
+        Field("en", LANG_SECTION, Opt),
+    ],
+);
+
+/// `data/lexicon/_context.toml`: `kefu_judge::lexicon::ContextFile`.
+const CONTEXT_FILE: Shape = Shape::Obj(
+    "ContextFile",
+    &[
+        Field("groups", Shape::Map(&Shape::Lines), Opt),
+        Field("negators", Shape::Lines, Req),
+        Field("negator_exceptions", Shape::Lines, Req),
+        Field("quote_intro", Shape::Lines, Req),
+        Field("rhetorical", Shape::Lines, Req),
+        Field("closing", Shape::Lines, Req),
+        Field("requests", Shape::Lines, Req),
+        Field("confirm_tags", Shape::Lines, Req),
+        Field("second_person", Shape::Lines, Req),
+        Field("not_asking", Shape::Lines, Req),
+        Field("filler_tags", Shape::Lines, Req),
+        Field("interrogative_starts", Shape::Lines, Req),
+        Field("handoff", Shape::Lines, Req),
+        Field("jargon_gloss", Shape::Lines, Req),
+        Field("soft_blame", Shape::Lines, Req),
+        Field("copula_reach", Shape::Lines, Req),
+        Field("acronyms", Shape::Lines, Req),
+        Field("plain_acronyms", Shape::Lines, Req),
+        Field("caps_words", Shape::Lines, Req),
+        Field(
+            "courtesy",
+            Shape::List(&Shape::Obj(
+                "CourtesyFeature",
+                &[
+                    Field("weight", Shape::F32, Req),
+                    Field("patterns", Shape::Lines, Req),
+                    Field("max", Shape::OptU8, Opt),
+                    Field("start", Shape::Bool, Opt),
+                    Field("lang", Shape::OptStr, Opt),
+                ],
+            )),
+            Req,
+        ),
+        Field(
+            "courtesy_model",
+            Shape::Obj(
+                "CourtesyModel",
+                &[
+                    Field("bias", Shape::Map(&Shape::F32), Req),
+                    Field("per_log_char", Shape::Map(&Shape::F32), Req),
+                    Field("principles", Shape::Map(&Shape::F32), Req),
+                ],
+            ),
+            Req,
+        ),
+    ],
+);
+
+/// `v` (of data file `file`) as a Rust expression of `shape`, calling `kefu_core::built`'s
+/// helpers through `b` (`kefu_core::built` or `crate::built`).
+fn rust_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str, b: &str) -> String {
+    use serde_json::Value as V;
+    let fail = |want: &str| -> ! { panic!("{file}: `{at}` must be {want}, not {v}") };
+    let lit = |s: &str| format!("{s:?}");
+    let lines = |v: &V, at: &str| -> Option<String> {
+        let a = v.as_array()?;
+        let mut items = Vec::with_capacity(a.len());
+        for x in a {
+            let x = x.as_str()?;
+            assert!(
+                !x.contains('\n'),
+                "{file}: `{at}`: an item must be one line: {x:?}"
+            );
+            items.push(x);
+        }
+        Some(items.join("\n")).filter(|_| !a.is_empty())
+    };
+    match shape {
+        Shape::Str => v
+            .as_str()
+            .map_or_else(|| fail("a string"), |s| format!("{b}::s({})", lit(s))),
+        Shape::Lines => match v.as_array() {
+            Some(a) if a.is_empty() => "Vec::new()".into(),
+            _ => lines(v, at).map_or_else(
+                || fail("a list of strings"),
+                |s| format!("{b}::l({})", lit(&s)),
+            ),
+        },
+        Shape::F32 => v
+            .as_f64()
+            .map_or_else(|| fail("a number"), |x| format!("({x:?}f64 as f32)")),
+        Shape::F64 => v
+            .as_f64()
+            .map_or_else(|| fail("a number"), |x| format!("{x:?}f64")),
+        Shape::Bool => v
+            .as_bool()
+            .map_or_else(|| fail("true or false"), |x| x.to_string()),
+        Shape::OptU8 => match v.as_u64() {
+            Some(x) if x <= 255 => format!("Some({x})"),
+            _ => fail("a whole number from 0 to 255"),
+        },
+        Shape::OptStr => v
+            .as_str()
+            .map_or_else(|| fail("a string"), |s| format!("Some({b}::s({}))", lit(s))),
+        Shape::Map(inner) => {
+            let o = v.as_object().unwrap_or_else(|| fail("a table"));
+            let entries = o.iter().map(|(k, x)| {
+                let at = format!("{at}.{k}");
+                let value = match inner {
+                    Shape::Lines => lit(&lines(x, &at).unwrap_or_else(|| {
+                        panic!("{file}: `{at}` must be a non-empty list of strings, not {x}")
+                    })),
+                    Shape::Str => lit(x
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{file}: `{at}` must be a string, not {x}"))),
+                    Shape::F32 | Shape::F64 => rust_expr(x, *inner, file, &at, b),
+                    _ => rust_expr(x, *inner, file, &at, b),
+                };
+                format!("({}, {value})", lit(k))
+            });
+            let entries = entries.collect::<Vec<_>>().join(", ");
+            match inner {
+                Shape::Lines => format!("{b}::ml(&[{entries}])"),
+                Shape::Str => format!("{b}::ms(&[{entries}])"),
+                Shape::F32 => format!("{b}::mf32(&[{entries}])"),
+                Shape::F64 => format!("{b}::mf64(&[{entries}])"),
+                _ => format!("{b}::m(vec![{entries}])"),
+            }
+        }
+        Shape::List(inner) => {
+            let a = v.as_array().unwrap_or_else(|| fail("a list"));
+            let items: Vec<String> = a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| rust_expr(x, *inner, file, &format!("{at}[{i}]"), b))
+                .collect();
+            format!("vec![{}]", items.join(", "))
+        }
+        Shape::Text => {
+            let o = v
+                .as_object()
+                .unwrap_or_else(|| fail("a table of texts by language"));
+            let entries: Vec<String> = o
+                .iter()
+                .map(|(k, x)| match x.as_str() {
+                    Some(t) => format!("({}, {})", lit(k), lit(t)),
+                    None => panic!("{file}: `{at}.{k}` must be a string, not {x}"),
+                })
+                .collect();
+            format!("{b}::text(&[{}])", entries.join(", "))
+        }
+        Shape::Weights => {
+            let a = v
+                .as_array()
+                .unwrap_or_else(|| fail("a list of [id, weight] pairs"));
+            let entries: Vec<String> = a
+                .iter()
+                .map(|x| match x.as_array().map(Vec::as_slice) {
+                    Some([id, w]) if id.is_string() && w.is_number() => format!(
+                        "({}, ({:?}f64 as f32))",
+                        lit(id.as_str().unwrap_or_default()),
+                        w.as_f64().unwrap_or_default()
+                    ),
+                    _ => panic!("{file}: `{at}`: each weight is [\"id\", number], not {x}"),
+                })
+                .collect();
+            format!("{b}::weights(&[{}])", entries.join(", "))
+        }
+        Shape::Variant(name, variant) => {
+            let id = v.as_str().unwrap_or_else(|| fail("a string"));
+            format!("{name}::{}", variant(id))
+        }
+        Shape::Obj(name, fields) => {
+            let o = v.as_object().unwrap_or_else(|| fail("a table"));
+            for k in o.keys() {
+                assert!(
+                    fields.iter().any(|f| f.0 == k),
+                    "{file}: unknown field `{k}` in `{at}`, expected one of: {}",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{}`", f.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            let mut out = format!("{name} {{ ");
+            for Field(key, shape, need) in fields.iter().filter(|f| f.2 != Need::Skip) {
+                let at = if at.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{at}.{key}")
+                };
+                let value = match (o.get(*key), need) {
+                    (Some(x), _) => rust_expr(x, *shape, file, &at, b),
+                    (None, Need::Default) => "Default::default()".into(),
+                    (None, _) => panic!("{file}: missing field `{at}`"),
+                };
+                if *need == Need::Test {
+                    out.push_str("#[cfg(test)] ");
+                }
+                out.push_str(&format!("{key}: {value}, "));
+            }
+            out.push('}');
+            out
+        }
+    }
+}
+
+/// `v` (of data file `file`) as a constant of `shape` made of static parts only (`&str`,
+/// `&[…]`, numbers, enum variants): no code per item, for a list of many structs the crate turns
+/// into owned values in one loop (`kefu_core::principles`' `RawPrinciple`). A list of strings is
+/// one `\n`-joined string, a text or a map a slice of pairs; a field the file leaves out is
+/// empty (`""`, `&[]`, `false`, `0.0`).
+fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> String {
+    let fail = |want: &str| -> ! { panic!("{file}: `{at}` must be {want}, not {v}") };
+    let lit = |s: &str| format!("{s:?}");
+    match shape {
+        Shape::Str => lit(v.as_str().unwrap_or_else(|| fail("a string"))),
+        Shape::F32 => format!(
+            "({:?}f64 as f32)",
+            v.as_f64().unwrap_or_else(|| fail("a number"))
+        ),
+        Shape::Bool => v
+            .as_bool()
+            .unwrap_or_else(|| fail("true or false"))
+            .to_string(),
+        Shape::Variant(name, variant) => {
+            format!(
+                "{name}::{}",
+                variant(v.as_str().unwrap_or_else(|| fail("a string")))
+            )
+        }
+        Shape::Text => {
+            let o = v
+                .as_object()
+                .unwrap_or_else(|| fail("a table of texts by language"));
+            let pairs: Vec<String> = o
+                .iter()
+                .map(|(k, x)| match x.as_str() {
+                    Some(t) => format!("({}, {})", lit(k), lit(t)),
+                    None => panic!("{file}: `{at}.{k}` must be a string, not {x}"),
+                })
+                .collect();
+            format!("&[{}]", pairs.join(", "))
+        }
+        Shape::Map(inner) => {
+            let o = v.as_object().unwrap_or_else(|| fail("a table"));
+            let pairs: Vec<String> = o
+                .iter()
+                .map(|(k, x)| {
+                    format!(
+                        "({}, {})",
+                        lit(k),
+                        static_expr(x, *inner, file, &format!("{at}.{k}"))
+                    )
+                })
+                .collect();
+            format!("&[{}]", pairs.join(", "))
+        }
+        Shape::Weights => {
+            let a = v
+                .as_array()
+                .unwrap_or_else(|| fail("a list of [id, weight] pairs"));
+            let pairs: Vec<String> = a
+                .iter()
+                .map(|x| match x.as_array().map(Vec::as_slice) {
+                    Some([id, w]) if id.is_string() && w.is_number() => format!(
+                        "({}, ({:?}f64 as f32))",
+                        lit(id.as_str().unwrap_or_default()),
+                        w.as_f64().unwrap_or_default()
+                    ),
+                    _ => panic!("{file}: `{at}`: each weight is [\"id\", number], not {x}"),
+                })
+                .collect();
+            format!("&[{}]", pairs.join(", "))
+        }
+        Shape::List(inner) => {
+            let a = v.as_array().unwrap_or_else(|| fail("a list"));
+            let items: Vec<String> = a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| static_expr(x, *inner, file, &format!("{at}[{i}]")))
+                .collect();
+            format!("&[{}]", items.join(", "))
+        }
+        Shape::Obj(name, fields) => {
+            let o = v.as_object().unwrap_or_else(|| fail("a table"));
+            for k in o.keys() {
+                assert!(
+                    fields.iter().any(|f| f.0 == k),
+                    "{file}: unknown field `{k}` in `{at}`, expected one of: {}",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{}`", f.0))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            let mut out = format!("{name} {{ ");
+            for Field(key, shape, need) in fields.iter().filter(|f| f.2 != Need::Skip) {
+                let at = if at.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{at}.{key}")
+                };
+                let value = match (o.get(*key), need) {
+                    (Some(x), _) => static_expr(x, *shape, file, &at),
+                    (None, Need::Default) => match shape {
+                        Shape::Str => "\"\"".into(),
+                        Shape::Bool => "false".into(),
+                        Shape::F32 => "0.0".into(),
+                        _ => "&[]".into(),
+                    },
+                    (None, _) => panic!("{file}: missing field `{at}`"),
+                };
+                out.push_str(&format!("{key}: {value}, "));
+            }
+            out.push('}');
+            out
+        }
+        _ => panic!("{file}: `{at}`: no static form for this field (data-build.rs)"),
+    }
+}
+
+/// `value` of data file `file` as the Rust expression of `shape`, to `OUT_DIR/NAME.rs` (the
+/// crate `include!`s it where it reads the file).
+fn write_rust(name: &str, value: &serde_json::Value, shape: Shape, file: &str, b: &str, out: &str) {
+    let dest = Path::new(out).join(format!("{name}.rs"));
+    std::fs::create_dir_all(dest.parent().expect("a file has a parent"))
+        .expect("OUT_DIR is writable");
+    std::fs::write(&dest, rust_expr(value, shape, file, "", b)).expect("OUT_DIR is writable");
 }

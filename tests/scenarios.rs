@@ -247,6 +247,51 @@ proptest! {
 }
 
 #[test]
+fn the_engine_reads_every_turn_s_request_as_serde_would() {
+    // The scorer module reads the app's request by hand (`judgement::read`, no serde, #17):
+    // every turn of every shipped scenario, in every language, with and without the customer's
+    // line and the time taken, reads back to the rules the app sent.
+    let mut n = 0;
+    for s in library() {
+        for turn in 0..s.turns.len() {
+            for lang in Lang::ALL {
+                for (said, secs) in [(None, None), (Some("我的订单\"还没到\"?\n"), Some(12.5))]
+                {
+                    let rules = s.rules(turn, lang, said);
+                    let req = JudgeRequest {
+                        text: "您好 \u{1}😅".into(),
+                        lang,
+                        rules,
+                        secs,
+                    };
+                    let sent = serde_json::to_string(&req).unwrap();
+                    let read = kefu_core::judgement::read::request(&sent)
+                        .unwrap_or_else(|e| panic!("{} turn {turn}: {e}\n{sent}", s.id));
+                    assert_eq!(
+                        serde_json::to_string(&read).unwrap(),
+                        sent,
+                        "{} turn {turn}",
+                        s.id
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n > 300, "{n} requests");
+    for bad in [
+        "",
+        "{",
+        "null",
+        "[1,2]",
+        r#"{"text": 3}"#,
+        r#"{"text":"x","lang":"xx","rules":{}}"#,
+    ] {
+        assert!(kefu_core::judgement::read::request(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
 fn the_complete_example_in_the_format_guide_checks_clean() {
     let doc = std::fs::read_to_string(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/scenario-format.md"),

@@ -35,7 +35,9 @@ const TARGET = 200 * 1024;
 // Raised to 199 KB on 2026-12-04 (fifth session; still under the 200 KB target): the studio's
 // play-test route, the dashboard's own module and its hand-over, and #19's review left the first
 // load at 198.0 KB (202,792 bytes, the library module's wasm 175.6 KB), 40 bytes over 198 KB.
-const BUDGET = 199 * 1024;
+// Lowered to 196 KB on 2026-12-06 at 198,727 bytes (194.1 KB; the library module's wasm 171.3 KB):
+// the data files compiled into Rust instead of parsed JSON, maps filled without `collect`'s sort.
+const BUDGET = 196 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
@@ -192,7 +194,10 @@ const SCORER_TARGET = 250 * 1024;
 // uses one table, an automaton of the asks-why role alone for the customer's line; the learned
 // heads' evidence only for hits the reply can take), ~1.9 KB of code, of which ~0.7 KB came
 // back by leaving the lexicon files' handbook citations out of the module.
-const SCORER_BUDGET = 361 * 1024;
+// Lowered to 335 KB on 2026-12-06 at 341,257 bytes (333.3 KB; 367,807 before): no serde in the
+// scorer module (the data files compiled into Rust by the build, the request read by hand from
+// miniserde's `Value`, maps filled without `collect`'s sort).
+const SCORER_BUDGET = 335 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
@@ -218,7 +223,10 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // the cohort read in chunks, folders, the token). The full module's raised to 334 KB the same day:
 // set with 42 bytes of room, the clean-clone rehearsal's build of the header mend measured
 // 340,036 bytes while the warm tree's passed (cause not analysed); 2 KB of room now.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 334 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 171 * 1024]];
+// Lowered on 2026-12-06 (the data files compiled into Rust, maps filled without `collect`'s
+// sort): the full module to 332 KB at 338,405 bytes (330.5 KB), the dashboard's to 165 KB at
+// 167,505 (163.6 KB).
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 332 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 165 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

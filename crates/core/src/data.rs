@@ -1,18 +1,4 @@
-//! The data files under `data/`, compiled by `build.rs` from TOML into minified JSON and
-//! embedded at build time. Parsed once by the module that owns each (principles, i18n); the lexicons are
-//! `kefu_judge`'s (its own `data.rs`).
-
-#![warn(missing_docs)]
-
-macro_rules! data {
-    ($name:literal) => {
-        include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json"))
-    };
-}
-
-/// `data/principles.toml`.
-pub const PRINCIPLES: &str = data!("principles");
-/// `data/languages.toml`.
-pub const LANGUAGES: &str = data!("languages");
-/// The UI catalogue, `data/i18n/CODE.toml` of each listed language: `{CODE: {key: text}}`.
-pub const I18N: &str = data!("i18n");
+//! Where the data files under `data/` are: `crates/data-build.rs` compiles each from TOML into
+//! Rust the module that owns it `include!`s (no parser at run time, #17): the principles
+//! (`principles.rs`, `principle_ids.rs`), the languages (`languages.rs`, `lang_ids.rs`) and the
+//! UI catalogue (`i18n.rs`); the lexicons are `kefu_judge`'s (its own `data.rs`).

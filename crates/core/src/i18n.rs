@@ -12,15 +12,12 @@ use crate::lang::Catalogue;
 use crate::principles::Lang;
 use std::sync::OnceLock;
 
-const DATA: &str = crate::data::I18N;
-
 /// The embedded catalogue.
 pub fn catalogue() -> &'static Catalogue {
     static C: OnceLock<Catalogue> = OnceLock::new();
     C.get_or_init(|| {
-        serde_json::from_str(DATA)
-            .map_err(|e| e.to_string())
-            .and_then(|v| Catalogue::from_value(Lang::list(), v))
+        // Written by the build (`crates/data-build.rs`, `catalogue`): no parser here.
+        Catalogue::from_records(Lang::list(), include!(concat!(env!("OUT_DIR"), "/i18n.rs")))
             .unwrap_or_default()
     })
 }

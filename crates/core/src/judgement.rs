@@ -233,6 +233,144 @@ impl Judgement {
     }
 }
 
+/// Reading a `JudgeRequest` (the engine's `judge` request, as the app writes it with serde) by
+/// hand from miniserde's `Value` (#17): the scorer module then carries no serde deserializer,
+/// no `serde_json` and no per-type visitor code. It reads what serde reads (a test compares the
+/// two over every turn of the shipped scenarios); it is more lenient only in that a turn's
+/// field left out reads as its default. Unknown fields are ignored, as serde ignores them.
+pub mod read {
+    use super::{Ask, AskKind, ClaimRule, FactRule, JudgeRequest, ScenarioKind, TurnRules};
+    use crate::principles::Lang;
+    use miniserde::json::{self, Number, Object, Value};
+
+    type R<T> = Result<T, String>;
+
+    /// The request in `s`, or what is wrong with it.
+    pub fn request(s: &str) -> R<JudgeRequest> {
+        let v: Value = json::from_str(s).map_err(|_| "the request is not JSON".to_string())?;
+        let o = object(&v, "the request")?;
+        let lang = string(need(o, "lang")?, "lang")?;
+        Ok(JudgeRequest {
+            text: string(need(o, "text")?, "text")?,
+            lang: Lang::from_code(&lang).ok_or_else(|| format!("unknown language `{lang}`"))?,
+            rules: rules(need(o, "rules")?)?,
+            secs: opt(o, "secs", number)?,
+        })
+    }
+
+    fn rules(v: &Value) -> R<TurnRules> {
+        let o = object(v, "rules")?;
+        let kind = opt(o, "kind", string)?.unwrap_or_else(|| "general".into());
+        Ok(TurnRules {
+            kind: [
+                ScenarioKind::Angry,
+                ScenarioKind::Objection,
+                ScenarioKind::Product,
+                ScenarioKind::General,
+            ]
+            .into_iter()
+            .find(|k| k.id() == kind)
+            .ok_or_else(|| format!("rules.kind: unknown kind `{kind}`"))?,
+            weights: list(o, "weights", |v, at| match v {
+                Value::Array(a) if a.len() == 2 => {
+                    Ok((string(&a[0], at)?, number(&a[1], at)? as f32))
+                }
+                _ => Err(format!("`{at}` must be [\"principle\", weight]")),
+            })?,
+            facts: list(o, "facts", |v, at| {
+                let o = object(v, at)?;
+                Ok(FactRule {
+                    id: string(need(o, "id")?, at)?,
+                    say: list(o, "say", string)?,
+                    value: opt(o, "value", number)?,
+                    units: list(o, "units", string)?,
+                })
+            })?,
+            false_claims: list(o, "false_claims", |v, at| {
+                let o = object(v, at)?;
+                Ok(ClaimRule {
+                    id: string(need(o, "id")?, at)?,
+                    say: list(o, "say", string)?,
+                })
+            })?,
+            jargon: list(o, "jargon", string)?,
+            allowed_terms: list(o, "allowed_terms", string)?,
+            model_terms: list(o, "model_terms", string)?,
+            target_secs: opt(o, "target_secs", |v, at| match v {
+                Value::Number(Number::U64(n)) => {
+                    u32::try_from(*n).map_err(|_| format!("`{at}` is too large"))
+                }
+                _ => Err(format!("`{at}` must be a whole number of seconds")),
+            })?,
+            customer_names: list(o, "customer_names", string)?,
+            customer_name: opt(o, "customer_name", string)?,
+            customer_said: opt(o, "customer_said", string)?,
+            policy: match o.get("policy") {
+                None | Some(Value::Null) => Default::default(),
+                Some(v) => object(v, "policy")?
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), number(v, k)?)))
+                    .collect::<R<_>>()?,
+            },
+            asks: opt(o, "asks", |v, at| {
+                let o = object(v, at)?;
+                let kind = string(need(o, "kind")?, "asks.kind")?;
+                Ok(Ask {
+                    kind: AskKind::parse(&kind)
+                        .ok_or_else(|| format!("asks.kind: unknown kind `{kind}`"))?,
+                    options: list(o, "options", string)?,
+                    fact: opt(o, "fact", string)?,
+                    policy: opt(o, "policy", string)?,
+                })
+            })?,
+        })
+    }
+
+    fn need<'a>(o: &'a Object, key: &str) -> R<&'a Value> {
+        o.get(key).ok_or_else(|| format!("missing field `{key}`"))
+    }
+
+    fn object<'a>(v: &'a Value, at: &str) -> R<&'a Object> {
+        match v {
+            Value::Object(o) => Ok(o),
+            _ => Err(format!("`{at}` must be an object")),
+        }
+    }
+
+    fn string(v: &Value, at: &str) -> R<String> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            _ => Err(format!("`{at}` must be a string")),
+        }
+    }
+
+    fn number(v: &Value, at: &str) -> R<f64> {
+        match v {
+            Value::Number(Number::F64(x)) => Ok(*x),
+            Value::Number(Number::U64(x)) => Ok(*x as f64),
+            Value::Number(Number::I64(x)) => Ok(*x as f64),
+            _ => Err(format!("`{at}` must be a number")),
+        }
+    }
+
+    /// Field `key` of `o` read by `f`; `None` when it is missing or null.
+    fn opt<T>(o: &Object, key: &str, f: impl Fn(&Value, &str) -> R<T>) -> R<Option<T>> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => f(v, key).map(Some),
+        }
+    }
+
+    /// Field `key` of `o`, a list each item of which `f` reads; empty when missing or null.
+    fn list<T>(o: &Object, key: &str, f: impl Fn(&Value, &str) -> R<T>) -> R<Vec<T>> {
+        match o.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(a)) => a.iter().map(|v| f(v, key)).collect(),
+            Some(_) => Err(format!("`{key}` must be a list")),
+        }
+    }
+}
+
 /// Writing a `Judgement` as JSON by hand (#17): byte for byte what `serde_json::to_string`
 /// writes (a test compares the two over the labelled sets and many floats), so the scorer
 /// module carries no serde serializer and no `serde_json` writer (floats are written by zmij,

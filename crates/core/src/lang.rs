@@ -46,6 +46,12 @@ impl Languages {
     /// and `default` and every fallback name a listed language.
     pub fn from_value(v: serde_json::Value) -> Result<Languages, String> {
         let l: Languages = serde_json::from_value(v).map_err(|e| format!("languages list: {e}"))?;
+        l.checked()
+    }
+
+    /// The list, checked: codes unique, and `default` and every fallback name a listed language.
+    pub fn checked(self) -> Result<Languages, String> {
+        let l = self;
         for (i, x) in l.language.iter().enumerate() {
             if l.language[..i].iter().any(|y| y.code == x.code) {
                 return Err(format!("languages list: `{}` is listed twice", x.code));
@@ -144,6 +150,26 @@ impl Catalogue {
                 .index(&code)
                 .ok_or_else(|| format!("catalogue: `{code}` is not in the languages list"))?;
             texts[i] = file;
+        }
+        Ok(Catalogue { texts })
+    }
+
+    /// The catalogue as the build embeds it (`crates/data-build.rs`, `catalogue`): per language
+    /// code, one string of `key` U+001F `text` records joined by U+001E. A code not in `langs`
+    /// is an error.
+    pub fn from_records(langs: &Languages, files: &[(&str, &str)]) -> Result<Catalogue, String> {
+        let mut texts = vec![BTreeMap::new(); langs.language.len()];
+        for (code, records) in files {
+            let i = langs
+                .index(code)
+                .ok_or_else(|| format!("catalogue: `{code}` is not in the languages list"))?;
+            // One `insert` at a time (`collect` would add a sort's code, #17).
+            for (k, t) in records
+                .split('\u{1e}')
+                .filter_map(|r| r.split_once('\u{1f}'))
+            {
+                texts[i].insert(k.to_string(), t.to_string());
+            }
         }
         Ok(Catalogue { texts })
     }

@@ -4,6 +4,7 @@
 //! It has no scorer (that is `kefu-judge`), no TOML parser (`kefu-check`) and no browser
 //! dependency: the app links this crate and nothing that judges.
 
+pub mod built;
 pub mod chart;
 pub mod cohort;
 pub mod data;

@@ -69,8 +69,10 @@ impl Lang {
     pub fn list() -> &'static crate::lang::Languages {
         static L: OnceLock<crate::lang::Languages> = OnceLock::new();
         L.get_or_init(|| {
-            let v = serde_json::from_str(crate::data::LANGUAGES).expect("JSON from the build");
-            crate::lang::Languages::from_value(v)
+            use crate::lang::{LangInfo, Languages};
+            // Written by the build as a `Languages` expression (`crates/data-build.rs`).
+            let l: Languages = include!(concat!(env!("OUT_DIR"), "/languages.rs"));
+            l.checked()
                 .expect("data/languages.toml is checked by the build")
         })
     }
@@ -161,8 +163,7 @@ impl Text {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// Whether a principle is detected in any reply or judged against a turn.
 pub enum Kind {
     /// Detected in any reply.
@@ -171,48 +172,38 @@ pub enum Kind {
     Turn,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 /// One principle of the rulebook (`data/principles.toml`).
 pub struct Principle {
     /// Stable id, used in scenario files, the CLI's JSON and stored results.
     pub id: PrincipleId,
     /// Detected in any reply, or judged against a turn.
     pub kind: Kind,
-    #[serde(default)]
     /// A hit is a fault (`blame`, `jargon`, `rudeness`).
     pub violation: bool,
     /// A negator just before a cue cancels it ("不抱歉", "not sorry"): `negatable = true`.
-    #[serde(default)]
     pub negatable: bool,
     /// A cue inside quoted or reported speech does not count: `quotable = true`.
-    #[serde(default)]
     pub quotable: bool,
     /// Points a fault takes off the 0–100 score: a violation's hit, or a false claim (`facts`).
-    #[serde(default)]
     pub penalty: f32,
     /// The handbook passage it comes from. (This, `tip`, `tip_for` and `cite` are left out of
     /// the library module's copy: kefu-core without `full-catalogue`, `crates/data-build.rs`.)
-    #[serde(default)]
     pub source: String,
     /// Its name in each UI language.
     pub name: Text,
     /// The tip shown when a reply misses it (or commits it, for a violation); `{name}` stands
     /// for the customer's name.
-    #[serde(default)]
     pub tip: Text,
     /// Tips for one kind of scenario (`angry`, `objection`, `product`), where the general one
     /// would not fit its turns.
-    #[serde(default)]
     pub tip_for: BTreeMap<String, Text>,
     /// The handbook passage, in each UI language, shown once after the tip.
-    #[serde(default)]
     pub cite: Text,
 }
 
 /// What a good reply shows in one kind of scenario.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct KindWeights {
     /// `angry`, `objection`, `product` or `general`.
     pub id: String,
@@ -220,7 +211,74 @@ pub struct KindWeights {
     pub weights: Vec<(String, f32)>,
 }
 
-#[derive(Deserialize)]
+// `data/principles.toml` as the build writes it (`crates/data-build.rs`, `PRINCIPLES`, which
+// rejects an unknown or missing field): static parts only, owned in one loop (`File::from_raw`).
+type RawText = &'static [(&'static str, &'static str)];
+
+struct RawFile {
+    principle: &'static [RawPrinciple],
+    kind: &'static [RawKind],
+}
+
+struct RawPrinciple {
+    id: PrincipleId,
+    kind: Kind,
+    violation: bool,
+    negatable: bool,
+    quotable: bool,
+    penalty: f32,
+    source: &'static str,
+    name: RawText,
+    tip: RawText,
+    tip_for: &'static [(&'static str, RawText)],
+    cite: RawText,
+}
+
+struct RawKind {
+    id: &'static str,
+    weights: &'static [(&'static str, f32)],
+}
+
+impl File {
+    fn from_raw(raw: &RawFile) -> File {
+        use crate::built::{text, weights};
+        File {
+            principle: raw
+                .principle
+                .iter()
+                .map(|p| Principle {
+                    id: p.id,
+                    kind: p.kind,
+                    violation: p.violation,
+                    negatable: p.negatable,
+                    quotable: p.quotable,
+                    penalty: p.penalty,
+                    source: p.source.to_string(),
+                    name: text(p.name),
+                    tip: text(p.tip),
+                    tip_for: {
+                        // One `insert` at a time (`collect` would add a sort's code, #17).
+                        let mut m = BTreeMap::new();
+                        for (k, t) in p.tip_for {
+                            m.insert(k.to_string(), text(t));
+                        }
+                        m
+                    },
+                    cite: text(p.cite),
+                })
+                .collect(),
+            kind: raw
+                .kind
+                .iter()
+                .map(|k| KindWeights {
+                    id: k.id.to_string(),
+                    weights: weights(k.weights),
+                })
+                .collect(),
+        }
+    }
+}
+
 struct File {
     principle: Vec<Principle>,
     kind: Vec<KindWeights>,
@@ -228,12 +286,8 @@ struct File {
 
 fn file() -> &'static File {
     static F: OnceLock<File> = OnceLock::new();
-    F.get_or_init(|| {
-        crate::json::from_str::<File>(DATA).expect("data/principles.toml is checked by tests")
-    })
+    F.get_or_init(|| File::from_raw(&include!(concat!(env!("OUT_DIR"), "/principles.rs"))))
 }
-
-const DATA: &str = crate::data::PRINCIPLES;
 
 /// Every principle, in display order.
 pub fn all() -> &'static [Principle] {

@@ -12,10 +12,9 @@
 use crate::text::{self, Folded, Seg};
 use kefu_core::judgement::{Ask, AskKind, Finding};
 use regex_automata::nfa::thompson::pikevm::PikeVM;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct Data {
     weight: f32,
     negators: Vec<String>,
@@ -31,13 +30,12 @@ struct Data {
     policy: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct YesNo {
     opens: Vec<String>,
     alone: Vec<String>,
     particles: Vec<String>,
     not_after: Vec<String>,
-    #[serde(default)]
     not_words: Vec<String>,
     verbs_zh: Vec<String>,
     verbs_en: BTreeMap<String, Vec<String>>,
@@ -163,8 +161,8 @@ pub mod nfa {
 fn compiled() -> &'static Compiled {
     static C: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
     C.get_or_init(|| {
-        let data: Data = kefu_core::json::from_str(crate::data::ANSWERS)
-            .expect("data/answers.toml is checked by tests");
+        // Written by the build as a `Data` expression (`crates/data-build.rs`, `ANSWERS`).
+        let data: Data = include!(concat!(env!("OUT_DIR"), "/answers.rs"));
         let [time, duration, amount] = nfa::read(NFAS)
             .unwrap_or_default()
             .map(|n| n.and_then(|n| PikeVM::new_from_nfa(n).ok()));

@@ -1,5 +1,8 @@
-//! The lexicons under `data/lexicon/`, compiled by `crates/data-build.rs` from TOML into
-//! minified JSON and embedded at build time. Parsed once by `lexicon`.
+//! The lexicons under `data/lexicon/` and `data/rules/`, compiled by `crates/data-build.rs` from
+//! TOML into minified JSON, for tools and tests that walk every word (`tests/pathological`).
+//! The judge itself reads its data files as Rust expressions the build writes (no parser at
+//! run time, #17): `lexicon` (`lexicon_context.rs`, `lexicon_files.rs`, `lexicon_sources.rs`),
+//! `policy` (`policy.rs`), `answers` (`answers.rs`) and `detect::questions` (`questions.rs`).
 
 macro_rules! data {
     ($name:literal) => {
@@ -10,13 +13,3 @@ macro_rules! data {
 // `LEXICON_CONTEXT`, `LEXICONS` and `ROLE_LEXICONS`, listed by the build script from the files in
 // `data/lexicon/` and `data/rules/`.
 include!(concat!(env!("OUT_DIR"), "/lexicons.rs"));
-
-/// `data/policy.toml`: the shop rules' topic words, units and negators (`crate::policy`).
-pub const POLICY: &str = data!("policy");
-
-/// `data/answers.toml`: the patterns and words that read an answer to the customer's question
-/// (`crate::answers`).
-pub const ANSWERS: &str = data!("answers");
-
-/// `data/questions.toml`: the words that tell a question's form and kind (`detect::questions`).
-pub const QUESTIONS: &str = data!("questions");

@@ -23,7 +23,6 @@ use crate::ac::{Ac, MatchKind};
 use crate::fx::FxBuild;
 use crate::text::Folded;
 use kefu_core::principles::PrincipleId;
-use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Largest gap (in chars) allowed between two parts of a `A…B` pattern.
@@ -248,37 +247,25 @@ pub struct Lexicon {
     patterns: Vec<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+// The data files' structs, filled by the build (`crates/data-build.rs`: `LANG_SECTION`,
+// `PRINCIPLE_FILE`, `CONTEXT_FILE`), which rejects an unknown or missing field.
+#[derive(Default)]
 struct LangSection {
-    #[serde(default)]
     cues: Vec<String>,
-    #[serde(default)]
     statement: Vec<String>,
-    #[serde(default)]
     question: Vec<String>,
-    #[serde(default)]
     start: Vec<String>,
-    #[serde(default)]
     block: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PrincipleFile {
     principle: String,
-    #[serde(default)]
     groups: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
     zh: LangSection,
-    #[serde(default)]
     en: LangSection,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ContextFile {
-    #[serde(default)]
     groups: BTreeMap<String, Vec<String>>,
     negators: Vec<String>,
     negator_exceptions: Vec<String>,
@@ -302,19 +289,14 @@ struct ContextFile {
     courtesy_model: CourtesyModel,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct CourtesyFeature {
     weight: f32,
     patterns: Vec<String>,
     /// Count the feature up to this many times (default once).
-    #[serde(default)]
     max: Option<u8>,
     /// Only at the start of a sentence.
-    #[serde(default)]
     start: bool,
     /// Only in replies of this language ("zh" or "en").
-    #[serde(default)]
     lang: Option<String>,
 }
 
@@ -329,8 +311,7 @@ pub struct CourtesyFeat {
 
 /// How the courtesy estimate adds up: a per-language bias and weight per log-char of length,
 /// and a weight per principle shown; the sum goes through a logistic into 0..1.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct CourtesyModel {
     pub bias: BTreeMap<String, f32>,
     pub per_log_char: BTreeMap<String, f32>,
@@ -340,8 +321,7 @@ pub struct CourtesyModel {
 /// The handbook citation each lexicon file gives (`source`), by principle (kept apart from
 /// the files the judge reads: `crate::data::LEXICON_SOURCES`).
 pub fn sources() -> Result<Vec<(String, String)>, String> {
-    let map: BTreeMap<String, String> = kefu_core::json::from_str(crate::data::LEXICON_SOURCES)
-        .map_err(|e| format!("lexicon sources: {e}"))?;
+    let map: BTreeMap<String, String> = include!(concat!(env!("OUT_DIR"), "/lexicon_sources.rs"));
     Ok(map.into_iter().collect())
 }
 
@@ -850,14 +830,12 @@ impl Lexicon {
             entries: Vec::new(),
             users: Vec::new(),
         };
-        let ctx: ContextFile = kefu_core::json::from_str(crate::data::LEXICON_CONTEXT)
-            .map_err(|e| format!("data/lexicon/_context.toml: {e}"))?;
-        for (name, src) in crate::data::LEXICONS
-            .iter()
-            .chain(crate::data::ROLE_LEXICONS)
-        {
-            let f: PrincipleFile = kefu_core::json::from_str(src)
-                .map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
+        // `_context.toml`, then every lexicon and role file as `(name, file)` (`LEXICONS`, then
+        // `ROLE_LEXICONS`), written by the build as Rust (no parser here, #17).
+        let ctx: ContextFile = include!(concat!(env!("OUT_DIR"), "/lexicon_context.rs"));
+        let files: Vec<(&str, PrincipleFile)> =
+            include!(concat!(env!("OUT_DIR"), "/lexicon_files.rs"));
+        for (name, f) in &files {
             let owner =
                 Owner::named(&f.principle).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
             let mut groups = ctx.groups.clone();

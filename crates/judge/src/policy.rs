@@ -6,10 +6,9 @@
 //! Linear in the reply: each clause is scanned once per (constant) list of words.
 
 use crate::text::Folded;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct Data {
     negators: Vec<String>,
     not_ours: Vec<String>,
@@ -17,19 +16,17 @@ struct Data {
     rule: Vec<Rule>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct Rule {
     id: String,
     topic: Vec<String>,
     units: Vec<Unit>,
-    #[serde(default)]
     prefix: Vec<String>,
     /// Only in the clause that names it (not carried to the next clause of the sentence).
-    #[serde(default)]
     clause: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct Unit {
     say: Vec<String>,
     times: f64,
@@ -38,8 +35,8 @@ struct Unit {
 fn data() -> &'static Data {
     static D: std::sync::OnceLock<Data> = std::sync::OnceLock::new();
     D.get_or_init(|| {
-        kefu_core::json::from_str(crate::data::POLICY)
-            .expect("data/policy.toml is checked by tests")
+        // Written by the build as a `Data` expression (`crates/data-build.rs`, `POLICY`).
+        include!(concat!(env!("OUT_DIR"), "/policy.rs"))
     })
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// The engine module's `judge`: a `JudgeRequest` as JSON in, a `Judgement` as JSON out, or
 /// `{"error": …}` for a request that does not parse. Never panics.
 pub fn judge_json(request: &str) -> String {
-    match kefu_core::json::from_str::<JudgeRequest>(request) {
+    match kefu_core::judgement::read::request(request) {
         Ok(r) => judge(&r.text, r.lang, &r.rules, r.secs).to_json(),
         // Written by hand, as the judgement is (`judgement::write`): no serializer here (#17).
         Err(e) => kefu_core::judgement::write::error(&e),

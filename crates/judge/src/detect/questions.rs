@@ -7,7 +7,7 @@ use crate::lexicon::{Ctx, Hit};
 use crate::text::{self, Seg};
 
 /// The words of `data/questions.toml` that tell a question's form and kind.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug)]
 pub(super) struct Words {
     pub asking_verbs: Vec<String>,
     pub asking_elliptic: Vec<String>,
@@ -34,8 +34,8 @@ pub(super) struct Words {
 pub(super) fn words() -> &'static Words {
     static W: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
     W.get_or_init(|| {
-        kefu_core::json::from_str(crate::data::QUESTIONS)
-            .expect("data/questions.toml is checked by tests")
+        // Written by the build as a `Words` expression (`crates/data-build.rs`, `QUESTIONS`).
+        include!(concat!(env!("OUT_DIR"), "/questions.rs"))
     })
 }
 
