@@ -305,12 +305,15 @@ pub mod read {
             customer_names: list(o, "customer_names", string)?,
             customer_name: opt(o, "customer_name", string)?,
             customer_said: opt(o, "customer_said", string)?,
-            policy: match o.get("policy") {
-                None | Some(Value::Null) => Default::default(),
-                Some(v) => object(v, "policy")?
-                    .iter()
-                    .map(|(k, v)| Ok((k.clone(), number(v, k)?)))
-                    .collect::<R<_>>()?,
+            policy: {
+                // One `insert` at a time (`collect` would add a sort's code, #17).
+                let mut rules = std::collections::BTreeMap::new();
+                if let Some(v) = o.get("policy").filter(|v| !matches!(v, Value::Null)) {
+                    for (k, v) in object(v, "policy")?.iter() {
+                        rules.insert(k.clone(), number(v, k)?);
+                    }
+                }
+                rules
             },
             asks: opt(o, "asks", |v, at| {
                 let o = object(v, at)?;

@@ -950,7 +950,7 @@ impl Lexicon {
                     .iter()
                     .map(|w| Folded::fold_pattern(w))
                     .collect();
-                w.sort_by_key(|w| std::cmp::Reverse(w.len()));
+                crate::sort::sort_by_key(&mut w, |w| std::cmp::Reverse(w.len()));
                 w
             },
             plain_acronyms: ctx
