@@ -578,7 +578,7 @@ fn lexicons(data: &Path, out: &str) {
     // Each file's handbook citation (`source`): required, and kept out of the embedded JSON
     // (no judgement reads it; the scorer module carried ~4 KB of them), in a file of its own.
     let mut sources = serde_json::Map::new();
-    // Every lexicon file and role file as `(name, PrincipleFile)`, in the order of `LEXICONS`
+    // Every lexicon file and role file as `(name, RawFile)`, static, in the order of `LEXICONS`
     // then `ROLE_LEXICONS` (`OUT_DIR/lexicon_files.rs`, read by `Lexicon::build`).
     let mut files = Vec::new();
     let mut parsed = std::collections::BTreeMap::new();
@@ -608,7 +608,7 @@ fn lexicons(data: &Path, out: &str) {
         let value = &parsed[id];
         files.push(format!(
             "({id:?}, {})",
-            rust_expr(value, PRINCIPLE_FILE, &file, "", b)
+            static_expr(value, RAW_PRINCIPLE_FILE, &file, "")
         ));
     }
     write_rust(
@@ -651,7 +651,7 @@ fn lexicons(data: &Path, out: &str) {
         let file = format!("data/rules/{r}.toml");
         files.push(format!(
             "(\"rules/{r}\", {})",
-            rust_expr(&value, PRINCIPLE_FILE, &file, "", b)
+            static_expr(&value, RAW_PRINCIPLE_FILE, &file, "")
         ));
         rs.push_str(&format!("    (\"rules/{r}\", data!(\"rules/{r}\")),\n"));
     }
@@ -659,7 +659,7 @@ fn lexicons(data: &Path, out: &str) {
     std::fs::write(Path::new(out).join("lexicons.rs"), rs).expect("OUT_DIR is writable");
     std::fs::write(
         Path::new(out).join("lexicon_files.rs"),
-        format!("vec![{}]", files.join(",\n")),
+        format!("&[{}]", files.join(",\n")),
     )
     .expect("OUT_DIR is writable");
 }
@@ -916,9 +916,9 @@ const ANSWERS: Shape = Shape::Obj(
     ],
 );
 
-/// A section of a lexicon or role file (`[zh]`, `[en]`): `kefu_judge::lexicon::LangSection`.
-const LANG_SECTION: Shape = Shape::Obj(
-    "LangSection",
+/// A section of a lexicon or role file, static (`static_expr`): `kefu_judge::lexicon::RawSection`.
+const RAW_SECTION: Shape = Shape::Obj(
+    "RawSection",
     &[
         Field("cues", Shape::Lines, Opt),
         Field("statement", Shape::Lines, Opt),
@@ -928,16 +928,16 @@ const LANG_SECTION: Shape = Shape::Obj(
     ],
 );
 
-/// `data/lexicon/PRINCIPLE.toml`, `data/rules/ROLE.toml`: `kefu_judge::lexicon::PrincipleFile`
-/// (`source` is written apart: `lexicon_sources`).
-const PRINCIPLE_FILE: Shape = Shape::Obj(
-    "PrincipleFile",
+/// A lexicon or role file, static (`static_expr`): `kefu_judge::lexicon::RawFile`, owned in one
+/// loop (`source` is written apart: `lexicon_sources`).
+const RAW_PRINCIPLE_FILE: Shape = Shape::Obj(
+    "RawFile",
     &[
         Field("principle", Shape::Str, Req),
         Field("source", Shape::Str, Need::Skip),
         Field("groups", Shape::Map(&Shape::Lines), Opt),
-        Field("zh", LANG_SECTION, Opt),
-        Field("en", LANG_SECTION, Opt),
+        Field("zh", RAW_SECTION, Opt),
+        Field("en", RAW_SECTION, Opt),
     ],
 );
 
@@ -1151,8 +1151,24 @@ fn rust_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str, b: &str)
 fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> String {
     let fail = |want: &str| -> ! { panic!("{file}: `{at}` must be {want}, not {v}") };
     let lit = |s: &str| format!("{s:?}");
+    let lines = |v: &serde_json::Value, at: &str| -> String {
+        let a = v
+            .as_array()
+            .unwrap_or_else(|| panic!("{file}: `{at}` must be a list of strings, not {v}"));
+        let items: Vec<&str> = a
+            .iter()
+            .map(|x| match x.as_str() {
+                Some(x) if !x.is_empty() && !x.contains('\n') => x,
+                _ => {
+                    panic!("{file}: `{at}`: each item must be a non-empty one-line string, not {x}")
+                }
+            })
+            .collect();
+        lit(&items.join("\n"))
+    };
     match shape {
         Shape::Str => lit(v.as_str().unwrap_or_else(|| fail("a string"))),
+        Shape::Lines => lines(v, at),
         Shape::F32 => format!(
             "({:?}f64 as f32)",
             v.as_f64().unwrap_or_else(|| fail("a number"))
@@ -1243,7 +1259,8 @@ fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> Str
                 let value = match (o.get(*key), need) {
                     (Some(x), _) => static_expr(x, *shape, file, &at),
                     (None, Need::Default) => match shape {
-                        Shape::Str => "\"\"".into(),
+                        Shape::Str | Shape::Lines => "\"\"".into(),
+                        Shape::Obj(..) => static_expr(&serde_json::json!({}), *shape, file, &at),
                         Shape::Bool => "false".into(),
                         Shape::F32 => "0.0".into(),
                         _ => "&[]".into(),

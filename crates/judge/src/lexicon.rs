@@ -265,6 +265,55 @@ struct PrincipleFile {
     en: LangSection,
 }
 
+// A lexicon or role file as the build writes it: static parts only (`RAW_PRINCIPLE_FILE`), each
+// list one `\n`-joined string (empty: none), owned in one loop (`PrincipleFile::from_raw`).
+struct RawSection {
+    cues: &'static str,
+    statement: &'static str,
+    question: &'static str,
+    start: &'static str,
+    block: &'static str,
+}
+
+struct RawFile {
+    principle: &'static str,
+    groups: &'static [(&'static str, &'static str)],
+    zh: RawSection,
+    en: RawSection,
+}
+
+/// A list the build joined by `\n` (`""`: an empty list; the build allows no empty item).
+fn lines(s: &str) -> Vec<String> {
+    if s.is_empty() {
+        Vec::new()
+    } else {
+        kefu_core::built::l(s)
+    }
+}
+
+impl LangSection {
+    fn from_raw(r: &RawSection) -> LangSection {
+        LangSection {
+            cues: lines(r.cues),
+            statement: lines(r.statement),
+            question: lines(r.question),
+            start: lines(r.start),
+            block: lines(r.block),
+        }
+    }
+}
+
+impl PrincipleFile {
+    fn from_raw(r: &RawFile) -> PrincipleFile {
+        PrincipleFile {
+            principle: r.principle.to_string(),
+            groups: kefu_core::built::ml(r.groups),
+            zh: LangSection::from_raw(&r.zh),
+            en: LangSection::from_raw(&r.en),
+        }
+    }
+}
+
 struct ContextFile {
     groups: BTreeMap<String, Vec<String>>,
     negators: Vec<String>,
@@ -833,8 +882,11 @@ impl Lexicon {
         // `_context.toml`, then every lexicon and role file as `(name, file)` (`LEXICONS`, then
         // `ROLE_LEXICONS`), written by the build as Rust (no parser here, #17).
         let ctx: ContextFile = include!(concat!(env!("OUT_DIR"), "/lexicon_context.rs"));
-        let files: Vec<(&str, PrincipleFile)> =
-            include!(concat!(env!("OUT_DIR"), "/lexicon_files.rs"));
+        let raw: &[(&str, RawFile)] = include!(concat!(env!("OUT_DIR"), "/lexicon_files.rs"));
+        let files: Vec<(&str, PrincipleFile)> = raw
+            .iter()
+            .map(|(n, f)| (*n, PrincipleFile::from_raw(f)))
+            .collect();
         for (name, f) in &files {
             let owner =
                 Owner::named(&f.principle).map_err(|e| format!("data/lexicon/{name}.toml: {e}"))?;
