@@ -1201,6 +1201,13 @@ fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> Str
             let pairs: Vec<String> = o
                 .iter()
                 .map(|(k, x)| {
+                    // An empty list would read back as one empty item (`l("")`): a group of
+                    // nothing is an error, as in `rust_expr`.
+                    assert!(
+                        !matches!(inner, Shape::Lines)
+                            || x.as_array().is_some_and(|a| !a.is_empty()),
+                        "{file}: `{at}.{k}` must be a non-empty list of strings, not {x}"
+                    );
                     format!(
                         "({}, {})",
                         lit(k),

@@ -279,6 +279,37 @@ fn the_engine_reads_every_turn_s_request_as_serde_would() {
         }
     }
     assert!(n > 300, "{n} requests");
+    // What no shipped scenario has: a choice with its options, no customer name, the kind left
+    // general, a time taken with many digits, a fact's value with a fraction.
+    use kefu_core::judgement::{Ask, AskKind, FactRule};
+    let rules = TurnRules {
+        asks: Some(Ask {
+            kind: AskKind::Choice,
+            options: vec!["红色".into(), "blue".into()],
+            fact: None,
+            policy: None,
+        }),
+        facts: vec![FactRule {
+            id: "v".into(),
+            say: vec![],
+            value: Some(0.1 + 0.2),
+            units: vec!["kW".into()],
+        }],
+        weights: vec![("probe".into(), 1.0 / 3.0)],
+        model_terms: vec!["AFG".into()],
+        ..TurnRules::default()
+    };
+    for secs in [None, Some(0.1 + 0.2), Some(1e-7), Some(12345678.901)] {
+        let req = JudgeRequest {
+            text: String::new(),
+            lang: Lang::En,
+            rules: rules.clone(),
+            secs,
+        };
+        let sent = serde_json::to_string(&req).unwrap();
+        let read = kefu_core::judgement::read::request(&sent).unwrap();
+        assert_eq!(serde_json::to_string(&read).unwrap(), sent);
+    }
     for bad in [
         "",
         "{",

@@ -368,7 +368,7 @@ pub struct CourtesyModel {
 }
 
 /// The handbook citation each lexicon file gives (`source`), by principle (kept apart from
-/// the files the judge reads: `crate::data::LEXICON_SOURCES`).
+/// the files the judge reads: `OUT_DIR/lexicon_sources.rs`, written by the build).
 pub fn sources() -> Result<Vec<(String, String)>, String> {
     let map: BTreeMap<String, String> = include!(concat!(env!("OUT_DIR"), "/lexicon_sources.rs"));
     Ok(map.into_iter().collect())
