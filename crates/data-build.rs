@@ -993,34 +993,62 @@ const CONTEXT_FILE: Shape = Shape::Obj(
     ],
 );
 
-/// `v` (of data file `file`) as a Rust expression of `shape`, calling `kefu_core::built`'s
-/// helpers through `b` (`kefu_core::built` or `crate::built`).
+/// `v` (of data file `file`) as a Rust expression of `shape` that owns its values, calling
+/// `kefu_core::built`'s helpers through `b` (`kefu_core::built` or `crate::built`).
 fn rust_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str, b: &str) -> String {
+    emit(v, shape, file, at, Some(b))
+}
+
+/// `v` (of data file `file`) as a constant of `shape` made of static parts only (`&str`,
+/// `&[…]`, numbers, enum variants): no code per item, for a list of many structs the crate turns
+/// into owned values in one loop (`kefu_core::principles`' `RawPrinciple`, `kefu_judge::lexicon`'s
+/// `RawFile`). A list of strings is one `\n`-joined string (`""`: none; no item may be empty),
+/// a text or a map a slice of pairs; a field the file leaves out is empty (`""`, `&[]`,
+/// `false`, `0.0`).
+fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> String {
+    emit(v, shape, file, at, None)
+}
+
+/// `rust_expr` (`owned`: the helpers' path) or `static_expr` (`None`): one walk of the value by
+/// its shape, which rejects an unknown field, a missing one the struct needs, or a value of
+/// another type, naming the file and the field.
+fn emit(v: &serde_json::Value, shape: Shape, file: &str, at: &str, owned: Option<&str>) -> String {
     use serde_json::Value as V;
     let fail = |want: &str| -> ! { panic!("{file}: `{at}` must be {want}, not {v}") };
     let lit = |s: &str| format!("{s:?}");
-    let lines = |v: &V, at: &str| -> Option<String> {
-        let a = v.as_array()?;
-        let mut items = Vec::with_capacity(a.len());
-        for x in a {
+    // A list of strings joined by `\n` (`None`: not a list of one-line strings).
+    let joined = |v: &V| -> Option<String> {
+        let mut items = Vec::new();
+        for x in v.as_array()? {
             let x = x.as_str()?;
             assert!(
                 !x.contains('\n'),
                 "{file}: `{at}`: an item must be one line: {x:?}"
             );
+            assert!(
+                owned.is_some() || !x.is_empty(),
+                "{file}: `{at}`: an item must not be empty"
+            );
             items.push(x);
         }
-        Some(items.join("\n")).filter(|_| !a.is_empty())
+        Some(items.join("\n"))
+    };
+    // `[(key, value)]` pairs as a slice literal.
+    let slice = |pairs: Vec<String>| format!("&[{}]", pairs.join(", "));
+    let helper = |name: &str, arg: String| match owned {
+        Some(b) => format!("{b}::{name}({arg})"),
+        None => arg,
     };
     match shape {
-        Shape::Str => v
-            .as_str()
-            .map_or_else(|| fail("a string"), |s| format!("{b}::s({})", lit(s))),
-        Shape::Lines => match v.as_array() {
-            Some(a) if a.is_empty() => "Vec::new()".into(),
-            _ => lines(v, at).map_or_else(
-                || fail("a list of strings"),
-                |s| format!("{b}::l({})", lit(&s)),
+        Shape::Str => {
+            let s = lit(v.as_str().unwrap_or_else(|| fail("a string")));
+            helper("s", s)
+        }
+        Shape::Lines => match (v.as_array(), owned) {
+            (Some(a), Some(_)) if a.is_empty() => "Vec::new()".into(),
+            _ => helper(
+                "l",
+                lit(&joined(v).unwrap_or_else(|| fail("a list of strings"))),
             ),
         },
         Shape::F32 => v
@@ -1036,147 +1064,10 @@ fn rust_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str, b: &str)
             Some(x) if x <= 255 => format!("Some({x})"),
             _ => fail("a whole number from 0 to 255"),
         },
-        Shape::OptStr => v
-            .as_str()
-            .map_or_else(|| fail("a string"), |s| format!("Some({b}::s({}))", lit(s))),
-        Shape::Map(inner) => {
-            let o = v.as_object().unwrap_or_else(|| fail("a table"));
-            let entries = o.iter().map(|(k, x)| {
-                let at = format!("{at}.{k}");
-                let value = match inner {
-                    Shape::Lines => lit(&lines(x, &at).unwrap_or_else(|| {
-                        panic!("{file}: `{at}` must be a non-empty list of strings, not {x}")
-                    })),
-                    Shape::Str => lit(x
-                        .as_str()
-                        .unwrap_or_else(|| panic!("{file}: `{at}` must be a string, not {x}"))),
-                    Shape::F32 | Shape::F64 => rust_expr(x, *inner, file, &at, b),
-                    _ => rust_expr(x, *inner, file, &at, b),
-                };
-                format!("({}, {value})", lit(k))
-            });
-            let entries = entries.collect::<Vec<_>>().join(", ");
-            match inner {
-                Shape::Lines => format!("{b}::ml(&[{entries}])"),
-                Shape::Str => format!("{b}::ms(&[{entries}])"),
-                Shape::F32 => format!("{b}::mf32(&[{entries}])"),
-                Shape::F64 => format!("{b}::mf64(&[{entries}])"),
-                _ => format!("{b}::m(vec![{entries}])"),
-            }
+        Shape::OptStr => {
+            let s = lit(v.as_str().unwrap_or_else(|| fail("a string")));
+            format!("Some({})", helper("s", s))
         }
-        Shape::List(inner) => {
-            let a = v.as_array().unwrap_or_else(|| fail("a list"));
-            let items: Vec<String> = a
-                .iter()
-                .enumerate()
-                .map(|(i, x)| rust_expr(x, *inner, file, &format!("{at}[{i}]"), b))
-                .collect();
-            format!("vec![{}]", items.join(", "))
-        }
-        Shape::Text => {
-            let o = v
-                .as_object()
-                .unwrap_or_else(|| fail("a table of texts by language"));
-            let entries: Vec<String> = o
-                .iter()
-                .map(|(k, x)| match x.as_str() {
-                    Some(t) => format!("({}, {})", lit(k), lit(t)),
-                    None => panic!("{file}: `{at}.{k}` must be a string, not {x}"),
-                })
-                .collect();
-            format!("{b}::text(&[{}])", entries.join(", "))
-        }
-        Shape::Weights => {
-            let a = v
-                .as_array()
-                .unwrap_or_else(|| fail("a list of [id, weight] pairs"));
-            let entries: Vec<String> = a
-                .iter()
-                .map(|x| match x.as_array().map(Vec::as_slice) {
-                    Some([id, w]) if id.is_string() && w.is_number() => format!(
-                        "({}, ({:?}f64 as f32))",
-                        lit(id.as_str().unwrap_or_default()),
-                        w.as_f64().unwrap_or_default()
-                    ),
-                    _ => panic!("{file}: `{at}`: each weight is [\"id\", number], not {x}"),
-                })
-                .collect();
-            format!("{b}::weights(&[{}])", entries.join(", "))
-        }
-        Shape::Variant(name, variant) => {
-            let id = v.as_str().unwrap_or_else(|| fail("a string"));
-            format!("{name}::{}", variant(id))
-        }
-        Shape::Obj(name, fields) => {
-            let o = v.as_object().unwrap_or_else(|| fail("a table"));
-            for k in o.keys() {
-                assert!(
-                    fields.iter().any(|f| f.0 == k),
-                    "{file}: unknown field `{k}` in `{at}`, expected one of: {}",
-                    fields
-                        .iter()
-                        .map(|f| format!("`{}`", f.0))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-            let mut out = format!("{name} {{ ");
-            for Field(key, shape, need) in fields.iter().filter(|f| f.2 != Need::Skip) {
-                let at = if at.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{at}.{key}")
-                };
-                let value = match (o.get(*key), need) {
-                    (Some(x), _) => rust_expr(x, *shape, file, &at, b),
-                    (None, Need::Default) => "Default::default()".into(),
-                    (None, _) => panic!("{file}: missing field `{at}`"),
-                };
-                if *need == Need::Test {
-                    out.push_str("#[cfg(test)] ");
-                }
-                out.push_str(&format!("{key}: {value}, "));
-            }
-            out.push('}');
-            out
-        }
-    }
-}
-
-/// `v` (of data file `file`) as a constant of `shape` made of static parts only (`&str`,
-/// `&[…]`, numbers, enum variants): no code per item, for a list of many structs the crate turns
-/// into owned values in one loop (`kefu_core::principles`' `RawPrinciple`). A list of strings is
-/// one `\n`-joined string, a text or a map a slice of pairs; a field the file leaves out is
-/// empty (`""`, `&[]`, `false`, `0.0`).
-fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> String {
-    let fail = |want: &str| -> ! { panic!("{file}: `{at}` must be {want}, not {v}") };
-    let lit = |s: &str| format!("{s:?}");
-    let lines = |v: &serde_json::Value, at: &str| -> String {
-        let a = v
-            .as_array()
-            .unwrap_or_else(|| panic!("{file}: `{at}` must be a list of strings, not {v}"));
-        let items: Vec<&str> = a
-            .iter()
-            .map(|x| match x.as_str() {
-                Some(x) if !x.is_empty() && !x.contains('\n') => x,
-                _ => {
-                    panic!("{file}: `{at}`: each item must be a non-empty one-line string, not {x}")
-                }
-            })
-            .collect();
-        lit(&items.join("\n"))
-    };
-    match shape {
-        Shape::Str => lit(v.as_str().unwrap_or_else(|| fail("a string"))),
-        Shape::Lines => lines(v, at),
-        Shape::F32 => format!(
-            "({:?}f64 as f32)",
-            v.as_f64().unwrap_or_else(|| fail("a number"))
-        ),
-        Shape::Bool => v
-            .as_bool()
-            .unwrap_or_else(|| fail("true or false"))
-            .to_string(),
         Shape::Variant(name, variant) => {
             format!(
                 "{name}::{}",
@@ -1187,41 +1078,20 @@ fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> Str
             let o = v
                 .as_object()
                 .unwrap_or_else(|| fail("a table of texts by language"));
-            let pairs: Vec<String> = o
+            let pairs = o
                 .iter()
                 .map(|(k, x)| match x.as_str() {
                     Some(t) => format!("({}, {})", lit(k), lit(t)),
                     None => panic!("{file}: `{at}.{k}` must be a string, not {x}"),
                 })
                 .collect();
-            format!("&[{}]", pairs.join(", "))
-        }
-        Shape::Map(inner) => {
-            let o = v.as_object().unwrap_or_else(|| fail("a table"));
-            let pairs: Vec<String> = o
-                .iter()
-                .map(|(k, x)| {
-                    // An empty list would read back as one empty item (`l("")`): a group of
-                    // nothing is an error, as in `rust_expr`.
-                    assert!(
-                        !matches!(inner, Shape::Lines)
-                            || x.as_array().is_some_and(|a| !a.is_empty()),
-                        "{file}: `{at}.{k}` must be a non-empty list of strings, not {x}"
-                    );
-                    format!(
-                        "({}, {})",
-                        lit(k),
-                        static_expr(x, *inner, file, &format!("{at}.{k}"))
-                    )
-                })
-                .collect();
-            format!("&[{}]", pairs.join(", "))
+            helper("text", slice(pairs))
         }
         Shape::Weights => {
             let a = v
                 .as_array()
                 .unwrap_or_else(|| fail("a list of [id, weight] pairs"));
-            let pairs: Vec<String> = a
+            let pairs = a
                 .iter()
                 .map(|x| match x.as_array().map(Vec::as_slice) {
                     Some([id, w]) if id.is_string() && w.is_number() => format!(
@@ -1232,16 +1102,48 @@ fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> Str
                     _ => panic!("{file}: `{at}`: each weight is [\"id\", number], not {x}"),
                 })
                 .collect();
-            format!("&[{}]", pairs.join(", "))
+            helper("weights", slice(pairs))
+        }
+        Shape::Map(inner) => {
+            let o = v.as_object().unwrap_or_else(|| fail("a table"));
+            let mut pairs = Vec::new();
+            for (k, x) in o {
+                let at = format!("{at}.{k}");
+                // An empty list would read back as one empty item (`l("")`): a group of nothing
+                // is an error.
+                let value = match inner {
+                    Shape::Lines => {
+                        lit(&joined(x).filter(|s| !s.is_empty()).unwrap_or_else(|| {
+                            panic!("{file}: `{at}` must be a non-empty list of strings, not {x}")
+                        }))
+                    }
+                    Shape::Str if owned.is_some() => lit(x
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{file}: `{at}` must be a string, not {x}"))),
+                    _ => emit(x, *inner, file, &at, owned),
+                };
+                pairs.push(format!("({}, {value})", lit(k)));
+            }
+            match (owned, inner) {
+                (None, _) => slice(pairs),
+                (Some(_), Shape::Lines) => helper("ml", slice(pairs)),
+                (Some(_), Shape::Str) => helper("ms", slice(pairs)),
+                (Some(_), Shape::F32) => helper("mf32", slice(pairs)),
+                (Some(_), Shape::F64) => helper("mf64", slice(pairs)),
+                (Some(_), _) => helper("m", format!("vec![{}]", pairs.join(", "))),
+            }
         }
         Shape::List(inner) => {
             let a = v.as_array().unwrap_or_else(|| fail("a list"));
             let items: Vec<String> = a
                 .iter()
                 .enumerate()
-                .map(|(i, x)| static_expr(x, *inner, file, &format!("{at}[{i}]")))
+                .map(|(i, x)| emit(x, *inner, file, &format!("{at}[{i}]"), owned))
                 .collect();
-            format!("&[{}]", items.join(", "))
+            match owned {
+                Some(_) => format!("vec![{}]", items.join(", ")),
+                None => slice(items),
+            }
         }
         Shape::Obj(name, fields) => {
             let o = v.as_object().unwrap_or_else(|| fail("a table"));
@@ -1263,23 +1165,26 @@ fn static_expr(v: &serde_json::Value, shape: Shape, file: &str, at: &str) -> Str
                 } else {
                     format!("{at}.{key}")
                 };
-                let value = match (o.get(*key), need) {
-                    (Some(x), _) => static_expr(x, *shape, file, &at),
-                    (None, Need::Default) => match shape {
+                let value = match (o.get(*key), need, owned) {
+                    (Some(x), _, _) => emit(x, *shape, file, &at, owned),
+                    (None, Need::Default, Some(_)) => "Default::default()".into(),
+                    (None, Need::Default, None) => match shape {
                         Shape::Str | Shape::Lines => "\"\"".into(),
-                        Shape::Obj(..) => static_expr(&serde_json::json!({}), *shape, file, &at),
                         Shape::Bool => "false".into(),
                         Shape::F32 => "0.0".into(),
+                        Shape::Obj(..) => emit(&serde_json::json!({}), *shape, file, &at, None),
                         _ => "&[]".into(),
                     },
-                    (None, _) => panic!("{file}: missing field `{at}`"),
+                    (None, _, _) => panic!("{file}: missing field `{at}`"),
                 };
+                if *need == Need::Test {
+                    out.push_str("#[cfg(test)] ");
+                }
                 out.push_str(&format!("{key}: {value}, "));
             }
             out.push('}');
             out
         }
-        _ => panic!("{file}: `{at}`: no static form for this field (data-build.rs)"),
     }
 }
 
