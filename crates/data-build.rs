@@ -1128,8 +1128,7 @@ fn emit(v: &serde_json::Value, shape: Shape, file: &str, at: &str, owned: Option
                 (None, _) => slice(pairs),
                 (Some(_), Shape::Lines) => helper("ml", slice(pairs)),
                 (Some(_), Shape::Str) => helper("ms", slice(pairs)),
-                (Some(_), Shape::F32) => helper("mf32", slice(pairs)),
-                (Some(_), Shape::F64) => helper("mf64", slice(pairs)),
+                (Some(_), Shape::F32 | Shape::F64) => helper("mn", slice(pairs)),
                 (Some(_), _) => helper("m", format!("vec![{}]", pairs.join(", "))),
             }
         }

@@ -37,17 +37,8 @@ pub fn ms(x: &[(&str, &str)]) -> BTreeMap<String, String> {
     out
 }
 
-/// A map of strings to `f32`.
-pub fn mf32(x: &[(&str, f32)]) -> BTreeMap<String, f32> {
-    let mut out = BTreeMap::new();
-    for (k, v) in x {
-        out.insert(k.to_string(), *v);
-    }
-    out
-}
-
-/// A map of strings to `f64`.
-pub fn mf64(x: &[(&str, f64)]) -> BTreeMap<String, f64> {
+/// A map of strings to numbers (`f32`, `f64`).
+pub fn mn<V: Copy>(x: &[(&str, V)]) -> BTreeMap<String, V> {
     let mut out = BTreeMap::new();
     for (k, v) in x {
         out.insert(k.to_string(), *v);
