@@ -148,10 +148,13 @@ dist: setup-wasm setup-node
 	cd dist/scenarios && ls *.toml | LC_ALL=C sort | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?",":""), $$0} END{print "]"}' > index.json
 	@# A broken file is listed in the bundle with its messages (exit 1), as the app shows it. The
 	@# first screen has only the cards (cards.json, inline in index.html: each scenario without its dialogue); the
-	@# whole bundle (library.json) when a scenario is opened or the trainee points at the cards.
+	@# whole bundle (library.json) when the exam or the history is opened.
 	@# The exams (exams/*.toml) are checked against the scenarios into the same bundle.
 	$(KEFU) bundle scenarios exams > dist/scenarios/library.json || [ $$? -eq 1 ]
 	$(KEFU) bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
+	@# Each scenario on its own (scenarios/one/ID.json): what play fetches, not the whole library.
+	rm -rf dist/scenarios/one
+	$(KEFU) bundle --each dist/scenarios/one scenarios exams 2>/dev/null || [ $$? -eq 1 ]
 	@# The library page as static HTML in index.html (#17): the cards inline and the page in each
 	@# UI language, shown before the library module runs and replaced by its first render.
 	$(KEFU) prerender dist/scenarios/cards.json dist/index.html
@@ -171,7 +174,9 @@ dist: setup-wasm setup-node
 	  table dist/kefu_dojo.*.js $$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_dojo.*.js | sort -u | sed 's#^#dist/#' | grep -vxF "$$lite") dist/kefu_dojo_bg.*.wasm; \
 	  printf '%-70s %8s %8s\n' "The trainer's dashboard, loaded only when #/team opens:" brotli gzip; \
 	  table dist/kefu_team.*.js $$(grep -oE 'snippets/[^"'"'"']*\.[0-9a-f]{16}\.js' dist/kefu_team.*.js | sort -u | sed 's#^#dist/#' | grep -vxF "$$lite") dist/kefu_team_bg.*.wasm; \
-	  printf '%-70s %8s %8s\n' "The whole library, when a scenario is opened or on intent:" brotli gzip; \
+	  printf '%-70s %8s %8s\n' "A scenario on its own, when played or on intent (the largest):" brotli gzip; \
+	  table $$(ls -S dist/scenarios/one/*.json | head -n 1); \
+	  printf '%-70s %8s %8s\n' "The whole library, when the exam or the history opens:" brotli gzip; \
 	  table dist/scenarios/library.json; \
 	  printf '%-70s %8s %8s\n' "The scorer, prefetched on intent (a card hovered or focused, idle) or play:" brotli gzip; \
 	  table dist/engine/kefu_worker.*.js dist/engine/kefu_score.*.js dist/engine/kefu_score_bg.*.wasm; \

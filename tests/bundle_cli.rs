@@ -117,3 +117,50 @@ fn the_cards_bundle_lists_every_card_without_the_dialogue() {
         full.len()
     );
 }
+
+/// `kefu bundle --each DIR` (what `make dist` writes to `dist/scenarios/one/`): every clean
+/// scenario as a bundle of its own at `DIR/ID.json` (the app's `view::one_url`), the same
+/// scenario as in the whole bundle; a broken file writes nothing and still sets the status.
+#[test]
+fn each_scenario_on_its_own_is_the_one_the_whole_bundle_holds() {
+    let dir = std::env::temp_dir().join(format!("kefu-bundle-each-{}", std::process::id()));
+    let src = std::env::temp_dir().join(format!("kefu-bundle-src-{}", std::process::id()));
+    std::fs::create_dir_all(&src).unwrap();
+    for e in std::fs::read_dir("scenarios").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, src.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(src.join("zz-bad.toml"), "id = \"x\"\nkind = [").unwrap();
+    let (whole, _, _) = bundle(&[src.to_str().unwrap()]);
+    let (out, err, code) = bundle(&["--each", dir.to_str().unwrap(), src.to_str().unwrap()]);
+    std::fs::remove_dir_all(&src).ok();
+    assert_eq!(code, 1, "a broken file still makes the status 1: {err}");
+    assert_eq!(out, "", "nothing printed");
+    let (lib, _) = Library::from_bundle(&whole).unwrap();
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let want: Vec<String> = lib
+        .scenarios
+        .iter()
+        .map(|s| format!("{}.json", s.id))
+        .collect();
+    assert_eq!(
+        written, want,
+        "one file per clean scenario, none for the broken one"
+    );
+    for s in &lib.scenarios {
+        let url = kefu_core::view::one_url(&s.id).expect("a plain id");
+        let file = dir.join(url.strip_prefix("scenarios/one/").unwrap());
+        let (one, _) = Library::from_bundle(&std::fs::read_to_string(file).unwrap()).unwrap();
+        assert_eq!(one.scenarios.len(), 1);
+        assert_eq!(one.scenarios[0], *s, "{}: as in the whole bundle", s.id);
+        assert!(one.exams.is_empty() && one.broken.is_empty());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let (_, err, code) = bundle(&["--each"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--each needs a folder"), "{err}");
+}

@@ -27,6 +27,7 @@ const USAGE: &str = "usage:
   kefu schema                              print the JSON Schema of the scenario format
   kefu bundle [--cards] PATH...            print the checked library as JSON for the browser app (dist/scenarios/library.json;
                                            --cards: only what the library's cards show, dist/scenarios/cards.json)
+  kefu bundle --each DIR PATH...           write each clean scenario as a bundle of its own, DIR/ID.json (what play fetches)
   kefu prerender CARDS HTML                the library page (CARDS: cards.json) as static HTML into HTML at <!--kefu:prerender--> (make dist)
   kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
   kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)
@@ -371,9 +372,29 @@ fn sibling_scenarios(exam: &Path) -> Option<Vec<(String, kefu_core::judgement::S
 /// fetches them from `scenarios/`. With `--cards`, only the library's cards (`view::Cards`: what
 /// a card shows and filters by, no exams, no dialogue): the first screen loads that; the whole
 /// bundle is fetched when a scenario is opened.
+///
+/// With `--each DIR`, nothing is printed: each scenario that checked clean is written as
+/// `DIR/ID.json`, a bundle of that scenario alone (no exams, no broken files), which play fetches
+/// instead of the whole library; an id that is not a plain file name (letters, digits, `-`,
+/// `_`) is left out (the app then fetches the whole library for it).
 fn bundle(args: &[String]) -> ExitCode {
     let cards = args.iter().any(|a| a == "--cards");
-    let paths: Vec<String> = args.iter().filter(|a| *a != "--cards").cloned().collect();
+    let mut each: Option<PathBuf> = None;
+    let mut paths: Vec<String> = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--cards" => {}
+            "--each" => match it.next() {
+                Some(dir) => each = Some(PathBuf::from(dir)),
+                None => {
+                    eprintln!("kefu bundle: --each needs a folder to write into (kefu bundle --each dist/scenarios/one scenarios)");
+                    return ExitCode::from(2);
+                }
+            },
+            _ => paths.push(a.clone()),
+        }
+    }
     let found = match scenario_paths("bundle", &paths) {
         Ok(f) => f,
         Err(code) => return code,
@@ -411,16 +432,27 @@ fn bundle(args: &[String]) -> ExitCode {
             eprintln!("{}", one_line(l));
         }
     }
-    let json = if cards {
-        serde_json::to_string(&kefu_core::view::Cards::of(&b))
-    } else {
-        serde_json::to_string(&b)
-    };
-    match json {
-        Ok(json) => println!("{json}"),
-        Err(e) => {
-            eprintln!("kefu bundle: {e}");
+    if let Some(dir) = each {
+        if let Err(e) = write_each(&b, &dir) {
+            eprintln!(
+                "kefu bundle: {}: {}",
+                one_line(&dir.display().to_string()),
+                one_line(&e)
+            );
             return ExitCode::from(2);
+        }
+    } else {
+        let json = if cards {
+            serde_json::to_string(&kefu_core::view::Cards::of(&b))
+        } else {
+            serde_json::to_string(&b)
+        };
+        match json {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("kefu bundle: {e}");
+                return ExitCode::from(2);
+            }
         }
     }
     if b.broken.is_empty() && b.broken_exams.is_empty() {
@@ -428,6 +460,26 @@ fn bundle(args: &[String]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// `kefu bundle --each DIR`: each clean scenario of `b` as `DIR/ID.json`, a bundle of its own
+/// (no files listed: the app reads no index against it).
+fn write_each(b: &kefu_core::view::Bundle, dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for s in &b.scenarios {
+        if !kefu_core::view::is_file_id(&s.id) {
+            continue;
+        }
+        let one = kefu_core::view::Bundle {
+            version: b.version,
+            scenarios: vec![s.clone()],
+            ..kefu_core::view::Bundle::default()
+        };
+        let json = serde_json::to_string(&one).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join(format!("{}.json", s.id)), json + "\n")
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 fn score_cmd(args: &[String]) -> ExitCode {

@@ -75,14 +75,16 @@ impl<T> std::ops::Deref for Shared<T> {
 pub struct Ctx {
     pub lang: Lang,
     pub lib: Shared<Library>,
-    /// Every scenario is there in full, ready to play (`scenarios/library.json`).
+    /// Every scenario is there in full (`scenarios/library.json`). Play needs only its own
+    /// (`scenarios/one/ID.json`, `Library::get`); the exam and the history need them all.
     pub loaded: bool,
     /// The library's cards are known (`scenarios/cards.json`, or the full library).
     pub listed: bool,
     /// The progress store has been read (IndexedDB is read in the background at start).
     pub progress_loaded: bool,
-    /// The trainee shows intent (a pointer or focus on the cards): fetch the full library now.
-    pub want_full: Callback<()>,
+    /// The trainee shows intent on a card (a pointer, touch or focus; its scenario id): fetch
+    /// that scenario now (`scenarios/one/ID.json`), so it plays without waiting for it.
+    pub want_card: Callback<String>,
     /// Scenario files (a trainer's own, or added to a deployed site) still being checked.
     pub checking: bool,
     /// The engine module (scorer): loaded when a scenario is played.
@@ -776,7 +778,7 @@ pub async fn engine_judge(
     };
     let r = serde_json::to_string(&req).map_err(|e| worker::CallError::Failed(e.to_string()))?;
     let a = worker::call(worker::Kind::Score, "judge", &[&r], 0).await?;
-    serde_json::from_str::<kefu_core::judgement::Judgement>(&a)
+    kefu_core::json::from_str::<kefu_core::judgement::Judgement>(&a)
         .map_err(|_| worker::CallError::Failed(a))
 }
 
@@ -869,6 +871,9 @@ struct LibState {
 enum LibAction {
     /// The shipped library: the cards only (`false`) or in full (`true`).
     Set(Library, bool),
+    /// A shipped scenario on its own (`view::one_url`), fetched to play it before (or instead
+    /// of) the whole library.
+    One(Library),
     Checking(usize),
     /// A checked file (boxed: a whole scenario, far larger than the other actions).
     Add(Box<view::Checked>),
@@ -911,6 +916,15 @@ impl Reducible for LibState {
             LibAction::Set(mut l, is_full) => {
                 listed = true;
                 full = is_full;
+                // A scenario that came on its own (`One`, from the same site) is kept when the
+                // whole library brings it again: a page playing it is not handed a new one.
+                if cfg!(feature = "full") {
+                    for s in &mut l.scenarios {
+                        if let Some(old) = self.shipped.get(&s.id) {
+                            *s = old.clone();
+                        }
+                    }
+                }
                 if is_full && !l.broken.is_empty() && l.scenarios.is_empty() {
                     // The full library could not be read: keep what the cards listed as broken.
                     for b in &self.shipped.broken {
@@ -920,6 +934,15 @@ impl Reducible for LibState {
                     }
                 }
                 shipped = Shared(Rc::new(l));
+                rebuild(&shipped, &added)
+            }
+            // The whole library, once here, has every shipped scenario already. (The library
+            // module only fetches a scenario's file, for the full module: `fetch_one`.)
+            LibAction::One(_) if self.full || cfg!(not(feature = "full")) => return self,
+            LibAction::One(one) => {
+                let mut base = (*self.shipped.0).clone();
+                base.add_listed(one);
+                shipped = Shared(Rc::new(base));
                 rebuild(&shipped, &added)
             }
             LibAction::Remove(file) => {
@@ -985,9 +1008,39 @@ pub fn App() -> Html {
             swap_in();
         }
     });
-    // Asked for the full library (by a route that plays, or the trainee's intent); fetched once.
+    // Asked for the full library (by the exam or the history, or for a scenario with no file of
+    // its own); fetched once.
     let want_full = use_state_eq(|| false);
     let full_asked = use_mut_ref(|| false);
+    // A shipped scenario on its own (`view::one_url`: a card the trainee points at, or the
+    // scenario play opens), each fetched once; the library module only fetches it (its text
+    // kept for the full module, `handover`). One that cannot be fetched or read (a site built
+    // before these files) asks for the whole library instead.
+    let fetch_one = {
+        let lib = lib.dispatcher();
+        let want_full = want_full.setter();
+        let asked = use_mut_ref(Vec::<String>::new);
+        Rc::new(move |id: String| {
+            let Some(url) = view::one_url(&id) else {
+                want_full.set(true);
+                return;
+            };
+            if asked.borrow().contains(&id) {
+                return;
+            }
+            asked.borrow_mut().push(id.clone());
+            let (lib, want_full) = (lib.clone(), want_full.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let got = fetch_text(&url).await;
+                if cfg!(feature = "full") {
+                    match got.and_then(|t| read_bundle(&t)) {
+                        Ok((one, _)) if one.get(&id).is_some() => lib.dispatch(LibAction::One(one)),
+                        _ => want_full.set(true),
+                    }
+                }
+            });
+        })
+    };
     let engine = use_state(|| Engine::Idle);
     let lrs = use_lrs(state.progress.clone());
 
@@ -1060,12 +1113,32 @@ pub fn App() -> Html {
         });
     }
 
-    // The full library: fetched when a scenario, the exam or the history is opened, or on
-    // intent. The library module only fetches it (its text kept for the full module, `handover`):
-    // it shows cards and reads no scenario.
+    // Play's scenario on its own, once the cards say it is shipped; the whole library for one
+    // they do not list (a trainer's file is checked here, and may still be coming).
+    #[cfg(feature = "full")]
+    {
+        let need = match &*route {
+            Route::Play(id) if lib.listed && !lib.full && lib.lib.get(id).is_none() => {
+                Some((id.clone(), lib.shipped.card(id).is_some()))
+            }
+            _ => None,
+        };
+        let (fetch_one, want_full) = (fetch_one.clone(), want_full.clone());
+        use_effect_with(need, move |need| match need {
+            Some((id, true)) => fetch_one(id.clone()),
+            Some((_, false)) => want_full.set(true),
+            None => {}
+        });
+    }
+
+    // The full library: fetched when the exam, the history or a transcript is opened (they
+    // name and replay any scenario), or for a scenario with no file of its own. The library
+    // module only fetches it (its text kept for the full module, `handover`): it shows cards
+    // and reads no scenario.
     {
         let lib = lib.dispatcher();
-        let wanted = *want_full || plays(&route) || *route == Route::History;
+        let wanted =
+            *want_full || matches!(*route, Route::Exam | Route::Transcript(_) | Route::History);
         use_effect_with(wanted, move |wanted| {
             if *wanted && !std::mem::replace(&mut *full_asked.borrow_mut(), true) {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -1511,9 +1584,13 @@ pub fn App() -> Html {
         checking: lib.checking > 0,
         loaded: lib.full,
         listed: lib.listed,
-        want_full: {
-            let want_full = want_full.clone();
-            Callback::from(move |()| want_full.set(true))
+        want_card: {
+            let (shipped, now, full) = (lib.shipped.clone(), lib.lib.clone(), lib.full);
+            Callback::from(move |id: String| {
+                if !full && shipped.card(&id).is_some() && now.get(&id).is_none() {
+                    fetch_one(id);
+                }
+            })
         },
         engine: (*engine).clone(),
         progress: state.progress.clone(),
@@ -1633,7 +1710,7 @@ const INTENT: &str = if cfg!(feature = "full") {
     ".card, header.top a, .toolbar a, .toolbar button"
 };
 
-/// Whether a page plays scenarios (and so needs the engine and the full library).
+/// Whether a page plays scenarios (and so needs the engine).
 fn plays(route: &Route) -> bool {
     matches!(route, Route::Play(_) | Route::Exam | Route::Transcript(_))
 }
@@ -1786,6 +1863,43 @@ mod tests {
         let f = listed.reduce(LibAction::Set(failed, true));
         assert!(f.full && f.lib.scenarios.is_empty() && f.lib.cards.is_empty());
         assert_eq!(f.lib.broken[0].0, FULL);
+    }
+
+    /// Play takes its scenario from a file of its own (`view::one_url`) before the whole
+    /// library: only a scenario the cards list, never over a trainer's own file of that id, and
+    /// the whole library, when it comes, keeps it (a page playing it is not handed a new one).
+    #[test]
+    fn a_scenario_on_its_own_plays_before_the_whole_library_which_keeps_it() {
+        let s =
+            Rc::new(LibState::default()).reduce(LibAction::Set(cards(&["a", "b"], "card"), false));
+        let s = s.reduce(LibAction::One(bundle(&["z"], "one")));
+        assert!(s.lib.get("z").is_none(), "not listed: not taken");
+        let s = s.reduce(LibAction::One(bundle(&["a"], "one")));
+        assert!(!s.full && s.listed);
+        assert_eq!(s.lib.get("a").unwrap().title.get(Lang::En), "one");
+        assert!(s.lib.get("b").is_none(), "only the one fetched");
+        assert_eq!(s.lib.cards.len(), 2);
+        let a = s.lib.get("a").unwrap().clone();
+        let whole = s.reduce(LibAction::Set(bundle(&["a", "b"], "full"), true));
+        assert!(whole.full && Rc::ptr_eq(whole.lib.get("a").unwrap(), &a));
+        assert_eq!(whole.lib.get("b").unwrap().title.get(Lang::En), "full");
+        let late = whole.clone().reduce(LibAction::One(bundle(&["b"], "late")));
+        assert!(
+            Rc::ptr_eq(&late, &whole),
+            "the whole library stays as it is"
+        );
+        // A trainer's own file of that id is what plays, before and after.
+        let mine = view::Checked {
+            file: "mine.toml".into(),
+            scenario: bundle(&["b"], "mine").scenarios[0].as_ref().clone().into(),
+            card: None,
+            diagnostics: Vec::new(),
+        };
+        let s = Rc::new(LibState::default())
+            .reduce(LibAction::Set(cards(&["a", "b"], "card"), false))
+            .reduce(LibAction::Add(Box::new(mine)))
+            .reduce(LibAction::One(bundle(&["b"], "one")));
+        assert_eq!(s.lib.get("b").unwrap().title.get(Lang::En), "mine");
     }
 
     #[test]

@@ -171,15 +171,9 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             }
         });
     }
-    // A pointer over the cards, a touch or focus on one: fetch the full library now, so the
-    // scenario opened next starts without waiting for it.
-    let want = &ctx.want_full;
-    let (on_pointer, on_focus, on_touch) = (
-        want.reform(|_: PointerEvent| ()),
-        want.reform(|_: FocusEvent| ()),
-        want.reform(|_: TouchEvent| ()),
-    );
-
+    // A pointer over a card, a touch or focus on one: fetch its scenario now, so it starts
+    // without waiting for it when opened (a few KB, not the whole library).
+    let want = &ctx.want_card;
     let cards = shown.iter().map(|s| {
         let title = s.title.get(s.play_lang(lang)).to_string();
         let product = s.product.as_deref().and_then(|p| product_name(p, lang));
@@ -188,7 +182,10 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             .map(|b| tf(lang, "lib.best", &[("score", &b.to_string())]));
         let local = ctx.local.iter().find(|f| f.id.as_deref() == Some(s.id.as_str()));
         html! {
-            <li class="card" data-kind={kind_key(s.kind)}>
+            <li class="card" data-kind={kind_key(s.kind)}
+                onpointerover={want.reform({ let id = s.id.clone(); move |_: PointerEvent| id.clone() })}
+                onfocusin={want.reform({ let id = s.id.clone(); move |_: FocusEvent| id.clone() })}
+                ontouchstart={want.reform({ let id = s.id.clone(); move |_: TouchEvent| id.clone() })}>
                 <a href={format!("#/play/{}", s.id)}>
                     <h2>{ title }</h2>
                 </a>
@@ -252,7 +249,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                 if shown.is_empty() {
                     <p role="status">{ tr("lib.empty") }</p>
                 }
-                <ul class="cards" key="cards" onpointerover={on_pointer} onfocusin={on_focus} ontouchstart={on_touch}>{ for cards }</ul>
+                <ul class="cards" key="cards">{ for cards }</ul>
             }
             <div class="open-file">
                 <label class="button">{ tr("lib.open_file") }

@@ -145,10 +145,10 @@ impl Reducible for LrsState {
                     s.enqueue_rev += 1;
                 }
                 storage::IDENTITY => {
-                    s.identity = text.and_then(|t| serde_json::from_str(&t).ok());
+                    s.identity = text.and_then(|t| kefu_core::json::from_str(&t).ok());
                 }
                 storage::LRS => {
-                    s.mine = text.and_then(|t| serde_json::from_str(&t).ok());
+                    s.mine = text.and_then(|t| kefu_core::json::from_str(&t).ok());
                 }
                 _ => return self,
             },

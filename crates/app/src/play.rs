@@ -401,19 +401,22 @@ pub fn engine_failed(ctx: &Ctx) -> Option<Html> {
     }
 }
 
-/// `#/play/ID`: find the scenario, then play it.
+/// `#/play/ID`: find the scenario (on its own or in the whole library, whichever comes first),
+/// then play it.
 #[component]
 pub fn PlayPage(p: &PlayPageProps) -> Html {
     let ctx = use_ctx();
-    if let Some(wait) = not_ready(&ctx) {
-        return wait;
+    if let Some(failed) = engine_failed(&ctx) {
+        return failed;
     }
     match ctx.lib.get(&p.id) {
         Some(s) => {
             html! { <OneTab id={p.id.clone()}><Play scenario={Shared(s.clone())} exam={false} /></OneTab> }
         }
-        // A trainer's own file may still be being checked.
-        None if ctx.checking => html! { <p role="status">{ ctx.t("lib.loading") }</p> },
+        // Still coming, or a trainer's own file may still be being checked.
+        None if !ctx.loaded || ctx.checking => {
+            html! { <p role="status">{ ctx.t("lib.loading") }</p> }
+        }
         None => html! {
             <section>
                 <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>

@@ -106,7 +106,7 @@ pub fn trial_page() -> Html {
             None if !std::mem::replace(&mut *asked.borrow_mut(), true) => {
                 if let Some((name, src)) = io
                     .get_tab(TRIAL_KEY)
-                    .and_then(|j| serde_json::from_str::<(String, String)>(&j).ok())
+                    .and_then(|j| kefu_core::json::from_str::<(String, String)>(&j).ok())
                 {
                     play_test.emit((name, src, false));
                 }

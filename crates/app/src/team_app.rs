@@ -84,7 +84,7 @@ pub fn TeamApp() -> Html {
         loaded: false,
         listed: false,
         progress_loaded: false,
-        want_full: Callback::noop(),
+        want_card: Callback::noop(),
         checking: false,
         engine: Engine::Idle,
         progress: Shared::default(),

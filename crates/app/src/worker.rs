@@ -38,6 +38,8 @@ function start(kind) {
   // The scorer's worker the page's loader started on the library page (index.html), if any:
   // adopted, not started again; its ready message may have come already.
   const early = kind === 'score' ? window.kefuScoreWorker : undefined;
+  // From now on this module has its scorer: the loader starts no early worker of its own.
+  if (kind === 'score') window.kefuScorerTaken = true;
   // Every name read before a worker exists: a page without one throws here, leaving none behind.
   const first = early ? null : (kind === 'check'
     ? { module: named('kefu-checker'), wasm: named('kefu-checker-wasm') }

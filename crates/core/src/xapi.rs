@@ -717,7 +717,7 @@ pub struct Outbox {
 impl Outbox {
     /// Read the stored outbox (`None`: not ours).
     pub fn from_json(s: &str) -> Option<Outbox> {
-        serde_json::from_str(s).ok()
+        crate::json::from_str(s).ok()
     }
     /// As stored.
     pub fn to_json(&self) -> String {

@@ -39,6 +39,22 @@ pub(super) fn readable(version: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// Where a shipped scenario is on its own (`kefu bundle --each`, at `make dist`): a bundle of
+/// that scenario alone, which play fetches instead of the whole library (#17). `None` for an
+/// id that is not a plain file name (`is_file_id`): none is written for it.
+pub fn one_url(id: &str) -> Option<String> {
+    is_file_id(id).then(|| format!("scenarios/one/{id}.json"))
+}
+
+/// Whether a scenario id is safe as a file name and in a URL as it is: ASCII letters, digits,
+/// `-` and `_`, not empty.
+pub fn is_file_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// One scenario file, checked: its scenario when it checked clean, else every diagnostic line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checked {
@@ -70,6 +86,19 @@ impl Library {
             lib.put(s);
         }
         Ok((lib, b.files))
+    }
+
+    /// The scenarios of `one` (a bundle of one scenario, `one_url`) whose cards this library
+    /// lists and which are not here in full yet, added in full beside their cards (kept as
+    /// listed); any other is left out (a scenario the shipped library does not list is not
+    /// taken from a file of its own).
+    pub fn add_listed(&mut self, one: Library) {
+        for s in one.scenarios {
+            if self.card(&s.id).is_some() && self.get(&s.id).is_none() {
+                self.scenarios.push(s);
+            }
+        }
+        self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
     /// Add a checked file; returns the scenario id when it checked clean (its scenario, or only

@@ -16,7 +16,9 @@ pub mod highlight;
 pub mod lang;
 pub mod library;
 
-pub use bundle::{read_index, Bundle, Checked, IndexProblem, Listed, BUNDLE_VERSION};
+pub use bundle::{
+    is_file_id, one_url, read_index, Bundle, Checked, IndexProblem, Listed, BUNDLE_VERSION,
+};
 pub use card::{Card, Cards, CheckedCard};
 pub use highlight::{highlight, Piece};
 pub use lang::ui_lang;
