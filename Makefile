@@ -154,7 +154,7 @@ dist: setup-wasm setup-node
 	$(KEFU) bundle --cards scenarios exams > dist/scenarios/cards.json 2>/dev/null || [ $$? -eq 1 ]
 	@# Each scenario on its own (scenarios/one/ID.json): what play fetches, not the whole library.
 	rm -rf dist/scenarios/one
-	$(KEFU) bundle --each dist/scenarios/one scenarios exams 2>/dev/null || [ $$? -eq 1 ]
+	$(KEFU) bundle --each dist/scenarios/one scenarios exams || [ $$? -eq 1 ]
 	@# The library page as static HTML in index.html (#17): the cards inline and the page in each
 	@# UI language, shown before the library module runs and replaced by its first render.
 	$(KEFU) prerender dist/scenarios/cards.json dist/index.html

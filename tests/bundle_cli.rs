@@ -163,4 +163,8 @@ fn each_scenario_on_its_own_is_the_one_the_whole_bundle_holds() {
     let (_, err, code) = bundle(&["--each"]);
     assert_eq!(code, 2);
     assert!(err.contains("--each needs a folder"), "{err}");
+    let (_, err, code) = bundle(&["--cards", "--each", dir.to_str().unwrap(), "scenarios"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("one at a time"), "{err}");
+    assert!(!dir.exists(), "nothing written");
 }

@@ -370,13 +370,14 @@ fn sibling_scenarios(exam: &Path) -> Option<Vec<(String, kefu_core::judgement::S
 /// does (sample replies played); broken files are listed with their messages, and the exit
 /// status says whether any was broken. File names are given without their folder, as the app
 /// fetches them from `scenarios/`. With `--cards`, only the library's cards (`view::Cards`: what
-/// a card shows and filters by, no exams, no dialogue): the first screen loads that; the whole
-/// bundle is fetched when a scenario is opened.
+/// a card shows and filters by, no exams, no dialogue): the first screen loads that; play
+/// fetches a scenario's own (`--each`), the exam and the history the whole bundle.
 ///
 /// With `--each DIR`, nothing is printed: each scenario that checked clean is written as
 /// `DIR/ID.json`, a bundle of that scenario alone (no exams, no broken files), which play fetches
-/// instead of the whole library; an id that is not a plain file name (letters, digits, `-`,
-/// `_`) is left out (the app then fetches the whole library for it).
+/// instead of the whole library (the checker allows only a-z, 0-9, `-` and `_` in an id; one
+/// that were not a plain file name would be left out, and the app fetch the whole library for
+/// it).
 fn bundle(args: &[String]) -> ExitCode {
     let cards = args.iter().any(|a| a == "--cards");
     let mut each: Option<PathBuf> = None;
@@ -394,6 +395,10 @@ fn bundle(args: &[String]) -> ExitCode {
             },
             _ => paths.push(a.clone()),
         }
+    }
+    if cards && each.is_some() {
+        eprintln!("kefu bundle: --cards prints the cards, --each writes each scenario: run them one at a time");
+        return ExitCode::from(2);
     }
     let found = match scenario_paths("bundle", &paths) {
         Ok(f) => f,

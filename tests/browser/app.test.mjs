@@ -34,7 +34,7 @@ test('the library lists the scenarios; the time to show it is reported', async (
   assert.equal(n, files.length, 'one card per scenario file');
   assert.equal(await page.locator('.broken').count(), 0, 'no shipped file is broken');
   // The checked library's cards come inside index.html (`kefu prerender`: no request for them;
-  // the full bundle waits until a scenario is wanted); the checker is not loaded for it, and no
+  // a scenario's own file waits until it is wanted); the checker is not loaded for it, and no
   // scenario file is parsed (the scorer may be prefetched once the library is shown: intent, idle).
   assert.deepEqual(fetched.filter((p) => p.startsWith('/scenarios/') && p.endsWith('.json') && p !== '/scenarios/index.json'), [], fetched.join(' '));
   assert.deepEqual(fetched.filter((p) => p.startsWith('/engine/kefu_check') || p.endsWith('.toml')), []);

@@ -115,6 +115,25 @@ test('(16.9) a local file with a shipped id is badged, listed, and can be remove
   assert.deepEqual(page.errors, []);
 });
 
+test('a link straight to a scenario a local file replaces plays the local one from the start, never the shipped one first', async () => {
+  const page = await newPage(browser);
+  await page.addInitScript((src) => {
+    if (!localStorage.getItem('kefu.local')) localStorage.setItem('kefu.local', JSON.stringify({ 'late.toml': src }));
+    // Every title play shows, in order (the checker takes a while: the shipped scenario on its
+    // own file came first, and played, before the trainer's file was checked).
+    window.__titles = [];
+    new MutationObserver(() => {
+      const h = document.querySelector('main h1')?.textContent;
+      if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  }, copyOf({ title: 'My late delivery' }));
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('heading', { name: 'My late delivery' }).waitFor();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__titles), ['My late delivery']);
+  assert.deepEqual(page.errors, []);
+});
+
 test('(16.10) the language picked is remembered; ?lang= still wins', async () => {
   const page = await newPage(browser, { locale: 'zh-CN' });
   await page.goto(`${srv.base}/`);

@@ -627,9 +627,9 @@ fn start_fetch(url: &str) -> impl std::future::Future<Output = Result<String, St
 }
 
 /// The shipped library, checked by `kefu bundle` at `make dist`: for the first screen only the
-/// cards (`scenarios/cards.json`, a few KB: `view::Cards`, what each card shows), the whole of it
-/// (`scenarios/library.json`, a `view::Bundle`) when a scenario is opened or the trainee shows
-/// intent.
+/// cards (`scenarios/cards.json`, a few KB: `view::Cards`, what each card shows), a scenario on
+/// its own (`view::one_url`) when it is played or its card shows intent, the whole of it
+/// (`scenarios/library.json`, a `view::Bundle`) for the exam, the history and transcripts.
 const CARDS: &str = "scenarios/cards.json";
 const FULL: &str = "scenarios/library.json";
 
@@ -925,13 +925,20 @@ impl Reducible for LibState {
                         }
                     }
                 }
-                if is_full && !l.broken.is_empty() && l.scenarios.is_empty() {
+                let failed = is_full && !l.broken.is_empty() && l.scenarios.is_empty();
+                if failed {
                     // The full library could not be read: keep what the cards listed as broken.
                     for b in &self.shipped.broken {
                         if !l.broken.contains(b) {
                             l.broken.push(b.clone());
                         }
                     }
+                }
+                // What was there to play stays: a scenario that came on its own, where the new
+                // library lists it (the cards set again), or with its card when the whole
+                // library could not be read.
+                if cfg!(feature = "full") {
+                    l.keep_from(&self.shipped, failed);
                 }
                 shipped = Shared(Rc::new(l));
                 rebuild(&shipped, &added)
@@ -941,7 +948,7 @@ impl Reducible for LibState {
             LibAction::One(_) if self.full || cfg!(not(feature = "full")) => return self,
             LibAction::One(one) => {
                 let mut base = (*self.shipped.0).clone();
-                base.add_listed(one);
+                base.keep_from(&one, false);
                 shipped = Shared(Rc::new(base));
                 rebuild(&shipped, &added)
             }
@@ -1880,7 +1887,9 @@ mod tests {
         assert!(s.lib.get("b").is_none(), "only the one fetched");
         assert_eq!(s.lib.cards.len(), 2);
         let a = s.lib.get("a").unwrap().clone();
-        let whole = s.reduce(LibAction::Set(bundle(&["a", "b"], "full"), true));
+        let whole = s
+            .clone()
+            .reduce(LibAction::Set(bundle(&["a", "b"], "full"), true));
         assert!(whole.full && Rc::ptr_eq(whole.lib.get("a").unwrap(), &a));
         assert_eq!(whole.lib.get("b").unwrap().title.get(Lang::En), "full");
         let late = whole.clone().reduce(LibAction::One(bundle(&["b"], "late")));
@@ -1888,6 +1897,18 @@ mod tests {
             Rc::ptr_eq(&late, &whole),
             "the whole library stays as it is"
         );
+        // The cards set again (a second answer, after the listed files) keep it; so does a
+        // whole library that could not be read, with its card (the others are not playable).
+        let again = s
+            .clone()
+            .reduce(LibAction::Set(cards(&["a", "b"], "card"), false));
+        assert!(Rc::ptr_eq(again.lib.get("a").unwrap(), &a));
+        let mut failed = Library::default();
+        failed.broken.push((FULL.into(), vec!["HTTP 500".into()]));
+        let f = s.reduce(LibAction::Set(failed, true));
+        assert!(f.full && Rc::ptr_eq(f.lib.get("a").unwrap(), &a));
+        assert_eq!(f.lib.cards.len(), 1, "only what can be played");
+        assert_eq!(f.lib.broken[0].0, FULL);
         // A trainer's own file of that id is what plays, before and after.
         let mine = view::Checked {
             file: "mine.toml".into(),

@@ -409,15 +409,19 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
     if let Some(failed) = engine_failed(&ctx) {
         return failed;
     }
+    // A trainer's file kept in this browser and not checked yet may define this very id (it is
+    // known once checked) and so replace the scenario: play waits for it rather than start the
+    // shipped one and be handed the trainer's mid-conversation.
+    let unchecked = ctx.checking && ctx.local.iter().any(|f| f.id.is_none());
     match ctx.lib.get(&p.id) {
-        Some(s) => {
+        Some(s) if !unchecked => {
             html! { <OneTab id={p.id.clone()}><Play scenario={Shared(s.clone())} exam={false} /></OneTab> }
         }
         // Still coming, or a trainer's own file may still be being checked.
-        None if !ctx.loaded || ctx.checking => {
+        _ if !ctx.loaded || ctx.checking => {
             html! { <p role="status">{ ctx.t("lib.loading") }</p> }
         }
-        None => html! {
+        _ => html! {
             <section>
                 <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>
                 <a href="#/">{ ctx.t("play.back") }</a>

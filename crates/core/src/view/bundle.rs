@@ -88,17 +88,31 @@ impl Library {
         Ok((lib, b.files))
     }
 
-    /// The scenarios of `one` (a bundle of one scenario, `one_url`) whose cards this library
-    /// lists and which are not here in full yet, added in full beside their cards (kept as
-    /// listed); any other is left out (a scenario the shipped library does not list is not
-    /// taken from a file of its own).
-    pub fn add_listed(&mut self, one: Library) {
-        for s in one.scenarios {
-            if self.card(&s.id).is_some() && self.get(&s.id).is_none() {
-                self.scenarios.push(s);
+    /// The scenarios `from` holds in full and this library does not, added (shared, not
+    /// copied): those whose cards this library lists, and with `cards` any other with its card
+    /// too. A scenario on its own (`one_url`) joins the shipped library so, only where the cards
+    /// list it (a scenario the shipped library does not list is not taken from a file of its
+    /// own); and what was there to play stays when the library is set again (the cards once
+    /// more, or a whole library that could not be read: `cards`).
+    pub fn keep_from(&mut self, from: &Library, cards: bool) {
+        let mut added = false;
+        for s in &from.scenarios {
+            if self.get(&s.id).is_some() {
+                continue;
             }
+            if self.card(&s.id).is_none() {
+                match from.card(&s.id).filter(|_| cards) {
+                    Some(c) => self.cards.push(c.clone()),
+                    None => continue,
+                }
+            }
+            self.scenarios.push(s.clone());
+            added = true;
         }
-        self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        if added {
+            self.cards.sort_by(|a, b| a.id.cmp(&b.id));
+            self.scenarios.sort_by(|a, b| a.id.cmp(&b.id));
+        }
     }
 
     /// Add a checked file; returns the scenario id when it checked clean (its scenario, or only

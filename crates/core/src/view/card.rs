@@ -1,7 +1,8 @@
 //! A library card: what the library shows of a scenario and filters by, without its dialogue.
 //! The first screen (the library module, #17) reads only these (`scenarios/cards.json`, a
 //! `Cards`, written by `kefu bundle --cards`), so it holds no deserializer of whole scenarios;
-//! each scenario in full comes with the whole bundle (`library.json`) when one is opened.
+//! a scenario in full comes on its own when it is played (`bundle::one_url`), or with the whole
+//! bundle (`library.json`) for the pages that name any scenario.
 
 use super::bundle::Checked;
 use super::Library;
