@@ -916,15 +916,6 @@ impl Reducible for LibState {
             LibAction::Set(mut l, is_full) => {
                 listed = true;
                 full = is_full;
-                // A scenario that came on its own (`One`, from the same site) is kept when the
-                // whole library brings it again: a page playing it is not handed a new one.
-                if cfg!(feature = "full") {
-                    for s in &mut l.scenarios {
-                        if let Some(old) = self.shipped.get(&s.id) {
-                            *s = old.clone();
-                        }
-                    }
-                }
                 let failed = is_full && !l.broken.is_empty() && l.scenarios.is_empty();
                 if failed {
                     // The full library could not be read: keep what the cards listed as broken.
@@ -934,9 +925,10 @@ impl Reducible for LibState {
                         }
                     }
                 }
-                // What was there to play stays: a scenario that came on its own, where the new
-                // library lists it (the cards set again), or with its card when the whole
-                // library could not be read.
+                // What was there to play stays as it was: a scenario that came on its own (the
+                // same when the whole library brings it again, so a page playing it is not handed
+                // a new one), where the new library lists it (the cards set again), or with its
+                // card when the whole library could not be read.
                 if cfg!(feature = "full") {
                     l.keep_from(&self.shipped, failed);
                 }

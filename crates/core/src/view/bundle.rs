@@ -88,16 +88,18 @@ impl Library {
         Ok((lib, b.files))
     }
 
-    /// The scenarios `from` holds in full and this library does not, added (shared, not
-    /// copied): those whose cards this library lists, and with `cards` any other with its card
-    /// too. A scenario on its own (`one_url`) joins the shipped library so, only where the cards
-    /// list it (a scenario the shipped library does not list is not taken from a file of its
-    /// own); and what was there to play stays when the library is set again (the cards once
-    /// more, or a whole library that could not be read: `cards`).
+    /// The scenarios `from` holds in full, here as `from` has them (shared, not copied): one this
+    /// library holds too is replaced by `from`'s (the same scenario: a page playing it is not
+    /// handed a new value); any other is added where this library lists its card, and with
+    /// `cards` with its card too. A scenario on its own (`one_url`) joins the shipped library
+    /// so, only where the cards list it (a scenario the shipped library does not list is not
+    /// taken from a file of its own); and what was there to play stays when the library is set
+    /// again (the cards once more, the whole library, or one that could not be read: `cards`).
     pub fn keep_from(&mut self, from: &Library, cards: bool) {
         let mut added = false;
         for s in &from.scenarios {
-            if self.get(&s.id).is_some() {
+            if let Some(here) = self.scenarios.iter_mut().find(|x| x.id == s.id) {
+                *here = s.clone();
                 continue;
             }
             if self.card(&s.id).is_none() {
