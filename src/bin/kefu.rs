@@ -375,9 +375,9 @@ fn sibling_scenarios(exam: &Path) -> Option<Vec<(String, kefu_core::judgement::S
 ///
 /// With `--each DIR`, nothing is printed: each scenario that checked clean is written as
 /// `DIR/ID.json`, a bundle of that scenario alone (no exams, no broken files), which play fetches
-/// instead of the whole library (the checker allows only a-z, 0-9, `-` and `_` in an id; one
-/// that were not a plain file name would be left out, and the app fetch the whole library for
-/// it).
+/// instead of the whole library (the checker refuses an id that is not a plain file name,
+/// `view::is_file_id`; one that were not would be left out, and the app fetch the whole library
+/// for it).
 fn bundle(args: &[String]) -> ExitCode {
     let cards = args.iter().any(|a| a == "--cards");
     let mut each: Option<PathBuf> = None;

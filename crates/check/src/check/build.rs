@@ -154,11 +154,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
 fn header(ck: &mut Checker, raw: &Raw) -> Header {
     // Identity and languages.
     let id = raw.id.get_ref().clone();
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !kefu_core::view::is_file_id(&id) {
         ck.err(&raw.id, "a scenario id may use only a-z, 0-9, `-` and `_` (it is part of the page address): e.g. `late-delivery`");
     }
     let kind = match raw.kind.get_ref().as_str() {

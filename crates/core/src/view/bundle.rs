@@ -47,7 +47,8 @@ pub fn one_url(id: &str) -> Option<String> {
 }
 
 /// Whether a scenario id is safe as a file name and in a URL as it is: ASCII letters, digits,
-/// `-` and `_`, not empty.
+/// `-` and `_`, not empty. The checker's rule for a scenario's id (it is part of the page
+/// address), so every clean scenario has a file of its own.
 pub fn is_file_id(id: &str) -> bool {
     !id.is_empty()
         && id
