@@ -66,6 +66,55 @@ test('a file copied into a deployed site and listed in index.json is checked and
   assert.deepEqual(page.errors, []);
 });
 
+test('a file added to a deployed site with a shipped id plays from the start; an unrelated added file holds nothing back', async () => {
+  const dist = process.env.DIST || '../../dist';
+  const names = JSON.parse(fs.readFileSync(path.join(dist, 'scenarios/index.json'), 'utf8'));
+  const shipped = fs.readFileSync(path.join(dist, `scenarios/${ID}.toml`), 'utf8');
+  const copy = (id, title) => shipped.replace(/^id = ".*"$/m, `id = "${id}"`).replace(`en = "${titleOf(ID)}"`, `en = "${title}"`);
+  async function open(extra, text) {
+    const page = await newPage(browser);
+    await page.addInitScript(() => {
+      // Every title play shows, in order.
+      window.__titles = [];
+      new MutationObserver(() => {
+        const h = document.querySelector('main h1')?.textContent;
+        if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    await page.route('**/scenarios/index.json', (r) => r.fulfill({ json: [...names, extra] }));
+    await page.route(`**/scenarios/${extra}`, (r) => r.fulfill({ body: text, contentType: 'text/plain' }));
+    // The checker is held back until the test lets it go.
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    await page.route('**/engine/kefu_check*', async (r) => { await gate; await r.continue(); });
+    const own = page.waitForResponse((r) => r.url().endsWith(`/scenarios/one/${ID}.json`)).catch(() => null);
+    await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+    return { page, release, own };
+  }
+  // An added file that cannot define this id: the shipped scenario plays with the checker held.
+  {
+    const { page, release } = await open('zz-other.toml', copy('zz-other', 'Someone else'));
+    await page.getByRole('log').locator('.msg.customer').first().waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__titles), [titleOf(ID)]);
+    release();
+    await page.close();
+  }
+  // An added file that replaces it: play waits for the checker, and only ever shows that one.
+  {
+    const { page, release, own } = await open('zz-mine.toml', copy(ID, 'Our own late parcel'));
+    await own;
+    await page.waitForTimeout(500);
+    assert.deepEqual(await page.evaluate(() => window.__titles), [], 'nothing played before the added file is checked');
+    assert.ok(await page.getByRole('status').filter({ hasText: /loading/i }).first().isVisible(), 'play says it is loading');
+    release();
+    await page.getByRole('heading', { name: 'Our own late parcel' }).waitFor();
+    await page.getByRole('log').locator('.msg.customer').first().waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__titles), ['Our own late parcel']);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
 test('a reply gets feedback with highlighted evidence, and the scenario reaches its summary', async () => {
   const page = await newPage(browser);
   await page.goto(`${srv.base}/?lang=en&seed=3#/play/${ID}`);

@@ -87,6 +87,8 @@ pub struct Ctx {
     pub want_card: Callback<String>,
     /// Scenario files (a trainer's own, or added to a deployed site) still being checked.
     pub checking: bool,
+    /// Which of them may define a given scenario id (and so replace a shipped scenario).
+    pub unchecked: Shared<Unchecked>,
     /// The engine module (scorer): loaded when a scenario is played.
     pub engine: Engine,
     pub progress: Shared<Store>,
@@ -115,6 +117,32 @@ pub struct Ctx {
     pub remove_local: Callback<String>,
     /// Who the trainee is, the LRS and its outbox (`lrs.rs`).
     pub lrs: LrsHandle,
+}
+
+/// The scenario files not checked yet (a trainer's own, or listed in a deployed
+/// `scenarios/index.json`): once checked, one may define a shipped scenario's id and so replace
+/// it. Play of a shipped scenario waits only for the files that may (`may_define`), so a site
+/// with files added beside its library does not hold every scenario back until the checker has
+/// loaded, and none is handed another scenario mid-conversation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Unchecked {
+    /// Files listed whose text has not come yet: any of them may define any id.
+    pub unseen: bool,
+    /// The files whose text is here: `(name, text)`.
+    pub files: Vec<(String, Rc<str>)>,
+}
+
+impl Unchecked {
+    /// Whether a file not checked yet may define scenario `id`. An id is plain ASCII letters,
+    /// digits, `-` and `_` (`view::is_file_id`, the checker's rule), so a file that defines it
+    /// holds it as written, unless its strings use escapes (`\u0061`): such a file may too.
+    pub fn may_define(&self, id: &str) -> bool {
+        self.unseen
+            || self
+                .files
+                .iter()
+                .any(|(_, t)| t.contains(id) || t.contains("\\u") || t.contains("\\U"))
+    }
 }
 
 /// A studio text being play-tested: its name and source, and what the checker made of it.
@@ -859,6 +887,8 @@ struct LibState {
     added: Vec<view::Checked>,
     /// Files still being checked by the engine.
     checking: usize,
+    /// Those of them that may define a given id (emptied when none is left to check).
+    unchecked: Shared<Unchecked>,
     /// The last file the trainer opened that failed: `(number, file)`.
     opened_broken: Option<(u32, String)>,
     /// The cards are known (`CARDS` or `FULL` arrived).
@@ -874,7 +904,15 @@ enum LibAction {
     /// A shipped scenario on its own (`view::one_url`), fetched to play it before (or instead
     /// of) the whole library.
     One(Library),
-    Checking(usize),
+    /// Files to check: how many, whether some are listed but not fetched yet (`Seen` brings
+    /// them), and those whose text is here (`(name, text)`).
+    Checking {
+        n: usize,
+        unseen: bool,
+        files: Vec<(String, String)>,
+    },
+    /// The listed files' texts, fetched (`(name, text)`; those that could not be are `Add`ed).
+    Seen(Vec<(String, String)>),
     /// A checked file (boxed: a whole scenario, far larger than the other actions).
     Add(Box<view::Checked>),
     /// A clean file the studio added (it was checked there, not counted in `Checking`).
@@ -890,6 +928,7 @@ impl Reducible for LibState {
     fn reduce(self: Rc<Self>, action: LibAction) -> Rc<Self> {
         let mut added = self.added.clone();
         let mut checking = self.checking;
+        let mut unchecked = self.unchecked.clone();
         let mut shipped = self.shipped.clone();
         let mut opened_broken = self.opened_broken.clone();
         let (mut listed, mut full) = (self.listed, self.full);
@@ -952,8 +991,21 @@ impl Reducible for LibState {
                 rebuild(&shipped, &added)
             }
             // Only the count changes: the library stays the same value (no re-render for it).
-            LibAction::Checking(n) => {
+            LibAction::Checking { n, unseen, files } => {
                 checking += n;
+                let mut u = (*unchecked.0).clone();
+                u.unseen |= unseen;
+                u.files
+                    .extend(files.into_iter().map(|(f, t)| (f, Rc::from(t))));
+                unchecked = Shared(Rc::new(u));
+                self.lib.clone()
+            }
+            LibAction::Seen(files) => {
+                let mut u = (*unchecked.0).clone();
+                u.unseen = false;
+                u.files
+                    .extend(files.into_iter().map(|(f, t)| (f, Rc::from(t))));
+                unchecked = Shared(Rc::new(u));
                 self.lib.clone()
             }
             LibAction::Add(c) | LibAction::Kept(c) | LibAction::Opened(c) => {
@@ -963,6 +1015,16 @@ impl Reducible for LibState {
                 }
                 if counted {
                     checking = checking.saturating_sub(1);
+                    let mut u = (*unchecked.0).clone();
+                    if let Some(at) = u.files.iter().position(|(f, _)| *f == c.file) {
+                        u.files.remove(at);
+                    }
+                    // Nothing left to check: nothing may replace a scenario any more (a file
+                    // whose answer named it otherwise is not waited for forever).
+                    if checking == 0 {
+                        u = Unchecked::default();
+                    }
+                    unchecked = Shared(Rc::new(u));
                 }
                 let c = *c;
                 let mut l = (*self.lib.0).clone();
@@ -977,6 +1039,7 @@ impl Reducible for LibState {
             shipped,
             added,
             checking,
+            unchecked,
             opened_broken,
             listed,
             full,
@@ -1295,9 +1358,11 @@ pub fn App() -> Html {
                     return;
                 };
                 let told = index_problems(lang, &listed.problems);
-                lib.dispatch(LibAction::Checking(
-                    listed.fetch.len() + files.len() + usize::from(told.is_some()),
-                ));
+                lib.dispatch(LibAction::Checking {
+                    n: listed.fetch.len() + files.len() + usize::from(told.is_some()),
+                    unseen: !listed.fetch.is_empty(),
+                    files: files.iter().map(|(f, t)| (f.clone(), t.clone())).collect(),
+                });
                 // The cards index.html carries are listed apart (the `Timeout` above):
                 // the same library again would only render the page again.
                 if full || !inline || !l.broken.is_empty() {
@@ -1307,11 +1372,15 @@ pub fn App() -> Html {
                     lib.dispatch(LibAction::Add(Box::new(c)));
                 }
                 let mut more = Vec::new();
+                let unseen = !listed.fetch.is_empty();
                 for got in fetch_listed(listed.fetch).await {
                     match got {
                         Ok(file) => more.push(file),
                         Err(c) => lib.dispatch(LibAction::Add(Box::new(c))),
                     }
+                }
+                if unseen {
+                    lib.dispatch(LibAction::Seen(more.clone()));
                 }
                 more.extend(files);
                 for (name, src) in &more {
@@ -1498,7 +1567,11 @@ pub fn App() -> Html {
         Callback::from(move |(name, src): (String, String)| {
             let lib = lib.clone();
             let app = app.clone();
-            lib.dispatch(LibAction::Checking(1));
+            lib.dispatch(LibAction::Checking {
+                n: 1,
+                unseen: false,
+                files: vec![(name.clone(), src.clone())],
+            });
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
                 let id = c.card.as_ref().map(|s| s.id.clone());
@@ -1581,6 +1654,7 @@ pub fn App() -> Html {
         lang,
         lib: lib.lib.clone(),
         checking: lib.checking > 0,
+        unchecked: lib.unchecked.clone(),
         loaded: lib.full,
         listed: lib.listed,
         want_card: {
@@ -1913,6 +1987,46 @@ mod tests {
             .reduce(LibAction::Add(Box::new(mine)))
             .reduce(LibAction::One(bundle(&["b"], "one")));
         assert_eq!(s.lib.get("b").unwrap().title.get(Lang::En), "mine");
+    }
+
+    #[test]
+    fn play_waits_only_for_the_unchecked_files_that_may_replace_its_scenario() {
+        let checked = |file: &str| {
+            Box::new(view::Checked {
+                file: file.into(),
+                scenario: None,
+                card: None,
+                diagnostics: vec!["x".into()],
+            })
+        };
+        let text = |id: &str| format!("id = \"{id}\"\nkind = \"angry\"\n");
+        // A trainer's file kept here, and two listed in a deployed index.json not fetched yet:
+        // any id may be among them.
+        let s = Rc::new(LibState::default()).reduce(LibAction::Checking {
+            n: 3,
+            unseen: true,
+            files: vec![("mine.toml".into(), text("late"))],
+        });
+        assert!(s.unchecked.may_define("refund") && s.unchecked.may_define("late"));
+        // The listed files came: only the ids their texts hold may be replaced.
+        let s = s.reduce(LibAction::Seen(vec![
+            ("added.toml".into(), text("added")),
+            ("odd.toml".into(), "id = \"l\\u0061te2\"\n".into()),
+        ]));
+        assert!(s.unchecked.may_define("late") && s.unchecked.may_define("added"));
+        assert!(
+            s.unchecked.may_define("refund"),
+            "a file whose strings use escapes may define any id"
+        );
+        let s = s.reduce(LibAction::Add(checked("odd.toml")));
+        assert!(!s.unchecked.may_define("refund"), "no file may define it");
+        // Checked: it no longer holds play back.
+        let s = s.reduce(LibAction::Add(checked("mine.toml")));
+        assert!(!s.unchecked.may_define("late") && s.unchecked.may_define("added"));
+        // A checker that names the file otherwise: once nothing is left to check, nothing waits.
+        let s = s.reduce(LibAction::Add(checked("elsewhere.toml")));
+        assert_eq!(s.checking, 0);
+        assert!(!s.unchecked.may_define("added"));
     }
 
     #[test]

@@ -409,10 +409,11 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
     if let Some(failed) = engine_failed(&ctx) {
         return failed;
     }
-    // A trainer's file kept in this browser and not checked yet may define this very id (it is
-    // known once checked) and so replace the scenario: play waits for it rather than start the
-    // shipped one and be handed the trainer's mid-conversation.
-    let unchecked = ctx.checking && ctx.local.iter().any(|f| f.id.is_none());
+    // A file not checked yet (a trainer's own kept in this browser, or one added to a deployed
+    // site) may define this very id (it is known once checked) and so replace the scenario: play
+    // waits for the files that may, rather than start the shipped one and be handed the other
+    // mid-conversation.
+    let unchecked = ctx.checking && ctx.unchecked.may_define(&p.id);
     match ctx.lib.get(&p.id) {
         Some(s) if !unchecked => {
             html! { <OneTab id={p.id.clone()}><Play scenario={Shared(s.clone())} exam={false} /></OneTab> }

@@ -86,6 +86,7 @@ pub fn TeamApp() -> Html {
         progress_loaded: false,
         want_card: Callback::noop(),
         checking: false,
+        unchecked: Default::default(),
         engine: Engine::Idle,
         progress: Shared::default(),
         import: None,
