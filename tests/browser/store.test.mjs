@@ -154,3 +154,44 @@ test('one scenario in two tabs: the second is told, may take over, and the first
   for (const p of [a, b]) assert.deepEqual(p.errors, []);
   await context.close();
 });
+
+test('with the site\'s storage blocked, statements still reach the LRS while the page is open, and the settings say so', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  // As Chromium with the site's cookies blocked: localStorage and sessionStorage throw on
+  // access, and there is no database.
+  await page.addInitScript(() => {
+    for (const k of ['localStorage', 'sessionStorage']) {
+      Object.defineProperty(window, k, { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+    }
+    Object.defineProperty(window, 'indexedDB', { value: undefined });
+  });
+  // The deploying team's LRS (config.json), here a stand-in that keeps what it is sent.
+  const got = [];
+  await page.route('**/config.json', (r) => r.fulfill({ json: { lrs: { endpoint: `${srv.base}/lrs/xAPI/`, username: 'w', password: 'p' } } }));
+  await page.route('**/lrs/xAPI/statements*', async (r) => {
+    if (r.request().method() === 'OPTIONS') return r.fulfill({ status: 204 });
+    const batch = JSON.parse(r.request().postData());
+    got.push(...batch);
+    await r.fulfill({ json: batch.map((s) => s.id) });
+  });
+  await page.goto(`${srv.base}/?lang=en&seed=4#/settings`);
+  await page.getByLabel('Name', { exact: true }).fill('Li Wei');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  // Within the page (a reload would forget everything): play one reply.
+  await page.evaluate((id) => { location.hash = `#/play/${id}`; }, ID);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  await page.getByRole('region', { name: 'Feedback' }).locator('[data-principle]').first().waitFor();
+  for (let i = 0; i < 100 && !got.length; i++) await page.waitForTimeout(100);
+  assert.ok(got.length > 0, 'the reply\'s statement was sent');
+  assert.ok(got.every((s) => s.actor.name === 'Li Wei'), 'as the trainee');
+  await page.evaluate(() => { location.hash = '#/settings'; });
+  const outbox = page.getByRole('region', { name: 'Outbox' });
+  await outbox.locator('[data-in-memory]').waitFor();
+  assert.match(await outbox.innerText(), /lost when it is closed or reloaded/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

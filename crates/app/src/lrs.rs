@@ -10,6 +10,10 @@
 //! takes over when it closes); a browser without Web Locks sends from every tab (same ids: the
 //! LRS keeps each once).
 //!
+//! A browser that keeps nothing for the site (no localStorage: blocked with its cookies) holds
+//! the outbox in the page's memory instead: statements are still sent while the page is open,
+//! and the settings say that those not sent yet go with it.
+//!
 //! The logic is `kefu_core::xapi` (tested natively); this module only stores, times and posts.
 
 use super::storage::{self, use_io_effect, SharedValue};
@@ -33,6 +37,9 @@ pub struct LrsState {
     pub outbox: Shared<Outbox>,
     /// Storage has been read (nothing is queued or written before).
     pub loaded: bool,
+    /// The browser keeps nothing for the site (no localStorage): the outbox is held in this
+    /// page's memory, sent while it is open and lost with it (`storage::SharedValue`).
+    pub in_memory: bool,
     /// This tab sends (it holds the Web Lock `kefu-outbox`).
     pub sender: bool,
     /// A batch is on its way.
@@ -63,6 +70,7 @@ pub enum LrsAction {
         identity: Option<Identity>,
         mine: Option<LrsConfig>,
         outbox: Option<Outbox>,
+        in_memory: bool,
     },
     /// `config.json`: an LRS, none, or why it is unreadable.
     Site(Result<Option<LrsConfig>, kefu_core::xapi::ConfigError>),
@@ -107,7 +115,9 @@ impl Reducible for LrsState {
                 identity,
                 mine,
                 outbox,
+                in_memory,
             } => {
+                s.in_memory = in_memory;
                 s.identity = s.identity.or(identity);
                 s.mine = s.mine.or(mine);
                 if let Some(o) = outbox {
@@ -247,6 +257,7 @@ pub fn use_lrs(progress: Shared<Store>) -> Handle {
                 identity,
                 mine,
                 outbox,
+                in_memory: !storage::available(),
             });
             *listening.borrow_mut() = Some(storage::listen_storage({
                 let d = d.clone();

@@ -177,6 +177,9 @@ pub fn SettingsPage() -> Html {
                     ("sent", &o.sent.to_string()),
                     ("rejected", &o.rejected.len().to_string()),
                 ]) }</p>
+                if st.in_memory {
+                    <p class="error" data-in-memory="">{ tr("settings.outbox_in_memory") }</p>
+                }
                 if let Some(e) = &st.store_error {
                     <p class="error">{ e.message(lang) }</p>
                 }

@@ -300,7 +300,8 @@ export function kefu_update(key, f) {
   return navigator.locks ? navigator.locks.request('kefu.write.' + key, run) : new Promise((r) => r(run()));
 }
 export function kefu_hold(name, got) {
-  if (navigator.locks) navigator.locks.request(name, () => { got(); return new Promise(() => {}); }).catch(() => {}); else got();
+  // A request that fails (storage blocked with the site's cookies) is as without Web Locks.
+  if (navigator.locks) navigator.locks.request(name, () => { got(); return new Promise(() => {}); }).catch(() => got()); else got();
 }
 export function kefu_move_aside(key, aside) {
   return new Promise((resolve, reject) => {
@@ -633,10 +634,24 @@ impl SharedValue {
     /// Read what is stored now, change it with `f` (its answer is stored; `None` leaves it)
     /// and write it, with no other tab in between (Web Locks; without them, in one task).
     /// Answers what `f` answered.
+    /// Without localStorage (blocked with the site's cookies, some private modes) the value
+    /// lives in this tab's memory instead: what depends on it (the LRS outbox) still works while
+    /// the page is open, and nothing is kept past it (`available` tells).
     pub async fn update(
         &self,
         f: impl FnOnce(Option<String>) -> Option<String> + 'static,
     ) -> Result<Option<String>, StoreError> {
+        if !available() {
+            return Ok(MEMORY.with(|m| {
+                let mut m = m.borrow_mut();
+                let now = m.entry(self.key).or_default();
+                let next = f(now.clone());
+                if let Some(v) = &next {
+                    *now = Some(v.clone());
+                }
+                next
+            }));
+        }
         let f = Closure::once_into_js(move |v: JsValue| -> JsValue {
             f(v.as_string()).map_or(JsValue::NULL, JsValue::from)
         });
@@ -653,7 +668,14 @@ impl SharedValue {
     }
 }
 
-fn available() -> bool {
+thread_local! {
+    /// `SharedValue`s held in memory, for a browser without localStorage.
+    static MEMORY: std::cell::RefCell<std::collections::BTreeMap<&'static str, Option<String>>> =
+        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+}
+
+/// Whether this browser lets the site keep values (localStorage).
+pub fn available() -> bool {
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .is_some()
