@@ -134,6 +134,32 @@ test('a link straight to a scenario a local file replaces plays the local one fr
   assert.deepEqual(page.errors, []);
 });
 
+test('a reload mid-play keeps the conversation with a local file that replaces a shipped one, even when the file list is slow', async () => {
+  const page = await newPage(browser);
+  await page.addInitScript((src) => {
+    if (!localStorage.getItem('kefu.local')) localStorage.setItem('kefu.local', JSON.stringify({ 'late.toml': src }));
+    window.__titles = [];
+    new MutationObserver(() => {
+      const h = document.querySelector('main h1')?.textContent;
+      if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  }, copyOf({ title: 'My late delivery' }));
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('heading', { name: 'My late delivery' }).waitFor();
+  const log = page.getByRole('log');
+  await log.locator('.msg.customer').first().waitFor();
+  await reply(page, GOOD.en);
+  const before = await log.locator('.msg').allInnerTexts();
+  // The list of the site's files answers late: the scenario's own file comes first.
+  await page.route('**/scenarios/index.json', async (r) => { await new Promise((t) => setTimeout(t, 2000)); await r.continue(); });
+  await page.reload();
+  await page.getByRole('heading', { name: 'My late delivery' }).waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('[role=log] .msg').length >= n, before.length);
+  assert.deepEqual(await log.locator('.msg').allInnerTexts(), before, 'the same conversation, nothing lost');
+  assert.deepEqual(await page.evaluate(() => window.__titles), ['My late delivery'], 'never the shipped one');
+  assert.deepEqual(page.errors, []);
+});
+
 test('(16.10) the language picked is remembered; ?lang= still wins', async () => {
   const page = await newPage(browser, { locale: 'zh-CN' });
   await page.goto(`${srv.base}/`);
@@ -147,6 +173,22 @@ test('(16.10) the language picked is remembered; ?lang= still wins', async () =>
   await page.goto(`${srv.base}/?lang=zh-Hant`);
   await page.getByRole('link', { name: '場景庫' }).first().waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hant', '?lang= wins');
+  assert.deepEqual(page.errors, []);
+});
+
+test('Back after switching language mid-play returns to the page the URL names, in its language', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=zh-Hans`);
+  await page.locator('.cards .card a').first().click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await page.getByRole('log', { name: 'Conversation' }).waitFor();
+  await page.goBack();
+  await page.waitForURL((u) => u.hash === '' || u.hash === '#/');
+  // The library, as that entry's URL says (?lang=zh-Hans), not the play page left behind.
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await page.getByRole('log').count(), 0, 'play is no longer shown');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-Hans');
   assert.deepEqual(page.errors, []);
 });
 

@@ -126,6 +126,9 @@ pub struct Ctx {
 /// loaded, and none is handed another scenario mid-conversation.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Unchecked {
+    /// The files to check are not known yet: the app has not read `scenarios/index.json` and
+    /// the files kept in this browser (a scenario's own file may come first, on a reload too).
+    pub listing: bool,
     /// Files listed whose text has not come yet: any of them may define any id.
     pub unseen: bool,
     /// The files whose text is here: `(name, text)`.
@@ -137,7 +140,8 @@ impl Unchecked {
     /// digits, `-` and `_` (`view::is_file_id`, the checker's rule), so a file that defines it
     /// holds it as written, unless its strings use escapes (`\u0061`): such a file may too.
     pub fn may_define(&self, id: &str) -> bool {
-        self.unseen
+        self.listing
+            || self.unseen
             || self
                 .files
                 .iter()
@@ -474,6 +478,8 @@ impl Reducible for AppState {
                 s.notices.push(e);
             }
             AppAction::Dismiss => s.notices.clear(),
+            // The language shown already (Back or forward to an entry in it): nothing changes.
+            AppAction::ChooseLang(l) if l == s.lang => return self,
             AppAction::ChooseLang(l) => {
                 s.lang = l;
                 s.lang_rev += 1;
@@ -905,11 +911,13 @@ enum LibAction {
     /// of) the whole library.
     One(Library),
     /// Files to check: how many, whether some are listed but not fetched yet (`Seen` brings
-    /// them), and those whose text is here (`(name, text)`).
+    /// them), those whose text is here (`(name, text)`), and whether these are the files the
+    /// app found at start (`Unchecked::listing` ends).
     Checking {
         n: usize,
         unseen: bool,
         files: Vec<(String, String)>,
+        start: bool,
     },
     /// The listed files' texts, fetched (`(name, text)`; those that could not be are `Add`ed).
     Seen(Vec<(String, String)>),
@@ -991,9 +999,15 @@ impl Reducible for LibState {
                 rebuild(&shipped, &added)
             }
             // Only the count changes: the library stays the same value (no re-render for it).
-            LibAction::Checking { n, unseen, files } => {
+            LibAction::Checking {
+                n,
+                unseen,
+                files,
+                start,
+            } => {
                 checking += n;
                 let mut u = (*unchecked.0).clone();
+                u.listing &= !start;
                 u.unseen |= unseen;
                 u.files
                     .extend(files.into_iter().map(|(f, t)| (f, Rc::from(t))));
@@ -1022,7 +1036,10 @@ impl Reducible for LibState {
                     // Nothing left to check: nothing may replace a scenario any more (a file
                     // whose answer named it otherwise is not waited for forever).
                     if checking == 0 {
-                        u = Unchecked::default();
+                        u = Unchecked {
+                            listing: u.listing,
+                            ..Unchecked::default()
+                        };
                     }
                     unchecked = Shared(Rc::new(u));
                 }
@@ -1062,8 +1079,15 @@ pub fn App() -> Html {
         ))
     });
     let lang = state.lang;
-    let route = use_state(route::current);
-    let lib = use_reducer(LibState::default);
+    let route = use_state_eq(route::current);
+    // Until the files to check at start are known, any of them may replace a scenario.
+    let lib = use_reducer(|| LibState {
+        unchecked: Shared(Rc::new(Unchecked {
+            listing: true,
+            ..Unchecked::default()
+        })),
+        ..LibState::default()
+    });
     // Shown with the cards: the module's root in place of index.html's picture (`apart`).
     use_effect_with(lib.listed, |listed| {
         if *listed {
@@ -1224,6 +1248,18 @@ pub fn App() -> Html {
                 let route = route.clone();
                 move |_| route.set(route::current())
             });
+            // Back or forward to an entry whose query differs (the language was switched on
+            // another entry, which rewrote only its own URL): no `hashchange` fires. The page
+            // follows the URL, its language too.
+            let on_pop = gloo::events::EventListener::new(&win, "popstate", {
+                let (route, app) = (route.clone(), app.clone());
+                move |_| {
+                    if let Some(l) = route::query("lang").as_deref().and_then(Lang::parse) {
+                        app.dispatch(AppAction::ChooseLang(l));
+                    }
+                    route.set(route::current());
+                }
+            });
             let tabs = app.clone();
             let on_storage = storage::listen_storage(move |key, value| {
                 if key != storage::PROGRESS {
@@ -1237,7 +1273,7 @@ pub fn App() -> Html {
             let on_scroll = route::track_scroll();
             // Another tab's committed write to the database (storage::listen_tabs).
             let on_tabs = storage::listen_tabs(move |ids| tabs.dispatch(AppAction::Changed(ids)));
-            move || drop((on_hash, on_storage, on_scroll, on_tabs))
+            move || drop((on_hash, on_pop, on_storage, on_scroll, on_tabs))
         });
     }
     // Each page opens at its top; back and forward return to where the trainee was.
@@ -1362,6 +1398,7 @@ pub fn App() -> Html {
                     n: listed.fetch.len() + files.len() + usize::from(told.is_some()),
                     unseen: !listed.fetch.is_empty(),
                     files: files.iter().map(|(f, t)| (f.clone(), t.clone())).collect(),
+                    start: true,
                 });
                 // The cards index.html carries are listed apart (the `Timeout` above):
                 // the same library again would only render the page again.
@@ -1571,6 +1608,7 @@ pub fn App() -> Html {
                 n: 1,
                 unseen: false,
                 files: vec![(name.clone(), src.clone())],
+                start: false,
             });
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
@@ -2000,12 +2038,22 @@ mod tests {
             })
         };
         let text = |id: &str| format!("id = \"{id}\"\nkind = \"angry\"\n");
+        // At start, before the app knows which files it has to check: any id may be replaced.
+        let s = Rc::new(LibState {
+            unchecked: Shared(Rc::new(Unchecked {
+                listing: true,
+                ..Unchecked::default()
+            })),
+            ..LibState::default()
+        });
+        assert!(s.unchecked.may_define("refund"));
         // A trainer's file kept here, and two listed in a deployed index.json not fetched yet:
         // any id may be among them.
-        let s = Rc::new(LibState::default()).reduce(LibAction::Checking {
+        let s = s.reduce(LibAction::Checking {
             n: 3,
             unseen: true,
             files: vec![("mine.toml".into(), text("late"))],
+            start: true,
         });
         assert!(s.unchecked.may_define("refund") && s.unchecked.may_define("late"));
         // The listed files came: only the ids their texts hold may be replaced.

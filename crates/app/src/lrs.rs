@@ -10,7 +10,7 @@
 //! takes over when it closes); a browser without Web Locks sends from every tab (same ids: the
 //! LRS keeps each once).
 //!
-//! A browser that keeps nothing for the site (no localStorage: blocked with its cookies) holds
+//! A browser that keeps nothing for the site (its storage blocked with its cookies) holds
 //! the outbox in the page's memory instead: statements are still sent while the page is open,
 //! and the settings say that those not sent yet go with it.
 //!
@@ -37,7 +37,7 @@ pub struct LrsState {
     pub outbox: Shared<Outbox>,
     /// Storage has been read (nothing is queued or written before).
     pub loaded: bool,
-    /// The browser keeps nothing for the site (no localStorage): the outbox is held in this
+    /// The browser keeps nothing for the site (storage blocked): the outbox is held in this
     /// page's memory, sent while it is open and lost with it (`storage::SharedValue`).
     pub in_memory: bool,
     /// This tab sends (it holds the Web Lock `kefu-outbox`).

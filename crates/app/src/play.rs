@@ -413,13 +413,14 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
     // site) may define this very id (it is known once checked) and so replace the scenario: play
     // waits for the files that may, rather than start the shipped one and be handed the other
     // mid-conversation.
-    let unchecked = ctx.checking && ctx.unchecked.may_define(&p.id);
+    // (Before the app knows which files it has to check, any may.)
+    let unchecked = ctx.unchecked.may_define(&p.id);
     match ctx.lib.get(&p.id) {
         Some(s) if !unchecked => {
             html! { <OneTab id={p.id.clone()}><Play scenario={Shared(s.clone())} exam={false} /></OneTab> }
         }
         // Still coming, or a trainer's own file may still be being checked.
-        _ if !ctx.loaded || ctx.checking => {
+        _ if !ctx.loaded || ctx.checking || unchecked => {
             html! { <p role="status">{ ctx.t("lib.loading") }</p> }
         }
         _ => html! {
