@@ -342,6 +342,11 @@ fn taking(
         let forget = id.clone();
         Callback::from(move |_| save(None, vec![forget.clone()]))
     };
+    // A file not checked yet may define this id (a reload, a site's added files): wait for it
+    // as play does, rather than start the scenario and be handed another mid-conversation.
+    if ctx.unchecked.may_define(&id) {
+        return html! { <p role="status">{ ctx.t("lib.loading") }</p> };
+    }
     let Some(s) = ctx.lib.get(&id) else {
         return html! {
             <section class="exam">
