@@ -492,6 +492,31 @@ for (const [name, opts, url, lang] of [
   });
 }
 
+test('a tap on a card of the picture before the module runs is not lost: the card is marked, and its scenario plays', async () => {
+  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route(/\/kefu_library_bg\.[0-9a-f]{16}\.wasm$/, async (r) => { await held; await r.continue(); });
+  await page.goto(`${srv.base}/?lang=en`);
+  const card = page.locator('.pre-cards .card').nth(1);
+  await card.waitFor();
+  const id = (await card.locator('a').getAttribute('href')).replace('#/play/', '');
+  const title = await card.locator('h2').innerText();
+  // The picture is inert: the tap is where the card is drawn (a locator's tap would wait for
+  // the card to take events).
+  await card.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const box = await card.boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector('.pre-cards .card.opening'));
+  assert.equal(await page.locator('.pre-cards .card.opening h2').innerText(), title, 'the card tapped is marked');
+  release();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(new URL(page.url()).hash, `#/play/${id}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('the library module hands over: a card plays in the full module, a reply is scored, back shows the library', async () => {
   const page = await newPage(browser);
   const asked = [];
