@@ -300,7 +300,7 @@ fn check(args: &[String]) -> ExitCode {
                 }
             }
             if let Some(other) = ids.insert(s.id.clone(), name.clone()) {
-                let line = format!("{name}:1:1: error: scenario id `{}` is already used by {other}: give each scenario its own id", s.id);
+                let line = kefu_core::view::id_taken(&name, &s.id, &other);
                 println!("{}", one_line(&line));
                 dup.push(());
             } else {

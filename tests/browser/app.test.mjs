@@ -115,6 +115,24 @@ test('a file added to a deployed site with a shipped id plays from the start; an
   }
 });
 
+test('two files added to a deployed site with one id: the first is the scenario, the second is listed with kefu check\'s error', async () => {
+  const page = await newPage(browser);
+  const dist = process.env.DIST || '../../dist';
+  const names = JSON.parse(fs.readFileSync(path.join(dist, 'scenarios/index.json'), 'utf8'));
+  const shipped = fs.readFileSync(path.join(dist, `scenarios/${ID}.toml`), 'utf8');
+  const twin = (title) => shipped.replace(/^id = ".*"$/m, 'id = "twin"').replace(`en = "${titleOf(ID)}"`, `en = "${title}"`);
+  await page.route('**/scenarios/index.json', (r) => r.fulfill({ json: [...names, 'twin-a.toml', 'twin-b.toml'] }));
+  await page.route('**/scenarios/twin-a.toml', (r) => r.fulfill({ body: twin('Twin A'), contentType: 'text/plain' }));
+  await page.route('**/scenarios/twin-b.toml', (r) => r.fulfill({ body: twin('Twin B'), contentType: 'text/plain' }));
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.getByRole('link', { name: 'Twin A' }).waitFor();
+  const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
+  await broken.waitFor();
+  assert.match(await broken.innerText(), /twin-b\.toml:1:1: error: scenario id `twin` is already used by twin-a\.toml/);
+  assert.equal(await page.getByRole('link', { name: 'Twin B' }).count(), 0);
+  assert.deepEqual(page.errors, []);
+});
+
 test('a reply gets feedback with highlighted evidence, and the scenario reaches its summary', async () => {
   const page = await newPage(browser);
   await page.goto(`${srv.base}/?lang=en&seed=3#/play/${ID}`);

@@ -1419,9 +1419,16 @@ pub fn App() -> Html {
                 if unseen {
                     lib.dispatch(LibAction::Seen(more.clone()));
                 }
+                // The listed files are one folder: one scenario per id, as `kefu check` has it
+                // (the trainer's own files, after them, replace what they define).
+                let listed_n = more.len();
+                let mut taken = BTreeMap::new();
                 more.extend(files);
-                for (name, src) in &more {
-                    let c = check_file(lang, name, src).await;
+                for (i, (name, src)) in more.iter().enumerate() {
+                    let mut c = check_file(lang, name, src).await;
+                    if i < listed_n {
+                        c = view::one_id_per_file(c, &mut taken);
+                    }
                     lib.dispatch(LibAction::Add(Box::new(c)));
                 }
             });

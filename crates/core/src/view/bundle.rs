@@ -134,6 +134,40 @@ impl Library {
     }
 }
 
+/// The message for a scenario file whose id `other` (an earlier file of the same folder)
+/// already uses: what `kefu check` says of a folder, and the app of the files a deployed
+/// `scenarios/index.json` lists.
+pub fn id_taken(file: &str, id: &str, other: &str) -> String {
+    format!("{file}:1:1: error: scenario id `{id}` is already used by {other}: give each scenario its own id")
+}
+
+/// The files a deployed `scenarios/index.json` lists are one folder, read as `kefu check` reads
+/// one: a file whose scenario id an earlier listed file took is that error, not a second
+/// scenario of the id silently replacing the first. `taken` holds the ids so far (id → file).
+pub fn one_id_per_file(
+    c: Checked,
+    taken: &mut std::collections::BTreeMap<String, String>,
+) -> Checked {
+    let id = c
+        .card
+        .as_ref()
+        .map(|k| k.id.clone())
+        .or_else(|| c.scenario.as_ref().map(|s| s.id.clone()));
+    let Some(id) = id else { return c };
+    match taken.get(&id) {
+        Some(other) if *other != c.file => Checked {
+            diagnostics: vec![id_taken(&c.file, &id, other)],
+            file: c.file,
+            scenario: None,
+            card: None,
+        },
+        _ => {
+            taken.insert(id, c.file.clone());
+            c
+        }
+    }
+}
+
 /// The most files `scenarios/index.json` may have the app fetch beyond its bundle (a trainer's
 /// files copied into a deployed site): 2,000 listed files must not fire 2,000 requests.
 pub const MAX_LISTED_FILES: usize = 50;
@@ -266,5 +300,51 @@ mod index_tests {
                 fetched: MAX_LISTED_FILES
             }]
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(file: &str, id: &str) -> Checked {
+        let card: super::super::Card = crate::json::from_str(&format!(
+            r#"{{"id":"{id}","kind":"angry","languages":["en"],"difficulty":1,"minutes":5,
+            "title":{{"en":"T"}},"brief":{{"en":"B"}},"expects":["apology"]}}"#
+        ))
+        .expect("a card");
+        Checked {
+            file: file.into(),
+            scenario: None,
+            card: Some(card),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_listed_file_whose_id_an_earlier_one_took_is_an_error_as_kefu_check_says() {
+        let mut taken = std::collections::BTreeMap::new();
+        let a = one_id_per_file(clean("twin-a.toml", "twin"), &mut taken);
+        assert!(a.card.is_some(), "the first keeps its id");
+        let b = one_id_per_file(clean("twin-b.toml", "twin"), &mut taken);
+        assert!(
+            b.card.is_none() && b.scenario.is_none(),
+            "the second is not a scenario"
+        );
+        assert_eq!(
+            b.diagnostics,
+            ["twin-b.toml:1:1: error: scenario id `twin` is already used by twin-a.toml: give each scenario its own id"]
+        );
+        // Another id, and a broken file, pass as they are.
+        assert!(one_id_per_file(clean("other.toml", "other"), &mut taken)
+            .card
+            .is_some());
+        let broken = Checked {
+            file: "bad.toml".into(),
+            scenario: None,
+            card: None,
+            diagnostics: vec!["bad.toml:1:1: error: x".into()],
+        };
+        assert_eq!(one_id_per_file(broken.clone(), &mut taken), broken);
     }
 }
