@@ -57,7 +57,7 @@ test('a file copied into a deployed site and listed in index.json is checked and
   await page.goto(`${srv.base}/?lang=en`);
   // The shipped scenarios are listed at once; the added files wait for the engine to check them.
   await page.getByRole('link', { name: titleOf(ID) }).waitFor();
-  await page.getByRole('status').filter({ hasText: 'Checking the scenario file' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Checking 2 scenario files' }).waitFor();
   release();
   await page.getByRole('link', { name: 'Added after the build' }).waitFor();
   const broken = page.getByRole('alert', { name: 'Scenario files with errors' });

@@ -37,7 +37,12 @@ const TARGET = 200 * 1024;
 // load at 198.0 KB (202,792 bytes, the library module's wasm 175.6 KB), 40 bytes over 198 KB.
 // Lowered to 196 KB on 2026-12-06 at 198,727 bytes (194.1 KB; the library module's wasm 171.3 KB):
 // the data files compiled into Rust instead of parsed JSON, maps filled without `collect`'s sort.
-const BUDGET = 196 * 1024;
+// Raised to 197 KB on 2026-12-06 (twenty-second session) at 200,734 bytes (196.0 KB; the
+// library module's wasm 172.9 KB, index.html 12.1 KB): play waiting for the files that may
+// replace its scenario, the listed files read as one folder (`kefu check`'s duplicate-id error),
+// popstate followed, a count in "checking N files", and index.html's early tap on the picture.
+// The issue's budget (200 KB) still holds.
+const BUDGET = 197 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
@@ -230,7 +235,10 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // The full module's lowered to 330 KB on 2026-12-06 (twenty-first session) at 335,901 bytes in a
 // clean clone (328.0 KB): every JSON read through serde_json::Value (one deserializer per type),
 // with play's fetch of a scenario's own file added.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 330 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 165 * 1024]];
+// Raised to 332 KB on 2026-12-06 (twenty-second session) at 337,894 bytes (330.0 KB, 26 bytes
+// under 330 KB): the same changes as the first load's, plus the in-memory LRS outbox and the
+// exam's wait; the 2 KB of room the warm and clean trees have differed by before.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 332 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 165 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {
@@ -682,6 +690,23 @@ test('from the library module, #/team hands over to the dashboard module, and ba
   assert.equal(await page.evaluate(() => window.kefuShown), 'full');
   assert.equal(await page.locator('header.top').count(), 1, 'one app mounted');
   assert.equal(await page.locator('main h1').first().innerText(), 'Library');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('Back from the dashboard after switching its language shows the library the URL names, in its language', async () => {
+  const page = await newPage(browser);
+  await openLibrary(page, `${srv.base}/?lang=en`);
+  await page.evaluate(() => { location.hash = '#/team'; });
+  await page.getByRole('heading', { name: 'Team dashboard', level: 1 }).waitFor();
+  // The switch rewrites only this entry's URL (?lang=zh-Hans#/team); Back is to /?lang=en#/.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hans');
+  await page.getByRole('combobox', { name: '语言' }).waitFor();
+  await page.goBack();
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await page.evaluate(() => window.kefuShown), 'full');
+  assert.equal(await page.locator('main h1').first().innerText(), 'Library');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -85,8 +85,9 @@ pub struct Ctx {
     /// The trainee shows intent on a card (a pointer, touch or focus; its scenario id): fetch
     /// that scenario now (`scenarios/one/ID.json`), so it plays without waiting for it.
     pub want_card: Callback<String>,
-    /// Scenario files (a trainer's own, or added to a deployed site) still being checked.
-    pub checking: bool,
+    /// How many scenario files (a trainer's own, or added to a deployed site) are still being
+    /// checked.
+    pub checking: usize,
     /// Which of them may define a given scenario id (and so replace a shipped scenario).
     pub unchecked: Shared<Unchecked>,
     /// The engine module (scorer): loaded when a scenario is played.
@@ -132,7 +133,7 @@ pub struct Unchecked {
     /// Files listed whose text has not come yet: any of them may define any id.
     pub unseen: bool,
     /// The files whose text is here: `(name, text)`.
-    pub files: Vec<(String, Rc<str>)>,
+    pub files: Vec<(String, String)>,
 }
 
 impl Unchecked {
@@ -335,6 +336,9 @@ pub enum AppAction {
     Dismiss,
     /// The trainee picked a language: shown now and remembered.
     ChooseLang(Lang),
+    /// Show a language without remembering it as picked (Back to an entry whose `?lang=`
+    /// differs: the URL's, as at start).
+    ShowLang(Lang),
 }
 
 impl Reducible for AppState {
@@ -478,8 +482,9 @@ impl Reducible for AppState {
                 s.notices.push(e);
             }
             AppAction::Dismiss => s.notices.clear(),
-            // The language shown already (Back or forward to an entry in it): nothing changes.
-            AppAction::ChooseLang(l) if l == s.lang => return self,
+            // The language shown already: nothing changes.
+            AppAction::ChooseLang(l) | AppAction::ShowLang(l) if l == s.lang => return self,
+            AppAction::ShowLang(l) => s.lang = l,
             AppAction::ChooseLang(l) => {
                 s.lang = l;
                 s.lang_rev += 1;
@@ -893,7 +898,8 @@ struct LibState {
     added: Vec<view::Checked>,
     /// Files still being checked by the engine.
     checking: usize,
-    /// Those of them that may define a given id (emptied when none is left to check).
+    /// Those of them that may define a given id (emptied when none is left to check, but for
+    /// `listing`, which only the start's `Checking` ends).
     unchecked: Shared<Unchecked>,
     /// The last file the trainer opened that failed: `(number, file)`.
     opened_broken: Option<(u32, String)>,
@@ -998,7 +1004,8 @@ impl Reducible for LibState {
                 }
                 rebuild(&shipped, &added)
             }
-            // Only the count changes: the library stays the same value (no re-render for it).
+            // The count and the files that may replace a scenario change: the library stays the
+            // same value.
             LibAction::Checking {
                 n,
                 unseen,
@@ -1009,16 +1016,14 @@ impl Reducible for LibState {
                 let mut u = (*unchecked.0).clone();
                 u.listing &= !start;
                 u.unseen |= unseen;
-                u.files
-                    .extend(files.into_iter().map(|(f, t)| (f, Rc::from(t))));
+                u.files.extend(files);
                 unchecked = Shared(Rc::new(u));
                 self.lib.clone()
             }
             LibAction::Seen(files) => {
                 let mut u = (*unchecked.0).clone();
                 u.unseen = false;
-                u.files
-                    .extend(files.into_iter().map(|(f, t)| (f, Rc::from(t))));
+                u.files.extend(files);
                 unchecked = Shared(Rc::new(u));
                 self.lib.clone()
             }
@@ -1030,7 +1035,9 @@ impl Reducible for LibState {
                 if counted {
                     checking = checking.saturating_sub(1);
                     let mut u = (*unchecked.0).clone();
-                    if let Some(at) = u.files.iter().position(|(f, _)| *f == c.file) {
+                    // The last of that name: a site's listed files are checked before the
+                    // trainer's kept ones listed ahead of them, and may share a name.
+                    if let Some(at) = u.files.iter().rposition(|(f, _)| *f == c.file) {
                         u.files.remove(at);
                     }
                     // Nothing left to check: nothing may replace a scenario any more (a file
@@ -1255,7 +1262,7 @@ pub fn App() -> Html {
                 let (route, app) = (route.clone(), app.clone());
                 move |_| {
                     if let Some(l) = route::query("lang").as_deref().and_then(Lang::parse) {
-                        app.dispatch(AppAction::ChooseLang(l));
+                        app.dispatch(AppAction::ShowLang(l));
                     }
                     route.set(route::current());
                 }
@@ -1698,7 +1705,7 @@ pub fn App() -> Html {
     let ctx = Ctx {
         lang,
         lib: lib.lib.clone(),
-        checking: lib.checking > 0,
+        checking: lib.checking,
         unchecked: lib.unchecked.clone(),
         loaded: lib.full,
         listed: lib.listed,
@@ -2082,6 +2089,18 @@ mod tests {
         let s = s.reduce(LibAction::Add(checked("elsewhere.toml")));
         assert_eq!(s.checking, 0);
         assert!(!s.unchecked.may_define("added"));
+        // A kept file and a listed one of the same name: the listed one, checked first, does
+        // not take the kept one's text with it.
+        let s = Rc::new(LibState::default())
+            .reduce(LibAction::Checking {
+                n: 2,
+                unseen: true,
+                files: vec![("a.toml".into(), text("refund"))],
+                start: true,
+            })
+            .reduce(LibAction::Seen(vec![("a.toml".into(), text("other"))]))
+            .reduce(LibAction::Add(checked("a.toml")));
+        assert!(s.unchecked.may_define("refund") && !s.unchecked.may_define("other"));
     }
 
     #[test]

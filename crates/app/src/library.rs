@@ -256,8 +256,10 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                     <input type="file" accept=".toml,text/plain" onchange={on_pick} class="visually-hidden" />
                 </label>
                 <span>{ tr("lib.drop_hint") }</span>
-                if ctx.checking {
+                if ctx.checking == 1 {
                     <p role="status">{ tr("lib.checking") }</p>
+                } else if ctx.checking > 1 {
+                    <p role="status">{ tf(ctx.lang, "lib.checking_n", &[("n", &ctx.checking.to_string())]) }</p>
                 }
             </div>
             <LocalFiles />

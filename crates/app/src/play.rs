@@ -420,7 +420,7 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
             html! { <OneTab id={p.id.clone()}><Play scenario={Shared(s.clone())} exam={false} /></OneTab> }
         }
         // Still coming, or a trainer's own file may still be being checked.
-        _ if !ctx.loaded || ctx.checking || unchecked => {
+        _ if !ctx.loaded || ctx.checking > 0 || unchecked => {
             html! { <p role="status">{ ctx.t("lib.loading") }</p> }
         }
         _ => html! {

@@ -644,10 +644,14 @@ impl SharedValue {
         if !available() {
             return Ok(MEMORY.with(|m| {
                 let mut m = m.borrow_mut();
-                let now = m.entry(self.key).or_default();
-                let next = f(now.clone());
+                let now = m
+                    .iter()
+                    .find(|(k, _)| *k == self.key)
+                    .map(|(_, v)| v.clone());
+                let next = f(now);
                 if let Some(v) = &next {
-                    *now = Some(v.clone());
+                    m.retain(|(k, _)| *k != self.key);
+                    m.push((self.key, v.clone()));
                 }
                 next
             }));
@@ -670,8 +674,8 @@ impl SharedValue {
 
 thread_local! {
     /// `SharedValue`s held in memory, for a browser without localStorage.
-    static MEMORY: std::cell::RefCell<std::collections::BTreeMap<&'static str, Option<String>>> =
-        const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+    static MEMORY: std::cell::RefCell<Vec<(&'static str, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Whether this browser lets the site keep values (localStorage).

@@ -21,7 +21,7 @@ pub fn TeamApp() -> Html {
     // Bumped when the trainer picks a language (remembered for the bare URL, as the app does).
     let picked = use_state(|| 0u32);
     let problems = use_state(Vec::<storage::StoreError>::new);
-    let route = use_state(route::current);
+    let route = use_state_eq(route::current);
     {
         let lang = lang.clone();
         storage::use_io_effect((), move |io, _| {
@@ -50,15 +50,24 @@ pub fn TeamApp() -> Html {
             .set_attribute("lang", l.code())
             .ok();
     });
-    // Follow the hash; a page this module does not show is the full module's.
+    // Follow the hash; a page this module does not show is the full module's. Back or forward
+    // to an entry whose `?lang=` differs fires `popstate`, not `hashchange`: the page follows
+    // the URL, its language too (shown, not remembered as picked), as the app does.
     {
-        let route = route.clone();
+        let (route, lang) = (route.clone(), lang.clone());
         use_effect_with((), move |_| {
-            let on_hash =
-                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                    route.set(route::current())
-                });
-            move || drop(on_hash)
+            let win = gloo::utils::window();
+            let on_hash = gloo::events::EventListener::new(&win, "hashchange", {
+                let route = route.clone();
+                move |_| route.set(route::current())
+            });
+            let on_pop = gloo::events::EventListener::new(&win, "popstate", move |_| {
+                if let Some(l) = route::query("lang").as_deref().and_then(Lang::parse) {
+                    lang.set(l);
+                }
+                route.set(route::current());
+            });
+            move || drop((on_hash, on_pop))
         });
     }
     use_effect_with((*route).clone(), |r| {
@@ -85,7 +94,7 @@ pub fn TeamApp() -> Html {
         listed: false,
         progress_loaded: false,
         want_card: Callback::noop(),
-        checking: false,
+        checking: 0,
         unchecked: Default::default(),
         engine: Engine::Idle,
         progress: Shared::default(),
