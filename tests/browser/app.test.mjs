@@ -115,6 +115,16 @@ test('a file added to a deployed site with a shipped id plays from the start; an
   }
 });
 
+test('a site whose list of files never answers still plays, after a bounded wait', async () => {
+  const page = await newPage(browser);
+  // scenarios/index.json is asked for and never answered (a hanging server).
+  await page.route('**/scenarios/index.json', () => new Promise(() => {}));
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('main h1').first().innerText(), titleOf(ID));
+  assert.deepEqual(page.errors, []);
+});
+
 test('two files added to a deployed site with one id: the first is the scenario, the second is listed with kefu check\'s error', async () => {
   const page = await newPage(browser);
   const dist = process.env.DIST || '../../dist';

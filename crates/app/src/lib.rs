@@ -120,6 +120,10 @@ pub struct Ctx {
     pub lrs: LrsHandle,
 }
 
+/// How long play waits at most for the site's list of files (`scenarios/index.json`) before it
+/// starts a scenario one of them might replace (`Unchecked::listing`).
+const LISTING_MS: u32 = 8_000;
+
 /// The scenario files not checked yet (a trainer's own, or listed in a deployed
 /// `scenarios/index.json`): once checked, one may define a shipped scenario's id and so replace
 /// it. Play of a shipped scenario waits only for the files that may (`may_define`), so a site
@@ -927,6 +931,8 @@ enum LibAction {
     },
     /// The listed files' texts, fetched (`(name, text)`; those that could not be are `Add`ed).
     Seen(Vec<(String, String)>),
+    /// The list of the site's files has not come in `LISTING_MS`: play waits for it no more.
+    ListingLate,
     /// A checked file (boxed: a whole scenario, far larger than the other actions).
     Add(Box<view::Checked>),
     /// A clean file the studio added (it was checked there, not counted in `Checking`).
@@ -1017,6 +1023,13 @@ impl Reducible for LibState {
                 u.listing &= !start;
                 u.unseen |= unseen;
                 u.files.extend(files);
+                unchecked = Shared(Rc::new(u));
+                self.lib.clone()
+            }
+            LibAction::ListingLate if !self.unchecked.listing => return self,
+            LibAction::ListingLate => {
+                let mut u = (*unchecked.0).clone();
+                u.listing = false;
                 unchecked = Shared(Rc::new(u));
                 self.lib.clone()
             }
@@ -1294,6 +1307,16 @@ pub fn App() -> Html {
         let lib = lib.dispatcher();
         let app = state.dispatcher();
         storage::use_io_effect((), move |io, _| {
+            // A server that never answers for `scenarios/index.json` (no timeout on `fetch`)
+            // must not hold play back for good: after `LISTING_MS` play no longer waits for the
+            // list (the files it names, if it comes, are checked as ever).
+            {
+                let lib = lib.clone();
+                gloo::timers::callback::Timeout::new(LISTING_MS, move || {
+                    lib.dispatch(LibAction::ListingLate)
+                })
+                .forget();
+            }
             let mut problems = Vec::new();
             let progress = match io.get_raw(storage::PROGRESS) {
                 Ok(Some(raw)) => match Store::from_json(&raw) {
@@ -2061,6 +2084,9 @@ mod tests {
             ..LibState::default()
         });
         assert!(s.unchecked.may_define("refund"));
+        // A list that never comes does not hold play back for good.
+        let late = s.clone().reduce(LibAction::ListingLate);
+        assert!(!late.unchecked.may_define("refund"));
         // A trainer's file kept here, and two listed in a deployed index.json not fetched yet:
         // any id may be among them.
         let s = s.reduce(LibAction::Checking {
