@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS } from './harness.mjs';
+import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS, recordPlayTitles, playTitles } from './harness.mjs';
 
 const ID = 'angry-late-delivery';
 let srv, browser;
@@ -73,14 +73,7 @@ test('a file added to a deployed site with a shipped id plays from the start; an
   const copy = (id, title) => shipped.replace(/^id = ".*"$/m, `id = "${id}"`).replace(`en = "${titleOf(ID)}"`, `en = "${title}"`);
   async function open(extra, text) {
     const page = await newPage(browser);
-    await page.addInitScript(() => {
-      // Every title play shows, in order.
-      window.__titles = [];
-      new MutationObserver(() => {
-        const h = document.querySelector('main h1')?.textContent;
-        if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
-      }).observe(document, { childList: true, subtree: true, characterData: true });
-    });
+    await recordPlayTitles(page);
     await page.route('**/scenarios/index.json', (r) => r.fulfill({ json: [...names, extra] }));
     await page.route(`**/scenarios/${extra}`, (r) => r.fulfill({ body: text, contentType: 'text/plain' }));
     // The checker is held back until the test lets it go.
@@ -95,7 +88,7 @@ test('a file added to a deployed site with a shipped id plays from the start; an
   {
     const { page, release } = await open('zz-other.toml', copy('zz-other', 'Someone else'));
     await page.getByRole('log').locator('.msg.customer').first().waitFor();
-    assert.deepEqual(await page.evaluate(() => window.__titles), [titleOf(ID)]);
+    assert.deepEqual(await playTitles(page), [titleOf(ID)]);
     release();
     await page.close();
   }
@@ -104,12 +97,12 @@ test('a file added to a deployed site with a shipped id plays from the start; an
     const { page, release, own } = await open('zz-mine.toml', copy(ID, 'Our own late parcel'));
     await own;
     await page.waitForTimeout(500);
-    assert.deepEqual(await page.evaluate(() => window.__titles), [], 'nothing played before the added file is checked');
+    assert.deepEqual(await playTitles(page), [], 'nothing played before the added file is checked');
     assert.ok(await page.getByRole('status').filter({ hasText: /loading/i }).first().isVisible(), 'play says it is loading');
     release();
     await page.getByRole('heading', { name: 'Our own late parcel' }).waitFor();
     await page.getByRole('log').locator('.msg.customer').first().waitFor();
-    assert.deepEqual(await page.evaluate(() => window.__titles), ['Our own late parcel']);
+    assert.deepEqual(await playTitles(page), ['Our own late parcel']);
     assert.deepEqual(page.errors, []);
     await page.close();
   }

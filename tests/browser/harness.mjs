@@ -80,6 +80,19 @@ export async function playToEnd(page, text, max = 10) {
   return max;
 }
 
+/** From the page's start (and again after each reload), every title play shows, in order:
+ * `playTitles(page)` reads them (a scenario handed over mid-conversation shows two). */
+export function recordPlayTitles(page) {
+  return page.addInitScript(() => {
+    window.__titles = [];
+    new MutationObserver(() => {
+      const h = document.querySelector('main h1')?.textContent;
+      if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+}
+export const playTitles = (page) => page.evaluate(() => window.__titles);
+
 export const SHOTS = path.resolve('../../target/screenshots');
 fs.mkdirSync(SHOTS, { recursive: true });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { serve, launch, newPage, titleOf, GOOD, reply, SHOTS, savedWhen } from './harness.mjs';
+import { serve, launch, newPage, titleOf, GOOD, reply, SHOTS, savedWhen, recordPlayTitles, playTitles } from './harness.mjs';
 
 const DIST = path.resolve(process.env.DIST || '../../dist');
 const ID = 'angry-late-delivery';
@@ -119,18 +119,14 @@ test('a link straight to a scenario a local file replaces plays the local one fr
   const page = await newPage(browser);
   await page.addInitScript((src) => {
     if (!localStorage.getItem('kefu.local')) localStorage.setItem('kefu.local', JSON.stringify({ 'late.toml': src }));
-    // Every title play shows, in order (the checker takes a while: the shipped scenario on its
-    // own file came first, and played, before the trainer's file was checked).
-    window.__titles = [];
-    new MutationObserver(() => {
-      const h = document.querySelector('main h1')?.textContent;
-      if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
-    }).observe(document, { childList: true, subtree: true, characterData: true });
   }, copyOf({ title: 'My late delivery' }));
+  // The checker takes a while: the shipped scenario on its own file came first, and played,
+  // before the trainer's file was checked.
+  await recordPlayTitles(page);
   await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
   await page.getByRole('heading', { name: 'My late delivery' }).waitFor();
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
-  assert.deepEqual(await page.evaluate(() => window.__titles), ['My late delivery']);
+  assert.deepEqual(await playTitles(page), ['My late delivery']);
   assert.deepEqual(page.errors, []);
 });
 
@@ -138,12 +134,8 @@ test('a reload mid-play keeps the conversation with a local file that replaces a
   const page = await newPage(browser);
   await page.addInitScript((src) => {
     if (!localStorage.getItem('kefu.local')) localStorage.setItem('kefu.local', JSON.stringify({ 'late.toml': src }));
-    window.__titles = [];
-    new MutationObserver(() => {
-      const h = document.querySelector('main h1')?.textContent;
-      if (h && document.querySelector('[role=log]') && window.__titles.at(-1) !== h) window.__titles.push(h);
-    }).observe(document, { childList: true, subtree: true, characterData: true });
   }, copyOf({ title: 'My late delivery' }));
+  await recordPlayTitles(page);
   await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
   await page.getByRole('heading', { name: 'My late delivery' }).waitFor();
   const log = page.getByRole('log');
@@ -156,7 +148,7 @@ test('a reload mid-play keeps the conversation with a local file that replaces a
   await page.getByRole('heading', { name: 'My late delivery' }).waitFor();
   await page.waitForFunction((n) => document.querySelectorAll('[role=log] .msg').length >= n, before.length);
   assert.deepEqual(await log.locator('.msg').allInnerTexts(), before, 'the same conversation, nothing lost');
-  assert.deepEqual(await page.evaluate(() => window.__titles), ['My late delivery'], 'never the shipped one');
+  assert.deepEqual(await playTitles(page), ['My late delivery'], 'never the shipped one');
   assert.deepEqual(page.errors, []);
 });
 
