@@ -1019,25 +1019,21 @@ impl Reducible for LibState {
                 start,
             } => {
                 checking += n;
-                let mut u = (*unchecked.0).clone();
+                let u = Rc::make_mut(&mut unchecked.0);
                 u.listing &= !start;
                 u.unseen |= unseen;
                 u.files.extend(files);
-                unchecked = Shared(Rc::new(u));
                 self.lib.clone()
             }
             LibAction::ListingLate if !self.unchecked.listing => return self,
             LibAction::ListingLate => {
-                let mut u = (*unchecked.0).clone();
-                u.listing = false;
-                unchecked = Shared(Rc::new(u));
+                Rc::make_mut(&mut unchecked.0).listing = false;
                 self.lib.clone()
             }
             LibAction::Seen(files) => {
-                let mut u = (*unchecked.0).clone();
+                let u = Rc::make_mut(&mut unchecked.0);
                 u.unseen = false;
                 u.files.extend(files);
-                unchecked = Shared(Rc::new(u));
                 self.lib.clone()
             }
             LibAction::Add(c) | LibAction::Kept(c) | LibAction::Opened(c) => {
@@ -1047,7 +1043,7 @@ impl Reducible for LibState {
                 }
                 if counted {
                     checking = checking.saturating_sub(1);
-                    let mut u = (*unchecked.0).clone();
+                    let u = Rc::make_mut(&mut unchecked.0);
                     // The last of that name: a site's listed files are checked before the
                     // trainer's kept ones listed ahead of them, and may share a name.
                     if let Some(at) = u.files.iter().rposition(|(f, _)| *f == c.file) {
@@ -1056,12 +1052,11 @@ impl Reducible for LibState {
                     // Nothing left to check: nothing may replace a scenario any more (a file
                     // whose answer named it otherwise is not waited for forever).
                     if checking == 0 {
-                        u = Unchecked {
+                        *u = Unchecked {
                             listing: u.listing,
                             ..Unchecked::default()
                         };
                     }
-                    unchecked = Shared(Rc::new(u));
                 }
                 let c = *c;
                 let mut l = (*self.lib.0).clone();
@@ -1424,9 +1419,10 @@ pub fn App() -> Html {
                     return;
                 };
                 let told = index_problems(lang, &listed.problems);
+                let unseen = !listed.fetch.is_empty();
                 lib.dispatch(LibAction::Checking {
                     n: listed.fetch.len() + files.len() + usize::from(told.is_some()),
-                    unseen: !listed.fetch.is_empty(),
+                    unseen,
                     files: files.iter().map(|(f, t)| (f.clone(), t.clone())).collect(),
                     start: true,
                 });
@@ -1439,7 +1435,6 @@ pub fn App() -> Html {
                     lib.dispatch(LibAction::Add(Box::new(c)));
                 }
                 let mut more = Vec::new();
-                let unseen = !listed.fetch.is_empty();
                 for got in fetch_listed(listed.fetch).await {
                     match got {
                         Ok(file) => more.push(file),
