@@ -905,6 +905,10 @@ struct LibState {
     /// Those of them that may define a given id (emptied when none is left to check, but for
     /// `listing`, which only the start's `Checking` ends).
     unchecked: Shared<Unchecked>,
+    /// Files the trainer kept, opened or removed while the start's check ran: its answer for
+    /// them (an `Add` of what was stored at start) is older than what the trainer did, and is
+    /// dropped (emptied when nothing is left to check).
+    superseded: Vec<String>,
     /// The last file the trainer opened that failed: `(number, file)`.
     opened_broken: Option<(u32, String)>,
     /// The cards are known (`CARDS` or `FULL` arrived).
@@ -951,6 +955,7 @@ impl Reducible for LibState {
         let mut unchecked = self.unchecked.clone();
         let mut shipped = self.shipped.clone();
         let mut opened_broken = self.opened_broken.clone();
+        let mut superseded = self.superseded.clone();
         let (mut listed, mut full) = (self.listed, self.full);
         let rebuild = |base: &Library, added: &[view::Checked]| {
             let mut l = base.clone();
@@ -963,6 +968,17 @@ impl Reducible for LibState {
         let counted = !matches!(action, LibAction::Kept(_));
         // A file the trainer opened: the last one that would not load is named on the page.
         let opened = matches!(action, LibAction::Opened(_));
+        // The start's check of a file (what storage or the site held at start).
+        let from_start = matches!(action, LibAction::Add(_));
+        // While the start's files are being checked, what the trainer does to a file of theirs
+        // wins over that check's answer, whenever it comes.
+        if self.unchecked.listing || self.checking > 0 {
+            match &action {
+                LibAction::Kept(c) | LibAction::Opened(c) => superseded.push(c.file.clone()),
+                LibAction::Remove(file) => superseded.push(file.clone()),
+                _ => {}
+            }
+        }
         let lib = match action {
             // The cards never replace the full library (a late answer to the first fetch), nor
             // does a failed fetch replace a full library that arrived.
@@ -1058,20 +1074,30 @@ impl Reducible for LibState {
                         };
                     }
                 }
-                let c = *c;
-                let mut l = (*self.lib.0).clone();
-                l.add_checked(c.clone());
-                added.retain(|x| x.file != c.file);
-                added.push(c);
-                Shared(Rc::new(l))
+                if from_start && superseded.contains(&c.file) {
+                    // Counted, and not added: the trainer's newer version (or its removal)
+                    // stands.
+                    self.lib.clone()
+                } else {
+                    let c = *c;
+                    let mut l = (*self.lib.0).clone();
+                    l.add_checked(c.clone());
+                    added.retain(|x| x.file != c.file);
+                    added.push(c);
+                    Shared(Rc::new(l))
+                }
             }
         };
+        if checking == 0 && !unchecked.listing {
+            superseded.clear();
+        }
         Rc::new(LibState {
             lib,
             shipped,
             added,
             checking,
             unchecked,
+            superseded,
             opened_broken,
             listed,
             full,
@@ -2122,6 +2148,77 @@ mod tests {
             .reduce(LibAction::Seen(vec![("a.toml".into(), text("other"))]))
             .reduce(LibAction::Add(checked("a.toml")));
         assert!(s.unchecked.may_define("refund") && !s.unchecked.may_define("other"));
+    }
+
+    /// What the trainer does to a file of theirs while the start's check runs (keeps a newer
+    /// version in the studio, removes it) is not undone when that check's answer for the
+    /// version stored at start comes in.
+    #[test]
+    fn the_starts_check_does_not_undo_a_keep_or_remove_made_meanwhile() {
+        let checked = |file: &str, title: &str| {
+            Box::new(view::Checked {
+                file: file.into(),
+                scenario: bundle(&["mine"], title).scenarios[0]
+                    .as_ref()
+                    .clone()
+                    .into(),
+                card: None,
+                diagnostics: Vec::new(),
+            })
+        };
+        let text = |id: &str| format!("id = \"{id}\"\nkind = \"angry\"\n");
+        let start = Rc::new(LibState {
+            unchecked: Shared(Rc::new(Unchecked {
+                listing: true,
+                ..Unchecked::default()
+            })),
+            ..LibState::default()
+        })
+        .reduce(LibAction::Set(cards(&["a"], "card"), false));
+        let checking = |s: Rc<LibState>| {
+            s.reduce(LibAction::Checking {
+                n: 2,
+                unseen: false,
+                files: vec![
+                    ("mine.toml".into(), text("mine")),
+                    ("gone.toml".into(), text("gone")),
+                ],
+                start: true,
+            })
+        };
+        let title =
+            |s: &LibState, id: &str| s.lib.get(id).map(|sc| sc.title.get(Lang::En).to_string());
+        // Kept and removed after the start's check began, and before it (the files read at
+        // start, not checked yet).
+        for before in [false, true] {
+            let mut s = start.clone();
+            if !before {
+                s = checking(s);
+            }
+            s = s
+                .reduce(LibAction::Kept(checked("mine.toml", "new")))
+                .reduce(LibAction::Remove("gone.toml".into()));
+            if before {
+                s = checking(s);
+            }
+            let s = s
+                .reduce(LibAction::Add(checked("mine.toml", "old")))
+                .reduce(LibAction::Add(checked("gone.toml", "gone")));
+            assert_eq!(
+                title(&s, "mine").as_deref(),
+                Some("new"),
+                "before: {before}"
+            );
+            assert!(s.added.iter().all(|c| c.file != "gone.toml"));
+            assert_eq!(s.checking, 0);
+            assert!(s.superseded.is_empty(), "forgotten once the check is done");
+            // Later, a file checked again is added as usual.
+            let s = s.reduce(LibAction::Add(checked("mine.toml", "later")));
+            assert_eq!(title(&s, "mine").as_deref(), Some("later"));
+        }
+        // Without the trainer doing anything, the start's check adds the stored version.
+        let s = checking(start).reduce(LibAction::Add(checked("mine.toml", "old")));
+        assert_eq!(title(&s, "mine").as_deref(), Some("old"));
     }
 
     #[test]
