@@ -4,7 +4,7 @@
 //! (inline SVG), one trainee's attempts turn by turn, filters, CSV.
 
 use super::use_ctx;
-use gloo::file::{callbacks::FileReader, File};
+use gloo::file::File;
 use kefu_core::cohort::{Cohort, Filter, Kind, Rate, Report};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
@@ -99,18 +99,23 @@ async fn read_lrs(
     Ok((all, true))
 }
 
-/// Add `stmts` to the cohort a few trainees at a time, yielding to the browser after each
-/// `CHUNK` statements; `changed` once at the end (drawing the growing grid after each piece
-/// made a 98 MB file take 8.9 s to the grid instead of 3.7). Returns the attempts the
-/// statements hold.
+/// Add `stmts` to the cohort, grouped by trainee `CHUNK` statements at a time and then added
+/// a few trainees at a time, yielding to the browser after each piece; `changed` once at the
+/// end (drawing the growing grid after each piece made a 98 MB file take 8.9 s to the grid
+/// instead of 3.7). Returns the attempts the statements hold.
 async fn add_in_chunks(
     cohort: &Rc<RefCell<Cohort>>,
     stmts: &[serde_json::Value],
     changed: &dyn Fn(),
 ) -> usize {
+    let mut grouping = kefu_core::cohort::Grouping::default();
+    for piece in stmts.chunks(CHUNK) {
+        grouping.add(piece);
+        yield_to_browser().await;
+    }
     let mut read = 0;
     let mut since = 0;
-    for g in kefu_core::cohort::by_trainee(stmts) {
+    for g in grouping.groups() {
         since += g.statements.len();
         read += cohort.borrow_mut().add_group(g);
         if since >= CHUNK {
@@ -120,6 +125,44 @@ async fn add_in_chunks(
     }
     changed();
     read
+}
+
+/// Bytes of a file read (and checked as UTF-8) in one task: a cohort's xAPI file can be
+/// ~100 MB, which read at once held the page for a copy and a check of the whole.
+const PIECE: u64 = 4 << 20;
+
+/// A file's text, read `PIECE` bytes at a time; `None` when it cannot be read or is not UTF-8.
+async fn read_text(file: &File) -> Option<String> {
+    let size = file.size();
+    let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
+    // The bytes of a char that a piece cut in two, carried to the next piece.
+    let mut tail: Vec<u8> = Vec::new();
+    let mut at = 0;
+    while at < size {
+        let end = size.min(at + PIECE);
+        let blob: &web_sys::Blob = file.as_ref();
+        let piece = blob.slice_with_f64_and_f64(at as f64, end as f64).ok()?;
+        let buf = wasm_bindgen_futures::JsFuture::from(piece.array_buffer())
+            .await
+            .ok()?;
+        let mut bytes = js_sys::Uint8Array::new(&buf).to_vec();
+        if !tail.is_empty() {
+            tail.append(&mut bytes);
+            bytes = std::mem::take(&mut tail);
+        }
+        match std::str::from_utf8(&bytes) {
+            Ok(s) => text.push_str(s),
+            // Cut inside a char: the rest comes with the next piece.
+            Err(e) if e.error_len().is_none() && end < size => {
+                let (done, rest) = bytes.split_at(e.valid_up_to());
+                text.push_str(std::str::from_utf8(done).ok()?);
+                tail = rest.to_vec();
+            }
+            Err(_) => return None,
+        }
+        at = end;
+    }
+    Some(text)
 }
 
 /// What the status line says of a file read.
@@ -230,7 +273,6 @@ pub fn TeamPage() -> Html {
     let status = use_state(|| None::<String>);
     let filter = use_state(Filter::default);
     let open = use_state(|| None::<String>);
-    let readers = use_mut_ref(Vec::<FileReader>::new);
     let (endpoint, user, pass, token) = (
         use_node_ref(),
         use_node_ref(),
@@ -306,12 +348,7 @@ pub fn TeamPage() -> Html {
         })
     };
     let on_files = {
-        let (cohort, status, readers, changed) = (
-            cohort.clone(),
-            status.clone(),
-            readers.clone(),
-            changed.clone(),
-        );
+        let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(list) = input.files() else { return };
@@ -323,38 +360,29 @@ pub fn TeamPage() -> Html {
                     continue;
                 }
                 let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
-                let r = gloo::file::callbacks::read_as_bytes(&File::from(f), move |res| {
-                    let text = match res.ok().and_then(|b| String::from_utf8(b).ok()) {
-                        Some(t) => t,
+                let file = File::from(f);
+                // An xAPI export (a whole cohort's, perhaps) is read, parsed and added a piece
+                // at a time; a JSON export (one trainee) parsed at once.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Some(text) = read_text(&file).await else {
+                        let e = kefu_core::progress::LoadError::Corrupt(String::new());
+                        status.set(Some(format!("{name}: {}", e.message(lang))));
+                        return;
+                    };
+                    let r = match read_statements(&text).await {
+                        Some(Ok(stmts)) => match add_in_chunks(&cohort, &stmts, &*changed).await {
+                            0 => Err(kefu_core::progress::LoadError::Corrupt(String::new())),
+                            n => Ok(n),
+                        },
+                        Some(Err(e)) => Err(e),
                         None => {
-                            let e = kefu_core::progress::LoadError::Corrupt(String::new());
-                            status.set(Some(format!("{name}: {}", e.message(lang))));
-                            return;
+                            let r = cohort.borrow_mut().add_file(&text, &name);
+                            changed();
+                            r
                         }
                     };
-                    // An xAPI export (a whole cohort's, perhaps) is parsed and added a piece at a
-                    // time; a JSON export (one trainee) at once.
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let r = match read_statements(&text).await {
-                            Some(Ok(stmts)) => {
-                                match add_in_chunks(&cohort, &stmts, &*changed).await {
-                                    0 => {
-                                        Err(kefu_core::progress::LoadError::Corrupt(String::new()))
-                                    }
-                                    n => Ok(n),
-                                }
-                            }
-                            Some(Err(e)) => Err(e),
-                            None => {
-                                let r = cohort.borrow_mut().add_file(&text, &name);
-                                changed();
-                                r
-                            }
-                        };
-                        status.set(Some(file_said(lang, &name, r)));
-                    });
+                    status.set(Some(file_said(lang, &name, r)));
                 });
-                readers.borrow_mut().push(r);
             }
         })
     };

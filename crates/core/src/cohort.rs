@@ -273,28 +273,47 @@ pub struct Group<'a> {
 /// name then key. Whole trainees, because an attempt must be read from all its statements at
 /// once (a part of it would be an unfinished attempt that the rest then replaces).
 pub fn by_trainee(stmts: &[Value]) -> Vec<Group<'_>> {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut by_actor: BTreeMap<String, Group<'_>> = BTreeMap::new();
-    for s in stmts {
-        if let Some(id) = s["id"].as_str() {
-            if !seen.insert(id) {
-                continue;
+    let mut g = Grouping::default();
+    g.add(stmts);
+    g.groups()
+}
+
+/// [`by_trainee`] a slice at a time: the dashboard groups a large read in pieces, letting the
+/// browser run between them; the groups are the same however the statements are cut.
+#[derive(Default)]
+pub struct Grouping<'a> {
+    seen: BTreeSet<&'a str>,
+    by_actor: BTreeMap<String, Group<'a>>,
+}
+
+impl<'a> Grouping<'a> {
+    /// Add the next statements, in the order read.
+    pub fn add(&mut self, stmts: &'a [Value]) {
+        for s in stmts {
+            if let Some(id) = s["id"].as_str() {
+                if !self.seen.insert(id) {
+                    continue;
+                }
             }
+            let key = actor_key(&s["actor"]);
+            self.by_actor
+                .entry(key)
+                .or_insert_with_key(|k| Group {
+                    key: k.clone(),
+                    name: s["actor"]["name"].as_str().unwrap_or(k).to_string(),
+                    statements: Vec::new(),
+                })
+                .statements
+                .push(s);
         }
-        let key = actor_key(&s["actor"]);
-        by_actor
-            .entry(key)
-            .or_insert_with_key(|k| Group {
-                key: k.clone(),
-                name: s["actor"]["name"].as_str().unwrap_or(k).to_string(),
-                statements: Vec::new(),
-            })
-            .statements
-            .push(s);
     }
-    let mut out: Vec<Group<'_>> = by_actor.into_values().collect();
-    out.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
-    out
+
+    /// The groups, in order of name then key.
+    pub fn groups(self) -> Vec<Group<'a>> {
+        let mut out: Vec<Group<'a>> = self.by_actor.into_values().collect();
+        out.sort_by(|a, b| (&a.name, &a.key).cmp(&(&b.name, &b.key)));
+        out
+    }
 }
 
 impl Cohort {
@@ -685,6 +704,52 @@ mod tests {
         let csv = r.to_csv();
         assert!(csv.starts_with("\u{feff}trainee,id,attempts"), "{csv}");
         assert!(csv.contains("Li,mailto:li@example.com,2,2,"), "{csv}");
+    }
+
+    /// The dashboard groups a large read a piece at a time: whatever the cut, the same
+    /// trainees with the same statements, each once, in order.
+    #[test]
+    fn grouping_in_pieces_is_grouping_at_once() {
+        let li = statements(
+            "Li",
+            "li@example.com",
+            vec![
+                attempt("l1", "late", 1000.0, &[("apology", true)], false),
+                attempt("l2", "refund", 2000.0, &[("apology", false)], true),
+            ],
+        );
+        let wang = statements(
+            "Wang",
+            "E7",
+            vec![attempt("w1", "late", 1500.0, &[("empathy", true)], false)],
+        );
+        // Interleaved, with a statement read twice (an LRS read and a file).
+        let mut all = Vec::new();
+        for (i, s) in li.iter().enumerate() {
+            all.push(s.clone());
+            if let Some(w) = wang.get(i) {
+                all.push(w.clone());
+            }
+        }
+        all.extend(wang.iter().skip(li.len()).cloned());
+        all.push(li[1].clone());
+        let flat = |g: Vec<Group<'_>>| -> Vec<(String, String, Vec<Value>)> {
+            g.into_iter()
+                .map(|g| (g.key, g.name, g.statements.into_iter().cloned().collect()))
+                .collect()
+        };
+        let whole = flat(by_trainee(&all));
+        assert_eq!(whole.len(), 2);
+        assert_eq!(whole[0].1, "Li");
+        assert_eq!(whole[0].2, li, "Li's, each once, in order");
+        assert_eq!(whole[1].2, wang);
+        for size in 1..=all.len() {
+            let mut g = Grouping::default();
+            for piece in all.chunks(size) {
+                g.add(piece);
+            }
+            assert_eq!(flat(g.groups()), whole, "pieces of {size}");
+        }
     }
 
     #[test]
