@@ -3,7 +3,9 @@
 //! serves precompressed variants) to send. `make dist` runs it; no system tool is needed.
 //!
 //! A variant that would not be smaller than the file is not written (and a stale one is
-//! removed), so the server sends the file itself.
+//! removed), so the server sends the file itself. Nor is one written for the files a deploying
+//! team edits in the built site (`EDITED_IN_PLACE`): a host that prefers a precompressed
+//! variant would go on sending the build's copy after the edit.
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -16,6 +18,11 @@ pub const USAGE: &str = "  kefu compress DIR                        write FILE.b
 
 /// The kinds of file worth compressing (text and wasm; images and fonts are compressed already).
 pub const EXTENSIONS: [&str; 5] = ["js", "wasm", "json", "html", "css"];
+
+/// The files under DIR a deploying team edits after the build (`docs/xapi.md`,
+/// `docs/scenario-format.md`): they get no variants (a stale one is removed). Both are a few
+/// hundred bytes.
+pub const EDITED_IN_PLACE: [&str; 2] = ["config.json", "scenarios/index.json"];
 
 /// One file and the sizes of what was written for it (`None`: not smaller, not written).
 #[derive(Debug, Clone, PartialEq)]
@@ -79,11 +86,24 @@ fn variant(path: &Path, ext: &str, data: Vec<u8>, size: u64) -> io::Result<Optio
     }
 }
 
-fn one(path: &Path) -> io::Result<Compressed> {
+fn one(dir: &Path, path: &Path) -> io::Result<Compressed> {
     let data = fs::read(path)?;
     let size = data.len() as u64;
-    let br = variant(path, "br", brotli(&data), size)?;
-    let gz = variant(path, "gz", gzip(&data), size)?;
+    let edited = path
+        .strip_prefix(dir)
+        .is_ok_and(|rel| EDITED_IN_PLACE.iter().any(|e| rel == Path::new(e)));
+    let (br, gz) = if edited {
+        // Nothing is smaller than 0 bytes: no variant written, a stale one removed.
+        (
+            variant(path, "br", Vec::new(), 0)?,
+            variant(path, "gz", Vec::new(), 0)?,
+        )
+    } else {
+        (
+            variant(path, "br", brotli(&data), size)?,
+            variant(path, "gz", gzip(&data), size)?,
+        )
+    };
     Ok(Compressed {
         path: path.to_path_buf(),
         size,
@@ -101,8 +121,15 @@ pub fn compress_dir(dir: &Path) -> io::Result<Vec<Compressed>> {
     let half = all.len().div_ceil(2);
     let (a, b) = all.split_at(half);
     let (ra, rb) = std::thread::scope(|s| {
-        let h = s.spawn(|| b.iter().map(|p| one(p)).collect::<io::Result<Vec<_>>>());
-        let ra = a.iter().map(|p| one(p)).collect::<io::Result<Vec<_>>>();
+        let h = s.spawn(|| {
+            b.iter()
+                .map(|p| one(dir, p))
+                .collect::<io::Result<Vec<_>>>()
+        });
+        let ra = a
+            .iter()
+            .map(|p| one(dir, p))
+            .collect::<io::Result<Vec<_>>>();
         (ra, h.join().expect("compression thread"))
     });
     let mut out = ra?;
@@ -183,7 +210,32 @@ mod tests {
         fs::write(dir.join("c.toml"), &body).unwrap();
         fs::write(dir.join("tiny.css"), "a{}").unwrap();
         fs::write(dir.join("tiny.css.gz"), "stale").unwrap();
+        // What a deploying team edits in the built site: never a variant that would go stale.
+        fs::create_dir_all(dir.join("scenarios")).unwrap();
+        fs::write(dir.join("config.json"), &body).unwrap();
+        fs::write(dir.join("config.json.br"), "stale").unwrap();
+        fs::write(dir.join("scenarios/index.json"), &body).unwrap();
+        fs::write(dir.join("scenarios/index.json.gz"), "stale").unwrap();
+        fs::write(dir.join("sub/config.json"), &body).unwrap();
         let done = compress_dir(&dir).unwrap();
+        for edited in ["config.json", "scenarios/index.json"] {
+            let c = done.iter().find(|c| c.path == dir.join(edited)).unwrap();
+            assert_eq!((c.br, c.gz), (None, None), "{edited}");
+            for ext in ["br", "gz"] {
+                assert!(
+                    !dir.join(format!("{edited}.{ext}")).exists(),
+                    "{edited}.{ext}"
+                );
+            }
+        }
+        assert!(
+            dir.join("sub/config.json.br").exists(),
+            "only the site's own config.json"
+        );
+        let done: Vec<_> = done
+            .into_iter()
+            .filter(|c| !c.path.ends_with("config.json") && !c.path.ends_with("index.json"))
+            .collect();
         let names: Vec<_> = done.iter().map(|c| c.path.clone()).collect();
         assert_eq!(
             names,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
+import os from 'node:os';
 import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS, recordPlayTitles, playTitles } from './harness.mjs';
 
 const ID = 'angry-late-delivery';
@@ -64,6 +65,34 @@ test('a file copied into a deployed site and listed in index.json is checked and
   assert.match(await broken.innerText(), /zz-bad\.toml:\d+:\d+: error: /);
   assert.ok(await page.getByRole('link', { name: titleOf(ID) }).isVisible(), 'the shipped ones still load');
   assert.deepEqual(page.errors, []);
+});
+
+test('a file deployed as the docs say (copied into a copy of dist/, its name added to index.json in place) is listed through kefu serve', async () => {
+  // No route: the real files, the real server, which sends a precompressed variant when there
+  // is one — so the build must leave none for index.json to go stale.
+  const dist = process.env.DIST || '../../dist';
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-deployed-'));
+  fs.cpSync(dist, site, { recursive: true });
+  const names = JSON.parse(fs.readFileSync(path.join(site, 'scenarios/index.json'), 'utf8'));
+  const copy = fs.readFileSync(path.join(site, `scenarios/${ID}.toml`), 'utf8')
+    .replace(/^id = ".*"$/m, 'id = "zz-deployed"')
+    .replace(`en = "${titleOf(ID)}"`, 'en = "Deployed by hand"');
+  fs.writeFileSync(path.join(site, 'scenarios/zz-deployed.toml'), copy);
+  fs.writeFileSync(path.join(site, 'scenarios/index.json'), JSON.stringify([...names, 'zz-deployed.toml'], null, 2));
+  const own = await serve(site);
+  try {
+    const sent = await fetch(`${own.base}/scenarios/index.json`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    assert.ok((await sent.json()).includes('zz-deployed.toml'), 'the edited list is what the server sends');
+    const page = await newPage(browser);
+    await page.goto(`${own.base}/?lang=en`);
+    await page.getByRole('link', { name: 'Deployed by hand' }).waitFor();
+    assert.ok(await page.getByRole('link', { name: titleOf(ID) }).isVisible());
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  } finally {
+    own.server.close();
+    fs.rmSync(site, { recursive: true, force: true });
+  }
 });
 
 test('a file added to a deployed site with a shipped id plays from the start; an unrelated added file holds nothing back', async () => {

@@ -12,9 +12,9 @@ const DIST = path.resolve(process.env.DIST || '../../dist');
 const KEFU = path.resolve(process.env.KEFU || '../../target/release/kefu');
 
 /** `kefu serve DIST --port 0`; resolves once it prints the address it listens on. */
-export function serve() {
+export function serve(dir = DIST) {
   if (!fs.existsSync(KEFU)) throw new Error(`${KEFU} is missing: run make dist (it builds the kefu command)`);
-  const child = spawn(KEFU, ['serve', DIST, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(KEFU, ['serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   process.on('exit', () => child.kill());
   return new Promise((resolve, reject) => {
     child.on('error', reject);

@@ -42,7 +42,11 @@ const TARGET = 200 * 1024;
 // replace its scenario, the listed files read as one folder (`kefu check`'s duplicate-id error),
 // popstate followed, a count in "checking N files", and index.html's early tap on the picture.
 // The issue's budget (200 KB) still holds.
-const BUDGET = 197 * 1024;
+// Raised to 198 KB on 2026-12-06 (twenty-third session) at 201,414 bytes (196.7 KB) in the warm
+// tree, 314 bytes under 197 KB where clean clones have built ~400 bytes larger: scenarios/index.json
+// is sent as it is (564 bytes, ~360 more than its brotli) because a deploying team edits it in
+// place and a stale `.br` beside it hid the edit (`kefu compress`'s EDITED_IN_PLACE).
+const BUDGET = 198 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
@@ -109,8 +113,11 @@ test('first load: the library within the budget on the wire (brotli)', async () 
   for (const r of first) {
     assert.equal(r.status, 200, `${r.url}: HTTP ${r.status}`);
     // Every file of code or data goes with brotli, except one too small to gain from it (kefu
-    // compress writes a variant only when it is smaller: config.json's `{"lrs": null}`).
-    if (/\.(wasm|js|json|html)$|\/$/.test(r.url) && r.bytes >= 256) assert.equal(r.encoding, 'br', `${r.url} is sent with brotli`);
+    // compress writes a variant only when it is smaller) and those a deploying team edits in
+    // place (config.json, scenarios/index.json: a variant would go stale).
+    const edited = ['/config.json', '/scenarios/index.json'].includes(r.url);
+    if (/\.(wasm|js|json|html)$|\/$/.test(r.url) && r.bytes >= 256 && !edited) assert.equal(r.encoding, 'br', `${r.url} is sent with brotli`);
+    if (edited) assert.equal(r.encoding, 'identity', `${r.url} is sent as it is on disk`);
   }
   assert.ok(!first.some((r) => r.url.endsWith('/library.json')), 'the full library waits until it is wanted');
   assert.ok(first.some((r) => /^\/kefu_library_bg\.[0-9a-f]{16}\.wasm$/.test(r.url)), 'the library module is the first load');
