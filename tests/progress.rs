@@ -571,3 +571,66 @@ proptest! {
         prop_assert_eq!(got, &expect);
     }
 }
+
+/// `kefu xapi FILE` on a trainee's export: the trainee the file names is the statements' actor
+/// (a JSON export's `trainee`, an xAPI export's actor), so a cohort converted file by file is
+/// one row per trainee on the dashboard; `--name`/`--id` replace it when given.
+#[test]
+fn kefu_xapi_keeps_the_trainee_the_file_names() {
+    use kefu_core::cohort::Cohort;
+    use kefu_core::xapi::Identity;
+    let dir = std::env::temp_dir().join(format!("kefu-xapi-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xapi = |args: &[&str]| -> Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kefu"))
+            .arg("xapi")
+            .args(args)
+            .output()
+            .expect("kefu runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("statements")
+    };
+    let actor = |v: &Value| v.as_array().unwrap()[0]["actor"].clone();
+    let li = Identity::new("李明", "liming@example.com").unwrap();
+    let wang = Identity::new("王芳", "E7").unwrap();
+    let li_file = dir.join("li.json");
+    let wang_file = dir.join("wang.json");
+    std::fs::write(
+        &li_file,
+        store(vec![attempt("late", 1000.0, true, "resolved")]).to_json_as(Some(&li)),
+    )
+    .unwrap();
+    std::fs::write(
+        &wang_file,
+        store(vec![attempt("late", 2000.0, true, "resolved")]).to_json_as(Some(&wang)),
+    )
+    .unwrap();
+    let (a, b) = (
+        xapi(&[li_file.to_str().unwrap()]),
+        xapi(&[wang_file.to_str().unwrap()]),
+    );
+    assert_eq!(actor(&a)["name"], "李明");
+    assert_eq!(actor(&a)["mbox"], "mailto:liming@example.com");
+    assert_eq!(actor(&b)["name"], "王芳");
+    assert_eq!(actor(&b)["account"]["name"], "E7");
+    let mut c = Cohort::default();
+    c.add_statements(&[a.as_array().unwrap().clone(), b.as_array().unwrap().clone()].concat());
+    assert_eq!(c.trainees.len(), 2, "two trainees, two rows");
+    // An xAPI export converted again keeps its actor; the flags replace the file's trainee.
+    let again = dir.join("li-xapi.json");
+    std::fs::write(&again, serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(actor(&xapi(&[again.to_str().unwrap()])), actor(&a));
+    let named = xapi(&[
+        "--name",
+        "Ada",
+        "--id",
+        "ada@example.com",
+        li_file.to_str().unwrap(),
+    ]);
+    assert_eq!(actor(&named)["mbox"], "mailto:ada@example.com");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

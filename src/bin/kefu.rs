@@ -32,7 +32,8 @@ const USAGE: &str = "usage:
   kefu compress DIR                        write FILE.br and FILE.gz beside each .js .wasm .json .html .css under DIR (make dist)
   kefu serve DIR [--port N] [--bind ADDR]  serve a built site at http://127.0.0.1:8080 (make serve; --port 0 picks a free port)
   kefu xapi [--name NAME] [--id EMAIL|ID] [--base IRI] FILE
-                                           print a results export (JSON or xAPI) as xAPI statements for an LRS (docs/xapi.md)";
+                                           print a results export (JSON or xAPI) as xAPI statements for an LRS (docs/xapi.md);
+                                           the actor is the trainee the file names, or --name/--id when given";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -895,7 +896,8 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// `kefu xapi`: an exported results file (the app's JSON or xAPI export) as the statements the
-/// app sends to an LRS, as the trainee `--name` (`--id`: an email or employee id).
+/// app sends to an LRS, as the trainee the file names, or `--name` (`--id`: an email or
+/// employee id) when given.
 fn xapi_cmd(args: &[String]) -> ExitCode {
     use kefu_core::xapi::{Base, Identity};
     let (mut name, mut id, mut base, mut file) = (None, String::new(), None, None);
@@ -926,27 +928,61 @@ fn xapi_cmd(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let who = match Identity::new(name.as_deref().unwrap_or("Kefu Dojo trainee"), &id) {
-        Ok(w) => w,
+    let text = match std::fs::read_to_string(&file) {
+        Ok(t) => t,
         Err(e) => {
-            eprintln!(
-                "kefu: --name/--id: {}",
-                kefu_core::i18n::t(Lang::En, e.key())
-            );
-            return ExitCode::from(2);
+            eprintln!("kefu: {}: {e}", one_line(&file));
+            return ExitCode::from(1);
         }
     };
-    let store = match std::fs::read_to_string(&file)
-        .map_err(|e| e.to_string())
-        .and_then(|s| kefu_core::progress::Store::import(&s).map_err(|e| e.to_string()))
-    {
+    let store = match kefu_core::progress::Store::import(&text) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("kefu: {}: {e}", one_line(&file));
             return ExitCode::from(1);
         }
     };
+    // The trainee: as given (--name, --id), else the one the file names (a JSON export's
+    // `trainee`, an xAPI export's actor), so each trainee's file stays their own row.
+    let given = name.is_some() || !id.is_empty();
+    let (name, id) = if given {
+        (name.unwrap_or_else(|| "Kefu Dojo trainee".into()), id)
+    } else {
+        named_in(&text).unwrap_or_else(|| ("Kefu Dojo trainee".into(), String::new()))
+    };
+    let who = match Identity::new(&name, &id) {
+        Ok(w) => w,
+        Err(e) => {
+            let whose = if given {
+                "--name/--id".to_string()
+            } else {
+                format!("{}: the trainee it names", one_line(&file))
+            };
+            eprintln!("kefu: {whose}: {}", kefu_core::i18n::t(Lang::En, e.key()));
+            return ExitCode::from(if given { 2 } else { 1 });
+        }
+    };
     let v = store.to_xapi_as(&who.actor(&base), &base);
     println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     ExitCode::SUCCESS
+}
+
+/// The trainee an exported file names: a JSON export's `trainee` (`Store::trainee_of`), or the
+/// actor of an xAPI export's first statement (its name, and its email or account name).
+fn named_in(text: &str) -> Option<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    if let Some(t) = kefu_core::progress::Store::trainee_of(&v) {
+        return Some(t);
+    }
+    let actor = &v.as_array()?.first()?["actor"];
+    let name = actor["name"]
+        .as_str()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())?;
+    let id = actor["mbox"]
+        .as_str()
+        .and_then(|m| m.strip_prefix("mailto:"))
+        .or_else(|| actor["account"]["name"].as_str())
+        .unwrap_or_default();
+    Some((name.to_string(), id.to_string()))
 }
