@@ -186,6 +186,17 @@ fn a_dangling_branch_gives_one_error_suggesting_the_nearest_id() {
     let d = one_error(&check(&src)).clone();
     assert!(d.message.contains("write one of:"), "{d}");
     assert!(d.message.contains("compensation"), "{d}");
+
+    // The "otherwise" branch's own `goto` misspelt: only that error, not also "the last
+    // `[[turn.next]]` has a condition" (it has none).
+    let src = edit(
+        BASE,
+        "goto = \"lost\"\nmood = -20",
+        "goto = \"lots\"\nmood = -20",
+    );
+    let d = one_error(&check(&src)).clone();
+    assert_eq!((d.line, d.col), pos(&src, "\"lots\""), "{d}");
+    assert!(d.message.contains("did you mean `lost`?"), "{d}");
 }
 
 #[test]

@@ -630,9 +630,13 @@ fn terms(ck: &mut Checker, rt: &RawTurn) {
 /// one without.
 fn branches(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets) -> Vec<Branch> {
     let mut next = Vec::new();
+    // Whether the last branch as written has no condition (one whose `goto` is wrong is an
+    // error of its own, not a missing "otherwise").
+    let mut last_always = false;
     for n in &rt.next {
         let rn = n.get_ref();
         let cond = cond_of(ck, rn.cond(), frame.max_turns_declared);
+        last_always = cond.is_always();
         let mood = rn.mood.as_ref().map_or(0, |m| {
             if !(-100..=100).contains(m.get_ref()) {
                 ck.err(m, "a mood change is from -100 to 100");
@@ -651,7 +655,7 @@ fn branches(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets
     }
     match rt.next.last() {
         None => ck.err(&rt.id, format!("turn `{}` has no `[[turn.next]]`: add one with `goto = \"…\"` (a turn or an ending)", rt.id.get_ref())),
-        Some(last) if !next.last().is_some_and(|b: &Branch| b.cond.is_always()) => ck.err(last, format!(
+        Some(last) if !last_always => ck.err(last, format!(
             "the last `[[turn.next]]` of turn `{}` has a condition, so some replies lead nowhere: add a final `[[turn.next]]` with only `goto` (the \"otherwise\" branch)",
             rt.id.get_ref()
         )),
