@@ -18,7 +18,7 @@ export function studioStrings() {
   for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.toml')).sort()) {
     const strings = {};
     for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
-      const m = line.match(/^"(studio\.[a-z_]+)"\s*=\s*("(?:[^"\\]|\\.)*")\s*$/);
+      const m = line.match(/^"(studio\.[a-z0-9_]+)"\s*=\s*("(?:[^"\\]|\\.)*")\s*$/);
       if (m) strings[m[1]] = JSON.parse(m[2]);
     }
     out[f.replace(/\.toml$/, '')] = strings;

@@ -429,8 +429,17 @@ export function mount(el, opts) {
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
-    open(unique(file.name), await file.text());
     fileInput.value = '';
+    // Only UTF-8 text: another encoding (GBK, Big5) decoded as UTF-8 would become the draft as
+    // replacement characters, and keeping or downloading it would lose the Chinese for good.
+    let text;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
+    } catch (e) {
+      say(t('studio.not_utf8', { file: file.name }));
+      return;
+    }
+    open(unique(file.name), text);
   });
   libSelect.addEventListener('focus', async () => {
     if (libSelect.options.length > 1) return;

@@ -127,6 +127,23 @@ test('a scenario file over 1 MB is refused with the checker\'s size message; the
   fs.rmSync(file);
 });
 
+test('a scenario file saved in GBK is refused with kefu check\'s "not UTF-8" message, not checked as garbled text', async () => {
+  const page = await watched();
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  // Saved in GBK (Windows' "ANSI" for Chinese): `# 凉了的火锅`, each Chinese char two bytes.
+  const gbk = Buffer.from([...Buffer.from('id = "gbk-file"\n'), 35, 32, 193, 185, 193, 203, 181, 196, 187, 240, 185, 248, 10]);
+  const file = path.join(os.tmpdir(), `gbk-${process.pid}.toml`);
+  fs.writeFileSync(file, gbk);
+  await page.locator('.open-file input[type=file]').setInputFiles(file);
+  const told = page.locator(`[data-file="gbk-${process.pid}.toml"]`);
+  await told.waitFor({ timeout: 20000 });
+  assert.match(await told.innerText(), /:1:1: error: the file is not UTF-8 text: save it as UTF-8/);
+  assert.doesNotMatch(await told.innerText(), /\uFFFD/);
+  assert.ok(await page.locator('.cards .card').count() > 1, 'the library is still there');
+  fs.rmSync(file);
+});
+
 test('a file the checker takes too long on is refused with a message, and not kept', async () => {
   const page = await watched();
   // A checker that takes 30 s for anything: the budget (5 s) ends it.

@@ -429,6 +429,14 @@ test('open a .toml file, and a library scenario as a copy', async () => {
   await settled();
   assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
   assert.match(await page.locator('#studio-drafts').innerText(), /shop-q\.toml/);
+  // A file saved in GBK (Windows' "ANSI" for Chinese) is not opened as replacement characters
+  // (kept or downloaded, the Chinese would be gone): the notice says to save it as UTF-8.
+  const gbk = Buffer.from([...Buffer.from('id = "gbk"\n'), 116, 105, 116, 108, 101, 32, 61, 32, 34, 193, 185, 193, 203, 181, 196, 187, 240, 185, 248, 34, 10]);
+  await page.locator('#studio-file').setInputFiles({ name: 'ansi.toml', mimeType: 'text/plain', buffer: gbk });
+  await page.locator('.studio-notice:not([hidden])', { hasText: 'ansi.toml is not UTF-8 text' }).waitFor();
+  assert.equal(await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio), 'shop-q.toml');
+  assert.equal(await text(), mine);
+  assert.doesNotMatch(await page.locator('#studio-drafts').innerText(), /ansi/);
   // A scenario of the library, as a copy: its text with an id and a file name of its own
   // (`ID-copy`, then `ID-copy-2`), so it never stands in for the shipped scenario.
   const lib = page.locator('#studio-library');

@@ -97,8 +97,8 @@ pub struct Ctx {
     pub import: Option<(u32, ImportResult)>,
     /// Change the app's state.
     pub dispatch: Callback<AppAction>,
-    /// A scenario file the trainer opened: `(name, source)`.
-    pub add_file: Callback<(String, String)>,
+    /// A scenario file the trainer opened: `(name, source)`, no source when it is not UTF-8.
+    pub add_file: Callback<(String, Option<String>)>,
     /// A scenario file kept in the library without opening it (the studio's "add to my
     /// library"): `(name, source, done)`; `done` gets its id, or the checker's messages (a
     /// broken file is not kept).
@@ -1659,15 +1659,26 @@ pub fn App() -> Html {
     let add_file = {
         let lib = lib.dispatcher();
         let app = state.dispatcher();
-        Callback::from(move |(name, src): (String, String)| {
+        Callback::from(move |(name, src): (String, Option<String>)| {
             let lib = lib.clone();
             let app = app.clone();
             lib.dispatch(LibAction::Checking {
                 n: 1,
                 unseen: false,
-                files: vec![(name.clone(), src.clone())],
+                files: src.iter().map(|s| (name.clone(), s.clone())).collect(),
                 start: false,
             });
+            let Some(src) = src else {
+                // Listed with what to do, as `kefu check` says it; nothing to check.
+                let said = kefu_core::i18n::tf(lang, "lib.not_utf8", &[("file", &name)]);
+                lib.dispatch(LibAction::Opened(Box::new(view::Checked {
+                    file: name,
+                    scenario: None,
+                    card: None,
+                    diagnostics: vec![said],
+                })));
+                return;
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 let c = check_file(lang, &name, &src).await;
                 let id = c.card.as_ref().map(|s| s.id.clone());

@@ -13,9 +13,10 @@ use yew::prelude::*;
 /// Skeleton cards shown while the library's cards load.
 const SKELETONS: usize = 6;
 
-/// Read the files of a list (the browser's `Blob.text()`, not gloo's FileReader: less code in
-/// the first load) and hand each to the app.
-fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, String)>) {
+/// Read the files of a list and hand each to the app: its text, or `None` when it is not UTF-8
+/// (GBK or Big5 read as UTF-8 would be checked as replacement characters, with misleading
+/// errors; the checker's own message says what to do, as `kefu check` does).
+fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, Option<String>)>) {
     use wasm_bindgen::JsCast;
     let Some(list) = files else { return };
     for i in 0..list.length() {
@@ -24,7 +25,8 @@ fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, String)>)
         // A file over the checker's limit is read no further than just past it (a 1.5 GB file
         // is never loaded whole): the checker refuses it with its size message.
         let limit = kefu_core::scenario::MAX_FILE_BYTES as f64;
-        let blob: web_sys::Blob = if file.size() > limit {
+        let cut = file.size() > limit;
+        let blob: web_sys::Blob = if cut {
             match file.slice_with_f64_and_f64(0.0, limit + 1.0) {
                 Ok(b) => b,
                 Err(_) => file.into(),
@@ -34,12 +36,25 @@ fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, String)>)
         };
         let add = add.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let text = match wasm_bindgen_futures::JsFuture::from(blob.text()).await {
-                Ok(t) => t.as_string().unwrap_or_default(),
-                Err(e) => format!(
+            let text = match wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await {
+                Ok(buf) => {
+                    let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+                    match String::from_utf8(bytes) {
+                        Ok(t) => Some(t),
+                        // Cut inside a char at the limit: the checker still refuses its size.
+                        Err(e) if cut && e.utf8_error().error_len().is_none() => {
+                            let valid = e.utf8_error().valid_up_to();
+                            let mut bytes = e.into_bytes();
+                            bytes.truncate(valid);
+                            String::from_utf8(bytes).ok()
+                        }
+                        Err(_) => None,
+                    }
+                }
+                Err(e) => Some(format!(
                     "# could not read the file: {}",
                     String::from(e.unchecked_into::<js_sys::Error>().to_string())
-                ),
+                )),
             };
             add.emit((name, text));
         });
