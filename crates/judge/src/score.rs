@@ -57,6 +57,9 @@ pub fn judge(text: &str, lang: Lang, turn: &TurnRules, elapsed_secs: Option<f64>
     judge_with(text, lang, turn, elapsed_secs, TurnPrinciples::Always)
 }
 
+/// The weight of `timeliness` at a turn with a target time whose `expects` does not weigh it.
+pub const TIMELINESS_WEIGHT: f32 = 1.0;
+
 /// Which turn principles (`facts`, `order`, `close`) a judgement reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TurnPrinciples {
@@ -198,7 +201,14 @@ fn judge_with(
                 evidence: vec![],
             },
         );
+        // A turn with a target time asks for it, weighted `TIMELINESS_WEIGHT` when its
+        // `expects` does not weigh it (0 there: not judged): a late reply is a miss, with its
+        // tip, not "not asked for".
+        if !weights.iter().any(|(k, _)| *k == PrincipleId::Timeliness) {
+            weights.push((PrincipleId::Timeliness, TIMELINESS_WEIGHT));
+        }
     }
+    let wants = |id: PrincipleId| weights.iter().any(|(k, w)| *k == id && *w > 0.0);
 
     // Score: share of the weighted principles shown, minus violations.
     let mut total = 0.0f32;
@@ -596,6 +606,42 @@ mod tests {
             .iter()
             .any(|t| t.principle == "blame" && t.source.contains("001 No:019")));
         assert!(good.courtesy > rude.courtesy);
+    }
+
+    /// A turn with a target time judges the time taken even when its `expects` does not name
+    /// `timeliness`: late is a miss with its tip and a lower score; `expects` may weigh it
+    /// otherwise, or 0 (not judged). Without a time taken (a reply scored on its own), nothing.
+    #[test]
+    fn a_late_reply_at_a_timed_turn_is_a_miss_not_unasked() {
+        let turn = TurnRules {
+            kind: ScenarioKind::Angry,
+            target_secs: Some(90),
+            ..Default::default()
+        };
+        let reply = "王先生,非常抱歉让您久等了,理解您的着急。我马上为您申请补发,明天发出。";
+        let on_time = judge(reply, Lang::ZhHans, &turn, Some(30.0));
+        let late = judge(reply, Lang::ZhHans, &turn, Some(97.0));
+        assert!(on_time.hit("timeliness") && !late.hit("timeliness"));
+        for j in [&on_time, &late] {
+            assert!(j.expected.iter().any(|e| e == "timeliness"), "{j:?}");
+        }
+        assert!(
+            late.score < on_time.score,
+            "{} vs {}",
+            late.score,
+            on_time.score
+        );
+        assert!(late.tips.iter().any(|t| t.principle == "timeliness"));
+        assert!(!on_time.tips.iter().any(|t| t.principle == "timeliness"));
+        let untimed = judge(reply, Lang::ZhHans, &turn, None);
+        assert!(!untimed.expected.iter().any(|e| e == "timeliness"));
+        let unweighed = TurnRules {
+            weights: vec![("timeliness".into(), 0.0)],
+            ..turn.clone()
+        };
+        let j = judge(reply, Lang::ZhHans, &unweighed, Some(97.0));
+        assert!(!j.expected.iter().any(|e| e == "timeliness"));
+        assert!(!j.tips.iter().any(|t| t.principle == "timeliness"));
     }
 
     #[test]
