@@ -313,6 +313,13 @@ fn csv_quotes_and_guards_against_formulas() {
     assert_eq!(r1[col("hits")], "apology;empathy");
     assert_eq!(r1[col("misses")], "");
     assert_eq!(rows[2][col("misses")], "apology");
+    // A turn that keeps what it asked for: a principle not asked for is no miss.
+    let mut a = attempt("late", 1_700_000_000_000.0, true, "resolved");
+    a.turns[1].principles.insert("probe".into(), false);
+    a.turns[1].expected = Some(vec!["apology".into(), "ownership".into()]);
+    let rows = parse_csv(&store(vec![a]).to_csv());
+    assert_eq!(rows[2][col("misses")], "apology");
+    assert_eq!(rows[2][col("hits")], "ownership");
     assert_eq!(r1[col("title")], "迟到的包裹");
     // No cell of the export starts like a formula.
     for r in &rows {

@@ -42,6 +42,24 @@ test('the library lists the scenarios; the time to show it is reported', async (
   assert.deepEqual(page.errors, []);
 });
 
+test('a seed written after the hash (#/play/ID?seed=N) plays that seed, as ?seed=N#/play/ID does', async () => {
+  const first = async (url) => {
+    const page = await newPage(browser);
+    await page.goto(url);
+    const line = await page.getByRole('log').locator('.msg.customer').first().innerText();
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+    return line;
+  };
+  const lines = new Set();
+  for (const seed of [1, 2, 3, 4]) {
+    const before = await first(`${srv.base}/?lang=en&seed=${seed}#/play/${ID}`);
+    assert.equal(await first(`${srv.base}/?lang=en#/play/${ID}?seed=${seed}`), before, `seed ${seed}`);
+    lines.add(before);
+  }
+  assert.ok(lines.size > 1, 'the seeds give different lines (so the test tells them apart)');
+});
+
 test('a file copied into a deployed site and listed in index.json is checked and listed', async () => {
   const page = await newPage(browser);
   const dist = process.env.DIST || '../../dist';
@@ -397,6 +415,25 @@ test('an engine that cannot judge (another build, say) is reported; the reply is
   assert.equal(await box.inputValue(), GOOD.en, 'the reply is kept to send again');
 });
 
+test('offline when a scenario is opened: play says it could not be loaded (not that it does not exist), and Try again plays it', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.getByRole('link', { name: titleOf(ID) }).waitFor();
+  // The network goes: neither the scenario's own file nor the whole library can be fetched.
+  const offline = (r) => r.abort('internetdisconnected');
+  await page.route('**/scenarios/**', offline);
+  await page.getByRole('link', { name: titleOf(ID) }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /could not be loaded/);
+  assert.doesNotMatch(await alert.innerText(), /No scenario with id/);
+  await page.unroute('**/scenarios/**', offline);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  // The page's own failed requests were logged as errors by the browser; nothing else.
+  assert.deepEqual(page.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)), []);
+});
+
 test('if the scorer cannot be loaded, play says so and the library still works', async () => {
   const page = await newPage(browser);
   await page.route('**/engine/**', (r) => r.abort());
@@ -434,6 +471,15 @@ test('mobile width 360px: the library, play and summary fit', async () => {
   await page.locator('.summary').waitFor();
   assert.ok(await overflow() <= 0, `no horizontal scrolling on the summary at 360px (overflow ${await overflow()}px)`);
   await page.screenshot({ path: path.join(SHOTS, 'summary-360.png'), fullPage: true });
+  // The history's table of attempts, in English (the longest headings) and Chinese, at 360 and 320 px.
+  for (const width of [360, 320]) {
+    await page.setViewportSize({ width, height: 740 });
+    for (const lang of ['en', 'zh-Hans']) {
+      await page.goto(`${srv.base}/?lang=${lang}#/history`);
+      await page.locator('table.attempts tbody tr').first().waitFor();
+      assert.ok(await overflow() <= 0, `no horizontal scrolling on the history at ${width}px (${lang}, overflow ${await overflow()}px)`);
+    }
+  }
 });
 
 test('scoring one reply in the browser (reported)', async () => {

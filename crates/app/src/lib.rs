@@ -674,7 +674,7 @@ fn start_fetch(url: &str) -> impl std::future::Future<Output = Result<String, St
 /// its own (`view::one_url`) when it is played or its card shows intent, the whole of it
 /// (`scenarios/library.json`, a `view::Bundle`) for the exam, the history and transcripts.
 const CARDS: &str = "scenarios/cards.json";
-const FULL: &str = "scenarios/library.json";
+pub(crate) const FULL: &str = "scenarios/library.json";
 
 /// The cards index.html carries inline (`kefu prerender` at `make dist`, #17: the page's static
 /// picture of the library is drawn from them), read instead of fetching `CARDS`.

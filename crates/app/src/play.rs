@@ -423,12 +423,32 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
         _ if !ctx.loaded || ctx.checking > 0 || unchecked => {
             html! { <p role="status">{ ctx.t("lib.loading") }</p> }
         }
-        _ => html! {
-            <section>
-                <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>
-                <a href="#/">{ ctx.t("play.back") }</a>
-            </section>
-        },
+        _ => {
+            // The library could not be fetched (offline, a server error): say so, with a way
+            // to try again, rather than that no such scenario exists.
+            let failed = ctx
+                .lib
+                .broken
+                .iter()
+                .find(|(f, _)| f.as_str() == crate::FULL)
+                .map(|(_, why)| why.join("; "));
+            let retry = Callback::from(|_| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().reload();
+                }
+            });
+            html! {
+                <section>
+                    if let Some(why) = failed {
+                        <p role="alert">{ tf(ctx.lang, "play.load_failed", &[("error", &why)]) }</p>
+                        <button onclick={retry}>{ ctx.t("play.retry") }</button>{ " " }
+                    } else {
+                        <p role="alert">{ tf(ctx.lang, "play.not_found", &[("id", &p.id)]) }</p>
+                    }
+                    <a href="#/">{ ctx.t("play.back") }</a>
+                </section>
+            }
+        }
     }
 }
 

@@ -24,7 +24,10 @@ pub enum Route {
 
 impl Route {
     pub fn parse(hash: &str) -> Route {
-        let h = hash.trim_start_matches('#').trim_start_matches('/');
+        // A query written after the hash (`#/play/ID?seed=1`) is not part of the route
+        // (`query` reads it).
+        let h = hash.split('?').next().unwrap_or_default();
+        let h = h.trim_start_matches('#').trim_start_matches('/');
         let mut parts = h.splitn(2, '/');
         match (parts.next(), parts.next()) {
             (Some("play"), Some(id)) if !id.is_empty() => Route::Play(id.to_string()),
@@ -69,12 +72,15 @@ pub fn go(r: &Route) {
     }
 }
 
-/// A query parameter of the page URL.
+/// A query parameter of the page URL (`?seed=1#/play/ID`), or of its hash as a link may
+/// write it (`#/play/ID?seed=1`).
 pub fn query(name: &str) -> Option<String> {
-    let search = location()?.search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(name)
+    let l = location()?;
+    let get = |q: &str| web_sys::UrlSearchParams::new_with_str(q).ok()?.get(name);
+    get(&l.search().ok()?).or_else(|| {
+        let hash = l.hash().ok()?;
+        get(hash.split_once('?')?.1)
+    })
 }
 
 /// Set (or with `None` remove) a query parameter without reloading; the hash is kept.
@@ -224,6 +230,11 @@ mod tests {
             assert_eq!(Route::parse(&r.hash()), r);
         }
         assert_eq!(Route::parse("#/practise/"), Route::Library);
+        // A query after the hash, as a link may write it, is not part of the id.
+        assert_eq!(
+            Route::parse("#/play/angry-late-delivery?seed=1"),
+            Route::Play("angry-late-delivery".into())
+        );
     }
 
     #[test]

@@ -267,7 +267,8 @@ impl Run {
             }
         }
         self.timed_out = true;
-        self.finished_ms = Some(now_ms);
+        // It ended at the deadline, however late this is told (a tick, a page opened again).
+        self.finished_ms = Some(now_ms.min(self.started_ms + self.limit_ms));
     }
 
     /// The tag of this run's scenario records, with the result once the run is over.
@@ -527,8 +528,12 @@ mod tests {
         assert!(!r.due(1000.0 + 19.0 * 60_000.0));
         assert!(r.due(1000.0 + 20.0 * 60_000.0));
         // Time runs out in b after one reply: b is kept unfinished (0), c not reached (0).
+        let mut late = r.clone();
         r.time_up(Some(attempt("b", &[100], false)), 5000.0);
         assert!(r.finished() && r.timed_out && r.current().is_none());
+        // Told late (the page opened again an hour on): the run ended at its deadline.
+        late.time_up(None, 1000.0 + 80.0 * 60_000.0);
+        assert_eq!(late.finished_ms, Some(1000.0 + 20.0 * 60_000.0));
         let res = r.result();
         assert_eq!(
             res.scenarios.iter().map(|s| s.score).collect::<Vec<_>>(),

@@ -729,7 +729,7 @@ impl Store {
 
     /// One row per turn (RFC 4180: CRLF, quoted cells), safe to open in a spreadsheet: a
     /// UTF-8 byte-order mark first (so Excel reads Chinese correctly) and no cell that starts
-    /// like a formula. `hits`/`misses` are the positive principles shown/missed; the last
+    /// like a formula. `hits`/`misses` are the positive principles shown / asked for and missed; the last
     /// column, `violations`, lists the violations committed (blame, jargon, rudeness).
     pub fn to_csv(&self) -> String {
         self.to_csv_as(None)
@@ -748,10 +748,14 @@ impl Store {
         out.push_str("\r\n");
         for a in &self.attempts {
             for t in &a.turns {
+                // A miss is a principle the turn asked for (all of them in a record made
+                // before the turn's `expected` was kept).
+                let asked = |k: &str| t.expected.as_ref().is_none_or(|e| e.iter().any(|x| x == k));
                 let ids = |hit: bool, violation: bool| -> String {
                     t.principles
                         .iter()
                         .filter(|(k, h)| **h == hit && is_violation(k) == violation)
+                        .filter(|(k, _)| hit || violation || asked(k))
                         .map(|(k, _)| k.as_str())
                         .collect::<Vec<_>>()
                         .join(";")
