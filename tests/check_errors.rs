@@ -199,6 +199,55 @@ fn a_dangling_branch_gives_one_error_suggesting_the_nearest_id() {
     assert!(d.message.contains("did you mean `lost`?"), "{d}");
 }
 
+/// A value of the wrong kind says what the key takes and what to write, in a trainer's words
+/// (not serde's "invalid type: string \"2\", expected i64"); a table opened with one bracket
+/// where two are needed says so.
+#[test]
+fn a_value_of_the_wrong_kind_says_what_to_write() {
+    let cases = [
+        (
+            "difficulty = 1",
+            "difficulty = \"2\"",
+            "\"2\"",
+            "a whole number, without quotes: write `2`",
+        ),
+        (
+            "mood = 30",
+            "mood = 25.5",
+            "25.5",
+            "a whole number, without a decimal point",
+        ),
+        (
+            "languages = [\"zh-Hans\", \"en\"]",
+            "languages = \"en\"",
+            "\"en\"",
+            "a list in square brackets, like `[\"zh-Hans\", \"en\"]`",
+        ),
+        (
+            "title = { zh-Hans = \"迟到的包裹\", en = \"The late parcel\" }",
+            "title = \"The late parcel\"",
+            "\"The late parcel\"",
+            "a table in braces",
+        ),
+    ];
+    for (from, to, at, says) in cases {
+        let src = edit(BASE, from, to);
+        let out = check(&src);
+        let d = one_error(&out);
+        assert_eq!((d.line, d.col), pos(&src, at), "{d}");
+        assert!(d.message.contains(says), "{to}: {d}");
+        assert!(!d.message.contains("invalid type"), "{to}: {d}");
+    }
+    // The second turn opened as `[turn]`: the key set twice, and how to open a turn.
+    let src = edit(
+        BASE,
+        "[[turn]]\nid = \"compensation\"",
+        "[turn]\nid = \"compensation\"",
+    );
+    let d = errors(&check(&src))[0].clone();
+    assert!(d.message.contains("`[[turn]]`"), "{d}");
+}
+
 #[test]
 fn the_binary_prints_file_line_column_and_exits_1() {
     let dir = std::env::temp_dir().join(format!("kefu-check-errors-{}", std::process::id()));

@@ -160,6 +160,15 @@ fn friendly(msg: &str) -> String {
         };
         return format!("missing `{name}`: {hint} (see docs/exam-format.md)");
     }
+    if let Some(hint) = crate::check::checker::type_hint(first) {
+        return format!("{hint} (see docs/exam-format.md)");
+    }
+    if first.contains("duplicate key") {
+        return format!(
+            "{first}: {} (see docs/exam-format.md)",
+            crate::check::checker::DUPLICATE_HINT
+        );
+    }
     format!("{first} (see docs/exam-format.md)")
 }
 

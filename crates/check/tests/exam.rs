@@ -108,7 +108,7 @@ fn keys_kinds_and_numbers_are_explained() {
         "{d:?}"
     );
     let d = diags(&GOOD.replace("[exam]", "[exam]\nhints = \"no\""));
-    assert!(d[0].contains("invalid type"), "{d:?}");
+    assert!(d[0].contains("`true` or `false`, without quotes"), "{d:?}");
 }
 
 #[test]
@@ -235,4 +235,18 @@ fn an_exam_naming_a_broken_scenario_is_listed_broken_with_its_message() {
         "{:?}",
         b.broken_exams
     );
+}
+
+/// A value of the wrong kind says what the key takes and what to write (not serde's "invalid
+/// type: string \"60\", expected …").
+#[test]
+fn a_value_of_the_wrong_kind_says_what_to_write() {
+    let d = diags(&GOOD.replace("time_limit = 20", "time_limit = \"20\""));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("5:14: error: "), "{d:?}");
+    assert!(
+        d[0].contains("a whole number, without quotes: write `20`"),
+        "{d:?}"
+    );
+    assert!(!d[0].contains("invalid type"), "{d:?}");
 }

@@ -382,10 +382,64 @@ pub(super) fn friendly_toml_error(msg: &str) -> String {
     {
         return format!("{first}: a list or table is not closed; check for a missing `]` or `}}` (the file may be cut short)");
     }
+    if let Some(hint) = type_hint(first) {
+        return format!("{hint} (see docs/scenario-format.md for the value each key takes)");
+    }
     if first.contains("invalid type") {
         return format!("{first} (see docs/scenario-format.md for the type each key takes)");
     }
+    if first.contains("duplicate key") {
+        return format!("{first}: {DUPLICATE_HINT}");
+    }
     format!("{first} (see docs/scenario-format.md)")
+}
+
+/// What to do about a key set twice; the usual cause is a second turn, branch or ending opened
+/// with one bracket (`[turn]`) instead of two.
+pub(crate) const DUPLICATE_HINT: &str = "this key is already set above: remove one of them; if it begins another turn, branch or ending, write its header with two brackets (`[[turn]]`, `[[turn.next]]`, `[[ending]]`)";
+
+/// A value of the wrong kind (serde's "invalid type: FOUND, expected WANT") in a trainer's
+/// words: what this key takes, and what to write (`"2"` for a whole number: `2`).
+pub(crate) fn type_hint(first: &str) -> Option<String> {
+    let rest = first.split("invalid type: ").nth(1)?;
+    let (found, want) = rest.split_once(", expected ")?;
+    let want = want.trim();
+    let quoted = found
+        .strip_prefix("string \"")
+        .and_then(|f| f.strip_suffix('"'))
+        .map(str::trim);
+    const WHOLE: [&str; 10] = [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "isize", "usize",
+    ];
+    let takes = if WHOLE.contains(&want) || want.contains("integer") {
+        match quoted {
+            Some(q) if q.parse::<i64>().is_ok() => {
+                format!("a whole number, without quotes: write `{q}`")
+            }
+            _ if found.starts_with("floating point") => {
+                "a whole number, without a decimal point (like `25`)".to_string()
+            }
+            _ => "a whole number, without quotes (like `3`)".to_string(),
+        }
+    } else if want == "f32" || want == "f64" || want.contains("float") {
+        match quoted {
+            Some(q) if q.parse::<f64>().is_ok() => format!("a number, without quotes: write `{q}`"),
+            _ => "a number, without quotes (like `1.5`)".to_string(),
+        }
+    } else if want.contains("boolean") {
+        "`true` or `false`, without quotes".to_string()
+    } else if want.contains("sequence") {
+        "a list in square brackets, like `[\"zh-Hans\", \"en\"]`".to_string()
+    } else if want.contains("map") || want.starts_with("struct") {
+        "a table in braces, like `{ zh-Hans = \"…\", en = \"…\" }`".to_string()
+    } else if want.contains("string") {
+        "text in straight quotes, like `\"…\"`".to_string()
+    } else {
+        return None;
+    };
+    Some(format!(
+        "this value is of the wrong kind: this key takes {takes}"
+    ))
 }
 
 /// Is `typed` near enough to `known` to suggest it (a typo, not a different word)?

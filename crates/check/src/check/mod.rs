@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 mod asks;
 mod build;
-mod checker;
+pub(crate) mod checker;
 mod cond;
 mod graph;
 mod policy;
