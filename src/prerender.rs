@@ -182,9 +182,10 @@ pub fn prerender(cards_json: &str) -> Option<String> {
         };
         let _ = writeln!(
             out,
-            "<template data-lang=\"{}\" data-tags=\"{}\"{default}><div class=\"pre\" inert aria-hidden=\"true\">{}</div></template>",
+            "<template data-lang=\"{}\" data-tags=\"{}\" data-loading=\"{}\"{default}><div class=\"pre\" inert aria-hidden=\"true\">{}</div></template>",
             l.code(),
             esc(&tags.join(" ")),
+            esc(&kefu_core::i18n::t(l, "app.loading")),
             library_html(&lib, l)
         );
     }

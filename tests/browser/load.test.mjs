@@ -329,6 +329,24 @@ test('a link straight to a scenario plays it (its own file is fetched, not the w
   await page.context().close();
 });
 
+test('a link straight to a page other than the library says it is loading until the module comes (not a blank page)', async () => {
+  for (const [lang, says] of [['en', 'Loading…'], ['zh-Hans', '正在加载……'], ['zh-Hant', '正在載入……']]) {
+    const page = await newPage(browser);
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    await page.route(/kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, async (r) => { await gate; await r.continue(); });
+    await page.goto(`${srv.base}/?lang=${lang}&seed=1#/play/angry-late-delivery`);
+    const booting = page.locator('#app #booting[role=status]');
+    await booting.waitFor();
+    assert.equal(await booting.innerText(), says);
+    release();
+    await page.getByRole('log').locator('.msg.customer').first().waitFor();
+    assert.equal(await page.locator('#booting').count(), 0, 'gone once the app is there');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  }
+});
+
 test('a site without the scenarios\' own files (built before them) plays from the whole library', async () => {
   const page = await newPage(browser);
   await page.route('**/scenarios/one/*.json', (route) => route.fulfill({ status: 404, body: 'not found' }));

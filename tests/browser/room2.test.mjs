@@ -314,3 +314,29 @@ test('a dark theme follows the system setting and keeps AA contrast', async () =
   for (const [where, v] of Object.entries(bad)) assert.deepEqual(v, [], `contrast below AA on ${where}`);
   assert.deepEqual(page.errors, []);
 });
+
+test('on a phone, the keyboard opening keeps the newest message and Send in view', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  // Two turns in: the conversation is longer than the box shown with the keyboard open.
+  for (let i = 0; i < 2 && !(await page.locator('.summary').count()); i++) await reply(page, NO_SORRY);
+  assert.equal(await page.locator('.summary').count(), 0, 'still playing');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByRole('textbox', { name: 'Reply' }).focus();
+  // The keyboard opens: the viewport is 460 px high (what interactive-widget=resizes-content
+  // gives on Android; iOS resizes the visual viewport, which fires the same resize).
+  await page.setViewportSize({ width: 390, height: 460 });
+  await page.waitForTimeout(300);
+  const seen = await page.evaluate(() => {
+    const chat = document.querySelector('[role=log]').getBoundingClientRect();
+    const last = [...document.querySelectorAll('[role=log] .msg')].at(-1).getBoundingClientRect();
+    const send = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send').getBoundingClientRect();
+    return { chat: [chat.top, chat.bottom], last: [last.top, last.bottom], send: [send.top, send.bottom], h: window.innerHeight };
+  });
+  assert.ok(seen.send[1] <= seen.h && seen.send[0] >= 0, `Send in view: ${JSON.stringify(seen)}`);
+  assert.ok(seen.last[1] <= seen.chat[1] + 1 && seen.last[1] > Math.max(0, seen.chat[0]), `the newest message shown in the conversation: ${JSON.stringify(seen)}`);
+  assert.ok(seen.last[1] > 0 && seen.last[0] < seen.h, `and on the screen: ${JSON.stringify(seen)}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

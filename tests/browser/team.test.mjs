@@ -59,9 +59,19 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     ];
     const page = await newPage(browser);
     await page.goto(`${base}/?lang=en#/team`);
-    await page.getByLabel(/exported files/).setInputFiles(files);
+    // With them, a broken file and a CSV picked by mistake: each is told, the others read.
+    const broken = path.join(dir, 'broken.json');
+    fs.writeFileSync(broken, '{"attempts": [');
+    const wrong = path.join(dir, 'results.csv');
+    fs.writeFileSync(wrong, 'attempt_id,scenario\r\n');
+    await page.getByLabel(/exported files/).setInputFiles([broken, ...files, wrong]);
     await page.locator('table.heat[data-trainees="3"]').waitFor();
     assert.deepEqual(await rows(page), ['mailto:li@example.com', 'account:E7', 'account:Zhao']);
+    await page.getByRole('status').filter({ hasText: '4 of 4 files read: 4 attempts.' }).waitFor();
+    const told = await page.getByRole('alert').locator('li').allInnerTexts();
+    assert.equal(told.length, 2, told.join('\n'));
+    assert.ok(told.some((t) => /^results\.csv: not a results export/.test(t)), told.join('\n'));
+    assert.ok(told.some((t) => /^broken\.json: /.test(t)), told.join('\n'));
     // Li passed the exam: the verdict and total in her row.
     const verdict = page.locator('tr[data-trainee="mailto:li@example.com"] .exam-verdict');
     assert.equal(await verdict.getAttribute('data-passed'), 'true');
@@ -159,7 +169,7 @@ async function measure(browser, base, files, what) {
   // Every attempt read: each trainee's row counts 50 (the CSV says so).
   await page.waitForFunction(() => {
     const s = document.querySelector('[role=status]')?.textContent || '';
-    return /trainee-199\.json: 50 attempts|cohort\.json: 10000 attempts/.test(s);
+    return /200 of 200 files read: 10000 attempts|cohort\.json: 10000 attempts/.test(s);
   }, null, { timeout: 300_000 });
   const ms = Date.now() - t;
   const tasks = await page.evaluate(() => window.longTasks);

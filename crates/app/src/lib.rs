@@ -532,6 +532,10 @@ fn mount() {
     if handover::mounted() {
         return;
     }
+    // index.html's "loading" line of a page other than the library's: the app is here.
+    if let Some(b) = gloo::utils::document().get_element_by_id("booting") {
+        b.remove();
+    }
     let root = gloo::utils::document()
         .get_element_by_id("app")
         .unwrap_or_else(|| gloo::utils::body().into());

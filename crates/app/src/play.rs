@@ -804,6 +804,48 @@ pub fn Play(p: &PlayProps) -> Html {
         );
     }
 
+    // A phone's keyboard opening (the viewport, or the visual viewport, grows shorter) while the
+    // trainee is in the reply box: the newest message stays in view above the box, and the box
+    // with its Send button is brought into view, not left under the keyboard.
+    {
+        let (textarea, chat) = (textarea.clone(), chat.clone());
+        use_effect_with((), move |_| {
+            let keep = move || {
+                let Some(t) = textarea.cast::<web_sys::Element>() else {
+                    return;
+                };
+                let focused = gloo::utils::document()
+                    .active_element()
+                    .is_some_and(|a| a == t);
+                if !focused {
+                    return;
+                }
+                if let Some(c) = chat.cast::<web_sys::Element>() {
+                    c.set_scroll_top(c.scroll_height());
+                }
+                if let Some(form) = t.closest("form").ok().flatten() {
+                    let opts = web_sys::ScrollIntoViewOptions::new();
+                    opts.set_block(web_sys::ScrollLogicalPosition::End);
+                    form.scroll_into_view_with_scroll_into_view_options(&opts);
+                }
+            };
+            let keep = std::rc::Rc::new(keep);
+            let w = gloo::utils::window();
+            let on = |target: &web_sys::EventTarget| {
+                let keep = keep.clone();
+                gloo::events::EventListener::new(target, "resize", move |_| keep())
+            };
+            let mut listeners = vec![on(&w)];
+            // iOS resizes only the visual viewport for its keyboard.
+            if let Ok(vv) = js_sys::Reflect::get(&w, &"visualViewport".into()) {
+                if let Ok(vv) = wasm_bindgen::JsCast::dyn_into::<web_sys::EventTarget>(vv) {
+                    listeners.push(on(&vv));
+                }
+            }
+            move || drop(listeners)
+        });
+    }
+
     let send = {
         let state = state.clone();
         let draft = draft.clone();

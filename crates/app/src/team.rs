@@ -165,6 +165,18 @@ async fn read_text(file: &File) -> Option<String> {
     Some(text)
 }
 
+/// One pick of files (or a folder) being read: what the status line sums up.
+#[derive(Default)]
+struct Batch {
+    /// The JSON files picked, and those read so far.
+    total: usize,
+    done: usize,
+    /// The attempts the files read hold.
+    attempts: usize,
+    /// Each file that could not be read, with why.
+    problems: Vec<String>,
+}
+
 /// What the status line says of a file read.
 fn file_said(
     lang: kefu_core::principles::Lang,
@@ -271,6 +283,8 @@ pub fn TeamPage() -> Html {
     let redraw = use_force_update();
     let pending_redraw = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     let status = use_state(|| None::<String>);
+    // The files of the last pick that could not be read, each with why.
+    let problems = use_state(Vec::<String>::new);
     let filter = use_state(Filter::default);
     let open = use_state(|| None::<String>);
     let (endpoint, user, pass, token) = (
@@ -348,40 +362,91 @@ pub fn TeamPage() -> Html {
         })
     };
     let on_files = {
-        let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
+        let (cohort, status, problems, changed) = (
+            cohort.clone(),
+            status.clone(),
+            problems.clone(),
+            changed.clone(),
+        );
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             let Some(list) = input.files() else { return };
-            for i in 0..list.length() {
-                let Some(f) = list.get(i) else { continue };
-                let name = f.name();
-                // A folder holds other files too: only JSON is read from it.
-                if !name.to_ascii_lowercase().ends_with(".json") {
-                    continue;
+            let batch = Rc::new(RefCell::new(Batch::default()));
+            let folder = input.webkitdirectory();
+            let mut json = Vec::new();
+            for f in (0..list.length()).filter_map(|i| list.get(i)) {
+                if f.name().to_ascii_lowercase().ends_with(".json") {
+                    json.push(f);
+                } else if !folder {
+                    // Picked by itself (a CSV, say): told. A folder holds other files too: only
+                    // JSON is read from it, the rest passed over.
+                    let said = tf(lang, "team.not_export", &[("file", &f.name())]);
+                    batch.borrow_mut().problems.push(said);
                 }
-                let (cohort, status, changed) = (cohort.clone(), status.clone(), changed.clone());
+            }
+            batch.borrow_mut().total = json.len();
+            let show = {
+                let (status, problems) = (status.clone(), problems.clone());
+                Rc::new(move |b: &Batch, last: String| {
+                    status.set((b.total > 0).then(|| {
+                        if b.total > 1 {
+                            tf(
+                                lang,
+                                "team.files_read",
+                                &[
+                                    ("done", &b.done.to_string()),
+                                    ("total", &b.total.to_string()),
+                                    ("n", &b.attempts.to_string()),
+                                ],
+                            )
+                        } else {
+                            last
+                        }
+                    }));
+                    problems.set(b.problems.clone());
+                })
+            };
+            if json.is_empty() {
+                show(&batch.borrow(), String::new());
+            }
+            for f in json {
+                let name = f.name();
+                let (cohort, changed, batch, show) =
+                    (cohort.clone(), changed.clone(), batch.clone(), show.clone());
                 let file = File::from(f);
                 // An xAPI export (a whole cohort's, perhaps) is read, parsed and added a piece
                 // at a time; a JSON export (one trainee) parsed at once.
                 wasm_bindgen_futures::spawn_local(async move {
-                    let Some(text) = read_text(&file).await else {
-                        let e = kefu_core::progress::LoadError::Corrupt(String::new());
-                        status.set(Some(format!("{name}: {}", e.message(lang))));
-                        return;
-                    };
-                    let r = match read_statements(&text).await {
-                        Some(Ok(stmts)) => match add_in_chunks(&cohort, &stmts, &*changed).await {
-                            0 => Err(kefu_core::progress::LoadError::Corrupt(String::new())),
-                            n => Ok(n),
+                    let r = match read_text(&file).await {
+                        None => Err(kefu_core::progress::LoadError::Corrupt(String::new())),
+                        Some(text) => match read_statements(&text).await {
+                            Some(Ok(stmts)) => {
+                                match add_in_chunks(&cohort, &stmts, &*changed).await {
+                                    0 => {
+                                        Err(kefu_core::progress::LoadError::Corrupt(String::new()))
+                                    }
+                                    n => Ok(n),
+                                }
+                            }
+                            Some(Err(e)) => Err(e),
+                            None => {
+                                let r = cohort.borrow_mut().add_file(&text, &name);
+                                changed();
+                                r
+                            }
                         },
-                        Some(Err(e)) => Err(e),
-                        None => {
-                            let r = cohort.borrow_mut().add_file(&text, &name);
-                            changed();
-                            r
-                        }
                     };
-                    status.set(Some(file_said(lang, &name, r)));
+                    let mut b = batch.borrow_mut();
+                    b.done += 1;
+                    match &r {
+                        Ok(n) => b.attempts += n,
+                        // One file alone: its line says it; of several, each failure is listed.
+                        Err(e) if b.total > 1 => {
+                            b.problems.push(format!("{name}: {}", e.message(lang)));
+                        }
+                        Err(_) => {}
+                    }
+                    show(&b, file_said(lang, &name, r));
                 });
             }
         })
@@ -466,6 +531,9 @@ pub fn TeamPage() -> Html {
                 <input type="file" multiple=true webkitdirectory=true onchange={on_files} />
             </label>
             if let Some(s) = &*status { <p role="status">{ s.clone() }</p> }
+            if !problems.is_empty() {
+                <ul class="problems" role="alert">{ for problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
+            }
             <fieldset class="filters" onchange={on_filter}>
                 <legend>{ tr("team.filters") }</legend>
                 <label>{ tr("team.from") }<input ref={from} type="date" /></label>
