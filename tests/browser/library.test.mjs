@@ -31,3 +31,26 @@ for (const file of files) {
     await page.context().close();
   });
 }
+
+test('the library\'s filters stay as left across a reload and Back from a scenario', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const all = await page.locator('.cards .card').count();
+  await page.getByRole('combobox', { name: 'Kind' }).selectOption('product');
+  await page.waitForFunction((n) => document.querySelectorAll('.cards .card').length < n, all);
+  const product = await page.locator('.cards .card').count();
+  const same = async (what) => {
+    await page.locator('.cards .card').first().waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Kind' }).inputValue(), 'product', what);
+    assert.equal(await page.locator('.cards .card').count(), product, what);
+  };
+  await page.reload();
+  await same('after a reload');
+  await page.locator('.cards .card a').first().click();
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.goBack();
+  await same('after Back from a scenario');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

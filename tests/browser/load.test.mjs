@@ -46,7 +46,11 @@ const TARGET = 200 * 1024;
 // tree, 314 bytes under 197 KB where clean clones have built ~400 bytes larger: scenarios/index.json
 // is sent as it is (564 bytes, ~360 more than its brotli) because a deploying team edits it in
 // place and a stale `.br` beside it hid the edit (`kefu compress`'s EDITED_IN_PLACE).
-const BUDGET = 198 * 1024;
+// Raised to 199 KB the same session at 202,937 bytes (198.2 KB, warm tree): a file that is not
+// UTF-8 refused with kefu check's message (read as bytes, the message in three languages), the
+// filters kept in the URL, a query after the hash, and index.html's "loading" line on pages
+// other than the library's (#17's 200 KB still holds).
+const BUDGET = 199 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
@@ -245,7 +249,12 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // Raised to 332 KB on 2026-12-06 (twenty-second session) at 337,894 bytes (330.0 KB, 26 bytes
 // under 330 KB): the same changes as the first load's, plus the in-memory LRS outbox and the
 // exam's wait; the 2 KB of room the warm and clean trees have differed by before.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 332 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 165 * 1024]];
+// Raised to 335 KB on 2026-12-06 (twenty-third session) at 340,425 bytes (332.4 KB, warm tree;
+// clean clones have built up to 1.5 KB larger): the keyboard kept clear of Send on a phone, a
+// scenario that could not be fetched told with "Try again", files that are not UTF-8 refused,
+// the library's filters in the URL. The dashboard's to 166 KB at 168,509 bytes (164.6 KB, 451
+// bytes under 165 KB): a pick of several files summed up, each unreadable one listed.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 335 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 166 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

@@ -71,8 +71,11 @@ pub struct LibraryProps {
 #[component]
 pub fn LibraryPage(props: &LibraryProps) -> Html {
     let ctx = use_ctx();
-    let kind = use_state(|| None::<ScenarioKind>);
-    let product = use_state(|| None::<String>);
+    // The filters are in the URL (`?kind=`, `?product=`): a reload or Back finds them as left.
+    let kind = use_state(|| {
+        route::query("kind").and_then(|v| LISTED_KINDS.into_iter().find(|k| k.id() == v))
+    });
+    let product = use_state(|| route::query("product").filter(|v| !v.is_empty()));
     let dragging = use_state(|| false);
     let tr = |k: &str| ctx.t(k);
     let lang = ctx.lang;
@@ -83,7 +86,9 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            kind.set(LISTED_KINDS.into_iter().find(|k| k.id() == v));
+            let k = LISTED_KINDS.into_iter().find(|k| k.id() == v);
+            route::set_query("kind", k.map(ScenarioKind::id));
+            kind.set(k);
         })
     };
     let on_product = {
@@ -92,7 +97,9 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            product.set((!v.is_empty()).then_some(v));
+            let v = (!v.is_empty()).then_some(v);
+            route::set_query("product", v.as_deref());
+            product.set(v);
         })
     };
     // The selects show the filters applied (the browser may keep a choice of its own across
