@@ -160,7 +160,7 @@ dist: setup-wasm setup-node
 	$(KEFU) prerender dist/scenarios/cards.json dist/index.html
 	@# The .br (brotli 11) and .gz (gzip -9) variants `kefu serve` (or any good host) sends.
 	@# The deploying team's settings (docs/xapi.md; null: no LRS, nothing leaves the browser).
-	@# Compressed like every file: after editing dist/config.json, run `kefu compress dist`.
+	@# No compressed variant is written for it (nor scenarios/index.json): a team edits it in place.
 	cp config.json dist/config.json
 	$(KEFU) compress dist > /dev/null
 	@size() { if [ -f "$$1.$$2" ]; then wc -c < "$$1.$$2"; else wc -c < "$$1"; fi; }; \

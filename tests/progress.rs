@@ -631,6 +631,16 @@ fn kefu_xapi_keeps_the_trainee_the_file_names() {
     let again = dir.join("li-xapi.json");
     std::fs::write(&again, serde_json::to_string(&a).unwrap()).unwrap();
     assert_eq!(actor(&xapi(&[again.to_str().unwrap()])), actor(&a));
+    // Two trainees' statements in one file: not made one trainee's unless the flags say so.
+    let both = dir.join("both.json");
+    let two = [a.as_array().unwrap().clone(), b.as_array().unwrap().clone()].concat();
+    std::fs::write(&both, serde_json::to_string(&two).unwrap()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .args(["xapi", both.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the statements of 2 trainees"));
     let named = xapi(&[
         "--name",
         "Ada",

@@ -945,6 +945,15 @@ fn xapi_cmd(args: &[String]) -> ExitCode {
     // The trainee: as given (--name, --id), else the one the file names (a JSON export's
     // `trainee`, an xAPI export's actor), so each trainee's file stays their own row.
     let given = name.is_some() || !id.is_empty();
+    // A file of several trainees' statements (an LRS's, a cohort's) is not one trainee's export.
+    let actors = trainees_in(&text);
+    if !given && actors > 1 {
+        eprintln!(
+            "kefu: {}: the statements of {actors} trainees: load it in the dashboard (#/team) as it is, or give --name/--id to make them one trainee's",
+            one_line(&file)
+        );
+        return ExitCode::from(1);
+    }
     let (name, id) = if given {
         (name.unwrap_or_else(|| "Kefu Dojo trainee".into()), id)
     } else {
@@ -965,6 +974,21 @@ fn xapi_cmd(args: &[String]) -> ExitCode {
     let v = store.to_xapi_as(&who.actor(&base), &base);
     println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     ExitCode::SUCCESS
+}
+
+/// How many trainees (`xapi::actor_key`) an xAPI file's statements are of (0: not one).
+fn trainees_in(text: &str) -> usize {
+    let Ok(serde_json::Value::Array(all)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return 0;
+    };
+    let mut keys: Vec<String> = all
+        .iter()
+        .filter(|s| s.get("actor").is_some())
+        .map(|s| kefu_core::xapi::actor_key(&s["actor"]))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
 }
 
 /// The trainee an exported file names: a JSON export's `trainee` (`Store::trainee_of`), or the

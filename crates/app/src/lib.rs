@@ -913,6 +913,9 @@ struct LibState {
     /// them (an `Add` of what was stored at start) is older than what the trainer did, and is
     /// dropped (emptied when nothing is left to check).
     superseded: Vec<String>,
+    /// The start's `Checking` has come (the files found at start are counted in `checking`);
+    /// not `Unchecked::listing`, which `ListingLate` ends before it may come.
+    start_counted: bool,
     /// The last file the trainer opened that failed: `(number, file)`.
     opened_broken: Option<(u32, String)>,
     /// The cards are known (`CARDS` or `FULL` arrived).
@@ -960,6 +963,8 @@ impl Reducible for LibState {
         let mut shipped = self.shipped.clone();
         let mut opened_broken = self.opened_broken.clone();
         let mut superseded = self.superseded.clone();
+        let start_counted =
+            self.start_counted || matches!(action, LibAction::Checking { start: true, .. });
         let (mut listed, mut full) = (self.listed, self.full);
         let rebuild = |base: &Library, added: &[view::Checked]| {
             let mut l = base.clone();
@@ -976,7 +981,7 @@ impl Reducible for LibState {
         let from_start = matches!(action, LibAction::Add(_));
         // While the start's files are being checked, what the trainer does to a file of theirs
         // wins over that check's answer, whenever it comes.
-        if self.unchecked.listing || self.checking > 0 {
+        if !self.start_counted || self.checking > 0 {
             match &action {
                 LibAction::Kept(c) | LibAction::Opened(c) => superseded.push(c.file.clone()),
                 LibAction::Remove(file) => superseded.push(file.clone()),
@@ -1092,7 +1097,7 @@ impl Reducible for LibState {
                 }
             }
         };
-        if checking == 0 && !unchecked.listing {
+        if checking == 0 && start_counted {
             superseded.clear();
         }
         Rc::new(LibState {
@@ -1102,6 +1107,7 @@ impl Reducible for LibState {
             checking,
             unchecked,
             superseded,
+            start_counted,
             opened_broken,
             listed,
             full,
@@ -2231,6 +2237,18 @@ mod tests {
             let s = s.reduce(LibAction::Add(checked("mine.toml", "later")));
             assert_eq!(title(&s, "mine").as_deref(), Some("later"));
         }
+        // The list of the site's files later than `LISTING_MS`: a keep made meanwhile still
+        // wins over the start's check when it comes.
+        let s = start
+            .clone()
+            .reduce(LibAction::ListingLate)
+            .reduce(LibAction::Kept(checked("mine.toml", "new")));
+        let s = checking(s).reduce(LibAction::Add(checked("mine.toml", "old")));
+        assert_eq!(
+            title(&s, "mine").as_deref(),
+            Some("new"),
+            "after ListingLate"
+        );
         // Without the trainer doing anything, the start's check adds the stored version.
         let s = checking(start).reduce(LibAction::Add(checked("mine.toml", "old")));
         assert_eq!(title(&s, "mine").as_deref(), Some("old"));

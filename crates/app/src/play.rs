@@ -401,6 +401,10 @@ pub fn engine_failed(ctx: &Ctx) -> Option<Html> {
     }
 }
 
+/// How much shorter the view must grow at once to be a phone's keyboard opening (an address bar
+/// collapsing or coming back is ~50–60 px).
+const KEYBOARD_PX: f64 = 120.0;
+
 /// `#/play/ID`: find the scenario (on its own or in the whole library, whichever comes first),
 /// then play it.
 #[component]
@@ -432,8 +436,10 @@ pub fn PlayPage(p: &PlayPageProps) -> Html {
                 .iter()
                 .find(|(f, _)| f.as_str() == crate::FULL)
                 .map(|(_, why)| why.join("; "));
+            // Offline, a reload would leave the app for the browser's offline page: only once
+            // the browser is online again.
             let retry = Callback::from(|_| {
-                if let Some(w) = web_sys::window() {
+                if let Some(w) = web_sys::window().filter(|w| w.navigator().on_line()) {
                     let _ = w.location().reload();
                 }
             });
@@ -810,7 +816,25 @@ pub fn Play(p: &PlayProps) -> Html {
     {
         let (textarea, chat) = (textarea.clone(), chat.clone());
         use_effect_with((), move |_| {
+            // The visual viewport's height (iOS), else the window's.
+            let height = || {
+                let w = gloo::utils::window();
+                js_sys::Reflect::get(&w, &"visualViewport".into())
+                    .ok()
+                    .and_then(|v| js_sys::Reflect::get(&v, &"height".into()).ok())
+                    .and_then(|h| h.as_f64())
+                    .or_else(|| w.inner_height().ok().and_then(|h| h.as_f64()))
+                    .unwrap_or(0.0)
+            };
+            let last = std::cell::Cell::new(height());
             let keep = move || {
+                // Only a keyboard opening (the view shorter by more than a collapsing address
+                // bar): a zoom, a window resized or the bar coming back leave the page alone.
+                let (was, now) = (last.get(), height());
+                last.set(now);
+                if now > was - KEYBOARD_PX {
+                    return;
+                }
                 let Some(t) = textarea.cast::<web_sys::Element>() else {
                     return;
                 };

@@ -95,6 +95,19 @@ pub fn set_query(name: &str, value: Option<&str>) {
         None => params.delete(name),
     }
     let q: String = params.to_string().into();
+    // A query written after the hash (`#/play/ID?seed=1`, read by `query`) loses the name too.
+    let mut hash = l.hash().unwrap_or_default();
+    if let Some((route, hq)) = hash.split_once('?') {
+        if let Ok(hp) = web_sys::UrlSearchParams::new_with_str(hq) {
+            hp.delete(name);
+            let hq: String = hp.to_string().into();
+            hash = if hq.is_empty() {
+                route.to_string()
+            } else {
+                format!("{route}?{hq}")
+            };
+        }
+    }
     let url = format!(
         "{}{}{}",
         l.pathname().unwrap_or_default(),
@@ -103,7 +116,7 @@ pub fn set_query(name: &str, value: Option<&str>) {
         } else {
             format!("?{q}")
         },
-        l.hash().unwrap_or_default()
+        hash
     );
     if let Ok(h) = w.history() {
         // Keep the entry's state: it holds the key of its scroll position.

@@ -134,7 +134,10 @@ const PIECE: u64 = 4 << 20;
 /// A file's text, read `PIECE` bytes at a time; `None` when it cannot be read or is not UTF-8.
 async fn read_text(file: &File) -> Option<String> {
     let size = file.size();
-    let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut text = String::new();
+    // Room for the whole text at once if the allocator grants it (a refusal is not an abort:
+    // the text then grows as it is read).
+    let _ = text.try_reserve(usize::try_from(size).unwrap_or(0));
     // The bytes of a char that a piece cut in two, carried to the next piece.
     let mut tail: Vec<u8> = Vec::new();
     let mut at = 0;
@@ -168,7 +171,7 @@ async fn read_text(file: &File) -> Option<String> {
 /// One pick of files (or a folder) being read: what the status line sums up.
 #[derive(Default)]
 struct Batch {
-    /// The JSON files picked, and those read so far.
+    /// The JSON files picked, and those read so far (not those that could not be).
     total: usize,
     done: usize,
     /// The attempts the files read hold.
@@ -437,9 +440,11 @@ pub fn TeamPage() -> Html {
                         },
                     };
                     let mut b = batch.borrow_mut();
-                    b.done += 1;
                     match &r {
-                        Ok(n) => b.attempts += n,
+                        Ok(n) => {
+                            b.done += 1;
+                            b.attempts += n;
+                        }
                         // One file alone: its line says it; of several, each failure is listed.
                         Err(e) if b.total > 1 => {
                             b.problems.push(format!("{name}: {}", e.message(lang)));

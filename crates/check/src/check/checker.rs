@@ -429,9 +429,9 @@ pub(crate) fn type_hint(first: &str) -> Option<String> {
     } else if want.contains("boolean") {
         "`true` or `false`, without quotes".to_string()
     } else if want.contains("sequence") {
-        "a list in square brackets, like `[\"zh-Hans\", \"en\"]`".to_string()
+        "a list in square brackets, like `[\"zh-Hans\", \"en\"]` or `[\"apology\"]`".to_string()
     } else if want.contains("map") || want.starts_with("struct") {
-        "a table in braces, like `{ zh-Hans = \"…\", en = \"…\" }`".to_string()
+        "a table in braces: `{ zh-Hans = \"…\", en = \"…\" }` for a text, `{ apology = 2 }` for weights".to_string()
     } else if want.contains("string") {
         "text in straight quotes, like `\"…\"`".to_string()
     } else {
