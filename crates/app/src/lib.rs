@@ -2106,6 +2106,22 @@ mod tests {
         assert_eq!(s.lib.get("b").unwrap().title.get(Lang::En), "mine");
     }
 
+    /// The library as the app starts: it does not know yet which files it has to check.
+    fn starting() -> Rc<LibState> {
+        Rc::new(LibState {
+            unchecked: Shared(Rc::new(Unchecked {
+                listing: true,
+                ..Unchecked::default()
+            })),
+            ..LibState::default()
+        })
+    }
+
+    /// A trainer's scenario file that defines `id`.
+    fn text(id: &str) -> String {
+        format!("id = \"{id}\"\nkind = \"angry\"\n")
+    }
+
     #[test]
     fn play_waits_only_for_the_unchecked_files_that_may_replace_its_scenario() {
         let checked = |file: &str| {
@@ -2116,15 +2132,8 @@ mod tests {
                 diagnostics: vec!["x".into()],
             })
         };
-        let text = |id: &str| format!("id = \"{id}\"\nkind = \"angry\"\n");
         // At start, before the app knows which files it has to check: any id may be replaced.
-        let s = Rc::new(LibState {
-            unchecked: Shared(Rc::new(Unchecked {
-                listing: true,
-                ..Unchecked::default()
-            })),
-            ..LibState::default()
-        });
+        let s = starting();
         assert!(s.unchecked.may_define("refund"));
         // A list that never comes does not hold play back for good.
         let late = s.clone().reduce(LibAction::ListingLate);
@@ -2187,15 +2196,7 @@ mod tests {
                 diagnostics: Vec::new(),
             })
         };
-        let text = |id: &str| format!("id = \"{id}\"\nkind = \"angry\"\n");
-        let start = Rc::new(LibState {
-            unchecked: Shared(Rc::new(Unchecked {
-                listing: true,
-                ..Unchecked::default()
-            })),
-            ..LibState::default()
-        })
-        .reduce(LibAction::Set(cards(&["a"], "card"), false));
+        let start = starting().reduce(LibAction::Set(cards(&["a"], "card"), false));
         let checking = |s: Rc<LibState>| {
             s.reduce(LibAction::Checking {
                 n: 2,
