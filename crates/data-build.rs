@@ -400,6 +400,10 @@ struct KeyList {
 
 impl KeyList {
     fn selects(&self, key: &str) -> bool {
+        // A key's singular (`KEY.one`, `i18n::tf`) goes where the key goes.
+        if let Some(base) = key.strip_suffix(".one") {
+            return self.selects(base);
+        }
         self.keys.iter().any(|k| {
             if k.ends_with('.') {
                 key.starts_with(k.as_str())

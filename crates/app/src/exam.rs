@@ -289,7 +289,7 @@ fn landing(ctx: &Ctx, save: impl Fn(Option<Run>, Vec<String>) + Clone + 'static)
                 if let Some(i) = &e.intro { <p>{ i.get(lang).to_string() }</p> }
                 <ul class="exam-facts">
                     <li data-fact="draws">{ tf(lang, "exam.draws", &[("n", &e.count().to_string()), ("pool", &e.pool_size(lib).to_string())]) }</li>
-                    <li data-fact="time">{ tf(lang, "exam.time_limit", &[("mins", &e.time_limit_mins.to_string())]) }</li>
+                    <li data-fact="time">{ tf(lang, "exam.time_limit", &[("n", &e.time_limit_mins.to_string())]) }</li>
                     <li data-fact="pass">{ tf(lang, "exam.pass_mark", &[("mark", &e.pass_mark.to_string())]) }</li>
                     <li data-fact="hints">{ tr(if e.hints { "exam.hints_on" } else { "exam.hints_off" }) }</li>
                     <li data-fact="feedback"><strong>{ tr("exam.feedback_end") }</strong></li>

@@ -30,9 +30,14 @@ pub fn t(lang: Lang, key: &str) -> String {
     }
 }
 
-/// `t` with `{name}` arguments filled in.
+/// `t` with `{name}` arguments filled in. When `{n}` is 1 and `lang` has its own `KEY.one`
+/// (English's singular: "Imported 1 new attempt."), that text is used; a language without a
+/// singular form (Chinese) has no `.one` keys and never falls back to another's.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut s = t(lang, key);
+    let singular = format!("{key}.one");
+    let one = args.iter().any(|(k, v)| *k == "n" && *v == "1")
+        && catalogue().own(lang as usize, &singular).is_some();
+    let mut s = t(lang, if one { &singular } else { key });
     for (k, v) in args {
         s = s.replace(&format!("{{{k}}}"), v);
     }
@@ -52,6 +57,13 @@ mod tests {
     fn every_key_in_every_language_file() {
         assert!(keys().count() > 20);
         for k in keys() {
+            if let Some(base) = k.strip_suffix(".one") {
+                assert!(
+                    keys().any(|b| b == base),
+                    "{k}: no {base} to be the singular of"
+                );
+                continue;
+            }
             for l in Lang::ALL {
                 assert!(
                     catalogue()
@@ -64,5 +76,16 @@ mod tests {
         }
         assert_eq!(t(Lang::En, "nav.library"), "Library");
         assert!(t(Lang::En, "no.such.key").contains("no.such.key"));
+    }
+
+    #[test]
+    fn a_count_of_one_reads_in_the_singular_where_the_language_has_one() {
+        let n = |lang, n: &str| tf(lang, "team.loaded", &[("n", n)]);
+        assert_eq!(n(Lang::En, "1"), "Read 1 statement.");
+        assert_eq!(n(Lang::En, "2"), "Read 2 statements.");
+        assert_eq!(n(Lang::En, "11"), "Read 11 statements.");
+        assert_eq!(n(Lang::ZhHans, "1"), n(Lang::ZhHans, "2").replace('2', "1"));
+        assert!(!n(Lang::ZhHant, "1").contains("statement"));
+        assert_eq!(n(Lang::ZhHant, "1"), n(Lang::ZhHant, "2").replace('2', "1"));
     }
 }
