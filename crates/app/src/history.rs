@@ -102,8 +102,8 @@ pub fn HistoryPage() -> Html {
         .import
         .as_ref()
         .filter(|(n, _)| *n > *seen)
-        .map(|(_, r)| match r {
-            ImportResult::Merged(rep) => tf(
+        .and_then(|(_, r)| match r {
+            ImportResult::Merged(rep) => Some(tf(
                 lang,
                 "hist.import_report",
                 &[
@@ -112,9 +112,10 @@ pub fn HistoryPage() -> Html {
                     ("both", &rep.kept_both.to_string()),
                     ("same", &rep.duplicates.to_string()),
                 ],
-            ),
-            ImportResult::Failed(e) => e.message(lang),
-            ImportResult::Unreadable => tr("import.unreadable"),
+            )),
+            ImportResult::Failed(e) => Some(e.message(lang)),
+            ImportResult::Unreadable => Some(tr("import.unreadable")),
+            ImportResult::Cleared => None,
         });
     let on_clear = {
         let app = ctx.dispatch.clone();

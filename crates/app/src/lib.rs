@@ -194,6 +194,8 @@ pub enum ImportResult {
     Failed(LoadError),
     /// The browser could not read the file at all.
     Unreadable,
+    /// The history the last import's message was about was cleared: nothing to show.
+    Cleared,
 }
 
 /// The app's one state: the language, the saved progress, the trainer's local files and the
@@ -450,6 +452,10 @@ impl Reducible for AppState {
                 s.dirty.clear();
                 s.clear_rev += 1;
                 s.set_progress(Store::default());
+                // An import's report or error is about the history that is gone.
+                if s.import.is_some() {
+                    s.next_import(ImportResult::Cleared);
+                }
             }
             AppAction::AddLocal(name, src) => {
                 let mut l = (*s.local.0).clone();
@@ -2299,5 +2305,12 @@ mod tests {
             .reduce(AppAction::Import(Err(LoadError::Corrupt("x".into()))));
         assert_eq!(f.progress, s.progress);
         assert!(matches!(f.import, Some((2, ImportResult::Failed(_)))));
+        // "Clear history": the import's error, about the history that is gone, goes too.
+        let c = f.reduce(AppAction::Clear);
+        assert!(ids(&c).is_empty());
+        assert!(matches!(c.import, Some((3, ImportResult::Cleared))));
+        // The next import is told as usual.
+        let c = c.reduce(AppAction::Import(Ok(store(&[attempt("again", 1)]))));
+        assert!(matches!(c.import, Some((4, ImportResult::Merged(r))) if r.added == 1));
     }
 }
