@@ -361,3 +361,47 @@ mood = -5
     let g = Session::replay_with(&s, &gone, &judge);
     assert_eq!((at(&s, &g), g.log.len()), ("open".into(), 0));
 }
+
+/// The summary says why a conversation ended at the `gives_up` ending when the branch taken led
+/// on (the mood hit 0, or `max_turns` replies were given), and says nothing extra when a branch
+/// led there itself.
+#[test]
+fn a_conversation_cut_short_says_whether_by_the_mood_or_the_reply_limit() {
+    use kefu_core::dialogue::CutShort;
+    let ask = turn("ask", "Well?");
+    let src = format!(
+        r#"{HEAD}{ask}[[turn.next]]
+any = ["rudeness"]
+goto = "lost"
+final = true
+[[turn.next]]
+any = ["solution"]
+goto = "resolved"
+[[turn.next]]
+any = ["blame"]
+goto = "ask"
+mood = -40
+[[turn.next]]
+goto = "ask"
+{ENDINGS}"#
+    );
+    let s = scenario(&src);
+    // Six replies that keep the mood at 30: the sixth ends it, the mood still neutral.
+    let mut x = Session::new(&s, 1, Lang::En);
+    for i in 0..6 {
+        assert_eq!(x.cut_short(&s), None, "reply {i}");
+        x.reply_with(&s, "fine", None, &judge);
+    }
+    assert_eq!((at(&s, &x), x.mood), ("lost".into(), 30));
+    assert_eq!(x.cut_short(&s), Some(CutShort::Turns));
+    // Blame takes the mood to 0: ended by the mood.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "blame", None, &judge);
+    assert_eq!((at(&s, &x), x.mood), ("lost".into(), 0));
+    assert_eq!(x.cut_short(&s), Some(CutShort::Mood));
+    // A branch that leads to the ending itself: nothing cut short.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "rudeness", None, &judge);
+    assert_eq!(at(&s, &x), "lost");
+    assert_eq!(x.cut_short(&s), None);
+}

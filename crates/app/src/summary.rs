@@ -6,7 +6,7 @@
 use super::feedback::highlighted;
 use super::{use_ctx, Shared};
 use kefu_core::chart;
-use kefu_core::dialogue::Session;
+use kefu_core::dialogue::{CutShort, Session};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
 use kefu_core::scenario::Scenario;
@@ -73,6 +73,15 @@ pub fn Summary(p: &SummaryProps) -> Html {
             { trainee_line(lang, ctx.lrs.state.identity.as_ref()) }
             <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
             <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
+            // An ending the mood meter does not explain (a neutral customer who gave up).
+            { for sess.cut_short(s).map(|c| html! {
+                <p class="cut-short" data-cut={match c { CutShort::Mood => "mood", CutShort::Turns => "turns" }}>{
+                    match c {
+                        CutShort::Mood => tr("sum.cut_mood"),
+                        CutShort::Turns => tf(lang, "sum.cut_turns", &[("n", &s.max_turns.to_string())]),
+                    }
+                }</p>
+            }) }
             <figure class="radar">
                 <svg viewBox={radar.view_box.clone()} role="img" aria-label={tr("sum.radar")}>
                     { for radar.rings.iter().map(|r| html! { <polygon class="ring" points={r.clone()} /> }) }

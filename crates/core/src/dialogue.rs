@@ -121,6 +121,15 @@ impl Start {
     }
 }
 
+/// Why a dialogue ended at the `gives_up` ending when its branch led on (`Session::cut_short`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutShort {
+    /// The customer's mood fell to 0.
+    Mood,
+    /// The scenario's `max_turns` replies were given.
+    Turns,
+}
+
 /// One exchange: the customer's line, the trainee's reply, its judgement, where it led.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
@@ -306,6 +315,23 @@ impl Session {
         self.ended()
             .and_then(|e| s.endings.get(e))
             .map(|e| e.outcome)
+    }
+
+    /// Why the customer gave up, when the dialogue ended at the `gives_up` ending only because
+    /// the mood hit 0 or the scenario's `max_turns` replies were given (the branch taken led
+    /// on to another turn). `None` while it goes on, and for an ending a branch (or no branch
+    /// matching) led to.
+    pub fn cut_short(&self, s: &Scenario) -> Option<CutShort> {
+        let last = self.log.last()?;
+        let branch = s.turns.get(last.turn)?.next.get(last.branch?)?;
+        let cut = matches!(branch.goto, Target::Turn(_))
+            && self.ended() == Some(s.gives_up)
+            && last.next == Target::Ending(s.gives_up);
+        cut.then_some(if self.mood == 0 {
+            CutShort::Mood
+        } else {
+            CutShort::Turns
+        })
     }
 
     /// The rules a reply at the current turn is judged by (`None` once the dialogue is over).
