@@ -78,6 +78,56 @@ mod tests {
         assert!(t(Lang::En, "no.such.key").contains("no.such.key"));
     }
 
+    /// The first ASCII punctuation mark written beside a Chinese character in `text`, where
+    /// Chinese takes the full-width one (，：；？！（）): "结局:升级" reads as a typo.
+    fn ascii_beside_han(text: &str) -> Option<char> {
+        let han = |c: char| matches!(c, '\u{3400}'..='\u{9fff}' | '“' | '”' | '「' | '」');
+        let cs: Vec<char> = text.chars().collect();
+        cs.iter().enumerate().find_map(|(i, &c)| {
+            let before = i.checked_sub(1).map(|j| cs[j]);
+            let after = cs.get(i + 1).copied();
+            let beside = before.is_some_and(han) || after.is_some_and(han);
+            (matches!(c, ',' | ':' | ';' | '?' | '!' | '(' | ')') && beside).then_some(c)
+        })
+    }
+
+    /// The Chinese UI strings, and the principles' names, tips and handbook citations the
+    /// feedback shows, take full-width punctuation. Not in a location (`{file}:1:1:`).
+    #[test]
+    fn chinese_texts_use_full_width_punctuation() {
+        let mut bad = Vec::new();
+        let zh = [Lang::ZhHans, Lang::ZhHant];
+        for k in keys() {
+            for l in zh {
+                let text = catalogue().own(l as usize, k).unwrap_or("");
+                let text = text.strip_prefix("{file}:1:1: ").unwrap_or(text);
+                if let Some(c) = ascii_beside_han(text) {
+                    bad.push(format!("{k} ({}): `{c}` in {text}", l.code()));
+                }
+            }
+        }
+        for p in crate::principles::all() {
+            let texts = [&p.name, &p.tip, &p.cite]
+                .into_iter()
+                .chain(p.tip_for.values());
+            for (t, l) in texts.flat_map(|t| zh.map(|l| (t, l))) {
+                if let Some(c) = ascii_beside_han(t.get(l)) {
+                    bad.push(format!(
+                        "principle {} ({}): `{c}` in {}",
+                        p.id,
+                        l.code(),
+                        t.get(l)
+                    ));
+                }
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "ASCII punctuation in Chinese:\n{}",
+            bad.join("\n")
+        );
+    }
+
     #[test]
     fn a_count_of_one_reads_in_the_singular_where_the_language_has_one() {
         let n = |lang, n: &str| tf(lang, "team.loaded", &[("n", n)]);
