@@ -50,7 +50,11 @@ const TARGET = 200 * 1024;
 // UTF-8 refused with kefu check's message (read as bytes, the message in three languages), the
 // filters kept in the URL, a query after the hash, and index.html's "loading" line on pages
 // other than the library's (#17's 200 KB still holds).
-const BUDGET = 199 * 1024;
+// Raised to 200 KB, the issue's target, on 2026-12-07 (twenty-fourth session) at 203,620 bytes
+// (198.8 KB, warm tree; clean clones build ~200 bytes larger, over 199 KB): Chinese text with
+// full-width punctuation (the catalogue and the cards in index.html: 2-3 bytes a mark for 1),
+// English singulars (`KEY.one`). Any growth from here needs a saving beside it.
+const BUDGET = 200 * 1024;
 // Fetched on the trainee's intent or when the browser is idle after the library is shown, never
 // for the first screen: the engine (scorer, checker) and the full app module (kefu_dojo: every
 // page but the library, #17) with the snippets only it imports. Reported apart from the first
