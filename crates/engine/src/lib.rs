@@ -54,12 +54,43 @@ pub fn score_json(text: &str, lang: &str) -> String {
 #[cfg(feature = "check")]
 #[wasm_bindgen]
 pub fn read_import(text: &str) -> String {
-    use kefu_core::progress::{LoadError, Store};
-    match Store::import(text) {
+    import_answer(kefu_core::progress::Store::import(text))
+}
+
+/// `read_import`'s answer for what the reader made of a file.
+#[cfg(any(test, feature = "check"))]
+fn import_answer(r: Result<kefu_core::progress::Store, kefu_core::progress::LoadError>) -> String {
+    use kefu_core::progress::LoadError;
+    match r {
         Ok(s) => s.to_json(),
         Err(LoadError::TooNew(v)) => format!(r#"{{"error":"too_new","version":{v}}}"#),
-        Err(LoadError::Corrupt(m)) => {
-            serde_json::json!({"error": "corrupt", "detail": m}).to_string()
+        // `"error"` first: the page tells an error from a store by that prefix (a `json!` map
+        // sorts its keys, which put `"detail"` first and sent the error on to be stored).
+        Err(LoadError::Corrupt(m)) => format!(
+            r#"{{"error":"corrupt","detail":{}}}"#,
+            serde_json::Value::from(m)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The page reads `{"error"` at the start as a file it could not import (`lib.rs`, the
+    /// import effect); anything else is a store to save.
+    #[test]
+    fn an_unreadable_import_answers_with_the_error_first() {
+        for bad in [
+            "{oops",
+            r#"{"foo":1}"#,
+            "",
+            r#"{"version":999,"attempts":[]}"#,
+        ] {
+            let out = super::import_answer(kefu_core::progress::Store::import(bad));
+            assert!(out.starts_with(r#"{"error":"#), "{bad} → {out}");
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert!(v["error"] == "corrupt" || v["error"] == "too_new", "{out}");
         }
+        let good = kefu_core::progress::Store::import(r#"{"version":1,"attempts":[]}"#);
+        assert!(!super::import_answer(good).starts_with(r#"{"error""#));
     }
 }
