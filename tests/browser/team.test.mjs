@@ -51,7 +51,7 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
         attempt({ id: 'li2', scenario: 'refund', start: T0 + 35 * DAY, score: 72, hits: { apology: true, empathy: false }, exam }),
       ]),
       exportFile(dir, 'wang.json', { name: 'Wang', id: 'E7' }, [
-        attempt({ id: 'w1', scenario: 'refund', start: T0 + 19 * DAY, score: 30, hits: { apology: false, empathy: true, blame: true }, outcome: 'lost' }),
+        attempt({ id: 'w1', scenario: 'refund', start: T0 + 19 * DAY, score: 30, hits: { apology: false, empathy: true, blame: true, probe: true, gratitude: false }, outcome: 'lost' }),
       ]),
       exportFile(dir, 'zhao.json', { name: 'Zhao' }, [
         attempt({ id: 'z1', scenario: 'late', start: T0 + 59 * DAY, hits: { apology: true, blame: false } }),
@@ -95,6 +95,11 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     assert.equal(li.empathy, '0.500');
     assert.equal(csv.filter((l) => l).length, 4, 'a header and three trainees');
 
+    // The filters show what is applied (everything): not a select's last option, which Yew's
+    // drawing once left shown ("Exam", the scenario last listed) over an unfiltered grid.
+    assert.equal(await page.locator('select[name=kind]').inputValue(), 'all');
+    assert.equal(await page.locator('select[name=scenario]').inputValue(), '');
+
     // Filters: exams only; a scenario; a date range.
     const kind = page.locator('select[name=kind]');
     await kind.selectOption('exam');
@@ -125,6 +130,12 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     assert.match(await blame.innerText(), /^⚠ /);
     assert.match(await drill.locator('.hit[data-principle="empathy"]').first().innerText(), /^✓ /);
     assert.match(await drill.locator('.hit[data-principle="apology"]').first().innerText(), /^✗ /);
+    // What the turn asked for and the violation committed, in plain words: not a principle no
+    // turn asked for, shown or not, and no double negative ("no No blaming").
+    assert.equal(await drill.locator('.hit[data-principle="probe"], .hit[data-principle="gratitude"]').count(), 0);
+    assert.equal(await blame.innerText(), '⚠ No blaming: violated');
+    // The attempt's time as the trainer's clock reads it.
+    assert.match(await drill.locator('details[data-attempt="w1"] summary').innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d · REFUND · 30$/);
     assert.deepEqual(page.errors, []);
   } finally {
     await browser.close();

@@ -452,7 +452,7 @@ fn result(ctx: &Ctx, r: &Run, save: impl Fn(Option<Run>, Vec<String>) + 'static)
                         Some(a) => format!("{} · {}", s.score, a.outcome.map(|o| tr(&format!("outcome.{}", o.id()))).unwrap_or_default()),
                     };
                     html! { <li data-scenario={s.scenario.to_string()} data-score={s.score.to_string()}>
-                        { format!("{}: {status}", scenario_title(s.scenario, s.attempt)) }</li> }
+                        { format!("{}{}{status}", scenario_title(s.scenario, s.attempt), kefu_core::i18n::colon(lang)) }</li> }
                 }) }
             </ol>
             <h2>{ tr("exam.transcripts") }</h2>

@@ -4,7 +4,7 @@
 
 use super::{use_ctx, Shared};
 use kefu_core::dialogue::Exchange;
-use kefu_core::i18n::tf;
+use kefu_core::i18n::{colon, t, tf};
 use kefu_core::judgement::Judgement;
 use kefu_core::principles;
 use kefu_core::scenario::Scenario;
@@ -50,7 +50,7 @@ fn bounded(j: &Judgement, len: usize) -> Judgement {
 
 /// The reply with its evidence marked: its first `MAX_SHOWN_CHARS` characters, at most
 /// `MAX_MARKS` marks (the rest of the text is drawn plain), so drawing stays quick.
-pub fn highlighted(text: &str, j: &Judgement) -> Html {
+pub fn highlighted(text: &str, j: &Judgement, lang: principles::Lang) -> Html {
     let total = text.chars().count();
     let shown: String = text.chars().take(MAX_SHOWN_CHARS).collect();
     let pieces = view::highlight(&shown, &bounded(j, MAX_SHOWN_CHARS));
@@ -64,8 +64,23 @@ pub fn highlighted(text: &str, j: &Judgement) -> Html {
                 if !plain.is_empty() {
                     html.push(html! { { std::mem::take(&mut plain) } });
                 }
+                // What the mark is evidence of, in words (its colour is not all it says): seen
+                // on hover, and read after the words marked.
+                let name = principles::get(id).map_or(id, |p| p.name.get(lang));
+                let status = t(
+                    lang,
+                    if p.violation {
+                        "fb.violation"
+                    } else {
+                        "fb.hit"
+                    },
+                );
+                let said = format!("{name}{}{status}", colon(lang));
                 html.push(html! {
-                    <mark class={classes!("ev", p.violation.then_some("bad"))} data-evidence={id} title={id}>{ p.text }</mark>
+                    <>
+                        <mark class={classes!("ev", p.violation.then_some("bad"))} data-evidence={id} title={said.clone()}>{ p.text }</mark>
+                        <span class="visually-hidden">{ format!(" ({said})") }</span>
+                    </>
                 });
             }
             _ => plain.push_str(&p.text),
@@ -124,10 +139,11 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
         principles::get(id).is_some_and(|p| p.violation)
             || *id == "facts" && is_violation(id, j.hit(id), !j.principles[*id].evidence.is_empty())
     });
-    // What the turn did not ask for and the reply did not show is neither a miss nor a hit.
+    // What the turn did not ask for is listed apart, shown or not: it is neither a miss nor
+    // part of the turn's score (nor of the summary's rates, which count the turns that asked).
     let (good, unasked): (Vec<&str>, Vec<&str>) = rest
         .into_iter()
-        .partition(|id| j.hit(id) || j.expected.iter().any(|x| x == id));
+        .partition(|id| j.expected.iter().any(|x| x == id));
     let item = |id: &str| -> Html {
         let Some(f) = j.principles.get(id) else {
             return html! {};
@@ -179,6 +195,7 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
         html! {
             <li class={class} data-principle={id.to_string()} data-hit={f.hit.to_string()}>
                 <span class="fb-name">{ name }</span>
+                <span class="visually-hidden">{ colon(lang) }</span>
                 <span class="fb-status">{ status }</span>
                 if !quotes.is_empty() {
                     <span class="fb-ev">{ for quotes.into_iter().map(|q| html! { <q>{ q }</q> }) }</span>
@@ -192,7 +209,7 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
             <p class="turn-score"><strong>{ tf(lang, "fb.turn_score", &[("score", &j.score.to_string())]) }</strong>
                 { " · " }{ tf(lang, "fb.courtesy", &[("pct", &((j.courtesy * 100.0).round() as u32).to_string())]) }</p>
             <h3>{ tr("fb.your_reply") }</h3>
-            <p class="reply-hl">{ highlighted(&e.reply, j) }</p>
+            <p class="reply-hl">{ highlighted(&e.reply, j, lang) }</p>
             <ul class="fb-list">{ for good.iter().map(|id| item(id)) }</ul>
             if !unasked.is_empty() {
                 <h3 id="fb-unasked">{ tr("fb.unasked_title") }</h3>

@@ -14,11 +14,7 @@ use kefu_core::progress::{Attempt, Store};
 use std::rc::Rc;
 use yew::prelude::*;
 
-fn date_of(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    let iso: String = d.to_iso_string().into();
-    iso.chars().take(16).collect::<String>().replace('T', " ")
-}
+use super::local_minute as date_of;
 
 /// The rows a history table draws at first (a button draws the rest), and the attempts the
 /// trends are drawn over: a history of thousands never blocks the page.
@@ -365,9 +361,9 @@ pub fn Transcript(p: &TranscriptProps) -> Html {
                 let committed: Vec<&String> = t.principles.iter().filter(|(k, h)| **h && violation(k)).map(|(k, _)| k).collect();
                 html! {
                     <li data-turn={t.turn.clone()}>
-                        <p class="customer"><span class="who">{ who_c.clone() }</span>{ t.customer.clone() }</p>
-                        <p class="agent"><span class="who">{ tr("play.you") }</span>
-                            { match ex { Some(e) => highlighted(&e.reply, &e.judgement), None => html! { { t.reply.clone() } } } }</p>
+                        <p class="customer"><span class="who">{ who_c.clone() }</span><span class="visually-hidden">{ kefu_core::i18n::colon(lang) }</span>{ t.customer.clone() }</p>
+                        <p class="agent"><span class="who">{ tr("play.you") }</span><span class="visually-hidden">{ kefu_core::i18n::colon(lang) }</span>
+                            { match ex { Some(e) => highlighted(&e.reply, &e.judgement, lang), None => html! { { t.reply.clone() } } } }</p>
                         <p class="turn-score" data-score={t.score.to_string()}>{ tf(lang, "fb.turn_score", &[("score", &t.score.to_string())]) }</p>
                         if !shown.is_empty() { <p class="shown">{ tf(lang, "tr.shown", &[("list", &names(shown))]) }</p> }
                         if !missed.is_empty() { <p class="missed">{ tf(lang, "tr.missed", &[("list", &names(missed))]) }</p> }

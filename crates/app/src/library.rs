@@ -268,9 +268,11 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                     { for (0..SKELETONS).map(|_| html! { <li class="skeleton"></li> }) }
                 </ul>
             } else {
-                if shown.is_empty() {
-                    <p role="status">{ tr("lib.empty") }</p>
-                }
+                // Always there once listed, so a filter's result is told (the count heard, not
+                // seen: the cards show it), the empty case seen too.
+                <p role="status" key="count" class={classes!("lib-count", (!shown.is_empty()).then_some("visually-hidden"))}>
+                    { if shown.is_empty() { tr("lib.empty") } else { tf(ctx.lang, "lib.count", &[("n", &shown.len().to_string())]) } }
+                </p>
                 <ul class="cards" key="cards">{ for cards }</ul>
             }
             <div class="open-file">

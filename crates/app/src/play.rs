@@ -801,7 +801,13 @@ pub fn Play(p: &PlayProps) -> Html {
                         last.scroll_into_view_with_scroll_into_view_options(&opts);
                     }
                 }
-                if let Some(t) = textarea.cast::<web_sys::HtmlElement>() {
+                // Not away from a control the trainee is on outside the conversation (the
+                // language switch, whose change draws this page again).
+                let away = gloo::utils::document()
+                    .active_element()
+                    .filter(|a| a.closest(".play").ok().flatten().is_none())
+                    .is_some_and(|a| a.tag_name() != "BODY");
+                if let Some(t) = textarea.cast::<web_sys::HtmlElement>().filter(|_| !away) {
                     let opts = web_sys::FocusOptions::new();
                     opts.set_prevent_scroll(true);
                     let _ = t.focus_with_options(&opts);
@@ -991,28 +997,69 @@ pub fn Play(p: &PlayProps) -> Html {
     // One keyed list: a message keeps its node from the moment it is shown (a live region
     // announces each new node once; the customer's line is not re-added after the reply).
     let who_c = s.customer_name.get(play_lang).to_string();
+    // Heard, not seen: the speaker's name and the message are two words to a screen reader.
+    let colon = || html! { <span class="visually-hidden">{ kefu_core::i18n::colon(lang) }</span> };
     let mut messages: Vec<Html> = Vec::new();
     for (i, e) in sess.log.iter().enumerate() {
         messages.push(html! {
-            <div key={format!("c{i}")} class="msg customer"><span class="who">{ who_c.clone() }</span><p>{ e.customer.clone() }</p></div>
+            <div key={format!("c{i}")} class="msg customer"><span class="who">{ who_c.clone() }</span>{ colon() }<p>{ e.customer.clone() }</p></div>
         });
         messages.push(html! {
-            <div key={format!("a{i}")} class="msg agent"><span class="who">{ tr("play.you") }</span><p>{ e.reply.clone() }</p></div>
+            <div key={format!("a{i}")} class="msg agent"><span class="who">{ tr("play.you") }</span>{ colon() }<p>{ e.reply.clone() }</p></div>
         });
     }
     let n = sess.log.len();
     messages.push(html! {
         <div key={format!("c{n}")} class={classes!("msg", "customer", ended.then_some("ending"))}>
-            <span class="who">{ who_c.clone() }</span>
+            <span class="who">{ who_c.clone() }</span>{ colon() }
             <p>{ sess.customer_line.clone() }</p>
         </div>
     });
     if let Some((text, _)) = &state.pending {
         messages.push(html! {
-            <div key={format!("a{n}")} class="msg agent pending"><span class="who">{ tr("play.you") }</span><p>{ text.clone() }</p></div>
+            <div key={format!("a{n}")} class="msg agent pending"><span class="who">{ tr("play.you") }</span>{ colon() }<p>{ text.clone() }</p></div>
         });
     }
     let last = sess.log.last();
+    // What the feedback below says, told to a screen reader when a reply is judged (the
+    // feedback itself is not a live region: it is long, and read at will).
+    let told = last.filter(|_| !exam).map(|e| {
+        let j = &e.judgement;
+        let asked = |hit: bool| -> Vec<String> {
+            j.expected
+                .iter()
+                .filter(|id| j.hit(id) == hit && !principles::get(id).is_some_and(|p| p.violation))
+                .cloned()
+                .collect()
+        };
+        let committed: Vec<String> = j
+            .principles
+            .iter()
+            .filter(|(id, f)| f.hit && principles::get(id).is_some_and(|p| p.violation))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut parts = vec![tf(
+            lang,
+            "fb.turn_score",
+            &[("score", &j.score.to_string())],
+        )];
+        for (key, ids) in [
+            ("tr.shown", asked(true)),
+            ("tr.missed", asked(false)),
+            ("tr.committed", committed),
+        ] {
+            if !ids.is_empty() {
+                parts.push(tf(lang, key, &[("list", &names(&ids))]));
+            }
+        }
+        parts.push(format!(
+            "{}{}{mood_label} ({})",
+            tr("play.mood"),
+            kefu_core::i18n::colon(lang),
+            sess.mood
+        ));
+        parts.join(if lang.is_zh() { "。" } else { ". " })
+    });
     html! {
         <section class="play">
             <div class="play-head">
@@ -1036,7 +1083,7 @@ pub fn Play(p: &PlayProps) -> Html {
                 // In an exam nothing is scored on screen, the customer's mood meter included.
                 if !exam {
                 <div class="mood" >
-                    <label for="mood">{ tr("play.mood") }{ ": " }<strong>{ mood_label.clone() }</strong></label>
+                    <label for="mood">{ tr("play.mood") }{ kefu_core::i18n::colon(lang) }<strong>{ mood_label.clone() }</strong></label>
                     <meter id="mood" min="0" max="100" low="25" high="70" optimum="100"
                         value={sess.mood.to_string()} aria-valuetext={format!("{} ({})", mood_label, sess.mood)}>{ sess.mood }</meter>
                 </div>
@@ -1093,6 +1140,7 @@ pub fn Play(p: &PlayProps) -> Html {
                     }
                 </form>
             }
+            <p class="visually-hidden told" role="status">{ told.unwrap_or_default() }</p>
             if let Some(e) = last.filter(|_| !exam) {
                 <Feedback exchange={Shared(Rc::new(e.clone()))} scenario={p.scenario.clone()} />
             }

@@ -64,12 +64,23 @@ pub fn Summary(p: &SummaryProps) -> Html {
     let values: Vec<f32> = rates.iter().map(|(_, r)| *r).collect();
     let size = 260.0;
     let radar = chart::radar(&labels, &values, size);
+    // The conversation's end takes the reply box away: the trainee (a keyboard or a screen
+    // reader) is brought to the summary's heading, not left at the top of the page.
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        use_effect_with((), move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
     let on_print = Callback::from(|_| {
         let _ = gloo::utils::window().print();
     });
     html! {
         <section class="summary" aria-labelledby="sum-title">
-            <h2 id="sum-title">{ tr("sum.title") }</h2>
+            <h2 id="sum-title" tabindex="-1" ref={heading}>{ tr("sum.title") }</h2>
             { trainee_line(lang, ctx.lrs.state.identity.as_ref()) }
             <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
             <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
@@ -82,7 +93,9 @@ pub fn Summary(p: &SummaryProps) -> Html {
                     }
                 }</p>
             }) }
-            <figure class="radar">
+            // Named by the caption's first words, not the whole caption with its list of rates
+            // and links (which are read as themselves).
+            <figure class="radar" aria-labelledby="radar-name">
                 <svg viewBox={radar.view_box.clone()} role="img" aria-label={tr("sum.radar")}>
                     { for radar.rings.iter().map(|r| html! { <polygon class="ring" points={r.clone()} /> }) }
                     { for radar.axes.iter().map(|(x1, y1, x2, y2)| html! {
@@ -94,10 +107,10 @@ pub fn Summary(p: &SummaryProps) -> Html {
                     }) }
                 </svg>
                 <figcaption>
-                    { tr("sum.radar") }
+                    <span id="radar-name">{ tr("sum.radar") }</span>
                     <ul class="rates">
                         { for rates.iter().zip(&labels).map(|((id, r), l)| html! {
-                            <li data-rate={id.clone()}>{ format!("{l}: {}%", (r * 100.0).round()) }
+                            <li data-rate={id.clone()}>{ format!("{l}{}{}%", kefu_core::i18n::colon(lang), (r * 100.0).round()) }
                                 if !p.exam {
                                     { " " }<a class="practise" href={format!("#/practise/{id}")}>{ tf(lang, "sum.practise", &[("principle", l)]) }</a>
                                 }
@@ -110,8 +123,8 @@ pub fn Summary(p: &SummaryProps) -> Html {
             <ol class="transcript">
                 { for sess.log.iter().map(|e| html! {
                     <li>
-                        <p class="customer"><span class="who">{ tr("play.customer") }</span>{ e.customer.clone() }</p>
-                        <p class="agent"><span class="who">{ tr("play.you") }</span>{ highlighted(&e.reply, &e.judgement) }</p>
+                        <p class="customer"><span class="who">{ tr("play.customer") }</span><span class="visually-hidden">{ kefu_core::i18n::colon(lang) }</span>{ e.customer.clone() }</p>
+                        <p class="agent"><span class="who">{ tr("play.you") }</span><span class="visually-hidden">{ kefu_core::i18n::colon(lang) }</span>{ highlighted(&e.reply, &e.judgement, lang) }</p>
                         <p class="turn-score">{ tf(lang, "fb.turn_score", &[("score", &e.judgement.score.to_string())]) }</p>
                     </li>
                 }) }

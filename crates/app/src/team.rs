@@ -192,7 +192,7 @@ fn file_said(
             "team.file_read",
             &[("file", name), ("n", &n.to_string())],
         ),
-        Err(e) => format!("{name}: {}", e.message(lang)),
+        Err(e) => format!("{name}{}{}", kefu_core::i18n::colon(lang), e.message(lang)),
     }
 }
 
@@ -447,7 +447,11 @@ pub fn TeamPage() -> Html {
                         }
                         // One file alone: its line says it; of several, each failure is listed.
                         Err(e) if b.total > 1 => {
-                            b.problems.push(format!("{name}: {}", e.message(lang)));
+                            b.problems.push(format!(
+                                "{name}{}{}",
+                                kefu_core::i18n::colon(lang),
+                                e.message(lang)
+                            ));
                         }
                         Err(_) => {}
                     }
@@ -545,7 +549,10 @@ pub fn TeamPage() -> Html {
                 <label>{ tr("team.to") }<input ref={to} type="date" /></label>
                 <label>{ tr("team.scenario") }
                     <select name="scenario">
-                        <option value="">{ tr("team.all") }</option>
+                        // Each option says whether it is the one applied: Yew adds a list's
+                        // nodes last first, which left a select without a `selected` option
+                        // showing its last one ("Exam") while every attempt was shown.
+                        <option value="" selected={filter.scenario.is_none()}>{ tr("team.all") }</option>
                         { for report.all_scenarios.iter().map(|(id, title)| html! {
                             <option value={id.clone()} selected={filter.scenario.as_ref() == Some(id)}>{ title.clone() }</option>
                         }) }
@@ -553,9 +560,9 @@ pub fn TeamPage() -> Html {
                 </label>
                 <label>{ tr("team.kind") }
                     <select name="kind">
-                        <option value="all">{ tr("team.all") }</option>
-                        <option value="practice">{ tr("team.practice") }</option>
-                        <option value="exam">{ tr("team.exam") }</option>
+                        <option value="all" selected={filter.kind == Kind::All}>{ tr("team.all") }</option>
+                        <option value="practice" selected={filter.kind == Kind::Practice}>{ tr("team.practice") }</option>
+                        <option value="exam" selected={filter.kind == Kind::Exam}>{ tr("team.exam") }</option>
                     </select>
                 </label>
             </fieldset>
@@ -605,12 +612,17 @@ pub fn TeamPage() -> Html {
                     <h2>{ t.name.clone() }</h2>
                     { for t.store.attempts.iter().filter(|a| filter.keeps(a)).map(|a| html! {
                         <details data-attempt={a.id.clone()}>
-                            <summary>{ format!("{} · {} · {}", kefu_core::progress::iso_time(a.started_ms).get(..16).unwrap_or_default(), a.title, a.score()) }</summary>
+                            <summary>{ format!("{} · {} · {}", super::local_minute(a.started_ms), a.title, a.score()) }</summary>
                             <ol>{ for a.turns.iter().map(|turn| html! {
                                 <li>
                                     <p class="customer">{ turn.customer.clone() }</p>
                                     <p class="agent">{ turn.reply.clone() }</p>
-                                    <p class="hits">{ for turn.principles.iter().map(|(k, v)| html! { <>{ hit(k, *v) }{ " " }</> }) }</p>
+                                    // What the turn asked for, and any violation: not every
+                                    // principle judged (the trainee's own feedback keeps the
+                                    // rest apart as not asked for).
+                                    <p class="hits">{ for turn.principles.iter()
+                                        .filter(|(k, v)| turn.expects(k) || **v && principles::get(k).is_some_and(|p| p.violation))
+                                        .map(|(k, v)| html! { <>{ hit(k, *v) }{ " " }</> }) }</p>
                                 </li>
                             }) }</ol>
                         </details>

@@ -49,6 +49,12 @@ pub fn TeamApp() -> Html {
         gloo::utils::document_element()
             .set_attribute("lang", l.code())
             .ok();
+        let name = |k: &str| kefu_core::i18n::t(*l, k);
+        gloo::utils::document().set_title(&format!(
+            "{} · {}",
+            name("team.title"),
+            name("app.name")
+        ));
     });
     // Follow the hash; a page this module does not show is the full module's. Back or forward
     // to an entry whose `?lang=` differs fires `popstate`, not `hashchange`: the page follows

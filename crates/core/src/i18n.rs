@@ -44,6 +44,16 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     s
 }
 
+/// The colon between a label and its value, as the language writes it (full-width in
+/// Chinese, where a value follows with no space).
+pub fn colon(lang: Lang) -> &'static str {
+    if lang.is_zh() {
+        "："
+    } else {
+        ": "
+    }
+}
+
 /// Every key of the catalogue (for tests).
 pub fn keys() -> impl Iterator<Item = &'static str> {
     catalogue().keys()
