@@ -651,3 +651,39 @@ fn kefu_xapi_keeps_the_trainee_the_file_names() {
     assert_eq!(actor(&named)["mbox"], "mailto:ada@example.com");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A reader that stops early (`kefu xapi export.json | head`) ends `kefu` quietly, as it ends
+/// any Unix tool: no panic about a broken pipe ("failed printing to stdout") on stderr.
+#[test]
+fn kefu_xapi_piped_into_a_reader_that_stops_early_does_not_panic() {
+    use std::io::Read;
+    let dir = std::env::temp_dir().join(format!("kefu-xapi-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("many.json");
+    // Far more statements than a pipe holds (64 KB).
+    let many = (0..300)
+        .map(|i| attempt("late", 1000.0 + f64::from(i), true, "resolved"))
+        .collect();
+    std::fs::write(&file, store(many).to_json()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kefu"))
+        .args(["xapi", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(status.code(), Some(101), "{stderr}");
+}

@@ -36,6 +36,13 @@ const USAGE: &str = "usage:
                                            the actor is the trainee the file names, or --name/--id when given";
 
 fn main() -> ExitCode {
+    // A reader that stops early (`| head`) ends `kefu` as it ends any Unix tool: by SIGPIPE,
+    // quietly, not with a panic ("failed printing to stdout: Broken pipe").
+    #[cfg(unix)]
+    // SAFETY: at the start of `main`, before any thread or output; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
