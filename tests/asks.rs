@@ -246,3 +246,29 @@ fn no_brief_gives_away_an_answer() {
         }
     }
 }
+
+/// A misspelt `goto` on the branch that needs the answer is reported as that; no second,
+/// false warning that no branch needs the question answered.
+#[test]
+fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
+    let from = "[[turn.next]]\nall = [\"answers\"]\nany = [\"solution\", \"follow_up\"]\ngoto = \"compensation\"";
+    let (src, _) = late_with(
+        from,
+        &from.replace("goto = \"compensation\"", "goto = \"compensaton\""),
+    );
+    let out = check_source("t.toml", &src);
+    let errors: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{:#?}", out.diagnostics);
+    assert!(errors[0].message.contains("compensaton"), "{}", errors[0]);
+    assert!(
+        out.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("no branch needs it answered")),
+        "{:#?}",
+        out.diagnostics
+    );
+}

@@ -277,3 +277,26 @@ fn paths_print_each_samples_path_with_the_mood() {
     let bad = run(Some("--pathz"));
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// Two files of one id in a folder: the copy is the error (not the file named after the id,
+/// whatever the names' order), at its `id` line where the trainer changes it, not at 1:1.
+#[test]
+fn a_duplicated_id_is_reported_at_the_second_files_id_line() {
+    let dir = temp_dir("twins");
+    let shipped = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/angry-late-delivery.toml"),
+    )
+    .unwrap();
+    let twin = shipped.replacen("id = \"angry-late-delivery\"", "id = \"twin\"", 1);
+    assert_ne!(twin, shipped);
+    std::fs::write(dir.join("twin.toml"), &twin).unwrap();
+    std::fs::write(dir.join("twin-copy.toml"), &twin).unwrap();
+    let out = check_within(&[&dir], Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = twin.lines().position(|l| l.starts_with("id = ")).unwrap() + 1;
+    let want = format!("twin-copy.toml:{line}:6: error: scenario id `twin` is already used by ");
+    assert!(stdout.lines().any(|l| l.contains(&want)), "{stdout}");
+    assert!(stdout.contains("already used by ") && stdout.trim_end().ends_with("twin.toml: give each scenario its own id (a copy keeps its original's id until you change it)"), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -315,6 +315,13 @@ fn semantic_errors_are_located_and_say_what_to_write() {
             "{order_di}",
             &["unknown placeholder `{order_di}`", "did you mean `{order_id}`?"],
         ),
+        // A mood out of range: the value given and one to write.
+        (
+            "mood = 30",
+            "mood = 130",
+            "130",
+            &["mood 130 is out of range", "from 0 (furious) to 100 (happy)", "`mood = 100`"],
+        ),
         // An unknown kind.
         (
             r#"kind = "angry""#,
@@ -720,4 +727,73 @@ fn samples_are_played_like_the_app_with_the_mood_along_the_path() {
             .contains("open (mood 30) → compensation (mood 50) → escalated (mood 30)"),
         "{d}"
     );
+}
+
+/// A region's code for one of the format's languages (`zh-CN`, `zh-HK`) gets one error saying
+/// the format's own code, and the file is checked as that language: no second error claiming
+/// no language is listed.
+#[test]
+fn a_regional_language_code_gives_one_error_naming_the_formats_code() {
+    let src = edit(
+        BASE,
+        r#"languages = ["zh-Hans", "en"]"#,
+        r#"languages = ["zh-CN", "en"]"#,
+    );
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "\"zh-CN\""), "{d}");
+    assert!(
+        d.message
+            .contains("unknown language `zh-CN`: write `zh-Hans`"),
+        "{d}"
+    );
+    let src = edit(
+        BASE,
+        r#"languages = ["zh-Hans", "en"]"#,
+        r#"languages = ["zh-HK"]"#,
+    );
+    let out = check(&src);
+    assert!(
+        out.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("list at least one language")),
+        "{:#?}",
+        out.diagnostics
+    );
+    assert!(out.diagnostics.iter().any(|d| d
+        .message
+        .contains("unknown language `zh-HK`: write `zh-Hant`")));
+    // An empty list is what that error is for.
+    let src = edit(BASE, r#"languages = ["zh-Hans", "en"]"#, "languages = []");
+    assert!(check(&src)
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("list at least one language")));
+}
+
+/// A table header with a bracket missing or extra says which header to write.
+#[test]
+fn a_header_with_unmatched_brackets_says_which_header_to_write() {
+    for (typed, want) in [
+        ("[turn]]", "[[turn]]"),
+        ("[[turn]", "[[turn]]"),
+        ("[[turn.next]", "[[turn.next]]"),
+        ("[customer", "[customer]"),
+    ] {
+        let header = if want == "[customer]" {
+            "[customer]"
+        } else if want == "[[turn.next]]" {
+            "[[turn.next]]"
+        } else {
+            "[[turn]]"
+        };
+        let src = edit(BASE, header, typed);
+        let out = check(&src);
+        let d = one_error(&out);
+        assert_eq!((d.line, d.col), pos(&src, typed), "{d}");
+        assert!(
+            d.message.contains(&format!("write `{want}`")),
+            "{typed}: {d}"
+        );
+    }
 }

@@ -280,7 +280,9 @@ fn check(args: &[String]) -> ExitCode {
             }
         }
     };
-    let mut ids: std::collections::BTreeMap<String, String> = Default::default();
+    // Each clean scenario's file(s) by id: `(name, src)`; one id of several files is decided
+    // after every file is read (which file keeps it does not depend on the names' order).
+    let mut ids: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     let mut known: Vec<(String, kefu_core::judgement::ScenarioKind)> = Vec::new();
     // Exam files are checked last, against the scenarios of this run.
     let mut exams: Vec<(&PathBuf, String, String)> = Vec::new();
@@ -307,14 +309,25 @@ fn check(args: &[String]) -> ExitCode {
                     println!("{}", one_line(&line));
                 }
             }
-            if let Some(other) = ids.insert(s.id.clone(), name.clone()) {
-                let line = kefu_core::view::id_taken(&name, &s.id, &other);
-                println!("{}", one_line(&line));
-                dup.push(());
-            } else {
+            let files = ids.entry(s.id.clone()).or_default();
+            if files.is_empty() {
                 known.push((s.id.clone(), s.kind));
                 ok += 1;
             }
+            files.push((name, src));
+        }
+    }
+    // A scenario id of several files: the file named after it keeps it (`ID.toml`: the others
+    // are copies renamed on one side only), else the first; each other is an error at its id.
+    for (id, files) in &ids {
+        let keeper = files
+            .iter()
+            .position(|(n, _)| Path::new(n).file_stem().is_some_and(|s| s == id.as_str()))
+            .unwrap_or(0);
+        for (_, (name, src)) in files.iter().enumerate().filter(|(i, _)| *i != keeper) {
+            let line = kefu_core::view::id_taken(name, src, id, &files[keeper].0);
+            println!("{}", one_line(&line));
+            dup.push(());
         }
     }
     let mut exam_ids: std::collections::BTreeMap<String, String> = Default::default();

@@ -178,7 +178,9 @@ test('two files added to a deployed site with one id: the first is the scenario,
   await page.getByRole('link', { name: 'Twin A' }).waitFor();
   const broken = page.getByRole('alert', { name: 'Scenario files with errors' });
   await broken.waitFor();
-  assert.match(await broken.innerText(), /twin-b\.toml:1:1: error: scenario id `twin` is already used by twin-a\.toml/);
+  // At the second file's `id` line, as `kefu check` says it.
+  const idLine = shipped.split('\n').findIndex((l) => /^id = /.test(l)) + 1;
+  assert.match(await broken.innerText(), new RegExp(`twin-b\\.toml:${idLine}:6: error: scenario id \`twin\` is already used by twin-a\\.toml`));
   assert.equal(await page.getByRole('link', { name: 'Twin B' }).count(), 0);
   assert.deepEqual(page.errors, []);
 });

@@ -1496,7 +1496,7 @@ pub fn App() -> Html {
                 for (i, (name, src)) in more.iter().enumerate() {
                     let mut c = check_file(lang, name, src).await;
                     if i < listed_n {
-                        c = view::one_id_per_file(c, &mut taken);
+                        c = view::one_id_per_file(c, src, &mut taken);
                     }
                     lib.dispatch(LibAction::Add(Box::new(c)));
                 }

@@ -99,13 +99,12 @@ impl Ck<'_> {
                     ),
                 ),
                 None => {
-                    let codes = ["zh-Hans", "zh-Hant", "en"];
                     self.err(
                         k,
                         format!(
-                            "unknown language `{}` in {what}{}",
+                            "unknown language `{}` in {what}: {}",
                             k.get_ref(),
-                            suggest(k.get_ref(), codes.into_iter())
+                            crate::check::checker::lang_instead(k.get_ref())
                         ),
                     );
                 }

@@ -183,7 +183,13 @@ pub(super) fn unanswered_stays(ck: &mut Checker, raw: &RawScenario, s: &Scenario
             .filter(|b| needs_answer(&b.cond, ask.kind) && b.goto != Target::Turn(t))
             .map(|b| b.goto)
             .collect();
-        if answered.is_empty() {
+        // A branch dropped for an error of its own (a misspelt `goto`) may be the one that
+        // needs the answer: that error is the one to report.
+        let dropped = raw
+            .turn
+            .get(t)
+            .is_some_and(|rt| rt.get_ref().next.len() != turn.next.len());
+        if answered.is_empty() && !dropped {
             if let Some(a) = raw.turn.get(t).and_then(|rt| rt.get_ref().asks.as_ref()) {
                 ck.warn(a, format!("turn `{}` asks a question, but no branch needs it answered: add `all = [\"answers\"]` to the branch that moves on, so a reply that ignores the question does not", turn.id));
             }

@@ -176,17 +176,24 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
                 ck.warn(l, format!("`{}` is listed twice", l.get_ref()))
             }
             Some(x) => languages.push(x),
-            None => ck.err(
-                l,
-                format!(
-                    "unknown language `{}`: write {}",
-                    l.get_ref(),
-                    Lang::codes_listed()
-                ),
-            ),
+            None => {
+                ck.err(
+                    l,
+                    format!(
+                        "unknown language `{}`: {}",
+                        l.get_ref(),
+                        lang_instead(l.get_ref())
+                    ),
+                );
+                // `zh-HK` for `zh-Hant`: the rest of the file is checked as that language,
+                // not reported again as having none.
+                if let Some(x) = Lang::parse(l.get_ref()).filter(|x| !languages.contains(x)) {
+                    languages.push(x);
+                }
+            }
         }
     }
-    if languages.is_empty() {
+    if raw.languages.get_ref().is_empty() {
         ck.err(
             &raw.languages,
             "list at least one language: `languages = [\"zh-Hans\", \"en\"]`",
@@ -234,7 +241,14 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
         .map(|p| ck.text_sev(p, "`customer.persona`", &languages, Severity::Warning));
     let mood = customer.mood.as_ref().map_or(30, |m| {
         if !(0..=100).contains(m.get_ref()) {
-            ck.err(m, "mood is 0 (furious) to 100 (happy)");
+            ck.err(
+                m,
+                format!(
+                    "mood {} is out of range: write a whole number from 0 (furious) to 100 (happy), e.g. `mood = {}`",
+                    m.get_ref(),
+                    (*m.get_ref()).clamp(0, 100)
+                ),
+            );
         }
         (*m.get_ref()).clamp(0, 100) as i32
     });

@@ -131,9 +131,9 @@ impl Checker<'_> {
                 None => self.err(
                     k,
                     format!(
-                        "unknown language `{}` in {what}: write {}",
+                        "unknown language `{}` in {what}: {}",
                         k.get_ref(),
-                        Lang::codes_listed()
+                        lang_instead(k.get_ref())
                     ),
                 ),
             }
@@ -331,6 +331,39 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
             ))
         })
     };
+    // A table's header with a bracket missing or extra (`[turn]]`, `[[turn]`): the header it
+    // was meant to be.
+    let head = line.trim();
+    if head.starts_with('[') && head.matches('[').count() != head.matches(']').count() {
+        let name = head.trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace());
+        const LISTS: [&str; 8] = [
+            "turn",
+            "turn.next",
+            "turn.line",
+            "turn.facts",
+            "turn.false_claims",
+            "ending",
+            "ending.line",
+            "sample",
+        ];
+        let fixed = if LISTS.contains(&name) {
+            format!("[[{name}]]")
+        } else {
+            format!("[{name}]")
+        };
+        let col = line.len() - line.trim_start().len();
+        return Some((
+            start + col,
+            format!(
+                "`{head}` has its brackets unmatched: write `{fixed}` ({})",
+                if LISTS.contains(&name) {
+                    "two on each side: each one starts another of a list"
+                } else {
+                    "one on each side"
+                }
+            ),
+        ));
+    }
     let unclosed = "this string is not closed on its line: a `\"…\"` string cannot hold a line break; end it with `\"` on the same line, write `\\n` for a line break, or use `\"\"\"` for text over several lines".to_string();
     // The line before first: a string broken by a line break leaves its end on this line,
     // where it looks like a string opened and not closed.
@@ -459,6 +492,19 @@ pub(super) fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> 
         Some(n) => format!(": did you mean `{n}`?"),
         None if known.is_empty() => String::new(),
         None => format!(": write one of: {}", known.join(", ")),
+    }
+}
+
+/// What to write for a language code this format does not know: the format's own code when it
+/// names one of its languages another way (`zh-HK`, `zh-TW`, `zh-CN`, `ZH-hant`), else the list.
+pub(crate) fn lang_instead(typed: &str) -> String {
+    match Lang::parse(typed) {
+        Some(l) => format!(
+            "write `{}` ({}: one code whatever the region)",
+            l.code(),
+            l.native_name()
+        ),
+        None => format!("write {}", Lang::codes_listed()),
     }
 }
 

@@ -19,7 +19,7 @@ mod policy;
 mod samples;
 
 use build::build;
-use checker::{filled_size, friendly_toml_error, ordinal, suggest, Checker, Lines};
+use checker::{filled_size, friendly_toml_error, lang_instead, ordinal, suggest, Checker, Lines};
 use cond::{cond_of, line_of};
 use graph::graph;
 pub use samples::SAMPLE_SEED;

@@ -143,9 +143,9 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                     ck.err(
                         l,
                         format!(
-                            "unknown language `{}`: write {}",
+                            "unknown language `{}`: {}",
                             l.get_ref(),
-                            Lang::codes_listed()
+                            super::checker::lang_instead(l.get_ref())
                         ),
                     );
                     continue;

@@ -137,8 +137,31 @@ impl Library {
 /// The message for a scenario file whose id `other` (an earlier file of the same folder)
 /// already uses: what `kefu check` says of a folder, and the app of the files a deployed
 /// `scenarios/index.json` lists.
-pub fn id_taken(file: &str, id: &str, other: &str) -> String {
-    format!("{file}:1:1: error: scenario id `{id}` is already used by {other}: give each scenario its own id")
+pub fn id_taken(file: &str, src: &str, id: &str, other: &str) -> String {
+    let (line, col) = id_position(src);
+    format!("{file}:{line}:{col}: error: scenario id `{id}` is already used by {other}: give each scenario its own id (a copy keeps its original's id until you change it)")
+}
+
+/// Where a scenario file's `id = "…"` value starts (1-based line and column in chars): the
+/// line the duplicate-id error points at. `(1, 1)` when the file has no such line before its
+/// first table.
+pub fn id_position(src: &str) -> (usize, usize) {
+    for (i, line) in src.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            break;
+        }
+        let Some(rest) = t.strip_prefix("id") else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let col = line.chars().count() - value.chars().count() + 1;
+        return (i + 1, col);
+    }
+    (1, 1)
 }
 
 /// The files a deployed `scenarios/index.json` lists are one folder, read as `kefu check` reads
@@ -146,6 +169,7 @@ pub fn id_taken(file: &str, id: &str, other: &str) -> String {
 /// scenario of the id silently replacing the first. `taken` holds the ids so far (id → file).
 pub fn one_id_per_file(
     c: Checked,
+    src: &str,
     taken: &mut std::collections::BTreeMap<String, String>,
 ) -> Checked {
     let id = c
@@ -156,7 +180,7 @@ pub fn one_id_per_file(
     let Some(id) = id else { return c };
     match taken.get(&id) {
         Some(other) if *other != c.file => Checked {
-            diagnostics: vec![id_taken(&c.file, &id, other)],
+            diagnostics: vec![id_taken(&c.file, src, &id, other)],
             file: c.file,
             scenario: None,
             card: None,
@@ -324,27 +348,36 @@ mod tests {
     #[test]
     fn a_listed_file_whose_id_an_earlier_one_took_is_an_error_as_kefu_check_says() {
         let mut taken = std::collections::BTreeMap::new();
-        let a = one_id_per_file(clean("twin-a.toml", "twin"), &mut taken);
+        let src = "# A copy.\nid = \"twin\"\n[customer]\nid = \"x\"\n";
+        let a = one_id_per_file(clean("twin-a.toml", "twin"), src, &mut taken);
         assert!(a.card.is_some(), "the first keeps its id");
-        let b = one_id_per_file(clean("twin-b.toml", "twin"), &mut taken);
+        let b = one_id_per_file(clean("twin-b.toml", "twin"), src, &mut taken);
         assert!(
             b.card.is_none() && b.scenario.is_none(),
             "the second is not a scenario"
         );
         assert_eq!(
             b.diagnostics,
-            ["twin-b.toml:1:1: error: scenario id `twin` is already used by twin-a.toml: give each scenario its own id"]
+            ["twin-b.toml:2:6: error: scenario id `twin` is already used by twin-a.toml: give each scenario its own id (a copy keeps its original's id until you change it)"]
         );
         // Another id, and a broken file, pass as they are.
-        assert!(one_id_per_file(clean("other.toml", "other"), &mut taken)
-            .card
-            .is_some());
+        assert!(
+            one_id_per_file(clean("other.toml", "other"), src, &mut taken)
+                .card
+                .is_some()
+        );
         let broken = Checked {
             file: "bad.toml".into(),
             scenario: None,
             card: None,
             diagnostics: vec!["bad.toml:1:1: error: x".into()],
         };
-        assert_eq!(one_id_per_file(broken.clone(), &mut taken), broken);
+        assert_eq!(one_id_per_file(broken.clone(), src, &mut taken), broken);
+        assert_eq!(id_position("title = 1\n  id   =  \"a\""), (2, 11));
+        assert_eq!(
+            id_position("[customer]\nid = \"a\""),
+            (1, 1),
+            "only before the first table"
+        );
     }
 }
