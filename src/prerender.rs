@@ -182,10 +182,11 @@ pub fn prerender(cards_json: &str) -> Option<String> {
         };
         let _ = writeln!(
             out,
-            "<template data-lang=\"{}\" data-tags=\"{}\" data-loading=\"{}\"{default}><div class=\"pre\" inert aria-hidden=\"true\">{}</div></template>",
+            "<template data-lang=\"{}\" data-tags=\"{}\" data-loading=\"{}\" data-title=\"{}\"{default}><div class=\"pre\" inert aria-hidden=\"true\">{}</div></template>",
             l.code(),
             esc(&tags.join(" ")),
             esc(&kefu_core::i18n::t(l, "app.loading")),
+            esc(&kefu_core::i18n::t(l, "app.name")),
             library_html(&lib, l)
         );
     }

@@ -42,6 +42,21 @@ test('the library lists the scenarios; the time to show it is reported', async (
   assert.deepEqual(page.errors, []);
 });
 
+test('the tab is named in the page\'s language: the library by index.html, each other page by the app', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=zh-Hant`);
+  await page.locator('.cards .card').first().waitFor();
+  assert.equal(await page.title(), '客服道場');
+  await page.goto(`${srv.base}/?lang=zh-Hant#/settings`);
+  await page.waitForFunction(() => document.title === '設定 · 客服道場');
+  await page.goto(`${srv.base}/?lang=en#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.waitForFunction((t) => document.title === `${t} · Kefu Dojo`, titleOf(ID));
+  await page.getByRole('link', { name: 'History' }).click();
+  await page.waitForFunction(() => document.title === 'History · Kefu Dojo');
+  assert.deepEqual(page.errors, []);
+});
+
 test('a seed written after the hash (#/play/ID?seed=N) plays that seed, as ?seed=N#/play/ID does', async () => {
   const first = async (url) => {
     const page = await newPage(browser);

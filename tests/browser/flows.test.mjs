@@ -34,7 +34,7 @@ test('export JSON, clear (asks first), import back: same attempts, no duplicates
   await page.getByRole('button', { name: 'Clear history' }).click();
   await page.getByText('No attempts yet.').waitFor();
   await page.locator('input[type=file]').setInputFiles(file);
-  await page.getByText(`Imported ${n} new attempts; 0 replaced by a longer copy of the same play; 0 kept beside a different play with the same id; 0 already saved.`).waitFor();
+  await page.getByText(`Imported ${n} new attempt${n === 1 ? '' : 's'}; 0 replaced by a longer copy of the same play; 0 kept beside a different play with the same id; 0 already saved.`).waitFor();
   assert.equal(await rows.count(), n);
   await page.locator('input[type=file]').setInputFiles(file);
   await page.getByText(`Imported 0 new attempts; 0 replaced by a longer copy of the same play; 0 kept beside a different play with the same id; ${n} already saved.`).waitFor();

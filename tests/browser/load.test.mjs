@@ -258,7 +258,12 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // scenario that could not be fetched told with "Try again", files that are not UTF-8 refused,
 // the library's filters in the URL. The dashboard's to 166 KB at 168,509 bytes (164.6 KB, 451
 // bytes under 165 KB): a pick of several files summed up, each unreadable one listed.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 335 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 166 * 1024]];
+// Raised to 338 KB on 2026-12-07 (twenty-fourth session) at 343,612 bytes (335.6 KB, warm tree;
+// 1.5 KB of room for a clean clone's build): what a screen reader is told after each reply and at
+// the end, the tab's title per page, highlights named in words, local times, a count of one in
+// the singular, full-width punctuation in the Chinese catalogue. The dashboard's to 167 KB at
+// 169,463 bytes (165.5 KB): its filters and a trainee's transcript in plain words, its title.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 338 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 167 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

@@ -204,7 +204,7 @@ test('(13) an import while another tab saves loses nothing', async () => {
   await other.getByRole('log').locator('.msg.customer').first().waitFor();
   await reply(other, GOOD.en);
   await page.locator('input[type=file]').setInputFiles(file);
-  await page.getByText(/Imported 1 new attempts;/).waitFor();
+  await page.getByText(/Imported 1 new attempt;/).waitFor();
   const rows = page.locator('table.attempts tbody tr');
   await page.waitForFunction(() => document.querySelectorAll('table.attempts tbody tr').length === 2);
   const saved = (await savedWhen(page, (a) => a.length === 2)).map((a) => a.scenario).sort();

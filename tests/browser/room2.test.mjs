@@ -232,6 +232,13 @@ test('the summary prints on one page, even of a long run', async () => {
   await page.locator('.summary').waitFor();
   const turns = await page.locator('.summary .transcript > li').count();
   assert.ok(turns >= 8, `a run of ${turns} turns`);
+  // Ended by the reply limit, whatever the mood: the summary says so beside the ending.
+  const max = JSON.parse(fs.readFileSync(path.join(DIST, 'scenarios/library.json'), 'utf8'))
+    .scenarios.find((s) => s.id === 'angry-third-complaint').max_turns;
+  if (turns === max && Number(await page.locator('meter#mood').getAttribute('value')) > 0) {
+    assert.equal(await page.locator('.summary .ending .cut-short').getAttribute('data-cut'), 'turns');
+    assert.match(await page.locator('.summary .ending').innerText(), new RegExp(`gave up after ${max} replies`));
+  }
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
   fs.writeFileSync(path.join(SHOTS, 'summary-print.pdf'), pdf);
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) || []).length;

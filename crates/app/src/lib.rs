@@ -1813,9 +1813,11 @@ pub fn App() -> Html {
         Callback::from(move |_| app.dispatch(AppAction::Dismiss))
     };
     // The tab's title names the page, in the page's language (a screen reader says it on
-    // arriving; several tabs of the app are told apart).
+    // arriving; several tabs of the app are told apart). Not in the library module (#17's
+    // bytes): index.html names the tab in the language its picture shows.
+    #[cfg(feature = "full")]
     {
-        let title = page_title(
+        let title = title::page_title(
             lang,
             &route,
             match &*route {
@@ -1883,33 +1885,6 @@ pub(crate) fn local_minute(ms: f64) -> String {
         d.get_hours(),
         d.get_minutes()
     )
-}
-
-/// The tab's title on `route` ("History · Kefu Dojo"; a scenario's own title while it is
-/// played). `None` where this module does not draw the page (the library module hands every
-/// other page to the full one, which names it: `title::page_title`).
-fn page_title(lang: Lang, route: &Route, scenario: Option<String>) -> Option<String> {
-    let app = t(lang, "app.name");
-    match route {
-        Route::Library => Some(app),
-        Route::Practise(id) => {
-            let name = kefu_core::principles::get(id).map_or(id.as_str(), |p| p.name.get(lang));
-            let page = kefu_core::i18n::tf(lang, "practise.title", &[("principle", name)]);
-            Some(format!("{page} · {app}"))
-        }
-        #[cfg(feature = "full")]
-        Route::Play(_) => Some(match scenario {
-            Some(s) => format!("{s} · {app}"),
-            None => app,
-        }),
-        #[cfg(feature = "full")]
-        _ => title::page_title(lang, route).map(|page| format!("{page} · {app}")),
-        #[cfg(not(feature = "full"))]
-        _ => {
-            let _ = scenario;
-            None
-        }
-    }
 }
 
 /// The header every module draws the same: the brand, the main links and the language switch
@@ -2171,40 +2146,6 @@ mod tests {
             .reduce(LibAction::Add(Box::new(mine)))
             .reduce(LibAction::One(bundle(&["b"], "one")));
         assert_eq!(s.lib.get("b").unwrap().title.get(Lang::En), "mine");
-    }
-
-    #[test]
-    fn the_tab_is_titled_by_its_page_in_the_page_language() {
-        let title = |lang, r: Route, s: Option<&str>| page_title(lang, &r, s.map(String::from));
-        assert_eq!(
-            title(Lang::ZhHant, Route::Library, None).unwrap(),
-            "客服道場"
-        );
-        assert_eq!(
-            title(Lang::En, Route::Play("x".into()), None).unwrap(),
-            "Kefu Dojo"
-        );
-        assert_eq!(
-            title(Lang::En, Route::Team, None),
-            None,
-            "the dashboard's module names it"
-        );
-        assert_eq!(
-            title(Lang::ZhHant, Route::Settings, None).unwrap(),
-            "設定 · 客服道場"
-        );
-        assert_eq!(
-            title(Lang::ZhHant, Route::Play("x".into()), Some("遲到的包裹")).unwrap(),
-            "遲到的包裹 · 客服道場"
-        );
-        assert_eq!(
-            title(Lang::En, Route::History, None).unwrap(),
-            "History · Kefu Dojo"
-        );
-        assert_eq!(
-            title(Lang::ZhHans, Route::Practise("apology".into()), None).unwrap(),
-            "专项练习：致歉 · 客服道场"
-        );
     }
 
     /// The library as the app starts: it does not know yet which files it has to check.

@@ -70,8 +70,11 @@ pub fn Summary(p: &SummaryProps) -> Html {
     {
         let heading = heading.clone();
         use_effect_with((), move |_| {
+            // Without scrolling: the customer's last line stays in view (the chat follows it).
             if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
-                let _ = h.focus();
+                let opts = web_sys::FocusOptions::new();
+                opts.set_prevent_scroll(true);
+                let _ = h.focus_with_options(&opts);
             }
         });
     }
@@ -83,16 +86,19 @@ pub fn Summary(p: &SummaryProps) -> Html {
             <h2 id="sum-title" tabindex="-1" ref={heading}>{ tr("sum.title") }</h2>
             { trainee_line(lang, ctx.lrs.state.identity.as_ref()) }
             <p class="total" data-score={sess.score().to_string()}>{ tf(lang, "sum.total", &[("score", &sess.score().to_string())]) }</p>
-            <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>{ tf(lang, "sum.ending", &[("ending", &outcome)]) }</p>
-            // An ending the mood meter does not explain (a neutral customer who gave up).
-            { for sess.cut_short(s).map(|c| html! {
-                <p class="cut-short" data-cut={match c { CutShort::Mood => "mood", CutShort::Turns => "turns" }}>{
-                    match c {
-                        CutShort::Mood => tr("sum.cut_mood"),
-                        CutShort::Turns => tf(lang, "sum.cut_turns", &[("n", &s.max_turns.to_string())]),
-                    }
-                }</p>
-            }) }
+            <p class="ending" data-outcome={sess.outcome(s).map(|o| o.id()).unwrap_or("")}>
+                { tf(lang, "sum.ending", &[("ending", &outcome)]) }
+                // An ending the mood meter does not explain (a neutral customer who gave up).
+                { for sess.cut_short(s).map(|c| html! { <>
+                    { " " }
+                    <span class="cut-short" data-cut={match c { CutShort::Mood => "mood", CutShort::Turns => "turns" }}>{
+                        match c {
+                            CutShort::Mood => tr("sum.cut_mood"),
+                            CutShort::Turns => tf(lang, "sum.cut_turns", &[("n", &s.max_turns.to_string())]),
+                        }
+                    }</span>
+                </> }) }
+            </p>
             // Named by the caption's first words, not the whole caption with its list of rates
             // and links (which are read as themselves).
             <figure class="radar" aria-labelledby="radar-name">
