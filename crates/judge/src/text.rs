@@ -52,31 +52,105 @@ fn fold_char(c: char, out: &mut String) {
     }
 }
 
+/// Written Cantonese folded to Mandarin (`data/cantonese.txt`): each form (simplified) found
+/// by one automaton, leftmost-longest, with what it becomes and whether it applies only in a
+/// reply that holds some other Cantonese form (係 and 呢 are Mandarin too).
+struct Dialect {
+    ac: crate::ac::Ac,
+    to: Vec<(String, bool)>,
+}
+
+fn dialect() -> Option<&'static Dialect> {
+    static D: std::sync::OnceLock<Option<Dialect>> = std::sync::OnceLock::new();
+    D.get_or_init(|| {
+        let (mut from, mut to) = (Vec::new(), Vec::new());
+        for line in include_str!("../../../data/cantonese.txt").lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (only, pair) = match line.strip_prefix('?') {
+                Some(rest) => (true, rest),
+                None => (false, line),
+            };
+            if let Some((f, t)) = pair.split_once(' ') {
+                from.push(fast2s::convert(f.trim()));
+                to.push((fast2s::convert(t.trim()), only));
+            }
+        }
+        let ac = crate::ac::Ac::new(crate::ac::MatchKind::LeftmostLongest, &from)?;
+        Some(Dialect { ac, to })
+    })
+    .as_ref()
+}
+
+/// `simplified` with its written Cantonese folded to Mandarin, and for each char of the result
+/// the index of the char of `simplified` it stands for (a form's first char maps to the form's
+/// first, its last to its last). `None` when the text holds no form that is Cantonese alone
+/// (then 係 and 呢 stay: 關係, 你呢?). Replies and lexicon patterns are folded alike.
+fn fold_dialect(simplified: &str) -> Option<(String, Vec<usize>)> {
+    let d = dialect()?;
+    let found: Vec<crate::ac::Match> = d.ac.find(simplified).collect();
+    if !found.iter().any(|m| !d.to[m.pattern().as_usize()].1) {
+        return None;
+    }
+    let mut out = String::with_capacity(simplified.len() + 8);
+    let mut from = Vec::with_capacity(simplified.len());
+    let (mut at, mut ci) = (0, 0);
+    for m in found {
+        for c in simplified[at..m.start()].chars() {
+            out.push(c);
+            from.push(ci);
+            ci += 1;
+        }
+        let n = simplified[m.start()..m.end()].chars().count();
+        let to = &d.to[m.pattern().as_usize()].0;
+        let k = to.chars().count();
+        for (j, c) in to.chars().enumerate() {
+            out.push(c);
+            from.push(ci + if k > 1 { j * (n - 1) / (k - 1) } else { 0 });
+        }
+        ci += n;
+        at = m.end();
+    }
+    for c in simplified[at..].chars() {
+        out.push(c);
+        from.push(ci);
+        ci += 1;
+    }
+    Some((out, from))
+}
+
 impl Folded {
     pub fn new(original: &str) -> Folded {
         let simplified = fast2s::convert(original);
-        let mut text = String::with_capacity(simplified.len());
-        let mut origin = Vec::with_capacity(simplified.len());
-        let mut n = 0usize;
-        for (i, c) in simplified.chars().enumerate() {
+        let dialect = fold_dialect(&simplified);
+        let chars = dialect
+            .as_ref()
+            .map_or(simplified.as_str(), |d| d.0.as_str());
+        let mut text = String::with_capacity(chars.len());
+        let mut origin = Vec::with_capacity(chars.len());
+        for (k, c) in chars.chars().enumerate() {
+            let i = dialect.as_ref().map_or(k, |d| d.1[k]);
             let before = text.len();
             fold_char(c, &mut text);
             origin.extend(std::iter::repeat_n(i as u32, text.len() - before));
-            n = i + 1;
         }
         Folded {
             text,
             origin,
-            original_chars: n,
+            original_chars: simplified.chars().count(),
             run: std::cell::Cell::new((0, 0)),
         }
     }
 
-    /// Fold a lexicon pattern the same way as replies (no offsets needed).
+    /// Fold a lexicon pattern the same way as replies (no offsets needed), its Cantonese forms
+    /// included, so a cue may be written in either form.
     pub fn fold_pattern(p: &str) -> String {
         // As `new` makes its text, without the map back to the original (the lexicon folds
         // some 25,000 strings when the scorer starts).
         let simplified = fast2s::convert(p);
+        let simplified = fold_dialect(&simplified).map_or(simplified, |d| d.0);
         let mut text = String::with_capacity(simplified.len());
         for c in simplified.chars() {
             fold_char(c, &mut text);
@@ -323,6 +397,32 @@ mod tests {
     fn folds_traditional_fullwidth_and_case() {
         let f = Folded::new("對不起，ＳＫＵ Sorry！");
         assert_eq!(f.text, "对不起,sku sorry!");
+    }
+
+    /// Written Cantonese reads as its Mandarin (`data/cantonese.txt`), and its evidence still
+    /// points into the reply as typed; 係 and 呢 fold only beside another Cantonese form.
+    #[test]
+    fn folds_written_cantonese_to_mandarin_with_spans_into_the_reply() {
+        let reply = "唔好意思，係速遞公司嗰邊延誤咗，唔係我哋嘅問題";
+        let f = Folded::new(reply);
+        assert_eq!(f.text, "不好意思,是速递公司那边延误了,不是我们的问题");
+        assert_eq!(f.original_len(), reply.chars().count());
+        let span = |needle: &str| {
+            let at = f.text.find(needle).unwrap();
+            let (s, e) = f.span(at, at + needle.len());
+            reply.chars().skip(s).take(e - s).collect::<String>()
+        };
+        assert_eq!(span("不好意思"), "唔好意思");
+        assert_eq!(span("那边"), "嗰邊");
+        assert_eq!(span("我们的问题"), "我哋嘅問題");
+        // A form of one char to two ("冇" → "没有") and of three to two ("唔該晒" → "多谢").
+        assert_eq!(Folded::new("冇問題").text, "没问题");
+        assert_eq!(Folded::new("唔該晒").span(0, "多谢".len()), (0, 3));
+        // Mandarin keeps its 系 and 呢; in a Cantonese reply 關係 and 系統 stay too.
+        assert_eq!(Folded::new("沒關係，你呢？係統").text, "没关系,你呢?系统");
+        assert_eq!(Folded::new("冇關係，呢個系統").text, "没有关系,这个系统");
+        // A lexicon pattern folds as a reply does.
+        assert_eq!(Folded::fold_pattern("(唔好意思|抱歉)"), "(不好意思|抱歉)");
     }
 
     #[test]
