@@ -218,7 +218,10 @@ const SCORER_TARGET = 250 * 1024;
 // scorer module (the data files compiled into Rust by the build, the request read by hand from
 // miniserde's `Value`, maps filled without `collect`'s sort). Lowered to 330 KB the same day at
 // 335,514 bytes (327.7 KB): two more sorts out, the lexicon files as static data.
-const SCORER_BUDGET = 330 * 1024;
+// Raised to 331 KB on 2026-12-07 (twenty-fourth session) at 337,351 bytes (329.4 KB, warm
+// tree; 569 bytes under 330 KB, less than clean clones have differed by): written Cantonese
+// folded to Mandarin (data/cantonese.txt and its automaton) and the heads retrained on it.
+const SCORER_BUDGET = 331 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
