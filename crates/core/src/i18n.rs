@@ -34,10 +34,13 @@ pub fn t(lang: Lang, key: &str) -> String {
 /// (English's singular: "Imported 1 new attempt."), that text is used; a language without a
 /// singular form (Chinese) has no `.one` keys and never falls back to another's.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let singular = format!("{key}.one");
-    let one = args.iter().any(|(k, v)| *k == "n" && *v == "1")
-        && catalogue().own(lang as usize, &singular).is_some();
-    let mut s = t(lang, if one { &singular } else { key });
+    // The singular's key is made only for a count of one (tf runs on every draw).
+    let singular = args
+        .iter()
+        .any(|(k, v)| *k == "n" && *v == "1")
+        .then(|| format!("{key}.one"))
+        .filter(|k| catalogue().own(lang as usize, k).is_some());
+    let mut s = t(lang, singular.as_deref().unwrap_or(key));
     for (k, v) in args {
         s = s.replace(&format!("{{{k}}}"), v);
     }
