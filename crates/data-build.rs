@@ -285,9 +285,10 @@ fn catalogue(data: &Path, codes: &[String], out: &str) {
                 );
                 // The trainer studio's strings (`studio.*`) go into its own bundle
                 // (`studio/build.mjs`), not into the app's first load; the dashboard's
-                // (`team.*`) into the dashboard module, not the full one (#19).
+                // (`team.*`) into the dashboard module, not the full one (#19); the checker's
+                // (`check.*`) into the checker module (kefu-check), not the full one.
                 if key.starts_with("studio.")
-                    || (key.starts_with("team.") && full_module)
+                    || ((key.starts_with("team.") || key.starts_with("check.")) && full_module)
                     || wanted.as_ref().is_some_and(|w| !w.selects(key))
                 {
                     continue;

@@ -12,7 +12,8 @@ function named(n) {
 }
 
 export class Checker {
-  constructor() { this.w = null; this.seq = 0; this.waiting = new Map(); }
+  // `lang`: the UI's language code, which the checker's messages are written in.
+  constructor(lang) { this.w = null; this.seq = 0; this.waiting = new Map(); this.lang = lang || 'en'; }
   start() {
     if (this.w) return;
     const urls = [named('kefu-worker'), named('kefu-checker'), named('kefu-checker-wasm')];
@@ -56,7 +57,7 @@ export class Checker {
   // `failed` (the message) and nothing else.
   async check(name, text) {
     try {
-      return JSON.parse(await this.call('check_studio', [name, text]));
+      return JSON.parse(await this.call('check_studio', [name, text, this.lang]));
     } catch (e) {
       return { ok: false, failed: String((e && e.message) || e), diagnostics: [], graph: null, samples: [] };
     }

@@ -199,7 +199,7 @@ export function mount(el, opts) {
     document.head.append(h('style', { id: 'kefu-studio-css' }, CSS));
   }
   const drafts = new Drafts();
-  const checker = new Checker();
+  const checker = new Checker(opts.lang);
   let name = null;
   let report = null;
 

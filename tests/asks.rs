@@ -4,7 +4,6 @@
 //! it had been answered; the turn's model answers do answer. And the checker's messages on a
 //! broken `asks`, each at its line and column.
 
-use kefu_check::check_source;
 use kefu_core::dialogue::choose;
 use kefu_core::judgement::AskKind;
 use kefu_core::principles::{Lang, PrincipleId};
@@ -127,7 +126,7 @@ fn late_with(from: &str, to: &str) -> (String, String) {
 }
 
 fn first_error(src: &str) -> kefu_core::scenario::Diagnostic {
-    let out = check_source("t.toml", src);
+    let out = common::check_in_every_language("t.toml", src);
     out.diagnostics
         .into_iter()
         .find(|d| d.severity == Severity::Error)
@@ -182,7 +181,7 @@ fn the_checker_validates_asks_at_its_place() {
     );
 
     let (src, _) = late_with(asks, "asks = { kind = \"time\", colour = \"red\" }");
-    assert!(check_source("t.toml", &src).has_errors());
+    assert!(common::check_in_every_language("t.toml", &src).has_errors());
 
     // A branch that moves on without the answer is an error at that branch.
     let (src, _) = late_with("[[turn.next]]\nall = [\"answers\"]\nany = [\"solution\", \"follow_up\"]\ngoto = \"compensation\"", "[[turn.next]]\nany = [\"solution\", \"follow_up\"]\ngoto = \"compensation\"");
@@ -212,7 +211,7 @@ fn the_checker_validates_asks_at_its_place() {
         .filter(|part| !part.contains("miss = [\"answers\"]"))
         .collect::<Vec<_>>()
         .join("\n[[sample]]");
-    let out = check_source("t.toml", &src);
+    let out = common::check_in_every_language("t.toml", &src);
     assert!(!out.has_errors(), "{:#?}", out.diagnostics);
 }
 
@@ -256,7 +255,7 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
         from,
         &from.replace("goto = \"compensation\"", "goto = \"compensaton\""),
     );
-    let out = check_source("t.toml", &src);
+    let out = common::check_in_every_language("t.toml", &src);
     let errors: Vec<_> = out
         .diagnostics
         .iter()

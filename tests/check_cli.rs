@@ -300,3 +300,44 @@ fn a_duplicated_id_is_reported_at_the_second_files_id_line() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn lang_writes_the_messages_in_chinese_and_keeps_the_line_format() {
+    let dir = temp_dir("lang");
+    let src = MINI.replacen(r#"goto = "angrier""#, r#"goto = "angrer""#, 1);
+    assert_ne!(src, MINI);
+    let file = dir.join("mini.toml");
+    std::fs::write(&file, &src).unwrap();
+    let run = |args: &[&OsStr]| kefu_within("check", args, Duration::from_secs(60));
+    let en = run(&[file.as_os_str()]);
+    let zh = run(&[
+        OsStr::new("--lang"),
+        OsStr::new("zh-Hans"),
+        file.as_os_str(),
+    ]);
+    let (en, zh) = (
+        String::from_utf8_lossy(&en.stdout).into_owned(),
+        String::from_utf8_lossy(&zh.stdout).into_owned(),
+    );
+    assert!(en.contains("did you mean `angrier`?"), "{en}");
+    // The same problems at the same places, `FILE:LINE:COLUMN: error:` as tools read it, the
+    // words in Chinese with the TOML to write quoted as it is.
+    let head = |l: &str| l.splitn(5, ':').take(4).collect::<Vec<_>>().join(":");
+    assert_eq!(
+        en.lines().map(head).collect::<Vec<_>>(),
+        zh.lines().map(head).collect::<Vec<_>>()
+    );
+    let line = zh.lines().find(|l| l.contains("`angrer`")).expect(&zh);
+    assert!(
+        line.contains(": error: ") && line.contains("`angrier`"),
+        "{line}"
+    );
+    assert!(
+        line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{line}"
+    );
+    // A language it does not know is a usage error.
+    let bad = run(&[OsStr::new("--lang"), OsStr::new("fr"), file.as_os_str()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--lang zh-Hans"));
+}

@@ -5,7 +5,8 @@
 //! The base scenario below carries no sample replies, so these tests don't depend on how the
 //! scorer (tuned separately) judges any reply.
 
-use kefu_check::check_source;
+mod common;
+
 use kefu_check::CheckOutput;
 use kefu_core::scenario::{Diagnostic, Severity};
 use std::process::Command;
@@ -79,8 +80,10 @@ outcome = "lost"
 text = { zh-Hans = "算了。", en = "Forget it." }
 "#;
 
+/// Checked in English as `kefu check` prints it, and in Chinese as the browser shows it (each
+/// message of these tests is also shown to be translated: `common::check_in_every_language`).
 fn check(src: &str) -> CheckOutput {
-    check_source("late.toml", src)
+    common::check_in_every_language("late.toml", src)
 }
 
 fn errors(out: &CheckOutput) -> Vec<&Diagnostic> {

@@ -258,3 +258,39 @@ fn the_scorer_module_carries_every_key_it_uses() {
         );
     }
 }
+
+#[test]
+fn the_checker_says_only_known_keys_and_every_key_it_has_is_said() {
+    // Every `"check.…"` literal of kefu-check (its `msg!` keys, the characters' names in
+    // `NOT_ASCII`, the severities), and the catalogue's `check.` keys: the same set, so no
+    // message shows a key and no translation is left over.
+    let re = Regex::new(r#""(check\.[a-z0-9_.]+)""#).unwrap();
+    let mut said = std::collections::BTreeSet::new();
+    let mut dirs = vec![std::path::PathBuf::from("crates/check/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let src = std::fs::read_to_string(&path).unwrap();
+                said.extend(re.captures_iter(&src).map(|c| c[1].to_string()));
+            }
+        }
+    }
+    let had: std::collections::BTreeSet<String> = i18n::keys()
+        .filter(|k| k.starts_with("check."))
+        .map(String::from)
+        .collect();
+    assert!(said.len() > 150, "found only {} checker keys", said.len());
+    let missing: Vec<_> = said.difference(&had).collect();
+    let unsaid: Vec<_> = had.difference(&said).collect();
+    assert!(
+        missing.is_empty(),
+        "said, not in the catalogue: {missing:?}"
+    );
+    assert!(
+        unsaid.is_empty(),
+        "in the catalogue, said nowhere: {unsaid:?}"
+    );
+}

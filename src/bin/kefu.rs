@@ -21,8 +21,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  kefu check [--paths[=json]] PATH...      check scenario and exam files (or every *.toml under a folder);
-                                           --paths also prints each sample's path with the mood
+  kefu check [--paths[=json]] [--lang L] PATH...
+                                           check scenario and exam files (or every *.toml under a folder);
+                                           --paths also prints each sample's path with the mood;
+                                           --lang zh-Hans|zh-Hant writes the messages in Chinese (default en)
   kefu score [--scenario FILE --turn ID]   score JSON Lines from stdin: {\"id\":…, \"text\":…, \"lang\":\"zh\"|\"en\"|\"zh-Hans\"|\"zh-Hant\"|\"zh-CN\"|\"zh-TW\"}
   kefu schema                              print the JSON Schema of the scenario format
   kefu bundle [--cards] PATH...            print the checked library as JSON for the browser app (dist/scenarios/library.json;
@@ -252,13 +254,25 @@ fn sample_path_line(
 fn check(args: &[String]) -> ExitCode {
     let mut out_paths = PathsOut::None;
     let mut paths = Vec::new();
-    for a in args {
+    let mut lang = Lang::En;
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
         match a.as_str() {
             "--paths" | "--paths=text" => out_paths = PathsOut::Text,
             "--paths=json" => out_paths = PathsOut::Json,
+            "--lang" => match args.next().map(|l| (l, Lang::parse(l))) {
+                Some((_, Some(l))) => lang = l,
+                got => {
+                    eprintln!(
+                        "kefu check: --lang takes a language: write `--lang zh-Hans`, `--lang zh-Hant` or `--lang en`{}\n{USAGE}",
+                        got.map(|(l, _)| format!(" (not `{}`)", one_line(l))).unwrap_or_default()
+                    );
+                    return ExitCode::from(2);
+                }
+            },
             o if o.starts_with("--") => {
                 eprintln!(
-                    "kefu check: unknown option `{}`: write `--paths` or `--paths=json`\n{USAGE}",
+                    "kefu check: unknown option `{}`: write `--paths`, `--paths=json` or `--lang L`\n{USAGE}",
                     one_line(o)
                 );
                 return ExitCode::from(2);
@@ -301,7 +315,7 @@ fn check(args: &[String]) -> ExitCode {
             exams.push((f, name, src));
             continue;
         }
-        let out = kefu_check::check_source(&name, &src);
+        let out = kefu_check::check_source_in(&name, &src, true, lang);
         count(&out.diagnostics);
         if let Some(s) = &out.value {
             for x in &s.samples {
@@ -338,7 +352,7 @@ fn check(args: &[String]) -> ExitCode {
         } else {
             Some(known.clone())
         };
-        let out = kefu_check::exam::check_exam(name, src, library.as_deref());
+        let out = kefu_check::exam::check_exam_in(name, src, library.as_deref(), lang);
         count(&out.diagnostics);
         if let Some(e) = &out.value {
             if let Some(other) = exam_ids.insert(e.id.clone(), name.clone()) {

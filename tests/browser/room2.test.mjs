@@ -59,6 +59,27 @@ for (const width of [360, 1280]) {
   });
 }
 
+test('a broken file opened in the Chinese UI is explained in Chinese, at the same FILE:LINE:COLUMN', async () => {
+  for (const [lang, word] of [['zh-Hans', '错误'], ['zh-Hant', '錯誤']]) {
+    const page = await newPage(browser);
+    await page.goto(`${srv.base}/?lang=${lang}`);
+    await page.locator('.cards .card').first().waitFor();
+    await page.locator('input[type=file]').setInputFiles(file('mine.toml', SHIPPED.replace('expects = { apology = 2,', 'expects = { apolgy = 2,')));
+    const entry = page.locator('.broken-file', { hasText: 'mine.toml:' });
+    await entry.waitFor();
+    const text = await entry.innerText();
+    const at = SHIPPED.split('\n').findIndex((l) => l.includes('expects = { apology = 2,')) + 1;
+    // The place as `kefu check` prints it; the severity and the words in the UI's language,
+    // the ids quoted as written in the file.
+    assert.ok(text.includes(`mine.toml:${at}:13: ${word}：`), text);
+    assert.match(text, /`apolgy`[^\n]*`apology`/);
+    assert.match(text, CJK);
+    assert.doesNotMatch(text, /unknown principle|did you mean/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
 test('(16.9) an edited file opened again starts afresh', async () => {
   const page = await newPage(browser);
   await page.goto(`${srv.base}/?lang=en&seed=4`);

@@ -3,8 +3,9 @@
 //! needs of it, hence `dead_code` allowed.)
 #![allow(dead_code)]
 
-use kefu_check::check_source;
-use kefu_core::scenario::Scenario;
+use kefu_check::{check_source, check_source_in, CheckOutput};
+use kefu_core::principles::Lang;
+use kefu_core::scenario::{Diagnostic, Scenario};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -34,4 +35,44 @@ pub fn library() -> &'static [Scenario] {
             .filter_map(|(stem, src)| check_source(&format!("scenarios/{stem}.toml"), src).value)
             .collect()
     })
+}
+
+/// Where each diagnostic is, and how bad: what must not change with the messages' language.
+fn places(out: &CheckOutput) -> Vec<(usize, usize, bool)> {
+    out.diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.line,
+                d.col,
+                d.severity == kefu_core::scenario::Severity::Error,
+            )
+        })
+        .collect()
+}
+
+/// A message written in Chinese: no catalogue key shown for a missing string (`⟦check.…⟧`),
+/// and Chinese words in it (TOML and names quoted from the file stay as written).
+pub fn in_chinese(d: &Diagnostic) -> bool {
+    !d.message.contains('⟦')
+        && d.message
+            .chars()
+            .any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
+}
+
+/// `src` checked as `kefu check` checks it (English), and as the browser checks it for a
+/// trainer whose UI is Simplified or Traditional Chinese: the same diagnostics at the same
+/// places, each written in that language. So every message a test makes the checker say is
+/// also shown to be translated.
+pub fn check_in_every_language(file: &str, src: &str) -> CheckOutput {
+    let en = check_source(file, src);
+    for lang in [Lang::ZhHans, Lang::ZhHant] {
+        let zh = check_source_in(file, src, true, lang);
+        assert_eq!(places(&zh), places(&en), "{lang:?}: {:#?}", zh.diagnostics);
+        for d in &zh.diagnostics {
+            assert!(in_chinese(d), "{lang:?}: not in Chinese: {d}");
+        }
+        assert_eq!(zh.value.is_some(), en.value.is_some());
+    }
+    en
 }

@@ -865,7 +865,7 @@ async fn check_file(lang: Lang, name: &str, src: &str) -> view::Checked {
     let got = match worker::call(
         worker::Kind::Check,
         "check_file",
-        &[name, src],
+        &[name, src, lang.code()],
         CHECK_BUDGET_MS,
     )
     .await

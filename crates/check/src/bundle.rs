@@ -2,15 +2,40 @@
 //! returns for a trainer's file), the shipped library checked into a `Bundle` (`kefu bundle`,
 //! run by `make dist`), and a `Library` loaded from sources (tests, the CLI).
 
+use kefu_core::principles::Lang;
+use kefu_core::scenario::{Diagnostic, Severity};
 use kefu_core::view::{Bundle, Card, Checked, Library, BUNDLE_VERSION};
+
+/// A diagnostic as one line, `FILE:LINE:COLUMN: error: MESSAGE`, its severity in `lang`'s words
+/// (English: as `kefu check` prints it; Chinese `FILE:LINE:COLUMN: 错误：MESSAGE`).
+pub fn line_in(d: &Diagnostic, lang: Lang) -> String {
+    let sev = match d.severity {
+        Severity::Error => "check.error",
+        Severity::Warning => "check.warning",
+    };
+    format!(
+        "{}:{}:{}: {}{}{}",
+        d.file,
+        d.line,
+        d.col,
+        kefu_core::i18n::t(lang, sev),
+        kefu_core::i18n::colon(lang),
+        d.message
+    )
+}
 
 /// Check one file (`play`: also play its sample replies and model answers, as `kefu check`).
 pub fn check_file(name: &str, src: &str, play: bool) -> Checked {
-    let out = crate::check_source_with(name, src, play);
+    check_file_in(name, src, play, Lang::En)
+}
+
+/// `check_file`, its messages in `lang` (the browser's UI language).
+pub fn check_file_in(name: &str, src: &str, play: bool, lang: Lang) -> Checked {
+    let out = crate::check_source_in(name, src, play, lang);
     let diagnostics = if out.value.is_some() {
         Vec::new()
     } else {
-        out.diagnostics.iter().map(|d| d.to_string()).collect()
+        out.diagnostics.iter().map(|d| line_in(d, lang)).collect()
     };
     Checked {
         file: name.to_string(),

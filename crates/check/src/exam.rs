@@ -12,6 +12,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
+use crate::check::checker::{lang_instead, msg, type_hint, Msg};
+
 type RawText = BTreeMap<Spanned<String>, Spanned<String>>;
 
 #[derive(Debug, Deserialize)]
@@ -58,13 +60,16 @@ pub fn is_exam(src: &str) -> bool {
 }
 
 struct Ck<'a> {
+    /// The language of the messages (English for `kefu check`).
+    lang: Lang,
     file: &'a str,
     src: &'a str,
     out: Vec<Diagnostic>,
 }
 
 impl Ck<'_> {
-    fn push(&mut self, severity: Severity, byte: usize, message: String) {
+    fn push(&mut self, severity: Severity, byte: usize, message: Msg) {
+        let message = message.in_lang(self.lang);
         let byte = byte.min(self.src.len());
         let before = self.src.get(..byte).unwrap_or("");
         let line = before.matches('\n').count() + 1;
@@ -77,51 +82,43 @@ impl Ck<'_> {
             message,
         });
     }
-    fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
-        self.push(Severity::Error, at.span().start, msg.into());
+    fn err<T>(&mut self, at: &Spanned<T>, msg: Msg) {
+        self.push(Severity::Error, at.span().start, msg);
     }
-    fn warn<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
-        self.push(Severity::Warning, at.span().start, msg.into());
+    fn warn<T>(&mut self, at: &Spanned<T>, msg: Msg) {
+        self.push(Severity::Warning, at.span().start, msg);
     }
 
-    fn text(&mut self, t: &Spanned<RawText>, what: &str) -> Loc {
+    fn text(&mut self, t: &Spanned<RawText>, what: &Msg) -> Loc {
         let mut out = BTreeMap::new();
         for (k, v) in t.get_ref() {
             match Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref()) {
                 Some(l) if !v.get_ref().trim().is_empty() => {
                     out.insert(l, v.get_ref().trim().to_string());
                 }
-                Some(_) => self.err(
-                    v,
-                    format!(
-                        "{what} in `{}` is empty: write the text, or remove the line",
-                        k.get_ref()
-                    ),
-                ),
+                Some(_) => self.err(v, msg!("check.text_empty", what = what, code = k.get_ref())),
                 None => {
                     self.err(
                         k,
-                        format!(
-                            "unknown language `{}` in {what}: {}",
-                            k.get_ref(),
-                            crate::check::checker::lang_instead(k.get_ref())
+                        msg!(
+                            "check.text_lang_unknown",
+                            code = k.get_ref(),
+                            what = what,
+                            instead = lang_instead(k.get_ref())
                         ),
                     );
                 }
             }
         }
         if out.is_empty() && t.get_ref().is_empty() {
-            self.err(
-                t,
-                format!("{what} has no text: write it as {{ zh-Hans = \"…\", en = \"…\" }}"),
-            );
+            self.err(t, msg!("check.exam.no_text", what = what));
         }
         Loc(out)
     }
 }
 
 /// ": did you mean `x`?" when one of `known` is a likely typo of `typed`, else the list.
-fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
+fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Msg {
     let known: Vec<&str> = known.collect();
     let near = known
         .iter()
@@ -131,50 +128,66 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
             d <= 1 || (d <= 3 && d * 3 <= k.chars().count())
         });
     match near {
-        Some(n) => format!(": did you mean `{n}`?"),
-        None if known.is_empty() => String::new(),
-        None if known.len() > 12 => format!(
-            ": write one of the library's scenario ids (e.g. {})",
-            known[..6].join(", ")
+        Some(n) => msg!("check.then", then = msg!("check.did_you_mean", name = n)),
+        None if known.is_empty() => Msg::nothing(),
+        None if known.len() > 12 => msg!("check.exam.one_of_ids", list = known[..6].join(", ")),
+        None => msg!(
+            "check.then",
+            then = msg!("check.write_one_of", list = known.join(", "))
         ),
-        None => format!(": write one of: {}", known.join(", ")),
     }
 }
 
-fn friendly(msg: &str) -> String {
-    let first = msg.lines().next().unwrap_or(msg).trim();
+fn friendly(message: &str) -> Msg {
+    let first = message.lines().next().unwrap_or(message).trim();
     if let Some(rest) = first.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        return format!(
-            "unknown key `{name}`{}",
-            suggest(name, options.iter().copied())
+        return msg!(
+            "check.exam.unknown_key",
+            name = name,
+            hint = suggest(name, options.iter().copied())
         );
     }
     if let Some(rest) = first.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
         let hint = match name {
-            "exam" => "start the file with an `[exam]` table".to_string(),
-            _ => format!("add `{name} = …` here"),
+            "exam" => msg!("check.exam.start_with_exam"),
+            _ => msg!("check.exam.add_key", name = name),
         };
-        return format!("missing `{name}`: {hint} (see docs/exam-format.md)");
+        return msg!("check.exam.missing_key", name = name, hint = hint);
     }
-    if let Some(hint) = crate::check::checker::type_hint(first) {
-        return format!("{hint} (see docs/exam-format.md)");
+    if let Some(hint) = type_hint(first) {
+        return msg!("check.exam.see_format", text = hint);
     }
     if first.contains("duplicate key") {
-        return format!(
-            "{first}: {} (see docs/exam-format.md)",
-            crate::check::checker::DUPLICATE_HINT
+        return msg!(
+            "check.exam.see_format",
+            text = msg!(
+                "check.toml_duplicate",
+                first = first,
+                hint = msg!("check.duplicate_hint")
+            )
         );
     }
-    format!("{first} (see docs/exam-format.md)")
+    msg!("check.exam.see_format", text = first)
 }
 
 /// Check an exam file. `library` is every scenario it may draw from, as `(id, kind)`; with
 /// `None` the ids are not checked (a warning says so).
 pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind)]>) -> ExamOutput {
+    check_exam_in(file, src, library, Lang::En)
+}
+
+/// `check_exam`, its messages in `lang` (the browser's UI language).
+pub fn check_exam_in(
+    file: &str,
+    src: &str,
+    library: Option<&[(String, ScenarioKind)]>,
+    lang: Lang,
+) -> ExamOutput {
     let mut ck = Ck {
+        lang,
         file,
         src,
         out: Vec::new(),
@@ -197,42 +210,39 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        ck.err(
-            &x.id,
-            format!(
-                "exam id `{id}`: use lower-case letters, digits and `-` (e.g. `foundation-exam`)"
-            ),
-        );
+        ck.err(&x.id, msg!("check.exam.exam_id_id_use", id = id));
     }
-    let title = ck.text(&x.title, "the title");
-    let intro = x.intro.as_ref().map(|t| ck.text(t, "the intro"));
+    let title = ck.text(&x.title, &msg!("check.exam.what_title"));
+    let intro = x
+        .intro
+        .as_ref()
+        .map(|t| ck.text(t, &msg!("check.exam.what_intro")));
     let pass_mark = *x.pass_mark.get_ref();
     if !(0..=100).contains(&pass_mark) {
         ck.err(
             &x.pass_mark,
-            format!(
-                "pass_mark = {pass_mark}: write the total needed to pass, from 0 to 100 (e.g. 70)"
+            msg!(
+                "check.exam.pass_mark_pass_mark_write_total",
+                pass_mark = pass_mark
             ),
         );
     } else if pass_mark == 0 {
-        ck.warn(
-            &x.pass_mark,
-            "pass_mark = 0: every attempt passes; write the total needed to pass (e.g. 70)",
-        );
+        ck.warn(&x.pass_mark, msg!("check.exam.pass_mark_0_every_attempt"));
     }
     let minutes = *x.time_limit.get_ref();
     if !(1..=MAX_MINUTES).contains(&minutes) {
         ck.err(
             &x.time_limit,
-            format!("time_limit = {minutes}: write the minutes the whole exam may take, from 1 to {MAX_MINUTES}"),
+            msg!(
+                "check.exam.time_limit_minutes_write_minutes",
+                minutes = minutes,
+                max_minutes = MAX_MINUTES
+            ),
         );
     }
 
     if raw.draw.is_empty() {
-        ck.err(
-            &raw.exam,
-            "the exam draws no scenarios: add a `[[draw]]` with `from = [\"scenario-id\", …]` and `count = N` (see docs/exam-format.md)",
-        );
+        ck.err(&raw.exam, msg!("check.exam.exam_draws_scenarios_add"));
     }
     let kinds = [
         ScenarioKind::Angry,
@@ -249,10 +259,10 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
             if found.is_none() {
                 ck.err(
                     k,
-                    format!(
-                        "unknown kind `{}`{}",
-                        k.get_ref(),
-                        suggest(k.get_ref(), kinds.iter().map(|x| x.id()))
+                    msg!(
+                        "check.exam.unknown_kind",
+                        a = k.get_ref(),
+                        b = suggest(k.get_ref(), kinds.iter().map(|x| x.id()))
                     ),
                 );
             }
@@ -262,24 +272,18 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
         if count < 1 {
             ck.err(
                 &r.count,
-                format!("count = {count}: write how many scenarios this draw picks (1 or more)"),
+                msg!("check.exam.count_count_write_how", count = count),
             );
         }
         if r.from.is_empty() && r.kind.is_none() {
-            ck.err(
-                d,
-                "this draw has no pool: list the scenarios with `from = [\"id\", …]`, or write `kind = \"angry\"` to draw from every scenario of a kind",
-            );
+            ck.err(d, msg!("check.exam.draw_has_pool_list"));
         }
         let mut from: Vec<String> = Vec::new();
         let mut pool: Vec<String> = Vec::new();
         for f in &r.from {
             let fid = f.get_ref();
             if from.contains(fid) {
-                ck.warn(
-                    f,
-                    format!("`{fid}` is listed twice in this pool: remove one"),
-                );
+                ck.warn(f, msg!("check.exam.fid_listed_twice_pool", fid = fid));
                 continue;
             }
             from.push(fid.clone());
@@ -287,17 +291,19 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
             match lib.iter().find(|(i, _)| i == fid) {
                 None => ck.err(
                     f,
-                    format!(
-                        "no scenario `{fid}` in the library{}",
-                        suggest(fid, lib.iter().map(|(i, _)| i.as_str()))
+                    msg!(
+                        "check.exam.scenario_fid_library",
+                        fid = fid,
+                        a = suggest(fid, lib.iter().map(|(i, _)| i.as_str()))
                     ),
                 ),
                 Some((_, k)) if kind.is_some_and(|want| want != *k) => ck.err(
                     f,
-                    format!(
-                        "`{fid}` is a `{}` scenario but this draw is `kind = \"{}\"`: move it to a draw of its kind, or remove `kind`",
-                        k.id(),
-                        kind.map_or("", ScenarioKind::id)
+                    msg!(
+                        "check.exam.fid_scenario_but_draw",
+                        fid = fid,
+                        a = k.id(),
+                        b = kind.map_or("", ScenarioKind::id)
                     ),
                 ),
                 Some(_) => pool.push(fid.clone()),
@@ -315,24 +321,26 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
         if library.is_some() {
             if count >= 1 && (pool.len() as i64) < count && r.from.len() == from.len() {
                 let what = if r.from.is_empty() {
-                    format!(
-                        "the library has {} `{}` scenario(s)",
-                        pool.len(),
-                        kind.map_or("", ScenarioKind::id)
+                    msg!(
+                        "check.exam.library_has",
+                        n = pool.len(),
+                        kind = kind.map_or("", ScenarioKind::id)
                     )
                 } else {
-                    format!("its pool has {} scenario(s)", pool.len())
+                    msg!("check.exam.pool_has", n = pool.len())
                 };
                 ck.err(
                     &r.count,
-                    format!(
-                        "count = {count} but {what}: lower the count or add scenarios to the pool"
+                    msg!(
+                        "check.exam.count_count_but_what",
+                        count = count,
+                        what = what
                     ),
                 );
             } else if count >= 1 && pool.len() as i64 == count {
                 ck.warn(
                     &r.count,
-                    format!("this draw picks all {count} scenarios of its pool, so every attempt gets the same ones: add scenarios to the pool so that attempts differ"),
+                    msg!("check.exam.draw_picks_all_count", count = count),
                 );
             }
         }
@@ -359,9 +367,10 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
             if worst > 0 && pool.len() >= draws[i].count && left < draws[i].count {
                 ck.err(
                     &raw.draw[i].get_ref().count,
-                    format!(
-                        "this draw shares scenarios with an earlier one: after the earlier draws, as few as {left} may be left for its count of {}; give the draws separate pools or lower the count",
-                        draws[i].count
+                    msg!(
+                        "check.exam.draw_shares_scenarios_earlier",
+                        left = left,
+                        a = draws[i].count
                     ),
                 );
             }
@@ -370,7 +379,7 @@ pub fn check_exam(file: &str, src: &str, library: Option<&[(String, ScenarioKind
         ck.push(
             Severity::Warning,
             0,
-            "the scenario ids were not checked: check the exam together with its scenarios (`kefu check scenarios/ exams/`)".into(),
+            msg!("check.exam.scenario_ids_were_checked"),
         );
     }
     let exam = Exam {

@@ -10,5 +10,5 @@ pub mod raw;
 pub mod schema;
 pub mod studio;
 
-pub use bundle::{build_bundle, check_file, load_library};
-pub use check::{check_source, check_source_with, CheckOutput};
+pub use bundle::{build_bundle, check_file, check_file_in, line_in, load_library};
+pub use check::{check_source, check_source_in, check_source_with, CheckOutput};

@@ -126,6 +126,11 @@ pub struct SampleRun {
 
 /// Check `src` (named `file`) with its samples played, for the studio.
 pub fn check_studio(file: &str, src: &str) -> Report {
+    check_studio_in(file, src, Lang::En)
+}
+
+/// `check_studio`, its messages in `lang` (the studio's UI language).
+pub fn check_studio_in(file: &str, src: &str, lang: Lang) -> Report {
     // The editor's text seldom ends with a line break (a saved file does): checked as if it
     // did, so a last line is not taken for a file cut short. Positions are the same.
     let owned;
@@ -135,14 +140,15 @@ pub fn check_studio(file: &str, src: &str) -> Report {
         owned = format!("{src}\n");
         &owned
     };
-    let (out, played) = crate::check::check_played(file, checked, true);
+    let (out, played, english) = crate::check::check_played(file, checked, true, lang);
     let lines = LineIndex::new(src);
     let diagnostics: Vec<Diag> = out
         .diagnostics
         .iter()
-        .map(|d| {
+        .zip(&english)
+        .map(|(d, en)| {
             let text = src.lines().nth(d.line.saturating_sub(1)).unwrap_or("");
-            let fix = fix_of(text, d.col, &d.message);
+            let fix = fix_of(text, d.col, en);
             Diag {
                 line: d.line,
                 col: d.col,

@@ -2,8 +2,9 @@
 //! against the shipped library, and the bundle the app gets.
 
 use kefu_check::build_bundle;
-use kefu_check::exam::{check_exam, is_exam};
+use kefu_check::exam::{check_exam, check_exam_in, is_exam};
 use kefu_core::judgement::ScenarioKind;
+use kefu_core::principles::Lang;
 use kefu_core::scenario::Severity;
 use kefu_core::view::Library;
 use std::path::Path;
@@ -37,11 +38,26 @@ from = ["angry-one", "angry-two", "objection-one", "product-two"]
 count = 2
 "#;
 
-/// The diagnostics of `src` as `LINE:COL: severity: message` (file name left out).
+/// The diagnostics of `src` as `LINE:COL: severity: message` (file name left out). Each is
+/// also checked to be said at the same place in Chinese, in Chinese (the browser's words for a
+/// trainer whose UI is Chinese).
 fn diags(src: &str) -> Vec<String> {
-    check_exam("x.toml", src, Some(&known()))
-        .diagnostics
-        .iter()
+    let en = check_exam("x.toml", src, Some(&known())).diagnostics;
+    for lang in [Lang::ZhHans, Lang::ZhHant] {
+        let zh = check_exam_in("x.toml", src, Some(&known()), lang).diagnostics;
+        assert_eq!(zh.len(), en.len());
+        for (z, e) in zh.iter().zip(&en) {
+            assert_eq!((z.line, z.col, z.severity), (e.line, e.col, e.severity));
+            assert!(
+                !z.message.contains('⟦')
+                    && z.message
+                        .chars()
+                        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{lang:?}: not in Chinese: {z}"
+            );
+        }
+    }
+    en.iter()
         .map(|d| d.to_string().trim_start_matches("x.toml:").to_string())
         .collect()
 }

@@ -1,7 +1,8 @@
 //! The trainer studio's templates and what the studio shows of a file (`kefu_check::studio`).
 
 use kefu_check::check_source;
-use kefu_check::studio::check_studio;
+use kefu_check::studio::{check_studio, check_studio_in};
+use kefu_core::principles::Lang;
 
 const TEMPLATES: [(&str, &str); 3] = [
     (
@@ -94,6 +95,24 @@ fn typing_mistakes_are_named_by_their_real_cause() {
 fn fixed_line(name: &str, src: &str) -> (String, String) {
     let r = check_studio(name, src);
     let d = r.diagnostics.first().expect("a diagnostic");
+    // A trainer whose studio is in Chinese reads the message in Chinese and gets the same fix.
+    for lang in [Lang::ZhHans, Lang::ZhHant] {
+        let z = check_studio_in(name, src, lang);
+        let zd = z.diagnostics.first().expect("a diagnostic");
+        assert_eq!(
+            (&zd.fix, zd.fix_at),
+            (&d.fix, d.fix_at),
+            "{lang:?}: {}",
+            zd.message
+        );
+        assert!(
+            zd.message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{lang:?}: not in Chinese: {}",
+            zd.message
+        );
+    }
     let [from, to] = d.fix_at.unwrap_or_else(|| panic!("no fix: {d:?}"));
     let line: Vec<char> = src.lines().nth(d.line - 1).unwrap().chars().collect();
     let mut out: String = line[..from - 1].iter().collect();

@@ -40,11 +40,34 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
         .any(|(k, v)| *k == "n" && *v == "1")
         .then(|| format!("{key}.one"))
         .filter(|k| catalogue().own(lang as usize, k).is_some());
-    let mut s = t(lang, singular.as_deref().unwrap_or(key));
-    for (k, v) in args {
-        s = s.replace(&format!("{{{k}}}"), v);
+    fill(&t(lang, singular.as_deref().unwrap_or(key)), args)
+}
+
+/// `text` with each `{name}` of `args` replaced by its value, in one pass: a value is never
+/// read again (a trainer's `{hint}` quoted in a checker message stays as written), and a
+/// `{…}` that is not an argument stays as it is.
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let arg = after
+            .find('}')
+            .and_then(|close| Some((close, args.iter().find(|(k, _)| *k == &after[..close])?)));
+        match arg {
+            Some((close, (_, v))) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    s
+    out.push_str(rest);
+    out
 }
 
 /// The colon between a label and its value, as the language writes it (full-width in
@@ -139,6 +162,16 @@ mod tests {
             "ASCII punctuation in Chinese:\n{}",
             bad.join("\n")
         );
+    }
+
+    #[test]
+    fn arguments_are_filled_once_and_other_braces_kept() {
+        let args = [("name", "{hint}"), ("hint", "x")];
+        assert_eq!(
+            fill("`{name}`: {hint} {other} {", &args),
+            "`{hint}`: x {other} {"
+        );
+        assert_eq!(fill("{}{name}", &args), "{}{hint}");
     }
 
     #[test]

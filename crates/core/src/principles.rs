@@ -116,17 +116,6 @@ impl Lang {
     pub fn is_zh(self) -> bool {
         self.family() == "zh"
     }
-    /// Every code as a message lists them: "`zh-Hans`, `zh-Hant` or `en`".
-    pub fn codes_listed() -> String {
-        let c: Vec<String> = Lang::ALL
-            .iter()
-            .map(|l| format!("`{}`", l.code()))
-            .collect();
-        match c.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            _ => c.concat(),
-        }
-    }
     /// The tag written in exported records (`en-US` for `en`).
     pub fn locale(self) -> &'static str {
         self.info().locale.as_deref().unwrap_or(self.code())

@@ -10,20 +10,33 @@ use kefu_judge::score;
 use wasm_bindgen::prelude::*;
 
 /// Check one scenario file as `kefu check` does, sample replies included; returns a
-/// `view::Checked` as JSON.
+/// `view::Checked` as JSON, its messages in `lang` (the UI's language code; English without).
 #[cfg(feature = "check")]
 #[wasm_bindgen]
-pub fn check_file(name: &str, src: &str) -> String {
-    let c = kefu_check::check_file(name, src, true);
+pub fn check_file(name: &str, src: &str, lang: Option<String>) -> String {
+    let c = kefu_check::check_file_in(name, src, true, ui_lang(lang));
     serde_json::to_string(&c).unwrap_or_default()
 }
 
 /// Check one scenario file for the trainer studio: diagnostics with quick fixes, the turn
-/// graph and each sample's path (`kefu_check::studio::Report` as JSON).
+/// graph and each sample's path (`kefu_check::studio::Report` as JSON), its messages in `lang`.
 #[cfg(feature = "check")]
 #[wasm_bindgen]
-pub fn check_studio(name: &str, src: &str) -> String {
-    serde_json::to_string(&kefu_check::studio::check_studio(name, src)).unwrap_or_default()
+pub fn check_studio(name: &str, src: &str, lang: Option<String>) -> String {
+    serde_json::to_string(&kefu_check::studio::check_studio_in(
+        name,
+        src,
+        ui_lang(lang),
+    ))
+    .unwrap_or_default()
+}
+
+/// The language a page asks its messages in (English when it names none the app has).
+#[cfg(feature = "check")]
+fn ui_lang(code: Option<String>) -> kefu_core::principles::Lang {
+    code.as_deref()
+        .and_then(kefu_core::principles::Lang::parse)
+        .unwrap_or(kefu_core::principles::Lang::En)
 }
 
 /// Build what judging reads once (`kefu_judge::warm`): the worker calls it right after the

@@ -21,10 +21,11 @@ pub(super) fn ask(
         let hint = suggest(ra.kind.get_ref(), ids.iter().copied());
         ck.err(
             &ra.kind,
-            format!(
-                "unknown kind of question `{}`{hint} (the kinds: {})",
-                ra.kind.get_ref(),
-                ids.join(", ")
+            msg!(
+                "check.unknown_kind_question_hint",
+                a = ra.kind.get_ref(),
+                hint = hint,
+                b = ids.join(", ")
             ),
         );
         return None;
@@ -34,33 +35,34 @@ pub(super) fn ask(
     let unused = |ck: &mut Checker, at: &Spanned<_>, key: &str| {
         ck.warn(
             at,
-            format!(
-                "`{key}` is only read for `kind = \"{}\"`; a `{}` question ignores it: remove it",
-                match key {
+            msg!(
+                "check.key_only_read_kind",
+                key = key,
+                a = match key {
                     "options" => "choice",
                     "fact" => "fact",
                     _ => "policy",
                 },
-                kind.id()
+                b = kind.id()
             ),
         );
     };
     if kind == AskKind::Choice {
         if ra.options.is_empty() {
-            ck.err(&ra.kind, format!("turn `{turn}` asks for a choice but names no options: write `options = [\"AFG2000\", \"AFG2100\"]`, the options the customer weighs"));
+            ck.err(&ra.kind, msg!("check.turn_turn_asks_choice", turn = turn));
             ok = false;
         }
         for o in &ra.options {
             if o.get_ref().trim().is_empty() {
-                ck.err(
-                    o,
-                    "an option is a word or name the customer can be given: it may not be empty",
-                );
+                ck.err(o, msg!("check.option_word_name_customer"));
                 ok = false;
             } else if o.get_ref().chars().count() > MAX_TERM_CHARS {
                 ck.err(
                     o,
-                    format!("an option is at most {MAX_TERM_CHARS} characters"),
+                    msg!(
+                        "check.option_most_max_term_chars_characters",
+                        max_term_chars = MAX_TERM_CHARS
+                    ),
                 );
                 ok = false;
             }
@@ -75,11 +77,11 @@ pub(super) fn ask(
             } else {
                 let hint = suggest(f.get_ref(), facts.iter().map(|x| x.id.as_str()));
                 let known = if facts.is_empty() {
-                    "this turn lists no `[[turn.facts]]`: add the fact there".to_string()
+                    msg!("check.asks.no_facts")
                 } else {
-                    format!(
-                        "the facts of this turn: {}",
-                        facts
+                    msg!(
+                        "check.asks.facts",
+                        list = facts
                             .iter()
                             .map(|x| x.id.as_str())
                             .collect::<Vec<_>>()
@@ -88,9 +90,12 @@ pub(super) fn ask(
                 };
                 ck.err(
                     f,
-                    format!(
-                        "`{}` is not a fact of turn `{turn}`{hint} ({known})",
-                        f.get_ref()
+                    msg!(
+                        "check.fact_turn_turn_hint",
+                        a = f.get_ref(),
+                        turn = turn,
+                        hint = hint,
+                        known = known
                     ),
                 );
                 ok = false;
@@ -98,7 +103,7 @@ pub(super) fn ask(
             }
         }
         (None, AskKind::Fact) => {
-            ck.err(&ra.kind, format!("turn `{turn}` asks for a product fact: name it with `fact = \"…\"`, the id of one of the turn's `[[turn.facts]]`"));
+            ck.err(&ra.kind, msg!("check.turn_turn_asks_product", turn = turn));
             ok = false;
             None
         }
@@ -123,14 +128,18 @@ pub(super) fn ask(
                 );
                 ck.err(
                     p,
-                    format!(
-                        "`{}` is not a rule of this scenario's `[policy]`{hint}: add it there with its value (`{} = …`), or name one of: {}",
-                        p.get_ref(),
-                        p.get_ref(),
-                        if policy.is_empty() {
-                            "(the file has no `[policy]`)".to_string()
+                    msg!(
+                        "check.rule_scenario_s_policy",
+                        a = p.get_ref(),
+                        hint = hint,
+                        b = p.get_ref(),
+                        c = if policy.is_empty() {
+                            msg!("check.asks.no_policy")
                         } else {
-                            policy.iter().cloned().collect::<Vec<_>>().join(", ")
+                            msg!(
+                                "check.text",
+                                text = policy.iter().cloned().collect::<Vec<_>>().join(", ")
+                            )
                         }
                     ),
                 );
@@ -139,7 +148,7 @@ pub(super) fn ask(
             }
         }
         (None, AskKind::Policy) => {
-            ck.err(&ra.kind, format!("turn `{turn}` asks about a shop rule: name it with `policy = \"…\"`, a rule of the file's `[policy]` (e.g. `warranty_months`)"));
+            ck.err(&ra.kind, msg!("check.turn_turn_asks_about", turn = turn));
             ok = false;
             None
         }
@@ -191,7 +200,7 @@ pub(super) fn unanswered_stays(ck: &mut Checker, raw: &RawScenario, s: &Scenario
             .is_some_and(|rt| rt.get_ref().next.len() != turn.next.len());
         if answered.is_empty() && !dropped {
             if let Some(a) = raw.turn.get(t).and_then(|rt| rt.get_ref().asks.as_ref()) {
-                ck.warn(a, format!("turn `{}` asks a question, but no branch needs it answered: add `all = [\"answers\"]` to the branch that moves on, so a reply that ignores the question does not", turn.id));
+                ck.warn(a, msg!("check.turn_asks_question_but", a = turn.id));
             }
         }
         for (k, b) in turn.next.iter().enumerate() {
@@ -207,19 +216,15 @@ pub(super) fn unanswered_stays(ck: &mut Checker, raw: &RawScenario, s: &Scenario
                         .get(e)
                         .is_some_and(|e| e.outcome == Outcome::Resolved) =>
                 {
-                    Some(format!(
-                        "to the `resolved` ending `{}`",
-                        s.target_name(b.goto)
-                    ))
+                    Some(msg!("check.asks.why_resolved", to = s.target_name(b.goto)))
                 }
-                _ if answered.contains(&b.goto) => Some(format!(
-                    "to `{}`, where an answering branch leads",
-                    s.target_name(b.goto)
-                )),
-                _ if b.mood > 0 => Some(format!(
-                    "to `{}` with the mood up {:+}",
-                    s.target_name(b.goto),
-                    b.mood
+                _ if answered.contains(&b.goto) => {
+                    Some(msg!("check.asks.why_answered", to = s.target_name(b.goto)))
+                }
+                _ if b.mood > 0 => Some(msg!(
+                    "check.asks.why_mood",
+                    to = s.target_name(b.goto),
+                    mood = format!("{:+}", b.mood)
                 )),
                 _ => None,
             };
@@ -229,20 +234,24 @@ pub(super) fn unanswered_stays(ck: &mut Checker, raw: &RawScenario, s: &Scenario
             let Some(rn) = rt.get_ref().next.get(k) else {
                 continue;
             };
-            ck.err(rn, format!(
-                "turn `{}` asks {} question (`asks`), but a reply that does not answer it can take this branch {why}, as if it had been answered: add `all = [\"answers\"]` to this branch, and lead the replies that don't answer back to `{}` (the customer asks again) or to a worse turn, with no rise in mood",
-                turn.id,
-                match ask.kind {
-                    AskKind::YesNo => "a yes-or-no",
-                    AskKind::Choice => "a choice",
-                    AskKind::Time => "a when",
-                    AskKind::Duration => "a how-long",
-                    AskKind::Amount => "a how-much",
-                    AskKind::Fact => "a product-fact",
-                    AskKind::Policy => "a shop-rule",
-                },
-                turn.id
-            ));
+            ck.err(
+                rn,
+                msg!(
+                    "check.turn_asks_question_asks",
+                    a = turn.id,
+                    b = match ask.kind {
+                        AskKind::YesNo => msg!("check.ask_kind.yes_no"),
+                        AskKind::Choice => msg!("check.ask_kind.choice"),
+                        AskKind::Time => msg!("check.ask_kind.time"),
+                        AskKind::Duration => msg!("check.ask_kind.duration"),
+                        AskKind::Amount => msg!("check.ask_kind.amount"),
+                        AskKind::Fact => msg!("check.ask_kind.fact"),
+                        AskKind::Policy => msg!("check.ask_kind.policy"),
+                    },
+                    why = why,
+                    c = turn.id
+                ),
+            );
         }
     }
 }

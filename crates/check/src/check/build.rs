@@ -35,9 +35,10 @@ impl Targets {
                 let hint = suggest(s.get_ref(), self.names.keys().map(String::as_str));
                 ck.err(
                     s,
-                    format!(
-                        "`{}` is not a turn or ending of this scenario{hint}",
-                        s.get_ref()
+                    msg!(
+                        "check.turn_ending_scenario_hint",
+                        a = s.get_ref(),
+                        hint = hint
                     ),
                 );
                 None
@@ -86,7 +87,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
         Some(s) => match targets.resolve(ck, s) {
             Some(Target::Turn(i)) => i,
             Some(Target::Ending(_)) => {
-                ck.err(s, "`start` must name a turn, not an ending");
+                ck.err(s, msg!("check.start_must_name_turn"));
                 0
             }
             None => 0,
@@ -97,10 +98,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
         Some(g) => match targets.resolve(ck, g) {
             Some(Target::Ending(i)) => i,
             Some(Target::Turn(_)) => {
-                ck.err(
-                    g,
-                    "`gives_up` must name an ending (outcome `lost` or `escalated`)",
-                );
+                ck.err(g, msg!("check.gives_up_must_name_ending"));
                 0
             }
             None => 0,
@@ -113,7 +111,7 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
     let policy = policy::policy(ck, raw);
     let max_turns = raw.max_turns.as_ref().map_or(12, |m| {
         if !(1..=100).contains(m.get_ref()) {
-            ck.err(m, "max_turns is from 1 to 100");
+            ck.err(m, msg!("check.max_turns_from_1_100"));
         }
         (*m.get_ref()).clamp(1, 100) as usize
     });
@@ -155,7 +153,7 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
     // Identity and languages.
     let id = raw.id.get_ref().clone();
     if !kefu_core::view::is_file_id(&id) {
-        ck.err(&raw.id, "a scenario id may use only a-z, 0-9, `-` and `_` (it is part of the page address): e.g. `late-delivery`");
+        ck.err(&raw.id, msg!("check.scenario_id_may_use"));
     }
     let kind = match raw.kind.get_ref().as_str() {
         "angry" => ScenarioKind::Angry,
@@ -164,7 +162,7 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
         other => {
             ck.err(
                 &raw.kind,
-                format!("unknown kind `{other}`: write `angry`, `objection` or `product`"),
+                msg!("check.unknown_kind_other_write", other = other),
             );
             ScenarioKind::General
         }
@@ -173,16 +171,16 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
     for l in raw.languages.get_ref() {
         match Lang::parse(l.get_ref()).filter(|x| x.code() == l.get_ref()) {
             Some(x) if languages.contains(&x) => {
-                ck.warn(l, format!("`{}` is listed twice", l.get_ref()))
+                ck.warn(l, msg!("check.listed_twice", a = l.get_ref()))
             }
             Some(x) => languages.push(x),
             None => {
                 ck.err(
                     l,
-                    format!(
-                        "unknown language `{}`: {}",
-                        l.get_ref(),
-                        lang_instead(l.get_ref())
+                    msg!(
+                        "check.unknown_language",
+                        a = l.get_ref(),
+                        b = lang_instead(l.get_ref())
                     ),
                 );
                 // `zh-HK` for `zh-Hant`: the rest of the file is checked as that language,
@@ -194,59 +192,63 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
         }
     }
     if raw.languages.get_ref().is_empty() {
-        ck.err(
-            &raw.languages,
-            "list at least one language: `languages = [\"zh-Hans\", \"en\"]`",
-        );
+        ck.err(&raw.languages, msg!("check.list_least_one_language"));
     }
     let product = raw.product.as_ref().map(|p| p.get_ref().clone());
     match (&raw.product, kind) {
         (Some(p), _) if product_name(p.get_ref(), Lang::En).is_none() => ck.err(
             p,
-            format!(
-                "unknown product `{}`: write one of {}",
-                p.get_ref(),
-                PRODUCTS
+            msg!(
+                "check.unknown_product",
+                a = p.get_ref(),
+                list = PRODUCTS
                     .iter()
                     .map(|p| format!("`{}`", p.0))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
         ),
-        (None, ScenarioKind::Product) => ck.err(
-            &raw.kind,
-            "a product question needs `product = \"chiller\"`, `\"f40\"` or `\"afg\"`",
-        ),
+        (None, ScenarioKind::Product) => {
+            ck.err(&raw.kind, msg!("check.product_question_needs_product"))
+        }
         _ => {}
     }
     let difficulty = raw.difficulty.as_ref().map_or(1, |d| {
         if !(1..=3).contains(d.get_ref()) {
-            ck.err(d, "difficulty is 1 (easy), 2 or 3 (hard)");
+            ck.err(d, msg!("check.difficulty_1_easy_2"));
         }
         (*d.get_ref()).clamp(1, 3) as u8
     });
     let minutes = raw.minutes.as_ref().map_or(5, |m| {
         if !(1..=120).contains(m.get_ref()) {
-            ck.err(m, "minutes is the estimated time to play, 1 to 120");
+            ck.err(m, msg!("check.minutes_estimated_time_play"));
         }
         (*m.get_ref()).clamp(1, 120) as u16
     });
-    let title = ck.text(&raw.title, "`title`", &languages);
-    let brief = ck.text(&raw.brief, "`brief`", &languages);
+    let title = ck.text(&raw.title, &msg!("check.what.title"), &languages);
+    let brief = ck.text(&raw.brief, &msg!("check.what.brief"), &languages);
     let customer = raw.customer.get_ref();
-    let customer_name = ck.text(&customer.name, "`customer.name`", &languages);
-    let persona = customer
-        .persona
-        .as_ref()
-        .map(|p| ck.text_sev(p, "`customer.persona`", &languages, Severity::Warning));
+    let customer_name = ck.text(
+        &customer.name,
+        &msg!("check.what.customer_name"),
+        &languages,
+    );
+    let persona = customer.persona.as_ref().map(|p| {
+        ck.text_sev(
+            p,
+            &msg!("check.what.persona"),
+            &languages,
+            Severity::Warning,
+        )
+    });
     let mood = customer.mood.as_ref().map_or(30, |m| {
         if !(0..=100).contains(m.get_ref()) {
             ck.err(
                 m,
-                format!(
-                    "mood {} is out of range: write a whole number from 0 (furious) to 100 (happy), e.g. `mood = {}`",
-                    m.get_ref(),
-                    (*m.get_ref()).clamp(0, 100)
+                msg!(
+                    "check.mood_out_range_write",
+                    a = m.get_ref(),
+                    b = (*m.get_ref()).clamp(0, 100)
                 ),
             );
         }
@@ -285,10 +287,10 @@ fn placeholders(
         if v.get_ref().is_empty() {
             ck.err(
                 v,
-                format!(
-                    "placeholder `{}` has no values: list at least one, e.g. `{} = [\"…\"]`",
-                    k.get_ref(),
-                    k.get_ref()
+                msg!(
+                    "check.placeholder_has_values_list",
+                    a = k.get_ref(),
+                    b = k.get_ref()
                 ),
             );
         }
@@ -307,9 +309,25 @@ fn placeholders(
         for val in v.get_ref() {
             let (d, chars) = filled_size(val.get_ref(), &ck.fills);
             if d + 1 > MAX_PLACEHOLDER_DEPTH {
-                ck.err(val, format!("placeholder `{}` fills placeholders that fill others, {} levels deep (at most {MAX_PLACEHOLDER_DEPTH}): write this value as plain text", k.get_ref(), d + 1));
+                ck.err(
+                    val,
+                    msg!(
+                        "check.placeholder_fills_placeholders_fill",
+                        a = k.get_ref(),
+                        b = d + 1,
+                        max_placeholder_depth = MAX_PLACEHOLDER_DEPTH
+                    ),
+                );
             } else if chars.saturating_sub(val.get_ref().chars().count()) > MAX_FILLED_CHARS {
-                ck.err(val, format!("placeholder `{}` grows to {chars} characters once the placeholders in it are filled (at most {MAX_FILLED_CHARS} more than written): use fewer placeholders in it, or write it as plain text", k.get_ref()));
+                ck.err(
+                    val,
+                    msg!(
+                        "check.placeholder_grows_chars_characters",
+                        a = k.get_ref(),
+                        chars = chars,
+                        max_filled_chars = MAX_FILLED_CHARS
+                    ),
+                );
             }
             depth = depth.max(d + 1);
             longest = longest.max(chars);
@@ -320,7 +338,7 @@ fn placeholders(
     ck.placeholders_in(&raw.brief, &known);
     for v in raw.title.get_ref().values() {
         if v.get_ref().contains('{') && v.get_ref().contains('}') {
-            ck.warn(v, "the title is shown in the library as written, so a `{placeholder}` in it is not filled: write the text itself");
+            ck.warn(v, msg!("check.title_shown_library_written"));
         }
     }
     if let Some(p) = &customer.persona {
@@ -334,23 +352,16 @@ fn placeholders(
 fn turn_ids(ck: &mut Checker, raw: &Raw) -> Targets {
     let mut names: BTreeMap<String, Target> = BTreeMap::new();
     if raw.turn.is_empty() {
-        ck.push(
-            Severity::Error,
-            0,
-            "the scenario has no turns: add a `[[turn]]` with `id`, `say` and `[[turn.next]]`"
-                .into(),
-        );
+        ck.push(Severity::Error, 0, msg!("check.scenario_has_turns_add"));
     }
     if raw.turn.len() > MAX_TURNS {
-        ck.err(&raw.turn[MAX_TURNS], format!("at most {MAX_TURNS} turns"));
+        ck.err(
+            &raw.turn[MAX_TURNS],
+            msg!("check.most_max_turns_turns", max_turns = MAX_TURNS),
+        );
     }
     if raw.ending.is_empty() {
-        ck.push(
-            Severity::Error,
-            0,
-            "the scenario has no endings: add an `[[ending]]` with `id`, `outcome` and `text`"
-                .into(),
-        );
+        ck.push(Severity::Error, 0, msg!("check.scenario_has_endings_add"));
     }
     for (i, t) in raw.turn.iter().enumerate() {
         let tid = &t.get_ref().id;
@@ -360,10 +371,7 @@ fn turn_ids(ck: &mut Checker, raw: &Raw) -> Targets {
         {
             ck.err(
                 tid,
-                format!(
-                    "duplicate id `{}`: every turn and ending needs its own id",
-                    tid.get_ref()
-                ),
+                msg!("check.duplicate_id_every_turn", a = tid.get_ref()),
             );
         }
     }
@@ -385,25 +393,22 @@ fn endings(ck: &mut Checker, raw: &Raw, frame: &Frame, targets: &mut Targets) ->
         {
             ck.err(
                 &e.id,
-                format!(
-                    "duplicate id `{}`: every turn and ending needs its own id",
-                    e.id.get_ref()
-                ),
+                msg!("check.duplicate_id_every_turn", a = e.id.get_ref()),
             );
         }
         let outcome = Outcome::parse(e.outcome.get_ref()).unwrap_or_else(|| {
             ck.err(
                 &e.outcome,
-                format!(
-                    "unknown outcome `{}`: write `resolved`, `escalated` or `lost`",
-                    e.outcome.get_ref()
+                msg!(
+                    "check.unknown_outcome_write_resolved",
+                    a = e.outcome.get_ref()
                 ),
             );
             Outcome::Resolved
         });
         let text = ck.text(
             &e.text,
-            &format!("ending `{}` text", e.id.get_ref()),
+            &msg!("check.what.ending_text", id = e.id.get_ref()),
             &frame.languages,
         );
         ck.placeholders_in(&e.text, &frame.known);
@@ -415,7 +420,7 @@ fn endings(ck: &mut Checker, raw: &Raw, frame: &Frame, targets: &mut Targets) ->
                 l.cond(),
                 &l.requires,
                 std::slice::from_ref(&l.text),
-                &format!("a `[[ending.line]]` of ending `{}`", e.id.get_ref()),
+                &msg!("check.what.ending_line", id = e.id.get_ref()),
                 &frame.known,
                 &frame.languages,
                 frame.max_turns_declared,
@@ -435,17 +440,20 @@ fn endings(ck: &mut Checker, raw: &Raw, frame: &Frame, targets: &mut Targets) ->
 /// branches.
 fn turn(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets) -> Turn {
     if rt.say.get_ref().is_empty() {
-        ck.err(&rt.say, format!("turn `{}` has no customer line: `say` needs at least one variant, e.g. `say = [{{ zh-Hans = \"…\", en = \"…\" }}]`", rt.id.get_ref()));
+        ck.err(
+            &rt.say,
+            msg!("check.turn_has_customer_line", a = rt.id.get_ref()),
+        );
     }
     let say = ck.variants(
         rt.say.get_ref(),
-        &format!("a `say` line of turn `{}`", rt.id.get_ref()),
+        &msg!("check.what.say", id = rt.id.get_ref()),
         &frame.known,
         &frame.languages,
     );
     let model = ck.variants(
         &rt.model,
-        &format!("a model answer of turn `{}`", rt.id.get_ref()),
+        &msg!("check.what.model", id = rt.id.get_ref()),
         &frame.known,
         &frame.languages,
     );
@@ -453,19 +461,13 @@ fn turn(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets) ->
         ck.placeholders_in(h, &frame.known);
         ck.text_sev(
             h,
-            &format!("the hint of turn `{}`", rt.id.get_ref()),
+            &msg!("check.what.hint", id = rt.id.get_ref()),
             &frame.languages,
             Severity::Warning,
         )
     });
     if rt.hint.is_none() {
-        ck.warn(
-            &rt.id,
-            format!(
-                "turn `{}` has no hint: add `hint = {{ … }}` so a stuck trainee gets a nudge",
-                rt.id.get_ref()
-            ),
-        );
+        ck.warn(&rt.id, msg!("check.turn_has_hint_add", a = rt.id.get_ref()));
     }
     let weights = weights(ck, rt, frame.kind);
     let facts = facts(ck, rt);
@@ -473,28 +475,28 @@ fn turn(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets) ->
     terms(ck, rt);
     let target_secs = rt.target_seconds.as_ref().map(|t| {
         if !(5..=3600).contains(t.get_ref()) {
-            ck.err(t, "target_seconds is from 5 to 3600");
+            ck.err(t, msg!("check.target_seconds_from_5_3600"));
         }
         (*t.get_ref()).clamp(5, 3600) as u32
     });
     if model.is_empty() {
-        ck.warn(&rt.id, format!("turn `{}` has no model answer: add `model = [{{ … }}]` so trainees see a good reply", rt.id.get_ref()));
+        ck.warn(
+            &rt.id,
+            msg!("check.turn_has_model_answer", a = rt.id.get_ref()),
+        );
     }
     let mut lines = Vec::new();
     for l in &rt.line {
         let l = l.get_ref();
         if l.say.get_ref().is_empty() {
-            ck.err(
-                &l.say,
-                "a `[[turn.line]]` needs at least one variant in `say`",
-            );
+            ck.err(&l.say, msg!("check.turn_line_needs_least"));
         }
         lines.push(line_of(
             ck,
             l.cond(),
             &l.requires,
             l.say.get_ref(),
-            &format!("a `[[turn.line]]` of turn `{}`", rt.id.get_ref()),
+            &msg!("check.what.turn_line", id = rt.id.get_ref()),
             &frame.known,
             &frame.languages,
             frame.max_turns_declared,
@@ -528,7 +530,7 @@ fn weights(ck: &mut Checker, rt: &RawTurn, kind: ScenarioKind) -> Vec<(String, f
     for (k, w) in &rt.expects {
         if let Some(p) = ck.principle(k) {
             if !w.get_ref().is_finite() || *w.get_ref() < 0.0 || *w.get_ref() > 10.0 {
-                ck.err(w, "a weight is a number from 0 to 10");
+                ck.err(w, msg!("check.weight_number_from_0"));
             }
             weights.push((p.to_string(), *w.get_ref() as f32));
         }
@@ -542,7 +544,10 @@ fn weights(ck: &mut Checker, rt: &RawTurn, kind: ScenarioKind) -> Vec<(String, f
             .any(|(k, w)| k.get_ref() == "facts" && *w.get_ref() > 0.0)
     };
     if wants_facts && rt.facts.is_empty() && rt.false_claims.is_empty() {
-        ck.warn(&rt.id, format!("turn `{}` expects `facts` but lists no `[[turn.facts]]` or `[[turn.false_claims]]`: every reply will count as factually right; add them, or drop `facts` from `expects`", rt.id.get_ref()));
+        ck.warn(
+            &rt.id,
+            msg!("check.turn_expects_facts_but", a = rt.id.get_ref()),
+        );
     }
     weights
 }
@@ -553,28 +558,22 @@ fn facts(ck: &mut Checker, rt: &RawTurn) -> Vec<FactRule> {
     for f in &rt.facts {
         let f = f.get_ref();
         if f.say.is_empty() && f.value.is_none() {
-            ck.err(&f.id, format!("fact `{}` needs `say = [\"…\"]` (the ways it may be phrased) or a `value` with `units`", f.id.get_ref()));
+            ck.err(&f.id, msg!("check.fact_needs_say_ways", a = f.id.get_ref()));
         }
         if let Some(v) = f.value.as_ref().filter(|v| !v.get_ref().is_finite()) {
-            ck.err(
-                v,
-                "a fact's `value` is a plain number such as `20` or `0.5` (not nan or inf)",
-            );
+            ck.err(v, msg!("check.fact_s_value_plain"));
         }
         if f.value.is_some() && f.units.is_empty() {
-            ck.err(
-                &f.id,
-                format!(
-                    "fact `{}` has a `value` but no `units`: add e.g. `units = [\"MSa/s\"]`",
-                    f.id.get_ref()
-                ),
-            );
+            ck.err(&f.id, msg!("check.fact_has_value_but", a = f.id.get_ref()));
         }
         for s in f.say.iter().chain(&f.units) {
             if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
                 ck.err(
                     s,
-                    format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"),
+                    msg!(
+                        "check.phrasing_must_have_1",
+                        max_term_chars = MAX_TERM_CHARS
+                    ),
                 );
             }
         }
@@ -596,14 +595,17 @@ fn false_claims(ck: &mut Checker, rt: &RawTurn) -> Vec<ClaimRule> {
         if c.say.is_empty() {
             ck.err(
                 &c.id,
-                format!("false claim `{}` needs `say = [\"…\"]`", c.id.get_ref()),
+                msg!("check.false_claim_needs_say", a = c.id.get_ref()),
             );
         }
         for s in &c.say {
             if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
                 ck.err(
                     s,
-                    format!("a phrasing must have 1 to {MAX_TERM_CHARS} characters"),
+                    msg!(
+                        "check.phrasing_must_have_1",
+                        max_term_chars = MAX_TERM_CHARS
+                    ),
                 );
             }
         }
@@ -619,21 +621,24 @@ fn false_claims(ck: &mut Checker, rt: &RawTurn) -> Vec<ClaimRule> {
 fn terms(ck: &mut Checker, rt: &RawTurn) {
     for a in &rt.allow {
         if rt.jargon.iter().any(|j| j.get_ref() == a.get_ref()) {
-            ck.warn(a, format!("`{}` is both in `jargon` and in `allow`, so it is never judged as jargon: keep it in one list", a.get_ref()));
+            ck.warn(a, msg!("check.both_jargon_allow_so", a = a.get_ref()));
         }
     }
     for list in [&rt.jargon, &rt.allow] {
         if list.len() > MAX_TERMS_PER_TURN {
             ck.err(
                 &list[MAX_TERMS_PER_TURN],
-                format!("at most {MAX_TERMS_PER_TURN} terms per turn"),
+                msg!(
+                    "check.most_max_terms_per_turn_terms_per",
+                    max_terms_per_turn = MAX_TERMS_PER_TURN
+                ),
             );
         }
         for s in list {
             if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
                 ck.err(
                     s,
-                    format!("a term must have 1 to {MAX_TERM_CHARS} characters"),
+                    msg!("check.term_must_have_1", max_term_chars = MAX_TERM_CHARS),
                 );
             }
         }
@@ -653,7 +658,7 @@ fn branches(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets
         last_always = cond.is_always();
         let mood = rn.mood.as_ref().map_or(0, |m| {
             if !(-100..=100).contains(m.get_ref()) {
-                ck.err(m, "a mood change is from -100 to 100");
+                ck.err(m, msg!("check.mood_change_from_100"));
             }
             *m.get_ref() as i32
         });
@@ -668,16 +673,18 @@ fn branches(ck: &mut Checker, rt: &RawTurn, frame: &Frame, targets: &mut Targets
         }
     }
     match rt.next.last() {
-        None => ck.err(&rt.id, format!("turn `{}` has no `[[turn.next]]`: add one with `goto = \"…\"` (a turn or an ending)", rt.id.get_ref())),
-        Some(last) if !last_always => ck.err(last, format!(
-            "the last `[[turn.next]]` of turn `{}` has a condition, so some replies lead nowhere: add a final `[[turn.next]]` with only `goto` (the \"otherwise\" branch)",
-            rt.id.get_ref()
-        )),
+        None => ck.err(
+            &rt.id,
+            msg!("check.turn_has_turn_next", a = rt.id.get_ref()),
+        ),
+        Some(last) if !last_always => {
+            ck.err(last, msg!("check.last_turn_next_turn", a = rt.id.get_ref()))
+        }
         _ => {}
     }
     for (i, b) in next.iter().enumerate() {
         if b.cond.is_always() && i + 1 < next.len() {
-            ck.warn(&rt.next[i + 1], "this branch can never be taken: the branch before it has no condition and always applies");
+            ck.warn(&rt.next[i + 1], msg!("check.branch_can_never_taken"));
         }
     }
     next

@@ -24,17 +24,104 @@ impl Lines {
     }
 }
 
+/// A checker message: its catalogue key (`check.…` in `data/i18n/*.toml`) and its arguments,
+/// written in the checker's language when pushed (`msg!("check.…", name = value)`; a value
+/// may be a message itself, written in the same language).
+#[derive(Clone)]
+pub(crate) struct Msg {
+    pub(crate) key: &'static str,
+    pub(crate) args: Vec<(&'static str, Arg)>,
+}
+
+/// A message's argument: text as it is (a name, a number, TOML quoted from the file), or a
+/// message of its own.
+#[derive(Clone)]
+pub(crate) enum Arg {
+    Text(String),
+    Msg(Msg),
+}
+
+/// What `msg!` takes as an argument (by reference): anything displayed, or a message.
+pub(crate) trait IntoArg {
+    fn into_arg(self) -> Arg;
+}
+impl<T: std::fmt::Display + ?Sized> IntoArg for &T {
+    fn into_arg(self) -> Arg {
+        Arg::Text(self.to_string())
+    }
+}
+impl IntoArg for &Msg {
+    fn into_arg(self) -> Arg {
+        Arg::Msg(self.clone())
+    }
+}
+impl IntoArg for &&Msg {
+    fn into_arg(self) -> Arg {
+        Arg::Msg((*self).clone())
+    }
+}
+
+macro_rules! msg {
+    ($key:literal $(, $k:ident = $v:expr)* $(,)?) => {
+        $crate::check::checker::Msg {
+            key: $key,
+            args: vec![$((stringify!($k), $crate::check::checker::IntoArg::into_arg(&$v))),*],
+        }
+    };
+}
+pub(crate) use msg;
+
+impl Msg {
+    /// No words (a part of a message left out), in every language.
+    pub(crate) fn nothing() -> Msg {
+        Msg {
+            key: "",
+            args: Vec::new(),
+        }
+    }
+
+    /// The message in `lang` (English: the words `kefu check` prints).
+    pub(crate) fn in_lang(&self, lang: Lang) -> String {
+        if self.key.is_empty() {
+            return String::new();
+        }
+        let filled: Vec<(&str, String)> = self
+            .args
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    Arg::Text(t) => t.clone(),
+                    Arg::Msg(m) => m.in_lang(lang),
+                };
+                (*k, v)
+            })
+            .collect();
+        let args: Vec<(&str, &str)> = filled.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        kefu_core::i18n::tf(lang, self.key, &args)
+    }
+}
+
 pub(super) struct Checker<'a> {
+    /// The language of the messages (English for `kefu check`; the UI's in the browser).
+    pub(super) lang: Lang,
     pub(super) file: &'a str,
     pub(super) src: &'a str,
     pub(super) lines: Lines,
     pub(super) out: Vec<Diagnostic>,
+    /// Each of `out`'s messages in English, in its order (the studio's quick fixes read them).
+    pub(super) english: Vec<String>,
     /// Per placeholder: how deep its values fill others, and its longest value once filled.
     pub(super) fills: BTreeMap<String, (usize, usize)>,
 }
 
 impl Checker<'_> {
-    pub(super) fn push(&mut self, sev: Severity, at: usize, msg: String) {
+    pub(super) fn push(&mut self, sev: Severity, at: usize, said: Msg) {
+        let msg = said.in_lang(self.lang);
+        self.english.push(if self.lang == Lang::En {
+            msg.clone()
+        } else {
+            said.in_lang(Lang::En)
+        });
         let (line, col) = self.lines.at(self.src, at);
         self.out.push(Diagnostic {
             file: self.file.to_string(),
@@ -44,11 +131,11 @@ impl Checker<'_> {
             message: msg,
         });
     }
-    pub(super) fn err<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
-        self.push(Severity::Error, at.span().start, msg.into());
+    pub(super) fn err<T>(&mut self, at: &Spanned<T>, msg: Msg) {
+        self.push(Severity::Error, at.span().start, msg);
     }
-    pub(super) fn warn<T>(&mut self, at: &Spanned<T>, msg: impl Into<String>) {
-        self.push(Severity::Warning, at.span().start, msg.into());
+    pub(super) fn warn<T>(&mut self, at: &Spanned<T>, msg: Msg) {
+        self.push(Severity::Warning, at.span().start, msg);
     }
 
     /// A principle id as written in the file, as a `PrincipleId`; an unknown one is an error
@@ -59,17 +146,17 @@ impl Checker<'_> {
             return Some(p);
         }
         let hint = match principles::nearest(v) {
-            Some(n) => format!("did you mean `{n}`?"),
-            None => format!(
-                "write one of: {}",
-                principles::all()
+            Some(n) => msg!("check.did_you_mean", name = n),
+            None => msg!(
+                "check.write_one_of",
+                list = principles::all()
                     .iter()
                     .map(|p| p.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
         };
-        self.err(id, format!("unknown principle `{v}`: {hint}"));
+        self.err(id, msg!("check.unknown_principle", id = v, hint = hint));
         None
     }
 
@@ -78,7 +165,7 @@ impl Checker<'_> {
     pub(super) fn variants(
         &mut self,
         list: &[Spanned<RawText>],
-        what: &str,
+        what: &Msg,
         known: &BTreeSet<String>,
         langs: &[Lang],
     ) -> Vec<Loc> {
@@ -90,7 +177,7 @@ impl Checker<'_> {
             .collect()
     }
     /// Text in every declared language; unknown language codes are errors.
-    pub(super) fn text(&mut self, t: &Spanned<RawText>, what: &str, langs: &[Lang]) -> Loc {
+    pub(super) fn text(&mut self, t: &Spanned<RawText>, what: &Msg, langs: &[Lang]) -> Loc {
         self.text_sev(t, what, langs, Severity::Error)
     }
 
@@ -99,7 +186,7 @@ impl Checker<'_> {
     pub(super) fn text_sev(
         &mut self,
         t: &Spanned<RawText>,
-        what: &str,
+        what: &Msg,
         langs: &[Lang],
         missing: Severity,
     ) -> Loc {
@@ -110,51 +197,44 @@ impl Checker<'_> {
                     if !langs.is_empty() && !langs.contains(&l) {
                         self.warn(
                             k,
-                            format!(
-                                "{what} has `{}` text but `languages` does not list `{}`: add it to `languages`, or remove this text",
-                                l.code(),
-                                l.code()
+                            msg!(
+                                "check.text_lang_unlisted",
+                                what = what.clone(),
+                                code = l.code()
                             ),
                         );
                     }
                     if v.get_ref().trim().is_empty() {
                         self.err(
                             v,
-                            format!(
-                                "{what} in `{}` is empty: write the text, or remove the line",
-                                k.get_ref()
-                            ),
+                            msg!("check.text_empty", what = what.clone(), code = k.get_ref()),
                         );
                     }
                     out.insert(l, v.get_ref().clone());
                 }
                 None => self.err(
                     k,
-                    format!(
-                        "unknown language `{}` in {what}: {}",
-                        k.get_ref(),
-                        lang_instead(k.get_ref())
+                    msg!(
+                        "check.text_lang_unknown",
+                        code = k.get_ref(),
+                        what = what.clone(),
+                        instead = lang_instead(k.get_ref())
                     ),
                 ),
             }
         }
         for l in langs {
             if !out.contains_key(l) {
-                let fallback = if missing == Severity::Warning {
-                    " (until then the app shows another language)"
+                let m = if missing == Severity::Warning {
+                    msg!(
+                        "check.text_missing_optional",
+                        what = what.clone(),
+                        code = l.code()
+                    )
                 } else {
-                    ""
+                    msg!("check.text_missing", what = what.clone(), code = l.code())
                 };
-                self.push(
-                    missing,
-                    t.span().start,
-                    format!(
-                        "the scenario declares `{}` but {what} has no `{}` text: add `{} = \"…\"`{fallback}",
-                        l.code(),
-                        l.code(),
-                        l.code()
-                    ),
-                );
+                self.push(missing, t.span().start, m);
             }
         }
         Loc(out)
@@ -168,7 +248,7 @@ impl Checker<'_> {
             if grows > MAX_FILLED_CHARS {
                 self.err(
                     v,
-                    format!("filling its placeholders would add {grows} characters to this text (at most {MAX_FILLED_CHARS}): use fewer placeholders, or shorter values for them"),
+                    msg!("check.placeholders_grow", n = grows, max = MAX_FILLED_CHARS),
                 );
             }
             // Where the string's text starts in the file, when it is written as it reads (no
@@ -194,18 +274,26 @@ impl Checker<'_> {
                         .iter()
                         .min_by_key(|k| typo_distance(k, name))
                         .filter(|k| close_enough(k, name));
-                    let hint =
-                        match near {
-                            Some(n) => format!("did you mean `{{{n}}}`?"),
-                            None => format!(
-                            "add it under `[placeholders]` (`{name} = [\"…\"]`), or use one of: {}",
-                            known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")
+                    let hint = match near {
+                        Some(n) => msg!("check.did_you_mean", name = format!("{{{n}}}")),
+                        None => msg!(
+                            "check.placeholder_add",
+                            name = name,
+                            list = known
+                                .iter()
+                                .map(|k| format!("{{{k}}}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
-                        };
+                    };
                     self.push(
                         Severity::Error,
                         at,
-                        format!("unknown placeholder `{{{name}}}`: {hint}"),
+                        msg!(
+                            "check.placeholder_unknown",
+                            name = format!("{{{name}}}"),
+                            hint = hint
+                        ),
                     );
                 }
                 rest = &after[close + 1..];
@@ -232,30 +320,30 @@ pub(super) fn filled_size(s: &str, fills: &BTreeMap<String, (usize, usize)>) -> 
 }
 
 /// Full-width and curly characters an input method types where TOML needs ASCII punctuation:
-/// the character, what it is, what to write.
+/// the character, what it is (its catalogue key), what to write (`" "`: a plain space).
 const NOT_ASCII: &[(char, &str, &str)] = &[
-    ('＝', "a full-width equals sign", "="),
-    ('，', "a full-width comma", ","),
-    ('、', "an ideographic comma", ","),
-    ('：', "a full-width colon (TOML writes `key = value`)", "="),
-    ('；', "a full-width semicolon", ","),
-    ('［', "a full-width bracket", "["),
-    ('］', "a full-width bracket", "]"),
-    ('【', "a full-width bracket", "["),
-    ('】', "a full-width bracket", "]"),
-    ('｛', "a full-width brace", "{"),
-    ('｝', "a full-width brace", "}"),
-    ('＃', "a full-width hash", "#"),
-    ('。', "an ideographic full stop", "."),
-    ('．', "a full-width full stop", "."),
-    ('＂', "a full-width quote", "\""),
-    ('“', "a curly quote", "\""),
-    ('”', "a curly quote", "\""),
-    ('「', "a corner quote", "\""),
-    ('」', "a corner quote", "\""),
-    ('‘', "a curly quote", "'"),
-    ('’', "a curly quote", "'"),
-    ('　', "a full-width space", "a plain space"),
+    ('＝', "check.char.fw_equals", "="),
+    ('，', "check.char.fw_comma", ","),
+    ('、', "check.char.ideo_comma", ","),
+    ('：', "check.char.fw_colon", "="),
+    ('；', "check.char.fw_semicolon", ","),
+    ('［', "check.char.fw_bracket", "["),
+    ('］', "check.char.fw_bracket", "]"),
+    ('【', "check.char.fw_bracket", "["),
+    ('】', "check.char.fw_bracket", "]"),
+    ('｛', "check.char.fw_brace", "{"),
+    ('｝', "check.char.fw_brace", "}"),
+    ('＃', "check.char.fw_hash", "#"),
+    ('。', "check.char.ideo_stop", "."),
+    ('．', "check.char.fw_stop", "."),
+    ('＂', "check.char.fw_quote", "\""),
+    ('“', "check.char.curly_quote", "\""),
+    ('”', "check.char.curly_quote", "\""),
+    ('「', "check.char.corner_quote", "\""),
+    ('」', "check.char.corner_quote", "\""),
+    ('‘', "check.char.curly_quote", "'"),
+    ('’', "check.char.curly_quote", "'"),
+    ('　', "check.char.fw_space", " "),
 ];
 
 /// The byte offsets of the characters of `line` outside quoted strings, and the offset of a
@@ -289,17 +377,25 @@ fn outside_strings(line: &str) -> (Vec<(usize, char)>, Option<usize>) {
 /// What really broke a file TOML could not read, at `at` (the parser's error offset): a
 /// full-width or curly character outside quotes on that line, or a string left open by a
 /// line break on that line or the one before. `(byte offset of the cause, message)`.
-pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
+pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
     let at = at.min(src.len());
     let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
     let line = &src[start..end];
     let (outside, open) = outside_strings(line);
     for (i, c) in outside {
-        if let Some((_, what, write)) = NOT_ASCII.iter().find(|(x, _, _)| *x == c) {
-            return Some((start + i, format!(
-                "`{c}` is {what}: outside quoted text TOML needs `{write}` (switch the input method to half-width and type it again)"
-            )));
+        if let Some(&(_, what, write)) = NOT_ASCII.iter().find(|(x, _, _)| *x == c) {
+            let m = if write == " " {
+                msg!("check.not_ascii_space", c = c, what = key_msg(what))
+            } else {
+                msg!(
+                    "check.not_ascii",
+                    c = c,
+                    what = key_msg(what),
+                    write = write
+                )
+            };
+            return Some((start + i, m));
         }
     }
     // A string left open whose end was typed as a curly or full-width quote (`"你好”`): that
@@ -325,10 +421,11 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
             let what = NOT_ASCII
                 .iter()
                 .find(|(x, _, _)| *x == c)
-                .map_or("a curly quote", |x| x.1);
-            (lstart + i, format!(
-                "`{c}` is {what}: a string must end with a straight `{q}` as it began; type `{q}` in its place (switch the input method to half-width)"
-            ))
+                .map_or("check.char.curly_quote", |x| x.1);
+            (
+                lstart + i,
+                msg!("check.curly_end", c = c, what = key_msg(what), q = q),
+            )
         })
     };
     // A table's header with a bracket missing or extra (`[turn]]`, `[[turn]`): the header it
@@ -352,33 +449,28 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, String)> {
             format!("[{name}]")
         };
         let col = line.len() - line.trim_start().len();
-        return Some((
-            start + col,
-            format!(
-                "`{head}` has its brackets unmatched: write `{fixed}` ({})",
-                if LISTS.contains(&name) {
-                    "two on each side: each one starts another of a list"
-                } else {
-                    "one on each side"
-                }
-            ),
-        ));
+        let m = if LISTS.contains(&name) {
+            msg!("check.brackets_list", head = head, fixed = fixed)
+        } else {
+            msg!("check.brackets_table", head = head, fixed = fixed)
+        };
+        return Some((start + col, m));
     }
-    let unclosed = "this string is not closed on its line: a `\"…\"` string cannot hold a line break; end it with `\"` on the same line, write `\\n` for a line break, or use `\"\"\"` for text over several lines".to_string();
+    let unclosed = || msg!("check.unclosed_string");
     // The line before first: a string broken by a line break leaves its end on this line,
     // where it looks like a string opened and not closed.
     if start > 0 {
         let pstart = src[..start - 1].rfind('\n').map_or(0, |i| i + 1);
         let pline = &src[pstart..start - 1];
         if let (_, Some(i)) = outside_strings(pline) {
-            return Some(curly(pstart, pline).unwrap_or((pstart + i, unclosed)));
+            return Some(curly(pstart, pline).unwrap_or_else(|| (pstart + i, unclosed())));
         }
     }
-    open.map(|i| curly(start, line).unwrap_or((start + i, unclosed)))
+    open.map(|i| curly(start, line).unwrap_or_else(|| (start + i, unclosed())))
 }
 
-pub(super) fn friendly_toml_error(msg: &str) -> String {
-    let first = msg.lines().next().unwrap_or(msg).trim();
+pub(super) fn friendly_toml_error(message: &str) -> Msg {
+    let first = message.lines().next().unwrap_or(message).trim();
     if let Some(rest) = first.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -387,10 +479,11 @@ pub(super) fn friendly_toml_error(msg: &str) -> String {
             .min_by_key(|o| typo_distance(o, name))
             .filter(|o| close_enough(o, name));
         return match near {
-            Some(n) => format!("unknown key `{name}`: did you mean `{n}`?"),
-            None => format!(
-                "unknown key `{name}`: write one of {}",
-                options
+            Some(n) => msg!("check.unknown_key_near", name = name, near = n),
+            None => msg!(
+                "check.unknown_key",
+                name = name,
+                list = options
                     .iter()
                     .map(|o| format!("`{o}`"))
                     .collect::<Vec<_>>()
@@ -400,40 +493,48 @@ pub(super) fn friendly_toml_error(msg: &str) -> String {
     }
     if let Some(rest) = first.strip_prefix("missing field `") {
         let name = rest.trim_end_matches('`');
-        return format!("missing `{name}`: add `{name} = …` here (see docs/scenario-format.md)");
+        return msg!("check.missing_key", name = name);
     }
     if first.contains("invalid basic string")
         || first.contains("unterminated")
         || first.contains("expected `\"`")
     {
-        return format!("{first}: a string is not closed; end it with `\"` on the same line (use `\"\"\"` for text over several lines)");
+        return msg!("check.toml_string_open", first = first);
     }
     if first.contains("expected `]`")
         || first.contains("expected `}`")
         || first.contains("invalid array")
         || first.contains("invalid inline table")
     {
-        return format!("{first}: a list or table is not closed; check for a missing `]` or `}}` (the file may be cut short)");
+        return msg!("check.toml_list_open", first = first);
     }
     if let Some(hint) = type_hint(first) {
-        return format!("{hint} (see docs/scenario-format.md for the value each key takes)");
+        return msg!("check.toml_type_hint", hint = hint);
     }
     if first.contains("invalid type") {
-        return format!("{first} (see docs/scenario-format.md for the type each key takes)");
+        return msg!("check.toml_type", first = first);
     }
     if first.contains("duplicate key") {
-        return format!("{first}: {DUPLICATE_HINT}");
+        return msg!(
+            "check.toml_duplicate",
+            first = first,
+            hint = msg!("check.duplicate_hint")
+        );
     }
-    format!("{first} (see docs/scenario-format.md)")
+    msg!("check.toml_other", first = first)
 }
 
-/// What to do about a key set twice; the usual cause is a second turn, branch or ending opened
-/// with one bracket (`[turn]`) instead of two.
-pub(crate) const DUPLICATE_HINT: &str = "this key is already set above: remove one of them; if it begins another turn, branch or ending, write its header with two brackets (`[[turn]]`, `[[turn.next]]`, `[[ending]]`)";
+/// A message of `key` without arguments (a key chosen at run time).
+pub(crate) fn key_msg(key: &'static str) -> Msg {
+    Msg {
+        key,
+        args: Vec::new(),
+    }
+}
 
 /// A value of the wrong kind (serde's "invalid type: FOUND, expected WANT") in a trainer's
 /// words: what this key takes, and what to write (`"2"` for a whole number: `2`).
-pub(crate) fn type_hint(first: &str) -> Option<String> {
+pub(crate) fn type_hint(first: &str) -> Option<Msg> {
     let rest = first.split("invalid type: ").nth(1)?;
     let (found, want) = rest.split_once(", expected ")?;
     let want = want.trim();
@@ -446,33 +547,27 @@ pub(crate) fn type_hint(first: &str) -> Option<String> {
     ];
     let takes = if WHOLE.contains(&want) || want.contains("integer") {
         match quoted {
-            Some(q) if q.parse::<i64>().is_ok() => {
-                format!("a whole number, without quotes: write `{q}`")
-            }
-            _ if found.starts_with("floating point") => {
-                "a whole number, without a decimal point (like `25`)".to_string()
-            }
-            _ => "a whole number, without quotes (like `3`)".to_string(),
+            Some(q) if q.parse::<i64>().is_ok() => msg!("check.takes.whole_write", q = q),
+            _ if found.starts_with("floating point") => msg!("check.takes.whole_no_point"),
+            _ => msg!("check.takes.whole"),
         }
     } else if want == "f32" || want == "f64" || want.contains("float") {
         match quoted {
-            Some(q) if q.parse::<f64>().is_ok() => format!("a number, without quotes: write `{q}`"),
-            _ => "a number, without quotes (like `1.5`)".to_string(),
+            Some(q) if q.parse::<f64>().is_ok() => msg!("check.takes.number_write", q = q),
+            _ => msg!("check.takes.number"),
         }
     } else if want.contains("boolean") {
-        "`true` or `false`, without quotes".to_string()
+        msg!("check.takes.bool")
     } else if want.contains("sequence") {
-        "a list in square brackets, like `[\"zh-Hans\", \"en\"]` or `[\"apology\"]`".to_string()
+        msg!("check.takes.list")
     } else if want.contains("map") || want.starts_with("struct") {
-        "a table in braces: `{ zh-Hans = \"…\", en = \"…\" }` for a text, `{ apology = 2 }` for weights".to_string()
+        msg!("check.takes.table")
     } else if want.contains("string") {
-        "text in straight quotes, like `\"…\"`".to_string()
+        msg!("check.takes.text")
     } else {
         return None;
     };
-    Some(format!(
-        "this value is of the wrong kind: this key takes {takes}"
-    ))
+    Some(msg!("check.wrong_kind", takes = takes))
 }
 
 /// Is `typed` near enough to `known` to suggest it (a typo, not a different word)?
@@ -481,41 +576,51 @@ pub(super) fn close_enough(known: &str, typed: &str) -> bool {
     d <= 1 || (d <= 3 && d * 3 <= known.chars().count())
 }
 
-/// ": did you mean `x`?" when one of `known` is a likely typo of `typed`, else the list.
-pub(super) fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> String {
+/// ": did you mean `x`?" when one of `known` is a likely typo of `typed`, else the list
+/// (nothing when nothing is known).
+pub(super) fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Msg {
     let known: Vec<&str> = known.collect();
     match known
         .iter()
         .min_by_key(|k| typo_distance(k, typed))
         .filter(|k| close_enough(k, typed))
     {
-        Some(n) => format!(": did you mean `{n}`?"),
-        None if known.is_empty() => String::new(),
-        None => format!(": write one of: {}", known.join(", ")),
+        Some(n) => msg!("check.then", then = msg!("check.did_you_mean", name = n)),
+        None if known.is_empty() => Msg::nothing(),
+        None => msg!(
+            "check.then",
+            then = msg!("check.write_one_of", list = known.join(", "))
+        ),
     }
 }
 
 /// What to write for a language code this format does not know: the format's own code when it
 /// names one of its languages another way (`zh-HK`, `zh-TW`, `zh-CN`, `ZH-hant`), else the list.
-pub(crate) fn lang_instead(typed: &str) -> String {
+pub(crate) fn lang_instead(typed: &str) -> Msg {
     match Lang::parse(typed) {
-        Some(l) => format!(
-            "write `{}` ({}: one code whatever the region)",
-            l.code(),
-            l.native_name()
+        Some(l) => msg!(
+            "check.lang_instead",
+            code = l.code(),
+            name = l.native_name()
         ),
-        None => format!("write {}", Lang::codes_listed()),
+        None => {
+            let codes: Vec<String> = Lang::ALL
+                .iter()
+                .map(|l| format!("`{}`", l.code()))
+                .collect();
+            let (last, rest) = codes.split_last().expect("languages are listed");
+            msg!("check.lang_list", list = rest.join(", "), last = last)
+        }
     }
 }
 
-/// "1st", "2nd", "3rd", "4th"…
-pub(super) fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+/// "1st", "2nd", "3rd", "4th"… (in Chinese 第1个…).
+pub(super) fn ordinal(n: usize) -> Msg {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => msg!("check.ordinal.th", n = n),
+        (1, _) => msg!("check.ordinal.st", n = n),
+        (2, _) => msg!("check.ordinal.nd", n = n),
+        (3, _) => msg!("check.ordinal.rd", n = n),
+        _ => msg!("check.ordinal.th", n = n),
+    }
 }

@@ -24,39 +24,47 @@ pub(super) fn cond_of(ck: &mut Checker, c: RawCond, max_turns_declared: usize) -
     ] {
         if let Some(v) = src {
             if !(0..=100).contains(v.get_ref()) {
-                ck.err(v, "a score is from 0 to 100");
+                ck.err(v, msg!("check.score_from_0_100"));
             }
             *dst = Some((*v.get_ref()).clamp(0, 100) as u8);
         }
     }
     if let Some(v) = c.mood_below {
         if !(1..=100).contains(v.get_ref()) {
-            ck.err(v, "`mood_below` is from 1 to 100 (the mood is 0 to 100, so `mood_below = 0` never holds): e.g. `mood_below = 20` holds while the customer's mood is 0 to 19");
+            ck.err(v, msg!("check.mood_below_from_1_100"));
         }
         cond.mood_below = Some((*v.get_ref()).clamp(1, 100) as i32);
     }
     if let Some(v) = c.mood_above {
         if !(0..=99).contains(v.get_ref()) {
-            ck.err(v, "`mood_above` is from 0 to 99 (the mood is 0 to 100, so `mood_above = 100` never holds): e.g. `mood_above = 60` holds while the customer's mood is 61 to 100");
+            ck.err(v, msg!("check.mood_above_from_0_99"));
         }
         cond.mood_above = Some((*v.get_ref()).clamp(0, 99) as i32);
     }
     if let (Some(b), Some(a)) = (c.mood_below, c.mood_above) {
         if *b.get_ref() <= *a.get_ref() + 1 {
-            ck.err(b, format!(
-                "no mood is both below {} and above {}, so this condition never holds: make `mood_below` greater than `mood_above` + 1",
-                b.get_ref(), a.get_ref()
-            ));
+            ck.err(
+                b,
+                msg!(
+                    "check.mood_both_below_above",
+                    a = b.get_ref(),
+                    b = a.get_ref()
+                ),
+            );
         }
     }
     if let Some(v) = c.turns_taken {
         if !(1..=100).contains(v.get_ref()) {
-            ck.err(v, "`turns_taken` is from 1 to 100: `turns_taken = 3` holds from the trainee's 3rd reply on");
+            ck.err(v, msg!("check.turns_taken_from_1_100"));
         } else if *v.get_ref() > max_turns_declared as i64 {
-            ck.err(v, format!(
-                "`turns_taken = {}` never holds: the customer gives up after `max_turns` = {max_turns_declared} replies; use a number up to {max_turns_declared}",
-                v.get_ref()
-            ));
+            ck.err(
+                v,
+                msg!(
+                    "check.turns_taken_never_holds_customer",
+                    a = v.get_ref(),
+                    max_turns_declared = max_turns_declared
+                ),
+            );
         }
         cond.turns_taken = Some((*v.get_ref()).clamp(1, 100) as usize);
     }
@@ -72,7 +80,7 @@ pub(super) fn line_of(
     cond: RawCond,
     requires: &[Spanned<String>],
     variants: &[Spanned<RawText>],
-    what: &str,
+    what: &Msg,
     known: &BTreeSet<String>,
     languages: &[Lang],
     max_turns_declared: usize,

@@ -35,10 +35,14 @@ fn as_drawn(ck: &mut Checker, raw: &RawScenario, s: &Scenario) -> Vec<bool> {
     }
     for (i, s) in seen.iter().enumerate() {
         if !s {
-            ck.err(&raw.turn[i].get_ref().id, format!(
-                "turn `{}` can never be reached from the start: add a `goto = \"{}\"` to another turn, or remove it",
-                turns[i].id, turns[i].id
-            ));
+            ck.err(
+                &raw.turn[i].get_ref().id,
+                msg!(
+                    "check.turn_can_never_reached",
+                    a = turns[i].id,
+                    b = turns[i].id
+                ),
+            );
         }
     }
     // Turns that reach an ending (fixed point).
@@ -62,10 +66,10 @@ fn as_drawn(ck: &mut Checker, raw: &RawScenario, s: &Scenario) -> Vec<bool> {
     }
     for i in 0..n {
         if seen[i] && !ends[i] {
-            ck.err(&raw.turn[i].get_ref().id, format!(
-                "no ending can be reached from turn `{}`: its branches only loop between turns; add a `goto` to an ending",
-                turns[i].id
-            ));
+            ck.err(
+                &raw.turn[i].get_ref().id,
+                msg!("check.ending_can_reached_from", a = turns[i].id),
+            );
         }
     }
     seen
@@ -77,10 +81,14 @@ fn as_played(ck: &mut Checker, raw: &RawScenario, s: &Scenario, seen: &[bool], r
     let n = turns.len();
     for i in 0..n {
         if seen[i] && reach.first[i].is_none() {
-            ck.warn(&raw.turn[i].get_ref().id, format!(
-                "turn `{}` can never be reached when the scenario is played: every way to it ends the session first (the customer's mood falls to 0, or `max_turns` = {max_turns} replies are used up), or needs a `mood_below`, `mood_above` or `turns_taken` that never holds on the way: soften the `mood` changes on the way, raise `max_turns`, or loosen those conditions",
-                turns[i].id
-            ));
+            ck.warn(
+                &raw.turn[i].get_ref().id,
+                msg!(
+                    "check.turn_can_never_reached_2",
+                    a = turns[i].id,
+                    max_turns = max_turns
+                ),
+            );
         }
     }
     for (i, t) in turns.iter().enumerate() {
@@ -91,16 +99,31 @@ fn as_played(ck: &mut Checker, raw: &RawScenario, s: &Scenario, seen: &[bool], r
             let at = &raw.turn[i].get_ref().next[k];
             let (can, arrives) = reach.taken[i][k];
             if can == 0 && br.cond.judges_state() && kefu_core::dialogue::satisfiable(&br.cond) {
-                ck.warn(at, format!(
-                    "this branch can never be taken: at turn `{}` the customer's mood is only ever {lo} to {hi} and the reply is only ever the {} to the {} (its `mood_below`, `mood_above` or `turns_taken` never holds, or a branch above always applies first)",
-                    t.id, ordinal(a + 1), ordinal(b + 1)
-                ));
+                ck.warn(
+                    at,
+                    msg!(
+                        "check.branch_can_never_taken_2",
+                        a = t.id,
+                        lo = lo,
+                        hi = hi,
+                        b = ordinal(a + 1),
+                        c = ordinal(b + 1)
+                    ),
+                );
             } else if can > 0 && arrives == 0 && i != s.start.min(n - 1) {
                 if let Target::Turn(j) = br.goto {
-                    ck.warn(at, format!(
-                        "this branch never reaches turn `{}`: whenever it is taken the customer gives up first (ending `{}`), because the mood falls to 0 (it is {lo} to {hi} here, {:+} on this branch) or the reply is the last of `max_turns` = {max_turns}: soften `mood`, or raise `max_turns`",
-                        turns[j].id, endings[gives_up].id, br.mood
-                    ));
+                    ck.warn(
+                        at,
+                        msg!(
+                            "check.branch_never_reaches",
+                            turn = turns[j].id,
+                            ending = endings[gives_up].id,
+                            lo = lo,
+                            hi = hi,
+                            mood = format!("{:+}", br.mood),
+                            max_turns = max_turns
+                        ),
+                    );
                 }
             }
         }
@@ -159,7 +182,7 @@ fn requires(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
             for (ri, p) in l.requires.iter().enumerate() {
                 let at = &raw_reqs[li][ri];
                 if l.cond.none.contains(p) {
-                    ck.err(at, format!("this line requires `{p}` but its condition says `none = [\"{p}\"]`: it is only said when the reply does not show `{p}`"));
+                    ck.err(at, msg!("check.line_requires_p_but", p = p));
                     continue;
                 }
                 if implies(&l.cond, *p) {
@@ -168,9 +191,7 @@ fn requires(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
                 for entry in &entries {
                     let Some((t, k)) = *entry else {
                         if !l.cond.judges_reply() {
-                            ck.err(at, format!(
-                                "this line requires `{p}` but can be said at the opening, where there is no reply yet: add `all = [\"{p}\"]` to the line (a condition on the reply never holds at the opening)"
-                            ));
+                            ck.err(at, msg!("check.line_requires_p_but_2", p = p));
                         }
                         continue;
                     };
@@ -178,12 +199,16 @@ fn requires(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) {
                     if implies(&b.cond, *p) || l.cond.all.iter().any(|q| b.cond.none.contains(q)) {
                         continue;
                     }
-                    ck.err(at, format!(
-                        "this line requires `{p}`, but it can be said after a reply without it: the branch of turn `{}` to `{}` (its {} `[[turn.next]]`) does not need `{p}`: add `all = [\"{p}\"]` to the line's condition",
-                        turns[t].id,
-                        s.target_name(b.goto),
-                        ordinal(k + 1)
-                    ));
+                    ck.err(
+                        at,
+                        msg!(
+                            "check.line_requires_p_but_3",
+                            p = p,
+                            a = turns[t].id,
+                            b = s.target_name(b.goto),
+                            c = ordinal(k + 1)
+                        ),
+                    );
                     break;
                 }
             }
@@ -207,42 +232,46 @@ fn room_to_recover(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Re
         }
         let mood = (s.mood + br.mood).clamp(0, 100);
         let (end, why) = match br.goto {
-            Target::Ending(e) => (e, String::new()),
+            Target::Ending(e) => (e, Msg::nothing()),
             Target::Turn(_) if mood == 0 => (
                 gives_up,
-                format!(
-                    " (it goes to `{}`, but the mood falls to 0: {} {:+})",
-                    s.target_name(br.goto),
-                    s.mood,
-                    br.mood
+                msg!(
+                    "check.why_mood_zero",
+                    to = s.target_name(br.goto),
+                    mood = s.mood,
+                    by = format!("{:+}", br.mood)
                 ),
             ),
-            Target::Turn(_) if max_turns <= 1 => (gives_up, " (`max_turns` is 1)".to_string()),
+            Target::Turn(_) if max_turns <= 1 => (gives_up, msg!("check.why_one_turn")),
             Target::Turn(_) => continue,
         };
         if endings[end].outcome == Outcome::Resolved {
             continue;
         }
-        ck.warn(&raw.turn[first].get_ref().next[k], format!(
-            "one reply to the opening can end the session here, at `{}` ({}){why}: give the trainee a turn to recover (lead this branch to a turn where the customer is angrier but can still be won back, with a smaller mood drop), or write `final = true` on this branch if that is intended",
-            endings[end].id,
-            endings[end].outcome.id()
-        ));
+        ck.warn(
+            &raw.turn[first].get_ref().next[k],
+            msg!(
+                "check.one_reply_opening_can",
+                a = endings[end].id,
+                b = endings[end].outcome.id(),
+                why = why
+            ),
+        );
     }
     for (i, reached) in reach.endings.iter().enumerate() {
         if !reached && i != gives_up {
             ck.warn(
                 &raw.ending[i].get_ref().id,
-                format!(
-                    "ending `{}` is never reached: no branch leads to it{}",
-                    endings[i].id,
-                    if turns
+                msg!(
+                    "check.ending_never_reached_branch",
+                    a = endings[i].id,
+                    b = if turns
                         .iter()
                         .any(|t| t.next.iter().any(|b| b.goto == Target::Ending(i)))
                     {
-                        " when the scenario is played (the customer gives up first)"
+                        msg!("check.when_played")
                     } else {
-                        ""
+                        Msg::nothing()
                     }
                 ),
             );
@@ -281,19 +310,19 @@ fn resolvable(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Reach) 
         None => ck.push(
             Severity::Warning,
             at_first,
-            "no branch leads to an ending with `outcome = \"resolved\"`: the customer can never be satisfied".into(),
+            msg!("check.branch_leads_ending_outcome"),
         ),
         Some(m) if m > max_turns => {
-            let msg = format!("`max_turns` is {max_turns}, but the shortest way to a resolved ending takes {m} replies, so the customer always gives up first: raise `max_turns` to at least {m}");
+            let said = msg!("check.max_turns_too_few", max_turns = max_turns, m = m);
             match &raw.max_turns {
-                Some(at) => ck.warn(at, msg),
-                None => ck.push(Severity::Warning, 0, msg),
+                Some(at) => ck.warn(at, said),
+                None => ck.push(Severity::Warning, 0, said),
             }
         }
         Some(_) if reach.fewest_resolved.is_none() => ck.push(
             Severity::Warning,
             at_first,
-            "the customer can never be satisfied when the scenario is played: on every way to a `resolved` ending the mood falls to 0 or a mood or turns condition never holds; soften the `mood` changes on the way".into(),
+            msg!("check.customer_can_never_satisfied"),
         ),
         _ => {}
     }

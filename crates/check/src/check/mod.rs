@@ -19,7 +19,9 @@ mod policy;
 mod samples;
 
 use build::build;
-use checker::{filled_size, friendly_toml_error, lang_instead, ordinal, suggest, Checker, Lines};
+use checker::{
+    filled_size, friendly_toml_error, lang_instead, msg, ordinal, suggest, Checker, Lines, Msg,
+};
 use cond::{cond_of, line_of};
 use graph::graph;
 pub use samples::SAMPLE_SEED;
@@ -60,28 +62,36 @@ pub fn check_source(file: &str, src: &str) -> CheckOutput {
 /// through the scorer (`play`). Without, only the file itself is checked: the browser lists
 /// its library that way first, then plays the samples off the critical path.
 pub fn check_source_with(file: &str, src: &str, play: bool) -> CheckOutput {
-    check_played(file, src, play).0
+    check_played(file, src, play, Lang::En).0
 }
 
-/// `check_source_with`, and the scenario as built and played before errors withhold it (its
-/// samples with the paths they took, failing ones included: what the studio shows).
-pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, Option<Scenario>) {
+/// `check_source_with`, its messages in `lang` (the browser's: the UI language; the
+/// `FILE:LINE:COLUMN` and the TOML quoted in them as written).
+pub fn check_source_in(file: &str, src: &str, play: bool, lang: Lang) -> CheckOutput {
+    check_played(file, src, play, lang).0
+}
+
+/// `check_source_in`, the scenario as built and played before errors withhold it (its
+/// samples with the paths they took, failing ones included: what the studio shows), and each
+/// diagnostic's message in English (the studio's quick fixes are read from those).
+pub(crate) fn check_played(
+    file: &str,
+    src: &str,
+    play: bool,
+    lang: Lang,
+) -> (CheckOutput, Option<Scenario>, Vec<String>) {
     let mut ck = Checker {
+        lang,
         file,
         src,
         lines: Lines::new(src),
         out: Vec::new(),
+        english: Vec::new(),
         fills: BTreeMap::new(),
     };
     // A file too large to read and one TOML cannot parse: one error, and nothing to build.
     let raw = if src.len() > MAX_FILE_BYTES {
-        Err((
-            0,
-            format!(
-                "the file is over {} KB, the most a scenario may be: split it",
-                MAX_FILE_BYTES / 1024
-            ),
-        ))
+        Err((0, msg!("check.file_too_big", kb = MAX_FILE_BYTES / 1024)))
     } else {
         toml::from_str::<RawScenario>(src).map_err(|e| unparsable(src, &e))
     };
@@ -95,6 +105,7 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
                     diagnostics: ck.out,
                 },
                 None,
+                ck.english,
             );
         }
     };
@@ -109,20 +120,24 @@ pub(crate) fn check_played(file: &str, src: &str, play: bool) -> (CheckOutput, O
     if ck.out.iter().any(|d| d.severity == Severity::Error) {
         scenario = None;
     }
-    ck.out.sort_by_key(|d| (d.line, d.col));
+    // In order of place in the file (stably), the English beside each message.
+    let mut both: Vec<(Diagnostic, String)> = ck.out.into_iter().zip(ck.english).collect();
+    both.sort_by_key(|(d, _)| (d.line, d.col));
+    let (diagnostics, english) = both.into_iter().unzip();
     (
         CheckOutput {
             value: scenario,
-            diagnostics: ck.out,
+            diagnostics,
         },
         played,
+        english,
     )
 }
 
 /// Where and why TOML could not parse `src`: the real cause when the parser's message is about
 /// its symptom, "cut short" for a file that stops mid-line, else the parser's message in plain
 /// words.
-fn unparsable(src: &str, e: &toml::de::Error) -> (usize, String) {
+fn unparsable(src: &str, e: &toml::de::Error) -> (usize, Msg) {
     let at = e.span().map_or(0, |s| s.start).min(src.len());
     // An editor ends a saved file with a newline; a file cut short (a failed copy, an
     // interrupted save) usually stops mid-line. Say so when the error is on that line.
@@ -134,7 +149,7 @@ fn unparsable(src: &str, e: &toml::de::Error) -> (usize, String) {
         Some(found) => found,
         None if cut_short => {
             let first = e.message().lines().next().unwrap_or("").trim();
-            (at, format!("the file ends in the middle of this line ({first}): it looks cut short; restore the rest of the file from your copy, or finish this line"))
+            (at, msg!("check.cut_short", first = first))
         }
         None => (at, friendly_toml_error(e.message())),
     }
@@ -153,8 +168,6 @@ fn id_matches_file(ck: &mut Checker, raw: &RawScenario) {
     };
     let id = raw.id.get_ref();
     if !stem.is_empty() && id != stem {
-        ck.warn(&raw.id, format!(
-            "the id `{id}` does not match the file name `{stem}.toml`: write `id = \"{stem}\"`, or rename the file to `{id}.toml` (a renamed copy that keeps the old id replaces the scenario it was copied from)"
-        ));
+        ck.warn(&raw.id, msg!("check.id_not_file", id = id, stem = stem));
     }
 }

@@ -11,14 +11,15 @@ pub(super) fn policy(ck: &mut Checker, raw: &RawScenario) -> BTreeMap<String, f6
             let hint = suggest(k.get_ref(), ids.iter().copied());
             ck.err(
                 k,
-                format!(
-                    "unknown shop rule `{}`{hint} (the rules: {})",
-                    k.get_ref(),
-                    ids.join(", ")
+                msg!(
+                    "check.unknown_shop_rule_hint",
+                    a = k.get_ref(),
+                    hint = hint,
+                    b = ids.join(", ")
                 ),
             );
         } else if !(*v.get_ref() > 0.0 && *v.get_ref() <= 1e6) {
-            ck.err(v, "a shop rule's value is a number above 0 (in the unit its name says: months, days, yuan, hours)");
+            ck.err(v, msg!("check.shop_rule_s_value"));
         } else {
             out.insert(k.get_ref().clone(), *v.get_ref());
         }

@@ -88,13 +88,14 @@ fn follow_with_model(s: &Scenario, x: &mut Session, k: usize) {
 }
 
 /// `open (mood 25) → when (mood 50) → resolved (mood 70)`.
-pub(super) fn path_text(s: &Scenario, x: &Session) -> String {
+pub(super) fn path_text(lang: Lang, s: &Scenario, x: &Session) -> String {
+    let step = |id: &str, mood: i32| msg!("check.path_step", id = id, mood = mood).in_lang(lang);
     let mut out: Vec<String> = x
         .log
         .iter()
-        .map(|e| format!("{} (mood {})", s.turns[e.turn].id, e.mood_before))
+        .map(|e| step(&s.turns[e.turn].id, e.mood_before))
         .collect();
-    out.push(format!("{} (mood {})", s.target_name(x.at), x.mood));
+    out.push(step(s.target_name(x.at), x.mood));
     out.join(" → ")
 }
 
@@ -132,7 +133,11 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
             let hint = suggest(r.turn.get_ref(), s.turns.iter().map(|t| t.id.as_str()));
             ck.err(
                 &r.turn,
-                format!("sample for unknown turn `{}`{hint}", r.turn.get_ref()),
+                msg!(
+                    "check.sample_unknown_turn_hint",
+                    a = r.turn.get_ref(),
+                    hint = hint
+                ),
             );
             continue;
         };
@@ -142,10 +147,10 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                 None => {
                     ck.err(
                         l,
-                        format!(
-                            "unknown language `{}`: {}",
-                            l.get_ref(),
-                            super::checker::lang_instead(l.get_ref())
+                        msg!(
+                            "check.unknown_language_2",
+                            a = l.get_ref(),
+                            b = super::checker::lang_instead(l.get_ref())
                         ),
                     );
                     continue;
@@ -173,9 +178,10 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                     );
                     ck.err(
                         &r.expect,
-                        format!(
-                            "`{}` is not a turn or ending of this scenario{hint}",
-                            r.expect.get_ref()
+                        msg!(
+                            "check.turn_ending_scenario_hint_2",
+                            a = r.expect.get_ref(),
+                            hint = hint
                         ),
                     );
                     continue;
@@ -195,10 +201,10 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
         // the conversation of the last sample that led to this turn.
         let play = s.play_lang(lang);
         let Some(mut x) = session_at(s, &reach, &played, turn, play) else {
-            ck.err(&r.turn, format!(
-                "turn `{}` can never be reached when the scenario is played, so this sample cannot be played: see the error on the turn",
-                r.turn.get_ref()
-            ));
+            ck.err(
+                &r.turn,
+                msg!("check.turn_can_never_reached_3", a = r.turn.get_ref()),
+            );
             continue;
         };
         let reply = x.fill(r.reply.get_ref());
@@ -216,38 +222,53 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                 .map(|(k, _)| k.clone())
                 .collect();
             let gave_up = match e.branch.map(|k| &t.next[k]) {
-                Some(b) if b.goto != e.next => format!(
-                    "; its branch goes to `{}`, but the customer gives up first: {}",
-                    s.target_name(b.goto),
-                    if e.mood_after == 0 {
-                        format!("the mood falls to 0 ({} {:+})", e.mood_before, b.mood)
+                Some(b) if b.goto != e.next => msg!(
+                    "check.sample_gave_up",
+                    to = s.target_name(b.goto),
+                    why = if e.mood_after == 0 {
+                        msg!(
+                            "check.sample_mood_zero",
+                            mood = e.mood_before,
+                            by = format!("{:+}", b.mood)
+                        )
                     } else {
-                        format!(
-                            "it is reply {} of `max_turns` = {}",
-                            x.log.len(),
-                            s.max_turns
+                        msg!(
+                            "check.sample_last_reply",
+                            n = x.log.len(),
+                            max = s.max_turns
                         )
                     }
                 ),
-                _ => String::new(),
+                _ => Msg::nothing(),
             };
-            ck.err(&r.reply, format!(
-                "sample reply leads to `{}`, but the file expects `{}` (score {}, shown: {}; mood along the path: {}{gave_up}): change `expect`, the reply, or the turn's `[[turn.next]]` conditions",
-                got.map_or("nowhere", |t| s.target_name(t)),
-                r.expect.get_ref(),
-                j.score,
-                if shown.is_empty() { "none".to_string() } else { shown.join(", ") },
-                path_text(s, &x),
-            ));
+            ck.err(
+                &r.reply,
+                msg!(
+                    "check.sample_reply_leads_but",
+                    a = got.map_or(msg!("check.nowhere"), |t| msg!(
+                        "check.text",
+                        text = s.target_name(t)
+                    )),
+                    b = r.expect.get_ref(),
+                    c = j.score,
+                    d = if shown.is_empty() {
+                        msg!("check.none")
+                    } else {
+                        msg!("check.text", text = shown.join(", "))
+                    },
+                    e = path_text(ck.lang, s, &x),
+                    gave_up = gave_up
+                ),
+            );
         }
         for p in &hit {
             if !j.hit(p) {
-                ck.err(&r.reply, format!("sample reply should show `{p}` but the scorer does not find it: reword the reply or remove `{p}` from `hit`"));
+                ck.err(&r.reply, msg!("check.sample_reply_should_show", p = p));
             }
         }
         for p in &miss {
             if j.hit(p) {
-                ck.err(&r.reply, format!("sample reply should not show `{p}` but the scorer finds it: reword the reply or remove `{p}` from `miss`"));
+                ck.err(&r.reply, msg!("check.sample_reply_should_show_2", p = p));
             }
         }
         let path = played_path(s, &x);
@@ -267,10 +288,11 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
         });
     }
     if raw.sample.len() < 4 {
-        ck.push(Severity::Warning, 0, format!(
-            "the file has {} sample replies; add at least 4 (a good one, a half-good one, a blaming one, a rude one) as `[[sample]]` so `kefu check` tests the branches",
-            raw.sample.len()
-        ));
+        ck.push(
+            Severity::Warning,
+            0,
+            msg!("check.file_has_sample_replies", a = raw.sample.len()),
+        );
     }
     samples
 }
@@ -326,25 +348,27 @@ pub(super) fn check_models(ck: &mut Checker, s: &Scenario, raw: &RawScenario) {
                         .filter(|(id, f)| f.hit && principles::get(id).is_some_and(|p| p.violation))
                         .map(|(id, _)| id.as_str())
                         .collect();
-                    let mut why = Vec::new();
-                    if !violations.is_empty() {
-                        why.push(format!("the scorer finds {}", violations.join(", ")));
-                    }
-                    if !missed.is_empty() {
-                        why.push(format!("misses {}", missed.join(", ")));
-                    }
-                    let why = if why.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", why.join("; "))
+                    let why = match (violations.is_empty(), missed.is_empty()) {
+                        (true, true) => Msg::nothing(),
+                        (false, true) => msg!("check.model_finds", found = violations.join(", ")),
+                        (true, false) => msg!("check.model_misses", missed = missed.join(", ")),
+                        (false, false) => msg!(
+                            "check.model_finds_misses",
+                            found = violations.join(", "),
+                            missed = missed.join(", ")
+                        ),
                     };
-                    ck.warn(at, format!(
-                        "the model answer (`{}`) of turn `{}` would lead to `{}` (mood {:+}), not where a good reply goes{why}: reword it, or check the turn's `[[turn.next]]` conditions",
-                        lang.code(),
-                        t.id,
-                        s.target_name(b.goto),
-                        b.mood,
-                    ));
+                    ck.warn(
+                        at,
+                        msg!(
+                            "check.model_leads",
+                            lang = lang.code(),
+                            turn = t.id,
+                            to = s.target_name(b.goto),
+                            mood = format!("{:+}", b.mood),
+                            why = why
+                        ),
+                    );
                 }
             }
         }
