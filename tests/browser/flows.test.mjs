@@ -49,3 +49,36 @@ test('export JSON, clear (asks first), import back: same attempts, no duplicates
   await page.getByRole('heading', { level: 1, name: zh }).waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('the exports are named by the trainee (from the settings) and the day', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=zh-Hans&seed=12#/play/angry-late-delivery`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await page.getByRole('textbox', { name: '回复' }).fill(GOOD.zh);
+  await page.getByRole('button', { name: '发送' }).click();
+  await page.getByRole('region', { name: '反馈' }).waitFor();
+  const names = async () => {
+    await page.goto(`${srv.base}/?lang=zh-Hans#/history`);
+    await page.locator('table.attempts tbody tr').first().waitFor();
+    const out = [];
+    for (const b of ['导出 JSON', '导出 CSV', '导出 xAPI']) {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: b }).click()]);
+      out.push(d.suggestedFilename());
+    }
+    return out;
+  };
+  // The day as the trainee's browser counts it (its time zone, not UTC's).
+  const day = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  // No name set: the day alone.
+  assert.deepEqual(await names(), [`kefu-dojo-results-${day}.json`, `kefu-dojo-results-${day}.csv`, `kefu-dojo-xapi-${day}.json`]);
+  // A name (Chinese kept; what a file system refuses made a dash).
+  await page.goto(`${srv.base}/?lang=zh-Hans#/settings`);
+  await page.getByLabel('姓名', { exact: true }).fill('王芳 / 客服');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await page.getByRole('status').getByText('已保存。').waitFor();
+  assert.deepEqual(await names(), [`kefu-dojo-results-王芳-客服-${day}.json`, `kefu-dojo-results-王芳-客服-${day}.csv`, `kefu-dojo-xapi-王芳-客服-${day}.json`]);
+  assert.deepEqual(page.errors, []);
+});

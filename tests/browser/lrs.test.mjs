@@ -218,7 +218,7 @@ test('statements reach Ralph once each, and wait in the outbox while it is down'
     await page.goto(`${base}/?lang=en#/history`);
     const jsonFile = await exported(page, 'Export JSON', dir);
     assert.deepEqual(JSON.parse(fs.readFileSync(jsonFile, 'utf8')).trainee, { name: 'Li Wei', id: 'E1024' });
-    await sameFromLrsAndFile(page, base, lrsUrl, all.length, jsonFile, /kefu-dojo-results\.json: 2 attempts\./, key);
+    await sameFromLrsAndFile(page, base, lrsUrl, all.length, jsonFile, /kefu-dojo-results-Li-Wei-\d{4}-\d{2}-\d{2}\.json: 2 attempts\./, key);
     assert.deepEqual(netErrors(page.errors), []);
   });
 });
@@ -308,8 +308,8 @@ test('an exam against Ralph: per reply, per scenario and per exam, once each, wi
     const xapiFile = await exported(page, 'Export xAPI', dir);
     const jsonFile = await exported(page, 'Export JSON', dir);
     assert.deepEqual(JSON.parse(fs.readFileSync(jsonFile, 'utf8')).trainee, { name: 'Li Wei', id: 'li.wei@example.com' });
-    await sameFromLrsAndFile(page, base, lrsUrl, all.length, xapiFile, /kefu-dojo-xapi\.json: 3 attempts\./);
-    await sameFromLrsAndFile(page, base, lrsUrl, all.length, jsonFile, /kefu-dojo-results\.json: 3 attempts\./);
+    await sameFromLrsAndFile(page, base, lrsUrl, all.length, xapiFile, /kefu-dojo-xapi-Li-Wei-\d{4}-\d{2}-\d{2}\.json: 3 attempts\./);
+    await sameFromLrsAndFile(page, base, lrsUrl, all.length, jsonFile, /kefu-dojo-results-Li-Wei-\d{4}-\d{2}-\d{2}\.json: 3 attempts\./);
     assert.deepEqual(netErrors(page.errors), []);
   });
 });

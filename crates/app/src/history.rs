@@ -10,7 +10,7 @@ use kefu_core::chart;
 use kefu_core::dialogue::{Saved, SavedReply, Session};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
-use kefu_core::progress::{Attempt, Store};
+use kefu_core::progress::{export_file_name, Attempt, Store};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -34,40 +34,51 @@ pub fn HistoryPage() -> Html {
     let export = |kind: &'static str| {
         let store = store.clone();
         let lrs = lrs.clone();
-        Callback::from(move |_| match kind {
-            "json" => download(
-                "kefu-dojo-results.json",
-                "application/json",
-                &store.to_json_as(lrs.identity.as_ref()),
-            ),
-            "csv" => download(
-                "kefu-dojo-results.csv",
-                "text/csv",
-                &store.to_csv_as(lrs.identity.as_ref()),
-            ),
-            _ => {
-                let site = super::lrs::site();
-                let v = match (&lrs.identity, lrs.config()) {
-                    (Some(who), c) => {
-                        let base = c.map_or_else(
-                            || kefu_core::xapi::Base::new(&format!("{site}/kefu-dojo")),
-                            |c| Ok(c.base(&site)),
-                        );
-                        match base {
-                            Ok(b) => {
-                                let home = c.map_or_else(|| b.clone(), |c| c.home_page(&site));
-                                store.to_xapi_as(&who.actor(&home), &b)
-                            }
-                            Err(_) => store.to_xapi(&who.name, &format!("{site}/kefu-dojo")),
-                        }
-                    }
-                    (None, _) => store.to_xapi("Kefu Dojo trainee", &format!("{site}/kefu-dojo")),
-                };
-                download(
-                    "kefu-dojo-xapi.json",
+        Callback::from(move |_| {
+            // Named by the trainee and the day (a trainer collects a team's files in one
+            // folder): `kefu-dojo-results-王芳-2026-12-07.json`.
+            let today = date_of(js_sys::Date::now());
+            let file = |what: &str, ext: &str| {
+                let who = lrs.identity.as_ref().map(|w| w.name.as_str());
+                export_file_name(what, who, today.get(..10).unwrap_or(&today), ext)
+            };
+            match kind {
+                "json" => download(
+                    &file("results", "json"),
                     "application/json",
-                    &serde_json::to_string_pretty(&v).unwrap_or_default(),
-                );
+                    &store.to_json_as(lrs.identity.as_ref()),
+                ),
+                "csv" => download(
+                    &file("results", "csv"),
+                    "text/csv",
+                    &store.to_csv_as(lrs.identity.as_ref()),
+                ),
+                _ => {
+                    let site = super::lrs::site();
+                    let v = match (&lrs.identity, lrs.config()) {
+                        (Some(who), c) => {
+                            let base = c.map_or_else(
+                                || kefu_core::xapi::Base::new(&format!("{site}/kefu-dojo")),
+                                |c| Ok(c.base(&site)),
+                            );
+                            match base {
+                                Ok(b) => {
+                                    let home = c.map_or_else(|| b.clone(), |c| c.home_page(&site));
+                                    store.to_xapi_as(&who.actor(&home), &b)
+                                }
+                                Err(_) => store.to_xapi(&who.name, &format!("{site}/kefu-dojo")),
+                            }
+                        }
+                        (None, _) => {
+                            store.to_xapi("Kefu Dojo trainee", &format!("{site}/kefu-dojo"))
+                        }
+                    };
+                    download(
+                        &file("xapi", "json"),
+                        "application/json",
+                        &serde_json::to_string_pretty(&v).unwrap_or_default(),
+                    );
+                }
             }
         })
     };

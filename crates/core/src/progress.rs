@@ -834,6 +834,34 @@ pub(crate) fn csv_cell(s: &str) -> String {
     }
 }
 
+/// The longest trainee name put in an export's file name, in chars (a CJK char is 3 bytes of
+/// the file system's 255).
+const FILE_NAME_TRAINEE: usize = 40;
+
+/// The name of an export file: `kefu-dojo-{what}-{trainee}-{date}.{ext}`, the trainee's name
+/// (from the settings) made safe for any file system — letters and digits of any script kept
+/// (王芳 stays 王芳), anything else (spaces, `/ \ : * ? " < > |`, dots, control characters)
+/// one `-`, at most `FILE_NAME_TRAINEE` chars —, and without a name (or with nothing left of
+/// it) only the date (`YYYY-MM-DD`, the day the trainee exported it). A trainer collecting a
+/// team's files gets one name per trainee and day instead of the same name from everyone.
+pub fn export_file_name(what: &str, trainee: Option<&str>, date: &str, ext: &str) -> String {
+    let mut who = String::new();
+    for c in trainee.unwrap_or_default().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            who.push(c);
+        } else if !who.is_empty() && !who.ends_with('-') {
+            who.push('-');
+        }
+    }
+    let who: String = who.chars().take(FILE_NAME_TRAINEE).collect();
+    let who = who.trim_end_matches('-');
+    if who.is_empty() {
+        format!("kefu-dojo-{what}-{date}.{ext}")
+    } else {
+        format!("kefu-dojo-{what}-{who}-{date}.{ext}")
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` from milliseconds since the epoch (UTC).
 pub fn iso_time(ms: f64) -> String {
     let ms = if ms.is_finite() {
@@ -930,6 +958,49 @@ fn parse_duration(d: &str) -> Option<f64> {
 pub(crate) mod tests {
     use super::*;
     use crate::xapi::iso_duration;
+
+    #[test]
+    fn an_export_file_is_named_by_its_trainee_and_day() {
+        let d = "2026-12-07";
+        let name = |who: Option<&str>| export_file_name("results", who, d, "json");
+        assert_eq!(name(Some("王芳")), "kefu-dojo-results-王芳-2026-12-07.json");
+        assert_eq!(
+            name(Some("陳大文")),
+            "kefu-dojo-results-陳大文-2026-12-07.json"
+        );
+        assert_eq!(name(None), "kefu-dojo-results-2026-12-07.json");
+        // Nothing a file system refuses or reads as a folder; runs of it are one `-`.
+        assert_eq!(
+            name(Some("  Li  Wei ")),
+            "kefu-dojo-results-Li-Wei-2026-12-07.json"
+        );
+        assert_eq!(
+            name(Some("a/b\\c:d*e?f\"g<h>i|j\u{0}k\tl")),
+            "kefu-dojo-results-a-b-c-d-e-f-g-h-i-j-k-l-2026-12-07.json"
+        );
+        assert_eq!(name(Some("../..")), "kefu-dojo-results-2026-12-07.json");
+        assert_eq!(
+            name(Some("王芳（客服）")),
+            "kefu-dojo-results-王芳-客服-2026-12-07.json"
+        );
+        assert_eq!(
+            name(Some("O'Brien_2")),
+            "kefu-dojo-results-O-Brien_2-2026-12-07.json"
+        );
+        assert_eq!(name(Some("   ")), "kefu-dojo-results-2026-12-07.json");
+        // A long name is cut (in chars, never inside one).
+        let long = "长".repeat(300);
+        let n = name(Some(&long));
+        assert_eq!(
+            n,
+            format!("kefu-dojo-results-{}-2026-12-07.json", "长".repeat(40))
+        );
+        assert!(n.len() < 255);
+        assert_eq!(
+            export_file_name("results", Some("王芳"), d, "csv"),
+            "kefu-dojo-results-王芳-2026-12-07.csv"
+        );
+    }
 
     #[test]
     fn timestamps_read_back_as_written_and_as_an_lrs_gives_them() {
