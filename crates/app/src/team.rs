@@ -5,7 +5,7 @@
 
 use super::use_ctx;
 use gloo::file::File;
-use kefu_core::cohort::{Cohort, Filter, Kind, Rate, Report};
+use kefu_core::cohort::{Cohort, Filter, Kind, Rate, Read, Report};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
 use kefu_core::xapi::LrsConfig;
@@ -107,17 +107,17 @@ async fn add_in_chunks(
     cohort: &Rc<RefCell<Cohort>>,
     stmts: &[serde_json::Value],
     changed: &dyn Fn(),
-) -> usize {
+) -> Read {
     let mut grouping = kefu_core::cohort::Grouping::default();
     for piece in stmts.chunks(CHUNK) {
         grouping.add(piece);
         yield_to_browser().await;
     }
-    let mut read = 0;
+    let mut read = Read::default();
     let mut since = 0;
     for g in grouping.groups() {
         since += g.statements.len();
-        read += cohort.borrow_mut().add_group(g);
+        read.extend(cohort.borrow_mut().add_group(g));
         if since >= CHUNK {
             since = 0;
             yield_to_browser().await;
@@ -174,8 +174,9 @@ struct Batch {
     /// The JSON files picked, and those read so far (not those that could not be).
     total: usize,
     done: usize,
-    /// The attempts the files read hold.
-    attempts: usize,
+    /// The attempts the files read hold, each once (a trainee's JSON and xAPI exports hold
+    /// the same attempts).
+    attempts: Read,
     /// Each file that could not be read, with why.
     problems: Vec<String>,
 }
@@ -399,7 +400,7 @@ pub fn TeamPage() -> Html {
                                 &[
                                     ("done", &b.done.to_string()),
                                     ("total", &b.total.to_string()),
-                                    ("n", &b.attempts.to_string()),
+                                    ("n", &b.attempts.len().to_string()),
                                 ],
                             )
                         } else {
@@ -424,11 +425,11 @@ pub fn TeamPage() -> Html {
                         None => Err(kefu_core::progress::LoadError::Corrupt(String::new())),
                         Some(text) => match read_statements(&text).await {
                             Some(Ok(stmts)) => {
-                                match add_in_chunks(&cohort, &stmts, &*changed).await {
-                                    0 => {
-                                        Err(kefu_core::progress::LoadError::Corrupt(String::new()))
-                                    }
-                                    n => Ok(n),
+                                let read = add_in_chunks(&cohort, &stmts, &*changed).await;
+                                if read.is_empty() {
+                                    Err(kefu_core::progress::LoadError::Corrupt(String::new()))
+                                } else {
+                                    Ok(read)
                                 }
                             }
                             Some(Err(e)) => Err(e),
@@ -440,11 +441,17 @@ pub fn TeamPage() -> Html {
                         },
                     };
                     let mut b = batch.borrow_mut();
-                    match &r {
-                        Ok(n) => {
+                    let r = match r {
+                        Ok(read) => {
+                            let n = read.len();
                             b.done += 1;
-                            b.attempts += n;
+                            b.attempts.extend(read);
+                            Ok(n)
                         }
+                        Err(e) => Err(e),
+                    };
+                    match &r {
+                        Ok(_) => {}
                         // One file alone: its line says it; of several, each failure is listed.
                         Err(e) if b.total > 1 => {
                             b.problems.push(format!(

@@ -316,47 +316,145 @@ impl<'a> Grouping<'a> {
     }
 }
 
+/// The attempts one or more sources held, each once: its trainee's key and its id. The same
+/// attempt read from two sources (a trainee's JSON export and xAPI export, an LRS) is one, so a
+/// pick of files says how many attempts it held, not the sum of each file's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Read {
+    /// `(trainee key, attempt id)`.
+    ids: BTreeSet<(String, String)>,
+    /// The same with each id's registration (`xapi::statement_id`): an attempt read from
+    /// statements without our extension is keyed by it.
+    registrations: BTreeSet<(String, String)>,
+}
+
+impl Read {
+    /// How many attempts.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    /// None at all.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    /// One attempt of trainee `key` (once, whether its id or its registration is given).
+    fn insert(&mut self, key: &str, id: String) {
+        let reg = (key.to_string(), crate::xapi::statement_id(&id));
+        let id = (key.to_string(), id);
+        if self.ids.contains(&id) || self.ids.contains(&reg) || self.registrations.contains(&id) {
+            return;
+        }
+        self.ids.insert(id);
+        self.registrations.insert(reg);
+    }
+    /// Those of `other` too (an attempt in both counted once).
+    pub fn extend(&mut self, other: Read) {
+        for (key, id) in other.ids {
+            self.insert(&key, id);
+        }
+    }
+}
+
+/// How much a copy of an attempt says: finished, then more replies (the copy kept when the
+/// same attempt comes from two sources).
+fn says(a: &Attempt) -> (bool, usize) {
+    (a.finished(), a.turns.len())
+}
+
+/// Add a source's attempts to a trainee's. An attempt is identified by its id in every
+/// format — a JSON export's `id`, the `id` of an xAPI statement's attempt extension, or else
+/// the statement's `context.registration`, which is [`crate::xapi::statement_id`] of that id —
+/// so the same attempt from two sources is kept once: the copy that says more (finished, more
+/// replies), with the text of any reply it lacks (statements sent without the replies' text)
+/// taken from the other. Never two plays under one id, as an import into the trainee's own
+/// store may keep: within a trainee's store ids are unique (a second play is stored under an id
+/// of its own), so one id from two sources is one attempt. Returns the ids as kept.
+fn absorb(into: &mut Store, from: Store) -> Vec<String> {
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, a) in into.attempts.iter().enumerate() {
+        index.insert(a.id.clone(), i);
+        index.insert(crate::xapi::statement_id(&a.id), i);
+    }
+    let mut ids = Vec::with_capacity(from.attempts.len());
+    for mut a in from.attempts {
+        let found = index
+            .get(&a.id)
+            .or_else(|| index.get(&crate::xapi::statement_id(&a.id)))
+            .copied();
+        let Some(i) = found else {
+            index.insert(a.id.clone(), into.attempts.len());
+            index.insert(crate::xapi::statement_id(&a.id), into.attempts.len());
+            ids.push(a.id.clone());
+            into.attempts.push(a);
+            continue;
+        };
+        let kept = &mut into.attempts[i];
+        // Statements read without our extension are keyed by their registration: that copy
+        // knows less (no start time, exam or title of its own), so the other is kept when
+        // they say as much, under the attempt's own id.
+        let a_bare = crate::xapi::statement_id(&kept.id) == a.id;
+        let kept_bare = crate::xapi::statement_id(&a.id) == kept.id;
+        let id = if a_bare {
+            kept.id.clone()
+        } else {
+            a.id.clone()
+        };
+        if says(&a) > says(kept) || (says(&a) == says(kept) && kept_bare) {
+            std::mem::swap(kept, &mut a);
+        }
+        for (t, o) in kept.turns.iter_mut().zip(&a.turns) {
+            if t.reply.is_empty() && t.turn == o.turn {
+                t.reply.clone_from(&o.reply);
+            }
+        }
+        if kept.id != id {
+            index.insert(id.clone(), i);
+            kept.id.clone_from(&id);
+        }
+        ids.push(id);
+    }
+    into.attempts
+        .sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
+    ids
+}
+
 impl Cohort {
     /// Trainees from xAPI statements (an LRS's answer, or exported files): grouped by actor,
     /// each statement counted once (by id), our statements read back into attempts.
     /// Returns the attempts the statements hold (some may have been read before).
-    pub fn add_statements(&mut self, stmts: &[Value]) -> usize {
-        by_trainee(stmts)
-            .into_iter()
-            .map(|g| self.add_group(g))
-            .sum()
+    pub fn add_statements(&mut self, stmts: &[Value]) -> Read {
+        let mut read = Read::default();
+        for g in by_trainee(stmts) {
+            read.extend(self.add_group(g));
+        }
+        read
     }
 
     /// One trainee's statements (from [`by_trainee`]) read back into attempts and added. The
     /// dashboard adds a large read a few trainees at a time, yielding to the browser between.
     /// Returns the attempts read from them.
-    pub fn add_group(&mut self, g: Group<'_>) -> usize {
+    pub fn add_group(&mut self, g: Group<'_>) -> Read {
         match Store::from_statements(g.statements.into_iter()) {
-            Ok(store) => {
-                let n = store.attempts.len();
-                self.add(g.key, g.name, store);
-                n
-            }
-            Err(_) => 0,
+            Ok(store) => self.add(g.key, g.name, store),
+            Err(_) => Read::default(),
         }
     }
     /// A trainee's exported file: our xAPI export (its actor names the trainee) or our JSON
     /// export (its `trainee`, else named `fallback_name`, usually the file's name). Returns
     /// the attempts the file holds (those read before are counted, not added twice).
-    pub fn add_file(&mut self, json: &str, fallback_name: &str) -> Result<usize, LoadError> {
+    pub fn add_file(&mut self, json: &str, fallback_name: &str) -> Result<Read, LoadError> {
         let v: Value = serde_json::from_str(json).map_err(|e| LoadError::Corrupt(e.to_string()))?;
         if let Some(a) = v
             .as_array()
             .filter(|a| a.first().is_some_and(|x| x.get("verb").is_some()))
         {
-            let n = self.add_statements(a);
-            if n == 0 && !a.is_empty() {
+            let read = self.add_statements(a);
+            if read.is_empty() && !a.is_empty() {
                 return Err(LoadError::Corrupt("no Kefu Dojo statements".into()));
             }
-            return Ok(n);
+            return Ok(read);
         }
         let store = Store::from_json(json)?;
-        let n = store.attempts.len();
         // The trainee the export names, keyed as that trainee's xAPI actor is (one trainee's
         // JSON and xAPI files and statements are one row), else the file's name.
         let (key, name) = match Store::trainee_of(&v) {
@@ -366,23 +464,36 @@ impl Cohort {
             }
             None => (fallback_name.to_string(), fallback_name.to_string()),
         };
-        self.add(key, name, store);
-        Ok(n)
+        Ok(self.add(key, name, store))
     }
 
-    /// Add (or merge into the trainee with the same key) a trainee's attempts.
-    pub fn add(&mut self, key: String, name: String, store: Store) {
-        match self.trainees.iter_mut().find(|t| t.key == key) {
-            Some(t) => {
-                t.store.merge(store);
-            }
+    /// Add (or merge into the trainee with the same key) a trainee's attempts; an attempt
+    /// already read from another source is kept once (`absorb`). Returns them.
+    pub fn add(&mut self, key: String, name: String, store: Store) -> Read {
+        let ids = match self.trainees.iter_mut().find(|t| t.key == key) {
+            Some(t) => absorb(&mut t.store, store),
             None => {
+                let mut mine = Store::default();
+                let ids = absorb(&mut mine, store);
                 let at = self.trainees.partition_point(|t| {
                     (t.name.as_str(), t.key.as_str()) < (name.as_str(), key.as_str())
                 });
-                self.trainees.insert(at, Trainee { key, name, store });
+                self.trainees.insert(
+                    at,
+                    Trainee {
+                        key: key.clone(),
+                        name,
+                        store: mine,
+                    },
+                );
+                ids
             }
+        };
+        let mut read = Read::default();
+        for id in ids {
+            read.insert(&key, id);
         }
+        read
     }
 
     /// What the dashboard shows for `f`.
@@ -781,7 +892,12 @@ mod tests {
         // A JSON export has no actor: it is named by its file.
         let mut s = Store::default();
         s.upsert(attempt("z", "late", 1.0, &[], false));
-        assert_eq!(from_files.add_file(&s.to_json(), "zhao.json"), Ok(1));
+        assert_eq!(
+            from_files
+                .add_file(&s.to_json(), "zhao.json")
+                .map(|r| r.len()),
+            Ok(1)
+        );
         assert!(from_files.trainees.iter().any(|t| t.name == "zhao.json"));
         assert!(from_files.add_file("{oops", "x").is_err());
         assert!(from_files.add_file("[{\"verb\":{}}]", "x").is_err());
@@ -801,11 +917,19 @@ mod tests {
         let mut s = Store::default();
         s.upsert(attempt("l2", "late", 2000.0, &[("apology", false)], false));
         let li = Identity::new("Li", "li@example.com").unwrap();
-        assert_eq!(c.add_file(&s.to_json_as(Some(&li)), "b.json"), Ok(1));
+        assert_eq!(
+            c.add_file(&s.to_json_as(Some(&li)), "b.json")
+                .map(|r| r.len()),
+            Ok(1)
+        );
         let mut w = Store::default();
         w.upsert(attempt("w1", "late", 1000.0, &[], false));
         let wang = Identity::new("Wang", "").unwrap();
-        assert_eq!(c.add_file(&w.to_json_as(Some(&wang)), "c.json"), Ok(1));
+        assert_eq!(
+            c.add_file(&w.to_json_as(Some(&wang)), "c.json")
+                .map(|r| r.len()),
+            Ok(1)
+        );
         let rows: Vec<(&str, &str, usize)> = c
             .trainees
             .iter()
@@ -869,10 +993,12 @@ mod tests {
             from_lrs.add_statements(&lrs);
             let xapi = serde_json::to_string(&store.to_xapi_as(&actor, &site)).unwrap();
             let mut from_xapi = Cohort::default();
-            assert_eq!(from_xapi.add_file(&xapi, "x.json"), Ok(2));
+            assert_eq!(from_xapi.add_file(&xapi, "x.json").map(|r| r.len()), Ok(2));
             let mut from_json = Cohort::default();
             assert_eq!(
-                from_json.add_file(&store.to_json_as(Some(&who)), "y.json"),
+                from_json
+                    .add_file(&store.to_json_as(Some(&who)), "y.json")
+                    .map(|r| r.len()),
                 Ok(2)
             );
             let f = Filter::default();
@@ -911,6 +1037,99 @@ mod tests {
             all.add_file(&store.to_json_as(Some(&who)), "y.json")
                 .unwrap();
             assert_eq!(all.report(&f), r);
+        }
+    }
+
+    /// A trainee's JSON export and xAPI export (and the LRS's statements, sent without the
+    /// replies' text) are the same attempts: loaded together they count once — in the grid, the
+    /// scenarios' table, the trainee's attempts and what the pick of files is said to hold.
+    #[test]
+    fn one_attempt_from_two_sources_counts_once() {
+        use crate::xapi::{Outbox, Sending};
+        let site = Base::new("https://kefu.example/kefu-dojo").unwrap();
+        let who = Identity::new("王芳", "wang.fang@example.com").unwrap();
+        let actor = who.actor(&site);
+        let mut store = Store::default();
+        store.upsert(attempt("p1", "refund", 1000.0, &[("apology", true)], false));
+        store.upsert(exam_attempt("x1", "run1", 5000.0, &[("apology", false)]));
+        let unfinished = {
+            let mut a = attempt("u1", "late", 9000.0, &[("empathy", true)], false);
+            (a.finished_ms, a.outcome) = (None, None);
+            a
+        };
+        store.upsert(unfinished);
+        let json = store.to_json_as(Some(&who));
+        let xapi = serde_json::to_string(&store.to_xapi_as(&actor, &site)).unwrap();
+        // Sent to an LRS with "include the text of my replies" off.
+        let mut outbox = Outbox::default();
+        let quiet = Sending {
+            text: false,
+            ..Sending::default()
+        };
+        outbox.enqueue(&store, &actor, &site, &quiet);
+        let lrs = outbox.pending.clone();
+        // Our statements without the attempt extension (another tool's copy): keyed by
+        // `context.registration`, the v5 UUID of the attempt's id.
+        let bare: Vec<Value> = store
+            .to_xapi_as(&actor, &site)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|st| {
+                let mut st = st.clone();
+                st["context"]["extensions"] = serde_json::json!({});
+                st
+            })
+            .collect();
+        let f = Filter::default();
+        let mut alone = Cohort::default();
+        alone.add_file(&json, "a.json").unwrap();
+        let once = alone.report(&f);
+        assert_eq!(once.rows[0].attempts, 3);
+        type Source<'a> = (&'a str, Box<dyn Fn(&mut Cohort) -> Read + 'a>);
+        let sources: Vec<Source> = vec![
+            ("json", Box::new(|c| c.add_file(&json, "a.json").unwrap())),
+            ("xapi", Box::new(|c| c.add_file(&xapi, "b.json").unwrap())),
+            ("lrs", Box::new(|c| c.add_statements(&lrs))),
+            ("bare", Box::new(|c| c.add_statements(&bare))),
+        ];
+        for (i, (a, add_a)) in sources.iter().enumerate() {
+            for (j, (b, add_b)) in sources.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                let mut c = Cohort::default();
+                let mut read = add_a(&mut c);
+                read.extend(add_b(&mut c));
+                assert_eq!(read.len(), 3, "{a} then {b}: the pick holds 3 attempts");
+                assert_eq!(c.trainees.len(), 1, "{a} then {b}");
+                let ids: Vec<&str> = c.trainees[0]
+                    .store
+                    .attempts
+                    .iter()
+                    .map(|x| x.id.as_str())
+                    .collect();
+                assert_eq!(ids, ["p1", "x1", "u1"], "{a} then {b}: each attempt once");
+                let r = c.report(&f);
+                assert_eq!(r.rows[0].attempts, 3, "{a} then {b}");
+                assert_eq!(
+                    (r.rows[0].finished, r.rows[0].passed),
+                    (once.rows[0].finished, once.rows[0].passed),
+                    "{a} then {b}"
+                );
+                assert_eq!(r.rows[0].cells, once.rows[0].cells, "{a} then {b}");
+                assert_eq!(r.scenarios, once.scenarios, "{a} then {b}");
+                // The replies' text, from whichever source has it.
+                let x1 = &c.trainees[0].store.attempts[1];
+                assert_eq!(
+                    x1.turns
+                        .iter()
+                        .map(|t| t.reply.as_str())
+                        .collect::<Vec<_>>(),
+                    ["r", "second"],
+                    "{a} then {b}"
+                );
+            }
         }
     }
 
