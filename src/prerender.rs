@@ -15,7 +15,7 @@
 
 use kefu_core::i18n::{t, tf};
 use kefu_core::principles::Lang;
-use kefu_core::scenario::{product_name, PRODUCTS};
+use kefu_core::scenario::product_name;
 use kefu_core::view::{kind_key, Library, LISTED_KINDS};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -104,7 +104,8 @@ pub fn library_html(lib: &Library, lang: Lang) -> String {
         tr("lib.filter.product"),
         tr("lib.filter.all")
     );
-    for (p,) in PRODUCTS {
+    // The products some card is about, as the library module offers them (`products_of`).
+    for p in Library::products_of(cards.iter().copied()) {
         let _ = write!(
             h,
             "<option value=\"{p}\">{}</option>",

@@ -54,3 +54,43 @@ test('the library\'s filters stay as left across a reload and Back from a scenar
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('kind and product: only the kind\'s products are offered; an empty library says how to widen it', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en`);
+  await page.locator('.cards .card').first().waitFor();
+  const kind = page.getByRole('combobox', { name: 'Kind' });
+  const product = page.getByRole('combobox', { name: 'Product' });
+  const offered = () => product.locator('option').evaluateAll((os) => os.map((o) => o.value));
+  const kinds = () => page.locator('.cards .card').evaluateAll((cs) => [...new Set(cs.map((c) => c.dataset.kind))]);
+  assert.deepEqual(await offered(), ['', 'chiller', 'f40', 'afg']);
+  // A product, then "objection" (异议): the objections show, the product back to "All"; an
+  // objection is about no product, so none is offered.
+  await product.selectOption('f40');
+  await page.waitForFunction(() => [...document.querySelectorAll('.cards .card')].every((c) => c.dataset.kind === 'kind.product'));
+  await kind.selectOption('objection');
+  await page.waitForFunction(() => document.querySelectorAll('.cards .card').length > 0
+    && [...document.querySelectorAll('.cards .card')].every((c) => c.dataset.kind === 'kind.objection'));
+  assert.equal(await product.inputValue(), '');
+  assert.deepEqual(await offered(), ['']);
+  assert.ok(await product.isDisabled(), 'no product to choose among objections');
+  assert.doesNotMatch(page.url(), /product=/);
+  // Product questions: every product again.
+  await kind.selectOption('product');
+  await page.waitForFunction(() => !document.querySelector('select:disabled'));
+  assert.deepEqual(await offered(), ['', 'chiller', 'f40', 'afg']);
+  assert.deepEqual(await kinds(), ['kind.product']);
+  // A link with both (made before, or by hand): nothing matches, and the page says how to see more.
+  await page.goto(`${srv.base}/?lang=en&kind=objection&product=f40#/`);
+  await page.getByRole('status').filter({ hasText: 'No scenario matches these filters. Set Kind or Product back to “All” to see more.' }).waitFor();
+  assert.equal(await page.locator('.cards .card').count(), 0);
+  assert.equal(await product.inputValue(), 'f40', 'the product filter applied is the one shown');
+  await product.selectOption('');
+  await page.waitForFunction(() => document.querySelectorAll('.cards .card').length > 0);
+  assert.deepEqual(await kinds(), ['kind.objection']);
+  // In Chinese, the same.
+  await page.goto(`${srv.base}/?lang=zh-Hans&kind=objection&product=f40#/`);
+  await page.getByRole('status').filter({ hasText: '没有符合这些筛选条件的场景。把“类型”或“产品”改回“全部”，即可看到更多场景。' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -5,7 +5,7 @@ use super::{route, use_ctx};
 use kefu_core::i18n::tf;
 use kefu_core::judgement::ScenarioKind;
 use kefu_core::principles;
-use kefu_core::scenario::product_name;
+use kefu_core::scenario::{product_name, PRODUCTS};
 use kefu_core::view::{kind_key, Card, Library, LISTED_KINDS};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -61,6 +61,20 @@ fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, Option<St
     }
 }
 
+/// The products the product filter offers with `kind` and `#/practise/PRINCIPLE`: those some
+/// scenario they keep is about (`Library::products_of`).
+fn offered(
+    lib: &Library,
+    kind: Option<ScenarioKind>,
+    principle: Option<&str>,
+) -> Vec<&'static str> {
+    Library::products_of(
+        lib.filtered(kind, None)
+            .into_iter()
+            .filter(|c| principle.is_none_or(|p| c.expects(p))),
+    )
+}
+
 #[derive(Properties, PartialEq)]
 pub struct LibraryProps {
     /// `#/practise/ID`: only the scenarios whose turns expect this principle.
@@ -82,6 +96,8 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
 
     let on_kind = {
         let kind = kind.clone();
+        let product = product.clone();
+        let (lib, listed, practise) = (ctx.lib.clone(), ctx.listed, props.principle.clone());
         Callback::from(move |e: Event| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
@@ -89,6 +105,13 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             let k = LISTED_KINDS.into_iter().find(|k| k.id() == v);
             route::set_query("kind", k.map(ScenarioKind::id));
             kind.set(k);
+            // A product none of the kind's scenarios is about goes back to "All" (objection
+            // with a product showed an empty library): the kind chosen shows its scenarios.
+            let about = |p: &str| offered(&lib, k, practise.as_deref()).contains(&p);
+            if listed && product.as_deref().is_some_and(|p| !about(p)) {
+                route::set_query("product", None);
+                product.set(None);
+            }
         })
     };
     let on_product = {
@@ -171,6 +194,19 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
         let dragging = dragging.clone();
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
+    // The products the kind chosen (and `#/practise/ID`) has scenarios about, and the one
+    // chosen whatever it is (the select shows what filters); every product while the cards
+    // load, as the page's picture lists them.
+    let products: Vec<&str> = if ctx.listed {
+        offered(&ctx.lib, *kind, props.principle.as_deref())
+    } else {
+        PRODUCTS.iter().map(|p| p.0).collect()
+    };
+    let products: Vec<&str> = PRODUCTS
+        .iter()
+        .map(|p| p.0)
+        .filter(|p| products.contains(p) || product.as_deref() == Some(*p))
+        .collect();
     let best = ctx.progress.best_scores();
     // A file the trainer just opened failed: its errors are shown at the top of the page,
     // and focus moves there (the trainer sees at once what is wrong, and where).
@@ -248,10 +284,10 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                     </select>
                 </label>
                 <label>{ tr("lib.filter.product") }
-                    <select onchange={on_product} ref={product_sel}>
+                    <select onchange={on_product} ref={product_sel} disabled={products.is_empty() && product.is_none()}>
                         <option value="" selected={product.is_none()}>{ tr("lib.filter.all") }</option>
-                        { for kefu_core::scenario::PRODUCTS.iter().map(|p| html! {
-                            <option value={p.0} selected={product.as_deref() == Some(p.0)}>{ product_name(p.0, lang).unwrap_or(p.0) }</option>
+                        { for products.iter().map(|&p| html! {
+                            <option value={p} selected={product.as_deref() == Some(p)}>{ product_name(p, lang).unwrap_or(p) }</option>
                         }) }
                     </select>
                 </label>
@@ -271,7 +307,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                 // Always there once listed, so a filter's result is told (the count heard, not
                 // seen: the cards show it), the empty case seen too.
                 <p role="status" key="count" class={classes!("lib-count", (!shown.is_empty()).then_some("visually-hidden"))}>
-                    { if shown.is_empty() { tr("lib.empty") } else { tf(ctx.lang, "lib.count", &[("n", &shown.len().to_string())]) } }
+                    { if shown.is_empty() { tr(if kind.is_some() || product.is_some() { "lib.empty_filtered" } else { "lib.empty" }) } else { tf(ctx.lang, "lib.count", &[("n", &shown.len().to_string())]) } }
                 </p>
                 <ul class="cards" key="cards">{ for cards }</ul>
             }

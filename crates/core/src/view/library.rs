@@ -81,6 +81,28 @@ impl Library {
             .collect()
     }
 
+    /// The products a product filter offers over `cards` (those the other filters keep):
+    /// the ones at least one of them is about, in `PRODUCTS`' order. Only product questions
+    /// are about a product, so over objections or angry customers there are none to offer (a
+    /// product chosen there showed an empty library).
+    pub fn products_of<'a>(cards: impl IntoIterator<Item = &'a Rc<Card>>) -> Vec<&'static str> {
+        let mut about = [false; crate::scenario::PRODUCTS.len()];
+        for c in cards {
+            if let Some(i) = c
+                .product
+                .as_deref()
+                .and_then(|p| crate::scenario::PRODUCTS.iter().position(|(x,)| *x == p))
+            {
+                about[i] = true;
+            }
+        }
+        crate::scenario::PRODUCTS
+            .iter()
+            .zip(about)
+            .filter_map(|((p,), a)| a.then_some(*p))
+            .collect()
+    }
+
     /// A seeded random pick among `ids` (random practice): the seed mixed by SplitMix64's
     /// finaliser, then reduced to an index (the library module's only randomness, so no RNG is
     /// linked into the first load for it; a session's RNG is `dialogue`'s, in the full module).
@@ -105,6 +127,61 @@ mod tests {
 
     fn loc(en: &str, zh: &str) -> Loc {
         Loc([(Lang::En, en.to_string()), (Lang::ZhHans, zh.to_string())].into())
+    }
+
+    fn card(id: &str, kind: ScenarioKind, product: Option<&str>, expects: &[&str]) -> Rc<Card> {
+        Rc::new(Card {
+            id: id.into(),
+            kind,
+            languages: vec![Lang::En],
+            product: product.map(str::to_string),
+            difficulty: 1,
+            minutes: 3,
+            title: loc(id, id),
+            brief: loc("b", "b"),
+            expects: expects.iter().map(|e| e.to_string()).collect(),
+        })
+    }
+
+    /// The product filter offers only what the kind chosen has: an objection is about no
+    /// product, so "objection" with a product was always an empty library.
+    #[test]
+    fn the_product_filter_offers_the_products_of_the_kind_chosen() {
+        use ScenarioKind::{Angry, Objection, Product};
+        let lib = Library {
+            cards: vec![
+                card("a", Angry, None, &["apology"]),
+                card("o", Objection, None, &["explain"]),
+                card("p-afg", Product, Some("afg"), &["facts"]),
+                card("p-f40", Product, Some("f40"), &["facts", "explain"]),
+                card("p-f40b", Product, Some("f40"), &["facts"]),
+            ],
+            ..Library::default()
+        };
+        let offered = |k: Option<ScenarioKind>, principle: Option<&str>| {
+            Library::products_of(
+                lib.filtered(k, None)
+                    .into_iter()
+                    .filter(|c| principle.is_none_or(|p| c.expects.iter().any(|e| e == p))),
+            )
+        };
+        // In `PRODUCTS`' order, each once; none that no card is about (chiller).
+        assert_eq!(offered(None, None), ["f40", "afg"]);
+        assert_eq!(offered(Some(Product), None), ["f40", "afg"]);
+        assert!(offered(Some(Objection), None).is_empty());
+        assert!(offered(Some(Angry), None).is_empty());
+        // With `#/practise/explain`: only the products of the scenarios it keeps.
+        assert_eq!(offered(None, Some("explain")), ["f40"]);
+        // Every product offered shows at least one card; one not offered, none.
+        for k in [None, Some(Angry), Some(Objection), Some(Product)] {
+            for (p,) in crate::scenario::PRODUCTS {
+                assert_eq!(
+                    offered(k, None).contains(p),
+                    !lib.filtered(k, Some(p)).is_empty(),
+                    "{k:?} {p}"
+                );
+            }
+        }
     }
 
     /// The random pick is one of the pool, the same for the same seed, and over fresh seeds
