@@ -347,6 +347,7 @@ export function mount(el, opts) {
   let moodTouched = false;
   moodInput.addEventListener('input', () => { moodTouched = true; });
 
+  const renamed = StateEffect.define();
   const lint = linter(async (v) => {
     const text = v.state.doc.toString();
     status.dataset.state = 'checking';
@@ -362,7 +363,13 @@ export function mount(el, opts) {
       return { from: rg.from, to: rg.to, severity: d.severity, message: d.message,
         actions: fixAction(d) || undefined };
     });
-  }, { delay: CHECK_DELAY_MS });
+  }, {
+    delay: CHECK_DELAY_MS,
+    // The file's name is part of what is checked (its id must match it): a rename checks the
+    // text again, though the text did not change (forceLinting alone runs only a check that
+    // an edit has already asked for, so the old name's warning stayed until a reload).
+    needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(renamed))),
+  });
 
   let saveTimer = 0;
   const theme = new Compartment();
@@ -477,6 +484,7 @@ export function mount(el, opts) {
     name = to;
     save(true);
     refreshDrafts();
+    view.dispatch({ effects: renamed.of(to) });
     forceLinting(view);
   });
   // Delete the open draft, with a way back: the notice offers to undo it.

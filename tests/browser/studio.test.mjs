@@ -13,6 +13,7 @@
 // reading, a deleted draft can be undone and two tabs keep each other's drafts, Chinese typed
 // through an IME lands once, the editor follows the dark mode, the studio's code is not part of
 // the first load, and it works at 360 px and from the keyboard alone. One page, reused.
+// Renaming the file checks it again (the id/file-name warning comes and goes at once).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -669,4 +670,26 @@ test('in the page\'s dark mode the editor is dark too, and light again in light 
   assert.ok(str.includes('rgb(165, 214, 167)'), JSON.stringify([...new Set(str)]));
   await page.emulateMedia({ colorScheme: 'light' });
   await page.waitForFunction((l) => getComputedStyle(document.querySelector('.studio .cm-editor')).backgroundColor === l, light);
+});
+
+test('renaming the file checks it again: the id/file-name warning comes and goes without a reload', async () => {
+  await page.locator('#studio-new').selectOption('angry');
+  await settled();
+  assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
+  const id = (await page.evaluate((s) => document.querySelector(s).kefuStudio.name, studio)).replace(/\.toml$/, '');
+  const rename = async (to) => {
+    await page.locator('#studio-name').fill(to);
+    await page.locator('#studio-name').press('Enter');
+    await page.waitForFunction(([s, n]) => document.querySelector(s).kefuStudio.name === n, [studio, `${to}.toml`]);
+  };
+  const mismatch = page.locator('.studio-problems li.warning', { hasText: 'does not match the file name' });
+  // Named otherwise than its id: warned (the text itself did not change).
+  await rename(`${id}-renamed`);
+  await mismatch.waitFor();
+  assert.equal(await state(), 'warnings');
+  // Renamed to match the id, as the warning says: the warning goes at once.
+  await rename(id);
+  await mismatch.waitFor({ state: 'detached' });
+  await settled();
+  assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
 });
