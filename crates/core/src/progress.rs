@@ -847,7 +847,23 @@ const FILE_NAME_TRAINEE: usize = 40;
 pub fn export_file_name(what: &str, trainee: Option<&str>, date: &str, ext: &str) -> String {
     let mut who = String::new();
     for c in trainee.unwrap_or_default().chars() {
-        if c.is_alphanumeric() || c == '_' {
+        // Only ASCII has characters a file system refuses; elsewhere the punctuation a name
+        // may hold (full-width brackets, 、。「」, dashes and quotes) is by its block, so
+        // every script's letters are kept without Unicode's letter tables (#17: the full module).
+        let kept = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || c == '_'
+        } else {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(c,
+                    '\u{2000}'..='\u{206f}'
+                    | '\u{3000}'..='\u{303f}'
+                    | '\u{ff00}'..='\u{ff0f}'
+                    | '\u{ff1a}'..='\u{ff20}'
+                    | '\u{ff3b}'..='\u{ff40}'
+                    | '\u{ff5b}'..='\u{ff65}')
+        };
+        if kept {
             who.push(c);
         } else if !who.is_empty() && !who.ends_with('-') {
             who.push('-');
@@ -982,6 +998,18 @@ pub(crate) mod tests {
         assert_eq!(
             name(Some("王芳（客服）")),
             "kefu-dojo-results-王芳-客服-2026-12-07.json"
+        );
+        assert_eq!(
+            name(Some("【二组】李雷、韩梅梅…")),
+            "kefu-dojo-results-二组-李雷-韩梅梅-2026-12-07.json"
+        );
+        assert_eq!(
+            name(Some("Ｌｉ　Ｗｅｉ")),
+            "kefu-dojo-results-Ｌｉ-Ｗｅｉ-2026-12-07.json"
+        );
+        assert_eq!(
+            name(Some("José Ñúñez")),
+            "kefu-dojo-results-José-Ñúñez-2026-12-07.json"
         );
         assert_eq!(
             name(Some("O'Brien_2")),
