@@ -61,18 +61,11 @@ fn read_files(files: Option<web_sys::FileList>, add: Callback<(String, Option<St
     }
 }
 
-/// The products the product filter offers with `kind` and `#/practise/PRINCIPLE`: those some
-/// scenario they keep is about (`Library::products_of`).
-fn offered(
-    lib: &Library,
-    kind: Option<ScenarioKind>,
-    principle: Option<&str>,
-) -> Vec<&'static str> {
-    Library::products_of(
-        lib.filtered(kind, None)
-            .into_iter()
-            .filter(|c| principle.is_none_or(|p| c.expects(p))),
-    )
+/// Whether the product filter applies with `kind`: only product questions are about a
+/// product, so with another kind it offers none (objection with a product showed an empty
+/// library). A plain rule rather than the cards' products: the first load's bytes (#17).
+fn has_products(kind: Option<ScenarioKind>) -> bool {
+    kind.is_none_or(|k| k == ScenarioKind::Product)
 }
 
 #[derive(Properties, PartialEq)]
@@ -97,7 +90,6 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
     let on_kind = {
         let kind = kind.clone();
         let product = product.clone();
-        let (lib, listed, practise) = (ctx.lib.clone(), ctx.listed, props.principle.clone());
         Callback::from(move |e: Event| {
             let v = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
@@ -105,10 +97,9 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
             let k = LISTED_KINDS.into_iter().find(|k| k.id() == v);
             route::set_query("kind", k.map(ScenarioKind::id));
             kind.set(k);
-            // A product none of the kind's scenarios is about goes back to "All" (objection
-            // with a product showed an empty library): the kind chosen shows its scenarios.
-            let about = |p: &str| offered(&lib, k, practise.as_deref()).contains(&p);
-            if listed && product.as_deref().is_some_and(|p| !about(p)) {
+            // A product goes back to "All" with a kind that is about none (objection with a
+            // product showed an empty library): the kind chosen shows its scenarios.
+            if !has_products(k) && product.is_some() {
                 route::set_query("product", None);
                 product.set(None);
             }
@@ -194,18 +185,12 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
         let dragging = dragging.clone();
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
-    // The products the kind chosen (and `#/practise/ID`) has scenarios about, and the one
-    // chosen whatever it is (the select shows what filters); every product while the cards
-    // load, as the page's picture lists them.
-    let products: Vec<&str> = if ctx.listed {
-        offered(&ctx.lib, *kind, props.principle.as_deref())
-    } else {
-        PRODUCTS.iter().map(|p| p.0).collect()
-    };
+    // The products offered with the kind chosen, and the one chosen whatever it is (the
+    // select shows what filters).
     let products: Vec<&str> = PRODUCTS
         .iter()
         .map(|p| p.0)
-        .filter(|p| products.contains(p) || product.as_deref() == Some(*p))
+        .filter(|p| has_products(*kind) || product.as_deref() == Some(*p))
         .collect();
     let best = ctx.progress.best_scores();
     // A file the trainer just opened failed: its errors are shown at the top of the page,
