@@ -375,14 +375,15 @@ test('the editor shows which languages each text lacks', async () => {
   // The checker's own messages in Chinese too (the TOML quoted as written), with the same fix.
   await select('"apology"');
   await page.keyboard.type('"apolgy"');
-  const zhErr = page.locator('.studio-problems li.error');
+  const zhErr = page.locator('.studio-problems li.error', { hasText: 'apolgy' });
   await zhErr.first().waitFor();
   const said = await zhErr.first().innerText();
   assert.match(said, /`apolgy`[^\n]*`apology`/);
   assert.match(said, /[\u4e00-\u9fff]/);
   assert.doesNotMatch(said, /unknown principle|did you mean/);
   await zhErr.first().getByRole('button', { name: '改为“apology”' }).click();
-  await page.waitForFunction(() => !document.querySelector('.studio-problems li.error'));
+  await zhErr.first().waitFor({ state: 'detached' });
+  assert.ok(!(await text()).includes('apolgy'));
   await page.goto(`${srv.base}/?lang=en#/studio`);
   await page.locator('.studio .cm-editor').waitFor();
 });
