@@ -69,7 +69,7 @@ struct Ck<'a> {
 
 impl Ck<'_> {
     fn push(&mut self, severity: Severity, byte: usize, message: Msg) {
-        let message = message.in_lang(self.lang);
+        let message = crate::check::checker::one_line(&message.in_lang(self.lang));
         let byte = byte.min(self.src.len());
         let before = self.src.get(..byte).unwrap_or("");
         let line = before.matches('\n').count() + 1;

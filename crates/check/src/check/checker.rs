@@ -116,11 +116,11 @@ pub(super) struct Checker<'a> {
 
 impl Checker<'_> {
     pub(super) fn push(&mut self, sev: Severity, at: usize, said: Msg) {
-        let msg = said.in_lang(self.lang);
+        let msg = one_line(&said.in_lang(self.lang));
         self.english.push(if self.lang == Lang::En {
             msg.clone()
         } else {
-            said.in_lang(Lang::En)
+            one_line(&said.in_lang(Lang::En))
         });
         let (line, col) = self.lines.at(self.src, at);
         self.out.push(Diagnostic {
@@ -524,6 +524,23 @@ pub(super) fn friendly_toml_error(message: &str) -> Msg {
     msg!("check.toml_other", first = first)
 }
 
+/// `text` on one line, as a diagnostic is: a control character quoted from a broken file (a
+/// line break, an ANSI escape) written as its escape, `\u{1b}`.
+pub(crate) fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A message of `key` without arguments (a key chosen at run time).
 pub(crate) fn key_msg(key: &'static str) -> Msg {
     Msg {
@@ -622,5 +639,25 @@ pub(super) fn ordinal(n: usize) -> Msg {
         (2, _) => msg!("check.ordinal.nd", n = n),
         (3, _) => msg!("check.ordinal.rd", n = n),
         _ => msg!("check.ordinal.th", n = n),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header with unmatched brackets is quoted from the broken line as it is, but on one
+    /// line: an escape character in it (the fuzz test's find) is written as its escape.
+    #[test]
+    fn a_message_quoting_a_control_character_stays_one_line() {
+        let src = "id = \"x\"\n[[turn.next]\u{1b}[31m]\n";
+        let (_, m) = real_cause(src, 10).expect("a cause");
+        let said = one_line(&m.in_lang(Lang::En));
+        assert!(
+            !said.contains('\u{1b}') && said.contains("\\u{1b}"),
+            "{said}"
+        );
+        assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
+        assert_eq!(one_line("未知的原则 `x`"), "未知的原则 `x`");
     }
 }
