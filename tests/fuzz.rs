@@ -152,7 +152,7 @@ proptest! {
             text: ["对不起让您久等了，我马上为您处理。", "这跟我们没关系", "Sorry, I'll fix it today.", "", "亲"][i % 5].to_string(),
             secs: Some((i % 90) as f64),
         }).collect();
-        let saved = Saved { scenario: s.id.clone(), seed, lang: Lang::ZhHans, replies, start: None };
+        let saved = Saved { scenario: s.id.clone(), seed, lang: Lang::ZhHans, replies, start: None, pace: Default::default() };
         let mut got: Vec<Judgement> = Vec::new();
         while let Some(r) = Session::replay_needs(&s, &saved, &got) {
             prop_assert!(got.len() < saved.replies.len(), "asked for more judgements than replies");

@@ -43,6 +43,7 @@ fn attempt(scenario: &str, started_ms: f64, finished: bool, outcome: &str) -> At
         },
         exam: false,
         exam_run: None,
+        pace: Default::default(),
         turns: vec![
             turn(
                 "open",

@@ -266,7 +266,13 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // the end, the tab's title per page, highlights named in words, local times, a count of one in
 // the singular, full-width punctuation in the Chinese catalogue. The dashboard's to 167 KB at
 // 169,463 bytes (165.5 KB): its filters and a trainee's transcript in plain words, its title.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 338 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 167 * 1024]];
+// Raised to 342 KB on 2026-12-07 (twenty-fifth session) at 348,158 bytes (340.0 KB, warm tree;
+// 2 KB of room, as clean clones have built up to 1.5 KB larger): Settings' reply time (WCAG
+// 2.2.1: a turn's target as set, twice it, or untimed, kept by the session and its record),
+// export files named by trainee and day, the checker's messages asked in the UI's language.
+// The dashboard's to 169 KB at 171,127 bytes (167.1 KB): an attempt read from two sources (a
+// trainee's JSON and xAPI exports, the LRS) counted once.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 342 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

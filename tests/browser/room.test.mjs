@@ -128,6 +128,43 @@ test('(16.6) every control shows a focus ring, the file pickers included', async
   assert.deepEqual(bad, [], 'controls without a visible focus ring');
 });
 
+test('Settings\' reply time (WCAG 2.2.1): twice the target, or none (no timer, the time not scored), kept by the session begun with it', async () => {
+  const page = await newPage(browser);
+  const target = async () => Number((await page.getByRole('timer').innerText()).match(/of (\d+)s/)[1]);
+  const timeliness = () => page.getByRole('region', { name: 'Feedback' }).locator('[data-principle=timeliness]').count();
+  // As each scenario sets it (the default): the turn's own target, and the time judged.
+  await page.goto(`${srv.base}/?lang=en&seed=6#/play/${ID}`);
+  await page.getByRole('timer').waitFor();
+  const set = await target();
+  assert.ok(set > 0);
+  await reply(page, GOOD.en);
+  assert.equal(await timeliness(), 1);
+  // Twice as long, chosen in Settings: the next scenario begun has twice the target.
+  await page.goto(`${srv.base}/?lang=en#/settings`);
+  await page.getByRole('radio', { name: 'Twice as long' }).check();
+  await page.goto(`${srv.base}/?lang=en&seed=7#/play/${ID}`);
+  await page.getByRole('timer').waitFor();
+  assert.equal(await target(), 2 * set);
+  // No time targets: no timer, and the reply's time is not judged.
+  await page.goto(`${srv.base}/?lang=en#/settings`);
+  assert.ok(await page.getByRole('radio', { name: 'Twice as long' }).isChecked(), 'the choice is kept');
+  await page.getByRole('radio', { name: 'No time targets (reply time not scored)' }).check();
+  await page.goto(`${srv.base}/?lang=en&seed=8#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await page.getByRole('timer').count(), 0);
+  await reply(page, GOOD.en);
+  assert.equal(await timeliness(), 0);
+  // A reload resumes the session at the pace it began with.
+  await page.reload();
+  await page.getByRole('log').locator('.msg.customer').nth(1).waitFor();
+  assert.equal(await page.getByRole('timer').count(), 0);
+  // In Chinese, the choice speaks Chinese.
+  await page.goto(`${srv.base}/?lang=zh-Hans#/settings`);
+  assert.ok(await page.getByRole('radio', { name: '不限时（回复时间不计分）' }).isChecked());
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('(16.7) the turn timer keeps counting across a reload and a visit elsewhere', async () => {
   const page = await newPage(browser);
   await page.goto(`${srv.base}/?lang=en&seed=6#/play/${ID}`);

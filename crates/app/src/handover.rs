@@ -217,8 +217,9 @@ mod tests {
     /// (the full module), the dashboard only with `team` (the dashboard module), so the library
     /// module's build (no features, `make dist`) fails if the code it keeps reaches one of
     /// them, and the full module's (`full` alone) if it reaches the dashboard.
-    const FULL_ONLY: [&str; 9] = [
-        "exam", "feedback", "history", "lrs", "play", "settings", "studio", "summary", "title",
+    const FULL_ONLY: [&str; 10] = [
+        "exam", "feedback", "history", "lrs", "pace", "play", "settings", "studio", "summary",
+        "title",
     ];
 
     #[test]

@@ -310,6 +310,7 @@ pub fn Transcript(p: &TranscriptProps) -> Html {
             })
             .collect(),
         start: None,
+        pace: a.pace,
     };
     // The replies judged again by the scorer worker, one at a time (`engine_replay`).
     let judged = use_state(|| None::<Vec<kefu_core::judgement::Judgement>>);

@@ -24,6 +24,8 @@ mod library;
 #[cfg(feature = "full")]
 mod lrs;
 #[cfg(feature = "full")]
+mod pace;
+#[cfg(feature = "full")]
 mod play;
 mod route;
 #[cfg(feature = "full")]

@@ -8,7 +8,7 @@ use super::summary::Summary;
 use super::worker::{self, CallError};
 use super::{route, use_ctx, AppAction, Ctx, Engine, Shared};
 use gloo::timers::callback::{Interval, Timeout};
-use kefu_core::dialogue::{Saved, Session, Start};
+use kefu_core::dialogue::{Pace, Saved, Session, Start};
 use kefu_core::i18n::tf;
 use kefu_core::judgement::Judgement;
 use kefu_core::principles::{self, Lang};
@@ -127,9 +127,10 @@ pub fn wanted_start() -> Option<Start> {
 }
 
 pub enum PlayAction {
-    /// What storage holds for this scenario, read by the effect, the time it was read, and
-    /// the judgements of its replies (replayed in the scorer worker) or why there are none.
-    Restore(Option<Stored>, f64, Result<Vec<Judgement>, CallError>),
+    /// What storage holds for this scenario, read by the effect, the time it was read, the
+    /// judgements of its replies (replayed in the scorer worker) or why there are none, and
+    /// the pace the trainee chose in Settings (for a session begun now).
+    Restore(Option<Stored>, f64, Result<Vec<Judgement>, CallError>, Pace),
     /// The stored session has replies and the engine is not there yet.
     Wait,
     Submit(String, Option<f64>),
@@ -176,7 +177,10 @@ impl PlayState {
         stored: Option<Stored>,
         now: f64,
         judged: Result<Vec<Judgement>, CallError>,
+        pace: Pace,
     ) -> PlayState {
+        // An exam is timed as its scenarios set (its time is part of what it measures).
+        let pace = if self.exam { Pace::AsSet } else { pace };
         let s = &self.scenario;
         let lang = self.ui;
         let want_seed = route::query("seed").and_then(|v| v.parse::<u64>().ok());
@@ -236,6 +240,7 @@ impl PlayState {
                         }
                         None => Session::new(s, seed, lang),
                     }
+                    .paced(pace)
                 },
                 now,
                 now,
@@ -274,11 +279,11 @@ impl Reducible for PlayState {
         let mut again = self.again;
         let mut cancelled = false;
         match action {
-            PlayAction::Restore(stored, now, judged) => {
+            PlayAction::Restore(stored, now, judged, pace) => {
                 if self.phase == Phase::Ready {
                     return self;
                 }
-                return Rc::new(self.restore(stored, now, judged));
+                return Rc::new(self.restore(stored, now, judged, pace));
             }
             PlayAction::Wait => {
                 if self.phase != Phase::Reading {
@@ -352,6 +357,7 @@ pub fn attempt_of(s: &Scenario, st: &PlayState, exam: bool) -> Attempt {
         outcome: sess.outcome(s),
         exam,
         exam_run: None,
+        pace: st.session.pace,
         turns: sess
             .log
             .iter()
@@ -605,6 +611,13 @@ pub fn Play(p: &PlayProps) -> Html {
             });
             draft.set(d);
             cut.set(was);
+            // The pace the trainee chose in Settings (as set when none, or unreadable).
+            let pace = io
+                .get_raw(storage::PACE)
+                .ok()
+                .flatten()
+                .and_then(|p| Pace::parse(&p))
+                .unwrap_or_default();
             let replay = stored
                 .as_ref()
                 .filter(|st| st.saved.scenario == s.id && st.exam == state.exam)
@@ -616,14 +629,17 @@ pub fn Play(p: &PlayProps) -> Html {
                     saved
                 });
             match replay {
-                None => {
-                    state.dispatch(PlayAction::Restore(stored, route::now_ms(), Ok(Vec::new())))
-                }
+                None => state.dispatch(PlayAction::Restore(
+                    stored,
+                    route::now_ms(),
+                    Ok(Vec::new()),
+                    pace,
+                )),
                 Some(saved) => {
                     state.dispatch(PlayAction::Wait);
                     wasm_bindgen_futures::spawn_local(async move {
                         let judged = super::engine_replay(&s, &saved).await;
-                        state.dispatch(PlayAction::Restore(stored, route::now_ms(), judged));
+                        state.dispatch(PlayAction::Restore(stored, route::now_ms(), judged, pace));
                     });
                 }
             }
@@ -1095,7 +1111,7 @@ pub fn Play(p: &PlayProps) -> Html {
             if let Some(t) = turn {
                 <form class="reply" onsubmit={on_submit}>
                     <div class="reply-tools">
-                        if let Some(target) = t.target_secs {
+                        if let Some(target) = state.session.target_secs(&state.scenario) {
                             <span class={classes!("timer", (secs > target).then_some("over"))} role="timer">
                                 { tf(lang, "play.timer", &[("secs", &secs.to_string()), ("target", &target.to_string())]) }
                             </span>

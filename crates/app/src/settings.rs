@@ -140,6 +140,7 @@ pub fn SettingsPage() -> Html {
                 <button type="submit">{ tr("settings.save") }</button>
                 if let Some(m) = &*id_msg { <p role="status">{ m.clone() }</p> }
             </form>
+            <super::pace::PaceChoice />
             <form onsubmit={save_lrs} aria-labelledby="lrs">
                 <h2 id="lrs">{ tr("settings.lrs") }</h2>
                 <p data-lrs={st.config().is_some().to_string()}>{ where_to }</p>

@@ -50,6 +50,8 @@ pub const LANG: &str = "kefu.lang";
 pub const IDENTITY: &str = "kefu.identity";
 pub const LRS: &str = "kefu.lrs";
 pub const OUTBOX: &str = "kefu.outbox";
+/// How practice times the replies (`dialogue::Pace`'s id; absent: as each scenario sets it).
+pub const PACE: &str = "kefu.pace";
 
 /// The session being played of a scenario, and its draft reply: practice's under
 /// `kefu.session.ID` and `kefu.draft.ID`, the exam's apart under `kefu.exam-session.ID` and

@@ -127,3 +127,53 @@ fn a_scenario_s_model_acronyms_are_no_jargon_at_its_turns() {
     let bare = kefu_judge::score::score_reply_to(reply, Lang::ZhHans, said);
     assert!(bare.principles["jargon"].hit);
 }
+
+/// Settings' reply time (WCAG 2.2.1): a session judges its replies against the turn's target
+/// as set, twice it, or not at all, and a replay judges them at the pace the session began
+/// with, whatever the trainee has chosen since.
+#[test]
+fn a_session_keeps_the_pace_it_began_with() {
+    let s = mini();
+    let target = s.turns[s.start].target_secs;
+    assert_eq!(target, Some(60), "mini.toml's first turn has a 60 s target");
+    let reply = "I'm so sorry, I understand. I'll resend it today.";
+    let timed = |pace: Pace, secs: f64| {
+        let mut a = Session::new(&s, 7, Lang::En).paced(pace);
+        let rules = a.rules_now(&s).unwrap();
+        let shown = a.target_secs(&s);
+        a.reply_with(&s, reply, Some(secs), &native_judge);
+        let j = &a.log[0].judgement;
+        (
+            rules.target_secs,
+            shown,
+            j.principles.get("timeliness").map(|f| f.hit),
+            a,
+        )
+    };
+    // 90 s: late at the scenario's pace, in time at twice it, not judged when untimed.
+    let (t, shown, hit, _) = timed(Pace::AsSet, 90.0);
+    assert_eq!((t, shown, hit), (Some(60), Some(60), Some(false)));
+    let (t, shown, hit, _) = timed(Pace::Double, 90.0);
+    assert_eq!((t, shown, hit), (Some(120), Some(120), Some(true)));
+    let (t, shown, hit, untimed) = timed(Pace::Untimed, 900.0);
+    assert_eq!((t, shown, hit), (None, None, None));
+    assert!(!untimed.log[0]
+        .judgement
+        .expected
+        .iter()
+        .any(|e| e == "timeliness"));
+    // Stored and replayed at its own pace; a session stored before paces were kept (no
+    // `pace` in its JSON) reads as set, and as set is not written.
+    let saved = untimed.saved(&s.id);
+    assert_eq!(saved.pace, Pace::Untimed);
+    let json = serde_json::to_string(&saved).unwrap();
+    let back: Saved = serde_json::from_str(&json).unwrap();
+    let again = Session::replay_with(&s, &back, &native_judge);
+    assert_eq!(again.log, untimed.log);
+    assert_eq!(again.pace, Pace::Untimed);
+    let (_, _, _, plain) = timed(Pace::AsSet, 90.0);
+    let json = serde_json::to_string(&plain.saved(&s.id)).unwrap();
+    assert!(!json.contains("pace"), "{json}");
+    let old: Saved = serde_json::from_str(&json).unwrap();
+    assert_eq!(old.pace, Pace::AsSet);
+}

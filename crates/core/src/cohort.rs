@@ -699,6 +699,7 @@ mod tests {
             outcome: Some(Outcome::Resolved),
             exam,
             exam_run: None,
+            pace: Default::default(),
             turns: vec![TurnRecord {
                 turn: "t".into(),
                 customer: "c".into(),

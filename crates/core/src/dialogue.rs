@@ -29,6 +29,71 @@ pub fn choose<'t>(turn: &'t Turn, j: &Judgement, st: State) -> Option<(usize, &'
         .find(|(_, b)| b.cond.holds(j, st))
 }
 
+/// How a practice session times the trainee's replies (WCAG 2.2.1, timing adjustable: a
+/// trainee who reads or types slowly, with a screen reader or a second language, is not
+/// marked down for it): each turn's target time as the scenario sets it, twice as long, or
+/// none (`timeliness` is then not judged, and no timer is shown). The trainee chooses it in
+/// Settings; a session keeps the pace it began with, so a replay judges as play did. An exam
+/// is always timed as set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+// Stored as its id through `String` (no enum visitor per format in the browser modules, #17);
+// an id this build does not know reads as set.
+#[serde(from = "String", into = "&'static str")]
+pub enum Pace {
+    /// Each turn's target time as the scenario sets it.
+    #[default]
+    AsSet,
+    /// Twice each turn's target time.
+    Double,
+    /// No target time: `timeliness` is not judged.
+    Untimed,
+}
+
+impl From<String> for Pace {
+    fn from(id: String) -> Pace {
+        Pace::parse(&id).unwrap_or_default()
+    }
+}
+
+impl From<Pace> for &'static str {
+    fn from(p: Pace) -> &'static str {
+        p.id()
+    }
+}
+
+impl Pace {
+    /// Every pace, in the order Settings lists them.
+    pub const ALL: [Pace; 3] = [Pace::AsSet, Pace::Double, Pace::Untimed];
+
+    /// Its id in storage and in the settings' form.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pace::AsSet => "as_set",
+            Pace::Double => "double",
+            Pace::Untimed => "untimed",
+        }
+    }
+
+    /// The pace of an id (`None`: unknown).
+    pub fn parse(id: &str) -> Option<Pace> {
+        Pace::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// A turn's target time at this pace (`None`: not timed).
+    pub fn target(self, secs: Option<u32>) -> Option<u32> {
+        match self {
+            Pace::AsSet => secs,
+            Pace::Double => secs.map(|s| s.saturating_mul(2)),
+            Pace::Untimed => None,
+        }
+    }
+
+    /// As the scenario sets it (the default, left out of stored records).
+    pub fn is_as_set(&self) -> bool {
+        *self == Pace::AsSet
+    }
+}
+
 /// One reply as stored: enough, with the seed, to replay the session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedReply {
@@ -53,6 +118,9 @@ pub struct Saved {
     /// Where a play-test started, when not at the scenario's start (absent for a normal play).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Start>,
+    /// How the replies were timed (absent: as the scenario sets it).
+    #[serde(default, skip_serializing_if = "Pace::is_as_set")]
+    pub pace: Pace,
 }
 
 /// Where a play-test starts instead of the scenario's start: a turn (by id) and the customer's
@@ -175,6 +243,8 @@ pub struct Session {
     pub log: Vec<Exchange>,
     /// Where this session started, when not at the scenario's start (a play-test).
     pub start: Option<Start>,
+    /// How its replies are timed (`paced`).
+    pub pace: Pace,
 }
 
 impl Session {
@@ -239,9 +309,24 @@ impl Session {
             customer_line: String::new(),
             log: Vec::new(),
             start,
+            pace: Pace::AsSet,
         };
         me.enter(s);
         me
+    }
+
+    /// This session with its replies timed at `pace` (before the first reply).
+    pub fn paced(mut self, pace: Pace) -> Session {
+        self.pace = pace;
+        self
+    }
+
+    /// The current turn's target time at the session's pace (`None`: not timed, or over).
+    pub fn target_secs(&self, s: &Scenario) -> Option<u32> {
+        let Target::Turn(i) = self.at else {
+            return None;
+        };
+        self.pace.target(s.turns.get(i)?.target_secs)
     }
 
     /// Fill `{placeholders}` with this session's choices.
@@ -339,7 +424,9 @@ impl Session {
         let Target::Turn(i) = self.at else {
             return None;
         };
-        Some(s.rules(i, self.lang, Some(&self.customer_line)))
+        let mut rules = s.rules(i, self.lang, Some(&self.customer_line));
+        rules.target_secs = self.pace.target(rules.target_secs);
+        Some(rules)
     }
 
     /// Judge a reply at the current turn without moving on (for previews and the CLI), with
@@ -468,6 +555,7 @@ impl Session {
                 })
                 .collect(),
             start: self.start.clone(),
+            pace: self.pace,
         }
     }
 
@@ -493,9 +581,15 @@ impl Session {
                 Ok(me) => me,
                 // The file changed since (no such turn now): its replies answered other turns,
                 // so none is replayed; the session begins again at the scenario's start.
-                Err(_) => return (Session::new(s, saved.seed, saved.lang), None),
+                Err(_) => {
+                    return (
+                        Session::new(s, saved.seed, saved.lang).paced(saved.pace),
+                        None,
+                    )
+                }
             },
-        };
+        }
+        .paced(saved.pace);
         for r in &saved.replies {
             let Some(rules) = me.rules_now(s) else {
                 break;

@@ -79,6 +79,9 @@ pub struct Attempt {
     /// before runs were kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exam_run: Option<crate::exam::ExamTag>,
+    /// How the replies were timed (absent: as the scenario sets it; `dialogue::Pace`).
+    #[serde(default, skip_serializing_if = "crate::dialogue::Pace::is_as_set")]
+    pub pace: crate::dialogue::Pace,
     #[serde(default)]
     /// Every reply, in order.
     pub turns: Vec<TurnRecord>,
@@ -560,6 +563,7 @@ impl Store {
                         outcome: None,
                         exam: meta["exam"].as_bool().unwrap_or(false),
                         exam_run: serde_json::from_value(meta["exam_run"].clone()).ok(),
+                        pace: serde_json::from_value(meta["pace"].clone()).unwrap_or_default(),
                         turns: Vec::new(),
                     });
                     when.push(Vec::new());
@@ -1063,6 +1067,7 @@ pub(crate) mod tests {
             outcome: finished.then_some(Outcome::Resolved),
             exam: false,
             exam_run: None,
+            pace: Default::default(),
             turns: vec![
                 TurnRecord {
                     turn: "open".into(),

@@ -352,13 +352,17 @@ pub struct AttemptStatements {
 pub fn attempt_statements(a: &Attempt, actor: &Value, base: &Base) -> AttemptStatements {
     let registration = statement_id(&a.id);
     let lang = tag(a.lang);
-    let attempt_ext = json!({
+    let mut attempt_ext = json!({
         base.ext(X_ATTEMPT): {
             "id": a.id, "scenario": a.scenario, "title": a.title, "kind": a.kind, "seed": a.seed,
             "exam": a.exam, "started_ms": a.started_ms, "finished_ms": a.finished_ms,
             "exam_run": a.exam_run,
         },
     });
+    // Only when not as the scenario sets it (statements of every other attempt unchanged).
+    if !a.pace.is_as_set() {
+        attempt_ext[base.ext(X_ATTEMPT)]["pace"] = json!(a.pace);
+    }
     let scen_iri = base.scenario(&a.scenario);
     let scen = json!({
         "objectType": "Activity",

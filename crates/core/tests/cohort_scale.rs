@@ -44,6 +44,7 @@ pub fn cohort_statements(trainees: usize, sessions: usize) -> Vec<serde_json::Va
                 }),
                 exam: k % 5 == 0,
                 exam_run: None,
+                pace: Default::default(),
                 turns: (0..6)
                     .map(|i| TurnRecord {
                         turn: format!("turn{i}"),
