@@ -334,8 +334,18 @@ pub fn intern(s: &str) -> &'static str {
     v
 }
 
-/// The known id nearest to `s` (for "did you mean" messages).
+/// The known id nearest to `s` (for "did you mean" messages): the principle it names in any
+/// language (`致歉`, `同情` of 体谅/同情, "Show empathy"), else the id it is a likely typo of.
 pub fn nearest(s: &str) -> Option<&'static str> {
+    let s = s.trim();
+    if let Some(p) = all().iter().find(|p| {
+        Lang::ALL.iter().any(|&l| {
+            let name = p.name.get(l).trim();
+            name.eq_ignore_ascii_case(s) || name.split(['/', '、']).any(|n| n.trim() == s)
+        })
+    }) {
+        return Some(p.id.as_str());
+    }
     all()
         .iter()
         .map(|p| {
@@ -347,6 +357,22 @@ pub fn nearest(s: &str) -> Option<&'static str> {
         .filter(|(d, id)| *d <= 3.max(id.len() / 2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, id)| id)
+}
+
+#[cfg(test)]
+mod nearest_tests {
+    use super::*;
+
+    /// A trainer who writes a principle by the name the app shows is told its id.
+    #[test]
+    fn a_principle_written_by_its_name_suggests_its_id() {
+        assert_eq!(nearest("致歉"), Some("apology"));
+        assert_eq!(nearest("同情"), Some("empathy"));
+        assert_eq!(nearest("體諒"), Some("empathy"));
+        assert_eq!(nearest("show empathy"), Some("empathy"));
+        assert_eq!(nearest("apolgy"), Some("apology"));
+        assert_eq!(nearest("完全无关"), None);
+    }
 }
 
 #[cfg(test)]

@@ -383,21 +383,6 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
     let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
     let line = &src[start..end];
     let (outside, open) = outside_strings(line);
-    for (i, c) in outside {
-        if let Some(&(_, what, write)) = NOT_ASCII.iter().find(|(x, _, _)| *x == c) {
-            let m = if write == " " {
-                msg!("check.not_ascii_space", c = c, what = key_msg(what))
-            } else {
-                msg!(
-                    "check.not_ascii",
-                    c = c,
-                    what = key_msg(what),
-                    write = write
-                )
-            };
-            return Some((start + i, m));
-        }
-    }
     // A string left open whose end was typed as a curly or full-width quote (`"你好”`): that
     // quote is the cause, not a line break. The quote that, made straight, closes every string
     // on the line (a closing one first: `"他说“你好”` means its `”`).
@@ -428,6 +413,32 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
             )
         })
     };
+    let unclosed = || msg!("check.unclosed_string");
+    // The line before first: a string broken by a line break leaves its end on this line,
+    // where it looks like a string opened and not closed, and what follows the break reads
+    // as outside quotes (a `。` there is the break's symptom, not a character to replace).
+    if start > 0 {
+        let pstart = src[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let pline = &src[pstart..start - 1];
+        if let (_, Some(i)) = outside_strings(pline) {
+            return Some(curly(pstart, pline).unwrap_or_else(|| (pstart + i, unclosed())));
+        }
+    }
+    for (i, c) in outside {
+        if let Some(&(_, what, write)) = NOT_ASCII.iter().find(|(x, _, _)| *x == c) {
+            let m = if write == " " {
+                msg!("check.not_ascii_space", c = c, what = key_msg(what))
+            } else {
+                msg!(
+                    "check.not_ascii",
+                    c = c,
+                    what = key_msg(what),
+                    write = write
+                )
+            };
+            return Some((start + i, m));
+        }
+    }
     // A table's header with a bracket missing or extra (`[turn]]`, `[[turn]`): the header it
     // was meant to be.
     let head = line.trim();
@@ -455,16 +466,6 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
             msg!("check.brackets_table", head = head, fixed = fixed)
         };
         return Some((start + col, m));
-    }
-    let unclosed = || msg!("check.unclosed_string");
-    // The line before first: a string broken by a line break leaves its end on this line,
-    // where it looks like a string opened and not closed.
-    if start > 0 {
-        let pstart = src[..start - 1].rfind('\n').map_or(0, |i| i + 1);
-        let pline = &src[pstart..start - 1];
-        if let (_, Some(i)) = outside_strings(pline) {
-            return Some(curly(pstart, pline).unwrap_or_else(|| (pstart + i, unclosed())));
-        }
     }
     open.map(|i| curly(start, line).unwrap_or_else(|| (start + i, unclosed())))
 }
@@ -659,5 +660,18 @@ mod tests {
         );
         assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
         assert_eq!(one_line("未知的原则 `x`"), "未知的原则 `x`");
+    }
+
+    /// A reply split over two lines (a paste): the string left open on the first line is the
+    /// cause, not the `。` after the break, whose "replace with ." fix would damage the text.
+    #[test]
+    fn a_string_broken_by_a_line_break_is_the_cause_not_the_text_after_it() {
+        let src = "reply = \"这是快递的问题,\n不是我们的错。\"\nexpect = \"x\"\n";
+        let second = src.find('不').unwrap();
+        for at in [second, second + "不是我们的错".len()] {
+            let (pos, m) = real_cause(src, at).expect("a cause");
+            assert_eq!(m.key, "check.unclosed_string", "{}", m.in_lang(Lang::En));
+            assert_eq!(pos, src.find('"').unwrap());
+        }
     }
 }
