@@ -800,3 +800,28 @@ fn a_header_with_unmatched_brackets_says_which_header_to_write() {
         );
     }
 }
+
+#[test]
+fn a_straight_quote_inside_chinese_text_is_the_error_not_what_follows_it() {
+    // Quotation marks typed as straight quotes inside a line, as a Chinese trainer quotes the
+    // customer; the parser's own words were about the text after them.
+    let src = edit(
+        BASE,
+        "hint = { zh-Hans = \"先道歉。\"",
+        "hint = { zh-Hans = \"先说\"对不起\"。\"",
+    );
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "\"对不起"), "{d}");
+    assert!(d.message.contains("write `\\\"`"), "{d}");
+    // Split over two lines (a paste): the string left open is the error, not the 。 after it.
+    let src = edit(
+        BASE,
+        "hint = { zh-Hans = \"先道歉。\"",
+        "hint = { zh-Hans = \"先道歉，\n再给时间。\"",
+    );
+    let out = check(&src);
+    let d = &out.diagnostics[0];
+    assert_eq!((d.line, d.col), pos(&src, "\"先道歉"), "{d}");
+    assert!(d.message.contains("not closed"), "{d}");
+}

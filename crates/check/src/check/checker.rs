@@ -424,6 +424,19 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
             return Some(curly(pstart, pline).unwrap_or_else(|| (pstart + i, unclosed())));
         }
     }
+    // A straight quote typed inside the text (`"快递说"明天到"，…"`) ends the string there, and
+    // the rest of the text reads as TOML: the quote is the cause, not what follows it.
+    // (A string whose end was typed as a curly quote leaves the same shape: `curly` below.)
+    let closes_at = |i: usize| line[..i].trim_end().strip_suffix('"').map(str::len);
+    let curly_end = open.is_some() && curly(start, line).is_some();
+    if let Some(q) = outside.iter().filter(|_| !curly_end).find_map(|&(i, c)| {
+        // (A full-width comma or colon there is typed punctuation: the loop below.)
+        let text_follows =
+            (!c.is_ascii() && !NOT_ASCII.iter().any(|x| x.0 == c)) || c.is_ascii_alphanumeric();
+        closes_at(i).filter(|_| text_follows)
+    }) {
+        return Some((start + q, msg!("check.inner_quote")));
+    }
     for (i, c) in outside {
         if let Some(&(_, what, write)) = NOT_ASCII.iter().find(|(x, _, _)| *x == c) {
             let m = if write == " " {
@@ -660,6 +673,27 @@ mod tests {
         );
         assert_eq!(one_line("a\nb\tc"), "a\\nb\\tc");
         assert_eq!(one_line("未知的原则 `x`"), "未知的原则 `x`");
+    }
+
+    /// Quotation marks typed as straight quotes inside a Chinese reply: the quote that ends
+    /// the string early is the cause (the parser's own words named what follows it).
+    #[test]
+    fn a_straight_quote_inside_the_text_is_the_cause() {
+        let src = "reply = \"快递说\"明天到\"，不是我们的错。\"\n";
+        let inner = src.find("\"明").unwrap();
+        let (pos, m) = real_cause(src, src.find('明').unwrap()).expect("a cause");
+        assert_eq!((pos, m.key), (inner, "check.inner_quote"));
+        // One quote typed inside (the string then left open at the end): the same.
+        let src = "reply = \"他说\"好的。\"\n";
+        let (pos, m) = real_cause(src, src.find('好').unwrap()).expect("a cause");
+        assert_eq!(
+            (pos, m.key),
+            (src.find("\"好").unwrap(), "check.inner_quote")
+        );
+        // A string followed by what TOML allows there is no such case.
+        for ok in ["a = [\"x\", \"y\"]\n", "t = { en = \"x\" } # note\n"] {
+            assert!(real_cause(ok, ok.len() - 2).is_none_or(|(_, m)| m.key != "check.inner_quote"));
+        }
     }
 
     /// A reply split over two lines (a paste): the string left open on the first line is the
