@@ -334,18 +334,24 @@ pub fn intern(s: &str) -> &'static str {
     v
 }
 
-/// The known id nearest to `s` (for "did you mean" messages): the principle it names in any
-/// language (`致歉`, `同情` of 体谅/同情, "Show empathy"), else the id it is a likely typo of.
-pub fn nearest(s: &str) -> Option<&'static str> {
+/// The id of the principle `s` names in any language (`致歉`, `同情` of 体谅/同情, "Show
+/// empathy"): the checker's suggestion to a trainer who wrote the name the app shows. (Not in
+/// `nearest`, which every browser module links through `FromStr`: #17's first load.)
+pub fn by_name(s: &str) -> Option<&'static str> {
     let s = s.trim();
-    if let Some(p) = all().iter().find(|p| {
-        Lang::ALL.iter().any(|&l| {
-            let name = p.name.get(l).trim();
-            name.eq_ignore_ascii_case(s) || name.split(['/', '、']).any(|n| n.trim() == s)
+    all()
+        .iter()
+        .find(|p| {
+            Lang::ALL.iter().any(|&l| {
+                let name = p.name.get(l).trim();
+                name.eq_ignore_ascii_case(s) || name.split(['/', '、']).any(|n| n.trim() == s)
+            })
         })
-    }) {
-        return Some(p.id.as_str());
-    }
+        .map(|p| p.id.as_str())
+}
+
+/// The known id nearest to `s` (for "did you mean" messages).
+pub fn nearest(s: &str) -> Option<&'static str> {
     all()
         .iter()
         .map(|p| {
@@ -366,12 +372,13 @@ mod nearest_tests {
     /// A trainer who writes a principle by the name the app shows is told its id.
     #[test]
     fn a_principle_written_by_its_name_suggests_its_id() {
-        assert_eq!(nearest("致歉"), Some("apology"));
-        assert_eq!(nearest("同情"), Some("empathy"));
-        assert_eq!(nearest("體諒"), Some("empathy"));
-        assert_eq!(nearest("show empathy"), Some("empathy"));
+        assert_eq!(by_name("致歉"), Some("apology"));
+        assert_eq!(by_name("同情"), Some("empathy"));
+        assert_eq!(by_name("體諒"), Some("empathy"));
+        assert_eq!(by_name("show empathy"), Some("empathy"));
+        assert_eq!(by_name("apolgy"), None);
         assert_eq!(nearest("apolgy"), Some("apology"));
-        assert_eq!(nearest("完全无关"), None);
+        assert_eq!(by_name("完全无关"), None);
     }
 }
 

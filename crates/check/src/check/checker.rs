@@ -145,7 +145,7 @@ impl Checker<'_> {
         if let Some(p) = PrincipleId::parse(v) {
             return Some(p);
         }
-        let hint = match principles::nearest(v) {
+        let hint = match principles::by_name(v).or_else(|| principles::nearest(v)) {
             Some(n) => msg!("check.did_you_mean", name = n),
             None => msg!(
                 "check.write_one_of",
