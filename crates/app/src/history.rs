@@ -7,7 +7,7 @@ use super::feedback::{highlighted, Feedback};
 use super::{download, use_ctx, AppAction, Engine, ImportResult, Shared};
 use gloo::file::{callbacks::FileReader, File};
 use kefu_core::chart;
-use kefu_core::dialogue::{Saved, SavedReply, Session};
+use kefu_core::dialogue::{Pace, Saved, SavedReply, Session};
 use kefu_core::i18n::tf;
 use kefu_core::principles;
 use kefu_core::progress::{export_file_name, Attempt, Store};
@@ -310,7 +310,7 @@ pub fn Transcript(p: &TranscriptProps) -> Html {
             })
             .collect(),
         start: None,
-        pace: a.pace,
+        pace: a.pace.as_deref().and_then(Pace::parse).unwrap_or_default(),
     };
     // The replies judged again by the scorer worker, one at a time (`engine_replay`).
     let judged = use_state(|| None::<Vec<kefu_core::judgement::Judgement>>);

@@ -82,7 +82,10 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
     let kind = use_state(|| {
         route::query("kind").and_then(|v| LISTED_KINDS.into_iter().find(|k| k.id() == v))
     });
-    let product = use_state(|| route::query("product").filter(|v| !v.is_empty()));
+    // A product with a kind that is about none (a link made before, `?kind=objection&product=…`)
+    // is dropped: the kind's scenarios show, not an empty library.
+    let product =
+        use_state(|| route::query("product").filter(|v| !v.is_empty() && has_products(*kind)));
     let dragging = use_state(|| false);
     let tr = |k: &str| ctx.t(k);
     let lang = ctx.lang;
@@ -292,7 +295,7 @@ pub fn LibraryPage(props: &LibraryProps) -> Html {
                 // Always there once listed, so a filter's result is told (the count heard, not
                 // seen: the cards show it), the empty case seen too.
                 <p role="status" key="count" class={classes!("lib-count", (!shown.is_empty()).then_some("visually-hidden"))}>
-                    { if shown.is_empty() { tr(if kind.is_some() || product.is_some() { "lib.empty_filtered" } else { "lib.empty" }) } else { tf(ctx.lang, "lib.count", &[("n", &shown.len().to_string())]) } }
+                    { if shown.is_empty() { tr("lib.empty") } else { tf(ctx.lang, "lib.count", &[("n", &shown.len().to_string())]) } }
                 </p>
                 <ul class="cards" key="cards">{ for cards }</ul>
             }

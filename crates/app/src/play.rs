@@ -357,7 +357,7 @@ pub fn attempt_of(s: &Scenario, st: &PlayState, exam: bool) -> Attempt {
         outcome: sess.outcome(s),
         exam,
         exam_run: None,
-        pace: st.session.pace,
+        pace: (!st.session.pace.is_as_set()).then(|| st.session.pace.id().to_string()),
         turns: sess
             .log
             .iter()

@@ -79,9 +79,11 @@ pub struct Attempt {
     /// before runs were kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exam_run: Option<crate::exam::ExamTag>,
-    /// How the replies were timed (absent: as the scenario sets it; `dialogue::Pace`).
-    #[serde(default, skip_serializing_if = "crate::dialogue::Pace::is_as_set")]
-    pub pace: crate::dialogue::Pace,
+    /// How the replies were timed: a `dialogue::Pace` id, absent when as the scenario sets it
+    /// (text, not the enum: every stored attempt is read by the library module, #17's first
+    /// load, where an enum's reader cost more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pace: Option<String>,
     #[serde(default)]
     /// Every reply, in order.
     pub turns: Vec<TurnRecord>,
@@ -563,7 +565,7 @@ impl Store {
                         outcome: None,
                         exam: meta["exam"].as_bool().unwrap_or(false),
                         exam_run: serde_json::from_value(meta["exam_run"].clone()).ok(),
-                        pace: serde_json::from_value(meta["pace"].clone()).unwrap_or_default(),
+                        pace: meta["pace"].as_str().map(str::to_string),
                         turns: Vec::new(),
                     });
                     when.push(Vec::new());

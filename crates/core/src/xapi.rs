@@ -360,8 +360,8 @@ pub fn attempt_statements(a: &Attempt, actor: &Value, base: &Base) -> AttemptSta
         },
     });
     // Only when not as the scenario sets it (statements of every other attempt unchanged).
-    if !a.pace.is_as_set() {
-        attempt_ext[base.ext(X_ATTEMPT)]["pace"] = json!(a.pace);
+    if let Some(p) = &a.pace {
+        attempt_ext[base.ext(X_ATTEMPT)]["pace"] = json!(p);
     }
     let scen_iri = base.scenario(&a.scenario);
     let scen = json!({
