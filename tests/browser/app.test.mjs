@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
-import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS, recordPlayTitles, playTitles } from './harness.mjs';
+import { serve, launch, newPage, titleOf, GOOD, reply, playToEnd, SHOTS, savedWhen, recordPlayTitles, playTitles } from './harness.mjs';
 
 const ID = 'angry-late-delivery';
 let srv, browser;
@@ -488,6 +488,7 @@ test('mobile width 360px: the library, play and summary fit', async () => {
   await page.locator('.summary').waitFor();
   assert.ok(await overflow() <= 0, `no horizontal scrolling on the summary at 360px (overflow ${await overflow()}px)`);
   await page.screenshot({ path: path.join(SHOTS, 'summary-360.png'), fullPage: true });
+  await savedWhen(page, (a) => a.some((x) => !!x.finished_ms), 10_000); // written before the page is left
   // The history's table of attempts, in English (the longest headings) and Chinese, at 360 and 320 px.
   for (const width of [360, 320]) {
     await page.setViewportSize({ width, height: 740 });

@@ -116,6 +116,9 @@ test('an exam: nothing scored until the end, then every transcript; history keep
   await page.getByRole('textbox', { name: 'Reply' }).fill(GOOD.en);
   await page.getByRole('button', { name: 'Send' }).click();
   await page.getByRole('region', { name: 'Feedback' }).waitFor();
+  // The attempt is written to IndexedDB after the feedback is drawn: leaving the page sooner
+  // (the CI once did, under load) can cut that write short.
+  assert.equal((await savedWhen(page, (a) => a.length === 1, 10_000)).length, 1, 'the practice run is saved');
 
   const ids = await start(page, 7);
   assert.match(await page.locator('.exam-clock').innerText(), /Time left: (29|30):\d\d of 30 min/);

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { serve, launch, newPage, GOOD, playToEnd, titleOf } from './harness.mjs';
+import { serve, launch, newPage, GOOD, playToEnd, titleOf, savedWhen } from './harness.mjs';
 
 let srv, browser;
 before(async () => { srv = await serve(); browser = await launch(); });
@@ -13,6 +13,7 @@ test('export JSON, clear (asks first), import back: same attempts, no duplicates
   await page.goto(`${srv.base}/?lang=en&seed=11#/play/angry-late-delivery`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   await playToEnd(page, GOOD.en);
+  await savedWhen(page, (a) => a.some((x) => !!x.finished_ms), 10_000); // written before the page is left
   await page.goto(`${srv.base}/?lang=en#/history`);
   const rows = page.locator('table.attempts tbody tr');
   await rows.first().waitFor();
@@ -57,6 +58,7 @@ test('the exports are named by the trainee (from the settings) and the day', asy
   await page.getByRole('textbox', { name: '回复' }).fill(GOOD.zh);
   await page.getByRole('button', { name: '发送' }).click();
   await page.getByRole('region', { name: '反馈' }).waitFor();
+  await savedWhen(page, (a) => a.length === 1, 10_000); // written before the page is left
   const names = async () => {
     await page.goto(`${srv.base}/?lang=zh-Hans#/history`);
     await page.locator('table.attempts tbody tr').first().waitFor();

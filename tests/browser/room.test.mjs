@@ -219,6 +219,7 @@ test('(16.8) rates count the turns that asked; unasked principles are apart and 
   }
   await page.screenshot({ path: path.join(SHOTS, 'summary-rates-1280.png'), fullPage: true });
   // History: no trend for a principle no turn asked for (product facts in an angry run).
+  await savedWhen(page, (a) => a.some((x) => !!x.finished_ms), 10_000); // written before the page is left
   await page.goto(`${srv.base}/?lang=en#/history`);
   await page.locator('table.attempts tbody tr').first().waitFor();
   assert.equal(await page.locator('.trend[data-principle="facts"]').count(), 0, 'no facts trend for an angry run');
@@ -263,6 +264,7 @@ test('(16.4) a bad file gets a plain translated message; our xAPI export imports
   await page.getByRole('textbox', { name: '回复' }).fill(GOOD.zh);
   await page.getByRole('button', { name: '发送' }).click();
   await page.getByRole('region', { name: '反馈' }).waitFor();
+  await savedWhen(page, (a) => a.length === 1, 10_000); // written before the page is left
   await page.goto(`${srv.base}/?lang=zh-Hans#/history`);
   const rows = page.locator('table.attempts tbody tr');
   await rows.first().waitFor();

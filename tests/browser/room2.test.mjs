@@ -336,6 +336,7 @@ test('a dark theme follows the system setting and keeps AA contrast', async () =
   for (let i = 0; i < 8 && !(await page.locator('.summary').count()); i++) await reply(page, GOOD.en);
   await page.locator('.summary').waitFor();
   bad.summary = await contrast(page);
+  await savedWhen(page, (a) => a.some((x) => !!x.finished_ms), 10_000); // written before the page is left
   await page.goto(`${srv.base}/?lang=en#/history`);
   await page.locator('table.attempts tbody tr').first().waitFor();
   bad.history = await contrast(page);
