@@ -825,3 +825,94 @@ fn a_straight_quote_inside_chinese_text_is_the_error_not_what_follows_it() {
     assert_eq!((d.line, d.col), pos(&src, "\"先道歉"), "{d}");
     assert!(d.message.contains("not closed"), "{d}");
 }
+
+#[test]
+fn a_parser_symptom_is_reported_as_the_mistake_with_what_to_write() {
+    // Each: (what the base has, what a trainer typed, where the error must point: the text
+    // there and how many chars after its start, words of the message). The parser's own words
+    // named a symptom, often on the next line ("missing comma between array elements" where
+    // the key after a list left open begins), in English only.
+    let cases: [(&str, &str, (&str, usize), &str); 10] = [
+        // A list left open: closed at the end of its line, not where the next key begins.
+        (
+            "languages = [\"zh-Hans\", \"en\"]",
+            "languages = [\"zh-Hans\", \"en\"",
+            ("\"en\"\ndifficulty", 4),
+            "the `[` opened on line 4 is not closed: end it with `]` here",
+        ),
+        // A table in braces left open, with a comment on its line: closed before the comment.
+        (
+            "late.\" }",
+            "late.\"  # brief",
+            ("  # brief", 0),
+            "the `{` opened on line 8 is not closed: end it with `}` here",
+        ),
+        (
+            "mood = 30",
+            "mood = 30,",
+            ("30,", 2),
+            "remove the `,`",
+        ),
+        (
+            "difficulty = 1",
+            "difficulty = 简单",
+            ("简单", 0),
+            "`difficulty` takes a number written in digits, not `简单`: for example `difficulty = 1`",
+        ),
+        (
+            "difficulty = 1",
+            "difficulty = １",
+            ("１", 0),
+            "`１` is written in full-width digits: write `1`",
+        ),
+        (
+            "apology = 2, empathy",
+            "apology = 二, empathy",
+            ("二", 0),
+            "`apology` takes a number",
+        ),
+        (
+            "minutes = 3",
+            "minutes =",
+            ("minutes =", 9),
+            "`minutes` has no value after `=`",
+        ),
+        (
+            "gives_up = \"lost\"",
+            "gives_up = lost",
+            ("= lost", 2),
+            "text must be in quotes: write `gives_up = \"lost\"`",
+        ),
+        (
+            "minutes = 3",
+            "min utes = 3",
+            ("min utes", 0),
+            "a key has no spaces: write `min_utes`, not `min utes`",
+        ),
+        (
+            "mood = 30",
+            "同情 = 30",
+            ("同情", 0),
+            "`同情` is the principle's name as the app shows it; a key is its id: write `empathy`",
+        ),
+    ];
+    for (from, to, (at, after), words) in cases {
+        let src = edit(BASE, from, to);
+        let out = check(&src);
+        let d = one_error(&out);
+        let (line, col) = pos(&src, at);
+        assert_eq!((d.line, d.col), (line, col + after), "{to}: {d}");
+        assert!(d.message.contains(words), "{to}: {d}");
+    }
+    // A key in Chinese that names no principle.
+    let src = edit(BASE, "mood = 30", "心情 = 30");
+    let d = one_error(&check(&src)).clone();
+    assert!(d.message.contains("`心情` is not a key"), "{d}");
+    // Words of the parser the checker has no rule for are still said in plain words.
+    let src = edit(BASE, "difficulty = 1", "difficulty = 01");
+    let d = one_error(&check(&src)).clone();
+    assert_eq!(
+        d.message,
+        "a number cannot start with 0 (see docs/scenario-format.md)"
+    );
+}

@@ -273,6 +273,11 @@ fn quoted_after<'m>(msg: &'m str, before: &str) -> Option<&'m str> {
 /// name ("write `id = \"x\"`": the text inside the quotes).
 fn fix_of(line: &str, col: usize, msg: &str) -> Option<(String, usize, usize)> {
     let chars: Vec<char> = line.chars().collect();
+    // A list or table not closed: its bracket written where the message points (the end of
+    // its last line, so no character is there to replace).
+    if let Some(w) = quoted_after(msg, "is not closed: end it with `") {
+        return (col <= chars.len() + 1).then(|| (w.to_string(), col, col));
+    }
     let from = col.checked_sub(1).filter(|&i| i < chars.len())?;
     let at = chars[from];
     // The text inside the quotes that start at `from`.
@@ -304,6 +309,25 @@ fn fix_of(line: &str, col: usize, msg: &str) -> Option<(String, usize, usize)> {
     }
     if let Some(w) = quoted_after(msg, "must end with a straight `") {
         return one(w);
+    }
+    if msg.starts_with("a `,` after a value") && at == ',' {
+        return Some((String::new(), col, col + 1));
+    }
+    // "`１２` is written in full-width digits: write `12`", "a key has no spaces: write
+    // `max_turns`, not `max turns`": the text quoted replaced by the text to write.
+    let swap = |was: &str, write: &str| {
+        let n = was.chars().count();
+        let here: String = chars.get(from..from + n)?.iter().collect();
+        (here == was).then(|| (write.to_string(), col, col + n))
+    };
+    if msg.contains("` is written in full-width digits: write `") {
+        return swap(
+            quoted_after(msg, "`")?,
+            quoted_after(msg, "digits: write `")?,
+        );
+    }
+    if let Some(write) = quoted_after(msg, "a key has no spaces: write `") {
+        return swap(quoted_after(msg, "`, not `")?, write);
     }
     if msg.starts_with("the id `") && (at == '"' || at == '\'') {
         let stem = quoted_after(msg, "write `id = \"")?.strip_suffix('"')?;

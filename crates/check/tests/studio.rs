@@ -170,6 +170,24 @@ fn quick_fixes_replace_only_what_is_wrong() {
         "{m}"
     );
     assert_eq!(fixed, "id = \"my-copy\"");
+    // A list left open: its `]` written at the end of its line (the error is there, not on
+    // the next key's line the parser stopped at).
+    let open = angry.replace(
+        "languages = [\"zh-Hans\", \"en\"]",
+        "languages = [\"zh-Hans\", \"en\"",
+    );
+    let (m, fixed) = fixed_line("angry.toml", &open);
+    assert!(m.contains("is not closed: end it with `]` here"), "{m}");
+    assert_eq!(fixed, "languages = [\"zh-Hans\", \"en\"]");
+    // A comma after a value: removed.
+    let comma = angry.replace("max_turns = 6", "max_turns = 6,");
+    assert_eq!(fixed_line("angry.toml", &comma).1, "max_turns = 6");
+    // Full-width digits: the number in ASCII digits.
+    let fw = angry.replace("max_turns = 6", "max_turns = １２");
+    assert_eq!(fixed_line("angry.toml", &fw).1, "max_turns = 12");
+    // A key with a space: its words joined.
+    let spaced = angry.replace("max_turns = 6", "max turns = 6");
+    assert_eq!(fixed_line("angry.toml", &spaced).1, "max_turns = 6");
 }
 
 #[test]

@@ -483,6 +483,248 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
     open.map(|i| curly(start, line).unwrap_or_else(|| (start + i, unclosed())))
 }
 
+/// The keys whose value is a number (`data/scenario.schema.json`'s number keys; a test holds
+/// the two lists together). A principle's id in `expects` takes one too.
+pub(crate) const NUMBER_KEYS: [&str; 16] = [
+    "difficulty",
+    "free_shipping_yuan",
+    "max_score",
+    "max_turns",
+    "min_score",
+    "minutes",
+    "mood",
+    "mood_above",
+    "mood_below",
+    "refund_days",
+    "response_hours",
+    "return_days",
+    "target_seconds",
+    "turns_taken",
+    "value",
+    "warranty_months",
+];
+
+/// The parser's message (`first`, its first line: "WHAT, expected …") in the trainer's words:
+/// the parser's words for what it found are a catalogue key each; one not listed is shown as
+/// the parser wrote it.
+pub(super) fn parser_words(first: &str) -> Msg {
+    const HEADS: [(&str, &str); 19] = [
+        ("duplicate key", "check.parser.duplicate_key"),
+        ("extra `=`", "check.parser.extra_equals"),
+        ("invalid basic string", "check.parser.invalid_string"),
+        ("invalid key", "check.parser.invalid_key"),
+        ("invalid string", "check.parser.invalid_string"),
+        ("invalid unquoted key", "check.parser.invalid_key"),
+        ("invalid value", "check.parser.invalid_value"),
+        ("key with no value", "check.parser.key_no_value"),
+        (
+            "missing comma between array elements",
+            "check.parser.comma_list",
+        ),
+        (
+            "missing comma between key-value pairs",
+            "check.parser.comma_table",
+        ),
+        (
+            "missing key for inline table element",
+            "check.parser.table_key",
+        ),
+        ("missing value for key", "check.parser.missing_value"),
+        ("string values must be quoted", "check.parser.unquoted"),
+        ("unclosed array", "check.parser.unclosed_list"),
+        ("unclosed inline table", "check.parser.unclosed_table"),
+        ("unclosed table", "check.parser.unclosed_header"),
+        ("unexpected `=` in array", "check.parser.equals_in_list"),
+        ("unexpected key or value", "check.parser.unexpected"),
+        ("unexpected leading zero", "check.parser.leading_zero"),
+    ];
+    let head = first.split(", expected").next().unwrap_or(first).trim();
+    match HEADS.iter().find(|(h, _)| *h == head) {
+        Some(&(_, key)) => key_msg(key),
+        None => msg!("check.text", text = first),
+    }
+}
+
+/// The line of `src` holding byte `at`: (its start, the line without its line break).
+fn line_at(src: &str, at: usize) -> (usize, &str) {
+    let at = at.min(src.len());
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
+    (start, src[start..end].trim_end_matches('\r'))
+}
+
+/// Where a comment begins on `line` (a `#` outside strings).
+fn comment_at(line: &str) -> Option<usize> {
+    let mut open: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match open {
+            Some(_) if escaped => escaped = false,
+            Some(q) if c == '\\' && q == '"' => escaped = true,
+            Some(q) if c == q => open = None,
+            Some(_) => {}
+            None if c == '#' => return Some(i),
+            None if c == '"' || c == '\'' => open = Some(c),
+            None => {}
+        }
+    }
+    None
+}
+
+/// The list (`[`) or inline table (`{`) still open where the parser stopped at `at`, read line
+/// by line from the file's start outside strings and comments (lines of `"""` text skipped):
+/// `(the line it opened on, 1-based; the bracket)`.
+fn open_bracket(src: &str, at: usize) -> Option<(usize, char)> {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut in_text = false;
+    for (n, line) in src[..at.min(src.len())].split('\n').enumerate() {
+        let quotes = line.matches("\"\"\"").count() + line.matches("'''").count();
+        if in_text || quotes > 0 {
+            in_text ^= quotes % 2 == 1;
+            continue;
+        }
+        // A table's header (`[turn]`, `[[turn]]`) opens nothing that lasts past its line.
+        if stack.is_empty() && line.trim_start().starts_with('[') {
+            continue;
+        }
+        for (_, c) in outside_strings(line).0 {
+            match c {
+                '[' | '{' => stack.push((n + 1, c)),
+                ']' | '}' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    stack.pop()
+}
+
+/// Where and why the parser stopped when its message names a symptom rather than the mistake
+/// (after `real_cause`: no character typed in place of ASCII punctuation, no string left open):
+/// a list or table not closed before the next line, a comma after a value, a value not quoted
+/// or written in full-width digits, nothing after `=`, a key with a space or in Chinese.
+pub(super) fn parser_cause(src: &str, at: usize, first: &str) -> Option<(usize, Msg)> {
+    let at = at.min(src.len());
+    let head = first.split(", expected").next().unwrap_or(first).trim();
+    let (start, line) = line_at(src, at);
+    let col = (at - start).min(line.len());
+    let rest = line.get(col..).unwrap_or("");
+    // The key of the value at `at`: before the last `=` before it outside strings, after the
+    // `{` or `,` before that (`expects = { apology = 二 }`: `apology`).
+    let key = || {
+        let outside = outside_strings(line).0;
+        let eq = outside.iter().rev().find(|&&(i, c)| i < col && c == '=')?.0;
+        let from = outside
+            .iter()
+            .rev()
+            .find(|&&(i, c)| i < eq && matches!(c, '{' | ','))
+            .map_or(0, |&(i, _)| i + 1);
+        let k = line[from..eq].trim().trim_matches('"');
+        (!k.is_empty()).then(|| k.to_string())
+    };
+    match head {
+        "missing comma between array elements"
+        | "missing comma between key-value pairs"
+        | "unclosed array"
+        | "unclosed inline table"
+        | "missing key for inline table element"
+        | "unexpected `=` in array" => {
+            let (opened, c) = open_bracket(src, at)?;
+            // Closed where it was meant to end: after the last line with content before the
+            // one the parser stopped on, which begins the next key (the list's own line when
+            // it is on one line).
+            let next_key = head == "unexpected `=` in array"
+                || line.get(..col).is_some_and(|b| b.trim().is_empty());
+            let here = if next_key && opened < Lines::new(src).at(src, start).0 {
+                let before = src[..start].trim_end();
+                let (s, l) = line_at(src, before.len());
+                // Before a comment there (`"en"  # the languages`), not inside it.
+                s + l[..comment_at(l).unwrap_or(l.len())].trim_end().len()
+            } else {
+                at
+            };
+            let close = if c == '[' { ']' } else { '}' };
+            Some((
+                here,
+                msg!("check.not_closed", open = c, close = close, line = opened),
+            ))
+        }
+        "unexpected key or value" if rest.starts_with(',') => {
+            Some((at, msg!("check.comma_after_value")))
+        }
+        "string values must be quoted" | "invalid value" => {
+            let k = key()?;
+            let value = rest.split([',', '}', ']', '#']).next().unwrap_or("").trim();
+            if value.is_empty() {
+                return Some((at, msg!("check.no_value", key = k)));
+            }
+            // Full-width digits (１２, ０．５, －３): the same number in ASCII digits.
+            let ascii: String = value
+                .chars()
+                .map(|c| match c {
+                    '０'..='９' | '．' | '－' | '＋' => {
+                        char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                    }
+                    _ => c,
+                })
+                .collect();
+            if ascii != value && ascii.parse::<f64>().is_ok() {
+                return Some((
+                    at,
+                    msg!("check.fullwidth_digits", value = value, fixed = ascii),
+                ));
+            }
+            let number = NUMBER_KEYS.contains(&k.as_str()) || PrincipleId::parse(&k).is_some();
+            Some(if number {
+                let fixed = format!("{k} = 1");
+                (
+                    at,
+                    msg!("check.number_wanted", key = k, value = value, fixed = fixed),
+                )
+            } else {
+                let fixed = format!("{k} = \"{value}\"");
+                (at, msg!("check.quote_text", fixed = fixed))
+            })
+        }
+        "key with no value" => {
+            let k = line.get(..col).unwrap_or("").trim();
+            let after = rest.trim_start();
+            // `max turns = 8`: another word, then `=`: the key's words are to be joined.
+            let word: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            let joined = after[word.len()..].trim_start().starts_with('=');
+            Some(if !k.is_empty() && !word.is_empty() && joined {
+                let whole = format!("{k} {word}");
+                let fixed = format!("{k}_{word}");
+                let indent = line.len() - line.trim_start().len();
+                (
+                    start + indent,
+                    msg!("check.key_space", key = whole, fixed = fixed),
+                )
+            } else {
+                (at, msg!("check.missing_equals", key = k))
+            })
+        }
+        "invalid unquoted key" | "invalid key" => {
+            let k: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '=')
+                .collect();
+            if k.is_ascii() {
+                return None;
+            }
+            Some(match principles::by_name(&k) {
+                Some(id) => (at, msg!("check.key_principle_name", key = k, id = id)),
+                None => (at, msg!("check.key_not_ascii", key = k)),
+            })
+        }
+        _ => None,
+    }
+}
+
 pub(super) fn friendly_toml_error(message: &str) -> Msg {
     let first = message.lines().next().unwrap_or(message).trim();
     if let Some(rest) = first.strip_prefix("unknown field `") {
@@ -513,14 +755,14 @@ pub(super) fn friendly_toml_error(message: &str) -> Msg {
         || first.contains("unterminated")
         || first.contains("expected `\"`")
     {
-        return msg!("check.toml_string_open", first = first);
+        return msg!("check.toml_string_open", first = parser_words(first));
     }
     if first.contains("expected `]`")
         || first.contains("expected `}`")
         || first.contains("invalid array")
         || first.contains("invalid inline table")
     {
-        return msg!("check.toml_list_open", first = first);
+        return msg!("check.toml_list_open", first = parser_words(first));
     }
     if let Some(hint) = type_hint(first) {
         return msg!("check.toml_type_hint", hint = hint);
@@ -531,11 +773,11 @@ pub(super) fn friendly_toml_error(message: &str) -> Msg {
     if first.contains("duplicate key") {
         return msg!(
             "check.toml_duplicate",
-            first = first,
+            first = parser_words(first),
             hint = msg!("check.duplicate_hint")
         );
     }
-    msg!("check.toml_other", first = first)
+    msg!("check.toml_other", first = parser_words(first))
 }
 
 /// `text` on one line, as a diagnostic is: a control character quoted from a broken file (a
@@ -659,6 +901,46 @@ pub(super) fn ordinal(n: usize) -> Msg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `NUMBER_KEYS` are the keys the scenario format's schema types as numbers (a principle's
+    /// weight in `expects` aside): the checker's "takes a number" is said of those alone.
+    #[test]
+    fn the_number_keys_are_the_schema_s() {
+        fn walk(name: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
+            let number = |t: &serde_json::Value| t == "integer" || t == "number";
+            if v.get("type")
+                .is_some_and(|t| number(t) || t.as_array().is_some_and(|a| a.iter().any(number)))
+                && name != "additionalProperties"
+            {
+                out.insert(name.to_string());
+            }
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, x) in m {
+                        let inner = if k == "properties" || k == "items" {
+                            name
+                        } else {
+                            k
+                        };
+                        if k == "properties" {
+                            for (key, y) in x.as_object().into_iter().flatten() {
+                                walk(key, y, out);
+                            }
+                        } else {
+                            walk(inner, x, out);
+                        }
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(name, x, out)),
+                _ => {}
+            }
+        }
+        let schema: serde_json::Value = serde_json::from_str(crate::schema::SCHEMA).unwrap();
+        let mut found = BTreeSet::new();
+        walk("", &schema, &mut found);
+        let listed: BTreeSet<String> = NUMBER_KEYS.iter().map(|k| k.to_string()).collect();
+        assert_eq!(listed, found);
+    }
 
     /// A header with unmatched brackets is quoted from the broken line as it is, but on one
     /// line: an escape character in it (the fuzz test's find) is written as its escape.

@@ -149,9 +149,16 @@ fn unparsable(src: &str, e: &toml::de::Error) -> (usize, Msg) {
         Some(found) => found,
         None if cut_short => {
             let first = e.message().lines().next().unwrap_or("").trim();
-            (at, msg!("check.cut_short", first = first))
+            (
+                at,
+                msg!("check.cut_short", first = checker::parser_words(first)),
+            )
         }
-        None => (at, friendly_toml_error(e.message())),
+        None => {
+            let first = e.message().lines().next().unwrap_or("").trim();
+            checker::parser_cause(src, at, first)
+                .unwrap_or_else(|| (at, friendly_toml_error(e.message())))
+        }
     }
 }
 
