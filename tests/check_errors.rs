@@ -916,3 +916,38 @@ fn a_parser_symptom_is_reported_as_the_mistake_with_what_to_write() {
         "a number cannot start with 0 (see docs/scenario-format.md)"
     );
 }
+
+#[test]
+fn a_declared_language_no_text_has_is_one_error_at_its_place_in_languages() {
+    // Declared, never written: one error where it is declared, with both ways out (it was one
+    // error per text, 11 here, none of them saying it could be removed instead).
+    let src = edit(
+        BASE,
+        "languages = [\"zh-Hans\", \"en\"]",
+        "languages = [\"zh-Hans\", \"en\", \"zh-Hant\"]",
+    );
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "\"zh-Hant\""), "{d}");
+    assert!(d.message.contains("no text has it"), "{d}");
+    assert!(d.message.contains("remove it from `languages`"), "{d}");
+    assert!(
+        d.message.contains("add `zh-Hant = \"…\"` to every text"),
+        "{d}"
+    );
+    // Written in some texts and not in others: each text that lacks it is named, as before.
+    let src = edit(
+        &src,
+        "title = { zh-Hans = \"迟到的包裹\",",
+        "title = { zh-Hant = \"遲到的包裹\", zh-Hans = \"迟到的包裹\",",
+    );
+    let out = check(&src);
+    let errs = errors(&out);
+    assert!(errs.len() > 5, "{errs:#?}");
+    assert!(
+        errs.iter()
+            .all(|d| d.message.contains("has no `zh-Hant` text")),
+        "{errs:#?}"
+    );
+    assert!(!errs.iter().any(|d| d.line == pos(&src, "title").0));
+}

@@ -112,6 +112,11 @@ pub(super) struct Checker<'a> {
     pub(super) english: Vec<String>,
     /// Per placeholder: how deep its values fill others, and its longest value once filled.
     pub(super) fills: BTreeMap<String, (usize, usize)>,
+    /// Texts without a declared language (`text_sev`), said once the whole file is read
+    /// (`settle_languages`): (the language, how bad, where, the message).
+    pub(super) missing: Vec<(Lang, Severity, usize, Msg)>,
+    /// The declared languages some text of the file has.
+    pub(super) written: BTreeSet<Lang>,
 }
 
 impl Checker<'_> {
@@ -210,6 +215,7 @@ impl Checker<'_> {
                             msg!("check.text_empty", what = what.clone(), code = k.get_ref()),
                         );
                     }
+                    self.written.insert(l);
                     out.insert(l, v.get_ref().clone());
                 }
                 None => self.err(
@@ -234,10 +240,37 @@ impl Checker<'_> {
                 } else {
                     msg!("check.text_missing", what = what.clone(), code = l.code())
                 };
-                self.push(missing, t.span().start, m);
+                self.missing.push((*l, missing, t.span().start, m));
             }
         }
         Loc(out)
+    }
+
+    /// The texts without a declared language (`missing`), once the file is read: a language
+    /// some text has is missing from the others, one message each; a language no text has
+    /// was declared by mistake or not written yet, one error at its place in `languages`
+    /// (not one per text) saying both ways out.
+    pub(super) fn settle_languages(&mut self, declared: &[Spanned<String>]) {
+        let mut unwritten: BTreeMap<Lang, usize> = BTreeMap::new();
+        for (l, sev, at, m) in std::mem::take(&mut self.missing) {
+            if self.written.contains(&l) {
+                self.push(sev, at, m);
+            } else {
+                *unwritten.entry(l).or_default() += 1;
+            }
+        }
+        for (l, n) in unwritten {
+            let Some(entry) = declared
+                .iter()
+                .find(|d| Lang::parse(d.get_ref()) == Some(l))
+            else {
+                continue;
+            };
+            self.err(
+                entry,
+                msg!("check.language_unwritten", code = l.code(), n = n),
+            );
+        }
     }
 
     pub(super) fn placeholders_in(&mut self, t: &Spanned<RawText>, known: &BTreeSet<String>) {

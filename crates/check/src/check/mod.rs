@@ -88,6 +88,8 @@ pub(crate) fn check_played(
         out: Vec::new(),
         english: Vec::new(),
         fills: BTreeMap::new(),
+        missing: Vec::new(),
+        written: BTreeSet::new(),
     };
     // A file too large to read and one TOML cannot parse: one error, and nothing to build.
     let raw = if src.len() > MAX_FILE_BYTES {
@@ -111,6 +113,7 @@ pub(crate) fn check_played(
     };
     id_matches_file(&mut ck, &raw);
     let scenario = build(&mut ck, &raw);
+    ck.settle_languages(raw.languages.get_ref());
     let mut scenario = scenario.filter(|_| !ck.out.iter().any(|d| d.severity == Severity::Error));
     if let Some(s) = scenario.as_mut().filter(|_| play) {
         s.samples = run_samples(&mut ck, s, &raw);
