@@ -245,8 +245,15 @@ export function mount(el, opts) {
     view.focus();
   };
 
+  // What a quick fix does, said so: a replacement, an insertion (`]` at a list's end), or a
+  // deletion (a `,` after a value).
+  const fixLabel = (doc, d) => {
+    const { from, to } = fixRange(doc, d);
+    if (d.fix === '') return t('studio.fix_delete', { text: doc.sliceString(from, to) });
+    return t(from === to ? 'studio.fix_insert' : 'studio.fix', { fix: d.fix });
+  };
   const fixAction = (d) => d.fix != null && [{
-    name: t('studio.fix', { fix: d.fix }),
+    name: fixLabel(view.state.doc, d),
     apply: (v) => v.dispatch({ changes: { ...fixRange(v.state.doc, d), insert: d.fix } }),
   }];
 
@@ -280,7 +287,7 @@ export function mount(el, opts) {
     problems.replaceChildren(...r.diagnostics.map((d) => {
       const fix = d.fix != null ? h('button', { type: 'button', class: 'studio-fix',
         onclick: () => { view.dispatch({ changes: { ...fixRange(view.state.doc, d), insert: d.fix } }); view.focus(); } },
-      t('studio.fix', { fix: d.fix })) : null;
+      fixLabel(view.state.doc, d)) : null;
       return h('li', { class: d.severity, 'data-line': d.line, 'data-col': d.col },
         h('button', { type: 'button', class: 'studio-goto', onclick: () => jump(d.line, d.col) },
           `${d.line}:${d.col} ${t(d.severity === 'error' ? 'studio.error' : 'studio.warning')}${t('studio.colon')}${d.message}`), fix);

@@ -951,3 +951,47 @@ fn a_declared_language_no_text_has_is_one_error_at_its_place_in_languages() {
     );
     assert!(!errs.iter().any(|d| d.line == pos(&src, "title").0));
 }
+
+#[test]
+fn a_kind_or_outcome_written_as_the_app_shows_it_is_answered_with_its_id() {
+    // The names a trainer sees in the app (投诉/情绪, 问题解决, "Customer lost"), or a word of
+    // them, are suggested as the id; a word that names none gets the list.
+    for (from, to, want) in [
+        (
+            "kind = \"angry\"",
+            "kind = \"投诉\"",
+            "did you mean `angry`?",
+        ),
+        (
+            "kind = \"angry\"",
+            "kind = \"異議處理\"",
+            "did you mean `objection`?",
+        ),
+        (
+            "outcome = \"resolved\"",
+            "outcome = \"已解决\"",
+            "did you mean `resolved`?",
+        ),
+        (
+            "outcome = \"lost\"",
+            "outcome = \"Customer lost\"",
+            "did you mean `lost`?",
+        ),
+        (
+            "outcome = \"escalated\"",
+            "outcome = \"投诉\"",
+            "did you mean `escalated`?",
+        ),
+        (
+            "outcome = \"lost\"",
+            "outcome = \"失败\"",
+            "write `resolved`, `escalated` or `lost`",
+        ),
+    ] {
+        let src = edit(BASE, from, to);
+        let out = check(&src);
+        let d = one_error(&out);
+        assert_eq!(d.line, pos(&src, to).0, "{d}");
+        assert!(d.message.contains(want), "{to}: {d}");
+    }
+}

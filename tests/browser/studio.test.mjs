@@ -508,6 +508,24 @@ test('a placeholder\'s quick fix replaces the placeholder and keeps the text', a
   await settled();
   assert.match(await text(), /^max_turns = 6$/m);
   assert.equal(await state(), 'clean');
+  // A comma after a value: deleted, said so.
+  await select('max_turns = 6');
+  await paste('max_turns = 6,');
+  await page.locator('.studio-problems li.error').first().getByRole('button', { name: 'Delete “,”' }).click();
+  await settled();
+  assert.match(await text(), /^max_turns = 6$/m);
+  assert.equal(await state(), 'clean');
+  // A list left open: its `]` inserted at the end of its own line (not where the parser
+  // stopped, at the next key).
+  await select('all = ["apology"]');
+  await paste('all = ["apology"');
+  const open = page.locator('.studio-problems li.error').first();
+  await open.waitFor();
+  assert.equal(await open.getAttribute('data-line'), String(lineOf(await text(), 'all = ["apology"')));
+  await open.getByRole('button', { name: 'Insert “]”' }).click();
+  await settled();
+  assert.match(await text(), /^all = \["apology"\]$/m);
+  assert.equal(await state(), 'clean');
 });
 
 test('while a half-typed turn keeps the text from reading, the map, samples and badges stay, marked', async () => {

@@ -304,6 +304,14 @@ fn fix_of(line: &str, col: usize, msg: &str) -> Option<(String, usize, usize)> {
         let w = if w == "a plain space" { " " } else { w };
         Some((w.to_string(), col, col + 1))
     };
+    // A character typed in place of ASCII punctuation: it and the others like it after it on
+    // the line (`【【turn】】` in one fix, not four), the text inside quotes kept as typed.
+    let closing = quoted_after(msg, "must end with a straight `").is_some();
+    if closing || quoted_after(msg, "TOML needs `").is_some() {
+        if let Some((w, end)) = crate::check::checker::ascii_fix(line, from, closing) {
+            return Some((w, col, end + 1));
+        }
+    }
     if let Some(w) = quoted_after(msg, "TOML needs `") {
         return one(w);
     }

@@ -185,6 +185,34 @@ fn quick_fixes_replace_only_what_is_wrong() {
     // Full-width digits: the number in ASCII digits.
     let fw = angry.replace("max_turns = 6", "max_turns = １２");
     assert_eq!(fixed_line("angry.toml", &fw).1, "max_turns = 12");
+    // Full-width brackets or curly quotes typed for a whole header or value: one fix for all
+    // of them on the line, the text inside the quotes kept as typed (its `，` is the text's).
+    let header = angry.replacen("[[turn]]", "【【turn】】", 1);
+    assert_eq!(fixed_line("angry.toml", &header).1, "[[turn]]");
+    let goto = angry.replacen("goto = \"angrier\"", "goto = “angrier”", 1);
+    assert_eq!(fixed_line("angry.toml", &goto).1, "goto = \"angrier\"");
+    let text = angry.replacen(
+        "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
+        "name = { zh-Hans = “王先生，您好”, en = \"Mr. Wang\" }",
+        1,
+    );
+    assert_eq!(
+        fixed_line("angry.toml", &text).1,
+        "name = { zh-Hans = \"王先生，您好\", en = \"Mr. Wang\" }"
+    );
+    // A string ended with a curly quote, a full-width comma in the next string: that stays.
+    let end = angry.replacen(
+        "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
+        "name = { zh-Hans = \"王先生”, en = \"Mr，Wang\" }",
+        1,
+    );
+    assert_eq!(
+        fixed_line("angry.toml", &end).1,
+        "name = { zh-Hans = \"王先生\", en = \"Mr，Wang\" }"
+    );
+    // A kind written as the app shows it: its id inside the quotes.
+    let shown = angry.replace("kind = \"angry\"", "kind = \"投诉\"");
+    assert_eq!(fixed_line("angry.toml", &shown).1, "kind = \"angry\"");
     // A key with a space: its words joined.
     let spaced = angry.replace("max_turns = 6", "max turns = 6");
     assert_eq!(fixed_line("angry.toml", &spaced).1, "max_turns = 6");

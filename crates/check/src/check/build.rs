@@ -160,10 +160,13 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
         "objection" => ScenarioKind::Objection,
         "product" => ScenarioKind::Product,
         other => {
-            ck.err(
-                &raw.kind,
-                msg!("check.unknown_kind_other_write", other = other),
-            );
+            let meant =
+                checker::id_by_shown_name("kind", &["angry", "objection", "product"], other);
+            let m = match meant {
+                Some(id) => msg!("check.kind_by_name", other = other, id = id),
+                None => msg!("check.unknown_kind_other_write", other = other),
+            };
+            ck.err(&raw.kind, m);
             ScenarioKind::General
         }
     };
@@ -397,13 +400,13 @@ fn endings(ck: &mut Checker, raw: &Raw, frame: &Frame, targets: &mut Targets) ->
             );
         }
         let outcome = Outcome::parse(e.outcome.get_ref()).unwrap_or_else(|| {
-            ck.err(
-                &e.outcome,
-                msg!(
-                    "check.unknown_outcome_write_resolved",
-                    a = e.outcome.get_ref()
-                ),
-            );
+            let a = e.outcome.get_ref();
+            let ids = ["resolved", "escalated", "lost"];
+            let m = match checker::id_by_shown_name("outcome", &ids, a) {
+                Some(id) => msg!("check.outcome_by_name", a = a, id = id),
+                None => msg!("check.unknown_outcome_write_resolved", a = a),
+            };
+            ck.err(&e.outcome, m);
             Outcome::Resolved
         });
         let text = ck.text(

@@ -379,6 +379,69 @@ const NOT_ASCII: &[(char, &str, &str)] = &[
     ('　', "check.char.fw_space", " "),
 ];
 
+/// The quick fix for a character typed in place of TOML's ASCII punctuation at char `from` of
+/// `line` (outside strings), made for the rest of its kind on the line at once: `【【turn】】`,
+/// `goto = “angrier”`, `key：“text”`. From `from` on, each such character outside strings is
+/// written in ASCII; a quote written so opens a string whose text is kept as typed (its
+/// `，` and `。` are the text's), up to its closing quote (straight, curly or full-width).
+/// `closing`: the character at `from` ends a string opened before it.
+/// `(the fixed text, the char index after the last one changed)`; `None` if nothing changes.
+pub(crate) fn ascii_fix(line: &str, from: usize, closing: bool) -> Option<(String, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut end = None;
+    let mut string: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate().skip(from) {
+        // A quote that ends a string opened before `from` (`"王先生”`): written so, and what
+        // follows it is outside.
+        if closing && i == from {
+            let q = NOT_ASCII.iter().find(|x| x.0 == c)?.2;
+            out.push_str(q);
+            end = Some(i + 1);
+            continue;
+        }
+        let ascii = NOT_ASCII.iter().find(|x| x.0 == c).map(|x| x.2);
+        match string {
+            Some(q) => {
+                let closes = c == q || ascii.is_some_and(|a| a.starts_with(q));
+                if closes {
+                    string = None;
+                    if c != q {
+                        out.push(q);
+                        end = Some(i + 1);
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+            None => {
+                let w = ascii.unwrap_or("");
+                if ascii.is_some() {
+                    out.push_str(w);
+                    end = Some(i + 1);
+                } else {
+                    out.push(c);
+                }
+                let q = if ascii.is_some() {
+                    w.chars().next()
+                } else {
+                    Some(c)
+                };
+                if let Some(q) = q.filter(|q| *q == '"' || *q == '\'') {
+                    string = Some(q);
+                }
+                if c == '#' {
+                    break;
+                }
+            }
+        }
+    }
+    let end = end?;
+    // (Every character written is one: the fixed text up to the last one changed.)
+    let fixed: String = out.chars().take(end - from).collect();
+    Some((fixed, end))
+}
+
 /// The byte offsets of the characters of `line` outside quoted strings, and the offset of a
 /// string opened but not closed on it (a `"""` or `'''` line is left alone: such strings may span lines).
 fn outside_strings(line: &str) -> (Vec<(usize, char)>, Option<usize>) {
@@ -457,12 +520,15 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
             return Some(curly(pstart, pline).unwrap_or_else(|| (pstart + i, unclosed())));
         }
     }
+    // A string ended with a curly quote: that quote, before any character the string's
+    // wrong end left outside it (`"王先生”, en = "Mr，Wang"`: the `，` is inside a string).
+    if let Some(found) = open.and_then(|_| curly(start, line)) {
+        return Some(found);
+    }
     // A straight quote typed inside the text (`"快递说"明天到"，…"`) ends the string there, and
     // the rest of the text reads as TOML: the quote is the cause, not what follows it.
-    // (A string whose end was typed as a curly quote leaves the same shape: `curly` below.)
     let closes_at = |i: usize| line[..i].trim_end().strip_suffix('"').map(str::len);
-    let curly_end = open.is_some() && curly(start, line).is_some();
-    if let Some(q) = outside.iter().filter(|_| !curly_end).find_map(|&(i, c)| {
+    if let Some(q) = outside.iter().find_map(|&(i, c)| {
         // (A full-width comma or colon there is typed punctuation: the loop below.)
         let text_follows =
             (!c.is_ascii() && !NOT_ASCII.iter().any(|x| x.0 == c)) || c.is_ascii_alphanumeric();
@@ -898,6 +964,50 @@ pub(super) fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> 
             then = msg!("check.write_one_of", list = known.join(", "))
         ),
     }
+}
+
+/// The id (of `ids`, shown as the catalogue's `PREFIX.ID`) a trainer meant by writing the name
+/// the app shows for it, in any of its languages: the whole name or one of its parts
+/// ("Customer lost", 投诉/情绪's 情绪), or for Chinese a two-character word of it that names
+/// one id alone (已解决 → 问题解决's 解决: `resolved`; 投诉 as an outcome → 升级投诉: `escalated`).
+pub(crate) fn id_by_shown_name(
+    prefix: &str,
+    ids: &[&'static str],
+    typed: &str,
+) -> Option<&'static str> {
+    let typed = typed.trim();
+    let names = |id: &str| -> Vec<String> {
+        Lang::ALL
+            .iter()
+            .map(|&l| kefu_core::i18n::t(l, &format!("{prefix}.{id}")))
+            .collect()
+    };
+    let whole = ids.iter().find(|id| {
+        names(id).iter().any(|n| {
+            n.eq_ignore_ascii_case(typed) || n.split(['/', '、']).any(|p| p.trim() == typed)
+        })
+    });
+    if let Some(id) = whole {
+        return Some(id);
+    }
+    let chars: Vec<char> = typed.chars().collect();
+    if typed.is_ascii() || chars.len() < 2 {
+        return None;
+    }
+    let mut found = None;
+    for w in chars.windows(2) {
+        let w: String = w.iter().collect();
+        let hits: Vec<&&str> = ids
+            .iter()
+            .filter(|id| names(id).iter().any(|n| n.contains(&w)))
+            .collect();
+        match (hits.as_slice(), found) {
+            ([one], None) => found = Some(**one),
+            ([one], Some(f)) if **one != f => return None,
+            _ => {}
+        }
+    }
+    found
 }
 
 /// What to write for a language code this format does not know: the format's own code when it
