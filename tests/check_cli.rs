@@ -336,6 +336,20 @@ fn lang_writes_the_messages_in_chinese_and_keeps_the_line_format() {
         line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "{line}"
     );
+    // The lines the CLI writes itself are in Chinese too: a file that is not UTF-8 (GBK, as
+    // a Chinese Notepad saves it), a scenario id two files use.
+    let gbk = dir.join("gbk.toml");
+    std::fs::write(&gbk, b"id = \"x\"\n\xc4\xe3\xba\xc3 = 1\n").unwrap();
+    std::fs::write(dir.join("mini-copy.toml"), MINI).unwrap();
+    std::fs::write(&file, MINI).unwrap();
+    let zh = run(&[OsStr::new("--lang"), OsStr::new("zh-Hans"), dir.as_os_str()]);
+    let zh = String::from_utf8_lossy(&zh.stdout).into_owned();
+    let said = |file: &str, words: &str| {
+        zh.lines()
+            .any(|l| l.contains(file) && l.contains(": error: ") && l.contains(words))
+    };
+    assert!(said("gbk.toml:1:1", "不是 UTF-8 文本"), "{zh}");
+    assert!(said("mini-copy.toml", "已被"), "{zh}");
     // A language it does not know is a usage error.
     let bad = run(&[OsStr::new("--lang"), OsStr::new("fr"), file.as_os_str()]);
     assert_eq!(bad.status.code(), Some(2));

@@ -9,6 +9,7 @@
 //! kefu xapi [--name N --id ID] FILE  a results export as xAPI statements (docs/xapi.md)
 
 use kefu_check::schema;
+use kefu_core::i18n::{t, tf};
 use kefu_core::principles::Lang;
 use kefu_core::scenario::Severity;
 use kefu_judge::score;
@@ -128,18 +129,17 @@ enum Unread {
 }
 
 impl Unread {
-    /// The diagnostic line, `FILE:1:1: error: …` (not yet escaped: print it through `one_line`).
-    fn line(&self, name: &str) -> String {
-        match self {
-            Unread::Io(e) => format!("{name}:1:1: error: cannot read the file: {e}"),
-            Unread::TooBig => format!(
-                "{name}:1:1: error: the file is over {} KB, the most a scenario may be: split it",
-                kefu_check::check::MAX_FILE_BYTES / 1024
-            ),
-            Unread::NotUtf8 => {
-                format!("{name}:1:1: error: the file is not UTF-8 text: save it as UTF-8")
-            }
-        }
+    /// The diagnostic line, `FILE:1:1: error: …`, its message in `lang` as the checker's are
+    /// (`kefu check --lang`; `error:` kept for tools), not yet escaped: print it through
+    /// `one_line`.
+    fn line(&self, name: &str, lang: Lang) -> String {
+        let kb = (kefu_check::check::MAX_FILE_BYTES / 1024).to_string();
+        let said = match self {
+            Unread::Io(e) => tf(lang, "check.unreadable", &[("error", &e.to_string())]),
+            Unread::TooBig => tf(lang, "check.file_too_big", &[("kb", &kb)]),
+            Unread::NotUtf8 => t(lang, "check.not_utf8"),
+        };
+        format!("{name}:1:1: error: {said}")
     }
 }
 
@@ -306,7 +306,7 @@ fn check(args: &[String]) -> ExitCode {
         let src = match read_limited(f) {
             Ok(s) => s,
             Err(u) => {
-                println!("{}", one_line(&u.line(&name)));
+                println!("{}", one_line(&u.line(&name, lang)));
                 dup.push(());
                 continue;
             }
@@ -339,7 +339,10 @@ fn check(args: &[String]) -> ExitCode {
             .position(|(n, _)| Path::new(n).file_stem().is_some_and(|s| s == id.as_str()))
             .unwrap_or(0);
         for (_, (name, src)) in files.iter().enumerate().filter(|(i, _)| *i != keeper) {
-            let line = kefu_core::view::id_taken(name, src, id, &files[keeper].0);
+            let (l, c) = kefu_core::view::id_position(src);
+            let keeper = &files[keeper].0;
+            let said = tf(lang, "check.id_taken", &[("id", id), ("other", keeper)]);
+            let line = format!("{name}:{l}:{c}: error: {said}");
             println!("{}", one_line(&line));
             dup.push(());
         }
@@ -356,7 +359,12 @@ fn check(args: &[String]) -> ExitCode {
         count(&out.diagnostics);
         if let Some(e) = &out.value {
             if let Some(other) = exam_ids.insert(e.id.clone(), name.clone()) {
-                let line = format!("{name}:1:1: error: exam id `{}` is already used by {other}: give each exam its own id", e.id);
+                let said = tf(
+                    lang,
+                    "check.exam_id_taken",
+                    &[("id", &e.id), ("other", &other)],
+                );
+                let line = format!("{name}:1:1: error: {said}");
                 println!("{}", one_line(&line));
                 dup.push(());
             } else {
@@ -457,7 +465,7 @@ fn bundle(args: &[String]) -> ExitCode {
             }
             // Too big or not text: listed as broken, like a file with errors.
             Err(u) => {
-                let line = u.line(&name);
+                let line = u.line(&name, Lang::En);
                 unread.push((name, vec![line]));
             }
         }
@@ -545,7 +553,7 @@ fn score_cmd(args: &[String]) -> ExitCode {
             let src = match read_limited(Path::new(&f)) {
                 Ok(s) => s,
                 Err(u) => {
-                    eprintln!("{}", one_line(&u.line(&f)));
+                    eprintln!("{}", one_line(&u.line(&f, Lang::En)));
                     return ExitCode::from(2);
                 }
             };

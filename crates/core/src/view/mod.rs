@@ -17,8 +17,8 @@ pub mod lang;
 pub mod library;
 
 pub use bundle::{
-    id_taken, is_file_id, one_id_per_file, one_url, read_index, Bundle, Checked, IndexProblem,
-    Listed, BUNDLE_VERSION,
+    id_position, id_taken, is_file_id, one_id_per_file, one_url, read_index, Bundle, Checked,
+    IndexProblem, Listed, BUNDLE_VERSION,
 };
 pub use card::{Card, Cards, CheckedCard};
 pub use highlight::{highlight, Piece};
