@@ -637,6 +637,28 @@ fn reachability_accounts_for_mood_and_giving_up() {
 }
 
 #[test]
+fn a_mood_out_of_range_is_one_error_not_a_cascade_of_warnings() {
+    // Read as 0, a mood of -150 made each branch down from the opening a warning that it
+    // ends the session.
+    let base = edit(
+        BASE,
+        "goto = \"lost\"\nmood = -20",
+        "goto = \"compensation\"\nmood = -5",
+    );
+    let src = edit(&base, "mood = 30", "mood = -150");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(d.message.contains("-150"), "{d}");
+    // No warning the base has not (those of a file without errors may go: its samples are
+    // not played).
+    let base = check(&base);
+    let had: Vec<&str> = warnings(&base).iter().map(|d| d.message.as_str()).collect();
+    for w in warnings(&out) {
+        assert!(had.contains(&w.message.as_str()), "{w}");
+    }
+}
+
+#[test]
 fn one_reply_from_the_opening_that_ends_the_session_is_a_warning_unless_final() {
     // BASE: blaming at the opening goes straight to `escalated`, anything else to `lost`.
     let out = check(BASE);
@@ -649,8 +671,27 @@ fn one_reply_from_the_opening_that_ends_the_session_is_a_warning_unless_final() 
         })
         .collect();
     assert_eq!(ends.len(), 2, "{w:#?}");
-    assert!(ends[0].message.contains("`escalated`"), "{}", ends[0]);
+    assert!(
+        ends[0].message.contains("`escalated` (Escalated)"),
+        "{}",
+        ends[0]
+    );
+    assert!(
+        ends[1].message.contains("`lost` (Customer lost)"),
+        "{}",
+        ends[1]
+    );
     assert_eq!(ends[0].line, pos(BASE, "[[turn.next]]\nany = [\"blame\"").0);
+    // In Chinese, the outcome by the name the app shows (not `lost`（lost）).
+    let zh =
+        kefu_check::check_source_in("late.toml", BASE, true, kefu_core::principles::Lang::ZhHans);
+    assert!(
+        zh.diagnostics
+            .iter()
+            .any(|d| d.message.contains("`lost`（客户流失）")),
+        "{:#?}",
+        zh.diagnostics
+    );
     // A mood drop to 0 on the way to a turn ends it too.
     let src = edit(
         BASE,

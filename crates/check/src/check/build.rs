@@ -254,6 +254,9 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
                     b = (*m.get_ref()).clamp(0, 100)
                 ),
             );
+            // The rest is checked as if no mood were written: a mood of -150 read as 0 made
+            // every branch down from the opening a warning that it ends the session.
+            return 30;
         }
         (*m.get_ref()).clamp(0, 100) as i32
     });

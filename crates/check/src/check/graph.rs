@@ -2,6 +2,7 @@
 //! they require, one reply from the opening that ends the session.
 
 use super::*;
+use crate::check::checker::key_msg;
 
 /// The turn graph, first as drawn (every branch possible), then as played: with the mood,
 /// `max_turns`, giving up and the mood and turns conditions applied (`dialogue::explore`).
@@ -253,7 +254,11 @@ fn room_to_recover(ck: &mut Checker, raw: &RawScenario, s: &Scenario, reach: &Re
             msg!(
                 "check.one_reply_opening_can",
                 a = endings[end].id,
-                b = endings[end].outcome.id(),
+                b = key_msg(match endings[end].outcome {
+                    Outcome::Resolved => "outcome.resolved",
+                    Outcome::Escalated => "outcome.escalated",
+                    Outcome::Lost => "outcome.lost",
+                }),
                 why = why
             ),
         );
