@@ -65,6 +65,14 @@ async function settled() {
   }, studio);
 }
 const lineOf = (doc, needle) => doc.slice(0, doc.indexOf(needle)).split('\n').length;
+/** The text without Traditional Chinese: `zh-Hant` out of `languages` and its text out of every
+ *  inline table, as a trainer who writes only Simplified Chinese and English leaves a template. */
+const withoutZhHant = () => page.evaluate((s) => {
+  const v = document.querySelector(s).kefuStudio.view;
+  const doc = v.state.doc.toString();
+  const two = doc.replace(/zh-Hant = "[^"]*", /g, '').replace('languages = ["zh-Hans", "zh-Hant", "en"]', 'languages = ["zh-Hans", "en"]');
+  v.dispatch({ changes: { from: 0, to: doc.length, insert: two } });
+}, studio);
 
 test('the studio is not part of the first load; it loads when opened', async () => {
   await page.goto(`${srv.base}/?lang=en`);
@@ -84,7 +92,7 @@ test('template → clean → a turn and a branch on the map → a typo is an err
   await page.waitForFunction((s) => /^id = "my-angry-2"$/m.test(document.querySelector(s).kefuStudio.view.state.doc.toString()), studio);
   await settled();
   assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
-  assert.equal(await page.locator('.studio-samples li[data-pass=true]').count(), 4);
+  assert.equal(await page.locator('.studio-samples li[data-pass=true]').count(), 5);
   assert.equal(await page.locator('.studio-graph [data-node]').count(), 6);
 
   // A new turn at the end of the file, and a branch to it from `angrier`.
@@ -93,9 +101,9 @@ test('template → clean → a turn and a branch on the map → a typo is an err
     v.dispatch({ selection: { anchor: v.state.doc.length } });
     v.focus();
   }, studio);
-  await paste('\n[[turn]]\nid = "calm"\nsay = [{ zh-Hans = "好吧,谢谢。", en = "All right, thanks." }]\nexpects = { gratitude = 1 }\n'
-    + 'hint = { zh-Hans = "谢谢他的耐心。", en = "Thank him for his patience." }\n'
-    + 'model = [{ zh-Hans = "谢谢您的耐心,有消息我马上通知您。", en = "Thank you for your patience; I\'ll let you know as soon as I hear." }]\n'
+  await paste('\n[[turn]]\nid = "calm"\nsay = [{ zh-Hans = "好吧，谢谢。", zh-Hant = "好吧，謝謝。", en = "All right, thanks." }]\nexpects = { gratitude = 1 }\n'
+    + 'hint = { zh-Hans = "谢谢他的耐心。", zh-Hant = "謝謝他的耐心。", en = "Thank him for his patience." }\n'
+    + 'model = [{ zh-Hans = "谢谢您的耐心，有消息我马上通知您。", zh-Hant = "謝謝您的耐心，有消息我馬上通知您。", en = "Thank you for your patience; I\'ll let you know as soon as I hear." }]\n'
     + '\n[[turn.next]]\ngoto = "resolved"\nmood = 10\n');
   await select('[[turn.next]]\ngoto = "escalated"\nmood = -30');
   await page.keyboard.press('ArrowLeft');
@@ -173,7 +181,7 @@ test('a sample fails after an edit that changes its path and passes after undo',
   for (let i = 0; i < 5 && (await text()) !== was; i++) await page.keyboard.press('Control+z');
   assert.equal(await text(), was);
   await page.waitForFunction(() => !document.querySelector('.studio-samples li[data-pass=false]')
-    && document.querySelectorAll('.studio-samples li[data-pass=true]').length === 4);
+    && document.querySelectorAll('.studio-samples li[data-pass=true]').length === 5);
 });
 
 /** The files kept in the library (`kefu.local`) and the attempts in the history. */
@@ -329,8 +337,15 @@ test('the editor shows which languages each text lacks', async () => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('#studio-new').selectOption('angry');
   await settled();
-  // Every text has zh-Hans and en: no badge; zh-Hant, in no text, is said to be missing from
-  // the file. Languages by their names.
+  // The template writes every text in its three languages: no badge. Languages by their names.
+  assert.equal(await page.locator('.studio-lacks').count(), 0);
+  assert.match(await page.locator('.studio-langs').innerText(),
+    /^Texts per language: Simplified Chinese (\d+)\/\1, Traditional Chinese \1\/\1, English \1\/\1$/);
+  // Without zh-Hant, every text has zh-Hans and en: no badge; zh-Hant, in no text, is said to
+  // be missing from the file.
+  await withoutZhHant();
+  await settled();
+  assert.equal(await state(), 'clean', await page.locator('.studio-problems').innerText());
   assert.equal(await page.locator('.studio-lacks').count(), 0);
   assert.match(await page.locator('.studio-langs').innerText(),
     /^Texts per language: Simplified Chinese (\d+)\/\1, Traditional Chinese: none \(not in the file\), English \1\/\1$/);
@@ -486,8 +501,8 @@ test('open a .toml file, and a library scenario as a copy', async () => {
 test('a placeholder\'s quick fix replaces the placeholder and keeps the text', async () => {
   await page.locator('#studio-new').selectOption('angry');
   await settled();
-  await select('"{name},非常抱歉');
-  await paste('"{nmae},非常抱歉');
+  await select('"{name}，非常抱歉');
+  await paste('"{nmae}，非常抱歉');
   const err = page.locator('.studio-problems li.error');
   await err.first().waitFor();
   const doc = await text();
@@ -529,6 +544,8 @@ test('a placeholder\'s quick fix replaces the placeholder and keeps the text', a
 });
 
 test('while a half-typed turn keeps the text from reading, the map, samples and badges stay, marked', async () => {
+  await withoutZhHant();
+  await settled();
   await select('title = { zh-Hans = "还没到的快递", ');
   await page.keyboard.press('ArrowRight');
   await paste('zh-Hant = "還沒到的快遞", ');
@@ -551,7 +568,7 @@ test('while a half-typed turn keeps the text from reading, the map, samples and 
   await page.locator('.studio-map.stale .studio-stale-note').waitFor();
   assert.match(await page.locator('.studio-map .studio-stale-note').innerText(), /from the last text that read/);
   assert.equal(await page.locator('.studio-graph [data-node]').count(), nodes);
-  assert.equal(await page.locator('.studio-samples li[data-pass]').count(), 4);
+  assert.equal(await page.locator('.studio-samples li[data-pass]').count(), 5);
   assert.equal(await page.locator('.studio-samples li.stale-note').count(), 1);
   assert.equal(await page.locator('.studio-lacks').count(), badges);
   assert.equal(await page.locator('.studio-editor.stale-badges').count(), 1);

@@ -62,8 +62,8 @@ fn typing_mistakes_are_named_by_their_real_cause() {
     let m = one(
         "angry.toml",
         &angry.replace(
-            "languages = [\"zh-Hans\", \"en\"]",
-            "languages = [\"zh-Hans\"，\"en\"]",
+            "languages = [\"zh-Hans\", \"zh-Hant\", \"en\"]",
+            "languages = [\"zh-Hans\"，\"zh-Hant\", \"en\"]",
         ),
     );
     assert!(
@@ -126,7 +126,7 @@ fn quick_fixes_replace_only_what_is_wrong() {
     let angry = TEMPLATES[0].1;
     // A mistyped placeholder: the error is at the `{…}` inside the string, and its fix
     // replaces just that, keeping the rest of the text.
-    let typo = angry.replacen("\"{name},非常抱歉", "\"{nmae},非常抱歉", 1);
+    let typo = angry.replacen("\"{name}，非常抱歉", "\"{nmae}，非常抱歉", 1);
     let line = typo.lines().position(|l| l.contains("{nmae}")).unwrap() + 1;
     let text = typo.lines().nth(line - 1).unwrap();
     let want_col = text[..text.find("{nmae}").unwrap()].chars().count() + 1;
@@ -145,12 +145,12 @@ fn quick_fixes_replace_only_what_is_wrong() {
     let fw = angry.replace("max_turns = 6", "max_turns ＝ 6");
     assert_eq!(fixed_line("angry.toml", &fw).1, "max_turns = 6");
     let fw = angry.replace(
-        "languages = [\"zh-Hans\", \"en\"]",
-        "languages = [\"zh-Hans\"，\"en\"]",
+        "languages = [\"zh-Hans\", \"zh-Hant\", \"en\"]",
+        "languages = [\"zh-Hans\"，\"zh-Hant\", \"en\"]",
     );
     assert_eq!(
         fixed_line("angry.toml", &fw).1,
-        "languages = [\"zh-Hans\",\"en\"]"
+        "languages = [\"zh-Hans\",\"zh-Hant\", \"en\"]"
     );
     // A string ended with a curly quote.
     let curly = angry.replace(
@@ -173,12 +173,12 @@ fn quick_fixes_replace_only_what_is_wrong() {
     // A list left open: its `]` written at the end of its line (the error is there, not on
     // the next key's line the parser stopped at).
     let open = angry.replace(
-        "languages = [\"zh-Hans\", \"en\"]",
-        "languages = [\"zh-Hans\", \"en\"",
+        "languages = [\"zh-Hans\", \"zh-Hant\", \"en\"]",
+        "languages = [\"zh-Hans\", \"zh-Hant\", \"en\"",
     );
     let (m, fixed) = fixed_line("angry.toml", &open);
     assert!(m.contains("is not closed: end it with `]` here"), "{m}");
-    assert_eq!(fixed, "languages = [\"zh-Hans\", \"en\"]");
+    assert_eq!(fixed, "languages = [\"zh-Hans\", \"zh-Hant\", \"en\"]");
     // A comma after a value: removed.
     let comma = angry.replace("max_turns = 6", "max_turns = 6,");
     assert_eq!(fixed_line("angry.toml", &comma).1, "max_turns = 6");
@@ -234,8 +234,10 @@ fn the_studio_names_the_real_cause_of_a_broken_line() {
     // A string opened with `"` and ended with a curly or full-width quote: named as such.
     for (end, what) in [("”", "a curly quote"), ("＂", "a full-width quote")] {
         let src = angry.replace(
-            "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
-            &format!("name = {{ zh-Hans = \"王先生\", en = \"Mr. Wang{end} }}"),
+            "name = { zh-Hans = \"王先生\", zh-Hant = \"王先生\", en = \"Mr. Wang\" }",
+            &format!(
+                "name = {{ zh-Hans = \"王先生\", zh-Hant = \"王先生\", en = \"Mr. Wang{end} }}"
+            ),
         );
         let m = one("angry.toml", &src);
         let line = src.lines().position(|l| l.contains(end)).unwrap() + 1;
@@ -301,19 +303,46 @@ fn the_studio_report_has_the_graph_the_typo_and_the_failing_sample() {
     assert!(r.samples[2].pass, "{:?}", r.samples);
 }
 
+/// `src` without Traditional Chinese: `zh-Hant` out of `languages` and its text out of every
+/// inline table, as a trainer who writes only Simplified Chinese and English leaves a template.
+fn without_zh_hant(src: &str) -> String {
+    let mut out = String::new();
+    let mut rest = src;
+    while let Some(at) = rest.find("zh-Hant = \"") {
+        out.push_str(&rest[..at]);
+        let text = &rest[at + "zh-Hant = \"".len()..];
+        rest = &text[text.find("\", ").expect("a zh-Hant text before the en one") + 3..];
+    }
+    out.push_str(rest);
+    let two = out.replace(
+        "languages = [\"zh-Hans\", \"zh-Hant\", \"en\"]",
+        "languages = [\"zh-Hans\", \"en\"]",
+    );
+    assert!(!two.contains("\"zh-Hant\"]") && !two.contains("zh-Hant = "));
+    two
+}
+
 #[test]
 fn the_report_names_the_languages_each_text_lacks() {
     let angry = TEMPLATES[0].1;
-    // The template writes zh-Hans and en everywhere: no text lacks a language; zh-Hant is
-    // neither declared nor written.
-    let r = check_studio("angry.toml", angry);
-    assert!(r.texts.is_empty(), "{:?}", r.texts);
-    let of = r.languages[0].of;
-    assert!(of >= 10, "{:?}", r.languages);
     let use_of = |r: &kefu_check::studio::Report, code: &str| {
         let l = r.languages.iter().find(|l| l.code == code).unwrap();
         (l.declared, l.texts, l.of)
     };
+    // The template writes zh-Hans, zh-Hant and en everywhere: no text lacks a language.
+    let r = check_studio("angry.toml", angry);
+    assert!(r.texts.is_empty(), "{:?}", r.texts);
+    let of = r.languages[0].of;
+    assert!(of >= 10, "{:?}", r.languages);
+    for code in ["zh-Hans", "zh-Hant", "en"] {
+        assert_eq!(use_of(&r, code), (true, of, of), "{code}");
+    }
+    // The same file without zh-Hant: still clean, no text lacks a language; zh-Hant is
+    // neither declared nor written.
+    let angry = &without_zh_hant(angry);
+    let r = check_studio("angry.toml", angry);
+    assert!(r.ok && r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert!(r.texts.is_empty(), "{:?}", r.texts);
     assert_eq!(use_of(&r, "zh-Hans"), (true, of, of));
     assert_eq!(use_of(&r, "en"), (true, of, of));
     assert_eq!(use_of(&r, "zh-Hant"), (false, 0, of));
