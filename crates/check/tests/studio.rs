@@ -192,23 +192,23 @@ fn quick_fixes_replace_only_what_is_wrong() {
     let goto = angry.replacen("goto = \"angrier\"", "goto = “angrier”", 1);
     assert_eq!(fixed_line("angry.toml", &goto).1, "goto = \"angrier\"");
     let text = angry.replacen(
-        "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
-        "name = { zh-Hans = “王先生，您好”, en = \"Mr. Wang\" }",
+        "name = { zh-Hans = \"王先生\", zh-Hant = \"王先生\", en = \"Mr. Wang\" }",
+        "name = { zh-Hans = “王先生，您好”, zh-Hant = \"王先生\", en = \"Mr. Wang\" }",
         1,
     );
     assert_eq!(
         fixed_line("angry.toml", &text).1,
-        "name = { zh-Hans = \"王先生，您好\", en = \"Mr. Wang\" }"
+        "name = { zh-Hans = \"王先生，您好\", zh-Hant = \"王先生\", en = \"Mr. Wang\" }"
     );
     // A string ended with a curly quote, a full-width comma in the next string: that stays.
     let end = angry.replacen(
-        "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
-        "name = { zh-Hans = \"王先生”, en = \"Mr，Wang\" }",
+        "name = { zh-Hans = \"王先生\", zh-Hant = \"王先生\", en = \"Mr. Wang\" }",
+        "name = { zh-Hans = \"王先生”, zh-Hant = \"王先生\", en = \"Mr，Wang\" }",
         1,
     );
     assert_eq!(
         fixed_line("angry.toml", &end).1,
-        "name = { zh-Hans = \"王先生\", en = \"Mr，Wang\" }"
+        "name = { zh-Hans = \"王先生\", zh-Hant = \"王先生\", en = \"Mr，Wang\" }"
     );
     // A kind written as the app shows it: its id inside the quotes.
     let shown = angry.replace("kind = \"angry\"", "kind = \"投诉\"");
