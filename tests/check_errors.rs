@@ -1036,3 +1036,18 @@ fn a_kind_or_outcome_written_as_the_app_shows_it_is_answered_with_its_id() {
         assert!(d.message.contains(want), "{to}: {d}");
     }
 }
+
+#[test]
+fn gives_up_naming_nothing_is_offered_endings_only() {
+    // `gives_up` must name an ending: the turns are no answer (they were listed with them).
+    let src = edit(BASE, "gives_up = \"lost\"", "gives_up = \"xyzzy\"");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "\"xyzzy\""), "{d}");
+    assert!(d.message.contains("is not an ending"), "{d}");
+    assert!(d.message.contains("escalated, lost, resolved"), "{d}");
+    assert!(!d.message.contains("compensation"), "{d}");
+    let src = edit(BASE, "gives_up = \"lost\"", "gives_up = \"lots\"");
+    let d = one_error(&check(&src)).clone();
+    assert!(d.message.contains("did you mean `lost`?"), "{d}");
+}

@@ -95,6 +95,20 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
         None => 0,
     };
     let gives_up = match &customer.gives_up {
+        // Not a name at all: an ending is suggested, never a turn.
+        Some(g) if !targets.names.contains_key(g.get_ref()) => {
+            targets.dangling = true;
+            let endings = targets.names.iter().filter_map(|(n, t)| match t {
+                Target::Ending(_) => Some(n.as_str()),
+                Target::Turn(_) => None,
+            });
+            let hint = suggest(g.get_ref(), endings);
+            ck.err(
+                g,
+                msg!("check.gives_up_not_ending", a = g.get_ref(), hint = hint),
+            );
+            0
+        }
         Some(g) => match targets.resolve(ck, g) {
             Some(Target::Ending(i)) => i,
             Some(Target::Turn(_)) => {
