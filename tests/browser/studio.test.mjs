@@ -354,7 +354,9 @@ test('the editor shows which languages each text lacks', async () => {
   await page.keyboard.press('ArrowRight');
   await paste('zh-Hant = "還沒到的快遞", ');
   await settled();
-  await page.waitForFunction(() => document.querySelectorAll('.studio-lacks').length > 5);
+  // (Every text the report names is marked; CodeMirror draws only the lines in view.)
+  await page.waitForFunction((s) => document.querySelector(s).kefuStudio.report.texts.length > 5
+    && document.querySelectorAll('.studio-lacks').length >= 3, studio);
   const doc = await text();
   const badges = await page.locator('.studio-lacks').evaluateAll((es) => es.map((e) => [e.closest('.cm-line').textContent, e.dataset.lacks, e.textContent]));
   assert.ok(badges.every(([, lacks, label]) => lacks === 'zh-Hant' && label === 'no Traditional Chinese'), JSON.stringify(badges));
