@@ -240,6 +240,18 @@ impl Run {
         (self.started_ms + self.limit_ms - now_ms).max(0.0)
     }
 
+    /// The warning the trainee has had by `now_ms`, in minutes left: 5 once five minutes are
+    /// left, then 1 once one is (still 1 at the end), none before or once the run is over. A
+    /// warning is given only if the limit is longer than it: an exam of 5 minutes has no
+    /// "5 minutes left" at its start, one of 1 minute none at all.
+    pub fn warning(&self, now_ms: f64) -> Option<u32> {
+        let left = self.remaining_ms(now_ms);
+        [1, 5].into_iter().find(|&m| {
+            let ms = f64::from(m) * 60_000.0;
+            !self.finished() && left <= ms && self.limit_ms > ms
+        })
+    }
+
     /// Time is up and the run is not marked over yet.
     pub fn due(&self, now_ms: f64) -> bool {
         !self.finished() && self.remaining_ms(now_ms) <= 0.0
@@ -512,6 +524,47 @@ mod tests {
             })
             .collect();
         a
+    }
+
+    #[test]
+    fn warnings_come_at_five_minutes_then_one_and_only_if_the_limit_is_longer() {
+        let min = 60_000.0;
+        let at = |limit: u32, left_ms: f64| {
+            let mut e = pool6();
+            e.time_limit_mins = limit;
+            let r = Run::new(&e, vec!["a".into()], 1, 1000.0);
+            r.warning(1000.0 + r.limit_ms - left_ms)
+        };
+        // 30 minutes: nothing until five are left, then 5 (through 1:00.001), then 1.
+        assert_eq!(at(30, 30.0 * min), None);
+        assert_eq!(at(30, 5.0 * min + 1.0), None);
+        assert_eq!(at(30, 5.0 * min), Some(5));
+        assert_eq!(at(30, 3.0 * min), Some(5));
+        assert_eq!(at(30, min + 1.0), Some(5));
+        assert_eq!(at(30, min), Some(1));
+        assert_eq!(at(30, 1.0), Some(1));
+        assert_eq!(at(30, 0.0), Some(1), "still the last one at the end");
+        assert_eq!(
+            at(30, -min),
+            Some(1),
+            "and past it, until the run is marked over"
+        );
+        // 5 minutes: no "5 minutes left" at the start, nor later; 1 minute when it comes.
+        assert_eq!(at(5, 5.0 * min), None);
+        assert_eq!(at(5, 2.0 * min), None);
+        assert_eq!(at(5, min), Some(1));
+        // 6 minutes: 5 a minute in. 2 minutes: only 1. 1 minute: none at all.
+        assert_eq!(at(6, 6.0 * min), None);
+        assert_eq!(at(6, 5.0 * min), Some(5));
+        assert_eq!(at(2, 2.0 * min), None);
+        assert_eq!(at(2, min + 1.0), None);
+        assert_eq!(at(2, min), Some(1));
+        assert_eq!(at(1, min), None);
+        assert_eq!(at(1, 1.0), None);
+        // A run that is over has no warning.
+        let mut r = Run::new(&pool6(), vec!["a".into()], 1, 0.0);
+        r.time_up(None, 20.0 * min);
+        assert_eq!(r.warning(20.0 * min - 30_000.0), None);
     }
 
     #[test]
