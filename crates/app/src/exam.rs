@@ -48,6 +48,19 @@ pub fn ScenarioDone(p: &ScenarioDoneProps) -> Html {
     }
 }
 
+/// The warning the live region announces: the run's current one (`Run::warning`), unless it
+/// had already been reached when this page read the run (`opened`: the run's id and its
+/// warning then), so that a reload does not announce it again. A run started on this page
+/// announces each.
+fn announced(
+    warning: Option<u32>,
+    opened: Option<&(String, Option<u32>)>,
+    run: &str,
+) -> Option<u32> {
+    let at_open = opened.filter(|(id, _)| id == run).and_then(|(_, w)| *w);
+    warning.filter(|&w| Some(w) != at_open)
+}
+
 /// `m:ss` of a duration in ms (rounded up: "0:01" until the last second has gone).
 fn clock(ms: f64) -> String {
     let s = (ms / 1000.0).ceil().max(0.0) as u64;
@@ -124,8 +137,11 @@ fn ExamRun() -> Html {
     let ctx = use_ctx();
     let load = use_state(|| Load::Reading);
     let now = use_state(route::now_ms);
+    // The run read and its warning at that moment (see `announced`).
+    let opened = use_state(|| None::<(String, Option<u32>)>);
     {
         let load = load.clone();
+        let opened = opened.clone();
         let app = ctx.dispatch.clone();
         storage::use_io_effect((), move |io, _| {
             // A run stored by an older version (no exam named) cannot be resumed: it is dropped.
@@ -138,6 +154,7 @@ fn ExamRun() -> Html {
                 .filter(|r| !r.exam.is_empty());
             if let Some(r) = &run {
                 adopt_old_session(io, r);
+                opened.set(Some((r.id.clone(), r.warning(route::now_ms()))));
             }
             load.set(Load::Ready {
                 run,
@@ -181,7 +198,7 @@ fn ExamRun() -> Html {
         Load::Reading => (None, 0),
     };
     let running = run.as_ref().is_some_and(|r| !r.finished());
-    // The clock: ticks every second while a run is on.
+    // The clock: ticks every second while a run is on (and with it the warnings).
     {
         let now = now.clone();
         use_effect_with(running, move |&on| {
@@ -243,10 +260,21 @@ fn ExamRun() -> Html {
         None => landing(&ctx, save),
         Some(r) if r.finished() => result(&ctx, &r, save),
         Some(r) => {
-            if *written != rev {
-                return html! {};
-            }
-            taking(&ctx, r, *now, save)
+            // The warnings' live region, empty until one comes (so it speaks only then; the
+            // clock itself is silent): outside what is redrawn between scenarios, so that it
+            // stays in place rather than come back holding its text.
+            let announce = announced(r.warning(*now), opened.as_ref(), &r.id);
+            let live = html! {
+                <p class="visually-hidden exam-warn-live" role="status" aria-live="polite" aria-atomic="true">
+                    { announce.map(|m| warn_text(&ctx, m)).unwrap_or_default() }
+                </p>
+            };
+            let body = if *written == rev {
+                taking(&ctx, r, *now, save)
+            } else {
+                html! {}
+            };
+            html! { <>{ live }{ body }</> }
         }
     }
 }
@@ -324,7 +352,12 @@ fn landing(ctx: &Ctx, save: impl Fn(Option<Run>, Vec<String>) + Clone + 'static)
     }
 }
 
-/// The scenario being played, under the exam's clock.
+/// "5 minutes left. When the time runs out…"
+fn warn_text(ctx: &Ctx, m: u32) -> String {
+    tf(ctx.lang, "exam.warn_minutes", &[("n", &m.to_string())])
+}
+
+/// The scenario being played, under the exam's clock and its current warning (`Run::warning`).
 fn taking(
     ctx: &Ctx,
     r: Run,
@@ -394,6 +427,9 @@ fn taking(
                     { tf(lang, "exam.clock", &[("left", &clock(left)), ("mins", &mins.to_string())]) }
                 </span>
             </div>
+            if let Some(m) = r.warning(now) {
+                <p class="notice exam-warn" data-minutes={m.to_string()}>{ warn_text(ctx, m) }</p>
+            }
             // No lock of the scenario's own: the exam's session of it is apart from practice's.
             <Play key={format!("{}-{}", r.id, s.id)} scenario={Shared(s.clone())} exam={true}
                 on_next={on_next} progress_note={note} exam_tag={Some(r.tag(&title))}
@@ -472,7 +508,7 @@ fn result(ctx: &Ctx, r: &Run, save: impl Fn(Option<Run>, Vec<String>) + 'static)
 
 #[cfg(test)]
 mod tests {
-    use super::clock;
+    use super::{announced, clock};
 
     #[test]
     fn the_clock_counts_down_in_minutes_and_seconds() {
@@ -481,5 +517,26 @@ mod tests {
         assert_eq!(clock(400.0), "0:01");
         assert_eq!(clock(0.0), "0:00");
         assert_eq!(clock(-5.0), "0:00");
+    }
+
+    #[test]
+    fn a_warning_is_announced_when_it_comes_not_again_on_a_reload() {
+        let opened = |w: Option<u32>| ("run".to_string(), w);
+        // Read before any warning: each is announced when it comes.
+        let before = opened(None);
+        assert_eq!(announced(None, Some(&before), "run"), None);
+        assert_eq!(announced(Some(5), Some(&before), "run"), Some(5));
+        assert_eq!(announced(Some(1), Some(&before), "run"), Some(1));
+        // Reloaded after 5: not announced again; 1 is, when it comes.
+        let five = opened(Some(5));
+        assert_eq!(announced(Some(5), Some(&five), "run"), None);
+        assert_eq!(announced(Some(1), Some(&five), "run"), Some(1));
+        // Reloaded after 1: nothing more to announce.
+        let one = opened(Some(1));
+        assert_eq!(announced(Some(1), Some(&one), "run"), None);
+        // A run started on this page (none read, or another run read before it).
+        assert_eq!(announced(Some(5), None, "run"), Some(5));
+        assert_eq!(announced(Some(5), Some(&five), "next"), Some(5));
+        assert_eq!(announced(Some(1), Some(&one), "next"), Some(1));
     }
 }
