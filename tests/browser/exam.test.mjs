@@ -296,3 +296,74 @@ test('the time limit ends the exam: a scenario not finished and those not reache
   assert.equal(await result.locator('.exam-transcript').count(), 1);
   assert.deepEqual(page.errors, []);
 });
+
+/** Stored run: `left_ms` left of a limit of `mins` minutes (as if the run had started earlier). */
+async function leave(page, left_ms, mins) {
+  await page.evaluate(([left, mins]) => {
+    const r = JSON.parse(localStorage.getItem('kefu.exam'));
+    if (mins !== undefined) r.limit_ms = mins * 60_000;
+    r.started_ms = Date.now() - r.limit_ms + left;
+    localStorage.setItem('kefu.exam', JSON.stringify(r));
+  }, [left_ms, mins]);
+}
+
+test('five minutes and one minute before the end: a notice by the clock, each said once by a polite live region, not again on a reload', async () => {
+  const page = await newPage(browser);
+  await start(page, 9);
+  const notice = page.locator('.exam-warn');
+  const live = page.locator('.exam-warn-live');
+  const said = () => live.evaluate((e) => e.textContent.trim());
+  const quiet = async (what) => {
+    // Two ticks of the clock: the live region stays empty.
+    await page.waitForTimeout(2200);
+    assert.equal(await said(), '', `nothing said ${what}`);
+  };
+  const FIVE = '5 minutes left. When the time runs out the exam ends and an unfinished scenario scores 0.';
+  const ONE = '1 minute left. When the time runs out the exam ends and an unfinished scenario scores 0.';
+  assert.equal(await notice.count(), 0, 'no notice at the start of a 30-minute exam');
+  assert.equal(await live.getAttribute('role'), 'status');
+  assert.equal(await live.getAttribute('aria-live'), 'polite');
+  assert.equal(await page.locator('.exam-clock').getAttribute('aria-live'), 'off', 'the clock itself stays silent');
+  await quiet('at the start');
+
+  // Five minutes and six seconds left: nothing yet, then the five-minute notice, said once.
+  await leave(page, 5 * 60_000 + 6_000);
+  await page.reload();
+  await page.locator('.exam-clock').waitFor();
+  assert.match(await page.locator('.exam-clock').innerText(), /^Time left: 5:0\d of 30 min$/);
+  assert.equal(await notice.count(), 0, 'no notice before five minutes are left');
+  assert.equal(await said(), '');
+  await notice.waitFor({ timeout: 15_000 });
+  assert.equal(await notice.innerText(), FIVE);
+  assert.equal(await notice.getAttribute('data-minutes'), '5');
+  assert.equal(await said(), FIVE, 'the live region says it');
+  // A reload shows it by the clock but does not say it again.
+  await page.reload();
+  await notice.waitFor();
+  assert.equal(await notice.innerText(), FIVE);
+  await quiet('on a reload after five minutes were left');
+
+  // One minute and six seconds left (reloaded: five is not said again), then one minute.
+  await leave(page, 60_000 + 6_000);
+  await page.reload();
+  await page.locator('.exam-warn[data-minutes="5"]').waitFor();
+  assert.equal(await said(), '');
+  await page.locator('.exam-warn[data-minutes="1"]').waitFor({ timeout: 15_000 });
+  assert.equal(await notice.innerText(), ONE);
+  assert.equal(await said(), ONE);
+  assert.equal(await notice.count(), 1, 'one notice at a time');
+  // In Traditional Chinese, after a reload: shown, not said.
+  await page.goto(`${srv.base}/?lang=zh-Hant#/exam`);
+  await page.locator('.exam-warn[data-minutes="1"]').waitFor();
+  assert.equal(await notice.innerText(), '還剩 1 分鐘。時間到即結束考試，屆時未完成的場景記 0 分。');
+  await quiet('on opening the page with one minute left');
+
+  // An exam of five minutes: no "5 minutes left" at its start.
+  await leave(page, 5 * 60_000, 5);
+  await page.goto(`${srv.base}/?lang=en#/exam`);
+  await page.locator('.exam-clock').waitFor();
+  assert.match(await page.locator('.exam-clock').innerText(), / of 5 min$/);
+  await quiet('at the start of a five-minute exam');
+  assert.equal(await notice.count(), 0, 'no notice at the start of a five-minute exam');
+  assert.deepEqual(page.errors, []);
+});
