@@ -20,7 +20,8 @@ use kefu_core::progress::Attempt;
 use yew::prelude::*;
 
 /// The run as this page knows it: not read yet, or read (and changed `rev` times), with the
-/// stored sessions the last change asks to forget.
+/// stored sessions the last change asks to forget and the run's warning when it was read
+/// (`announced`; none for a run started on this page).
 #[derive(Debug, Clone, PartialEq)]
 enum Load {
     Reading,
@@ -28,6 +29,7 @@ enum Load {
         run: Option<Run>,
         forget: Vec<String>,
         rev: u32,
+        at_open: Option<u32>,
     },
 }
 
@@ -49,15 +51,9 @@ pub fn ScenarioDone(p: &ScenarioDoneProps) -> Html {
 }
 
 /// The warning the live region announces: the run's current one (`Run::warning`), unless it
-/// had already been reached when this page read the run (`opened`: the run's id and its
-/// warning then), so that a reload does not announce it again. A run started on this page
-/// announces each.
-fn announced(
-    warning: Option<u32>,
-    opened: Option<&(String, Option<u32>)>,
-    run: &str,
-) -> Option<u32> {
-    let at_open = opened.filter(|(id, _)| id == run).and_then(|(_, w)| *w);
+/// is the one already reached when this page read the run (`at_open`), so that a reload does
+/// not announce it again. A run started on this page announces each.
+fn announced(warning: Option<u32>, at_open: Option<u32>) -> Option<u32> {
     warning.filter(|&w| Some(w) != at_open)
 }
 
@@ -137,11 +133,8 @@ fn ExamRun() -> Html {
     let ctx = use_ctx();
     let load = use_state(|| Load::Reading);
     let now = use_state(route::now_ms);
-    // The run read and its warning at that moment (see `announced`).
-    let opened = use_state(|| None::<(String, Option<u32>)>);
     {
         let load = load.clone();
-        let opened = opened.clone();
         let app = ctx.dispatch.clone();
         storage::use_io_effect((), move |io, _| {
             // A run stored by an older version (no exam named) cannot be resumed: it is dropped.
@@ -154,9 +147,9 @@ fn ExamRun() -> Html {
                 .filter(|r| !r.exam.is_empty());
             if let Some(r) = &run {
                 adopt_old_session(io, r);
-                opened.set(Some((r.id.clone(), r.warning(route::now_ms()))));
             }
             load.set(Load::Ready {
+                at_open: run.as_ref().and_then(|r| r.warning(route::now_ms())),
                 run,
                 forget: Vec::new(),
                 rev: 0,
@@ -170,7 +163,10 @@ fn ExamRun() -> Html {
         let app = ctx.dispatch.clone();
         let written = written.clone();
         storage::use_io_effect((*load).clone(), move |io, l| {
-            let Load::Ready { run, forget, rev } = l else {
+            let Load::Ready {
+                run, forget, rev, ..
+            } = l
+            else {
                 return;
             };
             if *rev == 0 {
@@ -193,9 +189,12 @@ fn ExamRun() -> Html {
             written.set(*rev);
         });
     }
-    let (run, rev) = match &*load {
-        Load::Ready { run, rev, .. } => (run.clone(), *rev),
-        Load::Reading => (None, 0),
+    // A run started here (from the landing, none read) has no warning at open.
+    let (run, rev, at_open) = match &*load {
+        Load::Ready {
+            run, rev, at_open, ..
+        } => (run.clone(), *rev, at_open.filter(|_| run.is_some())),
+        Load::Reading => (None, 0, None),
     };
     let running = run.as_ref().is_some_and(|r| !r.finished());
     // The clock: ticks every second while a run is on (and with it the warnings).
@@ -216,6 +215,7 @@ fn ExamRun() -> Html {
                 run,
                 forget,
                 rev: rev + 1,
+                at_open,
             });
         }
     };
@@ -263,9 +263,9 @@ fn ExamRun() -> Html {
             // The warnings' live region, empty until one comes (so it speaks only then; the
             // clock itself is silent): outside what is redrawn between scenarios, so that it
             // stays in place rather than come back holding its text.
-            let announce = announced(r.warning(*now), opened.as_ref(), &r.id);
+            let announce = announced(r.warning(*now), at_open);
             let live = html! {
-                <p class="visually-hidden exam-warn-live" role="status" aria-live="polite" aria-atomic="true">
+                <p class="visually-hidden exam-warn-live" role="status" aria-live="polite">
                     { announce.map(|m| warn_text(&ctx, m)).unwrap_or_default() }
                 </p>
             };
@@ -521,22 +521,14 @@ mod tests {
 
     #[test]
     fn a_warning_is_announced_when_it_comes_not_again_on_a_reload() {
-        let opened = |w: Option<u32>| ("run".to_string(), w);
-        // Read before any warning: each is announced when it comes.
-        let before = opened(None);
-        assert_eq!(announced(None, Some(&before), "run"), None);
-        assert_eq!(announced(Some(5), Some(&before), "run"), Some(5));
-        assert_eq!(announced(Some(1), Some(&before), "run"), Some(1));
-        // Reloaded after 5: not announced again; 1 is, when it comes.
-        let five = opened(Some(5));
-        assert_eq!(announced(Some(5), Some(&five), "run"), None);
-        assert_eq!(announced(Some(1), Some(&five), "run"), Some(1));
-        // Reloaded after 1: nothing more to announce.
-        let one = opened(Some(1));
-        assert_eq!(announced(Some(1), Some(&one), "run"), None);
-        // A run started on this page (none read, or another run read before it).
-        assert_eq!(announced(Some(5), None, "run"), Some(5));
-        assert_eq!(announced(Some(5), Some(&five), "next"), Some(5));
-        assert_eq!(announced(Some(1), Some(&one), "next"), Some(1));
+        // Read before any warning (or started on this page): each is announced when it comes.
+        assert_eq!(announced(None, None), None);
+        assert_eq!(announced(Some(5), None), Some(5));
+        assert_eq!(announced(Some(1), None), Some(1));
+        // Read after 5: not announced again; 1 is, when it comes.
+        assert_eq!(announced(Some(5), Some(5)), None);
+        assert_eq!(announced(Some(1), Some(5)), Some(1));
+        // Read after 1: nothing more to announce.
+        assert_eq!(announced(Some(1), Some(1)), None);
     }
 }
