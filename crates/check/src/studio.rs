@@ -300,23 +300,13 @@ fn fix_of(line: &str, col: usize, msg: &str) -> Option<(String, usize, usize)> {
         };
         return Some((x.to_string(), a, b));
     }
-    let one = |w: &str| {
-        let w = if w == "a plain space" { " " } else { w };
-        Some((w.to_string(), col, col + 1))
-    };
-    // A character typed in place of ASCII punctuation: it and the others like it after it on
-    // the line (`【【turn】】` in one fix, not four), the text inside quotes kept as typed.
+    // A character typed in place of ASCII punctuation (a full-width space included): it and
+    // the others like it after it on the line (`【【turn】】` in one fix, not four), the text
+    // inside quotes kept as typed.
     let closing = quoted_after(msg, "must end with a straight `").is_some();
     if closing || quoted_after(msg, "TOML needs `").is_some() {
-        if let Some((w, end)) = crate::check::checker::ascii_fix(line, from, closing) {
-            return Some((w, col, end + 1));
-        }
-    }
-    if let Some(w) = quoted_after(msg, "TOML needs `") {
-        return one(w);
-    }
-    if let Some(w) = quoted_after(msg, "must end with a straight `") {
-        return one(w);
+        let (w, end) = crate::check::checker::ascii_fix(line, from, closing)?;
+        return Some((w, col, end + 1));
     }
     if msg.starts_with("a `,` after a value") && at == ',' {
         return Some((String::new(), col, col + 1));

@@ -442,7 +442,8 @@ pub(crate) fn ascii_fix(line: &str, from: usize, closing: bool) -> Option<(Strin
     Some((fixed, end))
 }
 
-/// The byte offsets of the characters of `line` outside quoted strings, and the offset of a
+/// The byte offsets of the characters of `line` outside quoted strings (a comment's `#` the
+/// last of them), and the offset of a
 /// string opened but not closed on it (a `"""` or `'''` line is left alone: such strings may span lines).
 fn outside_strings(line: &str) -> (Vec<(usize, char)>, Option<usize>) {
     let mut out = Vec::new();
@@ -462,7 +463,11 @@ fn outside_strings(line: &str) -> (Vec<(usize, char)>, Option<usize>) {
                     open = None;
                 }
             }
-            None if c == '#' => break,
+            // A comment's `#` (outside, so `comment_at` finds it), and nothing after it.
+            None if c == '#' => {
+                out.push((i, c));
+                break;
+            }
             None if c == '"' || c == '\'' => open = Some((i, c)),
             None => out.push((i, c)),
         }
@@ -654,20 +659,8 @@ fn line_at(src: &str, at: usize) -> (usize, &str) {
 
 /// Where a comment begins on `line` (a `#` outside strings).
 fn comment_at(line: &str) -> Option<usize> {
-    let mut open: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match open {
-            Some(_) if escaped => escaped = false,
-            Some(q) if c == '\\' && q == '"' => escaped = true,
-            Some(q) if c == q => open = None,
-            Some(_) => {}
-            None if c == '#' => return Some(i),
-            None if c == '"' || c == '\'' => open = Some(c),
-            None => {}
-        }
-    }
-    None
+    let (outside, _) = outside_strings(line);
+    outside.into_iter().find(|&(_, c)| c == '#').map(|(i, _)| i)
 }
 
 /// The list (`[`) or inline table (`{`) still open where the parser stopped at `at`, read line
