@@ -479,10 +479,7 @@ fn outside_strings(line: &str) -> (Vec<(usize, char)>, Option<usize>) {
 /// full-width or curly character outside quotes on that line, or a string left open by a
 /// line break on that line or the one before. `(byte offset of the cause, message)`.
 pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
-    let at = at.min(src.len());
-    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = src[at..].find('\n').map_or(src.len(), |i| at + i);
-    let line = &src[start..end];
+    let (start, line) = line_at(src, at);
     let (outside, open) = outside_strings(line);
     // A string left open whose end was typed as a curly or full-width quote (`"你好”`): that
     // quote is the cause, not a line break. The quote that, made straight, closes every string
@@ -642,11 +639,16 @@ pub(super) fn parser_words(first: &str) -> Msg {
         ("unexpected key or value", "check.parser.unexpected"),
         ("unexpected leading zero", "check.parser.leading_zero"),
     ];
-    let head = first.split(", expected").next().unwrap_or(first).trim();
+    let head = parser_head(first);
     match HEADS.iter().find(|(h, _)| *h == head) {
         Some(&(_, key)) => key_msg(key),
         None => msg!("check.text", text = first),
     }
+}
+
+/// What the parser says it found, without what it expected ("WHAT, expected …").
+fn parser_head(first: &str) -> &str {
+    first.split(", expected").next().unwrap_or(first).trim()
 }
 
 /// The line of `src` holding byte `at`: (its start, the line without its line break).
@@ -698,7 +700,7 @@ fn open_bracket(src: &str, at: usize) -> Option<(usize, char)> {
 /// or written in full-width digits, nothing after `=`, a key with a space or in Chinese.
 pub(super) fn parser_cause(src: &str, at: usize, first: &str) -> Option<(usize, Msg)> {
     let at = at.min(src.len());
-    let head = first.split(", expected").next().unwrap_or(first).trim();
+    let head = parser_head(first);
     let (start, line) = line_at(src, at);
     let col = (at - start).min(line.len());
     let rest = line.get(col..).unwrap_or("");
