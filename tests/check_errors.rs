@@ -189,6 +189,11 @@ fn a_dangling_branch_gives_one_error_suggesting_the_nearest_id() {
     let d = one_error(&check(&src)).clone();
     assert!(d.message.contains("write one of:"), "{d}");
     assert!(d.message.contains("compensation"), "{d}");
+    // In Chinese the list is joined as Chinese writes one (、), not with English commas.
+    let zh =
+        kefu_check::check_source_in("late.toml", &src, true, kefu_core::principles::Lang::ZhHans);
+    let zh = &one_error(&zh).message;
+    assert!(zh.contains("compensation、escalated"), "{zh}");
 
     // The "otherwise" branch's own `goto` misspelt: only that error, not also "the last
     // `[[turn.next]]` has a condition" (it has none).

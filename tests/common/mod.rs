@@ -52,11 +52,13 @@ fn places(out: &CheckOutput) -> Vec<(usize, usize, bool)> {
 }
 
 /// A message written in Chinese: no catalogue key shown for a missing string (`⟦check.…⟧`),
-/// no words of the TOML parser's English ("…, expected `,`"), and Chinese words in it (TOML
-/// and names quoted from the file stay as written).
+/// no words of the TOML parser's English ("…, expected `,`"), lists joined with 、 (not
+/// "`a`, `b`"), and Chinese words in it (TOML and names quoted from the file stay as written).
 pub fn in_chinese(d: &Diagnostic) -> bool {
     !d.message.contains('⟦')
         && !d.message.contains(", expected ")
+        && !d.message.contains("`, `")
+        && !d.message.contains("}, {")
         && d.message
             .chars()
             .any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-use crate::check::checker::{lang_instead, msg, type_hint, Msg};
+use crate::check::checker::{lang_instead, msg, type_hint, List, Msg};
 
 type RawText = BTreeMap<Spanned<String>, Spanned<String>>;
 
@@ -130,10 +130,10 @@ fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Msg {
     match near {
         Some(n) => msg!("check.then", then = msg!("check.did_you_mean", name = n)),
         None if known.is_empty() => Msg::nothing(),
-        None if known.len() > 12 => msg!("check.exam.one_of_ids", list = known[..6].join(", ")),
+        None if known.len() > 12 => msg!("check.exam.one_of_ids", list = List::of(&known[..6])),
         None => msg!(
             "check.then",
-            then = msg!("check.write_one_of", list = known.join(", "))
+            then = msg!("check.write_one_of", list = List::of(known))
         ),
     }
 }

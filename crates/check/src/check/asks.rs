@@ -25,7 +25,7 @@ pub(super) fn ask(
                 "check.unknown_kind_question_hint",
                 a = ra.kind.get_ref(),
                 hint = hint,
-                b = ids.join(", ")
+                b = List::of(ids)
             ),
         );
         return None;
@@ -81,11 +81,7 @@ pub(super) fn ask(
                 } else {
                     msg!(
                         "check.asks.facts",
-                        list = facts
-                            .iter()
-                            .map(|x| x.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        list = List::of(facts.iter().map(|x| x.id.as_str()))
                     )
                 };
                 ck.err(
@@ -136,10 +132,7 @@ pub(super) fn ask(
                         c = if policy.is_empty() {
                             msg!("check.asks.no_policy")
                         } else {
-                            msg!(
-                                "check.text",
-                                text = policy.iter().cloned().collect::<Vec<_>>().join(", ")
-                            )
+                            msg!("check.text", text = List::of(policy.iter()))
                         }
                     ),
                 );

@@ -218,11 +218,7 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
             msg!(
                 "check.unknown_product",
                 a = p.get_ref(),
-                list = PRODUCTS
-                    .iter()
-                    .map(|p| format!("`{}`", p.0))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list = List::of(PRODUCTS.iter().map(|p| format!("`{}`", p.0)))
             ),
         ),
         (None, ScenarioKind::Product) => {

@@ -33,12 +33,29 @@ pub(crate) struct Msg {
     pub(crate) args: Vec<(&'static str, Arg)>,
 }
 
-/// A message's argument: text as it is (a name, a number, TOML quoted from the file), or a
-/// message of its own.
+/// A message's argument: text as it is (a name, a number, TOML quoted from the file), a list
+/// (joined as the language writes one: `a, b` in English, `a、b` in Chinese), or a message of
+/// its own.
 #[derive(Clone)]
 pub(crate) enum Arg {
     Text(String),
+    List(Vec<String>),
     Msg(Msg),
+}
+
+/// A list argument of `msg!` (ids, names, phrases), joined in the message's language.
+pub(crate) struct List(pub(crate) Vec<String>);
+
+impl List {
+    pub(crate) fn of<T: std::fmt::Display>(items: impl IntoIterator<Item = T>) -> List {
+        List(items.into_iter().map(|x| x.to_string()).collect())
+    }
+}
+
+impl IntoArg for &List {
+    fn into_arg(self) -> Arg {
+        Arg::List(self.0.clone())
+    }
 }
 
 /// What `msg!` takes as an argument (by reference): anything displayed, or a message.
@@ -91,6 +108,7 @@ impl Msg {
             .map(|(k, v)| {
                 let v = match v {
                     Arg::Text(t) => t.clone(),
+                    Arg::List(l) => l.join(if lang.is_zh() { "、" } else { ", " }),
                     Arg::Msg(m) => m.in_lang(lang),
                 };
                 (*k, v)
@@ -154,11 +172,7 @@ impl Checker<'_> {
             Some(n) => msg!("check.did_you_mean", name = n),
             None => msg!(
                 "check.write_one_of",
-                list = principles::all()
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list = List::of(principles::all().iter().map(|p| p.id.as_str()))
             ),
         };
         self.err(id, msg!("check.unknown_principle", id = v, hint = hint));
@@ -312,11 +326,7 @@ impl Checker<'_> {
                         None => msg!(
                             "check.placeholder_add",
                             name = name,
-                            list = known
-                                .iter()
-                                .map(|k| format!("{{{k}}}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            list = List::of(known.iter().map(|k| format!("{{{k}}}")))
                         ),
                     };
                     self.push(
@@ -833,11 +843,7 @@ pub(super) fn friendly_toml_error(message: &str) -> Msg {
             None => msg!(
                 "check.unknown_key",
                 name = name,
-                list = options
-                    .iter()
-                    .map(|o| format!("`{o}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                list = List::of(options.iter().map(|o| format!("`{o}`")))
             ),
         };
     }
@@ -956,7 +962,7 @@ pub(super) fn suggest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> 
         None if known.is_empty() => Msg::nothing(),
         None => msg!(
             "check.then",
-            then = msg!("check.write_one_of", list = known.join(", "))
+            then = msg!("check.write_one_of", list = List::of(known))
         ),
     }
 }
@@ -1020,7 +1026,7 @@ pub(crate) fn lang_instead(typed: &str) -> Msg {
                 .map(|l| format!("`{}`", l.code()))
                 .collect();
             let (last, rest) = codes.split_last().expect("languages are listed");
-            msg!("check.lang_list", list = rest.join(", "), last = last)
+            msg!("check.lang_list", list = List::of(rest), last = last)
         }
     }
 }

@@ -20,7 +20,8 @@ mod samples;
 
 use build::build;
 use checker::{
-    filled_size, friendly_toml_error, lang_instead, msg, ordinal, suggest, Checker, Lines, Msg,
+    filled_size, friendly_toml_error, lang_instead, msg, ordinal, suggest, Checker, Lines, List,
+    Msg,
 };
 use cond::{cond_of, line_of};
 use graph::graph;

@@ -15,7 +15,7 @@ pub(super) fn policy(ck: &mut Checker, raw: &RawScenario) -> BTreeMap<String, f6
                     "check.unknown_shop_rule_hint",
                     a = k.get_ref(),
                     hint = hint,
-                    b = ids.join(", ")
+                    b = List::of(&ids)
                 ),
             );
         } else if !(*v.get_ref() > 0.0 && *v.get_ref() <= 1e6) {

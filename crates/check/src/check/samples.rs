@@ -254,7 +254,7 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                     d = if shown.is_empty() {
                         msg!("check.none")
                     } else {
-                        msg!("check.text", text = shown.join(", "))
+                        msg!("check.text", text = List::of(&shown))
                     },
                     e = path_text(ck.lang, s, &x),
                     gave_up = gave_up
@@ -350,12 +350,12 @@ pub(super) fn check_models(ck: &mut Checker, s: &Scenario, raw: &RawScenario) {
                         .collect();
                     let why = match (violations.is_empty(), missed.is_empty()) {
                         (true, true) => Msg::nothing(),
-                        (false, true) => msg!("check.model_finds", found = violations.join(", ")),
-                        (true, false) => msg!("check.model_misses", missed = missed.join(", ")),
+                        (false, true) => msg!("check.model_finds", found = List::of(&violations)),
+                        (true, false) => msg!("check.model_misses", missed = List::of(&missed)),
                         (false, false) => msg!(
                             "check.model_finds_misses",
-                            found = violations.join(", "),
-                            missed = missed.join(", ")
+                            found = List::of(&violations),
+                            missed = List::of(&missed)
                         ),
                     };
                     ck.warn(
