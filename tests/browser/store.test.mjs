@@ -53,6 +53,8 @@ test('the old store (v1, one localStorage value) is migrated once, then removed'
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
   await reply(page, GOOD.en);
   await savedWhen(page, (a) => a.length === 3);
+  // The copy play keeps until its write commits (`write_ahead`) is gone once it has.
+  await page.waitForFunction(() => localStorage.getItem('kefu.progress') === null);
   await page.goto(`${srv.base}/?lang=en#/history`);
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('table.attempts tbody tr').length === 3);
@@ -87,6 +89,32 @@ test('without IndexedDB, progress stays in localStorage with a notice, and nothi
   await reply(page, GOOD.en);
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('kefu.progress')).attempts.length === 3);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a reply whose database write did not complete (the page closed, or the write failed) is saved at the next start', async () => {
+  const context = await browser.newContext();
+  const page = await tab(context);
+  await page.goto(`${srv.base}/?lang=en&seed=4#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  // From here no write reaches the database.
+  await page.evaluate(() => { IDBObjectStore.prototype.put = function () { throw new DOMException('no', 'AbortError'); }; });
+  await reply(page, GOOD.en);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('kefu.progress') || '{"attempts":[]}').attempts.length === 1);
+  assert.deepEqual(await savedAttempts(page), [], 'not in the database');
+  const kept = JSON.parse(await page.evaluate(() => localStorage.getItem('kefu.progress'))).attempts[0];
+  assert.equal(kept.scenario, ID);
+  assert.equal(kept.turns[0].reply, GOOD.en);
+  await page.close();
+  // The next start merges the copy into the database and removes it.
+  const next = await tab(context);
+  await next.goto(`${srv.base}/?lang=en#/history`);
+  await next.waitForFunction(() => document.querySelectorAll('table.attempts tbody tr').length === 1);
+  const saved = await savedWhen(next, (a) => a.length === 1);
+  assert.deepEqual(saved.map((a) => [a.id, a.turns.length]), [[kept.id, 1]]);
+  await next.waitForFunction(() => localStorage.getItem('kefu.progress') === null);
+  assert.equal(await next.locator('.notice').count(), 0, 'no notice');
+  assert.deepEqual(next.errors, []);
   await context.close();
 });
 

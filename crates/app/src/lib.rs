@@ -1530,10 +1530,18 @@ pub fn App() -> Html {
                             .collect(),
                         ..Store::default()
                     };
+                    // A copy first, where a page closed before the transaction commits
+                    // cannot lose it (only play changes attempts: the full module).
+                    #[cfg(feature = "full")]
+                    let ahead = io.write_ahead(&changed.attempts);
                     let db = io.db();
                     wasm_bindgen_futures::spawn_local(async move {
                         match db.write(changed.to_json(), Some(storage::tab_id())).await {
                             Ok(w) => {
+                                #[cfg(feature = "full")]
+                                if let Some(a) = &ahead {
+                                    db.settled(a);
+                                }
                                 if w.forked {
                                     app.dispatch(AppAction::Notify(StoreError::Conflict));
                                 }

@@ -18,7 +18,10 @@
 //! write commits, a `BroadcastChannel("kefu")` message names the records changed and the other
 //! tabs read them again. The old store (one localStorage value, `kefu.progress`, schema v1)
 //! is migrated once, at start: merged into the database, and removed from localStorage only
-//! after that transaction committed (and only if unchanged meanwhile). Without IndexedDB
+//! after that transaction committed (and only if unchanged meanwhile). Play writes the same
+//! value ahead of each of its database writes (`Io::write_ahead`: the attempts it is about to
+//! write, merged with what the value holds) and removes it once the write committed, so a page
+//! closed in between loses nothing: the next start merges it. Without IndexedDB
 //! (blocked, some private modes) progress stays in that localStorage value, with a notice.
 //! localStorage keeps the small things: the language, drafts, the session being played (the
 //! exam's apart from practice's, [`session_key`]), the trainer's files, the exam run.
@@ -480,6 +483,14 @@ async fn db_merge(text: String, tab: Option<String>) -> Result<Written, String> 
     })
 }
 
+/// Remove localStorage's `key` if it still holds `value` (what was just written to the
+/// database from it: another tab's change since is kept).
+fn remove_if_still(key: &str, value: &str) {
+    if LocalStorage::raw().get_item(key).ok().flatten().as_deref() == Some(value) {
+        LocalStorage::delete(key);
+    }
+}
+
 /// The progress database's operations (see the module doc); only an `Io` gives one.
 pub struct Db {
     _private: (),
@@ -496,6 +507,13 @@ impl Db {
         db_merge(store_json, tab)
             .await
             .map_err(|_| StoreError::Full)
+    }
+
+    /// The write [`Io::write_ahead`] kept a copy for has committed: the copy is removed, unless
+    /// the value changed meanwhile (another tab's copy; the next start merges it).
+    #[cfg(feature = "full")]
+    pub fn settled(&self, ahead: &str) {
+        remove_if_still(PROGRESS, ahead);
     }
 
     /// The records named (another tab changed them), or every one (`None`).
@@ -808,18 +826,33 @@ impl Io {
                 if db_merge(s.to_json(), None).await.is_err() {
                     return Err(StoreError::MigrationFailed);
                 }
-                if LocalStorage::raw()
-                    .get_item(PROGRESS)
-                    .ok()
-                    .flatten()
-                    .as_deref()
-                    == Some(&raw)
-                {
-                    LocalStorage::delete(PROGRESS);
-                }
+                remove_if_still(PROGRESS, &raw);
             }
             db_get(None).await.map_err(|_| StoreError::MigrationFailed)
         }
+    }
+
+    /// Keep a copy of attempts about to be written to the database in the old store's value
+    /// (`PROGRESS`, merged with what it holds), so a page closed or reloaded before the
+    /// database's transaction commits loses nothing: the next start merges that value into
+    /// the database, as it migrates the old store, and removes it. Answers the value written,
+    /// for [`Db::settled`]; `None` when nothing could be kept (no localStorage, full, or the
+    /// value unreadable: that is never written over).
+    #[cfg(feature = "full")]
+    pub fn write_ahead(&self, attempts: &[Attempt]) -> Option<String> {
+        let mut store = match self.get_raw(PROGRESS).ok()? {
+            Some(raw) => kefu_core::progress::Store::from_json(&raw).ok()?,
+            None => kefu_core::progress::Store::default(),
+        };
+        for a in attempts {
+            match store.attempts.iter_mut().find(|s| s.id == a.id) {
+                Some(s) => *s = a.clone(),
+                None => store.attempts.push(a.clone()),
+            }
+        }
+        let json = store.to_json();
+        self.set_raw(PROGRESS, &json).ok()?;
+        Some(json)
     }
 
     /// The progress database, for an effect's asynchronous work (moved into its future).
