@@ -352,6 +352,17 @@ test('five minutes and one minute before the end: a notice by the clock, each sa
   assert.equal(await notice.innerText(), ONE);
   assert.equal(await said(), ONE);
   assert.equal(await notice.count(), 1, 'one notice at a time');
+  // The clock is marked as the last minute's (and drawn so).
+  const clockColor = await page.locator('.exam-clock').evaluate((e) => [e.classList.contains('over'), getComputedStyle(e).fontWeight]);
+  assert.deepEqual(clockColor, [true, '600']);
+  // A language switch shows the notice in the new language and does not say it again.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hans');
+  await page.locator('.exam-warn[data-minutes="1"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('.exam-warn').innerText.startsWith('还剩 1 分钟'));
+  await quiet('after a language switch');
+  await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await page.waitForFunction((one) => document.querySelector('.exam-warn').innerText === one, ONE);
+  await quiet('after switching back');
   // In Traditional Chinese, after a reload: shown, not said.
   await page.goto(`${srv.base}/?lang=zh-Hant#/exam`);
   await page.locator('.exam-warn[data-minutes="1"]').waitFor();

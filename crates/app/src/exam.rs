@@ -253,6 +253,24 @@ fn ExamRun() -> Html {
             }
         });
     }
+    // The warning the live region says, and the language it was said in (`None` once the
+    // language changed): a language switch shows the notice in the new language, and the
+    // region empties rather than say it again.
+    let announce = announced(run.as_ref().and_then(|r| r.warning(*now)), at_open);
+    let said_in = use_state(|| None::<(u32, Option<principles::Lang>)>);
+    {
+        let said_in = said_in.clone();
+        use_effect_with((announce, ctx.lang), move |&(a, lang)| {
+            let next = match (a, *said_in) {
+                (Some(m), s) if s.is_none_or(|(w, _)| w != m) => (m, Some(lang)),
+                (_, Some((w, Some(l)))) if l != lang => (w, None),
+                _ => return,
+            };
+            said_in.set(Some(next));
+        });
+    }
+    let announce =
+        announce.filter(|&m| (*said_in).is_none_or(|(w, l)| w != m || l == Some(ctx.lang)));
     if !ctx.loaded || *load == Load::Reading {
         return html! { <p role="status">{ ctx.t("lib.loading") }</p> };
     }
@@ -263,7 +281,6 @@ fn ExamRun() -> Html {
             // The warnings' live region, empty until one comes (so it speaks only then; the
             // clock itself is silent): outside what is redrawn between scenarios, so that it
             // stays in place rather than come back holding its text.
-            let announce = announced(r.warning(*now), at_open);
             let live = html! {
                 <p class="visually-hidden exam-warn-live" role="status" aria-live="polite">
                     { announce.map(|m| warn_text(&ctx, m)).unwrap_or_default() }
