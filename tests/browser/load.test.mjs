@@ -272,7 +272,11 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // export files named by trainee and day, the checker's messages asked in the UI's language.
 // The dashboard's to 169 KB at 171,127 bytes (167.1 KB): an attempt read from two sources (a
 // trainee's JSON and xAPI exports, the LRS) counted once.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 342 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
+// Raised to 343 KB on 2026-12-07 (twenty-seventh session) at 350,317 bytes (342.1 KB, warm
+// tree): a reply kept in localStorage until its database write commits (none lost to a closed
+// page), focus on the heading of a page changed by a link or Back, the exam's warning not said
+// again after a language switch.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 343 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

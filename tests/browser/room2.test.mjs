@@ -173,6 +173,30 @@ test('a reload mid-play keeps the conversation with a local file that replaces a
   assert.deepEqual(page.errors, []);
 });
 
+test('a page changed by a link or Back puts focus on its heading; the first page of a load does not move it', async () => {
+  const page = await newPage(browser);
+  const focused = () => page.evaluate(() => document.activeElement.tagName + ' ' + document.activeElement.textContent);
+  await page.goto(`${srv.base}/?lang=en#/`);
+  await page.locator('.card').first().waitFor();
+  // From the library (its own module) to the history (the full module's).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
+  await page.waitForFunction(() => document.activeElement.tagName === 'H1');
+  assert.equal(await focused(), 'H1 History');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => !!document.activeElement.closest('main')), 'the keyboard goes on inside the page');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.waitForFunction(() => document.activeElement.textContent === 'Settings' && document.activeElement.tagName === 'H1');
+  await page.goBack();
+  await page.waitForFunction(() => document.activeElement.textContent === 'History' && document.activeElement.tagName === 'H1');
+  // A page loaded as it is: focus stays where the browser puts it.
+  await page.goto(`${srv.base}/?lang=en#/settings`);
+  await page.reload();
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'BODY');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('(16.10) the language picked is remembered; ?lang= still wins', async () => {
   const page = await newPage(browser, { locale: 'zh-CN' });
   await page.goto(`${srv.base}/`);

@@ -551,7 +551,8 @@ fn mount() {
         .unwrap_or_else(|| gloo::utils::body().into());
     #[cfg(feature = "full")]
     {
-        handover::stop_shown();
+        // Shown in another module's place: the trainee followed a link to a page of this one.
+        ARRIVED.with(|a| a.set(handover::stop_shown()));
         handover::register(yew::Renderer::<App>::with_root(root).render());
     }
     // The dashboard module. The route left `#/team` while it loaded: the module shown follows
@@ -577,6 +578,50 @@ fn mount() {
             mount();
         }
     }
+}
+
+#[cfg(feature = "full")]
+thread_local! {
+    /// This module was mounted in another's place (a link followed to one of its pages), not
+    /// as the page loaded: its first page takes focus as a page changed inside it does
+    /// (`focus_heading`).
+    static ARRIVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A page changed by a link or Back: focus goes to its heading (`main h1`), so a screen reader
+/// says where the trainee is now and the keyboard goes on from the page (not from the link
+/// followed, nor from the top of the document). Not away from a field in use (the language
+/// switch), nor on the pages that place focus themselves (play's reply box, the studio's
+/// editor, the dashboard), nor on the first page of a load.
+#[cfg(feature = "full")]
+fn focus_heading(r: &Route) {
+    if matches!(
+        r,
+        Route::Play(_) | Route::Studio | Route::StudioPlay | Route::Team
+    ) {
+        return;
+    }
+    let doc = gloo::utils::document();
+    let busy = doc
+        .active_element()
+        .is_some_and(|a| matches!(a.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    if busy || doc.query_selector("main .play").ok().flatten().is_some() {
+        return;
+    }
+    let Some(h) = doc
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    if !h.has_attribute("tabindex") {
+        let _ = h.set_attribute("tabindex", "-1");
+    }
+    let opts = web_sys::FocusOptions::new();
+    opts.set_prevent_scroll(true);
+    let _ = h.focus_with_options(&opts);
 }
 
 thread_local! {
@@ -1838,6 +1883,15 @@ pub fn App() -> Html {
         use_effect_with(title, |title| {
             if let Some(t) = title {
                 gloo::utils::document().set_title(t);
+            }
+        });
+    }
+    #[cfg(feature = "full")]
+    {
+        let moved = use_mut_ref(|| ARRIVED.with(|a| a.get()));
+        use_effect_with((*route).clone(), move |r| {
+            if std::mem::replace(&mut *moved.borrow_mut(), true) {
+                focus_heading(r);
             }
         });
     }
