@@ -241,7 +241,13 @@ pub fn stated(f: &Folded, policy: &BTreeMap<String, f64>) -> Vec<Stated> {
                     .prefix
                     .iter()
                     .any(|p| clause[lead..i].trim_end().ends_with(p.as_str()));
-                let (times, len) = match (unit, prefixed) {
+                // A number the rule's Chinese topic follows at once is in its base unit
+                // ("满49包邮"; not "a visit": a number word before an English topic).
+                let topic_next = !rest.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && r.topic
+                        .iter()
+                        .any(|t| !t.is_ascii() && after.starts_with(t.as_str()));
+                let (times, len) = match (unit, prefixed || topic_next) {
                     (Some(u), _) => u,
                     (None, true) => (1.0, 0),
                     _ => continue,
@@ -374,6 +380,21 @@ mod tests {
         assert!(read("多出来的一年保修").is_empty());
         assert!(read("再送您一年延长保固").is_empty());
         assert!(read("You also get an extra year of warranty.").is_empty());
+        // What is left to reach the threshold is not the threshold (39 + 20 = 59).
+        let v: Vec<f64> = read("满59元包邮,您再凑20元就能免运费了。")
+            .iter()
+            .map(|x| x.1)
+            .collect();
+        assert_eq!(v, vec![59.0]);
+        assert!(read("还差20元就包邮了").is_empty());
+        assert!(read("Add 20 yuan and shipping is free.").is_empty());
+        assert_eq!(read("凑够59元就包邮")[0].1, 59.0);
+        // A threshold without its unit, the topic right after it, is read too.
+        let v: Vec<f64> = read("亲 满49包邮的 您再加个十块钱的东西就行啦")
+            .iter()
+            .map(|x| x.1)
+            .collect();
+        assert_eq!(v, vec![49.0]);
         // No topic in the clause: not about a rule.
         assert!(read("我两天后给您回电话。").is_empty());
         assert!(read("I'll call you back in 2 hours.").is_empty());
