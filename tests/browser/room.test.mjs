@@ -218,6 +218,13 @@ test('(16.8) rates count the turns that asked; unasked principles are apart and 
     assert.equal(pct, Math.round((100 * hit.length) / asked.length), `${id}: ${hit.length} of ${asked.length} turns that asked`);
   }
   await page.screenshot({ path: path.join(SHOTS, 'summary-rates-1280.png'), fullPage: true });
+  // No rate is split across the list's columns; on a phone the list is one column.
+  const layout = () => summary.locator('ul.rates').evaluate((ul) => [getComputedStyle(ul).columnCount,
+    [...ul.children].every((li) => li.getClientRects().length === 1)]);
+  assert.deepEqual(await layout(), ['2', true]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.deepEqual(await layout(), ['1', true]);
+  await page.setViewportSize({ width: 1280, height: 900 });
   // History: no trend for a principle no turn asked for (product facts in an angry run).
   await savedWhen(page, (a) => a.some((x) => !!x.finished_ms), 10_000); // written before the page is left
   await page.goto(`${srv.base}/?lang=en#/history`);
