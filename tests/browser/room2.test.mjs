@@ -372,6 +372,10 @@ test('on a phone, the keyboard opening keeps the newest message and Send in view
   const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
   await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  // The reply box does not take focus by itself on a touch screen (the keyboard would cover
+  // the brief and the customer's line): the trainee taps it when ready.
+  await page.waitForTimeout(300);
+  assert.notEqual(await page.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
   // Two turns in: the conversation is longer than the box shown with the keyboard open.
   for (let i = 0; i < 2 && !(await page.locator('.summary').count()); i++) await reply(page, NO_SORRY);
   assert.equal(await page.locator('.summary').count(), 0, 'still playing');

@@ -795,7 +795,7 @@ pub fn Play(p: &PlayProps) -> Html {
         });
     }
     // The newest message is in view, in the chat and on the page; focus stays in the reply
-    // box after each turn (keyboard-only play).
+    // box after each turn (keyboard-only play), except on a touch screen.
     {
         let textarea = textarea.clone();
         let chat = chat.clone();
@@ -823,7 +823,17 @@ pub fn Play(p: &PlayProps) -> Html {
                     .active_element()
                     .filter(|a| a.closest(".play").ok().flatten().is_none())
                     .is_some_and(|a| a.tag_name() != "BODY");
-                if let Some(t) = textarea.cast::<web_sys::HtmlElement>().filter(|_| !away) {
+                // Not on a touch screen: focus there opens the keyboard over the brief, the
+                // customer's line and the feedback; the trainee taps the box when ready.
+                let touch = gloo::utils::window()
+                    .match_media("(pointer: coarse)")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.matches());
+                if let Some(t) = textarea
+                    .cast::<web_sys::HtmlElement>()
+                    .filter(|_| !away && !touch)
+                {
                     let opts = web_sys::FocusOptions::new();
                     opts.set_prevent_scroll(true);
                     let _ = t.focus_with_options(&opts);
