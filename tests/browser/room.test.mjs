@@ -231,6 +231,8 @@ test('(16.8) rates count the turns that asked; unasked principles are apart and 
   await page.locator('table.attempts tbody tr').first().waitFor();
   assert.equal(await page.locator('.trend[data-principle="facts"]').count(), 0, 'no facts trend for an angry run');
   assert.ok(await page.locator('.trend[data-principle="apology"]').count() === 1);
+  // Each trend says its latest rate and over how many attempts (a lone dot says nothing alone).
+  assert.match(await page.locator('.trend[data-principle="apology"] .last').innerText(), /^(\d+%, one finished attempt|latest \d+%, over \d+ finished attempts)$/);
 });
 
 test('(13) an import while another tab saves loses nothing', async () => {

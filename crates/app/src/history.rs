@@ -264,14 +264,20 @@ pub fn HistoryPage() -> Html {
                     { for trends.iter().map(|(id, pts)| {
                         let t = chart::trend(pts, 220.0, 60.0);
                         let name = principles::get(id).map_or(id.to_string(), |p| p.name.get(lang).to_string());
+                        // The latest rate and how many attempts the line is drawn over (a lone
+                        // dot says nothing by its place alone; the top line is 100 %).
+                        let last = |pts: &[(f64, f32)]| pts.last().map_or(String::new(), |(_, r)| {
+                            tf(lang, "hist.trend_last", &[("pct", &(r * 100.0).round().to_string()), ("n", &pts.len().to_string())])
+                        });
                         html! {
                             <figure class="trend" data-principle={id.to_string()}>
                                 <svg viewBox="-4 -4 228 68" role="img" aria-label={name.clone()}>
                                     <line class="axis" x1="0" y1="60" x2="220" y2="60" />
+                                    <line class="axis top" x1="0" y1="0" x2="220" y2="0" />
                                     <path d={t.path.clone()} />
                                     { for t.dots.iter().map(|(x, y)| html! { <circle cx={x.to_string()} cy={y.to_string()} r="3" /> }) }
                                 </svg>
-                                <figcaption>{ name }</figcaption>
+                                <figcaption>{ name }<span class="last">{ last(pts) }</span></figcaption>
                             </figure>
                         }
                     }) }
