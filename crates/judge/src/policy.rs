@@ -320,6 +320,11 @@ mod tests {
             .collect()
     }
 
+    /// The values `read` finds, in order.
+    fn values(t: &str) -> Vec<f64> {
+        read(t).iter().map(|x| x.1).collect()
+    }
+
     #[test]
     fn chinese_numerals_are_numbers() {
         assert_eq!(chinese_number("两"), Some(2.0));
@@ -365,8 +370,7 @@ mod tests {
     #[test]
     fn negated_names_and_dates_are_not_stated() {
         // The denied number is not stated; the next clause states the rule.
-        let v: Vec<f64> = read("保修不是两年,是一年。").iter().map(|x| x.1).collect();
-        assert_eq!(v, vec![12.0]);
+        assert_eq!(values("保修不是两年,是一年。"), vec![12.0]);
         assert!(read("保修期并非两年").is_empty());
         assert!(read("The warranty is not two years.").is_empty());
         assert!(read("您2024年买的机器还在保修期内").is_empty());
@@ -381,20 +385,15 @@ mod tests {
         assert!(read("再送您一年延长保固").is_empty());
         assert!(read("You also get an extra year of warranty.").is_empty());
         // What is left to reach the threshold is not the threshold (39 + 20 = 59).
-        let v: Vec<f64> = read("满59元包邮,您再凑20元就能免运费了。")
-            .iter()
-            .map(|x| x.1)
-            .collect();
-        assert_eq!(v, vec![59.0]);
+        assert_eq!(values("满59元包邮,您再凑20元就能免运费了。"), vec![59.0]);
         assert!(read("还差20元就包邮了").is_empty());
         assert!(read("Add 20 yuan and shipping is free.").is_empty());
         assert_eq!(read("凑够59元就包邮")[0].1, 59.0);
         // A threshold without its unit, the topic right after it, is read too.
-        let v: Vec<f64> = read("亲 满49包邮的 您再加个十块钱的东西就行啦")
-            .iter()
-            .map(|x| x.1)
-            .collect();
-        assert_eq!(v, vec![49.0]);
+        assert_eq!(
+            values("亲 满49包邮的 您再加个十块钱的东西就行啦"),
+            vec![49.0]
+        );
         // No topic in the clause: not about a rule.
         assert!(read("我两天后给您回电话。").is_empty());
         assert!(read("I'll call you back in 2 hours.").is_empty());
