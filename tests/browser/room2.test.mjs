@@ -197,6 +197,29 @@ test('a page changed by a link or Back puts focus on its heading; the first page
   await page.context().close();
 });
 
+test('a hint shown stays shown across a language switch and a reload, until the turn is answered', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  const hint = page.locator('p.hint');
+  await page.getByRole('button', { name: 'Hint' }).click();
+  await hint.waitFor();
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hans');
+  await page.getByRole('button', { name: '提示' }).waitFor();
+  await hint.waitFor();
+  assert.match(await hint.innerText(), /本轮期望/);
+  await page.reload();
+  await hint.waitFor();
+  await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await page.getByRole('button', { name: 'Hint' }).waitFor();
+  assert.equal(await hint.count(), 1);
+  // Answered: the next turn starts without it.
+  await reply(page, GOOD.en);
+  assert.equal(await hint.count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('(16.10) the language picked is remembered; ?lang= still wins', async () => {
   const page = await newPage(browser, { locale: 'zh-CN' });
   await page.goto(`${srv.base}/`);

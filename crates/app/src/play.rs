@@ -38,6 +38,10 @@ pub struct Stored {
     /// file opened again starts afresh instead of replaying old replies into new turns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_hash: Option<String>,
+    /// The current turn's hint is shown: it stays shown across a reload or a language switch
+    /// (the page is drawn again) until the turn is answered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hint: bool,
 }
 
 /// The most a reply may hold, in characters: a limit the trainee sees (a counter under the box),
@@ -197,7 +201,7 @@ impl PlayState {
             })
             .filter(|st| want_seed.is_none_or(|w| w == st.saved.seed))
             .filter(|st| st.saved.start == want_start);
-        let (session, started_ms, turn_ms, failed, pending) = match resumed {
+        let (session, started_ms, turn_ms, failed, pending, hint) = match resumed {
             Some(st) => {
                 let mut saved = st.saved;
                 saved.lang = lang;
@@ -220,11 +224,10 @@ impl PlayState {
                 let pending = st
                     .pending
                     .filter(|_| failed.is_none() && sess.ended().is_none());
-                let turn_ms = st
-                    .turn_ms
-                    .filter(|_| sess.log.len() == saved.replies.len())
-                    .unwrap_or(now);
-                (sess, st.started_ms, turn_ms, failed, pending)
+                let whole = sess.log.len() == saved.replies.len();
+                let turn_ms = st.turn_ms.filter(|_| whole).unwrap_or(now);
+                let hint = st.hint && whole && failed.is_none();
+                (sess, st.started_ms, turn_ms, failed, pending, hint)
             }
             None => (
                 {
@@ -246,6 +249,7 @@ impl PlayState {
                 now,
                 None,
                 None,
+                false,
             ),
         };
         PlayState {
@@ -257,7 +261,7 @@ impl PlayState {
             started_ms,
             turn_ms,
             pending,
-            hint: false,
+            hint,
             error: failed,
             cancelled: false,
             again: false,
@@ -655,8 +659,8 @@ pub fn Play(p: &PlayProps) -> Html {
         let tag = p.exam_tag.clone();
         let seen_len = use_mut_ref(|| None::<usize>);
         storage::use_io_effect(
-            (phase, log_len, state.pending.is_some()),
-            move |io, &(phase, log_len, _)| {
+            (phase, log_len, state.pending.is_some(), state.hint),
+            move |io, &(phase, log_len, _, _)| {
                 if phase != Phase::Ready || state.error.is_some() || state.bad_start.is_some() {
                     // Not read yet, or a replay or a judgement the engine could not finish:
                     // keep the stored session (and a reply waiting in it) as it is.
@@ -679,6 +683,7 @@ pub fn Play(p: &PlayProps) -> Html {
                     pending: state.pending.clone(),
                     turn_ms: Some(state.turn_ms),
                     scenario_hash: Some(super::fingerprint(s)),
+                    hint: state.hint,
                 };
                 if let Err(e) = io.save(&storage::session_key(&s.id, exam), &stored) {
                     app.emit(AppAction::Notify(e));
