@@ -275,8 +275,11 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // Raised to 343 KB on 2026-12-07 (twenty-seventh session) at 350,317 bytes (342.1 KB, warm
 // tree): a reply kept in localStorage until its database write commits (none lost to a closed
 // page), focus on the heading of a page changed by a link or Back, the exam's warning not said
-// again after a language switch.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 343 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
+// again after a language switch. Raised to 344 KB the same day: a clean clone built it at
+// 351,087 bytes (145 under 343 KB; the warm tree 350,742: clean clones build larger, as the
+// library module's 777 bytes raw show), with a history trend's caption and a hint kept across a
+// language switch.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 344 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {
