@@ -845,10 +845,7 @@ impl Io {
             None => kefu_core::progress::Store::default(),
         };
         for a in attempts {
-            match store.attempts.iter_mut().find(|s| s.id == a.id) {
-                Some(s) => *s = a.clone(),
-                None => store.attempts.push(a.clone()),
-            }
+            store.upsert(a.clone());
         }
         let json = store.to_json();
         self.set_raw(PROGRESS, &json).ok()?;
