@@ -901,6 +901,7 @@ const ANSWERS: Shape = Shape::Obj(
         Field("time", Shape::Lines, Need::Test),
         Field("duration", Shape::Lines, Need::Test),
         Field("amount", Shape::Lines, Need::Test),
+        Field("not_about", Shape::Lines, Req),
         Field(
             "yes_no",
             Shape::Obj(
@@ -918,6 +919,7 @@ const ANSWERS: Shape = Shape::Obj(
             Req,
         ),
         Field("policy", Shape::Map(&Shape::Str), Req),
+        Field("about", Shape::Map(&Shape::Lines), Req),
     ],
 );
 

@@ -271,3 +271,39 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
         out.diagnostics
     );
 }
+
+/// A customer told already does not ask (`Scenario::ahead`, `Session::reply_with`), with the
+/// real scorer on the shipped library: a reply to the opening that says when (or who pays)
+/// of the matter the next turn asks about goes on past that question; one that gives no such
+/// answer, or gives the time of something else (a call back, a number the customer said), is
+/// asked it.
+#[test]
+fn a_customer_told_already_does_not_ask_again() {
+    use kefu_core::dialogue::Session;
+    use kefu_judge::native_judge;
+    let lib = library();
+    let cases: &[(&str, Lang, &str, &str)] = &[
+        ("angry-damaged-goods", Lang::ZhHans, "陈女士,真的非常抱歉,这是我们包装没做好,我马上为您补发一套新的,明天就能送到。", "packaging"),
+        ("angry-damaged-goods", Lang::ZhHans, "陈女士,真的非常抱歉,这是我们包装没做好,我马上为您补发一套新的。", "resend"),
+        ("angry-damaged-goods", Lang::ZhHans, "陈女士,真的非常抱歉,这是我们包装没做好,我马上为您补发一套新的,今天下午五点前给您回复。", "resend"),
+        ("angry-damaged-goods", Lang::ZhHant, "陳女士,真的非常抱歉,這是我們包裝沒做好,我馬上為您補寄一套新的,明天就能送到。", "packaging"),
+        ("angry-damaged-goods", Lang::En, "Ms. Chen, I'm so sorry, our packing let you down. I'm sending a new set by express and it will arrive tomorrow.", "packaging"),
+        ("angry-damaged-goods", Lang::En, "Ms. Chen, I'm so sorry, our packing let you down. I'm arranging a new set and I'll get back to you within an hour.", "resend"),
+        ("angry-third-complaint", Lang::ZhHans, "周女士,真的非常抱歉,这次由我负责到底,师傅明天上午10点前上门维修。", "date"),
+        ("angry-third-complaint", Lang::ZhHans, "周女士,真的非常抱歉,这次由我负责到底,半小时内给您回电话。", "owner"),
+        ("angry-late-delivery", Lang::ZhHans, "王先生,非常抱歉让您久等了,这是我们的问题,快递已经加急,周五前一定送到。", "compensation"),
+        ("angry-late-delivery", Lang::ZhHans, "王先生,非常抱歉,等了六天确实太久了,这是我们的问题,我马上帮您催快递。", "when"),
+    ];
+    for &(id, lang, reply, want) in cases {
+        let s = lib.iter().find(|s| s.id == id).expect("shipped");
+        let mut x = Session::new(s, 1, lang);
+        x.reply_with(s, reply, None, &native_judge);
+        assert_eq!(s.target_name(x.at), want, "{id} ({lang:?}): {reply}");
+        // Passed over or asked, in one exchange either way.
+        assert_eq!(x.log.len(), 1);
+        assert_eq!(
+            x.log[0].passed.is_some(),
+            want != "resend" && want != "owner" && want != "when"
+        );
+    }
+}

@@ -22,8 +22,9 @@ fn scenario(src: &str) -> Scenario {
     out.value.expect("valid")
 }
 
-/// A judge that finds exactly the principles named in the reply, e.g. "apology solution".
-fn judge(text: &str, _: Lang, _: &TurnRules, _: Option<f64>) -> Judgement {
+/// A judge that finds exactly the principles named in the reply, e.g. "apology solution"; a
+/// reply with the word "told" answers every question ahead (`TurnRules::ahead`).
+fn judge(text: &str, _: Lang, rules: &TurnRules, _: Option<f64>) -> Judgement {
     let principles: BTreeMap<String, Finding> = text
         .split_whitespace()
         .map(|p| {
@@ -42,6 +43,7 @@ fn judge(text: &str, _: Lang, _: &TurnRules, _: Option<f64>) -> Judgement {
         courtesy: 0.5,
         expected: vec![],
         tips: vec![],
+        ahead: vec![text.split_whitespace().any(|w| w == "told"); rules.ahead.len()],
     }
 }
 
@@ -404,4 +406,107 @@ goto = "ask"
     x.reply_with(&s, "rudeness", None, &judge);
     assert_eq!(at(&s, &x), "lost");
     assert_eq!(x.cut_short(&s), None);
+}
+
+/// `open` leads on to `when`, which asks `kind` and moves on when answered with a solution.
+fn asking_scenario(kind: &str) -> Scenario {
+    let open = turn("open", "It's late!");
+    let when = turn("when", "So when will it come?");
+    let thanks = turn("thanks", "Thanks.");
+    scenario(&format!(
+        r#"{HEAD}{open}[[turn.next]]
+any = ["blame"]
+goto = "when"
+mood = -30
+[[turn.next]]
+all = ["apology"]
+goto = "when"
+mood = 20
+[[turn.next]]
+goto = "when"
+{when}asks = {{ kind = "{kind}" }}
+[[turn.next]]
+all = ["answers"]
+any = ["solution"]
+goto = "thanks"
+mood = 15
+[[turn.next]]
+all = ["answers"]
+goto = "when"
+mood = -5
+[[turn.next]]
+goto = "when"
+mood = -10
+{thanks}[[turn.next]]
+goto = "resolved"
+{ENDINGS}"#
+    ))
+}
+
+#[test]
+fn the_customer_does_not_ask_what_the_reply_already_told_them() {
+    let s = asking_scenario("time");
+    let (when, thanks) = (
+        s.turn_index("when").unwrap(),
+        s.turn_index("thanks").unwrap(),
+    );
+    assert_eq!(s.ahead(s.turn_index("open").unwrap()), vec![when]);
+    // Told when, with a solution: `when` is passed over by its answering branch, the mood
+    // moved by both branches, in one exchange.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "apology solution told", None, &judge);
+    assert_eq!((at(&s, &x), x.mood), ("thanks".into(), 65));
+    assert_eq!(x.customer_line, "Thanks.");
+    let e = &x.log[0];
+    assert_eq!(
+        (e.branch, e.passed, e.next),
+        (Some(1), Some((when, 0)), Target::Turn(thanks))
+    );
+    // Not told: the customer asks.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "apology solution", None, &judge);
+    assert_eq!(
+        (at(&s, &x), x.mood, x.log[0].passed),
+        ("when".into(), 50, None)
+    );
+    // Told, but `when`'s branch for that reply stays at `when` (no solution): asked anyway,
+    // with no change of mood from `when`.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "apology told", None, &judge);
+    assert_eq!(
+        (at(&s, &x), x.mood, x.log[0].passed),
+        ("when".into(), 50, None)
+    );
+    // A reply that drives the mood to 0 on the way: the customer gives up, nothing passed.
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "blame solution told", None, &judge);
+    assert_eq!(
+        (at(&s, &x), x.mood, x.log[0].passed),
+        ("lost".into(), 0, None)
+    );
+    // A replay takes the same way.
+    let y = Session::replay_with(&s, &x.saved("t"), &judge);
+    assert_eq!((y.at, y.mood), (x.at, x.mood));
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "apology solution told", None, &judge);
+    let y = Session::replay_with(&s, &x.saved("t"), &judge);
+    assert_eq!(
+        (y.at, y.mood, y.log[0].passed),
+        (x.at, x.mood, Some((when, 0)))
+    );
+}
+
+#[test]
+fn a_yes_or_no_question_is_always_asked() {
+    // Whether a reply said yes to a question not yet asked would be read against the
+    // question's own words: it is not taken as answered beforehand.
+    for kind in ["yes_no", "time"] {
+        let s = asking_scenario(kind);
+        let open = s.turn_index("open").unwrap();
+        let mut x = Session::new(&s, 1, Lang::En);
+        x.reply_with(&s, "apology solution told", None, &judge);
+        let asked = kind == "yes_no";
+        assert_eq!(s.ahead(open).is_empty(), asked, "{kind}");
+        assert_eq!(at(&s, &x) == "when", asked, "{kind}");
+    }
 }

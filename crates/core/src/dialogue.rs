@@ -222,6 +222,10 @@ pub struct Exchange {
     /// The index of the branch taken in the turn's `next` (`None`: the customer gave up with no
     /// branch).
     pub branch: Option<usize>,
+    /// The turn the branch went to, passed over because the reply had already answered what
+    /// the customer asks there, with the index of the branch taken from it
+    /// (`Scenario::ahead`): `next` is where that branch leads, the mood moved by both.
+    pub passed: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -457,7 +461,48 @@ impl Session {
         let turn = s.turns.get(i)?;
         let j = self.judge_with(s, text, secs, judge)?;
         let branch = choose(turn, &j, self.state()).map(|(k, b)| (k, b.clone()));
-        self.advance(s, i, text, secs, j, branch)
+        let passed = branch
+            .as_ref()
+            .and_then(|(_, b)| self.pass_over(s, i, b, &j));
+        self.advance(s, i, text, secs, j, branch, passed)
+    }
+
+    /// A customer does not ask what they have just been told: when branch `b` of turn `i`
+    /// leads to a turn whose question the reply already answers (`Scenario::ahead`,
+    /// `Judgement::ahead`), and that turn's first branch that holds for the reply (with the
+    /// question answered, the mood as `b` leaves it and the same replies given) needs
+    /// `answers` and goes elsewhere, the conversation goes on from there: that turn and the
+    /// index of its branch. Not when `b` makes the customer give up.
+    fn pass_over(
+        &self,
+        s: &Scenario,
+        i: usize,
+        b: &Branch,
+        j: &Judgement,
+    ) -> Option<(usize, usize)> {
+        let Target::Turn(t) = b.goto else {
+            return None;
+        };
+        let at = s.ahead(i).iter().position(|&k| k == t)?;
+        let mood = (self.mood + b.mood).clamp(0, 100);
+        if !j.ahead.get(at).copied().unwrap_or(false)
+            || mood == 0
+            || self.log.len() + 1 >= s.max_turns
+        {
+            return None;
+        }
+        let mut answered = j.clone();
+        answered.principles.entry("answers".into()).or_default().hit = true;
+        let st = State {
+            mood,
+            taken: self.log.len() + 1,
+        };
+        let (k, b2) = choose(&s.turns[t], &answered, st)?;
+        (b2.cond
+            .all
+            .contains(&crate::principles::PrincipleId::Answers)
+            && b2.goto != b.goto)
+            .then_some((t, k))
     }
 
     /// Take branch `k` (counted from 0, taken modulo the turn's branch count) of the current
@@ -473,14 +518,7 @@ impl Session {
             let k = k % turn.next.len();
             (k, turn.next[k].clone())
         });
-        let j = Judgement {
-            score: 0,
-            principles: BTreeMap::new(),
-            courtesy: 0.0,
-            expected: Vec::new(),
-            tips: Vec::new(),
-        };
-        self.advance(s, i, "", None, j, branch)
+        self.advance(s, i, "", None, Judgement::default(), branch, None)
     }
 
     /// What a branch condition sees for the reply about to be given: the mood now and the
@@ -492,6 +530,7 @@ impl Session {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn advance(
         &mut self,
         s: &Scenario,
@@ -500,6 +539,7 @@ impl Session {
         secs: Option<f64>,
         j: Judgement,
         branch: Option<(usize, Branch)>,
+        passed: Option<(usize, usize)>,
     ) -> Option<&Exchange> {
         let turn = s.turns.get(i)?;
         let before = self.mood;
@@ -508,6 +548,10 @@ impl Session {
             None => (Target::Ending(s.gives_up), 0),
         };
         self.mood = (self.mood + delta).clamp(0, 100);
+        if let Some(b) = passed.and_then(|(t, k)| s.turns.get(t)?.next.get(k)) {
+            next = b.goto;
+            self.mood = (self.mood + b.mood).clamp(0, 100);
+        }
         if matches!(next, Target::Turn(_)) && (self.mood == 0 || self.log.len() + 1 >= s.max_turns)
         {
             next = Target::Ending(s.gives_up);
@@ -525,6 +569,7 @@ impl Session {
             mood_after: self.mood,
             model,
             branch: branch.map(|(k, _)| k),
+            passed,
         });
         self.at = next;
         self.enter(s);

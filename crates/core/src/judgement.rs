@@ -180,6 +180,21 @@ pub struct TurnRules {
     /// What the customer asked at this turn (`asks`): judged as `answers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asks: Option<Ask>,
+    /// The questions of the turns this one leads to that a reply here may answer before they
+    /// are asked (`Scenario::ahead`): judged into `Judgement::ahead`, so that the customer does
+    /// not ask what the reply has just told them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ahead: Vec<Ahead>,
+}
+
+/// A question a later turn will ask (`TurnRules::ahead`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ahead {
+    /// What kind of answer answers it.
+    pub ask: Ask,
+    /// What the customer will say there (its lines, in the play language): what the question
+    /// is about is read from it.
+    pub question: String,
 }
 
 /// A tip for one missed principle or one violation.
@@ -211,6 +226,9 @@ pub struct Judgement {
     /// One tip per missed principle or violation.
     #[serde(default)]
     pub tips: Vec<Tip>,
+    /// Per question of `TurnRules::ahead`, in its order: does the reply already answer it?
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ahead: Vec<bool>,
 }
 
 /// What the app asks the engine module to judge.
@@ -239,7 +257,7 @@ impl Judgement {
 /// two over every turn of the shipped scenarios); it is more lenient only in that a turn's
 /// field left out reads as its default. Unknown fields are ignored, as serde ignores them.
 pub mod read {
-    use super::{Ask, AskKind, ClaimRule, FactRule, JudgeRequest, ScenarioKind, TurnRules};
+    use super::{Ahead, Ask, AskKind, ClaimRule, FactRule, JudgeRequest, ScenarioKind, TurnRules};
     use crate::principles::Lang;
     use miniserde::json::{self, Number, Object, Value};
 
@@ -315,17 +333,26 @@ pub mod read {
                 }
                 rules
             },
-            asks: opt(o, "asks", |v, at| {
+            asks: opt(o, "asks", ask)?,
+            ahead: list(o, "ahead", |v, at| {
                 let o = object(v, at)?;
-                let kind = string(need(o, "kind")?, "asks.kind")?;
-                Ok(Ask {
-                    kind: AskKind::parse(&kind)
-                        .ok_or_else(|| format!("asks.kind: unknown kind `{kind}`"))?,
-                    options: list(o, "options", string)?,
-                    fact: opt(o, "fact", string)?,
-                    policy: opt(o, "policy", string)?,
+                Ok(Ahead {
+                    ask: ask(need(o, "ask")?, at)?,
+                    question: string(need(o, "question")?, at)?,
                 })
             })?,
+        })
+    }
+
+    fn ask(v: &Value, at: &str) -> R<Ask> {
+        let o = object(v, at)?;
+        let kind = string(need(o, "kind")?, "asks.kind")?;
+        Ok(Ask {
+            kind: AskKind::parse(&kind)
+                .ok_or_else(|| format!("asks.kind: unknown kind `{kind}`"))?,
+            options: list(o, "options", string)?,
+            fact: opt(o, "fact", string)?,
+            policy: opt(o, "policy", string)?,
         })
     }
 
@@ -484,7 +511,18 @@ pub mod write {
                 string(out, &t.source);
                 out.push('}');
             }
-            out.push_str("]}");
+            out.push(']');
+            if !self.ahead.is_empty() {
+                out.push_str(",\"ahead\":[");
+                for (i, a) in self.ahead.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(if *a { "true" } else { "false" });
+                }
+                out.push(']');
+            }
+            out.push('}');
         }
     }
 
@@ -585,6 +623,8 @@ pub mod write {
                 text: "说\"我理解\"".into(),
                 source: "§2\n".into(),
             }];
+            assert_eq!(j.to_json(), serde_json::to_string(&j).unwrap());
+            j.ahead = vec![true, false];
             assert_eq!(j.to_json(), serde_json::to_string(&j).unwrap());
         }
     }

@@ -364,7 +364,47 @@ impl Scenario {
             customer_said: customer_said.map(str::to_string),
             policy: self.policy.clone(),
             asks: t.asks.clone(),
+            ahead: self
+                .ahead(turn)
+                .into_iter()
+                .filter_map(|k| {
+                    let t = &self.turns[k];
+                    let lines = t.say.iter().chain(t.lines.iter().flat_map(|l| &l.say));
+                    Some(crate::judgement::Ahead {
+                        ask: t.asks.clone()?,
+                        question: lines.map(|l| l.get(lang)).collect::<Vec<_>>().join("\n"),
+                    })
+                })
+                .collect(),
         }
+    }
+
+    /// The turns a reply at `turn` may answer the question of before it is asked: each other
+    /// turn a branch of it goes to (once, in the branches' order) that `asks` a time, a span,
+    /// an amount, one of its options or a shop rule (not yes or no, whose answer is read
+    /// against the question's own words, nor a fact, judged against that turn's facts), has
+    /// no facts or false claims of its own, and has a branch that needs `answers`. A reply
+    /// that answers one is taken on from it by that turn's branches (`Session::reply_with`).
+    pub fn ahead(&self, turn: usize) -> Vec<usize> {
+        use crate::judgement::AskKind;
+        let mut out: Vec<usize> = Vec::new();
+        for b in self.turns.get(turn).map_or(&[][..], |t| &t.next) {
+            let Target::Turn(k) = b.goto else { continue };
+            let t = &self.turns[k];
+            let kind = t.asks.as_ref().map(|a| a.kind);
+            if k != turn
+                && !out.contains(&k)
+                && !matches!(kind, None | Some(AskKind::YesNo | AskKind::Fact))
+                && t.facts.is_empty()
+                && t.false_claims.is_empty()
+                && t.next
+                    .iter()
+                    .any(|b| b.cond.all.contains(&PrincipleId::Answers))
+            {
+                out.push(k);
+            }
+        }
+        out
     }
 
     /// The index of the turn with this id.

@@ -10,7 +10,7 @@
 //! (found by binary search) and a bounded window before it.
 
 use crate::text::{self, Folded, Seg};
-use kefu_core::judgement::{Ask, AskKind, Finding};
+use kefu_core::judgement::{Ahead, Ask, AskKind, Finding};
 use regex_automata::nfa::thompson::pikevm::PikeVM;
 use std::collections::BTreeMap;
 
@@ -26,8 +26,10 @@ struct Data {
     duration: Vec<String>,
     #[cfg(test)]
     amount: Vec<String>,
+    not_about: Vec<String>,
     yes_no: YesNo,
     policy: BTreeMap<String, String>,
+    about: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug)]
@@ -477,50 +479,124 @@ pub fn judge(
     fact_spans: &[(usize, usize)],
     policy: &BTreeMap<String, f64>,
 ) -> Finding {
-    let typed =
-        |ts: &[Typed]| -> Vec<(usize, usize)> { ts.iter().flat_map(|&t| extract(f, t)).collect() };
-    let spans: Vec<(usize, usize)> = match ask.kind {
-        AskKind::Time => typed(&[Typed::Time, Typed::Duration]),
-        AskKind::Duration => typed(&[Typed::Duration, Typed::Time]),
-        AskKind::Amount => typed(&[Typed::Amount]),
-        AskKind::YesNo => yes_no(f, customer_said),
-        AskKind::Choice => choice(f, &ask.options),
-        AskKind::Fact => {
-            let mut ev = fact_spans.to_vec();
-            crate::sort::sort(&mut ev);
-            ev.dedup();
-            return Finding {
-                hit: !ev.is_empty(),
-                evidence: ev,
-            };
-        }
-        AskKind::Policy => {
-            let Some(rule) = ask.policy.as_deref() else {
-                return Finding::default();
-            };
-            // Inserted, not collected from an array: `From<[_; 1]>` sorts (a sort instantiation).
-            let mut one: BTreeMap<String, f64> = BTreeMap::new();
-            one.insert(rule.to_string(), policy.get(rule).copied().unwrap_or(1.0));
-            let mut spans: Vec<(usize, usize)> = crate::policy::stated(f, &one)
-                .into_iter()
-                .map(|s| s.span)
-                .collect();
-            if spans.is_empty() {
-                spans = match compiled().data.policy.get(rule).map(String::as_str) {
-                    Some("amount") => typed(&[Typed::Amount]),
-                    Some(_) => typed(&[Typed::Duration]),
-                    None => vec![],
-                };
-            }
-            spans
-        }
-    };
-    let mut evidence: Vec<(usize, usize)> = spans.into_iter().map(|(s, e)| f.span(s, e)).collect();
+    if ask.kind == AskKind::Fact {
+        let mut ev = fact_spans.to_vec();
+        crate::sort::sort(&mut ev);
+        ev.dedup();
+        return Finding {
+            hit: !ev.is_empty(),
+            evidence: ev,
+        };
+    }
+    let mut evidence: Vec<(usize, usize)> = spans(f, ask, customer_said, policy)
+        .into_iter()
+        .map(|(s, e)| f.span(s, e))
+        .collect();
     crate::sort::sort(&mut evidence);
     evidence.dedup();
     Finding {
         hit: !evidence.is_empty(),
         evidence,
+    }
+}
+
+/// Does a reply at an earlier turn already answer the question a turn ahead will ask
+/// (`TurnRules::ahead`)? Read as at that turn, but only from a clause said of the question's
+/// matter: with a word of the `about` group the question's asking clause names (a time, a span
+/// or an amount; an option or a shop rule names its matter itself), and none of `not_about`
+/// (the time of a report back, a pickup, an order, a warranty, the past: "半小时内给您回复"
+/// says when the agent will call, not when the parcel comes); not a number the customer said
+/// at this turn said back ("六天").
+/// Yes or no and facts are not asked ahead (`Scenario::ahead`).
+pub fn ahead(
+    f: &Folded,
+    q: &Ahead,
+    customer_said: Option<&str>,
+    policy: &BTreeMap<String, f64>,
+) -> bool {
+    let d = &compiled().data;
+    let ask = &q.ask;
+    let named = matches!(ask.kind, AskKind::Choice | AskKind::Policy);
+    if matches!(ask.kind, AskKind::Fact | AskKind::YesNo) {
+        return false;
+    }
+    let question = Folded::new(&q.question);
+    let asking = Clauses::new(&question.text);
+    let about: Vec<&Vec<String>> = d
+        .about
+        .values()
+        .filter(|words| {
+            asking
+                .segs
+                .iter()
+                .zip(&asking.asks)
+                .any(|(c, &asks)| asks && mentions(c.slice(&question.text), words))
+        })
+        .collect();
+    if !named && about.is_empty() {
+        return false;
+    }
+    let said = customer_said
+        .map(|c| Folded::new(c).text)
+        .unwrap_or_default();
+    let clauses = text::clauses(&f.text);
+    spans(f, ask, None, policy).into_iter().any(|(s, e)| {
+        let Some(c) = clauses.iter().find(|c| c.start <= s && s < c.end) else {
+            return false;
+        };
+        let clause = c.slice(&f.text);
+        !said.contains(f.text[s..e].trim())
+            && !mentions(clause, &d.not_about)
+            && (named || about.iter().any(|words| mentions(clause, words)))
+    })
+}
+
+/// Does `text` hold one of `words` (a Latin word only at a word's start: "come", not "outcome")?
+fn mentions(text: &str, words: &[String]) -> bool {
+    words.iter().any(|w| {
+        text.match_indices(w.as_str()).any(|(i, _)| {
+            !w.starts_with(|c: char| c.is_ascii_alphanumeric())
+                || !text[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+        })
+    })
+}
+
+/// The answers of `ask`'s kind the reply carries: byte ranges of `f.text` (not for `fact`).
+fn spans(
+    f: &Folded,
+    ask: &Ask,
+    customer_said: Option<&str>,
+    policy: &BTreeMap<String, f64>,
+) -> Vec<(usize, usize)> {
+    let typed =
+        |ts: &[Typed]| -> Vec<(usize, usize)> { ts.iter().flat_map(|&t| extract(f, t)).collect() };
+    match ask.kind {
+        AskKind::Time => typed(&[Typed::Time, Typed::Duration]),
+        AskKind::Duration => typed(&[Typed::Duration, Typed::Time]),
+        AskKind::Amount => typed(&[Typed::Amount]),
+        AskKind::YesNo => yes_no(f, customer_said),
+        AskKind::Choice => choice(f, &ask.options),
+        AskKind::Fact => vec![],
+        AskKind::Policy => {
+            let Some(rule) = ask.policy.as_deref() else {
+                return vec![];
+            };
+            // Inserted, not collected from an array: `From<[_; 1]>` sorts (a sort instantiation).
+            let mut one: BTreeMap<String, f64> = BTreeMap::new();
+            one.insert(rule.to_string(), policy.get(rule).copied().unwrap_or(1.0));
+            let spans: Vec<(usize, usize)> = crate::policy::stated(f, &one)
+                .into_iter()
+                .map(|s| s.span)
+                .collect();
+            if !spans.is_empty() {
+                return spans;
+            }
+            match compiled().data.policy.get(rule).map(String::as_str) {
+                Some("amount") => typed(&[Typed::Amount]),
+                Some(_) => typed(&[Typed::Duration]),
+                None => vec![],
+            }
+        }
     }
 }
 

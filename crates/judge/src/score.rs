@@ -278,12 +278,23 @@ fn judge_with(
     for (id, f) in found {
         principles.insert(id.to_string(), f);
     }
+    // The questions the next turns would ask: a reply that already answers one is not asked
+    // it (`Session::reply_with`).
+    let ahead = turn
+        .ahead
+        .iter()
+        .map(|ask| {
+            let said = turn.customer_said.as_deref();
+            crate::answers::ahead(&d.folded, ask, said, &turn.policy)
+        })
+        .collect();
     Judgement {
         score: s.clamp(0.0, 100.0).round() as u8,
         principles,
         courtesy,
         expected,
         tips,
+        ahead,
     }
 }
 

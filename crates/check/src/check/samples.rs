@@ -69,7 +69,7 @@ fn play_way(s: &Scenario, played: &[Session], path: &[usize], lang: Lang) -> Ses
 }
 
 /// Take branch `k` of the current turn with one of the turn's model answers when one takes it
-/// (a real reply, so a browser test can type the same path into the app, and the next line
+/// to where it goes (not on past a turn whose question the answer already answers: a real reply, so a browser test can type the same path into the app, and the next line
 /// fits a good reply as it would in the app); else as if its condition held (`follow`).
 fn follow_with_model(s: &Scenario, x: &mut Session, k: usize) {
     if let Target::Turn(i) = x.at {
@@ -77,7 +77,7 @@ fn follow_with_model(s: &Scenario, x: &mut Session, k: usize) {
             let reply = x.fill(m.get(x.lang));
             let mut y = x.clone();
             if y.reply_with(s, &reply, None, &native_judge)
-                .is_some_and(|e| e.branch == Some(k))
+                .is_some_and(|e| e.branch == Some(k) && e.passed.is_none())
             {
                 *x = y;
                 return;
@@ -221,8 +221,9 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                 .filter(|(id, f)| f.hit && !(no_facts && id.as_str() == "facts"))
                 .map(|(k, _)| k.clone())
                 .collect();
-            let gave_up = match e.branch.map(|k| &t.next[k]) {
-                Some(b) if b.goto != e.next => msg!(
+            let gave_up = match (e.branch.map(|k| &t.next[k]), e.passed) {
+                (Some(b), Some(_)) => msg!("check.sample_passed", to = s.target_name(b.goto)),
+                (Some(b), None) if b.goto != e.next => msg!(
                     "check.sample_gave_up",
                     to = s.target_name(b.goto),
                     why = if e.mood_after == 0 {

@@ -230,6 +230,155 @@ fn policy_and_fact_questions() {
     assert!(!judge(&f, &fact, None, &[], &policy).hit);
 }
 
+/// `ahead`: the question `q` of kind `kind`, answered by `reply` before it is asked?
+fn told(kind: AskKind, q: &str, said: &str, reply: &str) -> bool {
+    let q = Ahead {
+        ask: ask(kind),
+        question: q.into(),
+    };
+    ahead(&Folded::new(reply), &q, Some(said), &BTreeMap::new())
+}
+
+#[test]
+fn a_question_ahead_is_answered_only_of_its_matter() {
+    use AskKind::*;
+    let late = "快递六天了还没到!";
+    // Said of what the question asks about: answered (Simplified, Traditional, English).
+    assert!(told(
+        Time,
+        "那到底什么时候能到?",
+        late,
+        "非常抱歉,我已经加急,周五前送到。"
+    ));
+    assert!(told(
+        Time,
+        "那到底什麼時候能到?",
+        late,
+        "非常抱歉,我已經加急,週五前送到。"
+    ));
+    assert!(told(
+        Duration,
+        "补发要多久?后天就是生日了,来不及的话我还不如退款。",
+        "",
+        "补发今天发出"
+    ));
+    assert!(told(
+        Time,
+        "So when will it arrive?",
+        "",
+        "Sorry! It will arrive on Friday."
+    ));
+    assert!(told(
+        Time,
+        "好,那你说,师傅哪天来?",
+        "",
+        "师傅明天上午10点前上门。"
+    ));
+    assert!(told(Amount, "运费谁出?", "", "取件免费,运费我们出。"));
+    // Only the clause that asks says what about: "来不及" and "退款" above are not asked.
+    assert!(!told(
+        Duration,
+        "补发要多久?后天就是生日了,来不及的话我还不如退款。",
+        "",
+        "明天来"
+    ));
+    // The time of something else: a report back, a pickup, a return window.
+    for reply in [
+        "我马上催快递,半小时内给您回复到货情况。",
+        "错的那双明天上午快递上门取件。",
+        "到货后七天无理由退换。",
+        "I'll chase the courier and call you back within the hour about the delivery.",
+    ] {
+        assert!(!told(Time, "那到底什么时候能到?", late, reply), "{reply}");
+    }
+    // A number the customer said, said back.
+    assert!(!told(
+        Duration,
+        "什么时候能到?",
+        late,
+        "六天才到,确实太久了。"
+    ));
+    // A time with nothing of the matter in its clause, or a question about nothing we know.
+    assert!(!told(
+        Time,
+        "那到底什么时候能到?",
+        late,
+        "非常抱歉,我明天处理。"
+    ));
+    assert!(!told(Time, "你们怎么这样?", late, "明天送到。"));
+    // Never a yes or no, or a fact: they are read at their own turn.
+    assert!(!told(YesNo, "能包装好一点吗?", "", "可以,明天送到。"));
+}
+
+/// Every word of `about` says what a question and an answer are about, and every word of
+/// `not_about` takes a clause off the question's matter (each list's words, one by one).
+#[test]
+fn every_about_and_not_about_word_counts() {
+    use AskKind::*;
+    let d = &compiled().data;
+    let asked: &[(&str, AskKind, &str, &str)] = &[
+        ("delivery", Time, "什么时候能到?", "When will it arrive?"),
+        (
+            "visit",
+            Time,
+            "师傅哪天来?",
+            "When is the technician coming?",
+        ),
+        ("refund", Time, "钱什么时候退?", "When do I get my money?"),
+        ("cost", Amount, "运费谁出?", "Who pays the postage?"),
+    ];
+    assert_eq!(
+        d.about.len(),
+        asked.len(),
+        "a group of `about` with no case here"
+    );
+    for &(group, kind, zh, en) in asked {
+        for w in &d.about[group] {
+            if w.ends_with(['吗', '呢']) {
+                // A word that asks: it says what a question is about.
+                assert!(
+                    told(Time, &format!("明天{w}?"), "", "明天送到"),
+                    "{group}: {w}"
+                );
+                continue;
+            }
+            let latin = w.is_ascii();
+            let q = if latin { en } else { zh };
+            let answer = match (kind, latin) {
+                (Amount, false) => "10元",
+                (Amount, true) => "10 yuan",
+                (_, false) => "明天",
+                (_, true) => "tomorrow",
+            };
+            let reply = if latin {
+                format!("{w} {answer}")
+            } else {
+                format!("{answer}{w}")
+            };
+            assert!(told(kind, q, "", &reply), "{group}: {w}: {reply}");
+            assert!(!told(kind, q, "", answer), "{group}: {answer} alone");
+        }
+    }
+    for w in &d.not_about {
+        let (q, reply) = if w.is_ascii() {
+            (
+                "When will it arrive?",
+                format!("it will arrive tomorrow {w}"),
+            )
+        } else {
+            ("什么时候能到?", format!("明天送到{w}"))
+        };
+        assert!(!told(Time, q, "", &reply), "not_about: {w}: {reply}");
+    }
+    assert!(told(
+        Time,
+        "When will it arrive?",
+        "",
+        "it will arrive tomorrow"
+    ));
+    assert!(told(Time, "什么时候能到?", "", "明天送到"));
+}
+
 #[test]
 fn odd_input_never_panics() {
     let long = "周四".repeat(5_000);
@@ -252,6 +401,11 @@ fn odd_input_never_panics() {
                 policy: Some("nope".into()),
             };
             let _ = judge(&Folded::new(reply), &a, Some(reply), &[], &BTreeMap::new());
+            let q = Ahead {
+                ask: a,
+                question: reply.into(),
+            };
+            let _ = ahead(&Folded::new(reply), &q, Some(reply), &BTreeMap::new());
         }
     }
 }
