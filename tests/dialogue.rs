@@ -43,7 +43,11 @@ fn judge(text: &str, _: Lang, rules: &TurnRules, _: Option<f64>) -> Judgement {
         courtesy: 0.5,
         expected: vec![],
         tips: vec![],
-        ahead: vec![text.split_whitespace().any(|w| w == "told"); rules.ahead.len()],
+        ahead: if text.split_whitespace().any(|w| w == "told") {
+            (1u32 << rules.ahead.len()) - 1
+        } else {
+            0
+        },
     }
 }
 

@@ -221,7 +221,11 @@ const SCORER_TARGET = 250 * 1024;
 // Raised to 331 KB on 2026-12-07 (twenty-fourth session) at 337,351 bytes (329.4 KB, warm
 // tree; 569 bytes under 330 KB, less than clean clones have differed by): written Cantonese
 // folded to Mandarin (data/cantonese.txt and its automaton) and the heads retrained on it.
-const SCORER_BUDGET = 331 * 1024;
+// Raised to 333 KB on 2026-12-07 (twenty-eighth session) at 339,729 bytes (331.8 KB, warm
+// tree): a customer told already does not ask (`answers::ahead`, the questions of the next
+// turns read from the request, their matter words in data/answers.toml), ~2.3 KB; 333 rather
+// than 332 for what clean clones have built larger.
+const SCORER_BUDGET = 333 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
@@ -279,7 +283,11 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // 351,087 bytes (145 under 343 KB; the warm tree 350,742: clean clones build larger, as the
 // library module's 777 bytes raw show), with a history trend's caption and a hint kept across a
 // language switch.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 344 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
+// Raised to 345 KB on 2026-12-07 (twenty-eighth session) at 352,102 bytes (343.8 KB, warm
+// tree, 154 under 344 KB; clean clones have built it ~770 bytes larger): a customer told
+// already does not ask (`Scenario::ahead`, `Session::pass_over`, the questions sent to the
+// scorer), ~1.8 KB.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 345 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

@@ -485,10 +485,7 @@ impl Session {
         };
         let at = s.ahead(i).iter().position(|&k| k == t)?;
         let mood = (self.mood + b.mood).clamp(0, 100);
-        if !j.ahead.get(at).copied().unwrap_or(false)
-            || mood == 0
-            || self.log.len() + 1 >= s.max_turns
-        {
+        if !j.answers_ahead(at) || mood == 0 || self.log.len() + 1 >= s.max_turns {
             return None;
         }
         let mut answered = j.clone();

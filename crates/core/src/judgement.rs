@@ -226,9 +226,11 @@ pub struct Judgement {
     /// One tip per missed principle or violation.
     #[serde(default)]
     pub tips: Vec<Tip>,
-    /// Per question of `TurnRules::ahead`, in its order: does the reply already answer it?
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ahead: Vec<bool>,
+    /// The questions of `TurnRules::ahead` the reply already answers: bit `k` for the `k`-th
+    /// (the first 32; a number, not a list of flags, so the app's module reads no sequence of
+    /// booleans, #17).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ahead: u32,
 }
 
 /// What the app asks the engine module to judge.
@@ -244,7 +246,16 @@ pub struct JudgeRequest {
     pub secs: Option<f64>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 impl Judgement {
+    /// Does the reply already answer the `k`-th question of `TurnRules::ahead`?
+    pub fn answers_ahead(&self, k: usize) -> bool {
+        k < 32 && self.ahead & (1 << k) != 0
+    }
+
     /// Does the reply show principle `id`?
     pub fn hit(&self, id: impl AsRef<str>) -> bool {
         self.principles.get(id.as_ref()).is_some_and(|f| f.hit)
@@ -512,15 +523,8 @@ pub mod write {
                 out.push('}');
             }
             out.push(']');
-            if !self.ahead.is_empty() {
-                out.push_str(",\"ahead\":[");
-                for (i, a) in self.ahead.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(if *a { "true" } else { "false" });
-                }
-                out.push(']');
+            if self.ahead != 0 {
+                let _ = write!(out, ",\"ahead\":{}", self.ahead);
             }
             out.push('}');
         }
@@ -624,7 +628,7 @@ pub mod write {
                 source: "§2\n".into(),
             }];
             assert_eq!(j.to_json(), serde_json::to_string(&j).unwrap());
-            j.ahead = vec![true, false];
+            j.ahead = 0b101;
             assert_eq!(j.to_json(), serde_json::to_string(&j).unwrap());
         }
     }

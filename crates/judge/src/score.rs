@@ -280,14 +280,13 @@ fn judge_with(
     }
     // The questions the next turns would ask: a reply that already answers one is not asked
     // it (`Session::reply_with`).
-    let ahead = turn
-        .ahead
-        .iter()
-        .map(|ask| {
-            let said = turn.customer_said.as_deref();
-            crate::answers::ahead(&d.folded, ask, said, &turn.policy)
-        })
-        .collect();
+    let mut ahead = 0u32;
+    for (k, q) in turn.ahead.iter().take(32).enumerate() {
+        let said = turn.customer_said.as_deref();
+        if crate::answers::ahead(&d.folded, q, said, &turn.policy) {
+            ahead |= 1 << k;
+        }
+    }
     Judgement {
         score: s.clamp(0.0, 100.0).round() as u8,
         principles,
