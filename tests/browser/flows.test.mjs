@@ -18,6 +18,12 @@ test('export JSON, clear (asks first), import back: same attempts, no duplicates
   const rows = page.locator('table.attempts tbody tr');
   await rows.first().waitFor();
   const n = await rows.count();
+  // Each format says what it is for (described, for a screen reader too).
+  const described = await page.evaluate(() => ['Export JSON', 'Export CSV', 'Export xAPI'].map((t) => {
+    const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === t);
+    return document.getElementById(b.getAttribute('aria-describedby'))?.textContent ?? '';
+  }));
+  for (const [d, what] of described.map((d, i) => [d, ['import', 'spreadsheet', 'Learning Record Store'][i]])) assert.ok(d.includes(what), `${what}: ${d}`);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
   const file = await dl.path();
   const exported = JSON.parse(fs.readFileSync(file, 'utf8'));

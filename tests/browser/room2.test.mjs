@@ -399,6 +399,12 @@ test('on a phone, the keyboard opening keeps the newest message and Send in view
   // the brief and the customer's line): the trainee taps it when ready.
   await page.waitForTimeout(300);
   assert.notEqual(await page.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
+  // No keyboard shortcut offered where there is no keyboard.
+  assert.equal(await page.getByRole('textbox', { name: 'Reply' }).getAttribute('placeholder'), 'Write your reply…');
+  const desk = await newPage(browser);
+  await desk.goto(`${srv.base}/?lang=en&seed=1#/play/${ID}`);
+  assert.match(await desk.getByRole('textbox', { name: 'Reply' }).getAttribute('placeholder'), /Ctrl\+Enter/);
+  await desk.context().close();
   // Two turns in: the conversation is longer than the box shown with the keyboard open.
   for (let i = 0; i < 2 && !(await page.locator('.summary').count()); i++) await reply(page, NO_SORRY);
   assert.equal(await page.locator('.summary').count(), 0, 'still playing');

@@ -213,14 +213,15 @@ pub fn HistoryPage() -> Html {
         <section class="history">
             <h1>{ tr("hist.title") }</h1>
             <div class="toolbar">
-                <button onclick={export("json")}>{ tr("hist.export_json") }</button>
-                <button onclick={export("csv")}>{ tr("hist.export_csv") }</button>
-                <button onclick={export("xapi")}>{ tr("hist.export_xapi") }</button>
+                <button onclick={export("json")} aria-describedby="export-help">{ tr("hist.export_json") }</button>
+                <button onclick={export("csv")} aria-describedby="export-help">{ tr("hist.export_csv") }</button>
+                <button onclick={export("xapi")} aria-describedby="export-help">{ tr("hist.export_xapi") }</button>
                 <label class="button">{ tr("hist.import") }
                     <input type="file" accept=".json,application/json" onchange={on_import} class="visually-hidden" />
                 </label>
                 <button onclick={on_clear} disabled={store.attempts.is_empty()}>{ tr("hist.clear") }</button>
             </div>
+            <p id="export-help" class="export-help">{ tr("hist.export_help") }</p>
             <p role="status" class="message">{ message.unwrap_or_default() }</p>
             if attempts.is_empty() {
                 <p>{ tr("hist.empty") }</p>

@@ -87,6 +87,16 @@ fn before_input(e: &web_sys::InputEvent, cut: &UseStateHandle<Option<usize>>) {
     }
 }
 
+/// Is the main pointer a finger (a phone or a tablet: no keyboard shortcut to offer, and a
+/// focused box opens the on-screen keyboard)?
+fn touch_screen() -> bool {
+    gloo::utils::window()
+        .match_media("(pointer: coarse)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
 /// Where the stored session is: not read yet, waiting for the engine to replay it, or in play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -580,6 +590,8 @@ pub fn Play(p: &PlayProps) -> Html {
     let ended = state.session.ended().is_some();
     let phase = state.phase;
     let cut = use_state(|| None::<usize>);
+    // Read once: the reply box's placeholder offers Ctrl+Enter only where there is a keyboard.
+    let touch = use_memo((), |_| touch_screen());
     // When the pending reply was sent to the scorer (for the progress shown while it scores).
     let pending_since = use_mut_ref(|| None::<f64>);
 
@@ -830,11 +842,7 @@ pub fn Play(p: &PlayProps) -> Html {
                     .is_some_and(|a| a.tag_name() != "BODY");
                 // Not on a touch screen: focus there opens the keyboard over the brief, the
                 // customer's line and the feedback; the trainee taps the box when ready.
-                let touch = gloo::utils::window()
-                    .match_media("(pointer: coarse)")
-                    .ok()
-                    .flatten()
-                    .is_some_and(|m| m.matches());
+                let touch = touch_screen();
                 if let Some(t) = textarea
                     .cast::<web_sys::HtmlElement>()
                     .filter(|_| !away && !touch)
@@ -1143,7 +1151,8 @@ pub fn Play(p: &PlayProps) -> Html {
                     }
                     <label for="reply" class="visually-hidden">{ tr("play.reply") }</label>
                     <textarea id="reply" ref={textarea} rows="4" aria-label={tr("play.reply")}
-                        placeholder={tr("play.reply_placeholder")} value={(*draft).clone()}
+                        placeholder={tr(if *touch { "play.reply_placeholder_touch" } else { "play.reply_placeholder" })}
+                        value={(*draft).clone()}
                         oninput={on_input} onkeydown={on_key} disabled={busy}
                         maxlength={REPLY_LIMIT.to_string()} aria-describedby="reply-count" />
                     <p class={classes!("count", (count >= REPLY_LIMIT).then_some("full"))} id="reply-count">
