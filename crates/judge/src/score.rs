@@ -614,7 +614,7 @@ mod tests {
         assert!(rude
             .tips
             .iter()
-            .any(|t| t.principle == "blame" && t.source.contains("001 No:019")));
+            .any(|t| t.principle == "blame" && t.source.contains("No:019")));
         assert!(good.courtesy > rude.courtesy);
     }
 
