@@ -393,3 +393,29 @@ fn a_wrong_shop_rule_is_a_false_claim_with_evidence_that_costs_score_and_mood() 
         x.customer_line
     );
 }
+
+/// A Traditional interface playing a scenario written only in Simplified: the customer speaks
+/// Simplified (the scenario's text), the feedback's tips are in Traditional; a stored session
+/// replays the same. Scores do not depend on it.
+#[test]
+fn a_traditional_interface_reads_its_tips_in_traditional() {
+    let s = library()
+        .iter()
+        .find(|s| !s.languages.contains(&Lang::ZhHant) && s.languages.contains(&Lang::ZhHans))
+        .expect("a scenario written in Simplified only");
+    let reply = "好的,知道了。";
+    let mut x = Session::new(s, 1, Lang::ZhHant);
+    assert_eq!((x.lang, x.tips), (Lang::ZhHans, Lang::ZhHant));
+    let simplified = Session::new(s, 1, Lang::ZhHans)
+        .judge_with(s, reply, None, &native_judge)
+        .unwrap();
+    let e = x.reply_with(s, reply, None, &native_judge).unwrap().clone();
+    assert_eq!(e.judgement.score, simplified.score);
+    assert!(!e.judgement.tips.is_empty());
+    let rules = s.rules(e.turn, Lang::ZhHans, Some(&e.customer));
+    let traditional = score::judge(reply, Lang::ZhHant, &rules, None);
+    assert_eq!(e.judgement.tips, traditional.tips);
+    assert_ne!(e.judgement.tips, simplified.tips);
+    let y = Session::replay_with(s, &x.saved(&s.id), &native_judge);
+    assert_eq!(y.log[0].judgement.tips, traditional.tips);
+}

@@ -784,7 +784,7 @@ pub fn Play(p: &PlayProps) -> Html {
                 {
                     let sent = route::now_ms();
                     *since.borrow_mut() = Some(sent);
-                    let lang = state.session.lang;
+                    let lang = state.session.tips;
                     wasm_bindgen_futures::spawn_local(async move {
                         let judged = super::engine_judge(&text, lang, &rules, secs).await;
                         let wait = (400.0 - (route::now_ms() - sent)).max(0.0) as u32;

@@ -233,8 +233,12 @@ pub struct Exchange {
 pub struct Session {
     /// The seed of its random choices: the same seed and replies give the same session.
     pub seed: u64,
-    /// The UI language (the scenario's text is in `Scenario::play_lang` of it).
+    /// The language played in: `Scenario::play_lang` of the UI language.
     pub lang: Lang,
+    /// The language the judge writes its tips in: the UI language when it is of the play
+    /// language's family (a Traditional interface playing a scenario written in Simplified
+    /// reads its feedback in Traditional), else the play language. Scoring does not depend on it.
+    pub tips: Lang,
     rng: ChaCha8Rng,
     fills: BTreeMap<String, String>,
     /// The turn the customer is at, or the ending reached.
@@ -306,6 +310,11 @@ impl Session {
         let mut me = Session {
             seed,
             lang,
+            tips: if ui.family() == lang.family() {
+                ui
+            } else {
+                lang
+            },
             rng,
             fills,
             at,
@@ -443,7 +452,7 @@ impl Session {
         judge: Judge,
     ) -> Option<Judgement> {
         let rules = self.rules_now(s)?;
-        Some(judge(text, self.lang, &rules, secs))
+        Some(judge(text, self.tips, &rules, secs))
     }
 
     /// Take the trainee's reply: judge it with the given scorer, move the mood, follow the
@@ -587,7 +596,9 @@ impl Session {
         Saved {
             scenario: scenario.to_string(),
             seed: self.seed,
-            lang: self.lang,
+            // The UI language when it is of the play language's family (what a replay needs to
+            // play and write tips the same), else the play language (which plays the same).
+            lang: self.tips,
             replies: self
                 .log
                 .iter()
@@ -636,7 +647,7 @@ impl Session {
             let Some(rules) = me.rules_now(s) else {
                 break;
             };
-            match judge(&r.text, me.lang, &rules, r.secs) {
+            match judge(&r.text, me.tips, &rules, r.secs) {
                 Ok(j) => {
                     if me
                         .reply_with(s, &r.text, r.secs, &|_, _, _, _| j.clone())
