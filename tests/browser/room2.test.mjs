@@ -426,3 +426,27 @@ test('on a phone, the keyboard opening keeps the newest message and Send in view
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('a reply that answers what the customer would ask next: the customer moves on, and the feedback says so', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en&seed=1#/play/angry-damaged-goods`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(page, "Ms. Chen, I'm so sorry, our packing let you down. I'm sending a new set by express and it will arrive tomorrow.");
+  const note = page.getByRole('region', { name: 'Feedback' }).locator('.not-asked');
+  assert.match(await note.textContent(), /no longer needs to ask .How long will the replacement take\?/);
+  // The customer does not ask how long: she asks about the packing.
+  await page.locator('[role=log] .msg.customer').nth(1).waitFor();
+  assert.match(await page.locator('[role=log] .msg.customer').nth(1).textContent(), /pack it properly/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  // Without the time, she asks, and the feedback says nothing of it (a fresh browser).
+  const other = await newPage(browser);
+  await other.goto(`${srv.base}/?lang=en&seed=1#/play/angry-damaged-goods`);
+  await other.getByRole('log').locator('.msg.customer').first().waitFor();
+  await reply(other, "Ms. Chen, I'm so sorry, our packing let you down. I'm sending you a new set.");
+  assert.equal(await other.getByRole('region', { name: 'Feedback' }).locator('.not-asked').count(), 0);
+  await other.locator('[role=log] .msg.customer').nth(1).waitFor();
+  assert.match(await other.locator('[role=log] .msg.customer').nth(1).textContent(), /How long will the replacement take/);
+  assert.deepEqual(other.errors, []);
+  await other.context().close();
+});

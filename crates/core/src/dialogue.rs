@@ -226,6 +226,9 @@ pub struct Exchange {
     /// the customer asks there, with the index of the branch taken from it
     /// (`Scenario::ahead`): `next` is where that branch leads, the mood moved by both.
     pub passed: Option<(usize, usize)>,
+    /// What the customer would have asked at the turn passed over (its first line, filled):
+    /// the feedback says the reply answered it before it was asked.
+    pub not_asked: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -563,6 +566,9 @@ impl Session {
             next = Target::Ending(s.gives_up);
         }
         let model = turn.model.first().map(|m| self.fill(m.get(self.lang)));
+        let not_asked = passed
+            .and_then(|(t, _)| s.turns.get(t)?.say.first())
+            .map(|l| self.fill(l.get(self.lang)));
         let customer = std::mem::take(&mut self.customer_line);
         self.log.push(Exchange {
             turn: i,
@@ -576,6 +582,7 @@ impl Session {
             model,
             branch: branch.map(|(k, _)| k),
             passed,
+            not_asked,
         });
         self.at = next;
         self.enter(s);
