@@ -355,3 +355,32 @@ fn lang_writes_the_messages_in_chinese_and_keeps_the_line_format() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--lang zh-Hans"));
 }
+
+/// A sample whose reply answers the next turn's question before it is asked: its path names
+/// the turn passed over, in the text and in the JSON (`passed`).
+#[test]
+fn paths_name_a_turn_passed_over() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("scenarios/angry-damaged-goods.toml");
+    let run = |opt: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kefu"))
+            .args(["check", opt])
+            .arg(&file)
+            .output()
+            .expect("kefu runs");
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("--paths");
+    assert!(
+        text.lines().any(|l| l.ends_with("(zh-Hans, seed 1): open (mood 25) → resend (answered before it was asked) → packaging (mood 70)")),
+        "{text}"
+    );
+    let json = run("--paths=json");
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["steps"][0]["passed"], "resend");
+    assert_eq!(first["at"], "packaging");
+    let second: serde_json::Value = serde_json::from_str(json.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(second["steps"][0]["passed"], serde_json::Value::Null);
+    assert_eq!(second["at"], "resend");
+}

@@ -202,10 +202,9 @@ fn sample_path_line(
     match out {
         PathsOut::None => None,
         PathsOut::Text => {
-            let mut path: Vec<String> = p
-                .steps
-                .iter()
-                .map(|st| match &st.reply {
+            let mut path: Vec<String> = Vec::new();
+            for st in &p.steps {
+                path.push(match &st.reply {
                     Some(_) => format!("{} (mood {})", st.turn, st.mood),
                     None => format!(
                         "{} (mood {}, no sample: branch {})",
@@ -213,8 +212,11 @@ fn sample_path_line(
                         st.mood,
                         st.branch.map_or(0, |k| k + 1)
                     ),
-                })
-                .collect();
+                });
+                if let Some(id) = &st.passed {
+                    path.push(format!("{id} (answered before it was asked)"));
+                }
+            }
             path.push(format!("{} (mood {})", p.at, p.mood));
             Some(format!(
                 "{name}:{}:{}: note: sample played ({}, seed {}): {}",
@@ -241,6 +243,7 @@ fn sample_path_line(
                     "mood": st.mood,
                     "reply": st.reply,
                     "branch": st.branch,
+                    "passed": st.passed,
                 })).collect::<Vec<_>>(),
                 "at": p.at,
                 "said": p.line,

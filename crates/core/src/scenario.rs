@@ -275,6 +275,8 @@ pub struct PlayedStep {
     pub reply: Option<String>,
     /// The index of the branch taken (`None`: the customer gave up).
     pub branch: Option<usize>,
+    /// The turn passed over because the reply had already answered its question (its id).
+    pub passed: Option<String>,
 }
 
 /// A validated scenario: every reference resolved, every ending reachable.

@@ -87,14 +87,19 @@ fn follow_with_model(s: &Scenario, x: &mut Session, k: usize) {
     x.follow(s, k);
 }
 
-/// `open (mood 25) → when (mood 50) → resolved (mood 70)`.
+/// `open (mood 25) → when (mood 50) → resolved (mood 70)`; a turn passed over because the reply
+/// had already answered its question is named as such (`open (mood 25) → when (answered before
+/// it was asked) → compensation (mood 70)`).
 pub(super) fn path_text(lang: Lang, s: &Scenario, x: &Session) -> String {
     let step = |id: &str, mood: i32| msg!("check.path_step", id = id, mood = mood).in_lang(lang);
-    let mut out: Vec<String> = x
-        .log
-        .iter()
-        .map(|e| step(&s.turns[e.turn].id, e.mood_before))
-        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for e in &x.log {
+        out.push(step(&s.turns[e.turn].id, e.mood_before));
+        if let Some((t, _)) = e.passed {
+            let id = &s.turns[t].id;
+            out.push(msg!("check.path_passed", id = id).in_lang(lang));
+        }
+    }
     out.push(step(s.target_name(x.at), x.mood));
     out.join(" → ")
 }
@@ -113,6 +118,7 @@ fn played_path(s: &Scenario, x: &Session) -> kefu_core::scenario::Played {
                 mood: e.mood_before,
                 reply: (!e.judgement.principles.is_empty()).then(|| e.reply.clone()),
                 branch: e.branch,
+                passed: e.passed.map(|(t, _)| s.turns[t].id.clone()),
             })
             .collect(),
         at: s.target_name(x.at).to_string(),
