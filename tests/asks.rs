@@ -293,6 +293,9 @@ fn a_customer_told_already_does_not_ask_again() {
         ("angry-third-complaint", Lang::ZhHans, "周女士,真的非常抱歉,这次由我负责到底,半小时内给您回电话。", "owner"),
         ("angry-late-delivery", Lang::ZhHans, "王先生,非常抱歉让您久等了,这是我们的问题,快递已经加急,周五前一定送到。", "compensation"),
         ("angry-late-delivery", Lang::ZhHans, "王先生,非常抱歉,等了六天确实太久了,这是我们的问题,我马上帮您催快递。", "when"),
+        // Two questions to come answered at once (who pays for the return, and whether the new
+        // pair comes before Saturday): both passed over (a fresh-eyes tester's reply).
+        ("angry-wrong-item", Lang::ZhHans, "赵先生,非常抱歉,是我们发错了货。新的黑色42码今天顺丰发出,明天送到,赶得上周六比赛。错的那双明天上午快递上门取,运费我们出。", "resolved"),
     ];
     for &(id, lang, reply, want) in cases {
         let s = lib.iter().find(|s| s.id == id).expect("shipped");
@@ -302,8 +305,23 @@ fn a_customer_told_already_does_not_ask_again() {
         // Passed over or asked, in one exchange either way.
         assert_eq!(x.log.len(), 1);
         assert_eq!(
-            x.log[0].passed.is_some(),
+            !x.log[0].passed.is_empty(),
             want != "resend" && want != "owner" && want != "when"
         );
+    }
+    // Told where the refund is stuck, she does not ask where it is stuck (a line that fits:
+    // `angry-refund-not-received`, turn `when`), and asks what comes next.
+    let s = lib
+        .iter()
+        .find(|s| s.id == "angry-refund-not-received")
+        .unwrap();
+    for (reply, told) in [
+        ("刘女士,非常抱歉让您等了这么久。我刚查到了,退款卡在财务审核,是我们这边漏处理了。我已经加急处理。", true),
+        ("刘女士,非常抱歉让您等了这么久,我马上帮您查。", false),
+    ] {
+        let mut x = Session::new(s, 1, Lang::ZhHans);
+        x.reply_with(s, reply, None, &native_judge);
+        assert_eq!(s.target_name(x.at), "when");
+        assert_eq!(x.customer_line.contains("卡在哪儿了？"), !told, "{reply}: {}", x.customer_line);
     }
 }

@@ -378,9 +378,9 @@ fn paths_name_a_turn_passed_over() {
     );
     let json = run("--paths=json");
     let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
-    assert_eq!(first["steps"][0]["passed"], "resend");
+    assert_eq!(first["steps"][0]["passed"], serde_json::json!(["resend"]));
     assert_eq!(first["at"], "packaging");
     let second: serde_json::Value = serde_json::from_str(json.lines().nth(1).unwrap()).unwrap();
-    assert_eq!(second["steps"][0]["passed"], serde_json::Value::Null);
+    assert_eq!(second["steps"][0]["passed"], serde_json::json!([]));
     assert_eq!(second["at"], "resend");
 }

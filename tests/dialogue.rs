@@ -463,30 +463,30 @@ fn the_customer_does_not_ask_what_the_reply_already_told_them() {
     assert_eq!(x.customer_line, "Thanks.");
     let e = &x.log[0];
     assert_eq!(
-        (e.branch, e.passed, e.next),
-        (Some(1), Some((when, 0)), Target::Turn(thanks))
+        (e.branch, e.passed.clone(), e.next),
+        (Some(1), vec![(when, 0)], Target::Turn(thanks))
     );
     // Not told: the customer asks.
     let mut x = Session::new(&s, 1, Lang::En);
     x.reply_with(&s, "apology solution", None, &judge);
     assert_eq!(
-        (at(&s, &x), x.mood, x.log[0].passed),
-        ("when".into(), 50, None)
+        (at(&s, &x), x.mood, x.log[0].passed.clone()),
+        ("when".into(), 50, vec![])
     );
     // Told, but `when`'s branch for that reply stays at `when` (no solution): asked anyway,
     // with no change of mood from `when`.
     let mut x = Session::new(&s, 1, Lang::En);
     x.reply_with(&s, "apology told", None, &judge);
     assert_eq!(
-        (at(&s, &x), x.mood, x.log[0].passed),
-        ("when".into(), 50, None)
+        (at(&s, &x), x.mood, x.log[0].passed.clone()),
+        ("when".into(), 50, vec![])
     );
     // A reply that drives the mood to 0 on the way: the customer gives up, nothing passed.
     let mut x = Session::new(&s, 1, Lang::En);
     x.reply_with(&s, "blame solution told", None, &judge);
     assert_eq!(
-        (at(&s, &x), x.mood, x.log[0].passed),
-        ("lost".into(), 0, None)
+        (at(&s, &x), x.mood, x.log[0].passed.clone()),
+        ("lost".into(), 0, vec![])
     );
     // A replay takes the same way.
     let y = Session::replay_with(&s, &x.saved("t"), &judge);
@@ -495,8 +495,8 @@ fn the_customer_does_not_ask_what_the_reply_already_told_them() {
     x.reply_with(&s, "apology solution told", None, &judge);
     let y = Session::replay_with(&s, &x.saved("t"), &judge);
     assert_eq!(
-        (y.at, y.mood, y.log[0].passed),
-        (x.at, x.mood, Some((when, 0)))
+        (y.at, y.mood, y.log[0].passed.clone()),
+        (x.at, x.mood, vec![(when, 0)])
     );
 }
 
@@ -513,4 +513,48 @@ fn a_yes_or_no_question_is_always_asked() {
         assert_eq!(s.ahead(open).is_empty(), asked, "{kind}");
         assert_eq!(at(&s, &x) == "when", asked, "{kind}");
     }
+}
+
+#[test]
+fn a_reply_that_answers_two_questions_to_come_passes_both() {
+    // `open` → `when` (asks a time) → `cost` (asks an amount) → resolved.
+    let open = turn("open", "It's late!");
+    let when = turn("when", "So when will it come?");
+    let cost = turn("cost", "And who pays for the return?");
+    let s = scenario(&format!(
+        r#"{HEAD}{open}[[turn.next]]
+all = ["apology"]
+goto = "when"
+mood = 10
+[[turn.next]]
+goto = "when"
+{when}asks = {{ kind = "time" }}
+[[turn.next]]
+all = ["answers"]
+goto = "cost"
+mood = 10
+[[turn.next]]
+goto = "when"
+mood = -10
+{cost}asks = {{ kind = "amount" }}
+[[turn.next]]
+all = ["answers"]
+goto = "resolved"
+mood = 10
+[[turn.next]]
+goto = "cost"
+mood = -10
+{ENDINGS}"#
+    ));
+    let (when, cost) = (s.turn_index("when").unwrap(), s.turn_index("cost").unwrap());
+    assert_eq!(s.ahead(s.turn_index("open").unwrap()), vec![when, cost]);
+    assert_eq!(s.ahead(when), vec![cost]);
+    let mut x = Session::new(&s, 1, Lang::En);
+    x.reply_with(&s, "apology told", None, &judge);
+    assert_eq!((at(&s, &x), x.mood), ("resolved".into(), 60));
+    assert_eq!(x.log[0].passed, vec![(when, 0), (cost, 0)]);
+    assert_eq!(
+        x.log[0].not_asked,
+        vec!["So when will it come?", "And who pays for the return?"]
+    );
 }

@@ -213,7 +213,7 @@ fn sample_path_line(
                         st.branch.map_or(0, |k| k + 1)
                     ),
                 });
-                if let Some(id) = &st.passed {
+                for id in &st.passed {
                     path.push(format!("{id} (answered before it was asked)"));
                 }
             }

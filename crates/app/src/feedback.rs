@@ -208,9 +208,9 @@ pub fn Feedback(p: &FeedbackProps) -> Html {
             <h2>{ tr("fb.title") }</h2>
             <p class="turn-score"><strong>{ tf(lang, "fb.turn_score", &[("score", &j.score.to_string())]) }</strong>
                 { " · " }{ tf(lang, "fb.courtesy", &[("pct", &((j.courtesy * 100.0).round() as u32).to_string())]) }</p>
-            if let Some(q) = &e.not_asked {
+            { for e.not_asked.iter().map(|q| html! {
                 <p class="not-asked">{ tf(lang, "fb.not_asked", &[("question", q)]) }</p>
-            }
+            }) }
             <h3>{ tr("fb.your_reply") }</h3>
             <p class="reply-hl">{ highlighted(&e.reply, j, lang) }</p>
             <ul class="fb-list">{ for good.iter().map(|id| item(id)) }</ul>

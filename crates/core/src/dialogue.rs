@@ -222,13 +222,13 @@ pub struct Exchange {
     /// The index of the branch taken in the turn's `next` (`None`: the customer gave up with no
     /// branch).
     pub branch: Option<usize>,
-    /// The turn the branch went to, passed over because the reply had already answered what
-    /// the customer asks there, with the index of the branch taken from it
-    /// (`Scenario::ahead`): `next` is where that branch leads, the mood moved by both.
-    pub passed: Option<(usize, usize)>,
-    /// What the customer would have asked at the turn passed over (its first line, filled):
-    /// the feedback says the reply answered it before it was asked.
-    pub not_asked: Option<String>,
+    /// The turns passed over, in order, because the reply had already answered what the
+    /// customer asks there, each with the index of the branch taken from it
+    /// (`Scenario::ahead`): `next` is where the last leads, the mood moved by every branch.
+    pub passed: Vec<(usize, usize)>,
+    /// What the customer would have asked at the turns passed over (each one's first line,
+    /// filled): the feedback says the reply answered it before it was asked.
+    pub not_asked: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -475,43 +475,50 @@ impl Session {
         let branch = choose(turn, &j, self.state()).map(|(k, b)| (k, b.clone()));
         let passed = branch
             .as_ref()
-            .and_then(|(_, b)| self.pass_over(s, i, b, &j));
+            .map_or_else(Vec::new, |(_, b)| self.pass_over(s, i, b, &j));
         self.advance(s, i, text, secs, j, branch, passed)
     }
 
     /// A customer does not ask what they have just been told: when branch `b` of turn `i`
     /// leads to a turn whose question the reply already answers (`Scenario::ahead`,
     /// `Judgement::ahead`), and that turn's first branch that holds for the reply (with the
-    /// question answered, the mood as `b` leaves it and the same replies given) needs
-    /// `answers` and goes elsewhere, the conversation goes on from there: that turn and the
-    /// index of its branch. Not when `b` makes the customer give up.
-    fn pass_over(
-        &self,
-        s: &Scenario,
-        i: usize,
-        b: &Branch,
-        j: &Judgement,
-    ) -> Option<(usize, usize)> {
-        let Target::Turn(t) = b.goto else {
-            return None;
-        };
-        let at = s.ahead(i).iter().position(|&k| k == t)?;
-        let mood = (self.mood + b.mood).clamp(0, 100);
-        if !j.answers_ahead(at) || mood == 0 || self.log.len() + 1 >= s.max_turns {
-            return None;
+    /// question answered, the mood as the branches so far leave it and the same replies given)
+    /// needs `answers` and goes elsewhere, the conversation goes on by it, and so on from where
+    /// it leads: the turns passed over with the index of the branch taken from each. None once
+    /// the customer would give up on the way.
+    fn pass_over(&self, s: &Scenario, i: usize, b: &Branch, j: &Judgement) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let taken = self.log.len() + 1;
+        if taken >= s.max_turns {
+            return out;
         }
+        let ahead = s.ahead(i);
         let mut answered = j.clone();
         answered.principles.entry("answers".into()).or_default().hit = true;
-        let st = State {
-            mood,
-            taken: self.log.len() + 1,
-        };
-        let (k, b2) = choose(&s.turns[t], &answered, st)?;
-        (b2.cond
-            .all
-            .contains(&crate::principles::PrincipleId::Answers)
-            && b2.goto != b.goto)
-            .then_some((t, k))
+        let (mut goto, mut mood) = (b.goto, (self.mood + b.mood).clamp(0, 100));
+        while let Target::Turn(t) = goto {
+            let asked = ahead.iter().position(|&k| k == t);
+            if mood == 0
+                || out.iter().any(|&(u, _)| u == t)
+                || !asked.is_some_and(|k| j.answers_ahead(k))
+            {
+                break;
+            }
+            let Some((k, next)) = choose(&s.turns[t], &answered, State { mood, taken }) else {
+                break;
+            };
+            if !next
+                .cond
+                .all
+                .contains(&crate::principles::PrincipleId::Answers)
+                || next.goto == goto
+            {
+                break;
+            }
+            out.push((t, k));
+            (goto, mood) = (next.goto, (mood + next.mood).clamp(0, 100));
+        }
+        out
     }
 
     /// Take branch `k` (counted from 0, taken modulo the turn's branch count) of the current
@@ -527,7 +534,7 @@ impl Session {
             let k = k % turn.next.len();
             (k, turn.next[k].clone())
         });
-        self.advance(s, i, "", None, Judgement::default(), branch, None)
+        self.advance(s, i, "", None, Judgement::default(), branch, Vec::new())
     }
 
     /// What a branch condition sees for the reply about to be given: the mood now and the
@@ -548,7 +555,7 @@ impl Session {
         secs: Option<f64>,
         j: Judgement,
         branch: Option<(usize, Branch)>,
-        passed: Option<(usize, usize)>,
+        passed: Vec<(usize, usize)>,
     ) -> Option<&Exchange> {
         let turn = s.turns.get(i)?;
         let before = self.mood;
@@ -557,7 +564,10 @@ impl Session {
             None => (Target::Ending(s.gives_up), 0),
         };
         self.mood = (self.mood + delta).clamp(0, 100);
-        if let Some(b) = passed.and_then(|(t, k)| s.turns.get(t)?.next.get(k)) {
+        for b in passed
+            .iter()
+            .filter_map(|&(t, k)| s.turns.get(t)?.next.get(k))
+        {
             next = b.goto;
             self.mood = (self.mood + b.mood).clamp(0, 100);
         }
@@ -567,8 +577,10 @@ impl Session {
         }
         let model = turn.model.first().map(|m| self.fill(m.get(self.lang)));
         let not_asked = passed
-            .and_then(|(t, _)| s.turns.get(t)?.say.first())
-            .map(|l| self.fill(l.get(self.lang)));
+            .iter()
+            .filter_map(|&(t, _)| s.turns.get(t)?.say.first())
+            .map(|l| self.fill(l.get(self.lang)))
+            .collect();
         let customer = std::mem::take(&mut self.customer_line);
         self.log.push(Exchange {
             turn: i,

@@ -275,8 +275,8 @@ pub struct PlayedStep {
     pub reply: Option<String>,
     /// The index of the branch taken (`None`: the customer gave up).
     pub branch: Option<usize>,
-    /// The turn passed over because the reply had already answered its question (its id).
-    pub passed: Option<String>,
+    /// The turns passed over because the reply had already answered their questions (ids).
+    pub passed: Vec<String>,
 }
 
 /// A validated scenario: every reference resolved, every ending reachable.
@@ -382,29 +382,42 @@ impl Scenario {
     }
 
     /// The turns a reply at `turn` may answer the question of before it is asked: each other
-    /// turn a branch of it goes to (once, in the branches' order) that `asks` a time, a span,
-    /// an amount, one of its options or a shop rule (not yes or no, whose answer is read
-    /// against the question's own words, nor a fact, judged against that turn's facts), has
-    /// no facts or false claims of its own, and has a branch that needs `answers`. A reply
-    /// that answers one is taken on from it by that turn's branches (`Session::reply_with`).
+    /// turn a branch of it goes to that `asks` a time, a span, an amount, one of its options or
+    /// a shop rule (not yes or no, whose answer is read against the question's own words, nor
+    /// a fact, judged against that turn's facts), has no facts or false claims of its own, and
+    /// has a branch that needs `answers`; then, the same way, the turns those answering
+    /// branches go to (a reply may answer two questions to come), three deep at most; each
+    /// once, in the order found. A reply that answers one is taken on from it by that turn's
+    /// branches (`Session::reply_with`).
     pub fn ahead(&self, turn: usize) -> Vec<usize> {
         use crate::judgement::AskKind;
-        let mut out: Vec<usize> = Vec::new();
-        for b in self.turns.get(turn).map_or(&[][..], |t| &t.next) {
-            let Target::Turn(k) = b.goto else { continue };
-            let t = &self.turns[k];
+        let answering = |b: &Branch| b.cond.all.contains(&PrincipleId::Answers);
+        let asks_ahead = |t: &Turn| {
             let kind = t.asks.as_ref().map(|a| a.kind);
-            if k != turn
-                && !out.contains(&k)
-                && !matches!(kind, None | Some(AskKind::YesNo | AskKind::Fact))
+            !matches!(kind, None | Some(AskKind::YesNo | AskKind::Fact))
                 && t.facts.is_empty()
                 && t.false_claims.is_empty()
-                && t.next
-                    .iter()
-                    .any(|b| b.cond.all.contains(&PrincipleId::Answers))
-            {
-                out.push(k);
+                && t.next.iter().any(answering)
+        };
+        let mut out: Vec<usize> = Vec::new();
+        // Where to look from, and whether only its answering branches lead on.
+        let mut from: Vec<(usize, bool)> = vec![(turn, false)];
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for &(f, only_answering) in &from {
+                for b in self.turns.get(f).map_or(&[][..], |t| &t.next) {
+                    let Target::Turn(k) = b.goto else { continue };
+                    if (!only_answering || answering(b))
+                        && k != turn
+                        && !out.contains(&k)
+                        && asks_ahead(&self.turns[k])
+                    {
+                        out.push(k);
+                        next.push((k, true));
+                    }
+                }
             }
+            from = next;
         }
         out
     }

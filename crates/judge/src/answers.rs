@@ -501,12 +501,11 @@ pub fn judge(
 }
 
 /// Does a reply at an earlier turn already answer the question a turn ahead will ask
-/// (`TurnRules::ahead`)? Read as at that turn, but only from a clause said of the question's
-/// matter: with a word of the `about` group the question's asking clause names (a time, a span
-/// or an amount; an option or a shop rule names its matter itself), and none of `not_about`
-/// (the time of a report back, a pickup, an order, a warranty, the past: "半小时内给您回复"
-/// says when the agent will call, not when the parcel comes); not a number the customer said
-/// at this turn said back ("六天").
+/// (`TurnRules::ahead`)? Read as at that turn (so a time of another matter, `not_about`, is
+/// none: "半小时内给您回复" says when the agent will call, not when the parcel comes), but only
+/// from a clause said of the question's matter: with a word of the `about` group the question's
+/// asking clause names (a time, a span or an amount; an option or a shop rule names its matter
+/// itself); not a number the customer said at this turn said back ("六天").
 /// Yes or no and facts are not asked ahead (`Scenario::ahead`).
 pub fn ahead(
     f: &Folded,
@@ -539,24 +538,48 @@ pub fn ahead(
     let said = customer_said
         .map(|c| Folded::new(c).text)
         .unwrap_or_default();
-    let clauses = text::clauses(&f.text);
+    let mut clauses = ClauseMemo::new(&f.text);
     spans(f, ask, None, policy).into_iter().any(|(s, e)| {
-        let Some(c) = clauses.iter().find(|c| c.start <= s && s < c.end) else {
-            return false;
-        };
-        let clause = c.slice(&f.text);
         !said.contains(f.text[s..e].trim())
-            && !mentions(clause, &d.not_about)
-            && (named || about.iter().any(|words| mentions(clause, words)))
+            && (named
+                || clauses
+                    .test(s, |c| about.iter().any(|words| mentions(c, words)))
+                    .unwrap_or(false))
     })
 }
 
-/// Does `text` hold one of `words` (a Latin word only at a word's start: "come", not "outcome")?
+/// The clauses of a text, each tested once: `test(at, f)` is `f` of the clause holding byte
+/// `at` (`None` outside every clause), computed the first time that clause is asked about.
+struct ClauseMemo<'a> {
+    text: &'a str,
+    segs: Vec<Seg>,
+    known: Vec<Option<bool>>,
+}
+
+impl<'a> ClauseMemo<'a> {
+    fn new(text: &'a str) -> Self {
+        let segs = text::clauses(text);
+        let known = vec![None; segs.len()];
+        ClauseMemo { text, segs, known }
+    }
+    fn test(&mut self, at: usize, f: impl Fn(&str) -> bool) -> Option<bool> {
+        let i = self.segs.partition_point(|c| c.end <= at);
+        let c = self.segs.get(i).filter(|c| c.start <= at)?;
+        Some(*self.known[i].get_or_insert_with(|| f(c.slice(self.text))))
+    }
+}
+
+/// Does `text` hold one of `words`? A Latin word only at a word's start ("come", not "outcome";
+/// a word is a stem: "arriv" in "arrives"), a Latin phrase only as whole words ("back to you",
+/// not "back to your").
 fn mentions(text: &str, words: &[String]) -> bool {
+    let alnum = |c: char| c.is_ascii_alphanumeric();
     words.iter().any(|w| {
-        text.match_indices(w.as_str()).any(|(i, _)| {
-            !w.starts_with(|c: char| c.is_ascii_alphanumeric())
-                || !text[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+        let latin = w.starts_with(alnum);
+        text.match_indices(w.as_str()).any(|(i, m)| {
+            !latin
+                || !text[..i].ends_with(alnum)
+                    && (!w.contains(' ') || !text[i + m.len()..].starts_with(alnum))
         })
     })
 }
@@ -570,9 +593,23 @@ fn spans(
 ) -> Vec<(usize, usize)> {
     let typed =
         |ts: &[Typed]| -> Vec<(usize, usize)> { ts.iter().flat_map(|&t| extract(f, t)).collect() };
+    // When or how long: not a time said of another matter (`not_about`: a call back, a pickup…),
+    // each clause read once however many times it holds.
+    let of_the_matter = |spans: Vec<(usize, usize)>| -> Vec<(usize, usize)> {
+        let d = &compiled().data;
+        let mut clauses = ClauseMemo::new(&f.text);
+        spans
+            .into_iter()
+            .filter(|&(s, _)| {
+                !clauses
+                    .test(s, |c| mentions(c, &d.not_about))
+                    .unwrap_or(false)
+            })
+            .collect()
+    };
     match ask.kind {
-        AskKind::Time => typed(&[Typed::Time, Typed::Duration]),
-        AskKind::Duration => typed(&[Typed::Duration, Typed::Time]),
+        AskKind::Time => of_the_matter(typed(&[Typed::Time, Typed::Duration])),
+        AskKind::Duration => of_the_matter(typed(&[Typed::Duration, Typed::Time])),
         AskKind::Amount => typed(&[Typed::Amount]),
         AskKind::YesNo => yes_no(f, customer_said),
         AskKind::Choice => choice(f, &ask.options),

@@ -77,7 +77,7 @@ fn follow_with_model(s: &Scenario, x: &mut Session, k: usize) {
             let reply = x.fill(m.get(x.lang));
             let mut y = x.clone();
             if y.reply_with(s, &reply, None, &native_judge)
-                .is_some_and(|e| e.branch == Some(k) && e.passed.is_none())
+                .is_some_and(|e| e.branch == Some(k) && e.passed.is_empty())
             {
                 *x = y;
                 return;
@@ -95,7 +95,7 @@ pub(super) fn path_text(lang: Lang, s: &Scenario, x: &Session) -> String {
     let mut out: Vec<String> = Vec::new();
     for e in &x.log {
         out.push(step(&s.turns[e.turn].id, e.mood_before));
-        if let Some((t, _)) = e.passed {
+        for &(t, _) in &e.passed {
             let id = &s.turns[t].id;
             out.push(msg!("check.path_passed", id = id).in_lang(lang));
         }
@@ -118,7 +118,11 @@ fn played_path(s: &Scenario, x: &Session) -> kefu_core::scenario::Played {
                 mood: e.mood_before,
                 reply: (!e.judgement.principles.is_empty()).then(|| e.reply.clone()),
                 branch: e.branch,
-                passed: e.passed.map(|(t, _)| s.turns[t].id.clone()),
+                passed: e
+                    .passed
+                    .iter()
+                    .map(|&(t, _)| s.turns[t].id.clone())
+                    .collect(),
             })
             .collect(),
         at: s.target_name(x.at).to_string(),
@@ -227,9 +231,9 @@ pub(super) fn run_samples(ck: &mut Checker, s: &Scenario, raw: &RawScenario) -> 
                 .filter(|(id, f)| f.hit && !(no_facts && id.as_str() == "facts"))
                 .map(|(k, _)| k.clone())
                 .collect();
-            let gave_up = match (e.branch.map(|k| &t.next[k]), e.passed) {
-                (Some(b), Some(_)) => msg!("check.sample_passed", to = s.target_name(b.goto)),
-                (Some(b), None) if b.goto != e.next => msg!(
+            let gave_up = match (e.branch.map(|k| &t.next[k]), e.passed.is_empty()) {
+                (Some(b), false) => msg!("check.sample_passed", to = s.target_name(b.goto)),
+                (Some(b), true) if b.goto != e.next => msg!(
                     "check.sample_gave_up",
                     to = s.target_name(b.goto),
                     why = if e.mood_after == 0 {

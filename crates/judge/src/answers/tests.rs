@@ -230,6 +230,49 @@ fn policy_and_fact_questions() {
     assert!(!judge(&f, &fact, None, &[], &policy).hit);
 }
 
+/// At the turn that asks when or how long, a time of another matter is no answer: a call back,
+/// a pickup of the wrong item (a fresh-eyes tester's replies, 2026-12-07).
+#[test]
+fn a_time_of_another_matter_answers_no_when() {
+    use AskKind::*;
+    for (kind, q, reply) in [
+        (
+            Time,
+            "师傅哪天来?",
+            "我今天下午3点前给您回电话,确认具体时间。",
+        ),
+        (Time, "什么时候能到?", "我半小时内给您回电话。"),
+        (Time, "钱到底什么时候退?", "我明天上午10点给您回电话。"),
+        (
+            Duration,
+            "补发要多久?",
+            "我们给您补发两个新杯子,明天上午快递会上门取走碎的杯子。",
+        ),
+        (
+            Time,
+            "When will it arrive?",
+            "I'll call you back within the hour.",
+        ),
+    ] {
+        assert!(!answers(kind, q, reply), "{reply}");
+    }
+    for (kind, q, reply) in [
+        (
+            Time,
+            "师傅哪天来?",
+            "师傅明天上午10点前上门,我下午再打电话给您确认。",
+        ),
+        (Time, "什么时候能到?", "周五之前送到。"),
+        (
+            Time,
+            "When will it arrive?",
+            "Your order will arrive on Friday.",
+        ),
+    ] {
+        assert!(answers(kind, q, reply), "{reply}");
+    }
+}
+
 /// `ahead`: the question `q` of kind `kind`, answered by `reply` before it is asked?
 fn told(kind: AskKind, q: &str, said: &str, reply: &str) -> bool {
     let q = Ahead {
