@@ -170,3 +170,40 @@ fn a_partial_answer_is_a_miss_not_a_false_claim() {
         none.score
     );
 }
+
+/// A number the customer just said, said back, is their complaint restated, not a claim about
+/// the rule (a fresh-eyes tester's reply and the scenario's own model answer were marked as
+/// false claims); the same number said as the rule still is one.
+#[test]
+fn the_customers_own_numbers_said_back_are_no_claim() {
+    let s = scenario("angry-refund-not-received");
+    let open = s.turn_index("open").unwrap();
+    let said = s.turns[open]
+        .say
+        .iter()
+        .map(|l| l.get(Lang::ZhHans))
+        .find(|l| l.contains("三天"))
+        .expect("a line where the customer says 三天 and 十天");
+    let rules = s.rules(open, Lang::ZhHans, Some(said));
+    let facts =
+        |reply: &str| native_judge(reply, Lang::ZhHans, &rules, None).principles["facts"].hit;
+    assert!(facts(
+        "刘女士,非常抱歉,上次说三天到账,现在都十天了,这是我们的问题,我马上帮您查。"
+    ));
+    assert!(!facts("刘女士,非常抱歉,退款一般十天到账,请您再等等。"));
+    // How long she has waited is not the rule either, whichever line she said; nor is anything
+    // in the turn's model answers.
+    for said in s.turns[open].say.iter().map(|l| l.get(Lang::ZhHans)) {
+        let rules = s.rules(open, Lang::ZhHans, Some(said));
+        let facts =
+            |reply: &str| native_judge(reply, Lang::ZhHans, &rules, None).principles["facts"].hit;
+        assert!(
+            facts("刘女士,真的很抱歉,让您等了十天还没收到退款。"),
+            "{said}"
+        );
+        for m in &s.turns[open].model {
+            let m = m.get(Lang::ZhHans).replace("{name}", "刘女士");
+            assert!(facts(&m), "{said}: {m}");
+        }
+    }
+}

@@ -387,6 +387,10 @@ mod tests {
         // What is left to reach the threshold is not the threshold (39 + 20 = 59).
         assert_eq!(values("满59元包邮,您再凑20元就能免运费了。"), vec![59.0]);
         assert!(read("还差20元就包邮了").is_empty());
+        assert_eq!(
+            values("我们店满59元包邮,您再挑一件20元以上的配件就免运费了。"),
+            vec![59.0]
+        );
         assert!(read("Add 20 yuan and shipping is free.").is_empty());
         assert_eq!(read("凑够59元就包邮")[0].1, 59.0);
         // A threshold without its unit, the topic right after it, is read too.

@@ -430,8 +430,22 @@ fn judge_facts(
             evidence.extend(found);
         }
     }
-    // The shop's rules: every number stated about one (`crate::policy`).
+    // The shop's rules: every number stated about one (`crate::policy`), but not one the
+    // customer just said, said back in their words ("上次说三天到账,现在都十天了" restates
+    // their complaint; "退款一般十天到账" is a claim).
+    let said = turn
+        .customer_said
+        .as_deref()
+        .map(|c| Folded::new(c).text)
+        .unwrap_or_default();
     for st in crate::policy::stated(f, &turn.policy) {
+        // Said back: the number with the char on each side of it is in the customer's line.
+        let (a, b) = st.span;
+        let before = f.text[..a].chars().next_back().map_or(0, char::len_utf8);
+        let after = f.text[b..].chars().next().map_or(0, char::len_utf8);
+        if !said.is_empty() && said.contains(&f.text[a - before..b + after]) {
+            continue;
+        }
         if turn
             .policy
             .get(&st.rule)
