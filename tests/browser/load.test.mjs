@@ -286,8 +286,11 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // Raised to 345 KB on 2026-12-07 (twenty-eighth session) at 352,102 bytes (343.8 KB, warm
 // tree, 154 under 344 KB; clean clones have built it ~770 bytes larger): a customer told
 // already does not ask (`Scenario::ahead`, `Session::pass_over`, the questions sent to the
-// scorer), ~1.8 KB.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 345 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
+// scorer), ~1.8 KB. Raised to 346 KB the same session at 353,392 bytes (345.1 KB, warm tree):
+// the feedback's note of a question answered before it was asked, two questions passed at
+// once, Traditional tips for a Traditional interface, the history's line on what each export
+// is for (three languages), the touch screen's placeholder, ~1.3 KB.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 346 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {
