@@ -479,19 +479,14 @@ pub fn judge(
     fact_spans: &[(usize, usize)],
     policy: &BTreeMap<String, f64>,
 ) -> Finding {
-    if ask.kind == AskKind::Fact {
-        let mut ev = fact_spans.to_vec();
-        crate::sort::sort(&mut ev);
-        ev.dedup();
-        return Finding {
-            hit: !ev.is_empty(),
-            evidence: ev,
-        };
-    }
-    let mut evidence: Vec<(usize, usize)> = spans(f, ask, customer_said, policy)
-        .into_iter()
-        .map(|(s, e)| f.span(s, e))
-        .collect();
+    let mut evidence: Vec<(usize, usize)> = if ask.kind == AskKind::Fact {
+        fact_spans.to_vec()
+    } else {
+        spans(f, ask, customer_said, policy)
+            .into_iter()
+            .map(|(s, e)| f.span(s, e))
+            .collect()
+    };
     crate::sort::sort(&mut evidence);
     evidence.dedup();
     Finding {
@@ -505,14 +500,10 @@ pub fn judge(
 /// none: "半小时内给您回复" says when the agent will call, not when the parcel comes), but only
 /// from a clause said of the question's matter: with a word of the `about` group the question's
 /// asking clause names (a time, a span or an amount; an option or a shop rule names its matter
-/// itself); not a number the customer said at this turn said back ("六天").
+/// itself); not a number the customer said at this turn said back ("六天"; `said`: their
+/// line, folded).
 /// Yes or no and facts are not asked ahead (`Scenario::ahead`).
-pub fn ahead(
-    f: &Folded,
-    q: &Ahead,
-    customer_said: Option<&str>,
-    policy: &BTreeMap<String, f64>,
-) -> bool {
+pub fn ahead(f: &Folded, q: &Ahead, said: &str, policy: &BTreeMap<String, f64>) -> bool {
     let d = &compiled().data;
     let ask = &q.ask;
     let named = matches!(ask.kind, AskKind::Choice | AskKind::Policy);
@@ -535,9 +526,6 @@ pub fn ahead(
     if !named && about.is_empty() {
         return false;
     }
-    let said = customer_said
-        .map(|c| Folded::new(c).text)
-        .unwrap_or_default();
     let mut clauses = ClauseMemo::new(&f.text);
     spans(f, ask, None, policy).into_iter().any(|(s, e)| {
         !said.contains(f.text[s..e].trim())

@@ -282,8 +282,7 @@ fn judge_with(
     // it (`Session::reply_with`).
     let mut ahead = 0u32;
     for (k, q) in turn.ahead.iter().take(32).enumerate() {
-        let said = turn.customer_said.as_deref();
-        if crate::answers::ahead(&d.folded, q, said, &turn.policy) {
+        if crate::answers::ahead(&d.folded, q, &d.said, &turn.policy) {
             ahead |= 1 << k;
         }
     }
@@ -433,11 +432,7 @@ fn judge_facts(
     // The shop's rules: every number stated about one (`crate::policy`), but not one the
     // customer just said, said back in their words ("上次说三天到账,现在都十天了" restates
     // their complaint; "退款一般十天到账" is a claim).
-    let said = turn
-        .customer_said
-        .as_deref()
-        .map(|c| Folded::new(c).text)
-        .unwrap_or_default();
+    let said = &d.said;
     for st in crate::policy::stated(f, &turn.policy) {
         // Said back: the number with the char on each side of it is in the customer's line.
         let (a, b) = st.span;

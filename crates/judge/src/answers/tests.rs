@@ -279,7 +279,12 @@ fn told(kind: AskKind, q: &str, said: &str, reply: &str) -> bool {
         ask: ask(kind),
         question: q.into(),
     };
-    ahead(&Folded::new(reply), &q, Some(said), &BTreeMap::new())
+    ahead(
+        &Folded::new(reply),
+        &q,
+        &Folded::new(said).text,
+        &BTreeMap::new(),
+    )
 }
 
 #[test]
@@ -448,7 +453,7 @@ fn odd_input_never_panics() {
                 ask: a,
                 question: reply.into(),
             };
-            let _ = ahead(&Folded::new(reply), &q, Some(reply), &BTreeMap::new());
+            let _ = ahead(&Folded::new(reply), &q, reply, &BTreeMap::new());
         }
     }
 }

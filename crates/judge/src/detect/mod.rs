@@ -52,6 +52,8 @@ pub struct Detection {
     /// The reply's language as detected ("zh" or "en").
     pub lang: &'static str,
     pub folded: Folded,
+    /// The customer's line, folded ("" when none): what the reply may say back.
+    pub said: String,
 }
 
 /// Extra context for detection: names the customer goes by, jargon the customer used first.
@@ -126,6 +128,7 @@ pub fn detect(original: &str, lex: &Lexicon, cx: &Context) -> Detection {
         courtesy_raw: courtesy_raw(&a, &hits, lang),
         lang,
         folded: f,
+        said: said.map(|s| s.text).unwrap_or_default(),
     }
 }
 
