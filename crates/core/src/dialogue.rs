@@ -489,19 +489,24 @@ impl Session {
     fn pass_over(&self, s: &Scenario, i: usize, b: &Branch, j: &Judgement) -> Vec<(usize, usize)> {
         let mut out: Vec<(usize, usize)> = Vec::new();
         let taken = self.log.len() + 1;
-        if taken >= s.max_turns {
+        if j.ahead == 0 || taken >= s.max_turns {
             return out;
         }
         let ahead = s.ahead(i);
+        let told = |t: usize| {
+            ahead
+                .iter()
+                .position(|&k| k == t)
+                .is_some_and(|k| j.answers_ahead(k))
+        };
+        if !matches!(b.goto, Target::Turn(t) if told(t)) {
+            return out;
+        }
         let mut answered = j.clone();
         answered.principles.entry("answers".into()).or_default().hit = true;
         let (mut goto, mut mood) = (b.goto, (self.mood + b.mood).clamp(0, 100));
         while let Target::Turn(t) = goto {
-            let asked = ahead.iter().position(|&k| k == t);
-            if mood == 0
-                || out.iter().any(|&(u, _)| u == t)
-                || !asked.is_some_and(|k| j.answers_ahead(k))
-            {
+            if mood == 0 || out.iter().any(|&(u, _)| u == t) || !told(t) {
                 break;
             }
             let Some((k, next)) = choose(&s.turns[t], &answered, State { mood, taken }) else {
