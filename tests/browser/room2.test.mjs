@@ -450,3 +450,18 @@ test('a reply that answers what the customer would ask next: the customer moves 
   assert.deepEqual(other.errors, []);
   await other.context().close();
 });
+
+test('a scenario not written in the interface language says so; one that is, says nothing', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=zh-Hant&seed=1#/play/angry-third-complaint`);
+  await page.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.match(await page.locator('.play-lang').textContent(), /只有简体中文版本/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+  const other = await newPage(browser);
+  await other.goto(`${srv.base}/?lang=zh-Hant&seed=1#/play/angry-damaged-goods`);
+  await other.getByRole('log').locator('.msg.customer').first().waitFor();
+  assert.equal(await other.locator('.play-lang').count(), 0);
+  assert.deepEqual(other.errors, []);
+  await other.context().close();
+});

@@ -1114,6 +1114,11 @@ pub fn Play(p: &PlayProps) -> Html {
                 }
                 if let Some(n) = &p.progress_note { <p class="exam-note">{ n.clone() }</p> }
                 <h1>{ s.title.get(play_lang).to_string() }</h1>
+                // Played in another language than the interface's (a Traditional interface, a
+                // scenario written only in Simplified): said, not left to surprise.
+                if play_lang != lang {
+                    <p class="play-lang">{ tf(lang, "play.only_in", &[("lang", play_lang.native_name())]) }</p>
+                }
                 <details class="brief" open={sess.log.is_empty()}>
                     <summary>{ tr("play.brief") }</summary>
                     <p>{ sess.fill(s.brief.get(play_lang)) }</p>
