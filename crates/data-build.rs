@@ -920,6 +920,8 @@ const ANSWERS: Shape = Shape::Obj(
         ),
         Field("policy", Shape::Map(&Shape::Str), Req),
         Field("about", Shape::Map(&Shape::Lines), Req),
+        Field("also", Shape::Map(&Shape::Lines), Req),
+        Field("not_by", Shape::Map(&Shape::Lines), Req),
     ],
 );
 

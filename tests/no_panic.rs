@@ -51,6 +51,7 @@ fn judge_all_ways(text: &str) -> Result<(), TestCaseError> {
                 options: vec![text.chars().take(3).collect(), "周四".into()],
                 fact: Some("x".into()),
                 policy: Some("warranty_months".into()),
+                say: vec![text.chars().take(2).collect()],
             }),
             ..Default::default()
         };

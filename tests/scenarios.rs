@@ -288,6 +288,7 @@ fn the_engine_reads_every_turn_s_request_as_serde_would() {
             options: vec!["红色".into(), "blue".into()],
             fact: None,
             policy: None,
+            say: vec![],
         }),
         facts: vec![FactRule {
             id: "v".into(),

@@ -97,6 +97,7 @@ fn asking(text: String, kind: AskKind, question: &str) -> (String, TurnRules) {
             options: vec!["周四".into(), "a".into()],
             fact: None,
             policy: None,
+            say: vec!["周四".into(), "a".into()],
         }),
         ..Default::default()
     };

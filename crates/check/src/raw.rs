@@ -76,7 +76,7 @@ pub struct RawTurn {
 }
 
 /// `asks = { kind = "time" }`, `{ kind = "choice", options = […] }`, `{ kind = "fact", fact =
-/// "…" }`, `{ kind = "policy", policy = "…" }`.
+/// "…" }`, `{ kind = "policy", policy = "…" }`, `{ kind = "yes_no", say = […] }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAsk {
@@ -85,6 +85,9 @@ pub struct RawAsk {
     pub options: Vec<Spanned<String>>,
     pub fact: Option<Spanned<String>>,
     pub policy: Option<Spanned<String>>,
+    /// For `yes_no`: the words a reply that does what is asked says (双层纸箱, foam).
+    #[serde(default)]
+    pub say: Vec<Spanned<String>>,
 }
 
 /// Declares a raw struct that starts with the condition fields (`all`, `any`, `none`,

@@ -143,6 +143,10 @@ pub struct Ask {
     /// For `policy`: the `[policy]` rule asked about (a rule id of `data/policy.toml`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// For `yes_no`: what the customer asks for, in the words a reply that does it says (双层纸箱,
+    /// 泡沫, foam for "can you pack it better?"): one said, not denied and not asked back, answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub say: Vec<String>,
 }
 
 /// What a scenario turn adds to judging a reply.
@@ -364,6 +368,7 @@ pub mod read {
             options: list(o, "options", string)?,
             fact: opt(o, "fact", string)?,
             policy: opt(o, "policy", string)?,
+            say: list(o, "say", string)?,
         })
     }
 

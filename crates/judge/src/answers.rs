@@ -30,6 +30,8 @@ struct Data {
     yes_no: YesNo,
     policy: BTreeMap<String, String>,
     about: BTreeMap<String, Vec<String>>,
+    also: BTreeMap<String, Vec<String>>,
+    not_by: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug)]
@@ -449,7 +451,8 @@ fn yes_no(f: &Folded, customer_said: Option<&str>) -> Vec<(usize, usize)> {
     out
 }
 
-/// The options named (folded, on word boundaries), not denied and not in a clause that asks.
+/// The options named (folded, on word boundaries), not denied and not in a clause that asks;
+/// for a yes-or-no question, its `say` words.
 fn choice(f: &Folded, options: &[String]) -> Vec<(usize, usize)> {
     let keys: Vec<String> = options
         .iter()
@@ -498,42 +501,83 @@ pub fn judge(
 /// Does a reply at an earlier turn already answer the question a turn ahead will ask
 /// (`TurnRules::ahead`)? Read as at that turn (so a time of another matter, `not_about`, is
 /// none: "半小时内给您回复" says when the agent will call, not when the parcel comes), but only
-/// from a clause said of the question's matter: with a word of the `about` group the question's
-/// asking clause names (a time, a span or an amount; an option or a shop rule names its matter
-/// itself); not a number the customer said at this turn said back ("六天"; `said`: their
+/// from a clause said of the question's matter for a time, a span or an amount (`Matter`: with a
+/// word of an `about` group the question's asking clause names, or of a group that `also`
+/// answers it; an option or a shop rule names its matter itself); not a number the customer said at this turn said back ("六天"; `said`: their
 /// line, folded).
 /// Yes or no and facts are not asked ahead (`Scenario::ahead`).
 pub fn ahead(f: &Folded, q: &Ahead, said: &str, policy: &BTreeMap<String, f64>) -> bool {
-    let d = &compiled().data;
     let ask = &q.ask;
     let named = matches!(ask.kind, AskKind::Choice | AskKind::Policy);
     if matches!(ask.kind, AskKind::Fact | AskKind::YesNo) {
         return false;
     }
-    let question = Folded::new(&q.question);
-    let asking = Clauses::new(&question.text);
-    let about: Vec<&Vec<String>> = d
-        .about
-        .values()
-        .filter(|words| {
-            asking
-                .segs
-                .iter()
-                .zip(&asking.asks)
-                .any(|(c, &asks)| asks && mentions(c.slice(&question.text), words))
-        })
-        .collect();
-    if !named && about.is_empty() {
+    let matter = Matter::of(&q.question);
+    if !named && matter.of.is_empty() {
         return false;
     }
     let mut clauses = ClauseMemo::new(&f.text);
     spans(f, ask, None, policy).into_iter().any(|(s, e)| {
         !said.contains(f.text[s..e].trim())
-            && (named
-                || clauses
-                    .test(s, |c| about.iter().any(|words| mentions(c, words)))
-                    .unwrap_or(false))
+            && (named || clauses.test(s, |c| matter.said_in(c)).unwrap_or(false))
     })
+}
+
+/// What a question is about: the `about` groups its asking clauses name, with the groups whose
+/// times also answer it (`also`), and those whose times alone do not (`not_by`).
+struct Matter {
+    of: Vec<&'static [String]>,
+    not: Vec<&'static [String]>,
+}
+
+impl Matter {
+    fn of(question: &str) -> Matter {
+        let d = &compiled().data;
+        let question = &Folded::new(question).text;
+        let asking = Clauses::new(question);
+        let named: Vec<&String> = d
+            .about
+            .iter()
+            .filter(|(_, words)| {
+                asking
+                    .segs
+                    .iter()
+                    .zip(&asking.asks)
+                    .any(|(c, &asks)| asks && mentions(c.slice(question), words))
+            })
+            .map(|(g, _)| g)
+            .collect();
+        let groups = |map: &'static BTreeMap<String, Vec<String>>| {
+            named
+                .iter()
+                .filter_map(move |g| map.get(*g))
+                .flatten()
+                .collect::<Vec<&String>>()
+        };
+        let mut of: Vec<&String> = named.clone();
+        of.extend(groups(&d.also));
+        let not: Vec<&String> = groups(&d.not_by)
+            .into_iter()
+            .filter(|g| !of.contains(g))
+            .collect();
+        let words = |gs: Vec<&String>| -> Vec<&'static [String]> {
+            gs.iter()
+                .filter_map(|g| d.about.get(*g).map(Vec::as_slice))
+                .collect()
+        };
+        Matter {
+            of: words(of),
+            not: words(not),
+        }
+    }
+    /// Is `clause` said of the question's matter?
+    fn said_in(&self, clause: &str) -> bool {
+        self.of.iter().any(|w| mentions(clause, w))
+    }
+    /// Is `clause` said only of a matter whose time does not answer the question?
+    fn off(&self, clause: &str) -> bool {
+        self.not.iter().any(|w| mentions(clause, w)) && !self.said_in(clause)
+    }
 }
 
 /// The clauses of a text, each tested once: `test(at, f)` is `f` of the clause holding byte
@@ -581,16 +625,20 @@ fn spans(
 ) -> Vec<(usize, usize)> {
     let typed =
         |ts: &[Typed]| -> Vec<(usize, usize)> { ts.iter().flat_map(|&t| extract(f, t)).collect() };
-    // When or how long: not a time said of another matter (`not_about`: a call back, a pickup…),
-    // each clause read once however many times it holds.
+    // When or how long: not a time said of another matter (`not_about`: a call back, a pickup…;
+    // `not_by`: the sending, asked about the arrival), each clause read once however many times
+    // it holds.
     let of_the_matter = |spans: Vec<(usize, usize)>| -> Vec<(usize, usize)> {
         let d = &compiled().data;
+        let matter = customer_said.map(Matter::of);
         let mut clauses = ClauseMemo::new(&f.text);
         spans
             .into_iter()
             .filter(|&(s, _)| {
                 !clauses
-                    .test(s, |c| mentions(c, &d.not_about))
+                    .test(s, |c| {
+                        mentions(c, &d.not_about) || matter.as_ref().is_some_and(|m| m.off(c))
+                    })
                     .unwrap_or(false)
             })
             .collect()
@@ -599,7 +647,8 @@ fn spans(
         AskKind::Time => of_the_matter(typed(&[Typed::Time, Typed::Duration])),
         AskKind::Duration => of_the_matter(typed(&[Typed::Duration, Typed::Time])),
         AskKind::Amount => typed(&[Typed::Amount]),
-        AskKind::YesNo => yes_no(f, customer_said),
+        // Or what was asked for said done (`say`: 双层纸箱, foam), as an option is named.
+        AskKind::YesNo => [yes_no(f, customer_said), choice(f, &ask.say)].concat(),
         AskKind::Choice => choice(f, &ask.options),
         AskKind::Fact => vec![],
         AskKind::Policy => {

@@ -41,6 +41,7 @@ pub(super) fn ask(
                 a = match key {
                     "options" => "choice",
                     "fact" => "fact",
+                    "say" => "yes_no",
                     _ => "policy",
                 },
                 b = kind.id()
@@ -69,6 +70,22 @@ pub(super) fn ask(
         }
     } else if let Some(o) = ra.options.first() {
         unused(ck, o, "options");
+    }
+    if kind == AskKind::YesNo {
+        for w in &ra.say {
+            if w.get_ref().trim().is_empty() {
+                ck.err(w, msg!("check.asks.say_empty"));
+                ok = false;
+            } else if w.get_ref().chars().count() > MAX_TERM_CHARS {
+                ck.err(
+                    w,
+                    msg!("check.asks.say_long", max_term_chars = MAX_TERM_CHARS),
+                );
+                ok = false;
+            }
+        }
+    } else if let Some(w) = ra.say.first() {
+        unused(ck, w, "say");
     }
     let fact = match (&ra.fact, kind) {
         (Some(f), AskKind::Fact) => {
@@ -160,6 +177,11 @@ pub(super) fn ask(
             .collect(),
         fact,
         policy: rule,
+        say: ra
+            .say
+            .iter()
+            .map(|w| w.get_ref().trim().to_string())
+            .collect(),
     })
 }
 

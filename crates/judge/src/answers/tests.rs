@@ -8,6 +8,7 @@ fn ask(kind: AskKind) -> Ask {
         options: vec![],
         fact: None,
         policy: None,
+        say: vec![],
     }
 }
 
@@ -126,6 +127,7 @@ fn a_denied_answer_is_no_answer() {
         options: vec!["AFG2000".into(), "AFG2100".into()],
         fact: None,
         policy: None,
+        say: vec![],
     };
     assert!(!judge(&f, &choice, None, &[], &BTreeMap::new()).hit);
     let f = Folded::new("选AFG2100就对了");
@@ -142,6 +144,43 @@ fn asking_back_is_no_answer() {
     ));
     // A time offered with a check is an answer.
     assert!(answers(AskKind::Time, "什么时候到?", "明天送到,可以吗?"));
+}
+
+/// A request answered by saying what will be done, in the scenario's own words for it (`say`):
+/// the measure described, not the question's verb said back.
+#[test]
+fn a_request_answered_by_the_measure_its_turn_names() {
+    let q = "那这次能不能包装好一点?";
+    let measure = "这次我们用双层纸箱加厚泡沫,发货前我亲自检查。";
+    assert!(!answers(AskKind::YesNo, q, measure));
+    let packing = Ask {
+        say: vec![
+            "纸箱".into(),
+            "泡沫".into(),
+            "foam".into(),
+            "double box".into(),
+        ],
+        ..ask(AskKind::YesNo)
+    };
+    let judged = |reply: &str| {
+        judge(
+            &Folded::new(reply),
+            &packing,
+            Some(q),
+            &[],
+            &BTreeMap::new(),
+        )
+    };
+    let hit = judged(measure);
+    assert!(hit.hit);
+    assert_eq!(hit.evidence.len(), 2, "{:?}", hit.evidence);
+    // Traditional and English fold to the same words; a word inside a longer one is no answer.
+    assert!(judged("這次用雙層紙箱加厚泡沫").hit);
+    assert!(judged("We'll use a double box with foam around each cup.").hit);
+    assert!(!judged("We checked the foamy cleanser too.").hit);
+    // Denied, or asked back, it says nothing done.
+    assert!(!judged("这次不是泡沫").hit);
+    assert!(!judged("您要泡沫还是纸箱?").hit);
 }
 
 #[test]
@@ -212,6 +251,7 @@ fn policy_and_fact_questions() {
         options: vec![],
         fact: None,
         policy: Some("warranty_months".into()),
+        say: vec![],
     };
     let policy: BTreeMap<String, f64> = [("warranty_months".to_string(), 12.0)].into();
     let hit = |r: &str| judge(&Folded::new(r), &p, None, &[], &policy).hit;
@@ -224,6 +264,7 @@ fn policy_and_fact_questions() {
         options: vec![],
         fact: Some("rate".into()),
         policy: None,
+        say: vec![],
     };
     let f = Folded::new("20MSa/s");
     assert!(judge(&f, &fact, None, &[(0, 7)], &policy).hit);
@@ -285,6 +326,47 @@ fn told(kind: AskKind, q: &str, said: &str, reply: &str) -> bool {
         &Folded::new(said).text,
         &BTreeMap::new(),
     )
+}
+
+/// Asked when it arrives, when it is sent is no answer (`not_by`), at the turn that asks and
+/// before it; asked when it is sent or how long the resend takes, when it arrives is one (`also`).
+#[test]
+fn sent_is_not_arrived() {
+    use AskKind::*;
+    let by_saturday = "周六之前能到吗?到不了我就白等了。";
+    let at = |q: &str, reply: &str| {
+        judge(
+            &Folded::new(reply),
+            &ask(Time),
+            Some(q),
+            &[],
+            &BTreeMap::new(),
+        )
+        .hit
+    };
+    for reply in ["今天就发出", "今天就給您發出", "好的,今天加急发货"] {
+        assert!(!at(by_saturday, reply), "{reply}");
+        assert!(!told(Time, by_saturday, "", reply), "{reply}");
+    }
+    for reply in ["今天发出,周四送到", "周四就能收到", "周四"] {
+        assert!(at(by_saturday, reply), "{reply}");
+    }
+    assert!(told(Time, by_saturday, "", "今天发出,周四送到"));
+    let en = "Will they arrive before Saturday?";
+    assert!(!at(en, "I'll have them shipped out today."));
+    assert!(!told(Time, en, "", "I'll have them shipped out today."));
+    assert!(at(en, "They ship today and arrive on Thursday."));
+    assert!(told(
+        Time,
+        en,
+        "",
+        "They ship today and arrive on Thursday."
+    ));
+    // Asked about the sending, either answers.
+    let resend = "补发要多久?";
+    assert!(told(Duration, resend, "", "我马上补发,两天就到"));
+    assert!(told(Duration, resend, "", "两天内给您补发出去"));
+    assert!(at(resend, "今天就发出"));
 }
 
 #[test]
@@ -365,7 +447,13 @@ fn every_about_and_not_about_word_counts() {
     use AskKind::*;
     let d = &compiled().data;
     let asked: &[(&str, AskKind, &str, &str)] = &[
-        ("delivery", Time, "什么时候能到?", "When will it arrive?"),
+        ("arrival", Time, "什么时候能到?", "When will it arrive?"),
+        (
+            "dispatch",
+            Time,
+            "什么时候发货?",
+            "When will it be shipped?",
+        ),
         (
             "visit",
             Time,
@@ -447,6 +535,7 @@ fn odd_input_never_panics() {
                 options: vec!["".into(), "周四".into()],
                 fact: Some("x".into()),
                 policy: Some("nope".into()),
+                say: vec!["".into(), "泡沫".into()],
             };
             let _ = judge(&Folded::new(reply), &a, Some(reply), &[], &BTreeMap::new());
             let q = Ahead {
