@@ -902,6 +902,7 @@ const ANSWERS: Shape = Shape::Obj(
         Field("duration", Shape::Lines, Need::Test),
         Field("amount", Shape::Lines, Need::Test),
         Field("not_about", Shape::Lines, Req),
+        Field("and_then", Shape::Lines, Req),
         Field(
             "yes_no",
             Shape::Obj(

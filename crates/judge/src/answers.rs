@@ -27,6 +27,7 @@ struct Data {
     #[cfg(test)]
     amount: Vec<String>,
     not_about: Vec<String>,
+    and_then: Vec<String>,
     yes_no: YesNo,
     policy: BTreeMap<String, String>,
     about: BTreeMap<String, Vec<String>>,
@@ -580,6 +581,31 @@ impl Matter {
     }
 }
 
+/// The clauses of a text for what each is said of: `text::clauses`, and an English clause cut
+/// again before "and" that opens a new subject (`and_then`: "it goes out this afternoon | and
+/// i'll send you the tracking number"), so one matter's words do not reach the other's time.
+fn matter_clauses(text: &str) -> Vec<Seg> {
+    let d = &compiled().data;
+    let mut out = Vec::new();
+    for c in text::clauses(text) {
+        let mut start = c.start;
+        for (i, _) in c.slice(text).match_indices(" and ") {
+            let at = c.start + i;
+            let next = &text[at + 5..c.end];
+            let opens = d.and_then.iter().any(|w| {
+                next.starts_with(w.as_str())
+                    && !next[w.len()..].starts_with(|ch: char| ch.is_ascii_alphanumeric())
+            });
+            if opens && at > start {
+                out.push(Seg { start, end: at });
+                start = at + 1;
+            }
+        }
+        out.push(Seg { start, end: c.end });
+    }
+    out
+}
+
 /// The clauses of a text, each tested once: `test(at, f)` is `f` of the clause holding byte
 /// `at` (`None` outside every clause), computed the first time that clause is asked about.
 struct ClauseMemo<'a> {
@@ -590,7 +616,7 @@ struct ClauseMemo<'a> {
 
 impl<'a> ClauseMemo<'a> {
     fn new(text: &'a str) -> Self {
-        let segs = text::clauses(text);
+        let segs = matter_clauses(text);
         let known = vec![None; segs.len()];
         ClauseMemo { text, segs, known }
     }

@@ -352,6 +352,10 @@ fn sent_is_not_arrived() {
         assert!(at(by_saturday, reply), "{reply}");
     }
     assert!(told(Time, by_saturday, "", "今天发出,周四送到"));
+    // Nor is when to order, unless the same clause says when it comes.
+    assert!(!at(by_saturday, "您今天下单,明天发货"));
+    assert!(at(by_saturday, "今天下单明天到"));
+
     let en = "Will they arrive before Saturday?";
     assert!(!at(en, "I'll have them shipped out today."));
     assert!(!told(Time, en, "", "I'll have them shipped out today."));
@@ -454,6 +458,7 @@ fn every_about_and_not_about_word_counts() {
             "什么时候发货?",
             "When will it be shipped?",
         ),
+        ("order", Time, "几点前下单?", "By when should I order?"),
         (
             "visit",
             Time,
