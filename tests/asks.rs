@@ -205,6 +205,14 @@ fn the_checker_validates_asks_at_its_place() {
     // Old files keep working: no `asks`, no `answers`.
     let (src, _) = late_with(asks, "");
     let src = src.replace("all = [\"answers\"]\n", "");
+    // Every turn's `asks` gone (the compensation turn's too), and the line said when unanswered.
+    let src: String = src
+        .lines()
+        .filter(|l| !l.starts_with("asks = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let src = src.replace("none = [\"answers\"]\n", "mood_below = 20\n");
+    let src = src.replace("hit = [\"answers\", ", "hit = [");
     // Without `asks` the not-answered samples are ordinary replies: drop them.
     let src: String = src
         .split("\n[[sample]]")
