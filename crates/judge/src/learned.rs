@@ -221,7 +221,37 @@ pub fn apply(text: &str, clauses: &[Seg], spans: &mut Spans) -> Vec<PrincipleId>
         .copied()
         .filter(|p| VETOES.contains(p))
         .collect();
+    // A clause that only names the customer (王先生，, 王先生你好: two letters or fewer beside
+    // the name) is no evidence of anything: a hit whose weightiest clause is one is not taken
+    // ("王先生，您好" had read as rude on 先生's n-grams).
+    // The name or title, not a bare 您 (an address too, but "随您" says something).
+    let named: Vec<(usize, usize)> = spans
+        .get(&Owner::Principle(PrincipleId::Address))
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|&(a, b)| text.get(a..b).is_some_and(|t| t.chars().nth(1).is_some()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let only_named = |(s, e): (usize, usize)| {
+        let (mut name, mut other) = (0, 0);
+        for (i, ch) in text.get(s..e).unwrap_or("").char_indices() {
+            if !crate::text::is_alnum(ch) {
+                continue;
+            }
+            if named.iter().any(|&(a, b)| a <= s + i && s + i < b) {
+                name += 1;
+            } else {
+                other += 1;
+            }
+        }
+        name > 0 && other <= 2
+    };
     for &(id, span) in (0..3).flat_map(|r| found.iter().filter(move |(id, _)| rank(id) == r)) {
+        if only_named(span) {
+            continue;
+        }
         // Jargon: not in a clause holding a term the reply may use (its n-grams are the term's).
         let excused = id == PrincipleId::Jargon
             && spans
@@ -672,6 +702,38 @@ mod tests {
         let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
         assert!(!d.findings[&PrincipleId::Rudeness].hit);
         assert!(!d.findings[&PrincipleId::Blame].hit);
+    }
+
+    /// The customer's name is no evidence: a greeting by name is never learned rude (a tester's
+    /// "王先生，您好" had scored 0 and made the customer complain of the agent's attitude).
+    #[test]
+    fn a_greeting_by_name_is_not_learned_rude() {
+        use crate::detect::{detect, Context};
+        let names = ["王先生".to_string(), "赵先生".to_string()];
+        let cx = Context {
+            customer_names: &names,
+            customer_said: Some("我的订单说好三天到，现在都六天了！你们到底怎么回事？"),
+            ..Context::default()
+        };
+        for t in [
+            "王先生，您好",
+            "王先生",
+            "赵先生，您好！",
+            "王先生您好",
+            "王先生你好",
+        ] {
+            let d = detect(t, crate::lexicon::Lexicon::builtin(), &cx);
+            assert!(d.findings[&PrincipleId::Address].hit, "{t}");
+            assert!(!d.findings[&PrincipleId::Rudeness].hit, "{t}");
+            assert!(!d.findings[&PrincipleId::Blame].hit, "{t}");
+        }
+        // A rude clause beside the name still is.
+        let d = detect(
+            "王先生，您自己看订单页面",
+            crate::lexicon::Lexicon::builtin(),
+            &cx,
+        );
+        assert!(d.findings[&PrincipleId::Rudeness].hit);
     }
 
     /// Explain without a connective is learned (运费是按件收的,小件摊下来成本高: the reason
