@@ -103,10 +103,24 @@ fn amounts_and_prices() {
         "It's 59 yuan.",
         "Shipping is free for you.",
         "運費由我們承擔",
+        // Who pays, said as the shop or an insurance paying.
+        "运费我们来出",
+        "退货运费由保险赔付",
+        "and we'll cover the return postage",
+        "the return-shipping insurance pays the return postage",
+        "so sending it back costs you nothing",
     ] {
         assert!(!said(Typed::Amount, reply).is_empty(), "{reply}");
     }
     assert!(said(Typed::Amount, "价格是我们定的").is_empty());
+    assert!(said(Typed::Amount, "We can pack it with extra foam.").is_empty());
+    // Said before "who pays?" is asked, the customer does not ask it.
+    assert!(told(
+        AskKind::Amount,
+        "So do I have to go and post the wrong pair back myself? Who pays for that?",
+        "",
+        "Keep the white pair until the new ones arrive, and we'll cover the return postage."
+    ));
 }
 
 #[test]
