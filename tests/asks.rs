@@ -263,6 +263,19 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
         from,
         &from.replace("goto = \"compensation\"", "goto = \"compensaton\""),
     );
+    // Only it and the samples at `when`: no other sample shows the way there.
+    let src: String = src
+        .split("\n[[sample]]")
+        .enumerate()
+        .filter(|(i, part)| {
+            *i == 0
+                || part.contains("answers before it is asked")
+                || part.contains("turn = \"when\"")
+        })
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join("\n[[sample]]");
+    assert!(src.matches("turn = \"when\"").count() >= 2);
     let out = common::check_in_every_language("t.toml", &src);
     let errors: Vec<_> = out
         .diagnostics
@@ -285,6 +298,41 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
 /// of the matter the next turn asks about goes on past that question; one that gives no such
 /// answer, or gives the time of something else (a call back, a number the customer said), is
 /// asked it.
+/// A sample that passes over a turn (its expect wrong) is the one error: the samples at that
+/// turn after it are still played (they had been "never reached", a trainer's first draft).
+#[test]
+fn a_sample_passing_over_a_turn_leaves_the_samples_there_playable() {
+    let (src, _) = late_with(
+        "[[sample]]",
+        "[[sample]]\nturn = \"open\"\nlabel = \"answers before it is asked\"\nreply = \"王先生,非常抱歉让您久等了,这是我们的问题,快递已经加急,周五前一定送到。\"\nexpect = \"when\"\n\n[[sample]]",
+    );
+    // Only it and the samples at `when`: no other sample shows the way there.
+    let src: String = src
+        .split("\n[[sample]]")
+        .enumerate()
+        .filter(|(i, part)| {
+            *i == 0
+                || part.contains("answers before it is asked")
+                || part.contains("turn = \"when\"")
+        })
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join("\n[[sample]]");
+    assert!(src.matches("turn = \"when\"").count() >= 2);
+    let out = common::check_in_every_language("t.toml", &src);
+    let errors: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("`compensation`"),
+        "{}",
+        errors[0].message
+    );
+}
+
 #[test]
 fn a_customer_told_already_does_not_ask_again() {
     use kefu_core::dialogue::Session;

@@ -50,7 +50,7 @@ pub(super) fn session_at(
 
 /// A session along the branches `path`: from the longest conversation played in this language
 /// that took the same first branches (a blaming sample at the opening, on the way to the
-/// recovery turn), then with model answers where they take the branch (`follow_with_model`).
+/// recovery turn) and passed over no turn, then with model answers where they take the branch (`follow_with_model`).
 fn play_way(s: &Scenario, played: &[Session], path: &[usize], lang: Lang) -> Session {
     let branches =
         |x: &Session| -> Vec<usize> { x.log.iter().map(|e| e.branch.unwrap_or(0)).collect() };
@@ -58,6 +58,10 @@ fn play_way(s: &Scenario, played: &[Session], path: &[usize], lang: Lang) -> Ses
         .iter()
         .rev()
         .filter(|x| x.lang == lang && matches!(x.at, Target::Turn(_)))
+        // Not one that went past a turn whose question a reply had answered: its branches are
+        // not the turns it went through (a sample that passed over `when` made every later
+        // sample at `when` "never reached").
+        .filter(|x| x.log.iter().all(|e| e.passed.is_empty()))
         .filter(|x| path.starts_with(&branches(x)))
         .max_by_key(|x| x.log.len())
         .cloned()
