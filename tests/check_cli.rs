@@ -343,6 +343,9 @@ fn lang_writes_the_messages_in_chinese_and_keeps_the_line_format() {
     std::fs::write(dir.join("mini-copy.toml"), MINI).unwrap();
     std::fs::write(&file, MINI).unwrap();
     let zh = run(&[OsStr::new("--lang"), OsStr::new("zh-Hans"), dir.as_os_str()]);
+    // The count at the end is in that language too.
+    let summary = String::from_utf8_lossy(&zh.stderr).into_owned();
+    assert!(summary.contains("检查了 3 个文件"), "{summary}");
     let zh = String::from_utf8_lossy(&zh.stdout).into_owned();
     let said = |file: &str, words: &str| {
         zh.lines()

@@ -878,7 +878,7 @@ fn a_parser_symptom_is_reported_as_the_mistake_with_what_to_write() {
     // there and how many chars after its start, words of the message). The parser's own words
     // named a symptom, often on the next line ("missing comma between array elements" where
     // the key after a list left open begins), in English only.
-    let cases: [(&str, &str, (&str, usize), &str); 10] = [
+    let cases: [(&str, &str, (&str, usize), &str); 13] = [
         // A list left open: closed at the end of its line, not where the next key begins.
         (
             "languages = [\"zh-Hans\", \"en\"]",
@@ -928,6 +928,27 @@ fn a_parser_symptom_is_reported_as_the_mistake_with_what_to_write() {
             "gives_up = lost",
             ("= lost", 2),
             "text must be in quotes: write `gives_up = \"lost\"`",
+        ),
+        // A word beginning with t or f, which the parser took for `true`/`false` begun.
+        (
+            "goto = \"compensation\"",
+            "goto = finish",
+            ("= finish", 2),
+            "text must be in quotes: write `goto = \"finish\"`",
+        ),
+        // A comma left out between two pairs in braces: not a quote inside the text.
+        (
+            "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
+            "name = { zh-Hans = \"王先生\" en = \"Mr. Wang\" }",
+            ("en = \"Mr. Wang\"", 0),
+            "a `,` is missing before `en`",
+        ),
+        // `final` takes true or false, not text.
+        (
+            "goto = \"compensation\"",
+            "goto = \"compensation\"\nfinal = yes",
+            ("= yes", 2),
+            "`final` is `true` or `false`, not `yes`: for example `final = true`",
         ),
         (
             "minutes = 3",

@@ -377,8 +377,17 @@ fn check(args: &[String]) -> ExitCode {
     }
     errors += dup.len();
     eprintln!(
-        "checked {} file(s): {ok} ok, {errors} error(s), {warnings} warning(s)",
-        files.len()
+        "{}",
+        tf(
+            lang,
+            "check.summary",
+            &[
+                ("n", &files.len().to_string()),
+                ("ok", &ok.to_string()),
+                ("errors", &errors.to_string()),
+                ("warnings", &warnings.to_string()),
+            ]
+        )
     );
     if errors > 0 {
         ExitCode::from(1)

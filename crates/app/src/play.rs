@@ -1117,7 +1117,10 @@ pub fn Play(p: &PlayProps) -> Html {
                 // Played in another language than the interface's (a Traditional interface, a
                 // scenario written only in Simplified): said, not left to surprise.
                 if play_lang != lang {
-                    <p class="play-lang">{ tf(lang, "play.only_in", &[("lang", play_lang.native_name())]) }</p>
+                    <p class="play-lang">
+                        { tf(lang, "play.not_in", &[("lang", play_lang.native_name())]) }
+                        if play_lang.family() == lang.family() { { tr("play.reply_either") } }
+                    </p>
                 }
                 <details class="brief" open={sess.log.is_empty()}>
                     <summary>{ tr("play.brief") }</summary>

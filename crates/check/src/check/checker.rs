@@ -540,6 +540,22 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
     // A straight quote typed inside the text (`"快递说"明天到"，…"`) ends the string there, and
     // the rest of the text reads as TOML: the quote is the cause, not what follows it.
     let closes_at = |i: usize| line[..i].trim_end().strip_suffix('"').map(str::len);
+    // A string closed, then a key (`{ zh-Hans = "林女士" zh-Hant = "林女士" }`): a comma left out
+    // between two pairs, not a quote inside the text.
+    let key_at = |i: usize| {
+        let rest = &line[i..];
+        let k = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        (k > 0 && rest[k..].trim_start().starts_with('=')).then(|| rest[..k].to_string())
+    };
+    if let Some((i, k)) = outside.iter().find_map(|&(i, c)| {
+        closes_at(i)
+            .filter(|&q| c.is_ascii_alphabetic() && q < i)
+            .and_then(|_| key_at(i).map(|k| (i, k)))
+    }) {
+        return Some((start + i, msg!("check.comma_between_pairs", key = k)));
+    }
     if let Some(q) = outside.iter().find_map(|&(i, c)| {
         // (A full-width comma or colon there is typed punctuation: the loop below.)
         let text_follows =
@@ -596,6 +612,9 @@ pub(super) fn real_cause(src: &str, at: usize) -> Option<(usize, Msg)> {
 
 /// The keys whose value is a number (`data/scenario.schema.json`'s number keys; a test holds
 /// the two lists together). A principle's id in `expects` takes one too.
+/// The keys whose value is `true` or `false` (`[[turn.next]]`'s `final`).
+const BOOL_KEYS: [&str; 1] = ["final"];
+
 pub(crate) const NUMBER_KEYS: [&str; 16] = [
     "difficulty",
     "free_shipping_yuan",
@@ -757,7 +776,8 @@ pub(super) fn parser_cause(src: &str, at: usize, first: &str) -> Option<(usize, 
         "unexpected key or value" if rest.starts_with(',') => {
             Some((at, msg!("check.comma_after_value")))
         }
-        "string values must be quoted" | "invalid value" => {
+        // `goto = thanks`: a word beginning with t or f is read as a boolean begun.
+        "string values must be quoted" | "invalid value" | "invalid boolean" => {
             let k = key()?;
             let value = rest.split([',', '}', ']', '#']).next().unwrap_or("").trim();
             if value.is_empty() {
@@ -780,7 +800,13 @@ pub(super) fn parser_cause(src: &str, at: usize, first: &str) -> Option<(usize, 
                 ));
             }
             let number = NUMBER_KEYS.contains(&k.as_str()) || PrincipleId::parse(&k).is_some();
-            Some(if number {
+            Some(if BOOL_KEYS.contains(&k.as_str()) {
+                let fixed = format!("{k} = true");
+                (
+                    at,
+                    msg!("check.bool_wanted", key = k, value = value, fixed = fixed),
+                )
+            } else if number {
                 let fixed = format!("{k} = 1");
                 (
                     at,
