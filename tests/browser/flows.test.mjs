@@ -90,3 +90,21 @@ test('the exports are named by the trainee (from the settings) and the day', asy
   assert.deepEqual(await names(), [`kefu-dojo-results-王芳-客服-${day}.json`, `kefu-dojo-results-王芳-客服-${day}.csv`, `kefu-dojo-xapi-王芳-客服-${day}.json`]);
   assert.deepEqual(page.errors, []);
 });
+
+test('another trainee\'s export is not imported into a named trainee\'s history', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${srv.base}/?lang=en#/settings`);
+  await page.getByLabel('Name', { exact: true }).fill('Trainer Zhao');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.goto(`${srv.base}/?lang=en#/history`);
+  const file = { name: 'kefu-dojo-results-Li_Na.json', mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ trainee: { name: 'Li Na' }, version: 1, attempts: [] })) };
+  await page.locator('input[type=file]').setInputFiles(file);
+  await page.getByText("This file holds the results of Li Na, and this browser's are Trainer Zhao's: nothing was imported.", { exact: false }).waitFor();
+  // Their own export (the same name) is read.
+  const mine = { ...file, buffer: Buffer.from(JSON.stringify({ trainee: { name: 'Trainer Zhao' }, version: 1, attempts: [] })) };
+  await page.locator('input[type=file]').setInputFiles(mine);
+  await page.getByText('Imported 0 new attempts', { exact: false }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -69,9 +69,8 @@ pub fn HistoryPage() -> Html {
                                 Err(_) => store.to_xapi(&who.name, &format!("{site}/kefu-dojo")),
                             }
                         }
-                        (None, _) => {
-                            store.to_xapi("Kefu Dojo trainee", &format!("{site}/kefu-dojo"))
-                        }
+                        (None, _) => store
+                            .to_xapi(kefu_core::progress::ANONYMOUS, &format!("{site}/kefu-dojo")),
                     };
                     download(
                         &file("xapi", "json"),
@@ -87,6 +86,7 @@ pub fn HistoryPage() -> Html {
     let on_import = {
         let app = ctx.dispatch.clone();
         let reader = reader.clone();
+        let me = lrs.identity.as_ref().map(|w| w.name.clone());
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
             let Some(f) = input.files().and_then(|l| l.get(0)) else {
@@ -94,9 +94,10 @@ pub fn HistoryPage() -> Html {
             };
             input.set_value("");
             let app = app.clone();
+            let me = me.clone();
             let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
                 app.emit(match res {
-                    Ok(text) => AppAction::ImportFile(text),
+                    Ok(text) => AppAction::ImportFile(text, me),
                     Err(_) => AppAction::ImportUnreadable,
                 });
             });

@@ -230,7 +230,7 @@ pub struct AppState {
     /// the change (database only; the old one-value store is written whole).
     dirty: BTreeMap<String, u32>,
     /// A file to import: its number and text (read and merged off the page by an effect).
-    import_file: Option<(u32, Rc<String>)>,
+    import_file: Option<(u32, Rc<String>, Option<String>)>,
     /// Records another tab changed, to read again: a number and the ids (`None`: all).
     stale: (u32, Option<Vec<String>>),
     /// Bumped by "clear history" (the database is cleared by an effect).
@@ -317,7 +317,8 @@ pub enum AppAction {
         backend: storage::Backend,
     },
     /// A file to import (its text): read and merged off the page.
-    ImportFile(String),
+    /// A results file's text, and the name this browser's results are under (settings).
+    ImportFile(String, Option<String>),
     /// An import merged into the database: what it saved, and those records.
     Imported(MergeReport, Vec<Attempt>),
     /// This tab's changes were written (`(id, rev)`); the records as the database has them.
@@ -389,9 +390,9 @@ impl Reducible for AppState {
                 p.upsert(a);
                 s.set_progress(p);
             }
-            AppAction::ImportFile(text) => {
+            AppAction::ImportFile(text, me) => {
                 let n = s.import_file.as_ref().map_or(0, |x| x.0) + 1;
-                s.import_file = Some((n, Rc::new(text)));
+                s.import_file = Some((n, Rc::new(text), me));
             }
             AppAction::Imported(report, got) => {
                 s.refresh(got, false);
@@ -1614,13 +1615,16 @@ pub fn App() -> Html {
         storage::use_io_effect(
             (file.as_ref().map(|f| f.0), state.backend),
             move |io, &(_, backend)| {
-                let (Some((_, text)), Some(backend)) = (file, backend) else {
+                let (Some((_, text, me)), Some(backend)) = (file, backend) else {
                     return;
                 };
                 let db = io.db();
                 wasm_bindgen_futures::spawn_local(async move {
+                    let me = me.unwrap_or_default();
                     let json =
-                        match worker::call(worker::Kind::Check, "read_import", &[&text], 0).await {
+                        match worker::call(worker::Kind::Check, "read_import", &[&text, &me], 0)
+                            .await
+                        {
                             Ok(j) => j,
                             // No worker (the checker could not be loaded): said, nothing
                             // changed. Not read here: the reader (JSON, xAPI) stays out of the
@@ -1634,9 +1638,14 @@ pub fn App() -> Html {
                     if json.starts_with("{\"error\"") {
                         // `{"error": "corrupt" | "too_new", "version": N}` (engine `read_import`).
                         let f: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+                        let text = |k: &str| f[k].as_str().unwrap_or("").to_string();
                         let e = match f["version"].as_u64() {
                             Some(v) => LoadError::TooNew(u32::try_from(v).unwrap_or(u32::MAX)),
-                            None => LoadError::Corrupt(f["error"].as_str().unwrap_or("").into()),
+                            None if f["error"] == "other_trainee" => LoadError::OtherTrainee {
+                                theirs: text("theirs"),
+                                mine: text("mine"),
+                            },
+                            None => LoadError::Corrupt(text("error")),
                         };
                         app.dispatch(AppAction::Import(Err(e)));
                         return;

@@ -174,6 +174,14 @@ pub enum LoadError {
     Corrupt(String),
     /// Written by a newer version of the app.
     TooNew(u32),
+    /// The file names another trainee (`theirs`) than the one this browser's results are
+    /// (`mine`, the settings' name): not imported (`Store::import_for`).
+    OtherTrainee {
+        /// The name the file gives.
+        theirs: String,
+        /// The name in this browser's settings.
+        mine: String,
+    },
 }
 
 impl std::error::Error for LoadError {}
@@ -184,6 +192,7 @@ impl LoadError {
         match self {
             LoadError::Corrupt(_) => "import.corrupt",
             LoadError::TooNew(_) => "import.too_new",
+            LoadError::OtherTrainee { .. } => "import.other_trainee",
         }
     }
     /// The message for the trainee, in their language (serde's detail is for logs, not them).
@@ -198,6 +207,11 @@ impl LoadError {
                     ("current", &CURRENT_VERSION.to_string()),
                 ],
             ),
+            LoadError::OtherTrainee { theirs, mine } => crate::i18n::tf(
+                lang,
+                self.key(),
+                &[("theirs", theirs.as_str()), ("mine", mine.as_str())],
+            ),
         }
     }
 }
@@ -209,6 +223,10 @@ impl std::fmt::Display for LoadError {
             LoadError::TooNew(v) => write!(
                 f,
                 "the saved results are version {v}, newer than this app ({CURRENT_VERSION}): update the app"
+            ),
+            LoadError::OtherTrainee { theirs, mine } => write!(
+                f,
+                "the file holds {theirs}'s results, not {mine}'s: not imported"
             ),
         }
     }
@@ -223,6 +241,9 @@ pub struct Store {
     /// Every attempt, oldest first.
     pub attempts: Vec<Attempt>,
 }
+
+/// The actor of an xAPI export made before the trainee gave a name in the settings.
+pub const ANONYMOUS: &str = "Kefu Dojo trainee";
 
 impl Default for Store {
     fn default() -> Self {
@@ -422,6 +443,16 @@ impl Store {
         }
     }
 
+    /// The trainee a file to import names: a JSON export's `trainee`, or the actor of an xAPI
+    /// export's first statement (not the name an export without one carries, `ANONYMOUS`).
+    fn named(v: &Value) -> Option<String> {
+        let name = match v.as_array() {
+            Some(a) => a.first()?["actor"]["name"].as_str()?.trim().to_string(),
+            None => Store::trainee_of(v)?.0,
+        };
+        (!name.is_empty() && name != ANONYMOUS).then_some(name)
+    }
+
     /// The trainee an export names (`to_json_as`): name and id (empty when not set).
     pub fn trainee_of(v: &Value) -> Option<(String, String)> {
         let t = v.get("trainee")?;
@@ -464,7 +495,25 @@ impl Store {
     /// Read a file the trainee imports: our JSON export (or an older store), or our xAPI
     /// export (an array of statements).
     pub fn import(s: &str) -> Result<Store, LoadError> {
+        Store::import_for(s, None)
+    }
+
+    /// [`Store::import`] into the results of the trainee named `me` (the settings' name, if
+    /// set): a file that names someone else (a JSON export's `trainee`, an xAPI export's actor)
+    /// is refused, so that a trainer who opens Li Na's export in their own history does not make
+    /// her results theirs (the dashboard, #/team, reads a team's files). A file or a browser
+    /// that names no one is read as before.
+    pub fn import_for(s: &str, me: Option<&str>) -> Result<Store, LoadError> {
         let v: Value = serde_json::from_str(s).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        let mine = me.map(str::trim).filter(|m| !m.is_empty());
+        if let (Some(mine), Some(theirs)) = (mine, Store::named(&v)) {
+            if theirs.to_lowercase() != mine.to_lowercase() {
+                return Err(LoadError::OtherTrainee {
+                    theirs,
+                    mine: mine.to_string(),
+                });
+            }
+        }
         let is_xapi = v
             .as_array()
             .is_some_and(|a| a.first().is_some_and(|x| x.get("verb").is_some()));
@@ -1484,6 +1533,21 @@ pub(crate) mod tests {
         assert_eq!(Store::import(&s.to_json()).unwrap(), s);
         let x = serde_json::to_string(&s.to_xapi("T", "https://example.org/kefu")).unwrap();
         assert_eq!(Store::import(&x).unwrap(), s, "xAPI round trip");
+        // Into a browser whose results are someone else's: refused, said with both names; the
+        // trainee's own (any case) and a nameless export are read.
+        let e = Store::import_for(&x, Some("Li Na")).unwrap_err();
+        assert!(
+            matches!(&e, LoadError::OtherTrainee { theirs, mine } if theirs == "T" && mine == "Li Na")
+        );
+        assert!(
+            e.message(Lang::ZhHant).contains("Li Na"),
+            "{}",
+            e.message(Lang::ZhHant)
+        );
+        assert_eq!(Store::import_for(&x, Some(" t ")).unwrap(), s);
+        let anon =
+            serde_json::to_string(&s.to_xapi(ANONYMOUS, "https://example.org/kefu")).unwrap();
+        assert_eq!(Store::import_for(&anon, Some("Li Na")).unwrap(), s);
         // Not ours: a plain, translated message, never serde's text.
         let e = Store::import("[{\"verb\":{\"id\":\"x\"}}]").unwrap_err();
         assert!(matches!(e, LoadError::Corrupt(_)));

@@ -62,12 +62,14 @@ pub fn score_json(text: &str, lang: &str) -> String {
 
 /// Read a results file the trainee imports (`Store::import`: our JSON export, an older store,
 /// our xAPI export) here, off the page, in the checker module (play never needs the reader): `{"version":1,"attempts":[…]}` in the current format, or
-/// `{"error":"corrupt"}` / `{"error":"too_new","version":N}`. The page hands the attempts to
-/// the browser store as they are (it never parses the whole file itself).
+/// `{"error":"corrupt"}` / `{"error":"too_new","version":N}` / `{"error":"other_trainee",
+/// "theirs":…,"mine":…}` (the file names another trainee than `me`, the settings' name:
+/// `Store::import_for`). The page hands the attempts to the browser store as they are (it never
+/// parses the whole file itself).
 #[cfg(feature = "check")]
 #[wasm_bindgen]
-pub fn read_import(text: &str) -> String {
-    import_answer(kefu_core::progress::Store::import(text))
+pub fn read_import(text: &str, me: Option<String>) -> String {
+    import_answer(kefu_core::progress::Store::import_for(text, me.as_deref()))
 }
 
 /// `read_import`'s answer for what the reader made of a file.
@@ -82,6 +84,11 @@ fn import_answer(r: Result<kefu_core::progress::Store, kefu_core::progress::Load
         Err(LoadError::Corrupt(m)) => format!(
             r#"{{"error":"corrupt","detail":{}}}"#,
             serde_json::Value::from(m)
+        ),
+        Err(LoadError::OtherTrainee { theirs, mine }) => format!(
+            r#"{{"error":"other_trainee","theirs":{},"mine":{}}}"#,
+            serde_json::Value::from(theirs),
+            serde_json::Value::from(mine)
         ),
     }
 }
@@ -105,5 +112,21 @@ mod tests {
         }
         let good = kefu_core::progress::Store::import(r#"{"version":1,"attempts":[]}"#);
         assert!(!super::import_answer(good).starts_with(r#"{"error""#));
+        // Another trainee's export, in a browser whose results are named: refused, both named.
+        let li = r#"{"trainee":{"name":"Li Na"},"version":1,"attempts":[]}"#;
+        let out = super::import_answer(kefu_core::progress::Store::import_for(li, Some("Zhao")));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["error"], "other_trainee", "{out}");
+        assert_eq!(
+            (v["theirs"].as_str(), v["mine"].as_str()),
+            (Some("Li Na"), Some("Zhao"))
+        );
+        for me in [None, Some(""), Some(" li na ")] {
+            let ok = kefu_core::progress::Store::import_for(li, me);
+            assert!(
+                !super::import_answer(ok).starts_with(r#"{"error""#),
+                "{me:?}"
+            );
+        }
     }
 }
