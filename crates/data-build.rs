@@ -901,6 +901,8 @@ const ANSWERS: Shape = Shape::Obj(
         Field("time", Shape::Lines, Need::Test),
         Field("duration", Shape::Lines, Need::Test),
         Field("amount", Shape::Lines, Need::Test),
+        Field("time_words", Shape::Lines, Req),
+        Field("amount_words", Shape::Lines, Req),
         Field("not_about", Shape::Lines, Req),
         Field("and_then", Shape::Lines, Req),
         Field(

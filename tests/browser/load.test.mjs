@@ -225,7 +225,12 @@ const SCORER_TARGET = 250 * 1024;
 // tree): a customer told already does not ask (`answers::ahead`, the questions of the next
 // turns read from the request, their matter words in data/answers.toml), ~2.3 KB; 333 rather
 // than 332 for what clean clones have built larger.
-const SCORER_BUDGET = 333 * 1024;
+// Raised to 334 KB on 2026-12-07 (twenty-ninth session): the questions a reply answers read
+// closer (the arrival and the sending told apart, an English clause cut at "and" + a new
+// subject, a request answered by what it asks done, who pays said as the shop or an insurance
+// paying), ~3 KB, of which ~1.9 KB paid back by finding a time's and an amount's plain words
+// as a list (`time_words`, `amount_words`) instead of as patterns' automaton states.
+const SCORER_BUDGET = 334 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));

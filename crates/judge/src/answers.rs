@@ -26,6 +26,8 @@ struct Data {
     duration: Vec<String>,
     #[cfg(test)]
     amount: Vec<String>,
+    time_words: Vec<String>,
+    amount_words: Vec<String>,
     not_about: Vec<String>,
     and_then: Vec<String>,
     yes_no: YesNo,
@@ -51,6 +53,9 @@ struct Compiled {
     time: Option<PikeVM>,
     duration: Option<PikeVM>,
     amount: Option<PikeVM>,
+    /// `time_words`, `amount_words`: found as they stand.
+    time_words: Option<crate::ac::Ac>,
+    amount_words: Option<crate::ac::Ac>,
 }
 
 /// The NFAs of the kinds' alternations (`time`, `duration`, `amount`), compiled from
@@ -171,10 +176,13 @@ fn compiled() -> &'static Compiled {
         let [time, duration, amount] = nfa::read(NFAS)
             .unwrap_or_default()
             .map(|n| n.and_then(|n| PikeVM::new_from_nfa(n).ok()));
+        let words = |w: &[String]| crate::ac::Ac::new(crate::ac::MatchKind::LeftmostLongest, w);
         Compiled {
             time,
             duration,
             amount,
+            time_words: words(&data.time_words),
+            amount_words: words(&data.amount_words),
             data,
         }
     })
@@ -271,23 +279,32 @@ fn given(
 /// The answers of kind `t` the folded reply gives: byte ranges of `f.text`.
 pub fn extract(f: &Folded, t: Typed) -> Vec<(usize, usize)> {
     let c = compiled();
-    let re = match t {
-        Typed::Time => &c.time,
-        Typed::Duration => &c.duration,
-        Typed::Amount => &c.amount,
+    let (re, words) = match t {
+        Typed::Time => (&c.time, &c.time_words),
+        Typed::Duration => (&c.duration, &None),
+        Typed::Amount => (&c.amount, &c.amount_words),
     };
-    let Some(re) = re else {
-        return vec![];
-    };
-    let clauses = Clauses::new(&f.text);
-    let mut cache = re.create_cache();
-    given(
-        &f.text,
-        &clauses,
-        re.find_iter(&mut cache, f.text.as_bytes())
-            .filter(|m| !m.is_empty())
-            .map(|m| (m.start(), m.end())),
-    )
+    let text = &f.text;
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    if let Some(re) = re {
+        let mut cache = re.create_cache();
+        found.extend(
+            re.find_iter(&mut cache, text.as_bytes())
+                .filter(|m| !m.is_empty())
+                .map(|m| (m.start(), m.end())),
+        );
+    }
+    if let Some(ac) = words {
+        found.extend(
+            ac.find(text)
+                .map(|m| (m.start(), m.end()))
+                .filter(|&(s, e)| text::on_word_boundaries(text, s, e)),
+        );
+    }
+    crate::sort::sort(&mut found);
+    found.dedup();
+    let clauses = Clauses::new(text);
+    given(text, &clauses, found.into_iter())
 }
 
 /// Occurrences of `w` in `text` (a Latin word on word boundaries), as byte ranges.
