@@ -1077,3 +1077,19 @@ fn gives_up_naming_nothing_is_offered_endings_only() {
     let d = one_error(&check(&src)).clone();
     assert!(d.message.contains("did you mean `lost`?"), "{d}");
 }
+
+/// A byte-order mark (Notepad saves one) is no column: the error on line 1 is where the
+/// trainer's editor shows it.
+#[test]
+fn a_byte_order_mark_shifts_no_column() {
+    let src = edit(BASE, "mood = 30", "mood = 30,");
+    let plain = one_error(&check(&src)).clone();
+    let marked = format!("\u{feff}{src}");
+    let d = one_error(&check(&marked)).clone();
+    assert_eq!((d.line, d.col), (plain.line, plain.col), "{d}");
+    let first = format!("id = “late”\n{}", edit(BASE, "id = \"late\"\n", ""));
+    let plain = one_error(&check(&first)).clone();
+    assert_eq!(plain.line, 1, "{plain}");
+    let d = one_error(&check(&format!("\u{feff}{first}"))).clone();
+    assert_eq!((d.line, d.col), (1, plain.col), "{d}");
+}

@@ -14,11 +14,15 @@ impl Lines {
         starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
         Lines { starts }
     }
-    /// 1-based line and column (in chars) of a byte offset.
+    /// 1-based line and column (in chars) of a byte offset; a byte-order mark an editor saved
+    /// at the file's start is not a column (editors show none).
     pub(super) fn at(&self, src: &str, byte: usize) -> (usize, usize) {
         let byte = byte.min(src.len());
         let line = self.starts.partition_point(|&s| s <= byte).max(1);
-        let start = self.starts[line - 1];
+        let mut start = self.starts[line - 1];
+        if start == 0 && src.starts_with('\u{feff}') && byte >= 3 {
+            start = 3;
+        }
         let col = src.get(start..byte).map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
