@@ -123,6 +123,11 @@ pub fn HistoryPage() -> Html {
             )),
             ImportResult::Failed(e) => Some(e.message(lang)),
             ImportResult::Unreadable => Some(tr("import.unreadable")),
+            ImportResult::Theirs(theirs, mine) => Some(tf(
+                lang,
+                "import.other_trainee",
+                &[("theirs", theirs), ("mine", mine)],
+            )),
             ImportResult::Cleared => None,
         });
     let on_clear = {

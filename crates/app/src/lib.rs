@@ -198,6 +198,8 @@ pub enum ImportResult {
     Failed(LoadError),
     /// The browser could not read the file at all.
     Unreadable,
+    /// Not imported: the file names another trainee (theirs, then this browser's name).
+    Theirs(String, String),
     /// The history the last import's message was about was cleared: nothing to show.
     Cleared,
 }
@@ -332,6 +334,8 @@ pub enum AppAction {
     /// Merge an imported store, or report why the file was not one.
     Import(Result<Store, LoadError>),
     /// The browser could not read the imported file.
+    /// A file not imported: it names another trainee (theirs, then the settings' name).
+    ImportRefused(String, String),
     ImportUnreadable,
     /// Another tab saved progress: take in what it has that this one does not.
     Synced(Store),
@@ -437,6 +441,10 @@ impl Reducible for AppState {
                 s.next_import(ImportResult::Failed(e));
             }
             AppAction::ImportUnreadable => s.next_import(ImportResult::Unreadable),
+            AppAction::ImportRefused(theirs, mine) => {
+                s.import_file = None;
+                s.next_import(ImportResult::Theirs(theirs, mine));
+            }
             AppAction::Synced(other) => {
                 let mut p = (*s.progress.0).clone();
                 let r = p.merge(other.clone());
@@ -1639,12 +1647,12 @@ pub fn App() -> Html {
                         // `{"error": "corrupt" | "too_new", "version": N}` (engine `read_import`).
                         let f: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
                         let text = |k: &str| f[k].as_str().unwrap_or("").to_string();
+                        if f["error"] == "other_trainee" {
+                            app.dispatch(AppAction::ImportRefused(text("theirs"), text("mine")));
+                            return;
+                        }
                         let e = match f["version"].as_u64() {
                             Some(v) => LoadError::TooNew(u32::try_from(v).unwrap_or(u32::MAX)),
-                            None if f["error"] == "other_trainee" => LoadError::OtherTrainee {
-                                theirs: text("theirs"),
-                                mine: text("mine"),
-                            },
                             None => LoadError::Corrupt(text("error")),
                         };
                         app.dispatch(AppAction::Import(Err(e)));

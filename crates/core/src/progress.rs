@@ -174,14 +174,15 @@ pub enum LoadError {
     Corrupt(String),
     /// Written by a newer version of the app.
     TooNew(u32),
-    /// The file names another trainee (`theirs`) than the one this browser's results are
-    /// (`mine`, the settings' name): not imported (`Store::import_for`).
-    OtherTrainee {
-        /// The name the file gives.
-        theirs: String,
-        /// The name in this browser's settings.
-        mine: String,
-    },
+}
+
+/// What `Store::import_for` makes of a file.
+#[derive(Debug, PartialEq)]
+pub enum Imported {
+    /// The results it holds, to merge.
+    Read(Store),
+    /// Not read: it names another trainee (this name) than the one the results are kept for.
+    Theirs(String),
 }
 
 impl std::error::Error for LoadError {}
@@ -192,7 +193,6 @@ impl LoadError {
         match self {
             LoadError::Corrupt(_) => "import.corrupt",
             LoadError::TooNew(_) => "import.too_new",
-            LoadError::OtherTrainee { .. } => "import.other_trainee",
         }
     }
     /// The message for the trainee, in their language (serde's detail is for logs, not them).
@@ -207,11 +207,6 @@ impl LoadError {
                     ("current", &CURRENT_VERSION.to_string()),
                 ],
             ),
-            LoadError::OtherTrainee { theirs, mine } => crate::i18n::tf(
-                lang,
-                self.key(),
-                &[("theirs", theirs.as_str()), ("mine", mine.as_str())],
-            ),
         }
     }
 }
@@ -223,10 +218,6 @@ impl std::fmt::Display for LoadError {
             LoadError::TooNew(v) => write!(
                 f,
                 "the saved results are version {v}, newer than this app ({CURRENT_VERSION}): update the app"
-            ),
-            LoadError::OtherTrainee { theirs, mine } => write!(
-                f,
-                "the file holds {theirs}'s results, not {mine}'s: not imported"
             ),
         }
     }
@@ -495,7 +486,8 @@ impl Store {
     /// Read a file the trainee imports: our JSON export (or an older store), or our xAPI
     /// export (an array of statements).
     pub fn import(s: &str) -> Result<Store, LoadError> {
-        Store::import_for(s, None)
+        let v: Value = serde_json::from_str(s).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+        Store::read(&v, s)
     }
 
     /// [`Store::import`] into the results of the trainee named `me` (the settings' name, if
@@ -503,22 +495,24 @@ impl Store {
     /// is refused, so that a trainer who opens Li Na's export in their own history does not make
     /// her results theirs (the dashboard, #/team, reads a team's files). A file or a browser
     /// that names no one is read as before.
-    pub fn import_for(s: &str, me: Option<&str>) -> Result<Store, LoadError> {
+    pub fn import_for(s: &str, me: Option<&str>) -> Result<Imported, LoadError> {
         let v: Value = serde_json::from_str(s).map_err(|e| LoadError::Corrupt(e.to_string()))?;
         let mine = me.map(str::trim).filter(|m| !m.is_empty());
         if let (Some(mine), Some(theirs)) = (mine, Store::named(&v)) {
             if theirs.to_lowercase() != mine.to_lowercase() {
-                return Err(LoadError::OtherTrainee {
-                    theirs,
-                    mine: mine.to_string(),
-                });
+                return Ok(Imported::Theirs(theirs));
             }
         }
+        Store::read(&v, s).map(Imported::Read)
+    }
+
+    /// A file to import, `v` its JSON (`s` its text): an xAPI export, or our JSON.
+    fn read(v: &Value, s: &str) -> Result<Store, LoadError> {
         let is_xapi = v
             .as_array()
             .is_some_and(|a| a.first().is_some_and(|x| x.get("verb").is_some()));
         if is_xapi {
-            Store::from_xapi(&v)
+            Store::from_xapi(v)
         } else {
             Store::from_json(s)
         }
@@ -1535,19 +1529,20 @@ pub(crate) mod tests {
         assert_eq!(Store::import(&x).unwrap(), s, "xAPI round trip");
         // Into a browser whose results are someone else's: refused, said with both names; the
         // trainee's own (any case) and a nameless export are read.
-        let e = Store::import_for(&x, Some("Li Na")).unwrap_err();
-        assert!(
-            matches!(&e, LoadError::OtherTrainee { theirs, mine } if theirs == "T" && mine == "Li Na")
+        assert_eq!(
+            Store::import_for(&x, Some("Li Na")).unwrap(),
+            Imported::Theirs("T".into())
         );
-        assert!(
-            e.message(Lang::ZhHant).contains("Li Na"),
-            "{}",
-            e.message(Lang::ZhHant)
+        assert_eq!(
+            Store::import_for(&x, Some(" t ")).unwrap(),
+            Imported::Read(s.clone())
         );
-        assert_eq!(Store::import_for(&x, Some(" t ")).unwrap(), s);
         let anon =
             serde_json::to_string(&s.to_xapi(ANONYMOUS, "https://example.org/kefu")).unwrap();
-        assert_eq!(Store::import_for(&anon, Some("Li Na")).unwrap(), s);
+        assert_eq!(
+            Store::import_for(&anon, Some("Li Na")).unwrap(),
+            Imported::Read(s.clone())
+        );
         // Not ours: a plain, translated message, never serde's text.
         let e = Store::import("[{\"verb\":{\"id\":\"x\"}}]").unwrap_err();
         assert!(matches!(e, LoadError::Corrupt(_)));
