@@ -100,7 +100,7 @@ test('another trainee\'s export is not imported into a named trainee\'s history'
   const file = { name: 'kefu-dojo-results-Li_Na.json', mimeType: 'application/json',
     buffer: Buffer.from(JSON.stringify({ trainee: { name: 'Li Na' }, version: 1, attempts: [] })) };
   await page.locator('input[type=file]').setInputFiles(file);
-  await page.getByText("This file holds the results of Li Na, and this browser's are Trainer Zhao's: nothing was imported.", { exact: false }).waitFor();
+  await page.getByText("Not imported: this file holds Li Na's results, and this browser keeps Trainer Zhao's.", { exact: false }).waitFor();
   // Their own export (the same name) is read.
   const mine = { ...file, buffer: Buffer.from(JSON.stringify({ trainee: { name: 'Trainer Zhao' }, version: 1, attempts: [] })) };
   await page.locator('input[type=file]').setInputFiles(mine);

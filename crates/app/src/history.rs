@@ -125,7 +125,7 @@ pub fn HistoryPage() -> Html {
             ImportResult::Unreadable => Some(tr("import.unreadable")),
             ImportResult::Theirs(theirs, mine) => Some(tf(
                 lang,
-                "import.other_trainee",
+                "hist.import_theirs",
                 &[("theirs", theirs), ("mine", mine)],
             )),
             ImportResult::Cleared => None,
