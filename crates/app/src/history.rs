@@ -86,7 +86,6 @@ pub fn HistoryPage() -> Html {
     let on_import = {
         let app = ctx.dispatch.clone();
         let reader = reader.clone();
-        let me = lrs.identity.as_ref().map(|w| w.name.clone());
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<web_sys::HtmlInputElement>();
             let Some(f) = input.files().and_then(|l| l.get(0)) else {
@@ -94,10 +93,9 @@ pub fn HistoryPage() -> Html {
             };
             input.set_value("");
             let app = app.clone();
-            let me = me.clone();
             let r = gloo::file::callbacks::read_as_text(&File::from(f), move |res| {
                 app.emit(match res {
-                    Ok(text) => AppAction::ImportFile(text, me),
+                    Ok(text) => AppAction::ImportFile(text),
                     Err(_) => AppAction::ImportUnreadable,
                 });
             });

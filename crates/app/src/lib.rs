@@ -232,7 +232,7 @@ pub struct AppState {
     /// the change (database only; the old one-value store is written whole).
     dirty: BTreeMap<String, u32>,
     /// A file to import: its number and text (read and merged off the page by an effect).
-    import_file: Option<(u32, Rc<String>, Option<String>)>,
+    import_file: Option<(u32, Rc<String>)>,
     /// Records another tab changed, to read again: a number and the ids (`None`: all).
     stale: (u32, Option<Vec<String>>),
     /// Bumped by "clear history" (the database is cleared by an effect).
@@ -319,8 +319,7 @@ pub enum AppAction {
         backend: storage::Backend,
     },
     /// A file to import (its text): read and merged off the page.
-    /// A results file's text, and the name this browser's results are under (settings).
-    ImportFile(String, Option<String>),
+    ImportFile(String),
     /// An import merged into the database: what it saved, and those records.
     Imported(MergeReport, Vec<Attempt>),
     /// This tab's changes were written (`(id, rev)`); the records as the database has them.
@@ -333,9 +332,9 @@ pub enum AppAction {
     Record(Attempt),
     /// Merge an imported store, or report why the file was not one.
     Import(Result<Store, LoadError>),
-    /// The browser could not read the imported file.
     /// A file not imported: it names another trainee (theirs, then the settings' name).
     ImportRefused(String, String),
+    /// The browser could not read the imported file.
     ImportUnreadable,
     /// Another tab saved progress: take in what it has that this one does not.
     Synced(Store),
@@ -394,9 +393,9 @@ impl Reducible for AppState {
                 p.upsert(a);
                 s.set_progress(p);
             }
-            AppAction::ImportFile(text, me) => {
+            AppAction::ImportFile(text) => {
                 let n = s.import_file.as_ref().map_or(0, |x| x.0) + 1;
-                s.import_file = Some((n, Rc::new(text), me));
+                s.import_file = Some((n, Rc::new(text)));
             }
             AppAction::Imported(report, got) => {
                 s.refresh(got, false);
@@ -1623,12 +1622,19 @@ pub fn App() -> Html {
         storage::use_io_effect(
             (file.as_ref().map(|f| f.0), state.backend),
             move |io, &(_, backend)| {
-                let (Some((_, text, me)), Some(backend)) = (file, backend) else {
+                let (Some((_, text)), Some(backend)) = (file, backend) else {
                     return;
                 };
                 let db = io.db();
+                // Whose results these are (the settings' name): a file naming someone else is
+                // not merged into them (`Store::import_for`).
+                let me = io
+                    .load::<kefu_core::xapi::Identity>(storage::IDENTITY)
+                    .ok()
+                    .flatten()
+                    .map(|w| w.name)
+                    .unwrap_or_default();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let me = me.unwrap_or_default();
                     let json =
                         match worker::call(worker::Kind::Check, "read_import", &[&text, &me], 0)
                             .await
