@@ -295,7 +295,11 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // the feedback's note of a question answered before it was asked, two questions passed at
 // once, Traditional tips for a Traditional interface, the history's line on what each export
 // is for (three languages), the touch screen's placeholder, ~1.3 KB.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 346 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
+// Raised to 347 KB on 2026-12-07 (twenty-ninth session) at 354,632 bytes (346.3 KB, warm
+// tree): another trainee's export refused by the history's import (whose results these are read
+// from storage, the refusal's message in three languages), the play page's language notice
+// that names the language the scenario lacks, ~1 KB.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 347 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

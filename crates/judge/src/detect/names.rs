@@ -345,11 +345,27 @@ impl Scan {
 }
 
 /// The names the scenario gives the customer (`customer_names`), wherever the reply uses them.
+/// A surname with 先生 is also written the Hong Kong way, the surname with 生 (陈先生 → 陈生,
+/// 趙生 folded), not where 生 begins a word (陈生日, 王生气).
 pub(super) fn customer_names(folded: &str, names: &[String], spans: &mut Spans) {
     for name in names {
         let n = Folded::fold_pattern(name);
-        if n.chars().count() >= 2 {
+        let hk = n
+            .strip_suffix("先生")
+            .filter(|s| s.chars().count() == 1)
+            .map(|s| format!("{s}生"));
+        for n in std::iter::once(n.clone()).chain(hk) {
+            if n.chars().count() < 2 {
+                continue;
+            }
             for (i, _) in folded.match_indices(n.as_str()) {
+                let after = folded[i + n.len()..].chars().next();
+                if !n.ends_with("先生")
+                    && n.ends_with('生')
+                    && after.is_some_and(|c| "日气活意产命病".contains(c))
+                {
+                    continue;
+                }
                 spans
                     .entry(Owner::Principle(Address))
                     .or_default()

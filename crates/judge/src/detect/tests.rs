@@ -172,6 +172,22 @@ fn address_names_and_jargon_glosses() {
     assert!(hit("该SKU已下架", "jargon"));
 }
 
+/// The customer's name as the scenario gives it, and a 先生 written the Hong Kong way (趙生).
+#[test]
+fn the_customer_s_name_and_its_hong_kong_form_address_them() {
+    let names = ["赵先生".to_string(), "Mr. Zhao".to_string()];
+    let cx = Context {
+        customer_names: &names,
+        ..Context::default()
+    };
+    let address = |t: &str| detect(t, Lexicon::builtin(), &cx).findings[&PrincipleId::Address].hit;
+    assert!(address("趙生，真係唔好意思！"));
+    assert!(address("赵生,我帮您查一下"));
+    assert!(address("赵先生,我帮您查一下"));
+    assert!(!address("我们给员工过赵生日"), "生 beginning a word");
+    assert!(!address("真係唔好意思，我幫你查下。"));
+}
+
 #[test]
 fn nothing_panics_on_odd_input() {
     for t in [
