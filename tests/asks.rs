@@ -125,6 +125,16 @@ fn late_with(from: &str, to: &str) -> (String, String) {
     (src.replacen(from, to, 1), to.to_string())
 }
 
+/// `src` with only the `[[sample]]`s that `keep` (each sample's text after its header).
+fn samples_where(src: &str, keep: impl Fn(&str) -> bool) -> String {
+    let mut parts = src.split("\n[[sample]]");
+    let head = parts.next().unwrap_or_default();
+    std::iter::once(head)
+        .chain(parts.filter(|part| keep(part)))
+        .collect::<Vec<_>>()
+        .join("\n[[sample]]")
+}
+
 fn first_error(src: &str) -> kefu_core::scenario::Diagnostic {
     let out = common::check_in_every_language("t.toml", src);
     out.diagnostics
@@ -214,11 +224,7 @@ fn the_checker_validates_asks_at_its_place() {
     let src = src.replace("none = [\"answers\"]\n", "mood_below = 20\n");
     let src = src.replace("hit = [\"answers\", ", "hit = [");
     // Without `asks` the not-answered samples are ordinary replies: drop them.
-    let src: String = src
-        .split("\n[[sample]]")
-        .filter(|part| !part.contains("miss = [\"answers\"]"))
-        .collect::<Vec<_>>()
-        .join("\n[[sample]]");
+    let src = samples_where(&src, |sample| !sample.contains("miss = [\"answers\"]"));
     let out = common::check_in_every_language("t.toml", &src);
     assert!(!out.has_errors(), "{:#?}", out.diagnostics);
 }
@@ -263,19 +269,6 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
         from,
         &from.replace("goto = \"compensation\"", "goto = \"compensaton\""),
     );
-    // Only it and the samples at `when`: no other sample shows the way there.
-    let src: String = src
-        .split("\n[[sample]]")
-        .enumerate()
-        .filter(|(i, part)| {
-            *i == 0
-                || part.contains("answers before it is asked")
-                || part.contains("turn = \"when\"")
-        })
-        .map(|(_, part)| part)
-        .collect::<Vec<_>>()
-        .join("\n[[sample]]");
-    assert!(src.matches("turn = \"when\"").count() >= 2);
     let out = common::check_in_every_language("t.toml", &src);
     let errors: Vec<_> = out
         .diagnostics
@@ -293,11 +286,6 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
     );
 }
 
-/// A customer told already does not ask (`Scenario::ahead`, `Session::reply_with`), with the
-/// real scorer on the shipped library: a reply to the opening that says when (or who pays)
-/// of the matter the next turn asks about goes on past that question; one that gives no such
-/// answer, or gives the time of something else (a call back, a number the customer said), is
-/// asked it.
 /// A sample that passes over a turn (its expect wrong) is the one error: the samples at that
 /// turn after it are still played (they had been "never reached", a trainer's first draft).
 #[test]
@@ -307,17 +295,9 @@ fn a_sample_passing_over_a_turn_leaves_the_samples_there_playable() {
         "[[sample]]\nturn = \"open\"\nlabel = \"answers before it is asked\"\nreply = \"王先生,非常抱歉让您久等了,这是我们的问题,快递已经加急,周五前一定送到。\"\nexpect = \"when\"\n\n[[sample]]",
     );
     // Only it and the samples at `when`: no other sample shows the way there.
-    let src: String = src
-        .split("\n[[sample]]")
-        .enumerate()
-        .filter(|(i, part)| {
-            *i == 0
-                || part.contains("answers before it is asked")
-                || part.contains("turn = \"when\"")
-        })
-        .map(|(_, part)| part)
-        .collect::<Vec<_>>()
-        .join("\n[[sample]]");
+    let src = samples_where(&src, |sample| {
+        sample.contains("answers before it is asked") || sample.contains("turn = \"when\"")
+    });
     assert!(src.matches("turn = \"when\"").count() >= 2);
     let out = common::check_in_every_language("t.toml", &src);
     let errors: Vec<_> = out
@@ -333,6 +313,11 @@ fn a_sample_passing_over_a_turn_leaves_the_samples_there_playable() {
     );
 }
 
+/// A customer told already does not ask (`Scenario::ahead`, `Session::reply_with`), with the
+/// real scorer on the shipped library: a reply to the opening that says when (or who pays)
+/// of the matter the next turn asks about goes on past that question; one that gives no such
+/// answer, or gives the time of something else (a call back, a number the customer said), is
+/// asked it.
 #[test]
 fn a_customer_told_already_does_not_ask_again() {
     use kefu_core::dialogue::Session;

@@ -53,37 +53,27 @@ pub(super) fn ask(
             ck.err(&ra.kind, msg!("check.turn_turn_asks_choice", turn = turn));
             ok = false;
         }
-        for o in &ra.options {
-            if o.get_ref().trim().is_empty() {
-                ck.err(o, msg!("check.option_word_name_customer"));
-                ok = false;
-            } else if o.get_ref().chars().count() > MAX_TERM_CHARS {
-                ck.err(
-                    o,
-                    msg!(
-                        "check.option_most_max_term_chars_characters",
-                        max_term_chars = MAX_TERM_CHARS
-                    ),
-                );
-                ok = false;
-            }
-        }
+        ok &= words_ok(
+            ck,
+            &ra.options,
+            || msg!("check.option_word_name_customer"),
+            || {
+                msg!(
+                    "check.option_most_max_term_chars_characters",
+                    max_term_chars = MAX_TERM_CHARS
+                )
+            },
+        );
     } else if let Some(o) = ra.options.first() {
         unused(ck, o, "options");
     }
     if kind == AskKind::YesNo {
-        for w in &ra.say {
-            if w.get_ref().trim().is_empty() {
-                ck.err(w, msg!("check.asks.say_empty"));
-                ok = false;
-            } else if w.get_ref().chars().count() > MAX_TERM_CHARS {
-                ck.err(
-                    w,
-                    msg!("check.asks.say_long", max_term_chars = MAX_TERM_CHARS),
-                );
-                ok = false;
-            }
-        }
+        ok &= words_ok(
+            ck,
+            &ra.say,
+            || msg!("check.asks.say_empty"),
+            || msg!("check.asks.say_long", max_term_chars = MAX_TERM_CHARS),
+        );
     } else if let Some(w) = ra.say.first() {
         unused(ck, w, "say");
     }
@@ -183,6 +173,27 @@ pub(super) fn ask(
             .map(|w| w.get_ref().trim().to_string())
             .collect(),
     })
+}
+
+/// The words a question is answered by (`options`, `say`): none empty (`empty`), none longer
+/// than `MAX_TERM_CHARS` (`long`); `false` when one is either.
+fn words_ok(
+    ck: &mut Checker,
+    words: &[Spanned<String>],
+    empty: impl Fn() -> Msg,
+    long: impl Fn() -> Msg,
+) -> bool {
+    let mut ok = true;
+    for w in words {
+        if w.get_ref().trim().is_empty() {
+            ck.err(w, empty());
+            ok = false;
+        } else if w.get_ref().chars().count() > MAX_TERM_CHARS {
+            ck.err(w, long());
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Does the branch's condition need the reply to answer (`all = ["answers"]`, or an `any` of
