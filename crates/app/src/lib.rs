@@ -198,7 +198,9 @@ pub enum ImportResult {
     Failed(LoadError),
     /// The browser could not read the file at all.
     Unreadable,
-    /// Not imported: the file names another trainee (theirs, then this browser's name).
+    /// Not imported: the file names another trainee (theirs, then this browser's name). Only
+    /// the history page imports (the full module).
+    #[cfg(feature = "full")]
     Theirs(String, String),
     /// The history the last import's message was about was cleared: nothing to show.
     Cleared,
@@ -333,6 +335,7 @@ pub enum AppAction {
     /// Merge an imported store, or report why the file was not one.
     Import(Result<Store, LoadError>),
     /// A file not imported: it names another trainee (theirs, then the settings' name).
+    #[cfg(feature = "full")]
     ImportRefused(String, String),
     /// The browser could not read the imported file.
     ImportUnreadable,
@@ -440,6 +443,7 @@ impl Reducible for AppState {
                 s.next_import(ImportResult::Failed(e));
             }
             AppAction::ImportUnreadable => s.next_import(ImportResult::Unreadable),
+            #[cfg(feature = "full")]
             AppAction::ImportRefused(theirs, mine) => {
                 s.import_file = None;
                 s.next_import(ImportResult::Theirs(theirs, mine));
