@@ -229,8 +229,10 @@ const SCORER_TARGET = 250 * 1024;
 // closer (the arrival and the sending told apart, an English clause cut at "and" + a new
 // subject, a request answered by what it asks done, who pays said as the shop or an insurance
 // paying), ~3 KB, of which ~1.9 KB paid back by finding a time's and an amount's plain words
-// as a list (`time_words`, `amount_words`) instead of as patterns' automaton states.
-const SCORER_BUDGET = 334 * 1024;
+// as a list (`time_words`, `amount_words`) instead of as patterns' automaton states. A clean
+// clone then built it at 341,873 bytes (333.9 KB; the warm tree ~450 bytes smaller), with a
+// Hong Kong 先生 (趙生) read as address: 335 KB, so that a build's own variation is no failure.
+const SCORER_BUDGET = 335 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
