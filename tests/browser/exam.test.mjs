@@ -358,10 +358,11 @@ test('five minutes and one minute before the end: a notice by the clock, each sa
   // A language switch shows the notice in the new language and does not say it again.
   await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-Hans');
   await page.locator('.exam-warn[data-minutes="1"]').waitFor();
-  await page.waitForFunction(() => document.querySelector('.exam-warn').innerText.startsWith('还剩 1 分钟'));
+  await page.waitForFunction(() => document.querySelector('.exam-warn')?.innerText.startsWith('还剩 1 分钟'));
   await quiet('after a language switch');
+  // The page redraws in the new language: the notice may be absent for a moment (hence `?.`).
   await page.getByRole('combobox', { name: '语言' }).selectOption('en');
-  await page.waitForFunction((one) => document.querySelector('.exam-warn').innerText === one, ONE);
+  await page.waitForFunction((one) => document.querySelector('.exam-warn')?.innerText === one, ONE);
   await quiet('after switching back');
   // In Traditional Chinese, after a reload: shown, not said.
   await page.goto(`${srv.base}/?lang=zh-Hant#/exam`);
