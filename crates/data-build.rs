@@ -860,6 +860,9 @@ const POLICY: Shape = Shape::Obj(
     "Data",
     &[
         Field("negators", Shape::Lines, Req),
+        Field("not_negating", Shape::Lines, Req),
+        Field("not_claimed", Shape::Lines, Req),
+        Field("compared", Shape::Lines, Req),
         Field("not_ours", Shape::Lines, Req),
         Field("words", Shape::Map(&Shape::Map(&Shape::F64)), Req),
         Field(

@@ -1093,3 +1093,51 @@ fn a_byte_order_mark_shifts_no_column() {
     let d = one_error(&check(&format!("\u{feff}{first}"))).clone();
     assert_eq!((d.line, d.col), (1, plain.col), "{d}");
 }
+
+/// A false claim by `clause` (lists of words a clause names one of each of): one list alone,
+/// an empty list, or "{number}" anywhere but at a word's start is a located error that says
+/// what to write; a well-formed one checks clean and reaches the scorer's rules.
+#[test]
+fn a_false_claim_by_clause_is_checked() {
+    let with = |claim: &str| {
+        let at = BASE.find("[[turn.next]]").expect("the base has a branch");
+        format!(
+            "{}[[turn.false_claims]]\nid = \"fm\"\n{claim}\n\n{}",
+            &BASE[..at],
+            &BASE[at..]
+        )
+    };
+    let good =
+        with(r#"clause = [["AFG2000"], ["FM", "调频"], ["{number}小时", "{number} hours"]]"#);
+    let out = check(&good);
+    assert!(errors(&out).is_empty(), "{:#?}", out.diagnostics);
+    let s = out.value.as_ref().expect("valid");
+    let rules = s.rules(0, kefu_core::principles::Lang::ZhHans, None);
+    assert_eq!(rules.false_claims[0].clause[1], ["FM", "调频"]);
+
+    for (claim, at, says) in [
+        (
+            r#"clause = [["AFG2000", "2000系列"]]"#,
+            "[\"AFG2000\", \"2000",
+            "two lists or more",
+        ),
+        (r#"clause = [["AFG2000"], []]"#, "[]]", "at least one word"),
+        (
+            r#"clause = [["AFG2000"], ["约{number}小时"]]"#,
+            "\"约{number}",
+            "only at the start",
+        ),
+        (
+            r#"say = ["{number}小时"]"#,
+            "\"{number}小时\"",
+            "only at the start",
+        ),
+        ("", "\"fm\"", "or `clause = [["),
+    ] {
+        let src = with(claim);
+        let out = check(&src);
+        let d = one_error(&out);
+        assert_eq!((d.line, d.col), pos(&src, at), "{claim}: {d}");
+        assert!(d.message.contains(says), "{claim}: {d}");
+    }
+}

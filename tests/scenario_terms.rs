@@ -19,6 +19,7 @@ fn turn() -> TurnRules {
         false_claims: vec![ClaimRule {
             id: "fm".into(),
             say: vec!["AFG supports FM".into()],
+            ..Default::default()
         }],
         ..Default::default()
     }

@@ -232,7 +232,13 @@ const SCORER_TARGET = 250 * 1024;
 // as a list (`time_words`, `amount_words`) instead of as patterns' automaton states. A clean
 // clone then built it at 341,873 bytes (333.9 KB; the warm tree ~450 bytes smaller), with a
 // Hong Kong 先生 (趙生) read as address: 335 KB, so that a build's own variation is no failure.
-const SCORER_BUDGET = 335 * 1024;
+// Raised to 337 KB on 2026-12-07 (thirtieth session) at 343,776 bytes (335.7 KB, warm tree): a
+// false claim by its clause (`ClaimRule::clause`: the product and the feature in one clause that
+// claims it, `{number}…` any number with its unit; the negation, question, report and
+// comparison words in data/policy.toml), ~1.9 KB after ~2.3 KB paid back (the request's lists
+// read in a loop, not `collect` into a `Result`, code per item type); 337 rather than 336 for
+// what clean clones have built larger.
+const SCORER_BUDGET = 337 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));

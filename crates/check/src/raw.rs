@@ -191,7 +191,11 @@ pub struct RawFact {
 #[serde(deny_unknown_fields)]
 pub struct RawClaim {
     pub id: Spanned<String>,
+    #[serde(default)]
     pub say: Vec<Spanned<String>>,
+    /// Lists of words a clause names one of each of (`ClaimRule::clause`).
+    #[serde(default)]
+    pub clause: Vec<Spanned<Vec<Spanned<String>>>>,
 }
 
 with_condition! {

@@ -77,6 +77,11 @@ pub struct ClaimRule {
     pub id: String,
     /// Phrasings, any of which makes the claim (matched folded).
     pub say: Vec<String>,
+    /// The claim by structure: a clause that names a word of each list (the product, then
+    /// what it is said to have) and denies none of it (没有, 不能, doesn't…) makes the claim,
+    /// however it is worded ("AFG2000也可以做FM调制的"); a question does not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clause: Vec<Vec<String>>,
 }
 
 /// What kind of answer the customer's question at a turn asks for (`asks = { kind = … }`).
@@ -324,6 +329,13 @@ pub mod read {
                 Ok(ClaimRule {
                     id: string(need(o, "id")?, at)?,
                     say: list(o, "say", string)?,
+                    clause: list(o, "clause", |v, at| {
+                        let mut words = Vec::new();
+                        for w in items(v, at)? {
+                            words.push(string(w, at)?);
+                        }
+                        Ok(words)
+                    })?,
                 })
             })?,
             jargon: list(o, "jargon", string)?,
@@ -411,8 +423,22 @@ pub mod read {
     fn list<T>(o: &Object, key: &str, f: impl Fn(&Value, &str) -> R<T>) -> R<Vec<T>> {
         match o.get(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(a)) => a.iter().map(|v| f(v, key)).collect(),
-            Some(_) => Err(format!("`{key}` must be a list")),
+            Some(v) => {
+                // A loop, not `collect` into a `Result`: that is code per item type (#17).
+                let mut out = Vec::new();
+                for v in items(v, key)? {
+                    out.push(f(v, key)?);
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The items of a list.
+    fn items<'a>(v: &'a Value, at: &str) -> R<&'a [Value]> {
+        match v {
+            Value::Array(a) => Ok(a),
+            _ => Err(format!("`{at}` must be a list")),
         }
     }
 }

@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 #[derive(Debug)]
 struct Data {
     negators: Vec<String>,
+    not_negating: Vec<String>,
+    not_claimed: Vec<String>,
+    compared: Vec<String>,
     not_ours: Vec<String>,
     words: BTreeMap<String, BTreeMap<String, f64>>,
     rule: Vec<Rule>,
@@ -285,6 +288,67 @@ pub fn negated_before(text: &str, at: usize) -> bool {
         before.ends_with(n.as_str())
             && !(n.starts_with(|c: char| c.is_ascii_alphabetic())
                 && before[..before.len() - n.len()].ends_with(|c: char| c.is_ascii_alphanumeric()))
+    })
+}
+
+/// Does a folded clause state what it says as the agent's claim (a scenario's false claim by
+/// `clause`)? Not when it asks ("…吗?", "?"), denies (a negator of `data/policy.toml` anywhere
+/// in it, a Latin one on word boundaries, or a word ending in "n't"; not one inside
+/// `not_negating`: 非常, 不仅, no problem) or reports another's words or a supposition
+/// (`not_claimed`: 您以为, 如果, you asked). Linear in the clause.
+pub fn claims(clause: &str) -> bool {
+    let d = data();
+    let t = clause.trim_end().as_bytes();
+    if t.ends_with(b"?") || t.ends_with("吗".as_bytes()) {
+        return false;
+    }
+    // Where `w` starts in the clause (bytes; the words are short, so this is linear).
+    fn starts<'a>(t: &'a [u8], w: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let w = w.as_bytes();
+        (0..(t.len() + 1).saturating_sub(w.len())).filter(move |&i| t[i..].starts_with(w))
+    }
+    // The bytes of the words that only look like negators.
+    let mut masked = vec![false; t.len()];
+    for w in &d.not_negating {
+        for i in starts(t, w) {
+            masked[i..i + w.len()].fill(true);
+        }
+    }
+    let alnum = |i: Option<&u8>| i.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'\'');
+    // `w` in the clause, not masked; a Latin word on word boundaries.
+    let has = |w: &str| {
+        let latin = w.starts_with(|c: char| c.is_ascii_alphabetic());
+        starts(t, w).any(|i| {
+            !masked[i]
+                && !(latin
+                    && (alnum(i.checked_sub(1).and_then(|j| t.get(j)))
+                        || alnum(t.get(i + w.len()))))
+        })
+    };
+    // A word ending in "n't" (doesn't, can't) denies too.
+    let nt = starts(t, "n't").any(|i| !masked[i] && !alnum(t.get(i + 3)));
+    let denied = nt || has("cannot") || d.negators.iter().any(|n| has(n));
+    !denied && !d.not_claimed.iter().any(|w| has(w))
+}
+
+/// Is the thing a claim is about, at folded byte `at`, the comparison rather than the subject
+/// ("AFG2100比AFG2000多了FM", "over the AFG2000"): a word of `compared` just before it (an
+/// article aside)?
+pub fn compared_at(text: &str, at: usize) -> bool {
+    let before = text[..at.min(text.len())].trim_end();
+    let before = ["the", "a", "an"]
+        .iter()
+        .find_map(|w| {
+            before
+                .strip_suffix(w)
+                .filter(|b| b.is_empty() || b.ends_with(' '))
+                .map(str::trim_end)
+        })
+        .unwrap_or(before);
+    data().compared.iter().any(|w| {
+        before.ends_with(w.as_str())
+            && !(w.starts_with(|c: char| c.is_ascii_alphabetic())
+                && before[..before.len() - w.len()].ends_with(|c: char| c.is_ascii_alphanumeric()))
     })
 }
 

@@ -358,6 +358,12 @@ fn judge_facts(
         .iter()
         .flat_map(|fact| &fact.say)
         .chain(turn.false_claims.iter().flat_map(|claim| &claim.say))
+        .chain(
+            turn.false_claims
+                .iter()
+                .flat_map(|c| c.clause.iter().flatten()),
+        )
+        .filter(|p| !p.starts_with(NUMBER))
         .map(|p| key(p))
         .filter(|k| !k.is_empty())
         .collect();
@@ -384,14 +390,58 @@ fn judge_facts(
             keep
         });
     }
-    let find_all = |phrase: &str| -> Vec<(usize, usize)> {
+    // The numbers of the text, not a model's (AFG2000, F40), for a clause word "{number}…".
+    let numbers_in_text: Vec<(usize, usize)> = if turn
+        .false_claims
+        .iter()
+        .any(|c| c.clause.iter().flatten().any(|w| w.starts_with(NUMBER)))
+    {
+        numbers(&f.text)
+            .into_iter()
+            .filter(|&(a, _)| !f.text[..a].ends_with(|c: char| c.is_ascii_alphabetic()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The same occurrences as folded bytes (for a claim by clause, whose clauses are folded).
+    let find_folded = |phrase: &str| -> Vec<(usize, usize)> {
+        // "{number}小时": a number, then (spaces aside) the rest.
+        if let Some(unit) = phrase.strip_prefix(NUMBER) {
+            let unit = Folded::fold_pattern(unit.trim_start());
+            return numbers_in_text
+                .iter()
+                .filter_map(|&(a, b)| {
+                    let gap = f.text[b..].len() - f.text[b..].trim_start().len();
+                    f.text[b + gap..]
+                        .starts_with(unit.as_str())
+                        .then_some((a, b + gap + unit.len()))
+                })
+                .collect();
+        }
         let Ok(i) = keys.binary_search(&key(phrase)) else {
             return vec![];
         };
         occurrences[i]
             .iter()
-            .map(|&(s, e)| f.span(back[s], back[e - 1] + 1))
+            .map(|&(s, e)| {
+                let last = back[e - 1];
+                (
+                    back[s],
+                    last + f.text[last..].chars().next().map_or(0, char::len_utf8),
+                )
+            })
             .collect()
+    };
+    let find_all = |phrase: &str| -> Vec<(usize, usize)> {
+        find_folded(phrase)
+            .into_iter()
+            .map(|(a, b)| f.span(a, b))
+            .collect()
+    };
+    let clauses = if turn.false_claims.iter().any(|c| !c.clause.is_empty()) {
+        crate::text::clauses(&f.text)
+    } else {
+        Vec::new()
     };
     let mut evidence = Vec::new();
     let mut all_stated = true;
@@ -428,6 +478,13 @@ fn judge_facts(
             false_claim = true;
             evidence.extend(found);
         }
+        if !claim.clause.is_empty() {
+            let found = claimed_by_clause(f, &claim.clause, &clauses, &find_folded);
+            if !found.is_empty() {
+                false_claim = true;
+                evidence.extend(found.into_iter().map(|(a, b)| f.span(a, b)));
+            }
+        }
     }
     // The shop's rules: every number stated about one (`crate::policy`), but not one the
     // customer just said, said back in their words ("上次说三天到账,现在都十天了" restates
@@ -459,6 +516,49 @@ fn judge_facts(
         },
         false_claim,
     )
+}
+
+/// In a claim's clause word, any number (digits or Chinese numerals; not a model's, AFG2000):
+/// "{number}小时" is a number of hours.
+pub const NUMBER: &str = "{number}";
+
+/// A claim by structure (`ClaimRule::clause`): in each clause that claims (`policy::claims`: not
+/// a question, a denial or another's words), a word of every list; the folded spans of those
+/// words. Each word's occurrences are found once, placed in their clause and sorted by it.
+fn claimed_by_clause(
+    f: &Folded,
+    lists: &[Vec<String>],
+    clauses: &[crate::text::Seg],
+    find: &dyn Fn(&str) -> Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    // Which lists each clause names (a bit per list), and every occurrence with its clause.
+    let lists = &lists[..lists.len().min(63)];
+    let mut named = vec![0u64; clauses.len()];
+    let mut spans = Vec::new();
+    for (k, words) in lists.iter().enumerate() {
+        for span in words.iter().flat_map(|w| find(w)) {
+            // What the claim is about, named as the comparison, is not its subject.
+            if k == 0 && crate::policy::compared_at(&f.text, span.0) {
+                continue;
+            }
+            let i = clauses.partition_point(|c| c.end <= span.0);
+            if i < clauses.len() && clauses[i].start <= span.0 {
+                named[i] |= 1 << k;
+                spans.push((i, span));
+            }
+        }
+    }
+    let all = (1u64 << lists.len()) - 1;
+    let claimed: Vec<bool> = named
+        .iter()
+        .zip(clauses)
+        .map(|(&n, c)| n == all && crate::policy::claims(&f.text[c.start..c.end]))
+        .collect();
+    spans
+        .into_iter()
+        .filter(|(i, _)| claimed[*i])
+        .map(|(_, span)| span)
+        .collect()
 }
 
 /// Is the text just before char offset `s` a negator (不/没/没有/not/no)?
@@ -676,6 +776,7 @@ mod tests {
             false_claims: vec![ClaimRule {
                 id: "fm".into(),
                 say: vec!["AFG2000支持FM".into()],
+                ..Default::default()
             }],
             ..Default::default()
         };
@@ -686,6 +787,112 @@ mod tests {
         assert!(!wrong.hit("facts"));
         assert!(!wrong.principles["facts"].evidence.is_empty());
         assert!(!judge("20MSa/s,AFG2000支持FM", Lang::ZhHans, &turn, None).hit("facts"));
+    }
+
+    /// A false claim by structure: the product and what it is said to have in one clause that
+    /// claims it, however worded; not where the clause denies it, asks, or reports another's
+    /// words, nor where the two are in different clauses.
+    #[test]
+    fn a_false_claim_by_its_clause() {
+        let turn = TurnRules {
+            kind: ScenarioKind::Product,
+            false_claims: vec![ClaimRule {
+                id: "afg2000-has-fm".into(),
+                clause: vec![
+                    vec!["AFG2000".into(), "2000系列".into()],
+                    vec!["FM".into(), "调频".into(), "AM".into(), "modulation".into()],
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let claimed = |t: &str| {
+            let lang = if t.is_ascii() { Lang::En } else { Lang::ZhHans };
+            let j = judge(t, lang, &turn, None);
+            let ev = &j.principles["facts"].evidence;
+            // The evidence marks the product and the feature, nothing else.
+            let marked: Vec<String> = ev
+                .iter()
+                .map(|&(a, b)| t.chars().skip(a).take(b - a).collect())
+                .collect();
+            (!ev.is_empty(), marked)
+        };
+        for t in [
+            "AFG2000也可以做FM调制的",
+            "AFG2000支持AM/FM/FSK",
+            "放心，AFG2000做调频非常方便",
+            "AFG2000系列同樣支援調頻。",
+            "Yes, the AFG2000 does FM too.",
+            "The AFG2000 handles AM modulation as well",
+        ] {
+            assert!(claimed(t).0, "{t}");
+        }
+        assert_eq!(
+            claimed("AFG2000也可以做FM调制的").1,
+            ["AFG2000", "FM"],
+            "the product and the feature are the evidence"
+        );
+        for t in [
+            "AFG2000没有FM功能，AM/FM/FSK调制只有AFG2100系列才有。",
+            "AFG2000不能做调频",
+            "FM只有AFG2100有，AFG2000是基础款",
+            "您是觉得AFG2000也能做FM吧？其实不行",
+            "AFG2000能做FM吗",
+            "The AFG2000 doesn't do FM: modulation is only on the AFG2100 series.",
+            "FM is on the AFG2100 rather than the AFG2000",
+            "You asked whether the AFG2000 has FM",
+            "AFG2000和2100的区别就在调制",
+            "AFG2100比AFG2000多了AM/FM/FSK调制",
+            "The AFG2100 adds FM over the AFG2000",
+            "The AFG2000 lacks FM",
+            "AFG2000 has a 20MHz sine",
+        ] {
+            assert!(!claimed(t).0, "{t}");
+        }
+    }
+
+    /// "{number}…" in a clause list: a figure the handbook does not give is invented.
+    #[test]
+    fn an_invented_figure_by_its_clause() {
+        let turn = TurnRules {
+            kind: ScenarioKind::Product,
+            false_claims: vec![ClaimRule {
+                id: "invented-endurance".into(),
+                clause: vec![
+                    vec!["续航".into(), "能飞".into(), "in the air".into()],
+                    vec![
+                        "{number}小时".into(),
+                        "{number}个小时".into(),
+                        "{number} hours".into(),
+                    ],
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let invented = |t: &str| {
+            let lang = if t.is_ascii() { Lang::En } else { Lang::ZhHans };
+            !judge(t, lang, &turn, None).principles["facts"]
+                .evidence
+                .is_empty()
+        };
+        for t in [
+            "F40续航30个小时",
+            "F40续航能达到三十小时左右",
+            "续航大概２０ 小时",
+            "It can stay in the air for 30 hours.",
+        ] {
+            assert!(invented(t), "{t}");
+        }
+        for t in [
+            "具体能飞多少小时和载荷有关",
+            "F40续航长，手册没有给出具体小时数",
+            "续航没有30小时那么久",
+            "I'll check the endurance and reply within the day",
+            "F40 is light; it can stay in the air longer",
+        ] {
+            assert!(!invented(t), "{t}");
+        }
     }
 
     #[test]

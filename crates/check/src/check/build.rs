@@ -608,13 +608,38 @@ fn false_claims(ck: &mut Checker, rt: &RawTurn) -> Vec<ClaimRule> {
     let mut false_claims = Vec::new();
     for c in &rt.false_claims {
         let c = c.get_ref();
-        if c.say.is_empty() {
+        if c.say.is_empty() && c.clause.is_empty() {
             ck.err(
                 &c.id,
                 msg!("check.false_claim_needs_say", a = c.id.get_ref()),
             );
         }
-        for s in &c.say {
+        // A clause form names at least two things (what, and what it is said to have or do):
+        // one list alone would be a phrase list.
+        if c.clause.len() == 1 {
+            ck.err(&c.clause[0], msg!("check.claim_clause_two_lists"));
+        }
+        for words in &c.clause {
+            if words.get_ref().is_empty() {
+                ck.err(words, msg!("check.claim_clause_empty_list"));
+            }
+        }
+        // "{number}" stands for a number at the start of a clause word only ("{number}小时").
+        let number = kefu_judge::score::NUMBER;
+        let misplaced = c.say.iter().filter(|s| s.get_ref().contains(number)).chain(
+            c.clause
+                .iter()
+                .flat_map(|w| w.get_ref())
+                .filter(|w| w.get_ref().match_indices(number).any(|(i, _)| i > 0)),
+        );
+        for s in misplaced {
+            ck.err(s, msg!("check.claim_number_first"));
+        }
+        for s in c
+            .say
+            .iter()
+            .chain(c.clause.iter().flat_map(|w| w.get_ref()))
+        {
             if s.get_ref().chars().count() > MAX_TERM_CHARS || s.get_ref().trim().is_empty() {
                 ck.err(
                     s,
@@ -628,6 +653,11 @@ fn false_claims(ck: &mut Checker, rt: &RawTurn) -> Vec<ClaimRule> {
         false_claims.push(ClaimRule {
             id: c.id.get_ref().clone(),
             say: c.say.iter().map(|s| s.get_ref().clone()).collect(),
+            clause: c
+                .clause
+                .iter()
+                .map(|w| w.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+                .collect(),
         });
     }
     false_claims
