@@ -58,6 +58,7 @@ pub fn library_html(lib: &Library, lang: Lang) -> String {
     for (href, key) in [
         ("#/history", "nav.history"),
         ("#/studio", "nav.studio"),
+        ("#/team", "nav.team"),
         ("#/settings", "nav.settings"),
     ] {
         let _ = write!(h, "<a href=\"{href}\">{}</a>", tr(key));

@@ -307,7 +307,12 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // tree): another trainee's export refused by the history's import (whose results these are read
 // from storage, the refusal's message in three languages), the play page's language notice
 // that names the language the scenario lacks, ~1 KB.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 347 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 169 * 1024]];
+// The dashboard's raised to 171 KB on 2026-12-07 (thirtieth session) at 173,661 bytes (169.6 KB,
+// warm tree; a clean clone had built it at 171,067): each trainee's attempts, mean and last score
+// in the grid, the shipped scenarios named in the UI's language (from the cards index.html
+// carries), its own style (moved out of index.html, the first load, ~170 bytes there), a file
+// loaded again or cut short and the app's own CSV each told as such, ~2.6 KB.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 347 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 171 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {

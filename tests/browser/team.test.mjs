@@ -67,11 +67,26 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     await page.getByLabel(/exported files/).setInputFiles([broken, ...files, wrong]);
     await page.locator('table.heat[data-trainees="3"]').waitFor();
     assert.deepEqual(await rows(page), ['mailto:li@example.com', 'account:E7', 'account:Zhao']);
-    await page.getByRole('status').filter({ hasText: '3 of 4 files read: 4 attempts.' }).waitFor();
+    // Every file picked is counted; the CSV (the history page's own export) is told what to
+    // open instead, the file cut short that it is.
+    await page.getByRole('status').filter({ hasText: '3 of 5 files read: 4 attempts.' }).waitFor();
     const told = await page.getByRole('alert').locator('li').allInnerTexts();
     assert.equal(told.length, 2, told.join('\n'));
-    assert.ok(told.some((t) => /^results\.csv: not a results export/.test(t)), told.join('\n'));
-    assert.ok(told.some((t) => /^broken\.json: /.test(t)), told.join('\n'));
+    assert.ok(told.some((t) => /^results\.csv: a CSV export is for spreadsheets and cannot be read back here: open the trainee's JSON or xAPI export instead/.test(t)), told.join('\n'));
+    assert.ok(told.some((t) => /^broken\.json: This file is cut short/.test(t)), told.join('\n'));
+    // Each trainee's attempts, mean and last score in the grid (Li: 80 then 72).
+    const liRow = page.locator('tr[data-trainee="mailto:li@example.com"]');
+    assert.deepEqual([await liRow.locator('td.attempts').innerText(), await liRow.locator('td.mean').innerText(), await liRow.locator('td.last').innerText()], ['2', '76', '72']);
+    assert.equal(await liRow.locator('svg.spark title').textContent(), '80 72', 'the trend\'s scores as its tooltip');
+    // The grid is wide (a column per principle): it scrolls in its own box, not the page.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scroll of the page at 1280 px');
+    assert.equal(await page.getByRole('region', { name: /Principles by trainee/ }).locator('table.heat').count(), 1);
+    // The dashboard is in the main navigation, marked as the page shown.
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).getAttribute('aria-current'), 'page');
+    // A file loaded again adds nothing, and says so.
+    await page.getByLabel(/exported files/).setInputFiles([files[0]]);
+    await page.getByRole('status').filter({ hasText: 'li.json: 2 attempts, all loaded already: nothing new.' }).waitFor();
+    await page.locator('table.heat[data-trainees="3"]').waitFor();
     // Li passed the exam: the verdict and total in her row.
     const verdict = page.locator('tr[data-trainee="mailto:li@example.com"] .exam-verdict');
     assert.equal(await verdict.getAttribute('data-passed'), 'true');
@@ -123,6 +138,8 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     await page.locator('tr[data-trainee="account:E7"]').getByRole('button', { name: 'Wang' }).click();
     const drill = page.locator('section.drill[data-trainee="account:E7"]');
     await drill.waitFor();
+    // Brought into view and focused (it is drawn below the tables).
+    await page.waitForFunction(() => document.activeElement?.matches('section.drill'));
     await drill.locator('details[data-attempt="w1"] summary').click();
     assert.deepEqual(await drill.locator('.agent').allInnerTexts(), ['Reply 0 of w1: so sorry, I will fix it today.', 'Reply 1 of w1: so sorry, I will fix it today.']);
     const blame = drill.locator('.hit[data-principle="blame"]').first();
@@ -136,6 +153,38 @@ test('the dashboard: filters, exam verdicts, CSV and a trainee\'s transcript', {
     assert.equal(await blame.innerText(), '⚠ No blaming: violated');
     // The attempt's time as the trainer's clock reads it.
     assert.match(await drill.locator('details[data-attempt="w1"] summary').innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d · REFUND · 30$/);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a shipped scenario is named in the dashboard\'s language, whatever language it was played in; the header leads there', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-team-lang-'));
+  const { server, base } = await serve();
+  const browser = await launch();
+  try {
+    const played = (id, title, lang) => ({ ...attempt({ id, scenario: 'angry-damaged-goods', start: T0 + DAY }), title, lang });
+    const file = exportFile(dir, 'li.json', { name: 'Li' }, [played('a1', 'The broken tea set', 'en')]);
+    const other = exportFile(dir, 'wang.json', { name: 'Wang' }, [played('b1', '摔碎的茶具', 'zh-Hant')]);
+    const page = await newPage(browser);
+    // From the library, the main navigation's Team link opens the dashboard.
+    await page.goto(`${base}/?lang=zh-Hans`);
+    await page.locator('.cards .card').first().waitFor();
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '团队' }).click();
+    await page.getByRole('heading', { name: '团队看板', level: 1 }).waitFor();
+    await page.getByLabel(/导出的文件/).setInputFiles([file, other]);
+    await page.locator('table.heat[data-trainees="2"]').waitFor();
+    const row = page.locator('table.scenarios tr[data-scenario="angry-damaged-goods"] td').first();
+    assert.equal(await row.innerText(), '摔碎的茶具');
+    assert.deepEqual(await page.locator('select[name=scenario] option').allInnerTexts(), ['全部', '摔碎的茶具']);
+    // In English: the cohort stays (not read again), its scenario by the English title.
+    await page.locator('header.top select').selectOption('en');
+    await page.getByRole('heading', { name: 'Team dashboard', level: 1 }).waitFor();
+    assert.equal(await page.locator('table.heat').getAttribute('data-trainees'), '2');
+    assert.equal(await row.innerText(), 'The broken tea set');
     assert.deepEqual(page.errors, []);
   } finally {
     await browser.close();
@@ -194,7 +243,7 @@ async function measure(browser, base, files, what) {
   await page.evaluate(() => { window.longTasks = []; });
   const f = Date.now();
   await page.locator('select[name=kind]').selectOption('exam');
-  await page.locator('table.heat tbody tr td:nth-child(2)').first().filter({ hasText: '/10' }).waitFor();
+  await page.locator('table.heat tbody tr td.passed').first().filter({ hasText: '/10' }).waitFor();
   const fl = await page.evaluate(() => window.longTasks);
   console.log(`#   filter "exam" on it: ${Date.now() - f} ms, longest task ${Math.round(Math.max(0, ...fl))} ms`);
   assert.deepEqual(page.errors, []);

@@ -1949,7 +1949,8 @@ pub fn App() -> Html {
         #[cfg(feature = "full")]
         Route::Settings => html! { <settings::SettingsPage key={lang.code()} /> },
         #[cfg(all(feature = "full", feature = "team"))]
-        Route::Team => html! { <team::TeamPage key={lang.code()} /> },
+        // Not keyed by the language: a switch keeps the cohort read (files, an LRS's answer).
+        Route::Team => html! { <team::TeamPage /> },
         // The dashboard module shows it (`handover::follow`).
         #[cfg(all(feature = "full", not(feature = "team")))]
         Route::Team => html! { <p role="status">{ t(lang, "lib.loading") }</p> },
@@ -1995,10 +1996,15 @@ fn header(lang: Lang, route: &Route, on_lang: Callback<Lang>) -> Html {
         <header class="top">
             <a class="brand" href="#/">{ tr("app.name") }</a>
             <nav aria-label={tr("nav.main")}>
-                <a href="#/" aria-current={(*route == Route::Library).then_some("page")}>{ tr("nav.library") }</a>
-                <a href="#/history" aria-current={(*route == Route::History).then_some("page")}>{ tr("nav.history") }</a>
-                <a href="#/studio" aria-current={(*route == Route::Studio).then_some("page")}>{ tr("nav.studio") }</a>
-                <a href="#/settings" aria-current={(*route == Route::Settings).then_some("page")}>{ tr("nav.settings") }</a>
+                { for [
+                    (Route::Library, "#/", "nav.library"),
+                    (Route::History, "#/history", "nav.history"),
+                    (Route::Studio, "#/studio", "nav.studio"),
+                    (Route::Team, "#/team", "nav.team"),
+                    (Route::Settings, "#/settings", "nav.settings"),
+                ].into_iter().map(|(r, href, key)| html! {
+                    <a {href} aria-current={(*route == r).then_some("page")}>{ tr(key) }</a>
+                }) }
             </nav>
             <label class="lang">
                 <span>{ tr("nav.language") }</span>

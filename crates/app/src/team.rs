@@ -171,7 +171,8 @@ async fn read_text(file: &File) -> Option<String> {
 /// One pick of files (or a folder) being read: what the status line sums up.
 #[derive(Default)]
 struct Batch {
-    /// The JSON files picked, and those read so far (not those that could not be).
+    /// The files picked (a folder's JSON files), and those read so far (not those that could
+    /// not be).
     total: usize,
     done: usize,
     /// The attempts the files read hold, each once (a trainee's JSON and xAPI exports hold
@@ -185,13 +186,22 @@ struct Batch {
 fn file_said(
     lang: kefu_core::principles::Lang,
     name: &str,
-    r: Result<usize, kefu_core::progress::LoadError>,
+    r: Result<(usize, usize), kefu_core::progress::LoadError>,
 ) -> String {
+    let key = match r {
+        Ok((n, added)) if added < n && added > 0 => "team.file_some_new",
+        Ok((n, 0)) if n > 0 => "team.file_known",
+        _ => "team.file_read",
+    };
     match r {
-        Ok(n) => tf(
+        Ok((n, added)) => tf(
             lang,
-            "team.file_read",
-            &[("file", name), ("n", &n.to_string())],
+            key,
+            &[
+                ("file", name),
+                ("n", &n.to_string()),
+                ("new", &added.to_string()),
+            ],
         ),
         Err(e) => format!("{name}{}{}", kefu_core::i18n::colon(lang), e.message(lang)),
     }
@@ -217,6 +227,24 @@ async fn read_statements(
         yield_to_browser().await;
     }
     (!all.is_empty()).then_some(Ok(all))
+}
+
+/// The shipped scenarios' titles in every language (id → language code → title), from the
+/// cards index.html carries (`kefu prerender`): the dashboard names a scenario in the UI's
+/// language, whatever language each trainee played it in. Empty where the page has none.
+fn shipped_titles() -> std::collections::BTreeMap<String, serde_json::Value> {
+    let text = gloo::utils::document()
+        .get_element_by_id("kefu-cards")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let mut out = std::collections::BTreeMap::new();
+    for c in v["cards"].as_array().into_iter().flatten() {
+        if let Some(id) = c["id"].as_str() {
+            out.insert(id.to_string(), c["title"].clone());
+        }
+    }
+    out
 }
 
 fn ms_of_date(s: &str, end: bool) -> Option<f64> {
@@ -265,7 +293,8 @@ fn spark(scores: &[(f64, u8)]) -> Html {
         .collect::<Vec<_>>()
         .join(" ");
     html! {
-        <svg class="spark" width="120" height="24" viewBox="0 0 120 24" role="img" aria-label={label}>
+        <svg class="spark" width="120" height="24" viewBox="0 0 120 24" role="img" aria-label={label.clone()}>
+            <title>{ label }</title>
             if scores.len() == 1 {
                 <circle cx={format!("{:.1}", xy(scores[0]).0)} cy={format!("{:.1}", xy(scores[0]).1)} r="2" fill="currentColor" />
             } else {
@@ -274,6 +303,15 @@ fn spark(scores: &[(f64, u8)]) -> Html {
         </svg>
     }
 }
+
+/// The dashboard's own style, drawn with it: not in index.html, whose every byte is the first
+/// load of trainees who never open it (#17).
+const STYLE: &str = ".team .hit.committed,.team .hit.missed,.team .exam-verdict.failed{color:var(--bad);font-weight:600}\
+.team .exam-verdict{display:block;white-space:nowrap}.team .exam-verdict.passed{color:var(--ok)}\
+.team form label,.team .filters label,.team label.files{display:flex;flex-direction:column;gap:.25rem;margin:.6rem 0;max-width:32rem}\
+.team .filters label{display:inline-flex;margin-right:1rem}\
+.team input:not([type=file]){font:inherit;padding:.4rem;min-height:40px}\
+.team .heat tbody th{white-space:nowrap}.team .scroll{overflow-x:auto}";
 
 #[component]
 pub fn TeamPage() -> Html {
@@ -291,6 +329,19 @@ pub fn TeamPage() -> Html {
     let problems = use_state(Vec::<String>::new);
     let filter = use_state(Filter::default);
     let open = use_state(|| None::<String>);
+    // A trainee opened: their attempts (below the tables) are brought into view and focused.
+    use_effect_with((*open).clone(), |o| {
+        if o.is_some() {
+            let drill = gloo::utils::document()
+                .query_selector(".team .drill")
+                .ok()
+                .flatten()
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(d) = drill {
+                let _ = d.focus();
+            }
+        }
+    });
     let (endpoint, user, pass, token) = (
         use_node_ref(),
         use_node_ref(),
@@ -298,6 +349,19 @@ pub fn TeamPage() -> Html {
         use_node_ref(),
     );
     let (from, to) = (use_node_ref(), use_node_ref());
+    let titles = use_memo((), |_| shipped_titles());
+    // A scenario's title in the UI's language where it is a shipped one, else as played.
+    let title = |id: &str, played: &str| -> String {
+        titles
+            .get(id)
+            .and_then(|t| {
+                lang.fallbacks()
+                    .into_iter()
+                    .find_map(|l| t[l.code()].as_str())
+            })
+            .unwrap_or(played)
+            .to_string()
+    };
     let report: Rc<Report> = {
         let cohort = cohort.clone();
         use_memo((*version.borrow(), (*filter).clone()), move |(_, f)| {
@@ -378,17 +442,26 @@ pub fn TeamPage() -> Html {
             let batch = Rc::new(RefCell::new(Batch::default()));
             let folder = input.webkitdirectory();
             let mut json = Vec::new();
+            let mut skipped = 0;
             for f in (0..list.length()).filter_map(|i| list.get(i)) {
-                if f.name().to_ascii_lowercase().ends_with(".json") {
+                let name = f.name().to_ascii_lowercase();
+                if name.ends_with(".json") {
                     json.push(f);
                 } else if !folder {
-                    // Picked by itself (a CSV, say): told. A folder holds other files too: only
-                    // JSON is read from it, the rest passed over.
-                    let said = tf(lang, "team.not_export", &[("file", &f.name())]);
+                    // Picked by itself (a CSV, say): told, and counted among the files picked.
+                    // A folder holds other files too: only JSON is read from it, the rest
+                    // passed over.
+                    let key = if name.ends_with(".csv") {
+                        "team.csv_export"
+                    } else {
+                        "team.not_export"
+                    };
+                    let said = tf(lang, key, &[("file", &f.name())]);
                     batch.borrow_mut().problems.push(said);
+                    skipped += 1;
                 }
             }
-            batch.borrow_mut().total = json.len();
+            batch.borrow_mut().total = json.len() + skipped;
             let show = {
                 let (status, problems) = (status.clone(), problems.clone());
                 Rc::new(move |b: &Batch, last: String| {
@@ -443,7 +516,7 @@ pub fn TeamPage() -> Html {
                     let mut b = batch.borrow_mut();
                     let r = match r {
                         Ok(read) => {
-                            let n = read.len();
+                            let n = (read.len(), read.added());
                             b.done += 1;
                             b.attempts.extend(read);
                             Ok(n)
@@ -531,6 +604,7 @@ pub fn TeamPage() -> Html {
         .and_then(|k| c.trainees.iter().find(|t| &t.key == k));
     html! {
         <section class="team">
+            <style>{ STYLE }</style>
             <h1>{ tr("team.title") }</h1>
             <form onsubmit={load_lrs} aria-label={tr("team.from_lrs")}>
                 <h2>{ tr("team.from_lrs") }</h2>
@@ -560,8 +634,8 @@ pub fn TeamPage() -> Html {
                         // nodes last first, which left a select without a `selected` option
                         // showing its last one ("Exam") while every attempt was shown.
                         <option value="" selected={filter.scenario.is_none()}>{ tr("team.all") }</option>
-                        { for report.all_scenarios.iter().map(|(id, title)| html! {
-                            <option value={id.clone()} selected={filter.scenario.as_ref() == Some(id)}>{ title.clone() }</option>
+                        { for report.all_scenarios.iter().map(|(id, t)| html! {
+                            <option value={id.clone()} selected={filter.scenario.as_ref() == Some(id)}>{ title(id, t) }</option>
                         }) }
                     </select>
                 </label>
@@ -575,9 +649,12 @@ pub fn TeamPage() -> Html {
             </fieldset>
             <button onclick={csv} disabled={report.rows.is_empty()}>{ tr("team.csv") }</button>
             <h2>{ tr("team.grid") }</h2>
+            // Wide (a column per principle): it scrolls in its own box, not the page.
+            <div class="scroll" role="region" tabindex="0" aria-label={tr("team.grid")}>
             <table class="heat" data-trainees={report.rows.len().to_string()}>
                 <thead><tr>
-                    <th>{ tr("team.trainee") }</th><th>{ tr("team.passed") }</th><th>{ tr("team.exams") }</th><th>{ tr("team.progress") }</th>
+                    <th>{ tr("team.trainee") }</th><th>{ tr("team.attempts") }</th><th>{ tr("team.mean") }</th><th>{ tr("team.last") }</th>
+                    <th>{ tr("team.passed") }</th><th>{ tr("team.exams") }</th><th>{ tr("team.progress") }</th>
                     { for report.principles.iter().map(|p| html! { <th>{ pname(p) }</th> }) }
                 </tr></thead>
                 <tbody>
@@ -588,7 +665,10 @@ pub fn TeamPage() -> Html {
                     html! {
                         <tr data-trainee={r.key.clone()}>
                             <th><button class="link" {onclick}>{ r.name.clone() }</button></th>
-                            <td>{ format!("{}/{}", r.passed, r.finished) }</td>
+                            <td class="attempts">{ r.attempts }</td>
+                            <td class="mean">{ r.mean_score().map_or("–".to_string(), |m| format!("{m:.0}")) }</td>
+                            <td class="last">{ r.scores.last().map_or("–".to_string(), |s| s.1.to_string()) }</td>
+                            <td class="passed">{ format!("{}/{}", r.passed, r.finished) }</td>
                             <td class="exams">{ for r.exams.iter().map(exam) }</td>
                             <td>{ spark(&r.scores) }</td>
                             { for r.cells.iter().zip(&report.principles).map(|(c, p)| html! {
@@ -599,6 +679,7 @@ pub fn TeamPage() -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
             <h2>{ tr("team.weakest") }</h2>
             <ol class="weakest">
                 { for report.weakest.iter().take(5).map(|(p, r)| html! { <li data-principle={p.clone()}>{ pname(p) }{ " " }{ cell(*r) }</li> }) }
@@ -608,18 +689,18 @@ pub fn TeamPage() -> Html {
                 <thead><tr><th>{ tr("team.scenario") }</th><th>{ tr("team.attempts") }</th><th>{ tr("team.passed") }</th><th>{ tr("team.outcomes") }</th></tr></thead>
                 <tbody>{ for report.scenarios.iter().map(|s| html! {
                     <tr data-scenario={s.id.clone()}>
-                        <td>{ s.title.clone() }</td><td>{ s.attempts }</td>
+                        <td>{ title(&s.id, &s.title) }</td><td>{ s.attempts }</td>
                         <td>{ format!("{}/{}", s.passed, s.finished) }</td>
                         <td>{ s.outcomes.iter().map(|(o, n)| format!("{} {n}", kefu_core::i18n::t(lang, &format!("outcome.{o}")))).collect::<Vec<_>>().join(" · ") }</td>
                     </tr>
                 }) }</tbody>
             </table>
             if let Some(t) = drill {
-                <section class="drill" aria-label={t.name.clone()} data-trainee={t.key.clone()}>
+                <section class="drill" aria-label={t.name.clone()} data-trainee={t.key.clone()} tabindex="-1">
                     <h2>{ t.name.clone() }</h2>
                     { for t.store.attempts.iter().filter(|a| filter.keeps(a)).map(|a| html! {
                         <details data-attempt={a.id.clone()}>
-                            <summary>{ format!("{} · {} · {}", super::local_minute(a.started_ms), a.title, a.score()) }</summary>
+                            <summary>{ format!("{} · {} · {}", super::local_minute(a.started_ms), title(&a.scenario, &a.title), a.score()) }</summary>
                             <ol>{ for a.turns.iter().map(|turn| html! {
                                 <li>
                                     <p class="customer">{ turn.customer.clone() }</p>

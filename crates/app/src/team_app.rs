@@ -116,7 +116,8 @@ pub fn TeamApp() -> Html {
         lrs: NoLrs,
     };
     let page = match &*route {
-        Route::Team => html! { <team::TeamPage key={lang.code()} /> },
+        // Not keyed by the language: a switch keeps the cohort read (files, an LRS's answer).
+        Route::Team => html! { <team::TeamPage /> },
         _ => html! { <p role="status">{ t(lang, "lib.loading") }</p> },
     };
     html! {

@@ -106,6 +106,15 @@ pub struct Row {
     pub exams: Vec<ExamResult>,
 }
 
+impl Row {
+    /// The mean score of the finished attempts; `None` when none is finished.
+    pub fn mean_score(&self) -> Option<f64> {
+        let n = self.scores.len();
+        let sum: u32 = self.scores.iter().map(|x| u32::from(x.1)).sum();
+        (n > 0).then(|| f64::from(sum) / n as f64)
+    }
+}
+
 /// One exam run's verdict, as the exam statement (or the export's attempts) gave it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExamResult {
@@ -326,6 +335,8 @@ pub struct Read {
     /// The same with each id's registration (`xapi::statement_id`): an attempt read from
     /// statements without our extension is keyed by it.
     registrations: BTreeSet<(String, String)>,
+    /// How many of them the cohort did not hold before (a file loaded again adds none).
+    new: usize,
 }
 
 impl Read {
@@ -336,6 +347,10 @@ impl Read {
     /// None at all.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+    /// How many were new to the cohort (not read before from this or another source).
+    pub fn added(&self) -> usize {
+        self.new
     }
     /// One attempt of trainee `key` (once, whether its id or its registration is given).
     fn insert(&mut self, key: &str, id: String) {
@@ -349,6 +364,7 @@ impl Read {
     }
     /// Those of `other` too (an attempt in both counted once).
     pub fn extend(&mut self, other: Read) {
+        self.new += other.new;
         for (key, id) in other.ids {
             self.insert(&key, id);
         }
@@ -369,13 +385,15 @@ fn says(a: &Attempt) -> (bool, usize) {
 /// taken from the other. Never two plays under one id, as an import into the trainee's own
 /// store may keep: within a trainee's store ids are unique (a second play is stored under an id
 /// of its own), so one id from two sources is one attempt. Returns the ids as kept.
-fn absorb(into: &mut Store, from: Store) -> Vec<String> {
+/// The ids of the attempts `from` held (as kept), and how many of them were new to `into`.
+fn absorb(into: &mut Store, from: Store) -> (Vec<String>, usize) {
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, a) in into.attempts.iter().enumerate() {
         index.insert(a.id.clone(), i);
         index.insert(crate::xapi::statement_id(&a.id), i);
     }
     let mut ids = Vec::with_capacity(from.attempts.len());
+    let mut new = 0;
     for mut a in from.attempts {
         let found = index
             .get(&a.id)
@@ -386,6 +404,7 @@ fn absorb(into: &mut Store, from: Store) -> Vec<String> {
             index.insert(crate::xapi::statement_id(&a.id), into.attempts.len());
             ids.push(a.id.clone());
             into.attempts.push(a);
+            new += 1;
             continue;
         };
         let kept = &mut into.attempts[i];
@@ -415,7 +434,7 @@ fn absorb(into: &mut Store, from: Store) -> Vec<String> {
     }
     into.attempts
         .sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
-    ids
+    (ids, new)
 }
 
 impl Cohort {
@@ -489,7 +508,11 @@ impl Cohort {
                 ids
             }
         };
-        let mut read = Read::default();
+        let (ids, new) = ids;
+        let mut read = Read {
+            new,
+            ..Read::default()
+        };
         for id in ids {
             read.insert(&key, id);
         }
@@ -640,12 +663,7 @@ impl Report {
         out.push_str(&head.join(","));
         out.push_str("\r\n");
         for r in &self.rows {
-            let mean = if r.scores.is_empty() {
-                String::new()
-            } else {
-                let s: u32 = r.scores.iter().map(|x| u32::from(x.1)).sum();
-                format!("{:.1}", f64::from(s) / r.scores.len() as f64)
-            };
+            let mean = r.mean_score().map_or(String::new(), |m| format!("{m:.1}"));
             let mut cells = vec![
                 crate::progress::csv_cell(&r.name),
                 crate::progress::csv_cell(&r.key),
@@ -1100,9 +1118,19 @@ mod tests {
                     continue;
                 }
                 let mut c = Cohort::default();
-                let mut read = add_a(&mut c);
-                read.extend(add_b(&mut c));
+                let first = add_a(&mut c);
+                assert_eq!(first.added(), 3, "{a}: all new");
+                let second = add_b(&mut c);
+                // The dashboard says a file loaded again (or another copy) adds nothing.
+                assert_eq!(
+                    (second.len(), second.added()),
+                    (3, 0),
+                    "{a} then {b}: 3 attempts, none new"
+                );
+                let mut read = first;
+                read.extend(second);
                 assert_eq!(read.len(), 3, "{a} then {b}: the pick holds 3 attempts");
+                assert_eq!(read.added(), 3, "{a} then {b}: 3 new in all");
                 assert_eq!(c.trainees.len(), 1, "{a} then {b}");
                 let ids: Vec<&str> = c.trainees[0]
                     .store

@@ -191,6 +191,8 @@ impl LoadError {
     /// The catalogue key of the message a trainee sees.
     pub fn key(&self) -> &'static str {
         match self {
+            // serde_json's "EOF while parsing …": the file ends mid-value (a copy cut short).
+            LoadError::Corrupt(m) if m.starts_with("EOF while parsing") => "import.cut_short",
             LoadError::Corrupt(_) => "import.corrupt",
             LoadError::TooNew(_) => "import.too_new",
         }
@@ -1159,6 +1161,23 @@ pub(crate) mod tests {
             Err(LoadError::TooNew(9))
         ));
         assert!(matches!(Store::from_json("42"), Err(LoadError::Corrupt(_))));
+        // A file cut short (its end lost) is told as such, not as another tool's file.
+        let whole = "{\"version\":1,\"attempts\":[]}";
+        for cut in [&whole[..whole.len() - 1], "{\"attempts\": [", "{"] {
+            let e = Store::from_json(cut).unwrap_err();
+            assert_eq!(e.key(), "import.cut_short", "{cut}: {e}");
+            assert!(
+                e.message(Lang::En).starts_with("This file is cut short"),
+                "{e}"
+            );
+        }
+        for other in ["{\"version\":1,\"attempts\":[{oops}]}", "42", "[1, 2]"] {
+            assert_eq!(
+                Store::from_json(other).unwrap_err().key(),
+                "import.corrupt",
+                "{other}"
+            );
+        }
     }
 
     #[test]
