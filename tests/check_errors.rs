@@ -1141,3 +1141,61 @@ fn a_false_claim_by_clause_is_checked() {
         assert!(d.message.contains(says), "{claim}: {d}");
     }
 }
+
+/// Every key the format does not know is told in one run, each where it is written and with the
+/// key it may mean, and the rest of the file is still checked (the trainer tester's draft
+/// needed one run per misspelling, and lost every other check until each was fixed).
+#[test]
+fn every_unknown_key_is_told_at_once_and_the_rest_is_still_checked() {
+    let src = edit(BASE, "minutes = 3", "minute = 3");
+    let src = edit(&src, "mood = 30", "mod = 30");
+    let src = edit(
+        &src,
+        "hint = { zh-Hans = \"先道歉。\"",
+        "hnit = { zh-Hans = \"先道歉。\"",
+    );
+    // In an inline table, in the middle: the comma after it goes with it.
+    let src = edit(
+        &src,
+        "say = [{ zh-Hans = \"那什么时候到?\"",
+        "asks = { optons = [\"明天\"], kind = \"time\" }\nsay = [{ zh-Hans = \"那什么时候到?\"",
+    );
+    // And a mistake the raw form does not see: a branch to a turn that does not exist.
+    let src = edit(&src, "goto = \"compensation\"", "goto = \"compensaton\"");
+    let out = check(&src);
+    let errs = errors(&out);
+    let at = |d: &Diagnostic| (d.line, d.col);
+    let told: Vec<((usize, usize), &str)> =
+        errs.iter().map(|d| (at(d), d.message.as_str())).collect();
+    // Four unknown keys, the branch, and what the `asks` kept asks of the turn's branches.
+    assert_eq!(errs.len(), 6, "{told:#?}");
+    assert!(
+        told.iter().any(|(_, m)| m.contains("asks a when question")),
+        "{told:#?}"
+    );
+    for (needle, near) in [
+        ("minute = 3", "`minutes`"),
+        ("mod = 30", "`mood`"),
+        ("hnit = ", "`hint`"),
+        ("optons", "`options`"),
+    ] {
+        assert!(
+            told.iter()
+                .any(|(p, m)| *p == pos(&src, needle) && m.contains(near)),
+            "{needle}: {told:#?}"
+        );
+    }
+    assert!(
+        told.iter()
+            .any(|(p, m)| *p == pos(&src, "\"compensaton\"") && m.contains("`compensation`")),
+        "{told:#?}"
+    );
+    assert!(out.value.is_none(), "a file with errors is not played");
+
+    // A misspelt table header is one error, as before (its keys would fall to the table
+    // before it): nothing else is made up from it.
+    let src = edit(BASE, "[customer]", "[customr]");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "customr"), "{d}");
+}

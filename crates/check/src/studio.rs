@@ -162,7 +162,7 @@ pub fn check_studio_in(file: &str, src: &str, lang: Lang) -> Report {
             }
         })
         .collect();
-    let raw = toml::from_str::<RawScenario>(src).ok();
+    let raw = crate::check::raw_of(src).0;
     let graph = raw.as_ref().and_then(|r| graph(r, &lines));
     let samples = match (&raw, &played) {
         (Some(r), Some(s)) => samples(r, s, &lines, &diagnostics),

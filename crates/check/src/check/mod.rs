@@ -92,16 +92,21 @@ pub(crate) fn check_played(
         missing: Vec::new(),
         written: BTreeSet::new(),
     };
-    // A file too large to read and one TOML cannot parse: one error, and nothing to build.
+    // A file too large to read and one TOML cannot parse: its error, and nothing to build
+    // (keys the format does not know are told all at once, `read_raw`).
     let raw = if src.len() > MAX_FILE_BYTES {
-        Err((0, msg!("check.file_too_big", kb = MAX_FILE_BYTES / 1024)))
+        ck.push(
+            Severity::Error,
+            0,
+            msg!("check.file_too_big", kb = MAX_FILE_BYTES / 1024),
+        );
+        None
     } else {
-        toml::from_str::<RawScenario>(src).map_err(|e| unparsable(src, &e))
+        read_raw(&mut ck, src)
     };
     let raw = match raw {
-        Ok(r) => r,
-        Err((at, msg)) => {
-            ck.push(Severity::Error, at, msg);
+        Some(r) => r,
+        None => {
             return (
                 CheckOutput {
                     value: None,
@@ -141,6 +146,98 @@ pub(crate) fn check_played(
 /// Where and why TOML could not parse `src`: the real cause when the parser's message is about
 /// its symptom, "cut short" for a file that stops mid-line, else the parser's message in plain
 /// words.
+/// At most this many keys the format does not know are told and passed over before the file is
+/// given up as not a scenario file.
+const MAX_UNKNOWN_KEYS: usize = 30;
+
+/// The raw form of `src`. A key the format does not know (a misspelling: `tittle`, `mod`) is
+/// told, with the key it may mean, then blanked out and the file read again: every one is told
+/// in one run, and the rest of the file is still checked (a trainer fixes them in one round,
+/// not one per run). Any other error TOML or the raw form finds (a syntax error, a key
+/// missing, a value of the wrong type) is told and ends the reading (`None`).
+fn read_raw(ck: &mut Checker, src: &str) -> Option<RawScenario> {
+    let (raw, errors) = raw_of(src);
+    for (at, msg) in errors {
+        ck.push(Severity::Error, at, msg);
+    }
+    raw
+}
+
+/// `read_raw`'s reading: the raw form, if any, and the errors found on the way (the studio's
+/// map and outline are drawn from a file with misspelt keys too).
+pub(crate) fn raw_of(src: &str) -> (Option<RawScenario>, Vec<(usize, Msg)>) {
+    let mut errors = Vec::new();
+    let mut blanked: Option<String> = None;
+    for _ in 0..=MAX_UNKNOWN_KEYS {
+        let now = blanked.as_deref().unwrap_or(src);
+        let e = match toml::from_str::<RawScenario>(now) {
+            Ok(r) => return (Some(r), errors),
+            Err(e) => e,
+        };
+        // Blanked bytes keep their offsets: positions are the original file's.
+        errors.push(unparsable(src, &e));
+        let Some((a, b)) = e
+            .message()
+            .starts_with("unknown field")
+            .then(|| e.span())
+            .flatten()
+            .and_then(|s| entry_at(now, s.start))
+        else {
+            return (None, errors);
+        };
+        let mut bytes = now.as_bytes().to_vec();
+        for c in &mut bytes[a..b] {
+            if !matches!(*c, b'\n' | b'\r') {
+                *c = b' ';
+            }
+        }
+        let Ok(text) = String::from_utf8(bytes) else {
+            return (None, errors);
+        };
+        blanked = Some(text);
+    }
+    (None, errors)
+}
+
+/// The bytes of the `key = value` entry whose key starts at byte `key` (with the comma after
+/// it in an inline table), from TOML's own spans; `None` for a table header's key
+/// (`[customr]`: blanked, its keys would fall to the table before it).
+fn entry_at(text: &str, key: usize) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    fn in_table(t: &DeTable, key: usize) -> Option<usize> {
+        t.iter().find_map(|(k, v)| {
+            if k.span().start == key {
+                Some(v.span().end)
+            } else {
+                in_value(v.get_ref(), key)
+            }
+        })
+    }
+    fn in_value(v: &DeValue, key: usize) -> Option<usize> {
+        match v {
+            DeValue::Table(t) => in_table(t, key),
+            DeValue::Array(a) => a.iter().find_map(|x| in_value(x.get_ref(), key)),
+            _ => None,
+        }
+    }
+    let line = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
+    if text[line..key].trim_start().starts_with('[') {
+        return None;
+    }
+    let doc = DeTable::parse(text).ok()?;
+    let end = in_table(doc.get_ref(), key)?;
+    let rest = &text[end..];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    Some((
+        key,
+        if rest[gap..].starts_with(',') {
+            end + gap + 1
+        } else {
+            end
+        },
+    ))
+}
+
 fn unparsable(src: &str, e: &toml::de::Error) -> (usize, Msg) {
     let at = e.span().map_or(0, |s| s.start).min(src.len());
     // An editor ends a saved file with a newline; a file cut short (a failed copy, an
