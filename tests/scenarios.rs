@@ -396,8 +396,9 @@ fn a_wrong_shop_rule_is_a_false_claim_with_evidence_that_costs_score_and_mood() 
 }
 
 /// A Traditional interface playing a scenario written only in Simplified: the customer speaks
-/// Simplified (the scenario's text), the feedback's tips are in Traditional; a stored session
-/// replays the same. Scores do not depend on it.
+/// Simplified (the scenario's text), the feedback's tips are in Traditional and name the
+/// customer in Traditional (劉女士, the file's `zh-Hant` name; the trainee tester saw 赵先生 in a
+/// Traditional tip); a stored session replays the same. Scores do not depend on it.
 #[test]
 fn a_traditional_interface_reads_its_tips_in_traditional() {
     let s = library()
@@ -413,10 +414,29 @@ fn a_traditional_interface_reads_its_tips_in_traditional() {
     let e = x.reply_with(s, reply, None, &native_judge).unwrap().clone();
     assert_eq!(e.judgement.score, simplified.score);
     assert!(!e.judgement.tips.is_empty());
-    let rules = s.rules(e.turn, Lang::ZhHans, Some(&e.customer));
+    let mut rules = s.rules(e.turn, Lang::ZhHans, Some(&e.customer));
+    let (hans, hant) = (
+        s.customer_name.get(Lang::ZhHans),
+        s.customer_name.get(Lang::ZhHant),
+    );
+    assert_ne!(hans, hant, "{}: the name written in Traditional too", s.id);
+    rules.customer_name = Some(hant.to_string());
     let traditional = score::judge(reply, Lang::ZhHant, &rules, None);
     assert_eq!(e.judgement.tips, traditional.tips);
     assert_ne!(e.judgement.tips, simplified.tips);
+    let said = |tips: &[kefu_core::judgement::Tip]| {
+        tips.iter().map(|t| format!("{t:?}")).collect::<String>()
+    };
+    assert!(
+        said(&e.judgement.tips).contains(hant),
+        "{:?}",
+        e.judgement.tips
+    );
+    assert!(
+        !said(&e.judgement.tips).contains(hans),
+        "{:?}",
+        e.judgement.tips
+    );
     let y = Session::replay_with(s, &x.saved(&s.id), &native_judge);
     assert_eq!(y.log[0].judgement.tips, traditional.tips);
 }

@@ -226,9 +226,18 @@ fn text_langs(raw: &RawScenario, src: &str, lines: &LineIndex) -> (Vec<TextLangs
         .iter()
         .filter_map(|l| code(l.get_ref()))
         .collect();
+    // The customer's name may be written in a language the file is not played in (tips name
+    // the customer in the UI's language): that is no language the other texts lack.
+    let name = raw.customer.get_ref().name.span().start;
     let wanted: Vec<Lang> = Lang::ALL
         .into_iter()
-        .filter(|l| declared.contains(l) || has.iter().any(|h| h.contains(l)))
+        .filter(|l| {
+            declared.contains(l)
+                || tables
+                    .iter()
+                    .zip(&has)
+                    .any(|(t, h)| t.span().start != name && h.contains(l))
+        })
         .collect();
     let texts = tables
         .iter()

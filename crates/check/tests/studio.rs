@@ -346,6 +346,16 @@ fn the_report_names_the_languages_each_text_lacks() {
     assert_eq!(use_of(&r, "zh-Hans"), (true, of, of));
     assert_eq!(use_of(&r, "en"), (true, of, of));
     assert_eq!(use_of(&r, "zh-Hant"), (false, 0, of));
+    // The customer's name in Traditional too (tips in a Traditional interface name the
+    // customer so): no warning, and no other text lacks zh-Hant for it.
+    let named = angry.replace(
+        "name = { zh-Hans = \"王先生\", en = \"Mr. Wang\" }",
+        "name = { zh-Hans = \"王先生\", zh-Hant = \"王先生\", en = \"Mr. Wang\" }",
+    );
+    assert_ne!(&named, angry);
+    let r = check_studio("angry.toml", &named);
+    assert!(r.ok && r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert!(r.texts.is_empty(), "{:?}", r.texts);
     // One text with a zh-Hant version: every other text now lacks zh-Hant (a language the
     // file writes), and the one without `en` lacks `en` (declared), at its line and column.
     let edited = angry

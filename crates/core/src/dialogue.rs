@@ -442,6 +442,9 @@ impl Session {
         };
         let mut rules = s.rules(i, self.lang, Some(&self.customer_line));
         rules.target_secs = self.pace.target(rules.target_secs);
+        // Tips are written in `tips` (the UI's language where it is of the play's family): they
+        // name the customer in it too, where the file gives the name in it.
+        rules.customer_name = Some(s.customer_name.get(self.tips).to_string());
         Some(rules)
     }
 

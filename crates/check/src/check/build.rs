@@ -241,10 +241,23 @@ fn header(ck: &mut Checker, raw: &Raw) -> Header {
     let title = ck.text(&raw.title, &msg!("check.what.title"), &languages);
     let brief = ck.text(&raw.brief, &msg!("check.what.brief"), &languages);
     let customer = raw.customer.get_ref();
+    // The name may also be written in a language the file is not played in: tips in the UI's
+    // language name the customer (趙先生 for a Traditional interface playing it in Simplified).
+    let name_langs: Vec<Lang> = languages
+        .iter()
+        .copied()
+        .chain(
+            customer
+                .name
+                .get_ref()
+                .keys()
+                .filter_map(|k| Lang::parse(k.get_ref()).filter(|l| l.code() == k.get_ref())),
+        )
+        .collect();
     let customer_name = ck.text(
         &customer.name,
         &msg!("check.what.customer_name"),
-        &languages,
+        &name_langs,
     );
     let persona = customer.persona.as_ref().map(|p| {
         ck.text_sev(
