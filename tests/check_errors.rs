@@ -1199,3 +1199,36 @@ fn every_unknown_key_is_told_at_once_and_the_rest_is_still_checked() {
     let d = one_error(&out);
     assert_eq!((d.line, d.col), pos(&src, "customr"), "{d}");
 }
+
+/// A value out of range is told with one to write instead, and nothing else is reasoned from a
+/// value the file does not say (`max_turns = 0` came with warnings about "max_turns is 1").
+/// Two parser messages in the trainer's words: a key left out before `=`, and a table header
+/// with a key after it on its line.
+#[test]
+fn a_value_out_of_range_says_what_to_write_and_no_warning_reasons_from_it() {
+    let src = edit(BASE, "minutes = 3", "minutes = 3\nmax_turns = 0");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert_eq!((d.line, d.col), pos(&src, "0\n"), "{d}");
+    assert!(d.message.contains("e.g. `max_turns = 12`"), "{d}");
+    assert!(
+        warnings(&out)
+            .iter()
+            .all(|w| !w.message.contains("max_turns")),
+        "{:#?}",
+        warnings(&out)
+    );
+    let src = edit(BASE, "minutes = 3", "= 3");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(d.message.contains("the key's name is missing"), "{d}");
+    let src = edit(BASE, "[[turn]]\nid = \"open\"", "[[turn]] id = \"open\"");
+    let out = check(&src);
+    let d = one_error(&out);
+    assert!(
+        d.message.contains(
+            "(`[[turn]]`) stands alone on its line: put `id = \"open\"` on the next line"
+        ),
+        "{d}"
+    );
+}

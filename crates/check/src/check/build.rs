@@ -123,11 +123,15 @@ pub(super) fn build(ck: &mut Checker, raw: &Raw) -> Option<Scenario> {
             .unwrap_or(endings.len().saturating_sub(1)),
     };
     let policy = policy::policy(ck, raw);
+    // Out of range: told, and the rest reasoned from the default (a warning computed from a
+    // value the file does not say, "max_turns is 1", contradicted the error beside it).
     let max_turns = raw.max_turns.as_ref().map_or(12, |m| {
-        if !(1..=100).contains(m.get_ref()) {
+        if (1..=100).contains(m.get_ref()) {
+            *m.get_ref() as usize
+        } else {
             ck.err(m, msg!("check.max_turns_from_1_100"));
+            12
         }
-        (*m.get_ref()).clamp(1, 100) as usize
     });
 
     let scenario = Scenario {

@@ -642,7 +642,7 @@ pub(crate) const NUMBER_KEYS: [&str; 16] = [
 /// the parser's words for what it found are a catalogue key each; one not listed is shown as
 /// the parser wrote it.
 pub(super) fn parser_words(first: &str) -> Msg {
-    const HEADS: [(&str, &str); 19] = [
+    const HEADS: [(&str, &str); 20] = [
         ("duplicate key", "check.parser.duplicate_key"),
         ("extra `=`", "check.parser.extra_equals"),
         ("invalid basic string", "check.parser.invalid_string"),
@@ -671,6 +671,7 @@ pub(super) fn parser_words(first: &str) -> Msg {
         ("unexpected `=` in array", "check.parser.equals_in_list"),
         ("unexpected key or value", "check.parser.unexpected"),
         ("unexpected leading zero", "check.parser.leading_zero"),
+        ("unquoted keys cannot be empty", "check.parser.empty_key"),
     ];
     let head = parser_head(first);
     match HEADS.iter().find(|(h, _)| *h == head) {
@@ -779,6 +780,13 @@ pub(super) fn parser_cause(src: &str, at: usize, first: &str) -> Option<(usize, 
         }
         "unexpected key or value" if rest.starts_with(',') => {
             Some((at, msg!("check.comma_after_value")))
+        }
+        // `[[turn]] id = "when"`: a header with a key after it on its line.
+        "unexpected key or value" if line.trim_start().starts_with('[') => {
+            let header = line.get(..col)?.trim();
+            let rest = rest.trim();
+            (header.ends_with(']') && !rest.is_empty())
+                .then(|| (at, msg!("check.header_alone", header = header, rest = rest)))
         }
         // `goto = thanks`: a word beginning with t or f is read as a boolean begun.
         "string values must be quoted" | "invalid value" | "invalid boolean" => {
