@@ -423,6 +423,18 @@ fn cond_label(parts: &[(&'static str, String)]) -> String {
 fn graph(raw: &RawScenario, lines: &LineIndex) -> Option<Graph> {
     let turns: Vec<_> = raw.turn.iter().map(|t| t.get_ref()).collect();
     let first = turns.first()?;
+    // Two nodes with one id (a turn and an ending both `thanks`) are no map: the checker's
+    // error says which; the studio keeps the last map drawn, marked as stale (it drew one
+    // node over another, with NaN positions).
+    let mut ids = std::collections::BTreeSet::new();
+    let unique = turns
+        .iter()
+        .map(|t| t.id.get_ref())
+        .chain(raw.ending.iter().map(|e| e.get_ref().id.get_ref()))
+        .all(|id| ids.insert(id));
+    if !unique {
+        return None;
+    }
     let start = raw
         .start
         .as_ref()

@@ -278,6 +278,17 @@ fn the_studio_report_has_the_graph_the_typo_and_the_failing_sample() {
     assert_eq!(d.fix.as_deref(), Some("apology"));
     assert!(r.graph.is_some(), "the map stays while the file has errors");
 
+    // An ending renamed to a turn's id: the checker says so, and no map is drawn from it (the
+    // studio keeps the last one, marked as stale; it had drawn the two as one node at NaN).
+    let turn = angry.find("[[turn]]\nid = \"").unwrap() + "[[turn]]\nid = \"".len();
+    let first_turn = &angry[turn..turn + angry[turn..].find('"').unwrap()];
+    let ending = angry.find("[[ending]]\nid = \"").unwrap() + "[[ending]]\nid = \"".len();
+    let end = ending + angry[ending..].find('"').unwrap();
+    let clash = format!("{}{}{}", &angry[..ending], first_turn, &angry[end..]);
+    let r = check_studio("angry.toml", &clash);
+    assert!(!r.ok, "a duplicate id is an error");
+    assert!(r.graph.is_none(), "no map from two nodes with one id");
+
     // An unreachable turn and a dead end are marked.
     let island = format!("{angry}\n[[turn]]\nid = \"island\"\nsay = [{{ zh-Hans = \"在吗\", en = \"Hello?\" }}]\n\n[[turn.next]]\ngoto = \"island\"\n");
     let r = check_studio("angry.toml", &island);
