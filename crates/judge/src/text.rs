@@ -186,6 +186,15 @@ impl Folded {
                 self.run.set((walk_from, end));
             }
         }
+        // A cue that begins with a contraction ("'ll ship") marks the word it hangs on
+        // ("We'll ship", not "'ll ship"). Occurrences are apart (each holds its apostrophe), so
+        // the walks back cover each letter once.
+        let mut start = start;
+        if b[start] == b'\'' {
+            while start > 0 && b[start - 1].is_ascii_alphabetic() {
+                start -= 1;
+            }
+        }
         let s = self.origin[start] as usize;
         let e = self.origin[end - 1] as usize + 1;
         (s, e)
@@ -448,6 +457,14 @@ mod tests {
         let ma = f.text.find("马上").unwrap();
         assert_eq!(cut(f.span(ma, ma + "马上".len())), "马上");
         assert_eq!(cut(f.span(0, 4)), "I'll");
+        // A cue that begins with a contraction marks the word it hangs on (the trainee
+        // tester saw "'ll ship" marked in "We'll ship it today").
+        let original = "OK. We\u{2019}ll ship it today";
+        let f = Folded::new(original);
+        let cut = |(s, e): (usize, usize)| original.chars().skip(s).take(e - s).collect::<String>();
+        let at = f.text.find("'ll ship").unwrap();
+        assert_eq!(cut(f.span(at, at + "'ll ship".len())), "We\u{2019}ll ship");
+        assert_eq!(cut(f.span(at + 1, at + "'ll ship".len())), "ll ship");
     }
 
     #[test]
