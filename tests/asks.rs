@@ -143,6 +143,23 @@ fn first_error(src: &str) -> kefu_core::scenario::Diagnostic {
         .expect("an error")
 }
 
+/// `src` checked in every language, and its errors.
+fn checked(
+    src: &str,
+) -> (
+    kefu_check::CheckOutput,
+    Vec<kefu_core::scenario::Diagnostic>,
+) {
+    let out = common::check_in_every_language("t.toml", src);
+    let errors = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    (out, errors)
+}
+
 /// 1-based line and column of `needle` (its `offset`-th byte) in `src`.
 fn pos(src: &str, needle: &str, offset: usize) -> (usize, usize) {
     let at = src.find(needle).expect("needle") + offset;
@@ -269,12 +286,7 @@ fn a_misspelt_goto_on_the_answering_branch_is_one_error_not_a_false_warning() {
         from,
         &from.replace("goto = \"compensation\"", "goto = \"compensaton\""),
     );
-    let out = common::check_in_every_language("t.toml", &src);
-    let errors: Vec<_> = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
+    let (out, errors) = checked(&src);
     assert_eq!(errors.len(), 1, "{:#?}", out.diagnostics);
     assert!(errors[0].message.contains("compensaton"), "{}", errors[0]);
     assert!(
@@ -299,12 +311,7 @@ fn a_sample_passing_over_a_turn_leaves_the_samples_there_playable() {
         sample.contains("answers before it is asked") || sample.contains("turn = \"when\"")
     });
     assert!(src.matches("turn = \"when\"").count() >= 2);
-    let out = common::check_in_every_language("t.toml", &src);
-    let errors: Vec<_> = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
+    let (_, errors) = checked(&src);
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
         errors[0].message.contains("`compensation`"),

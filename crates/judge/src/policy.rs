@@ -274,17 +274,23 @@ pub fn stated(f: &Folded, policy: &BTreeMap<String, f64>) -> Vec<Stated> {
 /// Is the folded text just before byte `at` a negator of `data/policy.toml` ("不是", "not a")?
 /// Used for a scenario's `false_claims` phrasings.
 pub fn negated_before(text: &str, at: usize) -> bool {
+    word_before(text, at, &data().negators)
+}
+
+/// Does the folded text before byte `at`, an article aside ("not a", "than the"), end with one
+/// of `words` (a Latin one as a whole word)?
+fn word_before(text: &str, at: usize, words: &[String]) -> bool {
     let before = text[..at.min(text.len())].trim_end();
     let before = ["a", "an", "the"]
         .iter()
         .find_map(|w| {
             before
                 .strip_suffix(w)
-                .filter(|b| b.ends_with(' '))
+                .filter(|b| b.is_empty() || b.ends_with(' '))
                 .map(str::trim_end)
         })
         .unwrap_or(before);
-    data().negators.iter().any(|n| {
+    words.iter().any(|n| {
         before.ends_with(n.as_str())
             && !(n.starts_with(|c: char| c.is_ascii_alphabetic())
                 && before[..before.len() - n.len()].ends_with(|c: char| c.is_ascii_alphanumeric()))
@@ -335,21 +341,7 @@ pub fn claims(clause: &str) -> bool {
 /// ("AFG2100比AFG2000多了FM", "over the AFG2000"): a word of `compared` just before it (an
 /// article aside)?
 pub fn compared_at(text: &str, at: usize) -> bool {
-    let before = text[..at.min(text.len())].trim_end();
-    let before = ["the", "a", "an"]
-        .iter()
-        .find_map(|w| {
-            before
-                .strip_suffix(w)
-                .filter(|b| b.is_empty() || b.ends_with(' '))
-                .map(str::trim_end)
-        })
-        .unwrap_or(before);
-    data().compared.iter().any(|w| {
-        before.ends_with(w.as_str())
-            && !(w.starts_with(|c: char| c.is_ascii_alphabetic())
-                && before[..before.len() - w.len()].ends_with(|c: char| c.is_ascii_alphanumeric()))
-    })
+    word_before(text, at, &data().compared)
 }
 
 /// The rule ids of `data/policy.toml` (the keys a scenario's `[policy]` may use).
