@@ -312,7 +312,11 @@ test('the scorer module within its budget on the wire (brotli)', async () => {
 // in the grid, the shipped scenarios named in the UI's language (from the cards index.html
 // carries), its own style (moved out of index.html, the first load, ~170 bytes there), a file
 // loaded again or cut short and the app's own CSV each told as such, ~2.6 KB.
-const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 347 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 171 * 1024]];
+// The full module's raised to 348 KB the same session: a clean clone built it at 355,307 bytes
+// (21 under 347 KB; 354,526 before): the checker's new messages in three languages (a false
+// claim's `clause`, a range's value to write, a key left out, a header with a key on its
+// line), a file cut short (the history's import), the header's Team link, ~0.8 KB.
+const MODULE_BUDGETS = [['full app', /^kefu_dojo_bg\.[0-9a-f]{16}\.wasm$/, 348 * 1024], ['dashboard', /^kefu_team_bg\.[0-9a-f]{16}\.wasm$/, 171 * 1024]];
 
 test('the full app module and the dashboard module within their budgets on the wire (brotli)', async () => {
   for (const [what, re, budget] of MODULE_BUDGETS) {
