@@ -233,10 +233,7 @@ async fn read_statements(
 /// cards index.html carries (`kefu prerender`): the dashboard names a scenario in the UI's
 /// language, whatever language each trainee played it in. Empty where the page has none.
 fn shipped_titles() -> std::collections::BTreeMap<String, serde_json::Value> {
-    let text = gloo::utils::document()
-        .get_element_by_id("kefu-cards")
-        .and_then(|e| e.text_content())
-        .unwrap_or_default();
+    let text = super::inline_cards().unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let mut out = std::collections::BTreeMap::new();
     for c in v["cards"].as_array().into_iter().flatten() {

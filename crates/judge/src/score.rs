@@ -524,7 +524,7 @@ pub const NUMBER: &str = "{number}";
 
 /// A claim by structure (`ClaimRule::clause`): in each clause that claims (`policy::claims`: not
 /// a question, a denial or another's words), a word of every list; the folded spans of those
-/// words. Each word's occurrences are found once, placed in their clause and sorted by it.
+/// words. Each word's occurrences are found once and placed in their clause (a bit per list).
 fn claimed_by_clause(
     f: &Folded,
     lists: &[Vec<String>],
