@@ -1200,6 +1200,47 @@ fn every_unknown_key_is_told_at_once_and_the_rest_is_still_checked() {
     assert_eq!((d.line, d.col), pos(&src, "customr"), "{d}");
 }
 
+/// A value of the wrong kind is told and passed over like an unknown key: every one in one run,
+/// the rest of the file still checked. One the format requires ends the reading there, told once
+/// (not again as "missing").
+#[test]
+fn every_value_of_the_wrong_kind_is_told_at_once() {
+    let src = edit(BASE, "minutes = 3", "minutes = \"3\"");
+    let src = edit(&src, "mood = 30", "mood = \"30\"");
+    let src = edit(&src, "apology = 2,", "apology = \"2\",");
+    let src = edit(&src, "goto = \"compensation\"", "goto = \"compensaton\"");
+    let out = check(&src);
+    let errs = errors(&out);
+    let told: Vec<((usize, usize), &str)> = errs
+        .iter()
+        .map(|d| ((d.line, d.col), d.message.as_str()))
+        .collect();
+    assert_eq!(errs.len(), 4, "{told:#?}");
+    for (needle, says) in [
+        ("\"3\"", "write `3`"),
+        ("\"30\"", "write `30`"),
+        ("\"2\"", "write `2`"),
+        ("\"compensaton\"", "`compensation`"),
+    ] {
+        assert!(
+            told.iter()
+                .any(|(p, m)| *p == pos(&src, needle) && m.contains(says)),
+            "{needle}: {told:#?}"
+        );
+    }
+    // A required key's wrong value: told once (not again as missing), the other wrong value
+    // too, and the reading ends there (the branch is not looked at).
+    let src = edit(BASE, "minutes = 3", "minutes = \"3\"");
+    let src = edit(&src, "kind = \"angry\"", "kind = 3");
+    let src = edit(&src, "goto = \"compensation\"", "goto = \"compensaton\"");
+    let out = check(&src);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 2, "{:#?}", out.diagnostics);
+    assert_eq!((errs[0].line, errs[0].col), pos(&src, "3\nlanguages"));
+    assert_eq!((errs[1].line, errs[1].col), pos(&src, "\"3\""));
+    assert!(errs.iter().all(|e| !e.message.contains("missing")), "{errs:#?}");
+}
+
 /// A value out of range is told with one to write instead, and nothing else is reasoned from a
 /// value the file does not say (`max_turns = 0` came with warnings about "max_turns is 1").
 /// Two parser messages in the trainer's words: a key left out before `=`, and a table header

@@ -143,18 +143,17 @@ pub(crate) fn check_played(
     )
 }
 
-/// Where and why TOML could not parse `src`: the real cause when the parser's message is about
-/// its symptom, "cut short" for a file that stops mid-line, else the parser's message in plain
-/// words.
-/// At most this many keys the format does not know are told and passed over before the file is
-/// given up as not a scenario file.
+/// At most this many keys the format does not know, or values of the wrong kind, are told and
+/// passed over before the file is given up as not a scenario file.
 const MAX_UNKNOWN_KEYS: usize = 30;
 
 /// The raw form of `src`. A key the format does not know (a misspelling: `tittle`, `mod`) is
-/// told, with the key it may mean, then blanked out and the file read again: every one is told
-/// in one run, and the rest of the file is still checked (a trainer fixes them in one round,
-/// not one per run). Any other error TOML or the raw form finds (a syntax error, a key
-/// missing, a value of the wrong type) is told and ends the reading (`None`).
+/// told, with the key it may mean, then blanked out and the file read again; so is a value of
+/// the wrong kind (`max_turns = "12"`): every one is told in one run, and the rest of the file
+/// is still checked (a trainer fixes them in one round, not one per run). A wrong value blanked
+/// from a key the format requires ends the reading there (its "missing" would only repeat it);
+/// any other error TOML or the raw form finds (a syntax error, a key missing) is told and ends
+/// the reading (`None`).
 fn read_raw(ck: &mut Checker, src: &str) -> Option<RawScenario> {
     let (raw, errors) = raw_of(src);
     for (at, msg) in errors {
@@ -168,23 +167,34 @@ fn read_raw(ck: &mut Checker, src: &str) -> Option<RawScenario> {
 pub(crate) fn raw_of(src: &str) -> (Option<RawScenario>, Vec<(usize, Msg)>) {
     let mut errors = Vec::new();
     let mut blanked: Option<String> = None;
+    // The keys whose wrong values were blanked.
+    let mut wrong: Vec<String> = Vec::new();
     for _ in 0..=MAX_UNKNOWN_KEYS {
         let now = blanked.as_deref().unwrap_or(src);
         let e = match toml::from_str::<RawScenario>(now) {
             Ok(r) => return (Some(r), errors),
             Err(e) => e,
         };
+        let missing = e.message().strip_prefix("missing field `");
+        if missing.is_some_and(|m| wrong.iter().any(|w| m.starts_with(&format!("{w}`")))) {
+            return (None, errors);
+        }
         // Blanked bytes keep their offsets: positions are the original file's.
         errors.push(unparsable(src, &e));
-        let Some((a, b)) = e
-            .message()
-            .starts_with("unknown field")
-            .then(|| e.span())
-            .flatten()
-            .and_then(|s| entry_at(now, s.start))
-        else {
+        let at = e.span().map(|s| s.start);
+        let entry = if e.message().starts_with("unknown field") {
+            at.and_then(|a| entry_at(now, Find::Key(a)))
+        } else if e.message().starts_with("invalid type") {
+            at.and_then(|a| entry_at(now, Find::Value(a)))
+        } else {
+            None
+        };
+        let Some((a, b, key)) = entry else {
             return (None, errors);
         };
+        if e.message().starts_with("invalid type") {
+            wrong.push(key);
+        }
         let mut bytes = now.as_bytes().to_vec();
         for c in &mut bytes[a..b] {
             if !matches!(*c, b'\n' | b'\r') {
@@ -199,45 +209,68 @@ pub(crate) fn raw_of(src: &str) -> (Option<RawScenario>, Vec<(usize, Msg)>) {
     (None, errors)
 }
 
-/// The bytes of the `key = value` entry whose key starts at byte `key` (with the comma after
-/// it in an inline table), from TOML's own spans; `None` for a table header's key
-/// (`[customr]`: blanked, its keys would fall to the table before it).
-fn entry_at(text: &str, key: usize) -> Option<(usize, usize)> {
+/// Which entry `entry_at` looks for: the one whose key starts at a byte, or the innermost one
+/// whose value holds it.
+#[derive(Clone, Copy)]
+enum Find {
+    Key(usize),
+    Value(usize),
+}
+
+/// The bytes of the `key = value` entry `find` names (with the comma after it in an inline
+/// table), from TOML's own spans, and its key; `None` for a table header's key (`[customr]`:
+/// blanked, its keys would fall to the table before it) or a value that is a table of its own.
+fn entry_at(text: &str, find: Find) -> Option<(usize, usize, String)> {
     use toml::de::{DeTable, DeValue};
-    fn in_table(t: &DeTable, key: usize) -> Option<usize> {
+    fn in_table(t: &DeTable, find: Find) -> Option<(usize, usize, String)> {
         t.iter().find_map(|(k, v)| {
-            if k.span().start == key {
-                Some(v.span().end)
-            } else {
-                in_value(v.get_ref(), key)
+            let (ks, vs) = (k.span(), v.span());
+            match find {
+                Find::Key(at) if ks.start == at => {
+                    Some((ks.start, vs.end, k.get_ref().to_string()))
+                }
+                Find::Value(at) if vs.contains(&at) || vs.start == at => {
+                    in_value(v.get_ref(), find).or_else(|| {
+                        // A header's table (`[customer]`) spans no `key =` of its own.
+                        (ks.end <= vs.start && !matches!(v.get_ref(), DeValue::Table(_)))
+                            .then(|| (ks.start, vs.end, k.get_ref().to_string()))
+                    })
+                }
+                _ => in_value(v.get_ref(), find),
             }
         })
     }
-    fn in_value(v: &DeValue, key: usize) -> Option<usize> {
+    fn in_value(v: &DeValue, find: Find) -> Option<(usize, usize, String)> {
         match v {
-            DeValue::Table(t) => in_table(t, key),
-            DeValue::Array(a) => a.iter().find_map(|x| in_value(x.get_ref(), key)),
+            DeValue::Table(t) => in_table(t, find),
+            DeValue::Array(a) => a.iter().find_map(|x| in_value(x.get_ref(), find)),
             _ => None,
         }
     }
-    let line = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
-    if text[line..key].trim_start().starts_with('[') {
-        return None;
+    if let Find::Key(key) = find {
+        let line = text.get(..key)?.rfind('\n').map_or(0, |i| i + 1);
+        if text[line..key].trim_start().starts_with('[') {
+            return None;
+        }
     }
     let doc = DeTable::parse(text).ok()?;
-    let end = in_table(doc.get_ref(), key)?;
+    let (start, end, key) = in_table(doc.get_ref(), find)?;
     let rest = &text[end..];
     let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     Some((
-        key,
+        start,
         if rest[gap..].starts_with(',') {
             end + gap + 1
         } else {
             end
         },
+        key,
     ))
 }
 
+/// Where and why TOML could not parse `src`: the real cause when the parser's message is about
+/// its symptom, "cut short" for a file that stops mid-line, else the parser's message in plain
+/// words.
 fn unparsable(src: &str, e: &toml::de::Error) -> (usize, Msg) {
     let at = e.span().map_or(0, |s| s.start).min(src.len());
     // An editor ends a saved file with a newline; a file cut short (a failed copy, an
