@@ -490,14 +490,14 @@ fn main() {
         let mut summary = Vec::new();
         if !r.counts.is_empty() {
             println!(
-                "  {:<10} {:>5} {:>5} {:>6} {:>6} {:>6}",
+                "  {:<10} {:>5} {:>5} {:>6} {:>6} {:>7}",
                 "principle", "n", "pos", "P", "R", "F1"
             );
             let mut f1s = Vec::new();
             for id in &order {
                 let Some(c) = r.counts.get(id) else { continue };
                 println!(
-                    "  {:<10} {:>5} {:>5} {:>6.3} {:>6.3} {:>6.3}",
+                    "  {:<10} {:>5} {:>5} {:>6.3} {:>6.3} {:>7.4}",
                     id,
                     c.n(),
                     c.tp + c.fn_,
@@ -510,7 +510,7 @@ fn main() {
             }
             let macro_f1 = f1s.iter().sum::<f64>() / f1s.len() as f64;
             let min_f1 = f1s.iter().copied().fold(f64::INFINITY, f64::min);
-            println!("  macro F1 {macro_f1:.3}, min F1 {min_f1:.3}");
+            println!("  macro F1 {macro_f1:.4}, min F1 {min_f1:.4}");
             summary.insert(0, format!("macro={macro_f1:.3}"));
             // Principles with a handful of positives make a noisy F1: the macro without them too.
             let common: Vec<f64> = order

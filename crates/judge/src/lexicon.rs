@@ -242,6 +242,9 @@ pub struct Lexicon {
     /// Hedges and verbs a negator reaches through to a cue opening with 是 (`_context.toml`'s
     /// `copula_reach`, folded; `detect::negation`).
     pub copula_reach: Vec<String>,
+    /// Subjects that open a new predication after a negated verb (`_context.toml`'s
+    /// `new_subject`, folded; `detect::negation`): 别担心我马上补发.
+    pub new_subject: Vec<String>,
     /// The automaton's fixed strings (the tests compare lexicons by them).
     #[cfg(test)]
     patterns: Vec<String>,
@@ -331,6 +334,7 @@ struct ContextFile {
     jargon_gloss: Vec<String>,
     soft_blame: Vec<String>,
     copula_reach: Vec<String>,
+    new_subject: Vec<String>,
     acronyms: Vec<String>,
     plain_acronyms: Vec<String>,
     caps_words: Vec<String>,
@@ -995,6 +999,11 @@ impl Lexicon {
                 .map(|a| Folded::fold_pattern(a))
                 .collect(),
             soft_blame: ctx.soft_blame,
+            new_subject: ctx
+                .new_subject
+                .iter()
+                .map(|w| Folded::fold_pattern(w))
+                .collect(),
             copula_reach: {
                 // Longest first: a word that begins another (说, 说过) is tried after it.
                 let mut w: Vec<String> = ctx

@@ -115,7 +115,10 @@ impl<'a> Analysis<'a> {
                     // 物流不更新是快递的问题: the negator negates the verb after it, not the
                     // copula's cue (a gap of at most `gap_zh` chars: constant time); a farther
                     // negator may still reach it (不是…).
-                    if !ascii && self.past_the_verb(&t[n.end..h.start], &t[h.start..]) {
+                    if !ascii
+                        && (self.past_the_verb(&t[n.end..h.start], &t[h.start..])
+                            || self.past_a_subject(&t[n.end..h.start], &t[h.start..]))
+                    {
                         continue;
                     }
                     return true;
@@ -157,6 +160,29 @@ impl<'a> Analysis<'a> {
             }
         }
         false
+    }
+    /// Whether a negator followed by `gap` (the text up to a cue that opens `rest`) stops short
+    /// of the cue: a new subject (`Lexicon::new_subject`: 我) comes after a word the negator
+    /// negates, in the gap or opening the cue (别担心我马上补发: 别 negates 担心); not right after
+    /// the negator (不是我们的问题), nor after a copula or a verb of thinking or saying, whose
+    /// object it is (不可能是我们的, 我没觉得我态度有问题, 别又说我: `Lexicon::copula_reach`). The
+    /// gap is at most a few chars: constant time.
+    fn past_a_subject(&self, gap: &str, rest: &str) -> bool {
+        self.lex.new_subject.iter().any(|w| {
+            let at = match gap.find(w.as_str()) {
+                Some(p) => p,
+                None if rest.starts_with(w.as_str()) => gap.len(),
+                None => return false,
+            };
+            let before = gap[..at].trim();
+            !before.is_empty()
+                && !before.ends_with('是')
+                && !self
+                    .lex
+                    .copula_reach
+                    .iter()
+                    .any(|r| !r.is_empty() && before.ends_with(r.as_str()))
+        })
     }
     /// The negators that can negate a cue of `owner` (built once per principle): whether a
     /// negator before a cue is part of another cue does not depend on the cue.

@@ -302,3 +302,30 @@ fn a_negated_verb_does_not_negate_the_copula_after_it() {
     assert!(hit("没问题我帮您催一下,今天下午前给您回复。", "solution"));
     assert!(hit("不用担心我马上帮您催,今天下午给您答复。", "solution"));
 }
+
+/// `new_subject` (_context.toml): a negator negates the verb after it, and the agent's "我"
+/// after that verb opens what the agent does, unpunctuated as a phone reply often is; right
+/// after the negator, or after a copula or a verb of thinking or saying, it is still negated.
+#[test]
+fn a_negated_verb_does_not_negate_what_the_agent_does_next() {
+    assert!(hit("别担心我马上给您补发。", "solution"));
+    assert!(!hit("别担心我马上给您补发。", "rudeness"));
+    assert!(hit("对不起我马上给您补发。", "ownership"));
+    assert!(hit("没关系我们今天就给您换一个新的。", "solution"));
+    assert!(hit("不是我们的问题。", "blame"));
+    assert!(!hit(
+        "商品出库前都经过质检,不可能是我们的问题。",
+        "ownership"
+    ));
+    assert!(!hit("我没觉得我态度有问题。", "ownership"));
+    assert!(!hit("那您问吧,别又说我态度不好。", "ownership"));
+    assert!(!hit("我不会给您补发的。", "solution"));
+}
+
+/// `negator_exceptions` (_context.toml): 别 inside a word (特别, 别家) is not "don't".
+#[test]
+fn bie_inside_a_word_negates_nothing() {
+    assert!(hit("特别抱歉让您久等了。", "apology"));
+    assert!(!hit("您别抱歉了,又不是您的错。", "apology"));
+    assert!(hit("别家拒您可能是您超时了吧。", "blame"));
+}

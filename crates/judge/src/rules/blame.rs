@@ -65,6 +65,23 @@ mod tests {
         assert!(!blame("I'm sorry, I didn't mean to rush you."));
     }
 
+    /// A supposition that the customer, or customers in general, slipped (data/lexicon/blame.toml,
+    /// `suppose`…`slip`): one line per shape, and what the customer may not have had yet or
+    /// may do next, which is no slip.
+    #[test]
+    fn a_supposed_slip_of_the_customer_is_blame() {
+        assert!(blame("别家拒您可能是您超时了吧。"));
+        assert!(blame("有时候顾客会不小心点错的,您先确认一下。"));
+        assert!(blame("Maybe you missed the technician's call?"));
+        assert!(blame("You may have looked at the wrong listing."));
+        assert!(blame("You could have used a laundromat in the meantime."));
+        assert!(blame("Sometimes customers select the wrong variant."));
+        assert!(!blame("可能您还没收到短信,我再发一次。"));
+        assert!(!blame("很多顾客都没注意到这个功能,我给您介绍一下。"));
+        assert!(!blame("Maybe you can use a laundromat until then?"));
+        assert!(!blame("You may have it by Friday."));
+    }
+
     /// data/rules/final_rule.toml: a rule or price declared final is blame where nothing is
     /// taken on; with the case taken on or a remedy (a policy's terms) it is not.
     #[test]
