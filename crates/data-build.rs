@@ -977,6 +977,7 @@ const CONTEXT_FILE: Shape = Shape::Obj(
         Field("soft_blame", Shape::Lines, Req),
         Field("copula_reach", Shape::Lines, Req),
         Field("new_subject", Shape::Lines, Req),
+        Field("modal_reach", Shape::Lines, Req),
         Field("acronyms", Shape::Lines, Req),
         Field("plain_acronyms", Shape::Lines, Req),
         Field("caps_words", Shape::Lines, Req),

@@ -1238,7 +1238,10 @@ fn every_value_of_the_wrong_kind_is_told_at_once() {
     assert_eq!(errs.len(), 2, "{:#?}", out.diagnostics);
     assert_eq!((errs[0].line, errs[0].col), pos(&src, "3\nlanguages"));
     assert_eq!((errs[1].line, errs[1].col), pos(&src, "\"3\""));
-    assert!(errs.iter().all(|e| !e.message.contains("missing")), "{errs:#?}");
+    assert!(
+        errs.iter().all(|e| !e.message.contains("missing")),
+        "{errs:#?}"
+    );
 }
 
 /// A value out of range is told with one to write instead, and nothing else is reasoned from a

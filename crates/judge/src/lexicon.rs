@@ -242,9 +242,12 @@ pub struct Lexicon {
     /// Hedges and verbs a negator reaches through to a cue opening with 是 (`_context.toml`'s
     /// `copula_reach`, folded; `detect::negation`).
     pub copula_reach: Vec<String>,
-    /// Subjects that open a new predication after a negated verb (`_context.toml`'s
-    /// `new_subject`, folded; `detect::negation`): 别担心我马上补发.
+    /// What opens a new predicate after a negated verb (`_context.toml`'s `new_subject`, folded;
+    /// `detect::negation`): 别担心我马上补发, 不要着急马上给您补发.
     pub new_subject: Vec<String>,
+    /// Modals and adverbs a negator reaches through to a new predicate (`modal_reach`, folded):
+    /// 不能马上, 没法给您.
+    pub modal_reach: Vec<String>,
     /// The automaton's fixed strings (the tests compare lexicons by them).
     #[cfg(test)]
     patterns: Vec<String>,
@@ -335,6 +338,7 @@ struct ContextFile {
     soft_blame: Vec<String>,
     copula_reach: Vec<String>,
     new_subject: Vec<String>,
+    modal_reach: Vec<String>,
     acronyms: Vec<String>,
     plain_acronyms: Vec<String>,
     caps_words: Vec<String>,
@@ -1001,6 +1005,11 @@ impl Lexicon {
             soft_blame: ctx.soft_blame,
             new_subject: ctx
                 .new_subject
+                .iter()
+                .map(|w| Folded::fold_pattern(w))
+                .collect(),
+            modal_reach: ctx
+                .modal_reach
                 .iter()
                 .map(|w| Folded::fold_pattern(w))
                 .collect(),

@@ -162,26 +162,30 @@ impl<'a> Analysis<'a> {
         false
     }
     /// Whether a negator followed by `gap` (the text up to a cue that opens `rest`) stops short
-    /// of the cue: a new subject (`Lexicon::new_subject`: 我) comes after a word the negator
-    /// negates, in the gap or opening the cue (别担心我马上补发: 别 negates 担心); not right after
-    /// the negator (不是我们的问题), nor after a copula or a verb of thinking or saying, whose
-    /// object it is (不可能是我们的, 我没觉得我态度有问题, 别又说我: `Lexicon::copula_reach`). The
-    /// gap is at most a few chars: constant time.
+    /// of the cue: a new predicate (`Lexicon::new_subject`: the agent's 我, 马上, 给您) comes
+    /// after a word the negator negates, in the gap or opening the cue (别担心我马上补发: 别
+    /// negates 担心); not right after the negator (不是我们的问题, 不给您退), nor after a copula,
+    /// a modal or a verb of thinking or saying, whose object it is (不可能是我们的, 不能马上,
+    /// 没法给您, 我没觉得我态度有问题: `copula_reach`, `modal_reach`). The gap is at most a few
+    /// chars: constant time.
     fn past_a_subject(&self, gap: &str, rest: &str) -> bool {
-        self.lex.new_subject.iter().any(|w| {
-            let at = match gap.find(w.as_str()) {
-                Some(p) => p,
-                None if rest.starts_with(w.as_str()) => gap.len(),
-                None => return false,
-            };
-            let before = gap[..at].trim();
-            !before.is_empty()
-                && !before.ends_with('是')
-                && !self
-                    .lex
-                    .copula_reach
-                    .iter()
+        let reaches = |before: &str| {
+            before.ends_with('是')
+                || (self.lex.copula_reach.iter())
+                    .chain(&self.lex.modal_reach)
                     .any(|r| !r.is_empty() && before.ends_with(r.as_str()))
+        };
+        // The first that comes: what stands before it decides.
+        let at = (self.lex.new_subject.iter())
+            .filter_map(|w| match gap.find(w.as_str()) {
+                Some(p) => Some(p),
+                None if rest.starts_with(w.as_str()) => Some(gap.len()),
+                None => None,
+            })
+            .min();
+        at.is_some_and(|at| {
+            let before = gap[..at].trim();
+            !before.is_empty() && !reaches(before)
         })
     }
     /// The negators that can negate a cue of `owner` (built once per principle): whether a

@@ -303,11 +303,16 @@ fn a_negated_verb_does_not_negate_the_copula_after_it() {
     assert!(hit("不用担心我马上帮您催,今天下午给您答复。", "solution"));
 }
 
-/// `new_subject` (_context.toml): a negator negates the verb after it, and the agent's "我"
-/// after that verb opens what the agent does, unpunctuated as a phone reply often is; right
-/// after the negator, or after a copula or a verb of thinking or saying, it is still negated.
+/// `new_subject` (_context.toml): a negator negates the verb after it, and the agent's "我" or
+/// the time the agent acts (马上, 今天) after that verb opens what the agent does, unpunctuated
+/// as a phone reply often is; right after the negator, or after a copula, a modal or a verb of
+/// thinking or saying (`modal_reach`, `copula_reach`), it is still negated.
 #[test]
 fn a_negated_verb_does_not_negate_what_the_agent_does_next() {
+    assert!(hit("亲亲不要着急马上给您补发", "solution"));
+    assert!(hit("不急哈今天就给您发出", "solution"));
+    assert!(!hit("不能马上给您退款。", "solution"));
+    assert!(!hit("没法马上给您补发。", "solution"));
     assert!(hit("别担心我马上给您补发。", "solution"));
     assert!(!hit("别担心我马上给您补发。", "rudeness"));
     assert!(hit("对不起我马上给您补发。", "ownership"));
