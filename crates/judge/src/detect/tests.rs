@@ -347,3 +347,14 @@ fn a_word_s_other_sense_is_not_its_cue() {
     assert!(!hit("明天师傅上门,你在家等着就行。", "address"));
     assert!(hit("师傅,这边给你补发。", "address"));
 }
+
+/// From the same probe: an apology refused (对不起没用, 道歉有什么用) is no apology; the customer
+/// spared an errand (您不用自己联系快递,我来联系) is not sent on it.
+#[test]
+fn a_refused_apology_and_a_spared_errand() {
+    assert!(!hit("对不起没用,您要投诉请便。", "apology"));
+    assert!(!hit("说道歉有什么用。", "apology"));
+    assert!(hit("对不起,我马上处理。", "apology"));
+    assert!(!hit("您不用自己联系快递,我来联系。", "rudeness"));
+    assert!(hit("您自己联系快递吧。", "rudeness"));
+}
