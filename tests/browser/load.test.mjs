@@ -238,7 +238,12 @@ const SCORER_TARGET = 250 * 1024;
 // comparison words in data/policy.toml), ~1.9 KB after ~2.3 KB paid back (the request's lists
 // read in a loop, not `collect` into a `Result`, code per item type); 337 rather than 336 for
 // what clean clones have built larger.
-const SCORER_BUDGET = 337 * 1024;
+// Raised to 338 KB on 2026-12-07 (thirty-first session) at 345,394 bytes (337.3 KB, warm tree,
+// 306 bytes over 337): the judge's data grew ~1.1 KB (blame's supposed-slip groups, the
+// negation scope's `new_subject` and `modal_reach`, word-sense blocks: 滚刷, 您好麻烦, the
+// technician's 师傅, a refused apology), which took validation blame 0.797 -> 0.800 and the
+// macro 0.862 -> 0.863.
+const SCORER_BUDGET = 338 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
