@@ -253,6 +253,11 @@ pub struct Lexicon {
     patterns: Vec<String>,
 }
 
+/// A word list of `_context.toml` as the folded text is matched (`Folded::fold_pattern`).
+fn folded(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| Folded::fold_pattern(w)).collect()
+}
+
 // The data files' structs, filled by the build (`crates/data-build.rs`: `LANG_SECTION`,
 // `PRINCIPLE_FILE`, `CONTEXT_FILE`), which rejects an unknown or missing field.
 #[derive(Default)]
@@ -997,42 +1002,18 @@ impl Lexicon {
             users: Uses::new(&b.users),
             courtesy,
             courtesy_model: ctx.courtesy_model,
-            acronyms: ctx
-                .acronyms
-                .iter()
-                .map(|a| Folded::fold_pattern(a))
-                .collect(),
+            acronyms: folded(&ctx.acronyms),
             soft_blame: ctx.soft_blame,
-            new_subject: ctx
-                .new_subject
-                .iter()
-                .map(|w| Folded::fold_pattern(w))
-                .collect(),
-            modal_reach: ctx
-                .modal_reach
-                .iter()
-                .map(|w| Folded::fold_pattern(w))
-                .collect(),
+            new_subject: folded(&ctx.new_subject),
+            modal_reach: folded(&ctx.modal_reach),
             copula_reach: {
                 // Longest first: a word that begins another (说, 说过) is tried after it.
-                let mut w: Vec<String> = ctx
-                    .copula_reach
-                    .iter()
-                    .map(|w| Folded::fold_pattern(w))
-                    .collect();
+                let mut w = folded(&ctx.copula_reach);
                 crate::sort::sort_by_key(&mut w, |w| std::cmp::Reverse(w.len()));
                 w
             },
-            plain_acronyms: ctx
-                .plain_acronyms
-                .iter()
-                .map(|a| Folded::fold_pattern(a))
-                .collect(),
-            caps_words: ctx
-                .caps_words
-                .iter()
-                .map(|a| Folded::fold_pattern(a))
-                .collect(),
+            plain_acronyms: folded(&ctx.plain_acronyms),
+            caps_words: folded(&ctx.caps_words),
         })
     }
 
