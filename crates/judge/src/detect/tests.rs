@@ -337,13 +337,16 @@ fn bie_inside_a_word_negates_nothing() {
 
 /// A character's other sense, from a phone-style probe (2026-12-07): 滚 in a roller (滚刷,
 /// 滚筒) is not "get lost"; 您好 then 麻烦 is a greeting and a request, not "so troublesome";
-/// 师傅 said of the technician does not address the customer.
+/// thanks for the customer's understanding (感谢理解) is gratitude, not empathy; 师傅 said of
+/// the technician does not address the customer.
 #[test]
 fn a_word_s_other_sense_is_not_its_cue() {
     assert!(!hit("滚刷缠毛发的话可以拆下来清理。", "rudeness"));
     assert!(!hit("这是滚筒洗衣机的问题。", "rudeness"));
     assert!(hit("你给我滚。", "rudeness"));
     assert!(!hit("亲您好麻烦提供下订单号", "empathy"));
+    assert!(!hit("感谢理解~付款后24小时内发出。", "empathy"));
+    assert!(hit("我理解您的心情。", "empathy"));
     assert!(!hit("明天师傅上门,你在家等着就行。", "address"));
     assert!(hit("师傅,这边给你补发。", "address"));
 }
