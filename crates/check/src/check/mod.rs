@@ -182,9 +182,10 @@ pub(crate) fn raw_of(src: &str) -> (Option<RawScenario>, Vec<(usize, Msg)>) {
         // Blanked bytes keep their offsets: positions are the original file's.
         errors.push(unparsable(src, &e));
         let at = e.span().map(|s| s.start);
+        let wrong_kind = e.message().starts_with("invalid type");
         let entry = if e.message().starts_with("unknown field") {
             at.and_then(|a| entry_at(now, Find::Key(a)))
-        } else if e.message().starts_with("invalid type") {
+        } else if wrong_kind {
             at.and_then(|a| entry_at(now, Find::Value(a)))
         } else {
             None
@@ -192,7 +193,7 @@ pub(crate) fn raw_of(src: &str) -> (Option<RawScenario>, Vec<(usize, Msg)>) {
         let Some((a, b, key)) = entry else {
             return (None, errors);
         };
-        if e.message().starts_with("invalid type") {
+        if wrong_kind {
             wrong.push(key);
         }
         let mut bytes = now.as_bytes().to_vec();

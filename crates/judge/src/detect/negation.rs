@@ -162,9 +162,9 @@ impl<'a> Analysis<'a> {
         false
     }
     /// Whether a negator followed by `gap` (the text up to a cue that opens `rest`) stops short
-    /// of the cue: a new predicate (`Lexicon::new_subject`: the agent's 我, 马上, 给您) comes
-    /// after a word the negator negates, in the gap or opening the cue (别担心我马上补发: 别
-    /// negates 担心); not right after the negator (不是我们的问题, 不给您退), nor after a copula,
+    /// of the cue: a new predicate (`Lexicon::new_subject`: the agent's 我, the time it acts,
+    /// 马上, 今天) comes after a word the negator negates, in the gap or opening the cue
+    /// (别担心我马上补发: 别 negates 担心); not right after the negator (不是我们的问题), nor after a copula,
     /// a modal or a verb of thinking or saying, whose object it is (不可能是我们的, 不能马上,
     /// 没法给您, 我没觉得我态度有问题: `copula_reach`, `modal_reach`). The gap is at most a few
     /// chars: constant time.
