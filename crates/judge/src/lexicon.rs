@@ -1106,7 +1106,9 @@ impl Lexicon {
                         (GAP_CHARS, &['.', '!', '?', ';', '\n', ',', ':'])
                     };
                     // The nearest later part (a farther one has a longer gap): the first
-                    // start with a way through its chunks, and the shortest such way.
+                    // start with a way through its chunks, and the shortest such way (the
+                    // next part's gap starts sooner), or the longest when it is the entry's
+                    // last (the evidence ends with the word: 没关系, not 没关).
                     let mut i = seek(&later, (ei, part, end));
                     let mut nearest = None;
                     while let Some(&(e2, p2, s2, _)) = later.get(i) {
@@ -1118,7 +1120,12 @@ impl Lexicon {
                         way.clear();
                         way.extend(run.iter().map(|l| l.3));
                         let next = follow_adjacent(&later, ei, gaps, k + 1, &mut way, &mut scratch);
-                        if let Some(&e3) = way.iter().min() {
+                        let pick = if next > gaps.len() {
+                            way.iter().max()
+                        } else {
+                            way.iter().min()
+                        };
+                        if let Some(&e3) = pick {
                             nearest = Some((s2, e3, next));
                             break;
                         }

@@ -44,6 +44,20 @@ fn evidence_points_into_the_original() {
 }
 
 #[test]
+fn evidence_ends_with_the_word_a_cue_ends_with() {
+    // A cue's last part has a short and a long alternative (没关 of 没关系): the highlight
+    // takes the whole word the reply wrote, not the first characters of it.
+    let text = "这个跟我们没关系，您找快递吧";
+    let d = detect(text, Lexicon::builtin(), &Context::default());
+    let ev: Vec<String> = d.findings[&Blame]
+        .evidence
+        .iter()
+        .map(|&(s, e)| text.chars().skip(s).take(e - s).collect())
+        .collect();
+    assert!(ev.iter().any(|t| t.ends_with("没关系")), "{ev:?}");
+}
+
+#[test]
 fn probe_needs_a_real_question() {
     assert!(hit("请问您是什么时候下单的?", "probe"));
     assert!(hit("Could you tell me your order number?", "probe"));
