@@ -15,6 +15,8 @@ use std::path::Path;
 const SETS: &[&str] = &[
     "tests/data/trainee/tuning.jsonl",
     "tests/data/trainee/validation.jsonl",
+    // A round's tuning side the heads have not learned yet (empty when there is none).
+    "tests/data/trainee/pending.jsonl",
     "tests/data/labelled.jsonl",
 ];
 
