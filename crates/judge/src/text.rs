@@ -1,7 +1,8 @@
 //! Text normalisation and segmentation.
 //!
 //! Matching runs on a *folded* copy of the reply: Traditional → Simplified (fast2s, one char for
-//! one char), full-width → half-width, lower case, CJK punctuation → ASCII punctuation. Every byte
+//! one char), written Cantonese → Mandarin and typing slips → what was meant (`data/cantonese.txt`,
+//! `data/typing.txt`), full-width → half-width, lower case, CJK punctuation → ASCII punctuation. Every byte
 //! of the folded text remembers the index (in chars) of the original char it came from, so
 //! evidence spans always point into the text exactly as the trainee typed it.
 
@@ -52,30 +53,49 @@ fn fold_char(c: char, out: &mut String) {
     }
 }
 
-/// Written Cantonese folded to Mandarin (`data/cantonese.txt`): each form (simplified) found
-/// by one automaton, leftmost-longest, with what it becomes and whether it applies only in a
-/// reply that holds some other Cantonese form (係 and 呢 are Mandarin too).
+/// Written Cantonese folded to Mandarin (`data/cantonese.txt`) and the slips of phone typing
+/// folded to what was meant (`data/typing.txt`): each form (simplified, lower case) found by one
+/// automaton, leftmost-longest, with what it becomes and when it applies.
 struct Dialect {
     ac: crate::ac::Ac,
-    to: Vec<(String, bool)>,
+    to: Vec<(String, Form)>,
+}
+
+/// When a form of `Dialect` applies.
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    /// Written Cantonese alone (唔好意思): always, and it lets `Beside` forms apply.
+    Cantonese,
+    /// Cantonese and Mandarin alike (係, 呢): only in a reply that holds a `Cantonese` form.
+    Beside,
+    /// A typing slip (不好意识, sry): always; one of Latin letters only as a whole word (`u`,
+    /// not the u of "sure").
+    Typing,
 }
 
 fn dialect() -> Option<&'static Dialect> {
     static D: std::sync::OnceLock<Option<Dialect>> = std::sync::OnceLock::new();
     D.get_or_init(|| {
         let (mut from, mut to) = (Vec::new(), Vec::new());
-        for line in include_str!("../../../data/cantonese.txt").lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (only, pair) = match line.strip_prefix('?') {
-                Some(rest) => (true, rest),
-                None => (false, line),
-            };
-            if let Some((f, t)) = pair.split_once(' ') {
-                from.push(fast2s::convert(f.trim()));
-                to.push((fast2s::convert(t.trim()), only));
+        let files = [
+            (include_str!("../../../data/cantonese.txt"), false),
+            (include_str!("../../../data/typing.txt"), true),
+        ];
+        for (file, typing) in files {
+            for line in file.lines() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let (form, pair) = match line.strip_prefix('?') {
+                    Some(rest) if !typing => (Form::Beside, rest),
+                    _ if typing => (Form::Typing, line),
+                    _ => (Form::Cantonese, line),
+                };
+                if let Some((f, t)) = pair.split_once(' ') {
+                    from.push(fast2s::convert(f.trim()).to_ascii_lowercase());
+                    to.push((fast2s::convert(t.trim()), form));
+                }
             }
         }
         let ac = crate::ac::Ac::new(crate::ac::MatchKind::LeftmostLongest, &from)?;
@@ -84,14 +104,43 @@ fn dialect() -> Option<&'static Dialect> {
     .as_ref()
 }
 
-/// `simplified` with its written Cantonese folded to Mandarin, and for each char of the result
-/// the index of the char of `simplified` it stands for (a form's first char maps to the form's
-/// first, its last to its last). `None` when the text holds no form that is Cantonese alone
-/// (then 係 and 呢 stay: 關係, 你呢?). Replies and lexicon patterns are folded alike.
+/// `simplified` with its written Cantonese folded to Mandarin and its typing slips to what was
+/// meant, and for each char of the result the index of the char of `simplified` it stands for
+/// (a form's first char maps to the form's first, its last to its last). `None` when the text
+/// holds no form that applies (then 係 and 呢 stay: 關係, 你呢?). Replies and lexicon patterns
+/// are folded alike.
 fn fold_dialect(simplified: &str) -> Option<(String, Vec<usize>)> {
     let d = dialect()?;
-    let found: Vec<crate::ac::Match> = d.ac.find(simplified).collect();
-    if !found.iter().any(|m| !d.to[m.pattern().as_usize()].1) {
+    // Matched in lower case (the same bytes), copied from `simplified` where nothing applies.
+    let lower: std::borrow::Cow<str> = if simplified.bytes().any(|c| c.is_ascii_uppercase()) {
+        simplified.to_ascii_lowercase().into()
+    } else {
+        simplified.into()
+    };
+    let b = lower.as_bytes();
+    let whole_word = |s: usize, e: usize| {
+        let letter = |i: Option<usize>| {
+            i.and_then(|i| b.get(i))
+                .is_some_and(u8::is_ascii_alphanumeric)
+        };
+        !letter(s.checked_sub(1)) && !letter(Some(e))
+    };
+    let mut found: Vec<crate::ac::Match> =
+        d.ac.find(&lower)
+            .filter(|m| {
+                let form = d.to[m.pattern().as_usize()].1;
+                form != Form::Typing
+                    || !lower[m.start()..m.end()].is_ascii()
+                    || whole_word(m.start(), m.end())
+            })
+            .collect();
+    let cantonese = found
+        .iter()
+        .any(|m| d.to[m.pattern().as_usize()].1 == Form::Cantonese);
+    if !cantonese {
+        found.retain(|m| d.to[m.pattern().as_usize()].1 != Form::Beside);
+    }
+    if found.is_empty() {
         return None;
     }
     let mut out = String::with_capacity(simplified.len() + 8);
@@ -432,6 +481,35 @@ mod tests {
         assert_eq!(Folded::new("冇關係，呢個系統").text, "没有关系,这个系统");
         // A lexicon pattern folds as a reply does.
         assert_eq!(Folded::fold_pattern("(唔好意思|抱歉)"), "(不好意思|抱歉)");
+    }
+
+    /// Slips of phone typing read as what was meant (`data/typing.txt`), the evidence still in
+    /// the reply as typed; a Latin form only as a whole word, in any case.
+    #[test]
+    fn folds_typing_slips_to_what_was_meant_with_spans_into_the_reply() {
+        let reply = "亲 不好意识 对不qi 马上cha一下";
+        let f = Folded::new(reply);
+        assert_eq!(f.text, "亲 不好意思 对不起 马上查一下");
+        assert_eq!(f.original_len(), reply.chars().count());
+        let at = f.text.find("对不起").unwrap();
+        assert_eq!(f.span(at, at + "对不起".len()), (7, 11), "对不qi as typed");
+        assert_eq!(
+            Folded::new("Sry, ill send U the label tmr. pls dont worry").text,
+            "sorry, i'll send you the label tomorrow. please don't worry"
+        );
+        // Not inside a word, nor a word of its own that a slip would hide.
+        assert_eq!(
+            Folded::new("Sure, your order ID").text,
+            "sure, your order id"
+        );
+        assert_eq!(Folded::new("在次日送达").text, "在次日送达");
+        // Beside written Cantonese, both fold (係 too, as beside any Cantonese form).
+        assert_eq!(
+            Folded::new("唔好意思 係我哋 sry").text,
+            "不好意思 是我们 sorry"
+        );
+        // Without a Cantonese form, a typing slip does not make 係 fold.
+        assert_eq!(Folded::new("不好意识 沒關係").text, "不好意思 没关系");
     }
 
     #[test]
