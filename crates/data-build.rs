@@ -53,6 +53,9 @@ fn main() {
         }
         Ok("kefu-judge") => {
             lexicons(&data, &out);
+            for name in ["cantonese", "typing"] {
+                fold_pairs(&data, name, &out);
+            }
             let b = "kefu_core::built";
             let policy = parse(&data, "policy");
             write_rust("policy", &policy, POLICY, "data/policy.toml", b, &out);
@@ -72,6 +75,21 @@ fn main() {
         }
         other => panic!("data-build.rs: no data files for package {other:?}"),
     }
+}
+
+/// `data/NAME.txt` (the folds of `text::Folded`: `FROM TO` pairs under comments for people) →
+/// `OUT_DIR/NAME.txt`, its pairs alone (the comments would be bytes of the scorer, #17).
+fn fold_pairs(data: &Path, name: &str, out: &str) {
+    let path = data.join(format!("{name}.txt"));
+    println!("cargo:rerun-if-changed={}", path.display());
+    let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let pairs: String = src
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(Path::new(out).join(format!("{name}.txt")), pairs).expect("OUT_DIR is writable");
 }
 
 /// `data/model/learned.txt` (the text form `make train` writes) → `OUT_DIR/learned.bin`, the

@@ -78,8 +78,12 @@ fn dialect() -> Option<&'static Dialect> {
     D.get_or_init(|| {
         let (mut from, mut to) = (Vec::new(), Vec::new());
         let files = [
-            (include_str!("../../../data/cantonese.txt"), false),
-            (include_str!("../../../data/typing.txt"), true),
+            // Their pairs without the comments (the build's `fold_pairs`).
+            (
+                include_str!(concat!(env!("OUT_DIR"), "/cantonese.txt")),
+                false,
+            ),
+            (include_str!(concat!(env!("OUT_DIR"), "/typing.txt")), true),
         ];
         for (file, typing) in files {
             for line in file.lines() {

@@ -93,7 +93,13 @@ impl<'a> Analysis<'a> {
                 Class::Courtesy(_) => {}
             }
         }
-        let sentences = text::sentences(&f.text);
+        let mut sentences = text::sentences(&f.text);
+        let mut clauses = text::clauses(&f.text);
+        if let Some(tags) = ctx.get(&Ctx::ConfirmTag) {
+            let ends = tag_question_ends(&f.text, &tags.0);
+            split_at(&f.text, &mut sentences, &ends);
+            split_at(&f.text, &mut clauses, &ends);
+        }
         fn cells<T>(n: usize) -> Vec<OnceCell<T>> {
             (0..n).map(|_| OnceCell::new()).collect()
         }
@@ -111,7 +117,7 @@ impl<'a> Analysis<'a> {
             cues: Sorted(cues),
             blocks: Sorted(blocks),
             ctx,
-            clauses: text::clauses(&f.text),
+            clauses,
             sentences,
             asks: Vec::new(),
             quotes: quote_ranges(&f.text),
@@ -209,6 +215,46 @@ impl<'a> Analysis<'a> {
             .overlapping(h.start, h.end)
             .any(|b| self.lex.entries[b.entry].owner == owner)
     }
+}
+
+/// Where a Chinese tag question typed without its question mark ends: a confirmation tag
+/// (对吧, 是吗…) after some words and before a space and more Chinese, as a phone types "您是想
+/// 知道为什么收运费 对吧 我帮您算算" (the space is its "?"; a space alone ends nothing). In order.
+fn tag_question_ends(text: &str, tags: &[&Hit]) -> Vec<usize> {
+    tags.iter()
+        .filter(|h| {
+            let before = text[..h.start].trim_end_matches(' ').chars().next_back();
+            let rest = &text[h.end..];
+            let after = rest.trim_start_matches(' ');
+            text[h.start..h.end].chars().all(text::is_cjk)
+                && before.is_some_and(text::is_cjk)
+                && after.len() < rest.len()
+                && after.chars().next().is_some_and(text::is_cjk)
+        })
+        .map(|h| h.end)
+        .collect()
+}
+
+/// `segs` with each segment that holds one of `ends` inside it cut there (the spaces after the
+/// cut belong to neither part).
+fn split_at(text: &str, segs: &mut Vec<Seg>, ends: &[usize]) {
+    if ends.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(segs.len() + ends.len());
+    for s in segs.iter() {
+        let mut start = s.start;
+        for &e in ends.iter().filter(|&&e| e > s.start && e < s.end) {
+            if e > start {
+                out.push(Seg { start, end: e });
+                start = s
+                    .end
+                    .min(text.len() - text[e..].trim_start_matches(' ').len());
+            }
+        }
+        out.push(Seg { start, end: s.end });
+    }
+    *segs = out;
 }
 
 pub(super) fn seg_of(segs: &[Seg], pos: usize) -> Option<Seg> {

@@ -65,6 +65,11 @@ impl<'a> Analysis<'a> {
         {
             return true;
         }
+        // A confirmation tag closing a Chinese sentence typed without its "?" (您是说周六要用
+        // 对吧, as a phone types it; `analysis::tag_question_ends` ends a sentence there).
+        if t.ends_with(text::is_cjk) && !is_latin(t) && self.confirm_tag(s).is_some() {
+            return true;
+        }
         // English: an interrogative start (after an interjection), no "!", and "you" in it
         // ("Can you tell me what happened" asks; "Do it on your own time" does not), or no
         // closing punctuation at all ("Is the principal strict", typed as in a chat).

@@ -113,6 +113,11 @@ fn question_kinds() {
     // A confirming question restates; it does not probe.
     assert!(hit("您是说杯子把手断了,对吗?", "restate"));
     assert!(!hit("您是说杯子把手断了,对吗?", "probe"));
+    // Typed on a phone: the tag is the question's end, with no "?" and a space for a comma.
+    assert!(hit("您是说杯子把手断了对吧", "restate"));
+    assert!(hit("您是想知道为什么要收运费 对吧 我帮您算算", "restate"));
+    assert!(!hit("您试试吧 我帮您查", "restate"));
+    assert!(!hit("是吗 那我帮您查", "restate"));
     // A suggestion put as a question suggests.
     assert!(hit("Have you tried restarting it?", "solution"));
     assert!(!hit("Have you tried restarting it?", "probe"));
