@@ -243,7 +243,13 @@ const SCORER_TARGET = 250 * 1024;
 // negation scope's `new_subject` and `modal_reach`, word-sense blocks: 滚刷, 您好麻烦, the
 // technician's 师傅, a refused apology), which took validation blame 0.797 -> 0.800 and the
 // macro 0.862 -> 0.863.
-const SCORER_BUDGET = 338 * 1024;
+// Raised to 339 KB on 2026-12-08 (thirty-second session) at 346,363 bytes (338.2 KB, warm tree,
+// 251 bytes over 338): slips of phone typing folded to what was meant (data/typing.txt, ~80
+// pairs, folded with the Cantonese forms; the fold files' comments no longer shipped, ~110 bytes
+// back), the heads retrained with the fold, and a Chinese tag question typed without its "?",
+// which took the locked validation 0.8613 -> 0.8621 (blame 0.8002 -> 0.8008), the phone-typed
+// round's tuning side 0.820 -> 0.837 and real agents' macro5 0.709 -> 0.719.
+const SCORER_BUDGET = 339 * 1024;
 
 test('the scorer module within its budget on the wire (brotli)', async () => {
   const name = fs.readdirSync(path.join(DIST, 'engine')).find((f) => /^kefu_score_bg\.[0-9a-f]{16}\.wasm$/.test(f));
