@@ -461,6 +461,14 @@ mod tests {
         assert_eq!(f.text, "对不起,sku sorry!");
     }
 
+    /// What of `reply` as typed the first `folded` in its folded text stands for.
+    fn as_typed(reply: &str, folded: &str) -> String {
+        let f = Folded::new(reply);
+        let at = f.text.find(folded).expect("the folded text holds it");
+        let (s, e) = f.span(at, at + folded.len());
+        reply.chars().skip(s).take(e - s).collect()
+    }
+
     /// Written Cantonese reads as its Mandarin (`data/cantonese.txt`), and its evidence still
     /// points into the reply as typed; 係 and 呢 fold only beside another Cantonese form.
     #[test]
@@ -469,14 +477,9 @@ mod tests {
         let f = Folded::new(reply);
         assert_eq!(f.text, "不好意思,是速递公司那边延误了,不是我们的问题");
         assert_eq!(f.original_len(), reply.chars().count());
-        let span = |needle: &str| {
-            let at = f.text.find(needle).unwrap();
-            let (s, e) = f.span(at, at + needle.len());
-            reply.chars().skip(s).take(e - s).collect::<String>()
-        };
-        assert_eq!(span("不好意思"), "唔好意思");
-        assert_eq!(span("那边"), "嗰邊");
-        assert_eq!(span("我们的问题"), "我哋嘅問題");
+        assert_eq!(as_typed(reply, "不好意思"), "唔好意思");
+        assert_eq!(as_typed(reply, "那边"), "嗰邊");
+        assert_eq!(as_typed(reply, "我们的问题"), "我哋嘅問題");
         // A form of one char to two ("冇" → "没有") and of three to two ("唔該晒" → "多谢").
         assert_eq!(Folded::new("冇問題").text, "没问题");
         assert_eq!(Folded::new("唔該晒").span(0, "多谢".len()), (0, 3));
@@ -495,8 +498,8 @@ mod tests {
         let f = Folded::new(reply);
         assert_eq!(f.text, "亲 不好意思 对不起 马上查一下");
         assert_eq!(f.original_len(), reply.chars().count());
-        let at = f.text.find("对不起").unwrap();
-        assert_eq!(f.span(at, at + "对不起".len()), (7, 11), "对不qi as typed");
+        assert_eq!(as_typed(reply, "对不起"), "对不qi");
+        assert_eq!(as_typed(reply, "查一下"), "cha一下");
         assert_eq!(
             Folded::new("Sry, ill send U the label tmr. pls dont worry").text,
             "sorry, i'll send you the label tomorrow. please don't worry"
