@@ -86,15 +86,12 @@ fn dialect() -> Option<&'static Dialect> {
             (include_str!(concat!(env!("OUT_DIR"), "/typing.txt")), true),
         ];
         for (file, typing) in files {
+            // One trimmed pair per line (the build left out blanks and comments).
             for line in file.lines() {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
                 let (form, pair) = match line.strip_prefix('?') {
-                    Some(rest) if !typing => (Form::Beside, rest),
                     _ if typing => (Form::Typing, line),
-                    _ => (Form::Cantonese, line),
+                    Some(rest) => (Form::Beside, rest),
+                    None => (Form::Cantonese, line),
                 };
                 if let Some((f, t)) = pair.split_once(' ') {
                     from.push(fast2s::convert(f.trim()).to_ascii_lowercase());
@@ -129,20 +126,17 @@ fn fold_dialect(simplified: &str) -> Option<(String, Vec<usize>)> {
         };
         !letter(s.checked_sub(1)) && !letter(Some(e))
     };
+    let form = |m: &crate::ac::Match| d.to[m.pattern().as_usize()].1;
     let mut found: Vec<crate::ac::Match> =
         d.ac.find(&lower)
             .filter(|m| {
-                let form = d.to[m.pattern().as_usize()].1;
-                form != Form::Typing
+                form(m) != Form::Typing
                     || !lower[m.start()..m.end()].is_ascii()
                     || whole_word(m.start(), m.end())
             })
             .collect();
-    let cantonese = found
-        .iter()
-        .any(|m| d.to[m.pattern().as_usize()].1 == Form::Cantonese);
-    if !cantonese {
-        found.retain(|m| d.to[m.pattern().as_usize()].1 != Form::Beside);
+    if !found.iter().any(|m| form(m) == Form::Cantonese) {
+        found.retain(|m| form(m) != Form::Beside);
     }
     if found.is_empty() {
         return None;
